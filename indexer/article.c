@@ -1,0 +1,187 @@
+/*
+ * article.c — one article's text becomes Xapian documents, one per passage.
+ *
+ * The index layout is spelled in text/terms.h; this file applies it: each token's
+ * stem with its position, the title's stems under the title prefix, the passage
+ * and file id terms, the collapse and ordinal values, and the stored record the
+ * searcher prints. It also counts words for the spelling table. Reading files
+ * and writing documents are the caller's business.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "indexer.h"
+#include "record.h"
+#include "terms.h"
+
+/* Title stems and their positions, kept for all passages of one article. */
+typedef struct title_terms {
+    text_buf_t terms;    /* prefixed terms, each NUL-terminated */
+    uint32_t n;
+} title_terms_t;
+
+typedef struct passage_job {
+    idx_article_ctx_t *ctx;
+    const idx_article_t *art;
+    title_terms_t *title;
+    idx_doc_fn fn;
+    void *payload;
+    xs_status_t st;
+    uint32_t n_passages;
+} passage_job_t;
+
+char *idx_docid_from_rel(const char *rel)
+{
+    const char *slash = strrchr(rel, '/');
+    const char *dot = strrchr(rel, '.');
+    size_t n = strlen(rel);
+    /* Only an extension of the last component, and not a leading dot. */
+    if (dot && (!slash || dot > slash + 1) && dot != rel)
+        n = (size_t)(dot - rel);
+    char *id = malloc(n + 1);
+    if (id) {
+        memcpy(id, rel, n);
+        id[n] = '\0';
+    }
+    return id;
+}
+
+bool idx_key_term(text_buf_t *b, const char *prefix, const char *key, const char *suffix)
+{
+    text_buf_clear(b);
+    size_t fixed = strlen(prefix) + strlen(suffix);
+    size_t klen = strlen(key);
+    if (fixed + klen <= XS_TERM_MAX)
+        return text_buf_puts(b, prefix) && text_buf_append(b, key, klen) && text_buf_puts(b, suffix);
+    /* Too long for a Xapian term: keep the path's tail (the distinctive part)
+     * and a hash of the whole key, which keeps it unique. */
+    char hash[24];
+    snprintf(hash, sizeof hash, "%016llx~", (unsigned long long)text_hash64(key, klen));
+    size_t room = XS_TERM_MAX - fixed - strlen(hash);
+    size_t from = klen - room;  /* the last `room` bytes, from a character start */
+    while (from < klen && ((unsigned char)key[from] & 0xC0) == 0x80)
+        from++;
+    return text_buf_puts(b, prefix) && text_buf_puts(b, hash)
+           && text_buf_append(b, key + from, klen - from) && text_buf_puts(b, suffix);
+}
+
+static int add_title_term(const text_term_t *t, void *payload)
+{
+    title_terms_t *tt = payload;
+    if (!text_buf_puts(&tt->terms, PASSIM_PREFIX_TITLE)
+        || !text_buf_append(&tt->terms, t->stem, t->stem_len)
+        || !text_buf_putc(&tt->terms, '\0'))
+        return XS_ERR_NOMEM;
+    tt->n++;
+    return 0;
+}
+
+static int add_token(const text_term_t *t, void *payload)
+{
+    passage_job_t *job = payload;
+    xs_status_t st = xs_doc_add_posting(job->ctx->doc, t->stem, t->stem_len, t->tok->pos);
+    if (st != XS_OK)
+        return (int)st;
+    if (job->ctx->spell && !(t->tok->flags & TEXT_TOK_NUMBER) && t->tok->word_len >= 3)
+        idx_counter_add(job->ctx->spell, t->tok->word, t->tok->word_len);
+    return 0;
+}
+
+static xs_status_t add_title_terms(xs_doc_t *doc, const title_terms_t *tt)
+{
+    const char *p = tt->terms.data;
+    for (uint32_t i = 0; i < tt->n; i++) {
+        size_t n = strlen(p);
+        xs_status_t st = xs_doc_add_posting(doc, p, n, i + 1);
+        if (st != XS_OK)
+            return st;
+        p += n + 1;
+    }
+    return XS_OK;
+}
+
+static int on_passage(const text_passage_t *p, void *payload)
+{
+    passage_job_t *job = payload;
+    idx_article_ctx_t *ctx = job->ctx;
+    const idx_article_t *art = job->art;
+    xs_doc_t *doc = ctx->doc;
+    xs_status_t st;
+    char ord[16];
+
+    if ((st = xs_doc_clear(doc)) != XS_OK)
+        return (int)st;
+    int rc = text_analyze(ctx->analyzer, art->text + p->start, p->end - p->start, 1, add_token, job);
+    if (rc != 0)
+        return rc;
+    if ((st = add_title_terms(doc, job->title)) != XS_OK)
+        return (int)st;
+
+    snprintf(ord, sizeof ord, "#%u", (unsigned)p->ordinal);
+    if (!idx_key_term(&ctx->term, PASSIM_PREFIX_PASSAGE, art->key, ord))
+        return XS_ERR_NOMEM;
+    if ((st = xs_doc_add_boolean_term(doc, ctx->term.data, ctx->term.len)) != XS_OK)
+        return (int)st;
+    if (!idx_key_term(&ctx->term, PASSIM_PREFIX_FILE, art->key, ""))
+        return XS_ERR_NOMEM;
+    if ((st = xs_doc_add_boolean_term(doc, ctx->term.data, ctx->term.len)) != XS_OK)
+        return (int)st;
+
+    unsigned char ordinal_be[4] = {
+        (unsigned char)(p->ordinal >> 24), (unsigned char)(p->ordinal >> 16),
+        (unsigned char)(p->ordinal >> 8), (unsigned char)p->ordinal,
+    };
+    if ((st = xs_doc_set_value(doc, PASSIM_SLOT_FILE, art->key, strlen(art->key))) != XS_OK
+        || (st = xs_doc_set_value(doc, PASSIM_SLOT_ORDINAL, ordinal_be, 4)) != XS_OK)
+        return (int)st;
+
+    char heading[256];
+    size_t heading_len = 0;
+    if (p->heading_end > p->heading_start)
+        heading_len = text_clean_line(art->text + p->heading_start,
+                                      p->heading_end - p->heading_start, heading, sizeof heading);
+    text_record_t r = {
+        .docid = art->docid, .docid_len = strlen(art->docid),
+        .path = art->path, .path_len = strlen(art->path),
+        .title = ctx->title.data ? ctx->title.data : "", .title_len = ctx->title.len,
+        .heading = heading, .heading_len = heading_len,
+        .text = art->text + p->start, .text_len = p->end - p->start,
+        .ordinal = p->ordinal, .first_line = p->first_line, .last_line = p->last_line,
+    };
+    text_buf_clear(&ctx->record);
+    if (!text_record_encode(&r, &ctx->record))
+        return XS_ERR_NOMEM;
+    if ((st = xs_doc_set_data(doc, ctx->record.data, ctx->record.len)) != XS_OK)
+        return (int)st;
+    if ((st = job->fn(doc, job->payload)) != XS_OK)
+        return (int)st;
+    job->n_passages++;
+    return 0;
+}
+
+xs_status_t idx_article_index(idx_article_ctx_t *ctx, const idx_article_t *art,
+                              idx_doc_fn fn, void *payload, uint32_t *n_passages)
+{
+    title_terms_t title = { TEXT_BUF_INIT, 0 };
+    passage_job_t job = { ctx, art, &title, fn, payload, XS_OK, 0 };
+    size_t start, end;
+    char cleaned[512];
+
+    *n_passages = 0;
+    text_buf_clear(&ctx->title);
+    if (text_first_line(art->text, art->len, &start, &end)) {
+        size_t n = text_clean_line(art->text + start, end - start, cleaned, sizeof cleaned);
+        if (!text_buf_append(&ctx->title, cleaned, n))
+            return XS_ERR_NOMEM;
+        int rc = text_analyze(ctx->analyzer, cleaned, n, 1, add_title_term, &title);
+        if (rc != 0) {
+            text_buf_free(&title.terms);
+            return (xs_status_t)rc;
+        }
+    }
+    int rc = text_passages(art->text, art->len, &ctx->passage_opts, on_passage, &job);
+    text_buf_free(&title.terms);
+    *n_passages = job.n_passages;
+    return (xs_status_t)rc;
+}

@@ -1,0 +1,107 @@
+/*
+ * counter.c — a table of strings with a count each (open addressing, strings in
+ * one arena). Used for the words of a batch, which go to Xapian's spelling table
+ * at commit, and for the files a run has met, so a file reached twice (through a
+ * link, or two overlapping roots) is indexed once.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "indexer.h"
+
+struct idx_counter {
+    size_t *slots;      /* arena offset + 1 of the string, 0 = empty */
+    uint32_t *counts;
+    size_t cap, used;   /* cap is a power of two */
+    text_buf_t arena;   /* strings, each NUL-terminated */
+};
+
+idx_counter_t *idx_counter_new(void)
+{
+    idx_counter_t *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    c->cap = 1u << 12;
+    c->slots = calloc(c->cap, sizeof *c->slots);
+    c->counts = calloc(c->cap, sizeof *c->counts);
+    if (!c->slots || !c->counts) {
+        idx_counter_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+void idx_counter_free(idx_counter_t *c)
+{
+    if (!c)
+        return;
+    free(c->slots);
+    free(c->counts);
+    text_buf_free(&c->arena);
+    free(c);
+}
+
+static bool grow(idx_counter_t *c)
+{
+    size_t cap = c->cap * 2;
+    size_t *slots = calloc(cap, sizeof *slots);
+    uint32_t *counts = calloc(cap, sizeof *counts);
+    if (!slots || !counts) {
+        free(slots);
+        free(counts);
+        return false;
+    }
+    for (size_t i = 0; i < c->cap; i++) {
+        if (!c->slots[i])
+            continue;
+        const char *s = c->arena.data + c->slots[i] - 1;
+        size_t j = text_hash64(s, strlen(s)) & (cap - 1);
+        while (slots[j])
+            j = (j + 1) & (cap - 1);
+        slots[j] = c->slots[i];
+        counts[j] = c->counts[i];
+    }
+    free(c->slots);
+    free(c->counts);
+    c->slots = slots;
+    c->counts = counts;
+    c->cap = cap;
+    return true;
+}
+
+uint32_t idx_counter_add(idx_counter_t *c, const char *s, size_t len)
+{
+    if ((c->used + 1) * 4 > c->cap * 3 && !grow(c))
+        return 0;
+    size_t i = text_hash64(s, len) & (c->cap - 1);
+    while (c->slots[i]) {
+        const char *t = c->arena.data + c->slots[i] - 1;
+        if (strncmp(t, s, len) == 0 && t[len] == '\0')
+            return ++c->counts[i];
+        i = (i + 1) & (c->cap - 1);
+    }
+    size_t off = c->arena.len;
+    if (!text_buf_append(&c->arena, s, len) || !text_buf_putc(&c->arena, '\0'))
+        return 0;
+    c->slots[i] = off + 1;
+    c->counts[i] = 1;
+    c->used++;
+    return 1;
+}
+
+int idx_counter_drain(idx_counter_t *c, int (*fn)(const char *s, size_t len, uint32_t count,
+                                                  void *payload), void *payload)
+{
+    int rc = 0;
+    for (size_t i = 0; i < c->cap && rc == 0; i++) {
+        if (!c->slots[i])
+            continue;
+        const char *s = c->arena.data + c->slots[i] - 1;
+        rc = fn(s, strlen(s), c->counts[i], payload);
+    }
+    memset(c->slots, 0, c->cap * sizeof *c->slots);
+    memset(c->counts, 0, c->cap * sizeof *c->counts);
+    c->used = 0;
+    text_buf_clear(&c->arena);
+    return rc;
+}

@@ -1,0 +1,143 @@
+/*
+ * indexer.h — the pieces of passim-index and how they meet.
+ *
+ *   main.c     options, --help, --version; calls idx_run()
+ *   run.c      one indexing run: lock, open, plan (what changed), write in
+ *              atomic batches, remove what vanished, summary and exit status
+ *   walk.c     walking the paths given: files, folders, symlinks, loops
+ *   decode.c   file bytes -> valid UTF-8 text (BOMs, UTF-16, Latin-1, binary)
+ *   article.c  one article's text -> title, passages, Xapian documents
+ *   counter.c  a string -> count table (spelling words, files seen)
+ */
+#ifndef PASSIM_INDEXER_H
+#define PASSIM_INDEXER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "buf.h"
+#include "text.h"
+#include "xapian_shim.h"
+
+/* Exit statuses. */
+enum { IDX_EXIT_OK = 0, IDX_EXIT_SOME_FAILED = 1, IDX_EXIT_ERROR = 2 };
+
+typedef struct idx_opts {
+    const char *db_path;        /* the database directory */
+    const char *lang;           /* stemming language, or NULL: the index's, else english */
+    bool rebuild;               /* start afresh (the old index stays until the new one is done) */
+    bool spelling;              /* feed Xapian's spelling table (for "did you mean") */
+    int progress;               /* 1: show progress on stderr, 0: no, -1: if stderr is a tty */
+    bool quiet;                 /* no per-file notes, only errors and the summary */
+    uint32_t batch_passages;    /* commit after this many passages (at a file boundary) */
+    text_passage_opts_t passages;
+} idx_opts_t;
+
+/* Run passim-index over paths; returns an IDX_EXIT_* status. */
+int idx_run(const idx_opts_t *opts, char *const *paths, size_t n_paths);
+
+/* ---- walk.c ------------------------------------------------------------ */
+
+/* One regular file met by the walk. */
+typedef struct idx_file {
+    const char *path;      /* path as given: root argument joined with the relative path */
+    const char *key;       /* canonical absolute path (realpath): the file's identity */
+    const char *rel;       /* path relative to the root argument */
+    uint64_t size;
+    int64_t mtime_ns;
+} idx_file_t;
+
+/* Called for each regular file (return non-zero to stop the walk), and for each
+ * problem (path, message: "cannot open folder: Permission denied", "symlink
+ * loop"): problems do not stop the walk. */
+typedef struct idx_walk_cb {
+    int (*file)(const idx_file_t *f, void *payload);
+    void (*problem)(const char *path, const char *message, void *payload);
+    void *payload;
+} idx_walk_cb_t;
+
+/*
+ * Walk root (a file or a folder, followed recursively in name order). Symbolic
+ * links are followed; a folder met twice on the way down (a loop) is reported
+ * and not entered again. Names starting with "." inside a folder are skipped, as
+ * is the folder skip_key (the database itself, when it lies inside root).
+ * Returns 0, the file callback's non-zero value, or -1 if root itself cannot be
+ * reached (reported through problem).
+ */
+int idx_walk(const char *root, const char *skip_key, const idx_walk_cb_t *cb);
+
+/* ---- decode.c ---------------------------------------------------------- */
+
+typedef enum {
+    IDX_DECODE_OK,          /* text holds the document as UTF-8 */
+    IDX_DECODE_BINARY,      /* not text (NUL bytes or many control characters) */
+    IDX_DECODE_NOMEM
+} idx_decode_status_t;
+
+/*
+ * Turn raw file bytes into valid UTF-8 in out: a UTF-8 BOM is dropped, UTF-16
+ * with a BOM is converted, invalid UTF-8 is read as Windows-1252 when most of
+ * the file is not UTF-8, otherwise each bad byte becomes U+FFFD. *encoding is
+ * set to a static name for messages ("utf-8", "utf-16le", "windows-1252"...).
+ * When the input is valid UTF-8 without a BOM, out is left empty and
+ * *as_is is set: the caller uses the bytes it has (no copy).
+ */
+idx_decode_status_t idx_decode(const char *data, size_t len, text_buf_t *out, bool *as_is,
+                               const char **encoding);
+
+/* ---- article.c --------------------------------------------------------- */
+
+/* Analysis state reused from article to article (one per thread). */
+typedef struct idx_article_ctx {
+    text_analyzer_t *analyzer;
+    xs_doc_t *doc;              /* reused for each passage */
+    text_buf_t term;            /* scratch for prefixed terms */
+    text_buf_t record;          /* scratch for the stored record */
+    text_buf_t title;           /* the article's cleaned title */
+    text_passage_opts_t passage_opts;
+    struct idx_counter *spell;  /* word counts for the spelling table, or NULL */
+} idx_article_ctx_t;
+
+/* The article being indexed. */
+typedef struct idx_article {
+    const char *text;  size_t len;   /* UTF-8 */
+    const char *docid;               /* article id: rel without extension */
+    const char *path;                /* path as given */
+    const char *key;                 /* file key */
+} idx_article_t;
+
+/* Called with each finished passage document; the document is reused after
+ * the call returns. Return an xs_status_t. */
+typedef xs_status_t (*idx_doc_fn)(const xs_doc_t *doc, void *payload);
+
+/* Cut the article into passages and build one document per passage (terms,
+ * title terms, id terms, values, data), handing each to fn. *n_passages gets
+ * the count. Returns XS_OK or the first failure. */
+xs_status_t idx_article_index(idx_article_ctx_t *ctx, const idx_article_t *art,
+                              idx_doc_fn fn, void *payload, uint32_t *n_passages);
+
+/* Put prefix + key + suffix in b as a term: the key is a file key (a path),
+ * which may be longer than Xapian allows; a long key keeps its tail and gains a
+ * hash of the whole, so the term stays unique and within XS_TERM_MAX. */
+bool idx_key_term(text_buf_t *b, const char *prefix, const char *key, const char *suffix);
+
+/* The article id of a relative path: without its last extension. Malloc'ed. */
+char *idx_docid_from_rel(const char *rel);
+
+/* ---- counter.c --------------------------------------------------------- */
+
+/* A table of strings with a count each: the words of a batch for the spelling
+ * table, the files met by a run. */
+typedef struct idx_counter idx_counter_t;
+
+idx_counter_t *idx_counter_new(void);
+void idx_counter_free(idx_counter_t *c);
+/* Count one more s[0..len); returns the new count, or 0 if memory ran out. */
+uint32_t idx_counter_add(idx_counter_t *c, const char *s, size_t len);
+/* Call fn for each string and its count, then forget them all. */
+int idx_counter_drain(idx_counter_t *c, int (*fn)(const char *s, size_t len, uint32_t count,
+                                                  void *payload), void *payload);
+
+#endif /* PASSIM_INDEXER_H */

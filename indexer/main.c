@@ -1,0 +1,117 @@
+/*
+ * main.c — passim-index's command line: options, --help, --version. The work
+ * is done by idx_run() (run.c).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "indexer.h"
+
+static void usage(FILE *f)
+{
+    fputs(
+"Usage: passim-index [OPTION]... PATH...\n"
+"Index text and Markdown files (folders recursively) for passim-search.\n"
+"\n"
+"Each file is an article: its title is its first line, its passages are its\n"
+"paragraphs. Runs are incremental: unchanged files are skipped, changed ones\n"
+"re-indexed, deleted ones removed; every run commits atomically.\n"
+"\n"
+"Options:\n"
+"  -d, --db DIR         index folder (default: $PASSIM_DB, else ./passim.db)\n"
+"  -l, --lang LANG      stemming language (default: the index's, else english);\n"
+"                       'none' turns stemming off; see --list-languages\n"
+"      --rebuild        build the index afresh (the old one stays searchable\n"
+"                       until the new one is complete)\n"
+"      --batch N        commit after about N passages (default 50000)\n"
+"      --no-spelling    do not feed the spelling table (no \"did you mean\")\n"
+"      --progress       always show progress on stderr\n"
+"      --no-progress    never show progress (default: only on a terminal)\n"
+"  -q, --quiet          no notes about skipped or removed files\n"
+"      --list-languages print the stemming languages and exit\n"
+"  -h, --help           show this help and exit\n"
+"  -V, --version        show the version and exit\n"
+"\n"
+"Exit status: 0 all files indexed, 1 some files failed (the rest was indexed),\n"
+"2 usage or index error.\n", f);
+}
+
+int main(int argc, char **argv)
+{
+    enum { OPT_REBUILD = 256, OPT_BATCH, OPT_NO_SPELLING, OPT_PROGRESS, OPT_NO_PROGRESS,
+           OPT_LANGS };
+    static const struct option longopts[] = {
+        { "db", required_argument, NULL, 'd' },
+        { "lang", required_argument, NULL, 'l' },
+        { "rebuild", no_argument, NULL, OPT_REBUILD },
+        { "batch", required_argument, NULL, OPT_BATCH },
+        { "no-spelling", no_argument, NULL, OPT_NO_SPELLING },
+        { "progress", no_argument, NULL, OPT_PROGRESS },
+        { "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
+        { "quiet", no_argument, NULL, 'q' },
+        { "list-languages", no_argument, NULL, OPT_LANGS },
+        { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, 'V' },
+        { NULL, 0, NULL, 0 },
+    };
+    idx_opts_t o = {
+        .db_path = getenv("PASSIM_DB") && *getenv("PASSIM_DB") ? getenv("PASSIM_DB") : "passim.db",
+        .spelling = true,
+        .progress = -1,
+        .batch_passages = 50000,
+        .passages = TEXT_PASSAGE_OPTS_INIT,
+    };
+    int c;
+    while ((c = getopt_long(argc, argv, "d:l:qhV", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'd': o.db_path = optarg; break;
+        case 'l': o.lang = optarg; break;
+        case 'q': o.quiet = true; break;
+        case OPT_REBUILD: o.rebuild = true; break;
+        case OPT_NO_SPELLING: o.spelling = false; break;
+        case OPT_PROGRESS: o.progress = 1; break;
+        case OPT_NO_PROGRESS: o.progress = 0; break;
+        case OPT_BATCH: {
+            char *end;
+            unsigned long n = strtoul(optarg, &end, 10);
+            if (*optarg == '\0' || *end != '\0' || n == 0 || n > 100000000) {
+                fprintf(stderr, "passim-index: --batch: not a number from 1 to 100000000: %s\n",
+                        optarg);
+                return IDX_EXIT_ERROR;
+            }
+            o.batch_passages = (uint32_t)n;
+            break;
+        }
+        case OPT_LANGS:
+            for (const char **l = text_languages(); *l; l++)
+                puts(*l);
+            return IDX_EXIT_OK;
+        case 'h': usage(stdout); return IDX_EXIT_OK;
+        case 'V':
+            printf("passim-index %s (Xapian %s)\n", PACKAGE_VERSION, xs_version());
+            return IDX_EXIT_OK;
+        default:
+            fputs("Try 'passim-index --help' for more information.\n", stderr);
+            return IDX_EXIT_ERROR;
+        }
+    }
+    if (optind >= argc) {
+        fputs("passim-index: no PATH to index\n"
+              "Try 'passim-index --help' for more information.\n", stderr);
+        return IDX_EXIT_ERROR;
+    }
+    if (o.lang) {
+        text_analyzer_t *a;
+        text_status_t st = text_analyzer_new(&a, o.lang);
+        if (st != TEXT_OK) {
+            fprintf(stderr, "passim-index: --lang %s: %s (see --list-languages)\n", o.lang,
+                    text_status_str(st));
+            return IDX_EXIT_ERROR;
+        }
+        text_analyzer_free(a);
+    }
+    return idx_run(&o, argv + optind, (size_t)(argc - optind));
+}

@@ -1,0 +1,253 @@
+/*
+ * walk.c — finding the files to index under the paths given to passim-index.
+ *
+ * Folders are read in name order (so runs are reproducible), symbolic links are
+ * followed, and a folder already on the way down is a loop: reported, not
+ * entered. Hidden names (".git", ".cache") are skipped inside folders but not
+ * when given explicitly, and so are names matching a pattern of a
+ * ".passimignore" file in the folder or a folder above it (one shell glob per
+ * line, matched against names; "#" starts a comment). Reading files is left
+ * to the caller.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "indexer.h"
+
+/* Folders on the current path from the root, by device and inode (loop check),
+ * with the ignore patterns each one adds. */
+typedef struct dir_stack {
+    dev_t dev;
+    ino_t ino;
+    char **ignore;       /* NULL-terminated globs from its .passimignore, or NULL */
+    const struct dir_stack *up;
+} dir_stack_t;
+
+#define IGNORE_FILE ".passimignore"
+
+/* Read dir/.passimignore into a NULL-terminated array of patterns (NULL if none). */
+static char **read_ignore(const char *dir)
+{
+    text_buf_t path = TEXT_BUF_INIT;
+    if (!text_buf_printf(&path, "%s/%s", dir, IGNORE_FILE))
+        return NULL;
+    FILE *f = fopen(path.data, "r");
+    text_buf_free(&path);
+    if (!f)
+        return NULL;
+    char **pats = NULL, *line = NULL;
+    size_t n = 0, cap = 0;
+    ssize_t len;
+    while ((len = getline(&line, &cap, f)) > 0) {
+        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r' || line[len - 1] == ' '))
+            line[--len] = '\0';
+        if (len == 0 || line[0] == '#')
+            continue;
+        char **grown = realloc(pats, (n + 2) * sizeof *pats);
+        if (!grown || !(grown[n] = strdup(line))) {
+            pats = grown ? grown : pats;
+            break;
+        }
+        pats = grown;
+        pats[++n] = NULL;
+    }
+    free(line);
+    fclose(f);
+    return pats;
+}
+
+static void free_ignore(char **pats)
+{
+    for (size_t i = 0; pats && pats[i]; i++)
+        free(pats[i]);
+    free(pats);
+}
+
+static bool ignored(const dir_stack_t *d, const char *name)
+{
+    for (; d; d = d->up)
+        for (size_t i = 0; d->ignore && d->ignore[i]; i++)
+            if (fnmatch(d->ignore[i], name, 0) == 0)
+                return true;
+    return false;
+}
+
+typedef struct walk {
+    const char *root;          /* as given, without trailing slashes */
+    const char *skip_key;      /* realpath of a folder to skip, or NULL */
+    const idx_walk_cb_t *cb;
+    text_buf_t path;           /* current path as given */
+} walk_t;
+
+static int64_t mtime_ns(const struct stat *st)
+{
+    return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+}
+
+static void problem(walk_t *w, const char *path, const char *what, int err)
+{
+    char msg[256];
+    if (err)
+        snprintf(msg, sizeof msg, "%s: %s", what, strerror(err));
+    else
+        snprintf(msg, sizeof msg, "%s", what);
+    w->cb->problem(path, msg, w->cb->payload);
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The path relative to the root: what follows the root and its slash. */
+static const char *rel_of(const walk_t *w, const char *path, const char *base)
+{
+    size_t n = strlen(w->root);
+    if (strncmp(path, w->root, n) == 0) {
+        if (n > 0 && w->root[n - 1] == '/')   /* the root is "/" */
+            return path + n;
+        if (path[n] == '/')
+            return path + n + 1;
+    }
+    return base; /* the root is the file itself: its name */
+}
+
+static int visit(walk_t *w, const dir_stack_t *up);
+
+static int visit_file(walk_t *w, const struct stat *st)
+{
+    char *key = realpath(w->path.data, NULL);
+    if (!key) {
+        problem(w, w->path.data, "cannot resolve path", errno);
+        return 0;
+    }
+    const char *slash = strrchr(w->path.data, '/');
+    const char *base = slash ? slash + 1 : w->path.data;
+    idx_file_t f = {
+        .path = w->path.data,
+        .key = key,
+        .rel = rel_of(w, w->path.data, base),
+        .size = (uint64_t)st->st_size,
+        .mtime_ns = mtime_ns(st),
+    };
+    int rc = w->cb->file(&f, w->cb->payload);
+    free(key);
+    return rc;
+}
+
+static int visit_dir(walk_t *w, const struct stat *st, const dir_stack_t *up)
+{
+    for (const dir_stack_t *d = up; d; d = d->up)
+        if (d->dev == st->st_dev && d->ino == st->st_ino) {
+            problem(w, w->path.data, "symbolic link loop: folder not entered again", 0);
+            return 0;
+        }
+    if (w->skip_key) {
+        char *key = realpath(w->path.data, NULL);
+        bool skip = key && strcmp(key, w->skip_key) == 0;
+        free(key);
+        if (skip)
+            return 0;
+    }
+    DIR *dir = opendir(w->path.data);
+    if (!dir) {
+        problem(w, w->path.data, "cannot open folder", errno);
+        return 0;
+    }
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    int rc = 0;
+    struct dirent *e;
+    dir_stack_t here = { st->st_dev, st->st_ino, read_ignore(w->path.data), up };
+    errno = 0;
+    while ((e = readdir(dir)) != NULL) {
+        if (e->d_name[0] == '.' || ignored(&here, e->d_name))
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 64;
+            char **grown = realloc(names, cap * sizeof *names);
+            if (!grown) {
+                rc = -1;
+                break;
+            }
+            names = grown;
+        }
+        if (!(names[n] = strdup(e->d_name))) {
+            rc = -1;
+            break;
+        }
+        n++;
+    }
+    if (rc == 0 && errno)
+        problem(w, w->path.data, "cannot read folder", errno);
+    closedir(dir);
+    if (rc != 0) {
+        problem(w, w->path.data, "out of memory reading folder", 0);
+        rc = 0;
+    }
+    qsort(names, n, sizeof *names, cmp_names);
+
+    size_t keep = w->path.len;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        if (!text_buf_putc(&w->path, '/') || !text_buf_puts(&w->path, names[i]))
+            rc = -1;
+        else
+            rc = visit(w, &here);
+        w->path.len = keep;
+        w->path.data[keep] = '\0';
+    }
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    free_ignore(here.ignore);
+    return rc;
+}
+
+static int visit(walk_t *w, const dir_stack_t *up)
+{
+    struct stat st;
+    if (stat(w->path.data, &st) != 0) {
+        int err = errno;
+        struct stat lst;
+        if (lstat(w->path.data, &lst) == 0 && S_ISLNK(lst.st_mode))
+            problem(w, w->path.data,
+                    err == ELOOP ? "symbolic link loop" : "broken symbolic link", err == ELOOP ? 0 : err);
+        else
+            problem(w, w->path.data, "cannot read", err);
+        return up ? 0 : -1;
+    }
+    if (S_ISDIR(st.st_mode))
+        return visit_dir(w, &st, up);
+    if (S_ISREG(st.st_mode))
+        return visit_file(w, &st);
+    if (!up)
+        problem(w, w->path.data, "not a regular file or folder", 0);
+    return 0; /* devices, sockets, fifos inside a folder: silently not text */
+}
+
+int idx_walk(const char *root, const char *skip_key, const idx_walk_cb_t *cb)
+{
+    walk_t w = { .skip_key = skip_key, .cb = cb, .path = TEXT_BUF_INIT };
+    if (!text_buf_puts(&w.path, root))
+        return -1;
+    /* "corpus/" and "corpus" are the same root; "/" stays "/". */
+    while (w.path.len > 1 && w.path.data[w.path.len - 1] == '/')
+        w.path.data[--w.path.len] = '\0';
+    w.root = w.path.data;
+    char *root_copy = strdup(w.path.data);
+    if (!root_copy) {
+        text_buf_free(&w.path);
+        return -1;
+    }
+    w.root = root_copy;
+    int rc = visit(&w, NULL);
+    free(root_copy);
+    text_buf_free(&w.path);
+    return rc;
+}

@@ -1,0 +1,201 @@
+/*
+ * output.c — printing results as text, JSON or vimgrep lines.
+ *
+ * Everything a document supplies (titles, paths, headings, passage text) is
+ * untrusted: it may hold terminal escapes, control characters or invalid UTF-8.
+ * Text output passes it through srch_safe_text(), JSON through
+ * srch_json_string(); snippets come already escaped by their renderer.
+ * Output is built in a buffer and written by the caller in one go, so batch
+ * threads can format in parallel and print in order.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "output.h"
+
+/* Length of the valid UTF-8 character at s (n bytes available), or 0. */
+static size_t utf8_char_len(const unsigned char *s, size_t n)
+{
+    return text_utf8_valid_len((const char *)s, n < 4 ? n : 4) > 0
+               ? (s[0] < 0x80 ? 1 : s[0] < 0xE0 ? 2 : s[0] < 0xF0 ? 3 : 4)
+               : 0;
+}
+
+bool srch_json_string(text_buf_t *b, const char *s, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    bool ok = text_buf_putc(b, '"');
+    for (size_t i = 0; i < len && ok;) {
+        unsigned char c = u[i];
+        if (c < 0x80) {
+            switch (c) {
+            case '"': ok = text_buf_puts(b, "\\\""); break;
+            case '\\': ok = text_buf_puts(b, "\\\\"); break;
+            case '\n': ok = text_buf_puts(b, "\\n"); break;
+            case '\r': ok = text_buf_puts(b, "\\r"); break;
+            case '\t': ok = text_buf_puts(b, "\\t"); break;
+            default:
+                if (c < 0x20 || c == 0x7F)
+                    ok = text_buf_printf(b, "\\u%04x", c);
+                else
+                    ok = text_buf_putc(b, (char)c);
+            }
+            i++;
+            continue;
+        }
+        size_t n = utf8_char_len(u + i, len - i);
+        if (n == 0) {
+            ok = text_buf_puts(b, "\xEF\xBF\xBD"); /* U+FFFD */
+            i++;
+        } else if (n == 3 && c == 0xE2 && u[i + 1] == 0x80 && (u[i + 2] == 0xA8 || u[i + 2] == 0xA9)) {
+            ok = text_buf_printf(b, "\\u%04x", u[i + 2] == 0xA8 ? 0x2028 : 0x2029);
+            i += 3;
+        } else {
+            ok = text_buf_append(b, s + i, n);
+            i += n;
+        }
+    }
+    return ok && text_buf_putc(b, '"');
+}
+
+bool srch_safe_text(text_buf_t *b, const char *s, size_t len, bool fold_space)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    bool ok = true;
+    for (size_t i = 0; i < len && ok;) {
+        unsigned char c = u[i];
+        if (c < 0x80) {
+            if (c == '\t' || c == '\n' || c == '\r')
+                ok = fold_space ? text_buf_putc(b, ' ') : text_buf_putc(b, (char)c);
+            else if (c >= 0x20 && c != 0x7F)
+                ok = text_buf_putc(b, (char)c);
+            i++;
+            continue;
+        }
+        size_t n = utf8_char_len(u + i, len - i);
+        if (n == 0) {
+            ok = text_buf_puts(b, "\xEF\xBF\xBD");
+            i++;
+        } else if (n == 2 && c == 0xC2 && u[i + 1] < 0xA0) {
+            i += 2; /* C1 control characters */
+        } else {
+            ok = text_buf_append(b, s + i, n);
+            i += n;
+        }
+    }
+    return ok;
+}
+
+void srch_hit_position(const srch_hit_t *h, uint32_t *line, uint32_t *column)
+{
+    size_t at = h->snippet.n_spans ? h->snippet.spans[0].start : h->snippet.start;
+    uint32_t l = h->rec.first_line ? h->rec.first_line : 1;
+    size_t line_start = 0;
+    for (size_t i = 0; i < at && i < h->rec.text_len; i++)
+        if (h->rec.text[i] == '\n') {
+            l++;
+            line_start = i + 1;
+        }
+    *line = l;
+    *column = (uint32_t)(at - line_start + 1);
+    /* The first line of a passage may start mid-line (a cut long paragraph);
+     * the column is then relative to the passage start: still a useful jump. */
+}
+
+static bool print_text(text_buf_t *b, const srch_print_opts_t *o, const srch_hit_t *h)
+{
+    const char *bold = o->color ? "\033[1m" : "", *path_c = o->color ? "\033[35m" : "",
+               *line_c = o->color ? "\033[32m" : "", *dim = o->color ? "\033[2m" : "",
+               *reset = o->color ? "\033[0m" : "";
+    bool ok = text_buf_printf(b, "%s%u. ", bold, h->rank);
+    ok = ok && srch_safe_text(b, h->rec.title, h->rec.title_len, true);
+    ok = ok && text_buf_printf(b, "%s %s(%.3f)%s\n   %s", reset, dim, h->score, reset, path_c);
+    ok = ok && srch_safe_text(b, h->rec.path, h->rec.path_len, true);
+    ok = ok && text_buf_printf(b, "%s:%s%u-%u%s", reset, line_c, h->rec.first_line,
+                               h->rec.last_line, reset);
+    if (ok && h->rec.heading_len) {
+        ok = text_buf_puts(b, " \xC2\xA7 "); /* § */
+        ok = ok && srch_safe_text(b, h->rec.heading, h->rec.heading_len, true);
+    }
+    ok = ok && text_buf_puts(b, "\n   ");
+    ok = ok && srch_snippet_render(b, h->rec.text, h->rec.text_len, &h->snippet, o->units, o->markup);
+    ok = ok && text_buf_putc(b, '\n');
+    if (ok && h->explain.len) {
+        ok = srch_safe_text(b, h->explain.data, h->explain.len, false);
+    }
+    return ok && text_buf_putc(b, '\n');
+}
+
+static bool print_vimgrep(text_buf_t *b, const srch_print_opts_t *o, const srch_hit_t *h)
+{
+    uint32_t line, col;
+    srch_hit_position(h, &line, &col);
+    bool ok = srch_safe_text(b, h->rec.path, h->rec.path_len, true);
+    ok = ok && text_buf_printf(b, ":%u:%u:", line, col);
+    ok = ok && srch_snippet_render(b, h->rec.text, h->rec.text_len, &h->snippet, o->units, o->markup);
+    return ok && text_buf_putc(b, '\n');
+}
+
+static bool print_json_hit(text_buf_t *b, const srch_print_opts_t *o, const srch_hit_t *h)
+{
+    text_buf_t snip = TEXT_BUF_INIT;
+    bool ok = text_buf_printf(b, "{\"rank\": %u, \"score\": %.6f, \"docid\": ", h->rank, h->score);
+    ok = ok && srch_json_string(b, h->rec.docid, h->rec.docid_len);
+    ok = ok && text_buf_puts(b, ", \"path\": ");
+    ok = ok && srch_json_string(b, h->rec.path, h->rec.path_len);
+    ok = ok && text_buf_puts(b, ", \"title\": ");
+    ok = ok && srch_json_string(b, h->rec.title, h->rec.title_len);
+    ok = ok && text_buf_puts(b, ", \"heading\": ");
+    ok = ok && srch_json_string(b, h->rec.heading, h->rec.heading_len);
+    ok = ok && text_buf_printf(b, ", \"passage\": %u, \"lines\": [%u, %u], \"text\": ",
+                               h->rec.ordinal, h->rec.first_line, h->rec.last_line);
+    ok = ok && srch_json_string(b, h->rec.text, h->rec.text_len);
+    ok = ok && srch_snippet_render(&snip, h->rec.text, h->rec.text_len, &h->snippet, o->units,
+                                   o->markup);
+    ok = ok && text_buf_puts(b, ", \"snippet\": ");
+    ok = ok && srch_json_string(b, snip.data ? snip.data : "", snip.len);
+    if (ok && h->explain.len) {
+        ok = text_buf_puts(b, ", \"explain\": ");
+        ok = ok && srch_json_string(b, h->explain.data, h->explain.len);
+    }
+    text_buf_free(&snip);
+    return ok && text_buf_putc(b, '}');
+}
+
+bool srch_print_hits(text_buf_t *b, const srch_print_opts_t *o, const char *qid,
+                     const char *query, uint32_t total, const srch_hit_t *hits, size_t n_hits)
+{
+    bool ok = true;
+    switch (o->format) {
+    case SRCH_FMT_JSON:
+        ok = text_buf_putc(b, '{');
+        if (ok && qid) {
+            ok = text_buf_puts(b, "\"qid\": ");
+            ok = ok && srch_json_string(b, qid, strlen(qid));
+            ok = ok && text_buf_puts(b, ", ");
+        }
+        ok = ok && text_buf_puts(b, "\"query\": ");
+        ok = ok && srch_json_string(b, query, strlen(query));
+        ok = ok && text_buf_printf(b, ", \"total\": %u, \"results\": [", total);
+        for (size_t i = 0; i < n_hits && ok; i++) {
+            if (i)
+                ok = text_buf_puts(b, ", ");
+            ok = ok && print_json_hit(b, o, &hits[i]);
+        }
+        return ok && text_buf_puts(b, "]}\n");
+    case SRCH_FMT_VIMGREP:
+        for (size_t i = 0; i < n_hits && ok; i++)
+            ok = print_vimgrep(b, o, &hits[i]);
+        return ok;
+    case SRCH_FMT_TEXT:
+    default:
+        if (qid) {
+            ok = text_buf_printf(b, "%s== query %s: ", o->color ? "\033[1m" : "", qid);
+            ok = ok && srch_safe_text(b, query, strlen(query), true);
+            ok = ok && text_buf_printf(b, " (%u hits)%s\n", total, o->color ? "\033[0m" : "");
+        }
+        for (size_t i = 0; i < n_hits && ok; i++)
+            ok = print_text(b, o, &hits[i]);
+        return ok;
+    }
+}

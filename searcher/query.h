@@ -1,0 +1,246 @@
+/*
+ * query.h — the query language of passim-search: parsing a query string into a
+ * tree, describing that tree, turning it into a Xapian query (through the shim),
+ * and listing what the snippet builder should highlight.
+ *
+ * Words are cut, folded and stemmed by text/ only (text_analyze()), exactly as
+ * the indexer did; the parser itself only finds operators, quotes, parentheses
+ * and the byte ranges of word chunks. The shim is used only by the builder and by
+ * srch_query_units() (document frequencies).
+ *
+ * The language, loosest binding first:
+ *
+ *   query    := or_expr
+ *   or_expr  := and_expr ( "OR" and_expr )*
+ *   and_expr := not_expr ( ["AND"] not_expr )*    adjacency = the default operator
+ *   not_expr := unary ( "NOT" unary )*            a NOT b = a AND_NOT b
+ *   unary    := ( "+" | "-" | "NOT" ) near_expr | near_expr
+ *   near_expr:= primary ( "NEAR" | "NEAR/n" primary )*
+ *   primary  := [ "title:" ] ( word | word* | "phrase" | "(" or_expr ")" )
+ *
+ * - A word chunk is a run of bytes up to white space, a parenthesis or a quote.
+ *   text/ cuts it into tokens: one token is a TERM (its stem); several tokens
+ *   ("thermo-aeroelastic", "U.S.-backed", "foo/bar") are a PHRASE; none ("!!!",
+ *   a lone "-") is punctuation and ignored.
+ * - "a phrase" (straight quotes or “curly” ones): the stems at consecutive
+ *   positions; stopwords are kept. One word in quotes is that TERM.
+ * - word*: every stem starting with the folded word (at least 2 characters). If
+ *   the chunk has several tokens ("foo-ba*"), the wildcard applies to the last
+ *   one and the others are ANDed with it (Xapian 1.4 has no wildcard in phrases).
+ * - +item / -item: the sign must start a chunk (start of the query, after white
+ *   space or "(") and touch the item; "-" elsewhere is a hyphen or punctuation.
+ *   NOT in front of an item (at the start, after AND/OR/"(") is the same as "-".
+ *   Excluded items of a run of items become one AND_NOT on the run: with default
+ *   AND, "a b -c" is (AND_NOT (AND a b) c). With default OR, the items of a run
+ *   (explicit AND groups count as one item) combine as
+ *   (required AND ...) AND_MAYBE (optional OR ...) AND_NOT (excluded OR ...).
+ * - AND, OR, NOT, NEAR are operators in upper case only; "and", "or" are words.
+ *   Precedence, tightest first: NEAR, NOT, AND (explicit or implicit), OR. In OR
+ *   mode an explicit AND binds tighter than adjacency: "a b AND c" is
+ *   (OR a (AND b c)).
+ * - a NEAR/n b: the items (words or phrases) within n words of each other, any
+ *   order; NEAR alone is NEAR/10; n is 0..1000. A chain a NEAR/3 b NEAR/5 c is
+ *   one NEAR of all items with the largest n. Xapian's window is a span of
+ *   positions, so the window passed on is n + the number of words in all items.
+ *   Xapian 1.4 accepts only terms inside NEAR: a phrase item is matched by
+ *   putting its words in the NEAR and requiring the phrase too (FILTER), which
+ *   is exact for words and close for phrases.
+ * - title:item puts every leaf of the item under the title prefix
+ *   (PASSIM_PREFIX_TITLE of text/terms.h).
+ * - Stopwords (when the analyzer has a list and opts->drop_stopwords is set) are
+ *   dropped only as bare words: not in phrases or NEAR, not signed (+the), not
+ *   under title:, and not if the query has no other positive word.
+ *
+ * Ownership: srch_query_t owns its tree and every string in it; nodes are
+ * read-only to callers and live until srch_query_free().
+ */
+#ifndef PASSIM_QUERY_H
+#define PASSIM_QUERY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "snippet.h"
+#include "text.h"
+#include "xapian_shim.h"
+
+/* Longest query accepted, in bytes. */
+#define SRCH_QUERY_MAX 65536
+/* Deepest nesting of parentheses accepted. */
+#define SRCH_QUERY_MAX_DEPTH 100
+/* Largest n of NEAR/n, and the n of a bare NEAR. */
+#define SRCH_NEAR_MAX 1000
+#define SRCH_NEAR_DEFAULT 10
+
+typedef enum {
+    SRCH_NODE_TERM,       /* one stem */
+    SRCH_NODE_PHRASE,     /* kids: TERMs at consecutive positions */
+    SRCH_NODE_NEAR,       /* kids: TERMs and PHRASEs within a window */
+    SRCH_NODE_PREFIX,     /* every stem starting with word */
+    SRCH_NODE_AND,        /* kids: 2 or more, all match */
+    SRCH_NODE_OR,         /* kids: 2 or more, any matches */
+    SRCH_NODE_AND_MAYBE,  /* kids[0] matches, kids[1] only adds weight */
+    SRCH_NODE_AND_NOT     /* kids[0] matches and kids[1] does not */
+} srch_node_kind_t;
+
+typedef enum {
+    SRCH_FIELD_BODY,      /* passage text: unprefixed terms */
+    SRCH_FIELD_TITLE      /* article title: PASSIM_PREFIX_TITLE terms */
+} srch_field_t;
+
+/* TERM flags. */
+enum {
+    SRCH_TERM_STOPWORD = 1u << 0,  /* the analyzer calls the word a stopword */
+    SRCH_TERM_ACRONYM = 1u << 1,   /* a dotted acronym ("U.S.") */
+    SRCH_TERM_BARE = 1u << 2       /* a plain word: the only kind of stopword dropped */
+};
+
+typedef struct srch_node srch_node_t;
+
+struct srch_node {
+    srch_node_kind_t kind;
+    srch_field_t field;     /* TERM, PREFIX */
+    unsigned flags;         /* TERM: SRCH_TERM_* */
+    const char *text;       /* TERM, PREFIX: the word as typed (a copy) */
+    const char *word;       /* TERM: folded word; PREFIX: folded prefix */
+    const char *stem;       /* TERM: its stem; PREFIX: the folded prefix */
+    size_t column;          /* 1-based column of the item in the query */
+    uint32_t distance;      /* NEAR: n as typed */
+    uint32_t window;        /* NEAR: Xapian's window, n + number of words */
+    srch_node_t **kids;     /* see srch_node_kind_t */
+    size_t n_kids;
+};
+
+typedef struct srch_query srch_query_t;
+
+typedef enum {
+    SRCH_DEFAULT_AND,       /* adjacent items must all match ("all words") */
+    SRCH_DEFAULT_OR         /* any may match, ranked by BM25 ("any word") */
+} srch_default_op_t;
+
+typedef struct srch_parse_opts {
+    unsigned version;              /* SRCH_PARSE_OPTS_VERSION */
+    srch_default_op_t default_op;
+    bool drop_stopwords;           /* drop bare stopwords (see the top of this file) */
+} srch_parse_opts_t;
+
+#define SRCH_PARSE_OPTS_VERSION 1
+#define SRCH_PARSE_OPTS_INIT { SRCH_PARSE_OPTS_VERSION, SRCH_DEFAULT_AND, true }
+
+typedef enum {
+    SRCH_QUERY_OK = 0,
+    SRCH_QUERY_ERR_SYNTAX,   /* the query is not valid: see the srch_error_t */
+    SRCH_QUERY_ERR_NOMEM,    /* out of memory */
+    SRCH_QUERY_ERR_INVALID   /* bad argument (NULL pointer, unknown opts version) */
+} srch_query_status_t;
+
+/* Why a query was refused. column is 1-based (the byte offset + 1) and the
+ * message, one line, already says "at column N" when a position helps. */
+typedef struct srch_error {
+    char message[160];
+    size_t column;
+} srch_error_t;
+
+/*
+ * Parse q[0..len) (need not be NUL-terminated) into a query tree.
+ *   out   receives the query (NULL on failure); free it with srch_query_free().
+ *   a     the analyzer the index was built with (its stopword list decides which
+ *         words are stopwords); used only during the call.
+ *   opts  NULL for SRCH_PARSE_OPTS_INIT.
+ *   err   may be NULL; filled on every failure.
+ * Returns SRCH_QUERY_OK; SRCH_QUERY_ERR_SYNTAX for an unbalanced quote or
+ * parenthesis, an operator missing an operand, a bad NEAR/n, "title:" with
+ * nothing after it, a wildcard prefix under 2 characters, nesting deeper than
+ * SRCH_QUERY_MAX_DEPTH, a query longer than SRCH_QUERY_MAX, an empty query (no
+ * searchable word) or one whose items are all excluded; SRCH_QUERY_ERR_NOMEM;
+ * SRCH_QUERY_ERR_INVALID. Invalid UTF-8 and control characters are separators.
+ */
+srch_query_status_t srch_query_parse(srch_query_t **out, const char *q, size_t len,
+                                     text_analyzer_t *a, const srch_parse_opts_t *opts,
+                                     srch_error_t *err);
+
+/* Free a query; NULL allowed. Everything borrowed from it dies with it. */
+void srch_query_free(srch_query_t *q);
+
+/* The root of the tree (never NULL for a parsed query); borrowed from q. */
+const srch_node_t *srch_query_root(const srch_query_t *q);
+
+/* A static name of a status. */
+const char *srch_query_status_str(srch_query_status_t st);
+
+/*
+ * Append to b a canonical one-line S-expression of q, for tests and --explain:
+ * a term is its stem, "title:" in front for the title field; the rest is
+ * (PHRASE s...), (NEAR/n items...), (PREFIX p), (AND ...), (OR ...),
+ * (AND_MAYBE required optional), (AND_NOT positive excluded).
+ * Example: "kabul -taliban" -> (AND_NOT kabul taliban).
+ * Returns false only if memory ran out.
+ */
+bool srch_query_describe(const srch_query_t *q, text_buf_t *b);
+
+/* One leaf word of the query, as seen by srch_query_words(). Strings are
+ * borrowed from the query. */
+typedef struct srch_word {
+    const char *text;      /* as typed */
+    const char *word;      /* folded */
+    const char *stem;      /* its stem; for a wildcard, the folded prefix */
+    srch_field_t field;
+    size_t column;         /* 1-based column of the word's chunk (or phrase) */
+    bool excluded;         /* under -item, NOT or the right of AND_NOT */
+    bool stopword;         /* the analyzer's stopword (kept in this query) */
+    bool prefix;           /* a wildcard prefix (word*) */
+    bool in_phrase;        /* part of a phrase */
+} srch_word_t;
+
+typedef int (*srch_word_fn)(const srch_word_t *w, void *payload);
+
+/* Call fn for every leaf word of q in tree order (positive items first, then
+ * the ones they exclude). Returns 0, or the first non-zero value fn returned
+ * (the walk stops there). */
+int srch_query_words(const srch_query_t *q, srch_word_fn fn, void *payload);
+
+/* Ranking knobs of srch_query_build(). */
+typedef struct srch_build_opts {
+    unsigned version;        /* SRCH_BUILD_OPTS_VERSION */
+    double title_weight;     /* > 0: a positive body term t becomes
+                                OR(t, SCALE(title:t, title_weight)); 0: off */
+    uint32_t wildcard_max;   /* most frequent expansions kept per word* (0: no limit) */
+} srch_build_opts_t;
+
+#define SRCH_BUILD_OPTS_VERSION 1
+#define SRCH_BUILD_OPTS_INIT { SRCH_BUILD_OPTS_VERSION, 0.0, 100 }
+
+/*
+ * Build the Xapian query of q. *out is freed by the caller with xs_query_free()
+ * (NULL on failure). opts NULL means SRCH_BUILD_OPTS_INIT.
+ * Returns XS_OK; XS_ERR_INVALID for a NULL argument, an unknown opts version or
+ * a negative title_weight; or the shim's status (XS_ERR_NOMEM, ...), with
+ * xs_last_error() set by the shim.
+ */
+xs_status_t srch_query_build(xs_query_t **out, const srch_query_t *q,
+                             const srch_build_opts_t *opts);
+
+/*
+ * The highlight units of q: one per distinct positive leaf (not excluded):
+ * TERM -> SRCH_HL_TERM (its stem), PHRASE -> SRCH_HL_PHRASE (its stems),
+ * PREFIX -> SRCH_HL_PREFIX (the folded prefix), NEAR -> one unit per item;
+ * title: leaves are included (their stems are the same as in the text). The same
+ * stems twice give one unit. Unit i has colour i. weight is the IDF
+ * log((N + 1) / (termfreq + 0.5)) in db (a phrase: the sum over its words; a
+ * prefix: with the summed termfreq of its expansions, capped at N), or 1 when db
+ * is NULL.
+ *   units   receives a malloc'ed array (NULL when *n_units is 0): free it with
+ *           srch_query_units_free(). The arrays its stems point to live in that
+ *           block; the strings are borrowed from q, so q must outlive units.
+ * Returns XS_OK, XS_ERR_INVALID (NULL argument), XS_ERR_NOMEM, or the shim's
+ * status of a failed frequency lookup.
+ */
+xs_status_t srch_query_units(const srch_query_t *q, const xs_db_t *db,
+                             srch_hl_unit_t **units, size_t *n_units);
+
+/* Free what srch_query_units() returned; NULL allowed. */
+void srch_query_units_free(srch_hl_unit_t *units);
+
+#endif /* PASSIM_QUERY_H */

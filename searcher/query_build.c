@@ -1,0 +1,473 @@
+/*
+ * query_build.c — what is done with a parsed query (query_parse.c): its
+ * canonical description, the walk over its words, the Xapian query built
+ * through the shim, and the highlight units handed to the snippet builder.
+ * Nothing here looks at the query string again; it reads only the tree.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "query.h"
+#include "terms.h"
+
+/* ------------------------------------------------------------------------ */
+/* Description                                                              */
+/* ------------------------------------------------------------------------ */
+
+static const char *kind_name(srch_node_kind_t k)
+{
+    switch (k) {
+    case SRCH_NODE_TERM: return "TERM";
+    case SRCH_NODE_PHRASE: return "PHRASE";
+    case SRCH_NODE_NEAR: return "NEAR";
+    case SRCH_NODE_PREFIX: return "PREFIX";
+    case SRCH_NODE_AND: return "AND";
+    case SRCH_NODE_OR: return "OR";
+    case SRCH_NODE_AND_MAYBE: return "AND_MAYBE";
+    case SRCH_NODE_AND_NOT: return "AND_NOT";
+    }
+    return "?";
+}
+
+static bool describe_leaf(text_buf_t *b, const srch_node_t *n)
+{
+    if (n->field == SRCH_FIELD_TITLE && !text_buf_puts(b, "title:"))
+        return false;
+    return text_buf_puts(b, n->stem);
+}
+
+static bool describe_node(text_buf_t *b, const srch_node_t *n)
+{
+    if (n->kind == SRCH_NODE_TERM)
+        return describe_leaf(b, n);
+    bool ok = text_buf_putc(b, '(') && text_buf_puts(b, kind_name(n->kind));
+    if (ok && n->kind == SRCH_NODE_NEAR)
+        ok = text_buf_printf(b, "/%u", (unsigned)n->distance);
+    if (ok && n->kind == SRCH_NODE_PREFIX)
+        ok = text_buf_putc(b, ' ') && describe_leaf(b, n);
+    for (size_t k = 0; ok && k < n->n_kids; k++)
+        ok = text_buf_putc(b, ' ') && describe_node(b, n->kids[k]);
+    return ok && text_buf_putc(b, ')');
+}
+
+bool srch_query_describe(const srch_query_t *q, text_buf_t *b)
+{
+    const srch_node_t *root = srch_query_root(q);
+    if (b == NULL)
+        return false;
+    return root == NULL || describe_node(b, root);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Words                                                                    */
+/* ------------------------------------------------------------------------ */
+
+static int visit_term(const srch_node_t *n, bool excluded, bool in_phrase, srch_word_fn fn,
+                      void *payload)
+{
+    srch_word_t w = {
+        .text = n->text, .word = n->word, .stem = n->stem, .field = n->field,
+        .column = n->column, .excluded = excluded,
+        .stopword = (n->flags & SRCH_TERM_STOPWORD) != 0,
+        .prefix = n->kind == SRCH_NODE_PREFIX, .in_phrase = in_phrase,
+    };
+    return fn(&w, payload);
+}
+
+static int visit_words(const srch_node_t *n, bool excluded, bool in_phrase, srch_word_fn fn,
+                       void *payload)
+{
+    if (n->kind == SRCH_NODE_TERM || n->kind == SRCH_NODE_PREFIX)
+        return visit_term(n, excluded, in_phrase, fn, payload);
+    bool phrase = n->kind == SRCH_NODE_PHRASE;
+    for (size_t k = 0; k < n->n_kids; k++) {
+        bool ex = excluded || (n->kind == SRCH_NODE_AND_NOT && k == 1);
+        int rc = visit_words(n->kids[k], ex, phrase, fn, payload);
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
+}
+
+int srch_query_words(const srch_query_t *q, srch_word_fn fn, void *payload)
+{
+    const srch_node_t *root = srch_query_root(q);
+    if (root == NULL || fn == NULL)
+        return 0;
+    return visit_words(root, false, false, fn, payload);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Xapian query                                                             */
+/* ------------------------------------------------------------------------ */
+
+typedef struct build_ctx {
+    srch_build_opts_t opts;
+    uint32_t pos;       /* query position of the next term, as Xapian numbers them */
+} build_ctx_t;
+
+/* The index term of a leaf: its field prefix, then its stem. text/ keeps words
+ * to TEXT_TOKEN_MAX bytes, far below Xapian's limit; a longer term is refused
+ * here rather than cut, as the shim would refuse it too. */
+typedef struct term_buf {
+    char s[XS_TERM_MAX + 2];
+    size_t len;
+} term_buf_t;
+
+static bool make_term(term_buf_t *t, srch_field_t field, const char *stem)
+{
+    const char *prefix = field == SRCH_FIELD_TITLE ? PASSIM_PREFIX_TITLE : "";
+    size_t pl = strlen(prefix), sl = strlen(stem);
+    if (pl + sl > XS_TERM_MAX)
+        return false;
+    memcpy(t->s, prefix, pl);
+    memcpy(t->s + pl, stem, sl);
+    t->len = pl + sl;
+    t->s[t->len] = '\0';
+    return true;
+}
+
+static xs_status_t term_query(xs_query_t **out, build_ctx_t *c, srch_field_t field,
+                              const char *stem)
+{
+    term_buf_t t;
+    if (!make_term(&t, field, stem)) {
+        *out = NULL;
+        return XS_ERR_TERM_TOO_LONG;
+    }
+    return xs_query_term(out, t.s, t.len, 1, ++c->pos);
+}
+
+static void free_all(xs_query_t **v, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        xs_query_free(v[k]);
+    free(v);
+}
+
+/* A term; with a title weight, OR'ed with the same stem in the title, scaled. */
+static xs_status_t build_term(xs_query_t **out, build_ctx_t *c, const srch_node_t *n,
+                              bool positive)
+{
+    xs_status_t st = term_query(out, c, n->field, n->stem);
+    if (st != XS_OK || !positive || n->field != SRCH_FIELD_BODY || c->opts.title_weight <= 0)
+        return st;
+    xs_query_t *title = NULL, *scaled = NULL, *pair[2] = { *out, NULL };
+    st = term_query(&title, c, SRCH_FIELD_TITLE, n->stem);
+    if (st == XS_OK)
+        st = xs_query_scale(&scaled, title, c->opts.title_weight);
+    if (st == XS_OK) {
+        pair[1] = scaled;
+        st = xs_query_combine(out, XS_OP_OR, (const xs_query_t *const *)pair, 2, 0);
+    }
+    xs_query_free(pair[0]);
+    xs_query_free(title);
+    xs_query_free(scaled);
+    if (st != XS_OK)
+        *out = NULL;
+    return st;
+}
+
+static xs_status_t build_node(xs_query_t **out, build_ctx_t *c, const srch_node_t *n,
+                              bool positive);
+
+/* The terms of a phrase, or of every item of a NEAR, flattened in order. */
+static xs_status_t build_terms(xs_query_t **v, size_t *n_v, build_ctx_t *c,
+                               const srch_node_t *n)
+{
+    if (n->kind == SRCH_NODE_TERM)
+        return term_query(&v[(*n_v)++], c, n->field, n->stem);
+    for (size_t k = 0; k < n->n_kids; k++) {
+        xs_status_t st = build_terms(v, n_v, c, n->kids[k]);
+        if (st != XS_OK)
+            return st;
+    }
+    return XS_OK;
+}
+
+static size_t count_terms(const srch_node_t *n)
+{
+    if (n->kind == SRCH_NODE_TERM)
+        return 1;
+    size_t total = 0;
+    for (size_t k = 0; k < n->n_kids; k++)
+        total += count_terms(n->kids[k]);
+    return total;
+}
+
+/* PHRASE, or NEAR. Xapian 1.4 allows only terms inside both, so a NEAR over
+ * phrases is the NEAR of all their words, FILTERed by each phrase: the words are
+ * within the window and the phrase occurs in the passage. */
+static xs_status_t build_positional(xs_query_t **out, build_ctx_t *c, const srch_node_t *n)
+{
+    size_t n_terms = count_terms(n), n_v = 0;
+    xs_query_t **v = calloc(n_terms, sizeof *v);
+    if (v == NULL)
+        return XS_ERR_NOMEM;
+    xs_op_t op = n->kind == SRCH_NODE_PHRASE ? XS_OP_PHRASE : XS_OP_NEAR;
+    uint32_t window = op == XS_OP_NEAR ? n->window : 0;
+    xs_status_t st = build_terms(v, &n_v, c, n);
+    xs_query_t *pos_q = NULL;
+    if (st == XS_OK)
+        st = xs_query_combine(&pos_q, op, (const xs_query_t *const *)v, n_v, window);
+    free_all(v, n_v);
+    if (st != XS_OK || op == XS_OP_PHRASE) {
+        *out = pos_q;
+        return st;
+    }
+    size_t n_phrases = 0;
+    for (size_t k = 0; k < n->n_kids; k++)
+        n_phrases += n->kids[k]->kind == SRCH_NODE_PHRASE;
+    if (n_phrases == 0) {
+        *out = pos_q;
+        return XS_OK;
+    }
+    /* v again: the NEAR, then the phrases it must also hold */
+    v = calloc(n_phrases + 1, sizeof *v);
+    if (v == NULL) {
+        xs_query_free(pos_q);
+        return XS_ERR_NOMEM;
+    }
+    n_v = 0;
+    v[n_v++] = pos_q;
+    for (size_t k = 0; st == XS_OK && k < n->n_kids; k++)
+        if (n->kids[k]->kind == SRCH_NODE_PHRASE)
+            st = build_positional(&v[n_v++], c, n->kids[k]);
+    if (st == XS_OK)
+        st = xs_query_combine(out, XS_OP_FILTER, (const xs_query_t *const *)v, n_v, 0);
+    free_all(v, n_v);
+    if (st != XS_OK)
+        *out = NULL;
+    return st;
+}
+
+static xs_status_t build_node(xs_query_t **out, build_ctx_t *c, const srch_node_t *n,
+                              bool positive)
+{
+    *out = NULL;
+    switch (n->kind) {
+    case SRCH_NODE_TERM:
+        return build_term(out, c, n, positive);
+    case SRCH_NODE_PHRASE:
+    case SRCH_NODE_NEAR:
+        return build_positional(out, c, n);
+    case SRCH_NODE_PREFIX: {
+        term_buf_t t;
+        if (!make_term(&t, n->field, n->stem))
+            return XS_ERR_TERM_TOO_LONG;
+        return xs_query_wildcard(out, t.s, t.len, c->opts.wildcard_max);
+    }
+    case SRCH_NODE_AND:
+    case SRCH_NODE_OR:
+    case SRCH_NODE_AND_MAYBE:
+    case SRCH_NODE_AND_NOT:
+        break;
+    }
+    static const xs_op_t ops[] = {
+        [SRCH_NODE_AND] = XS_OP_AND, [SRCH_NODE_OR] = XS_OP_OR,
+        [SRCH_NODE_AND_MAYBE] = XS_OP_AND_MAYBE, [SRCH_NODE_AND_NOT] = XS_OP_AND_NOT,
+    };
+    xs_query_t **v = calloc(n->n_kids ? n->n_kids : 1, sizeof *v);
+    if (v == NULL)
+        return XS_ERR_NOMEM;
+    xs_status_t st = XS_OK;
+    size_t k = 0;
+    for (; st == XS_OK && k < n->n_kids; k++) {
+        /* what an AND_NOT takes away is not searched for: no title boost there */
+        bool pos_k = positive && !(n->kind == SRCH_NODE_AND_NOT && k > 0);
+        st = build_node(&v[k], c, n->kids[k], pos_k);
+    }
+    if (st == XS_OK)
+        st = xs_query_combine(out, ops[n->kind], (const xs_query_t *const *)v, n->n_kids, 0);
+    free_all(v, k);
+    if (st != XS_OK)
+        *out = NULL;
+    return st;
+}
+
+xs_status_t srch_query_build(xs_query_t **out, const srch_query_t *q,
+                             const srch_build_opts_t *opts)
+{
+    static const srch_build_opts_t defaults = SRCH_BUILD_OPTS_INIT;
+    if (out != NULL)
+        *out = NULL;
+    const srch_node_t *root = srch_query_root(q);
+    if (out == NULL || root == NULL ||
+        (opts != NULL && (opts->version != SRCH_BUILD_OPTS_VERSION ||
+                          !(opts->title_weight >= 0))))
+        return XS_ERR_INVALID;
+    build_ctx_t c = { opts ? *opts : defaults, 0 };
+    return build_node(out, &c, root, true);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Highlight units                                                          */
+/* ------------------------------------------------------------------------ */
+
+/* A positive leaf worth a unit, gathered before the units are laid out. */
+typedef struct leaf_list {
+    const srch_node_t **v;
+    size_t n, cap;
+    size_t n_stems;     /* stems of all phrases, for the block's pointer area */
+} leaf_list_t;
+
+static bool same_unit(const srch_node_t *a, const srch_node_t *b)
+{
+    if (a->kind != b->kind)
+        return false;
+    if (a->kind != SRCH_NODE_PHRASE)
+        return strcmp(a->stem, b->stem) == 0;
+    if (a->n_kids != b->n_kids)
+        return false;
+    for (size_t k = 0; k < a->n_kids; k++)
+        if (strcmp(a->kids[k]->stem, b->kids[k]->stem) != 0)
+            return false;
+    return true;
+}
+
+static bool add_leaf(leaf_list_t *l, const srch_node_t *n)
+{
+    for (size_t k = 0; k < l->n; k++)
+        if (same_unit(l->v[k], n))
+            return true;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 8;
+        const srch_node_t **v = realloc(l->v, cap * sizeof *v);
+        if (v == NULL)
+            return false;
+        l->v = v;
+        l->cap = cap;
+    }
+    l->v[l->n++] = n;
+    if (n->kind == SRCH_NODE_PHRASE)
+        l->n_stems += n->n_kids;
+    return true;
+}
+
+static bool gather(leaf_list_t *l, const srch_node_t *n)
+{
+    switch (n->kind) {
+    case SRCH_NODE_TERM:
+    case SRCH_NODE_PHRASE:
+    case SRCH_NODE_PREFIX:
+        return add_leaf(l, n);
+    case SRCH_NODE_AND_NOT:
+        return gather(l, n->kids[0]);   /* what is excluded is never highlighted */
+    default:
+        for (size_t k = 0; k < n->n_kids; k++)
+            if (!gather(l, n->kids[k]))
+                return false;
+        return true;
+    }
+}
+
+typedef struct prefix_freq {
+    uint64_t sum, cap;
+    unsigned seen;
+} prefix_freq_t;
+
+/* Sum the frequencies of a prefix's expansions; stop once they cover the whole
+ * database or after enough terms (a two-letter prefix may have thousands). */
+static int add_freq(const char *term, size_t len, uint32_t termfreq, void *payload)
+{
+    (void)term;
+    (void)len;
+    prefix_freq_t *pf = payload;
+    pf->sum += termfreq;
+    return pf->sum >= pf->cap || ++pf->seen >= 1000;
+}
+
+static double idf(uint32_t n_docs, uint64_t termfreq)
+{
+    if (termfreq > n_docs)
+        termfreq = n_docs;
+    return log(((double)n_docs + 1.0) / ((double)termfreq + 0.5));
+}
+
+static xs_status_t unit_weight(const xs_db_t *db, uint32_t n_docs, const srch_node_t *n,
+                               double *out)
+{
+    *out = 0;
+    if (n->kind == SRCH_NODE_PREFIX) {
+        prefix_freq_t pf = { 0, n_docs, 0 };
+        xs_status_t st = xs_db_terms(db, n->stem, strlen(n->stem), add_freq, &pf, NULL);
+        if (st == XS_OK)
+            *out = idf(n_docs, pf.sum);
+        return st;
+    }
+    size_t n_terms = n->kind == SRCH_NODE_PHRASE ? n->n_kids : 1;
+    for (size_t k = 0; k < n_terms; k++) {
+        const char *stem = n->kind == SRCH_NODE_PHRASE ? n->kids[k]->stem : n->stem;
+        uint32_t tf = 0;
+        xs_status_t st = xs_db_termfreq(db, stem, strlen(stem), &tf);
+        if (st != XS_OK)
+            return st;
+        *out += idf(n_docs, tf);
+    }
+    return XS_OK;
+}
+
+xs_status_t srch_query_units(const srch_query_t *q, const xs_db_t *db,
+                             srch_hl_unit_t **units, size_t *n_units)
+{
+    if (units != NULL)
+        *units = NULL;
+    if (n_units != NULL)
+        *n_units = 0;
+    const srch_node_t *root = srch_query_root(q);
+    if (root == NULL || units == NULL || n_units == NULL)
+        return XS_ERR_INVALID;
+
+    leaf_list_t l = { NULL, 0, 0, 0 };
+    if (!gather(&l, root)) {
+        free(l.v);
+        return XS_ERR_NOMEM;
+    }
+    xs_status_t st = XS_OK;
+    uint32_t n_docs = 0;
+    if (db != NULL)
+        st = xs_db_doccount(db, &n_docs);
+    /* one block: the units, then the stem pointers of the phrases */
+    srch_hl_unit_t *u = NULL;
+    if (st == XS_OK && l.n > 0) {
+        u = calloc(1, l.n * sizeof *u + l.n_stems * sizeof(const char *));
+        if (u == NULL)
+            st = XS_ERR_NOMEM;
+    }
+    const char **stems = u ? (const char **)(u + l.n) : NULL;
+    for (size_t k = 0; st == XS_OK && k < l.n; k++) {
+        const srch_node_t *n = l.v[k];
+        u[k].color = (unsigned)k;
+        u[k].weight = 1.0;
+        if (n->kind == SRCH_NODE_PHRASE) {
+            u[k].kind = SRCH_HL_PHRASE;
+            for (size_t j = 0; j < n->n_kids; j++)
+                stems[j] = n->kids[j]->stem;
+            u[k].stems = stems;
+            u[k].n_stems = n->n_kids;
+            stems += n->n_kids;
+        } else {
+            u[k].kind = n->kind == SRCH_NODE_PREFIX ? SRCH_HL_PREFIX : SRCH_HL_TERM;
+            u[k].stems = &n->stem;
+            u[k].n_stems = 1;
+        }
+        if (db != NULL)
+            st = unit_weight(db, n_docs, n, &u[k].weight);
+    }
+    free(l.v);
+    if (st != XS_OK) {
+        free(u);
+        return st;
+    }
+    *units = u;
+    *n_units = l.n;
+    return XS_OK;
+}
+
+void srch_query_units_free(srch_hl_unit_t *units)
+{
+    free(units);
+}

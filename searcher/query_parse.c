@@ -1,0 +1,1102 @@
+/*
+ * query_parse.c — from a query string to the tree of query.h.
+ *
+ * Two stages. The lexer cuts the string into operator tokens, quotes,
+ * parentheses, signs, "title:" and word chunks with their byte ranges; it does
+ * no word splitting of its own beyond finding where a chunk ends (white space,
+ * a parenthesis or a quote) and asks text/ only whether a chunk holds any word.
+ * The recursive-descent parser then builds the tree, sending every chunk and
+ * phrase through text_analyze(). Signs and NOT are resolved while parsing: the
+ * tree holds only AND, OR, AND_MAYBE and AND_NOT. Describing, building and
+ * highlighting the tree live in query_build.c.
+ *
+ * Memory: every node, string and temporary list of one query comes from an
+ * arena owned by the query, so error paths just drop the arena.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "query.h"
+
+/* ------------------------------------------------------------------------ */
+/* Arena                                                                    */
+/* ------------------------------------------------------------------------ */
+
+typedef struct arena_block {
+    struct arena_block *next;
+    size_t used, cap;
+    /* the bytes follow, aligned like the header's size rounded up below */
+} arena_block_t;
+
+#define ARENA_ALIGN 16
+#define ARENA_BLOCK 8192
+#define ARENA_HEADER ((sizeof(arena_block_t) + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1))
+
+struct srch_query {
+    srch_node_t *root;
+    arena_block_t *blocks;   /* newest first */
+};
+
+static void *arena_alloc(srch_query_t *q, size_t size)
+{
+    size = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+    if (size == 0)
+        size = ARENA_ALIGN;
+    arena_block_t *b = q->blocks;
+    if (b == NULL || b->cap - b->used < size) {
+        size_t cap = size > ARENA_BLOCK ? size : ARENA_BLOCK;
+        b = malloc(ARENA_HEADER + cap);
+        if (b == NULL)
+            return NULL;
+        b->used = 0;
+        b->cap = cap;
+        b->next = q->blocks;
+        q->blocks = b;
+    }
+    void *p = (char *)b + ARENA_HEADER + b->used;
+    b->used += size;
+    memset(p, 0, size);
+    return p;
+}
+
+static char *arena_strndup(srch_query_t *q, const char *s, size_t len)
+{
+    char *d = arena_alloc(q, len + 1);
+    if (d != NULL) {
+        memcpy(d, s, len);
+        d[len] = '\0';
+    }
+    return d;
+}
+
+void srch_query_free(srch_query_t *q)
+{
+    if (q == NULL)
+        return;
+    arena_block_t *b = q->blocks;
+    while (b != NULL) {
+        arena_block_t *next = b->next;
+        free(b);
+        b = next;
+    }
+    free(q);
+}
+
+const srch_node_t *srch_query_root(const srch_query_t *q)
+{
+    return q != NULL ? q->root : NULL;
+}
+
+const char *srch_query_status_str(srch_query_status_t st)
+{
+    switch (st) {
+    case SRCH_QUERY_OK: return "ok";
+    case SRCH_QUERY_ERR_SYNTAX: return "invalid query";
+    case SRCH_QUERY_ERR_NOMEM: return "out of memory";
+    case SRCH_QUERY_ERR_INVALID: return "invalid argument";
+    }
+    return "unknown status";
+}
+
+/* ------------------------------------------------------------------------ */
+/* Lexer                                                                    */
+/* ------------------------------------------------------------------------ */
+
+typedef enum {
+    TK_WORD, TK_PHRASE, TK_LPAREN, TK_RPAREN, TK_PLUS, TK_MINUS, TK_FIELD,
+    TK_AND, TK_OR, TK_NOT, TK_NEAR, TK_END
+} tok_kind_t;
+
+typedef struct lex_tok {
+    tok_kind_t kind;
+    size_t start, end;            /* the whole token, bytes of the query */
+    size_t body_start, body_end;  /* WORD: chunk without the '*'s; PHRASE: inside the quotes */
+    bool wildcard;                /* WORD ended in '*' right after its last word */
+    uint32_t near_n;              /* NEAR */
+    srch_field_t field;           /* FIELD */
+} lex_tok_t;
+
+typedef struct parser {
+    const char *q;
+    size_t len;
+    text_analyzer_t *a;
+    srch_parse_opts_t opts;
+    srch_query_t *out;
+    srch_error_t *err;
+    srch_query_status_t status;   /* set with the first failure */
+    lex_tok_t *toks;
+    size_t n_toks, cap_toks, i;   /* i: the current token */
+    unsigned depth;               /* parentheses open */
+} parser_t;
+
+static void fail(parser_t *p, size_t column, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void fail(parser_t *p, size_t column, const char *fmt, ...)
+{
+    if (p->status != SRCH_QUERY_OK)
+        return;   /* keep the first message */
+    p->status = SRCH_QUERY_ERR_SYNTAX;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(p->err->message, sizeof p->err->message, fmt, ap);
+    va_end(ap);
+    p->err->column = column;
+}
+
+static void fail_nomem(parser_t *p)
+{
+    if (p->status != SRCH_QUERY_OK)
+        return;
+    p->status = SRCH_QUERY_ERR_NOMEM;
+    snprintf(p->err->message, sizeof p->err->message, "out of memory");
+    p->err->column = 0;
+}
+
+/* Length of the UTF-8 character at s, or 0 if the bytes there are not one. */
+static size_t char_len(const char *s, size_t n)
+{
+    unsigned char c = (unsigned char)s[0];
+    size_t want = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+    if (want > n)
+        return 0;
+    return text_utf8_valid_len(s, want) == want ? want : 0;
+}
+
+/* Byte length of a white-space or control character at s, or 0. Control
+ * characters, Unicode spaces and bytes that are not valid UTF-8 separate chunks,
+ * so "a\u00a0b" is two words rather than one chunk that text/ would cut into a
+ * phrase. */
+static size_t space_len(const char *str, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    if (s[0] <= 0x20 || s[0] == 0x7f)
+        return 1;
+    if (s[0] >= 0x80 && char_len(str, n) == 0)
+        return 1;
+    if (s[0] == 0xc2 && n >= 2 && s[1] >= 0x80 && s[1] <= 0xa0)
+        return 2;   /* C1 controls, NEL, NO-BREAK SPACE */
+    if (n < 3)
+        return 0;
+    if (s[0] == 0xe1 && s[1] == 0x9a && s[2] == 0x80)
+        return 3;   /* OGHAM SPACE MARK */
+    if (s[0] == 0xe2 && s[1] == 0x80 &&
+        (s[2] <= 0x8b || s[2] == 0xa8 || s[2] == 0xa9 || s[2] == 0xaf))
+        return 3;   /* EN QUAD .. ZERO WIDTH SPACE, LINE/PARAGRAPH SEP, NNBSP */
+    if (s[0] == 0xe2 && s[1] == 0x81 && s[2] == 0x9f)
+        return 3;   /* MEDIUM MATHEMATICAL SPACE */
+    if (s[0] == 0xe3 && s[1] == 0x80 && s[2] == 0x80)
+        return 3;   /* IDEOGRAPHIC SPACE */
+    return 0;
+}
+
+/* Byte length of a quote mark at s, or 0: '"' and the curly double quotes
+ * U+201C, U+201D, U+201E, which text editors and web pages put in. */
+static size_t quote_len(const char *str, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    if (s[0] == '"')
+        return 1;
+    if (n >= 3 && s[0] == 0xe2 && s[1] == 0x80 && s[2] >= 0x9c && s[2] <= 0x9e)
+        return 3;
+    return 0;
+}
+
+static bool ends_chunk(const char *s, size_t n)
+{
+    return *s == '(' || *s == ')' || space_len(s, n) > 0 || quote_len(s, n) > 0;
+}
+
+/* What text/ finds in a byte range: whether any token, and where the last ends. */
+typedef struct scan {
+    size_t n_tokens;
+    size_t last_end;
+} scan_t;
+
+static int scan_token(const text_token_t *tok, void *payload)
+{
+    scan_t *sc = payload;
+    sc->n_tokens++;
+    sc->last_end = tok->end;
+    return 0;
+}
+
+static scan_t scan_words(const char *s, size_t len)
+{
+    scan_t sc = { 0, 0 };
+    text_tokenize(s, len, 1, scan_token, &sc);
+    return sc;
+}
+
+static bool push_tok(parser_t *p, const lex_tok_t *t)
+{
+    if (p->n_toks == p->cap_toks) {
+        size_t cap = p->cap_toks ? 2 * p->cap_toks : 64;
+        lex_tok_t *v = realloc(p->toks, cap * sizeof *v);
+        if (v == NULL) {
+            fail_nomem(p);
+            return false;
+        }
+        p->toks = v;
+        p->cap_toks = cap;
+    }
+    p->toks[p->n_toks++] = *t;
+    return true;
+}
+
+static bool is_item_start(tok_kind_t k)
+{
+    return k == TK_WORD || k == TK_PHRASE || k == TK_LPAREN || k == TK_FIELD;
+}
+
+/* A chunk that is an operator: AND, OR, NOT, NEAR, NEAR/n. Returns false if it
+ * is a word; on a bad NEAR/n it fails and returns true. */
+static bool lex_operator(parser_t *p, size_t start, size_t end, lex_tok_t *t)
+{
+    const char *s = p->q + start;
+    size_t n = end - start;
+    t->start = start;
+    t->end = end;
+    if (n == 3 && memcmp(s, "AND", 3) == 0)
+        t->kind = TK_AND;
+    else if (n == 2 && memcmp(s, "OR", 2) == 0)
+        t->kind = TK_OR;
+    else if (n == 3 && memcmp(s, "NOT", 3) == 0)
+        t->kind = TK_NOT;
+    else if (n == 4 && memcmp(s, "NEAR", 4) == 0) {
+        t->kind = TK_NEAR;
+        t->near_n = SRCH_NEAR_DEFAULT;
+    } else if (n >= 5 && memcmp(s, "NEAR/", 5) == 0) {
+        t->kind = TK_NEAR;
+        uint32_t v = 0;
+        size_t k = 5;
+        for (; k < n && s[k] >= '0' && s[k] <= '9'; k++) {
+            if (v <= SRCH_NEAR_MAX)
+                v = v * 10 + (uint32_t)(s[k] - '0');
+        }
+        if (k == 5 || k < n)
+            fail(p, start + 1, "bad NEAR distance at column %zu", start + 1);
+        else if (v > SRCH_NEAR_MAX)
+            fail(p, start + 1, "NEAR distance over %d at column %zu", SRCH_NEAR_MAX,
+                 start + 1);
+        t->near_n = v;
+    } else
+        return false;
+    return true;
+}
+
+/* A word chunk q[start..end): dropped if text/ finds no word in it (punctuation);
+ * a trailing run of '*' right after the last word makes it a wildcard. */
+static bool lex_word(parser_t *p, size_t start, size_t end)
+{
+    lex_tok_t t = { .kind = TK_WORD, .start = start, .end = end,
+                    .body_start = start, .body_end = end };
+    size_t body_end = end;
+    while (body_end > start && p->q[body_end - 1] == '*')
+        body_end--;
+    scan_t sc = scan_words(p->q + start, body_end - start);
+    if (sc.n_tokens == 0)
+        return true;
+    if (body_end < end && start + sc.last_end == body_end) {
+        t.wildcard = true;
+        t.body_end = body_end;
+    }
+    return push_tok(p, &t);
+}
+
+static bool lex(parser_t *p)
+{
+    const char *q = p->q;
+    size_t len = p->len, i = 0;
+    bool boundary = true;     /* at the start of a chunk: a sign may start here */
+    bool keyword_ok = true;   /* the next chunk may be an operator */
+
+    while (i < len && p->status == SRCH_QUERY_OK) {
+        size_t w = space_len(q + i, len - i);
+        if (w > 0) {
+            i += w;
+            boundary = keyword_ok = true;
+            continue;
+        }
+        lex_tok_t t = { .start = i, .end = i + 1 };
+        char c = q[i];
+        if (c == '(' || c == ')') {
+            t.kind = c == '(' ? TK_LPAREN : TK_RPAREN;
+            if (!push_tok(p, &t))
+                return false;
+            i++;
+            boundary = keyword_ok = c == '(';
+            continue;
+        }
+        size_t ql = quote_len(q + i, len - i);
+        if (ql > 0) {
+            size_t j = i + ql, cl = 0;
+            while (j < len && (cl = quote_len(q + j, len - j)) == 0)
+                j++;
+            if (j >= len) {
+                fail(p, i + 1, "unbalanced quote at column %zu", i + 1);
+                return false;
+            }
+            t.kind = TK_PHRASE;
+            t.body_start = i + ql;
+            t.body_end = j;
+            t.end = j + cl;
+            if (scan_words(q + t.body_start, j - t.body_start).n_tokens > 0 && !push_tok(p, &t))
+                return false;
+            i = t.end;
+            boundary = false;
+            keyword_ok = true;
+            continue;
+        }
+        if ((c == '+' || c == '-') && boundary && i + 1 < len && q[i + 1] != '+' &&
+            q[i + 1] != '-' && q[i + 1] != ')' && space_len(q + i + 1, len - i - 1) == 0) {
+            t.kind = c == '+' ? TK_PLUS : TK_MINUS;
+            if (!push_tok(p, &t))
+                return false;
+            i++;
+            boundary = keyword_ok = false;
+            continue;
+        }
+        if (len - i >= 6 && strncasecmp(q + i, "title:", 6) == 0) {
+            size_t after = i + 6;
+            if (after == len || q[after] == ')' || space_len(q + after, len - after) > 0) {
+                fail(p, i + 1, "nothing after title: at column %zu", i + 1);
+                return false;
+            }
+            t.kind = TK_FIELD;
+            t.end = after;
+            t.field = SRCH_FIELD_TITLE;
+            if (!push_tok(p, &t))
+                return false;
+            i = after;
+            boundary = keyword_ok = false;
+            continue;
+        }
+        /* by whole characters: a continuation byte alone would look invalid */
+        size_t j = i + char_len(q + i, len - i);
+        while (j < len && !ends_chunk(q + j, len - j))
+            j += char_len(q + j, len - j);
+        if (keyword_ok && lex_operator(p, i, j, &t)) {
+            if (p->status != SRCH_QUERY_OK || !push_tok(p, &t))
+                return false;
+        } else if (!lex_word(p, i, j))
+            return false;
+        i = j;
+        boundary = false;
+        keyword_ok = true;
+    }
+    if (p->status != SRCH_QUERY_OK)
+        return false;
+
+    /* A sign counts only if the item it touches survived (a word chunk of mere
+     * punctuation was dropped): "-!!! a" is just "a". */
+    size_t n = 0;
+    for (size_t k = 0; k < p->n_toks; k++) {
+        const lex_tok_t *t = &p->toks[k];
+        if ((t->kind == TK_PLUS || t->kind == TK_MINUS) &&
+            (k + 1 == p->n_toks || p->toks[k + 1].start != t->end ||
+             !is_item_start(p->toks[k + 1].kind)))
+            continue;
+        p->toks[n++] = *t;
+    }
+    p->n_toks = n;
+    lex_tok_t end = { .kind = TK_END, .start = len, .end = len };
+    return push_tok(p, &end);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Tree building blocks                                                     */
+/* ------------------------------------------------------------------------ */
+
+/* A growable list of nodes in the arena. */
+typedef struct node_vec {
+    srch_node_t **v;
+    size_t n, cap;
+} node_vec_t;
+
+static bool vec_push(parser_t *p, node_vec_t *vec, srch_node_t *node)
+{
+    if (vec->n == vec->cap) {
+        size_t cap = vec->cap ? 2 * vec->cap : 4;
+        srch_node_t **v = arena_alloc(p->out, cap * sizeof *v);
+        if (v == NULL) {
+            fail_nomem(p);
+            return false;
+        }
+        if (vec->n > 0)
+            memcpy(v, vec->v, vec->n * sizeof *v);
+        vec->v = v;
+        vec->cap = cap;
+    }
+    vec->v[vec->n++] = node;
+    return true;
+}
+
+static bool vec_append(parser_t *p, node_vec_t *dst, const node_vec_t *src)
+{
+    for (size_t k = 0; k < src->n; k++)
+        if (!vec_push(p, dst, src->v[k]))
+            return false;
+    return true;
+}
+
+/*
+ * What a sub-expression parses to before it is fixed into the tree: the
+ * positive part and the items it excludes, kept apart so that exclusions reach
+ * the enclosing run of items ("(a -b) c" in AND mode is (AND_NOT (AND a c) b))
+ * and so that "-a -b" alone can be refused.
+ */
+typedef struct part {
+    srch_node_t *pos;    /* NULL: only exclusions */
+    node_vec_t neg;      /* excluded items */
+    bool required;       /* +item: matters in OR mode */
+    size_t column;       /* where the item starts, for messages */
+} part_t;
+
+static srch_node_t *new_node(parser_t *p, srch_node_kind_t kind, size_t column)
+{
+    srch_node_t *n = arena_alloc(p->out, sizeof *n);
+    if (n == NULL) {
+        fail_nomem(p);
+        return NULL;
+    }
+    n->kind = kind;
+    n->column = column;
+    return n;
+}
+
+/* The node combining vec with kind: the only member itself when there is one. */
+static srch_node_t *node_of(parser_t *p, srch_node_kind_t kind, const node_vec_t *vec)
+{
+    if (vec->n == 1)
+        return vec->v[0];
+    srch_node_t *n = new_node(p, kind, vec->n > 0 ? vec->v[0]->column : 0);
+    if (n == NULL)
+        return NULL;
+    n->kids = vec->v;
+    n->n_kids = vec->n;
+    return n;
+}
+
+static srch_node_t *binary(parser_t *p, srch_node_kind_t kind, srch_node_t *l, srch_node_t *r)
+{
+    srch_node_t *n = new_node(p, kind, l->column);
+    srch_node_t **kids = n ? arena_alloc(p->out, 2 * sizeof *kids) : NULL;
+    if (kids == NULL) {
+        fail_nomem(p);
+        return NULL;
+    }
+    kids[0] = l;
+    kids[1] = r;
+    n->kids = kids;
+    n->n_kids = 2;
+    return n;
+}
+
+/* A part as one node: pos AND_NOT (neg OR ...). Fails if it has no positive side. */
+static srch_node_t *fix_part(parser_t *p, const part_t *pt)
+{
+    if (pt->pos == NULL) {
+        fail(p, pt->column, "only excluded terms at column %zu", pt->column);
+        return NULL;
+    }
+    if (pt->neg.n == 0)
+        return pt->pos;
+    srch_node_t *neg = node_of(p, SRCH_NODE_OR, &pt->neg);
+    return neg ? binary(p, SRCH_NODE_AND_NOT, pt->pos, neg) : NULL;
+}
+
+/* An explicitly required or excluded word is kept even if it is a stopword. */
+static void unbare(srch_node_t *n)
+{
+    if (n != NULL && n->kind == SRCH_NODE_TERM)
+        n->flags &= ~(unsigned)SRCH_TERM_BARE;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Words through text/                                                      */
+/* ------------------------------------------------------------------------ */
+
+typedef struct collect {
+    parser_t *p;
+    size_t base;            /* offset of the analysed range in the query */
+    srch_field_t field;
+    node_vec_t terms;
+} collect_t;
+
+static int collect_term(const text_term_t *term, void *payload)
+{
+    collect_t *c = payload;
+    parser_t *p = c->p;
+    size_t start = c->base + term->tok->start, end = c->base + term->tok->end;
+    srch_node_t *n = new_node(p, SRCH_NODE_TERM, start + 1);
+    if (n == NULL)
+        return 1;
+    n->field = c->field;
+    n->text = arena_strndup(p->out, p->q + start, end - start);
+    n->word = arena_strndup(p->out, term->tok->word, term->tok->word_len);
+    n->stem = arena_strndup(p->out, term->stem, term->stem_len);
+    if (n->text == NULL || n->word == NULL || n->stem == NULL) {
+        fail_nomem(p);
+        return 1;
+    }
+    if (term->stopword)
+        n->flags |= SRCH_TERM_STOPWORD;
+    if (term->tok->flags & TEXT_TOK_ACRONYM)
+        n->flags |= SRCH_TERM_ACRONYM;
+    return vec_push(p, &c->terms, n) ? 0 : 1;
+}
+
+/* The TERM nodes of q[start..end), in order. */
+static bool analyze(parser_t *p, size_t start, size_t end, srch_field_t field, node_vec_t *out)
+{
+    collect_t c = { p, start, field, { NULL, 0, 0 } };
+    if (text_analyze(p->a, p->q + start, end - start, 1, collect_term, &c) != 0 ||
+        p->status != SRCH_QUERY_OK)
+        return false;
+    *out = c.terms;
+    return true;
+}
+
+/* Terms at consecutive positions: one TERM, or a PHRASE of them. */
+static srch_node_t *phrase_of(parser_t *p, const node_vec_t *terms, size_t column)
+{
+    if (terms->n == 1)
+        return terms->v[0];
+    srch_node_t *n = node_of(p, SRCH_NODE_PHRASE, terms);
+    if (n != NULL)
+        n->column = column;
+    return n;
+}
+
+/* Number of UTF-8 characters in s. */
+static size_t utf8_chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xc0) != 0x80;
+    return n;
+}
+
+/* A word chunk: a TERM, a PHRASE of its tokens, or a wildcard. */
+static srch_node_t *word_node(parser_t *p, const lex_tok_t *t, srch_field_t field)
+{
+    node_vec_t terms;
+    if (!analyze(p, t->body_start, t->body_end, field, &terms))
+        return NULL;
+    if (terms.n == 0) {   /* the lexer saw words: only a broken analyzer gets here */
+        fail(p, t->start + 1, "no word at column %zu", t->start + 1);
+        return NULL;
+    }
+    if (!t->wildcard) {
+        if (terms.n == 1 && field == SRCH_FIELD_BODY)
+            terms.v[0]->flags |= SRCH_TERM_BARE;
+        return phrase_of(p, &terms, t->start + 1);
+    }
+    srch_node_t *last = terms.v[terms.n - 1];
+    if (utf8_chars(last->word) < 2) {
+        fail(p, last->column, "wildcard prefix too short at column %zu", last->column);
+        return NULL;
+    }
+    srch_node_t *pre = new_node(p, SRCH_NODE_PREFIX, last->column);
+    if (pre == NULL)
+        return NULL;
+    pre->field = field;
+    pre->text = last->text;
+    pre->word = pre->stem = last->word;
+    if (terms.n == 1)
+        return pre;
+    /* Xapian 1.4 takes no wildcard inside a phrase: the leading words of
+     * "foo-ba*" must match as well, as a phrase of their own. */
+    terms.n--;
+    srch_node_t *lead = phrase_of(p, &terms, t->start + 1);
+    return lead ? binary(p, SRCH_NODE_AND, lead, pre) : NULL;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Parser                                                                   */
+/* ------------------------------------------------------------------------ */
+
+static const lex_tok_t *cur(const parser_t *p)
+{
+    return &p->toks[p->i];
+}
+
+static const lex_tok_t *take(parser_t *p)
+{
+    const lex_tok_t *t = &p->toks[p->i];
+    if (t->kind != TK_END)
+        p->i++;
+    return t;
+}
+
+static const char *op_name(tok_kind_t k)
+{
+    switch (k) {
+    case TK_AND: return "AND";
+    case TK_OR: return "OR";
+    case TK_NOT: return "NOT";
+    case TK_NEAR: return "NEAR";
+    default: return "operator";
+    }
+}
+
+/* Whether the current token may begin an operand of AND, OR or adjacency. */
+static bool starts_operand(tok_kind_t k)
+{
+    return is_item_start(k) || k == TK_PLUS || k == TK_MINUS || k == TK_NOT;
+}
+
+/* After operator op: fail unless an operand follows (signs allowed or not). */
+static bool need_operand(parser_t *p, const lex_tok_t *op, bool signs)
+{
+    tok_kind_t k = cur(p)->kind;
+    if (signs ? starts_operand(k) : is_item_start(k))
+        return true;
+    fail(p, op->start + 1, "missing operand for %s at column %zu", op_name(op->kind),
+         op->start + 1);
+    return false;
+}
+
+static bool parse_or(parser_t *p, srch_field_t field, part_t *out);
+
+static bool parse_group(parser_t *p, srch_field_t field, part_t *out)
+{
+    const lex_tok_t *open = take(p);
+    size_t col = open->start + 1;
+    if (p->depth >= SRCH_QUERY_MAX_DEPTH) {
+        fail(p, col, "nesting deeper than %d parentheses at column %zu",
+             SRCH_QUERY_MAX_DEPTH, col);
+        return false;
+    }
+    if (cur(p)->kind == TK_END) {
+        fail(p, col, "unclosed parenthesis at column %zu", col);
+        return false;
+    }
+    if (cur(p)->kind == TK_RPAREN) {
+        fail(p, col, "empty parentheses at column %zu", col);
+        return false;
+    }
+    p->depth++;
+    if (!parse_or(p, field, out))
+        return false;
+    p->depth--;
+    if (cur(p)->kind != TK_RPAREN) {
+        fail(p, col, "unclosed parenthesis at column %zu", col);
+        return false;
+    }
+    take(p);
+    out->column = col;
+    return true;
+}
+
+/* primary := [title:]* ( word | word* | "phrase" | ( or_expr ) ) */
+static bool parse_primary(parser_t *p, srch_field_t field, part_t *out)
+{
+    memset(out, 0, sizeof *out);
+    while (cur(p)->kind == TK_FIELD) {
+        const lex_tok_t *f = take(p);
+        if (cur(p)->start != f->end || !is_item_start(cur(p)->kind)) {
+            fail(p, f->start + 1, "nothing after title: at column %zu", f->start + 1);
+            return false;
+        }
+        field = f->field;
+    }
+    const lex_tok_t *t = cur(p);
+    out->column = t->start + 1;
+    switch (t->kind) {
+    case TK_WORD:
+        take(p);
+        out->pos = word_node(p, t, field);
+        return out->pos != NULL;
+    case TK_PHRASE: {
+        take(p);
+        node_vec_t terms;
+        if (!analyze(p, t->body_start, t->body_end, field, &terms))
+            return false;
+        if (terms.n == 0) {
+            fail(p, t->start + 1, "no word at column %zu", t->start + 1);
+            return false;
+        }
+        out->pos = phrase_of(p, &terms, t->start + 1);
+        return out->pos != NULL;
+    }
+    case TK_LPAREN:
+        return parse_group(p, field, out);
+    case TK_RPAREN:
+        fail(p, t->start + 1, "unmatched ) at column %zu", t->start + 1);
+        return false;
+    case TK_END:
+        fail(p, 1, "empty query");
+        return false;
+    default:
+        fail(p, t->start + 1, "missing operand for %s at column %zu", op_name(t->kind),
+             t->start + 1);
+        return false;
+    }
+}
+
+static bool near_item(parser_t *p, const part_t *pt, node_vec_t *items, size_t *n_words)
+{
+    srch_node_t *n = pt->pos;
+    if (n == NULL || pt->neg.n > 0 ||
+        (n->kind != SRCH_NODE_TERM && n->kind != SRCH_NODE_PHRASE)) {
+        fail(p, pt->column, "NEAR needs words or phrases at column %zu", pt->column);
+        return false;
+    }
+    unbare(n);
+    *n_words += n->kind == SRCH_NODE_TERM ? 1 : n->n_kids;
+    return vec_push(p, items, n);
+}
+
+/* near_expr := primary ( NEAR[/n] primary )* */
+static bool parse_near(parser_t *p, srch_field_t field, part_t *out)
+{
+    if (!parse_primary(p, field, out))
+        return false;
+    if (cur(p)->kind != TK_NEAR)
+        return true;
+    node_vec_t items = { NULL, 0, 0 };
+    size_t n_words = 0;
+    uint32_t dist = 0;
+    if (!near_item(p, out, &items, &n_words))
+        return false;
+    while (cur(p)->kind == TK_NEAR) {
+        const lex_tok_t *op = take(p);
+        if (op->near_n > dist)
+            dist = op->near_n;
+        if (cur(p)->kind == TK_LPAREN) {
+            fail(p, cur(p)->start + 1, "NEAR needs words or phrases at column %zu",
+                 cur(p)->start + 1);
+            return false;
+        }
+        part_t it;
+        if (!need_operand(p, op, false) || !parse_primary(p, field, &it) ||
+            !near_item(p, &it, &items, &n_words))
+            return false;
+    }
+    srch_node_t *n = node_of(p, SRCH_NODE_NEAR, &items);
+    if (n == NULL)
+        return false;
+    n->distance = dist;
+    n->window = dist + (uint32_t)n_words;
+    out->pos = n;
+    return true;
+}
+
+/* unary := ( + | - | NOT ) near_expr | near_expr */
+static bool parse_unary(parser_t *p, srch_field_t field, part_t *out)
+{
+    const lex_tok_t *t = cur(p);
+    if (t->kind != TK_PLUS && t->kind != TK_MINUS && t->kind != TK_NOT)
+        return parse_near(p, field, out);
+    take(p);
+    /* the lexer keeps only signs touching an item */
+    if (t->kind == TK_NOT && !need_operand(p, t, false))
+        return false;
+    if (!parse_near(p, field, out))
+        return false;
+    unbare(out->pos);
+    out->column = t->start + 1;
+    if (t->kind == TK_PLUS) {
+        out->required = true;
+        return true;
+    }
+    srch_node_t *ex = fix_part(p, out);
+    if (ex == NULL)
+        return false;
+    memset(out, 0, sizeof *out);
+    out->column = t->start + 1;
+    return vec_push(p, &out->neg, ex);
+}
+
+/* not_expr := unary ( NOT near_expr )* */
+static bool parse_not(parser_t *p, srch_field_t field, part_t *out)
+{
+    if (!parse_unary(p, field, out))
+        return false;
+    while (cur(p)->kind == TK_NOT) {
+        const lex_tok_t *op = take(p);
+        part_t r;
+        if (!need_operand(p, op, false) || !parse_near(p, field, &r))
+            return false;
+        unbare(r.pos);
+        srch_node_t *ex = fix_part(p, &r);
+        if (ex == NULL || !vec_push(p, &out->neg, ex))
+            return false;
+    }
+    return true;
+}
+
+/* Items joined by explicit AND become one part: all positives ANDed, all
+ * exclusions kept apart. */
+static bool merge_and(parser_t *p, const part_t *items, size_t n, part_t *out)
+{
+    node_vec_t pos = { NULL, 0, 0 };
+    memset(out, 0, sizeof *out);
+    out->column = items[0].column;
+    for (size_t k = 0; k < n; k++) {
+        if (items[k].pos != NULL && !vec_push(p, &pos, items[k].pos))
+            return false;
+        if (!vec_append(p, &out->neg, &items[k].neg))
+            return false;
+        out->required |= items[k].required;
+    }
+    if (pos.n > 0 && (out->pos = node_of(p, SRCH_NODE_AND, &pos)) == NULL)
+        return false;
+    return true;
+}
+
+/* OR mode: each group of explicitly ANDed items is one item; the items combine
+ * as (required AND ...) AND_MAYBE (optional OR ...), with every bare exclusion
+ * left for the caller (AND_NOT on the whole run). A group with a positive side
+ * keeps its own exclusions: "(a -b) c" is (OR (AND_NOT a b) c). */
+static bool merge_or_mode(parser_t *p, const part_t *items, const bool *joined, size_t n,
+                          part_t *out)
+{
+    node_vec_t req = { NULL, 0, 0 }, opt = { NULL, 0, 0 }, neg = { NULL, 0, 0 };
+    for (size_t k = 0; k < n;) {
+        size_t e = k + 1;
+        while (e < n && joined[e])
+            e++;
+        part_t g;
+        if (!merge_and(p, items + k, e - k, &g))
+            return false;
+        if (g.pos == NULL) {
+            if (!vec_append(p, &neg, &g.neg))
+                return false;
+        } else {
+            srch_node_t *node = fix_part(p, &g);
+            if (node == NULL || !vec_push(p, g.required ? &req : &opt, node))
+                return false;
+        }
+        k = e;
+    }
+    memset(out, 0, sizeof *out);
+    out->column = items[0].column;
+    out->neg = neg;
+    srch_node_t *r = req.n ? node_of(p, SRCH_NODE_AND, &req) : NULL;
+    srch_node_t *o = opt.n ? node_of(p, SRCH_NODE_OR, &opt) : NULL;
+    if ((req.n && r == NULL) || (opt.n && o == NULL))
+        return false;
+    if (r != NULL && o != NULL)
+        out->pos = binary(p, SRCH_NODE_AND_MAYBE, r, o);
+    else
+        out->pos = r != NULL ? r : o;
+    return out->pos != NULL || (r == NULL && o == NULL);
+}
+
+/* and_expr := not_expr ( [AND] not_expr )* */
+static bool parse_and(parser_t *p, srch_field_t field, part_t *out)
+{
+    part_t *items = NULL;
+    bool *joined = NULL;
+    size_t n = 0, cap = 0;
+    bool and_next = false;
+    for (;;) {
+        if (n == cap) {
+            size_t ncap = cap ? 2 * cap : 8;
+            part_t *ni = arena_alloc(p->out, ncap * sizeof *ni);
+            bool *nj = arena_alloc(p->out, ncap * sizeof *nj);
+            if (ni == NULL || nj == NULL) {
+                fail_nomem(p);
+                return false;
+            }
+            if (n > 0) {
+                memcpy(ni, items, n * sizeof *ni);
+                memcpy(nj, joined, n * sizeof *nj);
+            }
+            items = ni;
+            joined = nj;
+            cap = ncap;
+        }
+        if (!parse_not(p, field, &items[n]))
+            return false;
+        joined[n++] = and_next;
+        if (cur(p)->kind == TK_AND) {
+            const lex_tok_t *op = take(p);
+            if (!need_operand(p, op, true))
+                return false;
+            and_next = true;
+        } else if (starts_operand(cur(p)->kind))
+            and_next = false;
+        else
+            break;
+    }
+    if (n == 1) {
+        *out = items[0];
+        return true;
+    }
+    if (p->opts.default_op == SRCH_DEFAULT_AND)
+        return merge_and(p, items, n, out);
+    return merge_or_mode(p, items, joined, n, out);
+}
+
+/* or_expr := and_expr ( OR and_expr )* */
+static bool parse_or(parser_t *p, srch_field_t field, part_t *out)
+{
+    if (!parse_and(p, field, out))
+        return false;
+    if (cur(p)->kind != TK_OR)
+        return true;
+    node_vec_t alts = { NULL, 0, 0 };
+    srch_node_t *first = fix_part(p, out);
+    if (first == NULL || !vec_push(p, &alts, first))
+        return false;
+    while (cur(p)->kind == TK_OR) {
+        const lex_tok_t *op = take(p);
+        part_t r;
+        if (!need_operand(p, op, true) || !parse_and(p, field, &r))
+            return false;
+        srch_node_t *alt = fix_part(p, &r);
+        if (alt == NULL || !vec_push(p, &alts, alt))
+            return false;
+    }
+    size_t col = out->column;
+    memset(out, 0, sizeof *out);
+    out->column = col;
+    out->pos = node_of(p, SRCH_NODE_OR, &alts);
+    return out->pos != NULL;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Stopwords                                                                */
+/* ------------------------------------------------------------------------ */
+
+static bool droppable(const srch_node_t *n)
+{
+    const unsigned both = SRCH_TERM_STOPWORD | SRCH_TERM_BARE;
+    return n->kind == SRCH_NODE_TERM && (n->flags & both) == both;
+}
+
+/* Whether a positive leaf other than a droppable stopword exists. */
+static bool has_content(const srch_node_t *n)
+{
+    switch (n->kind) {
+    case SRCH_NODE_TERM:
+        return !droppable(n);
+    case SRCH_NODE_PHRASE:
+    case SRCH_NODE_NEAR:
+    case SRCH_NODE_PREFIX:
+        return true;
+    case SRCH_NODE_AND_NOT:
+        return has_content(n->kids[0]);
+    default:
+        for (size_t k = 0; k < n->n_kids; k++)
+            if (has_content(n->kids[k]))
+                return true;
+        return false;
+    }
+}
+
+/* n without its droppable stopwords; NULL if nothing is left. An AND_NOT that
+ * loses its positive side goes entirely: there is nothing left to exclude from. */
+static srch_node_t *prune(srch_node_t *n)
+{
+    switch (n->kind) {
+    case SRCH_NODE_TERM:
+        return droppable(n) ? NULL : n;
+    case SRCH_NODE_PHRASE:
+    case SRCH_NODE_NEAR:
+    case SRCH_NODE_PREFIX:
+        return n;
+    case SRCH_NODE_AND_MAYBE:
+    case SRCH_NODE_AND_NOT: {
+        srch_node_t *l = prune(n->kids[0]), *r = prune(n->kids[1]);
+        if (l == NULL)
+            return n->kind == SRCH_NODE_AND_MAYBE ? r : NULL;
+        if (r == NULL)
+            return l;
+        n->kids[0] = l;
+        n->kids[1] = r;
+        return n;
+    }
+    case SRCH_NODE_AND:
+    case SRCH_NODE_OR: {
+        size_t m = 0;
+        for (size_t k = 0; k < n->n_kids; k++) {
+            srch_node_t *kid = prune(n->kids[k]);
+            if (kid != NULL)
+                n->kids[m++] = kid;
+        }
+        n->n_kids = m;
+        return m == 0 ? NULL : m == 1 ? n->kids[0] : n;
+    }
+    }
+    return n;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Entry point                                                              */
+/* ------------------------------------------------------------------------ */
+
+static bool parse_query(parser_t *p)
+{
+    if (!lex(p))
+        return false;
+    part_t top;
+    if (!parse_or(p, SRCH_FIELD_BODY, &top))
+        return false;
+    if (cur(p)->kind == TK_RPAREN) {
+        fail(p, cur(p)->start + 1, "unmatched ) at column %zu", cur(p)->start + 1);
+        return false;
+    }
+    if (top.pos == NULL) {
+        fail(p, top.column, "query has only excluded terms");
+        return false;
+    }
+    srch_node_t *root = fix_part(p, &top);
+    if (root == NULL)
+        return false;
+    if (p->opts.drop_stopwords && has_content(root))
+        root = prune(root);
+    p->out->root = root;
+    return true;
+}
+
+srch_query_status_t srch_query_parse(srch_query_t **out, const char *q, size_t len,
+                                     text_analyzer_t *a, const srch_parse_opts_t *opts,
+                                     srch_error_t *err)
+{
+    srch_error_t scratch;
+    if (err == NULL)
+        err = &scratch;
+    err->message[0] = '\0';
+    err->column = 0;
+    if (out != NULL)
+        *out = NULL;
+    if (out == NULL || (q == NULL && len > 0) || a == NULL ||
+        (opts != NULL && opts->version != SRCH_PARSE_OPTS_VERSION)) {
+        snprintf(err->message, sizeof err->message, "invalid argument");
+        return SRCH_QUERY_ERR_INVALID;
+    }
+    if (len > SRCH_QUERY_MAX) {
+        snprintf(err->message, sizeof err->message, "query longer than %d bytes",
+                 SRCH_QUERY_MAX);
+        err->column = SRCH_QUERY_MAX + 1;
+        return SRCH_QUERY_ERR_SYNTAX;
+    }
+    static const srch_parse_opts_t defaults = SRCH_PARSE_OPTS_INIT;
+    parser_t p = { .q = q ? q : "", .len = len, .a = a, .opts = opts ? *opts : defaults,
+                   .err = err, .status = SRCH_QUERY_OK };
+    p.out = calloc(1, sizeof *p.out);
+    if (p.out == NULL) {
+        fail_nomem(&p);
+        return p.status;
+    }
+    if (!parse_query(&p)) {
+        if (p.status == SRCH_QUERY_OK)   /* every failing path sets it; be safe */
+            fail(&p, 1, "invalid query");
+        srch_query_free(p.out);
+        free(p.toks);
+        return p.status;
+    }
+    free(p.toks);
+    *out = p.out;
+    return SRCH_QUERY_OK;
+}

@@ -1,0 +1,246 @@
+/*
+ * render.c — turns a built snippet into text: the window of the passage with its
+ * spans marked for a terminal (ANSI colours), HTML, Markdown or plain brackets.
+ *
+ * The passage is untrusted input, and the output goes to terminals and web pages,
+ * so every markup passes it through one sanitizer: control characters (C0, DEL,
+ * C1) and bidi overrides are dropped, white space collapses to one space, and
+ * invalid UTF-8 becomes U+FFFD. The only escape sequences in the output are the
+ * marks written here. Choosing the window and the spans is snippet.c's job.
+ */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "snippet.h"
+
+#define ELLIPSIS "\xe2\x80\xa6"           /* … */
+#define REPLACEMENT "\xef\xbf\xbd"        /* U+FFFD, for bytes that are not UTF-8 */
+#define ZERO_WIDTH_SPACE "\xe2\x80\x8b"   /* U+200B */
+
+/* Bold plus one of six colours, cycled by the unit's colour index. Yellow comes
+ * last because it is the hardest to read on a light background. */
+static const unsigned ansi_colours[] = { 31, 32, 34, 35, 36, 33 };
+
+typedef struct writer {
+    text_buf_t *b;
+    srch_markup_t m;
+    const srch_hl_unit_t *units;
+    bool ok;                /* sticky: false once an append failed */
+    size_t closed_at;       /* b->len just after the last closing mark, or SIZE_MAX */
+} writer_t;
+
+static void put(writer_t *w, const char *s, size_t len)
+{
+    if (w->ok && !text_buf_append(w->b, s, len))
+        w->ok = false;
+}
+
+static void put_str(writer_t *w, const char *s)
+{
+    put(w, s, strlen(s));
+}
+
+static void open_mark(writer_t *w, unsigned unit)
+{
+    switch (w->m) {
+    case SRCH_MARK_ANSI: {
+        unsigned colour = w->units ? w->units[unit].color : unit;
+        char seq[32];
+        int n = snprintf(seq, sizeof seq, "\033[1;%um",
+                         ansi_colours[colour % (sizeof ansi_colours / sizeof ansi_colours[0])]);
+        put(w, seq, (size_t) n);
+        break;
+    }
+    case SRCH_MARK_HTML:
+        put_str(w, "<mark>");
+        break;
+    case SRCH_MARK_MARKDOWN:
+        /* "**a****b**" is not two bold words to a Markdown reader; an invisible
+         * separator keeps the two runs apart without changing the visible text. */
+        if (w->closed_at == w->b->len)
+            put_str(w, ZERO_WIDTH_SPACE);
+        put_str(w, "**");
+        break;
+    case SRCH_MARK_PLAIN:
+        put_str(w, "[");
+        break;
+    case SRCH_MARK_NONE:
+        break;
+    }
+}
+
+static void close_mark(writer_t *w)
+{
+    switch (w->m) {
+    case SRCH_MARK_ANSI:
+        put_str(w, "\033[0m");
+        break;
+    case SRCH_MARK_HTML:
+        put_str(w, "</mark>");
+        break;
+    case SRCH_MARK_MARKDOWN:
+        put_str(w, "**");
+        break;
+    case SRCH_MARK_PLAIN:
+        put_str(w, "]");
+        break;
+    case SRCH_MARK_NONE:
+        break;
+    }
+    if (w->ok)
+        w->closed_at = w->b->len;
+}
+
+/* Write one character (its valid UTF-8 bytes s[0..len)), escaped for HTML. */
+static void put_char(writer_t *w, const char *s, size_t len)
+{
+    if (w->m == SRCH_MARK_HTML && len == 1) {
+        switch (s[0]) {
+        case '&': put_str(w, "&amp;"); return;
+        case '<': put_str(w, "&lt;"); return;
+        case '>': put_str(w, "&gt;"); return;
+        case '"': put_str(w, "&quot;"); return;
+        case '\'': put_str(w, "&#39;"); return;
+        default: break;
+        }
+    }
+    put(w, s, len);
+}
+
+/*
+ * Decode the UTF-8 character at s[0..len): its length, with its code point in
+ * *cp, or 0 if the bytes there are not a well-formed character (stray
+ * continuation, overlong form, surrogate, beyond U+10FFFF, cut short).
+ */
+static size_t utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
+{
+    unsigned char c = s[0];
+    size_t n;
+    uint32_t v;
+    unsigned char lo = 0x80, hi = 0xbf;   /* allowed range of the second byte */
+
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    if (c >= 0xc2 && c <= 0xdf) {
+        n = 2;
+        v = c & 0x1f;
+    } else if (c >= 0xe0 && c <= 0xef) {
+        n = 3;
+        v = c & 0x0f;
+        if (c == 0xe0)
+            lo = 0xa0;          /* overlong */
+        else if (c == 0xed)
+            hi = 0x9f;          /* surrogates */
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        n = 4;
+        v = c & 0x07;
+        if (c == 0xf0)
+            lo = 0x90;          /* overlong */
+        else if (c == 0xf4)
+            hi = 0x8f;          /* beyond U+10FFFF */
+    } else {
+        return 0;
+    }
+    if (len < n || s[1] < lo || s[1] > hi)
+        return 0;
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        v = (v << 6) | (s[i] & 0x3f);
+    }
+    *cp = v;
+    return n;
+}
+
+static bool is_space(uint32_t cp)
+{
+    return cp == ' ' || (cp >= '\t' && cp <= '\r') || cp == 0x85 || cp == 0x2028
+           || cp == 0x2029;
+}
+
+/* Characters never written: controls, which could drive a terminal, and the
+ * bidi embeddings, overrides and isolates, which could reorder what is shown. */
+static bool is_dropped(uint32_t cp)
+{
+    return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e)
+           || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+bool srch_snippet_render(text_buf_t *b, const char *text, size_t len, const srch_snippet_t *s,
+                         const srch_hl_unit_t *units, srch_markup_t m)
+{
+    writer_t w = { b, m, units, true, SIZE_MAX };
+    size_t start = s->start < len ? s->start : len;
+    size_t end = s->end < len ? s->end : len;
+    const unsigned char *u = (const unsigned char *) text;
+
+    if (!text)
+        start = end = 0;
+    if (!text_buf_reserve(b, end > start ? end - start : 0))
+        return false;
+    if (s->cut_before)
+        put_str(&w, ELLIPSIS);
+
+    size_t next = 0;            /* next span to open */
+    bool open = false;
+    size_t open_end = 0;
+    bool wrote_text = false;    /* no space before the window's first character */
+    bool pending_space = false;
+    bool in_bad_run = false;    /* one U+FFFD per run of bad bytes */
+
+    for (size_t p = start; p < end && w.ok;) {
+        if (open && p >= open_end) {
+            close_mark(&w);
+            open = false;
+        }
+        /* Spans that are empty, already passed or overlap the one before are
+         * skipped rather than trusted: the output stays well formed. */
+        while (!open && next < s->n_spans && s->spans[next].end <= p)
+            next++;
+        if (!open && next < s->n_spans && s->spans[next].start <= p) {
+            if (pending_space && wrote_text)
+                put_str(&w, " ");
+            pending_space = false;
+            open_mark(&w, s->spans[next].unit);
+            open = true;
+            open_end = s->spans[next].end;
+            next++;
+        }
+
+        uint32_t cp = 0;
+        size_t n = utf8_decode(u + p, end - p, &cp);
+        if (n == 0) {
+            if (!in_bad_run) {
+                if (pending_space && wrote_text)
+                    put_str(&w, " ");
+                pending_space = false;
+                put_str(&w, REPLACEMENT);
+                wrote_text = true;
+            }
+            in_bad_run = true;
+            p++;
+            continue;
+        }
+        in_bad_run = false;
+        if (is_space(cp)) {
+            pending_space = true;
+        } else if (!is_dropped(cp)) {
+            if (pending_space && wrote_text)
+                put_str(&w, " ");
+            pending_space = false;
+            put_char(&w, text + p, n);
+            wrote_text = true;
+        }
+        p += n;
+    }
+    if (open)
+        close_mark(&w);
+    if (s->cut_after)
+        put_str(&w, ELLIPSIS);
+    return w.ok;
+}

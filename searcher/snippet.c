@@ -1,0 +1,532 @@
+/*
+ * snippet.c — finds where the query's units match a passage and picks the window
+ * of it to show.
+ *
+ * The passage is re-tokenized with the same text/ analyzer that analysed the
+ * query, so a unit's stem meets a token's stem exactly as the two met in the
+ * index ("transferred" -> "transfer", "Russia’s" -> "russia"). Matching happens
+ * inside the tokenizer callback, phrases through a small state vector each, so
+ * stems never have to be copied. Overlapping matches are then reduced to one
+ * set that prefers the longest span, and a window of a fixed number of tokens
+ * slides over the passage to find the one whose distinct units weigh most.
+ * Turning the result into marked-up text is render.c's job.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "snippet.h"
+
+/*
+ * Text outside the first or last token that a window reaching the edge of the
+ * passage keeps ("**" of a Markdown heading, an opening quote). Longer runs are
+ * junk (a rule of dashes, a blob of symbols) and are cut off instead.
+ */
+#define EDGE_KEEP_MAX 32
+
+/* Closing punctuation taken along after a window's last token, at most this
+ * many characters, so that a run of dots cannot grow the window. */
+#define TAIL_PUNCT_MAX 4
+
+/* A repeated unit earns a tenth of its weight per repeat, for this many
+ * repeats at most: a word said five times must not beat a second, rarer word. */
+#define REPEAT_BONUS_MAX 3
+
+typedef struct tok {
+    size_t start, end;  /* byte range in the passage */
+    unsigned flags;     /* TEXT_TOK_* */
+} tok_t;
+
+/* One place where a unit matches: tokens first..last, both included. */
+typedef struct match {
+    size_t first, last;
+    unsigned unit;
+    size_t id;          /* index in build_t.matches, kept through sorted copies */
+} match_t;
+
+typedef struct build {
+    const srch_hl_unit_t *units;
+    size_t n_units;
+    size_t *stem_off;    /* unit u's stems are stem_len[stem_off[u] .. stem_off[u+1]) */
+    size_t *stem_len;
+    bool *usable;        /* the unit has stems to compare (NULL stems match nothing) */
+    bool *live;          /* phrase state: live[off+k] = the last k+1 tokens match stems[0..k] */
+    tok_t *toks;
+    size_t n_toks, cap_toks;
+    match_t *matches;    /* every match, in order of its last token */
+    size_t n_matches, cap_matches;
+} build_t;
+
+static bool is_blank(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/* Whether text[from..to) holds something a reader would see, i.e. whether
+ * leaving it out deserves an ellipsis. Control bytes are dropped by the
+ * renderer, so they do not count. */
+static bool has_ink(const char *text, size_t from, size_t to)
+{
+    for (size_t i = from; i < to; i++) {
+        unsigned char c = (unsigned char) text[i];
+        if (c > ' ' && c != 0x7f)
+            return true;
+    }
+    return false;
+}
+
+static bool grow(void **arr, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return true;
+    size_t n = *cap ? *cap : 64;
+    while (n < need) {
+        if (n > ((size_t) -1) / 2 / size)
+            return false;
+        n *= 2;
+    }
+    void *p = realloc(*arr, n * size);
+    if (!p)
+        return false;
+    *arr = p;
+    *cap = n;
+    return true;
+}
+
+static bool push_match(build_t *b, size_t first, size_t last, size_t unit)
+{
+    if (!grow((void **) &b->matches, &b->cap_matches, b->n_matches + 1, sizeof *b->matches))
+        return false;
+    b->matches[b->n_matches] = (match_t) { first, last, (unsigned) unit, b->n_matches };
+    b->n_matches++;
+    return true;
+}
+
+static bool same(const char *s, size_t len, const char *t, size_t t_len)
+{
+    return len == t_len && memcmp(s, t, len) == 0;
+}
+
+static bool starts_with(const char *s, size_t len, const char *prefix, size_t p_len)
+{
+    return p_len <= len && memcmp(s, prefix, p_len) == 0;
+}
+
+/* text_analyze() callback: record the token and every unit that ends on it. */
+static int on_term(const text_term_t *term, void *payload)
+{
+    build_t *b = payload;
+    const text_token_t *tok = term->tok;
+    size_t i = b->n_toks;
+
+    if (!grow((void **) &b->toks, &b->cap_toks, i + 1, sizeof *b->toks))
+        return 1;
+    b->toks[i] = (tok_t) { tok->start, tok->end, tok->flags };
+    b->n_toks++;
+
+    for (size_t u = 0; u < b->n_units; u++) {
+        if (!b->usable[u])
+            continue;
+        const srch_hl_unit_t *unit = &b->units[u];
+        const size_t *len = &b->stem_len[b->stem_off[u]];
+        bool hit = false;
+        size_t first = i;
+
+        switch (unit->kind) {
+        case SRCH_HL_TERM:
+            hit = same(term->stem, term->stem_len, unit->stems[0], len[0]);
+            break;
+        case SRCH_HL_PREFIX:
+            hit = starts_with(tok->word, tok->word_len, unit->stems[0], len[0])
+                  || starts_with(term->stem, term->stem_len, unit->stems[0], len[0]);
+            break;
+        case SRCH_HL_PHRASE: {
+            /* live[k]: the phrase's first k+1 stems end at this token. Updated from
+             * the longest prefix down so each entry still reads the previous
+             * token's state. */
+            bool *live = &b->live[b->stem_off[u]];
+            size_t n = unit->n_stems;
+            for (size_t k = n - 1; k > 0; k--)
+                live[k] = live[k - 1] && same(term->stem, term->stem_len, unit->stems[k], len[k]);
+            live[0] = same(term->stem, term->stem_len, unit->stems[0], len[0]);
+            hit = live[n - 1];
+            first = i - (n - 1);
+            break;
+        }
+        }
+        if (hit && !push_match(b, first, i, u))
+            return 1;
+    }
+    return 0;
+}
+
+/* Set up the per-unit tables; units without usable stems are marked unusable
+ * rather than rejected, so a caller's odd unit costs a highlight, not a snippet. */
+static bool prepare_units(build_t *b)
+{
+    size_t total = 0;
+
+    b->stem_off = calloc(b->n_units + 1, sizeof *b->stem_off);
+    b->usable = calloc(b->n_units + 1, sizeof *b->usable);
+    if (!b->stem_off || !b->usable)
+        return false;
+    for (size_t u = 0; u < b->n_units; u++) {
+        const srch_hl_unit_t *unit = &b->units[u];
+        size_t n = unit->stems ? unit->n_stems : 0;
+        if (unit->kind != SRCH_HL_PHRASE && n > 1)
+            n = 1;
+        bool ok = n > 0 && (unit->kind == SRCH_HL_TERM || unit->kind == SRCH_HL_PREFIX
+                            || unit->kind == SRCH_HL_PHRASE);
+        for (size_t k = 0; ok && k < n; k++)
+            ok = unit->stems[k] && unit->stems[k][0];
+        b->usable[u] = ok;
+        b->stem_off[u] = total;
+        total += ok ? n : 0;
+    }
+    b->stem_off[b->n_units] = total;
+
+    b->stem_len = calloc(total + 1, sizeof *b->stem_len);
+    b->live = calloc(total + 1, sizeof *b->live);
+    if (!b->stem_len || !b->live)
+        return false;
+    for (size_t u = 0; u < b->n_units; u++) {
+        if (!b->usable[u])
+            continue;
+        for (size_t k = 0; k < b->stem_off[u + 1] - b->stem_off[u]; k++)
+            b->stem_len[b->stem_off[u] + k] = strlen(b->units[u].stems[k]);
+    }
+    return true;
+}
+
+static void build_free(build_t *b)
+{
+    free(b->stem_off);
+    free(b->stem_len);
+    free(b->usable);
+    free(b->live);
+    free(b->toks);
+    free(b->matches);
+}
+
+/* Longest span first, then the earliest, then the lowest unit. */
+static int cmp_for_keeping(const void *pa, const void *pb)
+{
+    const match_t *a = pa, *b = pb;
+    size_t la = a->last - a->first, lb = b->last - b->first;
+    if (la != lb)
+        return la > lb ? -1 : 1;
+    if (a->first != b->first)
+        return a->first < b->first ? -1 : 1;
+    return (a->unit > b->unit) - (a->unit < b->unit);
+}
+
+static int cmp_by_first(const void *pa, const void *pb)
+{
+    const match_t *a = pa, *b = pb;
+    if (a->first != b->first)
+        return a->first < b->first ? -1 : 1;
+    if (a->last != b->last)
+        return a->last < b->last ? -1 : 1;
+    return (a->id > b->id) - (a->id < b->id);
+}
+
+/* A copy of the n matches m, sorted with cmp. NULL if memory ran out. */
+static match_t *sorted_copy(const match_t *m, size_t n, int (*cmp)(const void *, const void *))
+{
+    match_t *copy = malloc((n ? n : 1) * sizeof *copy);
+    if (!copy)
+        return NULL;
+    if (n > 0) {
+        memcpy(copy, m, n * sizeof *copy);
+        qsort(copy, n, sizeof *copy, cmp);
+    }
+    return copy;
+}
+
+/*
+ * The matches to highlight: no two share a token, and where they would, the
+ * longer one wins, so a phrase is shown whole rather than as the single word
+ * another unit also matched. Returns them sorted by first token in *kept.
+ */
+static bool keep_disjoint(const build_t *b, match_t **kept, size_t *n_kept)
+{
+    match_t *order = sorted_copy(b->matches, b->n_matches, cmp_for_keeping);
+    unsigned char *taken = calloc(b->n_toks + 1, 1);
+    size_t n = 0;
+
+    if (!order || !taken) {
+        free(order);
+        free(taken);
+        return false;
+    }
+    /* Survivors are packed at the front of order, in place. */
+    for (size_t i = 0; i < b->n_matches; i++) {
+        const match_t m = order[i];
+        bool free_run = true;
+        for (size_t t = m.first; free_run && t <= m.last; t++)
+            free_run = !taken[t];
+        if (!free_run)
+            continue;
+        memset(taken + m.first, 1, m.last - m.first + 1);
+        order[n++] = m;
+    }
+    free(taken);
+    if (n > 0)
+        qsort(order, n, sizeof *order, cmp_by_first);
+    *kept = order;
+    *n_kept = n;
+    return true;
+}
+
+/* A unit's weight as integer points, so that sums compare exactly and equal
+ * windows really tie. NaN, zero and negative weights (an IDF of a word found
+ * everywhere) still earn a point: the word is worth showing, just least. */
+static int64_t unit_points(double w)
+{
+    if (!(w > 0.001))
+        return 1;
+    if (w > 1e6)
+        w = 1e6;
+    return (int64_t) (w * 1000.0 + 0.5);
+}
+
+/* What the count-th match of a unit adds to a window's score. */
+static int64_t gain(int64_t points, size_t count)
+{
+    if (count == 1)
+        return points;
+    return count - 1 <= REPEAT_BONUS_MAX ? points / 10 : 0;
+}
+
+/* Whether token k opens a sentence or a paragraph. */
+static bool sentence_start(const build_t *b, const char *text, size_t k)
+{
+    if (k == 0 || (b->toks[k - 1].flags & TEXT_TOK_SENTENCE_END))
+        return true;
+    size_t newlines = 0;
+    for (size_t i = b->toks[k - 1].end; i < b->toks[k].start; i++)
+        if (text[i] == '\n' && ++newlines == 2)
+            return true;
+    return false;
+}
+
+/*
+ * First token of the best window of w tokens (w < number of tokens). Windows are
+ * scored by sliding: a match enters when the window's end reaches its last
+ * token and leaves when the start passes its first, so the whole pass is linear
+ * after sorting. All matches count, those hidden under a longer overlapping span
+ * too: a term inside a shown phrase is on screen all the same. The earliest best
+ * window decides which matches are shown; the window is then moved, as far as
+ * those matches stay inside, to centre them, or to the nearest sentence start if
+ * one is in reach (all those windows score the same).
+ */
+static bool choose_window(const build_t *b, const char *text, size_t w, size_t *start)
+{
+    size_t n = b->n_toks, m = b->n_matches;
+    const match_t *mt = b->matches;
+    match_t *by_first = sorted_copy(mt, m, cmp_by_first);
+    bool *inside = calloc(m + 1, sizeof *inside);
+    size_t *count = calloc(b->n_units + 1, sizeof *count);
+    int64_t *points = malloc((b->n_units + 1) * sizeof *points);
+
+    if (!by_first || !inside || !count || !points) {
+        free(by_first);
+        free(inside);
+        free(count);
+        free(points);
+        return false;
+    }
+    for (size_t u = 0; u < b->n_units; u++)
+        points[u] = unit_points(b->units[u].weight);
+
+    int64_t score = 0, best = 0;
+    size_t best_s = 0, in_i = 0, out_i = 0;
+    for (size_t s = 0; s + w <= n; s++) {
+        size_t e = s + w - 1;
+        for (; out_i < m && by_first[out_i].first < s; out_i++) {
+            size_t j = by_first[out_i].id;
+            if (inside[j]) {
+                score -= gain(points[mt[j].unit], count[mt[j].unit]--);
+                inside[j] = false;
+            }
+        }
+        /* Matches come in order of their last token. */
+        for (; in_i < m && mt[in_i].last <= e; in_i++) {
+            if (mt[in_i].first >= s) {
+                score += gain(points[mt[in_i].unit], ++count[mt[in_i].unit]);
+                inside[in_i] = true;
+            }
+        }
+        if (score > best) {
+            best = score;
+            best_s = s;
+        }
+    }
+
+    *start = best_s;
+    if (best > 0) {
+        size_t f = n, l = 0;
+        for (size_t j = 0; j < m; j++) {
+            if (mt[j].first >= best_s && mt[j].last < best_s + w) {
+                if (mt[j].first < f)
+                    f = mt[j].first;
+                if (mt[j].last > l)
+                    l = mt[j].last;
+            }
+        }
+        /* Every start in [lo, hi] keeps f..l inside, so scores at least as well. */
+        size_t lo = l + 1 > w ? l + 1 - w : 0;
+        size_t hi = f < n - w ? f : n - w;
+        size_t slack = w - (l - f + 1);
+        size_t centre = f > slack / 2 ? f - slack / 2 : 0;
+        if (centre < lo)
+            centre = lo;
+        if (centre > hi)
+            centre = hi;
+        size_t pick = centre, dist = (size_t) -1;
+        for (size_t k = lo; k <= hi; k++) {
+            size_t d = k < centre ? centre - k : k - centre;
+            if (d < dist && sentence_start(b, text, k)) {
+                pick = k;
+                dist = d;
+            }
+        }
+        *start = pick;
+    }
+    free(by_first);
+    free(inside);
+    free(count);
+    free(points);
+    return true;
+}
+
+/* Length of the closing punctuation character at s[0..len) (".", "”", ")", the
+ * "**" of emphasis...), 0 if there is none. */
+static size_t closing_punct(const char *s, size_t len)
+{
+    static const char *const multi[] = {
+        "\xe2\x80\x9d", /* ” */
+        "\xe2\x80\x99", /* ’ */
+        "\xe2\x80\xa6", /* … */
+        "\xc2\xbb",     /* » */
+    };
+    if (len == 0)
+        return 0;
+    if (s[0] != '\0' && strchr(".!?;:)]}\"'*_`", s[0]))
+        return 1;
+    for (size_t i = 0; i < sizeof multi / sizeof multi[0]; i++) {
+        size_t n = strlen(multi[i]);
+        if (n <= len && memcmp(s, multi[i], n) == 0)
+            return n;
+    }
+    return 0;
+}
+
+static size_t trim_start(const char *text, size_t from, size_t to)
+{
+    while (from < to && is_blank((unsigned char) text[from]))
+        from++;
+    return from;
+}
+
+static size_t trim_end(const char *text, size_t from, size_t to)
+{
+    while (to > from && is_blank((unsigned char) text[to - 1]))
+        to--;
+    return to;
+}
+
+/* Byte range of the window of tokens s..e, both included. */
+static void window_bytes(const build_t *b, const char *text, size_t len, size_t s, size_t e,
+                         srch_snippet_t *out)
+{
+    size_t n = b->n_toks;
+    size_t start = b->toks[s].start, end = b->toks[e].end;
+
+    if (s == 0) {
+        size_t lead = trim_start(text, 0, start);
+        if (start - lead <= EDGE_KEEP_MAX)
+            start = lead;
+    }
+    size_t tail = e + 1 == n ? trim_end(text, end, len) : end;
+    if (e + 1 == n && tail - end <= EDGE_KEEP_MAX) {
+        end = tail;
+    } else {
+        size_t limit = e + 1 < n ? b->toks[e + 1].start : len;
+        for (size_t i = 0, c; i < TAIL_PUNCT_MAX && (c = closing_punct(text + end, limit - end)); i++)
+            end += c;
+    }
+    out->start = start;
+    out->end = end;
+    out->cut_before = has_ink(text, 0, start);
+    out->cut_after = has_ink(text, end, len);
+}
+
+bool srch_snippet_build(srch_snippet_t *out, text_analyzer_t *a, const char *text,
+                        size_t len, const srch_hl_unit_t *units, size_t n_units,
+                        unsigned context_words)
+{
+    build_t b = { 0 };
+    match_t *kept = NULL;
+    size_t n_kept = 0;
+    bool ok = false;
+
+    memset(out, 0, sizeof *out);
+    if (!text)
+        len = 0;
+    if (!units)
+        n_units = 0;
+    b.units = units;
+    b.n_units = n_units;
+    if (!prepare_units(&b))
+        goto done;
+    if (a && len > 0 && text_analyze(a, text, len, 0, on_term, &b) != 0)
+        goto done;
+    if (!keep_disjoint(&b, &kept, &n_kept))
+        goto done;
+
+    /* A phrase longer than the window could never be shown whole. */
+    size_t w = context_words;
+    for (size_t u = 0; w > 0 && u < n_units; u++)
+        if (b.usable[u] && units[u].kind == SRCH_HL_PHRASE && units[u].n_stems > w)
+            w = units[u].n_stems;
+
+    size_t first = 0, last = b.n_toks ? b.n_toks - 1 : 0;
+    if (w == 0 || b.n_toks <= w) {
+        out->start = trim_start(text, 0, len);
+        out->end = trim_end(text, out->start, len);
+    } else {
+        if (!choose_window(&b, text, w, &first))
+            goto done;
+        last = first + w - 1;
+        window_bytes(&b, text, len, first, last, out);
+    }
+
+    out->n_matches_total = n_kept;
+    out->spans = malloc((n_kept ? n_kept : 1) * sizeof *out->spans);
+    if (!out->spans)
+        goto done;
+    for (size_t i = 0; i < n_kept; i++) {
+        if (b.n_toks == 0 || kept[i].first < first || kept[i].last > last)
+            continue;
+        out->spans[out->n_spans++] = (srch_span_t) {
+            b.toks[kept[i].first].start, b.toks[kept[i].last].end, kept[i].unit
+        };
+    }
+    ok = true;
+done:
+    free(kept);
+    build_free(&b);
+    if (!ok)
+        srch_snippet_free(out);
+    return ok;
+}
+
+void srch_snippet_free(srch_snippet_t *s)
+{
+    if (!s)
+        return;
+    free(s->spans);
+    memset(s, 0, sizeof *s);
+}

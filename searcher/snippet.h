@@ -1,0 +1,88 @@
+/*
+ * snippet.h — choosing the best window of a passage and marking every match in it.
+ *
+ * The query side hands over what to highlight as a list of units (a word's stem,
+ * a phrase's stems, a wildcard prefix), already analysed with text/. The snippet
+ * builder re-tokenizes the stored passage with the same text/ analyzer, finds
+ * where each unit matches, picks the window with the most and the rarest matches,
+ * and returns spans (byte ranges into the passage). Rendering those spans with a
+ * markup (ANSI colour, HTML, Markdown, plain brackets) is a separate step, so the
+ * escaping rules of each output live in one place.
+ */
+#ifndef PASSIM_SNIPPET_H
+#define PASSIM_SNIPPET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "text.h"
+
+/* One thing to highlight: a positive word, phrase or prefix of the query.
+ * Excluded words (-word, NOT) are never units. */
+typedef enum {
+    SRCH_HL_TERM,    /* a token whose stem equals stems[0] */
+    SRCH_HL_PHRASE,  /* tokens at consecutive positions whose stems equal stems[0..n) */
+    SRCH_HL_PREFIX   /* a token whose folded word or stem starts with stems[0] */
+} srch_hl_kind_t;
+
+typedef struct srch_hl_unit {
+    srch_hl_kind_t kind;
+    const char *const *stems;  /* n_stems NUL-terminated strings, borrowed */
+    size_t n_stems;            /* 1 for TERM and PREFIX */
+    unsigned color;            /* colour index: one per query word or phrase */
+    double weight;             /* rarity, e.g. IDF: rarer units weigh more */
+} srch_hl_unit_t;
+
+/* A highlighted byte range of the passage, matching unit `unit`. A phrase is one
+ * span from its first token's start to its last token's end. */
+typedef struct srch_span {
+    size_t start, end;
+    unsigned unit;
+} srch_span_t;
+
+/* The chosen window and the matches inside it. */
+typedef struct srch_snippet {
+    size_t start, end;        /* byte range of the window in the passage */
+    bool cut_before;          /* text precedes the window (render a leading "…") */
+    bool cut_after;           /* text follows it (render a trailing "…") */
+    srch_span_t *spans;       /* sorted, non-overlapping, inside [start, end) */
+    size_t n_spans;
+    size_t n_matches_total;   /* matches in the whole passage */
+} srch_snippet_t;
+
+/*
+ * Build the snippet of passage text[0..len) for the given units: a window of
+ * about context_words tokens (the whole passage if it is that short), cut at
+ * token boundaries, chosen to maximise the summed weight of the distinct units
+ * it holds (a unit counted again adds a little), ties broken by the earliest
+ * window. context_words 0 means the whole passage. Spans cover every match in
+ * the window. Returns false only if memory ran out. Free with srch_snippet_free().
+ */
+bool srch_snippet_build(srch_snippet_t *out, text_analyzer_t *a, const char *text,
+                        size_t len, const srch_hl_unit_t *units, size_t n_units,
+                        unsigned context_words);
+
+void srch_snippet_free(srch_snippet_t *s);
+
+/* How matches are marked. */
+typedef enum {
+    SRCH_MARK_ANSI,      /* bold + a colour per unit colour; control characters dropped */
+    SRCH_MARK_HTML,      /* <mark>..</mark>, text HTML-escaped */
+    SRCH_MARK_MARKDOWN,  /* **..** */
+    SRCH_MARK_PLAIN,     /* [..] */
+    SRCH_MARK_NONE       /* no marks */
+} srch_markup_t;
+
+/*
+ * Append the rendering of snippet s of text to b with markup m: the window's
+ * text, "…" where it was cut, each span marked. Every markup drops control
+ * characters (tabs and newlines become spaces, runs of white space one space)
+ * and never emits invalid UTF-8; HTML also escapes & < > " and '.
+ * Returns false only if memory ran out.
+ */
+bool srch_snippet_render(text_buf_t *b, const char *text, size_t len, const srch_snippet_t *s,
+                         const srch_hl_unit_t *units, srch_markup_t m);
+
+#endif /* PASSIM_SNIPPET_H */

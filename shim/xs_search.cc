@@ -1,0 +1,271 @@
+/*
+ * xs_search.cc — running a query: Enquire with BM25 and optional collapsing,
+ * the result-set getters, the query terms a result matched, and query
+ * expansion (pseudo-relevance feedback through Xapian's RSet and ESet).
+ *
+ * The getters return plain values, not statuses, so they report a bad index
+ * or a failed document fetch through the return value (0 or NULL) and the
+ * last-error message.
+ */
+#include "xs_internal.hh"
+
+#include <cmath>
+#include <cstdint>
+#include <memory>
+
+namespace {
+
+/* Terms that start with an upper-case ASCII letter carry a field prefix (ids,
+ * paths, titles: see text/terms.h). Feeding them back as expansion terms
+ * would add filters to a free-text query, not words. */
+class skip_prefixed_terms : public Xapian::ExpandDecider {
+  public:
+    bool operator()(const std::string &term) const override
+    {
+        return term.empty() || term[0] < 'A' || term[0] > 'Z';
+    }
+};
+
+bool check_index(const xs_mset_t *m, size_t i, const char *what) noexcept
+{
+    if (!m) {
+        xs__fail(XS_ERR_INVALID, "%s: result set handle is NULL", what);
+        return false;
+    }
+    if (i >= m->mset.size()) {
+        xs__fail(XS_ERR_INVALID, "%s: index %zu out of range (%u results)", what, i,
+                 static_cast<unsigned>(m->mset.size()));
+        return false;
+    }
+    return true;
+}
+
+/* Xapian's BM25Weight silently clamps out-of-range parameters and lets NaN
+ * and infinity through to the weights; a caller passing such values has a bug
+ * worth hearing about. */
+bool bm25_ok(const xs_search_opts_t *o)
+{
+    const double params[] = { o->bm25_k1, o->bm25_k2, o->bm25_k3, o->bm25_b,
+                              o->bm25_min_normlen };
+    for (double p : params) {
+        if (!std::isfinite(p) || p < 0)
+            return false;
+    }
+    return o->bm25_b <= 1;
+}
+
+} /* namespace */
+
+extern "C" xs_status_t xs_search(xs_mset_t **out, xs_db_t *db, const xs_query_t *q,
+                                 const xs_search_opts_t *opts)
+{
+    if (!out)
+        return xs__fail(XS_ERR_INVALID, "xs_search: out is NULL");
+    *out = NULL;
+    xs_status_t st = xs__check_db(db, "xs_search");
+    if (st != XS_OK)
+        return st;
+    if (!q)
+        return xs__fail(XS_ERR_INVALID, "xs_search: query handle is NULL");
+    const xs_search_opts_t defaults = XS_SEARCH_OPTS_INIT;
+    if (!opts)
+        opts = &defaults;
+    if (opts->version != XS_SEARCH_OPTS_VERSION)
+        return xs__fail(XS_ERR_INVALID, "xs_search: options version %u, expected %u",
+                        opts->version, static_cast<unsigned>(XS_SEARCH_OPTS_VERSION));
+    if (opts->collapse_slot < -1)
+        return xs__fail(XS_ERR_INVALID, "xs_search: bad collapse slot %d", opts->collapse_slot);
+    if (opts->collapse_slot >= 0 && opts->collapse_max == 0)
+        return xs__fail(XS_ERR_INVALID, "xs_search: collapse_max must be at least 1");
+    if (!bm25_ok(opts))
+        return xs__fail(XS_ERR_INVALID, "xs_search: BM25 parameters out of range "
+                        "(k1, k2, k3, min_normlen >= 0; 0 <= b <= 1; all finite)");
+    try {
+        std::unique_ptr<xs_mset> m(new xs_mset(db->reader()));
+        m->enquire.set_query(q->query);
+        m->enquire.set_weighting_scheme(Xapian::BM25Weight(opts->bm25_k1, opts->bm25_k2,
+                                                           opts->bm25_k3, opts->bm25_b,
+                                                           opts->bm25_min_normlen));
+        if (opts->collapse_slot >= 0)
+            m->enquire.set_collapse_key(static_cast<Xapian::valueno>(opts->collapse_slot),
+                                        opts->collapse_max);
+        m->mset = m->enquire.get_mset(opts->offset, opts->limit, opts->check_at_least);
+        m->data.resize(m->mset.size());
+        m->data_loaded.assign(m->mset.size(), false);
+        *out = m.release();
+        return XS_OK;
+    } catch (...) {
+        return xs__status_from_exception();
+    }
+}
+
+extern "C" size_t xs_mset_size(const xs_mset_t *m)
+{
+    return m ? m->mset.size() : 0;
+}
+
+extern "C" uint32_t xs_mset_estimated(const xs_mset_t *m)
+{
+    return m ? m->mset.get_matches_estimated() : 0;
+}
+
+extern "C" uint32_t xs_mset_lower_bound(const xs_mset_t *m)
+{
+    return m ? m->mset.get_matches_lower_bound() : 0;
+}
+
+extern "C" uint32_t xs_mset_upper_bound(const xs_mset_t *m)
+{
+    return m ? m->mset.get_matches_upper_bound() : 0;
+}
+
+extern "C" uint32_t xs_mset_rank(const xs_mset_t *m, size_t i)
+{
+    if (!check_index(m, i, "xs_mset_rank"))
+        return 0;
+    try {
+        return m->mset[i].get_rank();
+    } catch (...) {
+        xs__status_from_exception();
+        return 0;
+    }
+}
+
+extern "C" double xs_mset_weight(const xs_mset_t *m, size_t i)
+{
+    if (!check_index(m, i, "xs_mset_weight"))
+        return 0.0;
+    try {
+        return m->mset[i].get_weight();
+    } catch (...) {
+        xs__status_from_exception();
+        return 0.0;
+    }
+}
+
+extern "C" xs_docid_t xs_mset_docid(const xs_mset_t *m, size_t i)
+{
+    if (!check_index(m, i, "xs_mset_docid"))
+        return 0;
+    try {
+        return *m->mset[i];
+    } catch (...) {
+        xs__status_from_exception();
+        return 0;
+    }
+}
+
+extern "C" uint32_t xs_mset_collapse_count(const xs_mset_t *m, size_t i)
+{
+    if (!check_index(m, i, "xs_mset_collapse_count"))
+        return 0;
+    try {
+        return m->mset[i].get_collapse_count();
+    } catch (...) {
+        xs__status_from_exception();
+        return 0;
+    }
+}
+
+extern "C" const char *xs_mset_data(xs_mset_t *m, size_t i, size_t *len)
+{
+    if (len)
+        *len = 0;
+    if (!check_index(m, i, "xs_mset_data"))
+        return NULL;
+    try {
+        /* Fetched on first use: most callers read data only for the page they
+         * print. The fetch throws DatabaseModifiedError if a writer has moved on. */
+        if (!m->data_loaded[i]) {
+            m->data[i] = m->mset[i].get_document().get_data();
+            m->data_loaded[i] = true;
+        }
+        if (len)
+            *len = m->data[i].size();
+        return m->data[i].c_str();
+    } catch (...) {
+        xs__status_from_exception();
+        return NULL;
+    }
+}
+
+extern "C" const char *xs_mset_value(xs_mset_t *m, size_t i, unsigned slot, size_t *len)
+{
+    if (len)
+        *len = 0;
+    if (!check_index(m, i, "xs_mset_value"))
+        return NULL;
+    if (slot == Xapian::BAD_VALUENO) {
+        xs__fail(XS_ERR_INVALID, "xs_mset_value: bad slot %u", slot);
+        return NULL;
+    }
+    try {
+        const std::pair<size_t, unsigned> key(i, slot);
+        auto it = m->values.find(key);
+        if (it == m->values.end())
+            it = m->values.emplace(key, m->mset[i].get_document().get_value(slot)).first;
+        if (len)
+            *len = it->second.size();
+        return it->second.c_str();
+    } catch (...) {
+        xs__status_from_exception();
+        return NULL;
+    }
+}
+
+extern "C" xs_status_t xs_mset_matching_terms(xs_mset_t *m, size_t i, xs_term_fn fn,
+                                              void *payload)
+{
+    if (!check_index(m, i, "xs_mset_matching_terms"))
+        return XS_ERR_INVALID;
+    if (!fn)
+        return xs__fail(XS_ERR_INVALID, "xs_mset_matching_terms: no callback");
+    try {
+        Xapian::MSetIterator hit = m->mset[i];
+        for (Xapian::TermIterator it = m->enquire.get_matching_terms_begin(hit);
+             it != m->enquire.get_matching_terms_end(hit); ++it) {
+            const std::string term = *it;
+            if (fn(term.data(), term.size(), 0, payload) != 0)
+                break;
+        }
+        return XS_OK;
+    } catch (...) {
+        return xs__status_from_exception();
+    }
+}
+
+extern "C" xs_status_t xs_mset_expand(xs_mset_t *m, size_t n_docs, size_t n_terms,
+                                      xs_expand_fn fn, void *payload)
+{
+    if (!m)
+        return xs__fail(XS_ERR_INVALID, "xs_mset_expand: result set handle is NULL");
+    if (!fn)
+        return xs__fail(XS_ERR_INVALID, "xs_mset_expand: no callback");
+    size_t size = m->mset.size();
+    if (n_docs > size)
+        n_docs = size;
+    if (n_docs == 0 || n_terms == 0)
+        return XS_OK;
+    if (n_terms > UINT32_MAX)
+        n_terms = UINT32_MAX;
+    try {
+        Xapian::RSet rset;
+        for (size_t i = 0; i < n_docs; i++)
+            rset.add_document(m->mset[i]);
+        const skip_prefixed_terms decider;
+        Xapian::ESet eset = m->enquire.get_eset(static_cast<Xapian::termcount>(n_terms), rset, &decider);
+        for (Xapian::ESetIterator it = eset.begin(); it != eset.end(); ++it) {
+            const std::string term = *it;
+            if (fn(term.data(), term.size(), it.get_weight(), payload) != 0)
+                break;
+        }
+        return XS_OK;
+    } catch (...) {
+        return xs__status_from_exception();
+    }
+}
+
+extern "C" void xs_mset_free(xs_mset_t *m)
+{
+    delete m;
+}

@@ -1,0 +1,1253 @@
+/*
+ * check_text.c — unit tests of text/: the tokenizer, folding, stemming,
+ * stopwords, Markdown lines, passages, the record formats and the limits
+ * (over-long tokens, huge inputs, invalid UTF-8). Most cases are tables run
+ * with tcase_add_loop_test, so each row reports on its own; tokens are compared
+ * as a compact string "word@pos[start,end)FLAGS" with FLAGS from J (joined),
+ * A (acronym), N (number), S (sentence end).
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libstemmer.h>
+
+#include "buf.h"
+#include "record.h"
+#include "text.h"
+
+#define N_ROWS(t) ((int)(sizeof(t) / sizeof((t)[0])))
+
+/* ------------------------------------------------------------------------ */
+/* Helpers                                                                  */
+/* ------------------------------------------------------------------------ */
+
+static void render_flags(text_buf_t *b, unsigned flags)
+{
+    if (flags & TEXT_TOK_JOINED)
+        text_buf_putc(b, 'J');
+    if (flags & TEXT_TOK_ACRONYM)
+        text_buf_putc(b, 'A');
+    if (flags & TEXT_TOK_NUMBER)
+        text_buf_putc(b, 'N');
+    if (flags & TEXT_TOK_SENTENCE_END)
+        text_buf_putc(b, 'S');
+}
+
+static int render_token(const text_token_t *tok, void *payload)
+{
+    text_buf_t *b = payload;
+    ck_assert_uint_eq(strlen(tok->word), tok->word_len);
+    ck_assert_uint_le(tok->word_len, TEXT_TOKEN_MAX);
+    if (b->len > 0)
+        text_buf_putc(b, ' ');
+    text_buf_printf(b, "%s@%u[%zu,%zu)", tok->word, (unsigned)tok->pos, tok->start, tok->end);
+    render_flags(b, tok->flags);
+    return 0;
+}
+
+/* The tokens of s[0..len) as one string; the caller frees it. */
+static char *tokens_of(const char *s, size_t len, uint32_t first_pos)
+{
+    text_buf_t b = TEXT_BUF_INIT;
+    text_buf_puts(&b, "");
+    ck_assert_int_eq(text_tokenize(s, len, first_pos, render_token, &b), 0);
+    return b.data;
+}
+
+/* Counts tokens and remembers the first and last. */
+typedef struct tok_count {
+    size_t n;
+    uint32_t first_pos, last_pos;
+    char last_word[TEXT_TOKEN_MAX + 1];
+} tok_count_t;
+
+static int count_token(const text_token_t *tok, void *payload)
+{
+    tok_count_t *c = payload;
+    if (c->n == 0)
+        c->first_pos = tok->pos;
+    c->last_pos = tok->pos;
+    memcpy(c->last_word, tok->word, tok->word_len + 1);
+    c->n++;
+    return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* tokenize                                                                 */
+/* ------------------------------------------------------------------------ */
+
+typedef struct tok_row {
+    const char *input;
+    size_t len;             /* 0: strlen(input) */
+    const char *expected;
+} tok_row_t;
+
+static const tok_row_t tok_rows[] = {
+    /* 0: straight apostrophe kept inside the word */
+    {"Russia's talks", 0, "russia's@0[0,8) talks@1[9,14)"},
+    /* 1: curly apostrophe U+2019 becomes the straight one; offsets stay in source bytes */
+    {"Russia\xE2\x80\x99s talks", 0, "russia's@0[0,10) talks@1[11,16)"},
+    /* 2: U+2018 and U+02BC as apostrophes too */
+    {"Russia\xE2\x80\x98s Russia\xCA\xBCs", 0, "russia's@0[0,10) russia's@1[11,20)"},
+    /* 3: apostrophes not between word characters are quotes */
+    {"'quoted' students' \xE2\x80\x98hi\xE2\x80\x99", 0,
+     "quoted@0[1,7) students@1[9,17) hi@2[22,24)"},
+    /* 4: several apostrophes inside one word */
+    {"rock'n'roll don't", 0, "rock'n'roll@0[0,11) don't@1[12,17)"},
+    /* 5: acronym at the end of the text ends the sentence; range covers the last dot */
+    {"U.S.", 0, "us@0[0,4)AS"},
+    /* 6: acronym, then a hyphenated word joined to it */
+    {"U.S.-backed peace", 0, "us@0[0,4)A backed@1[5,11)J peace@2[12,17)"},
+    /* 7: "U.S. Embassy" does not end a sentence */
+    {"the U.S. Embassy", 0, "the@0[0,3) us@1[4,8)A embassy@2[9,16)"},
+    /* 8: lower-case and three-letter acronyms */
+    {"e.g. U.S.A. now", 0, "eg@0[0,4)A usa@1[5,11)A now@2[12,15)"},
+    /* 9: acronym before a blank line ends its sentence */
+    {"in the U.S.\n\nNext", 0, "in@0[0,2) the@1[3,6) us@2[7,11)AS next@3[13,17)"},
+    /* 10: acronym without its last dot */
+    {"the U.S", 0, "the@0[0,3) us@1[4,7)A"},
+    /* 11: a dotted letter followed by a longer word is no acronym (the dot then
+     * reads as a full stop) */
+    {"U.S.Army t.co", 0, "us@0[0,4)A army@1[4,8) t@2[9,10)S co@3[11,13)"},
+    /* 12: comma between digits dropped */
+    {"14,000 people", 0, "14000@0[0,6)N people@1[7,13)"},
+    /* 13: dot between digits kept; sentence end after a word */
+    {"1.35 percent.", 0, "1.35@0[0,4)N percent@1[5,12)S"},
+    /* 14: commas and a decimal dot; trailing dot is punctuation */
+    {"cost 1,000,000.50.", 0, "cost@0[0,4) 1000000.50@1[5,17)NS"},
+    /* 15: comma not between digits separates */
+    {"1, 2,a", 0, "1@0[0,1)N 2@1[3,4)N a@2[5,6)"},
+    /* 16: hyphenated word: parts at consecutive positions, later ones joined */
+    {"thermo-aeroelastic", 0, "thermo@0[0,6) aeroelastic@1[7,18)J"},
+    /* 17: prefix hyphen, folded case */
+    {"ex-Soviet", 0, "ex@0[0,2) soviet@1[3,9)J"},
+    /* 18: U+2010 and U+2011 are hyphens */
+    {"ex\xE2\x80\x90Soviet well\xE2\x80\x91known", 0,
+     "ex@0[0,2) soviet@1[5,11)J well@2[12,16) known@3[19,24)J"},
+    /* 19: a double hyphen or a spaced one does not join */
+    {"x--y a - b", 0, "x@0[0,1) y@1[3,4) a@2[5,6) b@3[9,10)"},
+    /* 20: a number after a hyphen */
+    {"covid-19", 0, "covid@0[0,5) 19@1[6,8)JN"},
+    /* 21: Markdown emphasis is not part of words */
+    {"**bold** _it_ text", 0, "bold@0[2,6) it@1[10,12) text@2[14,18)"},
+    /* 22: heading marks are not words */
+    {"## Heading\n", 0, "heading@0[3,10)"},
+    /* 23: link target skipped, link text kept */
+    {"By [Reuters](#)", 0, "by@0[0,2) reuters@1[4,11)"},
+    /* 24: URL target skipped */
+    {"[a link](http://x.y/z) after", 0, "a@0[1,2) link@1[3,7) after@2[23,28)"},
+    /* 25: image: alt text kept, source skipped */
+    {"![alt text](img.png)", 0, "alt@0[2,5) text@1[6,10)"},
+    /* 26: parentheses inside a link target */
+    {"[w](http://e.org/a_(b)) c", 0, "w@0[1,2) c@1[24,25)"},
+    /* 27: "](" with no closing ")" on the line is not a link */
+    {"a](b c\nd)", 0, "a@0[0,1) b@1[3,4) c@2[5,6) d@3[7,8)"},
+    /* 28: accents and case: É -> é, Straße -> strasse (case folding) */
+    {"\xC3\x89ric STRASSE Stra\xC3\x9F" "e", 0,
+     "\xC3\xA9ric@0[0,5) strasse@1[6,13) strasse@2[14,21)"},
+    /* 29: the fi ligature U+FB01 -> "fi" (NFKC) */
+    {"\xEF\xAC\x81ne", 0, "fine@0[0,5)"},
+    /* 30: e + combining acute composes to é (NFC) */
+    {"e\xCC\x81t\xC3\xA9", 0, "\xC3\xA9t\xC3\xA9@0[0,6)"},
+    /* 31: Cyrillic words */
+    {"\xD0\x9C\xD0\xBE\xD1\x81\xD0\xBA\xD0\xB2\xD0\xB0 \xD0\xB8 \xD0\x9A\xD0\xB8\xD0\xB5\xD0\xB2",
+     0,
+     "\xD0\xBC\xD0\xBE\xD1\x81\xD0\xBA\xD0\xB2\xD0\xB0@0[0,12) \xD0\xB8@1[13,15) "
+     "\xD0\xBA\xD0\xB8\xD0\xB5\xD0\xB2@2[16,24)"},
+    /* 32: CJK: a run of ideographs is one token */
+    {"\xE5\x8C\x97\xE4\xBA\xAC \xE6\x9D\xB1\xE4\xBA\xAC", 0,
+     "\xE5\x8C\x97\xE4\xBA\xAC@0[0,6) \xE6\x9D\xB1\xE4\xBA\xAC@1[7,13)"},
+    /* 33: fullwidth letters fold to ASCII */
+    {"\xEF\xBC\xA1\xEF\xBC\xA2\xEF\xBC\xA3", 0, "abc@0[0,9)"},
+    /* 34: invalid UTF-8 separates words and is never part of one */
+    {"ab\xFF" "cd\xC3 ef\xE2\x80", 0, "ab@0[0,2) cd@1[3,5) ef@2[7,9)"},
+    /* 35: NUL separates words */
+    {"ab\0cd", 5, "ab@0[0,2) cd@1[3,5)"},
+    /* 36: overlong and surrogate encodings are invalid, not letters */
+    {"a\xC1\x81" "b\xED\xA0\x80" "c", 0, "a@0[0,1) b@1[3,4) c@2[7,8)"},
+    /* 37: sentence punctuation */
+    {"Hello! World? Yes.", 0, "hello@0[0,5)S world@1[7,12)S yes@2[14,17)S"},
+    /* 38: closing markup and quotes between a word and its full stop */
+    {"**He left.** (see below). \"stop.\"", 0,
+     "he@0[2,4) left@1[5,9)S see@2[14,17) below@3[18,23)S stop@4[27,31)S"},
+    /* 39: colon and comma do not end sentences */
+    {"said: yes, no", 0, "said@0[0,4) yes@1[6,9) no@2[11,13)"},
+    /* 40: Arabic-Indic digits are a number */
+    {"\xD9\xA1\xD9\xA2\xD9\xA3", 0, "\xD9\xA1\xD9\xA2\xD9\xA3@0[0,6)N"},
+    /* 41: digits and letters in one token */
+    {"3.5GHz v1.2", 0, "3.5ghz@0[0,6)N v1.2@1[7,11)"},
+    /* 42: underscore joins nothing (snake_case is two words) */
+    {"snake_case", 0, "snake@0[0,5) case@1[6,10)"},
+    /* 43: nothing to cut */
+    {"  ... --- *** ", 0, ""},
+    /* 44: empty input */
+    {"", 0, ""},
+};
+
+START_TEST(test_text_tokenize_table)
+{
+    const tok_row_t *r = &tok_rows[_i];
+    size_t len = r->len ? r->len : strlen(r->input);
+    char *got = tokens_of(r->input, len, 0);
+    ck_assert_msg(strcmp(got, r->expected) == 0, "row %d: got \"%s\", expected \"%s\"", _i, got,
+                  r->expected);
+    free(got);
+}
+END_TEST
+
+START_TEST(test_text_tokenize_first_pos)
+{
+    char *got = tokens_of("a b-c", 5, 100);
+    ck_assert_str_eq(got, "a@100[0,1) b@101[2,3) c@102[4,5)J");
+    free(got);
+}
+END_TEST
+
+static int stop_after_two(const text_token_t *tok, void *payload)
+{
+    int *n = payload;
+    (void)tok;
+    return ++*n == 2 ? 42 : 0;
+}
+
+START_TEST(test_text_tokenize_stop)
+{
+    int n = 0;
+    ck_assert_int_eq(text_tokenize("one two three", 13, 0, stop_after_two, &n), 42);
+    ck_assert_int_eq(n, 2);
+}
+END_TEST
+
+/* The stems of a text, "*" after each stopword. */
+static int collect_stem(const text_term_t *t, void *payload)
+{
+    text_buf_t *b = payload;
+    if (b->len > 0)
+        text_buf_putc(b, ' ');
+    text_buf_append(b, t->stem, t->stem_len);
+    if (t->stopword)
+        text_buf_putc(b, '*');
+    return 0;
+}
+
+static char *stems_of(text_analyzer_t *a, const char *s)
+{
+    text_buf_t b = TEXT_BUF_INIT;
+    text_buf_puts(&b, "");
+    ck_assert_int_eq(text_analyze(a, s, strlen(s), 0, collect_stem, &b), 0);
+    return b.data;
+}
+
+/* Both apostrophes give the same stems through the whole analyzer. */
+START_TEST(test_text_tokenize_apostrophes_same_terms)
+{
+    text_analyzer_t *a;
+    ck_assert_int_eq(text_analyzer_new(&a, "english"), TEXT_OK);
+    char *straight = stems_of(a, "Russia's talks");
+    char *curly = stems_of(a, "Russia\xE2\x80\x99s talks");
+    ck_assert_str_eq(straight, "russia talk");
+    ck_assert_str_eq(curly, straight);
+    free(straight);
+    free(curly);
+    text_analyzer_free(a);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* fold                                                                     */
+/* ------------------------------------------------------------------------ */
+
+typedef struct fold_row {
+    const char *input;
+    const char *expected;   /* "" for a refused word */
+} fold_row_t;
+
+static const fold_row_t fold_rows[] = {
+    {"Russia\xE2\x80\x99s", "russia's"},        /* curly apostrophe */
+    {"RUSSIA'S", "russia's"},                   /* ASCII upper case */
+    {"Stra\xC3\x9F" "e", "strasse"},            /* ß case-folds to ss */
+    {"\xEF\xAC\x81", "fi"},                     /* ligature, NFKC */
+    {"\xC3\x89", "\xC3\xA9"},                   /* É -> é */
+    {"E\xCC\x81", "\xC3\xA9"},                  /* E + combining acute -> é */
+    {"\xC5\x89", "'n"},                         /* ŉ -> ʼn -> 'n */
+    {"\xEF\xBC\xA8\xEF\xBD\x85", "he"},         /* fullwidth */
+    {"\xE2\x84\xAA", "k"},                      /* Kelvin sign */
+    {"\xCE\xA3\xCE\xB9\xCF\x83", "\xCF\x83\xCE\xB9\xCF\x83"},   /* Σισ -> σισ */
+    {"", ""},                                   /* empty */
+    {"\xFF" "abc", ""},                         /* invalid UTF-8: refused */
+};
+
+START_TEST(test_text_fold_table)
+{
+    const fold_row_t *r = &fold_rows[_i];
+    char out[TEXT_TOKEN_MAX + 1];
+    size_t n = text_fold(r->input, strlen(r->input), out, sizeof out);
+    ck_assert_uint_eq(n, strlen(r->expected));
+    ck_assert_str_eq(out, r->expected);
+}
+END_TEST
+
+/* text_fold gives the tokenizer's word for a word the tokenizer keeps whole. */
+static const char *const fold_same_words[] = {
+    "Russia\xE2\x80\x99s", "Stra\xC3\x9F" "e", "\xEF\xAC\x81ne", "e\xCC\x81t\xC3\xA9",
+    "\xD0\x9C\xD0\xBE\xD1\x81\xD0\xBA\xD0\xB2\xD0\xB0", "Hello", "\xEF\xBC\xA1\xEF\xBC\xA2",
+};
+
+START_TEST(test_text_fold_matches_tokenizer)
+{
+    const char *w = fold_same_words[_i];
+    char out[TEXT_TOKEN_MAX + 1];
+    size_t n = text_fold(w, strlen(w), out, sizeof out);
+    ck_assert_uint_gt(n, 0);
+    tok_count_t c;
+    memset(&c, 0, sizeof c);
+    text_tokenize(w, strlen(w), 0, count_token, &c);
+    ck_assert_uint_eq(c.n, 1);
+    ck_assert_str_eq(c.last_word, out);
+}
+END_TEST
+
+START_TEST(test_text_fold_limits)
+{
+    char word[4 * TEXT_TOKEN_MAX + 8], out[TEXT_TOKEN_MAX + 1];
+    memset(word, 'A', TEXT_TOKEN_MAX + 1);
+    ck_assert_uint_eq(text_fold(word, TEXT_TOKEN_MAX, out, sizeof out), TEXT_TOKEN_MAX);
+    ck_assert_uint_eq(text_fold(word, TEXT_TOKEN_MAX + 1, out, sizeof out), 0);
+    /* A small output buffer refuses what does not fit. */
+    ck_assert_uint_eq(text_fold("abcd", 4, out, 4), 0);
+    ck_assert_uint_eq(text_fold("abc", 3, out, 4), 3);
+    ck_assert_str_eq(out, "abc");
+    /* 32 "é" are 64 bytes: kept; 33 are not. Same for the decomposed form. */
+    for (int i = 0; i < 33; i++)
+        memcpy(word + 2 * i, "\xC3\xA9", 2);
+    ck_assert_uint_eq(text_fold(word, 64, out, sizeof out), 64);
+    ck_assert_uint_eq(text_fold(word, 66, out, sizeof out), 0);
+    for (int i = 0; i < 32; i++)
+        memcpy(word + 3 * i, "e\xCC\x81", 3);
+    ck_assert_uint_eq(text_fold(word, 96, out, sizeof out), 64);
+    /* Mathematical bold A (4 bytes) folds to "a": 64 of them are 256 bytes in. */
+    for (int i = 0; i < 64; i++)
+        memcpy(word + 4 * i, "\xF0\x9D\x90\x80", 4);
+    ck_assert_uint_eq(text_fold(word, 256, out, sizeof out), 64);
+    ck_assert_uint_eq(out[0], 'a');
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* stem                                                                     */
+/* ------------------------------------------------------------------------ */
+
+typedef struct stem_row {
+    const char *lang;
+    const char *word;
+    const char *stem;
+} stem_row_t;
+
+static const stem_row_t stem_rows[] = {
+    {"english", "talks", "talk"},
+    {"english", "talked", "talk"},
+    {"english", "talking", "talk"},
+    {"english", "transferred", "transfer"},     /* double consonant undone */
+    {"english", "russia's", "russia"},          /* possessive removed */
+    {"en", "talking", "talk"},                  /* ISO code */
+    {"porter", "talking", "talk"},              /* the original Porter algorithm */
+    {"none", "talking", "talking"},             /* identity */
+    {"none", "russia's", "russia's"},
+    {"french", "parlons", "parlon"},
+    {"russian",                                 /* москвы -> москв */
+     "\xD0\xBC\xD0\xBE\xD1\x81\xD0\xBA\xD0\xB2\xD1\x8B", "\xD0\xBC\xD0\xBE\xD1\x81\xD0\xBA\xD0\xB2"},
+};
+
+START_TEST(test_text_stem_table)
+{
+    const stem_row_t *r = &stem_rows[_i];
+    text_analyzer_t *a;
+    ck_assert_int_eq(text_analyzer_new(&a, r->lang), TEXT_OK);
+    size_t n;
+    const char *s = text_stem(a, r->word, strlen(r->word), &n);
+    ck_assert_uint_eq(n, strlen(r->stem));
+    ck_assert_mem_eq(s, r->stem, n);
+    /* Second time from the cache: the same. */
+    s = text_stem(a, r->word, strlen(r->word), &n);
+    ck_assert_uint_eq(n, strlen(r->stem));
+    ck_assert_mem_eq(s, r->stem, n);
+    text_analyzer_free(a);
+}
+END_TEST
+
+START_TEST(test_text_stem_languages)
+{
+    text_analyzer_t *a = (text_analyzer_t *)1;
+    ck_assert_int_eq(text_analyzer_new(&a, "klingon"), TEXT_ERR_LANG);
+    ck_assert_ptr_null(a);
+    a = (text_analyzer_t *)1;
+    ck_assert_int_eq(text_analyzer_new(&a, NULL), TEXT_ERR_INVALID);
+    ck_assert_ptr_null(a);
+    ck_assert_int_eq(text_analyzer_new(&a, ""), TEXT_ERR_LANG);
+    ck_assert_int_eq(text_analyzer_new(NULL, "english"), TEXT_ERR_INVALID);
+
+    static const char *const names[][2] = {
+        {"english", "english"}, {"en", "english"}, {"eng", "english"}, {"EN", "english"},
+        {"English", "english"}, {"porter", "porter"}, {"none", "none"}, {"fr", "french"},
+        {"de", "german"}, {"nl", "dutch"}, {"ru", "russian"}, {"es", "spanish"},
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        ck_assert_msg(text_analyzer_new(&a, names[i][0]) == TEXT_OK, "%s", names[i][0]);
+        ck_assert_str_eq(text_analyzer_lang(a), names[i][1]);
+        text_analyzer_free(a);
+    }
+
+    const char **langs = text_languages();
+    bool english = false, none = false;
+    size_t n = 0;
+    for (; langs[n] != NULL; n++) {
+        english |= strcmp(langs[n], "english") == 0;
+        none |= strcmp(langs[n], "none") == 0;
+        /* Every listed name makes an analyzer. */
+        ck_assert_msg(text_analyzer_new(&a, langs[n]) == TEXT_OK, "%s", langs[n]);
+        ck_assert_str_eq(text_analyzer_lang(a), langs[n]);
+        text_analyzer_free(a);
+    }
+    ck_assert(english && none);
+    ck_assert_uint_gt(n, 10);
+    text_analyzer_free(NULL);
+}
+END_TEST
+
+/* The cache fills, empties and refills without ever changing a stem: compare
+ * with libstemmer called directly, over more distinct words than it holds. */
+START_TEST(test_text_stem_cache)
+{
+    text_analyzer_t *a;
+    ck_assert_int_eq(text_analyzer_new(&a, "english"), TEXT_OK);
+    struct sb_stemmer *ref = sb_stemmer_new("english", "UTF_8");
+    ck_assert_ptr_nonnull(ref);
+    static const char *const suffixes[] = {"ing", "ed", "s", "ation", "ly"};
+    char word[64];
+    for (int round = 0; round < 2; round++) {
+        for (int i = 0; i < 60000; i += (round ? 7 : 1)) {
+            int len = snprintf(word, sizeof word, "w%xq%s", (unsigned)i, suffixes[i % 5]);
+            size_t n;
+            const char *s = text_stem(a, word, (size_t)len, &n);
+            const sb_symbol *r = sb_stemmer_stem(ref, (const sb_symbol *)word, len);
+            ck_assert_uint_eq(n, (size_t)sb_stemmer_length(ref));
+            ck_assert_mem_eq(s, r, n);
+            ck_assert_int_eq(s[n], '\0');
+        }
+    }
+    /* Words longer than a token are stemmed too, just not cached. */
+    char longw[300];
+    memset(longw, 'a', sizeof longw);
+    memcpy(longw + sizeof longw - 3, "ing", 3);
+    size_t n;
+    const char *s = text_stem(a, longw, sizeof longw, &n);
+    ck_assert_uint_eq(n, sizeof longw - 3);
+    ck_assert_mem_eq(s, longw, n);
+    /* The empty word stems to itself. */
+    s = text_stem(a, "", 0, &n);
+    ck_assert_uint_eq(n, 0);
+    ck_assert_ptr_nonnull(s);
+    sb_stemmer_delete(ref);
+    text_analyzer_free(a);
+}
+END_TEST
+
+static int stop_at_first_term(const text_term_t *t, void *payload)
+{
+    (void)t;
+    (void)payload;
+    return 7;
+}
+
+START_TEST(test_text_stem_analyze)
+{
+    text_analyzer_t *a;
+    ck_assert_int_eq(text_analyzer_new(&a, "english"), TEXT_OK);
+    char *got = stems_of(a, "The talks were transferred to Moscow's talking-shop.");
+    ck_assert_str_eq(got, "the talk were transfer to moscow talk shop");
+    free(got);
+    ck_assert_int_eq(text_analyze(a, "a b", 3, 0, stop_at_first_term, NULL), 7);
+    text_analyzer_free(a);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* stopwords                                                                */
+/* ------------------------------------------------------------------------ */
+
+START_TEST(test_text_stopwords_default)
+{
+    text_analyzer_t *a;
+    ck_assert_int_eq(text_analyzer_new(&a, "english"), TEXT_OK);
+    /* Empty until asked for. */
+    char *got = stems_of(a, "the talks");
+    ck_assert_str_eq(got, "the talk");
+    free(got);
+    ck_assert_int_eq(text_analyzer_default_stopwords(a), TEXT_OK);
+    /* "the", "The", "what", "of" are; the acronym U.S. is not, plain "us" is. */
+    got = stems_of(a, "The talks of the U.S. with us: what now");
+    ck_assert_str_eq(got, "the* talk of* the* us with* us* what* now");
+    free(got);
+    /* Contractions are listed with the straight apostrophe; curly ones fold to it. */
+    got = stems_of(a, "don\xE2\x80\x99t Moscow");
+    ck_assert_str_eq(got, "don't* moscow");
+    free(got);
+    text_analyzer_free(a);
+
+    ck_assert_int_eq(text_analyzer_new(&a, "french"), TEXT_OK);
+    ck_assert_int_eq(text_analyzer_default_stopwords(a), TEXT_ERR_LANG);
+    text_analyzer_free(a);
+}
+END_TEST
+
+START_TEST(test_text_stopwords_snowball_format)
+{
+    static const char list[] =
+        " | a comment line with words: talks\n"
+        "Foo   | comment after a word: bar\n"
+        "\tbaz qux|glued comment\n"
+        "STRA\xC3\x9F" "E\n"
+        "last";
+    text_analyzer_t *a;
+    ck_assert_int_eq(text_analyzer_new(&a, "none"), TEXT_OK);
+    ck_assert_int_eq(text_analyzer_add_stopwords(a, list, sizeof list - 1), TEXT_OK);
+    char *got = stems_of(a, "foo bar baz qux talks comment strasse last lastly");
+    ck_assert_str_eq(got, "foo* bar baz* qux* talks comment strasse* last* lastly");
+    free(got);
+    ck_assert_int_eq(text_analyzer_add_stopwords(a, NULL, 0), TEXT_OK);
+    ck_assert_int_eq(text_analyzer_add_stopwords(a, NULL, 3), TEXT_ERR_INVALID);
+    /* Many words: the set grows. */
+    text_buf_t b = TEXT_BUF_INIT;
+    for (int i = 0; i < 2000; i++)
+        text_buf_printf(&b, "w%d ", i);
+    ck_assert_int_eq(text_analyzer_add_stopwords(a, b.data, b.len), TEXT_OK);
+    text_buf_free(&b);
+    got = stems_of(a, "w0 w1999 w2000 foo");
+    ck_assert_str_eq(got, "w0* w1999* w2000 foo*");
+    free(got);
+    text_analyzer_free(a);
+}
+END_TEST
+
+START_TEST(test_text_stopwords_token_flags)
+{
+    text_analyzer_t *a;
+    ck_assert_int_eq(text_analyzer_new(&a, "english"), TEXT_OK);
+    ck_assert_int_eq(text_analyzer_default_stopwords(a), TEXT_OK);
+    text_token_t tok = {"us", 2, 0, 2, 0, 0};
+    ck_assert(text_is_stopword(a, &tok));
+    tok.flags = TEXT_TOK_ACRONYM;
+    ck_assert(!text_is_stopword(a, &tok));
+    text_token_t other = {"moscow", 6, 0, 6, 0, 0};
+    ck_assert(!text_is_stopword(a, &other));
+    ck_assert(!text_is_stopword(NULL, &other));
+    text_analyzer_free(a);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* markdown                                                                 */
+/* ------------------------------------------------------------------------ */
+
+typedef struct clean_row {
+    const char *input;
+    size_t cap;             /* 0: a large buffer */
+    const char *expected;
+} clean_row_t;
+
+static const clean_row_t clean_rows[] = {
+    /* heading marks, with and without closing hashes */
+    {"## Heading", 0, "Heading"},
+    {"### Title ###  ", 0, "Title"},
+    {"# C#", 0, "C#"},
+    /* emphasis around words */
+    {"**Former Afghan President** (AP / TASS)", 0, "Former Afghan President (AP / TASS)"},
+    {"**Related article:** more", 0, "Related article: more"},
+    {"_it_ and __bold__", 0, "it and bold"},
+    /* literal stars and underscores */
+    {"2 * 3 = snake_case", 0, "2 * 3 = snake_case"},
+    /* links and images */
+    {"By [Reuters](#)", 0, "By Reuters"},
+    {"See [the **report**](http://x.y/(z)) now", 0, "See the report now"},
+    {"![a photo](p.jpg) caption", 0, "a photo caption"},
+    {"[not a link] [x]", 0, "[not a link] [x]"},
+    /* code, block quotes, bullets */
+    {"Use `grep -r` here", 0, "Use grep -r here"},
+    {"> > quoted text", 0, "quoted text"},
+    {"- item one", 0, "item one"},
+    {"* item two", 0, "item two"},
+    /* escapes */
+    {"\\*not emphasis\\*", 0, "*not emphasis*"},
+    /* white space and control characters */
+    {"  a\tb   c \r\n", 0, "a b c"},
+    {"a\x01" "b\x7F" "c", 0, "abc"},
+    {"a\xC2\xA0" "b", 0, "a b"},                /* no-break space is white space */
+    {"a\xFF" "b\xC3", 0, "ab"},                 /* invalid UTF-8 dropped */
+    /* cut at a character boundary: "hé" needs 3 bytes and the NUL */
+    {"h\xC3\xA9llo", 3, "h"},
+    {"h\xC3\xA9llo", 4, "h\xC3\xA9"},
+    {"abc", 1, ""},
+    /* thematic breaks and lone markup leave nothing */
+    {"****", 0, ""},
+    {"* * *", 0, ""},
+    {"---", 0, ""},
+    {"** **", 0, ""},
+};
+
+START_TEST(test_text_markdown_clean_line)
+{
+    const clean_row_t *r = &clean_rows[_i];
+    char out[256];
+    size_t cap = r->cap ? r->cap : sizeof out;
+    memset(out, 'X', sizeof out);
+    size_t n = text_clean_line(r->input, strlen(r->input), out, cap);
+    ck_assert_msg(strcmp(out, r->expected) == 0, "row %d: got \"%s\", expected \"%s\"", _i, out,
+                  r->expected);
+    ck_assert_uint_eq(n, strlen(r->expected));
+    ck_assert_uint_eq(text_utf8_valid_len(out, n), n);
+}
+END_TEST
+
+typedef struct first_line_row {
+    const char *input;
+    bool found;
+    size_t start, end;
+} first_line_row_t;
+
+static const first_line_row_t first_line_rows[] = {
+    {"\n\n# Russia Reaches out\n\nBody", true, 2, 22},   /* after blank lines */
+    {"![](cover.jpg)\nTitle here\n", true, 15, 25},      /* a bare image is no title */
+    {"Title\r\nbody", true, 0, 5},                       /* CRLF */
+    {"  \n---\n***\n", false, 0, 0},                     /* no word at all */
+    {"last line", true, 0, 9},                           /* no newline */
+};
+
+START_TEST(test_text_markdown_first_line)
+{
+    const first_line_row_t *r = &first_line_rows[_i];
+    size_t start = 99, end = 99;
+    bool found = text_first_line(r->input, strlen(r->input), &start, &end);
+    ck_assert_int_eq(found, r->found);
+    if (r->found) {
+        ck_assert_uint_eq(start, r->start);
+        ck_assert_uint_eq(end, r->end);
+    }
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* passages                                                                 */
+/* ------------------------------------------------------------------------ */
+
+static int render_passage(const text_passage_t *p, void *payload)
+{
+    text_buf_t *b = payload;
+    if (b->len > 0)
+        text_buf_putc(b, ' ');
+    text_buf_printf(b, "%u[%zu,%zu)L%u-%u", (unsigned)p->ordinal, p->start, p->end,
+                    (unsigned)p->first_line, (unsigned)p->last_line);
+    if (p->heading_start != p->heading_end)
+        text_buf_printf(b, "h[%zu,%zu)", p->heading_start, p->heading_end);
+    return 0;
+}
+
+typedef struct passage_row {
+    const char *input;
+    size_t min_bytes, max_bytes;    /* both 0: the defaults */
+    const char *expected;           /* "ordinal[start,end)Lfirst-last h[heading]" */
+} passage_row_t;
+
+static const passage_row_t passage_rows[] = {
+    /* 0: two paragraphs, no joining */
+    {"Para one.\n\nPara two.", 1, 100, "0[0,9)L1-1 1[11,20)L3-3"},
+    /* 1: short paragraphs join the next one (defaults) */
+    {"Short.\n\nAlso short.\n", 0, 0, "0[0,19)L1-3"},
+    /* 2: a line of spaces and tabs is blank; CRLF line ends */
+    {"a b\r\n \t\r\nc d\r\n", 1, 100, "0[0,3)L1-1 1[9,12)L3-3"},
+    /* 3: leading and trailing blank lines and indentation trimmed */
+    {"\n\n  text  \n\n", 1, 100, "0[4,8)L3-3"},
+    /* 4: a heading starts a passage, joins its short paragraph, and is carried */
+    {"# Title\n\nBody text.\n\nMore body.", 10, 100,
+     "0[0,19)L1-3h[0,7) 1[21,31)L5-5h[0,7)"},
+    /* 5: the next heading replaces it; a short paragraph does not join a heading */
+    {"# A\n\nx.\n\n## B\n\ny.", 10, 100, "0[0,7)L1-3h[0,3) 1[9,17)L5-7h[9,13)"},
+    /* 6: heading directly followed by text (no blank line) */
+    {"## H\r\ntext here\r\n", 0, 0, "0[0,15)L1-2h[0,4)"},
+    /* 7: text before the first heading has none */
+    {"intro\n\n# H\n\nbody", 1, 100, "0[0,5)L1-1 1[7,10)L3-3h[7,10) 2[12,16)L5-5h[7,10)"},
+    /* 8: "#hashtag" and "####### x" are not headings */
+    {"#hashtag\n\n####### x", 1, 100, "0[0,8)L1-1 1[10,19)L3-3"},
+    /* 9: a "#" line inside a fenced code block is not a heading */
+    {"```\n# comment\n```\n\nafter", 1, 100, "0[0,17)L1-3 1[19,24)L5-5"},
+    /* 10: a long paragraph is cut at sentence ends, after min_bytes */
+    {"One two three. Four five six. Seven eight nine. Ten.", 10, 32,
+     "0[0,29)L1-1 1[30,52)L1-1"},
+    /* 11: no sentence end: cut at white space */
+    {"aaaa bbbb cccc dddd eeee ffff gggg", 5, 16, "0[0,14)L1-1 1[15,29)L1-1 2[30,34)L1-1"},
+    /* 12: no white space: hard cut at max_bytes */
+    {"abcdefghijklmnopqrstuvwxyz", 5, 16, "0[0,16)L1-1 1[16,26)L1-1"},
+    /* 13: hard cut never splits a UTF-8 character (é is 2 bytes) */
+    {"a\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9", 5, 16,
+     "0[0,15)L1-1 1[15,19)L1-1"},
+    /* 14: sentence end with a closing quote */
+    {"He said \"go.\" Then left. And so on.", 5, 20, "0[0,13)L1-1 1[14,24)L1-1 2[25,35)L1-1"},
+    /* 15: paragraphs without any word are not passages */
+    {"---\n\n***\n\nword", 1, 100, "0[10,14)L5-5"},
+    /* 16: nothing at all */
+    {" \n\t\n", 0, 0, ""},
+};
+
+START_TEST(test_text_passages_table)
+{
+    const passage_row_t *r = &passage_rows[_i];
+    text_passage_opts_t opts = {r->min_bytes, r->max_bytes};
+    text_buf_t b = TEXT_BUF_INIT;
+    text_buf_puts(&b, "");
+    ck_assert_int_eq(text_passages(r->input, strlen(r->input),
+                                   r->max_bytes ? &opts : NULL, render_passage, &b),
+                     0);
+    ck_assert_msg(strcmp(b.data, r->expected) == 0, "row %d: got \"%s\", expected \"%s\"", _i,
+                  b.data, r->expected);
+    text_buf_free(&b);
+}
+END_TEST
+
+/* Checks every passage against the invariants: in order, not overlapping,
+ * bounded, trimmed, on character boundaries, with true line numbers. */
+typedef struct passage_check {
+    const char *s;
+    size_t len;
+    text_passage_opts_t opts;
+    size_t n;
+    size_t prev_end;
+    size_t covered_words;   /* word-start bytes inside passages */
+    unsigned char *in;      /* in[i]: byte i is inside a passage */
+} passage_check_t;
+
+static uint32_t line_at(const char *s, size_t pos)
+{
+    uint32_t line = 1;
+    for (size_t i = 0; i < pos; i++)
+        line += s[i] == '\n';
+    return line;
+}
+
+static int check_passage(const text_passage_t *p, void *payload)
+{
+    passage_check_t *c = payload;
+    ck_assert_uint_eq(p->ordinal, c->n);
+    ck_assert_uint_lt(p->start, p->end);
+    ck_assert_uint_le(p->end, c->len);
+    ck_assert_uint_ge(p->start, c->prev_end);
+    ck_assert_uint_le(p->end - p->start, c->opts.max_bytes);
+    ck_assert_msg(!memchr(" \t\r\n", c->s[p->start], 4), "passage starts with white space");
+    ck_assert_msg(!memchr(" \t\r\n", c->s[p->end - 1], 4), "passage ends with white space");
+    ck_assert_msg(p->end == c->len || ((unsigned char)c->s[p->end] & 0xC0) != 0x80,
+                  "passage ends inside a character");
+    if (c->len < 1000000) {
+        ck_assert_uint_eq(p->first_line, line_at(c->s, p->start));
+        ck_assert_uint_eq(p->last_line, line_at(c->s, p->end - 1));
+    }
+    if (p->heading_start != p->heading_end) {
+        ck_assert_uint_lt(p->heading_end, c->len + 1);
+        ck_assert_int_eq(c->s[p->heading_start], '#');
+        ck_assert(p->heading_start == 0 || c->s[p->heading_start - 1] == '\n');
+    }
+    memset(c->in + p->start, 1, p->end - p->start);
+    c->prev_end = p->end;
+    c->n++;
+    return 0;
+}
+
+static int mark_token(const text_token_t *tok, void *payload)
+{
+    passage_check_t *c = payload;
+    for (size_t i = tok->start; i < tok->end; i++)
+        ck_assert_msg(c->in[i], "token byte %zu outside every passage", i);
+    c->covered_words++;
+    return 0;
+}
+
+static void check_passages(const char *s, size_t len, size_t min_bytes, size_t max_bytes,
+                           size_t *n_out)
+{
+    passage_check_t c;
+    memset(&c, 0, sizeof c);
+    c.s = s;
+    c.len = len;
+    c.opts.min_bytes = min_bytes;
+    c.opts.max_bytes = max_bytes;
+    c.in = calloc(len + 1, 1);
+    ck_assert_ptr_nonnull(c.in);
+    ck_assert_int_eq(text_passages(s, len, &c.opts, check_passage, &c), 0);
+    /* Every token (hence every word character) lies inside a passage. */
+    text_tokenize(s, len, 0, mark_token, &c);
+    free(c.in);
+    *n_out = c.n;
+}
+
+/* Pseudo-random Markdown-ish text: words, sentences, blank lines, headings,
+ * CRLF and multi-byte letters, reproducible from the seed. */
+static char *make_text(unsigned seed, size_t target, size_t *len_out)
+{
+    static const char *const words[] = {
+        "the", "Russia\xE2\x80\x99s", "talks", "U.S.", "14,000", "thermo-aeroelastic",
+        "\xC3\xA9t\xC3\xA9", "**bold**", "[Reuters](#)", "\xE5\x8C\x97\xE4\xBA\xAC",
+        "Moscow", "said", "government", "a", "1.35",
+    };
+    text_buf_t b = TEXT_BUF_INIT;
+    uint32_t x = seed * 2654435761u + 1;
+    while (b.len < target) {
+        x = x * 1103515245u + 12345u;
+        unsigned r = (x >> 16) % 100;
+        if (r < 3)
+            text_buf_puts(&b, "\n\n## A heading here\n\n");
+        else if (r < 8)
+            text_buf_puts(&b, "\n\n");
+        else if (r < 10)
+            text_buf_puts(&b, "\r\n \t\r\n");
+        else if (r < 20)
+            text_buf_puts(&b, ". ");
+        else if (r < 22)
+            text_buf_puts(&b, "\n");
+        else
+            text_buf_printf(&b, "%s ", words[r % (sizeof words / sizeof words[0])]);
+    }
+    *len_out = b.len;
+    return b.data;
+}
+
+START_TEST(test_text_passages_invariants)
+{
+    static const size_t opts[][2] = {{200, 1200}, {0, 16}, {50, 60}, {1000, 300}};
+    for (unsigned seed = 1; seed <= 8; seed++) {
+        size_t len, n;
+        char *s = make_text(seed, 20000, &len);
+        size_t o = seed % 4;
+        size_t max = opts[o][1], min = opts[o][0] > max ? max : opts[o][0];
+        check_passages(s, len, min, max, &n);
+        ck_assert_uint_gt(n, len / max / 2);
+        free(s);
+    }
+}
+END_TEST
+
+static int stop_at_second_passage(const text_passage_t *p, void *payload)
+{
+    ++*(size_t *)payload;
+    return p->ordinal == 1 ? 5 : 0;
+}
+
+START_TEST(test_text_passages_stop)
+{
+    size_t n = 0;
+    text_passage_opts_t opts = {1, 100};
+    ck_assert_int_eq(text_passages("a\n\nb\n\nc", 7, &opts, stop_at_second_passage, &n), 5);
+    ck_assert_uint_eq(n, 2);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* record                                                                   */
+/* ------------------------------------------------------------------------ */
+
+static const text_record_t record_rows[] = {
+    {"a/b", 3, "/x/a/b.md", 9, "Title", 5, "## Heading", 10, "Some text.", 10, 0, 1, 3},
+    {"", 0, "", 0, "", 0, "", 0, "", 0, 0, 0, 0},
+    {"id", 2, "p", 1, "T\xC3\xA9", 3, "", 0, "x", 1, UINT32_MAX, UINT32_MAX - 1, UINT32_MAX},
+};
+
+START_TEST(test_text_record_roundtrip)
+{
+    const text_record_t *in = &record_rows[_i];
+    text_buf_t b = TEXT_BUF_INIT;
+    ck_assert(text_record_encode(in, &b));
+    text_record_t out;
+    ck_assert(text_record_decode(b.data, b.len, &out));
+    ck_assert_uint_eq(out.docid_len, in->docid_len);
+    ck_assert_mem_eq(out.docid, in->docid, in->docid_len);
+    ck_assert_uint_eq(out.path_len, in->path_len);
+    ck_assert_mem_eq(out.path, in->path, in->path_len);
+    ck_assert_uint_eq(out.title_len, in->title_len);
+    ck_assert_mem_eq(out.title, in->title, in->title_len);
+    ck_assert_uint_eq(out.heading_len, in->heading_len);
+    ck_assert_mem_eq(out.heading, in->heading, in->heading_len);
+    ck_assert_uint_eq(out.text_len, in->text_len);
+    ck_assert_mem_eq(out.text, in->text, in->text_len);
+    ck_assert_uint_eq(out.ordinal, in->ordinal);
+    ck_assert_uint_eq(out.first_line, in->first_line);
+    ck_assert_uint_eq(out.last_line, in->last_line);
+    /* Every truncation is refused and leaves *r zeroed. */
+    for (size_t n = 0; n < b.len; n++) {
+        memset(&out, 0xAB, sizeof out);
+        ck_assert_msg(!text_record_decode(b.data, n, &out), "prefix of %zu bytes accepted", n);
+        ck_assert_ptr_null(out.text);
+        ck_assert_uint_eq(out.text_len, 0);
+        ck_assert_uint_eq(out.ordinal, 0);
+    }
+    /* Trailing garbage is refused too. */
+    text_buf_putc(&b, 0);
+    ck_assert(!text_record_decode(b.data, b.len, &out));
+    /* Nor is it a file record. */
+    ck_assert(!text_file_record_decode(b.data, b.len - 1, &(text_file_record_t){0}));
+    text_buf_free(&b);
+}
+END_TEST
+
+static const text_file_record_t file_record_rows[] = {
+    {1234, 1541116800123456789LL, 0x0123456789ABCDEFULL, 7, "/x/a.md", 7},
+    {0, 0, 0, 0, "", 0},
+    {UINT64_MAX, INT64_MIN, UINT64_MAX, UINT32_MAX, "p", 1},
+    {1, -1, 1, 1, "neg", 3},
+};
+
+START_TEST(test_text_record_file_roundtrip)
+{
+    const text_file_record_t *in = &file_record_rows[_i];
+    text_buf_t b = TEXT_BUF_INIT;
+    ck_assert(text_file_record_encode(in, &b));
+    text_file_record_t out;
+    ck_assert(text_file_record_decode(b.data, b.len, &out));
+    ck_assert_uint_eq(out.size, in->size);
+    ck_assert_int_eq(out.mtime_ns, in->mtime_ns);
+    ck_assert_uint_eq(out.hash, in->hash);
+    ck_assert_uint_eq(out.n_passages, in->n_passages);
+    ck_assert_uint_eq(out.path_len, in->path_len);
+    ck_assert_mem_eq(out.path, in->path, in->path_len);
+    for (size_t n = 0; n < b.len; n++) {
+        memset(&out, 0xAB, sizeof out);
+        ck_assert_msg(!text_file_record_decode(b.data, n, &out), "prefix of %zu bytes accepted",
+                      n);
+        ck_assert_uint_eq(out.size, 0);
+        ck_assert_ptr_null(out.path);
+    }
+    text_record_t rec;
+    ck_assert(!text_record_decode(b.data, b.len, &rec));
+    text_buf_free(&b);
+}
+END_TEST
+
+START_TEST(test_text_record_garbage)
+{
+    text_record_t r;
+    text_file_record_t f;
+    /* Wrong version byte. */
+    ck_assert(!text_record_decode("P\x02\0\0\0\0\0\0\0\0", 10, &r));
+    /* A varint that never ends, and one too large for 64 bits. */
+    ck_assert(!text_record_decode("P\x01\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF", 13, &r));
+    ck_assert(!text_file_record_decode("F\x01\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\x02", 12, &f));
+    /* An ordinal beyond 32 bits. */
+    ck_assert(!text_record_decode("P\x01\x80\x80\x80\x80\x10\0\0\0\0\0\0\0", 14, &r));
+    /* A string length past the end. */
+    ck_assert(!text_record_decode("P\x01\0\0\0\x05" "ab\0\0\0\0", 12, &r));
+    ck_assert(!text_record_decode(NULL, 0, &r));
+    /* The smallest valid record, for contrast. */
+    ck_assert(text_record_decode("P\x01\0\0\0\0\0\0\0\0", 10, &r));
+    /* Bytes from an LCG: never accepted, never read out of bounds (ASan). */
+    uint32_t x = 7;
+    char junk[64];
+    for (int round = 0; round < 2000; round++) {
+        size_t n = (size_t)(round % 64);
+        for (size_t i = 0; i < n; i++) {
+            x = x * 1103515245u + 12345u;
+            junk[i] = (char)(x >> 24);
+        }
+        char *copy = malloc(n ? n : 1);
+        memcpy(copy, junk, n);
+        if (n > 0)
+            copy[0] = 'X';
+        ck_assert(!text_record_decode(copy, n, &r));
+        ck_assert(!text_file_record_decode(copy, n, &f));
+        free(copy);
+    }
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* limits                                                                   */
+/* ------------------------------------------------------------------------ */
+
+START_TEST(test_text_limits_token_max)
+{
+    char s[2 * TEXT_TOKEN_MAX + 16];
+    tok_count_t c;
+    /* Exactly TEXT_TOKEN_MAX bytes: kept. */
+    memset(s, 'a', TEXT_TOKEN_MAX);
+    memcpy(s + TEXT_TOKEN_MAX, " z", 2);
+    memset(&c, 0, sizeof c);
+    text_tokenize(s, TEXT_TOKEN_MAX + 2, 0, count_token, &c);
+    ck_assert_uint_eq(c.n, 2);
+    ck_assert_uint_eq(c.last_pos, 1);
+    /* One more: skipped, and it takes no position. */
+    memset(s, 'a', TEXT_TOKEN_MAX + 1);
+    memcpy(s + TEXT_TOKEN_MAX + 1, " z", 2);
+    memset(&c, 0, sizeof c);
+    text_tokenize(s, TEXT_TOKEN_MAX + 3, 0, count_token, &c);
+    ck_assert_uint_eq(c.n, 1);
+    ck_assert_uint_eq(c.first_pos, 0);
+    ck_assert_str_eq(c.last_word, "z");
+    /* The same in two-byte letters: 32 "É" fold to 64 bytes, 33 to 66. */
+    for (int i = 0; i < 32; i++)
+        memcpy(s + 2 * i, "\xC3\x89", 2);
+    memcpy(s + 64, " z", 2);
+    memset(&c, 0, sizeof c);
+    text_tokenize(s, 66, 0, count_token, &c);
+    ck_assert_uint_eq(c.n, 2);
+    memcpy(s + 64, "\xC3\x89 z", 4);
+    memset(&c, 0, sizeof c);
+    text_tokenize(s, 68, 0, count_token, &c);
+    ck_assert_uint_eq(c.n, 1);
+    ck_assert_str_eq(c.last_word, "z");
+    /* A skipped part of a hyphenated word: the next part is not joined. */
+    char *got;
+    memset(s, 'b', TEXT_TOKEN_MAX + 1);
+    memcpy(s + TEXT_TOKEN_MAX + 1, "-c d-e", 6);
+    got = tokens_of(s, TEXT_TOKEN_MAX + 7, 0);
+    ck_assert_str_eq(got, "c@0[66,67) d@1[68,69) e@2[70,71)J");
+    free(got);
+}
+END_TEST
+
+/* A huge word of each kind is skipped whole, in linear time, and the words
+ * around it keep consecutive positions. */
+static void check_huge_word(const char *unit, size_t unit_len, size_t total)
+{
+    size_t n_units = total / unit_len;
+    size_t len = 4 + n_units * unit_len + 4;
+    char *s = malloc(len);
+    ck_assert_ptr_nonnull(s);
+    memcpy(s, "pre ", 4);
+    for (size_t i = 0; i < n_units; i++)
+        memcpy(s + 4 + i * unit_len, unit, unit_len);
+    memcpy(s + len - 4, " end", 4);
+    char *got = tokens_of(s, len, 0);
+    char expected[64];
+    snprintf(expected, sizeof expected, "pre@0[0,3) end@1[%zu,%zu)", len - 3, len);
+    ck_assert_str_eq(got, expected);
+    free(got);
+    free(s);
+}
+
+START_TEST(test_text_limits_huge_words)
+{
+    check_huge_word("a", 1, 1 << 20);                       /* 1 MB of ASCII */
+    check_huge_word("\xC3\xA9", 2, 1 << 20);                /* 1 MB of é */
+    check_huge_word("e\xCC\x81", 3, 1 << 20);               /* 1 MB of e + accent */
+    check_huge_word("a'", 2, 1 << 20);                      /* apostrophes inside */
+    check_huge_word("1,", 2, 1 << 20);                      /* a 1 MB number */
+    check_huge_word("a.", 2, 1 << 20);                      /* a 1 MB acronym */
+    check_huge_word("a", 1, 16u << 20);                     /* 16 MB */
+}
+END_TEST
+
+START_TEST(test_text_limits_hostile_input)
+{
+    /* A line full of "](" with no ")" costs linear time, not quadratic. */
+    size_t len = 1 << 20;
+    char *s = malloc(len);
+    for (size_t i = 0; i < len; i += 4)
+        memcpy(s + i, "](a ", 4);
+    tok_count_t c;
+    memset(&c, 0, sizeof c);
+    text_tokenize(s, len, 0, count_token, &c);
+    ck_assert_uint_eq(c.n, len / 4);
+    /* Random bytes: no crash, tokens are valid UTF-8 within bounds (ASan). */
+    uint32_t x = 99;
+    for (size_t i = 0; i < len; i++) {
+        x = x * 1103515245u + 12345u;
+        s[i] = (char)(x >> 23);
+    }
+    char *got = tokens_of(s, len, 0);
+    ck_assert_uint_eq(text_utf8_valid_len(got, strlen(got)), strlen(got));
+    free(got);
+    size_t n;
+    check_passages(s, len, 200, 1200, &n);
+    ck_assert_uint_gt(n, 0);
+    char out[128];
+    size_t m = text_clean_line(s, 5000, out, sizeof out);
+    ck_assert_uint_eq(text_utf8_valid_len(out, m), m);
+    free(s);
+}
+END_TEST
+
+/* A 20 MB input on one line: bounded passages, all of it covered. */
+START_TEST(test_text_limits_huge_line_passages)
+{
+    size_t len = 20u << 20, n;
+    char *s = malloc(len);
+    ck_assert_ptr_nonnull(s);
+    /* One 20 MB token of two-byte letters: hard cuts on character boundaries. */
+    for (size_t i = 0; i < len; i += 2)
+        memcpy(s + i, "\xC3\xA9", 2);
+    check_passages(s, len, 200, 1200, &n);
+    ck_assert_uint_ge(n, len / 1200);
+    ck_assert_uint_le(n, len / 1200 + 2);
+    /* One line of words and sentences: cut at sentence ends. */
+    for (size_t i = 0; i + 10 <= len; i += 10)
+        memcpy(s + i, i % 100 == 90 ? "end here. " : "some word ", 10);
+    check_passages(s, len, 200, 1200, &n);
+    ck_assert_uint_ge(n, len / 1200);
+    ck_assert_uint_le(n, len / 200);
+    free(s);
+}
+END_TEST
+
+START_TEST(test_text_limits_utf8)
+{
+    ck_assert_uint_eq(text_utf8_valid_len("abc", 3), 3);
+    ck_assert_uint_eq(text_utf8_valid_len("a\xC3\xA9" "b", 4), 4);
+    ck_assert_uint_eq(text_utf8_valid_len("a\xC3", 2), 1);                  /* truncated */
+    ck_assert_uint_eq(text_utf8_valid_len("a\xC0\xAF", 3), 1);              /* overlong */
+    ck_assert_uint_eq(text_utf8_valid_len("a\xE0\x80\xAF", 4), 1);          /* overlong */
+    ck_assert_uint_eq(text_utf8_valid_len("a\xED\xA0\x80", 4), 1);          /* surrogate */
+    ck_assert_uint_eq(text_utf8_valid_len("a\xF4\x90\x80\x80", 5), 1);      /* > U+10FFFF */
+    ck_assert_uint_eq(text_utf8_valid_len("\xF0\x9F\x98\x80", 4), 4);       /* emoji */
+    ck_assert_uint_eq(text_utf8_valid_len("abcdefghijk\x80", 12), 11);     /* past the fast path */
+    ck_assert_uint_eq(text_utf8_valid_len("a\0b", 3), 3);                   /* NUL is valid */
+
+    const char *s = "a\xC3\xA9\xE2\x82\xAC";      /* a é € */
+    ck_assert_uint_eq(text_utf8_floor(s, 6, 0), 0);
+    ck_assert_uint_eq(text_utf8_floor(s, 6, 1), 1);
+    ck_assert_uint_eq(text_utf8_floor(s, 6, 2), 1);
+    ck_assert_uint_eq(text_utf8_floor(s, 6, 3), 3);
+    ck_assert_uint_eq(text_utf8_floor(s, 6, 4), 3);
+    ck_assert_uint_eq(text_utf8_floor(s, 6, 5), 3);
+    ck_assert_uint_eq(text_utf8_floor(s, 6, 6), 6);
+    ck_assert_uint_eq(text_utf8_floor(s, 6, 99), 6);
+    ck_assert_uint_eq(text_utf8_floor("\x80\x80\x80\x80\x80", 5, 4), 4);  /* no lead byte */
+}
+END_TEST
+
+START_TEST(test_text_limits_hash)
+{
+    /* Pinned values: the hash is stored in indexes and must never change. */
+    ck_assert_uint_eq(text_hash64("", 0), UINT64_C(0xf6dcd8ba3fd5d5df));
+    ck_assert_uint_eq(text_hash64("hello", 5), UINT64_C(0x3b1c70d1bbe1d85b));
+    ck_assert_uint_eq(text_hash64("The quick brown fox jumps over the lazy dog", 43),
+                      UINT64_C(0x2d2eb0fe6d4c1bd3));
+    /* Small changes, lengths and trailing zero bytes all matter. */
+    ck_assert_uint_ne(text_hash64("a", 1), text_hash64("b", 1));
+    ck_assert_uint_ne(text_hash64("a", 1), text_hash64("a\0", 2));
+    ck_assert_uint_ne(text_hash64("abcdefgh", 8), text_hash64("abcdefgi", 8));
+    char big[1000];
+    memset(big, 'x', sizeof big);
+    uint64_t h = text_hash64(big, sizeof big);
+    big[500] = 'y';
+    ck_assert_uint_ne(h, text_hash64(big, sizeof big));
+}
+END_TEST
+
+START_TEST(test_text_limits_buf)
+{
+    text_buf_t b = TEXT_BUF_INIT;
+    ck_assert(text_buf_puts(&b, "ab"));
+    ck_assert(text_buf_putc(&b, 'c'));
+    ck_assert(text_buf_append(&b, "d\0e", 3));
+    ck_assert_uint_eq(b.len, 6);
+    ck_assert_mem_eq(b.data, "abcd\0e", 7);
+    for (int i = 0; i < 1000; i++)
+        ck_assert(text_buf_printf(&b, "%d,", i));
+    ck_assert_int_eq(b.data[b.len], '\0');
+    ck_assert_uint_eq(b.len, 6 + 10 * 2 + 90 * 3 + 900 * 4);
+    ck_assert(text_buf_printf(&b, "%s", ""));
+    text_buf_clear(&b);
+    ck_assert_uint_eq(b.len, 0);
+    ck_assert_str_eq(b.data, "");
+    char long_s[5000];
+    memset(long_s, 'q', sizeof long_s - 1);
+    long_s[sizeof long_s - 1] = '\0';
+    ck_assert(text_buf_printf(&b, "<%s>", long_s));
+    ck_assert_uint_eq(b.len, sizeof long_s + 1);
+    ck_assert_int_eq(b.data[b.len - 1], '>');
+    ck_assert(text_buf_reserve(&b, 100000));
+    ck_assert_uint_ge(b.cap, b.len + 100001);
+    ck_assert(!text_buf_reserve(&b, SIZE_MAX));
+    text_buf_free(&b);
+    ck_assert_ptr_null(b.data);
+    text_buf_free(&b);
+
+    for (int st = 0; st <= TEXT_STATUS_LAST + 1; st++)
+        ck_assert_ptr_nonnull(text_status_str((text_status_t)st));
+    ck_assert_str_eq(text_status_str(TEXT_OK), "success");
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+
+Suite *make_text_suite(void);
+
+Suite *make_text_suite(void)
+{
+    Suite *s = suite_create("text");
+    TCase *tc;
+
+    tc = tcase_create("tokenize");
+    tcase_add_loop_test(tc, test_text_tokenize_table, 0, N_ROWS(tok_rows));
+    tcase_add_test(tc, test_text_tokenize_first_pos);
+    tcase_add_test(tc, test_text_tokenize_stop);
+    tcase_add_test(tc, test_text_tokenize_apostrophes_same_terms);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("fold");
+    tcase_add_loop_test(tc, test_text_fold_table, 0, N_ROWS(fold_rows));
+    tcase_add_loop_test(tc, test_text_fold_matches_tokenizer, 0, N_ROWS(fold_same_words));
+    tcase_add_test(tc, test_text_fold_limits);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("stem");
+    tcase_add_loop_test(tc, test_text_stem_table, 0, N_ROWS(stem_rows));
+    tcase_add_test(tc, test_text_stem_languages);
+    tcase_add_test(tc, test_text_stem_cache);
+    tcase_add_test(tc, test_text_stem_analyze);
+    tcase_set_timeout(tc, 60);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("stopwords");
+    tcase_add_test(tc, test_text_stopwords_default);
+    tcase_add_test(tc, test_text_stopwords_snowball_format);
+    tcase_add_test(tc, test_text_stopwords_token_flags);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("markdown");
+    tcase_add_loop_test(tc, test_text_markdown_clean_line, 0, N_ROWS(clean_rows));
+    tcase_add_loop_test(tc, test_text_markdown_first_line, 0, N_ROWS(first_line_rows));
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("passages");
+    tcase_add_loop_test(tc, test_text_passages_table, 0, N_ROWS(passage_rows));
+    tcase_add_test(tc, test_text_passages_invariants);
+    tcase_add_test(tc, test_text_passages_stop);
+    tcase_set_timeout(tc, 60);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("record");
+    tcase_add_loop_test(tc, test_text_record_roundtrip, 0, N_ROWS(record_rows));
+    tcase_add_loop_test(tc, test_text_record_file_roundtrip, 0, N_ROWS(file_record_rows));
+    tcase_add_test(tc, test_text_record_garbage);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("limits");
+    tcase_add_test(tc, test_text_limits_token_max);
+    tcase_add_test(tc, test_text_limits_huge_words);
+    tcase_add_test(tc, test_text_limits_hostile_input);
+    tcase_add_test(tc, test_text_limits_huge_line_passages);
+    tcase_add_test(tc, test_text_limits_utf8);
+    tcase_add_test(tc, test_text_limits_hash);
+    tcase_add_test(tc, test_text_limits_buf);
+    /* Generous: the same tests run under valgrind. */
+    tcase_set_timeout(tc, 300);
+    suite_add_tcase(s, tc);
+
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(make_text_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,118 @@
+#!/bin/sh
+# passim-index on the bundled corpus: first run, re-run, touch, change, delete,
+# rebuild, options and exit statuses. Counts are read back with tests/dbcheck.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/cli/lib.sh"
+
+cp -R "$CORPUS" "$T/corpus"
+chmod -R u+w "$T/corpus"
+DB=$T/idx.db
+cd "$T"
+
+# --- help, version, usage errors
+run $PASSIM_INDEX --help
+expect_rc 0 "--help"
+expect_match '^Usage: passim-index' "$OUT" "--help shows usage"
+run $PASSIM_INDEX --version
+expect_rc 0 "--version"
+expect_match '^passim-index [0-9]' "$OUT" "--version"
+run $PASSIM_INDEX --db "$DB"
+expect_rc 2 "no PATH"
+expect_match 'no PATH' "$ERR" "no PATH message"
+run $PASSIM_INDEX --bogus corpus
+expect_rc 2 "unknown option"
+run $PASSIM_INDEX --db "$DB" --lang klingon corpus
+expect_rc 2 "unknown language"
+expect_match 'klingon' "$ERR" "unknown language is named"
+[ ! -e "$DB" ] && pass || fail "a refused run must not create the index"
+
+# --- first run: five articles
+run $PASSIM_INDEX --db "$DB" corpus
+expect_rc 0 "first run"
+expect_match ': 5 added, 0 updated, 0 removed, 0 unchanged, 0 skipped, 0 failed; [0-9]+ passages' "$OUT" "first run summary"
+run "$DBCHECK" "$DB"
+expect_rc 0 "index consistent after first run"
+expect_match '^files 5$' "$OUT" "five files (README.md is in .passimignore)"
+docs=$(echo "$OUT" | sed -n 's/^docs //p')
+[ "$docs" -ge 25 ] && pass || fail "expected at least 25 passages, got $docs"
+# Stems with positions, title stems under their prefix, one id term per file.
+run "$DBCHECK" "$DB" --term kalashnikov
+[ "$OUT" -ge 1 ] && pass || fail "stem 'kalashnikov' indexed"
+run "$DBCHECK" "$DB" --term talk
+[ "$OUT" -ge 5 ] && pass || fail "'talks' stemmed to 'talk' ($OUT passages)"
+run "$DBCHECK" "$DB" --term Staliban
+[ "$OUT" -ge 1 ] && pass || fail "title stems under the S prefix"
+run "$DBCHECK" "$DB" --term russia
+russia=$OUT
+run "$DBCHECK" "$DB" --term "russia's"
+expect_eq "$OUT" 0 "Russia's / Russia’s are stemmed to russia"
+[ "$russia" -ge 10 ] && pass || fail "russia in many passages ($russia)"
+
+# --- second run: nothing changes
+run $PASSIM_INDEX --db "$DB" corpus
+expect_rc 0 "second run"
+expect_match 'up to date, nothing changed \(5 unchanged' "$OUT" "second run changes nothing"
+
+# --- touch one file: same content, not re-indexed
+sleep 0.01
+touch corpus/001_4f2621a6beb63337.txt
+run $PASSIM_INDEX --db "$DB" corpus
+expect_rc 0 "after touch"
+expect_match 'up to date, nothing changed \(5 unchanged' "$OUT" "a touched file is not re-indexed"
+
+# --- change one file: only it is re-indexed, its passages replaced
+printf '\nA new closing paragraph about xylophones and zeppelins.\n' >> corpus/002_3dc2c840ccc121e4.txt
+run $PASSIM_INDEX --db "$DB" corpus
+expect_rc 0 "after change"
+expect_match ': 0 added, 1 updated, 0 removed, 4 unchanged' "$OUT" "only the changed file is re-indexed"
+run "$DBCHECK" "$DB"
+expect_rc 0 "consistent after update (no duplicate passages)"
+run "$DBCHECK" "$DB" --term xylophon
+expect_eq "$OUT" 1 "the new paragraph is searchable"
+
+# --- delete one file: its passages go
+n001=$("$DBCHECK" "$DB" --files | awk '/001_/ {print $1}')
+docs_before=$("$DBCHECK" "$DB" | sed -n 's/^docs //p')
+rm corpus/001_4f2621a6beb63337.txt
+run $PASSIM_INDEX --db "$DB" corpus
+expect_rc 0 "after delete"
+expect_match ': 0 added, 0 updated, 1 removed, 4 unchanged' "$OUT" "deleted file removed"
+expect_match '001_4f2621a6beb63337.txt: removed' "$ERR" "removal is noted with the path"
+run "$DBCHECK" "$DB"
+expect_rc 0 "consistent after delete"
+expect_match '^files 4$' "$OUT" "four files left"
+expect_match "^docs $((docs_before - n001))\$" "$OUT" "exactly the deleted file's passages are gone"
+
+# --- indexing another folder does not remove the first one's files
+mkdir other && printf 'Other notes\n\nNothing about Kabul here.\n' > other/note.md
+run $PASSIM_INDEX --db "$DB" other
+expect_rc 0 "second root"
+expect_match ': 1 added, 0 updated, 0 removed' "$OUT" "other folder added, corpus untouched"
+run "$DBCHECK" "$DB"
+expect_match '^files 5$' "$OUT" "both folders in the index"
+
+# --- PASSIM_DB and the default ./passim.db
+PASSIM_DB="$T/env.db" run $PASSIM_INDEX -q other
+expect_rc 0 "PASSIM_DB"
+[ -d "$T/env.db" ] && pass || fail "PASSIM_DB names the index folder"
+run $PASSIM_INDEX -q other
+expect_rc 0 "default database"
+[ -d "$T/passim.db" ] && pass || fail "default index is ./passim.db"
+
+# --- language: kept from the index, a change needs --rebuild
+run $PASSIM_INDEX --db "$DB" --lang french corpus
+expect_rc 2 "language mismatch"
+expect_match 'built with --lang english; use --rebuild' "$ERR" "language mismatch explained"
+run $PASSIM_INDEX --db "$DB" --rebuild --lang none corpus other
+expect_rc 0 "rebuild with another language"
+expect_match ': 5 added, 0 updated, 0 removed' "$OUT" "rebuild indexes everything afresh"
+run "$DBCHECK" "$DB" --term talks
+[ "$OUT" -ge 1 ] && pass || fail "--lang none keeps words unstemmed"
+ls -d "$T"/idx.db.rebuild-* >/dev/null 2>&1 && fail "rebuild left its temporary folder" || pass
+
+# --- a single file as the root: its id is its name without extension
+run $PASSIM_INDEX --db "$T/one.db" corpus/000_15c4c714383f619c.txt
+expect_rc 0 "single file"
+expect_match ': 1 added' "$OUT" "single file added"
+
+# --- a second writer is refused at once
+finish

@@ -1,0 +1,79 @@
+#!/bin/sh
+# passim-index on a folder of bad input made here: nothing crashes, the good
+# files are indexed, each problem is reported with its path, exit status 1.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/cli/lib.sh"
+
+D=$T/bad
+mkdir -p "$D/sub"
+cd "$T"
+printf 'Good article\n\nThe quick brown fox jumps over the lazy dog.\n' > "$D/good.txt"
+printf '# Markdown note\n\nSome **bold** words and a [link](http://example.com/x).\n' > "$D/sub/note.md"
+: > "$D/empty.txt"
+printf '\211PNG\r\n\032\n\0\0\0\rIHDR\0\0\0\020' > "$D/image.png"
+head -c 4096 /dev/urandom >> "$D/image.png"
+printf 'Caf\351 cr\350me br\373l\351e in Latin-1\n' > "$D/latin1.txt"
+printf 'Mostly UTF-8: caf\303\251 cr\303\250me d\303\251j\303\240 with one bad \377 byte\n' > "$D/broken-utf8.txt"
+printf '\377\376U\0T\0F\0-\0\061\0\066\0 \0t\0e\0x\0t\0\n\0' > "$D/utf16.txt"
+printf 'Windows line ends\r\n\r\nsecond paragraph\r\n' > "$D/crlf.txt"
+# A 20 MB single-line file and a 100 KB token.
+awk 'BEGIN { s = "lorem ipsum dolor sit amet. "; for (i = 0; i < 20 * 1024 * 1024 / 28; i++) printf "%s", s }' > "$D/huge-line.txt"
+{ printf 'Long token follows\n\n'; head -c 102400 /dev/zero | tr '\0' 'a'; printf ' tailword\n'; } > "$D/long-token.txt"
+# A symlink loop and a self-referencing link.
+ln -s .. "$D/sub/up"
+ln -s self "$D/self"
+# A file that cannot be read (root reads anything: use a fifo-free trick below).
+printf 'secret\n' > "$D/unreadable.txt"
+chmod 000 "$D/unreadable.txt"
+
+if [ "$(id -u)" = 0 ]; then
+    # root bypasses permissions: run the indexer as an unprivileged user.
+    if command -v setpriv >/dev/null && id nobody >/dev/null 2>&1; then
+        chmod 777 "$T"
+        chmod -R a+rwX "$D"
+        chmod 000 "$D/unreadable.txt"
+        AS_USER="setpriv --reuid=nobody --regid=nogroup --clear-groups --"
+    else
+        AS_USER=""
+        rm -f "$D/unreadable.txt"
+    fi
+else
+    AS_USER=""
+fi
+
+run $AS_USER $PASSIM_INDEX --db "$T/bad.db" "$D"
+if [ -e "$D/unreadable.txt" ]; then
+    expect_rc 1 "some files failed"
+    expect_match 'unreadable.txt: cannot read: Permission denied' "$ERR" "unreadable file reported with its path"
+else
+    expect_rc 0 "bad input (no unreadable file possible here)"
+fi
+expect_match 'image.png: skipped: not a text file' "$ERR" "binary file skipped with its path"
+expect_match 'self: symbolic link loop' "$ERR" "self link reported"
+expect_match 'sub/up: symbolic link loop' "$ERR" "folder loop reported"
+expect_no_match 'Segmentation|Aborted|AddressSanitizer|runtime error' "$ERR" "no crash"
+
+run "$DBCHECK" "$T/bad.db" --files
+expect_rc 0 "index consistent"
+for f in good.txt sub/note.md latin1.txt broken-utf8.txt utf16.txt crlf.txt huge-line.txt long-token.txt; do
+    expect_match "^[1-9][0-9]* $D/$f\$" "$OUT" "$f indexed"
+done
+expect_match "^0 $D/empty.txt\$" "$OUT" "empty file known with no passages"
+expect_no_match "image.png" "$OUT" "binary file not indexed"
+
+# Passages stay bounded on the 20 MB line (about 1200 bytes each).
+n=$(echo "$OUT" | awk '/huge-line/ {print $1}')
+[ "$n" -ge 15000 ] && [ "$n" -le 40000 ] && pass || fail "huge line cut into bounded passages ($n)"
+# Latin-1 and UTF-16 were converted: their words are findable.
+run "$DBCHECK" "$T/bad.db" --term café
+expect_eq "$OUT" 2 "café from Latin-1 and broken UTF-8"
+run "$DBCHECK" "$T/bad.db" --term crème
+expect_eq "$OUT" 2 "crème from Latin-1 and from UTF-8 with a bad byte"
+run "$DBCHECK" "$T/bad.db" --term byte
+expect_eq "$OUT" 1 "the word after the bad byte"
+run "$DBCHECK" "$T/bad.db" --term tailword
+expect_eq "$OUT" 1 "the word after a 100 KB token"
+run "$DBCHECK" "$T/bad.db" --term text
+expect_eq "$OUT" 1 "UTF-16 text converted"
+run "$DBCHECK" "$T/bad.db" --term paragraph
+expect_eq "$OUT" 1 "CRLF text indexed"
+finish

@@ -1,0 +1,101 @@
+/*
+ * dbcheck.c — a test tool: open a passim index read-only, check that it is
+ * consistent, and print what it holds, for the command-line tests to compare.
+ *
+ *   dbcheck DB             "docs N", "files N", "passages N" (sum of file records)
+ *   dbcheck DB --files     one line per file: "<passages> <path>"
+ *   dbcheck DB --term T    the number of passages holding term T
+ *
+ * Consistent means: for every file record, exactly that many passages carry the
+ * file's id term, and the passages of all records add up to the document count
+ * (nothing duplicated, nothing orphaned). Exit status 0 if consistent, 1 if not,
+ * 2 if the index cannot be read.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "indexer.h"
+#include "record.h"
+#include "terms.h"
+
+typedef struct check {
+    xs_db_t *db;
+    bool list;
+    unsigned files;
+    uint64_t passages;
+    unsigned bad;
+    text_buf_t term;
+} check_t;
+
+static int on_file(const char *key, size_t key_len, const char *value, size_t value_len,
+                   void *payload)
+{
+    check_t *c = payload;
+    text_file_record_t rec;
+    if (!text_file_record_decode(value, value_len, &rec)) {
+        fprintf(stderr, "dbcheck: unreadable file record %.*s\n", (int)key_len, key);
+        c->bad++;
+        return 0;
+    }
+    const char *file_key = key + strlen(PASSIM_META_FILE);
+    if (!idx_key_term(&c->term, PASSIM_PREFIX_FILE, file_key, ""))
+        return -1;
+    uint32_t tf = 0;
+    if (xs_db_termfreq(c->db, c->term.data, c->term.len, &tf) != XS_OK)
+        return -1;
+    if (tf != rec.n_passages) {
+        fprintf(stderr, "dbcheck: %.*s: record says %u passages, index holds %u\n",
+                (int)rec.path_len, rec.path, rec.n_passages, tf);
+        c->bad++;
+    }
+    c->files++;
+    c->passages += rec.n_passages;
+    if (c->list)
+        printf("%u %.*s\n", rec.n_passages, (int)rec.path_len, rec.path);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs("usage: dbcheck DB [--files | --term TERM]\n", stderr);
+        return 2;
+    }
+    check_t c = { .term = TEXT_BUF_INIT };
+    xs_status_t st = xs_db_open(&c.db, argv[1], XS_DB_READ);
+    if (st != XS_OK) {
+        fprintf(stderr, "dbcheck: %s: %s\n", argv[1], xs_last_error());
+        return 2;
+    }
+    if (argc == 4 && strcmp(argv[2], "--term") == 0) {
+        uint32_t tf = 0;
+        st = xs_db_termfreq(c.db, argv[3], strlen(argv[3]), &tf);
+        printf("%u\n", tf);
+        xs_db_free(c.db);
+        return st == XS_OK ? 0 : 2;
+    }
+    c.list = argc == 3 && strcmp(argv[2], "--files") == 0;
+    int rc = 0;
+    st = xs_db_metadata(c.db, PASSIM_META_FILE, on_file, &c, &rc);
+    uint32_t docs = 0;
+    if (st == XS_OK && rc == 0)
+        st = xs_db_doccount(c.db, &docs);
+    if (st != XS_OK || rc != 0) {
+        fprintf(stderr, "dbcheck: %s: %s\n", argv[1], xs_last_error());
+        xs_db_free(c.db);
+        text_buf_free(&c.term);
+        return 2;
+    }
+    if (docs != c.passages) {
+        fprintf(stderr, "dbcheck: %u documents but the file records count %llu passages\n", docs,
+                (unsigned long long)c.passages);
+        c.bad++;
+    }
+    if (!c.list)
+        printf("docs %u\nfiles %u\npassages %llu\n", docs, c.files,
+               (unsigned long long)c.passages);
+    xs_db_free(c.db);
+    text_buf_free(&c.term);
+    return c.bad ? 1 : 0;
+}

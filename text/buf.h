@@ -1,0 +1,42 @@
+/*
+ * buf.h — a growable byte buffer, the one string builder used across passim.
+ * Always NUL-terminated after any successful append (data[len] == 0), so the
+ * contents can be handed to functions that want a C string.
+ */
+#ifndef PASSIM_BUF_H
+#define PASSIM_BUF_H
+
+#include <stdbool.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct text_buf {
+    char *data;   /* NULL until the first append; owned, free with text_buf_free() */
+    size_t len;   /* bytes used, not counting the terminating NUL */
+    size_t cap;   /* bytes allocated */
+} text_buf_t;
+
+#define TEXT_BUF_INIT { NULL, 0, 0 }
+
+/* Make room for extra more bytes (plus the NUL). false if memory ran out. */
+bool text_buf_reserve(text_buf_t *b, size_t extra);
+bool text_buf_append(text_buf_t *b, const void *data, size_t len);
+bool text_buf_putc(text_buf_t *b, char c);
+bool text_buf_puts(text_buf_t *b, const char *s);
+bool text_buf_printf(text_buf_t *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+bool text_buf_vprintf(text_buf_t *b, const char *fmt, va_list ap);
+/* Forget the contents, keep the allocation. */
+void text_buf_clear(text_buf_t *b);
+/* Free the allocation and reset to TEXT_BUF_INIT. */
+void text_buf_free(text_buf_t *b);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PASSIM_BUF_H */

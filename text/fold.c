@@ -1,0 +1,91 @@
+/*
+ * fold.c — normalising one word: NFKC and Unicode case folding through utf8proc,
+ * then the apostrophe variants made the ASCII one. The tokenizer calls it for
+ * every token that holds a non-ASCII character (ASCII it lower-cases itself,
+ * which is the same result); the query side calls it for words it cut itself.
+ * Works in fixed buffers on the stack: no allocation.
+ */
+#include <string.h>
+
+#include "text_internal.h"
+
+#define FOLD_OPTIONS \
+    ((utf8proc_option_t)(UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD))
+
+/* Input bytes beyond which the folded form is too long in any case: folding
+ * shrinks text at most four times (a 4-byte letter becomes one ASCII letter). */
+#define FOLD_INPUT_MAX (4 * TEXT_TOKEN_MAX)
+
+/* Code points after decomposition. A composed character stands for at most two
+ * decomposed code points per byte of UTF-8, so a word that needs more than
+ * this is too long once composed again. */
+#define FOLD_CP_MAX (4 * TEXT_TOKEN_MAX + 4)
+
+size_t text_fold(const char *s, size_t len, char *out, size_t cap)
+{
+    if (s == NULL || out == NULL || cap == 0)
+        return 0;
+    out[0] = '\0';
+    if (len == 0)
+        return 0;
+
+    size_t limit = cap - 1 < TEXT_TOKEN_MAX ? cap - 1 : TEXT_TOKEN_MAX;
+
+    bool ascii = true;
+    for (size_t i = 0; i < len; i++) {
+        if ((unsigned char)s[i] >= 0x80) {
+            ascii = false;
+            break;
+        }
+    }
+    if (ascii) {
+        if (len > limit)
+            return 0;
+        for (size_t i = 0; i < len; i++) {
+            char c = s[i];
+            out[i] = (c >= 'A' && c <= 'Z') ? (char)(c | 0x20) : c;
+        }
+        out[len] = '\0';
+        return len;
+    }
+    if (len > FOLD_INPUT_MAX)
+        return 0;
+
+    utf8proc_int32_t cps[FOLD_CP_MAX];
+    utf8proc_ssize_t n = utf8proc_decompose_custom((const utf8proc_uint8_t *)s,
+                                                   (utf8proc_ssize_t)len, cps, FOLD_CP_MAX,
+                                                   FOLD_OPTIONS, NULL, NULL);
+    /* reencode writes UTF-8 over the code points in place and needs one spare
+     * byte for its NUL: keep n below the buffer size. */
+    if (n <= 0 || n >= FOLD_CP_MAX)
+        return 0;
+    utf8proc_ssize_t m = utf8proc_reencode(cps, n, FOLD_OPTIONS);
+    if (m <= 0)
+        return 0;
+
+    /* Copy out, making U+2019, U+2018 and U+02BC the ASCII apostrophe. Done
+     * after folding so that the ones folding makes are caught too: U+0149 "ŉ"
+     * folds to U+02BC U+006E. */
+    const unsigned char *u = (const unsigned char *)cps;
+    size_t j = 0;
+    for (size_t i = 0; i < (size_t)m;) {
+        char c = (char)u[i];
+        size_t step = 1;
+        if (u[i] == 0xE2 && i + 2 < (size_t)m && u[i + 1] == 0x80 &&
+            (u[i + 2] == 0x98 || u[i + 2] == 0x99)) {
+            c = '\'';
+            step = 3;
+        } else if (u[i] == 0xCA && i + 1 < (size_t)m && u[i + 1] == 0xBC) {
+            c = '\'';
+            step = 2;
+        }
+        if (j >= limit) {
+            out[0] = '\0';
+            return 0;
+        }
+        out[j++] = c;
+        i += step;
+    }
+    out[j] = '\0';
+    return j;
+}

@@ -1,0 +1,253 @@
+/*
+ * markdown.c — reading Markdown lines for display: text_clean_line() strips the
+ * markup of one line (titles, headings, the text of a result), and
+ * text_first_line() finds an article's title line. Only what news articles in
+ * Markdown actually use is handled; anything else is kept as text, which is
+ * the safe failure for a display string.
+ */
+#include <string.h>
+
+#include "text_internal.h"
+
+/* How far a "[" looks for its "](" on the line. */
+#define BRACKET_MAX 1024
+
+/* The output being built: whole characters only, one space between words. */
+typedef struct writer {
+    char *out;
+    size_t cap;         /* out's capacity, the NUL included */
+    size_t len;
+    bool space;         /* a space is due before the next character */
+    bool full;
+} writer_t;
+
+static void put_char(writer_t *w, const char *p, size_t n)
+{
+    if (w->full)
+        return;
+    size_t sp = (w->space && w->len > 0) ? 1 : 0;
+    if (w->len + sp + n > w->cap - 1) {
+        w->full = true;
+        return;
+    }
+    if (sp)
+        w->out[w->len++] = ' ';
+    memcpy(w->out + w->len, p, n);
+    w->len += n;
+    w->space = false;
+}
+
+static bool is_blank_byte(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+}
+
+/* Letters, digits and anything non-ASCII count as "inside a word" when telling
+ * emphasis from a literal "*" or "_" ("2 * 3", "snake_case"). */
+static bool is_wordish(unsigned char c)
+{
+    return c >= 0x80 || (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+static bool is_ascii_punct(unsigned char c)
+{
+    return (c >= '!' && c <= '/') || (c >= ':' && c <= '@') || (c >= '[' && c <= '`') ||
+           (c >= '{' && c <= '~');
+}
+
+/* Whether the "[" at s[i] opens a link: a matching "]" on the line, then a
+ * link target. */
+static bool opens_link(const char *s, size_t len, size_t i, size_t *fail_until)
+{
+    size_t limit = len - i > BRACKET_MAX ? i + BRACKET_MAX : len;
+    unsigned depth = 0;
+    for (size_t j = i; j < limit; j++) {
+        if (s[j] == '\n')
+            return false;
+        if (s[j] == '[') {
+            depth++;
+        } else if (s[j] == ']' && --depth == 0) {
+            return j + 1 < len && s[j + 1] == '(' &&
+                   text__link_target_end(s, len, j, fail_until) != 0;
+        }
+    }
+    return false;
+}
+
+/* Skip what starts a line and is not text: indentation, block quote marks, a
+ * heading's hashes or a list bullet. *heading tells whether it was a heading. */
+static size_t skip_line_start(const char *s, size_t len, bool *heading)
+{
+    size_t i = 0;
+    *heading = false;
+    for (;;) {
+        while (i < len && (s[i] == ' ' || s[i] == '\t'))
+            i++;
+        if (i < len && s[i] == '>')
+            i++;
+        else
+            break;
+    }
+    if (i < len && s[i] == '#') {
+        size_t k = 0;
+        while (i + k < len && s[i + k] == '#')
+            k++;
+        if (k <= 6 && (i + k == len || s[i + k] == ' ' || s[i + k] == '\t')) {
+            *heading = true;
+            i += k;
+        }
+    } else if (i + 1 < len && (s[i] == '-' || s[i] == '*' || s[i] == '+') &&
+               (s[i + 1] == ' ' || s[i + 1] == '\t')) {
+        i++;
+    }
+    return i;
+}
+
+/* The end of a heading's text: without trailing white space, nor the optional
+ * closing hashes ("## Title ##"). */
+static size_t heading_text_end(const char *s, size_t start, size_t end)
+{
+    while (end > start && is_blank_byte((unsigned char)s[end - 1]))
+        end--;
+    size_t e = end;
+    while (e > start && s[e - 1] == '#')
+        e--;
+    if (e < end && (e == start || s[e - 1] == ' ' || s[e - 1] == '\t'))
+        return e;
+    return end;
+}
+
+/* "---", "***", "* * *": a rule between sections, no text. */
+static bool is_thematic_break(const char *s, size_t len)
+{
+    char marker = 0;
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = s[i];
+        if (c == '-' || c == '*' || c == '_') {
+            if (marker != 0 && c != marker)
+                return false;
+            marker = c;
+            n++;
+        } else if (!is_blank_byte((unsigned char)c)) {
+            return false;
+        }
+    }
+    return n >= 3;
+}
+
+size_t text_clean_line(const char *s, size_t len, char *out, size_t cap)
+{
+    if (out == NULL || cap == 0)
+        return 0;
+    out[0] = '\0';
+    if (s == NULL || is_thematic_break(s, len))
+        return 0;
+
+    writer_t w = {out, cap, 0, false, false};
+    bool heading;
+    size_t i = skip_line_start(s, len, &heading);
+    size_t end = heading ? heading_text_end(s, i, len) : len;
+    size_t start = i, fail_until = 0;
+
+    while (i < end && !w.full) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80) {
+            if (is_blank_byte(c)) {
+                w.space = true;
+                i++;
+            } else if (c < 0x20 || c == 0x7F) {
+                i++;                                    /* control character */
+            } else if (c == '\\' && i + 1 < end && is_ascii_punct((unsigned char)s[i + 1])) {
+                put_char(&w, s + i + 1, 1);             /* "\*" is a literal "*" */
+                i += 2;
+            } else if (c == '`') {
+                i++;
+            } else if (c == '*' || c == '_') {
+                size_t j = i;
+                while (j < end && s[j] == (char)c)
+                    j++;
+                unsigned char before = i > start ? (unsigned char)s[i - 1] : ' ';
+                unsigned char after = j < end ? (unsigned char)s[j] : ' ';
+                bool literal = (is_blank_byte(before) && is_blank_byte(after)) ||
+                               (is_wordish(before) && is_wordish(after));
+                if (literal)
+                    for (size_t k = i; k < j; k++)
+                        put_char(&w, s + k, 1);
+                i = j;
+            } else if (c == '!' && i + 1 < end && s[i + 1] == '[' &&
+                       opens_link(s, end, i + 1, &fail_until)) {
+                i++;                                    /* image: keep the alt text */
+            } else if (c == '[' && opens_link(s, end, i, &fail_until)) {
+                i++;
+            } else if (c == ']' && i + 1 < end && s[i + 1] == '(') {
+                size_t t = text__link_target_end(s, end, i, &fail_until);
+                if (t != 0) {
+                    i = t;
+                } else {
+                    put_char(&w, s + i, 1);
+                    i++;
+                }
+            } else {
+                put_char(&w, s + i, 1);
+                i++;
+            }
+            continue;
+        }
+        utf8proc_int32_t cp;
+        size_t avail = end - i;
+        utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+                                              avail > 4 ? 4 : (utf8proc_ssize_t)avail, &cp);
+        if (n <= 0) {
+            i++;                                        /* invalid UTF-8: dropped */
+            continue;
+        }
+        switch (utf8proc_category(cp)) {
+        case UTF8PROC_CATEGORY_ZS: case UTF8PROC_CATEGORY_ZL: case UTF8PROC_CATEGORY_ZP:
+            w.space = true;
+            break;
+        case UTF8PROC_CATEGORY_CC:
+            break;
+        default:
+            put_char(&w, s + i, (size_t)n);
+            break;
+        }
+        i += (size_t)n;
+    }
+    out[w.len] = '\0';
+    return w.len;
+}
+
+typedef struct first_token {
+    size_t start;
+    bool found;
+} first_token_t;
+
+static int stop_at_first(const text_token_t *tok, void *payload)
+{
+    first_token_t *ft = payload;
+    ft->start = tok->start;
+    ft->found = true;
+    return 1;
+}
+
+bool text_first_line(const char *s, size_t len, size_t *start, size_t *end)
+{
+    /* The tokenizer decides what a word is, so that a line holding only a
+     * link target ("![](cover.jpg)") is not taken for the title. */
+    first_token_t ft = {0, false};
+    if (s == NULL || text_tokenize(s, len, 0, stop_at_first, &ft) == 0 || !ft.found)
+        return false;
+    size_t a = ft.start;
+    while (a > 0 && s[a - 1] != '\n')
+        a--;
+    const char *nl = memchr(s + ft.start, '\n', len - ft.start);
+    size_t b = nl != NULL ? (size_t)(nl - s) : len;
+    while (b > a && s[b - 1] == '\r')
+        b--;
+    if (start != NULL)
+        *start = a;
+    if (end != NULL)
+        *end = b;
+    return true;
+}

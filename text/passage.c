@@ -1,0 +1,248 @@
+/*
+ * passage.c — cutting a document into passages, the unit the index stores and
+ * the searcher ranks. One pass over the lines: blank lines end paragraphs,
+ * heading lines start passages, short paragraphs are joined to the next one and
+ * long ones are cut (at a sentence end, else at white space, else anywhere on a
+ * character boundary). Line numbers come from a cursor that only moves forward,
+ * so the whole thing is linear in the input.
+ *
+ * Lines inside a fenced code block ("```" or "~~~") are never headings: a shell
+ * comment in an example is not a section title.
+ */
+#include <string.h>
+
+#include "text_internal.h"
+
+/* Smallest max_bytes honoured: a hard cut must always make progress. */
+#define MIN_MAX_BYTES 16
+
+#define NONE ((size_t)-1)
+
+typedef struct pass_state {
+    const char *s;
+    size_t len;
+    size_t min_bytes, max_bytes;
+    text_passage_fn fn;
+    void *payload;
+    int rc;                     /* first non-zero callback value */
+    uint32_t ordinal;
+    size_t head_start, head_end;    /* the current heading (equal: none) */
+    size_t cur_start, cur_end;      /* the passage being gathered, or NONE */
+    size_t cur_head_start, cur_head_end;
+    size_t line_pos;            /* line cursor: byte offset ... */
+    uint32_t line_no;           /* ... and the number of the line it is on */
+} pass_state_t;
+
+static bool is_space_byte(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+}
+
+/* Line number of offset pos; pos never goes backwards between calls. */
+static uint32_t line_of(pass_state_t *st, size_t pos)
+{
+    while (st->line_pos < pos) {
+        const char *nl = memchr(st->s + st->line_pos, '\n', pos - st->line_pos);
+        if (nl == NULL) {
+            st->line_pos = pos;
+            break;
+        }
+        st->line_pos = (size_t)(nl - st->s) + 1;
+        st->line_no++;
+    }
+    return st->line_no;
+}
+
+/* Report s[a..b) trimmed of white space, if it holds a word. */
+static void emit(pass_state_t *st, size_t a, size_t b)
+{
+    if (st->rc != 0)
+        return;
+    while (a < b && is_space_byte((unsigned char)st->s[a]))
+        a++;
+    while (b > a && is_space_byte((unsigned char)st->s[b - 1]))
+        b--;
+    if (a == b || !text__has_word_char(st->s + a, b - a))
+        return;
+    text_passage_t p;
+    p.ordinal = st->ordinal++;
+    p.start = a;
+    p.end = b;
+    p.first_line = line_of(st, a);
+    p.last_line = line_of(st, b - 1);
+    p.heading_start = st->cur_head_start;
+    p.heading_end = st->cur_head_end;
+    st->rc = st->fn(&p, st->payload);
+}
+
+/* The offset just past the sentence end whose punctuation is at s[i], or 0:
+ * ". ", "? ", "! ", with closing quotes or markup allowed in between
+ * ("said.” Then", "**done.** Next"). */
+static size_t sentence_end_at(const char *s, size_t limit, size_t i)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (u[i] != '.' && u[i] != '?' && u[i] != '!')
+        return 0;
+    size_t j = i + 1;
+    while (j < limit) {
+        if (u[j] == '"' || u[j] == '\'' || u[j] == ')' || u[j] == '*' || u[j] == '_') {
+            j++;
+        } else if (u[j] == 0xE2 && j + 2 < limit && u[j + 1] == 0x80 &&
+                   (u[j + 2] == 0x99 || u[j + 2] == 0x9D)) {
+            j += 3;     /* ’ ” */
+        } else {
+            break;
+        }
+    }
+    return j < limit && is_space_byte(u[j]) ? j : 0;
+}
+
+/* Emit s[a..b), cut into pieces of at most max_bytes. */
+static void emit_cut(pass_state_t *st, size_t a, size_t b)
+{
+    const char *s = st->s;
+    for (;;) {
+        while (a < b && is_space_byte((unsigned char)s[a]))
+            a++;
+        while (b > a && is_space_byte((unsigned char)s[b - 1]))
+            b--;
+        if (b - a <= st->max_bytes || st->rc != 0) {
+            emit(st, a, b);
+            return;
+        }
+        /* Look through the next max_bytes for the last sentence end that leaves
+         * at least min_bytes before it, else the last white space. */
+        size_t limit = a + st->max_bytes;
+        size_t sentence = 0, space = 0;
+        for (size_t i = a + 1; i < limit; i++) {
+            unsigned char c = (unsigned char)s[i];
+            if (is_space_byte(c)) {
+                space = i;
+            } else if (c == '.' || c == '?' || c == '!') {
+                size_t e = sentence_end_at(s, b, i);
+                if (e != 0 && e <= limit && e - a >= st->min_bytes)
+                    sentence = e;
+            }
+        }
+        size_t cut = sentence ? sentence : space ? space : text_utf8_floor(s, b, limit);
+        if (cut <= a) {
+            /* No boundary before the limit (a single huge, maybe broken
+             * character sequence): cut after the first character. */
+            cut = a + 1;
+            while (cut < b && ((unsigned char)s[cut] & 0xC0) == 0x80 && cut - a < 4)
+                cut++;
+        }
+        emit(st, a, cut);
+        a = cut;
+    }
+}
+
+static void flush(pass_state_t *st)
+{
+    if (st->cur_start == NONE)
+        return;
+    emit_cut(st, st->cur_start, st->cur_end);
+    st->cur_start = NONE;
+}
+
+static void add_paragraph(pass_state_t *st, size_t a, size_t b)
+{
+    if (st->cur_start != NONE && st->cur_end - st->cur_start < st->min_bytes) {
+        st->cur_end = b;    /* too short to stand alone: join */
+        return;
+    }
+    flush(st);
+    st->cur_start = a;
+    st->cur_end = b;
+    st->cur_head_start = st->head_start;
+    st->cur_head_end = st->head_end;
+}
+
+static void add_heading(pass_state_t *st, size_t a, size_t b)
+{
+    flush(st);
+    while (b > a && is_space_byte((unsigned char)st->s[b - 1]))
+        b--;
+    st->head_start = a;
+    st->head_end = b;
+    st->cur_start = a;
+    st->cur_end = b;
+    st->cur_head_start = a;
+    st->cur_head_end = b;
+}
+
+static bool is_blank_line(const char *s, size_t a, size_t b)
+{
+    for (size_t i = a; i < b; i++)
+        if (!is_space_byte((unsigned char)s[i]))
+            return false;
+    return true;
+}
+
+/* "# " to "###### " at the very start of the line. */
+static bool is_heading_line(const char *s, size_t a, size_t b)
+{
+    size_t k = 0;
+    while (a + k < b && s[a + k] == '#')
+        k++;
+    return k >= 1 && k <= 6 && a + k < b && (s[a + k] == ' ' || s[a + k] == '\t');
+}
+
+/* "```" or "~~~" after at most three spaces: opens or closes a code block. */
+static bool is_fence_line(const char *s, size_t a, size_t b)
+{
+    size_t i = a;
+    while (i < b && i - a < 3 && s[i] == ' ')
+        i++;
+    return b - i >= 3 && (memcmp(s + i, "```", 3) == 0 || memcmp(s + i, "~~~", 3) == 0);
+}
+
+int text_passages(const char *s, size_t len, const text_passage_opts_t *opts,
+                  text_passage_fn fn, void *payload)
+{
+    if (s == NULL || fn == NULL)
+        return 0;
+    text_passage_opts_t o = TEXT_PASSAGE_OPTS_INIT;
+    if (opts != NULL)
+        o = *opts;
+
+    pass_state_t st;
+    memset(&st, 0, sizeof st);
+    st.s = s;
+    st.len = len;
+    st.max_bytes = o.max_bytes < MIN_MAX_BYTES ? MIN_MAX_BYTES : o.max_bytes;
+    st.min_bytes = o.min_bytes > st.max_bytes ? st.max_bytes : o.min_bytes;
+    st.fn = fn;
+    st.payload = payload;
+    st.cur_start = NONE;
+    st.line_no = 1;
+
+    size_t para_start = NONE, para_end = 0, i = 0;
+    bool in_fence = false;
+    while (i < len && st.rc == 0) {
+        const char *nl = memchr(s + i, '\n', len - i);
+        size_t eol = nl != NULL ? (size_t)(nl - s) : len;
+        if (is_blank_line(s, i, eol)) {
+            if (para_start != NONE)
+                add_paragraph(&st, para_start, para_end);
+            para_start = NONE;
+        } else if (!in_fence && is_heading_line(s, i, eol)) {
+            if (para_start != NONE)
+                add_paragraph(&st, para_start, para_end);
+            para_start = NONE;
+            add_heading(&st, i, eol);
+        } else {
+            if (is_fence_line(s, i, eol))
+                in_fence = !in_fence;
+            if (para_start == NONE)
+                para_start = i;
+            para_end = eol;
+        }
+        i = eol + 1;
+    }
+    if (para_start != NONE && st.rc == 0)
+        add_paragraph(&st, para_start, para_end);
+    if (st.rc == 0)
+        flush(&st);
+    return st.rc;
+}

@@ -1,0 +1,183 @@
+/*
+ * record.c — the byte formats of record.h. Each record is a magic byte, a
+ * format version, then its fields in a fixed order: integers as LEB128 varints
+ * (signed ones zigzag-encoded), the content hash as 8 little-endian bytes,
+ * strings as a varint length and the bytes. Decoding checks every length
+ * against what is left and wants the input used up exactly, so truncated or
+ * garbled index data is refused, never read past.
+ *
+ *   passage record:  'P' 1  ordinal first_line last_line
+ *                          docid path title heading text
+ *   file record:     'F' 1  size zigzag(mtime_ns) hash[8] n_passages path
+ */
+#include <string.h>
+
+#include "record.h"
+
+#define PASSAGE_MAGIC 'P'
+#define FILE_MAGIC 'F'
+#define FORMAT_VERSION 1
+
+static bool put_varint(text_buf_t *b, uint64_t v)
+{
+    unsigned char tmp[10];
+    size_t n = 0;
+    do {
+        unsigned char byte = v & 0x7F;
+        v >>= 7;
+        tmp[n++] = byte | (v ? 0x80 : 0);
+    } while (v);
+    return text_buf_append(b, tmp, n);
+}
+
+static bool put_string(text_buf_t *b, const char *s, size_t len)
+{
+    if (s == NULL && len > 0)
+        return false;
+    return put_varint(b, len) && text_buf_append(b, s, len);
+}
+
+static bool put_header(text_buf_t *b, char magic)
+{
+    return text_buf_putc(b, magic) && text_buf_putc(b, FORMAT_VERSION);
+}
+
+/* A decoding cursor. */
+typedef struct reader {
+    const unsigned char *p;
+    size_t left;
+} reader_t;
+
+static bool get_varint(reader_t *r, uint64_t *out)
+{
+    uint64_t v = 0;
+    for (unsigned shift = 0; shift < 64; shift += 7) {
+        if (r->left == 0)
+            return false;
+        unsigned char byte = *r->p++;
+        r->left--;
+        uint64_t bits = byte & 0x7F;
+        /* The tenth byte may only hold the top bit of a 64-bit value. */
+        if (shift == 63 && bits > 1)
+            return false;
+        v |= bits << shift;
+        if (!(byte & 0x80)) {
+            *out = v;
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool get_u32(reader_t *r, uint32_t *out)
+{
+    uint64_t v;
+    if (!get_varint(r, &v) || v > UINT32_MAX)
+        return false;
+    *out = (uint32_t)v;
+    return true;
+}
+
+static bool get_string(reader_t *r, const char **s, size_t *len)
+{
+    uint64_t n;
+    if (!get_varint(r, &n) || n > r->left)
+        return false;
+    *s = (const char *)r->p;
+    *len = (size_t)n;
+    r->p += n;
+    r->left -= (size_t)n;
+    return true;
+}
+
+static bool get_header(reader_t *r, char magic)
+{
+    if (r->left < 2 || r->p[0] != (unsigned char)magic || r->p[1] != FORMAT_VERSION)
+        return false;
+    r->p += 2;
+    r->left -= 2;
+    return true;
+}
+
+bool text_record_encode(const text_record_t *rec, text_buf_t *b)
+{
+    size_t old_len = b->len;
+    bool ok = put_header(b, PASSAGE_MAGIC) && put_varint(b, rec->ordinal) &&
+              put_varint(b, rec->first_line) && put_varint(b, rec->last_line) &&
+              put_string(b, rec->docid, rec->docid_len) &&
+              put_string(b, rec->path, rec->path_len) &&
+              put_string(b, rec->title, rec->title_len) &&
+              put_string(b, rec->heading, rec->heading_len) &&
+              put_string(b, rec->text, rec->text_len);
+    if (!ok && b->data != NULL) {
+        b->len = old_len;
+        b->data[old_len] = '\0';
+    }
+    return ok;
+}
+
+bool text_record_decode(const char *data, size_t len, text_record_t *rec)
+{
+    memset(rec, 0, sizeof *rec);
+    if (data == NULL)
+        return false;
+    reader_t r = {(const unsigned char *)data, len};
+    text_record_t tmp;
+    memset(&tmp, 0, sizeof tmp);
+    bool ok = get_header(&r, PASSAGE_MAGIC) && get_u32(&r, &tmp.ordinal) &&
+              get_u32(&r, &tmp.first_line) && get_u32(&r, &tmp.last_line) &&
+              get_string(&r, &tmp.docid, &tmp.docid_len) &&
+              get_string(&r, &tmp.path, &tmp.path_len) &&
+              get_string(&r, &tmp.title, &tmp.title_len) &&
+              get_string(&r, &tmp.heading, &tmp.heading_len) &&
+              get_string(&r, &tmp.text, &tmp.text_len) && r.left == 0;
+    if (ok)
+        *rec = tmp;
+    return ok;
+}
+
+bool text_file_record_encode(const text_file_record_t *rec, text_buf_t *b)
+{
+    size_t old_len = b->len;
+    /* Zigzag: small negative times stay short. */
+    uint64_t mt = (uint64_t)rec->mtime_ns;
+    uint64_t zz = (mt << 1) ^ (rec->mtime_ns < 0 ? UINT64_MAX : 0);
+    unsigned char hash[8];
+    for (unsigned k = 0; k < 8; k++)
+        hash[k] = (unsigned char)(rec->hash >> (8 * k));
+    bool ok = put_header(b, FILE_MAGIC) && put_varint(b, rec->size) && put_varint(b, zz) &&
+              text_buf_append(b, hash, sizeof hash) && put_varint(b, rec->n_passages) &&
+              put_string(b, rec->path, rec->path_len);
+    if (!ok && b->data != NULL) {
+        b->len = old_len;
+        b->data[old_len] = '\0';
+    }
+    return ok;
+}
+
+bool text_file_record_decode(const char *data, size_t len, text_file_record_t *rec)
+{
+    memset(rec, 0, sizeof *rec);
+    if (data == NULL)
+        return false;
+    reader_t r = {(const unsigned char *)data, len};
+    text_file_record_t tmp;
+    memset(&tmp, 0, sizeof tmp);
+    uint64_t zz;
+    if (!get_header(&r, FILE_MAGIC) || !get_varint(&r, &tmp.size) || !get_varint(&r, &zz) ||
+        r.left < 8)
+        return false;
+    /* Undo the zigzag without a signed overflow. */
+    uint64_t mt = (zz >> 1) ^ (0 - (zz & 1));
+    memcpy(&tmp.mtime_ns, &mt, sizeof mt);
+    tmp.hash = 0;
+    for (unsigned k = 0; k < 8; k++)
+        tmp.hash |= (uint64_t)r.p[k] << (8 * k);
+    r.p += 8;
+    r.left -= 8;
+    if (!get_u32(&r, &tmp.n_passages) || !get_string(&r, &tmp.path, &tmp.path_len) ||
+        r.left != 0)
+        return false;
+    *rec = tmp;
+    return true;
+}

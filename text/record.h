@@ -1,0 +1,55 @@
+/*
+ * record.h — the byte formats passim keeps in the index besides terms: the data
+ * stored with each passage (what the searcher prints without reopening the file)
+ * and the record kept for each indexed file (what incremental indexing compares).
+ * Written by the indexer, read by the searcher; pure C, no I/O.
+ */
+#ifndef PASSIM_RECORD_H
+#define PASSIM_RECORD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* What is stored with one passage. Strings are (pointer, length), not
+ * NUL-terminated; after text_record_decode() they point into the decoded bytes. */
+typedef struct text_record {
+    const char *docid;   size_t docid_len;    /* article id: relative path without extension */
+    const char *path;    size_t path_len;     /* path as given to passim-index */
+    const char *title;   size_t title_len;    /* article title, markup removed */
+    const char *heading; size_t heading_len;  /* heading the passage stands under, or empty */
+    const char *text;    size_t text_len;     /* the passage text, valid UTF-8 */
+    uint32_t ordinal;                         /* passage number in the article, from 0 */
+    uint32_t first_line, last_line;          /* 1-based line range in the file */
+} text_record_t;
+
+/* Append the encoding of r to b. Returns false if memory ran out. */
+bool text_record_encode(const text_record_t *r, text_buf_t *b);
+
+/* Decode data[0..len) into *r (pointers into data). Returns false if the bytes
+ * are not a record (wrong magic or truncated); *r is then zeroed. */
+bool text_record_decode(const char *data, size_t len, text_record_t *r);
+
+/* What the index remembers of one indexed file. */
+typedef struct text_file_record {
+    uint64_t size;        /* bytes */
+    int64_t mtime_ns;     /* modification time, nanoseconds since the epoch */
+    uint64_t hash;        /* text_hash64() of the content */
+    uint32_t n_passages;  /* passages written for it */
+    const char *path; size_t path_len;  /* path as given, for messages */
+} text_file_record_t;
+
+bool text_file_record_encode(const text_file_record_t *r, text_buf_t *b);
+bool text_file_record_decode(const char *data, size_t len, text_file_record_t *r);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PASSIM_RECORD_H */

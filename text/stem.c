@@ -1,0 +1,307 @@
+/*
+ * stem.c — the analyzer: a libstemmer stemmer for one language (or none), a
+ * cache of recent stems in front of it, and text_analyze(), which chains the
+ * tokenizer, the stemmer and the stopword test. The stopword list itself is
+ * stop.c's.
+ *
+ * The cache matters because the indexer stems millions of tokens of which most
+ * are repeats: an open-addressing table of folded word -> stem with the strings
+ * in one arena, emptied all at once when full (cheaper than any eviction, and a
+ * news vocabulary fills it only every few megabytes of text).
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text_internal.h"
+
+#define CACHE_SLOTS 32768u                       /* a power of two */
+#define CACHE_MAX_USED (CACHE_SLOTS / 4u * 3u)   /* load factor 3/4 */
+#define CACHE_ARENA (CACHE_SLOTS * 16u)          /* bytes of keys and stems */
+#define STEM_MAX 255                             /* longer stems are not cached */
+
+/* Longest word handed to libstemmer; tokens are far shorter. */
+#define STEM_INPUT_MAX 4096
+
+struct text__stem_slot {
+    uint64_t hash;
+    uint32_t off;       /* key at arena + off, then the stem */
+    uint8_t key_len;    /* 0: empty slot */
+    uint8_t stem_len;
+};
+
+const char *text_status_str(text_status_t st)
+{
+    switch (st) {
+    case TEXT_OK:
+        return "success";
+    case TEXT_ERR_NOMEM:
+        return "out of memory";
+    case TEXT_ERR_LANG:
+        return "no stemmer for that language";
+    case TEXT_ERR_INVALID:
+        return "invalid argument";
+    case TEXT_STATUS_LAST:
+        break;
+    }
+    return "unknown status";
+}
+
+/* ISO 639 codes libstemmer accepts, with the canonical name each stands for:
+ * libstemmer maps them itself but does not say to what. */
+static const struct {
+    const char *code, *name;
+} lang_aliases[] = {
+    {"ar", "arabic"}, {"ara", "arabic"},
+    {"hy", "armenian"}, {"hye", "armenian"}, {"arm", "armenian"},
+    {"eu", "basque"}, {"eus", "basque"}, {"baq", "basque"},
+    {"ca", "catalan"}, {"cat", "catalan"},
+    {"da", "danish"}, {"dan", "danish"},
+    {"nl", "dutch"}, {"dut", "dutch"}, {"nld", "dutch"},
+    {"en", "english"}, {"eng", "english"},
+    {"fi", "finnish"}, {"fin", "finnish"},
+    {"fr", "french"}, {"fre", "french"}, {"fra", "french"},
+    {"de", "german"}, {"ger", "german"}, {"deu", "german"},
+    {"el", "greek"}, {"gre", "greek"}, {"ell", "greek"},
+    {"hi", "hindi"}, {"hin", "hindi"},
+    {"hu", "hungarian"}, {"hun", "hungarian"},
+    {"id", "indonesian"}, {"ind", "indonesian"},
+    {"ga", "irish"}, {"gle", "irish"},
+    {"it", "italian"}, {"ita", "italian"},
+    {"lt", "lithuanian"}, {"lit", "lithuanian"},
+    {"ne", "nepali"}, {"nep", "nepali"},
+    {"no", "norwegian"}, {"nor", "norwegian"},
+    {"pt", "portuguese"}, {"por", "portuguese"},
+    {"ro", "romanian"}, {"rum", "romanian"}, {"ron", "romanian"},
+    {"ru", "russian"}, {"rus", "russian"},
+    {"sr", "serbian"}, {"srp", "serbian"},
+    {"es", "spanish"}, {"esl", "spanish"}, {"spa", "spanish"},
+    {"sv", "swedish"}, {"swe", "swedish"},
+    {"ta", "tamil"}, {"tam", "tamil"},
+    {"tr", "turkish"}, {"tur", "turkish"},
+    {"yi", "yiddish"}, {"yid", "yiddish"},
+};
+
+static bool in_stemmer_list(const char *name)
+{
+    for (const char **l = sb_stemmer_list(); *l != NULL; l++)
+        if (strcmp(*l, name) == 0)
+            return true;
+    return false;
+}
+
+/* The canonical name for lang (already lower case): itself if libstemmer lists
+ * it, else what our alias table says, else lang as given. */
+static const char *canonical_lang(const char *lang)
+{
+    if (in_stemmer_list(lang))
+        return lang;
+    for (size_t i = 0; i < sizeof lang_aliases / sizeof lang_aliases[0]; i++)
+        if (strcmp(lang_aliases[i].code, lang) == 0 && in_stemmer_list(lang_aliases[i].name))
+            return lang_aliases[i].name;
+    return lang;
+}
+
+text_status_t text_analyzer_new(text_analyzer_t **out, const char *lang)
+{
+    if (out == NULL)
+        return TEXT_ERR_INVALID;
+    *out = NULL;
+    if (lang == NULL)
+        return TEXT_ERR_INVALID;
+
+    /* libstemmer wants lower case; accept "English" as well. */
+    char lower[TEXT__LANG_MAX];
+    size_t n = strlen(lang);
+    if (n == 0 || n >= sizeof lower)
+        return TEXT_ERR_LANG;
+    for (size_t i = 0; i <= n; i++)
+        lower[i] = (lang[i] >= 'A' && lang[i] <= 'Z') ? (char)(lang[i] | 0x20) : lang[i];
+
+    text_analyzer_t *a = calloc(1, sizeof *a);
+    if (a == NULL)
+        return TEXT_ERR_NOMEM;
+
+    if (strcmp(lower, "none") == 0) {
+        memcpy(a->lang, "none", sizeof "none");
+        *out = a;
+        return TEXT_OK;
+    }
+
+    /* NULL means unknown algorithm or out of memory; libstemmer does not say
+     * which. An unknown name is by far the likelier. */
+    const char *name = canonical_lang(lower);
+    a->stemmer = sb_stemmer_new(name, "UTF_8");
+    if (a->stemmer == NULL) {
+        free(a);
+        return TEXT_ERR_LANG;
+    }
+    memmove(a->lang, name, strlen(name) + 1);
+
+    a->cache = calloc(CACHE_SLOTS, sizeof *a->cache);
+    a->arena = malloc(CACHE_ARENA);
+    if (a->cache == NULL || a->arena == NULL) {
+        text_analyzer_free(a);
+        return TEXT_ERR_NOMEM;
+    }
+    *out = a;
+    return TEXT_OK;
+}
+
+void text_analyzer_free(text_analyzer_t *a)
+{
+    if (a == NULL)
+        return;
+    sb_stemmer_delete(a->stemmer);
+    free(a->cache);
+    free(a->arena);
+    free(a->out);
+    text__wordset_free(&a->stop);
+    free(a);
+}
+
+const char *text_analyzer_lang(const text_analyzer_t *a)
+{
+    return a != NULL ? a->lang : "none";
+}
+
+/* libstemmer's list plus "none", built once: the one table in text/ written
+ * after start-up, guarded by pthread_once so that it is safe from any thread. */
+static const char *languages[64];
+static pthread_once_t languages_once = PTHREAD_ONCE_INIT;
+
+static void languages_init(void)
+{
+    size_t n = 0;
+    for (const char **l = sb_stemmer_list(); *l != NULL && n + 2 < 64; l++)
+        languages[n++] = *l;
+    languages[n++] = "none";
+    languages[n] = NULL;
+}
+
+const char **text_languages(void)
+{
+    pthread_once(&languages_once, languages_init);
+    return languages;
+}
+
+/* Copy a result into the analyzer's own buffer; the word itself if memory ran
+ * out (text_stem never fails). */
+static const char *return_copy(text_analyzer_t *a, const char *s, size_t len,
+                               const char *fallback, size_t fallback_len, size_t *stem_len)
+{
+    if (len + 1 > a->out_cap) {
+        size_t cap = len + 1 < 256 ? 256 : len + 1;
+        char *p = realloc(a->out, cap);
+        if (p == NULL) {
+            *stem_len = fallback_len;
+            return fallback;
+        }
+        a->out = p;
+        a->out_cap = cap;
+    }
+    memcpy(a->out, s, len);
+    a->out[len] = '\0';
+    *stem_len = len;
+    return a->out;
+}
+
+static void cache_clear(text_analyzer_t *a)
+{
+    memset(a->cache, 0, CACHE_SLOTS * sizeof *a->cache);
+    a->cache_used = 0;
+    a->arena_used = 0;
+}
+
+const char *text_stem(text_analyzer_t *a, const char *word, size_t len, size_t *stem_len)
+{
+    size_t dummy;
+    if (stem_len == NULL)
+        stem_len = &dummy;
+    if (word == NULL) {
+        word = "";
+        len = 0;
+    }
+    if (a == NULL) {
+        *stem_len = len;
+        return word;
+    }
+    if (a->stemmer == NULL || len == 0 || len > STEM_INPUT_MAX)
+        return return_copy(a, word, len, word, len, stem_len);
+
+    bool cacheable = len <= TEXT_TOKEN_MAX;
+    uint64_t h = 0;
+    size_t slot = 0;
+    if (cacheable) {
+        h = text_hash64(word, len);
+        for (slot = (size_t)h & (CACHE_SLOTS - 1);; slot = (slot + 1) & (CACHE_SLOTS - 1)) {
+            const struct text__stem_slot *e = &a->cache[slot];
+            if (e->key_len == 0)
+                break;
+            if (e->hash == h && e->key_len == len && memcmp(a->arena + e->off, word, len) == 0) {
+                *stem_len = e->stem_len;
+                return a->arena + e->off + e->key_len;
+            }
+        }
+    }
+
+    const sb_symbol *r = sb_stemmer_stem(a->stemmer, (const sb_symbol *)word, (int)len);
+    if (r == NULL) {
+        *stem_len = len;
+        return word;
+    }
+    const char *stem = (const char *)r;
+    size_t n = (size_t)sb_stemmer_length(a->stemmer);
+    if (n == 0) {
+        stem = word;
+        n = len;
+    }
+
+    if (!cacheable || n > STEM_MAX)
+        return return_copy(a, stem, n, word, len, stem_len);
+
+    if (a->cache_used >= CACHE_MAX_USED || a->arena_used + len + n + 1 > CACHE_ARENA) {
+        cache_clear(a);
+        for (slot = (size_t)h & (CACHE_SLOTS - 1); a->cache[slot].key_len != 0;
+             slot = (slot + 1) & (CACHE_SLOTS - 1))
+            ;
+    }
+    struct text__stem_slot *e = &a->cache[slot];
+    char *dst = a->arena + a->arena_used;
+    memcpy(dst, word, len);
+    memcpy(dst + len, stem, n);
+    dst[len + n] = '\0';    /* so the stem is a C string too */
+    e->hash = h;
+    e->off = (uint32_t)a->arena_used;
+    e->key_len = (uint8_t)len;
+    e->stem_len = (uint8_t)n;
+    a->arena_used += len + n + 1;
+    a->cache_used++;
+    *stem_len = n;
+    return dst + len;
+}
+
+typedef struct analyze_ctx {
+    text_analyzer_t *a;
+    text_term_fn fn;
+    void *payload;
+} analyze_ctx_t;
+
+static int analyze_token(const text_token_t *tok, void *payload)
+{
+    analyze_ctx_t *ctx = payload;
+    text_term_t term;
+    term.tok = tok;
+    term.stem = text_stem(ctx->a, tok->word, tok->word_len, &term.stem_len);
+    term.stopword = text_is_stopword(ctx->a, tok);
+    return ctx->fn(&term, ctx->payload);
+}
+
+int text_analyze(text_analyzer_t *a, const char *s, size_t len, uint32_t first_pos,
+                 text_term_fn fn, void *payload)
+{
+    if (a == NULL || fn == NULL)
+        return 0;
+    analyze_ctx_t ctx = {a, fn, payload};
+    return text_tokenize(s, len, first_pos, analyze_token, &ctx);
+}

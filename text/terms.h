@@ -1,0 +1,37 @@
+/*
+ * terms.h — how passim spells things in the Xapian index. The indexer writes and
+ * the searcher reads through these names only; change them here and nowhere else.
+ *
+ * Terms (Xapian convention: an upper-case prefix, then the value):
+ *   <stem>            a passage token's stem, with its position (no prefix)
+ *   S<stem>           a stem of the article's title, with its position in the title;
+ *                     added to every passage of the article (title:word queries)
+ *   Q<key>#<ordinal>  unique id of a passage
+ *   K<key>            every passage of one file (delete all of them at once)
+ * where <key> is the file's canonical absolute path.
+ *
+ * Values (per passage):
+ *   PASSIM_SLOT_FILE     the file key: the collapse key, one article per file
+ *   PASSIM_SLOT_ORDINAL  the passage ordinal, 4-byte big-endian
+ *
+ * Metadata (per database):
+ *   PASSIM_META_FILE<key>  the record of an indexed file (see passim_file_record)
+ *   PASSIM_META_LANG       the stemming language the index was built with
+ *   PASSIM_META_VERSION    the index layout version (PASSIM_LAYOUT_VERSION)
+ */
+#ifndef PASSIM_TERMS_H
+#define PASSIM_TERMS_H
+
+#define PASSIM_PREFIX_TITLE   "S"
+#define PASSIM_PREFIX_PASSAGE "Q"
+#define PASSIM_PREFIX_FILE    "K"
+
+#define PASSIM_SLOT_FILE     0
+#define PASSIM_SLOT_ORDINAL  1
+
+#define PASSIM_META_FILE     "file:"
+#define PASSIM_META_LANG     "passim:lang"
+#define PASSIM_META_VERSION  "passim:layout"
+#define PASSIM_LAYOUT_VERSION "1"
+
+#endif /* PASSIM_TERMS_H */

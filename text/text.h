@@ -1,0 +1,243 @@
+/*
+ * text.h — the text analysis shared by passim-index, the query parser and the
+ * snippet builder, so that a word is always cut, folded and stemmed the same way.
+ *
+ * Four stages, each usable alone:
+ *   1. text_tokenize():  UTF-8 bytes -> tokens with byte offsets and positions,
+ *                        each token already normalised (NFKC) and case-folded.
+ *   2. text_stem():      a folded token -> its Snowball stem (libstemmer), cached.
+ *   3. stopwords:        an optional list consulted by callers (the query side).
+ *   4. text_passages():  a document -> passages (paragraphs, headings, line ranges).
+ * text_analyze() chains 1 and 2 for callers that want both.
+ *
+ * Everything here is pure C: no I/O, no Xapian, no global state (one analyzer per
+ * thread). Input is (pointer, length) and need not be NUL-terminated; invalid UTF-8
+ * and NUL bytes are treated as separators, never as errors.
+ */
+#ifndef PASSIM_TEXT_H
+#define PASSIM_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Status codes of the functions below. Zero is success. */
+typedef enum {
+    TEXT_OK = 0,
+    TEXT_ERR_NOMEM,     /* allocation failed */
+    TEXT_ERR_LANG,      /* no Snowball stemmer for that language */
+    TEXT_ERR_INVALID,   /* bad argument */
+    TEXT_STATUS_LAST
+} text_status_t;
+
+/* A static, human-readable description of a status; never NULL. */
+const char *text_status_str(text_status_t st);
+
+/* ------------------------------------------------------------------------ */
+/* 1. Tokenizer                                                             */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * Longest folded token kept, in bytes. Longer tokens (hashes, base64 blobs, a
+ * 1 MB "word") are skipped: they take no position and are never stored. The
+ * limit is far below Xapian's term limit (about 245 bytes) so that a prefix
+ * and the token always fit.
+ */
+#define TEXT_TOKEN_MAX 64
+
+/* Token flags (bit set in text_token_t.flags). */
+enum {
+    /* Joined to the previous token by a hyphen inside one word, as in
+     * "thermo-aeroelastic" or "ex-Soviet": the parts are separate tokens at
+     * consecutive positions, and the query parser reads such a run as a phrase. */
+    TEXT_TOK_JOINED = 1u << 0,
+    /* A dotted acronym ("U.S.", "e.g."): the dots are dropped ("us"). Never
+     * treated as a stopword, so "U.S." is not lost to the stopword "us". */
+    TEXT_TOK_ACRONYM = 1u << 1,
+    /* Starts with a digit: "14,000" -> "14000", "1.35" -> "1.35". */
+    TEXT_TOK_NUMBER = 1u << 2,
+    /* The token ends a sentence ("." "!" or "?" follows it). */
+    TEXT_TOK_SENTENCE_END = 1u << 3,
+};
+
+/*
+ * One token. Rules, applied identically to documents and queries:
+ * - Word characters are Unicode letters, marks and numbers (utf8proc categories),
+ *   so Markdown markers ("**", "##", "[", "](#)") never become part of a word.
+ * - The token is NFKC-normalised and case-folded; the curly apostrophe U+2019 (and
+ *   U+2018, U+02BC) is the straight one, kept inside a word ("Russia’s" and
+ *   "Russia's" -> "russia's"; the English stemmer then removes "'s").
+ * - Digits separated by "," are one number without the commas ("14,000" ->
+ *   "14000"); digits separated by "." keep the dot ("1.35").
+ * - Single letters separated by dots are an acronym without dots ("U.S." -> "us").
+ * - A hyphen between two word characters splits the word into parts, the later
+ *   ones flagged TEXT_TOK_JOINED.
+ * - The target of a Markdown link, "](...)", is skipped.
+ */
+typedef struct text_token {
+    const char *word;   /* folded token, NUL-terminated; valid only during the callback */
+    size_t word_len;    /* bytes in word, at most TEXT_TOKEN_MAX */
+    size_t start;       /* byte offset of the token's first byte in the input */
+    size_t end;         /* byte offset just past its last byte */
+    uint32_t pos;       /* position: first_pos for the first token, then +1 each */
+    unsigned flags;     /* TEXT_TOK_* */
+} text_token_t;
+
+/* Called once per token, in text order. A non-zero return stops tokenizing and
+ * is passed back by text_tokenize(). */
+typedef int (*text_token_fn)(const text_token_t *tok, void *payload);
+
+/*
+ * Cut s[0..len) into tokens and call fn for each. Positions start at first_pos.
+ * Returns 0 after the last token, or the first non-zero value fn returned.
+ * Never allocates on the heap; never fails on bad input.
+ */
+int text_tokenize(const char *s, size_t len, uint32_t first_pos, text_token_fn fn,
+                  void *payload);
+
+/* Fold a single word exactly as text_tokenize() folds a token (NFKC + case fold
+ * + apostrophes), into out (capacity cap, NUL-terminated). Returns the folded
+ * length, or 0 if the word is empty or longer than TEXT_TOKEN_MAX once folded.
+ * For callers that hold one word already cut (a wildcard prefix, a stopword list). */
+size_t text_fold(const char *s, size_t len, char *out, size_t cap);
+
+/* ------------------------------------------------------------------------ */
+/* 2. Analyzer: stemming and stopwords                                      */
+/* ------------------------------------------------------------------------ */
+
+typedef struct text_analyzer text_analyzer_t;
+
+/*
+ * Create an analyzer for language lang: a Snowball algorithm name or code known
+ * to libstemmer ("english", "en", "porter", "french", ...), or "none" to disable
+ * stemming (the stem of a word is then the word). *out is set to NULL on failure.
+ * Returns TEXT_OK, TEXT_ERR_LANG (unknown language) or TEXT_ERR_NOMEM.
+ * The analyzer owns its stemmer and a cache of recent stems; free it with
+ * text_analyzer_free(). It is not thread-safe: use one per thread.
+ */
+text_status_t text_analyzer_new(text_analyzer_t **out, const char *lang);
+
+/* Free an analyzer; NULL is allowed. */
+void text_analyzer_free(text_analyzer_t *a);
+
+/* The canonical language name the analyzer was made with ("english", "none"). */
+const char *text_analyzer_lang(const text_analyzer_t *a);
+
+/* NULL-terminated list of the language names libstemmer knows (static). */
+const char **text_languages(void);
+
+/*
+ * The stem of a folded word (as produced by text_tokenize()). Returns a pointer
+ * owned by the analyzer, valid until the next call on a; its length in *stem_len.
+ * Never returns NULL: on allocation failure the word itself is returned.
+ */
+const char *text_stem(text_analyzer_t *a, const char *word, size_t len, size_t *stem_len);
+
+/*
+ * Stopwords. The list is empty until one of these is called. Words are folded
+ * with text_fold() before they are stored.
+ * - text_analyzer_default_stopwords(): a built-in list for the analyzer's language
+ *   (English only; TEXT_ERR_LANG for others).
+ * - text_analyzer_add_stopwords(): whitespace-separated words; "|" starts a comment
+ *   to the end of the line (Snowball's stopword file format).
+ */
+text_status_t text_analyzer_default_stopwords(text_analyzer_t *a);
+text_status_t text_analyzer_add_stopwords(text_analyzer_t *a, const char *list, size_t len);
+
+/* Whether a token is a stopword: its folded word is in the list and it is not
+ * an acronym (TEXT_TOK_ACRONYM). */
+bool text_is_stopword(const text_analyzer_t *a, const text_token_t *tok);
+
+/* One analysed token: the token and its stem (owned by the analyzer, valid during
+ * the callback). */
+typedef struct text_term {
+    const text_token_t *tok;
+    const char *stem;
+    size_t stem_len;
+    bool stopword;      /* text_is_stopword(a, tok) */
+} text_term_t;
+
+typedef int (*text_term_fn)(const text_term_t *term, void *payload);
+
+/* Tokenize s[0..len) and stem each token; fn is called once per token in text
+ * order. Returns 0 or the first non-zero value fn returned. */
+int text_analyze(text_analyzer_t *a, const char *s, size_t len, uint32_t first_pos,
+                 text_term_fn fn, void *payload);
+
+/* ------------------------------------------------------------------------ */
+/* 3. Markdown-aware lines                                                  */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * Copy one line of Markdown or plain text into out without its markup: heading
+ * marks ("## "), emphasis ("**", "__", "*", "_" around words), code ticks, block
+ * quote ">" and list bullets at the start, "[text](target)" -> "text", images
+ * "![alt](src)" -> "alt"; runs of white space become one space; control
+ * characters are dropped; the result is trimmed and valid UTF-8. out has
+ * capacity cap (>= 1) and is NUL-terminated; the result is cut at a character
+ * boundary if it does not fit. Returns the length written.
+ */
+size_t text_clean_line(const char *s, size_t len, char *out, size_t cap);
+
+/* Byte range [*start, *end) of the first line of s that has a word character,
+ * or false if there is none. Used for an article's title. */
+bool text_first_line(const char *s, size_t len, size_t *start, size_t *end);
+
+/* ------------------------------------------------------------------------ */
+/* 4. Passages                                                              */
+/* ------------------------------------------------------------------------ */
+
+/* Size bounds of a passage, in bytes of source text. */
+typedef struct text_passage_opts {
+    size_t min_bytes;   /* a paragraph shorter than this joins the next one */
+    size_t max_bytes;   /* a longer paragraph is cut at sentence ends (hard cut if none) */
+} text_passage_opts_t;
+
+#define TEXT_PASSAGE_OPTS_INIT { 200, 1200 }
+
+/*
+ * One passage: a run of whole paragraphs, or a piece of a long one.
+ * Paragraphs are separated by blank lines. A Markdown heading line ("# ..." to
+ * "###### ...") always starts a new passage and becomes the heading of the
+ * passages after it, until the next heading of the same or a higher level.
+ * A passage never ends in the middle of a UTF-8 character.
+ */
+typedef struct text_passage {
+    uint32_t ordinal;       /* 0, 1, 2 ... in document order */
+    size_t start, end;      /* byte range in the source, trimmed of blank lines */
+    uint32_t first_line;    /* 1-based line numbers of start and of the last byte */
+    uint32_t last_line;
+    size_t heading_start;   /* byte range of the heading line it stands under */
+    size_t heading_end;     /* (heading_start == heading_end: none) */
+} text_passage_t;
+
+typedef int (*text_passage_fn)(const text_passage_t *p, void *payload);
+
+/* Split s[0..len) into passages (opts NULL: TEXT_PASSAGE_OPTS_INIT) and call fn
+ * for each, in order. Passages cover every byte that holds a word character.
+ * Returns 0 or the first non-zero value fn returned. */
+int text_passages(const char *s, size_t len, const text_passage_opts_t *opts,
+                  text_passage_fn fn, void *payload);
+
+/* ------------------------------------------------------------------------ */
+/* 5. UTF-8 helpers                                                         */
+/* ------------------------------------------------------------------------ */
+
+/* Length of the longest prefix of s[0..len) that is valid UTF-8. */
+size_t text_utf8_valid_len(const char *s, size_t len);
+
+/* Largest n <= len such that s[0..n) does not end inside a UTF-8 character. */
+size_t text_utf8_floor(const char *s, size_t len, size_t n);
+
+/* A stable 64-bit hash of a byte string (for content fingerprints). */
+uint64_t text_hash64(const void *data, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PASSIM_TEXT_H */

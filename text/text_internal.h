@@ -1,0 +1,129 @@
+/*
+ * text_internal.h — what the files of text/ share and nobody else sees: the
+ * character classes of the tokenizer (also used by the passage splitter and the
+ * Markdown line cleaner, so that all three agree on what a word character is),
+ * the Markdown link-target scanner, and the layout of the analyzer.
+ */
+#ifndef PASSIM_TEXT_INTERNAL_H
+#define PASSIM_TEXT_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libstemmer.h>
+#include <utf8proc.h>
+
+#include "buf.h"
+#include "text.h"
+
+/* Character classes. The first group are word characters. */
+enum {
+    TEXT__C_LOWER = 0,  /* ASCII a-z */
+    TEXT__C_UPPER,      /* ASCII A-Z */
+    TEXT__C_DIGIT,      /* ASCII 0-9 */
+    TEXT__C_U_LETTER,   /* non-ASCII letter (L*) */
+    TEXT__C_U_MARK,     /* non-ASCII mark (M*) */
+    TEXT__C_U_DIGIT,    /* non-ASCII decimal digit (Nd) */
+    TEXT__C_U_NUMBER,   /* other non-ASCII number (Nl, No) */
+    TEXT__C_WORD_LAST = TEXT__C_U_NUMBER,
+    TEXT__C_APOS,       /* ' U+2018 U+2019 U+02BC */
+    TEXT__C_HYPHEN,     /* - U+2010 U+2011 */
+    TEXT__C_DOT,        /* . */
+    TEXT__C_COMMA,      /* , */
+    TEXT__C_RBRACKET,   /* ] (may open a link target) */
+    TEXT__C_SPACE,      /* ASCII white space: space \t \n \v \f \r */
+    TEXT__C_OTHER       /* everything else, invalid UTF-8 and NUL included */
+};
+
+/* Class of each ASCII byte; defined in tokenize.c. */
+extern const unsigned char text__ascii_class[128];
+
+/* Class of the character at s[i] (i < len); its length in bytes goes to *clen
+ * (1 for an invalid byte, which is TEXT__C_OTHER). Inline because the tokenizer
+ * calls it for every character. */
+static inline unsigned text__classify(const unsigned char *s, size_t len, size_t i,
+                                      size_t *clen)
+{
+    if (s[i] < 0x80) {
+        *clen = 1;
+        return text__ascii_class[s[i]];
+    }
+    utf8proc_int32_t cp;
+    size_t avail = len - i;
+    utf8proc_ssize_t n = utf8proc_iterate(s + i, avail > 4 ? 4 : (utf8proc_ssize_t)avail, &cp);
+    if (n <= 0) {
+        *clen = 1;
+        return TEXT__C_OTHER;
+    }
+    *clen = (size_t)n;
+    switch (cp) {
+    case 0x2018: case 0x2019: case 0x02BC:
+        return TEXT__C_APOS;
+    case 0x2010: case 0x2011:
+        return TEXT__C_HYPHEN;
+    default:
+        break;
+    }
+    switch (utf8proc_category(cp)) {
+    case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO:
+        return TEXT__C_U_LETTER;
+    case UTF8PROC_CATEGORY_MN: case UTF8PROC_CATEGORY_MC: case UTF8PROC_CATEGORY_ME:
+        return TEXT__C_U_MARK;
+    case UTF8PROC_CATEGORY_ND:
+        return TEXT__C_U_DIGIT;
+    case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_NO:
+        return TEXT__C_U_NUMBER;
+    default:
+        return TEXT__C_OTHER;
+    }
+}
+
+static inline bool text__is_word_class(unsigned c)
+{
+    return c <= TEXT__C_WORD_LAST;
+}
+
+/* Whether s[0..len) holds at least one word character. */
+bool text__has_word_char(const char *s, size_t len);
+
+/*
+ * The end of a Markdown link target: s[i] is ']' and s[i + 1] is '('; returns the
+ * offset just past the matching ')' on the same line, within a bounded distance,
+ * or 0 if there is none. *fail_until (0 at first) remembers how far a failed
+ * search looked, so that a line full of "](" without ")" costs linear time: a
+ * link opening before that point is not searched for again.
+ */
+size_t text__link_target_end(const char *s, size_t len, size_t i, size_t *fail_until);
+
+/* A set of folded words (the stopwords): open addressing over an arena. */
+typedef struct text__wordset {
+    struct text__wordslot *slots;   /* n_slots entries, a power of two, or NULL */
+    size_t n_slots;
+    size_t n_words;
+    text_buf_t arena;               /* the words, back to back */
+} text__wordset_t;
+
+bool text__wordset_add(text__wordset_t *set, const char *w, size_t len);
+bool text__wordset_has(const text__wordset_t *set, const char *w, size_t len);
+void text__wordset_free(text__wordset_t *set);
+
+/* The stem cache: see stem.c. */
+struct text__stem_slot;
+
+#define TEXT__LANG_MAX 32   /* bytes of a language name, NUL included */
+
+struct text_analyzer {
+    struct sb_stemmer *stemmer;     /* NULL for "none" */
+    char lang[TEXT__LANG_MAX];      /* canonical name */
+    struct text__stem_slot *cache;  /* cache_slots entries, or NULL for "none" */
+    size_t cache_used;
+    char *arena;                    /* keys and stems of the cache */
+    size_t arena_used;
+    char *out;                      /* result of text_stem when not in the cache */
+    size_t out_cap;
+    text__wordset_t stop;
+};
+
+#endif /* PASSIM_TEXT_INTERNAL_H */

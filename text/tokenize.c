@@ -1,0 +1,399 @@
+/*
+ * tokenize.c — cutting UTF-8 text into folded tokens with byte offsets and
+ * positions (the rules are in text.h, above text_token_t). Folding itself is
+ * fold.c's; stemming and stopwords are applied later by stem.c and stop.c.
+ *
+ * The scanner works on bytes: ASCII is classified through a table and
+ * lower-cased on the fly, and only tokens that hold a non-ASCII character go
+ * through utf8proc (text_fold). Each token is collected into a fixed buffer on
+ * the stack; a token that cannot fit once folded is still scanned to its end
+ * (classifying characters only) and then dropped, so a 100 MB "word" costs one
+ * linear pass and no normalisation.
+ */
+#include <string.h>
+
+#include "text_internal.h"
+
+#define L TEXT__C_LOWER
+#define U TEXT__C_UPPER
+#define D TEXT__C_DIGIT
+#define S TEXT__C_SPACE
+#define O TEXT__C_OTHER
+const unsigned char text__ascii_class[128] = {
+    /* NUL and the other controls separate words; \t \n \v \f \r are white space. */
+    O, O, O, O, O, O, O, O, O, S, S, S, S, S, O, O,
+    O, O, O, O, O, O, O, O, O, O, O, O, O, O, O, O,
+    /*   !  "  #  $  %  &  '  (  )  *  +  ,  -  .  / */
+    S, O, O, O, O, O, O, TEXT__C_APOS, O, O, O, O, TEXT__C_COMMA, TEXT__C_HYPHEN,
+    TEXT__C_DOT, O,
+    /* 0-9 :  ;  <  =  >  ? */
+    D, D, D, D, D, D, D, D, D, D, O, O, O, O, O, O,
+    /* @ A-O */
+    O, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U,
+    /* P-Z [  \  ]  ^  _ */
+    U, U, U, U, U, U, U, U, U, U, U, O, O, TEXT__C_RBRACKET, O, O,
+    /* ` a-o */
+    O, L, L, L, L, L, L, L, L, L, L, L, L, L, L, L,
+    /* p-z {  |  }  ~  DEL */
+    L, L, L, L, L, L, L, L, L, L, L, O, O, O, O, O,
+};
+#undef L
+#undef U
+#undef D
+#undef S
+#undef O
+
+/*
+ * Bytes collected for one token before folding. Folding never shrinks text by
+ * more than four times (a 4-byte mathematical letter becomes one ASCII letter),
+ * so a token whose collected bytes pass this bound is too long in any case.
+ */
+#define RAW_CAP (4 * TEXT_TOKEN_MAX)
+
+/* How far a Markdown link target may reach past its "](". */
+#define LINK_MAX 4096
+
+/* How far to look past a token for the punctuation that ends a sentence. */
+#define SENTENCE_LOOKAHEAD 64
+
+#define NO_TOKEN ((size_t)-1)
+
+typedef struct tok_state {
+    const unsigned char *s;
+    size_t len;
+    text_token_fn fn;
+    void *payload;
+    uint32_t pos;
+    size_t prev_end;        /* end of the last emitted token, or NO_TOKEN */
+    size_t link_fail_until; /* see text__link_target_end() */
+    size_t raw_len;
+    bool overflow;          /* raw would have passed RAW_CAP: drop the token */
+    bool non_ascii;         /* raw holds non-ASCII bytes: fold it with utf8proc */
+    char raw[RAW_CAP + 1];
+    char word[TEXT_TOKEN_MAX + 1];
+} tok_state_t;
+
+static inline void raw_put(tok_state_t *st, const unsigned char *p, size_t n)
+{
+    if (st->overflow)
+        return;
+    if (st->raw_len + n > RAW_CAP) {
+        st->overflow = true;
+        return;
+    }
+    memcpy(st->raw + st->raw_len, p, n);
+    st->raw_len += n;
+}
+
+static inline void raw_putc(tok_state_t *st, char c)
+{
+    if (st->overflow)
+        return;
+    if (st->raw_len + 1 > RAW_CAP) {
+        st->overflow = true;
+        return;
+    }
+    st->raw[st->raw_len++] = c;
+}
+
+/* Append the character s[i..i+clen) of class c, ASCII lower-cased. */
+static inline void raw_put_char(tok_state_t *st, unsigned c, size_t i, size_t clen)
+{
+    if (c == TEXT__C_UPPER)
+        raw_putc(st, (char)(st->s[i] | 0x20));
+    else if (clen == 1)
+        raw_putc(st, (char)st->s[i]);
+    else {
+        st->non_ascii = true;
+        raw_put(st, st->s + i, clen);
+    }
+}
+
+static inline bool is_letter_class(unsigned c)
+{
+    return c == TEXT__C_LOWER || c == TEXT__C_UPPER || c == TEXT__C_U_LETTER;
+}
+
+/* Class of s[i], or TEXT__C_SPACE past the end (the end separates like a space). */
+static inline unsigned class_at(const tok_state_t *st, size_t i, size_t *clen)
+{
+    if (i >= st->len) {
+        *clen = 0;
+        return TEXT__C_SPACE;
+    }
+    return text__classify(st->s, st->len, i, clen);
+}
+
+static inline bool ascii_digit_at(const tok_state_t *st, size_t i)
+{
+    return i < st->len && st->s[i] >= '0' && st->s[i] <= '9';
+}
+
+/* Characters that may stand between a word and the punctuation ending its
+ * sentence: white space and closing markup or quotes ("**word**.", "(word).",
+ * "“word”."). */
+static size_t skip_closers(const unsigned char *s, size_t len, size_t i, size_t limit)
+{
+    while (i < len && i < limit) {
+        unsigned char c = s[i];
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '*' || c == '_' ||
+            c == '`' || c == ')' || c == ']' || c == '"' || c == '\'') {
+            i++;
+        } else if (c == 0xE2 && i + 2 < len && s[i + 1] == 0x80 &&
+                   (s[i + 2] == 0x99 || s[i + 2] == 0x9D)) {
+            i += 3;     /* U+2019 ’ and U+201D ” */
+        } else if (c == 0xC2 && i + 1 < len && s[i + 1] == 0xBB) {
+            i += 2;     /* U+00BB » */
+        } else {
+            break;
+        }
+    }
+    return i;
+}
+
+static bool sentence_punct_follows(const tok_state_t *st, size_t end)
+{
+    size_t i = skip_closers(st->s, st->len, end, end + SENTENCE_LOOKAHEAD);
+    return i < st->len && (st->s[i] == '.' || st->s[i] == '!' || st->s[i] == '?');
+}
+
+/*
+ * Whether an acronym whose last dot is just before end also ends a sentence.
+ * "U.S. Embassy" is far more common than a sentence ending in "U.S.", so only
+ * what cannot continue the sentence counts: the end of the text or of the
+ * paragraph (a blank line), or more sentence punctuation ("U.S.?").
+ */
+static bool acronym_ends_sentence(const tok_state_t *st, size_t end)
+{
+    const unsigned char *s = st->s;
+    size_t i = end, newlines = 0;
+    while (i < st->len && i < end + SENTENCE_LOOKAHEAD) {
+        if (s[i] == '\n')
+            newlines++;
+        else if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+            break;
+        i++;
+    }
+    if (i >= st->len || newlines >= 2)
+        return true;
+    return sentence_punct_follows(st, end);
+}
+
+/* Fold the collected bytes into st->word; returns the word and its length, or
+ * NULL if the token is too long. */
+static const char *finish_word(tok_state_t *st, size_t *word_len)
+{
+    if (st->overflow)
+        return NULL;
+    if (!st->non_ascii) {
+        /* ASCII was lower-cased while collecting: that is its whole folding. */
+        if (st->raw_len == 0 || st->raw_len > TEXT_TOKEN_MAX)
+            return NULL;
+        st->raw[st->raw_len] = '\0';
+        *word_len = st->raw_len;
+        return st->raw;
+    }
+    size_t n = text_fold(st->raw, st->raw_len, st->word, sizeof st->word);
+    if (n == 0)
+        return NULL;
+    *word_len = n;
+    return st->word;
+}
+
+/*
+ * Try to read a dotted acronym starting with the letter at start: two or more
+ * single letters, each followed by a dot ("U.S.", "e.g."); the last dot may be
+ * missing ("U.S" at the end of a clause) as long as that letter stands alone.
+ * Returns the offset just past the acronym (its last dot included), or 0.
+ */
+static size_t scan_acronym(tok_state_t *st, size_t start)
+{
+    size_t i = start, n_letters = 0, end = 0;
+    for (;;) {
+        size_t cl, cl_next;
+        unsigned c = class_at(st, i, &cl);
+        if (!is_letter_class(c))
+            break;
+        unsigned next = class_at(st, i + cl, &cl_next);
+        if (next == TEXT__C_DOT) {
+            raw_put_char(st, c, i, cl);
+            n_letters++;
+            i += cl + 1;
+            end = i;
+            continue;
+        }
+        if (n_letters >= 1 && !text__is_word_class(next)) {
+            /* "U.S" without its last dot. A mark after the letter would make it
+             * a longer grapheme, and a word character a longer word. */
+            raw_put_char(st, c, i, cl);
+            n_letters++;
+            end = i + cl;
+        }
+        break;
+    }
+    return n_letters >= 2 ? end : 0;
+}
+
+/* Scan an ordinary word starting at start; returns the offset just past it. */
+static size_t scan_word(tok_state_t *st, size_t start)
+{
+    size_t i = start, cl, cl_next;
+    unsigned prev = TEXT__C_OTHER;
+    while (i < st->len) {
+        unsigned c = text__classify(st->s, st->len, i, &cl);
+        if (text__is_word_class(c)) {
+            raw_put_char(st, c, i, cl);
+            prev = c;
+            i += cl;
+            continue;
+        }
+        if (c == TEXT__C_APOS) {
+            /* Inside a word ("Russia's", "don’t"); otherwise a quote mark. */
+            if (!text__is_word_class(class_at(st, i + cl, &cl_next)))
+                break;
+            raw_putc(st, '\'');
+            i += cl;
+            continue;
+        }
+        if ((c == TEXT__C_COMMA || c == TEXT__C_DOT) && prev == TEXT__C_DIGIT &&
+            ascii_digit_at(st, i + 1)) {
+            /* "14,000" -> "14000"; "1.35" keeps its dot. */
+            if (c == TEXT__C_DOT)
+                raw_putc(st, '.');
+            prev = TEXT__C_OTHER;
+            i++;
+            continue;
+        }
+        break;
+    }
+    return i;
+}
+
+static inline void reset_raw(tok_state_t *st)
+{
+    st->raw_len = 0;
+    st->overflow = false;
+    st->non_ascii = false;
+}
+
+/* Cut the token starting at the word character at start and report it. Returns
+ * the callback's value; *next receives the offset to continue from. */
+static int take_token(tok_state_t *st, size_t start, unsigned first_class, size_t *next)
+{
+    unsigned flags = 0;
+    size_t end = 0;
+
+    reset_raw(st);
+    if (is_letter_class(first_class)) {
+        end = scan_acronym(st, start);
+        if (end != 0)
+            flags |= TEXT_TOK_ACRONYM;
+        else
+            reset_raw(st);
+    }
+    if (end == 0)
+        end = scan_word(st, start);
+    *next = end;
+
+    size_t word_len = 0;
+    const char *word = finish_word(st, &word_len);
+    if (word == NULL) {
+        st->prev_end = NO_TOKEN;
+        return 0;
+    }
+
+    if (first_class == TEXT__C_DIGIT || first_class == TEXT__C_U_DIGIT)
+        flags |= TEXT_TOK_NUMBER;
+    if (st->prev_end != NO_TOKEN && st->prev_end < start) {
+        size_t cl;
+        if (text__classify(st->s, st->len, st->prev_end, &cl) == TEXT__C_HYPHEN &&
+            st->prev_end + cl == start)
+            flags |= TEXT_TOK_JOINED;
+    }
+    if ((flags & TEXT_TOK_ACRONYM) && st->s[end - 1] == '.') {
+        if (acronym_ends_sentence(st, end))
+            flags |= TEXT_TOK_SENTENCE_END;
+    } else if (sentence_punct_follows(st, end)) {
+        flags |= TEXT_TOK_SENTENCE_END;
+    }
+
+    text_token_t tok = {
+        .word = word,
+        .word_len = word_len,
+        .start = start,
+        .end = end,
+        .pos = st->pos++,
+        .flags = flags,
+    };
+    st->prev_end = end;
+    return st->fn(&tok, st->payload);
+}
+
+size_t text__link_target_end(const char *str, size_t len, size_t i, size_t *fail_until)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    if (i + 1 < *fail_until)
+        return 0;
+    size_t limit = len - i > LINK_MAX ? i + LINK_MAX : len;
+    unsigned depth = 1;
+    size_t j;
+    for (j = i + 2; j < limit; j++) {
+        if (s[j] == '(') {
+            depth++;
+        } else if (s[j] == ')') {
+            if (--depth == 0)
+                return j + 1;
+        } else if (s[j] == '\n') {
+            break;
+        }
+    }
+    *fail_until = j;
+    return 0;
+}
+
+int text_tokenize(const char *s, size_t len, uint32_t first_pos, text_token_fn fn,
+                  void *payload)
+{
+    if (s == NULL || fn == NULL)
+        return 0;
+
+    tok_state_t st;
+    st.s = (const unsigned char *)s;
+    st.len = len;
+    st.fn = fn;
+    st.payload = payload;
+    st.pos = first_pos;
+    st.prev_end = NO_TOKEN;
+    st.link_fail_until = 0;
+
+    size_t i = 0;
+    while (i < len) {
+        size_t cl;
+        unsigned c = text__classify(st.s, len, i, &cl);
+        if (text__is_word_class(c)) {
+            size_t next;
+            int rc = take_token(&st, i, c, &next);
+            if (rc != 0)
+                return rc;
+            i = next;
+        } else if (c == TEXT__C_RBRACKET && i + 1 < len && s[i + 1] == '(') {
+            size_t end = text__link_target_end(s, len, i, &st.link_fail_until);
+            i = end != 0 ? end : i + 1;
+        } else {
+            i += cl;
+        }
+    }
+    return 0;
+}
+
+bool text__has_word_char(const char *s, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0, cl;
+    while (i < len) {
+        if (text__is_word_class(text__classify(u, len, i, &cl)))
+            return true;
+        i += cl;
+    }
+    return false;
+}

@@ -1,0 +1,119 @@
+/*
+ * utf8.c — byte-level UTF-8 helpers (validation, cutting at a character
+ * boundary) and text_hash64, the content fingerprint. Written by hand rather
+ * than through utf8proc because they run over whole files.
+ */
+#include <string.h>
+
+#include "text.h"
+
+size_t text_utf8_valid_len(const char *str, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0;
+    while (i < len) {
+        /* Runs of ASCII, eight bytes at a time. */
+        while (i + 8 <= len) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if (w & UINT64_C(0x8080808080808080))
+                break;
+            i += 8;
+        }
+        if (i >= len)
+            break;
+        unsigned char c = s[i];
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t n;
+        unsigned char lo = 0x80, hi = 0xBF;   /* bounds of the second byte */
+        if (c >= 0xC2 && c <= 0xDF) {
+            n = 2;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            n = 3;
+            if (c == 0xE0)
+                lo = 0xA0;      /* no overlong forms */
+            else if (c == 0xED)
+                hi = 0x9F;      /* no surrogates */
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            n = 4;
+            if (c == 0xF0)
+                lo = 0x90;
+            else if (c == 0xF4)
+                hi = 0x8F;      /* nothing past U+10FFFF */
+        } else {
+            return i;
+        }
+        if (len - i < n || s[i + 1] < lo || s[i + 1] > hi)
+            return i;
+        for (size_t k = 2; k < n; k++)
+            if ((s[i + k] & 0xC0) != 0x80)
+                return i;
+        i += n;
+    }
+    return len;
+}
+
+size_t text_utf8_floor(const char *str, size_t len, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    if (n >= len)
+        return len;
+    if ((s[n] & 0xC0) != 0x80)
+        return n;
+    /* s[n] continues a character: find its lead byte, at most three back. If
+     * there is none (invalid UTF-8), n is as good a cut as any. */
+    for (size_t k = 1; k <= 3 && k <= n; k++) {
+        unsigned char c = s[n - k];
+        if ((c & 0xC0) == 0x80)
+            continue;
+        size_t clen = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+        return clen > k ? n - k : n;
+    }
+    return n;
+}
+
+/*
+ * text_hash64: eight bytes at a time, read little-endian whatever the machine,
+ * each word multiplied into the state and rotated, then a final avalanche so
+ * that every input bit reaches every output bit. Not cryptographic; stable
+ * across runs and machines, which is what a stored fingerprint needs.
+ */
+#define HASH_K1 UINT64_C(0x9E3779B97F4A7C15)
+#define HASH_K2 UINT64_C(0xC2B2AE3D27D4EB4F)
+#define HASH_K3 UINT64_C(0xD6E8FEB86659FD93)
+
+static inline uint64_t rotl64(uint64_t x, unsigned r)
+{
+    return (x << r) | (x >> (64 - r));
+}
+
+static inline uint64_t load_le64(const unsigned char *p)
+{
+    return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 |
+           (uint64_t)p[3] << 24 | (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 |
+           (uint64_t)p[6] << 48 | (uint64_t)p[7] << 56;
+}
+
+uint64_t text_hash64(const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    uint64_t h = HASH_K1 ^ ((uint64_t)len * HASH_K2);
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8)
+        h = rotl64(h ^ (load_le64(p + i) * HASH_K2), 29) * HASH_K1;
+    if (i < len) {
+        uint64_t w = 0;
+        for (unsigned k = 0; i + k < len; k++)
+            w |= (uint64_t)p[i + k] << (8 * k);
+        h = rotl64(h ^ (w * HASH_K2), 29) * HASH_K1;
+    }
+    h ^= h >> 32;
+    h *= HASH_K3;
+    h ^= h >> 29;
+    h *= HASH_K2;
+    h ^= h >> 32;
+    return h;
+}
