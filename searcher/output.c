@@ -113,7 +113,9 @@ static bool print_text(text_buf_t *b, const srch_print_opts_t *o, const srch_hit
     ok = ok && srch_safe_text(b, h->rec.path, h->rec.path_len, true);
     ok = ok && text_buf_printf(b, "%s:%s%u-%u%s", reset, line_c, h->rec.first_line,
                                h->rec.last_line, reset);
-    if (ok && h->rec.heading_len) {
+    bool heading_is_title = h->rec.heading_len == h->rec.title_len
+                            && memcmp(h->rec.heading, h->rec.title, h->rec.title_len) == 0;
+    if (ok && h->rec.heading_len && !heading_is_title) {
         ok = text_buf_puts(b, " \xC2\xA7 "); /* § */
         ok = ok && srch_safe_text(b, h->rec.heading, h->rec.heading_len, true);
     }

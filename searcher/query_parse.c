@@ -770,11 +770,6 @@ static bool parse_near(parser_t *p, srch_field_t field, part_t *out)
         const lex_tok_t *op = take(p);
         if (op->near_n > dist)
             dist = op->near_n;
-        if (cur(p)->kind == TK_LPAREN) {
-            fail(p, cur(p)->start + 1, "NEAR needs words or phrases at column %zu",
-                 cur(p)->start + 1);
-            return false;
-        }
         part_t it;
         if (!need_operand(p, op, false) || !parse_primary(p, field, &it) ||
             !near_item(p, &it, &items, &n_words))

@@ -62,7 +62,8 @@ typedef enum {
 const char *xs_status_str(xs_status_t st);
 
 /* Detail of the last failure on this thread, for example
- * "no such database: /tmp/x.db"; "" if none. Valid until the next xs_ call. */
+ * "no such database: /tmp/x.db"; "" if none yet. Valid until the next xs_ call;
+ * successful calls do not clear it, so read it only after a failure. */
 const char *xs_last_error(void);
 
 /* Xapian's version string ("1.4.22"), static. */
@@ -81,7 +82,9 @@ typedef enum {
 
 /* Open the database at path (a directory). A writable open takes Xapian's
  * single-writer lock: a second writer gets XS_ERR_LOCKED at once.
- * Errors: XS_ERR_NOT_FOUND, XS_ERR_LOCKED, XS_ERR_CORRUPT, XS_ERR_IO, XS_ERR_INVALID. */
+ * Errors: XS_ERR_NOT_FOUND (nothing there, or no database in the directory),
+ * XS_ERR_LOCKED, XS_ERR_CORRUPT, XS_ERR_IO (the path cannot be reached: not a
+ * directory, permission denied), XS_ERR_INVALID. */
 xs_status_t xs_db_open(xs_db_t **out, const char *path, xs_mode_t mode);
 
 /* Open several databases read-only as one (shards searched together). Document
@@ -124,19 +127,22 @@ xs_status_t xs_db_collfreq(const xs_db_t *db, const char *term, size_t len, uint
 
 /* Call fn(term, len, termfreq, payload) for every term that starts with prefix,
  * in sorted order; a non-zero return stops the walk and is returned in *fn_rc
- * (fn_rc may be NULL). */
+ * (fn_rc may be NULL). An empty prefix (prefix_len 0, prefix may be NULL)
+ * walks every term. */
 typedef int (*xs_term_fn)(const char *term, size_t len, uint32_t termfreq, void *payload);
 xs_status_t xs_db_terms(const xs_db_t *db, const char *prefix, size_t prefix_len,
                         xs_term_fn fn, void *payload, int *fn_rc);
 
 /* Metadata: small key/value strings kept with the database (written inside a
- * batch). Get: *out is a malloc'ed copy (NUL-terminated, length *len) or NULL
- * with XS_ERR_NOT_FOUND if the key is unset. Set with len 0 deletes the key. */
+ * batch). Get: *out is a malloc'ed copy (NUL-terminated, length *len; len may
+ * be NULL) or NULL with XS_ERR_NOT_FOUND if the key is unset. Set with len 0
+ * deletes the key (value may then be NULL). Keys are non-empty C strings. */
 xs_status_t xs_db_get_metadata(const xs_db_t *db, const char *key, char **out, size_t *len);
 xs_status_t xs_db_set_metadata(xs_db_t *db, const char *key, const char *value, size_t len);
 
-/* Call fn(key, value, value_len, payload) for every metadata key that starts
- * with prefix, in sorted order; stops as xs_db_terms() does. */
+/* Call fn(key, key_len, value, value_len, payload) for every metadata key that
+ * starts with prefix (NULL or "": every key), in sorted order; stops as
+ * xs_db_terms() does. */
 typedef int (*xs_meta_fn)(const char *key, size_t key_len, const char *value,
                           size_t value_len, void *payload);
 xs_status_t xs_db_metadata(const xs_db_t *db, const char *prefix, xs_meta_fn fn,
@@ -151,7 +157,9 @@ xs_status_t xs_db_suggest_spelling(const xs_db_t *db, const char *word, size_t l
                                    unsigned max_edits, char **out);
 
 /* Merge the databases at sources into a new compact database at dest (which must
- * not exist). Document ids are renumbered in source order. */
+ * not exist: XS_ERR_INVALID). Document ids are renumbered in source order. A
+ * missing source is XS_ERR_NOT_FOUND, named in the message. If compaction
+ * itself fails, dest may be left partly written. */
 xs_status_t xs_db_compact(const char *const *sources, size_t n_sources, const char *dest);
 
 /* ------------------------------------------------------------------------ */
@@ -173,7 +181,8 @@ xs_status_t xs_doc_add_posting(xs_doc_t *doc, const char *term, size_t len, uint
 /* Add a term that only filters: no wdf, no position (ids, paths). */
 xs_status_t xs_doc_add_boolean_term(xs_doc_t *doc, const char *term, size_t len);
 
-/* Set value slot (bytes copied); set the document data (bytes copied). */
+/* Set value slot (bytes copied; len 0 removes it; slot 0xffffffff is invalid);
+ * set the document data (bytes copied). */
 xs_status_t xs_doc_set_value(xs_doc_t *doc, unsigned slot, const void *bytes, size_t len);
 xs_status_t xs_doc_set_data(xs_doc_t *doc, const void *bytes, size_t len);
 
@@ -188,8 +197,8 @@ xs_status_t xs_db_replace_document(xs_db_t *db, const char *unique_term, size_t 
 /* Delete every document indexed by term (none is not an error). */
 xs_status_t xs_db_delete_documents(xs_db_t *db, const char *term, size_t len);
 
-/* The data of document id: *out is malloc'ed (length *len). XS_ERR_NOT_FOUND if
- * there is no such document. */
+/* The data of document id: *out is malloc'ed (NUL-terminated, length *len; len
+ * may be NULL). XS_ERR_NOT_FOUND if there is no such document (or id is 0). */
 xs_status_t xs_db_document_data(const xs_db_t *db, xs_docid_t id, char **out, size_t *len);
 
 /* ------------------------------------------------------------------------ */
@@ -231,10 +240,11 @@ xs_status_t xs_query_scale(xs_query_t **out, const xs_query_t *q, double factor)
 xs_status_t xs_query_all(xs_query_t **out);
 xs_status_t xs_query_none(xs_query_t **out);
 
-/* Whether q matches nothing by construction (an empty OR...). */
+/* Whether q matches nothing by construction (an empty OR...); true for NULL. */
 bool xs_query_is_empty(const xs_query_t *q);
 
-/* Xapian's description of q, malloc'ed: "Query((talk@1 AND peac@2))". */
+/* Xapian's description of q, malloc'ed: "Query((talk@1 AND peac@2))"; NULL
+ * (see xs_last_error()) if q is NULL or memory ran out. */
 char *xs_query_describe(const xs_query_t *q);
 
 void xs_query_free(xs_query_t *q);
@@ -257,7 +267,11 @@ typedef struct xs_search_opts {
 /* BM25 parameters are Xapian's defaults. */
 #define XS_SEARCH_OPTS_INIT { XS_SEARCH_OPTS_VERSION, 0, 10, -1, 1, 0, 1.0, 0.0, 1.0, 0.5, 0.5 }
 
-/* Run q on db. *out holds the results; free it before db. */
+/* Run q on db with opts (NULL: XS_SEARCH_OPTS_INIT). *out holds the results;
+ * free it before db. XS_ERR_INVALID if opts->version is not
+ * XS_SEARCH_OPTS_VERSION, collapse_slot is below -1, collapse_max is 0 with a
+ * slot, or a BM25 parameter is out of range (negative, not finite, b > 1):
+ * Xapian would silently clamp those. */
 xs_status_t xs_search(xs_mset_t **out, xs_db_t *db, const xs_query_t *q,
                       const xs_search_opts_t *opts);
 
@@ -271,25 +285,32 @@ uint32_t xs_mset_upper_bound(const xs_mset_t *m);
 
 /* For result i (0-based within the set): its rank in the whole result list
  * (0-based, includes opts.offset), weight, document id, and how many other
- * documents with the same collapse key were dropped (a lower bound). */
+ * documents with the same collapse key were dropped (a lower bound).
+ * These and the getters below return 0 (or NULL) for a NULL m or an i out of
+ * range, with xs_last_error() set. */
 uint32_t xs_mset_rank(const xs_mset_t *m, size_t i);
 double xs_mset_weight(const xs_mset_t *m, size_t i);
 xs_docid_t xs_mset_docid(const xs_mset_t *m, size_t i);
 uint32_t xs_mset_collapse_count(const xs_mset_t *m, size_t i);
 
 /* Document data and value slot of result i: borrowed from m (valid until m is
- * freed), length in *len; NULL with *len 0 on error (see xs_last_error()). */
+ * freed), NUL-terminated, length in *len (len may be NULL); an unset slot is ""
+ * with *len 0. NULL with *len 0 on error (see xs_last_error()), for example when
+ * a writer has moved on since the search (the message names Xapian's
+ * DatabaseModifiedError): reopen the database and search again. */
 const char *xs_mset_data(xs_mset_t *m, size_t i, size_t *len);
 const char *xs_mset_value(xs_mset_t *m, size_t i, unsigned slot, size_t *len);
 
 /* Call fn(term, len, termfreq=0, payload) for each query term that result i
- * holds, in query order. */
+ * holds, in query order; a non-zero return from fn stops the walk.
+ * XS_ERR_INVALID if i is out of range. */
 xs_status_t xs_mset_matching_terms(xs_mset_t *m, size_t i, xs_term_fn fn, void *payload);
 
 /* Pseudo-relevance feedback: the n_terms best expansion terms from the top
  * n_docs results of m (Xapian's ESet over an RSet of those documents), ignoring
  * terms that start with an upper-case ASCII letter (prefixed terms).
- * fn(term, len, weight, payload) is called for each, best first. */
+ * fn(term, len, weight, payload) is called for each, best first; a non-zero
+ * return stops. n_docs is capped at the size of m; n_docs or n_terms 0: no calls. */
 typedef int (*xs_expand_fn)(const char *term, size_t len, double weight, void *payload);
 xs_status_t xs_mset_expand(xs_mset_t *m, size_t n_docs, size_t n_terms, xs_expand_fn fn,
                            void *payload);

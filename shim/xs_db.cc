@@ -115,7 +115,8 @@ extern "C" xs_status_t xs_db_open(xs_db_t **out, const char *path, xs_mode_t mod
             db->writable = true;
             break;
         default:
-            return xs__fail(XS_ERR_INVALID, "xs_db_open: unknown mode %d", static_cast<int>(mode));
+            return xs__fail(XS_ERR_INVALID, "xs_db_open: unknown mode %d",
+                            static_cast<int>(mode));
         }
         *out = db.release();
         return XS_OK;
@@ -361,7 +362,8 @@ extern "C" xs_status_t xs_db_terms(const xs_db_t *db, const char *prefix, size_t
     try {
         const Xapian::Database &rdb = db->reader();
         std::string p = byte_string(prefix, prefix_len);
-        for (Xapian::TermIterator it = rdb.allterms_begin(p); it != rdb.allterms_end(p); ++it) {
+        for (Xapian::TermIterator it = rdb.allterms_begin(p); it != rdb.allterms_end(p);
+             ++it) {
             const std::string term = *it;
             int rc = fn(term.data(), term.size(), it.get_termfreq(), payload);
             if (rc != 0) {

@@ -75,7 +75,8 @@ extern "C" xs_status_t xs_query_combine(xs_query_t **out, xs_op_t op,
     *out = NULL;
     Xapian::Query::op xop;
     if (!map_op(op, &xop))
-        return xs__fail(XS_ERR_INVALID, "xs_query_combine: unknown operator %d", static_cast<int>(op));
+        return xs__fail(XS_ERR_INVALID, "xs_query_combine: unknown operator %d",
+                        static_cast<int>(op));
     if (!subs && n_subs > 0)
         return xs__fail(XS_ERR_INVALID, "xs_query_combine: subs is NULL");
     for (size_t i = 0; i < n_subs; i++) {

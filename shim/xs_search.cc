@@ -253,7 +253,8 @@ extern "C" xs_status_t xs_mset_expand(xs_mset_t *m, size_t n_docs, size_t n_term
         for (size_t i = 0; i < n_docs; i++)
             rset.add_document(m->mset[i]);
         const skip_prefixed_terms decider;
-        Xapian::ESet eset = m->enquire.get_eset(static_cast<Xapian::termcount>(n_terms), rset, &decider);
+        Xapian::ESet eset =
+            m->enquire.get_eset(static_cast<Xapian::termcount>(n_terms), rset, &decider);
         for (Xapian::ESetIterator it = eset.begin(); it != eset.end(); ++it) {
             const std::string term = *it;
             if (fn(term.data(), term.size(), it.get_weight(), payload) != 0)

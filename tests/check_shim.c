@@ -322,7 +322,8 @@ START_TEST(test_shim_last_error_thread_local)
 
     FAILS(xs_db_open(&db, tpath("this-thread"), XS_DB_READ), XS_ERR_NOT_FOUND);
     strcpy(mine, xs_last_error());
-    ck_assert_int_eq(pthread_create(&t, NULL, fail_in_thread, (void *)tpath("other-thread")), 0);
+    ck_assert_int_eq(pthread_create(&t, NULL, fail_in_thread, (void *)tpath("other-thread")),
+                     0);
     ck_assert_int_eq(pthread_join(t, &res), 0);
     ck_assert_ptr_nonnull(res);
     /* The other thread's failure did not overwrite this thread's message. */

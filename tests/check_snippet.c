@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../searcher/snippet.h"
+#include "snippet.h"
 
 Suite *make_snippet_suite(void);
 

@@ -1,0 +1,276 @@
+/*
+ * main.c — passim-search's command line: options, --help, --version, and the
+ * single-query run with grep-like exit statuses. Searching is search.c's work,
+ * printing output.c's.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "searcher.h"
+
+#define MAX_DBS 64
+
+static void usage(FILE *f)
+{
+    fputs(
+"Usage: passim-search [OPTION]... QUERY...\n"
+"Search a passim index; print the best passages with highlighted snippets.\n"
+"The words of QUERY are joined by spaces.\n"
+"\n"
+"Query language (see passim-search(1)):\n"
+"  word            stemmed: talk finds talks, talked, talking\n"
+"  \"a phrase\"      the words in this order (stemmed)\n"
+"  +word -word     required / excluded\n"
+"  a AND b, a OR b, a NOT b, ( )   boolean operators (upper case)\n"
+"  a NEAR/n b      within n words of each other\n"
+"  prefix*         any word starting with prefix\n"
+"  title:word      in the article's title\n"
+"\n"
+"Options:\n"
+"  -d, --db DIR         index folder (default: $PASSIM_DB, else ./passim.db);\n"
+"                       repeat to search several indexes together\n"
+"      --all            every word must match\n"
+"      --any            any word may match, ranked (default: all words, and any\n"
+"                       word when no passage has them all)\n"
+"  -n, --limit N        show N results (default 10)\n"
+"      --offset K       skip the first K results (paging)\n"
+"      --per-doc N      at most N passages per article (default 2; 0: no limit)\n"
+"  -C, --context N      snippet of about N words (default 30; 0: whole passage)\n"
+"      --no-stopwords   search every word, also 'the', 'of'... (english indexes)\n"
+"  -f, --format FMT     text (default) or json\n"
+"      --vimgrep        one line per hit: path:line:column:snippet\n"
+"      --color WHEN     auto (default), always or never; NO_COLOR is honoured\n"
+"      --highlight H    ansi, html, markdown, plain or none\n"
+"                       (default: ansi with colour, html for json, else plain)\n"
+"      --explain        show the parsed query, term statistics and, per hit, the\n"
+"                       matched terms\n"
+"  -h, --help           show this help and exit\n"
+"  -V, --version        show the version and exit\n"
+"\n"
+"Exit status: 0 results found, 1 none, 2 error (bad query, missing index...).\n", f);
+}
+
+static bool parse_uint(const char *opt, const char *s, unsigned long max, uint32_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long n = strtoul(s, &end, 10);
+    if (*s == '\0' || *s == '-' || *end != '\0' || errno || n > max) {
+        fprintf(stderr, "passim-search: %s: not a number from 0 to %lu: %s\n", opt, max, s);
+        return false;
+    }
+    *out = (uint32_t)n;
+    return true;
+}
+
+static bool parse_markup(const char *s, srch_markup_t *out)
+{
+    static const struct { const char *name; srch_markup_t m; } names[] = {
+        { "ansi", SRCH_MARK_ANSI }, { "html", SRCH_MARK_HTML },
+        { "markdown", SRCH_MARK_MARKDOWN }, { "plain", SRCH_MARK_PLAIN },
+        { "none", SRCH_MARK_NONE },
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(s, names[i].name) == 0) {
+            *out = names[i].m;
+            return true;
+        }
+    fprintf(stderr, "passim-search: --highlight: expected ansi, html, markdown, plain or none: %s\n", s);
+    return false;
+}
+
+static void write_all(const text_buf_t *b, FILE *f)
+{
+    if (b->len)
+        fwrite(b->data, 1, b->len, f);
+}
+
+int main(int argc, char **argv)
+{
+    enum { OPT_ALL = 256, OPT_ANY, OPT_OFFSET, OPT_PER_DOC, OPT_NO_STOP, OPT_VIMGREP, OPT_COLOR,
+           OPT_HIGHLIGHT, OPT_EXPLAIN };
+    static const struct option longopts[] = {
+        { "db", required_argument, NULL, 'd' },
+        { "all", no_argument, NULL, OPT_ALL },
+        { "any", no_argument, NULL, OPT_ANY },
+        { "limit", required_argument, NULL, 'n' },
+        { "offset", required_argument, NULL, OPT_OFFSET },
+        { "per-doc", required_argument, NULL, OPT_PER_DOC },
+        { "context", required_argument, NULL, 'C' },
+        { "no-stopwords", no_argument, NULL, OPT_NO_STOP },
+        { "format", required_argument, NULL, 'f' },
+        { "vimgrep", no_argument, NULL, OPT_VIMGREP },
+        { "color", required_argument, NULL, OPT_COLOR },
+        { "colour", required_argument, NULL, OPT_COLOR },
+        { "highlight", required_argument, NULL, OPT_HIGHLIGHT },
+        { "explain", no_argument, NULL, OPT_EXPLAIN },
+        { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, 'V' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *dbs[MAX_DBS];
+    size_t n_dbs = 0;
+    srch_settings_t s;
+    srch_settings_init(&s);
+    srch_print_opts_t po = { .format = SRCH_FMT_TEXT };
+    const char *color = "auto";
+    bool markup_set = false;
+    int c;
+
+    while ((c = getopt_long(argc, argv, "d:n:C:f:hV", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'd':
+            if (n_dbs == MAX_DBS) {
+                fprintf(stderr, "passim-search: at most %d --db\n", MAX_DBS);
+                return SRCH_EXIT_ERROR;
+            }
+            dbs[n_dbs++] = optarg;
+            break;
+        case OPT_ALL: s.mode = SRCH_MODE_ALL; break;
+        case OPT_ANY: s.mode = SRCH_MODE_ANY; break;
+        case 'n':
+            if (!parse_uint("--limit", optarg, 100000000, &s.limit))
+                return SRCH_EXIT_ERROR;
+            break;
+        case OPT_OFFSET:
+            if (!parse_uint("--offset", optarg, 100000000, &s.offset))
+                return SRCH_EXIT_ERROR;
+            break;
+        case OPT_PER_DOC:
+            if (!parse_uint("--per-doc", optarg, 1000000, &s.per_doc))
+                return SRCH_EXIT_ERROR;
+            break;
+        case 'C': {
+            uint32_t n;
+            if (!parse_uint("--context", optarg, 100000, &n))
+                return SRCH_EXIT_ERROR;
+            s.context = n;
+            break;
+        }
+        case OPT_NO_STOP: s.stopwords = false; break;
+        case 'f':
+            if (strcmp(optarg, "text") == 0)
+                po.format = SRCH_FMT_TEXT;
+            else if (strcmp(optarg, "json") == 0)
+                po.format = SRCH_FMT_JSON;
+            else {
+                fprintf(stderr, "passim-search: --format: expected text or json: %s\n", optarg);
+                return SRCH_EXIT_ERROR;
+            }
+            break;
+        case OPT_VIMGREP: po.format = SRCH_FMT_VIMGREP; break;
+        case OPT_COLOR:
+            if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never")) {
+                fprintf(stderr, "passim-search: --color: expected auto, always or never: %s\n",
+                        optarg);
+                return SRCH_EXIT_ERROR;
+            }
+            color = optarg;
+            break;
+        case OPT_HIGHLIGHT:
+            if (!parse_markup(optarg, &po.markup))
+                return SRCH_EXIT_ERROR;
+            markup_set = true;
+            break;
+        case OPT_EXPLAIN: s.explain = true; break;
+        case 'h': usage(stdout); return SRCH_EXIT_FOUND;
+        case 'V':
+            printf("passim-search %s (Xapian %s)\n", PACKAGE_VERSION, xs_version());
+            return SRCH_EXIT_FOUND;
+        default:
+            fputs("Try 'passim-search --help' for more information.\n", stderr);
+            return SRCH_EXIT_ERROR;
+        }
+    }
+    if (optind >= argc) {
+        fputs("passim-search: no QUERY given\n"
+              "Try 'passim-search --help' for more information.\n", stderr);
+        return SRCH_EXIT_ERROR;
+    }
+
+    /* The query: the remaining words joined by spaces. */
+    text_buf_t query = TEXT_BUF_INIT;
+    for (int i = optind; i < argc; i++)
+        if ((i > optind && !text_buf_putc(&query, ' ')) || !text_buf_puts(&query, argv[i])) {
+            fputs("passim-search: out of memory\n", stderr);
+            return SRCH_EXIT_ERROR;
+        }
+
+    const char *env_no_color = getenv("NO_COLOR");
+    po.color = strcmp(color, "always") == 0
+               || (strcmp(color, "auto") == 0 && isatty(STDOUT_FILENO)
+                   && !(env_no_color && *env_no_color));
+    if (!markup_set)
+        po.markup = po.format == SRCH_FMT_JSON ? SRCH_MARK_HTML
+                    : po.format == SRCH_FMT_VIMGREP ? (po.color ? SRCH_MARK_ANSI : SRCH_MARK_NONE)
+                    : po.color ? SRCH_MARK_ANSI : SRCH_MARK_PLAIN;
+    if (po.format == SRCH_FMT_JSON)
+        po.color = false;
+
+    if (n_dbs == 0) {
+        const char *env = getenv("PASSIM_DB");
+        dbs[n_dbs++] = env && *env ? env : "passim.db";
+    }
+    srch_engine_t e;
+    const char *msg = NULL;
+    if (!srch_engine_open(&e, dbs, n_dbs, s.stopwords, &msg)) {
+        fprintf(stderr, "passim-search: %s\n", msg);
+        text_buf_free(&query);
+        return SRCH_EXIT_ERROR;
+    }
+
+    srch_result_t r;
+    srch_error_t err;
+    int status;
+    text_buf_t out = TEXT_BUF_INIT, notes = TEXT_BUF_INIT;
+    switch (srch_run(&e, query.data, &s, &r, &err)) {
+    case SRCH_RUN_BAD_QUERY:
+        fprintf(stderr, "passim-search: %s\n", err.message);
+        status = SRCH_EXIT_ERROR;
+        break;
+    case SRCH_RUN_ERROR:
+        fprintf(stderr, "passim-search: %s\n", err.message);
+        status = SRCH_EXIT_ERROR;
+        break;
+    default:
+        po.units = r.units;
+        po.n_units = r.n_units;
+        if (r.explain.len && po.format == SRCH_FMT_TEXT)
+            write_all(&r.explain, stdout);
+        else if (r.explain.len)
+            write_all(&r.explain, stderr);
+        if (r.relaxed)
+            text_buf_puts(&notes, "passim-search: no passage has all the words; showing "
+                                  "passages with any of them\n");
+        if (r.n_hits == 0 && s.offset == 0)
+            srch_report_missing(&e, &r, &notes);
+        write_all(&notes, stderr);
+        if (r.n_hits > 0 || po.format == SRCH_FMT_JSON) {
+            if (!srch_print_hits(&out, &po, NULL, query.data, r.total, r.hits, r.n_hits)) {
+                fputs("passim-search: out of memory\n", stderr);
+                status = SRCH_EXIT_ERROR;
+                srch_result_free(&r);
+                break;
+            }
+            write_all(&out, stdout);
+        }
+        status = r.n_hits > 0 ? SRCH_EXIT_FOUND : SRCH_EXIT_NONE;
+        srch_result_free(&r);
+    }
+    text_buf_free(&out);
+    text_buf_free(&notes);
+    text_buf_free(&query);
+    srch_engine_close(&e);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        if (errno != EPIPE)
+            fprintf(stderr, "passim-search: cannot write results: %s\n", strerror(errno));
+        return SRCH_EXIT_ERROR;
+    }
+    return status;
+}

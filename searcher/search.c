@@ -1,0 +1,340 @@
+/*
+ * search.c — one query against a passim index, from the string the user typed
+ * to hits with snippets: open the index in its own language, parse, build the
+ * Xapian query, match with BM25 and at most N passages per article, then cut a
+ * highlighted window from each passage. Printing is output.c's business.
+ *
+ * Readers see a snapshot: if a writer commits while results are being read,
+ * Xapian reports the database as modified; the search is then reopened and run
+ * again (a few times at most), so results are always from one revision.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "record.h"
+#include "searcher.h"
+#include "terms.h"
+
+#define MODIFIED_RETRIES 5
+
+void srch_settings_init(srch_settings_t *s)
+{
+    xs_search_opts_t x = XS_SEARCH_OPTS_INIT;
+    srch_build_opts_t b = SRCH_BUILD_OPTS_INIT;
+    memset(s, 0, sizeof *s);
+    s->mode = SRCH_MODE_AUTO;
+    s->stopwords = true;
+    s->limit = 10;
+    s->offset = 0;
+    s->per_doc = 2;
+    s->context = 30;
+    s->build = b;
+    s->xapian = x;
+}
+
+static _Thread_local char engine_msg[512];
+
+bool srch_engine_open(srch_engine_t *e, const char *const *paths, size_t n_paths,
+                      bool stopwords, const char **err_msg)
+{
+    memset(e, 0, sizeof *e);
+    xs_status_t st = n_paths == 1 ? xs_db_open(&e->db, paths[0], XS_DB_READ)
+                                  : xs_db_open_many(&e->db, paths, n_paths);
+    if (st != XS_OK) {
+        if (st == XS_ERR_NOT_FOUND)
+            snprintf(engine_msg, sizeof engine_msg,
+                     "%s: no index here (create one with passim-index, or give --db)",
+                     paths[0]);
+        else
+            snprintf(engine_msg, sizeof engine_msg, "%s: cannot open index: %s", paths[0],
+                     *xs_last_error() ? xs_last_error() : xs_status_str(st));
+        *err_msg = engine_msg;
+        return false;
+    }
+    size_t len;
+    if (xs_db_get_metadata(e->db, PASSIM_META_LANG, &e->lang, &len) != XS_OK || !e->lang)
+        e->lang = strdup("english");
+    text_status_t ts = e->lang ? text_analyzer_new(&e->analyzer, e->lang) : TEXT_ERR_NOMEM;
+    if (ts != TEXT_OK) {
+        snprintf(engine_msg, sizeof engine_msg, "%s: index language %s: %s", paths[0],
+                 e->lang ? e->lang : "?", text_status_str(ts));
+        *err_msg = engine_msg;
+        srch_engine_close(e);
+        return false;
+    }
+    /* Only English has a built-in list; other languages search every word. */
+    if (stopwords)
+        (void)text_analyzer_default_stopwords(e->analyzer);
+    return true;
+}
+
+void srch_engine_close(srch_engine_t *e)
+{
+    xs_db_free(e->db);
+    text_analyzer_free(e->analyzer);
+    free(e->lang);
+    memset(e, 0, sizeof *e);
+}
+
+void srch_result_free(srch_result_t *r)
+{
+    for (size_t i = 0; i < r->n_hits; i++) {
+        srch_snippet_free(&r->hits[i].snippet);
+        text_buf_free(&r->hits[i].explain);
+    }
+    free(r->hits);
+    xs_mset_free(r->mset);
+    srch_query_units_free(r->units);
+    srch_query_free(r->query);
+    text_buf_free(&r->explain);
+    memset(r, 0, sizeof *r);
+}
+
+static void set_error(srch_error_t *err, const char *what, xs_status_t st)
+{
+    snprintf(err->message, sizeof err->message, "%s: %s", what,
+             *xs_last_error() ? xs_last_error() : xs_status_str(st));
+    err->column = 0;
+}
+
+/* ---- --explain ----------------------------------------------------------- */
+
+typedef struct explain_ctx {
+    srch_engine_t *e;
+    text_buf_t *b;
+    text_buf_t term;
+} explain_ctx_t;
+
+static int explain_word(const srch_word_t *w, void *payload)
+{
+    explain_ctx_t *x = payload;
+    uint32_t df = 0;
+    text_buf_clear(&x->term);
+    if (w->field == SRCH_FIELD_TITLE)
+        text_buf_puts(&x->term, PASSIM_PREFIX_TITLE);
+    text_buf_puts(&x->term, w->stem);
+    if (!w->prefix)
+        xs_db_termfreq(x->e->db, x->term.data, x->term.len, &df);
+    text_buf_printf(x->b, "  %-20s stem %-16s %s%s", w->text, x->term.data,
+                    w->field == SRCH_FIELD_TITLE ? "title " : "", w->excluded ? "excluded " : "");
+    if (w->prefix)
+        text_buf_puts(x->b, "prefix (expanded at search time)");
+    else
+        text_buf_printf(x->b, "in %u passages", df);
+    if (!w->prefix && df == 0)
+        text_buf_puts(x->b, "  warning: matches nothing");
+    if (w->stopword)
+        text_buf_puts(x->b, "  note: stopword, kept");
+    text_buf_putc(x->b, '\n');
+    return 0;
+}
+
+static void explain_query(srch_engine_t *e, srch_result_t *r, xs_query_t *xq)
+{
+    explain_ctx_t x = { e, &r->explain, TEXT_BUF_INIT };
+    text_buf_puts(&r->explain, "query: ");
+    srch_query_describe(r->query, &r->explain);
+    if (r->relaxed)
+        text_buf_puts(&r->explain, "   (no passage has every word: any word ranked)");
+    text_buf_puts(&r->explain, "\nwords:\n");
+    srch_query_words(r->query, explain_word, &x);
+    char *d = xs_query_describe(xq);
+    if (d) {
+        text_buf_printf(&r->explain, "xapian: %s\n", d);
+        free(d);
+    }
+    text_buf_free(&x.term);
+}
+
+typedef struct hit_terms {
+    text_buf_t *b;
+    size_t n;
+} hit_terms_t;
+
+static int explain_term(const char *term, size_t len, uint32_t tf, void *payload)
+{
+    (void)tf;
+    hit_terms_t *h = payload;
+    text_buf_printf(h->b, "%s%.*s", h->n++ ? ", " : "   matched: ", (int)len, term);
+    return 0;
+}
+
+/* ---- running ------------------------------------------------------------- */
+
+static srch_run_status_t match(srch_engine_t *e, srch_result_t *r, const srch_query_t *q,
+                               const srch_settings_t *s, xs_query_t **xq_out, srch_error_t *err)
+{
+    xs_query_t *xq = NULL;
+    xs_status_t st = srch_query_build(&xq, q, &s->build);
+    if (st != XS_OK) {
+        set_error(err, "cannot build the query", st);
+        return SRCH_RUN_ERROR;
+    }
+    xs_search_opts_t o = s->xapian;
+    o.offset = s->offset;
+    o.limit = s->limit;
+    o.collapse_slot = s->per_doc ? PASSIM_SLOT_FILE : -1;
+    o.collapse_max = s->per_doc ? s->per_doc : 1;
+    for (int attempt = 0;; attempt++) {
+        st = xs_search(&r->mset, e->db, xq, &o);
+        if (st != XS_ERR_MODIFIED || attempt == MODIFIED_RETRIES)
+            break;
+        xs_db_reopen(e->db);
+    }
+    if (st != XS_OK) {
+        xs_query_free(xq);
+        set_error(err, "search failed", st);
+        return SRCH_RUN_ERROR;
+    }
+    *xq_out = xq;
+    return SRCH_RUN_OK;
+}
+
+static srch_run_status_t make_hits(srch_engine_t *e, srch_result_t *r, const srch_settings_t *s,
+                                   srch_error_t *err)
+{
+    size_t n = xs_mset_size(r->mset);
+    r->total = xs_mset_estimated(r->mset);
+    if (n == 0)
+        return SRCH_RUN_OK;
+    r->hits = calloc(n, sizeof *r->hits);
+    if (!r->hits) {
+        set_error(err, "out of memory", XS_ERR_NOMEM);
+        return SRCH_RUN_ERROR;
+    }
+    for (size_t i = 0; i < n; i++) {
+        srch_hit_t *h = &r->hits[r->n_hits];
+        size_t len;
+        const char *data = xs_mset_data(r->mset, i, &len);
+        if (!data) {
+            set_error(err, "cannot read a result", XS_ERR_MODIFIED);
+            return SRCH_RUN_ERROR;
+        }
+        if (!text_record_decode(data, len, &h->rec))
+            continue; /* not a passim passage: skip it rather than print garbage */
+        h->rank = xs_mset_rank(r->mset, i) + 1;
+        h->score = xs_mset_weight(r->mset, i);
+        if (!srch_snippet_build(&h->snippet, e->analyzer, h->rec.text, h->rec.text_len, r->units,
+                                r->n_units, s->context)) {
+            set_error(err, "out of memory", XS_ERR_NOMEM);
+            return SRCH_RUN_ERROR;
+        }
+        if (s->explain) {
+            hit_terms_t ht = { &h->explain, 0 };
+            xs_mset_matching_terms(r->mset, i, explain_term, &ht);
+            text_buf_printf(&h->explain, "%s   passage %u of %.*s, %zu matches in it\n",
+                            ht.n ? "\n" : "", h->rec.ordinal, (int)h->rec.docid_len,
+                            h->rec.docid, h->snippet.n_matches_total);
+        }
+        r->n_hits++;
+    }
+    return SRCH_RUN_OK;
+}
+
+srch_run_status_t srch_run(srch_engine_t *e, const char *q, const srch_settings_t *s,
+                           srch_result_t *r, srch_error_t *err)
+{
+    memset(r, 0, sizeof *r);
+    memset(err, 0, sizeof *err);
+    srch_parse_opts_t po = SRCH_PARSE_OPTS_INIT;
+    po.default_op = s->mode == SRCH_MODE_ANY ? SRCH_DEFAULT_OR : SRCH_DEFAULT_AND;
+    po.drop_stopwords = s->stopwords;
+
+    srch_query_status_t qs = srch_query_parse(&r->query, q, strlen(q), e->analyzer, &po, err);
+    if (qs == SRCH_QUERY_ERR_SYNTAX)
+        return SRCH_RUN_BAD_QUERY;
+    if (qs != SRCH_QUERY_OK) {
+        snprintf(err->message, sizeof err->message, "%s", srch_query_status_str(qs));
+        return SRCH_RUN_ERROR;
+    }
+    xs_query_t *xq = NULL;
+    srch_run_status_t rs = match(e, r, r->query, s, &xq, err);
+    if (rs == SRCH_RUN_OK && s->mode == SRCH_MODE_AUTO && xs_mset_size(r->mset) == 0
+        && s->offset == 0) {
+        /* No passage has every word: rank the passages that have any of them. */
+        srch_query_t *any = NULL;
+        po.default_op = SRCH_DEFAULT_OR;
+        if (srch_query_parse(&any, q, strlen(q), e->analyzer, &po, NULL) == SRCH_QUERY_OK) {
+            xs_mset_t *empty = r->mset;
+            xs_query_t *xq_any = NULL;
+            r->mset = NULL;
+            srch_query_t *strict = r->query;
+            r->query = any;
+            rs = match(e, r, any, s, &xq_any, err);
+            if (rs == SRCH_RUN_OK && xs_mset_size(r->mset) > 0) {
+                r->relaxed = true;
+                xs_mset_free(empty);
+                srch_query_free(strict);
+                xs_query_free(xq);
+                xq = xq_any;
+            } else {
+                xs_mset_free(r->mset);
+                xs_query_free(xq_any);
+                r->mset = empty;
+                r->query = strict;
+                srch_query_free(any);
+                rs = SRCH_RUN_OK;
+            }
+        }
+    }
+    if (rs != SRCH_RUN_OK) {
+        srch_result_free(r);
+        return rs;
+    }
+    xs_status_t st = srch_query_units(r->query, e->db, &r->units, &r->n_units);
+    if (st != XS_OK) {
+        xs_query_free(xq);
+        set_error(err, "cannot read term statistics", st);
+        srch_result_free(r);
+        return SRCH_RUN_ERROR;
+    }
+    if (s->explain)
+        explain_query(e, r, xq);
+    xs_query_free(xq);
+    rs = make_hits(e, r, s, err);
+    if (rs != SRCH_RUN_OK)
+        srch_result_free(r);
+    return rs;
+}
+
+/* ---- words that match nothing -------------------------------------------- */
+
+typedef struct missing_ctx {
+    srch_engine_t *e;
+    text_buf_t *b;
+    text_buf_t term;
+} missing_ctx_t;
+
+static int report_word(const srch_word_t *w, void *payload)
+{
+    missing_ctx_t *m = payload;
+    if (w->excluded || w->prefix)
+        return 0;
+    uint32_t df = 0;
+    text_buf_clear(&m->term);
+    if (w->field == SRCH_FIELD_TITLE)
+        text_buf_puts(&m->term, PASSIM_PREFIX_TITLE);
+    text_buf_puts(&m->term, w->stem);
+    if (xs_db_termfreq(m->e->db, m->term.data, m->term.len, &df) != XS_OK || df > 0)
+        return 0;
+    text_buf_printf(m->b, "passim-search: no passage%s contains '%s'",
+                    w->field == SRCH_FIELD_TITLE ? " title" : "", w->text);
+    char *suggestion = NULL;
+    if (xs_db_suggest_spelling(m->e->db, w->word, strlen(w->word), 2, &suggestion) == XS_OK
+        && suggestion) {
+        text_buf_printf(m->b, "; did you mean '%s'?", suggestion);
+        free(suggestion);
+    }
+    text_buf_putc(m->b, '\n');
+    return 0;
+}
+
+void srch_report_missing(srch_engine_t *e, const srch_result_t *r, text_buf_t *b)
+{
+    missing_ctx_t m = { e, b, TEXT_BUF_INIT };
+    if (r->query)
+        srch_query_words(r->query, report_word, &m);
+    text_buf_free(&m.term);
+}

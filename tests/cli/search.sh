@@ -1,0 +1,174 @@
+#!/bin/sh
+# passim-search on the bundled corpus: the examples of the README and the man
+# page, every output format, exit statuses and errors.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/cli/lib.sh"
+
+DB=$T/corpus.db
+$PASSIM_INDEX -q --db "$DB" "$CORPUS" >/dev/null || fail "indexing the corpus"
+S="$PASSIM_SEARCH --db $DB --color=never"
+cd "$T"
+
+json_ok() { printf '%s' "$1" | python3 -c 'import json,sys; json.load(sys.stdin)'; }
+
+# --- help, version, usage
+run $PASSIM_SEARCH --help
+expect_rc 0 "--help"
+expect_match '^Usage: passim-search' "$OUT" "--help"
+run $PASSIM_SEARCH --version
+expect_rc 0 "--version"
+run $PASSIM_SEARCH --db "$DB"
+expect_rc 2 "no query"
+run $S --limit x talk
+expect_rc 2 "bad --limit"
+expect_match -- '--limit: not a number' "$ERR" "bad --limit named"
+run $PASSIM_SEARCH --db "$T/none.db" talk
+expect_rc 2 "missing index"
+expect_match 'none.db: no index here' "$ERR" "missing index named"
+
+# --- Kalashnikov rifles: the passage of 000 first, both words highlighted
+run $S --highlight plain 'Kalashnikov rifles'
+expect_rc 0 "Kalashnikov rifles"
+first=$(printf '%s\n' "$OUT" | sed -n 2p)
+expect_match '000_15c4c714383f619c.txt:' "$first" "first hit is the passage of 000"
+expect_match '\[Kalashnikov\] \[rifles\]' "$OUT" "both words highlighted"
+expect_match 'thousands of' "$OUT" "the passage about thousands of rifles"
+
+# --- "peace talks": every hit holds the phrase, highlighted as one unit
+run $S --highlight plain -n 100 --per-doc 0 '"peace talks"'
+expect_rc 0 "phrase"
+hits=$(printf '%s\n' "$OUT" | grep -c '^[0-9]*\. ')
+[ "$hits" -ge 5 ] && pass || fail "phrase hits ($hits)"
+snips=$(printf '%s\n' "$OUT" | grep -c '^   [^/]' )
+with_phrase=$(printf '%s\n' "$OUT" | grep '^   [^/]' | grep -c -i '\[peace talks\]')
+expect_eq "$with_phrase" "$snips" "every snippet holds [peace talks] as one unit"
+run $S -f json -n 100 --per-doc 0 '"peace talks"'
+printf '%s' "$OUT" | python3 -c '
+import json, re, sys
+d = json.load(sys.stdin)
+bad = [r["rank"] for r in d["results"] if not re.search(r"peace\s+talks?\b", r["text"], re.I)]
+sys.exit(1 if bad or not d["results"] else 0)' && pass || fail "every phrase hit's text contains the phrase"
+
+# --- talk: snippets highlight "talks"
+run $S --highlight plain talk
+expect_rc 0 "talk"
+expect_match '\[talks\]|\[Talks\]' "$OUT" "talk highlights talks"
+
+# --- Lavrov -Taliban: no hit contains Taliban
+run $S -f json -n 100 --per-doc 0 'Lavrov -Taliban'
+expect_rc 0 "Lavrov -Taliban"
+printf '%s' "$OUT" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+ok = d["results"] and all("lavrov" in r["text"].lower() and "taliban" not in r["text"].lower() for r in d["results"])
+sys.exit(0 if ok else 1)' && pass || fail "Lavrov hits, none with Taliban"
+run $S --highlight plain 'Lavrov NOT Taliban'
+expect_no_match 'Taliban' "$(printf '%s\n' "$OUT" | grep '^   [^/]')" "NOT Taliban: never shown"
+
+# --- xyzzy: exit 1, nothing on stdout
+run $S xyzzy
+expect_rc 1 "xyzzy"
+expect_eq "$OUT" "" "nothing on stdout for no hit"
+expect_match "no passage contains 'xyzzy'" "$ERR" "the missing word is reported"
+run $S talibn
+expect_rc 1 "misspelling"
+expect_match "did you mean 'taliban'" "$ERR" "spelling suggestion"
+
+# --- bad queries: exit 2 with what and where
+run $S '"unbalanced'
+expect_rc 2 "unbalanced quote"
+expect_match 'unbalanced quote at column 1' "$ERR" "unbalanced quote located"
+expect_eq "$OUT" "" "nothing on stdout for a bad query"
+run $S '(kabul OR moscow'
+expect_rc 2 "unbalanced parenthesis"
+expect_match 'column' "$ERR" "parenthesis located"
+run $S 'kabul AND'
+expect_rc 2 "dangling AND"
+run $S '   '
+expect_rc 2 "empty query"
+
+# --- all / any
+run $S --all 'Kalashnikov zeppelin'
+expect_rc 1 "--all with a missing word finds nothing"
+run $S 'Kalashnikov zeppelin'
+expect_rc 0 "default falls back to any word"
+expect_match 'no passage has all the words' "$ERR" "the fallback is said"
+run $S --any 'Kalashnikov zeppelin'
+expect_rc 0 "--any"
+
+# --- stemming, apostrophes, acronyms, hyphens
+run $S --highlight plain -n 50 --per-doc 0 "Russia's"
+expect_match '\[Russia’s\]' "$OUT" "Russia's highlights Russia’s"
+run $S --highlight plain 'transfer*'
+run $S --highlight plain 'U.S.-backed'
+expect_match '\[U\.S\.-backed\]' "$OUT" "hyphenated acronym as a phrase"
+run $S --highlight plain 'stabilis*'
+expect_match '\[stabilising\]' "$OUT" "wildcard highlighted"
+run $S --highlight plain 'Moscow NEAR/3 summit'
+expect_rc 0 "NEAR"
+run $S -f json -n 100 'title:Kabul'
+printf '%s' "$OUT" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+sys.exit(0 if d["results"] and all("kabul" in r["title"].lower() for r in d["results"]) else 1)' && pass || fail "title: restricts to titles"
+
+# --- paging, limits, per-doc
+run $S -f json -n 3 --per-doc 0 talks
+a=$(printf '%s' "$OUT" | python3 -c 'import json,sys; print(" ".join(str(r["rank"]) for r in json.load(sys.stdin)["results"]))')
+expect_eq "$a" "1 2 3" "ranks 1..3"
+run $S -f json -n 3 --offset 3 --per-doc 0 talks
+a=$(printf '%s' "$OUT" | python3 -c 'import json,sys; print(" ".join(str(r["rank"]) for r in json.load(sys.stdin)["results"]))')
+expect_eq "$a" "4 5 6" "--offset pages on"
+run $S -f json -n 100 --per-doc 1 talks
+n=$(printf '%s' "$OUT" | python3 -c 'import json,sys; r=json.load(sys.stdin)["results"]; print(len(r), len(set(x["docid"] for x in r)))')
+expect_eq "$n" "5 5" "--per-doc 1: one passage per article"
+run $S -n 0 talks
+expect_rc 1 "--limit 0 shows nothing"
+run $S --offset 100000 talks
+expect_rc 1 "offset past the end"
+
+# --- JSON: valid, with the documented fields
+run $S -f json 'Kalashnikov rifles'
+json_ok "$OUT" && pass || fail "JSON parses"
+printf '%s' "$OUT" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert set(d) == {"query", "total", "results"}, d.keys()
+r = d["results"][0]
+for k in ("rank", "score", "docid", "path", "title", "passage", "lines", "text", "snippet"):
+    assert k in r, k
+assert r["docid"] == "000_15c4c714383f619c"
+assert "<mark>Kalashnikov</mark>" in r["snippet"] and "<mark>rifles</mark>" in r["snippet"]
+assert r["lines"][0] <= r["lines"][1]
+' && pass || fail "JSON fields"
+run $S -f json --highlight markdown 'Kalashnikov'
+expect_match '\*\*Kalashnikov\*\*' "$OUT" "markdown highlight in JSON"
+
+# --- vimgrep: path:line:column:snippet, pointing at the match
+run $S --vimgrep 'Kalashnikov'
+expect_match '^[^:]*000_15c4c714383f619c.txt:[0-9]+:[0-9]+:.*Kalashnikov' "$OUT" "vimgrep line"
+line=$(printf '%s\n' "$OUT" | head -1 | cut -d: -f2)
+col=$(printf '%s\n' "$OUT" | head -1 | cut -d: -f3)
+got=$(sed -n "${line}p" "$CORPUS/000_15c4c714383f619c.txt" | cut -b "$col-$((col + 10))")
+expect_eq "$got" "Kalashnikov" "vimgrep position points at the match"
+
+# --- colour: ANSI only when asked or on a terminal, never with NO_COLOR
+run $PASSIM_SEARCH --db "$DB" Kalashnikov
+expect_no_match "$(printf '\033')" "$OUT" "no escapes when stdout is not a terminal"
+run $PASSIM_SEARCH --db "$DB" --color=always Kalashnikov
+expect_match "$(printf '\033')\\[1;3[0-9]mKalashnikov" "$OUT" "ANSI highlight with --color=always"
+run $PASSIM_SEARCH --db "$DB" --highlight html 'Kalashnikov'
+expect_match '<mark>Kalashnikov</mark>' "$OUT" "html highlight"
+
+# --- explain
+run $S --explain 'Kalashnikov -Zeppelin'
+expect_match '^query: \(AND_NOT kalashnikov zeppelin\)' "$OUT" "explain shows the tree"
+expect_match 'Kalashnikov +stem kalashnikov +in 1 passages' "$OUT" "explain shows document frequencies"
+expect_match 'matched: kalashnikov' "$OUT" "explain shows matched terms"
+
+# --- several indexes searched together
+$PASSIM_INDEX -q --db "$T/a.db" "$CORPUS/000_15c4c714383f619c.txt" >/dev/null
+$PASSIM_INDEX -q --db "$T/b.db" "$CORPUS/004_30d30edba93f37e1.txt" >/dev/null
+run $PASSIM_SEARCH --db "$T/a.db" --db "$T/b.db" -f json -n 50 --per-doc 0 Taliban
+n=$(printf '%s' "$OUT" | python3 -c 'import json,sys; print(len(set(x["docid"] for x in json.load(sys.stdin)["results"])))')
+expect_eq "$n" "2" "two indexes searched as one"
+finish
