@@ -613,7 +613,8 @@ int idx_run(const idx_opts_t *o, char *const *paths, size_t n_paths)
             db_error(&r, "cannot read the list of indexed files", XS_ERR_BACKEND);
             goto out;
         }
-        qsort(r.known, r.n_known, sizeof *r.known, cmp_known);
+        if (r.n_known > 1)
+            qsort(r.known, r.n_known, sizeof *r.known, cmp_known);
     }
     uint32_t ndocs = 0;
     xs_db_doccount(r.db, &ndocs);

@@ -48,8 +48,9 @@
  * - title:item puts every leaf of the item under the title prefix
  *   (PASSIM_PREFIX_TITLE of text/terms.h).
  * - Stopwords (when the analyzer has a list and opts->drop_stopwords is set) are
- *   dropped only as bare words: not in phrases or NEAR, not signed (+the), not
- *   under title:, and not if the query has no other positive word.
+ *   dropped only as bare words in positive places: not in phrases or NEAR, not
+ *   signed (+the), not under title:, not excluded (NOT the, -(the OR a)), and
+ *   not if the query has no other positive word ("the who" keeps both).
  *
  * Ownership: srch_query_t owns its tree and every string in it; nodes are
  * read-only to callers and live until srch_query_free().
@@ -150,12 +151,23 @@ typedef struct srch_error {
  *         words are stopwords); used only during the call.
  *   opts  NULL for SRCH_PARSE_OPTS_INIT.
  *   err   may be NULL; filled on every failure.
- * Returns SRCH_QUERY_OK; SRCH_QUERY_ERR_SYNTAX for an unbalanced quote or
- * parenthesis, an operator missing an operand, a bad NEAR/n, "title:" with
- * nothing after it, a wildcard prefix under 2 characters, nesting deeper than
- * SRCH_QUERY_MAX_DEPTH, a query longer than SRCH_QUERY_MAX, an empty query (no
- * searchable word) or one whose items are all excluded; SRCH_QUERY_ERR_NOMEM;
- * SRCH_QUERY_ERR_INVALID. Invalid UTF-8 and control characters are separators.
+ * Returns SRCH_QUERY_OK; SRCH_QUERY_ERR_SYNTAX with one of these messages:
+ *   "unbalanced quote at column N"             (N: the opening quote)
+ *   "unclosed parenthesis at column N"         (N: its "(")
+ *   "unmatched ) at column N", "empty parentheses at column N"
+ *   "missing operand for AND|OR|NOT|NEAR at column N"   (N: the operator)
+ *   "bad NEAR distance at column N", "NEAR distance over 1000 at column N"
+ *   "NEAR needs words or phrases at column N"  (a group or wildcard in a NEAR)
+ *   "nothing after title: at column N"
+ *   "wildcard prefix too short at column N"    (under 2 characters once folded)
+ *   "nesting deeper than 100 parentheses at column N"
+ *   "only excluded terms at column N"          (an OR operand or -group that
+ *                                                excludes without including)
+ *   "query has only excluded terms", "empty query" (no searchable word),
+ *   "query longer than 65536 bytes";
+ * SRCH_QUERY_ERR_NOMEM; SRCH_QUERY_ERR_INVALID (NULL out, NULL a, NULL q with
+ * len > 0, unknown opts version). Invalid UTF-8 and control characters are
+ * separators, never errors.
  */
 srch_query_status_t srch_query_parse(srch_query_t **out, const char *q, size_t len,
                                      text_analyzer_t *a, const srch_parse_opts_t *opts,
@@ -187,7 +199,7 @@ typedef struct srch_word {
     const char *word;      /* folded */
     const char *stem;      /* its stem; for a wildcard, the folded prefix */
     srch_field_t field;
-    size_t column;         /* 1-based column of the word's chunk (or phrase) */
+    size_t column;         /* 1-based column of the word in the query */
     bool excluded;         /* under -item, NOT or the right of AND_NOT */
     bool stopword;         /* the analyzer's stopword (kept in this query) */
     bool prefix;           /* a wildcard prefix (word*) */

@@ -330,7 +330,8 @@ static bool lex(parser_t *p)
             if (!push_tok(p, &t))
                 return false;
             i++;
-            boundary = keyword_ok = c == '(';
+            boundary = c == '(';
+            keyword_ok = true;
             continue;
         }
         size_t ql = quote_len(q + i, len - i);
@@ -413,6 +414,24 @@ static bool lex(parser_t *p)
 /* Tree building blocks                                                     */
 /* ------------------------------------------------------------------------ */
 
+/* An arena array of n elements of size bytes (capacity *cap) with room for
+ * one more: v itself, or a bigger copy; NULL if memory ran out. */
+static void *grow(parser_t *p, void *v, size_t *cap, size_t n, size_t size)
+{
+    if (n < *cap)
+        return v;
+    size_t ncap = *cap ? 2 * *cap : 4;
+    void *nv = arena_alloc(p->out, ncap * size);
+    if (nv == NULL) {
+        fail_nomem(p);
+        return NULL;
+    }
+    if (n > 0)
+        memcpy(nv, v, n * size);
+    *cap = ncap;
+    return nv;
+}
+
 /* A growable list of nodes in the arena. */
 typedef struct node_vec {
     srch_node_t **v;
@@ -421,18 +440,10 @@ typedef struct node_vec {
 
 static bool vec_push(parser_t *p, node_vec_t *vec, srch_node_t *node)
 {
-    if (vec->n == vec->cap) {
-        size_t cap = vec->cap ? 2 * vec->cap : 4;
-        srch_node_t **v = arena_alloc(p->out, cap * sizeof *v);
-        if (v == NULL) {
-            fail_nomem(p);
-            return false;
-        }
-        if (vec->n > 0)
-            memcpy(v, vec->v, vec->n * sizeof *v);
-        vec->v = v;
-        vec->cap = cap;
-    }
+    srch_node_t **v = grow(p, vec->v, &vec->cap, vec->n, sizeof *v);
+    if (v == NULL)
+        return false;
+    vec->v = v;
     vec->v[vec->n++] = node;
     return true;
 }
@@ -455,6 +466,7 @@ typedef struct part {
     srch_node_t *pos;    /* NULL: only exclusions */
     node_vec_t neg;      /* excluded items */
     bool required;       /* +item: matters in OR mode */
+    bool joined;         /* an item that came after an explicit AND */
     size_t column;       /* where the item starts, for messages */
 } part_t;
 
@@ -583,8 +595,9 @@ static size_t utf8_chars(const char *s)
     return n;
 }
 
-/* A word chunk: a TERM, a PHRASE of its tokens, or a wildcard. */
-static srch_node_t *word_node(parser_t *p, const lex_tok_t *t, srch_field_t field)
+/* A word chunk or a quoted phrase: a TERM, a PHRASE of its tokens, or (a
+ * chunk ending in '*') a wildcard. Only a one-word chunk is a bare word. */
+static srch_node_t *words_node(parser_t *p, const lex_tok_t *t, srch_field_t field)
 {
     node_vec_t terms;
     if (!analyze(p, t->body_start, t->body_end, field, &terms))
@@ -594,7 +607,7 @@ static srch_node_t *word_node(parser_t *p, const lex_tok_t *t, srch_field_t fiel
         return NULL;
     }
     if (!t->wildcard) {
-        if (terms.n == 1 && field == SRCH_FIELD_BODY)
+        if (t->kind == TK_WORD && terms.n == 1 && field == SRCH_FIELD_BODY)
             terms.v[0]->flags |= SRCH_TERM_BARE;
         return phrase_of(p, &terms, t->start + 1);
     }
@@ -711,21 +724,10 @@ static bool parse_primary(parser_t *p, srch_field_t field, part_t *out)
     out->column = t->start + 1;
     switch (t->kind) {
     case TK_WORD:
+    case TK_PHRASE:
         take(p);
-        out->pos = word_node(p, t, field);
+        out->pos = words_node(p, t, field);
         return out->pos != NULL;
-    case TK_PHRASE: {
-        take(p);
-        node_vec_t terms;
-        if (!analyze(p, t->body_start, t->body_end, field, &terms))
-            return false;
-        if (terms.n == 0) {
-            fail(p, t->start + 1, "no word at column %zu", t->start + 1);
-            return false;
-        }
-        out->pos = phrase_of(p, &terms, t->start + 1);
-        return out->pos != NULL;
-    }
     case TK_LPAREN:
         return parse_group(p, field, out);
     case TK_RPAREN:
@@ -851,13 +853,12 @@ static bool merge_and(parser_t *p, const part_t *items, size_t n, part_t *out)
  * as (required AND ...) AND_MAYBE (optional OR ...), with every bare exclusion
  * left for the caller (AND_NOT on the whole run). A group with a positive side
  * keeps its own exclusions: "(a -b) c" is (OR (AND_NOT a b) c). */
-static bool merge_or_mode(parser_t *p, const part_t *items, const bool *joined, size_t n,
-                          part_t *out)
+static bool merge_or_mode(parser_t *p, const part_t *items, size_t n, part_t *out)
 {
     node_vec_t req = { NULL, 0, 0 }, opt = { NULL, 0, 0 }, neg = { NULL, 0, 0 };
     for (size_t k = 0; k < n;) {
         size_t e = k + 1;
-        while (e < n && joined[e])
+        while (e < n && items[e].joined)
             e++;
         part_t g;
         if (!merge_and(p, items + k, e - k, &g))
@@ -890,36 +891,20 @@ static bool merge_or_mode(parser_t *p, const part_t *items, const bool *joined, 
 static bool parse_and(parser_t *p, srch_field_t field, part_t *out)
 {
     part_t *items = NULL;
-    bool *joined = NULL;
     size_t n = 0, cap = 0;
-    bool and_next = false;
+    bool joined = false;
     for (;;) {
-        if (n == cap) {
-            size_t ncap = cap ? 2 * cap : 8;
-            part_t *ni = arena_alloc(p->out, ncap * sizeof *ni);
-            bool *nj = arena_alloc(p->out, ncap * sizeof *nj);
-            if (ni == NULL || nj == NULL) {
-                fail_nomem(p);
-                return false;
-            }
-            if (n > 0) {
-                memcpy(ni, items, n * sizeof *ni);
-                memcpy(nj, joined, n * sizeof *nj);
-            }
-            items = ni;
-            joined = nj;
-            cap = ncap;
-        }
-        if (!parse_not(p, field, &items[n]))
+        if ((items = grow(p, items, &cap, n, sizeof *items)) == NULL ||
+            !parse_not(p, field, &items[n]))
             return false;
-        joined[n++] = and_next;
+        items[n++].joined = joined;
         if (cur(p)->kind == TK_AND) {
             const lex_tok_t *op = take(p);
             if (!need_operand(p, op, true))
                 return false;
-            and_next = true;
+            joined = true;
         } else if (starts_operand(cur(p)->kind))
-            and_next = false;
+            joined = false;
         else
             break;
     }
@@ -929,7 +914,7 @@ static bool parse_and(parser_t *p, srch_field_t field, part_t *out)
     }
     if (p->opts.default_op == SRCH_DEFAULT_AND)
         return merge_and(p, items, n, out);
-    return merge_or_mode(p, items, joined, n, out);
+    return merge_or_mode(p, items, n, out);
 }
 
 /* or_expr := and_expr ( OR and_expr )* */
@@ -989,8 +974,9 @@ static bool has_content(const srch_node_t *n)
     }
 }
 
-/* n without its droppable stopwords; NULL if nothing is left. An AND_NOT that
- * loses its positive side goes entirely: there is nothing left to exclude from. */
+/* n without its droppable stopwords; NULL if nothing is left. Only positive
+ * items lose stopwords: what is excluded was asked for explicitly. An AND_NOT
+ * that loses its positive side goes entirely: nothing is left to exclude from. */
 static srch_node_t *prune(srch_node_t *n)
 {
     switch (n->kind) {
@@ -1000,13 +986,13 @@ static srch_node_t *prune(srch_node_t *n)
     case SRCH_NODE_NEAR:
     case SRCH_NODE_PREFIX:
         return n;
-    case SRCH_NODE_AND_MAYBE:
-    case SRCH_NODE_AND_NOT: {
+    case SRCH_NODE_AND_NOT:
+        n->kids[0] = prune(n->kids[0]);
+        return n->kids[0] != NULL ? n : NULL;
+    case SRCH_NODE_AND_MAYBE: {
         srch_node_t *l = prune(n->kids[0]), *r = prune(n->kids[1]);
-        if (l == NULL)
-            return n->kind == SRCH_NODE_AND_MAYBE ? r : NULL;
-        if (r == NULL)
-            return l;
+        if (l == NULL || r == NULL)
+            return l != NULL ? l : r;
         n->kids[0] = l;
         n->kids[1] = r;
         return n;

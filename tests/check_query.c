@@ -153,6 +153,8 @@ static const parse_row_t parse_rows[] = {
     { "((kabul))", AND_, "kabul" },
     { "(kabul OR moscow) (talks OR peace)", AND_, "(AND (OR kabul moscow) (OR talk peac))" },
     { "kabul AND(moscow)", AND_, "(AND kabul moscow)" },     /* a parenthesis ends a chunk */
+    { "(kabul)OR(moscow)", AND_, "(OR kabul moscow)" },
+    { "(kabul)-taliban", AND_, "(AND kabul taliban)" },      /* no sign after ")": a hyphen */
     /* lower-case operators are words (and stopwords) */
     { "war and peace", KEEP, "(AND war and peac)" },
     { "war or peace", KEEP, "(AND war or peac)" },
@@ -206,6 +208,10 @@ static const parse_row_t parse_rows[] = {
     { "the NOT war", AND_, "(AND_NOT the war)" },            /* no other positive word */
     { "(the NOT peace) war", AND_, "(AND_NOT war peac)" },
     { "\"the who\" the", AND_, "(PHRASE the who)" },
+    { "war -(the OR a)", AND_, "(AND_NOT war (OR the a))" },  /* excluded: kept */
+    { "war NOT the", AND_, "(AND_NOT war the)" },
+    { "+(the OR a) war", OR_, "war" },                       /* a group is not a sign on a word */
+    { "the +war", OR_, "war" },
     /* separators the lexer must not trip on */
     { "kabul\tmoscow\n", AND_, "(AND kabul moscow)" },
     { "kabul\x01moscow\x7f", AND_, "(AND kabul moscow)" },     /* control characters */
@@ -213,6 +219,8 @@ static const parse_row_t parse_rows[] = {
     { "kabul\xc3", AND_, "kabul" },                            /* truncated character */
     { "kabul\xc2\xa0moscow", AND_, "(AND kabul moscow)" },     /* no-break space */
     { "kabul\xe3\x80\x80moscow", AND_, "(AND kabul moscow)" }, /* ideographic space */
+    { "kabul\xe2\x80\x83moscow", AND_, "(AND kabul moscow)" }, /* em space */
+    { "kabul\xe2\x80\x8bmoscow", AND_, "(AND kabul moscow)" }, /* zero width space */
 };
 
 START_TEST(test_query_parse_rows)
@@ -873,6 +881,8 @@ static const unit_row_t unit_rows[] = {
     { "\"peace talks\" peace talks", AND_, "PHRASE:peac talk/0; TERM:peac/1; TERM:talk/2" },
     { "the war", AND_, "TERM:war/0" },                       /* dropped stopwords: no unit */
     { "\"the war\"", AND_, "PHRASE:the war/0" },
+    { "\"peace talks\" OR \"Peace talks\" OR \"talks peace\" OR \"peace talks now\"", AND_,
+      "PHRASE:peac talk/0; PHRASE:talk peac/1; PHRASE:peac talk now/2" },
 };
 
 START_TEST(test_query_units_rows)

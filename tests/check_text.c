@@ -269,7 +269,7 @@ typedef struct fold_row {
 static const fold_row_t fold_rows[] = {
     {"Russia\xE2\x80\x99s", "russia's"},        /* curly apostrophe */
     {"RUSSIA'S", "russia's"},                   /* ASCII upper case */
-    {"Stra\xC3\x9F" "e", "strasse"},            /* ß case-folds to ss */
+    {"Stra\303\237e", "strasse"},            /* ß case-folds to ss */
     {"\xEF\xAC\x81", "fi"},                     /* ligature, NFKC */
     {"\xC3\x89", "\xC3\xA9"},                   /* É -> é */
     {"E\xCC\x81", "\xC3\xA9"},                  /* E + combining acute -> é */
@@ -293,7 +293,7 @@ END_TEST
 
 /* text_fold gives the tokenizer's word for a word the tokenizer keeps whole. */
 static const char *const fold_same_words[] = {
-    "Russia\xE2\x80\x99s", "Stra\xC3\x9F" "e", "\xEF\xAC\x81ne", "e\xCC\x81t\xC3\xA9",
+    "Russia\xE2\x80\x99s", "Stra\303\237e", "\xEF\xAC\x81ne", "e\xCC\x81t\xC3\xA9",
     "\xD0\x9C\xD0\xBE\xD1\x81\xD0\xBA\xD0\xB2\xD0\xB0", "Hello", "\xEF\xBC\xA1\xEF\xBC\xA2",
 };
 
@@ -510,7 +510,7 @@ START_TEST(test_text_stopwords_snowball_format)
         " | a comment line with words: talks\n"
         "Foo   | comment after a word: bar\n"
         "\tbaz qux|glued comment\n"
-        "STRA\xC3\x9F" "E\n"
+        "STRA\303\237E\n"
         "last";
     text_analyzer_t *a;
     ck_assert_int_eq(text_analyzer_new(&a, "none"), TEXT_OK);

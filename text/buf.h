@@ -29,7 +29,8 @@ bool text_buf_putc(text_buf_t *b, char c);
 bool text_buf_puts(text_buf_t *b, const char *s);
 bool text_buf_printf(text_buf_t *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-bool text_buf_vprintf(text_buf_t *b, const char *fmt, va_list ap);
+bool text_buf_vprintf(text_buf_t *b, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 /* Forget the contents, keep the allocation. */
 void text_buf_clear(text_buf_t *b);
 /* Free the allocation and reset to TEXT_BUF_INIT. */

@@ -60,7 +60,10 @@ enum {
     TEXT_TOK_ACRONYM = 1u << 1,
     /* Starts with a digit: "14,000" -> "14000", "1.35" -> "1.35". */
     TEXT_TOK_NUMBER = 1u << 2,
-    /* The token ends a sentence ("." "!" or "?" follows it). */
+    /* The token ends a sentence: "." "!" or "?" follows it, possibly after white
+     * space or closing markup and quotes ("word**.", "word\"."). An acronym's own
+     * last dot counts only at the end of the text or of a paragraph ("U.S.\n\n")
+     * or before more such punctuation: "U.S. Embassy" is the common case. */
     TEXT_TOK_SENTENCE_END = 1u << 3,
 };
 
@@ -82,7 +85,8 @@ typedef struct text_token {
     const char *word;   /* folded token, NUL-terminated; valid only during the callback */
     size_t word_len;    /* bytes in word, at most TEXT_TOKEN_MAX */
     size_t start;       /* byte offset of the token's first byte in the input */
-    size_t end;         /* byte offset just past its last byte */
+    size_t end;         /* byte offset just past its last byte: "14,000" covers all
+                         * six bytes, an acronym its last dot too ("U.S." all four) */
     uint32_t pos;       /* position: first_pos for the first token, then +1 each */
     unsigned flags;     /* TEXT_TOK_* */
 } text_token_t;
@@ -101,8 +105,10 @@ int text_tokenize(const char *s, size_t len, uint32_t first_pos, text_token_fn f
 
 /* Fold a single word exactly as text_tokenize() folds a token (NFKC + case fold
  * + apostrophes), into out (capacity cap, NUL-terminated). Returns the folded
- * length, or 0 if the word is empty or longer than TEXT_TOKEN_MAX once folded.
- * For callers that hold one word already cut (a wildcard prefix, a stopword list). */
+ * length, or 0 if the word is empty, not valid UTF-8, or longer than
+ * TEXT_TOKEN_MAX (or cap - 1) once folded. The word is not cut: commas and
+ * acronym dots stay. For callers that hold one word already cut (a wildcard
+ * prefix, a stopword list). */
 size_t text_fold(const char *s, size_t len, char *out, size_t cap);
 
 /* ------------------------------------------------------------------------ */
@@ -183,7 +189,8 @@ int text_analyze(text_analyzer_t *a, const char *s, size_t len, uint32_t first_p
  */
 size_t text_clean_line(const char *s, size_t len, char *out, size_t cap);
 
-/* Byte range [*start, *end) of the first line of s that has a word character,
+/* Byte range [*start, *end) of the first line of s that has a token (a word
+ * character outside a link target), without its line end ("\n" or "\r\n"),
  * or false if there is none. Used for an article's title. */
 bool text_first_line(const char *s, size_t len, size_t *start, size_t *end);
 
@@ -201,10 +208,15 @@ typedef struct text_passage_opts {
 
 /*
  * One passage: a run of whole paragraphs, or a piece of a long one.
- * Paragraphs are separated by blank lines. A Markdown heading line ("# ..." to
- * "###### ...") always starts a new passage and becomes the heading of the
- * passages after it, until the next heading of the same or a higher level.
- * A passage never ends in the middle of a UTF-8 character.
+ * Paragraphs are separated by blank lines (lines of white space only; "\r"
+ * counts as white space, so CRLF files work). A Markdown heading line ("# ..."
+ * to "###### ...", at the very start of a line, outside fenced code blocks)
+ * always starts a new passage, the one that holds it, and becomes the heading
+ * of that passage and of those after it, until the next heading. A long
+ * paragraph is cut after the last sentence end (". ", "? ", "! ", closing
+ * quotes allowed) that leaves at least min_bytes, else at the last white space,
+ * else at max_bytes. A passage never ends in the middle of a UTF-8 character;
+ * passages with no word character (a "---" line) are not reported.
  */
 typedef struct text_passage {
     uint32_t ordinal;       /* 0, 1, 2 ... in document order */
