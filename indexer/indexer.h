@@ -2,8 +2,10 @@
  * indexer.h — the pieces of passim-index and how they meet.
  *
  *   main.c     options, --help, --version; calls idx_run()
- *   run.c      one indexing run: lock, open, plan (what changed), write in
- *              atomic batches, remove what vanished, summary and exit status
+ *   run.c      one indexing run: lock, open, plan (what changed), remove what
+ *              vanished, summary and exit status; the parallel build in shards
+ *   writer.c   one writer: a file -> its passages and record, atomic batches;
+ *              notes and progress shared by all writers
  *   walk.c     walking the paths given: files, folders, symlinks, loops
  *   decode.c   file bytes -> valid UTF-8 text (BOMs, UTF-16, Latin-1, binary)
  *   article.c  one article's text -> title, passages, Xapian documents
@@ -15,9 +17,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/types.h>
 
 #include "buf.h"
+#include "record.h"
 #include "text.h"
 #include "xapian_shim.h"
 
@@ -32,6 +37,7 @@ typedef struct idx_opts {
     int progress;               /* 1: show progress on stderr, 0: no, -1: if stderr is a tty */
     bool quiet;                 /* no per-file notes, only errors and the summary */
     uint32_t batch_passages;    /* commit after this many passages (at a file boundary) */
+    unsigned jobs;              /* writer threads for a fresh build (shards, then merged) */
     text_passage_opts_t passages;
 } idx_opts_t;
 
@@ -125,6 +131,75 @@ bool idx_key_term(text_buf_t *b, const char *prefix, const char *key, const char
 
 /* The article id of a relative path: without its last extension. Malloc'ed. */
 char *idx_docid_from_rel(const char *rel);
+
+/* ---- writer.c ---------------------------------------------------------- */
+
+/* Set by SIGINT/SIGTERM: stop at the next file boundary. */
+extern volatile sig_atomic_t idx_stop_signal;
+
+typedef struct idx_stats {
+    unsigned added, updated, removed, unchanged, skipped, failed;
+    uint64_t passages, bytes;
+} idx_stats_t;
+
+/* Notes and progress, shared by the writers of a run (thread-safe). */
+typedef struct idx_report {
+    pthread_mutex_t lock;
+    bool progress;              /* show a progress line on stderr */
+    bool quiet;                 /* no notes about skipped and removed files */
+    bool progress_shown;        /* a progress line is on screen */
+    double last_progress;
+    unsigned files_seen;
+    uint64_t bytes, passages;
+} idx_report_t;
+
+void idx_report_init(idx_report_t *rep, bool progress, bool quiet);
+void idx_report_free(idx_report_t *rep);
+/* One line on stderr: "passim-index: PATH: message". */
+void idx_note(idx_report_t *rep, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Count a file met (and its bytes and passages once indexed); redraw the
+ * progress line at most ten times a second. */
+void idx_progress(idx_report_t *rep, const char *path, uint64_t bytes, uint64_t passages);
+/* Erase the progress line, if shown. */
+void idx_progress_clear(idx_report_t *rep);
+/* Monotonic seconds. */
+double idx_now(void);
+
+/* One writer: a database and the state to index files into it. */
+typedef struct idx_writer {
+    const idx_opts_t *o;
+    idx_report_t *rep;
+    const char *db_path;        /* for messages */
+    xs_db_t *db;                /* borrowed */
+    idx_article_ctx_t ctx;
+    text_buf_t content;         /* file bytes */
+    text_buf_t decoded;         /* converted text, when not UTF-8 already */
+    text_buf_t scratch;
+    bool may_hold_old;          /* the index may hold passages of new files (delete first) */
+    uint32_t batch_passages;    /* passages written since the last commit */
+    uint32_t batch_limit;       /* commit after this many */
+    bool fatal;                 /* a database error: stop */
+    idx_stats_t st;
+} idx_writer_t;
+
+/* Make a writer on db (borrowed) analysing in lang. False if memory ran out
+ * or the language is unknown (said on stderr). */
+bool idx_writer_init(idx_writer_t *w, const idx_opts_t *o, idx_report_t *rep, xs_db_t *db,
+                     const char *db_path, const char *lang);
+void idx_writer_free(idx_writer_t *w);
+
+/* Index file f, whose earlier record is known (NULL if none): read it, and
+ * unless its content hash is known, replace its passages and record. Problems
+ * with the file are noted and counted; returns false only when the run must
+ * stop (w->fatal: a database error). */
+bool idx_writer_file(idx_writer_t *w, const idx_file_t *f, const text_file_record_t *known);
+
+/* Remove a file's passages and record (the file is gone). */
+bool idx_writer_remove(idx_writer_t *w, const char *key, const char *path);
+
+/* Commit the open batch, if any (spelling words and index metadata first). */
+bool idx_writer_commit(idx_writer_t *w);
 
 /* ---- counter.c --------------------------------------------------------- */
 

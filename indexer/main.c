@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "indexer.h"
@@ -26,6 +27,8 @@ static void usage(FILE *f)
 "                       'none' turns stemming off; see --list-languages\n"
 "      --rebuild        build the index afresh (the old one stays searchable\n"
 "                       until the new one is complete)\n"
+"  -j, --jobs N         threads for a fresh build (default: the number of CPUs);\n"
+"                       updates of an existing index use one\n"
 "      --batch N        commit after about N passages (default 50000)\n"
 "      --no-spelling    do not feed the spelling table (no \"did you mean\")\n"
 "      --progress       always show progress on stderr\n"
@@ -48,6 +51,7 @@ int main(int argc, char **argv)
         { "lang", required_argument, NULL, 'l' },
         { "rebuild", no_argument, NULL, OPT_REBUILD },
         { "batch", required_argument, NULL, OPT_BATCH },
+        { "jobs", required_argument, NULL, 'j' },
         { "no-spelling", no_argument, NULL, OPT_NO_SPELLING },
         { "progress", no_argument, NULL, OPT_PROGRESS },
         { "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
@@ -65,7 +69,9 @@ int main(int argc, char **argv)
         .passages = TEXT_PASSAGE_OPTS_INIT,
     };
     int c;
-    while ((c = getopt_long(argc, argv, "d:l:qhV", longopts, NULL)) != -1) {
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    o.jobs = cpus < 1 ? 1 : cpus > 8 ? 8 : (unsigned)cpus;
+    while ((c = getopt_long(argc, argv, "d:l:j:qhV", longopts, NULL)) != -1) {
         switch (c) {
         case 'd': o.db_path = optarg; break;
         case 'l': o.lang = optarg; break;
@@ -74,6 +80,16 @@ int main(int argc, char **argv)
         case OPT_NO_SPELLING: o.spelling = false; break;
         case OPT_PROGRESS: o.progress = 1; break;
         case OPT_NO_PROGRESS: o.progress = 0; break;
+        case 'j': {
+            char *end;
+            unsigned long n = strtoul(optarg, &end, 10);
+            if (*optarg == '\0' || *end != '\0' || n == 0 || n > 64) {
+                fprintf(stderr, "passim-index: --jobs: not a number from 1 to 64: %s\n", optarg);
+                return IDX_EXIT_ERROR;
+            }
+            o.jobs = (unsigned)n;
+            break;
+        }
         case OPT_BATCH: {
             char *end;
             unsigned long n = strtoul(optarg, &end, 10);

@@ -11,18 +11,21 @@
  * file's passages and its record in the same batch, so a run killed at any
  * moment leaves the last committed index, and the next run finishes the work.
  * --rebuild writes a new index beside the old one and swaps it in at the end;
- * until then the old one stays searchable.
+ * until then the old one stays searchable. A fresh build with --jobs N writes
+ * N shards on N threads and merges them into the index with Xapian's
+ * compaction, then swaps it in.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <libgen.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "indexer.h"
@@ -39,84 +42,25 @@ typedef struct known_file {
     bool seen;               /* met by this run's walk */
 } known_file_t;
 
-typedef struct stats {
-    unsigned added, updated, removed, unchanged, skipped, failed;
-    uint64_t passages, bytes;
-} stats_t;
-
 typedef struct run {
     const idx_opts_t *o;
-    xs_db_t *db;
+    idx_report_t rep;
+    idx_writer_t w;            /* the writer of a sequential run */
     char *db_key;              /* realpath of the database folder, when it exists */
-    bool db_was_empty;         /* no file known at start: no old passages to delete */
     known_file_t *known;       /* sorted by key */
     size_t n_known;
     char **skip_prefixes;      /* folders that could not be read: keep what is under them */
     size_t n_skip;
-    idx_article_ctx_t ctx;
     idx_counter_t *seen;       /* file keys met by this run */
-    text_buf_t content;        /* file bytes */
-    text_buf_t decoded;        /* converted text, when not UTF-8 already */
-    text_buf_t scratch;
-    uint32_t batch_passages;
-    unsigned batch_files;
-    stats_t st;
-    bool fatal;                /* a database error: stop */
-    bool progress;
-    double t0, last_progress;
-    unsigned files_seen;
+    idx_file_t *files;         /* parallel build: the files to index */
+    size_t n_files;
+    unsigned walk_failed;      /* problems met by the walk */
+    bool collect;              /* walk into files[] instead of indexing at once */
 } run_t;
-
-static volatile sig_atomic_t stop_signal;
 
 static void on_signal(int sig)
 {
-    stop_signal = sig;
-}
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void clear_progress(run_t *r)
-{
-    if (r->progress && r->last_progress > 0)
-        fputs("\r\033[K", stderr);
-}
-
-static void note(run_t *r, const char *path, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void note(run_t *r, const char *path, const char *fmt, ...)
-{
-    va_list ap;
-    clear_progress(r);
-    fprintf(stderr, "passim-index: %s: ", path);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-}
-
-static void show_progress(run_t *r, const char *path)
-{
-    double t = now();
-    if (!r->progress || t - r->last_progress < 0.1)
-        return;
-    r->last_progress = t;
-    fprintf(stderr, "\r\033[Kpassim-index: %u files, %.1f MB, %llu passages  %.50s",
-            r->files_seen, r->st.bytes / 1e6, (unsigned long long)r->st.passages, path);
-}
-
-static void db_error(run_t *r, const char *what, xs_status_t st)
-{
-    clear_progress(r);
-    fprintf(stderr, "passim-index: %s: %s: %s\n", r->o->db_path, what,
-            *xs_last_error() ? xs_last_error() : xs_status_str(st));
-    r->fatal = true;
+    idx_stop_signal = sig;
 }
 
 /* ---- the files the index knows ------------------------------------------- */
@@ -169,235 +113,61 @@ static int cmp_known(const void *a, const void *b)
     return strcmp(((const known_file_t *)a)->key, ((const known_file_t *)b)->key);
 }
 
-/* ---- batches ------------------------------------------------------------- */
+/* ---- walking ------------------------------------------------------------- */
 
-static bool ensure_batch(run_t *r)
+static bool keep_file(run_t *r, const idx_file_t *f)
 {
-    if (xs_db_in_batch(r->db))
-        return true;
-    xs_status_t st = xs_db_begin(r->db);
-    if (st != XS_OK) {
-        db_error(r, "cannot start a batch", st);
+    idx_file_t *grown = realloc(r->files, (r->n_files + 1) * sizeof *grown);
+    if (!grown)
+        return false;
+    r->files = grown;
+    idx_file_t *c = &r->files[r->n_files];
+    c->path = strdup(f->path);
+    c->key = strdup(f->key);
+    c->rel = c->path ? c->path + (f->rel - f->path) : NULL;
+    c->size = f->size;
+    c->mtime_ns = f->mtime_ns;
+    if (!c->path || !c->key) {
+        free((char *)c->path);
+        free((char *)c->key);
         return false;
     }
+    r->n_files++;
     return true;
-}
-
-static int add_spelling(const char *word, size_t len, uint32_t count, void *payload)
-{
-    return (int)xs_db_add_spelling(payload, word, len, count);
-}
-
-static bool commit_batch(run_t *r)
-{
-    if (!xs_db_in_batch(r->db))
-        return true;
-    xs_status_t st = XS_OK;
-    if (r->ctx.spell) {
-        int rc = idx_counter_drain(r->ctx.spell, add_spelling, r->db);
-        st = rc ? (xs_status_t)rc : XS_OK;
-    }
-    if (st == XS_OK)
-        st = xs_db_set_metadata(r->db, PASSIM_META_LANG, text_analyzer_lang(r->ctx.analyzer),
-                                strlen(text_analyzer_lang(r->ctx.analyzer)));
-    if (st == XS_OK)
-        st = xs_db_set_metadata(r->db, PASSIM_META_VERSION, PASSIM_LAYOUT_VERSION,
-                                strlen(PASSIM_LAYOUT_VERSION));
-    if (st == XS_OK)
-        st = xs_db_commit(r->db);
-    if (st != XS_OK) {
-        db_error(r, "cannot commit", st);
-        xs_db_cancel(r->db);
-        return false;
-    }
-    r->batch_passages = 0;
-    r->batch_files = 0;
-    return true;
-}
-
-static bool delete_file_passages(run_t *r, const char *key)
-{
-    if (!idx_key_term(&r->scratch, PASSIM_PREFIX_FILE, key, "")) {
-        r->fatal = true;
-        return false;
-    }
-    xs_status_t st = xs_db_delete_documents(r->db, r->scratch.data, r->scratch.len);
-    if (st != XS_OK) {
-        db_error(r, "cannot delete passages", st);
-        return false;
-    }
-    return true;
-}
-
-static bool set_file_record(run_t *r, const char *key, const text_file_record_t *rec)
-{
-    text_buf_t meta_key = TEXT_BUF_INIT, value = TEXT_BUF_INIT;
-    bool ok = text_buf_puts(&meta_key, PASSIM_META_FILE) && text_buf_puts(&meta_key, key);
-    if (ok && rec)
-        ok = text_file_record_encode(rec, &value);
-    if (!ok) {
-        r->fatal = true;
-    } else {
-        xs_status_t st = xs_db_set_metadata(r->db, meta_key.data, value.data ? value.data : "",
-                                            value.len);
-        if (st != XS_OK) {
-            db_error(r, "cannot write file record", st);
-            ok = false;
-        }
-    }
-    text_buf_free(&meta_key);
-    text_buf_free(&value);
-    return ok;
-}
-
-/* ---- one file ------------------------------------------------------------ */
-
-static xs_status_t add_doc(const xs_doc_t *doc, void *payload)
-{
-    run_t *r = payload;
-    return xs_db_add_document(r->db, doc, NULL);
-}
-
-/* Read the whole file into r->content; its stat as read into *st. */
-static int read_file(run_t *r, const char *path, struct stat *st)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return errno;
-    int err = 0;
-    text_buf_clear(&r->content);
-    if (fstat(fd, st) != 0) {
-        err = errno;
-    } else if (!text_buf_reserve(&r->content, (size_t)st->st_size + 1)) {
-        err = ENOMEM;
-    } else {
-        for (;;) {
-            if (!text_buf_reserve(&r->content, 65536)) {
-                err = ENOMEM;
-                break;
-            }
-            ssize_t n = read(fd, r->content.data + r->content.len,
-                             r->content.cap - r->content.len - 1);
-            if (n < 0) {
-                if (errno == EINTR)
-                    continue;
-                err = errno;
-                break;
-            }
-            if (n == 0)
-                break;
-            r->content.len += (size_t)n;
-        }
-        r->content.data[r->content.len] = '\0';
-    }
-    close(fd);
-    return err;
 }
 
 static int on_file(const idx_file_t *f, void *payload)
 {
     run_t *r = payload;
-    if (stop_signal || r->fatal)
+    if (idx_stop_signal || r->w.fatal)
         return 1;
-    r->files_seen++;
-    show_progress(r, f->path);
-
     uint32_t times = idx_counter_add(r->seen, f->key, strlen(f->key));
     if (times == 0) {
-        r->fatal = true;
+        fputs("passim-index: out of memory\n", stderr);
+        r->w.fatal = true;
         return 1;
     }
     if (times > 1) /* met again: two roots, or a link to a file already seen */
         return 0;
+    if (r->collect)
+        return keep_file(r, f) ? 0 : (r->w.fatal = true, 1);
+    idx_progress(&r->rep, f->path, 0, 0);
     known_file_t *k = find_known(r, f->key);
     if (k) {
         k->seen = true;
         if (!r->o->rebuild && k->rec.size == f->size && k->rec.mtime_ns == f->mtime_ns) {
-            r->st.unchanged++;
+            r->w.st.unchanged++;
             return 0;
         }
     }
-
-    struct stat st;
-    int err = read_file(r, f->path, &st);
-    if (err) {
-        note(r, f->path, "cannot read: %s", strerror(err));
-        r->st.failed++;
-        return 0;
-    }
-    r->st.bytes += r->content.len;
-    uint64_t hash = text_hash64(r->content.data, r->content.len);
-    text_file_record_t rec = {
-        .size = (uint64_t)r->content.len,
-        .mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec,
-        .hash = hash,
-        .path = f->path, .path_len = strlen(f->path),
-    };
-
-    if (k && !r->o->rebuild && k->rec.hash == hash) {
-        /* Touched, not changed: remember the new mtime, keep the passages. */
-        rec.n_passages = k->rec.n_passages;
-        r->st.unchanged++;
-        return ensure_batch(r) && set_file_record(r, f->key, &rec) ? 0 : 1;
-    }
-
-    bool as_is;
-    const char *encoding;
-    idx_decode_status_t ds = idx_decode(r->content.data, r->content.len, &r->decoded, &as_is,
-                                        &encoding);
-    if (ds == IDX_DECODE_NOMEM) {
-        note(r, f->path, "out of memory");
-        r->st.failed++;
-        return 0;
-    }
-    if (!ensure_batch(r))
-        return 1;
-    if ((k || !r->db_was_empty) && !delete_file_passages(r, f->key))
-        return 1;
-    if (ds == IDX_DECODE_BINARY) {
-        if (!r->o->quiet)
-            note(r, f->path, "skipped: not a text file");
-        r->st.skipped++;
-        return set_file_record(r, f->key, NULL) ? 0 : 1;
-    }
-
-    char *docid = idx_docid_from_rel(f->rel);
-    if (!docid) {
-        r->fatal = true;
-        return 1;
-    }
-    idx_article_t art = {
-        .text = as_is ? r->content.data : r->decoded.data,
-        .len = as_is ? r->content.len : r->decoded.len,
-        .docid = docid, .path = f->path, .key = f->key,
-    };
-    uint32_t n = 0;
-    xs_status_t xst = idx_article_index(&r->ctx, &art, add_doc, r, &n);
-    free(docid);
-    if (xst != XS_OK) {
-        db_error(r, f->path, xst);
-        return 1;
-    }
-    rec.n_passages = n;
-    if (!set_file_record(r, f->key, &rec))
-        return 1;
-    if (k)
-        r->st.updated++;
-    else
-        r->st.added++;
-    r->st.passages += n;
-    r->batch_passages += n;
-    r->batch_files++;
-    if (r->batch_passages >= r->o->batch_passages && !commit_batch(r))
-        return 1;
-    return 0;
+    return idx_writer_file(&r->w, f, k && !r->o->rebuild ? &k->rec : NULL) ? 0 : 1;
 }
 
 static void on_problem(const char *path, const char *message, void *payload)
 {
     run_t *r = payload;
-    note(r, path, "%s", message);
-    r->st.failed++;
+    idx_note(&r->rep, path, "%s", message);
+    r->walk_failed++;
     /* Whatever the index holds under a folder it could not read stays. */
     char *key = realpath(path, NULL);
     if (!key)
@@ -421,9 +191,11 @@ static bool under(const char *key, const char *dir)
     return key[n] == '\0' || key[n] == '/' || (n > 0 && dir[n - 1] == '/');
 }
 
+/* Remove the files the index knows under a root of this run that the walk did
+ * not meet, unless they lie under a folder that could not be read. */
 static void remove_vanished(run_t *r, char **root_keys, size_t n_roots)
 {
-    for (size_t i = 0; i < r->n_known && !r->fatal && !stop_signal; i++) {
+    for (size_t i = 0; i < r->n_known && !r->w.fatal && !idx_stop_signal; i++) {
         known_file_t *k = &r->known[i];
         if (k->seen)
             continue;
@@ -433,17 +205,12 @@ static void remove_vanished(run_t *r, char **root_keys, size_t n_roots)
         for (size_t j = 0; j < r->n_skip && in_scope; j++)
             if (under(k->key, r->skip_prefixes[j]))
                 in_scope = false;
-        if (!in_scope)
-            continue;
-        if (!ensure_batch(r) || !delete_file_passages(r, k->key) || !set_file_record(r, k->key, NULL))
+        if (in_scope && !idx_writer_remove(&r->w, k->key, k->path))
             return;
-        r->st.removed++;
-        if (!r->o->quiet)
-            note(r, k->path, "removed from the index (file is gone)");
     }
 }
 
-/* ---- database, lock, rebuild --------------------------------------------- */
+/* ---- database, lock, temporary folders ----------------------------------- */
 
 static void report_locked(const char *db_path)
 {
@@ -500,6 +267,60 @@ static void remove_tree(const char *path)
     nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+/* The temporary folders of a run sit beside the index: DB.tmp-PID-NAME. */
+static char *tmp_path(const char *db_path, const char *name)
+{
+    char *p;
+    return asprintf(&p, "%s.tmp-%ld-%s", db_path, (long)getpid(), name) < 0 ? NULL : p;
+}
+
+/* Remove the temporary folders of runs that died (their pid is gone). */
+static void remove_stale_tmp(const char *db_path)
+{
+    char *dir_copy = strdup(db_path), *base_copy = strdup(db_path);
+    DIR *d = dir_copy && base_copy ? opendir(dirname(dir_copy)) : NULL;
+    const char *base = d ? basename(base_copy) : "";
+    size_t blen = strlen(base);
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL) {
+        if (strncmp(e->d_name, base, blen) != 0 || strncmp(e->d_name + blen, ".tmp-", 5) != 0)
+            continue;
+        long pid = strtol(e->d_name + blen + 5, NULL, 10);
+        if (pid > 0 && pid != (long)getpid() && kill((pid_t)pid, 0) != 0 && errno == ESRCH) {
+            char *p;
+            if (asprintf(&p, "%s/%s", dir_copy, e->d_name) >= 0) {
+                remove_tree(p);
+                free(p);
+            }
+        }
+    }
+    if (d)
+        closedir(d);
+    free(dir_copy);
+    free(base_copy);
+}
+
+/* Put the finished index at new_path in place of db_path: one atomic exchange
+ * (or a rename, when there was none), then the old one is removed. */
+static bool swap_in(const char *new_path, const char *db_path)
+{
+    struct stat st;
+    if (stat(db_path, &st) != 0) {
+        if (rename(new_path, db_path) != 0) {
+            fprintf(stderr, "passim-index: %s: cannot move the new index in place: %s\n", db_path,
+                    strerror(errno));
+            return false;
+        }
+    } else if (renameat2(AT_FDCWD, new_path, AT_FDCWD, db_path, RENAME_EXCHANGE) != 0) {
+        fprintf(stderr, "passim-index: %s: cannot replace the index: %s\n", db_path,
+                strerror(errno));
+        return false;
+    }
+    write_pid(db_path);
+    remove_tree(new_path); /* now the old index, or nothing */
+    return true;
+}
+
 /* The stemming language: as asked, else the index's, else english. A mismatch
  * with an existing index is an error unless rebuilding. */
 static const char *choose_lang(const idx_opts_t *o, xs_db_t *db, char **held)
@@ -524,17 +345,123 @@ static const char *choose_lang(const idx_opts_t *o, xs_db_t *db, char **held)
     return o->lang ? o->lang : "english";
 }
 
+/* ---- parallel build ------------------------------------------------------- */
+
+/* A fresh build on several threads: each thread writes its own shard, taking
+ * files from one shared list; the shards are then merged by Xapian's
+ * compaction into one index, which is swapped in. */
+typedef struct shard {
+    run_t *r;
+    char *path;
+    xs_db_t *db;
+    idx_writer_t w;
+    bool ok;
+    pthread_t thread;
+} shard_t;
+
+static size_t next_file;
+static pthread_mutex_t next_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void *shard_main(void *arg)
+{
+    shard_t *sh = arg;
+    run_t *r = sh->r;
+    for (;;) {
+        pthread_mutex_lock(&next_lock);
+        size_t i = next_file++;
+        pthread_mutex_unlock(&next_lock);
+        if (i >= r->n_files || idx_stop_signal || sh->w.fatal)
+            break;
+        idx_progress(&r->rep, r->files[i].path, 0, 0);
+        if (!idx_writer_file(&sh->w, &r->files[i], NULL))
+            break;
+    }
+    sh->ok = !sh->w.fatal && !idx_stop_signal && idx_writer_commit(&sh->w);
+    return NULL;
+}
+
+static void add_stats(idx_stats_t *to, const idx_stats_t *from)
+{
+    to->added += from->added;
+    to->updated += from->updated;
+    to->removed += from->removed;
+    to->unchanged += from->unchanged;
+    to->skipped += from->skipped;
+    to->failed += from->failed;
+    to->passages += from->passages;
+    to->bytes += from->bytes;
+}
+
+static bool build_parallel(run_t *r, const char *lang, unsigned jobs)
+{
+    shard_t *shards = calloc(jobs, sizeof *shards);
+    char *merged = tmp_path(r->o->db_path, "merged");
+    const char **paths = calloc(jobs, sizeof *paths);
+    bool ok = shards && merged && paths;
+    unsigned started = 0;
+    next_file = 0;
+    for (unsigned i = 0; i < jobs && ok; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "shard%u", i);
+        shards[i].r = r;
+        ok = (shards[i].path = tmp_path(r->o->db_path, name)) != NULL
+             && open_db(&shards[i].db, shards[i].path, XS_DB_OVERWRITE) == XS_OK
+             && idx_writer_init(&shards[i].w, r->o, &r->rep, shards[i].db, r->o->db_path, lang);
+        if (ok) {
+            /* Each shard commits at its share of the batch size. */
+            shards[i].w.batch_limit = r->o->batch_passages / jobs + 1;
+            ok = pthread_create(&shards[i].thread, NULL, shard_main, &shards[i]) == 0;
+            started += ok;
+        }
+    }
+    for (unsigned i = 0; i < started; i++) {
+        pthread_join(shards[i].thread, NULL);
+        ok = ok && shards[i].ok;
+        add_stats(&r->w.st, &shards[i].w.st);
+        paths[i] = shards[i].path;
+    }
+    for (unsigned i = 0; i < jobs && shards; i++) {
+        xs_db_close(shards[i].db);
+        xs_db_free(shards[i].db);
+        idx_writer_free(&shards[i].w);
+    }
+    if (ok) {
+        idx_progress_clear(&r->rep);
+        xs_status_t st = xs_db_compact(paths, jobs, merged);
+        if (st != XS_OK) {
+            fprintf(stderr, "passim-index: %s: cannot merge the shards: %s\n", r->o->db_path,
+                    xs_last_error());
+            ok = false;
+        }
+    }
+    ok = ok && swap_in(merged, r->o->db_path);
+    for (unsigned i = 0; i < jobs && shards; i++) {
+        if (shards[i].path)
+            remove_tree(shards[i].path);
+        free(shards[i].path);
+    }
+    if (merged)
+        remove_tree(merged);
+    free(merged);
+    free(paths);
+    free(shards);
+    return ok;
+}
+
+/* ---- the run ------------------------------------------------------------- */
+
 static void summary(const run_t *r, double secs)
 {
-    const stats_t *s = &r->st;
+    const idx_stats_t *s = &r->w.st;
     double mbs = secs > 0 ? s->bytes / 1e6 / secs : 0;
+    unsigned failed = s->failed + r->walk_failed;
     if (s->added + s->updated + s->removed == 0)
         printf("passim-index: %s: up to date, nothing changed (%u unchanged, %u skipped, "
-               "%u failed) in %.2f s\n", r->o->db_path, s->unchanged, s->skipped, s->failed, secs);
+               "%u failed) in %.2f s\n", r->o->db_path, s->unchanged, s->skipped, failed, secs);
     else
         printf("passim-index: %s: %u added, %u updated, %u removed, %u unchanged, %u skipped, "
                "%u failed; %llu passages; %.2f s, %.2f MB/s\n", r->o->db_path, s->added,
-               s->updated, s->removed, s->unchanged, s->skipped, s->failed,
+               s->updated, s->removed, s->unchanged, s->skipped, failed,
                (unsigned long long)s->passages, secs, mbs);
     fflush(stdout);
 }
@@ -549,133 +476,120 @@ static void free_run(run_t *r)
     for (size_t i = 0; i < r->n_skip; i++)
         free(r->skip_prefixes[i]);
     free(r->skip_prefixes);
+    for (size_t i = 0; i < r->n_files; i++) {
+        free((char *)r->files[i].path);
+        free((char *)r->files[i].key);
+    }
+    free(r->files);
     free(r->db_key);
-    text_analyzer_free(r->ctx.analyzer);
-    xs_doc_free(r->ctx.doc);
-    idx_counter_free(r->ctx.spell);
     idx_counter_free(r->seen);
-    text_buf_free(&r->ctx.term);
-    text_buf_free(&r->ctx.record);
-    text_buf_free(&r->ctx.title);
-    text_buf_free(&r->content);
-    text_buf_free(&r->decoded);
-    text_buf_free(&r->scratch);
+    idx_writer_free(&r->w);
+    idx_report_free(&r->rep);
 }
 
 int idx_run(const idx_opts_t *o, char *const *paths, size_t n_paths)
 {
     run_t r = { .o = o };
     int status = IDX_EXIT_ERROR;
-    xs_db_t *old = NULL;       /* the live index, held (locked) during a rebuild */
-    char *held_lang = NULL, *tmp_path = NULL;
+    xs_db_t *db = NULL, *rebuild_db = NULL;
+    char *held_lang = NULL, *rebuild_path = NULL;
     char **root_keys = NULL;
     struct stat dbst;
-    bool exists = stat(o->db_path, &dbst) == 0;
+    double t0 = idx_now();
 
-    r.t0 = now();
-    r.progress = o->progress > 0 || (o->progress < 0 && isatty(STDERR_FILENO));
-
-    if (exists && !S_ISDIR(dbst.st_mode)) {
+    idx_report_init(&r.rep, o->progress > 0 || (o->progress < 0 && isatty(STDERR_FILENO)),
+                    o->quiet);
+    if (stat(o->db_path, &dbst) == 0 && !S_ISDIR(dbst.st_mode)) {
         fprintf(stderr, "passim-index: %s: exists and is not an index folder\n", o->db_path);
-        return IDX_EXIT_ERROR;
-    }
-    if (o->rebuild && exists) {
-        /* Hold the live index's write lock while the new one is built beside it. */
-        if (open_db(&old, o->db_path, XS_DB_WRITE) != XS_OK)
-            goto out;
-        if (asprintf(&tmp_path, "%s.rebuild-%ld", o->db_path, (long)getpid()) < 0) {
-            tmp_path = NULL;
-            goto out;
-        }
-        remove_tree(tmp_path);
-        if (open_db(&r.db, tmp_path, XS_DB_CREATE) != XS_OK)
-            goto out;
-    } else if (open_db(&r.db, o->db_path, XS_DB_WRITE) != XS_OK) {
         goto out;
     }
+    remove_stale_tmp(o->db_path);
+    /* The live index is opened for writing in every case: its lock keeps a
+     * second passim-index out, also while a rebuild or shards are written. */
+    if (open_db(&db, o->db_path, XS_DB_WRITE) != XS_OK)
+        goto out;
     r.db_key = realpath(o->db_path, NULL);
-
-    const char *lang = choose_lang(o, old ? old : r.db, &held_lang);
-    if (!lang)
+    const char *lang = choose_lang(o, db, &held_lang);
+    if (!lang || !(r.seen = idx_counter_new()))
         goto out;
-    text_status_t ts = text_analyzer_new(&r.ctx.analyzer, lang);
-    if (ts != TEXT_OK) {
-        fprintf(stderr, "passim-index: --lang %s: %s\n", lang, text_status_str(ts));
-        goto out;
-    }
-    r.ctx.passage_opts = o->passages;
-    if (xs_doc_new(&r.ctx.doc) != XS_OK || !(r.seen = idx_counter_new())
-        || (o->spelling && !(r.ctx.spell = idx_counter_new())))
-        goto out;
-
     if (!o->rebuild) {
-        if (xs_db_metadata(r.db, PASSIM_META_FILE, load_known, &r, NULL) != XS_OK) {
-            db_error(&r, "cannot read the list of indexed files", XS_ERR_BACKEND);
+        if (xs_db_metadata(db, PASSIM_META_FILE, load_known, &r, NULL) != XS_OK) {
+            fprintf(stderr, "passim-index: %s: cannot read the list of indexed files: %s\n",
+                    o->db_path, xs_last_error());
             goto out;
         }
         if (r.n_known > 1)
             qsort(r.known, r.n_known, sizeof *r.known, cmp_known);
     }
     uint32_t ndocs = 0;
-    xs_db_doccount(r.db, &ndocs);
-    r.db_was_empty = r.n_known == 0 && ndocs == 0;
+    xs_db_doccount(db, &ndocs);
+    bool fresh = o->rebuild || (r.n_known == 0 && ndocs == 0);
+    bool parallel = o->jobs > 1 && fresh;
 
     struct sigaction sa = { .sa_handler = on_signal };
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
 
+    xs_db_t *target = db;      /* where the sequential writer writes */
+    if (o->rebuild && !parallel) {
+        /* Build beside the live index, swap it in when complete. */
+        if (!(rebuild_path = tmp_path(o->db_path, "rebuild"))
+            || open_db(&rebuild_db, rebuild_path, XS_DB_OVERWRITE) != XS_OK)
+            goto out;
+        target = rebuild_db;
+    }
+    if (!idx_writer_init(&r.w, o, &r.rep, target, o->db_path, lang))
+        goto out;
+    r.w.may_hold_old = !fresh;
+    r.collect = parallel;
+
     root_keys = calloc(n_paths, sizeof *root_keys);
     if (!root_keys)
         goto out;
     idx_walk_cb_t cb = { on_file, on_problem, &r };
-    for (size_t i = 0; i < n_paths && !r.fatal && !stop_signal; i++) {
+    for (size_t i = 0; i < n_paths && !r.w.fatal && !idx_stop_signal; i++)
         if (idx_walk(paths[i], r.db_key, &cb) >= 0)
             root_keys[i] = realpath(paths[i], NULL);
-    }
-    if (!r.fatal && !stop_signal && !o->rebuild)
-        remove_vanished(&r, root_keys, n_paths);
 
-    if (r.fatal) {
-        xs_db_cancel(r.db);
-    } else if (stop_signal) {
-        /* Stop at a clean point: what was finished is kept. */
-        bool ok = !o->rebuild && commit_batch(&r);
-        clear_progress(&r);
-        fprintf(stderr, "passim-index: interrupted by %s; %s\n",
-                stop_signal == SIGINT ? "SIGINT" : "SIGTERM",
-                o->rebuild ? "the rebuild was abandoned, the old index is unchanged"
-                : ok ? "the files finished so far are committed; run again to finish"
-                     : "the last batch was discarded; run again to finish");
-    } else if (commit_batch(&r)) {
-        status = r.st.failed ? IDX_EXIT_SOME_FAILED : IDX_EXIT_OK;
-    }
-    xs_db_close(r.db);
-
-    if (status != IDX_EXIT_ERROR && tmp_path) {
-        /* Swap the new index in: one atomic exchange, then drop the old one. */
-        if (renameat2(AT_FDCWD, tmp_path, AT_FDCWD, o->db_path, RENAME_EXCHANGE) != 0) {
-            fprintf(stderr, "passim-index: %s: cannot replace the index: %s\n", o->db_path,
-                    strerror(errno));
-            status = IDX_EXIT_ERROR;
-        } else {
-            write_pid(o->db_path);
+    bool ok;
+    if (parallel) {
+        ok = !r.w.fatal && !idx_stop_signal && build_parallel(&r, lang, o->jobs);
+    } else {
+        if (!r.w.fatal && !idx_stop_signal && !o->rebuild)
+            remove_vanished(&r, root_keys, n_paths);
+        if (r.w.fatal)
+            xs_db_cancel(target);
+        /* Interrupted: keep what was finished, except in a rebuild, which is
+         * abandoned (the old index stays). */
+        ok = !r.w.fatal && (!idx_stop_signal || !o->rebuild) && idx_writer_commit(&r.w);
+        if (ok && rebuild_db) {
+            xs_db_close(rebuild_db);
+            ok = !idx_stop_signal && swap_in(rebuild_path, o->db_path);
         }
     }
-    clear_progress(&r);
-    if (status != IDX_EXIT_ERROR || stop_signal)
-        summary(&r, now() - r.t0);
-    if (stop_signal)
-        status = 128 + stop_signal;
+    idx_progress_clear(&r.rep);
+    if (idx_stop_signal) {
+        fprintf(stderr, "passim-index: interrupted by %s; %s\n",
+                idx_stop_signal == SIGINT ? "SIGINT" : "SIGTERM",
+                o->rebuild || parallel
+                    ? "nothing was changed: the index is as it was before this run"
+                    : ok ? "the files finished so far are committed; run again to finish"
+                         : "the last batch was discarded; run again to finish");
+        summary(&r, idx_now() - t0);
+        status = 128 + idx_stop_signal;
+    } else if (ok) {
+        summary(&r, idx_now() - t0);
+        status = r.w.st.failed || r.walk_failed ? IDX_EXIT_SOME_FAILED : IDX_EXIT_OK;
+    }
 
 out:
-    xs_db_free(r.db);
-    r.db = NULL;
-    xs_db_free(old);
-    if (tmp_path) {
-        remove_tree(tmp_path);
-        free(tmp_path);
+    xs_db_free(rebuild_db);
+    if (rebuild_path) {
+        remove_tree(rebuild_path);
+        free(rebuild_path);
     }
+    xs_db_free(db);
     if (root_keys)
         for (size_t i = 0; i < n_paths; i++)
             free(root_keys[i]);

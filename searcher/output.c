@@ -6,7 +6,8 @@
  * Text output passes it through srch_safe_text(), JSON through
  * srch_json_string(); snippets come already escaped by their renderer.
  * Output is built in a buffer and written by the caller in one go, so batch
- * threads can format in parallel and print in order.
+ * threads can format in parallel and print in order. TREC run lines are
+ * trec.c's.
  */
 #include <stdio.h>
 #include <string.h>
@@ -189,6 +190,9 @@ bool srch_print_hits(text_buf_t *b, const srch_print_opts_t *o, const char *qid,
         for (size_t i = 0; i < n_hits && ok; i++)
             ok = print_vimgrep(b, o, &hits[i]);
         return ok;
+    case SRCH_FMT_TREC:
+        /* TREC lines need the run's ordering and ids: srch_trec_print(). */
+        return true;
     case SRCH_FMT_TEXT:
     default:
         if (qid) {

@@ -50,4 +50,41 @@ bool srch_print_hits(text_buf_t *b, const srch_print_opts_t *o, const char *qid,
 /* Where a hit's first match lies: 1-based line and byte column in the file. */
 void srch_hit_position(const srch_hit_t *h, uint32_t *line, uint32_t *column);
 
+/* ---- TREC runs (trec.c) ---------------------------------------------------- */
+
+/* One line of a query's TREC ranking. */
+typedef struct srch_trec_doc {
+    const char *id;          /* the article id, or "id#passage"; in the list's ids */
+    double score;            /* the score as printed, read back */
+    char score_text[40];     /* the score as printed (%.6f) */
+    uint32_t xapian_rank;    /* the hit's rank in the search, to break exact ties */
+} srch_trec_doc_t;
+
+/* A query's hits as a TREC scorer will rank them. */
+typedef struct srch_trec_list {
+    srch_trec_doc_t *docs;   /* in rank order: score as printed descending, then id
+                                descending (srch_eval_rank_cmp()); ids unique */
+    size_t n;
+    text_buf_t ids;          /* the id strings */
+} srch_trec_list_t;
+
+/*
+ * Build the TREC ranking of hits[0..n_hits): ids are the article ids (made
+ * single tokens: white space and control characters become '_'), followed by
+ * "#<passage number>" when passages is set; an id that comes again below its
+ * best place is dropped. Free with srch_trec_list_free(). false if memory ran
+ * out (*out is then empty).
+ */
+bool srch_trec_list_build(srch_trec_list_t *out, const srch_hit_t *hits, size_t n_hits,
+                          bool passages);
+void srch_trec_list_free(srch_trec_list_t *l);
+
+/* Append the run lines "qid Q0 id rank score tag" of l to b, ranks from 1.
+ * qid and tag must be single tokens (srch_trec_token_ok()). */
+bool srch_trec_print(text_buf_t *b, const srch_trec_list_t *l, const char *qid, const char *tag);
+
+/* Whether s is a non-empty valid UTF-8 string with no white space or control
+ * character: usable as a field of a TREC line. */
+bool srch_trec_token_ok(const char *s);
+
 #endif /* PASSIM_OUTPUT_H */

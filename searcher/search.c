@@ -30,6 +30,7 @@ void srch_settings_init(srch_settings_t *s)
     s->offset = 0;
     s->per_doc = 2;
     s->context = 30;
+    s->snippets = true;
     s->build = b;
     s->xapian = x;
 }
@@ -216,7 +217,7 @@ static srch_run_status_t make_hits(srch_engine_t *e, srch_result_t *r, const src
             continue; /* not a passim passage: skip it rather than print garbage */
         h->rank = xs_mset_rank(r->mset, i) + 1;
         h->score = xs_mset_weight(r->mset, i);
-        if (!srch_snippet_build(&h->snippet, e->analyzer, h->rec.text, h->rec.text_len, r->units,
+        if (s->snippets && !srch_snippet_build(&h->snippet, e->analyzer, h->rec.text, h->rec.text_len, r->units,
                                 r->n_units, s->context)) {
             set_error(err, "out of memory", XS_ERR_NOMEM);
             return SRCH_RUN_ERROR;
@@ -283,7 +284,9 @@ srch_run_status_t srch_run(srch_engine_t *e, const char *q, const srch_settings_
         srch_result_free(r);
         return rs;
     }
-    xs_status_t st = srch_query_units(r->query, e->db, &r->units, &r->n_units);
+    /* Units cost a frequency lookup per word; only snippets need them. */
+    xs_status_t st = s->snippets ? srch_query_units(r->query, e->db, &r->units, &r->n_units)
+                                 : XS_OK;
     if (st != XS_OK) {
         xs_query_free(xq);
         set_error(err, "cannot read term statistics", st);

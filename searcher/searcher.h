@@ -7,6 +7,11 @@
  *   query_*.c     the query language (query.h)
  *   snippet.c, render.c   windows and highlighting (snippet.h)
  *   output.c      text, JSON and vimgrep output (output.h)
+ *   trec.c        TREC run lines (output.h)
+ *   batch.c       --batch: a file of queries, on one or more threads
+ *   eval.c        qrels, runs and their metrics (eval.h)
+ *   stats.c       significance tests (stats.h)
+ *   report.c      metric tables, and --compare of two runs
  */
 #ifndef PASSIM_SEARCHER_H
 #define PASSIM_SEARCHER_H
@@ -38,6 +43,8 @@ typedef struct srch_settings {
     uint32_t offset;           /* results to skip */
     uint32_t per_doc;          /* passages of one article at most (0: no limit) */
     unsigned context;          /* snippet window in words (0: whole passage) */
+    bool snippets;             /* build snippets (and highlight units); TREC runs and
+                                  metrics need only ids and scores */
     bool explain;              /* fill each hit's explain text */
     srch_build_opts_t build;   /* ranking knobs of the query builder */
     xs_search_opts_t xapian;   /* BM25 parameters (offset/limit/collapse set per search) */
@@ -88,5 +95,48 @@ void srch_result_free(srch_result_t *r);
 /* After a search with no hit: append to b one line per positive query word that
  * no passage contains, with a spelling suggestion when the index has one. */
 void srch_report_missing(srch_engine_t *e, const srch_result_t *r, text_buf_t *b);
+
+/* ---- batches (batch.c) and evaluation reports (report.c) ------------------ */
+
+/* What a batch ranks in TREC and JSON output. */
+typedef enum {
+    SRCH_LEVEL_PASSAGE,        /* passages, per_doc per article (TREC ids "docid#n") */
+    SRCH_LEVEL_DOC             /* articles: each one's best passage (per_doc 1) */
+} srch_level_t;
+
+typedef struct srch_batch_opts {
+    const char *path;          /* the query file; "-": standard input */
+    const char *const *dbs;    /* the indexes, searched as one */
+    size_t n_dbs;
+    srch_settings_t settings;  /* as resolved by the caller (per_doc 1 for SRCH_LEVEL_DOC) */
+    srch_print_opts_t print;   /* format and markup; units are set per query */
+    srch_level_t level;
+    const char *run_tag;       /* sixth column of TREC lines (a single token) */
+    const char *qrels;         /* judgements to score the run with, or NULL */
+    bool metrics_only;         /* print the metrics (on stdout), not the run */
+    bool per_query;            /* with qrels: a table of each query's metrics too */
+    unsigned jobs;             /* threads, 1 or more */
+} srch_batch_opts_t;
+
+/*
+ * Answer every query of the file o->path, in order, and print the results (see
+ * passim-search(1)): one query per line, "qid<TAB>query" or just the query
+ * (its id is then the line number); blank lines and lines starting with '#'
+ * are skipped. A bad query is reported on stderr with the file, line and id,
+ * and the batch goes on. A summary (queries, failures, latency, throughput)
+ * and, with qrels, the metrics end the batch on stderr (the metrics on stdout
+ * with metrics_only). Returns the exit status: 2 if the index, the files or
+ * any query failed, else 0 if any query found something, else 1.
+ */
+int srch_batch(const srch_batch_opts_t *o);
+
+/*
+ * passim-search --compare: score the TREC runs at run_a and run_b against the
+ * qrels and print their metrics side by side, per-query wins, ties and losses
+ * of B against A on nDCG@10 and AP, and paired randomisation and t-test
+ * p-values; per_query adds each query's nDCG@10 and AP in both runs.
+ * Returns the exit status: 0, or 2 if a file cannot be read.
+ */
+int srch_compare(const char *run_a, const char *run_b, const char *qrels, bool per_query);
 
 #endif /* PASSIM_SEARCHER_H */

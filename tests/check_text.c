@@ -108,83 +108,85 @@ static const tok_row_t tok_rows[] = {
     {"e.g. U.S.A. now", 0, "eg@0[0,4)A usa@1[5,11)A now@2[12,15)"},
     /* 9: acronym before a blank line ends its sentence */
     {"in the U.S.\n\nNext", 0, "in@0[0,2) the@1[3,6) us@2[7,11)AS next@3[13,17)"},
-    /* 10: acronym without its last dot */
+    /* 10: but a single line end (a wrapped line) does not */
+    {"the U.S.\nEmbassy", 0, "the@0[0,3) us@1[4,8)A embassy@2[9,16)"},
+    /* 11: acronym without its last dot */
     {"the U.S", 0, "the@0[0,3) us@1[4,7)A"},
-    /* 11: a dotted letter followed by a longer word is no acronym (the dot then
+    /* 12: a dotted letter followed by a longer word is no acronym (the dot then
      * reads as a full stop) */
     {"U.S.Army t.co", 0, "us@0[0,4)A army@1[4,8) t@2[9,10)S co@3[11,13)"},
-    /* 12: comma between digits dropped */
+    /* 13: comma between digits dropped */
     {"14,000 people", 0, "14000@0[0,6)N people@1[7,13)"},
-    /* 13: dot between digits kept; sentence end after a word */
+    /* 14: dot between digits kept; sentence end after a word */
     {"1.35 percent.", 0, "1.35@0[0,4)N percent@1[5,12)S"},
-    /* 14: commas and a decimal dot; trailing dot is punctuation */
+    /* 15: commas and a decimal dot; trailing dot is punctuation */
     {"cost 1,000,000.50.", 0, "cost@0[0,4) 1000000.50@1[5,17)NS"},
-    /* 15: comma not between digits separates */
+    /* 16: comma not between digits separates */
     {"1, 2,a", 0, "1@0[0,1)N 2@1[3,4)N a@2[5,6)"},
-    /* 16: hyphenated word: parts at consecutive positions, later ones joined */
+    /* 17: hyphenated word: parts at consecutive positions, later ones joined */
     {"thermo-aeroelastic", 0, "thermo@0[0,6) aeroelastic@1[7,18)J"},
-    /* 17: prefix hyphen, folded case */
+    /* 18: prefix hyphen, folded case */
     {"ex-Soviet", 0, "ex@0[0,2) soviet@1[3,9)J"},
-    /* 18: U+2010 and U+2011 are hyphens */
+    /* 19: U+2010 and U+2011 are hyphens */
     {"ex\xE2\x80\x90Soviet well\xE2\x80\x91known", 0,
      "ex@0[0,2) soviet@1[5,11)J well@2[12,16) known@3[19,24)J"},
-    /* 19: a double hyphen or a spaced one does not join */
+    /* 20: a double hyphen or a spaced one does not join */
     {"x--y a - b", 0, "x@0[0,1) y@1[3,4) a@2[5,6) b@3[9,10)"},
-    /* 20: a number after a hyphen */
+    /* 21: a number after a hyphen */
     {"covid-19", 0, "covid@0[0,5) 19@1[6,8)JN"},
-    /* 21: Markdown emphasis is not part of words */
+    /* 22: Markdown emphasis is not part of words */
     {"**bold** _it_ text", 0, "bold@0[2,6) it@1[10,12) text@2[14,18)"},
-    /* 22: heading marks are not words */
+    /* 23: heading marks are not words */
     {"## Heading\n", 0, "heading@0[3,10)"},
-    /* 23: link target skipped, link text kept */
+    /* 24: link target skipped, link text kept */
     {"By [Reuters](#)", 0, "by@0[0,2) reuters@1[4,11)"},
-    /* 24: URL target skipped */
+    /* 25: URL target skipped */
     {"[a link](http://x.y/z) after", 0, "a@0[1,2) link@1[3,7) after@2[23,28)"},
-    /* 25: image: alt text kept, source skipped */
+    /* 26: image: alt text kept, source skipped */
     {"![alt text](img.png)", 0, "alt@0[2,5) text@1[6,10)"},
-    /* 26: parentheses inside a link target */
+    /* 27: parentheses inside a link target */
     {"[w](http://e.org/a_(b)) c", 0, "w@0[1,2) c@1[24,25)"},
-    /* 27: "](" with no closing ")" on the line is not a link */
+    /* 28: "](" with no closing ")" on the line is not a link */
     {"a](b c\nd)", 0, "a@0[0,1) b@1[3,4) c@2[5,6) d@3[7,8)"},
-    /* 28: accents and case: É -> é, Straße -> strasse (case folding) */
+    /* 29: accents and case: É -> é, Straße -> strasse (case folding) */
     {"\xC3\x89ric STRASSE Stra\xC3\x9F" "e", 0,
      "\xC3\xA9ric@0[0,5) strasse@1[6,13) strasse@2[14,21)"},
-    /* 29: the fi ligature U+FB01 -> "fi" (NFKC) */
+    /* 30: the fi ligature U+FB01 -> "fi" (NFKC) */
     {"\xEF\xAC\x81ne", 0, "fine@0[0,5)"},
-    /* 30: e + combining acute composes to é (NFC) */
+    /* 31: e + combining acute composes to é (NFC) */
     {"e\xCC\x81t\xC3\xA9", 0, "\xC3\xA9t\xC3\xA9@0[0,6)"},
-    /* 31: Cyrillic words */
+    /* 32: Cyrillic words */
     {"\xD0\x9C\xD0\xBE\xD1\x81\xD0\xBA\xD0\xB2\xD0\xB0 \xD0\xB8 \xD0\x9A\xD0\xB8\xD0\xB5\xD0\xB2",
      0,
      "\xD0\xBC\xD0\xBE\xD1\x81\xD0\xBA\xD0\xB2\xD0\xB0@0[0,12) \xD0\xB8@1[13,15) "
      "\xD0\xBA\xD0\xB8\xD0\xB5\xD0\xB2@2[16,24)"},
-    /* 32: CJK: a run of ideographs is one token */
+    /* 33: CJK: a run of ideographs is one token */
     {"\xE5\x8C\x97\xE4\xBA\xAC \xE6\x9D\xB1\xE4\xBA\xAC", 0,
      "\xE5\x8C\x97\xE4\xBA\xAC@0[0,6) \xE6\x9D\xB1\xE4\xBA\xAC@1[7,13)"},
-    /* 33: fullwidth letters fold to ASCII */
+    /* 34: fullwidth letters fold to ASCII */
     {"\xEF\xBC\xA1\xEF\xBC\xA2\xEF\xBC\xA3", 0, "abc@0[0,9)"},
-    /* 34: invalid UTF-8 separates words and is never part of one */
+    /* 35: invalid UTF-8 separates words and is never part of one */
     {"ab\xFF" "cd\xC3 ef\xE2\x80", 0, "ab@0[0,2) cd@1[3,5) ef@2[7,9)"},
-    /* 35: NUL separates words */
+    /* 36: NUL separates words */
     {"ab\0cd", 5, "ab@0[0,2) cd@1[3,5)"},
-    /* 36: overlong and surrogate encodings are invalid, not letters */
+    /* 37: overlong and surrogate encodings are invalid, not letters */
     {"a\xC1\x81" "b\xED\xA0\x80" "c", 0, "a@0[0,1) b@1[3,4) c@2[7,8)"},
-    /* 37: sentence punctuation */
+    /* 38: sentence punctuation */
     {"Hello! World? Yes.", 0, "hello@0[0,5)S world@1[7,12)S yes@2[14,17)S"},
-    /* 38: closing markup and quotes between a word and its full stop */
+    /* 39: closing markup and quotes between a word and its full stop */
     {"**He left.** (see below). \"stop.\"", 0,
      "he@0[2,4) left@1[5,9)S see@2[14,17) below@3[18,23)S stop@4[27,31)S"},
-    /* 39: colon and comma do not end sentences */
+    /* 40: colon and comma do not end sentences */
     {"said: yes, no", 0, "said@0[0,4) yes@1[6,9) no@2[11,13)"},
-    /* 40: Arabic-Indic digits are a number */
+    /* 41: Arabic-Indic digits are a number */
     {"\xD9\xA1\xD9\xA2\xD9\xA3", 0, "\xD9\xA1\xD9\xA2\xD9\xA3@0[0,6)N"},
-    /* 41: digits and letters in one token */
+    /* 42: digits and letters in one token */
     {"3.5GHz v1.2", 0, "3.5ghz@0[0,6)N v1.2@1[7,11)"},
-    /* 42: underscore joins nothing (snake_case is two words) */
+    /* 43: underscore joins nothing (snake_case is two words) */
     {"snake_case", 0, "snake@0[0,5) case@1[6,10)"},
-    /* 43: nothing to cut */
+    /* 44: nothing to cut */
     {"  ... --- *** ", 0, ""},
-    /* 44: empty input */
+    /* 45: empty input */
     {"", 0, ""},
 };
 
@@ -686,18 +688,20 @@ static const passage_row_t passage_rows[] = {
     /* 10: a long paragraph is cut at sentence ends, after min_bytes */
     {"One two three. Four five six. Seven eight nine. Ten.", 10, 32,
      "0[0,29)L1-1 1[30,52)L1-1"},
-    /* 11: no sentence end: cut at white space */
+    /* 11: a sentence end before min_bytes is not used: white space instead */
+    {"Hi. This is a long sentence.", 10, 20, "0[0,18)L1-1 1[19,28)L1-1"},
+    /* 12: no sentence end: cut at white space */
     {"aaaa bbbb cccc dddd eeee ffff gggg", 5, 16, "0[0,14)L1-1 1[15,29)L1-1 2[30,34)L1-1"},
-    /* 12: no white space: hard cut at max_bytes */
+    /* 13: no white space: hard cut at max_bytes */
     {"abcdefghijklmnopqrstuvwxyz", 5, 16, "0[0,16)L1-1 1[16,26)L1-1"},
-    /* 13: hard cut never splits a UTF-8 character (é is 2 bytes) */
+    /* 14: hard cut never splits a UTF-8 character (é is 2 bytes) */
     {"a\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9", 5, 16,
      "0[0,15)L1-1 1[15,19)L1-1"},
-    /* 14: sentence end with a closing quote */
+    /* 15: sentence end with a closing quote */
     {"He said \"go.\" Then left. And so on.", 5, 20, "0[0,13)L1-1 1[14,24)L1-1 2[25,35)L1-1"},
-    /* 15: paragraphs without any word are not passages */
+    /* 16: paragraphs without any word are not passages */
     {"---\n\n***\n\nword", 1, 100, "0[10,14)L5-5"},
-    /* 16: nothing at all */
+    /* 17: nothing at all */
     {" \n\t\n", 0, 0, ""},
 };
 

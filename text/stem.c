@@ -136,7 +136,7 @@ text_status_t text_analyzer_new(text_analyzer_t **out, const char *lang)
         free(a);
         return TEXT_ERR_LANG;
     }
-    memmove(a->lang, name, strlen(name) + 1);
+    memcpy(a->lang, name, strlen(name) + 1);
 
     a->cache = calloc(CACHE_SLOTS, sizeof *a->cache);
     a->arena = malloc(CACHE_ARENA);

@@ -17,9 +17,9 @@
  */
 static const char *const english_stopwords[] = {
     /* articles and determiners */
-    "a", "an", "the", "this", "that", "these", "those", "each", "every", "either",
-    "neither", "some", "any", "all", "both", "few", "many", "much", "more", "most",
-    "other", "another", "such", "own", "same", "no", "not", "nor", "only",
+    "a", "an", "the", "this", "that", "these", "those", "each", "some", "any", "all",
+    "both", "few", "more", "most", "other", "such", "own", "same", "no", "not", "nor",
+    "only",
     /* personal pronouns */
     "i", "me", "my", "mine", "myself", "we", "us", "our", "ours", "ourselves",
     "you", "your", "yours", "yourself", "yourselves", "he", "him", "his", "himself",
@@ -27,27 +27,24 @@ static const char *const english_stopwords[] = {
     "theirs", "themselves",
     /* question and relative words */
     "what", "which", "who", "whom", "whose", "when", "where", "why", "how",
-    "whether",
     /* auxiliaries */
     "am", "is", "are", "was", "were", "be", "been", "being", "have", "has", "had",
     "having", "do", "does", "did", "doing", "will", "would", "shall", "should",
-    "can", "could", "may", "might", "must", "ought",
+    "can", "could", "may", "might", "must",
     /* contractions */
     "i'm", "you're", "he's", "she's", "it's", "we're", "they're", "i've", "you've",
     "we've", "they've", "i'd", "you'd", "he'd", "she'd", "we'd", "they'd", "i'll",
     "you'll", "he'll", "she'll", "we'll", "they'll", "isn't", "aren't", "wasn't",
     "weren't", "hasn't", "haven't", "hadn't", "don't", "doesn't", "didn't",
-    "won't", "wouldn't", "can't", "cannot", "couldn't", "shouldn't", "mustn't",
-    "let's", "that's", "there's", "here's", "what's", "who's",
+    "won't", "wouldn't", "can't", "cannot", "couldn't", "shouldn't", "that's",
     /* prepositions */
     "of", "at", "by", "for", "with", "about", "against", "between", "into",
     "through", "during", "before", "after", "above", "below", "to", "from", "up",
-    "down", "in", "out", "on", "off", "over", "under", "onto", "upon", "within",
-    "without", "among", "across", "toward", "towards",
+    "down", "in", "out", "on", "off", "over", "under",
     /* conjunctions and adverbs of sequence */
     "and", "but", "or", "if", "because", "as", "until", "while", "so", "than",
-    "though", "although", "then", "once", "again", "further", "here", "there",
-    "too", "very", "just", "also",
+    "then", "once", "again", "further", "here", "there", "too", "very", "just",
+    "also",
 };
 
 struct text__wordslot {

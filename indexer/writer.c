@@ -1,0 +1,349 @@
+/*
+ * writer.c — indexing files into one database, in atomic batches.
+ *
+ * A writer reads a file, skips it if only its mtime changed (same content
+ * hash), decodes it, replaces its passages and writes its record (size, mtime,
+ * hash, passage count) in the same batch, so a commit never holds half a file.
+ * Batches end at file boundaries after about --batch passages. A run uses one
+ * writer, or one per thread when it builds shards in parallel.
+ *
+ * Notes and the progress line are shared by all writers of a run, under a lock.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "indexer.h"
+#include "record.h"
+#include "terms.h"
+
+volatile sig_atomic_t idx_stop_signal;
+
+/* ---- notes and progress -------------------------------------------------- */
+
+double idx_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+void idx_report_init(idx_report_t *rep, bool progress, bool quiet)
+{
+    memset(rep, 0, sizeof *rep);
+    pthread_mutex_init(&rep->lock, NULL);
+    rep->progress = progress;
+    rep->quiet = quiet;
+}
+
+void idx_report_free(idx_report_t *rep)
+{
+    pthread_mutex_destroy(&rep->lock);
+}
+
+static void clear_locked(idx_report_t *rep)
+{
+    if (rep->progress_shown) {
+        fputs("\r\033[K", stderr);
+        rep->progress_shown = false;
+    }
+}
+
+void idx_progress_clear(idx_report_t *rep)
+{
+    pthread_mutex_lock(&rep->lock);
+    clear_locked(rep);
+    pthread_mutex_unlock(&rep->lock);
+}
+
+void idx_note(idx_report_t *rep, const char *path, const char *fmt, ...)
+{
+    va_list ap;
+    pthread_mutex_lock(&rep->lock);
+    clear_locked(rep);
+    fprintf(stderr, "passim-index: %s: ", path);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    pthread_mutex_unlock(&rep->lock);
+}
+
+void idx_progress(idx_report_t *rep, const char *path, uint64_t bytes, uint64_t passages)
+{
+    pthread_mutex_lock(&rep->lock);
+    if (path)
+        rep->files_seen++;
+    rep->bytes += bytes;
+    rep->passages += passages;
+    double t = rep->progress ? idx_now() : 0;
+    if (rep->progress && path && t - rep->last_progress >= 0.1) {
+        rep->last_progress = t;
+        rep->progress_shown = true;
+        fprintf(stderr, "\r\033[Kpassim-index: %u files, %.1f MB, %llu passages  %.50s",
+                rep->files_seen, rep->bytes / 1e6, (unsigned long long)rep->passages, path);
+    }
+    pthread_mutex_unlock(&rep->lock);
+}
+
+/* ---- the writer ---------------------------------------------------------- */
+
+static void db_error(idx_writer_t *w, const char *what, xs_status_t st)
+{
+    idx_note(w->rep, w->db_path, "%s: %s", what,
+             *xs_last_error() ? xs_last_error() : xs_status_str(st));
+    w->fatal = true;
+}
+
+bool idx_writer_init(idx_writer_t *w, const idx_opts_t *o, idx_report_t *rep, xs_db_t *db,
+                     const char *db_path, const char *lang)
+{
+    memset(w, 0, sizeof *w);
+    w->o = o;
+    w->rep = rep;
+    w->db = db;
+    w->db_path = db_path;
+    w->batch_limit = o->batch_passages;
+    w->ctx.passage_opts = o->passages;
+    text_status_t ts = text_analyzer_new(&w->ctx.analyzer, lang);
+    if (ts != TEXT_OK) {
+        fprintf(stderr, "passim-index: --lang %s: %s\n", lang, text_status_str(ts));
+        return false;
+    }
+    if (xs_doc_new(&w->ctx.doc) != XS_OK || (o->spelling && !(w->ctx.spell = idx_counter_new()))) {
+        fputs("passim-index: out of memory\n", stderr);
+        return false;
+    }
+    return true;
+}
+
+void idx_writer_free(idx_writer_t *w)
+{
+    text_analyzer_free(w->ctx.analyzer);
+    xs_doc_free(w->ctx.doc);
+    idx_counter_free(w->ctx.spell);
+    text_buf_free(&w->ctx.term);
+    text_buf_free(&w->ctx.record);
+    text_buf_free(&w->ctx.title);
+    text_buf_free(&w->content);
+    text_buf_free(&w->decoded);
+    text_buf_free(&w->scratch);
+    memset(w, 0, sizeof *w);
+}
+
+static bool ensure_batch(idx_writer_t *w)
+{
+    if (xs_db_in_batch(w->db))
+        return true;
+    xs_status_t st = xs_db_begin(w->db);
+    if (st != XS_OK) {
+        db_error(w, "cannot start a batch", st);
+        return false;
+    }
+    return true;
+}
+
+static int add_spelling(const char *word, size_t len, uint32_t count, void *payload)
+{
+    return (int)xs_db_add_spelling(payload, word, len, count);
+}
+
+bool idx_writer_commit(idx_writer_t *w)
+{
+    if (!xs_db_in_batch(w->db))
+        return true;
+    xs_status_t st = XS_OK;
+    const char *lang = text_analyzer_lang(w->ctx.analyzer);
+    if (w->ctx.spell) {
+        int rc = idx_counter_drain(w->ctx.spell, add_spelling, w->db);
+        st = rc ? (xs_status_t)rc : XS_OK;
+    }
+    if (st == XS_OK)
+        st = xs_db_set_metadata(w->db, PASSIM_META_LANG, lang, strlen(lang));
+    if (st == XS_OK)
+        st = xs_db_set_metadata(w->db, PASSIM_META_VERSION, PASSIM_LAYOUT_VERSION,
+                                strlen(PASSIM_LAYOUT_VERSION));
+    if (st == XS_OK)
+        st = xs_db_commit(w->db);
+    if (st != XS_OK) {
+        db_error(w, "cannot commit", st);
+        xs_db_cancel(w->db);
+        return false;
+    }
+    w->batch_passages = 0;
+    return true;
+}
+
+static bool delete_passages(idx_writer_t *w, const char *key)
+{
+    if (!idx_key_term(&w->scratch, PASSIM_PREFIX_FILE, key, "")) {
+        w->fatal = true;
+        return false;
+    }
+    xs_status_t st = xs_db_delete_documents(w->db, w->scratch.data, w->scratch.len);
+    if (st != XS_OK) {
+        db_error(w, "cannot delete passages", st);
+        return false;
+    }
+    return true;
+}
+
+/* Write (rec) or delete (rec NULL) the record of the file with this key. */
+static bool set_record(idx_writer_t *w, const char *key, const text_file_record_t *rec)
+{
+    text_buf_t meta_key = TEXT_BUF_INIT, value = TEXT_BUF_INIT;
+    bool ok = text_buf_puts(&meta_key, PASSIM_META_FILE) && text_buf_puts(&meta_key, key);
+    if (ok && rec)
+        ok = text_file_record_encode(rec, &value);
+    if (!ok) {
+        fputs("passim-index: out of memory\n", stderr);
+        w->fatal = true;
+    } else {
+        xs_status_t st = xs_db_set_metadata(w->db, meta_key.data, value.data ? value.data : "",
+                                            value.len);
+        if (st != XS_OK) {
+            db_error(w, "cannot write a file record", st);
+            ok = false;
+        }
+    }
+    text_buf_free(&meta_key);
+    text_buf_free(&value);
+    return ok;
+}
+
+bool idx_writer_remove(idx_writer_t *w, const char *key, const char *path)
+{
+    if (!ensure_batch(w) || !delete_passages(w, key) || !set_record(w, key, NULL))
+        return false;
+    w->st.removed++;
+    if (!w->rep->quiet)
+        idx_note(w->rep, path, "removed from the index (file is gone)");
+    return true;
+}
+
+static xs_status_t add_doc(const xs_doc_t *doc, void *payload)
+{
+    idx_writer_t *w = payload;
+    return xs_db_add_document(w->db, doc, NULL);
+}
+
+/* Read the whole file into w->content; its stat, as read, into *st. Returns 0
+ * or an errno value. */
+static int read_file(idx_writer_t *w, const char *path, struct stat *st)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return errno;
+    int err = 0;
+    text_buf_clear(&w->content);
+    if (fstat(fd, st) != 0) {
+        err = errno;
+    } else if (!text_buf_reserve(&w->content, (size_t)st->st_size + 1)) {
+        err = ENOMEM;
+    } else {
+        for (;;) {
+            if (!text_buf_reserve(&w->content, 65536)) {
+                err = ENOMEM;
+                break;
+            }
+            ssize_t n = read(fd, w->content.data + w->content.len,
+                             w->content.cap - w->content.len - 1);
+            if (n < 0) {
+                if (errno == EINTR)
+                    continue;
+                err = errno;
+                break;
+            }
+            if (n == 0)
+                break;
+            w->content.len += (size_t)n;
+        }
+        w->content.data[w->content.len] = '\0';
+    }
+    close(fd);
+    return err;
+}
+
+bool idx_writer_file(idx_writer_t *w, const idx_file_t *f, const text_file_record_t *known)
+{
+    struct stat st;
+    int err = read_file(w, f->path, &st);
+    if (err) {
+        idx_note(w->rep, f->path, "cannot read: %s", strerror(err));
+        w->st.failed++;
+        return true;
+    }
+    w->st.bytes += w->content.len;
+    text_file_record_t rec = {
+        .size = (uint64_t)w->content.len,
+        .mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec,
+        .hash = text_hash64(w->content.data, w->content.len),
+        .path = f->path, .path_len = strlen(f->path),
+    };
+
+    if (known && known->hash == rec.hash) {
+        /* Touched, not changed: remember the new mtime, keep the passages. */
+        rec.n_passages = known->n_passages;
+        w->st.unchanged++;
+        idx_progress(w->rep, NULL, w->content.len, 0);
+        return ensure_batch(w) && set_record(w, f->key, &rec);
+    }
+
+    bool as_is;
+    const char *encoding;
+    idx_decode_status_t ds = idx_decode(w->content.data, w->content.len, &w->decoded, &as_is,
+                                        &encoding);
+    if (ds == IDX_DECODE_NOMEM) {
+        idx_note(w->rep, f->path, "out of memory");
+        w->st.failed++;
+        return true;
+    }
+    if (!ensure_batch(w))
+        return false;
+    if ((known || w->may_hold_old) && !delete_passages(w, f->key))
+        return false;
+    if (ds == IDX_DECODE_BINARY) {
+        if (!w->rep->quiet)
+            idx_note(w->rep, f->path, "skipped: not a text file");
+        w->st.skipped++;
+        return set_record(w, f->key, NULL);
+    }
+
+    char *docid = idx_docid_from_rel(f->rel);
+    if (!docid) {
+        fputs("passim-index: out of memory\n", stderr);
+        w->fatal = true;
+        return false;
+    }
+    idx_article_t art = {
+        .text = as_is ? w->content.data : w->decoded.data,
+        .len = as_is ? w->content.len : w->decoded.len,
+        .docid = docid, .path = f->path, .key = f->key,
+    };
+    uint32_t n = 0;
+    xs_status_t xst = idx_article_index(&w->ctx, &art, add_doc, w, &n);
+    free(docid);
+    if (xst != XS_OK) {
+        db_error(w, f->path, xst);
+        return false;
+    }
+    rec.n_passages = n;
+    if (!set_record(w, f->key, &rec))
+        return false;
+    if (known)
+        w->st.updated++;
+    else
+        w->st.added++;
+    w->st.passages += n;
+    w->batch_passages += n;
+    idx_progress(w->rep, NULL, w->content.len, n);
+    if (w->batch_passages >= w->batch_limit)
+        return idx_writer_commit(w);
+    return true;
+}

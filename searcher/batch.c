@@ -1,0 +1,443 @@
+/*
+ * batch.c — passim-search --batch: answer a file of queries against one open
+ * index, print each query's results in input order (text, JSON Lines or TREC
+ * run lines), and end with a summary, plus the run's metrics when qrels are
+ * given. The metrics themselves are eval.c's, their tables report.c's.
+ *
+ * Threads (--jobs N): each worker has its own engine (a Xapian handle and a
+ * text analyzer: neither may be shared between threads; the shim's error
+ * text is thread-local) and takes the next unanswered query. A query's whole
+ * output is formatted into its own buffers; the main thread prints them in
+ * input order as they complete, so the output does not depend on N. What the
+ * threads share is read-only (the options, the query texts) or guarded by
+ * the batch lock (the next query to take, the "done" flags).
+ */
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "eval.h"
+#include "searcher.h"
+
+/* One line of the query file, and what answering it produced. */
+typedef struct batch_query {
+    unsigned line;             /* 1-based line in the file */
+    char *qid;                 /* the query id (owned) */
+    char *text;                /* the query (owned) */
+    const char *bad;           /* why the line itself is refused (static), or NULL */
+    /* Filled by whoever answers it, read by the main thread once done. */
+    text_buf_t out;            /* what goes to stdout */
+    text_buf_t err;            /* what goes to stderr */
+    srch_trec_list_t ranking;  /* the TREC ranking (TREC output or qrels) */
+    bool failed;
+    bool ran;                  /* searched (latency is meaningful) */
+    size_t n_hits;
+    double ms;                 /* latency */
+    bool done;
+} batch_query_t;
+
+typedef struct batch {
+    const srch_batch_opts_t *o;
+    const char *name;          /* the query file as named in messages */
+    batch_query_t *q;
+    size_t n;
+    bool need_ranking;
+    pthread_mutex_t lock;
+    pthread_cond_t done_cond;
+    size_t next;               /* the next query to take (under lock) */
+} batch_t;
+
+typedef struct worker {
+    batch_t *b;
+    srch_engine_t e;
+    pthread_t thread;
+} worker_t;
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static void write_buf(const text_buf_t *b, FILE *f)
+{
+    if (b->len)
+        fwrite(b->data, 1, b->len, f);
+}
+
+/* ---- reading the query file ----------------------------------------------- */
+
+static bool only_space(const char *s)
+{
+    for (; *s; s++)
+        if (*s != ' ' && *s != '\t' && *s != '\v' && *s != '\f')
+            return false;
+    return true;
+}
+
+/* Cut line (no line end) into id and query. Sets q->bad for a line whose id
+ * cannot be a TREC field; the line still counts, as a failed query. */
+static bool split_line(batch_query_t *q, char *line, unsigned line_no)
+{
+    char *tab = strchr(line, '\t');
+    q->line = line_no;
+    if (tab) {
+        *tab = '\0';
+        char *id = line, *end = tab;
+        while (*id == ' ')
+            id++;
+        while (end > id && end[-1] == ' ')
+            *--end = '\0';
+        q->qid = strdup(id);
+        q->text = strdup(tab + 1);
+        if (q->qid && !srch_trec_token_ok(q->qid))
+            q->bad = "bad query id (empty, or with white space or control characters)";
+    } else {
+        char num[24];
+        snprintf(num, sizeof num, "%u", line_no);
+        q->qid = strdup(num);
+        q->text = strdup(line);
+    }
+    return q->qid && q->text;
+}
+
+static void free_queries(batch_query_t *q, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(q[i].qid);
+        free(q[i].text);
+        text_buf_free(&q[i].out);
+        text_buf_free(&q[i].err);
+        srch_trec_list_free(&q[i].ranking);
+    }
+    free(q);
+}
+
+/* Read every query of f. Returns false (with a message printed) on failure. */
+static bool read_queries(batch_t *b, FILE *f)
+{
+    char *line = NULL;
+    size_t cap = 0, cap_q = 0;
+    unsigned line_no = 0;
+    ssize_t len;
+    bool ok = true;
+    while (ok && (len = getline(&line, &cap, f)) != -1) {
+        line_no++;
+        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+            line[--len] = '\0';
+        if (line[0] == '#' || only_space(line))
+            continue;
+        if (b->n == cap_q) {
+            size_t nc = cap_q ? 2 * cap_q : 64;
+            batch_query_t *nq = realloc(b->q, nc * sizeof *nq);
+            if (!nq) {
+                ok = false;
+                break;
+            }
+            b->q = nq;
+            cap_q = nc;
+        }
+        batch_query_t *q = &b->q[b->n++];
+        memset(q, 0, sizeof *q);
+        ok = split_line(q, line, line_no);
+    }
+    free(line);
+    if (!ok) {
+        fputs("passim-search: out of memory\n", stderr);
+        return false;
+    }
+    if (ferror(f)) {
+        fprintf(stderr, "passim-search: %s: %s\n", b->name, strerror(errno));
+        return false;
+    }
+    return true;
+}
+
+static int qid_ptr_cmp(const void *pa, const void *pb)
+{
+    const batch_query_t *a = *(const batch_query_t *const *)pa;
+    const batch_query_t *b = *(const batch_query_t *const *)pb;
+    int c = strcmp(a->qid, b->qid);
+    return c ? c : (a->line < b->line ? -1 : a->line > b->line);
+}
+
+/* A query id given twice makes one ranking of two queries for a scorer:
+ * worth a warning, not an error. */
+static void warn_repeated_ids(const batch_t *b)
+{
+    if (b->n < 2)
+        return;
+    const batch_query_t **v = malloc(b->n * sizeof *v);
+    if (!v)
+        return;
+    for (size_t i = 0; i < b->n; i++)
+        v[i] = &b->q[i];
+    qsort(v, b->n, sizeof *v, qid_ptr_cmp);
+    for (size_t i = 1; i < b->n; i++)
+        if (strcmp(v[i - 1]->qid, v[i]->qid) == 0 && (i < 2 || strcmp(v[i - 2]->qid, v[i]->qid)))
+            fprintf(stderr, "passim-search: %s:%u: warning: query id %s already given on line %u\n",
+                    b->name, v[i]->line, v[i]->qid, v[i - 1]->line);
+    free(v);
+}
+
+/* ---- answering one query -------------------------------------------------- */
+
+static void query_failed(const batch_t *b, batch_query_t *q, const char *why)
+{
+    q->failed = true;
+    text_buf_clear(&q->out);
+    text_buf_printf(&q->err, "passim-search: %s:%u: query %s: %s\n", b->name, q->line, q->qid,
+                    why);
+}
+
+static void answer(const batch_t *b, srch_engine_t *e, batch_query_t *q)
+{
+    const srch_batch_opts_t *o = b->o;
+    if (q->bad) {
+        query_failed(b, q, q->bad);
+        return;
+    }
+    double t0 = now_ms();
+    srch_result_t r;
+    srch_error_t err;
+    if (srch_run(e, q->text, &o->settings, &r, &err) != SRCH_RUN_OK) {
+        query_failed(b, q, err.message);
+        return;
+    }
+    q->ran = true;
+    q->n_hits = r.n_hits;
+    bool ok = true;
+    if (r.explain.len)
+        ok = text_buf_append(o->print.format == SRCH_FMT_TEXT && !o->metrics_only ? &q->out
+                                                                                 : &q->err,
+                             r.explain.data, r.explain.len);
+    if (ok && b->need_ranking)
+        ok = srch_trec_list_build(&q->ranking, r.hits, r.n_hits, o->level == SRCH_LEVEL_PASSAGE);
+    if (ok && !o->metrics_only) {
+        if (o->print.format == SRCH_FMT_TREC) {
+            ok = srch_trec_print(&q->out, &q->ranking, q->qid, o->run_tag);
+        } else {
+            srch_print_opts_t po = o->print;
+            po.units = r.units;
+            po.n_units = r.n_units;
+            ok = srch_print_hits(&q->out, &po, q->qid, q->text, r.total, r.hits, r.n_hits);
+        }
+    }
+    srch_result_free(&r);
+    q->ms = now_ms() - t0;
+    if (!ok)
+        query_failed(b, q, "out of memory");
+}
+
+/* Take queries until none is left; each is marked done for the printer. */
+static void *worker_main(void *payload)
+{
+    worker_t *w = payload;
+    batch_t *b = w->b;
+    for (;;) {
+        pthread_mutex_lock(&b->lock);
+        size_t i = b->next++;
+        pthread_mutex_unlock(&b->lock);
+        if (i >= b->n)
+            break;
+        answer(b, &w->e, &b->q[i]);
+        pthread_mutex_lock(&b->lock);
+        b->q[i].done = true;
+        pthread_cond_broadcast(&b->done_cond);
+        pthread_mutex_unlock(&b->lock);
+    }
+    return NULL;
+}
+
+/* ---- the batch ------------------------------------------------------------ */
+
+static int double_cmp(const void *pa, const void *pb)
+{
+    double a = *(const double *)pa, b = *(const double *)pb;
+    return a < b ? -1 : a > b;
+}
+
+/* The summary: counts, throughput, and latency of the queries that ran. */
+static void print_summary(const batch_t *b, size_t n_failed, size_t n_found, double wall_ms,
+                          unsigned jobs)
+{
+    double *ms = malloc((b->n ? b->n : 1) * sizeof *ms);
+    size_t n_ran = 0;
+    for (size_t i = 0; ms && i < b->n; i++)
+        if (b->q[i].ran)
+            ms[n_ran++] = b->q[i].ms;
+    double secs = wall_ms / 1e3;
+    fprintf(stderr, "passim-search: %zu queries, %zu failed, %zu with results; %.2f s, "
+                    "%.1f queries/s (%u job%s)\n",
+            b->n, n_failed, n_found, secs, secs > 0 ? (double)b->n / secs : 0.0, jobs,
+            jobs == 1 ? "" : "s");
+    if (n_ran) {
+        qsort(ms, n_ran, sizeof *ms, double_cmp);
+        double median = n_ran % 2 ? ms[n_ran / 2] : (ms[n_ran / 2 - 1] + ms[n_ran / 2]) / 2;
+        size_t k95 = (size_t)ceil(0.95 * (double)n_ran); /* nearest rank */
+        fprintf(stderr, "passim-search: latency per query: median %.2f ms, p95 %.2f ms\n",
+                median, ms[k95 ? k95 - 1 : 0]);
+    }
+    free(ms);
+}
+
+/* Start up to n_workers threads; returns how many started (0: answer in the
+ * main thread). */
+static unsigned start_workers(worker_t *w, unsigned n_workers)
+{
+    unsigned started = 0;
+    if (n_workers < 2)
+        return 0;
+    for (; started < n_workers; started++)
+        if (pthread_create(&w[started].thread, NULL, worker_main, &w[started]) != 0)
+            break;
+    return started;
+}
+
+/* Answer and print every query; returns false if writing failed or memory ran
+ * out while recording the run for the metrics. */
+static bool run_all(batch_t *b, worker_t *w, unsigned jobs, srch_eval_run_t *run,
+                    size_t *n_failed, size_t *n_found)
+{
+    const srch_batch_opts_t *o = b->o;
+    unsigned started = start_workers(w, jobs);
+    bool ok = true;
+    for (size_t i = 0; i < b->n; i++) {
+        batch_query_t *q = &b->q[i];
+        if (started) {
+            pthread_mutex_lock(&b->lock);
+            while (!q->done)
+                pthread_cond_wait(&b->done_cond, &b->lock);
+            pthread_mutex_unlock(&b->lock);
+        } else {
+            answer(b, &w[0].e, q);
+        }
+        write_buf(&q->err, stderr);
+        write_buf(&q->out, stdout);
+        if (o->print.format == SRCH_FMT_TEXT && !o->metrics_only && !q->failed && q->n_hits == 0)
+            fputc('\n', stdout); /* the header of an empty query still stands apart */
+        *n_failed += q->failed;
+        *n_found += q->n_hits > 0;
+        for (size_t k = 0; run && ok && k < q->ranking.n; k++)
+            ok = srch_eval_run_add(run, q->qid, q->ranking.docs[k].id, q->ranking.docs[k].score);
+        /* Done with it: keep only what the summary needs. */
+        text_buf_free(&q->out);
+        text_buf_free(&q->err);
+        srch_trec_list_free(&q->ranking);
+        free(q->text);
+        q->text = NULL;
+    }
+    for (unsigned k = 0; k < started; k++)
+        pthread_join(w[k].thread, NULL);
+    if (!ok)
+        fputs("passim-search: out of memory\n", stderr);
+    return ok;
+}
+
+/* Score the run and print the tables: stdout with --metrics-only, else stderr. */
+static bool report_metrics(const srch_batch_opts_t *o, const srch_qrels_t *qrels,
+                           const srch_eval_run_t *run)
+{
+    srch_eval_result_t res;
+    text_buf_t b = TEXT_BUF_INIT;
+    if (!srch_eval_score(&res, qrels, run) || !srch_eval_report(&b, &res, o->per_query)) {
+        srch_eval_result_free(&res);
+        text_buf_free(&b);
+        fputs("passim-search: out of memory\n", stderr);
+        return false;
+    }
+    write_buf(&b, o->metrics_only ? stdout : stderr);
+    srch_eval_result_free(&res);
+    text_buf_free(&b);
+    return true;
+}
+
+static bool open_queries(batch_t *b, const char *path)
+{
+    bool is_stdin = strcmp(path, "-") == 0;
+    b->name = is_stdin ? "(standard input)" : path;
+    FILE *f = is_stdin ? stdin : fopen(path, "r");
+    if (!f) {
+        fprintf(stderr, "passim-search: %s: %s\n", path, strerror(errno));
+        return false;
+    }
+    bool ok = read_queries(b, f);
+    if (!is_stdin)
+        fclose(f);
+    return ok;
+}
+
+int srch_batch(const srch_batch_opts_t *o)
+{
+    batch_t b = { .o = o };
+    srch_qrels_t *qrels = NULL;
+    srch_eval_run_t *run = NULL;
+    worker_t *w = NULL;
+    unsigned jobs = 0, n_open = 0;
+    int status = SRCH_EXIT_ERROR;
+    b.need_ranking = o->print.format == SRCH_FMT_TREC || o->qrels;
+
+    /* Judgements first: a bad qrels file should not cost a whole batch. */
+    if (o->qrels) {
+        srch_eval_error_t err;
+        if (!srch_qrels_load(&qrels, o->qrels, &err)) {
+            fprintf(stderr, "passim-search: %s\n", err.message);
+            return SRCH_EXIT_ERROR;
+        }
+        run = srch_eval_run_new();
+        if (!run) {
+            fputs("passim-search: out of memory\n", stderr);
+            goto done;
+        }
+    }
+    if (!open_queries(&b, o->path))
+        goto done;
+    warn_repeated_ids(&b);
+
+    jobs = o->jobs ? o->jobs : 1;
+    if (jobs > b.n)
+        jobs = b.n ? (unsigned)b.n : 1;
+    w = calloc(jobs, sizeof *w);
+    if (!w) {
+        fputs("passim-search: out of memory\n", stderr);
+        goto done;
+    }
+    for (; n_open < jobs; n_open++) {
+        const char *msg = NULL;
+        w[n_open].b = &b;
+        if (!srch_engine_open(&w[n_open].e, o->dbs, o->n_dbs, o->settings.stopwords, &msg)) {
+            fprintf(stderr, "passim-search: %s\n", msg);
+            goto done;
+        }
+    }
+    pthread_mutex_init(&b.lock, NULL);
+    pthread_cond_init(&b.done_cond, NULL);
+    size_t n_failed = 0, n_found = 0;
+    double t0 = now_ms();
+    bool ok = run_all(&b, w, jobs, run, &n_failed, &n_found);
+    double wall = now_ms() - t0;
+    pthread_cond_destroy(&b.done_cond);
+    pthread_mutex_destroy(&b.lock);
+    if (ok && qrels)
+        ok = report_metrics(o, qrels, run);
+    print_summary(&b, n_failed, n_found, wall, jobs);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        if (errno != EPIPE)
+            fprintf(stderr, "passim-search: cannot write results: %s\n", strerror(errno));
+        ok = false;
+    }
+    status = !ok || n_failed ? SRCH_EXIT_ERROR : n_found ? SRCH_EXIT_FOUND : SRCH_EXIT_NONE;
+done:
+    for (unsigned k = 0; k < n_open; k++)
+        srch_engine_close(&w[k].e);
+    free(w);
+    free_queries(b.q, b.n);
+    srch_eval_run_free(run);
+    srch_qrels_free(qrels);
+    return status;
+}
