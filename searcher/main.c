@@ -1,7 +1,8 @@
 /*
- * main.c — passim-search's command line: options, --help, --version, and the
- * single-query run with grep-like exit statuses. Searching is search.c's work,
- * printing output.c's.
+ * main.c — passim-search's command line: options, --help, --version, the
+ * defaults that depend on the mode, and the single-query run with grep-like
+ * exit statuses. Searching is search.c's work, printing output.c's, batches
+ * batch.c's and run comparison report.c's.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "eval.h"
 #include "searcher.h"
 
 #define MAX_DBS 64
@@ -117,14 +119,33 @@ static void write_all(const text_buf_t *b, FILE *f)
         fwrite(b->data, 1, b->len, f);
 }
 
-int main(int argc, char **argv)
+/* Everything the command line says, before defaults that depend on the mode
+ * (single query, batch, compare) are settled. */
+typedef struct cli {
+    const char *dbs[MAX_DBS];
+    size_t n_dbs;
+    srch_settings_t s;
+    srch_print_opts_t po;
+    const char *color;
+    bool markup_set, mode_set, limit_set, per_doc_set, level_set, jobs_set;
+    srch_level_t level;
+    const char *batch, *compare, *qrels, *run_tag;
+    bool metrics_only, per_query;
+    uint32_t jobs;
+} cli_t;
+
+#define CLI_CONTINUE (-1)
+
+static int parse_options(cli_t *o, int argc, char **argv)
 {
-    enum { OPT_ALL = 256, OPT_ANY, OPT_OFFSET, OPT_PER_DOC, OPT_NO_STOP, OPT_VIMGREP, OPT_COLOR,
-           OPT_HIGHLIGHT, OPT_EXPLAIN };
+    enum { OPT_ALL = 256, OPT_ANY, OPT_AUTO, OPT_OFFSET, OPT_PER_DOC, OPT_NO_STOP, OPT_VIMGREP,
+           OPT_COLOR, OPT_HIGHLIGHT, OPT_EXPLAIN, OPT_BATCH, OPT_LEVEL, OPT_RUN_TAG, OPT_QRELS,
+           OPT_METRICS_ONLY, OPT_PER_QUERY, OPT_COMPARE };
     static const struct option longopts[] = {
         { "db", required_argument, NULL, 'd' },
         { "all", no_argument, NULL, OPT_ALL },
         { "any", no_argument, NULL, OPT_ANY },
+        { "auto", no_argument, NULL, OPT_AUTO },
         { "limit", required_argument, NULL, 'n' },
         { "offset", required_argument, NULL, OPT_OFFSET },
         { "per-doc", required_argument, NULL, OPT_PER_DOC },
@@ -136,75 +157,114 @@ int main(int argc, char **argv)
         { "colour", required_argument, NULL, OPT_COLOR },
         { "highlight", required_argument, NULL, OPT_HIGHLIGHT },
         { "explain", no_argument, NULL, OPT_EXPLAIN },
+        { "batch", required_argument, NULL, OPT_BATCH },
+        { "level", required_argument, NULL, OPT_LEVEL },
+        { "run-tag", required_argument, NULL, OPT_RUN_TAG },
+        { "qrels", required_argument, NULL, OPT_QRELS },
+        { "metrics-only", no_argument, NULL, OPT_METRICS_ONLY },
+        { "per-query", no_argument, NULL, OPT_PER_QUERY },
+        { "jobs", required_argument, NULL, 'j' },
+        { "compare", required_argument, NULL, OPT_COMPARE },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 },
     };
-    const char *dbs[MAX_DBS];
-    size_t n_dbs = 0;
-    srch_settings_t s;
-    srch_settings_init(&s);
-    srch_print_opts_t po = { .format = SRCH_FMT_TEXT };
-    const char *color = "auto";
-    bool markup_set = false;
     int c;
-
-    while ((c = getopt_long(argc, argv, "d:n:C:f:hV", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "d:n:C:f:j:hV", longopts, NULL)) != -1) {
         switch (c) {
         case 'd':
-            if (n_dbs == MAX_DBS) {
+            if (o->n_dbs == MAX_DBS) {
                 fprintf(stderr, "passim-search: at most %d --db\n", MAX_DBS);
                 return SRCH_EXIT_ERROR;
             }
-            dbs[n_dbs++] = optarg;
+            o->dbs[o->n_dbs++] = optarg;
             break;
-        case OPT_ALL: s.mode = SRCH_MODE_ALL; break;
-        case OPT_ANY: s.mode = SRCH_MODE_ANY; break;
+        case OPT_ALL: o->s.mode = SRCH_MODE_ALL; o->mode_set = true; break;
+        case OPT_ANY: o->s.mode = SRCH_MODE_ANY; o->mode_set = true; break;
+        case OPT_AUTO: o->s.mode = SRCH_MODE_AUTO; o->mode_set = true; break;
         case 'n':
-            if (!parse_uint("--limit", optarg, 100000000, &s.limit))
+            if (!parse_uint("--limit", optarg, 100000000, &o->s.limit))
                 return SRCH_EXIT_ERROR;
+            o->limit_set = true;
             break;
         case OPT_OFFSET:
-            if (!parse_uint("--offset", optarg, 100000000, &s.offset))
+            if (!parse_uint("--offset", optarg, 100000000, &o->s.offset))
                 return SRCH_EXIT_ERROR;
             break;
         case OPT_PER_DOC:
-            if (!parse_uint("--per-doc", optarg, 1000000, &s.per_doc))
+            if (!parse_uint("--per-doc", optarg, 1000000, &o->s.per_doc))
                 return SRCH_EXIT_ERROR;
+            o->per_doc_set = true;
             break;
         case 'C': {
             uint32_t n;
             if (!parse_uint("--context", optarg, 100000, &n))
                 return SRCH_EXIT_ERROR;
-            s.context = n;
+            o->s.context = n;
             break;
         }
-        case OPT_NO_STOP: s.stopwords = false; break;
+        case OPT_NO_STOP: o->s.stopwords = false; break;
         case 'f':
             if (strcmp(optarg, "text") == 0)
-                po.format = SRCH_FMT_TEXT;
+                o->po.format = SRCH_FMT_TEXT;
             else if (strcmp(optarg, "json") == 0)
-                po.format = SRCH_FMT_JSON;
+                o->po.format = SRCH_FMT_JSON;
+            else if (strcmp(optarg, "trec") == 0)
+                o->po.format = SRCH_FMT_TREC;
             else {
-                fprintf(stderr, "passim-search: --format: expected text or json: %s\n", optarg);
+                fprintf(stderr, "passim-search: --format: expected text, json or trec: %s\n",
+                        optarg);
                 return SRCH_EXIT_ERROR;
             }
             break;
-        case OPT_VIMGREP: po.format = SRCH_FMT_VIMGREP; break;
+        case OPT_VIMGREP: o->po.format = SRCH_FMT_VIMGREP; break;
         case OPT_COLOR:
             if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never")) {
                 fprintf(stderr, "passim-search: --color: expected auto, always or never: %s\n",
                         optarg);
                 return SRCH_EXIT_ERROR;
             }
-            color = optarg;
+            o->color = optarg;
             break;
         case OPT_HIGHLIGHT:
-            if (!parse_markup(optarg, &po.markup))
+            if (!parse_markup(optarg, &o->po.markup))
                 return SRCH_EXIT_ERROR;
-            markup_set = true;
+            o->markup_set = true;
             break;
-        case OPT_EXPLAIN: s.explain = true; break;
+        case OPT_EXPLAIN: o->s.explain = true; break;
+        case OPT_BATCH: o->batch = optarg; break;
+        case OPT_LEVEL:
+            if (strcmp(optarg, "doc") == 0)
+                o->level = SRCH_LEVEL_DOC;
+            else if (strcmp(optarg, "passage") == 0)
+                o->level = SRCH_LEVEL_PASSAGE;
+            else {
+                fprintf(stderr, "passim-search: --level: expected doc or passage: %s\n", optarg);
+                return SRCH_EXIT_ERROR;
+            }
+            o->level_set = true;
+            break;
+        case OPT_RUN_TAG:
+            if (!srch_trec_token_ok(optarg)) {
+                fprintf(stderr, "passim-search: --run-tag: one word without white space "
+                                "expected: '%s'\n", optarg);
+                return SRCH_EXIT_ERROR;
+            }
+            o->run_tag = optarg;
+            break;
+        case OPT_QRELS: o->qrels = optarg; break;
+        case OPT_METRICS_ONLY: o->metrics_only = true; break;
+        case OPT_PER_QUERY: o->per_query = true; break;
+        case 'j':
+            if (!parse_uint("--jobs", optarg, 256, &o->jobs))
+                return SRCH_EXIT_ERROR;
+            if (o->jobs == 0) {
+                fputs("passim-search: --jobs: at least 1\n", stderr);
+                return SRCH_EXIT_ERROR;
+            }
+            o->jobs_set = true;
+            break;
+        case OPT_COMPARE: o->compare = optarg; break;
         case 'h': usage(stdout); return SRCH_EXIT_FOUND;
         case 'V':
             printf("passim-search %s (Xapian %s)\n", PACKAGE_VERSION, xs_version());
@@ -214,38 +274,122 @@ int main(int argc, char **argv)
             return SRCH_EXIT_ERROR;
         }
     }
-    if (optind >= argc) {
-        fputs("passim-search: no QUERY given\n"
-              "Try 'passim-search --help' for more information.\n", stderr);
+    return CLI_CONTINUE;
+}
+
+static int usage_error(const char *msg)
+{
+    fprintf(stderr, "passim-search: %s\nTry 'passim-search --help' for more information.\n", msg);
+    return SRCH_EXIT_ERROR;
+}
+
+/* The first option given that only a batch understands, or NULL. */
+static const char *batch_only_option(const cli_t *o)
+{
+    return o->po.format == SRCH_FMT_TREC ? "--format trec"
+           : o->level_set                ? "--level"
+           : o->run_tag                  ? "--run-tag"
+           : o->metrics_only             ? "--metrics-only"
+           : o->jobs_set                 ? "--jobs"
+           : NULL;
+}
+
+/* Colour and highlighting from --color, --highlight, the terminal and NO_COLOR. */
+static void resolve_output(cli_t *o)
+{
+    srch_print_opts_t *po = &o->po;
+    const char *env_no_color = getenv("NO_COLOR");
+    po->color = strcmp(o->color, "always") == 0
+                || (strcmp(o->color, "auto") == 0 && isatty(STDOUT_FILENO)
+                    && !(env_no_color && *env_no_color));
+    if (po->format == SRCH_FMT_JSON || po->format == SRCH_FMT_TREC)
+        po->color = false;
+    if (!o->markup_set)
+        po->markup = po->format == SRCH_FMT_JSON ? SRCH_MARK_HTML
+                     : po->format == SRCH_FMT_VIMGREP ? (po->color ? SRCH_MARK_ANSI
+                                                                   : SRCH_MARK_NONE)
+                     : po->color ? SRCH_MARK_ANSI : SRCH_MARK_PLAIN;
+    if (o->n_dbs == 0) {
+        const char *env = getenv("PASSIM_DB");
+        o->dbs[o->n_dbs++] = env && *env ? env : "passim.db";
+    }
+}
+
+static int run_compare(cli_t *o, int argc, char **argv)
+{
+    if (o->batch)
+        return usage_error("--compare and --batch cannot be combined");
+    if (!o->qrels)
+        return usage_error("--compare needs --qrels FILE");
+    if (optind + 1 != argc)
+        return usage_error("--compare needs two runs: --compare RUN_A RUN_B");
+    return srch_compare(o->compare, argv[optind], o->qrels, o->per_query);
+}
+
+static int run_batch(cli_t *o, int argc)
+{
+    if (optind < argc)
+        return usage_error("--batch takes its queries from FILE, not the command line");
+    if ((o->metrics_only || o->per_query) && !o->qrels)
+        return usage_error(o->metrics_only ? "--metrics-only needs --qrels FILE"
+                                           : "--per-query needs --qrels FILE");
+    bool ranking = o->po.format == SRCH_FMT_TREC || o->qrels;
+    srch_batch_opts_t b = { 0 };
+    b.path = o->batch;
+    b.level = o->level_set ? o->level : ranking ? SRCH_LEVEL_DOC : SRCH_LEVEL_PASSAGE;
+    /* Topics are questions: all-words matching would lose most of the recall
+     * that a ranking to depth 1000 is about. */
+    if (!o->mode_set)
+        o->s.mode = SRCH_MODE_ANY;
+    if (b.level == SRCH_LEVEL_DOC) {
+        if (o->per_doc_set && o->s.per_doc != 1)
+            return usage_error("--level doc ranks articles: --per-doc must be 1 (or left out)");
+        o->s.per_doc = 1; /* collapse on the article: its best passage decides */
+    }
+    if (!o->limit_set && ranking)
+        o->s.limit = SRCH_EVAL_DEPTH;
+    o->s.snippets = !o->metrics_only && o->po.format != SRCH_FMT_TREC;
+    resolve_output(o);
+    b.dbs = o->dbs;
+    b.n_dbs = o->n_dbs;
+    b.settings = o->s;
+    b.print = o->po;
+    b.run_tag = o->run_tag ? o->run_tag : "passim";
+    b.qrels = o->qrels;
+    b.metrics_only = o->metrics_only;
+    b.per_query = o->per_query;
+    b.jobs = o->jobs_set ? o->jobs : 1;
+    return srch_batch(&b);
+}
+
+static int run_single(cli_t *o, int argc, char **argv)
+{
+    const char *only = batch_only_option(o);
+    if (only) {
+        fprintf(stderr, "passim-search: %s needs --batch\n", only);
         return SRCH_EXIT_ERROR;
     }
+    if (o->qrels || o->per_query)
+        return usage_error(o->qrels ? "--qrels needs --batch or --compare"
+                                    : "--per-query needs --batch or --compare");
+    if (optind >= argc)
+        return usage_error("no QUERY given");
 
     /* The query: the remaining words joined by spaces. */
     text_buf_t query = TEXT_BUF_INIT;
     for (int i = optind; i < argc; i++)
         if ((i > optind && !text_buf_putc(&query, ' ')) || !text_buf_puts(&query, argv[i])) {
             fputs("passim-search: out of memory\n", stderr);
+            text_buf_free(&query);
             return SRCH_EXIT_ERROR;
         }
+    resolve_output(o);
+    srch_print_opts_t po = o->po;
+    const srch_settings_t *s = &o->s;
 
-    const char *env_no_color = getenv("NO_COLOR");
-    po.color = strcmp(color, "always") == 0
-               || (strcmp(color, "auto") == 0 && isatty(STDOUT_FILENO)
-                   && !(env_no_color && *env_no_color));
-    if (!markup_set)
-        po.markup = po.format == SRCH_FMT_JSON ? SRCH_MARK_HTML
-                    : po.format == SRCH_FMT_VIMGREP ? (po.color ? SRCH_MARK_ANSI : SRCH_MARK_NONE)
-                    : po.color ? SRCH_MARK_ANSI : SRCH_MARK_PLAIN;
-    if (po.format == SRCH_FMT_JSON)
-        po.color = false;
-
-    if (n_dbs == 0) {
-        const char *env = getenv("PASSIM_DB");
-        dbs[n_dbs++] = env && *env ? env : "passim.db";
-    }
     srch_engine_t e;
     const char *msg = NULL;
-    if (!srch_engine_open(&e, dbs, n_dbs, s.stopwords, &msg)) {
+    if (!srch_engine_open(&e, o->dbs, o->n_dbs, s->stopwords, &msg)) {
         fprintf(stderr, "passim-search: %s\n", msg);
         text_buf_free(&query);
         return SRCH_EXIT_ERROR;
@@ -255,11 +399,8 @@ int main(int argc, char **argv)
     srch_error_t err;
     int status;
     text_buf_t out = TEXT_BUF_INIT, notes = TEXT_BUF_INIT;
-    switch (srch_run(&e, query.data, &s, &r, &err)) {
+    switch (srch_run(&e, query.data, s, &r, &err)) {
     case SRCH_RUN_BAD_QUERY:
-        fprintf(stderr, "passim-search: %s\n", err.message);
-        status = SRCH_EXIT_ERROR;
-        break;
     case SRCH_RUN_ERROR:
         fprintf(stderr, "passim-search: %s\n", err.message);
         status = SRCH_EXIT_ERROR;
@@ -274,7 +415,7 @@ int main(int argc, char **argv)
         if (r.relaxed)
             text_buf_puts(&notes, "passim-search: no passage has all the words; showing "
                                   "passages with any of them\n");
-        if (r.n_hits == 0 && s.offset == 0)
+        if (r.n_hits == 0 && s->offset == 0)
             srch_report_missing(&e, &r, &notes);
         write_all(&notes, stderr);
         if (r.n_hits > 0 || po.format == SRCH_FMT_JSON) {
@@ -299,4 +440,21 @@ int main(int argc, char **argv)
         return SRCH_EXIT_ERROR;
     }
     return status;
+}
+
+int main(int argc, char **argv)
+{
+    cli_t o;
+    memset(&o, 0, sizeof o);
+    srch_settings_init(&o.s);
+    o.po.format = SRCH_FMT_TEXT;
+    o.color = "auto";
+    int status = parse_options(&o, argc, argv);
+    if (status != CLI_CONTINUE)
+        return status;
+    if (o.compare)
+        return run_compare(&o, argc, argv);
+    if (o.batch)
+        return run_batch(&o, argc);
+    return run_single(&o, argc, argv);
 }

@@ -703,6 +703,14 @@ static const passage_row_t passage_rows[] = {
     {"---\n\n***\n\nword", 1, 100, "0[10,14)L5-5"},
     /* 17: nothing at all */
     {" \n\t\n", 0, 0, ""},
+    /* 18: an indented line after an unindented one starts a paragraph
+     * (newswire and abstracts indent paragraphs instead of blank lines) */
+    {"Title line\n  First para\nwraps here.\n  Second para\nwraps.", 1, 100,
+     "0[0,10)L1-1 1[13,35)L2-3 2[38,56)L4-5"},
+    /* 19: consecutive indented lines stay one paragraph; a tab indents too */
+    {"Intro\n\tline one\n\tline two", 1, 100, "0[0,5)L1-1 1[7,25)L2-3"},
+    /* 20: short indented paragraphs still join the next one */
+    {"a\n  b\n  c", 10, 100, "0[0,9)L1-3"},
 };
 
 START_TEST(test_text_passages_table)

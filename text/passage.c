@@ -1,7 +1,8 @@
 /*
  * passage.c — cutting a document into passages, the unit the index stores and
- * the searcher ranks. One pass over the lines: blank lines end paragraphs,
- * heading lines start passages, short paragraphs are joined to the next one and
+ * the searcher ranks. One pass over the lines: blank lines end paragraphs, and
+ * so does an indented line after a line that is not (the paragraph indent of
+ * plain text: newswire, abstracts); heading lines start passages, short paragraphs are joined to the next one and
  * long ones are cut (at a sentence end, else at white space, else anywhere on a
  * character boundary). Line numbers come from a cursor that only moves forward,
  * so the whole thing is linear in the input.
@@ -188,6 +189,13 @@ static bool is_heading_line(const char *s, size_t a, size_t b)
     return k >= 1 && k <= 6 && a + k < b && (s[a + k] == ' ' || s[a + k] == '\t');
 }
 
+/* A line that starts with a tab or two spaces: the first line of an indented
+ * paragraph, when the line before it was not indented. */
+static bool is_indented_line(const char *s, size_t a, size_t b)
+{
+    return (a < b && s[a] == '\t') || (a + 1 < b && s[a] == ' ' && s[a + 1] == ' ');
+}
+
 /* "```" or "~~~" after at most three spaces: opens or closes a code block. */
 static bool is_fence_line(const char *s, size_t a, size_t b)
 {
@@ -218,7 +226,7 @@ int text_passages(const char *s, size_t len, const text_passage_opts_t *opts,
     st.line_no = 1;
 
     size_t para_start = NONE, para_end = 0, i = 0;
-    bool in_fence = false;
+    bool in_fence = false, prev_indented = false;
     while (i < len && st.rc == 0) {
         const char *nl = memchr(s + i, '\n', len - i);
         size_t eol = nl != NULL ? (size_t)(nl - s) : len;
@@ -232,12 +240,21 @@ int text_passages(const char *s, size_t len, const text_passage_opts_t *opts,
             para_start = NONE;
             add_heading(&st, i, eol);
         } else {
+            bool indented = is_indented_line(s, i, eol);
+            if (para_start != NONE && indented && !prev_indented && !in_fence) {
+                add_paragraph(&st, para_start, para_end);
+                para_start = NONE;
+            }
+            prev_indented = indented;
             if (is_fence_line(s, i, eol))
                 in_fence = !in_fence;
             if (para_start == NONE)
                 para_start = i;
             para_end = eol;
+            i = eol + 1;
+            continue;
         }
+        prev_indented = false;
         i = eol + 1;
     }
     if (para_start != NONE && st.rc == 0)

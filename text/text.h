@@ -209,7 +209,9 @@ typedef struct text_passage_opts {
 /*
  * One passage: a run of whole paragraphs, or a piece of a long one.
  * Paragraphs are separated by blank lines (lines of white space only; "\r"
- * counts as white space, so CRLF files work). A Markdown heading line ("# ..."
+ * counts as white space, so CRLF files work), and an indented line (a tab or
+ * two spaces first) after a line that is not indented starts a paragraph, as
+ * in plain text with paragraph indents (newswire, abstracts). A Markdown heading line ("# ..."
  * to "###### ...", at the very start of a line, outside fenced code blocks)
  * always starts a new passage, the one that holds it, and becomes the heading
  * of that passage and of those after it, until the next heading. A long
