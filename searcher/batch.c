@@ -130,7 +130,11 @@ static bool read_queries(batch_t *b, FILE *f)
         line_no++;
         while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
             line[--len] = '\0';
-        if (line[0] == '#' || only_space(line))
+        char *text = line;
+        /* A byte order mark would otherwise become part of the first qid. */
+        if (line_no == 1 && len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0)
+            text += 3;
+        if (text[0] == '#' || only_space(text))
             continue;
         if (b->n == cap_q) {
             size_t nc = cap_q ? 2 * cap_q : 64;
@@ -144,7 +148,7 @@ static bool read_queries(batch_t *b, FILE *f)
         }
         batch_query_t *q = &b->q[b->n++];
         memset(q, 0, sizeof *q);
-        ok = split_line(q, line, line_no);
+        ok = split_line(q, text, line_no);
     }
     free(line);
     if (!ok) {

@@ -68,6 +68,7 @@ bool srch_engine_open(srch_engine_t *e, const char *const *paths, size_t n_paths
     /* Only English has a built-in list; other languages search every word. */
     if (stopwords)
         (void)text_analyzer_default_stopwords(e->analyzer);
+    e->ids = srch__id_cache_new(); /* NULL only costs speed */
     return true;
 }
 
@@ -76,6 +77,7 @@ void srch_engine_close(srch_engine_t *e)
     xs_db_free(e->db);
     text_analyzer_free(e->analyzer);
     free(e->lang);
+    srch__id_cache_free(e->ids);
     memset(e, 0, sizeof *e);
 }
 
@@ -183,6 +185,7 @@ static srch_run_status_t match(srch_engine_t *e, srch_result_t *r, const srch_qu
         if (st != XS_ERR_MODIFIED || attempt == MODIFIED_RETRIES)
             break;
         xs_db_reopen(e->db);
+        srch__id_cache_clear(e->ids); /* document ids now name another revision */
     }
     if (st != XS_OK) {
         xs_query_free(xq);
@@ -191,6 +194,26 @@ static srch_run_status_t match(srch_engine_t *e, srch_result_t *r, const srch_qu
     }
     *xq_out = xq;
     return SRCH_RUN_OK;
+}
+
+/* The stored record of result i into *rec: 1, or 0 if it is not a passim
+ * passage, -1 if it cannot be read. When only the ids are needed (no snippet,
+ * no --explain), the engine's id cache answers for documents seen before. */
+static int hit_record(srch_engine_t *e, xs_mset_t *m, size_t i, const srch_settings_t *s,
+                      text_record_t *rec)
+{
+    xs_docid_t id = !s->snippets && !s->explain ? xs_mset_docid(m, i) : 0;
+    if (id && srch__id_cache_get(e->ids, id, &rec->docid, &rec->docid_len, &rec->ordinal))
+        return 1;
+    size_t len;
+    const char *data = xs_mset_data(m, i, &len);
+    if (!data)
+        return -1;
+    if (!text_record_decode(data, len, rec))
+        return 0;
+    if (id)
+        srch__id_cache_put(e->ids, id, rec->docid, rec->docid_len, rec->ordinal);
+    return 1;
 }
 
 static srch_run_status_t make_hits(srch_engine_t *e, srch_result_t *r, const srch_settings_t *s,
@@ -207,18 +230,18 @@ static srch_run_status_t make_hits(srch_engine_t *e, srch_result_t *r, const src
     }
     for (size_t i = 0; i < n; i++) {
         srch_hit_t *h = &r->hits[r->n_hits];
-        size_t len;
-        const char *data = xs_mset_data(r->mset, i, &len);
-        if (!data) {
+        int got = hit_record(e, r->mset, i, s, &h->rec);
+        if (got < 0) {
             set_error(err, "cannot read a result", XS_ERR_MODIFIED);
             return SRCH_RUN_ERROR;
         }
-        if (!text_record_decode(data, len, &h->rec))
+        if (got == 0)
             continue; /* not a passim passage: skip it rather than print garbage */
         h->rank = xs_mset_rank(r->mset, i) + 1;
         h->score = xs_mset_weight(r->mset, i);
-        if (s->snippets && !srch_snippet_build(&h->snippet, e->analyzer, h->rec.text, h->rec.text_len, r->units,
-                                r->n_units, s->context)) {
+        if (s->snippets && !srch_snippet_build(&h->snippet, e->analyzer, h->rec.text,
+                                               h->rec.text_len, r->units, r->n_units,
+                                               s->context)) {
             set_error(err, "out of memory", XS_ERR_NOMEM);
             return SRCH_RUN_ERROR;
         }

@@ -7,6 +7,7 @@
  *   query_*.c     the query language (query.h)
  *   snippet.c, render.c   windows and highlighting (snippet.h)
  *   output.c      text, JSON and vimgrep output (output.h)
+ *   idcache.c     the engine's memory of documents' article ids
  *   trec.c        TREC run lines (output.h)
  *   batch.c       --batch: a file of queries, on one or more threads
  *   eval.c        qrels, runs and their metrics (eval.h)
@@ -53,11 +54,15 @@ typedef struct srch_settings {
 /* Defaults of passim-search. */
 void srch_settings_init(srch_settings_t *s);
 
+/* Which article and passage each Xapian document holds (idcache.c). */
+typedef struct srch_id_cache srch_id_cache_t;
+
 /* An open index and what is needed to query it. One per thread. */
 typedef struct srch_engine {
     xs_db_t *db;
     text_analyzer_t *analyzer;
     char *lang;                /* the index's stemming language */
+    srch_id_cache_t *ids;      /* for hits that need only their ids (may be NULL) */
 } srch_engine_t;
 
 /* Open the databases at paths (several: shards searched together) and make an
@@ -95,6 +100,21 @@ void srch_result_free(srch_result_t *r);
 /* After a search with no hit: append to b one line per positive query word that
  * no passage contains, with a spelling suggestion when the index has one. */
 void srch_report_missing(srch_engine_t *e, const srch_result_t *r, text_buf_t *b);
+
+/* ---- the id cache (idcache.c), internal to searcher/ ------------------------
+ * Xapian document id -> article id and passage number, filled and read by
+ * srch_run() when settings.snippets and settings.explain are off. All accept a
+ * NULL cache (then remember nothing). Strings handed out by get live until
+ * the cache is cleared or freed. */
+srch_id_cache_t *srch__id_cache_new(void);
+void srch__id_cache_free(srch_id_cache_t *c);
+/* Forget everything (after the database was reopened). */
+void srch__id_cache_clear(srch_id_cache_t *c);
+bool srch__id_cache_get(const srch_id_cache_t *c, xs_docid_t id, const char **docid,
+                        size_t *docid_len, uint32_t *ordinal);
+/* Remember id (a copy of docid); silently does nothing if memory is short. */
+void srch__id_cache_put(srch_id_cache_t *c, xs_docid_t id, const char *docid, size_t docid_len,
+                        uint32_t ordinal);
 
 /* ---- batches (batch.c) and evaluation reports (report.c) ------------------ */
 

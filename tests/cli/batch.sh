@@ -1,0 +1,340 @@
+#!/bin/sh
+# passim-search --batch, TREC runs, --qrels metrics and --compare on the
+# bundled corpus: query files (ids, line numbers, blank lines, comments, a bad
+# query), the three output formats, --level, --jobs, metrics worked out by
+# hand from tests/data/batch.qrels, the reference scorer when it is around,
+# and the comparison of two runs.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/cli/lib.sh"
+
+DB=$T/corpus.db
+$PASSIM_INDEX -q --db "$DB" "$CORPUS" >/dev/null || fail "indexing the corpus"
+S="$PASSIM_SEARCH --db $DB --color=never"
+QRELS=$top_srcdir/tests/data/batch.qrels
+cd "$T"
+
+# run_stdin FILE CMD...: run with FILE on standard input, as run() does.
+run_stdin() {
+    f=$1
+    shift
+    "$@" <"$f" >"$T/out" 2>"$T/err"
+    RC=$?
+    OUT=$(cat "$T/out")
+    ERR=$(cat "$T/err")
+}
+
+# The corpus's article ids (file names without extension).
+DOCIDS=$(cd "$CORPUS" && ls *.txt | sed 's/\.txt$//')
+
+# --- a query file: ids, no ids, comments, blank lines, one bad query
+tab=$(printf '\t')
+cat >queries.tsv <<EOF
+# a comment: skipped
+k1${tab}Kalashnikov rifles
+Lavrov
+
+   
+bad${tab}"unbalanced
+t1${tab}Taliban Moscow
+EOF
+# line 1 comment, 2 k1, 3 "Lavrov" (id 3), 4-5 blank, 6 bad, 7 t1
+
+run $S --batch queries.tsv
+expect_rc 2 "a batch with a bad query exits 2"
+expect_match '^passim-search: queries\.tsv:6: query bad: unbalanced quote at column 1$' "$ERR" \
+    "the bad query is reported with its file, line and id"
+heads=$(printf '%s\n' "$OUT" | grep '^== query' | sed 's/^== query \([^:]*\):.*/\1/' | tr '\n' ' ')
+expect_eq "$heads" "k1 3 t1 " "the other queries are answered, in order, with their ids"
+expect_match '^== query 3: Lavrov \([0-9]+ hits\)$' "$OUT" "a line without id gets its line number"
+expect_no_match 'comment' "$OUT" "comments are not queries"
+expect_match '\[Kalashnikov\] \[rifles\]' "$OUT" "text hits have highlighted snippets"
+expect_match 'queries\.tsv' "$ERR" "errors name the file"
+expect_match '^passim-search: 4 queries, 1 failed, 3 with results; ' "$ERR" "summary counts"
+expect_match 'queries/s \(1 job\)$' "$ERR" "summary throughput"
+expect_match '^passim-search: latency per query: median [0-9.]+ ms, p95 [0-9.]+ ms$' "$ERR" \
+    "summary latency"
+
+# Default words: any (a natural-language topic); --all keeps every word required.
+run $S --batch queries.tsv -f json -n 100 --per-doc 0
+printf '%s\n' "$OUT" | python3 -c '
+import json, sys
+objs = [json.loads(l) for l in sys.stdin]
+t1 = [o for o in objs if o["qid"] == "t1"][0]
+texts = [r["text"].lower() for r in t1["results"]]
+# any word: some hit lacks one of the two words
+sys.exit(0 if any(("taliban" in t) != ("moscow" in t) for t in texts) else 1)' \
+    && pass || fail "batch queries rank by any word by default"
+run $S --batch queries.tsv -f json --all -n 100 --per-doc 0
+printf '%s\n' "$OUT" | python3 -c '
+import json, sys
+objs = [json.loads(l) for l in sys.stdin]
+t1 = [o for o in objs if o["qid"] == "t1"][0]
+ok = t1["results"] and all("taliban" in r["text"].lower() and "moscow" in r["text"].lower()
+                             for r in t1["results"])
+sys.exit(0 if ok else 1)' && pass || fail "--all: every hit has every word"
+
+# --- JSON Lines: one object per answered query, with qid and results
+run $S --batch queries.tsv -f json
+expect_rc 2 "json batch with a bad query"
+printf '%s\n' "$OUT" | python3 -c '
+import json, sys
+lines = sys.stdin.read().splitlines()
+objs = [json.loads(l) for l in lines]
+assert [o["qid"] for o in objs] == ["k1", "3", "t1"], [o["qid"] for o in objs]
+assert [o["query"] for o in objs] == ["Kalashnikov rifles", "Lavrov", "Taliban Moscow"]
+for o in objs:
+    assert isinstance(o["results"], list) and o["results"], o["qid"]
+    assert [r["rank"] for r in o["results"]] == list(range(1, len(o["results"]) + 1))
+    assert all("<mark>" in r["snippet"] for r in o["results"])
+assert objs[0]["results"][0]["docid"] == "000_15c4c714383f619c"
+' && pass || fail "JSON Lines: objects with qid and results, in order"
+
+# --- TREC run lines
+check_trec() { # check_trec FILE TAG PASSAGES(0|1): fields, ranks, scores, ids
+    python3 - "$1" "$2" "$3" "$DOCIDS" <<'PY'
+import re, sys
+path, tag, passages, docids = sys.argv[1], sys.argv[2], sys.argv[3] == "1", set(sys.argv[4].split())
+last = {}
+for n, line in enumerate(open(path), 1):
+    f = line.split()
+    assert len(f) == 6, "line %d: %d fields" % (n, len(f))
+    qid, q0, docid, rank, score, t = f
+    assert q0 == "Q0" and t == tag, line
+    assert re.fullmatch(r"-?\d+\.\d{6}", score), score
+    if passages:
+        m = re.fullmatch(r"(.+)#(\d+)", docid)
+        assert m and m.group(1) in docids, docid
+    else:
+        assert docid in docids, docid
+    prev = last.get(qid)
+    if prev is None:
+        assert int(rank) == 1, line
+        seen = set()
+    else:
+        assert int(rank) == prev[0] + 1, "rank not consecutive: " + line
+        assert float(score) <= prev[1], "score increases: " + line
+        seen = prev[2]
+    assert docid not in seen, "id twice: " + line
+    seen.add(docid)
+    last[qid] = (int(rank), float(score), seen)
+assert list(last) == ["k1", "3", "t1"], list(last)
+PY
+}
+run $S --batch queries.tsv -f trec
+expect_rc 2 "trec batch with a bad query"
+printf '%s\n' "$OUT" >run.trec
+check_trec run.trec passim 0 && pass || fail "TREC lines: six fields, ranks 1..n, scores non-increasing, corpus ids"
+expect_eq "$(grep -c '^t1 ' run.trec)" 5 "doc level: one line per article (5 articles match t1)"
+run $S --batch queries.tsv -f trec --run-tag myrun -n 2
+printf '%s\n' "$OUT" >run2.trec
+check_trec run2.trec myrun 0 && pass || fail "--run-tag names the sixth column"
+expect_eq "$(grep -c '^t1 ' run2.trec)" 2 "--limit caps each query's lines"
+run $S --batch queries.tsv -f trec --level passage --per-doc 0
+printf '%s\n' "$OUT" >runp.trec
+check_trec runp.trec passim 1 && pass || fail "--level passage: ids docid#n"
+[ "$(grep -c '^t1 ' runp.trec)" -gt 5 ] && pass || fail "--level passage: more passages than articles"
+# TREC ids and scores are those of the same search in JSON (which reads
+# every hit's stored passage, where TREC runs use the engine's id cache).
+run $S --batch queries.tsv -f json --level passage --per-doc 0 -n 1000
+printf '%s\n' "$OUT" >runp.json
+python3 - runp.json runp.trec <<'PY' && pass || fail "TREC passage ids and scores agree with JSON"
+import json, sys
+want = set()
+for line in open(sys.argv[1]):
+    o = json.loads(line)
+    for r in o["results"]:
+        want.add((o["qid"], "%s#%d" % (r["docid"], r["passage"]), "%.6f" % r["score"]))
+got = set((f[0], f[2], f[4]) for f in (l.split() for l in open(sys.argv[2])))
+assert got == want, (sorted(got - want)[:3], sorted(want - got)[:3])
+PY
+run $S --batch queries.tsv -f trec --level doc --per-doc 3
+expect_rc 2 "--level doc with --per-doc 3 is refused"
+
+# The same articles in two indexes: an id comes once per query, at its best.
+cp -R "$CORPUS" copy
+chmod -R u+w copy
+$PASSIM_INDEX -q --db "$T/copy.db" copy >/dev/null || fail "indexing a copy of the corpus"
+run $S --db "$T/copy.db" --batch queries.tsv -f trec
+printf '%s\n' "$OUT" >runtwo.trec
+check_trec runtwo.trec passim 0 && pass || fail "two indexes of the same articles: every id once"
+expect_eq "$(grep -c '^t1 ' runtwo.trec)" 5 "two indexes: still one line per article"
+
+# --- standard input, and --jobs: the same output
+run_stdin queries.tsv $S --batch - -f trec
+expect_eq "$OUT" "$(cat run.trec)" "--batch - reads standard input"
+expect_match '^passim-search: \(standard input\):6: query bad: ' "$ERR" "stdin is named in messages"
+for fmt in trec json text; do
+    run $S --batch queries.tsv -f $fmt -j 1
+    one=$OUT
+    run $S --batch queries.tsv -f $fmt -j 2
+    expect_rc 2 "--jobs 2 --format $fmt exit status"
+    expect_eq "$OUT" "$one" "--jobs 2 output identical to --jobs 1 ($fmt)"
+    expect_match 'queries\.tsv:6: query bad: unbalanced quote' "$ERR" "--jobs 2 reports the bad query ($fmt)"
+    expect_match '\(2 jobs\)$' "$ERR" "--jobs 2 in the summary ($fmt)"
+done
+# A larger batch on 3 threads: every query once, in order.
+i=0
+: >many.tsv
+while [ $i -lt 60 ]; do
+    printf 'q%d\t%s\n' $i "$(echo 'Taliban Lavrov Kabul Moscow talks Putin peace rifles' | cut -d' ' -f$((i % 8 + 1)))" >>many.tsv
+    i=$((i + 1))
+done
+run $S --batch many.tsv -f trec -j 1
+one=$OUT
+run $S --batch many.tsv -f trec -j 3
+expect_rc 0 "60 queries on 3 threads"
+expect_eq "$OUT" "$one" "--jobs 3 output identical to --jobs 1 (60 queries)"
+
+# --- exit statuses
+printf 'xyzzy\nplugh\n' >none.tsv
+run $S --batch none.tsv
+expect_rc 1 "no query found anything: exit 1"
+expect_match '^== query 1: xyzzy \(0 hits\)$' "$OUT" "an empty result still has its header"
+printf 'Lavrov\nxyzzy\n' >some.tsv
+run $S --batch some.tsv -f trec
+expect_rc 0 "some query found something: exit 0"
+printf 'a b\tLavrov\n' >badid.tsv
+run $S --batch badid.tsv -f trec
+expect_rc 2 "a query id with a space is refused"
+expect_match 'badid\.tsv:1: query a b: bad query id' "$ERR" "bad query id reported"
+run $S --batch missing.tsv
+expect_rc 2 "missing query file"
+expect_match 'missing\.tsv: No such file' "$ERR" "missing query file named"
+run $S --batch queries.tsv 'extra query'
+expect_rc 2 "--batch with a query on the command line"
+run $S -f trec Lavrov
+expect_rc 2 "--format trec without --batch"
+expect_match -- '--format trec needs --batch' "$ERR" "--format trec needs --batch"
+run $S --batch queries.tsv --metrics-only
+expect_rc 2 "--metrics-only without --qrels"
+run $S --batch queries.tsv -j 0
+expect_rc 2 "--jobs 0"
+
+# --- metrics against tests/data/batch.qrels, worked out by hand
+# The run (doc level, any word), as checked just below:
+#   lavrov  "Lavrov":               004 (gain 0), 002 (2), 003 (1)
+#   taliban "Taliban":              004, 002, 003, 001, 000 (gain 1)
+#   kalash  "Kalashnikov rifles":   000 (gain 3)
+#   putin   "Putin":                judged, nothing relevant: not a judged query
+#   nothing "xyzzy":                no hit: judged (001 gain 1) but not answered
+# Per query (log2: log base 2):
+#   lavrov: relevant 002, 003, 000 (3). DCG = 0 + 3/log2 3 + 1/log2 4 = 2.392789;
+#           ideal 3, 1, 1: 3 + 1/log2 3 + 1/log2 4 = 4.130930; nDCG = 0.579237.
+#           AP = (1/2 + 2/3) / 3 = 0.388889; P@10 = 0.2; R@100 = 2/3; RR = 1/2.
+#   taliban: 000 at rank 5: nDCG = (1/log2 6) / 1 = 0.386853; AP = 1/5;
+#           P@10 = 0.1; R@100 = 1; RR = 1/5.
+#   kalash: 000 at rank 1: nDCG 1, AP 1, P@10 0.1, R@100 1, RR 1.
+#   nothing: 0 everywhere.
+# Means over the 4 judged queries (3 answered):
+#   nDCG@10 = (0.579237 + 0.386853 + 1 + 0) / 4 = 0.491523 -> 0.4915
+#   MAP     = (0.388889 + 0.2 + 1 + 0) / 4     = 0.397222 -> 0.3972
+#   P@10    = (0.2 + 0.1 + 0.1 + 0) / 4        = 0.1      -> 0.1000
+#   R@100   = (2/3 + 1 + 1 + 0) / 4            = 0.666667 -> 0.6667
+#   MRR     = (0.5 + 0.2 + 1 + 0) / 4          = 0.425    -> 0.4250
+cat >judged.tsv <<EOF
+lavrov${tab}Lavrov
+taliban${tab}Taliban
+kalash${tab}Kalashnikov rifles
+putin${tab}Putin
+nothing${tab}xyzzy
+EOF
+run $S --batch judged.tsv -f trec
+expect_rc 0 "the judged batch"
+printf '%s\n' "$OUT" >a.trec
+order=$(awk '{ printf "%s:%s ", $1, substr($3, 1, 3) }' a.trec)
+expect_eq "$order" "lavrov:004 lavrov:002 lavrov:003 taliban:004 taliban:002 taliban:003 taliban:001 taliban:000 kalash:000 putin:004 putin:003 " \
+    "the ranking the hand-worked metrics assume"
+
+run $S --batch judged.tsv --qrels "$QRELS" --metrics-only
+expect_rc 0 "--metrics-only"
+expect_eq "$OUT" "judged   4
+answered 3
+nDCG@10  0.4915
+MAP      0.3972
+P@10     0.1000
+R@100    0.6667
+MRR      0.4250" "metrics worked out by hand"
+
+# Metrics go to stderr when the run goes to stdout.
+run $S --batch judged.tsv -f trec --qrels "$QRELS"
+expect_eq "$OUT" "$(cat a.trec)" "--qrels with a TREC run: stdout holds only the run"
+expect_match '^nDCG@10  0\.4915$' "$ERR" "--qrels: the metrics on stderr"
+expect_match '^answered 3$' "$ERR" "--qrels: answered on stderr"
+
+# --per-query: one row per judged query, in the reference scorer's order.
+run $S --batch judged.tsv --qrels "$QRELS" --metrics-only --per-query
+expect_match '^qid +nDCG@10 +AP +P@10 +R@100 +RR$' "$OUT" "--per-query header"
+expect_match '^lavrov +0\.5792 +0\.3889 +0\.2000 +0\.6667 +0\.5000$' "$OUT" "--per-query lavrov"
+expect_match '^taliban +0\.3869 +0\.2000 +0\.1000 +1\.0000 +0\.2000$' "$OUT" "--per-query taliban"
+expect_match '^nothing +0\.0000 .*\(not answered\)$' "$OUT" "--per-query: not answered"
+expect_no_match '^putin' "$OUT" "--per-query: a query without relevant documents is not judged"
+rows=$(printf '%s\n' "$OUT" | awk 'NR > 1 && NF >= 6 { printf "%s ", $1 }')
+expect_eq "$rows" "kalash lavrov nothing taliban " "--per-query order: shorter ids first, then bytes"
+
+# The same figures with --jobs 2, and with json output (scored at doc level).
+run $S --batch judged.tsv --qrels "$QRELS" --metrics-only -j 2
+expect_match '^nDCG@10  0\.4915$' "$OUT" "--jobs 2 metrics"
+run $S --batch judged.tsv --qrels "$QRELS" -f json
+expect_match '^MAP      0\.3972$' "$ERR" "json run scored at doc level"
+
+# Qrels errors name the file and line; nothing is searched.
+printf 'lavrov 0 002_3dc2c840ccc121e4 2\nlavrov 0 oops\n' >bad.qrels
+run $S --batch judged.tsv --qrels bad.qrels
+expect_rc 2 "bad qrels"
+expect_match '^passim-search: bad\.qrels:2: expected .qid 0 docid gain.$' "$ERR" "bad qrels line named"
+expect_eq "$OUT" "" "nothing searched with bad qrels"
+
+# --- the reference scorer agrees to 4 decimals (skipped when not around)
+IREVAL=$top_srcdir/../shared/eval/ireval.py
+if [ -f "$IREVAL" ]; then
+    run $S --batch judged.tsv --qrels "$QRELS" --metrics-only
+    ours=$(printf '%s\n' "$OUT" | grep -E '^(nDCG@10|MAP|P@10|R@100|MRR) ')
+    theirs=$(python3 "$IREVAL" "$QRELS" a.trec | grep -E '^(nDCG@10|MAP|P@10|R@100|MRR) ')
+    expect_eq "$ours" "$theirs" "metrics equal to ireval.py's"
+    expect_match '^queries=4 answered=3$' "$(python3 "$IREVAL" "$QRELS" a.trec)" "ireval counts"
+    # Passage-level and 2-result runs too (all 0 for passage ids, other depths).
+    run $S --batch judged.tsv --qrels "$QRELS" --metrics-only -n 2
+    ours=$(printf '%s\n' "$OUT" | grep -E '^(nDCG@10|MAP|P@10|R@100|MRR) ')
+    $S --batch judged.tsv -f trec -n 2 >a2.trec 2>/dev/null
+    theirs=$(python3 "$IREVAL" "$QRELS" a2.trec | grep -E '^(nDCG@10|MAP|P@10|R@100|MRR) ')
+    expect_eq "$ours" "$theirs" "metrics at depth 2 equal to ireval.py's"
+else
+    echo "batch.sh: $IREVAL not found: skipping the comparison with ireval.py"
+fi
+
+# --- --compare
+# B: run A with query taliban's relevant article (000) moved to the top.
+#   taliban: nDCG 0.386853 -> 1, AP 0.2 -> 1; every other query unchanged.
+#   Means of B: nDCG (0.579237 + 1 + 1) / 4 = 0.644809, MAP (0.388889 + 2) / 4
+#   = 0.597222, MRR (0.5 + 2) / 4 = 0.625.
+#   B vs A: 1 win, 3 ties, 0 losses on both metrics. The only non-zero
+#   difference x keeps |sum| = x under every sign flip: randomisation p = 1.
+#   t-test: differences (x, 0, 0, 0): mean x/4, sd x/2, t = (x/4) / (x/2 / 2) = 1
+#   with 3 degrees of freedom: p = 2 (1 - F(1)), F(1) = 1/2 + (1/pi)
+#   (t/sqrt 3 / (1 + t^2/3) + atan(t/sqrt 3)) = 0.804499: p = 0.3910.
+sed 's/^taliban Q0 000_15c4c714383f619c 5 [0-9.]* passim$/taliban Q0 000_15c4c714383f619c 1 9.000000 passim/' \
+    a.trec >b.trec
+run $PASSIM_SEARCH --compare a.trec b.trec --qrels "$QRELS"
+expect_rc 0 "--compare"
+expect_match '^nDCG@10 +0\.4915 +0\.6448 +\+0\.1533$' "$OUT" "--compare: nDCG@10 side by side"
+expect_match '^MAP +0\.3972 +0\.5972 +\+0\.2000$' "$OUT" "--compare: MAP side by side"
+expect_match '^MRR +0\.4250 +0\.6250 +\+0\.2000$' "$OUT" "--compare: MRR side by side"
+expect_match '^answered +3 +3$' "$OUT" "--compare: answered"
+expect_match '^nDCG@10 +1 +3 +0 +1\.0000 +0\.3910$' "$OUT" "--compare: nDCG@10 wins/ties/losses, p-values"
+expect_match '^AP +1 +3 +0 +1\.0000 +0\.3910$' "$OUT" "--compare: AP wins/ties/losses, p-values"
+run $PASSIM_SEARCH --compare b.trec a.trec --qrels "$QRELS"
+expect_match '^nDCG@10 +0 +3 +1 ' "$OUT" "--compare the other way: a loss"
+run $PASSIM_SEARCH --compare a.trec a.trec --qrels "$QRELS"
+expect_match '^nDCG@10 +0 +4 +0 +1\.0000 +1\.0000$' "$OUT" "a run against itself: no win, no loss, p = 1"
+expect_match '^AP +0 +4 +0 +1\.0000 +1\.0000$' "$OUT" "a run against itself (AP)"
+run $PASSIM_SEARCH --compare a.trec b.trec --qrels "$QRELS" --per-query
+expect_match '^taliban +0\.3869 +1\.0000 +0\.2000 +1\.0000$' "$OUT" "--compare --per-query"
+run $PASSIM_SEARCH --compare a.trec b.trec
+expect_rc 2 "--compare without --qrels"
+run $PASSIM_SEARCH --compare a.trec --qrels "$QRELS"
+expect_rc 2 "--compare with one run"
+printf 'lavrov Q0 x 1\n' >short.trec
+run $PASSIM_SEARCH --compare a.trec short.trec --qrels "$QRELS"
+expect_rc 2 "--compare with a bad run"
+expect_match 'short\.trec:1: expected' "$ERR" "bad run line named"
+
+finish
