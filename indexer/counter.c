@@ -69,6 +69,11 @@ static bool grow(idx_counter_t *c)
     return true;
 }
 
+size_t idx_counter_size(const idx_counter_t *c)
+{
+    return c->used;
+}
+
 uint32_t idx_counter_add(idx_counter_t *c, const char *s, size_t len)
 {
     if ((c->used + 1) * 4 > c->cap * 3 && !grow(c))

@@ -198,8 +198,11 @@ bool idx_writer_file(idx_writer_t *w, const idx_file_t *f, const text_file_recor
 /* Remove a file's passages and record (the file is gone). */
 bool idx_writer_remove(idx_writer_t *w, const char *key, const char *path);
 
-/* Commit the open batch, if any (spelling words and index metadata first). */
-bool idx_writer_commit(idx_writer_t *w);
+/* Commit the open batch, if any, with the index metadata. Words for the
+ * spelling table are gathered over many batches (adding them costs Xapian
+ * much less once per word than once per word per batch) and go in with the
+ * last commit of a run (last), or when there are very many. */
+bool idx_writer_commit(idx_writer_t *w, bool last);
 
 /* ---- counter.c --------------------------------------------------------- */
 
@@ -209,6 +212,8 @@ typedef struct idx_counter idx_counter_t;
 
 idx_counter_t *idx_counter_new(void);
 void idx_counter_free(idx_counter_t *c);
+/* Number of distinct strings held. */
+size_t idx_counter_size(const idx_counter_t *c);
 /* Count one more s[0..len); returns the new count, or 0 if memory ran out. */
 uint32_t idx_counter_add(idx_counter_t *c, const char *s, size_t len);
 /* Call fn for each string and its count, then forget them all. */

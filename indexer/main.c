@@ -29,7 +29,7 @@ static void usage(FILE *f)
 "                       until the new one is complete)\n"
 "  -j, --jobs N         threads for a fresh build (default: the number of CPUs);\n"
 "                       updates of an existing index use one\n"
-"      --batch N        commit after about N passages (default 50000)\n"
+"      --batch N        commit after about N passages (default 5000)\n"
 "      --no-spelling    do not feed the spelling table (no \"did you mean\")\n"
 "      --progress       always show progress on stderr\n"
 "      --no-progress    never show progress (default: only on a terminal)\n"
@@ -65,7 +65,7 @@ int main(int argc, char **argv)
         .db_path = getenv("PASSIM_DB") && *getenv("PASSIM_DB") ? getenv("PASSIM_DB") : "passim.db",
         .spelling = true,
         .progress = -1,
-        .batch_passages = 50000,
+        .batch_passages = 5000,
         .passages = TEXT_PASSAGE_OPTS_INIT,
     };
     int c;

@@ -300,11 +300,30 @@ static void remove_stale_tmp(const char *db_path)
     free(base_copy);
 }
 
-/* Put the finished index at new_path in place of db_path: one atomic exchange
- * (or a rename, when there was none), then the old one is removed. */
+static int sync_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)ftw;
+    int fd = open(path, (flag == FTW_F ? O_RDONLY : O_RDONLY | O_DIRECTORY) | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    int rc = fsync(fd);
+    close(fd);
+    return rc;
+}
+
+/* Put the finished index at new_path in place of db_path: its files are
+ * synced to disk (temporary indexes are written without waiting for the
+ * disk), then one atomic exchange (or a rename, when there was none), then the
+ * old one is removed. */
 static bool swap_in(const char *new_path, const char *db_path)
 {
     struct stat st;
+    if (nftw(new_path, sync_entry, 16, FTW_PHYS) != 0) {
+        fprintf(stderr, "passim-index: %s: cannot sync the new index to disk: %s\n", db_path,
+                strerror(errno));
+        return false;
+    }
     if (stat(db_path, &st) != 0) {
         if (rename(new_path, db_path) != 0) {
             fprintf(stderr, "passim-index: %s: cannot move the new index in place: %s\n", db_path,
@@ -376,7 +395,7 @@ static void *shard_main(void *arg)
         if (!idx_writer_file(&sh->w, &r->files[i], NULL))
             break;
     }
-    sh->ok = !sh->w.fatal && !idx_stop_signal && idx_writer_commit(&sh->w);
+    sh->ok = !sh->w.fatal && !idx_stop_signal && idx_writer_commit(&sh->w, true);
     return NULL;
 }
 
@@ -405,7 +424,7 @@ static bool build_parallel(run_t *r, const char *lang, unsigned jobs)
         snprintf(name, sizeof name, "shard%u", i);
         shards[i].r = r;
         ok = (shards[i].path = tmp_path(r->o->db_path, name)) != NULL
-             && open_db(&shards[i].db, shards[i].path, XS_DB_OVERWRITE) == XS_OK
+             && open_db(&shards[i].db, shards[i].path, XS_DB_OVERWRITE | XS_DB_NO_SYNC) == XS_OK
              && idx_writer_init(&shards[i].w, r->o, &r->rep, shards[i].db, r->o->db_path, lang);
         if (ok) {
             /* Each shard commits at its share of the batch size. */
@@ -535,7 +554,7 @@ int idx_run(const idx_opts_t *o, char *const *paths, size_t n_paths)
     if (o->rebuild && !parallel) {
         /* Build beside the live index, swap it in when complete. */
         if (!(rebuild_path = tmp_path(o->db_path, "rebuild"))
-            || open_db(&rebuild_db, rebuild_path, XS_DB_OVERWRITE) != XS_OK)
+            || open_db(&rebuild_db, rebuild_path, XS_DB_OVERWRITE | XS_DB_NO_SYNC) != XS_OK)
             goto out;
         target = rebuild_db;
     }
@@ -562,7 +581,7 @@ int idx_run(const idx_opts_t *o, char *const *paths, size_t n_paths)
             xs_db_cancel(target);
         /* Interrupted: keep what was finished, except in a rebuild, which is
          * abandoned (the old index stays). */
-        ok = !r.w.fatal && (!idx_stop_signal || !o->rebuild) && idx_writer_commit(&r.w);
+        ok = !r.w.fatal && (!idx_stop_signal || !o->rebuild) && idx_writer_commit(&r.w, true);
         if (ok && rebuild_db) {
             xs_db_close(rebuild_db);
             ok = !idx_stop_signal && swap_in(rebuild_path, o->db_path);

@@ -154,13 +154,18 @@ static int add_spelling(const char *word, size_t len, uint32_t count, void *payl
     return (int)xs_db_add_spelling(payload, word, len, count);
 }
 
-bool idx_writer_commit(idx_writer_t *w)
+/* Spelling words held before they go in without waiting for the last commit. */
+#define SPELLING_WORDS_MAX 200000
+
+bool idx_writer_commit(idx_writer_t *w, bool last)
 {
-    if (!xs_db_in_batch(w->db))
-        return true;
+    bool spell = w->ctx.spell && idx_counter_size(w->ctx.spell) > 0
+                 && (last || idx_counter_size(w->ctx.spell) > SPELLING_WORDS_MAX);
+    if (!xs_db_in_batch(w->db) && !(spell && ensure_batch(w)))
+        return !w->fatal;
     xs_status_t st = XS_OK;
     const char *lang = text_analyzer_lang(w->ctx.analyzer);
-    if (w->ctx.spell) {
+    if (spell) {
         int rc = idx_counter_drain(w->ctx.spell, add_spelling, w->db);
         st = rc ? (xs_status_t)rc : XS_OK;
     }
@@ -344,6 +349,6 @@ bool idx_writer_file(idx_writer_t *w, const idx_file_t *f, const text_file_recor
     w->batch_passages += n;
     idx_progress(w->rep, NULL, w->content.len, n);
     if (w->batch_passages >= w->batch_limit)
-        return idx_writer_commit(w);
+        return idx_writer_commit(w, false);
     return true;
 }

@@ -80,6 +80,11 @@ typedef enum {
     XS_DB_OVERWRITE  /* writable; created, or emptied if it exists */
 } xs_mode_t;
 
+/* OR'ed into a writable mode: commits do not wait for the data to reach the
+ * disk (no fsync). For temporary databases whose durability is ensured later,
+ * by syncing their files before they are put in place. */
+#define XS_DB_NO_SYNC 0x100
+
 /* Open the database at path (a directory). A writable open takes Xapian's
  * single-writer lock: a second writer gets XS_ERR_LOCKED at once.
  * Errors: XS_ERR_NOT_FOUND (nothing there, or no database in the directory),

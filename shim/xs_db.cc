@@ -95,6 +95,11 @@ extern "C" xs_status_t xs_db_open(xs_db_t **out, const char *path, xs_mode_t mod
     *out = NULL;
     if (!path || !*path)
         return xs__fail(XS_ERR_INVALID, "xs_db_open: no path");
+    /* XS_DB_NO_SYNC rides on a writable mode. */
+    int sync = (mode & XS_DB_NO_SYNC) ? Xapian::DB_NO_SYNC : 0;
+    mode = static_cast<xs_mode_t>(mode & ~XS_DB_NO_SYNC);
+    if (sync && mode == XS_DB_READ)
+        return xs__fail(XS_ERR_INVALID, "xs_db_open: XS_DB_NO_SYNC needs a writable mode");
     try {
         std::unique_ptr<xs_db> db(new xs_db);
         db->path = path;
@@ -103,15 +108,15 @@ extern "C" xs_status_t xs_db_open(xs_db_t **out, const char *path, xs_mode_t mod
             db->db = Xapian::Database(db->path);
             break;
         case XS_DB_WRITE:
-            db->wdb = Xapian::WritableDatabase(db->path, Xapian::DB_CREATE_OR_OPEN);
+            db->wdb = Xapian::WritableDatabase(db->path, Xapian::DB_CREATE_OR_OPEN | sync);
             db->writable = true;
             break;
         case XS_DB_CREATE:
-            db->wdb = Xapian::WritableDatabase(db->path, Xapian::DB_CREATE);
+            db->wdb = Xapian::WritableDatabase(db->path, Xapian::DB_CREATE | sync);
             db->writable = true;
             break;
         case XS_DB_OVERWRITE:
-            db->wdb = Xapian::WritableDatabase(db->path, Xapian::DB_CREATE_OR_OVERWRITE);
+            db->wdb = Xapian::WritableDatabase(db->path, Xapian::DB_CREATE_OR_OVERWRITE | sync);
             db->writable = true;
             break;
         default:
