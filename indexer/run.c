@@ -77,8 +77,9 @@ static int load_known(const char *key, size_t key_len, const char *value, size_t
         return -1;
     r->known = grown;
     known_file_t *k = &r->known[r->n_known];
-    size_t prefix = strlen(PASSIM_META_FILE);
-    k->key = strndup(key + prefix, key_len - prefix);
+    (void)key;
+    (void)key_len; /* may be shortened: the record holds the whole key */
+    k->key = strndup(rec.key, rec.key_len);
     k->path = strndup(rec.path, rec.path_len);
     if (!k->key || !k->path) {
         free(k->key);

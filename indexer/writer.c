@@ -203,7 +203,9 @@ static bool delete_passages(idx_writer_t *w, const char *key)
 static bool set_record(idx_writer_t *w, const char *key, const text_file_record_t *rec)
 {
     text_buf_t meta_key = TEXT_BUF_INIT, value = TEXT_BUF_INIT;
-    bool ok = text_buf_puts(&meta_key, PASSIM_META_FILE) && text_buf_puts(&meta_key, key);
+    /* Xapian keys are short (255 bytes): a long path is shortened with a hash,
+     * and the record itself keeps the whole key. */
+    bool ok = idx_key_term(&meta_key, PASSIM_META_FILE, key, "");
     if (ok && rec)
         ok = text_file_record_encode(rec, &value);
     if (!ok) {
@@ -290,6 +292,7 @@ bool idx_writer_file(idx_writer_t *w, const idx_file_t *f, const text_file_recor
         .mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec,
         .hash = text_hash64(w->content.data, w->content.len),
         .path = f->path, .path_len = strlen(f->path),
+        .key = f->key, .key_len = strlen(f->key),
     };
 
     if (known && known->hash == rec.hash) {

@@ -923,10 +923,10 @@ START_TEST(test_text_record_roundtrip)
 END_TEST
 
 static const text_file_record_t file_record_rows[] = {
-    {1234, 1541116800123456789LL, 0x0123456789ABCDEFULL, 7, "/x/a.md", 7},
-    {0, 0, 0, 0, "", 0},
-    {UINT64_MAX, INT64_MIN, UINT64_MAX, UINT32_MAX, "p", 1},
-    {1, -1, 1, 1, "neg", 3},
+    {1234, 1541116800123456789LL, 0x0123456789ABCDEFULL, 7, "x/a.md", 6, "/x/a.md", 7},
+    {0, 0, 0, 0, "", 0, "", 0},
+    {UINT64_MAX, INT64_MIN, UINT64_MAX, UINT32_MAX, "p", 1, "/k", 2},
+    {1, -1, 1, 1, "neg", 3, "/neg", 4},
 };
 
 START_TEST(test_text_record_file_roundtrip)
@@ -942,6 +942,8 @@ START_TEST(test_text_record_file_roundtrip)
     ck_assert_uint_eq(out.n_passages, in->n_passages);
     ck_assert_uint_eq(out.path_len, in->path_len);
     ck_assert_mem_eq(out.path, in->path, in->path_len);
+    ck_assert_uint_eq(out.key_len, in->key_len);
+    ck_assert_mem_eq(out.key, in->key, in->key_len);
     for (size_t n = 0; n < b.len; n++) {
         memset(&out, 0xAB, sizeof out);
         ck_assert_msg(!text_file_record_decode(b.data, n, &out), "prefix of %zu bytes accepted",

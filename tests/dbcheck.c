@@ -38,8 +38,10 @@ static int on_file(const char *key, size_t key_len, const char *value, size_t va
         c->bad++;
         return 0;
     }
-    const char *file_key = key + strlen(PASSIM_META_FILE);
-    if (!idx_key_term(&c->term, PASSIM_PREFIX_FILE, file_key, ""))
+    char *file_key = strndup(rec.key, rec.key_len);
+    bool ok = file_key && idx_key_term(&c->term, PASSIM_PREFIX_FILE, file_key, "");
+    free(file_key);
+    if (!ok)
         return -1;
     uint32_t tf = 0;
     if (xs_db_termfreq(c->db, c->term.data, c->term.len, &tf) != XS_OK)

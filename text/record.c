@@ -8,7 +8,7 @@
  *
  *   passage record:  'P' 1  ordinal first_line last_line
  *                          docid path title heading text
- *   file record:     'F' 1  size zigzag(mtime_ns) hash[8] n_passages path
+ *   file record:     'F' 1  size zigzag(mtime_ns) hash[8] n_passages path key
  */
 #include <string.h>
 
@@ -147,7 +147,7 @@ bool text_file_record_encode(const text_file_record_t *rec, text_buf_t *b)
         hash[k] = (unsigned char)(rec->hash >> (8 * k));
     bool ok = put_header(b, FILE_MAGIC) && put_varint(b, rec->size) && put_varint(b, zz) &&
               text_buf_append(b, hash, sizeof hash) && put_varint(b, rec->n_passages) &&
-              put_string(b, rec->path, rec->path_len);
+              put_string(b, rec->path, rec->path_len) && put_string(b, rec->key, rec->key_len);
     if (!ok && b->data != NULL) {
         b->len = old_len;
         b->data[old_len] = '\0';
@@ -176,7 +176,7 @@ bool text_file_record_decode(const char *data, size_t len, text_file_record_t *r
     r.p += 8;
     r.left -= 8;
     if (!get_u32(&r, &tmp.n_passages) || !get_string(&r, &tmp.path, &tmp.path_len) ||
-        r.left != 0)
+        !get_string(&r, &tmp.key, &tmp.key_len) || r.left != 0)
         return false;
     *rec = tmp;
     return true;

@@ -43,6 +43,8 @@ typedef struct text_file_record {
     uint64_t hash;        /* text_hash64() of the content */
     uint32_t n_passages;  /* passages written for it */
     const char *path; size_t path_len;  /* path as given, for messages */
+    const char *key; size_t key_len;    /* the file's key (canonical path): the metadata
+                                           key may be shortened, the record keeps it whole */
 } text_file_record_t;
 
 bool text_file_record_encode(const text_file_record_t *r, text_buf_t *b);

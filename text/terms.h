@@ -15,7 +15,8 @@
  *   PASSIM_SLOT_ORDINAL  the passage ordinal, 4-byte big-endian
  *
  * Metadata (per database):
- *   PASSIM_META_FILE<key>  the record of an indexed file (see passim_file_record)
+ *   PASSIM_META_FILE<key>  the record of an indexed file (text_file_record_t, record.h);
+ *                          a key too long for Xapian is shortened with a hash
  *   PASSIM_META_LANG       the stemming language the index was built with
  *   PASSIM_META_VERSION    the index layout version (PASSIM_LAYOUT_VERSION)
  */
@@ -32,6 +33,6 @@
 #define PASSIM_META_FILE     "file:"
 #define PASSIM_META_LANG     "passim:lang"
 #define PASSIM_META_VERSION  "passim:layout"
-#define PASSIM_LAYOUT_VERSION "1"
+#define PASSIM_LAYOUT_VERSION "2"
 
 #endif /* PASSIM_TERMS_H */
