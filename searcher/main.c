@@ -56,6 +56,9 @@ static void usage(FILE *f)
 "                       (default: ansi with colour, html for json, else plain)\n"
 "      --explain        show the parsed query, term statistics and, per hit, the\n"
 "                       matched terms\n"
+"      --feedback N     rank with pseudo-relevance feedback from the best N\n"
+"                       articles (default 2; 0 turns it off)\n"
+"      --bm25 K1,B      BM25 parameters (default 1.2,0.75)\n"
 "  -h, --help           show this help and exit\n"
 "  -V, --version        show the version and exit\n"
 "\n"
@@ -110,7 +113,8 @@ static bool parse_markup(const char *s, srch_markup_t *out)
             *out = names[i].m;
             return true;
         }
-    fprintf(stderr, "passim-search: --highlight: expected ansi, html, markdown, plain or none: %s\n", s);
+    fprintf(stderr, "passim-search: --highlight: expected ansi, html, markdown, plain or none: %s\n",
+            s);
     return false;
 }
 
@@ -141,7 +145,7 @@ static int parse_options(cli_t *o, int argc, char **argv)
 {
     enum { OPT_ALL = 256, OPT_ANY, OPT_AUTO, OPT_OFFSET, OPT_PER_DOC, OPT_NO_STOP, OPT_VIMGREP,
            OPT_COLOR, OPT_HIGHLIGHT, OPT_EXPLAIN, OPT_BATCH, OPT_LEVEL, OPT_RUN_TAG, OPT_QRELS,
-           OPT_METRICS_ONLY, OPT_PER_QUERY, OPT_COMPARE };
+           OPT_METRICS_ONLY, OPT_PER_QUERY, OPT_COMPARE, OPT_FEEDBACK, OPT_BM25 };
     static const struct option longopts[] = {
         { "db", required_argument, NULL, 'd' },
         { "all", no_argument, NULL, OPT_ALL },
@@ -158,6 +162,8 @@ static int parse_options(cli_t *o, int argc, char **argv)
         { "colour", required_argument, NULL, OPT_COLOR },
         { "highlight", required_argument, NULL, OPT_HIGHLIGHT },
         { "explain", no_argument, NULL, OPT_EXPLAIN },
+        { "feedback", required_argument, NULL, OPT_FEEDBACK },
+        { "bm25", required_argument, NULL, OPT_BM25 },
         { "batch", required_argument, NULL, OPT_BATCH },
         { "level", required_argument, NULL, OPT_LEVEL },
         { "run-tag", required_argument, NULL, OPT_RUN_TAG },
@@ -233,6 +239,23 @@ static int parse_options(cli_t *o, int argc, char **argv)
             o->markup_set = true;
             break;
         case OPT_EXPLAIN: o->s.explain = true; break;
+        case OPT_FEEDBACK:
+            if (!parse_uint("--feedback", optarg, 100, &o->s.feedback_docs))
+                return SRCH_EXIT_ERROR;
+            break;
+        case OPT_BM25: {
+            double k1, b;
+            char tail;
+            if (sscanf(optarg, "%lf,%lf%c", &k1, &b, &tail) != 2 || !(k1 >= 0 && k1 <= 100)
+                || !(b >= 0 && b <= 1)) {
+                fprintf(stderr, "passim-search: --bm25: expected K1,B with K1 from 0 to 100 "
+                                "and B from 0 to 1: %s\n", optarg);
+                return SRCH_EXIT_ERROR;
+            }
+            o->s.xapian.bm25_k1 = k1;
+            o->s.xapian.bm25_b = b;
+            break;
+        }
         case OPT_BATCH: o->batch = optarg; break;
         case OPT_LEVEL:
             if (strcmp(optarg, "doc") == 0)

@@ -79,6 +79,9 @@ bool srch_safe_text(text_buf_t *b, const char *s, size_t len, bool fold_space)
             i++;
         } else if (n == 2 && c == 0xC2 && u[i + 1] < 0xA0) {
             i += 2; /* C1 control characters */
+        } else if (n == 3 && c == 0xE2 && ((u[i + 1] == 0x80 && u[i + 2] >= 0xAA && u[i + 2] <= 0xAE)
+                                          || (u[i + 1] == 0x81 && u[i + 2] >= 0xA6 && u[i + 2] <= 0xA9))) {
+            i += 3; /* bidi embeddings, overrides and isolates: they can disguise text */
         } else {
             ok = text_buf_append(b, s + i, n);
             i += n;

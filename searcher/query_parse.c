@@ -132,6 +132,8 @@ typedef struct parser {
     lex_tok_t *toks;
     size_t n_toks, cap_toks, i;   /* i: the current token */
     unsigned depth;               /* parentheses open */
+    unsigned strict;              /* > 0: inside a signed, NOT or NEAR item, where a
+                                     hyphenated word stays a phrase */
 } parser_t;
 
 static void fail(parser_t *p, size_t column, const char *fmt, ...)
@@ -609,6 +611,17 @@ static srch_node_t *words_node(parser_t *p, const lex_tok_t *t, srch_field_t fie
     if (!t->wildcard) {
         if (t->kind == TK_WORD && terms.n == 1 && field == SRCH_FIELD_BODY)
             terms.v[0]->flags |= SRCH_TERM_BARE;
+        /* Any-word queries are bags of words: there a hyphenated word
+         * ("heat-transfer") counts as its parts, which ranks better than
+         * demanding the phrase (measured on Cranfield). Where the word is
+         * required, excluded or in a NEAR, it stays a phrase. */
+        if (t->kind == TK_WORD && terms.n > 1 && p->opts.default_op == SRCH_DEFAULT_OR
+            && p->strict == 0 && p->toks[p->i].kind != TK_NEAR) {
+            srch_node_t *n = node_of(p, SRCH_NODE_OR, &terms);
+            if (n != NULL)
+                n->column = t->start + 1;
+            return n;
+        }
         return phrase_of(p, &terms, t->start + 1);
     }
     srch_node_t *last = terms.v[terms.n - 1];
@@ -773,8 +786,11 @@ static bool parse_near(parser_t *p, srch_field_t field, part_t *out)
         if (op->near_n > dist)
             dist = op->near_n;
         part_t it;
-        if (!need_operand(p, op, false) || !parse_primary(p, field, &it) ||
-            !near_item(p, &it, &items, &n_words))
+        p->strict++;
+        bool ok = need_operand(p, op, false) && parse_primary(p, field, &it) &&
+                  near_item(p, &it, &items, &n_words);
+        p->strict--;
+        if (!ok)
             return false;
     }
     srch_node_t *n = node_of(p, SRCH_NODE_NEAR, &items);
@@ -796,7 +812,10 @@ static bool parse_unary(parser_t *p, srch_field_t field, part_t *out)
     /* the lexer keeps only signs touching an item */
     if (t->kind == TK_NOT && !need_operand(p, t, false))
         return false;
-    if (!parse_near(p, field, out))
+    p->strict++;
+    bool ok = parse_near(p, field, out);
+    p->strict--;
+    if (!ok)
         return false;
     unbare(out->pos);
     out->column = t->start + 1;
@@ -820,7 +839,10 @@ static bool parse_not(parser_t *p, srch_field_t field, part_t *out)
     while (cur(p)->kind == TK_NOT) {
         const lex_tok_t *op = take(p);
         part_t r;
-        if (!need_operand(p, op, false) || !parse_near(p, field, &r))
+        p->strict++;
+        bool ok = need_operand(p, op, false) && parse_near(p, field, &r);
+        p->strict--;
+        if (!ok)
             return false;
         unbare(r.pos);
         srch_node_t *ex = fix_part(p, &r);

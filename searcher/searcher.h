@@ -47,12 +47,22 @@ typedef struct srch_settings {
     bool snippets;             /* build snippets (and highlight units); TREC runs and
                                   metrics need only ids and scores */
     bool explain;              /* fill each hit's explain text */
+    uint32_t feedback_docs;    /* pseudo-relevance feedback from the best N articles (0: off) */
+    uint32_t feedback_terms;   /* expansion terms taken from them */
+    double feedback_weight;    /* their weight relative to the query's */
     srch_build_opts_t build;   /* ranking knobs of the query builder */
     xs_search_opts_t xapian;   /* BM25 parameters (offset/limit/collapse set per search) */
 } srch_settings_t;
 
 /* Defaults of passim-search. */
 void srch_settings_init(srch_settings_t *s);
+
+struct srch_engine;
+/* Pseudo-relevance feedback (feedback.c): *out gets xq expanded with the best
+ * terms of the top settings->feedback_docs articles, or stays NULL when
+ * feedback is off or finds nothing. q's own words are not added again. */
+xs_status_t srch_feedback_expand(xs_query_t **out, struct srch_engine *e, const xs_query_t *xq,
+                                 const srch_query_t *q, const srch_settings_t *s);
 
 /* Which article and passage each Xapian document holds (idcache.c). */
 typedef struct srch_id_cache srch_id_cache_t;

@@ -105,6 +105,14 @@ static const parse_row_t parse_rows[] = {
     { "U.S.-backed", AND_, "(PHRASE us back)" },
     { "foo/bar", AND_, "(PHRASE foo bar)" },
     { "anti-taliban kabul", AND_, "(AND (PHRASE anti taliban) kabul)" },
+    /* any-word mode: a hyphenated word is a bag of its parts (ranks better)... */
+    { "heat-transfer slab", OR_, "(OR (OR heat transfer) slab)" },
+    /* ...but stays a phrase where it is required, excluded, or in a NEAR */
+    { "+heat-transfer slab", OR_, "(AND_MAYBE (PHRASE heat transfer) slab)" },
+    { "slab -heat-transfer", OR_, "(AND_NOT slab (PHRASE heat transfer))" },
+    { "heat-transfer NEAR/2 slab", OR_, "(NEAR/2 (PHRASE heat transfer) slab)" },
+    { "slab NEAR heat-transfer", OR_, "(NEAR/10 slab (PHRASE heat transfer))" },
+    { "\"heat-transfer\" slab", OR_, "(OR (PHRASE heat transfer) slab)" },
     /* quoted phrases */
     { "\"peace talks\"", AND_, "(PHRASE peac talk)" },
     { "“peace talks”", AND_, "(PHRASE peac talk)" },         /* curly quotes */

@@ -1,0 +1,106 @@
+/*
+ * feedback.c — pseudo-relevance feedback: the best few passages of a first
+ * search are taken as relevant, Xapian's expand set proposes the terms that
+ * distinguish them, and those terms join the query with a fraction of its
+ * weight. Natural-language questions use other words than the passages that
+ * answer them; feedback brings those words in.
+ *
+ * The expansion never changes what matches in all-words mode (the terms only
+ * add weight, AND_MAYBE); in any-word mode they may also bring in new
+ * passages (OR). The words of the query itself are not added again.
+ * Measured on Cranfield (bench/relevance): 2 passages, 20 terms, weight 0.5.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "searcher.h"
+#include "terms.h"
+
+typedef struct expansion {
+    xs_query_t **terms;      /* one weighted term query each */
+    size_t n;
+    double top;              /* weight of the best term (for scaling) */
+    const srch_query_t *q;   /* the parsed query: its stems are not added */
+    xs_status_t st;
+} expansion_t;
+
+typedef struct stem_probe {
+    const char *term;
+    size_t len;
+    bool found;
+} stem_probe_t;
+
+static int probe_word(const srch_word_t *w, void *payload)
+{
+    stem_probe_t *p = payload;
+    if (!w->prefix && strlen(w->stem) == p->len && memcmp(w->stem, p->term, p->len) == 0) {
+        p->found = true;
+        return 1;
+    }
+    return 0;
+}
+
+static int add_term(const char *term, size_t len, double weight, void *payload)
+{
+    expansion_t *e = payload;
+    stem_probe_t probe = { term, len, false };
+    srch_query_words(e->q, probe_word, &probe);
+    if (probe.found || weight <= 0)
+        return 0;
+    if (e->n == 0)
+        e->top = weight;
+    xs_query_t *t = NULL, *scaled = NULL;
+    e->st = xs_query_term(&t, term, len, 1, 0);
+    if (e->st == XS_OK)
+        e->st = xs_query_scale(&scaled, t, weight / e->top);
+    xs_query_free(t);
+    if (e->st != XS_OK)
+        return 1;
+    e->terms[e->n++] = scaled;
+    return 0;
+}
+
+xs_status_t srch_feedback_expand(xs_query_t **out, srch_engine_t *e, const xs_query_t *xq,
+                                 const srch_query_t *q, const srch_settings_t *s)
+{
+    *out = NULL;
+    if (s->feedback_docs == 0 || s->feedback_terms == 0)
+        return XS_OK;
+    xs_search_opts_t o = s->xapian;
+    o.offset = 0;
+    o.limit = s->feedback_docs;
+    o.collapse_slot = PASSIM_SLOT_FILE; /* feedback from distinct articles */
+    o.collapse_max = 1;
+    xs_mset_t *m = NULL;
+    xs_status_t st = xs_search(&m, e->db, xq, &o);
+    if (st != XS_OK)
+        return st;
+    expansion_t ex = { calloc(s->feedback_terms, sizeof(xs_query_t *)), 0, 1.0, q, XS_OK };
+    if (!ex.terms) {
+        xs_mset_free(m);
+        return XS_ERR_NOMEM;
+    }
+    if (xs_mset_size(m) > 0)
+        st = xs_mset_expand(m, xs_mset_size(m), s->feedback_terms, add_term, &ex);
+    xs_mset_free(m);
+    if (st == XS_OK)
+        st = ex.st;
+    if (st == XS_OK && ex.n > 0) {
+        xs_query_t *any = NULL, *scaled = NULL;
+        st = xs_query_combine(&any, XS_OP_OR, (const xs_query_t *const *)ex.terms, ex.n, 0);
+        if (st == XS_OK)
+            st = xs_query_scale(&scaled, any, s->feedback_weight);
+        if (st == XS_OK) {
+            const xs_query_t *both[2] = { xq, scaled };
+            st = xs_query_combine(out, s->mode == SRCH_MODE_ANY ? XS_OP_OR : XS_OP_AND_MAYBE, both,
+                                  2, 0);
+        }
+        xs_query_free(any);
+        xs_query_free(scaled);
+    }
+    for (size_t i = 0; i < ex.n; i++)
+        xs_query_free(ex.terms[i]);
+    free(ex.terms);
+    return st;
+}
