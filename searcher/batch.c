@@ -194,7 +194,9 @@ static void warn_repeated_ids(const batch_t *b)
 static void query_failed(const batch_t *b, batch_query_t *q, const char *why)
 {
     q->failed = true;
+    q->n_hits = 0;
     text_buf_clear(&q->out);
+    srch_trec_list_free(&q->ranking);
     text_buf_printf(&q->err, "passim-search: %s:%u: query %s: %s\n", b->name, q->line, q->qid,
                     why);
 }
@@ -303,7 +305,7 @@ static unsigned start_workers(worker_t *w, unsigned n_workers)
     return started;
 }
 
-/* Answer and print every query; returns false if writing failed or memory ran
+/* Answer and print every query, in input order; returns false if memory ran
  * out while recording the run for the metrics. */
 static bool run_all(batch_t *b, worker_t *w, unsigned jobs, srch_eval_run_t *run,
                     size_t *n_failed, size_t *n_found)

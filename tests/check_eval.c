@@ -141,6 +141,9 @@ static const metric_row_t metric_rows[] = {
     { "q5", PAST_DEPTH, { NULL }, { 0, 0, 0, 0, 0 } },
 };
 
+/* Room for a generated docid: "m" and a size_t in decimal, with the NUL. */
+#define NAME_SIZE 24
+
 /* The docids of row r, in rank order; *names holds the strings to free. */
 static const char **ranking_of(const metric_row_t *r, size_t *n, char **names)
 {
@@ -153,16 +156,26 @@ static const char **ranking_of(const metric_row_t *r, size_t *n, char **names)
         count = sizes[r->shape];
     }
     const char **v = calloc(count ? count : 1, sizeof *v);
-    *names = calloc(count ? count : 1, 8);
+    *names = calloc(count ? count : 1, NAME_SIZE);
     ck_assert(v && *names);
     for (size_t i = 0; i < count; i++) {
-        char *s = *names + 8 * i;
+        char *s = *names + NAME_SIZE * i;
         switch (r->shape) {
         case LIST: v[i] = r->docs[i]; continue;
         case Q6_FIRST_100:
-        case Q6_ALL_150: snprintf(s, 8, "r%03zu", i); break;
-        case Q6_50_MISSES: snprintf(s, 8, i < 50 ? "m%03zu" : "r%03zu", i < 50 ? i : i - 50); break;
-        default: snprintf(s, 8, i < 1000 ? "m%04zu" : "first", i); break;
+        case Q6_ALL_150: snprintf(s, NAME_SIZE, "r%03zu", i); break;
+        case Q6_50_MISSES:
+            if (i < 50)
+                snprintf(s, NAME_SIZE, "m%03zu", i);
+            else
+                snprintf(s, NAME_SIZE, "r%03zu", i - 50);
+            break;
+        default:
+            if (i < 1000)
+                snprintf(s, NAME_SIZE, "m%04zu", i);
+            else
+                snprintf(s, NAME_SIZE, "first");
+            break;
         }
         v[i] = s;
     }
@@ -174,7 +187,8 @@ static void assert_metrics(const srch_metrics_t *got, const srch_metrics_t *want
 {
     ck_assert_msg(fabs(got->ndcg10 - want->ndcg10) < EPS, "%s: nDCG@10 %.6f, want %.6f", what,
                   got->ndcg10, want->ndcg10);
-    ck_assert_msg(fabs(got->ap - want->ap) < EPS, "%s: AP %.6f, want %.6f", what, got->ap, want->ap);
+    ck_assert_msg(fabs(got->ap - want->ap) < EPS, "%s: AP %.6f, want %.6f", what, got->ap,
+                  want->ap);
     ck_assert_msg(fabs(got->p10 - want->p10) < EPS, "%s: P@10 %.6f, want %.6f", what, got->p10,
                   want->p10);
     ck_assert_msg(fabs(got->r100 - want->r100) < EPS, "%s: R@100 %.6f, want %.6f", what, got->r100,
@@ -430,7 +444,8 @@ START_TEST(test_eval_report)
                              "P@10     0.0333\nR@100    0.3333\nMRR      0.3333\n");
     text_buf_clear(&b);
     ck_assert(srch_eval_report(&b, &res, true));
-    ck_assert_ptr_nonnull(strstr(b.data, "1          1.0000   1.0000   0.1000   1.0000   1.0000\n"));
+    const char *row = "1          1.0000   1.0000   0.1000   1.0000   1.0000\n";
+    ck_assert_ptr_nonnull(strstr(b.data, row));
     ck_assert_ptr_nonnull(strstr(b.data, "(not answered)"));
     text_buf_free(&b);
     srch_eval_result_free(&res);

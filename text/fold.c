@@ -65,12 +65,19 @@ size_t text_fold(const char *s, size_t len, char *out, size_t cap)
 
     /* Copy out, making U+2019, U+2018 and U+02BC the ASCII apostrophe. Done
      * after folding so that the ones folding makes are caught too: U+0149 "ŉ"
-     * folds to U+02BC U+006E. */
+     * folds to U+02BC U+006E. Spaces that the compatibility mappings bring in
+     * are dropped: a few letters stand for a space and a mark (U+037A "ͺ" is
+     * " ι", the Arabic isolated harakat U+FE70.. are " " and a mark) or for
+     * whole phrases (U+FDFA), and a word must not hold white space. */
     const unsigned char *u = (const unsigned char *)cps;
     size_t j = 0;
     for (size_t i = 0; i < (size_t)m;) {
         char c = (char)u[i];
         size_t step = 1;
+        if (c == ' ') {
+            i++;
+            continue;
+        }
         if (u[i] == 0xE2 && i + 2 < (size_t)m && u[i + 1] == 0x80 &&
             (u[i + 2] == 0x98 || u[i + 2] == 0x99)) {
             c = '\'';

@@ -42,6 +42,15 @@ static bool is_blank_byte(unsigned char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
 }
 
+/* The bidi embeddings, overrides and isolates (U+202A..U+202E,
+ * U+2066..U+2069): a title or heading holding one could make a terminal show
+ * the rest of the line, and what follows it, in another order ("Trojan
+ * Source"). They carry no text, so the clean line drops them like controls. */
+static bool is_bidi_control(utf8proc_int32_t cp)
+{
+    return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
 /* Letters, digits and anything non-ASCII count as "inside a word" when telling
  * emphasis from a literal "*" or "_" ("2 * 3", "snake_case"). */
 static bool is_wordish(unsigned char c)
@@ -200,6 +209,10 @@ size_t text_clean_line(const char *s, size_t len, char *out, size_t cap)
                                               avail > 4 ? 4 : (utf8proc_ssize_t)avail, &cp);
         if (n <= 0) {
             i++;                                        /* invalid UTF-8: dropped */
+            continue;
+        }
+        if (is_bidi_control(cp)) {
+            i += (size_t)n;                             /* could reorder what is shown */
             continue;
         }
         switch (utf8proc_category(cp)) {

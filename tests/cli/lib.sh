@@ -64,6 +64,19 @@ expect_eq() {
     if [ "$1" = "$2" ]; then pass; else fail "$3: got '$1', expected '$2'"; fi
 }
 
+# expect_no_crash WHAT [STATUSES]: the last run ended by itself, with one of
+# STATUSES (default "0 1 2"), and left no crash report on stderr: no sanitizer,
+# valgrind or C++ runtime message, no signal.
+expect_no_crash() {
+    case " ${2:-0 1 2} " in
+        *" $RC "*) pass ;;
+        *) fail "$1: exit status $RC, expected one of ${2:-0 1 2}"
+           printf '%s\n' "$ERR" | head -20 >&2 ;;
+    esac
+    expect_no_match 'Sanitizer|runtime error|Segmentation fault|Aborted|core dumped|terminate called|^==[0-9]+==' \
+        "$ERR" "$1: no crash report"
+}
+
 # finish: report and exit with the automake test protocol's status.
 finish() {
     echo "$(basename "$0"): $N_CHECKS checks passed, $FAILED failed"

@@ -1,0 +1,307 @@
+#!/bin/sh
+# reliability_crash.sh — passim-index killed in the middle of its work.
+#
+# On a corpus of 1,500 articles (the first ones of Reuters-21578 when
+# ../shared/corpora holds it, else generated here): SIGKILL at random moments
+# while the index is built with small batches, then while it is updated
+# (files changed, removed, added), each kill followed by a check that the
+# index opens, is consistent (tests/dbcheck: file records match passages,
+# nothing twice) and answers searches; a complete run then makes it equal to a
+# clean build, file for file. SIGINT and SIGTERM: the indexer stops at a file
+# boundary, commits, says so, exits 130/143 and leaves a consistent index.
+# --rebuild (one job and two) and a fresh --jobs 2 build killed midway: the
+# previous index is untouched and no DB.tmp-* folder survives the next run.
+#
+# The kill delays are random, scaled to the work left; the seed is printed
+# (PASSIM_CRASH_SEED=N repeats a run). Under PASSIM_WRAPPER (valgrind) the
+# SIGKILL rounds are skipped and the corpus is smaller; signals still run.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/cli/lib.sh"
+
+cd "$T"
+N_FILES=1500
+if [ -n "$WRAP" ]; then
+    N_FILES=200
+    echo "PASSIM_WRAPPER is set: skipping the SIGKILL rounds, $N_FILES articles"
+fi
+SEED=${PASSIM_CRASH_SEED:-$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')}
+echo "kill delays from seed $SEED (PASSIM_CRASH_SEED=$SEED to repeat)"
+
+# --- the corpus
+C=$T/corpus
+mkdir "$C"
+REUTERS=$top_srcdir/../shared/corpora/reuters/reuters21578.tar.gz
+if [ -r "$REUTERS" ] && tar xzf "$REUTERS" -C "$T" 2>/dev/null; then
+    i=1
+    while [ "$i" -le "$N_FILES" ]; do
+        mv "$T/reuters21578/$i.txt" "$C/" || fail "Reuters article $i"
+        i=$((i + 1))
+    done
+    rm -rf "$T/reuters21578"
+    echo "corpus: the first $N_FILES articles of Reuters-21578"
+else
+    python3 - "$C" "$N_FILES" <<'EOF'
+import os, random, sys
+rnd = random.Random(1987)
+letters = 'abcdefghijklmnopqrstuvwxyz'
+vocab = [''.join(rnd.choice(letters) for _ in range(rnd.randint(2, 9))) for _ in range(4000)]
+for i in range(1, int(sys.argv[2]) + 1):
+    paras = []
+    for _ in range(rnd.randint(1, 6)):
+        words = [rnd.choice(vocab) for _ in range(rnd.randint(20, 120))]
+        paras.append(' '.join(words).capitalize() + '.')
+    with open(os.path.join(sys.argv[1], '%d.txt' % i), 'w') as f:
+        f.write('Article %d about %s\n\n' % (i, rnd.choice(vocab)) + '\n\n'.join(paras) + '\n')
+EOF
+    echo "corpus: $N_FILES generated articles"
+fi
+
+IDX="$PASSIM_INDEX -q --no-progress"
+DB=$T/idx.db
+
+# elapsed T0: seconds since T0 (a date +%s.%N).
+elapsed() {
+    awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }'
+}
+
+# check_index DB WHAT: the index is consistent and searchable.
+check_index() {
+    run "$DBCHECK" "$1"
+    expect_rc 0 "$2: index consistent"
+    run $PASSIM_SEARCH --db "$1" --color=never -n 3 'the OR market OR said OR article'
+    expect_no_crash "$2: search" "0 1"
+    run $PASSIM_SEARCH --db "$1" -f json -n 3 'market'
+    expect_no_crash "$2: json search" "0 1"
+    printf '%s' "$OUT" | python3 -c 'import json,sys; json.load(sys.stdin)' && pass \
+        || fail "$2: JSON output parses"
+}
+
+# delay K MAX: the K-th random delay of this run, uniform in [0, MAX) seconds.
+RANDOM_01=$(awk -v s="$SEED" 'BEGIN { srand(s); for (i = 0; i < 40; i++) printf "%.4f ", rand() }')
+delay() {
+    set -- "$1" "$2" $RANDOM_01
+    d_max=$2
+    shift "$(($1 + 2))"
+    awk -v r="$1" -v m="$d_max" 'BEGIN { printf "%.3f", r * m }'
+}
+
+# no_tmp_left DB WHAT: no DB.tmp-* folder beside DB.
+no_tmp_left() {
+    expect_eq "$(ls -d "$1".tmp-* 2>/dev/null)" "" "$2: no temporary folder left"
+}
+
+# start_index ARGS...: passim-index in the background; its pid in $PID.
+start_index() {
+    $IDX "$@" >"$T/bg.out" 2>"$T/bg.err" &
+    PID=$!
+}
+
+# stop_index: wait for the background indexer; status in $RC, output in $OUT
+# and $ERR.
+stop_index() {
+    wait "$PID" 2>/dev/null
+    RC=$?
+    OUT=$(cat "$T/bg.out")
+    ERR=$(cat "$T/bg.err")
+}
+
+# kill_after SECONDS ARGS...: start passim-index with ARGS, SIGKILL it after
+# SECONDS (unless it is done by then), wait for it.
+kill_after() {
+    k_delay=$1
+    shift
+    start_index "$@"
+    sleep "$k_delay"
+    kill -KILL "$PID" 2>/dev/null
+    stop_index
+}
+
+# files_in DB: the number of files the index holds (0 if there is no index).
+files_in() {
+    n=$("$DBCHECK" "$1" 2>/dev/null | sed -n 's/^files //p')
+    echo "${n:-0}"
+}
+
+# wait_committed DB: until the background indexer has committed a file.
+wait_committed() {
+    i=0
+    while [ "$i" -lt 6000 ]; do
+        [ "$(files_in "$1")" -gt 0 ] && return 0
+        kill -0 "$PID" 2>/dev/null || return 1
+        sleep 0.05
+        i=$((i + 1))
+    done
+    return 1
+}
+
+# A clean build as the kill rounds run it (one job, small batches): its time
+# scales the kill delays.
+t0=$(date +%s.%N)
+run $IDX --jobs 1 --batch 200 --db "$T/ref.db" "$C"
+expect_rc 0 "reference build, one job"
+T_SMALL=$(elapsed "$t0")
+REF=$("$DBCHECK" "$T/ref.db")
+REF_FILES=$("$DBCHECK" "$T/ref.db" --files | sort)
+expect_match "^files $N_FILES\$" "$REF" "reference build holds every article"
+# The same on two threads (shards merged): the same index, file for file.
+t0=$(date +%s.%N)
+run $IDX --jobs 2 --db "$T/ref2.db" "$C"
+expect_rc 0 "reference build, two jobs"
+T_FAST=$(elapsed "$t0")
+expect_eq "$("$DBCHECK" "$T/ref2.db" --files | sort)" "$REF_FILES" "--jobs 2 builds the same index"
+rm -rf "$T/ref2.db"
+echo "a build takes $T_SMALL s with --jobs 1 --batch 200, $T_FAST s with --jobs 2"
+k=0
+
+# --- SIGKILL at random moments: first while the index is built (one job,
+# small batches), then while it is updated (files changed, removed, added).
+if [ -z "$WRAP" ]; then
+    while [ "$k" -lt 4 ]; do
+        # scaled to the work left, so that most kills land in the middle of it
+        left=$(awk -v n="$(files_in "$DB")" -v t="$N_FILES" -v s="$T_SMALL" \
+            'BEGIN { printf "%.3f", (1 - n / t) * s + 0.05 }')
+        d=$(delay "$k" "$left")
+        kill_after "$d" --jobs 1 --batch 200 --db "$DB" "$C"
+        echo "kill $k after $d s: exit status $RC, $(files_in "$DB") files committed"
+        expect_no_crash "kill $k" "0 137"
+        if [ -d "$DB" ]; then
+            check_index "$DB" "after kill $k"
+        else
+            pass    # killed before the index was created: nothing to check
+        fi
+        k=$((k + 1))
+    done
+    run $IDX --jobs 1 --batch 200 --db "$DB" "$C"
+    expect_rc 0 "the run after the kills"
+    check_index "$DB" "after the kills and a complete run"
+    expect_eq "$("$DBCHECK" "$DB")" "$REF" "after the kills: same counts as a clean build"
+    expect_eq "$("$DBCHECK" "$DB" --files | sort)" "$REF_FILES" \
+        "after the kills: every file once, with the passages of a clean build"
+
+    # Change a fifth of the files, remove some, add some; kill the updates.
+    python3 - "$C" "$N_FILES" <<'EOF'
+import os, sys
+d, n = sys.argv[1], int(sys.argv[2])
+for i in range(1, n + 1):
+    p = os.path.join(d, '%d.txt' % i)
+    if i % 5 == 0:
+        with open(p, 'a') as f:
+            f.write('\nA paragraph added later about the kill test, number %d.\n\n'
+                    'And a second one, so that passages move.\n' % i)
+    elif i % 23 == 0:
+        os.unlink(p)
+for i in range(n + 1, n + 101):
+    with open(os.path.join(d, '%d.txt' % i), 'w') as f:
+        f.write('New article %d\n\nWritten after the first build.\n' % i)
+EOF
+    max=$(awk -v s="$T_SMALL" 'BEGIN { printf "%.3f", s * 0.4 }')
+    while [ "$k" -lt 7 ]; do
+        d=$(delay "$k" "$max")
+        kill_after "$d" --jobs 1 --batch 50 --db "$DB" "$C"
+        echo "kill $k (update) after $d s: exit status $RC"
+        expect_no_crash "kill $k (update)" "0 137"
+        check_index "$DB" "after kill $k (update)"
+        k=$((k + 1))
+    done
+    run $IDX --jobs 1 --db "$DB" "$C"
+    expect_rc 0 "the run after the killed updates"
+    rm -rf "$T/ref.db"
+    run $IDX --jobs 1 --db "$T/ref.db" "$C"
+    expect_rc 0 "reference build of the changed corpus"
+    REF=$("$DBCHECK" "$T/ref.db")
+    REF_FILES=$("$DBCHECK" "$T/ref.db" --files | sort)
+    expect_eq "$("$DBCHECK" "$DB")" "$REF" "after the killed updates: same counts as a clean build"
+    expect_eq "$("$DBCHECK" "$DB" --files | sort)" "$REF_FILES" \
+        "after the killed updates: every file once, with the passages of a clean build"
+else
+    echo "skipped: SIGKILL rounds (PASSIM_WRAPPER)"
+fi
+
+# --- SIGINT and SIGTERM: stop at a clean point, commit, say so
+N_NOW=$(echo "$REF_FILES" | wc -l)
+for sig in INT TERM; do
+    rm -rf "$T/sig.db"
+    start_index --jobs 1 --batch 100 --db "$T/sig.db" "$C"
+    if wait_committed "$T/sig.db"; then
+        kill -"$sig" "$PID"
+        stop_index
+        want=130
+        [ "$sig" = TERM ] && want=143
+        expect_no_crash "SIG$sig" "$want"
+        expect_match "interrupted by SIG$sig; the files finished so far are committed" "$ERR" \
+            "SIG$sig: said on stderr"
+        check_index "$T/sig.db" "after SIG$sig"
+        n=$(files_in "$T/sig.db")
+        [ "$n" -gt 0 ] && [ "$n" -lt "$N_NOW" ] && pass \
+            || fail "SIG$sig: part of the files committed ($n of $N_NOW)"
+        run $IDX --jobs 1 --batch 100 --db "$T/sig.db" "$C"
+        expect_rc 0 "the run after SIG$sig"
+        expect_eq "$("$DBCHECK" "$T/sig.db" --files | sort)" "$REF_FILES" \
+            "after SIG$sig and a complete run: same as a clean build"
+    else
+        stop_index
+        fail "SIG$sig: the indexer committed nothing before it ended (status $RC)"
+    fi
+done
+rm -rf "$T/sig.db"
+
+# The index the rebuilds below must leave as it is: the reference build.
+rm -rf "$DB"
+cp -R "$T/ref.db" "$DB"
+BEFORE=$("$DBCHECK" "$DB" --files | sort)
+
+# --- --rebuild killed midway, with one job and with two
+if [ -z "$WRAP" ]; then
+    for jobs in 1 2 1 2; do
+        d=$(delay "$k" "$T_FAST")
+        kill_after "$d" --rebuild --jobs "$jobs" --db "$DB" "$C"
+        echo "--rebuild --jobs $jobs killed after $d s: exit status $RC"
+        expect_no_crash "--rebuild --jobs $jobs, killed" "0 137"
+        check_index "$DB" "--rebuild --jobs $jobs, killed"
+        expect_eq "$("$DBCHECK" "$DB" --files | sort)" "$BEFORE" \
+            "--rebuild --jobs $jobs, killed: the index is as before"
+        k=$((k + 1))
+    done
+    run $IDX --db "$DB" "$C"
+    expect_rc 0 "the run after the killed rebuilds"
+    expect_match 'up to date, nothing changed' "$OUT" "the killed rebuilds changed nothing"
+    no_tmp_left "$DB" "after the killed rebuilds"
+fi
+
+# --- --rebuild --jobs 2 stopped by SIGTERM: nothing changes, nothing is left
+start_index --rebuild --jobs 2 --db "$DB" "$C"
+i=0
+while [ "$i" -lt 2000 ] && ! ls -d "$DB".tmp-* >/dev/null 2>&1; do
+    sleep 0.01
+    i=$((i + 1))
+done
+sleep 0.2
+kill -TERM "$PID"
+stop_index
+expect_no_crash "--rebuild --jobs 2, SIGTERM" "143"
+expect_match 'interrupted by SIGTERM; nothing was changed' "$ERR" "--rebuild, SIGTERM: said on stderr"
+check_index "$DB" "--rebuild --jobs 2, SIGTERM"
+expect_eq "$("$DBCHECK" "$DB" --files | sort)" "$BEFORE" "--rebuild, SIGTERM: the index is as before"
+no_tmp_left "$DB" "--rebuild, SIGTERM"
+
+# --- a fresh build on two threads killed midway, then completed
+if [ -z "$WRAP" ]; then
+    F=$T/fresh.db
+    d=$(delay "$k" "$T_FAST")
+    kill_after "$d" --jobs 2 --db "$F" "$C"
+    echo "fresh --jobs 2 build killed after $d s: exit status $RC"
+    expect_no_crash "fresh --jobs 2 build, killed" "0 137"
+    if [ "$RC" -eq 137 ] && [ -d "$F" ]; then
+        check_index "$F" "fresh --jobs 2 build, killed"
+        # empty, or complete if the kill came after the swap
+        n=$(files_in "$F")
+        [ "$n" -eq 0 ] || [ "$n" -eq "$N_NOW" ] && pass \
+            || fail "fresh --jobs 2 build, killed: $n files, neither none nor all"
+    fi
+    run $IDX --jobs 2 --db "$F" "$C"
+    expect_rc 0 "the fresh build after the kill"
+    expect_eq "$("$DBCHECK" "$F" --files | sort)" "$REF_FILES" \
+        "fresh --jobs 2 build after a kill: same as a clean build"
+    no_tmp_left "$F" "fresh --jobs 2 build after a kill"
+fi
+
+finish

@@ -1,0 +1,125 @@
+#!/bin/sh
+# reliability_disk.sh — passim-index when it cannot write: a full disk (a
+# small tmpfs filled up, where mount works here; and always a file size limit,
+# ulimit -f, with SIGXFSZ ignored so that writes fail with EFBIG) and a
+# read-only index (as user nobody on an index owned by root, or through
+# permissions when not root). Each failing run, incremental, --rebuild or a
+# two-thread --rebuild, must end with exit status 2 and a message naming the
+# index, leave the old index exactly as it was (tests/dbcheck output) and
+# searchable, and leave no temporary folder behind; once there is room again,
+# the same run succeeds.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/cli/lib.sh"
+
+cd "$T"
+MNT=$T/mnt
+# Unmount the tmpfs (if any) before lib.sh's cleanup removes $T.
+trap 'umount "$MNT" 2>/dev/null; chmod -R u+rwX "$T" 2>/dev/null; rm -rf "$T"' EXIT
+
+# The bundled articles, and 300 generated ones (1.2 MB) that need room.
+cp -R "$CORPUS" "$T/corpus"
+python3 - "$T/more" <<'EOF'
+import os, random, sys
+rnd = random.Random(2)
+letters = 'abcdefghijklmnopqrstuvwxyz'
+vocab = [''.join(rnd.choice(letters) for _ in range(rnd.randint(3, 9))) for _ in range(3000)]
+os.makedirs(sys.argv[1])
+for i in range(300):
+    with open(os.path.join(sys.argv[1], 'm%03d.txt' % i), 'w') as f:
+        f.write('More %d\n\n' % i + '\n\n'.join(
+            ' '.join(rnd.choice(vocab) for _ in range(100)) for _ in range(5)) + '\n')
+EOF
+
+# check_intact DB BEFORE WHAT: dbcheck prints BEFORE; searches still work;
+# no DB.tmp-* is left.
+check_intact() {
+    run "$DBCHECK" "$1" --files
+    expect_rc 0 "$3: index consistent"
+    expect_eq "$OUT" "$2" "$3: the index is as it was"
+    run $PASSIM_SEARCH --db "$1" --color=never 'Kalashnikov rifles'
+    expect_rc 0 "$3: search still works"
+    expect_eq "$(ls -d "$1".tmp-* 2>/dev/null)" "" "$3: no temporary folder left"
+}
+
+# expect_refused DB WHAT: the last run failed cleanly, naming the index.
+expect_refused() {
+    expect_no_crash "$2" "2"
+    expect_match "passim-index: $1" "$ERR" "$2: the message names the index"
+}
+
+# --- a file size limit: every write past it fails with EFBIG
+DB=$T/limit.db
+run $PASSIM_INDEX -q --db "$DB" "$T/corpus"
+expect_rc 0 "small index"
+BEFORE=$("$DBCHECK" "$DB" --files)
+# The limit (in 512-byte blocks, as dash and POSIX count) lets the index's
+# files be as they are, and not grow by more than 8 KB.
+largest=$(ls -l "$DB" | awk 'NR > 1 && $5 > m { m = $5 } END { print m }')
+blocks=$(( (largest + 8192) / 512 ))
+# limited ARGS...: passim-index under the limit, in a subshell.
+limited() {
+    (trap '' XFSZ; ulimit -f "$blocks" && exec $PASSIM_INDEX "$@")
+}
+for opts in "" "--rebuild --jobs 1" "--rebuild --jobs 2"; do
+    run limited --db "$DB" $opts "$T/corpus" "$T/more"
+    expect_refused "$DB" "file size limit ${opts:-(incremental)}"
+    expect_match 'File too large|cannot' "$ERR" "file size limit ${opts:-(incremental)}: says why"
+    check_intact "$DB" "$BEFORE" "file size limit ${opts:-(incremental)}"
+done
+run $PASSIM_INDEX -q --db "$DB" "$T/corpus" "$T/more"
+expect_rc 0 "without the limit, the same run succeeds"
+expect_match '^files 305$' "$("$DBCHECK" "$DB")" "without the limit: every file indexed"
+
+# --- a full disk: a small tmpfs, filled up
+if mkdir -p "$MNT" && mount -t tmpfs -o size=8m tmpfs "$MNT" 2>/dev/null; then
+    DB=$MNT/full.db
+    run $PASSIM_INDEX -q --db "$DB" "$T/corpus"
+    expect_rc 0 "small index on the tmpfs"
+    BEFORE=$("$DBCHECK" "$DB" --files)
+    # Fill what is left; the filler's own write fails at the end, as it should.
+    dd if=/dev/zero of="$MNT/filler" bs=64k 2>/dev/null
+    for opts in "" "--rebuild --jobs 1" "--rebuild --jobs 2"; do
+        run $PASSIM_INDEX --db "$DB" $opts "$T/corpus" "$T/more"
+        expect_refused "$DB" "disk full ${opts:-(incremental)}"
+        expect_match 'No space left on device|cannot' "$ERR" "disk full ${opts:-(incremental)}: says why"
+        check_intact "$DB" "$BEFORE" "disk full ${opts:-(incremental)}"
+    done
+    rm -f "$MNT/filler"
+    run $PASSIM_INDEX -q --db "$DB" "$T/corpus" "$T/more"
+    expect_rc 0 "with room again, the same run succeeds"
+    expect_match '^files 305$' "$("$DBCHECK" "$DB")" "with room again: every file indexed"
+    umount "$MNT" || fail "unmounting the tmpfs"
+else
+    echo "skipped: a full tmpfs (mount -t tmpfs does not work here); the file size limit stands in"
+fi
+
+# --- a read-only index (in a folder of its own, read-only too: --rebuild
+# must not be able to write beside it either)
+mkdir "$T/ro"
+DB=$T/ro/idx.db
+run $PASSIM_INDEX -q --db "$DB" "$T/corpus"
+expect_rc 0 "index to make read-only"
+BEFORE=$("$DBCHECK" "$DB" --files)
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null && id nobody >/dev/null 2>&1; then
+    # root writes anywhere: run as nobody against the index root owns.
+    chmod 755 "$T" "$T/ro"
+    chmod -R a+rX "$T/corpus" "$T/more" "$DB"
+    AS="setpriv --reuid=nobody --regid=nogroup --clear-groups --"
+    how="as user nobody"
+else
+    chmod -R a-w "$T/ro"
+    AS=
+    how="without write permission"
+fi
+for opts in "" "--rebuild --jobs 1" "--rebuild --jobs 2"; do
+    run $AS $PASSIM_INDEX --db "$DB" $opts "$T/corpus" "$T/more"
+    expect_refused "$DB" "read-only index, $how ${opts:-(incremental)}"
+    # Nobody else holds the index: the lock file just cannot be written.
+    expect_no_match 'locked by another' "$ERR" "read-only index, $how ${opts:-(incremental)}: not called locked"
+    expect_match 'Permission denied|Read-only' "$ERR" "read-only index, $how ${opts:-(incremental)}: says why"
+    check_intact "$DB" "$BEFORE" "read-only index, $how ${opts:-(incremental)}"
+    run $AS $PASSIM_SEARCH --db "$DB" --color=never talks
+    expect_rc 0 "read-only index, $how: passim-search works"
+done
+chmod -R u+w "$T/ro"
+
+finish

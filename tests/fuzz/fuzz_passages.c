@@ -1,0 +1,158 @@
+/*
+ * fuzz_passages.c — fuzz harness of the passage splitter (text_passages()):
+ * any bytes are cut with the default bounds and with a few odd ones (tiny,
+ * minimum above maximum), and the passages must be what text.h promises: in
+ * document order and numbered so, non-overlapping, inside the input, trimmed,
+ * never longer than the maximum, never ending inside a UTF-8 character of
+ * valid text, with line numbers that match the newlines before them and a
+ * heading that is a "#" line standing before the passage. Together they must
+ * cover every word character of the input.
+ */
+#include <string.h>
+
+#include "fuzz.h"
+#include "text_internal.h"
+
+/* text_passages() never honours a maximum below this (passage.c). */
+#define MIN_MAX_BYTES 16
+
+typedef struct span {
+    size_t start, end;
+} span_t;
+
+typedef struct pass_check {
+    const char *s;
+    size_t len;
+    size_t max_bytes;
+    bool valid_utf8;
+    uint32_t n;
+    size_t prev_end;
+    span_t *spans;          /* every passage, for the coverage check */
+    size_t cap;
+    size_t line_pos;        /* line cursor: offset ... */
+    uint32_t line_no;       /* ... and the line it is on */
+} pass_check_t;
+
+static bool is_space_byte(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+}
+
+/* Line number of pos, counted by a cursor that only moves forward (passages
+ * come in order), so that checking stays linear. */
+static uint32_t line_at(pass_check_t *c, size_t pos)
+{
+    for (; c->line_pos < pos; c->line_pos++)
+        c->line_no += c->s[c->line_pos] == '\n';
+    return c->line_no;
+}
+
+static int on_passage(const text_passage_t *p, void *payload)
+{
+    pass_check_t *c = payload;
+    const char *s = c->s;
+    FUZZ_CHECK(p->ordinal == c->n, "passage %u comes as number %u", (unsigned)c->n,
+               (unsigned)p->ordinal);
+    FUZZ_CHECK(p->start < p->end && p->end <= c->len, "passage [%zu, %zu) in %zu bytes",
+               p->start, p->end, c->len);
+    FUZZ_CHECK(c->n == 0 || p->start >= c->prev_end, "passage at %zu overlaps the one ending %zu",
+               p->start, c->prev_end);
+    FUZZ_CHECK(p->end - p->start <= c->max_bytes, "passage of %zu bytes, maximum %zu",
+               p->end - p->start, c->max_bytes);
+    FUZZ_CHECK(!is_space_byte((unsigned char)s[p->start]) &&
+                   !is_space_byte((unsigned char)s[p->end - 1]),
+               "passage [%zu, %zu) not trimmed", p->start, p->end);
+    FUZZ_CHECK(text__has_word_char(s + p->start, p->end - p->start),
+               "passage [%zu, %zu) without a word character", p->start, p->end);
+    if (c->valid_utf8) {
+        FUZZ_CHECK(((unsigned char)s[p->start] & 0xC0) != 0x80, "passage starts inside a character");
+        FUZZ_CHECK(p->end == c->len || ((unsigned char)s[p->end] & 0xC0) != 0x80,
+                   "passage ends inside a character at %zu", p->end);
+    }
+    uint32_t first = line_at(c, p->start), last = line_at(c, p->end - 1);
+    FUZZ_CHECK(p->first_line == first && p->last_line == last,
+               "passage [%zu, %zu) on lines %u-%u, counted %u-%u", p->start, p->end,
+               (unsigned)p->first_line, (unsigned)p->last_line, (unsigned)first, (unsigned)last);
+    FUZZ_CHECK(p->heading_start <= p->heading_end && p->heading_end <= c->len,
+               "heading [%zu, %zu)", p->heading_start, p->heading_end);
+    if (p->heading_end > p->heading_start) {
+        FUZZ_CHECK(p->heading_start <= p->start, "heading at %zu after its passage at %zu",
+                   p->heading_start, p->start);
+        FUZZ_CHECK(s[p->heading_start] == '#' &&
+                       (p->heading_start == 0 || s[p->heading_start - 1] == '\n'),
+                   "heading at %zu is not a '#' line", p->heading_start);
+        FUZZ_CHECK(memchr(s + p->heading_start, '\n', p->heading_end - p->heading_start) == NULL,
+                   "heading spans lines");
+    }
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? 2 * c->cap : 64;
+        span_t *v = realloc(c->spans, cap * sizeof *v);
+        FUZZ_CHECK(v != NULL, "out of memory");
+        c->spans = v;
+        c->cap = cap;
+    }
+    c->spans[c->n].start = p->start;
+    c->spans[c->n].end = p->end;
+    c->prev_end = p->end;
+    c->n++;
+    return 0;
+}
+
+/* Every word character lies in a passage (passages come sorted). */
+static void check_coverage(const pass_check_t *c)
+{
+    const unsigned char *u = (const unsigned char *)c->s;
+    size_t k = 0, i = 0, cl;
+    while (i < c->len) {
+        unsigned cls = text__classify(u, c->len, i, &cl);
+        if (text__is_word_class(cls)) {
+            while (k < c->n && c->spans[k].end <= i)
+                k++;
+            FUZZ_CHECK(k < c->n && c->spans[k].start <= i,
+                       "word character at %zu is in no passage", i);
+        }
+        i += cl;
+    }
+}
+
+static int stop_at_second(const text_passage_t *p, void *payload)
+{
+    (void)p;
+    unsigned *n = payload;
+    return ++*n == 2 ? 7 : 0;
+}
+
+int passim_fuzz_passages(const uint8_t *data, size_t size)
+{
+    const char *s = (const char *)data;
+    /* The default bounds, tiny ones (hard cuts everywhere), a minimum above
+     * the maximum, and no minimum at all. */
+    static const text_passage_opts_t opts[] = {
+        TEXT_PASSAGE_OPTS_INIT, { 0, 1 }, { 8, 24 }, { 500, 40 }, { 0, 300 },
+    };
+    bool valid = text_utf8_valid_len(s, size) == size;
+    size_t n_default = 0;
+    for (size_t k = 0; k < sizeof opts / sizeof opts[0]; k++) {
+        size_t max = opts[k].max_bytes < MIN_MAX_BYTES ? MIN_MAX_BYTES : opts[k].max_bytes;
+        pass_check_t c = { s, size, max, valid, 0, 0, NULL, 0, 0, 1 };
+        FUZZ_CHECK(text_passages(s, size, &opts[k], on_passage, &c) == 0, "passages failed");
+        check_coverage(&c);
+        if (k == 0)
+            n_default = c.n;
+        free(c.spans);
+    }
+    /* NULL options are the defaults. */
+    pass_check_t c = { s, size, opts[0].max_bytes, valid, 0, 0, NULL, 0, 0, 1 };
+    FUZZ_CHECK(text_passages(s, size, NULL, on_passage, &c) == 0, "passages failed");
+    FUZZ_CHECK(c.n == n_default, "%u passages with NULL options, %zu with the defaults",
+               (unsigned)c.n, n_default);
+    free(c.spans);
+
+    unsigned stops = 0;
+    int rc = text_passages(s, size, NULL, stop_at_second, &stops);
+    FUZZ_CHECK(n_default >= 2 ? rc == 7 && stops == 2 : rc == 0 && stops == n_default,
+               "stopping callback: rc %d after %u of %zu passages", rc, stops, n_default);
+    return 0;
+}
+
+PASSIM_FUZZ_ENTRY(passim_fuzz_passages)

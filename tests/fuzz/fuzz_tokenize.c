@@ -1,0 +1,186 @@
+/*
+ * fuzz_tokenize.c — fuzz harness of the tokenizer and the analyzer (text/):
+ * any bytes go through text_tokenize() and text_analyze() with the english
+ * stemmer and its stopwords, and every token must keep the promises of
+ * text.h: offsets inside the input and increasing, positions consecutive,
+ * words non-empty, at most TEXT_TOKEN_MAX bytes, valid UTF-8 and folded
+ * already (folding a token's word again gives the same word, which is what
+ * lets the query side fold words it cut itself). Both passes must cut the
+ * same tokens. The Markdown line cleaner and the title finder, which share
+ * the tokenizer's character classes, are checked on the same bytes.
+ */
+#include <string.h>
+
+#include "fuzz.h"
+
+/* Token flags text.h defines; any other bit is garbage. */
+#define KNOWN_FLAGS \
+    (TEXT_TOK_JOINED | TEXT_TOK_ACRONYM | TEXT_TOK_NUMBER | TEXT_TOK_SENTENCE_END)
+
+/* Tokens remembered from the first pass, to compare with the second. */
+#define MAX_SEEN 4096
+
+typedef struct seen {
+    size_t start, end;
+    unsigned flags;
+    size_t word_len;
+    char word[TEXT_TOKEN_MAX + 1];
+} seen_t;
+
+typedef struct tok_check {
+    const char *text;
+    size_t len;
+    uint32_t first_pos;
+    size_t n;               /* tokens so far */
+    size_t prev_end;
+    seen_t *seen;           /* first pass: filled; second pass: compared */
+    bool compare;
+    text_analyzer_t *a;
+} tok_check_t;
+
+static void check_token(tok_check_t *c, const text_token_t *t)
+{
+    FUZZ_CHECK(t->start < t->end && t->end <= c->len, "token [%zu, %zu) in %zu bytes",
+               t->start, t->end, c->len);
+    FUZZ_CHECK(c->n == 0 || t->start >= c->prev_end, "token at %zu overlaps the one ending %zu",
+               t->start, c->prev_end);
+    FUZZ_CHECK(t->pos == c->first_pos + (uint32_t)c->n, "token %zu has position %u", c->n,
+               (unsigned)t->pos);
+    FUZZ_CHECK(t->word_len >= 1 && t->word_len <= TEXT_TOKEN_MAX, "word of %zu bytes",
+               t->word_len);
+    FUZZ_CHECK(t->word[t->word_len] == '\0', "word not NUL-terminated");
+    FUZZ_CHECK(fuzz_utf8_ok(t->word, t->word_len), "word '%s' is not valid UTF-8", t->word);
+    FUZZ_CHECK((t->flags & ~(unsigned)KNOWN_FLAGS) == 0, "flags %#x", t->flags);
+    FUZZ_CHECK(c->n > 0 || !(t->flags & TEXT_TOK_JOINED), "first token joined");
+    for (size_t k = 0; k < t->word_len; k++) {
+        unsigned char ch = (unsigned char)t->word[k];
+        FUZZ_CHECK(ch > ' ' && ch != 0x7F, "word '%s' holds byte %#x", t->word, ch);
+    }
+
+    /* Folding is the tokenizer's last step: a folded word folds to itself. */
+    char again[TEXT_TOKEN_MAX + 1];
+    size_t n = text_fold(t->word, t->word_len, again, sizeof again);
+    FUZZ_CHECK(n == t->word_len && memcmp(again, t->word, n) == 0,
+               "word '%s' folds again to '%s' (%zu bytes)", t->word, again, n);
+
+    if (c->n < MAX_SEEN) {
+        seen_t *s = &c->seen[c->n];
+        if (!c->compare) {
+            s->start = t->start;
+            s->end = t->end;
+            s->flags = t->flags;
+            s->word_len = t->word_len;
+            memcpy(s->word, t->word, t->word_len + 1);
+        } else {
+            FUZZ_CHECK(s->start == t->start && s->end == t->end && s->flags == t->flags &&
+                           s->word_len == t->word_len && memcmp(s->word, t->word, s->word_len) == 0,
+                       "token %zu differs between text_tokenize and text_analyze", c->n);
+        }
+    }
+    c->prev_end = t->end;
+    c->n++;
+}
+
+static int on_token(const text_token_t *t, void *payload)
+{
+    check_token(payload, t);
+    return 0;
+}
+
+static int on_term(const text_term_t *term, void *payload)
+{
+    tok_check_t *c = payload;
+    check_token(c, term->tok);
+    FUZZ_CHECK(term->stem != NULL && term->stem[term->stem_len] == '\0', "stem not terminated");
+    FUZZ_CHECK(fuzz_utf8_ok(term->stem, term->stem_len), "stem of '%s' is not valid UTF-8",
+               term->tok->word);
+    FUZZ_CHECK(term->stopword == text_is_stopword(c->a, term->tok), "stopword flag of '%s'",
+               term->tok->word);
+    return 0;
+}
+
+/* A callback that stops the tokenizer: its value must come back. */
+static int stop_at_third(const text_token_t *t, void *payload)
+{
+    (void)t;
+    size_t *n = payload;
+    return ++*n == 3 ? 42 : 0;
+}
+
+static text_analyzer_t *english(void)
+{
+    /* One analyzer for the whole run, as the indexer keeps one per thread: its
+     * stem cache fills and is emptied across inputs, which is worth fuzzing. */
+    static text_analyzer_t *a;
+    if (a == NULL) {
+        FUZZ_CHECK(text_analyzer_new(&a, "english") == TEXT_OK, "no english analyzer");
+        FUZZ_CHECK(text_analyzer_default_stopwords(a) == TEXT_OK, "no english stopwords");
+    }
+    return a;
+}
+
+static void check_clean_line(const char *s, size_t len)
+{
+    /* A small buffer too, so that the cut at a character boundary is tried. */
+    static const size_t caps[] = { 1, 7, 256 };
+    for (size_t k = 0; k < sizeof caps / sizeof caps[0]; k++) {
+        char out[256];
+        size_t n = text_clean_line(s, len, out, caps[k]);
+        FUZZ_CHECK(n < caps[k] && out[n] == '\0', "clean line of %zu bytes in %zu", n, caps[k]);
+        FUZZ_CHECK(fuzz_utf8_ok(out, n), "clean line is not valid UTF-8");
+        FUZZ_CHECK(n == 0 || (out[0] != ' ' && out[n - 1] != ' '), "clean line not trimmed");
+        const unsigned char *u = (const unsigned char *)out;
+        for (size_t i = 0; i < n;) {
+            size_t cl = u[i] < 0x80 ? 1 : u[i] >= 0xF0 ? 4 : u[i] >= 0xE0 ? 3 : 2;
+            uint32_t cp = fuzz_code_point(u + i, cl);
+            FUZZ_CHECK(!fuzz_is_hostile(cp), "clean line keeps U+%04X at %zu", (unsigned)cp, i);
+            i += cl;
+        }
+    }
+}
+
+int passim_fuzz_tokenize(const uint8_t *data, size_t size)
+{
+    const char *s = (const char *)data;
+    static seen_t seen[MAX_SEEN];
+    text_analyzer_t *a = english();
+
+    /* The first position comes from the input so that large ones are tried. */
+    uint32_t first_pos = size > 0 ? (uint32_t)data[0] * 1000u : 0;
+    tok_check_t c = { s, size, first_pos, 0, 0, seen, false, a };
+    FUZZ_CHECK(text_tokenize(s, size, first_pos, on_token, &c) == 0, "tokenize failed");
+    size_t n_tokens = c.n;
+
+    tok_check_t c2 = { s, size, first_pos, 0, 0, seen, true, a };
+    FUZZ_CHECK(text_analyze(a, s, size, first_pos, on_term, &c2) == 0, "analyze failed");
+    FUZZ_CHECK(c2.n == n_tokens, "%zu tokens, then %zu analysed", n_tokens, c2.n);
+
+    size_t stops = 0;
+    int rc = text_tokenize(s, size, 0, stop_at_third, &stops);
+    FUZZ_CHECK(n_tokens >= 3 ? rc == 42 && stops == 3 : rc == 0 && stops == n_tokens,
+               "stopping callback: rc %d after %zu of %zu tokens", rc, stops, n_tokens);
+
+    /* Lines for display, and the title line. */
+    const char *nl = memchr(s, '\n', size);
+    check_clean_line(s, nl ? (size_t)(nl - s) : size);
+    check_clean_line(s, size);
+    size_t ts = 0, te = 0;
+    if (text_first_line(s, size, &ts, &te)) {
+        FUZZ_CHECK(ts <= te && te <= size, "title line [%zu, %zu) in %zu bytes", ts, te, size);
+        FUZZ_CHECK(n_tokens > 0, "a title line without a token");
+    } else {
+        FUZZ_CHECK(n_tokens == 0, "no title line, yet %zu tokens", n_tokens);
+    }
+
+    /* UTF-8 helpers on the same bytes. */
+    size_t valid = text_utf8_valid_len(s, size);
+    FUZZ_CHECK(valid <= size, "valid length %zu of %zu", valid, size);
+    for (size_t n = 0; n <= size && n < 16; n++) {
+        size_t f = text_utf8_floor(s, size, n);
+        FUZZ_CHECK(f <= n && n - f <= 3, "floor of %zu is %zu", n, f);
+    }
+    FUZZ_CHECK(text_hash64(s, size) == text_hash64(s, size), "hash not stable");
+    return 0;
+}
+
+PASSIM_FUZZ_ENTRY(passim_fuzz_tokenize)
