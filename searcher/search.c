@@ -48,8 +48,15 @@ bool srch_engine_open(srch_engine_t *e, const char *const *paths, size_t n_paths
                       bool stopwords, const char **err_msg)
 {
     memset(e, 0, sizeof *e);
-    xs_status_t st = n_paths == 1 ? xs_db_open(&e->db, paths[0], XS_DB_READ)
-                                  : xs_db_open_many(&e->db, paths, n_paths);
+    xs_status_t st;
+    /* A writer committing twice while the index opens discards the revision
+     * being read: open again. */
+    for (int attempt = 0;; attempt++) {
+        st = n_paths == 1 ? xs_db_open(&e->db, paths[0], XS_DB_READ)
+                          : xs_db_open_many(&e->db, paths, n_paths);
+        if (st != XS_ERR_MODIFIED || attempt == MODIFIED_RETRIES)
+            break;
+    }
     if (st != XS_OK) {
         if (st == XS_ERR_NOT_FOUND)
             snprintf(engine_msg, sizeof engine_msg,
@@ -62,7 +69,13 @@ bool srch_engine_open(srch_engine_t *e, const char *const *paths, size_t n_paths
         return false;
     }
     size_t len;
-    if (xs_db_get_metadata(e->db, PASSIM_META_LANG, &e->lang, &len) != XS_OK || !e->lang)
+    for (int attempt = 0;; attempt++) {
+        st = xs_db_get_metadata(e->db, PASSIM_META_LANG, &e->lang, &len);
+        if (st != XS_ERR_MODIFIED || attempt == MODIFIED_RETRIES)
+            break;
+        xs_db_reopen(e->db);
+    }
+    if (st != XS_OK || !e->lang)
         e->lang = strdup("english");
     text_status_t ts = e->lang ? text_analyzer_new(&e->analyzer, e->lang) : TEXT_ERR_NOMEM;
     if (ts != TEXT_OK) {
@@ -102,8 +115,14 @@ void srch_result_free(srch_result_t *r)
     memset(r, 0, sizeof *r);
 }
 
+/* Set when the last failure of this thread came from the index changing under
+ * the search (Xapian's DatabaseModifiedError): srch_run() then reopens and
+ * runs the query again. */
+static _Thread_local bool failed_modified;
+
 static void set_error(srch_error_t *err, const char *what, xs_status_t st)
 {
+    failed_modified = st == XS_ERR_MODIFIED || strstr(xs_last_error(), "DatabaseModifiedError");
     snprintf(err->message, sizeof err->message, "%s: %s", what,
              *xs_last_error() ? xs_last_error() : xs_status_str(st));
     err->column = 0;
@@ -275,8 +294,8 @@ static srch_run_status_t make_hits(srch_engine_t *e, srch_result_t *r, const src
     return SRCH_RUN_OK;
 }
 
-srch_run_status_t srch_run(srch_engine_t *e, const char *q, const srch_settings_t *s,
-                           srch_result_t *r, srch_error_t *err)
+static srch_run_status_t run_once(srch_engine_t *e, const char *q, const srch_settings_t *s,
+                                  srch_result_t *r, srch_error_t *err)
 {
     memset(r, 0, sizeof *r);
     memset(err, 0, sizeof *err);
@@ -381,4 +400,19 @@ void srch_report_missing(srch_engine_t *e, const srch_result_t *r, text_buf_t *b
     if (r->query)
         srch_query_words(r->query, report_word, &m);
     text_buf_free(&m.term);
+}
+
+srch_run_status_t srch_run(srch_engine_t *e, const char *q, const srch_settings_t *s,
+                           srch_result_t *r, srch_error_t *err)
+{
+    for (int attempt = 0;; attempt++) {
+        failed_modified = false;
+        srch_run_status_t rs = run_once(e, q, s, r, err);
+        if (rs != SRCH_RUN_ERROR || !failed_modified || attempt == MODIFIED_RETRIES)
+            return rs;
+        /* A writer committed while we read: results must come from one
+         * revision, so start again on the latest one. */
+        xs_db_reopen(e->db);
+        srch__id_cache_clear(e->ids);
+    }
 }

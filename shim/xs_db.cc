@@ -8,6 +8,8 @@
  * does not auto-flush inside a transaction, so a batch grows in memory until it
  * is committed: the indexer bounds it by committing every N documents.
  */
+#include <cstring>
+
 #include "xs_internal.hh"
 
 #include <sys/stat.h>
@@ -27,6 +29,15 @@ xs_status_t open_failure(const char *path, xs_mode_t mode) noexcept
          * failure to create (no such parent, permissions) and maps as such. */
         if (mode == XS_DB_CREATE && !e.get_error_string())
             return xs__fail(XS_ERR_INVALID, "database already exists: %s", path);
+    } catch (const Xapian::DatabaseLockError &e) {
+        /* The lock could not even be tried (a read-only folder, a full
+         * disk): that is no other writer, and the caller must hear why. */
+        const std::string &msg = e.get_msg();
+        if (msg.find("already locked") == std::string::npos) {
+            size_t colon = msg.find(": ");
+            return xs__fail(XS_ERR_IO, "cannot write to the database: %s",
+                            colon == std::string::npos ? msg.c_str() : msg.c_str() + colon + 2);
+        }
     } catch (...) {
     }
     xs_status_t st = xs__status_from_exception();
