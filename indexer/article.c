@@ -47,25 +47,6 @@ char *idx_docid_from_rel(const char *rel)
     return id;
 }
 
-bool idx_key_term(text_buf_t *b, const char *prefix, const char *key, const char *suffix)
-{
-    text_buf_clear(b);
-    size_t fixed = strlen(prefix) + strlen(suffix);
-    size_t klen = strlen(key);
-    if (fixed + klen <= XS_TERM_MAX)
-        return text_buf_puts(b, prefix) && text_buf_append(b, key, klen) && text_buf_puts(b, suffix);
-    /* Too long for a Xapian term: keep the path's tail (the distinctive part)
-     * and a hash of the whole key, which keeps it unique. */
-    char hash[24];
-    snprintf(hash, sizeof hash, "%016llx~", (unsigned long long)text_hash64(key, klen));
-    size_t room = XS_TERM_MAX - fixed - strlen(hash);
-    size_t from = klen - room;  /* the last `room` bytes, from a character start */
-    while (from < klen && ((unsigned char)key[from] & 0xC0) == 0x80)
-        from++;
-    return text_buf_puts(b, prefix) && text_buf_puts(b, hash)
-           && text_buf_append(b, key + from, klen - from) && text_buf_puts(b, suffix);
-}
-
 static int add_title_term(const text_term_t *t, void *payload)
 {
     title_terms_t *tt = payload;
@@ -119,11 +100,11 @@ static int on_passage(const text_passage_t *p, void *payload)
         return (int)st;
 
     snprintf(ord, sizeof ord, "#%u", (unsigned)p->ordinal);
-    if (!idx_key_term(&ctx->term, PASSIM_PREFIX_PASSAGE, art->key, ord))
+    if (!text_key_term(&ctx->term, PASSIM_PREFIX_PASSAGE, art->key, ord))
         return XS_ERR_NOMEM;
     if ((st = xs_doc_add_boolean_term(doc, ctx->term.data, ctx->term.len)) != XS_OK)
         return (int)st;
-    if (!idx_key_term(&ctx->term, PASSIM_PREFIX_FILE, art->key, ""))
+    if (!text_key_term(&ctx->term, PASSIM_PREFIX_FILE, art->key, ""))
         return XS_ERR_NOMEM;
     if ((st = xs_doc_add_boolean_term(doc, ctx->term.data, ctx->term.len)) != XS_OK)
         return (int)st;

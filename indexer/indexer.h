@@ -124,11 +124,6 @@ typedef xs_status_t (*idx_doc_fn)(const xs_doc_t *doc, void *payload);
 xs_status_t idx_article_index(idx_article_ctx_t *ctx, const idx_article_t *art,
                               idx_doc_fn fn, void *payload, uint32_t *n_passages);
 
-/* Put prefix + key + suffix in b as a term: the key is a file key (a path),
- * which may be longer than Xapian allows; a long key keeps its tail and gains a
- * hash of the whole, so the term stays unique and within XS_TERM_MAX. */
-bool idx_key_term(text_buf_t *b, const char *prefix, const char *key, const char *suffix);
-
 /* The article id of a relative path: without its last extension. Malloc'ed. */
 char *idx_docid_from_rel(const char *rel);
 

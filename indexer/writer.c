@@ -187,7 +187,7 @@ bool idx_writer_commit(idx_writer_t *w, bool last)
 
 static bool delete_passages(idx_writer_t *w, const char *key)
 {
-    if (!idx_key_term(&w->scratch, PASSIM_PREFIX_FILE, key, "")) {
+    if (!text_key_term(&w->scratch, PASSIM_PREFIX_FILE, key, "")) {
         w->fatal = true;
         return false;
     }
@@ -205,7 +205,7 @@ static bool set_record(idx_writer_t *w, const char *key, const text_file_record_
     text_buf_t meta_key = TEXT_BUF_INIT, value = TEXT_BUF_INIT;
     /* Xapian keys are short (255 bytes): a long path is shortened with a hash,
      * and the record itself keeps the whole key. */
-    bool ok = idx_key_term(&meta_key, PASSIM_META_FILE, key, "");
+    bool ok = text_key_term(&meta_key, PASSIM_META_FILE, key, "");
     if (ok && rec)
         ok = text_file_record_encode(rec, &value);
     if (!ok) {

@@ -22,6 +22,7 @@ typedef struct expansion {
     size_t n;
     double top;              /* weight of the best term (for scaling) */
     const srch_query_t *q;   /* the parsed query: its stems are not added */
+    const text_analyzer_t *analyzer;  /* nor are stopwords */
     xs_status_t st;
 } expansion_t;
 
@@ -46,7 +47,14 @@ static int add_term(const char *term, size_t len, double weight, void *payload)
     expansion_t *e = payload;
     stem_probe_t probe = { term, len, false };
     srch_query_words(e->q, probe_word, &probe);
-    if (probe.found || weight <= 0)
+    if (probe.found || weight <= 0 || len >= 64)
+        return 0;
+    /* A stopword ("when", "which") says nothing about the topic. */
+    char word[64];
+    memcpy(word, term, len);
+    word[len] = '\0';
+    text_token_t tok = { .word = word, .word_len = len };
+    if (text_is_stopword(e->analyzer, &tok))
         return 0;
     if (e->n == 0)
         e->top = weight;
@@ -76,7 +84,8 @@ xs_status_t srch_feedback_expand(xs_query_t **out, srch_engine_t *e, const xs_qu
     xs_status_t st = xs_search(&m, e->db, xq, &o);
     if (st != XS_OK)
         return st;
-    expansion_t ex = { calloc(s->feedback_terms, sizeof(xs_query_t *)), 0, 1.0, q, XS_OK };
+    expansion_t ex = { calloc(s->feedback_terms, sizeof(xs_query_t *)), 0, 1.0, q, e->analyzer,
+                       XS_OK };
     if (!ex.terms) {
         xs_mset_free(m);
         return XS_ERR_NOMEM;

@@ -178,16 +178,63 @@ static void explain_query(srch_engine_t *e, srch_result_t *r, xs_query_t *xq)
 }
 
 typedef struct hit_terms {
+    srch_engine_t *e;
+    const srch_settings_t *s;
+    const xs_query_t *passage;  /* matches this passage only, or NULL */
     text_buf_t *b;
     size_t n;
 } hit_terms_t;
+
+/* The weight a term alone gives the passage (BM25 weights add up over the
+ * terms of a query; feedback terms then count at their fraction of it). */
+static bool term_weight(const hit_terms_t *h, const char *term, size_t len, double *out)
+{
+    xs_query_t *t = NULL, *both = NULL;
+    xs_mset_t *m = NULL;
+    xs_search_opts_t o = h->s->xapian;
+    o.offset = 0;
+    o.limit = 1;
+    o.collapse_slot = -1;
+    bool ok = h->passage && xs_query_term(&t, term, len, 1, 0) == XS_OK;
+    if (ok) {
+        const xs_query_t *pair[2] = { t, h->passage };
+        ok = xs_query_combine(&both, XS_OP_FILTER, pair, 2, 0) == XS_OK
+             && xs_search(&m, h->e->db, both, &o) == XS_OK && xs_mset_size(m) == 1;
+    }
+    if (ok)
+        *out = xs_mset_weight(m, 0);
+    xs_mset_free(m);
+    xs_query_free(both);
+    xs_query_free(t);
+    return ok;
+}
 
 static int explain_term(const char *term, size_t len, uint32_t tf, void *payload)
 {
     (void)tf;
     hit_terms_t *h = payload;
+    double w;
     text_buf_printf(h->b, "%s%.*s", h->n++ ? ", " : "   matched: ", (int)len, term);
+    if (term_weight(h, term, len, &w))
+        text_buf_printf(h->b, " %.3f", w);
     return 0;
+}
+
+/* A query matching only result i's passage: its unique id term. */
+static xs_query_t *passage_query(xs_mset_t *m, size_t i, uint32_t ordinal)
+{
+    size_t len;
+    const char *key = xs_mset_value(m, i, PASSIM_SLOT_FILE, &len);
+    char *k = key ? strndup(key, len) : NULL;
+    char suffix[16];
+    text_buf_t term = TEXT_BUF_INIT;
+    xs_query_t *q = NULL;
+    snprintf(suffix, sizeof suffix, "#%u", (unsigned)ordinal);
+    if (k && text_key_term(&term, PASSIM_PREFIX_PASSAGE, k, suffix))
+        xs_query_term(&q, term.data, term.len, 1, 0);
+    free(k);
+    text_buf_free(&term);
+    return q;
 }
 
 /* ---- running ------------------------------------------------------------- */
@@ -283,9 +330,13 @@ static srch_run_status_t make_hits(srch_engine_t *e, srch_result_t *r, const src
             return SRCH_RUN_ERROR;
         }
         if (s->explain) {
-            hit_terms_t ht = { &h->explain, 0 };
+            xs_query_t *passage = passage_query(r->mset, i, h->rec.ordinal);
+            hit_terms_t ht = { e, s, passage, &h->explain, 0 };
             xs_mset_matching_terms(r->mset, i, explain_term, &ht);
-            text_buf_printf(&h->explain, "%s   passage %u of %.*s, %zu matches in it\n",
+            xs_query_free(passage);
+            text_buf_printf(&h->explain, "%s   passage %u of %.*s, %zu matches in it; "
+                            "each matched term's own BM25 weight in this passage is shown "
+                            "(feedback terms count at their fraction of it)\n",
                             ht.n ? "\n" : "", h->rec.ordinal, (int)h->rec.docid_len,
                             h->rec.docid, h->snippet.n_matches_total);
         }

@@ -39,7 +39,7 @@ static int on_file(const char *key, size_t key_len, const char *value, size_t va
         return 0;
     }
     char *file_key = strndup(rec.key, rec.key_len);
-    bool ok = file_key && idx_key_term(&c->term, PASSIM_PREFIX_FILE, file_key, "");
+    bool ok = file_key && text_key_term(&c->term, PASSIM_PREFIX_FILE, file_key, "");
     free(file_key);
     if (!ok)
         return -1;

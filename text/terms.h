@@ -35,4 +35,18 @@
 #define PASSIM_META_VERSION  "passim:layout"
 #define PASSIM_LAYOUT_VERSION "2"
 
+/* Longest term or metadata key written, in bytes (Xapian's limit is 245 for
+ * terms and 255 for keys). */
+#define PASSIM_TERM_MAX 245
+
+#include <stdbool.h>
+
+#include "buf.h"
+
+/* Put prefix + key + suffix in b (cleared first): a term or metadata key for
+ * a file, whose key is its canonical path. A path too long for Xapian keeps
+ * its tail (the distinctive part) and gains a hash of the whole, so the result
+ * stays unique and within PASSIM_TERM_MAX. False if memory ran out. */
+bool text_key_term(text_buf_t *b, const char *prefix, const char *key, const char *suffix);
+
 #endif /* PASSIM_TERMS_H */
