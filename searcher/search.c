@@ -128,6 +128,26 @@ static void set_error(srch_error_t *err, const char *what, xs_status_t st)
     err->column = 0;
 }
 
+/* ---- query words ------------------------------------------------------- */
+
+/* The index term of a query word into term: its stem, under the title prefix
+ * for title: words. */
+static void word_term(const srch_word_t *w, text_buf_t *term)
+{
+    text_buf_clear(term);
+    if (w->field == SRCH_FIELD_TITLE)
+        text_buf_puts(term, PASSIM_PREFIX_TITLE);
+    text_buf_puts(term, w->stem);
+}
+
+/* How many passages hold a query word (its term left in term). */
+static xs_status_t word_df(srch_engine_t *e, const srch_word_t *w, text_buf_t *term,
+                           uint32_t *df)
+{
+    word_term(w, term);
+    return xs_db_termfreq(e->db, term->data, term->len, df);
+}
+
 /* ---- --explain ----------------------------------------------------------- */
 
 typedef struct explain_ctx {
@@ -140,12 +160,10 @@ static int explain_word(const srch_word_t *w, void *payload)
 {
     explain_ctx_t *x = payload;
     uint32_t df = 0;
-    text_buf_clear(&x->term);
-    if (w->field == SRCH_FIELD_TITLE)
-        text_buf_puts(&x->term, PASSIM_PREFIX_TITLE);
-    text_buf_puts(&x->term, w->stem);
     if (!w->prefix)
-        xs_db_termfreq(x->e->db, x->term.data, x->term.len, &df);
+        word_df(x->e, w, &x->term, &df);
+    else
+        word_term(w, &x->term);
     text_buf_printf(x->b, "  %-20s stem %-16s %s%s", w->text, x->term.data,
                     w->field == SRCH_FIELD_TITLE ? "title " : "", w->excluded ? "excluded " : "");
     if (w->prefix)
@@ -427,11 +445,7 @@ static int report_word(const srch_word_t *w, void *payload)
     if (w->excluded || w->prefix)
         return 0;
     uint32_t df = 0;
-    text_buf_clear(&m->term);
-    if (w->field == SRCH_FIELD_TITLE)
-        text_buf_puts(&m->term, PASSIM_PREFIX_TITLE);
-    text_buf_puts(&m->term, w->stem);
-    if (xs_db_termfreq(m->e->db, m->term.data, m->term.len, &df) != XS_OK || df > 0)
+    if (word_df(m->e, w, &m->term, &df) != XS_OK || df > 0)
         return 0;
     text_buf_printf(m->b, "passim-search: no passage%s contains '%s'",
                     w->field == SRCH_FIELD_TITLE ? " title" : "", w->text);
