@@ -341,6 +341,29 @@ static bool swap_in(const char *new_path, const char *db_path)
     return true;
 }
 
+/* Compact the committed index at src into a new folder and swap that in at
+ * db_path. On failure the index at db_path stays as it was (and still
+ * searchable): a missed compaction costs only space. */
+static bool compact_into(const char *src, const char *db_path)
+{
+    char *dst = tmp_path(db_path, "compact");
+    const char *srcs[1] = { src };
+    bool ok = dst != NULL;
+    if (ok && xs_db_compact(srcs, 1, dst) != XS_OK) {
+        fprintf(stderr, "passim-index: %s: cannot compact the index: %s\n", db_path,
+                xs_last_error());
+        ok = false;
+    }
+    ok = ok && swap_in(dst, db_path);
+    if (dst) {
+        remove_tree(dst);
+        free(dst);
+    }
+    if (ok && strcmp(src, db_path) != 0)
+        remove_tree(src);
+    return ok;
+}
+
 /* The stemming language: as asked, else the index's, else english. A mismatch
  * with an existing index is an error unless rebuilding. */
 static const char *choose_lang(const idx_opts_t *o, xs_db_t *db, char **held)
@@ -585,7 +608,11 @@ int idx_run(const idx_opts_t *o, char *const *paths, size_t n_paths)
         ok = !r.w.fatal && (!idx_stop_signal || !o->rebuild) && idx_writer_commit(&r.w, true);
         if (ok && rebuild_db) {
             xs_db_close(rebuild_db);
-            ok = !idx_stop_signal && swap_in(rebuild_path, o->db_path);
+            ok = !idx_stop_signal && compact_into(rebuild_path, o->db_path);
+        } else if (ok && fresh && !idx_stop_signal && r.w.st.added > 0) {
+            /* A first build: the committed index is searchable as it is; a
+             * compacted copy (about half the size) then takes its place. */
+            compact_into(o->db_path, o->db_path);
         }
     }
     idx_progress_clear(&r.rep);
