@@ -26,9 +26,10 @@ bench_find_shared() {
     for f in "$@"; do
         [ -e "$anchors/$f" ] || die "anchor script $anchors/$f is missing"
     done
+    shared=$(cd "$shared" && pwd)
+    anchors=$shared/anchors
     reuters_tgz=$shared/corpora/reuters/reuters21578.tar.gz
     [ -f "$reuters_tgz" ] || die "Reuters corpus not found: $reuters_tgz"
-    anchors=$(cd "$anchors" && pwd)
 }
 
 # The passim programs: $PASSIM_BUILD/passim-index, passim-search, bench/ceiling.

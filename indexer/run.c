@@ -22,6 +22,7 @@
 #include <libgen.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,12 +49,12 @@ typedef struct run {
     idx_writer_t w;            /* the writer of a sequential run */
     char *db_key;              /* realpath of the database folder, when it exists */
     known_file_t *known;       /* sorted by key */
-    size_t n_known;
+    size_t n_known, cap_known;
     char **skip_prefixes;      /* folders that could not be read: keep what is under them */
     size_t n_skip;
     idx_counter_t *seen;       /* file keys met by this run */
     idx_file_t *files;         /* parallel build: the files to index */
-    size_t n_files;
+    size_t n_files, cap_files;
     unsigned walk_failed;      /* problems met by the walk */
     bool collect;              /* walk into files[] instead of indexing at once */
 } run_t;
@@ -65,6 +66,25 @@ static void on_signal(int sig)
 
 /* ---- the files the index knows ------------------------------------------- */
 
+/* Make room for at least `need` elements of `size` bytes in *v, whose capacity
+ * is *cap: the capacity doubles, so n additions cost O(n). */
+static bool grow(void **v, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return true;
+    size_t n = *cap ? *cap : 64;
+    while (n < need)
+        n *= 2;
+    if (n > SIZE_MAX / size)
+        return false;
+    void *grown = realloc(*v, n * size);
+    if (!grown)
+        return false;
+    *v = grown;
+    *cap = n;
+    return true;
+}
+
 static int load_known(const char *key, size_t key_len, const char *value, size_t value_len,
                       void *payload)
 {
@@ -72,10 +92,8 @@ static int load_known(const char *key, size_t key_len, const char *value, size_t
     text_file_record_t rec;
     if (!text_file_record_decode(value, value_len, &rec))
         return 0; /* unreadable record: the file will be indexed afresh */
-    known_file_t *grown = realloc(r->known, (r->n_known + 1) * sizeof *grown);
-    if (!grown)
+    if (!grow((void **)&r->known, &r->cap_known, r->n_known + 1, sizeof *r->known))
         return -1;
-    r->known = grown;
     known_file_t *k = &r->known[r->n_known];
     (void)key;
     (void)key_len; /* may be shortened: the record holds the whole key */
@@ -118,10 +136,8 @@ static int cmp_known(const void *a, const void *b)
 
 static bool keep_file(run_t *r, const idx_file_t *f)
 {
-    idx_file_t *grown = realloc(r->files, (r->n_files + 1) * sizeof *grown);
-    if (!grown)
+    if (!grow((void **)&r->files, &r->cap_files, r->n_files + 1, sizeof *r->files))
         return false;
-    r->files = grown;
     idx_file_t *c = &r->files[r->n_files];
     c->path = strdup(f->path);
     c->key = strdup(f->key);

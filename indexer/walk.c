@@ -191,7 +191,8 @@ static int visit_dir(walk_t *w, const struct stat *st, const dir_stack_t *up)
         problem(w, w->path.data, "out of memory reading folder", 0);
         rc = 0;
     }
-    qsort(names, n, sizeof *names, cmp_names);
+    if (n > 1)
+        qsort(names, n, sizeof *names, cmp_names);
 
     size_t keep = w->path.len;
     for (size_t i = 0; i < n && rc == 0; i++) {

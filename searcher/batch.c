@@ -181,7 +181,8 @@ static void warn_repeated_ids(const batch_t *b)
         return;
     for (size_t i = 0; i < b->n; i++)
         v[i] = &b->q[i];
-    qsort(v, b->n, sizeof *v, qid_ptr_cmp);
+    if (b->n > 1)
+        qsort(v, b->n, sizeof *v, qid_ptr_cmp);
     for (size_t i = 1; i < b->n; i++)
         if (strcmp(v[i - 1]->qid, v[i]->qid) == 0 && (i < 2 || strcmp(v[i - 2]->qid, v[i]->qid)))
             fprintf(stderr, "passim-search: %s:%u: warning: query id %s already given on line %u\n",

@@ -528,7 +528,8 @@ static size_t dedup_ranking(run_line_t *const *lines, size_t n, const char **doc
         refs[i].rank = i;
         keep[i] = true;
     }
-    qsort(refs, n, sizeof *refs, ref_cmp);
+    if (n > 1)
+        qsort(refs, n, sizeof *refs, ref_cmp);
     for (size_t i = 1; i < n; i++)
         if (strcmp(refs[i].docid, refs[i - 1].docid) == 0)
             keep[refs[i].rank] = false;
@@ -567,7 +568,8 @@ bool srch_eval_score(srch_eval_result_t *out, const srch_qrels_t *q, const srch_
     for (size_t i = 0; i < q->n_q; i++)
         if (q->q[i].n_relevant)
             out->queries[out->n_queries++].qid = q->q[i].qid;
-    qsort(out->queries, out->n_queries, sizeof *out->queries, judged_cmp);
+    if (out->n_queries > 1)
+        qsort(out->queries, out->n_queries, sizeof *out->queries, judged_cmp);
 
     for (size_t i = 0; i < n_lines; i++)
         lines[i] = &r->v[i];

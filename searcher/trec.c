@@ -143,7 +143,8 @@ bool srch_trec_list_build(srch_trec_list_t *out, const srch_hit_t *hits, size_t 
     for (size_t i = 0; i < n_hits; i++)
         out->docs[i].id = out->ids.data + offsets[i];
     free(offsets);
-    qsort(out->docs, n_hits, sizeof *out->docs, doc_cmp);
+    if (n_hits > 1)
+        qsort(out->docs, n_hits, sizeof *out->docs, doc_cmp);
     /* Drop repeated ids, keeping the best-placed one: sort positions by (id,
      * position) and mark every position that is not the first of its id. */
     id_ref_t *order = malloc(n_hits * sizeof *order);
@@ -158,7 +159,8 @@ bool srch_trec_list_build(srch_trec_list_t *out, const srch_hit_t *hits, size_t 
         order[i].id = out->docs[i].id;
         order[i].pos = i;
     }
-    qsort(order, n_hits, sizeof *order, id_ref_cmp);
+    if (n_hits > 1)
+        qsort(order, n_hits, sizeof *order, id_ref_cmp);
     for (size_t i = 1; i < n_hits; i++)
         if (strcmp(order[i - 1].id, order[i].id) == 0)
             repeat[order[i].pos] = true;

@@ -6,9 +6,11 @@
  * with the project's own compiler and flags. So a fixed crash stays fixed in
  * every build, the sanitizer and valgrind ones included, without clang.
  *
- * Each input runs in a child process: a crash or a broken invariant (the
- * harness aborts) is then reported with the file that caused it, and the
- * other inputs still run. Exit status 0 if every input passed, 1 if not.
+ * Each input runs in a process of its own (this program again, with
+ * "--replay NAME FILE"): a crash, a leak or a broken invariant (the harness
+ * aborts) is then reported with the file that caused it, the other inputs
+ * still run, and LeakSanitizer sees only what the harness allocated, not the
+ * file list of the parent. Exit status 0 if every input passed, 1 if not.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -26,12 +28,15 @@ typedef int (*harness_fn)(const uint8_t *data, size_t size);
 static const struct {
     const char *name;
     harness_fn fn;
+    void (*free_fn)(void);
 } harnesses[] = {
-    { "tokenize", passim_fuzz_tokenize },
-    { "passages", passim_fuzz_passages },
-    { "query", passim_fuzz_query },
-    { "snippet", passim_fuzz_snippet },
+    { "tokenize", passim_fuzz_tokenize, passim_fuzz_tokenize_free },
+    { "passages", passim_fuzz_passages, passim_fuzz_passages_free },
+    { "query", passim_fuzz_query, passim_fuzz_query_free },
+    { "snippet", passim_fuzz_snippet, passim_fuzz_snippet_free },
 };
+
+#define N_HARNESSES (sizeof harnesses / sizeof harnesses[0])
 
 /* Read a whole file; NULL (errno set) on failure. */
 static uint8_t *slurp(const char *path, size_t *len)
@@ -39,9 +44,8 @@ static uint8_t *slurp(const char *path, size_t *len)
     FILE *f = fopen(path, "rb");
     if (!f)
         return NULL;
-    size_t cap = 4096, n = 0;
+    size_t cap = 4096, n = 0, got;
     uint8_t *buf = malloc(cap);
-    size_t got;
     while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
         n += got;
         if (n == cap) {
@@ -60,8 +64,36 @@ static uint8_t *slurp(const char *path, size_t *len)
     return buf;
 }
 
-/* Run fn on the file at path in a child; true if it returned normally. */
-static bool replay(harness_fn fn, const char *path)
+/* The child's side: run harness `name` on one file. */
+static int replay_one(const char *name, const char *path)
+{
+    for (size_t h = 0; h < N_HARNESSES; h++) {
+        if (strcmp(harnesses[h].name, name) != 0)
+            continue;
+        size_t len = 0;
+        uint8_t *data = slurp(path, &len);
+        if (!data) {
+            fprintf(stderr, "check_fuzz_regressions: %s: %s\n", path, strerror(errno));
+            return 3;
+        }
+        /* Exactly len bytes, so that a read past the input shows under the
+         * sanitizers and valgrind as it would under libFuzzer. */
+        uint8_t *exact = malloc(len ? len : 1);
+        if (!exact)
+            return 3;
+        memcpy(exact, data, len);
+        free(data);
+        harnesses[h].fn(exact, len);
+        harnesses[h].free_fn();
+        free(exact);
+        return 0;
+    }
+    fprintf(stderr, "check_fuzz_regressions: no harness '%s'\n", name);
+    return 3;
+}
+
+/* Run this program on one input in a child process; true if it passed. */
+static bool replay(const char *self, const char *name, const char *path)
 {
     fflush(NULL);
     pid_t pid = fork();
@@ -70,22 +102,11 @@ static bool replay(harness_fn fn, const char *path)
         return false;
     }
     if (pid == 0) {
-        size_t len = 0;
-        uint8_t *data = slurp(path, &len);
-        if (!data) {
-            fprintf(stderr, "check_fuzz_regressions: %s: %s\n", path, strerror(errno));
-            _exit(3);
-        }
-        /* A copy of exactly len bytes, so that a read past the input shows
-         * under the sanitizers and valgrind as it would under libFuzzer. */
-        uint8_t *exact = malloc(len ? len : 1);
-        if (!exact)
-            _exit(3);
-        memcpy(exact, data, len);
-        free(data);
-        fn(exact, len);
-        free(exact);
-        exit(0);    /* exit, not _exit: LeakSanitizer checks at exit */
+        char *argv[] = { (char *)self, (char *)"--replay", (char *)name, (char *)path, NULL };
+        execv(self, argv);
+        execv("/proc/self/exe", argv);
+        fprintf(stderr, "check_fuzz_regressions: cannot run %s: %s\n", self, strerror(errno));
+        _exit(3);
     }
     int status;
     while (waitpid(pid, &status, 0) < 0)
@@ -107,7 +128,8 @@ static int cmp_names(const void *a, const void *b)
 
 /* Replay every regular file of dir (missing: nothing to do), in name order.
  * Adds to *n_run and *n_failed. */
-static void replay_dir(harness_fn fn, const char *dir, unsigned *n_run, unsigned *n_failed)
+static void replay_dir(const char *self, const char *name, const char *dir, unsigned *n_run,
+                       unsigned *n_failed)
 {
     DIR *d = opendir(dir);
     if (!d)
@@ -136,7 +158,7 @@ static void replay_dir(harness_fn fn, const char *dir, unsigned *n_run, unsigned
             path = NULL;
         } else if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
             (*n_run)++;
-            if (!replay(fn, path))
+            if (!replay(self, name, path))
                 (*n_failed)++;
         }
         free(path);
@@ -145,19 +167,25 @@ static void replay_dir(harness_fn fn, const char *dir, unsigned *n_run, unsigned
     free(names);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    if (argc == 4 && strcmp(argv[1], "--replay") == 0)
+        return replay_one(argv[2], argv[3]);
+    if (argc != 1) {
+        fputs("usage: check_fuzz_regressions [--replay NAME FILE]\n", stderr);
+        return 2;
+    }
     const char *top = getenv("top_srcdir");
     if (!top || !*top)
         top = PASSIM_TOP_SRCDIR;
     unsigned n_run = 0, n_failed = 0;
-    for (size_t h = 0; h < sizeof harnesses / sizeof harnesses[0]; h++) {
+    for (size_t h = 0; h < N_HARNESSES; h++) {
         static const char *const kinds[] = { "corpus", "regressions" };
         for (size_t k = 0; k < 2; k++) {
             char *dir;
             if (asprintf(&dir, "%s/tests/fuzz/%s/%s", top, kinds[k], harnesses[h].name) < 0)
                 return 1;
-            replay_dir(harnesses[h].fn, dir, &n_run, &n_failed);
+            replay_dir(argv[0], harnesses[h].name, dir, &n_run, &n_failed);
             free(dir);
         }
     }

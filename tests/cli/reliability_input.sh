@@ -47,6 +47,14 @@ EOF
 
 json_ok() { python3 -c 'import json,sys; json.load(sys.stdin)' < "$1"; }
 
+# section NAME: print how long the previous section took.
+SECTION_T0=$(date +%s.%N)
+section() {
+    now=$(date +%s.%N)
+    awk -v a="$SECTION_T0" -v b="$now" -v n="$1" 'BEGIN { printf "%-40s %6.1f s\n", n, b - a }'
+    SECTION_T0=$now
+}
+
 # ---------------------------------------------------------------------------
 # Files
 D=$T/in
@@ -145,6 +153,7 @@ json_ok "$T/odd.json" && pass || fail "JSON with odd paths parses"
 run $PASSIM_SEARCH --db "$DB" --color=always --any \
     'spaceqx lineqx tabqx unicodeqx badqx dashqx platypus'
 term_safe "$T/out" yes "text output of odd names and controls"
+section "files"
 
 # ---------------------------------------------------------------------------
 # Terminal safety: escape sequences, C1 controls and bidi overrides in a
@@ -182,29 +191,24 @@ for c in always never; do
 done
 run $PASSIM_SEARCH --db "$T/hostile-name.db" --vimgrep zebrafish
 term_safe "$T/out" no "hostile file name, --vimgrep"
+section "terminal safety"
 
 # ---------------------------------------------------------------------------
 # A 100 MB single-line file: bounded passages, bounded memory.
 if [ -n "$HEAVY" ]; then
     mkdir "$T/big"
+    # One line of 100 MiB: sentences of a few words (a richer vocabulary makes
+    # Xapian, not passim, the cost: about 1 MB/s).
     python3 - "$T/big/line.txt" <<'EOF'
-import random, sys
-rnd = random.Random(11)
-letters = 'abcdefghijklmnopqrstuvwxyz'
-vocab = [''.join(rnd.choice(letters) for _ in range(rnd.randint(2, 10))) for _ in range(5000)]
-words = []
-for i in range(200000):
-    words.append(rnd.choice(vocab) + ('.' if i % 17 == 16 else ''))
-chunk = (' '.join(words) + ' ').encode()
+import sys
+chunk = b'Lorem ipsum dolor sit amet, consectetur adipiscing elit. Quokka numbat! ' * 1024
 size = 100 * 1024 * 1024
 with open(sys.argv[1], 'wb') as f:
-    n = 0
-    while n + len(chunk) <= size:
+    for _ in range(size // len(chunk)):
         f.write(chunk)
-        n += len(chunk)
-    f.write(b'x' * (size - n))
+    f.write(chunk[:size % len(chunk)])
 with open(sys.argv[1] + '.word', 'w') as f:
-    f.write(vocab[0])
+    f.write('consectetur')
 EOF
     # ru_maxrss of the child, in KB: the indexer's peak resident memory.
     python3 -c '
@@ -217,8 +221,15 @@ with open(sys.argv[3], "w") as f:
     read RC rss < "$T/rss"
     ERR=$(cat "$T/err")
     expect_no_crash "100 MB single-line file" "0"
-    echo "peak RSS of passim-index for a 100 MB single-line file: $((rss / 1024)) MB"
-    [ "$rss" -le $((1536 * 1024)) ] && pass || fail "peak RSS $((rss / 1024)) MB over 1.5 GB"
+    # The bound: the file itself, its analysis and Xapian's buffers stay well
+    # under 512 MB. AddressSanitizer's shadow memory and quarantine of freed
+    # blocks multiply that; its build gets a looser bound.
+    limit_mb=512
+    if ldd "$top_builddir/passim-index" 2>/dev/null | grep -q libasan; then
+        limit_mb=3072
+    fi
+    echo "peak RSS of passim-index for a 100 MB single-line file: $((rss / 1024)) MB (bound $limit_mb MB)"
+    [ "$rss" -le $((limit_mb * 1024)) ] && pass || fail "peak RSS $((rss / 1024)) MB over $limit_mb MB"
     run "$DBCHECK" "$T/big.db"
     expect_rc 0 "100 MB line: index consistent"
     n=$(printf '%s\n' "$OUT" | sed -n 's/^docs //p')
@@ -231,6 +242,7 @@ with open(sys.argv[3], "w") as f:
 else
     echo "skipped: the 100 MB single-line file (PASSIM_WRAPPER)"
 fi
+section "100 MB single line"
 
 # ---------------------------------------------------------------------------
 # 100,000 tiny files.
@@ -258,6 +270,7 @@ EOF
 else
     echo "skipped: the 100,000 tiny files (PASSIM_WRAPPER)"
 fi
+section "100,000 files"
 
 # ---------------------------------------------------------------------------
 # Files that vanish, reappear, shrink and grow while passim-index runs.
@@ -317,6 +330,8 @@ EOF
     for opts in "--jobs 2" "--jobs 1 --batch 50" "--jobs 1 --batch 50"; do
         run $PASSIM_INDEX --db "$T/churn.db" $opts "$V"
         expect_no_crash "indexing while files change ($opts)"
+        echo "indexing while files change ($opts): exit status $RC," \
+            "$(printf '%s\n' "$ERR" | grep -c 'cannot') files reported unreadable"
         if [ "$RC" -eq 1 ]; then
             expect_match 'cannot read|cannot resolve|cannot open folder' "$ERR" \
                 "files that vanished are reported ($opts)"
@@ -335,6 +350,7 @@ EOF
 else
     echo "skipped: files changing during indexing (PASSIM_WRAPPER)"
 fi
+section "files changing"
 
 # ---------------------------------------------------------------------------
 # Queries.
@@ -381,6 +397,7 @@ expect_rc 2 "1,000 closing parentheses"
 expect_match 'unmatched \) at column 1' "$ERR" "lone ) located"
 
 # Every operator in odd places.
+n_q=0
 for q in AND OR NOT NEAR NEAR/3 'talk AND' 'AND talk' 'talk OR OR peace' 'talk NOT' \
          'NOT NOT talk' - + '- talk' '+-talk' '-+talk' '--talk' 'talk -' '()' '(' ')' ')(' \
          '(talk' 'talk)' '"' '""' '" "' '"talk' 'title:' 'title:()' 'title:""' 'title:title:talk' \
@@ -396,8 +413,13 @@ for q in AND OR NOT NEAR NEAR/3 'talk AND' 'AND talk' 'talk OR OR peace' 'talk N
          '(((talk)))' '(talk) (peace)' 'talk AND (OR)' . ... '!!!' '-!!!' '+!!!' 'title:!!!' \
          'talk AND -!!!' '"!!!"' '(!!!)' '-"peace talks"' '+"peace talks"' 'NEAR/3 NEAR/3' \
          'talk NEAR/3 NEAR/3 peace' 'a OR b OR c OR d AND e NOT f NEAR g'; do
-    expect_query "'$q'" "$q"
-    expect_query "'$q' --any" "$q" --any
+    # each query in one of the two modes, in turn (the fuzzer runs both)
+    if [ "$((n_q % 2))" -eq 0 ]; then
+        expect_query "'$q'" "$q"
+    else
+        expect_query "'$q' --any" "$q" --any
+    fi
+    n_q=$((n_q + 1))
 done
 run $S AND
 expect_rc 2 "lone AND"
@@ -449,5 +471,5 @@ run $S --context 0 talk
 expect_no_crash "--context 0" "0"
 run $S --context 1000000 talk
 expect_no_crash "--context 1000000" "0 2"
-
+section "queries"
 finish

@@ -28,6 +28,13 @@ int passim_fuzz_passages(const uint8_t *data, size_t size);
 int passim_fuzz_query(const uint8_t *data, size_t size);
 int passim_fuzz_snippet(const uint8_t *data, size_t size);
 
+/* Free what a harness keeps from one input to the next (its analyzer), so
+ * that a replay ends with nothing allocated for leak checkers to flag. */
+void passim_fuzz_tokenize_free(void);
+void passim_fuzz_passages_free(void);
+void passim_fuzz_query_free(void);
+void passim_fuzz_snippet_free(void);
+
 #ifdef PASSIM_LIBFUZZER
 /* libFuzzer's entry point: declared here so -Wmissing-prototypes stays quiet. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

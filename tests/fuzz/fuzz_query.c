@@ -97,14 +97,16 @@ static int on_word(const srch_word_t *w, void *payload)
     return 0;
 }
 
+/* One analyzer for the whole run, kept between inputs. */
+static text_analyzer_t *analyzer;
+
 static text_analyzer_t *english(void)
 {
-    static text_analyzer_t *a;
-    if (a == NULL) {
-        FUZZ_CHECK(text_analyzer_new(&a, "english") == TEXT_OK, "no english analyzer");
-        FUZZ_CHECK(text_analyzer_default_stopwords(a) == TEXT_OK, "no english stopwords");
+    if (analyzer == NULL) {
+        FUZZ_CHECK(text_analyzer_new(&analyzer, "english") == TEXT_OK, "no english analyzer");
+        FUZZ_CHECK(text_analyzer_default_stopwords(analyzer) == TEXT_OK, "no english stopwords");
     }
-    return a;
+    return analyzer;
 }
 
 static void check_parsed(const srch_query_t *q, size_t len)
@@ -177,6 +179,12 @@ int passim_fuzz_query(const uint8_t *data, size_t size)
         srch_query_free(q);
     }
     return 0;
+}
+
+void passim_fuzz_query_free(void)
+{
+    text_analyzer_free(analyzer);
+    analyzer = NULL;
 }
 
 PASSIM_FUZZ_ENTRY(passim_fuzz_query)

@@ -20,14 +20,16 @@
 #include "fuzz.h"
 #include "query.h"
 
+/* One analyzer for the whole run, kept between inputs. */
+static text_analyzer_t *analyzer;
+
 static text_analyzer_t *english(void)
 {
-    static text_analyzer_t *a;
-    if (a == NULL) {
-        FUZZ_CHECK(text_analyzer_new(&a, "english") == TEXT_OK, "no english analyzer");
-        FUZZ_CHECK(text_analyzer_default_stopwords(a) == TEXT_OK, "no english stopwords");
+    if (analyzer == NULL) {
+        FUZZ_CHECK(text_analyzer_new(&analyzer, "english") == TEXT_OK, "no english analyzer");
+        FUZZ_CHECK(text_analyzer_default_stopwords(analyzer) == TEXT_OK, "no english stopwords");
     }
-    return a;
+    return analyzer;
 }
 
 static void check_snippet(const srch_snippet_t *sn, size_t len, size_t n_units)
@@ -132,6 +134,12 @@ int passim_fuzz_snippet(const uint8_t *data, size_t size)
     srch_query_units_free(units);
     srch_query_free(q);
     return 0;
+}
+
+void passim_fuzz_snippet_free(void)
+{
+    text_analyzer_free(analyzer);
+    analyzer = NULL;
 }
 
 PASSIM_FUZZ_ENTRY(passim_fuzz_snippet)

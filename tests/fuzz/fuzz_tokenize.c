@@ -107,16 +107,17 @@ static int stop_at_third(const text_token_t *t, void *payload)
     return ++*n == 3 ? 42 : 0;
 }
 
+/* One analyzer for the whole run, as the indexer keeps one per thread: its
+ * stem cache fills and is emptied across inputs, which is worth fuzzing. */
+static text_analyzer_t *analyzer;
+
 static text_analyzer_t *english(void)
 {
-    /* One analyzer for the whole run, as the indexer keeps one per thread: its
-     * stem cache fills and is emptied across inputs, which is worth fuzzing. */
-    static text_analyzer_t *a;
-    if (a == NULL) {
-        FUZZ_CHECK(text_analyzer_new(&a, "english") == TEXT_OK, "no english analyzer");
-        FUZZ_CHECK(text_analyzer_default_stopwords(a) == TEXT_OK, "no english stopwords");
+    if (analyzer == NULL) {
+        FUZZ_CHECK(text_analyzer_new(&analyzer, "english") == TEXT_OK, "no english analyzer");
+        FUZZ_CHECK(text_analyzer_default_stopwords(analyzer) == TEXT_OK, "no english stopwords");
     }
-    return a;
+    return analyzer;
 }
 
 static void check_clean_line(const char *s, size_t len)
@@ -181,6 +182,12 @@ int passim_fuzz_tokenize(const uint8_t *data, size_t size)
     }
     FUZZ_CHECK(text_hash64(s, size) == text_hash64(s, size), "hash not stable");
     return 0;
+}
+
+void passim_fuzz_tokenize_free(void)
+{
+    text_analyzer_free(analyzer);
+    analyzer = NULL;
 }
 
 PASSIM_FUZZ_ENTRY(passim_fuzz_tokenize)
