@@ -13,7 +13,7 @@
 
 cd "$T"
 N_FILES=800
-[ -n "$WRAP" ] && N_FILES=150
+[ -n "$WRAP" ] && N_FILES=300
 python3 - "$T/corpus" "$N_FILES" <<'EOF'
 import os, random, sys
 rnd = random.Random(42)
@@ -85,7 +85,10 @@ RC=$?
 ERR=$(cat "$T/w.err")
 expect_no_crash "the writer" "0"
 echo "$n searches ran while passim-index committed ($n_found found something)"
-[ "$n" -ge 5 ] && pass || fail "only $n searches ran during indexing"
+# Under valgrind every search takes a second or more: fewer fit.
+min=5
+[ -n "$WRAP" ] && min=2
+[ "$n" -ge "$min" ] && pass || fail "only $n searches ran during indexing"
 
 run "$DBCHECK" "$DB"
 expect_rc 0 "index consistent after concurrent searches"
