@@ -420,7 +420,7 @@ START_TEST(test_text_stem_languages)
 }
 END_TEST
 
-/* The cache fills, empties and refills without ever changing a stem: compare
+/* The cache grows, fills, empties and refills without ever changing a stem: compare
  * with libstemmer called directly, over more distinct words than it holds. */
 START_TEST(test_text_stem_cache)
 {

@@ -15,9 +15,13 @@
 
 #include "text_internal.h"
 
-#define CACHE_SLOTS 32768u                       /* a power of two */
-#define CACHE_MAX_USED (CACHE_SLOTS / 4u * 3u)   /* load factor 3/4 */
-#define CACHE_ARENA (CACHE_SLOTS * 16u)          /* bytes of keys and stems */
+/* The cache starts small, so that a short analysis (one query, a few
+ * snippets) touches little memory, and doubles up to CACHE_SLOTS_MAX entries;
+ * then it is emptied whenever it fills. Each slot has on average
+ * ARENA_PER_SLOT bytes of keys and stems. */
+#define CACHE_SLOTS_MIN 512u                     /* powers of two */
+#define CACHE_SLOTS_MAX 32768u
+#define ARENA_PER_SLOT 16u
 #define STEM_MAX 255                             /* longer stems are not cached */
 
 /* Longest word handed to libstemmer; tokens are far shorter. */
@@ -138,8 +142,10 @@ text_status_t text_analyzer_new(text_analyzer_t **out, const char *lang)
     }
     memcpy(a->lang, name, strlen(name) + 1);
 
-    a->cache = calloc(CACHE_SLOTS, sizeof *a->cache);
-    a->arena = malloc(CACHE_ARENA);
+    a->cache_slots = CACHE_SLOTS_MIN;
+    a->arena_cap = CACHE_SLOTS_MIN * ARENA_PER_SLOT;
+    a->cache = calloc(a->cache_slots, sizeof *a->cache);
+    a->arena = malloc(a->arena_cap);
     if (a->cache == NULL || a->arena == NULL) {
         text_analyzer_free(a);
         return TEXT_ERR_NOMEM;
@@ -208,9 +214,53 @@ static const char *return_copy(text_analyzer_t *a, const char *s, size_t len,
 
 static void cache_clear(text_analyzer_t *a)
 {
-    memset(a->cache, 0, CACHE_SLOTS * sizeof *a->cache);
+    memset(a->cache, 0, a->cache_slots * sizeof *a->cache);
     a->cache_used = 0;
     a->arena_used = 0;
+}
+
+/* The empty slot where hash h goes. */
+static size_t free_slot(const text_analyzer_t *a, uint64_t h)
+{
+    size_t mask = a->cache_slots - 1, slot = (size_t)h & mask;
+    while (a->cache[slot].key_len != 0)
+        slot = (slot + 1) & mask;
+    return slot;
+}
+
+/* Make room for one more entry of `bytes` arena bytes: double the table or the
+ * arena while below the bound, else empty the cache. The arena may move, which
+ * the contract of text_stem() allows (its result lives until the next call). */
+static void cache_make_room(text_analyzer_t *a, size_t bytes)
+{
+    if (a->cache_used + 1 > a->cache_slots / 4 * 3) {
+        struct text__stem_slot *bigger = NULL;
+        if (a->cache_slots < CACHE_SLOTS_MAX)
+            bigger = calloc(a->cache_slots * 2, sizeof *bigger);
+        if (bigger == NULL) {
+            cache_clear(a);
+            return;
+        }
+        struct text__stem_slot *old = a->cache;
+        size_t old_slots = a->cache_slots;
+        a->cache = bigger;
+        a->cache_slots *= 2;
+        for (size_t i = 0; i < old_slots; i++)
+            if (old[i].key_len != 0)
+                a->cache[free_slot(a, old[i].hash)] = old[i];
+        free(old);
+    }
+    if (a->arena_used + bytes > a->arena_cap) {
+        char *bigger = NULL;
+        if (a->arena_cap < CACHE_SLOTS_MAX * ARENA_PER_SLOT)
+            bigger = realloc(a->arena, a->arena_cap * 2);
+        if (bigger == NULL) {
+            cache_clear(a);
+            return;
+        }
+        a->arena = bigger;
+        a->arena_cap *= 2;
+    }
 }
 
 const char *text_stem(text_analyzer_t *a, const char *word, size_t len, size_t *stem_len)
@@ -234,7 +284,8 @@ const char *text_stem(text_analyzer_t *a, const char *word, size_t len, size_t *
     size_t slot = 0;
     if (cacheable) {
         h = text_hash64(word, len);
-        for (slot = (size_t)h & (CACHE_SLOTS - 1);; slot = (slot + 1) & (CACHE_SLOTS - 1)) {
+        size_t mask = a->cache_slots - 1;
+        for (slot = (size_t)h & mask;; slot = (slot + 1) & mask) {
             const struct text__stem_slot *e = &a->cache[slot];
             if (e->key_len == 0)
                 break;
@@ -260,11 +311,13 @@ const char *text_stem(text_analyzer_t *a, const char *word, size_t len, size_t *
     if (!cacheable || n > STEM_MAX)
         return return_copy(a, stem, n, word, len, stem_len);
 
-    if (a->cache_used >= CACHE_MAX_USED || a->arena_used + len + n + 1 > CACHE_ARENA) {
-        cache_clear(a);
-        for (slot = (size_t)h & (CACHE_SLOTS - 1); a->cache[slot].key_len != 0;
-             slot = (slot + 1) & (CACHE_SLOTS - 1))
-            ;
+    if (a->cache_used + 1 > a->cache_slots / 4 * 3 || a->arena_used + len + n + 1 > a->arena_cap) {
+        /* The stem may point into libstemmer's buffer, not the arena: safe
+         * across a move of the arena. */
+        cache_make_room(a, len + n + 1);
+        slot = free_slot(a, h);
+        if (a->arena_used + len + n + 1 > a->arena_cap)
+            return return_copy(a, stem, n, word, len, stem_len);
     }
     struct text__stem_slot *e = &a->cache[slot];
     char *dst = a->arena + a->arena_used;

@@ -118,9 +118,10 @@ struct text_analyzer {
     struct sb_stemmer *stemmer;     /* NULL for "none" */
     char lang[TEXT__LANG_MAX];      /* canonical name */
     struct text__stem_slot *cache;  /* cache_slots entries, or NULL for "none" */
+    size_t cache_slots;             /* a power of two; grows up to a bound */
     size_t cache_used;
     char *arena;                    /* keys and stems of the cache */
-    size_t arena_used;
+    size_t arena_cap, arena_used;
     char *out;                      /* result of text_stem when not in the cache */
     size_t out_cap;
     text__wordset_t stop;
