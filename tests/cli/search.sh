@@ -164,6 +164,13 @@ run $S --explain 'Kalashnikov -Zeppelin'
 expect_match '^query: \(AND_NOT kalashnikov zeppelin\)' "$OUT" "explain shows the tree"
 expect_match 'Kalashnikov +stem kalashnikov +in 1 passages' "$OUT" "explain shows document frequencies"
 expect_match 'matched: (.*, )?kalashnikov' "$OUT" "explain shows matched terms"
+# Feedback expands plain words only; a phrase or an exclusion runs as written.
+run $S --explain 'peace talks'
+expect_match '^xapian: .*AND_MAYBE 0\.5 \* \(' "$OUT" "plain words get feedback terms"
+for q in '"peace talks"' 'Kalashnikov -Zeppelin' 'talk*' 'title:talks' '+peace talks' 'peace NEAR/3 talks'; do
+    run $S --explain --any "$q"
+    expect_no_match '^xapian: .*0\.5 \* \(' "$OUT" "no feedback terms for $q"
+done
 
 # --- several indexes searched together
 $PASSIM_INDEX -q --db "$T/a.db" "$CORPUS/000_15c4c714383f619c.txt" >/dev/null
