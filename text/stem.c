@@ -314,10 +314,8 @@ const char *text_stem(text_analyzer_t *a, const char *word, size_t len, size_t *
     if (a->cache_used + 1 > a->cache_slots / 4 * 3 || a->arena_used + len + n + 1 > a->arena_cap) {
         /* The stem may point into libstemmer's buffer, not the arena: safe
          * across a move of the arena. */
-        cache_make_room(a, len + n + 1);
+        cache_make_room(a, len + n + 1); /* grown or emptied: the entry fits */
         slot = free_slot(a, h);
-        if (a->arena_used + len + n + 1 > a->arena_cap)
-            return return_copy(a, stem, n, word, len, stem_len);
     }
     struct text__stem_slot *e = &a->cache[slot];
     char *dst = a->arena + a->arena_used;

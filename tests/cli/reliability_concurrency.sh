@@ -31,6 +31,14 @@ mkdir "$T/other"
 printf 'Intruder\n\nThis file must never reach the index: zanzibar.\n' > "$T/other/intruder.txt"
 
 DB=$T/conc.db
+# wait_writer WHAT: wait for the background passim-index ($WPID, stderr in
+# $T/w.err) and check that it ended well.
+wait_writer() {
+    wait "$WPID"
+    RC=$?
+    ERR=$(cat "$T/w.err")
+    expect_no_crash "$1" "0"
+}
 # Something to find from the start.
 run $PASSIM_INDEX -q --db "$DB" "$CORPUS"
 expect_rc 0 "the bundled articles first"
@@ -80,10 +88,7 @@ while kill -0 "$WPID" 2>/dev/null && [ "$n" -lt 400 ]; do
     [ "$RC" -eq 0 ] && n_found=$((n_found + 1))
     n=$((n + 1))
 done
-wait "$WPID"
-RC=$?
-ERR=$(cat "$T/w.err")
-expect_no_crash "the writer" "0"
+wait_writer "the writer"
 echo "$n searches ran while passim-index committed ($n_found found something)"
 # Under valgrind every search takes a second or more: fewer fit.
 min=5
@@ -108,10 +113,7 @@ while kill -0 "$WPID" 2>/dev/null && [ "$n" -lt 400 ]; do
     expect_no_crash "search $n during a rebuild" "0 1"
     n=$((n + 1))
 done
-wait "$WPID"
-RC=$?
-ERR=$(cat "$T/w.err")
-expect_no_crash "the rebuild" "0"
+wait_writer "the rebuild"
 run "$DBCHECK" "$DB"
 expect_match "^files $((N_FILES + 5))\$" "$OUT" "the rebuild holds every file once"
 

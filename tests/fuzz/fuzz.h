@@ -57,6 +57,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
         }                                                                       \
     } while (0)
 
+/* The English analyzer with the built-in stopwords, kept in *slot (a harness's
+ * own static variable) from one input to the next and made on first use. */
+static inline text_analyzer_t *fuzz_english(text_analyzer_t **slot)
+{
+    if (*slot == NULL) {
+        FUZZ_CHECK(text_analyzer_new(slot, "english") == TEXT_OK, "no english analyzer");
+        FUZZ_CHECK(text_analyzer_default_stopwords(*slot) == TEXT_OK, "no english stopwords");
+    }
+    return *slot;
+}
+
+/* Free the analyzer kept in *slot (see the passim_fuzz_*_free functions). */
+static inline void fuzz_english_free(text_analyzer_t **slot)
+{
+    text_analyzer_free(*slot);
+    *slot = NULL;
+}
+
 /* Whether s[0..len) is valid UTF-8 with no NUL byte. */
 static inline bool fuzz_utf8_ok(const char *s, size_t len)
 {

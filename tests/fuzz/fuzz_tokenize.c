@@ -113,11 +113,7 @@ static text_analyzer_t *analyzer;
 
 static text_analyzer_t *english(void)
 {
-    if (analyzer == NULL) {
-        FUZZ_CHECK(text_analyzer_new(&analyzer, "english") == TEXT_OK, "no english analyzer");
-        FUZZ_CHECK(text_analyzer_default_stopwords(analyzer) == TEXT_OK, "no english stopwords");
-    }
-    return analyzer;
+    return fuzz_english(&analyzer);
 }
 
 static void check_clean_line(const char *s, size_t len)
@@ -186,8 +182,7 @@ int passim_fuzz_tokenize(const uint8_t *data, size_t size)
 
 void passim_fuzz_tokenize_free(void)
 {
-    text_analyzer_free(analyzer);
-    analyzer = NULL;
+    fuzz_english_free(&analyzer);
 }
 
 PASSIM_FUZZ_ENTRY(passim_fuzz_tokenize)
