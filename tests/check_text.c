@@ -279,6 +279,12 @@ static const fold_row_t fold_rows[] = {
     {"\xEF\xBC\xA8\xEF\xBD\x85", "he"},         /* fullwidth */
     {"\xE2\x84\xAA", "k"},                      /* Kelvin sign */
     {"\xCE\xA3\xCE\xB9\xCF\x83", "\xCF\x83\xCE\xB9\xCF\x83"},   /* Σισ -> σισ */
+    /* A compatibility space dropped between two marks: they meet and are put
+     * in canonical order (U+036E U+FE70 -> U+036E " " U+064B -> U+064B
+     * U+036E), or compose with the letter before (e U+0384 -> e " " U+0301
+     * -> é). */
+    {"\xCD\xAE\xEF\xB9\xB0", "\xD9\x8B\xCD\xAE"},
+    {"e\xCE\x84", "\xC3\xA9"},
     {"", ""},                                   /* empty */
     {"\xFF" "abc", ""},                         /* invalid UTF-8: refused */
 };

@@ -21,10 +21,16 @@
  * this is too long once composed again. */
 #define FOLD_CP_MAX (4 * TEXT_TOKEN_MAX + 4)
 
-size_t text_fold(const char *s, size_t len, char *out, size_t cap)
+/*
+ * One pass of folding, as text_fold() describes. *dropped_space tells whether
+ * a space the compatibility mappings brought in was dropped: the marks on
+ * either side of it then meet, and a second pass must put them in canonical
+ * order again (U+036E U+FE70 folds to U+036E U+064B, which is U+064B U+036E
+ * once ordered) or compose them with the letter before.
+ */
+static size_t fold_once(const char *s, size_t len, char *out, size_t cap, bool *dropped_space)
 {
-    if (s == NULL || out == NULL || cap == 0)
-        return 0;
+    *dropped_space = false;
     out[0] = '\0';
     if (len == 0)
         return 0;
@@ -75,6 +81,7 @@ size_t text_fold(const char *s, size_t len, char *out, size_t cap)
         char c = (char)u[i];
         size_t step = 1;
         if (c == ' ') {
+            *dropped_space = true;
             i++;
             continue;
         }
@@ -95,4 +102,19 @@ size_t text_fold(const char *s, size_t len, char *out, size_t cap)
     }
     out[j] = '\0';
     return j;
+}
+
+size_t text_fold(const char *s, size_t len, char *out, size_t cap)
+{
+    if (s == NULL || out == NULL || cap == 0)
+        return 0;
+    bool dropped_space;
+    size_t n = fold_once(s, len, out, cap, &dropped_space);
+    if (n == 0 || !dropped_space)
+        return n;
+    /* The first pass's output is NFKC already and holds no compatibility
+     * character, so the second pass brings in no space of its own. */
+    char once[TEXT_TOKEN_MAX + 1];
+    memcpy(once, out, n + 1);
+    return fold_once(once, n, out, cap, &dropped_space);
 }
