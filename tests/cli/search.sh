@@ -167,6 +167,9 @@ expect_match 'matched: (.*, )?kalashnikov' "$OUT" "explain shows matched terms"
 # Feedback expands plain words only; a phrase or an exclusion runs as written.
 run $S --explain 'peace talks'
 expect_match '^xapian: .*AND_MAYBE 0\.5 \* \(' "$OUT" "plain words get feedback terms"
+# In any-word mode too they only reorder: the query's words decide what matches.
+run $S --explain --any 'peace talks'
+expect_match '^xapian: Query\(\(\(peac@1 OR talk@2\) AND_MAYBE 0\.5 \* \(' "$OUT" "feedback terms only reorder any-word matches"
 for q in '"peace talks"' 'Kalashnikov -Zeppelin' 'talk*' 'title:talks' '+peace talks' 'peace NEAR/3 talks'; do
     run $S --explain --any "$q"
     expect_no_match '^xapian: .*0\.5 \* \(' "$OUT" "no feedback terms for $q"
