@@ -15,8 +15,8 @@
  *
  * Only queries of plain words are expanded. A phrase, NEAR, a wildcard, a
  * title: restriction, a required or an excluded item say precisely what is
- * wanted: such a query is run as written (feedback would let passages without
- * the phrase in, in any-word mode, and costs a second search).
+ * wanted: such a query is run as written, in one search (feedback would rank
+ * by words the query did not ask for, and costs a second search).
  */
 #include <math.h>
 #include <stdlib.h>

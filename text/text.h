@@ -106,9 +106,9 @@ int text_tokenize(const char *s, size_t len, uint32_t first_pos, text_token_fn f
 /* Fold a single word exactly as text_tokenize() folds a token (NFKC + case fold
  * + apostrophes), into out (capacity cap, NUL-terminated). Returns the folded
  * length, or 0 if the word is empty, not valid UTF-8, or longer than
- * TEXT_TOKEN_MAX (or cap - 1) once folded. The word is not cut: commas and
- * acronym dots stay. For callers that hold one word already cut (a wildcard
- * prefix, a stopword list). */
+ * TEXT_TOKEN_MAX (or cap - 1) once folded. Folding a folded word gives it
+ * back unchanged. The word is not cut: commas and acronym dots stay. For
+ * callers that hold one word already cut (a wildcard prefix, a stopword list). */
 size_t text_fold(const char *s, size_t len, char *out, size_t cap);
 
 /* ------------------------------------------------------------------------ */
