@@ -317,6 +317,60 @@ static void remove_stale_tmp(const char *db_path)
     free(base_copy);
 }
 
+/* Whether name is a file Xapian writes while it creates a database (before its
+ * version file, iamglass, is in place), or the pid file of passim-index. */
+static bool is_creation_file(const char *name)
+{
+    size_t n = strlen(name);
+    return strcmp(name, "flintlock") == 0 || strcmp(name, "v.tmp") == 0
+           || strcmp(name, "passim-index.pid") == 0
+           || (n > 6 && strcmp(name + n - 6, ".glass") == 0);
+}
+
+/* A first run killed while Xapian was creating the index leaves a folder
+ * without the version file, which Xapian then neither opens nor creates again.
+ * When the folder holds nothing else and no writer holds its lock, the
+ * leftovers go, and this run creates the index afresh. */
+static void clear_unfinished_creation(const char *db_path)
+{
+    DIR *d = opendir(db_path);
+    if (!d)
+        return;
+    bool leftovers_only = true;
+    size_t n = 0;
+    struct dirent *e;
+    while (leftovers_only && (e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        leftovers_only = is_creation_file(e->d_name);
+        n++;
+    }
+    closedir(d);
+    if (!leftovers_only || n == 0)
+        return;
+    char *p;
+    if (asprintf(&p, "%s/flintlock", db_path) < 0)
+        return;
+    int fd = open(p, O_RDWR | O_CLOEXEC);
+    free(p);
+    if (fd >= 0) {
+        struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+        bool locked = fcntl(fd, F_GETLK, &fl) != 0 || fl.l_type != F_UNLCK;
+        close(fd);
+        if (locked)
+            return; /* another writer is creating it right now */
+    }
+    if (!(d = opendir(db_path)))
+        return;
+    while ((e = readdir(d)) != NULL) {
+        if (is_creation_file(e->d_name) && asprintf(&p, "%s/%s", db_path, e->d_name) >= 0) {
+            unlink(p);
+            free(p);
+        }
+    }
+    closedir(d);
+}
+
 static int sync_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
 {
     (void)sb;
@@ -563,6 +617,7 @@ int idx_run(const idx_opts_t *o, char *const *paths, size_t n_paths)
         goto out;
     }
     remove_stale_tmp(o->db_path);
+    clear_unfinished_creation(o->db_path);
     /* The live index is opened for writing in every case: its lock keeps a
      * second passim-index out, also while a rebuild or shards are written. */
     if (open_db(&db, o->db_path, XS_DB_WRITE) != XS_OK)

@@ -109,6 +109,21 @@ run "$DBCHECK" "$DB" --term talks
 [ "$OUT" -ge 1 ] && pass || fail "--lang none keeps words unstemmed"
 ls -d "$T"/idx.db.rebuild-* >/dev/null 2>&1 && fail "rebuild left its temporary folder" || pass
 
+# --- a first run killed while the index was being created: the next run creates it
+mkdir "$T/half.db"
+: >"$T/half.db/flintlock"; : >"$T/half.db/postlist.glass"; : >"$T/half.db/termlist.glass"
+printf 'partial version file' >"$T/half.db/v.tmp"
+run $PASSIM_INDEX -q --db "$T/half.db" corpus
+expect_rc 0 "index over the leftovers of an unfinished creation"
+expect_match ': [1-9][0-9]* added, 0 updated, 0 removed' "$OUT" "the leftovers make way for a complete index"
+run "$DBCHECK" "$T/half.db"
+expect_rc 0 "the index made over the leftovers is consistent"
+mkdir "$T/mixed.db"
+: >"$T/mixed.db/postlist.glass"; echo notes >"$T/mixed.db/notes.txt"
+run $PASSIM_INDEX -q --db "$T/mixed.db" corpus
+expect_rc 2 "a folder with other files is not cleared"
+[ "$(cat "$T/mixed.db/notes.txt")" = notes ] && pass || fail "a file of the user was touched"
+
 # --- a single file as the root: its id is its name without extension
 run $PASSIM_INDEX --db "$T/one.db" corpus/000_15c4c714383f619c.txt
 expect_rc 0 "single file"
