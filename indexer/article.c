@@ -3,7 +3,7 @@
  *
  * The index layout is spelled in text/terms.h; this file applies it: each token's
  * stem with its position, the title's stems under the title prefix, the passage
- * and file id terms, the collapse and ordinal values, and the stored record the
+ * and file id terms, the collapse and ordinal values, and the record the
  * searcher prints. It also counts words for the spelling table. Reading files
  * and writing documents are the caller's business.
  */
@@ -133,7 +133,8 @@ static int on_passage(const text_passage_t *p, void *payload)
     text_buf_clear(&ctx->record);
     if (!text_record_encode(&r, &ctx->record))
         return XS_ERR_NOMEM;
-    if ((st = xs_doc_set_data(doc, ctx->record.data, ctx->record.len)) != XS_OK)
+    if ((st = xs_doc_set_value(doc, PASSIM_SLOT_RECORD, ctx->record.data, ctx->record.len))
+        != XS_OK)
         return (int)st;
     if ((st = job->fn(doc, job->payload)) != XS_OK)
         return (int)st;

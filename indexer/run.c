@@ -434,6 +434,29 @@ static bool compact_into(const char *src, const char *db_path)
     return ok;
 }
 
+/* An update adds to the index as it is: refused if another version of passim
+ * wrote it in another layout (a rebuild replaces it whatever it holds). */
+static bool layout_matches(const idx_opts_t *o, xs_db_t *db)
+{
+    char *layout = NULL;
+    uint32_t docs = 0;
+    xs_status_t st = xs_db_get_metadata(db, PASSIM_META_VERSION, &layout, NULL);
+    if (st != XS_OK && st != XS_ERR_NOT_FOUND) {
+        fprintf(stderr, "passim-index: %s: cannot read the index layout: %s\n", o->db_path,
+                xs_last_error());
+        return false;
+    }
+    bool other = layout ? strcmp(layout, PASSIM_LAYOUT_VERSION) != 0
+                        : xs_db_doccount(db, &docs) == XS_OK && docs > 0;
+    if (other)
+        fprintf(stderr,
+                "passim-index: %s: the index was written by another version of passim "
+                "(layout %s, this one writes layout %s); use --rebuild to rebuild it\n",
+                o->db_path, layout ? layout : "unknown", PASSIM_LAYOUT_VERSION);
+    free(layout);
+    return !other;
+}
+
 /* The stemming language: as asked, else the index's, else english. A mismatch
  * with an existing index is an error unless rebuilding. */
 static const char *choose_lang(const idx_opts_t *o, xs_db_t *db, char **held)
@@ -627,6 +650,8 @@ int idx_run(const idx_opts_t *o, char *const *paths, size_t n_paths)
     if (!lang || !(r.seen = idx_counter_new()))
         goto out;
     if (!o->rebuild) {
+        if (!layout_matches(o, db))
+            goto out;
         if (xs_db_metadata(db, PASSIM_META_FILE, load_known, &r, NULL) != XS_OK) {
             fprintf(stderr, "passim-index: %s: cannot read the list of indexed files: %s\n",
                     o->db_path, xs_last_error());

@@ -44,6 +44,20 @@ void srch_settings_init(srch_settings_t *s)
 
 static _Thread_local char engine_msg[512];
 
+/* Metadata value of key as a NUL-terminated string in *out (NULL if unset),
+ * reopening the index if a writer moves on while it is read. */
+static xs_status_t get_metadata(xs_db_t *db, const char *key, char **out)
+{
+    size_t len;
+    xs_status_t st;
+    for (int attempt = 0;; attempt++) {
+        st = xs_db_get_metadata(db, key, out, &len);
+        if (st != XS_ERR_MODIFIED || attempt == MODIFIED_RETRIES)
+            return st;
+        xs_db_reopen(db);
+    }
+}
+
 bool srch_engine_open(srch_engine_t *e, const char *const *paths, size_t n_paths,
                       bool stopwords, const char **err_msg)
 {
@@ -68,13 +82,25 @@ bool srch_engine_open(srch_engine_t *e, const char *const *paths, size_t n_paths
         *err_msg = engine_msg;
         return false;
     }
-    size_t len;
-    for (int attempt = 0;; attempt++) {
-        st = xs_db_get_metadata(e->db, PASSIM_META_LANG, &e->lang, &len);
-        if (st != XS_ERR_MODIFIED || attempt == MODIFIED_RETRIES)
-            break;
-        xs_db_reopen(e->db);
+    char *layout = NULL;
+    st = get_metadata(e->db, PASSIM_META_VERSION, &layout);
+    if (st == XS_OK || st == XS_ERR_NOT_FOUND) {
+        uint32_t docs = 0;
+        bool other = layout ? strcmp(layout, PASSIM_LAYOUT_VERSION) != 0
+                            : xs_db_doccount(e->db, &docs) == XS_OK && docs > 0;
+        if (other) {
+            snprintf(engine_msg, sizeof engine_msg,
+                     "%s: the index was written by another version of passim (layout %s, "
+                     "this one reads layout %s); rebuild it with passim-index --rebuild",
+                     paths[0], layout ? layout : "unknown", PASSIM_LAYOUT_VERSION);
+            *err_msg = engine_msg;
+            free(layout);
+            srch_engine_close(e);
+            return false;
+        }
     }
+    free(layout);
+    st = get_metadata(e->db, PASSIM_META_LANG, &e->lang);
     if (st != XS_OK || !e->lang)
         e->lang = strdup("english");
     text_status_t ts = e->lang ? text_analyzer_new(&e->analyzer, e->lang) : TEXT_ERR_NOMEM;
@@ -308,7 +334,7 @@ static int hit_record(srch_engine_t *e, xs_mset_t *m, size_t i, const srch_setti
     if (id && srch__id_cache_get(e->ids, id, &rec->docid, &rec->docid_len, &rec->ordinal))
         return 1;
     size_t len;
-    const char *data = xs_mset_data(m, i, &len);
+    const char *data = xs_mset_value(m, i, PASSIM_SLOT_RECORD, &len);
     if (!data)
         return -1;
     if (!text_record_decode(data, len, rec))

@@ -5,6 +5,8 @@
  *   dbcheck DB             "docs N", "files N", "passages N" (sum of file records)
  *   dbcheck DB --files     one line per file: "<passages> <path>"
  *   dbcheck DB --term T    the number of passages holding term T
+ *   dbcheck DB --set-meta KEY VALUE
+ *                          write one metadata entry (to fake another layout)
  *
  * Consistent means: for every file record, exactly that many passages carry the
  * file's id term, and the passages of all records add up to the document count
@@ -58,12 +60,30 @@ static int on_file(const char *key, size_t key_len, const char *value, size_t va
     return 0;
 }
 
+static int set_meta(const char *path, const char *key, const char *value)
+{
+    xs_db_t *db = NULL;
+    xs_status_t st = xs_db_open(&db, path, XS_DB_WRITE);
+    if (st == XS_OK)
+        st = xs_db_begin(db);
+    if (st == XS_OK)
+        st = xs_db_set_metadata(db, key, value, strlen(value));
+    if (st == XS_OK)
+        st = xs_db_commit(db);
+    if (st != XS_OK)
+        fprintf(stderr, "dbcheck: %s: %s\n", path, xs_last_error());
+    xs_db_free(db);
+    return st == XS_OK ? 0 : 2;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fputs("usage: dbcheck DB [--files | --term TERM]\n", stderr);
+        fputs("usage: dbcheck DB [--files | --term TERM | --set-meta KEY VALUE]\n", stderr);
         return 2;
     }
+    if (argc == 5 && strcmp(argv[2], "--set-meta") == 0)
+        return set_meta(argv[1], argv[3], argv[4]);
     check_t c = { .term = TEXT_BUF_INIT };
     xs_status_t st = xs_db_open(&c.db, argv[1], XS_DB_READ);
     if (st != XS_OK) {

@@ -13,6 +13,11 @@
  * Values (per passage):
  *   PASSIM_SLOT_FILE     the file key: the collapse key, one article per file
  *   PASSIM_SLOT_ORDINAL  the passage ordinal, 4-byte big-endian
+ *   PASSIM_SLOT_RECORD   the passage record the searcher prints (text_record_t,
+ *                        record.h). A value, not the document data: Xapian
+ *                        deflates every document's data on its own, which cost
+ *                        a fifth of the indexing time; values are stored as they
+ *                        are, in chunks of neighbouring documents.
  *
  * Metadata (per database):
  *   PASSIM_META_FILE<key>  the record of an indexed file (text_file_record_t, record.h);
@@ -29,11 +34,14 @@
 
 #define PASSIM_SLOT_FILE     0
 #define PASSIM_SLOT_ORDINAL  1
+#define PASSIM_SLOT_RECORD   2
 
 #define PASSIM_META_FILE     "file:"
 #define PASSIM_META_LANG     "passim:lang"
 #define PASSIM_META_VERSION  "passim:layout"
-#define PASSIM_LAYOUT_VERSION "2"
+/* Bumped whenever the layout changes: an index of another layout is refused
+ * (searching it would misread it, updating it would mix two layouts). */
+#define PASSIM_LAYOUT_VERSION "3"
 
 /* Longest term or metadata key written, in bytes (Xapian's limit is 245 for
  * terms and 255 for keys). */

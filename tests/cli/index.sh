@@ -124,6 +124,27 @@ run $PASSIM_INDEX -q --db "$T/mixed.db" corpus
 expect_rc 2 "a folder with other files is not cleared"
 [ "$(cat "$T/mixed.db/notes.txt")" = notes ] && pass || fail "a file of the user was touched"
 
+# --- an index of another layout: refused by both programs, a rebuild replaces it
+run $PASSIM_INDEX -q --db "$T/layout.db" corpus
+expect_rc 0 "index for the layout check"
+run "$DBCHECK" "$T/layout.db" --set-meta passim:layout 2
+expect_rc 0 "fake an older layout"
+cp -r "$T/layout.db" "$T/layout-before.db"
+run $PASSIM_INDEX --db "$T/layout.db" corpus
+expect_rc 2 "update of another layout refused"
+expect_match 'layout\.db: the index was written by another version of passim \(layout 2, this one writes layout [0-9]+\); use --rebuild' \
+    "$ERR" "layout mismatch explained by the indexer"
+diff -r -x passim-index.pid "$T/layout.db" "$T/layout-before.db" >/dev/null && pass || fail "refused update changed the index"
+run $PASSIM_SEARCH --db "$T/layout.db" Kabul
+expect_rc 2 "search of another layout refused"
+expect_match 'layout\.db: the index was written by another version of passim \(layout 2, this one reads layout [0-9]+\); rebuild it with passim-index --rebuild' \
+    "$ERR" "layout mismatch explained by the searcher"
+expect_eq "$OUT" "" "nothing printed from an index of another layout"
+run $PASSIM_INDEX -q --db "$T/layout.db" --rebuild corpus
+expect_rc 0 "rebuild of another layout"
+run $PASSIM_SEARCH --db "$T/layout.db" Kabul
+expect_rc 0 "the rebuilt index is searchable"
+
 # --- a single file as the root: its id is its name without extension
 run $PASSIM_INDEX --db "$T/one.db" corpus/000_15c4c714383f619c.txt
 expect_rc 0 "single file"
