@@ -3,7 +3,7 @@
  * Xapian document holds, for searches that need nothing else of a hit (TREC
  * runs and metrics, see srch_settings_t.snippets).
  *
- * Why: reading a hit's stored data means inflating its whole passage text;
+ * Why: reading a hit's stored record means fetching its whole passage text;
  * at a depth of 1000 hits per query that was two thirds of a batch's time,
  * while a batch meets the same passages again and again. The cache maps the
  * Xapian document id to a copy of the article id and the passage number. It
