@@ -58,6 +58,26 @@ static xs_status_t get_metadata(xs_db_t *db, const char *key, char **out)
     }
 }
 
+/* Whether the index at path (open as db) has this passim's layout; if not,
+ * engine_msg says so. An index without documents has none yet and is fine. */
+static bool layout_ok(xs_db_t *db, const char *path)
+{
+    char *layout = NULL;
+    xs_status_t st = get_metadata(db, PASSIM_META_VERSION, &layout);
+    if (st != XS_OK && st != XS_ERR_NOT_FOUND)
+        return true; /* unreadable: the search itself will say why */
+    uint32_t docs = 0;
+    bool other = layout ? strcmp(layout, PASSIM_LAYOUT_VERSION) != 0
+                        : xs_db_doccount(db, &docs) == XS_OK && docs > 0;
+    if (other)
+        snprintf(engine_msg, sizeof engine_msg,
+                 "%s: the index was written by another version of passim (layout %s, "
+                 "this one reads layout %s); rebuild it with passim-index --rebuild",
+                 path, layout ? layout : "unknown", PASSIM_LAYOUT_VERSION);
+    free(layout);
+    return !other;
+}
+
 bool srch_engine_open(srch_engine_t *e, const char *const *paths, size_t n_paths,
                       bool stopwords, const char **err_msg)
 {
@@ -82,24 +102,23 @@ bool srch_engine_open(srch_engine_t *e, const char *const *paths, size_t n_paths
         *err_msg = engine_msg;
         return false;
     }
-    char *layout = NULL;
-    st = get_metadata(e->db, PASSIM_META_VERSION, &layout);
-    if (st == XS_OK || st == XS_ERR_NOT_FOUND) {
-        uint32_t docs = 0;
-        bool other = layout ? strcmp(layout, PASSIM_LAYOUT_VERSION) != 0
-                            : xs_db_doccount(e->db, &docs) == XS_OK && docs > 0;
-        if (other) {
-            snprintf(engine_msg, sizeof engine_msg,
-                     "%s: the index was written by another version of passim (layout %s, "
-                     "this one reads layout %s); rebuild it with passim-index --rebuild",
-                     paths[0], layout ? layout : "unknown", PASSIM_LAYOUT_VERSION);
-            *err_msg = engine_msg;
-            free(layout);
-            srch_engine_close(e);
-            return false;
+    /* Each index of a combined search is checked on its own: Xapian reads
+     * metadata from the first one only. */
+    bool layouts_ok = true;
+    if (n_paths == 1)
+        layouts_ok = layout_ok(e->db, paths[0]);
+    else
+        for (size_t i = 0; layouts_ok && i < n_paths; i++) {
+            xs_db_t *one = NULL;
+            if (xs_db_open(&one, paths[i], XS_DB_READ) == XS_OK)
+                layouts_ok = layout_ok(one, paths[i]);
+            xs_db_free(one);
         }
+    if (!layouts_ok) {
+        *err_msg = engine_msg;
+        srch_engine_close(e);
+        return false;
     }
-    free(layout);
     st = get_metadata(e->db, PASSIM_META_LANG, &e->lang);
     if (st != XS_OK || !e->lang)
         e->lang = strdup("english");

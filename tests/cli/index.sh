@@ -140,6 +140,10 @@ expect_rc 2 "search of another layout refused"
 expect_match 'layout\.db: the index was written by another version of passim \(layout 2, this one reads layout [0-9]+\); rebuild it with passim-index --rebuild' \
     "$ERR" "layout mismatch explained by the searcher"
 expect_eq "$OUT" "" "nothing printed from an index of another layout"
+run $PASSIM_SEARCH --db "$DB" --db "$T/layout.db" Kabul
+expect_rc 2 "combined search with an index of another layout refused"
+expect_match 'layout\.db: the index was written by another version of passim' "$ERR" \
+    "the combined search names the index of another layout"
 run $PASSIM_INDEX -q --db "$T/layout.db" --rebuild corpus
 expect_rc 0 "rebuild of another layout"
 run $PASSIM_SEARCH --db "$T/layout.db" Kabul
