@@ -10,7 +10,8 @@
  *
  * Consistent means: for every file record, exactly that many passages carry the
  * file's id term, and the passages of all records add up to the document count
- * (nothing duplicated, nothing orphaned). Exit status 0 if consistent, 1 if not,
+ * (nothing duplicated, nothing orphaned); every passage carries a readable
+ * passage record whose number matches its ordinal value. Exit status 0 if consistent, 1 if not,
  * 2 if the index cannot be read.
  */
 #include <stdio.h>
@@ -76,6 +77,45 @@ static int set_meta(const char *path, const char *key, const char *value)
     return st == XS_OK ? 0 : 2;
 }
 
+/* Every passage's record decodes and agrees with its ordinal value. Returns
+ * the number of passages that do not, or -1 if the index cannot be read. */
+static long check_records(xs_db_t *db, uint32_t docs)
+{
+    xs_query_t *all = NULL;
+    xs_mset_t *m = NULL;
+    xs_search_opts_t o = XS_SEARCH_OPTS_INIT;
+    o.limit = docs;
+    if (docs == 0)
+        return 0;
+    if (xs_query_all(&all) != XS_OK || xs_search(&m, db, all, &o) != XS_OK) {
+        xs_query_free(all);
+        return -1;
+    }
+    long bad = 0;
+    for (size_t i = 0; i < xs_mset_size(m); i++) {
+        size_t len, olen;
+        text_record_t r;
+        const char *data = xs_mset_value(m, i, PASSIM_SLOT_RECORD, &len);
+        const unsigned char *ord =
+            (const unsigned char *)xs_mset_value(m, i, PASSIM_SLOT_ORDINAL, &olen);
+        if (!data || !ord) {
+            bad = -1;
+            break;
+        }
+        uint32_t ordinal = olen == 4 ? (uint32_t)ord[0] << 24 | (uint32_t)ord[1] << 16
+                                           | (uint32_t)ord[2] << 8 | ord[3]
+                                     : UINT32_MAX;
+        if (!text_record_decode(data, len, &r) || r.ordinal != ordinal) {
+            fprintf(stderr, "dbcheck: document %u: no readable passage record\n",
+                    (unsigned)xs_mset_docid(m, i));
+            bad++;
+        }
+    }
+    xs_mset_free(m);
+    xs_query_free(all);
+    return bad;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -114,6 +154,14 @@ int main(int argc, char **argv)
                 (unsigned long long)c.passages);
         c.bad++;
     }
+    long bad_records = check_records(c.db, docs);
+    if (bad_records < 0) {
+        fprintf(stderr, "dbcheck: %s: %s\n", argv[1], xs_last_error());
+        xs_db_free(c.db);
+        text_buf_free(&c.term);
+        return 2;
+    }
+    c.bad += (unsigned)bad_records;
     if (!c.list)
         printf("docs %u\nfiles %u\npassages %llu\n", docs, c.files,
                (unsigned long long)c.passages);
