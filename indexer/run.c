@@ -327,15 +327,13 @@ static bool is_creation_file(const char *name)
            || (n > 6 && strcmp(name + n - 6, ".glass") == 0);
 }
 
-/* A first run killed while Xapian was creating the index leaves a folder
- * without the version file, which Xapian then neither opens nor creates again.
- * When the folder holds nothing else and no writer holds its lock, the
- * leftovers go, and this run creates the index afresh. */
-static void clear_unfinished_creation(const char *db_path)
+/* Whether the folder at db_path holds something, and only files of an
+ * unfinished creation (in particular no version file). */
+static bool only_creation_leftovers(const char *db_path)
 {
     DIR *d = opendir(db_path);
     if (!d)
-        return;
+        return false;
     bool leftovers_only = true;
     size_t n = 0;
     struct dirent *e;
@@ -346,29 +344,42 @@ static void clear_unfinished_creation(const char *db_path)
         n++;
     }
     closedir(d);
-    if (!leftovers_only || n == 0)
+    return leftovers_only && n > 0;
+}
+
+/* A first run killed while Xapian was creating the index leaves a folder
+ * without the version file, which Xapian then neither opens nor creates again.
+ * When the folder holds nothing else, the leftovers go (the lock file stays),
+ * and this run creates the index afresh. It is done holding the lock Xapian's
+ * writers take, so no other passim-index can be creating the index meanwhile;
+ * the lock is released before this run opens the index with Xapian. */
+static void clear_unfinished_creation(const char *db_path)
+{
+    if (!only_creation_leftovers(db_path))
         return;
     char *p;
     if (asprintf(&p, "%s/flintlock", db_path) < 0)
         return;
-    int fd = open(p, O_RDWR | O_CLOEXEC);
+    int fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
     free(p);
-    if (fd >= 0) {
-        struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
-        bool locked = fcntl(fd, F_GETLK, &fl) != 0 || fl.l_type != F_UNLCK;
-        close(fd);
-        if (locked)
-            return; /* another writer is creating it right now */
-    }
-    if (!(d = opendir(db_path)))
+    if (fd < 0)
         return;
-    while ((e = readdir(d)) != NULL) {
-        if (is_creation_file(e->d_name) && asprintf(&p, "%s/%s", db_path, e->d_name) >= 0) {
-            unlink(p);
-            free(p);
+    struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+    DIR *d;
+    if (fcntl(fd, F_SETLK, &fl) == 0 && only_creation_leftovers(db_path)
+        && (d = opendir(db_path)) != NULL) {
+        struct dirent *e;
+        while ((e = readdir(d)) != NULL) {
+            if (!is_creation_file(e->d_name) || strcmp(e->d_name, "flintlock") == 0)
+                continue;
+            if (asprintf(&p, "%s/%s", db_path, e->d_name) >= 0) {
+                unlink(p);
+                free(p);
+            }
         }
+        closedir(d);
     }
-    closedir(d);
+    close(fd); /* releases the lock */
 }
 
 static int sync_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
