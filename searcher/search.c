@@ -58,14 +58,18 @@ static xs_status_t get_metadata(xs_db_t *db, const char *key, char **out)
     }
 }
 
-/* Whether the index at path (open as db) has this passim's layout; if not,
- * engine_msg says so. An index without documents has none yet and is fine. */
+/* Whether the index at path (open as db) has this passim's layout; if not, or
+ * if it cannot be read, engine_msg says so. An index that never received a
+ * document has no layout yet and is fine. */
 static bool layout_ok(xs_db_t *db, const char *path)
 {
     char *layout = NULL;
     xs_status_t st = get_metadata(db, PASSIM_META_VERSION, &layout);
-    if (st != XS_OK && st != XS_ERR_NOT_FOUND)
-        return true; /* unreadable: the search itself will say why */
+    if (st != XS_OK && st != XS_ERR_NOT_FOUND) {
+        snprintf(engine_msg, sizeof engine_msg, "%s: cannot read the index layout: %s", path,
+                 *xs_last_error() ? xs_last_error() : xs_status_str(st));
+        return false;
+    }
     uint32_t docs = 0;
     bool other = layout ? strcmp(layout, PASSIM_LAYOUT_VERSION) != 0
                         : xs_db_doccount(db, &docs) == XS_OK && docs > 0;
@@ -92,12 +96,23 @@ bool srch_engine_open(srch_engine_t *e, const char *const *paths, size_t n_paths
             break;
     }
     if (st != XS_OK) {
+        /* Name the index that fails: open them one by one. */
+        const char *bad = paths[0];
+        for (size_t i = 0; n_paths > 1 && i < n_paths; i++) {
+            xs_db_t *one = NULL;
+            xs_status_t one_st = xs_db_open(&one, paths[i], XS_DB_READ);
+            if (one_st != XS_OK) { /* its error stays the last one */
+                bad = paths[i];
+                st = one_st;
+                break;
+            }
+            xs_db_free(one);
+        }
         if (st == XS_ERR_NOT_FOUND)
             snprintf(engine_msg, sizeof engine_msg,
-                     "%s: no index here (create one with passim-index, or give --db)",
-                     paths[0]);
+                     "%s: no index here (create one with passim-index, or give --db)", bad);
         else
-            snprintf(engine_msg, sizeof engine_msg, "%s: cannot open index: %s", paths[0],
+            snprintf(engine_msg, sizeof engine_msg, "%s: cannot open index: %s", bad,
                      *xs_last_error() ? xs_last_error() : xs_status_str(st));
         *err_msg = engine_msg;
         return false;
@@ -110,8 +125,14 @@ bool srch_engine_open(srch_engine_t *e, const char *const *paths, size_t n_paths
     else
         for (size_t i = 0; layouts_ok && i < n_paths; i++) {
             xs_db_t *one = NULL;
-            if (xs_db_open(&one, paths[i], XS_DB_READ) == XS_OK)
+            st = xs_db_open(&one, paths[i], XS_DB_READ);
+            if (st == XS_OK)
                 layouts_ok = layout_ok(one, paths[i]);
+            else {
+                snprintf(engine_msg, sizeof engine_msg, "%s: cannot open index: %s", paths[i],
+                         *xs_last_error() ? xs_last_error() : xs_status_str(st));
+                layouts_ok = false;
+            }
             xs_db_free(one);
         }
     if (!layouts_ok) {
