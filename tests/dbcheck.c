@@ -118,11 +118,14 @@ static long check_records(xs_db_t *db, uint32_t docs)
 
 int main(int argc, char **argv)
 {
-    if (argc < 2) {
+    bool usage = argc < 2 || argc > 5 || (argc == 3 && strcmp(argv[2], "--files") != 0)
+                 || (argc == 4 && strcmp(argv[2], "--term") != 0)
+                 || (argc == 5 && strcmp(argv[2], "--set-meta") != 0);
+    if (usage) {
         fputs("usage: dbcheck DB [--files | --term TERM | --set-meta KEY VALUE]\n", stderr);
         return 2;
     }
-    if (argc == 5 && strcmp(argv[2], "--set-meta") == 0)
+    if (argc == 5)
         return set_meta(argv[1], argv[3], argv[4]);
     check_t c = { .term = TEXT_BUF_INIT };
     xs_status_t st = xs_db_open(&c.db, argv[1], XS_DB_READ);
@@ -130,14 +133,14 @@ int main(int argc, char **argv)
         fprintf(stderr, "dbcheck: %s: %s\n", argv[1], xs_last_error());
         return 2;
     }
-    if (argc == 4 && strcmp(argv[2], "--term") == 0) {
+    if (argc == 4) {
         uint32_t tf = 0;
         st = xs_db_termfreq(c.db, argv[3], strlen(argv[3]), &tf);
         printf("%u\n", tf);
         xs_db_free(c.db);
         return st == XS_OK ? 0 : 2;
     }
-    c.list = argc == 3 && strcmp(argv[2], "--files") == 0;
+    c.list = argc == 3;
     int rc = 0;
     st = xs_db_metadata(c.db, PASSIM_META_FILE, on_file, &c, &rc);
     uint32_t docs = 0;
