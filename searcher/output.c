@@ -27,6 +27,15 @@ bool srch_json_string(text_buf_t *b, const char *s, size_t len)
     const unsigned char *u = (const unsigned char *)s;
     bool ok = text_buf_putc(b, '"');
     for (size_t i = 0; i < len && ok;) {
+        /* The common case, a run of printable ASCII, goes in with one copy. */
+        size_t run = i;
+        while (run < len && u[run] >= 0x20 && u[run] < 0x7F && u[run] != '"' && u[run] != '\\')
+            run++;
+        if (run > i) {
+            ok = text_buf_append(b, s + i, run - i);
+            i = run;
+            continue;
+        }
         unsigned char c = u[i];
         if (c < 0x80) {
             switch (c) {
