@@ -79,7 +79,8 @@ static void usage(FILE *f)
 "                       nDCG@10, MAP, P@10, R@100 and MRR, on stderr\n"
 "      --metrics-only   print the metrics on stdout, and not the run\n"
 "      --per-query      with --qrels: each query's metrics too\n"
-"  -j, --jobs N         answer on N threads (default 1); same output\n"
+"  -j, --jobs N         answer on N threads (default: the number of CPUs, at\n"
+"                       most 8); same output\n"
 "      --compare RUN_A RUN_B   with --qrels, no index: both TREC runs' metrics,\n"
 "                       per-query wins/ties/losses of B against A on nDCG@10\n"
 "                       and AP, paired randomisation and t-test p-values\n"
@@ -382,7 +383,12 @@ static int run_batch(cli_t *o, int argc)
     b.qrels = o->qrels;
     b.metrics_only = o->metrics_only;
     b.per_query = o->per_query;
-    b.jobs = o->jobs_set ? o->jobs : 1;
+    if (o->jobs_set) {
+        b.jobs = o->jobs;
+    } else {
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        b.jobs = cpus < 1 ? 1 : cpus > 8 ? 8 : (unsigned)cpus;
+    }
     return srch_batch(&b);
 }
 

@@ -51,7 +51,7 @@ expect_no_match 'comment' "$OUT" "comments are not queries"
 expect_match '\[Kalashnikov\] \[rifles\]' "$OUT" "text hits have highlighted snippets"
 expect_match 'queries\.tsv' "$ERR" "errors name the file"
 expect_match '^passim-search: 4 queries, 1 failed, 3 with results; ' "$ERR" "summary counts"
-expect_match 'queries/s \(1 job\)$' "$ERR" "summary throughput"
+expect_match 'queries/s \([1-8] jobs?\)$' "$ERR" "summary throughput, on one thread per CPU by default"
 expect_match '^passim-search: latency per query: median [0-9.]+ ms, p95 [0-9.]+ ms$' "$ERR" \
     "summary latency"
 
@@ -167,6 +167,7 @@ expect_match '^passim-search: \(standard input\):6: query bad: ' "$ERR" "stdin i
 for fmt in trec json text; do
     run $S --batch queries.tsv -f $fmt -j 1
     one=$OUT
+    expect_match '\(1 job\)$' "$ERR" "--jobs 1 in the summary ($fmt)"
     run $S --batch queries.tsv -f $fmt -j 2
     expect_rc 2 "--jobs 2 --format $fmt exit status"
     expect_eq "$OUT" "$one" "--jobs 2 output identical to --jobs 1 ($fmt)"
