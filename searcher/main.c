@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -25,7 +26,10 @@ static void usage(FILE *f)
 "  or:  passim-search --batch FILE [OPTION]...\n"
 "  or:  passim-search --compare RUN_A RUN_B --qrels FILE\n"
 "Search a passim index; print the best passages with highlighted snippets.\n"
-"The words of QUERY are joined by spaces.\n"
+"The words of QUERY are joined by spaces. An argument starting with one '-' is\n"
+"a query word (-word excludes it) unless it is a short option below, alone or\n"
+"with its value attached: -n5, -C10, -j2, -fjson, -dDIR (DIR with a '/' or an\n"
+"existing folder). Long options go anywhere; after '--' all are query words.\n"
 "\n"
 "Query language (see passim-search(1)):\n"
 "  word            stemmed: talk finds talks, talked, talking\n"
@@ -142,43 +146,149 @@ typedef struct cli {
 
 #define CLI_CONTINUE (-1)
 
+/* The short options; a ':' follows those that take a value. */
+#define SHORT_OPTS "d:n:C:f:j:hV"
+
+enum { OPT_ALL = 256, OPT_ANY, OPT_AUTO, OPT_OFFSET, OPT_PER_DOC, OPT_NO_STOP, OPT_VIMGREP,
+       OPT_COLOR, OPT_HIGHLIGHT, OPT_EXPLAIN, OPT_BATCH, OPT_LEVEL, OPT_RUN_TAG, OPT_QRELS,
+       OPT_METRICS_ONLY, OPT_PER_QUERY, OPT_COMPARE, OPT_FEEDBACK, OPT_BM25 };
+
+static const struct option longopts[] = {
+    { "db", required_argument, NULL, 'd' },
+    { "all", no_argument, NULL, OPT_ALL },
+    { "any", no_argument, NULL, OPT_ANY },
+    { "auto", no_argument, NULL, OPT_AUTO },
+    { "limit", required_argument, NULL, 'n' },
+    { "offset", required_argument, NULL, OPT_OFFSET },
+    { "per-doc", required_argument, NULL, OPT_PER_DOC },
+    { "context", required_argument, NULL, 'C' },
+    { "no-stopwords", no_argument, NULL, OPT_NO_STOP },
+    { "format", required_argument, NULL, 'f' },
+    { "vimgrep", no_argument, NULL, OPT_VIMGREP },
+    { "color", required_argument, NULL, OPT_COLOR },
+    { "colour", required_argument, NULL, OPT_COLOR },
+    { "highlight", required_argument, NULL, OPT_HIGHLIGHT },
+    { "explain", no_argument, NULL, OPT_EXPLAIN },
+    { "feedback", required_argument, NULL, OPT_FEEDBACK },
+    { "bm25", required_argument, NULL, OPT_BM25 },
+    { "batch", required_argument, NULL, OPT_BATCH },
+    { "level", required_argument, NULL, OPT_LEVEL },
+    { "run-tag", required_argument, NULL, OPT_RUN_TAG },
+    { "qrels", required_argument, NULL, OPT_QRELS },
+    { "metrics-only", no_argument, NULL, OPT_METRICS_ONLY },
+    { "per-query", no_argument, NULL, OPT_PER_QUERY },
+    { "jobs", required_argument, NULL, 'j' },
+    { "compare", required_argument, NULL, OPT_COMPARE },
+    { "help", no_argument, NULL, 'h' },
+    { "version", no_argument, NULL, 'V' },
+    { NULL, 0, NULL, 0 },
+};
+
+/* Whether the long option arg ("--name", "--name=value", or an abbreviation
+ * of name) takes the next argument as its value. An unknown name takes none,
+ * nor does an abbreviation of options that differ in this: getopt_long()
+ * reports them. */
+static bool long_takes_next(const char *arg)
+{
+    const char *name = arg + 2;
+    size_t len = strcspn(name, "=");
+    if (name[len] == '=')
+        return false;
+    int has_arg = -1; /* what the options that name abbreviates agree on */
+    for (const struct option *o = longopts; o->name; o++) {
+        if (strncmp(o->name, name, len) != 0)
+            continue;
+        if (o->name[len] == '\0')
+            return o->has_arg == required_argument;
+        has_arg = has_arg == -1 || has_arg == o->has_arg ? o->has_arg : -2;
+    }
+    return has_arg == required_argument;
+}
+
+/* Whether v, attached to the short option opt ("-n5"), looks like its value
+ * rather than the rest of a query word. */
+static bool plausible_value(char opt, const char *v)
+{
+    struct stat st;
+    switch (opt) {
+    case 'n':
+    case 'C':
+    case 'j':
+        return strspn(v, "0123456789") == strlen(v);
+    case 'f':
+        return strcmp(v, "text") == 0 || strcmp(v, "json") == 0 || strcmp(v, "trec") == 0;
+    case 'd':
+        return strchr(v, '/') || (stat(v, &st) == 0 && S_ISDIR(st.st_mode));
+    default:
+        return false;
+    }
+}
+
+/*
+ * An argument starting with '-' may be an excluded query word ("-Taliban"), so
+ * argv is sorted into options and query words before getopt_long() sees it:
+ * "--" ends the options; "--name" is an option anywhere; "-x" is an option
+ * only as one of SHORT_OPTS alone, or one that takes a value with a plausible
+ * value attached (plausible_value()); an option's value is the next argument
+ * when not attached. Every other argument is a query word. *out gets a new
+ * argv (free it; its strings are argv's): the program's name, the options in
+ * order, "--", then the words in order; *out_argc its length. false if memory
+ * ran out.
+ */
+static bool sort_arguments(int argc, char **argv, int *out_argc, char ***out)
+{
+    static char name[] = "passim-search", end_of_options[] = "--";
+    char **v = malloc(((size_t)argc + 2) * sizeof *v);
+    bool *word = calloc((size_t)argc + 1, sizeof *word);
+    if (!v || !word) {
+        free(v);
+        free(word);
+        return false;
+    }
+    int n = 0;
+    v[n++] = name; /* getopt_long() starts its messages with it */
+    bool words_only = false, missing_value = false;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *spec = a[0] == '-' && a[1] != '\0' && a[1] != '-' && a[1] != ':'
+                               ? strchr(SHORT_OPTS, a[1]) : NULL;
+        bool takes_value = spec && spec[1] == ':';
+        if (words_only || a[0] != '-' || a[1] == '\0') {
+            word[i] = true;
+        } else if (strcmp(a, "--") == 0) {
+            words_only = true;
+        } else if (a[1] == '-' || (spec && a[2] == '\0')) {
+            v[n++] = argv[i];
+            if (a[1] == '-' ? long_takes_next(a) : takes_value) {
+                if (i + 1 < argc)
+                    v[n++] = argv[++i];
+                else
+                    missing_value = true;
+            }
+        } else if (takes_value && plausible_value(a[1], a + 2)) {
+            v[n++] = argv[i];
+        } else {
+            word[i] = true;
+        }
+    }
+    /* An option missing its value ends the list, for getopt_long() to say so. */
+    if (!missing_value) {
+        v[n++] = end_of_options;
+        for (int i = 1; i < argc; i++)
+            if (word[i])
+                v[n++] = argv[i];
+    }
+    v[n] = NULL;
+    free(word);
+    *out_argc = n;
+    *out = v;
+    return true;
+}
+
 static int parse_options(cli_t *o, int argc, char **argv)
 {
-    enum { OPT_ALL = 256, OPT_ANY, OPT_AUTO, OPT_OFFSET, OPT_PER_DOC, OPT_NO_STOP, OPT_VIMGREP,
-           OPT_COLOR, OPT_HIGHLIGHT, OPT_EXPLAIN, OPT_BATCH, OPT_LEVEL, OPT_RUN_TAG, OPT_QRELS,
-           OPT_METRICS_ONLY, OPT_PER_QUERY, OPT_COMPARE, OPT_FEEDBACK, OPT_BM25 };
-    static const struct option longopts[] = {
-        { "db", required_argument, NULL, 'd' },
-        { "all", no_argument, NULL, OPT_ALL },
-        { "any", no_argument, NULL, OPT_ANY },
-        { "auto", no_argument, NULL, OPT_AUTO },
-        { "limit", required_argument, NULL, 'n' },
-        { "offset", required_argument, NULL, OPT_OFFSET },
-        { "per-doc", required_argument, NULL, OPT_PER_DOC },
-        { "context", required_argument, NULL, 'C' },
-        { "no-stopwords", no_argument, NULL, OPT_NO_STOP },
-        { "format", required_argument, NULL, 'f' },
-        { "vimgrep", no_argument, NULL, OPT_VIMGREP },
-        { "color", required_argument, NULL, OPT_COLOR },
-        { "colour", required_argument, NULL, OPT_COLOR },
-        { "highlight", required_argument, NULL, OPT_HIGHLIGHT },
-        { "explain", no_argument, NULL, OPT_EXPLAIN },
-        { "feedback", required_argument, NULL, OPT_FEEDBACK },
-        { "bm25", required_argument, NULL, OPT_BM25 },
-        { "batch", required_argument, NULL, OPT_BATCH },
-        { "level", required_argument, NULL, OPT_LEVEL },
-        { "run-tag", required_argument, NULL, OPT_RUN_TAG },
-        { "qrels", required_argument, NULL, OPT_QRELS },
-        { "metrics-only", no_argument, NULL, OPT_METRICS_ONLY },
-        { "per-query", no_argument, NULL, OPT_PER_QUERY },
-        { "jobs", required_argument, NULL, 'j' },
-        { "compare", required_argument, NULL, OPT_COMPARE },
-        { "help", no_argument, NULL, 'h' },
-        { "version", no_argument, NULL, 'V' },
-        { NULL, 0, NULL, 0 },
-    };
     int c;
-    while ((c = getopt_long(argc, argv, "d:n:C:f:j:hV", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, SHORT_OPTS, longopts, NULL)) != -1) {
         switch (c) {
         case 'd':
             if (o->n_dbs == MAX_DBS) {
@@ -479,12 +589,17 @@ int main(int argc, char **argv)
     srch_settings_init(&o.s);
     o.po.format = SRCH_FMT_TEXT;
     o.color = "auto";
-    int status = parse_options(&o, argc, argv);
-    if (status != CLI_CONTINUE)
-        return status;
-    if (o.compare)
-        return run_compare(&o, argc, argv);
-    if (o.batch)
-        return run_batch(&o, argc);
-    return run_single(&o, argc, argv);
+    char **args;
+    int n_args;
+    if (!sort_arguments(argc, argv, &n_args, &args)) {
+        fputs("passim-search: out of memory\n", stderr);
+        return SRCH_EXIT_ERROR;
+    }
+    int status = parse_options(&o, n_args, args);
+    if (status == CLI_CONTINUE)
+        status = o.compare ? run_compare(&o, n_args, args)
+                 : o.batch ? run_batch(&o, n_args)
+                           : run_single(&o, n_args, args);
+    free(args);
+    return status;
 }

@@ -25,6 +25,44 @@ run $PASSIM_SEARCH --db "$T/none.db" talk
 expect_rc 2 "missing index"
 expect_match 'none.db: no index here' "$ERR" "missing index named"
 
+# --- options and query words in any order; -word is an excluded word
+# json_query_hits: the query and the number of results of the JSON in $OUT.
+json_query_hits() {
+    printf '%s' "$OUT" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["query"], len(d["results"]))'
+}
+# same_as_quoted WORD...: the words as separate arguments find what they find
+# quoted as one argument.
+same_as_quoted() {
+    run $S -f json "$*"
+    quoted=$OUT
+    run $S -f json "$@"
+    expect_rc 0 "$* unquoted"
+    expect_eq "$OUT" "$quoted" "$* unquoted is the quoted query"
+}
+same_as_quoted Lavrov -Taliban
+same_as_quoted Moscow -Vladimir   # not --version
+same_as_quoted Moscow -hamas      # not --help
+same_as_quoted Lavrov -nato       # not --limit ato
+same_as_quoted Kabul -format      # not --format ormat
+same_as_quoted Kabul -debate      # not --db ebate
+run $S -f json --per-doc 0 -n 3 talks
+expect_eq "$(json_query_hits)" "talks 3" "-n 3 before the query"
+run $S -f json --per-doc 0 talks -n 3
+expect_eq "$(json_query_hits)" "talks 3" "-n 3 after the query"
+run $S -f json Moscow -Vladimir -n 3
+expect_eq "$(json_query_hits)" "Moscow -Vladimir 3" "-n 3 after an excluded word"
+run $S talks -n3 --per-doc 0 -fjson
+expect_eq "$(json_query_hits)" "talks 3" "values attached to short options"
+run $S -f json Lavrov -- -n 3
+expect_eq "$(json_query_hits | cut -d' ' -f1-3)" "Lavrov -n 3" "after --, every argument is a query word"
+run $S talks -n
+expect_rc 2 "-n without its value"
+expect_match "^passim-search: option requires an argument -- 'n'" "$ERR" "missing value named"
+run $S talks --bogus
+expect_rc 2 "unknown option"
+expect_match "^passim-search: unrecognized option '--bogus'" "$ERR" "unknown option named, by the program's name"
+expect_match "^Try 'passim-search --help'" "$ERR" "unknown option: a hint to --help"
+
 # --- Kalashnikov rifles: the passage of 000 first, both words highlighted
 run $S --highlight plain 'Kalashnikov rifles'
 expect_rc 0 "Kalashnikov rifles"
