@@ -47,8 +47,8 @@ static void usage(FILE *f)
 "      --any            any word may match, ranked\n"
 "      --auto           all words, and any word when no passage has them all\n"
 "                       (the default, except in --batch: --any)\n"
-"  -n, --limit N        show N results (default 10; 1000 for TREC runs and\n"
-"                       --qrels)\n"
+"  -n, --limit N        show at most N results, N at least 1 (default 10; 1000\n"
+"                       for TREC runs and --qrels)\n"
 "      --offset K       skip the first K results (paging)\n"
 "      --per-doc N      at most N passages per article (default 2; 0: no limit)\n"
 "  -C, --context N      snippet of about N words (default 30; 0: whole passage)\n"
@@ -303,6 +303,10 @@ static int parse_options(cli_t *o, int argc, char **argv)
         case 'n':
             if (!parse_uint("--limit", optarg, 100000000, &o->s.limit))
                 return SRCH_EXIT_ERROR;
+            if (o->s.limit == 0) {
+                fputs("passim-search: --limit: at least 1\n", stderr);
+                return SRCH_EXIT_ERROR;
+            }
             o->limit_set = true;
             break;
         case OPT_OFFSET:
@@ -502,6 +506,54 @@ static int run_batch(cli_t *o, int argc)
     return srch_batch(&b);
 }
 
+/* Appends the text of each positive word of a query to a list. */
+static int list_word(const srch_word_t *w, void *payload)
+{
+    text_buf_t *b = payload;
+    if (!w->excluded)
+        text_buf_printf(b, "%s%s%s", b->len ? ", " : "",
+                        w->field == SRCH_FIELD_TITLE ? "title:" : "", w->text);
+    return 0;
+}
+
+/* Why a search that ran shows no hit, one line for stderr in b: how many
+ * results there are when --offset skips them all; else the words that no
+ * passage holds (srch_report_missing()); else, every word being somewhere,
+ * what no passage has: all the words, the words near each other, or the query
+ * as parsed. */
+static void note_no_hits(text_buf_t *b, srch_engine_t *e, const srch_result_t *r,
+                         const srch_settings_t *s)
+{
+    if (s->offset > 0 && r->total > 0) {
+        text_buf_printf(b, "passim-search: %u result%s; --offset %u is past the end\n", r->total,
+                        r->total == 1 ? "" : "s", s->offset);
+        return;
+    }
+    size_t before = b->len;
+    srch_report_missing(e, r, b);
+    if (b->len > before || !r->query)
+        return;
+    const srch_node_t *root = srch_query_root(r->query);
+    bool all_terms = root->kind == SRCH_NODE_AND;
+    for (size_t i = 0; all_terms && i < root->n_kids; i++)
+        all_terms = root->kids[i]->kind == SRCH_NODE_TERM;
+    text_buf_t words = TEXT_BUF_INIT;
+    srch_query_words(r->query, list_word, &words);
+    if (all_terms && words.len) {
+        text_buf_printf(b, "passim-search: no passage has all of: %s%s\n", words.data,
+                        s->mode == SRCH_MODE_ALL ? " (--any ranks the passages with any of them)"
+                                                 : "");
+    } else if (root->kind == SRCH_NODE_NEAR && words.len) {
+        text_buf_printf(b, "passim-search: no passage has %s within %u words of each other\n",
+                        words.data, root->distance);
+    } else {
+        text_buf_puts(b, "passim-search: no passage matches the query, read as ");
+        srch_query_describe(r->query, b);
+        text_buf_putc(b, '\n');
+    }
+    text_buf_free(&words);
+}
+
 static int run_single(cli_t *o, int argc, char **argv)
 {
     const char *only = batch_only_option(o);
@@ -555,8 +607,8 @@ static int run_single(cli_t *o, int argc, char **argv)
         if (r.relaxed)
             text_buf_puts(&notes, "passim-search: no passage has all the words; showing "
                                   "passages with any of them\n");
-        if (r.n_hits == 0 && s->offset == 0)
-            srch_report_missing(&e, &r, &notes);
+        if (r.n_hits == 0)
+            note_no_hits(&notes, &e, &r, s);
         write_all(&notes, stderr);
         if (r.n_hits > 0 || po.format == SRCH_FMT_JSON) {
             if (!srch_print_hits(&out, &po, NULL, query.data, r.total, r.hits, r.n_hits)) {

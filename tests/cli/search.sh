@@ -160,9 +160,26 @@ run $S -f json -n 100 --per-doc 1 talks
 n=$(printf '%s' "$OUT" | python3 -c 'import json,sys; r=json.load(sys.stdin)["results"]; print(len(r), len(set(x["docid"] for x in r)))')
 expect_eq "$n" "5 5" "--per-doc 1: one passage per article"
 run $S -n 0 talks
-expect_rc 1 "--limit 0 shows nothing"
+expect_rc 2 "--limit 0 is refused"
+expect_match -- '^passim-search: --limit: at least 1' "$ERR" "--limit 0: why"
 run $S --offset 100000 talks
 expect_rc 1 "offset past the end"
+expect_match -- '^passim-search: [0-9]+ results; --offset 100000 is past the end' "$ERR" \
+    "offset past the end: the number of results"
+
+# --- nothing shown although every word is somewhere: stderr says why
+run $S --all 'Lavrov summit'
+expect_rc 1 "--all, no passage with both words"
+expect_eq "$OUT" "" "--all, no passage with both words: nothing on stdout"
+expect_match '^passim-search: no passage has all of: Lavrov, summit' "$ERR" "--all: why nothing"
+run $S 'Moscow NEAR/0 summit'
+expect_rc 1 "NEAR/0"
+expect_match '^passim-search: no passage has Moscow, summit within 0 words of each other' \
+    "$ERR" "NEAR/0: why nothing"
+run $S 'Lavrov -Lavrov'
+expect_rc 1 "a word excluded from itself"
+expect_match '^passim-search: no passage matches the query, read as \(AND_NOT lavrov lavrov\)' \
+    "$ERR" "otherwise: the query as parsed"
 
 # --- JSON: valid, with the documented fields
 run $S -f json 'Kalashnikov rifles'
