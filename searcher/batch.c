@@ -219,7 +219,8 @@ static void answer(const batch_t *b, srch_engine_t *e, batch_query_t *q)
     q->ran = true;
     q->n_hits = r.n_hits;
     bool ok = true;
-    if (r.explain.len)
+    bool json = o->print.format == SRCH_FMT_JSON && !o->metrics_only;
+    if (r.explain.len && !json) /* JSON carries it in the query's object */
         ok = text_buf_append(o->print.format == SRCH_FMT_TEXT && !o->metrics_only ? &q->out
                                                                                  : &q->err,
                              r.explain.data, r.explain.len);
@@ -232,6 +233,10 @@ static void answer(const batch_t *b, srch_engine_t *e, batch_query_t *q)
             srch_print_opts_t po = o->print;
             po.units = r.units;
             po.n_units = r.n_units;
+            if (json && r.explain.len) {
+                po.explain = r.explain.data;
+                po.explain_len = r.explain.len;
+            }
             ok = srch_print_hits(&q->out, &po, q->qid, q->text, r.total, r.hits, r.n_hits);
         }
     }

@@ -600,9 +600,14 @@ static int run_single(cli_t *o, int argc, char **argv)
     default:
         po.units = r.units;
         po.n_units = r.n_units;
+        /* The query's explanation: before the hits in text, in the object in
+         * JSON; vimgrep lines have no room for it. */
         if (r.explain.len && po.format == SRCH_FMT_TEXT)
             write_all(&r.explain, stdout);
-        else if (r.explain.len)
+        else if (r.explain.len && po.format == SRCH_FMT_JSON) {
+            po.explain = r.explain.data;
+            po.explain_len = r.explain.len;
+        } else if (r.explain.len)
             write_all(&r.explain, stderr);
         if (r.relaxed)
             text_buf_puts(&notes, "passim-search: no passage has all the words; showing "

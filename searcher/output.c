@@ -191,7 +191,13 @@ bool srch_print_hits(text_buf_t *b, const srch_print_opts_t *o, const char *qid,
         }
         ok = ok && text_buf_puts(b, "\"query\": ");
         ok = ok && srch_json_string(b, query, strlen(query));
-        ok = ok && text_buf_printf(b, ", \"total\": %u, \"results\": [", total);
+        ok = ok && text_buf_printf(b, ", \"total\": %u, ", total);
+        if (ok && o->explain) {
+            ok = text_buf_puts(b, "\"explain\": ");
+            ok = ok && srch_json_string(b, o->explain, o->explain_len);
+            ok = ok && text_buf_puts(b, ", ");
+        }
+        ok = ok && text_buf_puts(b, "\"results\": [");
         for (size_t i = 0; i < n_hits && ok; i++) {
             if (i)
                 ok = text_buf_puts(b, ", ");

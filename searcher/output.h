@@ -30,6 +30,8 @@ typedef struct srch_print_opts {
     bool color;                /* ANSI colour for titles and paths (text format) */
     const srch_hl_unit_t *units;
     size_t n_units;
+    const char *explain;       /* JSON: the query's --explain text ("explain"), or NULL */
+    size_t explain_len;
 } srch_print_opts_t;
 
 /* Append s[0..len) to b as a JSON string literal (quotes included): control

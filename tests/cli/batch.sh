@@ -90,6 +90,16 @@ for o in objs:
 assert objs[0]["results"][0]["docid"] == "000_15c4c714383f619c"
 ' && pass || fail "JSON Lines: objects with qid and results, in order"
 
+# With --explain, each object carries the query's explanation; stderr only the
+# bad query and the summary.
+run $S --batch queries.tsv -f json --explain
+printf '%s\n' "$OUT" | python3 -c '
+import json, sys
+objs = [json.loads(l) for l in sys.stdin.read().splitlines()]
+assert objs and all(o["explain"].startswith("query: ") for o in objs)
+' && pass || fail "JSON Lines with --explain: an explain string per query"
+expect_no_match '^query: ' "$ERR" "JSON Lines with --explain: no explanation on stderr"
+
 # --- TREC run lines
 check_trec() { # check_trec FILE TAG PASSAGES(0|1): fields, ranks, scores, ids
     python3 - "$1" "$2" "$3" "$DOCIDS" <<'PY'

@@ -230,6 +230,16 @@ for q in '"peace talks"' 'Kalashnikov -Zeppelin' 'talk*' 'title:talks' '+peace t
     expect_no_match '^xapian: .*0\.5 \* \(' "$OUT" "no feedback terms for $q"
 done
 
+# With JSON the explanation is in the object, the query's and each hit's.
+run $S -f json --explain 'Kalashnikov -Zeppelin'
+expect_eq "$ERR" "" "--explain with JSON: nothing on stderr"
+printf '%s' "$OUT" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["explain"].startswith("query: (AND_NOT kalashnikov zeppelin)"), d.get("explain")
+assert d["results"] and all("matched: " in r["explain"] for r in d["results"])
+' && pass || fail "--explain with JSON: the query's and each hit's explain string"
+
 # --- several indexes searched together
 $PASSIM_INDEX -q --db "$T/a.db" "$CORPUS/000_15c4c714383f619c.txt" >/dev/null
 $PASSIM_INDEX -q --db "$T/b.db" "$CORPUS/004_30d30edba93f37e1.txt" >/dev/null
