@@ -3,8 +3,9 @@
  *
  * Everything a document supplies (titles, paths, headings, passage text) is
  * untrusted: it may hold terminal escapes, control characters or invalid UTF-8.
- * Text output passes it through srch_safe_text(), JSON through
- * srch_json_string(); snippets come already escaped by their renderer.
+ * Text output passes it through srch_safe_text(), which drops escape sequences
+ * whole; JSON through srch_json_string(), which escapes control characters and
+ * keeps the text as stored; snippets come already cleaned by their renderer.
  * Output is built in a buffer and written by the caller in one go, so batch
  * threads can format in parallel and print in order. TREC run lines are
  * trec.c's.
@@ -74,6 +75,11 @@ bool srch_safe_text(text_buf_t *b, const char *s, size_t len, bool fold_space)
     bool ok = true;
     for (size_t i = 0; i < len && ok;) {
         unsigned char c = u[i];
+        size_t esc = c == 0x1B || c == 0xC2 ? text_escape_len(s + i, len - i) : 0;
+        if (esc) {
+            i += esc; /* the whole sequence, not only its ESC */
+            continue;
+        }
         if (c < 0x80) {
             if (c == '\t' || c == '\n' || c == '\r')
                 ok = fold_space ? text_buf_putc(b, ' ') : text_buf_putc(b, (char)c);

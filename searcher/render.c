@@ -3,9 +3,10 @@
  * spans marked for a terminal (ANSI colours), HTML, Markdown or plain brackets.
  *
  * The passage is untrusted input, and the output goes to terminals and web pages,
- * so every markup passes it through one sanitizer: control characters (C0, DEL,
- * C1) and bidi overrides are dropped, white space collapses to one space, and
- * invalid UTF-8 becomes U+FFFD. The only escape sequences in the output are the
+ * so every markup passes it through one sanitizer: escape sequences are dropped
+ * whole (text_escape_len()), and so are control characters (C0, DEL, C1) and
+ * bidi overrides; white space collapses to one space, and invalid UTF-8
+ * becomes U+FFFD. The only escape sequences in the output are the
  * marks written here. Choosing the window and the spans is snippet.c's job.
  */
 #include "config.h"
@@ -171,6 +172,24 @@ static bool is_dropped(uint32_t cp)
            || (cp >= 0x2066 && cp <= 0x2069);
 }
 
+/* Where the window that starts at start begins to be shown: after the escape
+ * sequence it starts inside of, if any (the tokenizer may take the tail of
+ * "\033[31mred" for a word). */
+static size_t shown_start(const char *text, size_t len, size_t start)
+{
+    const unsigned char *u = (const unsigned char *) text;
+    for (size_t p = 0; p < start;) {
+        size_t n = u[p] == 0x1b || u[p] == 0xc2 ? text_escape_len(text + p, len - p) : 0;
+        if (n == 0)
+            p++;
+        else if (p + n > start)
+            return p + n;
+        else
+            p += n;
+    }
+    return start;
+}
+
 bool srch_snippet_render(text_buf_t *b, const char *text, size_t len, const srch_snippet_t *s,
                          const srch_hl_unit_t *units, srch_markup_t m)
 {
@@ -181,6 +200,10 @@ bool srch_snippet_render(text_buf_t *b, const char *text, size_t len, const srch
 
     if (!text)
         start = end = 0;
+    else
+        start = shown_start(text, len, start);
+    if (start > end)
+        start = end;
     if (!text_buf_reserve(b, end > start ? end - start : 0))
         return false;
     if (s->cut_before)
@@ -197,6 +220,11 @@ bool srch_snippet_render(text_buf_t *b, const char *text, size_t len, const srch
         if (open && p >= open_end) {
             close_mark(&w);
             open = false;
+        }
+        size_t esc = u[p] == 0x1b || u[p] == 0xc2 ? text_escape_len(text + p, end - p) : 0;
+        if (esc) {
+            p += esc; /* a span that starts inside opens on the next character shown */
+            continue;
         }
         /* Spans that are empty, already passed or overlap the one before are
          * skipped rather than trusted: the output stays well formed. */

@@ -77,10 +77,11 @@ typedef enum {
 
 /*
  * Append the rendering of snippet s of text to b with markup m: the window's
- * text, "…" where it was cut, each span marked. Every markup drops control
- * characters (tabs and newlines become spaces, runs of white space one space)
- * and never emits invalid UTF-8; HTML also escapes & < > " and '.
- * Returns false only if memory ran out.
+ * text, "…" where it was cut, each span marked. Every markup drops terminal
+ * escape sequences whole (text_escape_len()) and control characters (tabs and
+ * newlines become spaces, runs of white space one space) and never emits
+ * invalid UTF-8; HTML also escapes & < > " and '. A window that starts inside
+ * an escape sequence starts after it. Returns false only if memory ran out.
  */
 bool srch_snippet_render(text_buf_t *b, const char *text, size_t len, const srch_snippet_t *s,
                          const srch_hl_unit_t *units, srch_markup_t m);

@@ -381,6 +381,13 @@ static const render_row_t render_rows[] = {
       "**alpha**\xe2\x80\x8b**beta**" },
     /* Runs of white space, tabs and newlines become one space. */
     { "a\t\tb \n\r\n c\f\vd", { { 0, NULL, 0, 0 } }, 0, SRCH_MARK_NONE, "a b c d" },
+    /* Escape sequences go whole: CSI, OSC ended by BEL or ST, C1 CSI, ESC ( B. */
+    { "Tom \033[1;31mand\033[0m \033]0;pwned\007Jerry \033]8;;http://x\033\\link\033]8;;\033\\ "
+      "\302\2331337m \033(Bend", TJ_UNITS, 0, SRCH_MARK_PLAIN, "[Tom] and [Jerry] link end" },
+    /* A window starting in the tail of a sequence ("31mfour" is a token)
+     * starts after it. */
+    { "one two three \033[31mfour five six seven", { TERM("five") }, 3, SRCH_MARK_HTML,
+      "\xe2\x80\xa6" "four <mark>five</mark> six\xe2\x80\xa6" },
 };
 
 START_TEST(test_snippet_render_rows)

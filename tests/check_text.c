@@ -595,6 +595,10 @@ static const clean_row_t clean_rows[] = {
     {"a\x01" "b\x7F" "c", 0, "abc"},
     {"a\xC2\xA0" "b", 0, "a b"},                /* no-break space is white space */
     {"a\xFF" "b\xC3", 0, "ab"},                 /* invalid UTF-8 dropped */
+    /* escape sequences dropped whole: CSI, OSC to BEL or ST, C1 CSI, ESC ( B */
+    {"# Title \033]0;pwned\007 \033[1;31mred\033[0m", 0, "Title red"},
+    {"a \033]8;;http://x\033\\link\033]8;;\033\\ \xC2\x9B" "1m b\033(B c", 0, "a link b c"},
+    {"cut \033[31", 0, "cut"},
     /* cut at a character boundary: "hé" needs 3 bytes and the NUL */
     {"h\xC3\xA9llo", 3, "h"},
     {"h\xC3\xA9llo", 4, "h\xC3\xA9"},

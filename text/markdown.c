@@ -161,6 +161,11 @@ size_t text_clean_line(const char *s, size_t len, char *out, size_t cap)
 
     while (i < end && !w.full) {
         unsigned char c = (unsigned char)s[i];
+        size_t esc = c == 0x1B || c == 0xC2 ? text_escape_len(s + i, end - i) : 0;
+        if (esc) {
+            i += esc;                                   /* a whole escape sequence */
+            continue;
+        }
         if (c < 0x80) {
             if (is_blank_byte(c)) {
                 w.space = true;

@@ -182,8 +182,8 @@ int text_analyze(text_analyzer_t *a, const char *s, size_t len, uint32_t first_p
  * Copy one line of Markdown or plain text into out without its markup: heading
  * marks ("## "), emphasis ("**", "__", "*", "_" around words), code ticks, block
  * quote ">" and list bullets at the start, "[text](target)" -> "text", images
- * "![alt](src)" -> "alt"; runs of white space become one space; control
- * characters are dropped; the result is trimmed and valid UTF-8. out has
+ * "![alt](src)" -> "alt"; runs of white space become one space; escape
+ * sequences (text_escape_len()) and control characters are dropped; the result is trimmed and valid UTF-8. out has
  * capacity cap (>= 1) and is NUL-terminated; the result is cut at a character
  * boundary if it does not fit. Returns the length written.
  */
@@ -246,6 +246,21 @@ size_t text_utf8_valid_len(const char *s, size_t len);
 
 /* Largest n <= len such that s[0..n) does not end inside a UTF-8 character. */
 size_t text_utf8_floor(const char *s, size_t len, size_t n);
+
+/*
+ * The length of the terminal escape sequence that starts at s[0..len), or 0 if
+ * none does. Sequences start with ESC or, in UTF-8, a C1 introducer:
+ *   CSI  ESC [ or U+009B, parameter bytes 0x30-0x3F, intermediate bytes
+ *        0x20-0x2F, one final byte 0x40-0x7E ("\033[31m", "\033[2J");
+ *   OSC  ESC ] or U+009D, and the strings DCS (ESC P, U+0090), SOS (ESC X,
+ *        U+0098), PM (ESC ^, U+009E), APC (ESC _, U+009F): up to and including
+ *        BEL or ST (ESC \ or U+009C) ("\033]0;title\007");
+ *   else ESC, intermediate bytes 0x20-0x2F and one final byte 0x30-0x7E
+ *        ("\033c", "\033(B").
+ * A sequence cut short ends before the first byte that cannot continue it (a
+ * string: before any other control character), or at len; a lone ESC is 1.
+ */
+size_t text_escape_len(const char *s, size_t len);
 
 /* A stable 64-bit hash of a byte string (for content fingerprints). */
 uint64_t text_hash64(const void *data, size_t len);

@@ -1,7 +1,8 @@
 /*
  * utf8.c — byte-level UTF-8 helpers (validation, cutting at a character
- * boundary) and text_hash64, the content fingerprint. Written by hand rather
- * than through utf8proc because they run over whole files.
+ * boundary, finding terminal escape sequences) and text_hash64, the content
+ * fingerprint. Written by hand rather than through utf8proc because they run
+ * over whole files.
  */
 #include <string.h>
 
@@ -54,6 +55,60 @@ size_t text_utf8_valid_len(const char *str, size_t len)
         i += n;
     }
     return len;
+}
+
+/* Skip the bytes of a string sequence (OSC, DCS...) from s[i]: the length up
+ * to and including its terminator, or up to the control that cuts it short. */
+static size_t string_end(const unsigned char *s, size_t len, size_t i)
+{
+    for (; i < len; i++) {
+        if (s[i] == 0x07)
+            return i + 1;
+        if (s[i] == 0x1B)
+            return i + 1 < len && s[i + 1] == '\\' ? i + 2 : i;
+        if (s[i] == 0xC2 && i + 1 < len && s[i + 1] >= 0x80 && s[i + 1] <= 0x9F)
+            return s[i + 1] == 0x9C ? i + 2 : i;
+        if (s[i] < 0x20 || s[i] == 0x7F)
+            return i;
+    }
+    return len;
+}
+
+/* Skip the parameter, intermediate and final bytes of a CSI from s[i]. */
+static size_t csi_end(const unsigned char *s, size_t len, size_t i)
+{
+    while (i < len && s[i] >= 0x30 && s[i] <= 0x3F)
+        i++;
+    while (i < len && s[i] >= 0x20 && s[i] <= 0x2F)
+        i++;
+    return i < len && s[i] >= 0x40 && s[i] <= 0x7E ? i + 1 : i;
+}
+
+size_t text_escape_len(const char *text, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    if (len == 0)
+        return 0;
+    if (s[0] == 0xC2 && len >= 2) {
+        switch (s[1]) {
+        case 0x9B: return csi_end(s, len, 2);
+        case 0x9D: case 0x90: case 0x98: case 0x9E: case 0x9F: return string_end(s, len, 2);
+        default: return 0;
+        }
+    }
+    if (s[0] != 0x1B)
+        return 0;
+    if (len == 1)
+        return 1;
+    switch (s[1]) {
+    case '[': return csi_end(s, len, 2);
+    case ']': case 'P': case 'X': case '^': case '_': return string_end(s, len, 2);
+    default: break;
+    }
+    size_t i = 1;
+    while (i < len && s[i] >= 0x20 && s[i] <= 0x2F)
+        i++;
+    return i < len && s[i] >= 0x30 && s[i] <= 0x7E ? i + 1 : i;
 }
 
 size_t text_utf8_floor(const char *str, size_t len, size_t n)

@@ -182,6 +182,25 @@ run $PASSIM_SEARCH --db "$T/hostile.db" -f json zebrafish
 printf '%s' "$OUT" > "$T/hostile.json"
 json_ok "$T/hostile.json" && pass || fail "JSON of a hostile document parses"
 expect_no_match "$(printf '\033')" "$OUT" "no raw ESC in JSON"
+# Escape sequences go whole, not only their ESC: no "]0;pwned" or "[31;5m"
+# left behind, in any format; the text around them stays.
+LEFTOVERS='pwned|\[2J|\[5m|38;5;196m|31;5m|\[0m|1337m|8;;|http'
+run $PASSIM_SEARCH --db "$T/hostile.db" --color=never zebrafish
+expect_no_match "$LEFTOVERS" "$OUT" "no remains of escape sequences in text"
+expect_match '^1\. Title zebrafish gnp\.exe' "$OUT" "the title without its escape sequences"
+expect_match 'Heading isolated red' "$OUT" "the heading without its escape sequences"
+expect_match 'blink, C1, .*link DEL carriage' "$OUT" "the snippet without its escape sequences"
+for f in "--highlight=html" "--vimgrep"; do
+    run $PASSIM_SEARCH --db "$T/hostile.db" --color=never $f zebrafish
+    expect_no_match "$LEFTOVERS" "$OUT" "no remains of escape sequences with $f"
+done
+run $PASSIM_SEARCH --db "$T/hostile.db" -f json zebrafish
+printf '%s' "$OUT" | python3 -c '
+import json, re, sys
+r = json.load(sys.stdin)["results"][0]
+left = [k for k in ("title", "heading", "snippet") if re.search(sys.argv[1], r[k])]
+sys.exit("remains in " + ", ".join(left) if left else 0)' "$LEFTOVERS" && pass \
+    || fail "no remains of escape sequences in JSON titles, headings and snippets"
 # The file name itself: printed as the path of every hit.
 run $PASSIM_INDEX --db "$T/hostile-name.db" "$H/name"
 expect_no_crash "indexing a file with a hostile name" "0"
