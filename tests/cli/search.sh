@@ -149,6 +149,16 @@ import json, sys
 d = json.load(sys.stdin)
 sys.exit(0 if d["results"] and all("kabul" in r["title"].lower() for r in d["results"]) else 1)' && pass || fail "title: restricts to titles"
 
+# The man page's example: both parts required, no fallback to any word.
+run $S -f json -n 100 --per-doc 0 'title:Kabul diplom*'
+expect_rc 0 "title:Kabul diplom*"
+expect_no_match 'no passage has all the words' "$ERR" "title:Kabul diplom*: no fallback"
+printf '%s' "$OUT" | python3 -c '
+import json, re, sys
+d = json.load(sys.stdin)
+sys.exit(0 if d["results"] and all("kabul" in r["title"].lower() and re.search(r"\bdiplom", r["text"], re.I)
+                                   for r in d["results"]) else 1)' && pass || fail "title:Kabul diplom*: both in every hit"
+
 # --- paging, limits, per-doc
 run $S -f json -n 3 --per-doc 0 talks
 a=$(printf '%s' "$OUT" | python3 -c 'import json,sys; print(" ".join(str(r["rank"]) for r in json.load(sys.stdin)["results"]))')
