@@ -240,6 +240,12 @@ for q in '"peace talks"' 'Kalashnikov -Zeppelin' 'talk*' 'title:talks' '+peace t
     expect_no_match '^xapian: .*0\.5 \* \(' "$OUT" "no feedback terms for $q"
 done
 
+# Stopwords the query keeps are flagged; --no-stopwords has no list to flag them by.
+run $S --explain '"of the Taliban" Lavrov'
+expect_match '^  the +stem the .*note: stopword, kept' "$OUT" "a stopword kept in a phrase is flagged"
+run $S --explain --no-stopwords 'the Lavrov'
+expect_no_match 'note: stopword' "$OUT" "--no-stopwords: no stopword flag"
+
 # With JSON the explanation is in the object, the query's and each hit's.
 run $S -f json --explain 'Kalashnikov -Zeppelin'
 expect_eq "$ERR" "" "--explain with JSON: nothing on stderr"
