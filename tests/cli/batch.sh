@@ -219,7 +219,7 @@ run $S --batch queries.tsv 'extra query'
 expect_rc 2 "--batch with a query on the command line"
 run $S -f trec Lavrov
 expect_rc 2 "--format trec without --batch"
-expect_match -- '--format trec needs --batch' "$ERR" "--format trec needs --batch"
+expect_match '^passim-search: --format trec needs --batch' "$ERR" "--format trec needs --batch"
 run $S --batch queries.tsv --metrics-only
 expect_rc 2 "--metrics-only without --qrels"
 run $S --batch queries.tsv -j 0

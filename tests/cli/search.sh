@@ -20,7 +20,7 @@ run $PASSIM_SEARCH --db "$DB"
 expect_rc 2 "no query"
 run $S --limit x talk
 expect_rc 2 "bad --limit"
-expect_match -- '--limit: not a number' "$ERR" "bad --limit named"
+expect_match '^passim-search: --limit: not a number' "$ERR" "bad --limit named"
 run $PASSIM_SEARCH --db "$T/none.db" talk
 expect_rc 2 "missing index"
 expect_match 'none.db: no index here' "$ERR" "missing index named"
@@ -171,10 +171,10 @@ n=$(printf '%s' "$OUT" | python3 -c 'import json,sys; r=json.load(sys.stdin)["re
 expect_eq "$n" "5 5" "--per-doc 1: one passage per article"
 run $S -n 0 talks
 expect_rc 2 "--limit 0 is refused"
-expect_match -- '^passim-search: --limit: at least 1' "$ERR" "--limit 0: why"
+expect_match '^passim-search: --limit: at least 1' "$ERR" "--limit 0: why"
 run $S --offset 100000 talks
 expect_rc 1 "offset past the end"
-expect_match -- '^passim-search: [0-9]+ results; --offset 100000 is past the end' "$ERR" \
+expect_match '^passim-search: [0-9]+ results; --offset 100000 is past the end' "$ERR" \
     "offset past the end: the number of results"
 
 # --- nothing shown although every word is somewhere: stderr says why
