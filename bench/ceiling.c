@@ -56,8 +56,10 @@ static int on_file(const idx_file_t *f, void *payload)
     return text_passages(c->text, len, &po, on_passage, c);
 }
 
-static void on_problem(const char *path, const char *message, void *payload)
+static void on_problem(const char *path, const char *message, idx_walk_problem_t kind,
+                       void *payload)
 {
+    (void)kind;
     (void)payload;
     fprintf(stderr, "ceiling: %s: %s\n", path, message);
 }

@@ -55,18 +55,28 @@ typedef struct idx_file {
     int64_t mtime_ns;
 } idx_file_t;
 
+/* What a problem met by the walk means for the index. */
+typedef enum {
+    IDX_WALK_FAILED,    /* something could not be read ("cannot open folder: Permission
+                           denied", "broken symbolic link"): a failure, and what the
+                           index holds there must stay */
+    IDX_WALK_NOTE       /* nothing is missed, the walk only says what it did: a link
+                           back to a folder on the way down is not followed again */
+} idx_walk_problem_t;
+
 /* Called for each regular file (return non-zero to stop the walk), and for each
- * problem (path, message: "cannot open folder: Permission denied", "symlink
- * loop"): problems do not stop the walk. */
+ * problem (path, message, kind): problems do not stop the walk. */
 typedef struct idx_walk_cb {
     int (*file)(const idx_file_t *f, void *payload);
-    void (*problem)(const char *path, const char *message, void *payload);
+    void (*problem)(const char *path, const char *message, idx_walk_problem_t kind,
+                    void *payload);
     void *payload;
 } idx_walk_cb_t;
 
 /*
  * Walk root (a file or a folder, followed recursively in name order). Symbolic
- * links are followed; a folder met twice on the way down (a loop) is reported
+ * links are followed; a folder met twice on the way down (a loop) is noted
+ * (IDX_WALK_NOTE: its files are walked once, from the folder it leads back to)
  * and not entered again. Names starting with "." inside a folder are skipped, as
  * is the folder skip_key (the database itself, when it lies inside root).
  * Returns 0, the file callback's non-zero value, or -1 if root itself cannot be

@@ -180,15 +180,41 @@ static int on_file(const idx_file_t *f, void *payload)
     return idx_writer_file(&r->w, f, k && !r->o->rebuild ? &k->rec : NULL) ? 0 : 1;
 }
 
-static void on_problem(const char *path, const char *message, void *payload)
+/* The canonical path of path, which may not resolve (a broken link, a link
+ * loop): its folder's canonical path and its name, else path itself. */
+static char *key_of_unresolved(const char *path)
+{
+    char *key = realpath(path, NULL);
+    if (key)
+        return key;
+    char *dir_copy = strdup(path), *base_copy = strdup(path), *dir_key = NULL;
+    if (dir_copy && base_copy && (dir_key = realpath(dirname(dir_copy), NULL)) != NULL) {
+        const char *base = basename(base_copy);
+        if (strcmp(base, ".") != 0 && strcmp(base, "..") != 0 && strcmp(base, "/") != 0
+            && asprintf(&key, "%s%s%s", dir_key, strcmp(dir_key, "/") == 0 ? "" : "/", base) < 0)
+            key = NULL;
+    }
+    free(dir_key);
+    free(dir_copy);
+    free(base_copy);
+    return key ? key : strdup(path);
+}
+
+static void on_problem(const char *path, const char *message, idx_walk_problem_t kind,
+                       void *payload)
 {
     run_t *r = payload;
+    if (kind == IDX_WALK_NOTE) {
+        /* Nothing was missed: no failure, and removals go on as usual. */
+        if (!r->rep.quiet)
+            idx_note(&r->rep, path, "%s", message);
+        return;
+    }
     idx_note(&r->rep, path, "%s", message);
     r->walk_failed++;
-    /* Whatever the index holds under a folder it could not read stays. */
-    char *key = realpath(path, NULL);
-    if (!key)
-        key = strdup(path);
+    /* Whatever the index holds under a folder it could not read stays, and so
+     * does what it holds at a path that could not be resolved (a broken link). */
+    char *key = key_of_unresolved(path);
     char **grown = key ? realloc(r->skip_prefixes, (r->n_skip + 1) * sizeof *grown) : NULL;
     if (!grown) {
         free(key);

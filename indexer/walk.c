@@ -2,8 +2,9 @@
  * walk.c — finding the files to index under the paths given to passim-index.
  *
  * Folders are read in name order (so runs are reproducible), symbolic links are
- * followed, and a folder already on the way down is a loop: reported, not
- * entered. Hidden names (".git", ".cache") are skipped inside folders but not
+ * followed, and a folder already on the way down is a loop: noted, not entered
+ * again (its files are walked once, from that folder; nothing has failed).
+ * Hidden names (".git", ".cache") are skipped inside folders but not
  * when given explicitly, and so are names matching a pattern of a
  * ".passimignore" file in the folder or a folder above it (one shell glob per
  * line, matched against names; "#" starts a comment). Reading files is left
@@ -25,6 +26,7 @@
 typedef struct dir_stack {
     dev_t dev;
     ino_t ino;
+    size_t path_len;     /* its path is the walk's current path cut to this length */
     char **ignore;       /* NULL-terminated globs from its .passimignore, or NULL */
     const struct dir_stack *up;
 } dir_stack_t;
@@ -97,7 +99,18 @@ static void problem(walk_t *w, const char *path, const char *what, int err)
         snprintf(msg, sizeof msg, "%s: %s", what, strerror(err));
     else
         snprintf(msg, sizeof msg, "%s", what);
-    w->cb->problem(path, msg, w->cb->payload);
+    w->cb->problem(path, msg, IDX_WALK_FAILED, w->cb->payload);
+}
+
+/* A link back to the folder d, on the way down: its files are walked once,
+ * from d, so nothing is missed and nothing has failed. */
+static void loop_note(walk_t *w, const dir_stack_t *d)
+{
+    text_buf_t msg = TEXT_BUF_INIT;
+    if (text_buf_printf(&msg, "symbolic link loop back to %.*s: not followed again",
+                        (int)d->path_len, w->path.data))
+        w->cb->problem(w->path.data, msg.data, IDX_WALK_NOTE, w->cb->payload);
+    text_buf_free(&msg);
 }
 
 static int cmp_names(const void *a, const void *b)
@@ -145,7 +158,7 @@ static int visit_dir(walk_t *w, const struct stat *st, const dir_stack_t *up)
 {
     for (const dir_stack_t *d = up; d; d = d->up)
         if (d->dev == st->st_dev && d->ino == st->st_ino) {
-            problem(w, w->path.data, "symbolic link loop: folder not entered again", 0);
+            loop_note(w, d);
             return 0;
         }
     if (w->skip_key) {
@@ -164,7 +177,7 @@ static int visit_dir(walk_t *w, const struct stat *st, const dir_stack_t *up)
     size_t n = 0, cap = 0;
     int rc = 0;
     struct dirent *e;
-    dir_stack_t here = { st->st_dev, st->st_ino, read_ignore(w->path.data), up };
+    dir_stack_t here = { st->st_dev, st->st_ino, w->path.len, read_ignore(w->path.data), up };
     errno = 0;
     while ((e = readdir(dir)) != NULL) {
         if (e->d_name[0] == '.' || ignored(&here, e->d_name))

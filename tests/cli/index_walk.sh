@@ -1,0 +1,63 @@
+#!/bin/sh
+# passim-index's walk over runs that follow each other: what a symbolic link
+# loop, another index folder, a .passimignore above the PATH and a PATH that
+# is gone do to the files of the index.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/cli/lib.sh"
+
+cd "$T"
+
+# --- a link back to a folder already walked is a note, not a failure
+mkdir -p t_loop/s
+printf 'One\n\nThe first article.\n' > t_loop/1.txt
+printf 'Two\n\nThe second article.\n' > t_loop/2.txt
+ln -s .. t_loop/s/up
+run $PASSIM_INDEX --db loop.db t_loop
+expect_rc 0 "a folder loop is not a failure"
+expect_match ': 2 added, .* 0 failed;' "$OUT" "both files added, nothing failed"
+expect_match '^passim-index: t_loop/s/up: symbolic link loop back to t_loop: not followed again$' \
+    "$ERR" "the loop is noted with the folder it leads back to"
+rm t_loop/2.txt
+run $PASSIM_INDEX --db loop.db t_loop
+expect_rc 0 "second run over the loop"
+expect_match ': 0 added, 0 updated, 1 removed, 1 unchanged, 0 skipped, 0 failed' "$OUT" \
+    "a file deleted beside a loop is removed"
+run "$DBCHECK" loop.db --files
+expect_no_match '2\.txt' "$OUT" "the deleted file is gone from the index"
+mv t_loop/1.txt t_loop/one.txt
+run $PASSIM_INDEX --db loop.db t_loop
+expect_match ': 1 added, 0 updated, 1 removed' "$OUT" "a renamed file replaces its old name"
+run $PASSIM_INDEX -q --db loop.db t_loop
+expect_eq "$ERR" "" "--quiet leaves out the loop note"
+# A folder that cannot be read still keeps what the index holds under it, and
+# only that: a file deleted elsewhere is removed. Root reads anything: the
+# indexer then runs as nobody.
+AS_USER=""
+if [ "$(id -u)" = 0 ]; then
+    if command -v setpriv >/dev/null && id nobody >/dev/null 2>&1; then
+        AS_USER="setpriv --reuid=nobody --regid=nogroup --clear-groups --"
+    else
+        AS_USER=none
+    fi
+fi
+if [ "$AS_USER" != none ]; then
+    mkdir -p locks/locked
+    printf 'Locked\n\nKept while unreadable.\n' > locks/locked/kept.txt
+    printf 'Three\n\nThe third article.\n' > locks/3.txt
+    chmod 777 "$T"
+    chmod -R a+rwX locks
+    run $AS_USER $PASSIM_INDEX -q --db locks.db locks
+    expect_rc 0 "index of the folder to lock"
+    chmod 000 locks/locked
+    rm locks/3.txt
+    run $AS_USER $PASSIM_INDEX --db locks.db locks
+    chmod 755 locks/locked
+    expect_rc 1 "an unreadable folder is a failure"
+    expect_match 'locks/locked: cannot open folder: Permission denied' "$ERR" \
+        "the unreadable folder is named"
+    expect_match ': 0 added, 0 updated, 1 removed, 0 unchanged, 0 skipped, 1 failed' "$OUT" \
+        "the deleted file goes, the unreadable folder's file stays"
+    run "$DBCHECK" locks.db --files
+    expect_match 'locks/locked/kept\.txt$' "$OUT" "the file of the unreadable folder is still indexed"
+fi
+
+finish
