@@ -78,7 +78,9 @@ typedef struct idx_walk_cb {
  * links are followed; a folder met twice on the way down (a loop) is noted
  * (IDX_WALK_NOTE: its files are walked once, from the folder it leads back to)
  * and not entered again. Names starting with "." inside a folder are skipped, as
- * is the folder skip_key (the database itself, when it lies inside root).
+ * are the folder skip_key (the database itself, when it lies inside root) and
+ * its temporary folders (skip_key.tmp-*), silently, and any other Xapian
+ * database folder, with a note.
  * Returns 0, the file callback's non-zero value, or -1 if root itself cannot be
  * reached (reported through problem).
  */

@@ -7,8 +7,9 @@
  * Hidden names (".git", ".cache") are skipped inside folders but not
  * when given explicitly, and so are names matching a pattern of a
  * ".passimignore" file in the folder or a folder above it (one shell glob per
- * line, matched against names; "#" starts a comment). Reading files is left
- * to the caller.
+ * line, matched against names; "#" starts a comment). Xapian index folders are
+ * passed over whole: another index's files are not articles. Reading files is
+ * left to the caller.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -154,6 +155,61 @@ static int visit_file(walk_t *w, const struct stat *st)
     return rc;
 }
 
+/* Whether the folder with canonical path key is the index being written or
+ * one of its temporary folders (DB.tmp-PID-NAME, beside it): never walked,
+ * and not worth a note. */
+static bool own_index(const walk_t *w, const char *key)
+{
+    if (!w->skip_key || !key)
+        return false;
+    size_t n = strlen(w->skip_key);
+    return strncmp(key, w->skip_key, n) == 0
+           && (key[n] == '\0' || strncmp(key + n, ".tmp-", 5) == 0);
+}
+
+/* Whether name is a file that only a Xapian database folder holds: its
+ * version file (one per backend) or its lock file. */
+static bool index_file_name(const char *name)
+{
+    static const char *const names[] = {
+        "iamglass", "iamchert", "iamflint", "iamhoney", "flintlock", NULL,
+    };
+    for (size_t i = 0; names[i]; i++)
+        if (strcmp(name, names[i]) == 0)
+            return true;
+    return false;
+}
+
+/* Read the names of the open folder dir that the walk enters into *names (n
+ * of them; unsorted), leaving out hidden and ignored ones. *is_index is set
+ * if the folder is a Xapian database. Returns false if memory ran out. */
+static bool read_names(walk_t *w, DIR *dir, const dir_stack_t *here, char ***names, size_t *n,
+                       bool *is_index)
+{
+    size_t cap = 0;
+    struct dirent *e;
+    errno = 0;
+    while ((e = readdir(dir)) != NULL) {
+        if (index_file_name(e->d_name))
+            *is_index = true;
+        if (e->d_name[0] == '.' || ignored(here, e->d_name))
+            continue;
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 64;
+            char **grown = realloc(*names, cap * sizeof **names);
+            if (!grown)
+                return false;
+            *names = grown;
+        }
+        if (!((*names)[*n] = strdup(e->d_name)))
+            return false;
+        (*n)++;
+    }
+    if (errno)
+        problem(w, w->path.data, "cannot read folder", errno);
+    return true;
+}
+
 static int visit_dir(walk_t *w, const struct stat *st, const dir_stack_t *up)
 {
     for (const dir_stack_t *d = up; d; d = d->up)
@@ -161,54 +217,36 @@ static int visit_dir(walk_t *w, const struct stat *st, const dir_stack_t *up)
             loop_note(w, d);
             return 0;
         }
-    if (w->skip_key) {
-        char *key = realpath(w->path.data, NULL);
-        bool skip = key && strcmp(key, w->skip_key) == 0;
+    char *key = realpath(w->path.data, NULL);
+    if (own_index(w, key)) {
         free(key);
-        if (skip)
-            return 0;
+        return 0;
     }
     DIR *dir = opendir(w->path.data);
     if (!dir) {
         problem(w, w->path.data, "cannot open folder", errno);
+        free(key);
         return 0;
     }
     char **names = NULL;
-    size_t n = 0, cap = 0;
+    size_t n = 0;
+    bool is_index = false;
     int rc = 0;
-    struct dirent *e;
     dir_stack_t here = { st->st_dev, st->st_ino, w->path.len, read_ignore(w->path.data), up };
-    errno = 0;
-    while ((e = readdir(dir)) != NULL) {
-        if (e->d_name[0] == '.' || ignored(&here, e->d_name))
-            continue;
-        if (n == cap) {
-            cap = cap ? cap * 2 : 64;
-            char **grown = realloc(names, cap * sizeof *names);
-            if (!grown) {
-                rc = -1;
-                break;
-            }
-            names = grown;
-        }
-        if (!(names[n] = strdup(e->d_name))) {
-            rc = -1;
-            break;
-        }
-        n++;
-    }
-    if (rc == 0 && errno)
-        problem(w, w->path.data, "cannot read folder", errno);
-    closedir(dir);
-    if (rc != 0) {
+    if (!read_names(w, dir, &here, &names, &n, &is_index))
         problem(w, w->path.data, "out of memory reading folder", 0);
-        rc = 0;
-    }
-    if (n > 1)
+    closedir(dir);
+    if (is_index) {
+        /* Another index (its files are not articles, and its lock and pid
+         * files change with every run): passed over whole. */
+        w->cb->problem(w->path.data, "skipped: a Xapian index folder", IDX_WALK_NOTE,
+                       w->cb->payload);
+    } else if (n > 1) {
         qsort(names, n, sizeof *names, cmp_names);
+    }
 
     size_t keep = w->path.len;
-    for (size_t i = 0; i < n && rc == 0; i++) {
+    for (size_t i = 0; i < n && rc == 0 && !is_index; i++) {
         if (!text_buf_putc(&w->path, '/') || !text_buf_puts(&w->path, names[i]))
             rc = -1;
         else
@@ -220,6 +258,7 @@ static int visit_dir(walk_t *w, const struct stat *st, const dir_stack_t *up)
         free(names[i]);
     free(names);
     free_ignore(here.ignore);
+    free(key);
     return rc;
 }
 

@@ -60,4 +60,28 @@ if [ "$AS_USER" != none ]; then
     expect_match 'locks/locked/kept\.txt$' "$OUT" "the file of the unreadable folder is still indexed"
 fi
 
+# --- index folders inside the tree are passed over, whatever their name
+mkdir clean
+printf 'Clean\n\nThe only article here.\n' > clean/a.txt
+run $PASSIM_INDEX -q --db clean/passim.db clean
+expect_rc 0 "an index inside the folder it indexes"
+cp -R clean/passim.db clean/backup
+run $PASSIM_INDEX --db clean/sub.db clean
+expect_rc 0 "a second index of the folder"
+expect_match ': 1 added, 0 updated, 0 removed, 0 unchanged, 0 skipped, 0 failed' "$OUT" \
+    "only the article is indexed"
+expect_match '^passim-index: clean/passim.db: skipped: a Xapian index folder$' "$ERR" \
+    "the other index is named"
+expect_match '^passim-index: clean/backup: skipped: a Xapian index folder$' "$ERR" \
+    "a copy of an index under another name is passed over too"
+run "$DBCHECK" clean/sub.db --files
+expect_eq "$OUT" "1 clean/a.txt" "no file of an index folder is an article"
+run $PASSIM_INDEX --db clean/sub.db --rebuild clean
+expect_match ': 1 added, 0 updated, 0 removed' "$OUT" "rebuild beside the index, inside the folder"
+expect_no_match 'sub\.db' "$ERR" "the index being written and its temporary folder are passed over quietly"
+run $PASSIM_INDEX -q --db clean/sub.db clean
+expect_match 'up to date, nothing changed \(1 unchanged, 0 skipped, 0 failed\)' "$OUT" \
+    "the other indexes' lock and pid files never count"
+expect_eq "$ERR" "" "--quiet leaves out the notes on index folders"
+
 finish
