@@ -73,7 +73,7 @@ int main(int argc, char **argv)
     }
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    idx_walk_cb_t cb = { on_file, on_problem, &c };
+    idx_walk_cb_t cb = { on_file, on_problem, NULL, &c };
     for (int i = 1; i < argc; i++)
         idx_walk(argv[i], NULL, &cb);
     clock_gettime(CLOCK_MONOTONIC, &t1);

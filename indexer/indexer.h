@@ -65,11 +65,16 @@ typedef enum {
 } idx_walk_problem_t;
 
 /* Called for each regular file (return non-zero to stop the walk), and for each
- * problem (path, message, kind): problems do not stop the walk. */
+ * problem (path, message, kind): problems do not stop the walk. skipped, if
+ * not NULL, is called for each name the walk passes over on purpose, with the
+ * canonical path it has (its folder's, then its name) and why, a static
+ * string: "hidden name", "ignored" (by a .passimignore), "in a Xapian index
+ * folder" (then key is that folder's). */
 typedef struct idx_walk_cb {
     int (*file)(const idx_file_t *f, void *payload);
     void (*problem)(const char *path, const char *message, idx_walk_problem_t kind,
                     void *payload);
+    void (*skipped)(const char *key, const char *why, void *payload);
     void *payload;
 } idx_walk_cb_t;
 
@@ -202,8 +207,9 @@ void idx_writer_free(idx_writer_t *w);
  * stop (w->fatal: a database error). */
 bool idx_writer_file(idx_writer_t *w, const idx_file_t *f, const text_file_record_t *known);
 
-/* Remove a file's passages and record (the file is gone). */
-bool idx_writer_remove(idx_writer_t *w, const char *key, const char *path);
+/* Remove a file's passages and record; the note says why ("file is gone",
+ * "ignored"). */
+bool idx_writer_remove(idx_writer_t *w, const char *key, const char *path, const char *why);
 
 /* Commit the open batch, if any, with the index metadata. Words for the
  * spelling table are gathered over many batches (adding them costs Xapian

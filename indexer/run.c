@@ -41,6 +41,7 @@ typedef struct known_file {
     text_file_record_t rec;  /* rec.path points into path */
     char *path;
     bool seen;               /* met by this run's walk */
+    const char *skipped;     /* why the walk passed it over on purpose, or NULL */
 } known_file_t;
 
 typedef struct run {
@@ -107,6 +108,7 @@ static int load_known(const char *key, size_t key_len, const char *value, size_t
     k->rec = rec;
     k->rec.path = k->path;
     k->seen = false;
+    k->skipped = NULL;
     r->n_known++;
     return 0;
 }
@@ -125,6 +127,20 @@ static known_file_t *find_known(run_t *r, const char *key)
             hi = mid;
     }
     return NULL;
+}
+
+/* The first known file whose key is not below key (r->n_known if none). */
+static size_t lower_bound_known(const run_t *r, const char *key)
+{
+    size_t lo = 0, hi = r->n_known;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(r->known[mid].key, key) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
 }
 
 static int cmp_known(const void *a, const void *b)
@@ -224,7 +240,40 @@ static void on_problem(const char *path, const char *message, idx_walk_problem_t
     r->skip_prefixes[r->n_skip++] = key;
 }
 
+/* The walk passed over key (a file, or a folder and all below it): the files
+ * the index knows there keep the reason, for the note if they are removed. */
+static void on_skipped(const char *key, const char *why, void *payload)
+{
+    run_t *r = payload;
+    if (r->n_known == 0)
+        return;
+    known_file_t *k = find_known(r, key);
+    if (k)
+        k->skipped = why;
+    text_buf_t below = TEXT_BUF_INIT;
+    if (!text_buf_printf(&below, "%s/", strcmp(key, "/") == 0 ? "" : key)) {
+        text_buf_free(&below);
+        return;
+    }
+    for (size_t i = lower_bound_known(r, below.data);
+         i < r->n_known && strncmp(r->known[i].key, below.data, below.len) == 0; i++)
+        r->known[i].skipped = why;
+    text_buf_free(&below);
+}
+
 /* ---- removals ------------------------------------------------------------ */
+
+/* Why a file the walk did not meet goes: what the walk said, else whether it
+ * is still there. */
+static const char *removal_reason(const known_file_t *k)
+{
+    struct stat st;
+    if (k->skipped)
+        return k->skipped;
+    if (stat(k->key, &st) != 0)
+        return "file is gone";
+    return S_ISREG(st.st_mode) ? "not met under the PATH" : "no longer a regular file";
+}
 
 static bool under(const char *key, const char *dir)
 {
@@ -248,7 +297,7 @@ static void remove_vanished(run_t *r, char **root_keys, size_t n_roots)
         for (size_t j = 0; j < r->n_skip && in_scope; j++)
             if (under(k->key, r->skip_prefixes[j]))
                 in_scope = false;
-        if (in_scope && !idx_writer_remove(&r->w, k->key, k->path))
+        if (in_scope && !idx_writer_remove(&r->w, k->key, k->path, removal_reason(k)))
             return;
     }
 }
@@ -723,7 +772,7 @@ int idx_run(const idx_opts_t *o, char *const *paths, size_t n_paths)
     root_keys = calloc(n_paths, sizeof *root_keys);
     if (!root_keys)
         goto out;
-    idx_walk_cb_t cb = { on_file, on_problem, &r };
+    idx_walk_cb_t cb = { on_file, on_problem, on_skipped, &r };
     for (size_t i = 0; i < n_paths && !r.w.fatal && !idx_stop_signal; i++)
         if (idx_walk(paths[i], r.db_key, &cb) >= 0)
             root_keys[i] = realpath(paths[i], NULL);

@@ -180,20 +180,46 @@ static bool index_file_name(const char *name)
     return false;
 }
 
-/* Read the names of the open folder dir that the walk enters into *names (n
- * of them; unsorted), leaving out hidden and ignored ones. *is_index is set
- * if the folder is a Xapian database. Returns false if memory ran out. */
-static bool read_names(walk_t *w, DIR *dir, const dir_stack_t *here, char ***names, size_t *n,
-                       bool *is_index)
+/* Tell the caller that name, in the folder with canonical path dir_key
+ * (NULL: unknown), or that folder itself (name NULL), is passed over. */
+static void skipped(walk_t *w, const char *dir_key, const char *name, const char *why)
+{
+    if (!w->cb->skipped || !dir_key)
+        return;
+    if (!name) {
+        w->cb->skipped(dir_key, why, w->cb->payload);
+        return;
+    }
+    text_buf_t key = TEXT_BUF_INIT;
+    if (text_buf_printf(&key, "%s%s%s", dir_key, strcmp(dir_key, "/") == 0 ? "" : "/", name))
+        w->cb->skipped(key.data, why, w->cb->payload);
+    text_buf_free(&key);
+}
+
+/* Read the names of the open folder dir (canonical path dir_key) that the walk
+ * enters into *names (n of them; unsorted), leaving out hidden and ignored
+ * ones. *is_index is set if the folder is a Xapian database. Returns false if
+ * memory ran out. */
+static bool read_names(walk_t *w, DIR *dir, const char *dir_key, const dir_stack_t *here,
+                       char ***names, size_t *n, bool *is_index)
 {
     size_t cap = 0;
     struct dirent *e;
-    errno = 0;
-    while ((e = readdir(dir)) != NULL) {
-        if (index_file_name(e->d_name))
+    /* readdir() says an error only through errno, which the calls between
+     * two of them may change. */
+    while ((errno = 0, e = readdir(dir)) != NULL) {
+        const char *name = e->d_name;
+        if (index_file_name(name))
             *is_index = true;
-        if (e->d_name[0] == '.' || ignored(here, e->d_name))
+        if (name[0] == '.') {
+            if (strcmp(name, ".") != 0 && strcmp(name, "..") != 0)
+                skipped(w, dir_key, name, "hidden name");
             continue;
+        }
+        if (ignored(here, name)) {
+            skipped(w, dir_key, name, "ignored");
+            continue;
+        }
         if (*n == cap) {
             cap = cap ? cap * 2 : 64;
             char **grown = realloc(*names, cap * sizeof **names);
@@ -233,7 +259,7 @@ static int visit_dir(walk_t *w, const struct stat *st, const dir_stack_t *up)
     bool is_index = false;
     int rc = 0;
     dir_stack_t here = { st->st_dev, st->st_ino, w->path.len, read_ignore(w->path.data), up };
-    if (!read_names(w, dir, &here, &names, &n, &is_index))
+    if (!read_names(w, dir, key, &here, &names, &n, &is_index))
         problem(w, w->path.data, "out of memory reading folder", 0);
     closedir(dir);
     if (is_index) {
@@ -241,6 +267,7 @@ static int visit_dir(walk_t *w, const struct stat *st, const dir_stack_t *up)
          * files change with every run): passed over whole. */
         w->cb->problem(w->path.data, "skipped: a Xapian index folder", IDX_WALK_NOTE,
                        w->cb->payload);
+        skipped(w, key, NULL, "in a Xapian index folder");
     } else if (n > 1) {
         qsort(names, n, sizeof *names, cmp_names);
     }

@@ -224,13 +224,13 @@ static bool set_record(idx_writer_t *w, const char *key, const text_file_record_
     return ok;
 }
 
-bool idx_writer_remove(idx_writer_t *w, const char *key, const char *path)
+bool idx_writer_remove(idx_writer_t *w, const char *key, const char *path, const char *why)
 {
     if (!ensure_batch(w) || !delete_passages(w, key) || !set_record(w, key, NULL))
         return false;
     w->st.removed++;
     if (!w->rep->quiet)
-        idx_note(w->rep, path, "removed from the index (file is gone)");
+        idx_note(w->rep, path, "removed from the index (%s)", why);
     return true;
 }
 

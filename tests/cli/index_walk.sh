@@ -84,4 +84,30 @@ expect_match 'up to date, nothing changed \(1 unchanged, 0 skipped, 0 failed\)' 
     "the other indexes' lock and pid files never count"
 expect_eq "$ERR" "" "--quiet leaves out the notes on index folders"
 
+# --- a file removed from the index says why
+mkdir -p why/logs why/notes
+for f in a.txt b.log logs/c.txt notes/d.txt notes/e.txt; do
+    printf 'Article %s\n\nSome words.\n' "$f" > "why/$f"
+done
+run $PASSIM_INDEX -q --db why.db why
+expect_match ': 5 added' "$OUT" "five articles to lose"
+printf '*.log\nlogs\n' > why/.passimignore
+mv why/notes why/.notes
+rm why/a.txt
+run $PASSIM_INDEX --db why.db why
+expect_match ': 0 added, 0 updated, 5 removed' "$OUT" "all five removed"
+expect_match '^passim-index: why/b.log: removed from the index \(ignored\)$' "$ERR" \
+    "a file a .passimignore now ignores is not said to be gone"
+expect_match '^passim-index: why/logs/c.txt: removed from the index \(ignored\)$' "$ERR" \
+    "so is a file in a folder a .passimignore now ignores"
+expect_match '^passim-index: why/a.txt: removed from the index \(file is gone\)$' "$ERR" \
+    "a deleted file is gone"
+expect_match '^passim-index: why/notes/d.txt: removed from the index \(file is gone\)$' "$ERR" \
+    "a file whose folder was renamed is gone under its old name"
+run $PASSIM_INDEX -q --db why.db why/.notes
+expect_match ': 2 added' "$OUT" "a hidden folder given as the PATH is indexed"
+run $PASSIM_INDEX --db why.db why
+expect_match '^passim-index: why/.notes/e.txt: removed from the index \(hidden name\)$' "$ERR" \
+    "a file under a hidden name is not said to be gone"
+
 finish
