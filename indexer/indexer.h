@@ -82,11 +82,12 @@ typedef struct idx_walk_cb {
  * Walk root (a file or a folder, followed recursively in name order). Symbolic
  * links are followed; a folder met twice on the way down (a loop) is noted
  * (IDX_WALK_NOTE: its files are walked once, from the folder it leads back to)
- * and not entered again. Names starting with "." inside a folder are skipped, as
- * are the folder skip_key (the database itself, when it lies inside root) and
- * its temporary folders (skip_key.tmp-*), silently, and any other Xapian
- * database folder, with a note.
- * Returns 0, the file callback's non-zero value, or -1 if root itself cannot be
+ * and not entered again. Skipped inside root: names starting with "."; names
+ * matching a .passimignore pattern of a folder on the way down or above root
+ * (up to skip_key's parent, else up to the filesystem root); the folder
+ * skip_key (the database itself, when it lies inside root) and its temporary
+ * folders (skip_key.tmp-*), silently; any other Xapian database folder, with
+ * a note. Returns 0, the file callback's non-zero value, or -1 if root itself cannot be
  * reached (reported through problem).
  */
 int idx_walk(const char *root, const char *skip_key, const idx_walk_cb_t *cb);

@@ -4,10 +4,11 @@
  * Folders are read in name order (so runs are reproducible), symbolic links are
  * followed, and a folder already on the way down is a loop: noted, not entered
  * again (its files are walked once, from that folder; nothing has failed).
- * Hidden names (".git", ".cache") are skipped inside folders but not
- * when given explicitly, and so are names matching a pattern of a
- * ".passimignore" file in the folder or a folder above it (one shell glob per
- * line, matched against names; "#" starts a comment). Xapian index folders are
+ * Hidden names (".git", ".cache") are skipped inside folders but not when
+ * given explicitly, and so are names matching a pattern of a ".passimignore"
+ * file in the folder or a folder above it, above the root too, up to the
+ * folder that holds the index or the filesystem root (one shell glob per line,
+ * matched against names; "#" starts a comment). Xapian index folders are
  * passed over whole: another index's files are not articles. Reading files is
  * left to the caller.
  */
@@ -23,7 +24,8 @@
 #include "indexer.h"
 
 /* Folders on the current path from the root, by device and inode (loop check),
- * with the ignore patterns each one adds. */
+ * with the ignore patterns each one adds; past the root, the chain goes on with
+ * the folders above it that have a .passimignore (only their patterns count). */
 typedef struct dir_stack {
     dev_t dev;
     ino_t ino;
@@ -86,6 +88,7 @@ typedef struct walk {
     const char *skip_key;      /* realpath of a folder to skip, or NULL */
     const idx_walk_cb_t *cb;
     text_buf_t path;           /* current path as given */
+    const dir_stack_t *above;  /* the folders above the root (their patterns), or NULL */
 } walk_t;
 
 static int64_t mtime_ns(const struct stat *st)
@@ -238,7 +241,7 @@ static bool read_names(walk_t *w, DIR *dir, const char *dir_key, const dir_stack
 
 static int visit_dir(walk_t *w, const struct stat *st, const dir_stack_t *up)
 {
-    for (const dir_stack_t *d = up; d; d = d->up)
+    for (const dir_stack_t *d = up; d != w->above; d = d->up)
         if (d->dev == st->st_dev && d->ino == st->st_ino) {
             loop_note(w, d);
             return 0;
@@ -300,15 +303,102 @@ static int visit(walk_t *w, const dir_stack_t *up)
                     err == ELOOP ? "symbolic link loop" : "broken symbolic link", err == ELOOP ? 0 : err);
         else
             problem(w, w->path.data, "cannot read", err);
-        return up ? 0 : -1;
+        return up != w->above ? 0 : -1;
     }
     if (S_ISDIR(st.st_mode))
         return visit_dir(w, &st, up);
     if (S_ISREG(st.st_mode))
         return visit_file(w, &st);
-    if (!up)
+    if (up == w->above)
         problem(w, w->path.data, "not a regular file or folder", 0);
     return 0; /* devices, sockets, fifos inside a folder: silently not text */
+}
+
+/* Cut the canonical path to its parent ("/a/b" -> "/a", "/a" -> "/"). False,
+ * and path unchanged, for "/". */
+static bool to_parent(char *path)
+{
+    char *cut = strrchr(path, '/');
+    if (!cut || strcmp(path, "/") == 0)
+        return false;
+    cut[cut == path ? 1 : 0] = '\0';
+    return true;
+}
+
+/* The canonical path of the folder above root, as root is spelt: "a/b" is
+ * below "a" even if b is a link to elsewhere (the walk from "a" would see b's
+ * files under a's patterns too). NULL for "/" or if it cannot be resolved. */
+static char *parent_key(const char *root)
+{
+    const char *slash = strrchr(root, '/');
+    const char *base = slash ? slash + 1 : root;
+    char *key = NULL;
+    if (strcmp(base, ".") == 0 || strcmp(base, "..") == 0 || *base == '\0') {
+        /* "..", "a/." or "/": the parent of where it leads. */
+        key = realpath(root, NULL);
+        if (key && !to_parent(key)) {
+            free(key);
+            key = NULL;
+        }
+        return key;
+    }
+    if (!slash)
+        return realpath(".", NULL);
+    char *dir = strndup(root, slash == root ? 1 : (size_t)(slash - root));
+    key = dir ? realpath(dir, NULL) : NULL;
+    free(dir);
+    return key;
+}
+
+/* The folders above the root that have a .passimignore, nearest first. */
+typedef struct above {
+    dir_stack_t *dirs;         /* linked through up, nearest first; NULL if none */
+    size_t n;
+} above_t;
+
+/*
+ * Read the patterns of the folders above a folder root into *a: they apply
+ * below those folders, so they apply below root whichever PATH was given. The
+ * search goes up to the folder that holds the index (skip_key's parent), as
+ * git reads .gitignore files up to the top of the repository, or up to the
+ * filesystem root when the index lies elsewhere. Out of memory, it stops
+ * where it is.
+ */
+static void read_above(above_t *a, const char *root, const char *skip_key)
+{
+    char *dir = parent_key(root), *top = NULL, *root_key = realpath(root, NULL);
+    if (skip_key && (top = strdup(skip_key)) != NULL)
+        to_parent(top);
+    size_t cap = 0;
+    /* Nothing above a root that holds the index itself. */
+    bool done = !dir || (top && root_key && strcmp(root_key, top) == 0);
+    while (!done) {
+        char **pats = read_ignore(dir);
+        if (pats && a->n == cap) {
+            cap = cap ? cap * 2 : 8;
+            dir_stack_t *grown = realloc(a->dirs, cap * sizeof *grown);
+            if (!grown) {
+                free_ignore(pats);
+                break;
+            }
+            a->dirs = grown;
+        }
+        if (pats)
+            a->dirs[a->n++] = (dir_stack_t){ .ignore = pats };
+        done = (top && strcmp(dir, top) == 0) || !to_parent(dir);
+    }
+    for (size_t i = 0; i + 1 < a->n; i++)
+        a->dirs[i].up = &a->dirs[i + 1];
+    free(dir);
+    free(top);
+    free(root_key);
+}
+
+static void free_above(above_t *a)
+{
+    for (size_t i = 0; i < a->n; i++)
+        free_ignore(a->dirs[i].ignore);
+    free(a->dirs);
 }
 
 int idx_walk(const char *root, const char *skip_key, const idx_walk_cb_t *cb)
@@ -326,7 +416,13 @@ int idx_walk(const char *root, const char *skip_key, const idx_walk_cb_t *cb)
         return -1;
     }
     w.root = root_copy;
-    int rc = visit(&w, NULL);
+    struct stat st;
+    above_t above = { NULL, 0 };
+    if (stat(root_copy, &st) == 0 && S_ISDIR(st.st_mode))
+        read_above(&above, root_copy, skip_key);
+    w.above = above.dirs;
+    int rc = visit(&w, above.dirs);
+    free_above(&above);
     free(root_copy);
     text_buf_free(&w.path);
     return rc;

@@ -110,4 +110,31 @@ run $PASSIM_INDEX --db why.db why
 expect_match '^passim-index: why/.notes/e.txt: removed from the index \(hidden name\)$' "$ERR" \
     "a file under a hidden name is not said to be gone"
 
+# --- a .passimignore above the PATH applies, up to the folder of the index
+mkdir -p ign/a/b
+echo '*.log' > ign/.passimignore
+printf 'Dropped\n\nA log.\n' > ign/a/b/drop.log
+printf 'Kept\n\nAn article.\n' > ign/a/b/keep.txt
+run $PASSIM_INDEX --db ig.db ign/a/b
+expect_match ': 1 added, .* 0 skipped, 0 failed' "$OUT" "only the article below the PATH is indexed"
+run "$DBCHECK" ig.db --files
+expect_eq "$OUT" "1 ign/a/b/keep.txt" "the .passimignore two folders above the PATH applies"
+(cd ign/a && $PASSIM_INDEX -q --db ../../ig-dots.db .) >/dev/null 2>&1
+run "$DBCHECK" ig-dots.db --files
+expect_eq "$OUT" "1 ./b/keep.txt" "it applies to the PATH '.' too"
+run $PASSIM_INDEX --db ig.db ign
+expect_match 'up to date, nothing changed \(1 unchanged' "$OUT" \
+    "the same files whichever PATH is given"
+run $PASSIM_INDEX --db ig.db ign/a/b/drop.log
+expect_match ': 1 added' "$OUT" "a file given as the PATH is never ignored itself"
+mkdir -p bound/proj/sub
+echo '*.txt' > bound/.passimignore
+echo '*.log' > bound/proj/.passimignore
+printf 'Kept\n\nAn article.\n' > bound/proj/sub/a.txt
+printf 'Dropped\n\nA log.\n' > bound/proj/sub/b.log
+run $PASSIM_INDEX --db bound/proj/passim.db bound/proj/sub
+run "$DBCHECK" bound/proj/passim.db --files
+expect_eq "$OUT" "1 bound/proj/sub/a.txt" \
+    "the folder that holds the index is the last one read, as a repository's top"
+
 finish
