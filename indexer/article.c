@@ -2,8 +2,8 @@
  * article.c — one article's text becomes Xapian documents, one per passage.
  *
  * The index layout is spelled in text/terms.h; this file applies it: each token's
- * stem with its position, the title's stems under the title prefix, the passage
- * and file id terms, the collapse and ordinal values, and the record the
+ * stem with its position, the title's stems under the title prefix, the passage,
+ * file and article id terms, the collapse and ordinal values, and the record the
  * searcher prints. It also counts words for the spelling table. Reading files
  * and writing documents are the caller's business.
  */
@@ -108,6 +108,14 @@ static int on_passage(const text_passage_t *p, void *payload)
         return XS_ERR_NOMEM;
     if ((st = xs_doc_add_boolean_term(doc, ctx->term.data, ctx->term.len)) != XS_OK)
         return (int)st;
+    /* One passage per article is enough to tell whether an id is taken, and
+     * costs Xapian one posting per file, not one per passage. */
+    if (p->ordinal == 0) {
+        if (!text_key_term(&ctx->term, PASSIM_PREFIX_DOCID, art->docid, ""))
+            return XS_ERR_NOMEM;
+        if ((st = xs_doc_add_boolean_term(doc, ctx->term.data, ctx->term.len)) != XS_OK)
+            return (int)st;
+    }
 
     unsigned char ordinal_be[4] = {
         (unsigned char)(p->ordinal >> 24), (unsigned char)(p->ordinal >> 16),

@@ -5,7 +5,8 @@
  *   run.c      one indexing run: lock, open, plan (what changed), remove what
  *              vanished, summary and exit status; the parallel build in shards
  *   writer.c   one writer: a file -> its passages and record, atomic batches;
- *              notes and progress shared by all writers
+ *              article ids two files share; notes and progress shared by all
+ *              writers
  *   walk.c     walking the paths given: files, folders, symlinks, loops
  *   decode.c   file bytes -> valid UTF-8 text (BOMs, UTF-16, Latin-1, binary)
  *   article.c  one article's text -> title, passages, Xapian documents
@@ -179,6 +180,11 @@ void idx_progress_clear(idx_report_t *rep);
 /* Monotonic seconds. */
 double idx_now(void);
 
+/* A file indexed by this run whose article id other passages carried too. */
+typedef struct idx_docid_suspect {
+    char *path, *key, *docid;
+} idx_docid_suspect_t;
+
 /* One writer: a database and the state to index files into it. */
 typedef struct idx_writer {
     const idx_opts_t *o;
@@ -193,6 +199,10 @@ typedef struct idx_writer {
     uint32_t batch_passages;    /* passages written since the last commit */
     uint32_t batch_limit;       /* commit after this many */
     bool fatal;                 /* a database error: stop */
+    bool check_docids;          /* the database holds all the run's files: look for
+                                   article ids that another file has too */
+    idx_docid_suspect_t *suspects;
+    size_t n_suspects;
     idx_stats_t st;
 } idx_writer_t;
 
@@ -207,6 +217,12 @@ void idx_writer_free(idx_writer_t *w);
  * with the file are noted and counted; returns false only when the run must
  * stop (w->fatal: a database error). */
 bool idx_writer_file(idx_writer_t *w, const idx_file_t *f, const text_file_record_t *known);
+
+/* Warn about each file indexed by this run (with check_docids) whose article
+ * id another file in the index has too, naming that file. Called once the
+ * files that went are removed: a file renamed to another extension keeps its
+ * id, and only its old name had it. */
+void idx_writer_warn_docids(idx_writer_t *w);
 
 /* Remove a file's passages and record; the note says why ("file is gone",
  * "ignored"). */

@@ -56,6 +56,7 @@ typedef struct run {
     idx_counter_t *seen;       /* file keys met by this run */
     idx_file_t *files;         /* parallel build: the files to index */
     size_t n_files, cap_files;
+    bool *has_passages;        /* parallel build: files[i] was indexed with passages */
     unsigned walk_failed;      /* problems met by the walk */
     bool collect;              /* walk into files[] instead of indexing at once */
 } run_t;
@@ -595,8 +596,10 @@ static void *shard_main(void *arg)
         if (i >= r->n_files || idx_stop_signal || sh->w.fatal)
             break;
         idx_progress(&r->rep, r->files[i].path, 0, 0);
+        uint64_t before = sh->w.st.passages;
         if (!idx_writer_file(&sh->w, &r->files[i], NULL))
             break;
+        r->has_passages[i] = sh->w.st.passages > before; /* only this thread has i */
     }
     sh->ok = !sh->w.fatal && !idx_stop_signal && idx_writer_commit(&sh->w, true);
     return NULL;
@@ -614,12 +617,53 @@ static void add_stats(idx_stats_t *to, const idx_stats_t *from)
     to->bytes += from->bytes;
 }
 
+/* A file of the parallel build and its article id. */
+typedef struct file_docid {
+    char *docid;
+    size_t i;                  /* in r->files: the walk's order */
+} file_docid_t;
+
+static int cmp_file_docid(const void *a, const void *b)
+{
+    const file_docid_t *x = a, *y = b;
+    int c = strcmp(x->docid, y->docid);
+    return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+/* The shards of a parallel build cannot see each other's article ids: the
+ * files indexed with passages are compared here, in memory, once all are
+ * done. Each file whose id an earlier file (in the walk's order) has is
+ * named with the first one. */
+static void warn_docids_parallel(run_t *r)
+{
+    file_docid_t *ids = calloc(r->n_files ? r->n_files : 1, sizeof *ids);
+    size_t n = 0;
+    for (size_t i = 0; ids && i < r->n_files; i++)
+        if (r->has_passages[i] && (ids[n].docid = idx_docid_from_rel(r->files[i].rel)) != NULL)
+            ids[n++].i = i;
+    if (n > 1)
+        qsort(ids, n, sizeof *ids, cmp_file_docid);
+    for (size_t j = 1, first = 0; j < n; j++) {
+        if (strcmp(ids[j].docid, ids[first].docid) != 0) {
+            first = j;
+            continue;
+        }
+        idx_note(&r->rep, r->files[ids[j].i].path,
+                 "docid '%s' is also %s's; TREC runs and --qrels will not tell them apart",
+                 ids[j].docid, r->files[ids[first].i].path);
+    }
+    for (size_t j = 0; j < n; j++)
+        free(ids[j].docid);
+    free(ids);
+}
+
 static bool build_parallel(run_t *r, const char *lang, unsigned jobs)
 {
     shard_t *shards = calloc(jobs, sizeof *shards);
     char *merged = tmp_path(r->o->db_path, "merged");
     const char **paths = calloc(jobs, sizeof *paths);
-    bool ok = shards && merged && paths;
+    r->has_passages = calloc(r->n_files ? r->n_files : 1, sizeof *r->has_passages);
+    bool ok = shards && merged && paths && r->has_passages;
     unsigned started = 0;
     next_file = 0;
     for (unsigned i = 0; i < jobs && ok; i++) {
@@ -642,6 +686,8 @@ static bool build_parallel(run_t *r, const char *lang, unsigned jobs)
         add_stats(&r->w.st, &shards[i].w.st);
         paths[i] = shards[i].path;
     }
+    if (ok)
+        warn_docids_parallel(r);
     for (unsigned i = 0; i < jobs && shards; i++) {
         xs_db_close(shards[i].db);
         xs_db_free(shards[i].db);
@@ -703,6 +749,7 @@ static void free_run(run_t *r)
         free((char *)r->files[i].key);
     }
     free(r->files);
+    free(r->has_passages);
     free(r->db_key);
     idx_counter_free(r->seen);
     idx_writer_free(&r->w);
@@ -767,6 +814,7 @@ int idx_run(const idx_opts_t *o, char *const *paths, size_t n_paths)
     if (!idx_writer_init(&r.w, o, &r.rep, target, o->db_path, lang))
         goto out;
     r.w.may_hold_old = !fresh;
+    r.w.check_docids = !parallel; /* the shards of a parallel build are checked at the end */
     r.collect = parallel;
 
     root_keys = calloc(n_paths, sizeof *root_keys);
@@ -783,6 +831,8 @@ int idx_run(const idx_opts_t *o, char *const *paths, size_t n_paths)
     } else {
         if (!r.w.fatal && !idx_stop_signal && !o->rebuild)
             remove_vanished(&r, root_keys, n_paths);
+        if (!r.w.fatal && !idx_stop_signal)
+            idx_writer_warn_docids(&r.w);
         if (r.w.fatal)
             xs_db_cancel(target);
         /* Interrupted: keep what was finished, except in a rebuild, which is

@@ -5,7 +5,8 @@
  * hash), decodes it, replaces its passages and writes its record (size, mtime,
  * hash, passage count) in the same batch, so a commit never holds half a file.
  * Batches end at file boundaries after about --batch passages. A run uses one
- * writer, or one per thread when it builds shards in parallel.
+ * writer, or one per thread when it builds shards in parallel. A writer that
+ * sees the whole index also looks for article ids another file already has.
  *
  * Notes and the progress line are shared by all writers of a run, under a lock.
  */
@@ -125,6 +126,12 @@ bool idx_writer_init(idx_writer_t *w, const idx_opts_t *o, idx_report_t *rep, xs
 
 void idx_writer_free(idx_writer_t *w)
 {
+    for (size_t i = 0; i < w->n_suspects; i++) {
+        free(w->suspects[i].path);
+        free(w->suspects[i].key);
+        free(w->suspects[i].docid);
+    }
+    free(w->suspects);
     text_analyzer_free(w->ctx.analyzer);
     xs_doc_free(w->ctx.doc);
     idx_counter_free(w->ctx.spell);
@@ -234,6 +241,92 @@ bool idx_writer_remove(idx_writer_t *w, const char *key, const char *path, const
     return true;
 }
 
+/* ---- article ids shared by two files ------------------------------------- */
+
+/* The number of files (with passages) whose article id is docid: only their
+ * first passage carries the id term. */
+static uint32_t docid_files(idx_writer_t *w, const char *docid)
+{
+    uint32_t n = 0;
+    if (!text_key_term(&w->scratch, PASSIM_PREFIX_DOCID, docid, "")
+        || xs_db_termfreq(w->db, w->scratch.data, w->scratch.len, &n) != XS_OK)
+        return 0;
+    return n;
+}
+
+/* Remember file f, just indexed with n passages, if another file has its
+ * article id too: a cheap look-up of one term, and the warning waits for the
+ * end of the run (idx_writer_warn_docids). Its own old passages were deleted
+ * before. Out of memory, the file goes unchecked. */
+static void check_docid(idx_writer_t *w, const idx_file_t *f, const char *docid, uint32_t n)
+{
+    if (!w->check_docids || n == 0 || docid_files(w, docid) <= 1)
+        return;
+    idx_docid_suspect_t *grown = realloc(w->suspects, (w->n_suspects + 1) * sizeof *grown);
+    if (!grown)
+        return;
+    w->suspects = grown;
+    idx_docid_suspect_t *s = &grown[w->n_suspects];
+    s->path = strdup(f->path);
+    s->key = strdup(f->key);
+    s->docid = strdup(docid);
+    if (s->path && s->key && s->docid) {
+        w->n_suspects++;
+    } else {
+        free(s->path);
+        free(s->key);
+        free(s->docid);
+    }
+}
+
+/* The path of a file other than the one with this key whose first passage
+ * carries article id docid, malloc'ed; NULL if none or on failure. */
+static char *other_docid_path(idx_writer_t *w, const char *docid, const char *key)
+{
+    text_buf_t id_term = TEXT_BUF_INIT, file_term = TEXT_BUF_INIT;
+    xs_query_t *terms[2] = { NULL, NULL }, *q = NULL;
+    xs_mset_t *m = NULL;
+    xs_search_opts_t opts = XS_SEARCH_OPTS_INIT;
+    char *path = NULL;
+    opts.limit = 1;
+    if (text_key_term(&id_term, PASSIM_PREFIX_DOCID, docid, "")
+        && text_key_term(&file_term, PASSIM_PREFIX_FILE, key, "")
+        && xs_query_term(&terms[0], id_term.data, id_term.len, 1, 0) == XS_OK
+        && xs_query_term(&terms[1], file_term.data, file_term.len, 1, 0) == XS_OK
+        && xs_query_combine(&q, XS_OP_AND_NOT, (const xs_query_t *const *)terms, 2, 0) == XS_OK
+        && xs_search(&m, w->db, q, &opts) == XS_OK && xs_mset_size(m) > 0) {
+        size_t len;
+        text_record_t rec;
+        const char *data = xs_mset_value(m, 0, PASSIM_SLOT_RECORD, &len);
+        if (data && text_record_decode(data, len, &rec))
+            path = strndup(rec.path, rec.path_len);
+    }
+    xs_mset_free(m);
+    xs_query_free(q);
+    xs_query_free(terms[0]);
+    xs_query_free(terms[1]);
+    text_buf_free(&id_term);
+    text_buf_free(&file_term);
+    return path;
+}
+
+void idx_writer_warn_docids(idx_writer_t *w)
+{
+    for (size_t i = 0; i < w->n_suspects; i++) {
+        const idx_docid_suspect_t *s = &w->suspects[i];
+        if (docid_files(w, s->docid) <= 1)
+            continue; /* the other file went in this run */
+        char *other = other_docid_path(w, s->docid, s->key);
+        if (other)
+            idx_note(w->rep, s->path,
+                     "docid '%s' is also %s's; TREC runs and --qrels will not tell them apart",
+                     s->docid, other);
+        free(other);
+    }
+}
+
+/* ---- indexing a file ----------------------------------------------------- */
+
 static xs_status_t add_doc(const xs_doc_t *doc, void *payload)
 {
     idx_writer_t *w = payload;
@@ -336,6 +429,8 @@ bool idx_writer_file(idx_writer_t *w, const idx_file_t *f, const text_file_recor
     };
     uint32_t n = 0;
     xs_status_t xst = idx_article_index(&w->ctx, &art, add_doc, w, &n);
+    if (xst == XS_OK)
+        check_docid(w, f, docid, n);
     free(docid);
     if (xst != XS_OK) {
         db_error(w, f->path, xst);

@@ -8,7 +8,14 @@
  *                     added to every passage of the article (title:word queries)
  *   Q<key>#<ordinal>  unique id of a passage
  *   K<key>            every passage of one file (delete all of them at once)
- * where <key> is the file's canonical absolute path.
+ *   D<docid>          the first passage of each article, by its id (record.h:
+ *                     the path relative to the PATH indexed, without
+ *                     extension): its term frequency is the number of files
+ *                     with that id, so the indexer sees whether one is taken.
+ *                     Indexes written before it was added lack it; nothing
+ *                     else depends on it, so they need no rebuild.
+ * where <key> is the file's canonical absolute path (a too long key or id is
+ * shortened with a hash, see text_key_term).
  *
  * Values (per passage):
  *   PASSIM_SLOT_FILE     the file key: the collapse key, one article per file
@@ -31,6 +38,7 @@
 #define PASSIM_PREFIX_TITLE   "S"
 #define PASSIM_PREFIX_PASSAGE "Q"
 #define PASSIM_PREFIX_FILE    "K"
+#define PASSIM_PREFIX_DOCID   "D"
 
 #define PASSIM_SLOT_FILE     0
 #define PASSIM_SLOT_ORDINAL  1

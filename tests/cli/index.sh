@@ -154,6 +154,29 @@ run $PASSIM_INDEX --db "$T/one.db" corpus/000_15c4c714383f619c.txt
 expect_rc 0 "single file"
 expect_match ': 1 added' "$OUT" "single file added"
 
+# --- two files with the same docid are named, whoever indexes them
+mkdir col
+printf 'Text\n\nThe plain text one.\n' > col/a.txt
+printf '# Markdown\n\nThe Markdown one.\n' > col/a.md
+: > col/empty.txt
+printf 'Not empty\n\nWords.\n' > col/empty.md
+msg="docid 'a' is also col/a.md's; TREC runs and --qrels will not tell them apart"
+for j in 1 2; do
+    run $PASSIM_INDEX -q --db "$T/col$j.db" --jobs $j col
+    expect_rc 0 "same docid, --jobs $j: not a failure"
+    expect_eq "$ERR" "passim-index: col/a.txt: $msg" "same docid, --jobs $j: both files named, even with -q"
+done
+printf 'Another\n\nThe reStructuredText one.\n' > col/a.rst
+run $PASSIM_INDEX --db "$T/col1.db" col
+expect_match "^passim-index: col/a.rst: docid 'a' is also col/a\.(md|txt)'s; " "$ERR" \
+    "a new file whose docid the index already has"
+printf 'Renamed\n\nSame id, new extension.\n' > col/r.txt
+run $PASSIM_INDEX -q --db "$T/col1.db" col
+mv col/r.txt col/r.md
+run $PASSIM_INDEX --db "$T/col1.db" col
+expect_match ': 1 added, 0 updated, 1 removed' "$OUT" "a file renamed to another extension"
+expect_no_match 'docid' "$ERR" "keeps its docid without a warning"
+
 # --- a parallel build (shards merged by compaction) searches like a single one
 run $PASSIM_INDEX --db "$T/j1.db" --jobs 1 corpus other
 expect_rc 0 "build on one thread"
