@@ -225,7 +225,7 @@ bool idx_writer_file(idx_writer_t *w, const idx_file_t *f, const text_file_recor
 void idx_writer_warn_docids(idx_writer_t *w);
 
 /* Remove a file's passages and record; the note says why ("file is gone",
- * "ignored"). */
+ * "ignored"; "": no note, the caller said it). */
 bool idx_writer_remove(idx_writer_t *w, const char *key, const char *path, const char *why);
 
 /* Commit the open batch, if any, with the index metadata. Words for the

@@ -5,7 +5,8 @@
  * in Xapian metadata. A file whose size and mtime are unchanged is skipped
  * without reading it; one that was only touched (same hash) is not re-indexed;
  * a changed one has its passages replaced; a file that vanished from under a
- * root given on this run has its passages removed.
+ * root given on this run has its passages removed, and so has a root that is
+ * gone.
  *
  * Writes go in batches that commit atomically at file boundaries, with each
  * file's passages and its record in the same batch, so a run killed at any
@@ -41,7 +42,8 @@ typedef struct known_file {
     text_file_record_t rec;  /* rec.path points into path */
     char *path;
     bool seen;               /* met by this run's walk */
-    const char *skipped;     /* why the walk passed it over on purpose, or NULL */
+    const char *why;         /* why it goes if the walk does not meet it: passed over
+                                on purpose, or its PATH is gone; NULL if unknown */
 } known_file_t;
 
 typedef struct run {
@@ -109,7 +111,7 @@ static int load_known(const char *key, size_t key_len, const char *value, size_t
     k->rec = rec;
     k->rec.path = k->path;
     k->seen = false;
-    k->skipped = NULL;
+    k->why = NULL;
     r->n_known++;
     return 0;
 }
@@ -197,14 +199,13 @@ static int on_file(const idx_file_t *f, void *payload)
     return idx_writer_file(&r->w, f, k && !r->o->rebuild ? &k->rec : NULL) ? 0 : 1;
 }
 
-/* The canonical path of path, which may not resolve (a broken link, a link
- * loop): its folder's canonical path and its name, else path itself. */
-static char *key_of_unresolved(const char *path)
+/* The canonical path that path, which does not resolve itself (a broken
+ * link, a link loop, nothing there), would have: its folder's canonical path
+ * and its name. NULL if its folder does not resolve either, or its name is
+ * "." or "..". */
+static char *key_in_folder(const char *path)
 {
-    char *key = realpath(path, NULL);
-    if (key)
-        return key;
-    char *dir_copy = strdup(path), *base_copy = strdup(path), *dir_key = NULL;
+    char *dir_copy = strdup(path), *base_copy = strdup(path), *dir_key = NULL, *key = NULL;
     if (dir_copy && base_copy && (dir_key = realpath(dirname(dir_copy), NULL)) != NULL) {
         const char *base = basename(base_copy);
         if (strcmp(base, ".") != 0 && strcmp(base, "..") != 0 && strcmp(base, "/") != 0
@@ -214,6 +215,16 @@ static char *key_of_unresolved(const char *path)
     free(dir_key);
     free(dir_copy);
     free(base_copy);
+    return key;
+}
+
+/* The canonical path of path, which may not resolve: see key_in_folder, else
+ * path itself. */
+static char *key_of_unresolved(const char *path)
+{
+    char *key = realpath(path, NULL);
+    if (!key)
+        key = key_in_folder(path);
     return key ? key : strdup(path);
 }
 
@@ -250,7 +261,7 @@ static void on_skipped(const char *key, const char *why, void *payload)
         return;
     known_file_t *k = find_known(r, key);
     if (k)
-        k->skipped = why;
+        k->why = why;
     text_buf_t below = TEXT_BUF_INIT;
     if (!text_buf_printf(&below, "%s/", strcmp(key, "/") == 0 ? "" : key)) {
         text_buf_free(&below);
@@ -258,7 +269,7 @@ static void on_skipped(const char *key, const char *why, void *payload)
     }
     for (size_t i = lower_bound_known(r, below.data);
          i < r->n_known && strncmp(r->known[i].key, below.data, below.len) == 0; i++)
-        r->known[i].skipped = why;
+        r->known[i].why = why;
     text_buf_free(&below);
 }
 
@@ -269,8 +280,8 @@ static void on_skipped(const char *key, const char *why, void *payload)
 static const char *removal_reason(const known_file_t *k)
 {
     struct stat st;
-    if (k->skipped)
-        return k->skipped;
+    if (k->why)
+        return k->why;
     if (stat(k->key, &st) != 0)
         return "file is gone";
     return S_ISREG(st.st_mode) ? "not met under the PATH" : "no longer a regular file";
@@ -282,6 +293,39 @@ static bool under(const char *key, const char *dir)
     if (strncmp(key, dir, n) != 0)
         return false;
     return key[n] == '\0' || key[n] == '/' || (n > 0 && dir[n - 1] == '/');
+}
+
+/* What the removal note of a file says when the note for its PATH said it all. */
+static const char noted_with_path[] = "";
+
+/*
+ * A PATH given that is gone (nothing at all at that name, in a folder that is
+ * still there) while the index holds articles from it: they go with the other
+ * vanished files, under one note for the PATH. Returns the canonical path to
+ * remove under, or NULL: the walk then reports the PATH as it is, and a PATH
+ * the index knows nothing of stays an error (most likely a typo).
+ */
+static char *gone_root(run_t *r, const char *path)
+{
+    struct stat st;
+    if (r->n_known == 0 || lstat(path, &st) == 0 || errno != ENOENT)
+        return NULL;
+    char *key = key_in_folder(path);
+    size_t n = 0;
+    for (size_t i = 0; key && i < r->n_known; i++)
+        if (under(r->known[i].key, key)) {
+            r->known[i].why = noted_with_path;
+            n++;
+        }
+    if (n == 0) {
+        free(key);
+        return NULL;
+    }
+    if (!r->rep.quiet && n == 1)
+        idx_note(&r->rep, path, "gone; its article is removed from the index");
+    else if (!r->rep.quiet)
+        idx_note(&r->rep, path, "gone; its %zu articles are removed from the index", n);
+    return key;
 }
 
 /* Remove the files the index knows under a root of this run that the walk did
@@ -822,7 +866,8 @@ int idx_run(const idx_opts_t *o, char *const *paths, size_t n_paths)
         goto out;
     idx_walk_cb_t cb = { on_file, on_problem, on_skipped, &r };
     for (size_t i = 0; i < n_paths && !r.w.fatal && !idx_stop_signal; i++)
-        if (idx_walk(paths[i], r.db_key, &cb) >= 0)
+        if ((root_keys[i] = gone_root(&r, paths[i])) == NULL
+            && idx_walk(paths[i], r.db_key, &cb) >= 0)
             root_keys[i] = realpath(paths[i], NULL);
 
     bool ok;

@@ -236,7 +236,7 @@ bool idx_writer_remove(idx_writer_t *w, const char *key, const char *path, const
     if (!ensure_batch(w) || !delete_passages(w, key) || !set_record(w, key, NULL))
         return false;
     w->st.removed++;
-    if (!w->rep->quiet)
+    if (!w->rep->quiet && *why)
         idx_note(w->rep, path, "removed from the index (%s)", why);
     return true;
 }

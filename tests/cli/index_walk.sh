@@ -137,4 +137,27 @@ run "$DBCHECK" bound/proj/passim.db --files
 expect_eq "$OUT" "1 bound/proj/sub/a.txt" \
     "the folder that holds the index is the last one read, as a repository's top"
 
+# --- a PATH that is gone: its articles go if the index has them, else an error
+mkdir -p gone/sub
+printf 'Single\n\nOne file given alone.\n' > single.txt
+printf 'Stays\n\nNot under a PATH that is gone.\n' > gone/stays.txt
+printf 'A\n\nFirst.\n' > gone/sub/a.txt
+printf 'B\n\nSecond.\n' > gone/sub/b.txt
+run $PASSIM_INDEX -q --db gone.db single.txt gone
+expect_match ': 4 added' "$OUT" "four articles under the PATHs"
+rm single.txt
+rm -r gone/sub
+run $PASSIM_INDEX --db gone.db single.txt gone/sub
+expect_rc 0 "PATHs that are gone, known to the index: not a failure"
+expect_match ': 0 added, 0 updated, 3 removed, 0 unchanged, 0 skipped, 0 failed' "$OUT" \
+    "their articles are removed"
+expect_eq "$ERR" "passim-index: single.txt: gone; its article is removed from the index
+passim-index: gone/sub: gone; its 2 articles are removed from the index" "one note per PATH that is gone"
+run "$DBCHECK" gone.db --files
+expect_eq "$OUT" "1 gone/stays.txt" "the rest of the index stays"
+run $PASSIM_INDEX --db gone.db single.txt
+expect_rc 1 "a PATH that is gone and that the index does not know is an error"
+expect_match '^passim-index: single.txt: cannot read: No such file or directory$' "$ERR" \
+    "it is named"
+
 finish
