@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "record.h"
 #include "searcher.h"
@@ -88,12 +89,17 @@ bool srch_engine_open(srch_engine_t *e, const char *const *paths, size_t n_paths
     memset(e, 0, sizeof *e);
     xs_status_t st;
     /* A writer committing twice while the index opens discards the revision
-     * being read: open again. */
+     * being read: open again. Xapian may also report that race as damage (a
+     * block of the old revision already reused: "Expected block N to be level
+     * 1, not 0"), so damage is believed only if it is still there after a
+     * pause; a really damaged index fails every attempt and is reported. */
     for (int attempt = 0;; attempt++) {
         st = n_paths == 1 ? xs_db_open(&e->db, paths[0], XS_DB_READ)
                           : xs_db_open_many(&e->db, paths, n_paths);
-        if (st != XS_ERR_MODIFIED || attempt == MODIFIED_RETRIES)
+        if ((st != XS_ERR_MODIFIED && st != XS_ERR_CORRUPT) || attempt == MODIFIED_RETRIES)
             break;
+        if (st == XS_ERR_CORRUPT)
+            nanosleep(&(struct timespec){ .tv_nsec = 20 * 1000 * 1000 }, NULL);
     }
     if (st != XS_OK) {
         /* Name the index that fails: open them one by one. */
