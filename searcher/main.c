@@ -534,6 +534,8 @@ static void note_no_hits(text_buf_t *b, srch_engine_t *e, const srch_result_t *r
     if (b->len > before || !r->query)
         return;
     const srch_node_t *root = srch_query_root(r->query);
+    if (!root)
+        return;
     bool all_terms = root->kind == SRCH_NODE_AND;
     for (size_t i = 0; all_terms && i < root->n_kids; i++)
         all_terms = root->kids[i]->kind == SRCH_NODE_TERM;
