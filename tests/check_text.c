@@ -636,6 +636,15 @@ static const first_line_row_t first_line_rows[] = {
     {"Title\r\nbody", true, 0, 5},                       /* CRLF */
     {"  \n---\n***\n", false, 0, 0},                     /* no word at all */
     {"last line", true, 0, 9},                           /* no newline */
+    /* Front matter: its title, unquoted; else the first line after it. */
+    {"---\ntitle: Front Matter Title\ntags: [x, y]\n---\n\n# Heading\n", true, 11, 29},
+    {"---\ntitle: \"Quoted: Yes\"\n---\nBody", true, 12, 23},
+    {"---\r\ndate: 2024-01-01\r\n---\r\n\r\n# Real Title\r\nBody", true, 30, 42},
+    {"+++\ntitle = 'Toml Title'\n[params]\ntitle = \"x\"\n+++\nBody", true, 13, 23},
+    {"---\ntitle: >\n  Long\n---\nBody", true, 24, 28},   /* block scalar: not taken */
+    {"---\ndate: 2024\n---\n", true, 4, 14},            /* nothing after it */
+    {"---\nA rule, then text\n---\nMore", true, 4, 21},  /* not key-value: no front matter */
+    {"---\ntitle: X\nbody text\n", true, 4, 12},         /* never closed: none */
 };
 
 START_TEST(test_text_markdown_first_line)
@@ -648,6 +657,68 @@ START_TEST(test_text_markdown_first_line)
         ck_assert_uint_eq(start, r->start);
         ck_assert_uint_eq(end, r->end);
     }
+}
+END_TEST
+
+typedef struct front_matter_row {
+    const char *input;
+    size_t len;                 /* the block's length, 0: none */
+    const char *title;          /* NULL: no title */
+} front_matter_row_t;
+
+static const front_matter_row_t front_matter_rows[] = {
+    {"---\ntitle: Front Matter Title\ntags: [x, y]\n---\n\n# Heading\n", 47,
+     "Front Matter Title"},
+    {"---\ntags:\n  - a\n- b\n# c\n\n---\nx", 29, NULL},   /* lists, comments */
+    {"---\ndate: 2024\n...\nx", 19, NULL},                   /* YAML's other end */
+    {"---\ndate: 2024\n---", 18, NULL},                       /* no newline at the end */
+    {"+++\ntitle = \"T\"\n+++\n", 20, "T"},                    /* TOML */
+    {"+++\ntitle = \"T\"\n---\n", 0, NULL},                    /* TOML ends with "+++" */
+    {"---\nTitle: 'It''s'\n---\n", 23, "It''s"},              /* quotes only stripped */
+    {"---\ntitle:\ntitle: Second\n---\n", 29, "Second"},       /* empty value: next one */
+    {"---\nDate created: 1 May\ntitle : Spaced\n---\n", 43, "Spaced"}, /* YAML keys with spaces */
+    {"+++\nmy key = 1\n+++\n", 0, NULL},                    /* not in TOML */
+    {" ---\ntitle: X\n---\n", 0, NULL},                      /* opener not at column 0 */
+    {"---\nurl: http://x\nsee:http://y\n---\n", 0, NULL},       /* "see:http" is no key */
+    {"----\ntitle: X\n---\n", 0, NULL},                      /* a longer rule */
+    {"--", 0, NULL},
+    {"", 0, NULL},
+};
+
+START_TEST(test_text_markdown_front_matter)
+{
+    const front_matter_row_t *r = &front_matter_rows[_i];
+    size_t ts = 99, te = 99;
+    size_t n = text_front_matter(r->input, strlen(r->input), &ts, &te);
+    ck_assert_uint_eq(n, r->len);
+    if (r->title) {
+        ck_assert_uint_eq(te - ts, strlen(r->title));
+        ck_assert(memcmp(r->input + ts, r->title, te - ts) == 0);
+    } else {
+        ck_assert_uint_eq(ts, te);
+    }
+}
+END_TEST
+
+/* "---", n lines "k: v", "---". */
+static size_t front_matter_of_lines(text_buf_t *b, unsigned n)
+{
+    text_buf_clear(b);
+    ck_assert(text_buf_puts(b, "---\n"));
+    for (unsigned i = 0; i < n; i++)
+        ck_assert(text_buf_puts(b, "k: v\n"));
+    ck_assert(text_buf_puts(b, "---\n"));
+    return text_front_matter(b->data, b->len, NULL, NULL);
+}
+
+START_TEST(test_text_markdown_front_matter_bounds)
+{
+    /* The closing line counts: at most TEXT_FRONT_MATTER_MAX_LINES after the
+     * opening one. */
+    text_buf_t b = TEXT_BUF_INIT;
+    ck_assert_uint_eq(front_matter_of_lines(&b, TEXT_FRONT_MATTER_MAX_LINES - 1), b.len);
+    ck_assert_uint_eq(front_matter_of_lines(&b, TEXT_FRONT_MATTER_MAX_LINES), 0);
+    text_buf_free(&b);
 }
 END_TEST
 
@@ -1251,6 +1322,8 @@ Suite *make_text_suite(void)
     tc = tcase_create("markdown");
     tcase_add_loop_test(tc, test_text_markdown_clean_line, 0, N_ROWS(clean_rows));
     tcase_add_loop_test(tc, test_text_markdown_first_line, 0, N_ROWS(first_line_rows));
+    tcase_add_loop_test(tc, test_text_markdown_front_matter, 0, N_ROWS(front_matter_rows));
+    tcase_add_test(tc, test_text_markdown_front_matter_bounds);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("passages");

@@ -249,18 +249,156 @@ static int stop_at_first(const text_token_t *tok, void *payload)
     return 1;
 }
 
+/* Whether s[a..b) holds a token (a word character outside a link target), and
+ * if so, the offset of the first. */
+static bool first_token_in(const char *s, size_t a, size_t b, size_t *at)
+{
+    first_token_t ft = {0, false};
+    if (text_tokenize(s + a, b - a, 0, stop_at_first, &ft) == 0 || !ft.found)
+        return false;
+    *at = a + ft.start;
+    return true;
+}
+
+/* The end of the line that s[i] is on: the offset of its "\n", or len. */
+static size_t line_end(const char *s, size_t len, size_t i)
+{
+    const char *nl = memchr(s + i, '\n', len - i);
+    return nl != NULL ? (size_t)(nl - s) : len;
+}
+
+/* s[a..b) without white space at either end. */
+static void trim(const char *s, size_t *a, size_t *b)
+{
+    while (*a < *b && is_blank_byte((unsigned char)s[*a]))
+        (*a)++;
+    while (*b > *a && is_blank_byte((unsigned char)s[*b - 1]))
+        (*b)--;
+}
+
+/* Whether line s[a..b) (no "\n") is the delimiter delim ("---", "+++", "..."):
+ * from its first byte, trailing white space allowed. */
+static bool is_delimiter(const char *s, size_t a, size_t b, const char *delim)
+{
+    while (b > a && is_blank_byte((unsigned char)s[b - 1]))
+        b--;
+    return b - a == 3 && memcmp(s + a, delim, 3) == 0;
+}
+
+/* A key at the start of a front matter line: letters, digits, "_", "-" and
+ * "." (and, in YAML, spaces: "date created"), then optional blanks and sep
+ * (':' for YAML, '=' for TOML). Returns the offset just past sep, or 0 if the
+ * line does not start so; *key_len is the key's length without blanks. YAML
+ * also wants a blank or the line end after ':' ("http://..." is no key). */
+static size_t key_end(const char *s, size_t a, size_t b, char sep, size_t *key_len)
+{
+    size_t i = a, k = a;
+    for (; i < b; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (is_wordish(c) || c == '_' || c == '-' || c == '.')
+            k = i + 1;
+        else if (c != ' ' && c != '\t')
+            break;
+        else if (sep != ':' && k > a)
+            break;
+    }
+    *key_len = k - a;
+    while (i < b && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+    if (k == a || i == b || s[i] != sep)
+        return 0;
+    i++;
+    if (sep == ':' && i < b && s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+        return 0;
+    return i;
+}
+
+size_t text_front_matter(const char *s, size_t len, size_t *title_start, size_t *title_end)
+{
+    if (title_start != NULL)
+        *title_start = 0;
+    if (title_end != NULL)
+        *title_end = 0;
+    if (s == NULL || len < 3)
+        return 0;
+    size_t eol = line_end(s, len, 0);
+    const char *open = is_delimiter(s, 0, eol, "---") ? "---"
+                     : is_delimiter(s, 0, eol, "+++") ? "+++" : NULL;
+    if (open == NULL)
+        return 0;
+    char sep = open[0] == '-' ? ':' : '=';
+    size_t ta = 0, tb = 0;
+    bool in_table = false;      /* TOML: below a "[section]" line */
+    unsigned lines = 0;
+    for (size_t i = eol + 1; i < len && i <= TEXT_FRONT_MATTER_MAX; i = eol + 1) {
+        eol = line_end(s, len, i);
+        if (++lines > TEXT_FRONT_MATTER_MAX_LINES)
+            return 0;
+        if (is_delimiter(s, i, eol, open) || (sep == ':' && is_delimiter(s, i, eol, "..."))) {
+            if (title_start != NULL)
+                *title_start = ta;
+            if (title_end != NULL)
+                *title_end = tb;
+            return eol < len ? eol + 1 : len;
+        }
+        size_t a = i, b = eol, key_len = 0;
+        trim(s, &a, &b);
+        if (a == b || s[i] == ' ' || s[i] == '\t' || s[a] == '#')
+            continue;           /* blank, indented (a value goes on), comment */
+        if (sep == ':' && b - a >= 1 && s[a] == '-' && (b - a == 1 || s[a + 1] == ' '))
+            continue;           /* a YAML list item */
+        if (sep == '=' && s[a] == '[') {
+            in_table = true;
+            continue;
+        }
+        size_t v = key_end(s, a, b, sep, &key_len);
+        if (v == 0)
+            return 0;           /* not key-value: no front matter after all */
+        if (key_len == 5 && !in_table && ta == tb) {
+            char key[5];
+            for (size_t k = 0; k < 5; k++)
+                key[k] = (char)(s[a + k] | 0x20);
+            if (memcmp(key, "title", 5) == 0) {
+                size_t va = v, vb = b;
+                trim(s, &va, &vb);
+                if (vb - va >= 2 && (s[va] == '"' || s[va] == '\'') && s[vb - 1] == s[va]) {
+                    va++;
+                    vb--;
+                }
+                size_t at;
+                if (va < vb && s[va] != '|' && s[va] != '>' && first_token_in(s, va, vb, &at)) {
+                    ta = va;
+                    tb = vb;
+                }
+            }
+        }
+    }
+    return 0;                   /* never closed */
+}
+
 bool text_first_line(const char *s, size_t len, size_t *start, size_t *end)
 {
-    /* The tokenizer decides what a word is, so that a line holding only a
-     * link target ("![](cover.jpg)") is not taken for the title. */
-    first_token_t ft = {0, false};
-    if (s == NULL || text_tokenize(s, len, 0, stop_at_first, &ft) == 0 || !ft.found)
+    if (s == NULL)
         return false;
-    size_t a = ft.start;
+    /* Front matter: its title, else the first line after it. */
+    size_t ta, tb, from = text_front_matter(s, len, &ta, &tb);
+    size_t at;
+    if (from > 0 && ta < tb) {
+        if (start != NULL)
+            *start = ta;
+        if (end != NULL)
+            *end = tb;
+        return true;
+    }
+    /* The tokenizer decides what a word is, so that a line holding only a
+     * link target ("![](cover.jpg)") is not taken for the title. Front matter
+     * with nothing after it: its first line with a word, as in any text. */
+    if (!first_token_in(s, from, len, &at) && (from == 0 || !first_token_in(s, 0, len, &at)))
+        return false;
+    size_t a = at;
     while (a > 0 && s[a - 1] != '\n')
         a--;
-    const char *nl = memchr(s + ft.start, '\n', len - ft.start);
-    size_t b = nl != NULL ? (size_t)(nl - s) : len;
+    size_t b = line_end(s, len, at);
     while (b > a && s[b - 1] == '\r')
         b--;
     if (start != NULL)

@@ -189,9 +189,27 @@ int text_analyze(text_analyzer_t *a, const char *s, size_t len, uint32_t first_p
  */
 size_t text_clean_line(const char *s, size_t len, char *out, size_t cap);
 
-/* Byte range [*start, *end) of the first line of s that has a token (a word
- * character outside a link target), without its line end ("\n" or "\r\n"),
- * or false if there is none. Used for an article's title. */
+/*
+ * Front matter: a block of metadata at the very start of a Markdown file, as
+ * static site generators and note-taking tools write it. YAML between a first
+ * line "---" and a line "---" (or "..."), or TOML between "+++" lines, within
+ * TEXT_FRONT_MATTER_MAX bytes and TEXT_FRONT_MATTER_MAX_LINES lines. Every
+ * line inside must be blank, a comment, indented, a YAML list item, a TOML
+ * "[table]" or a "key: value" ("key = value"): a text that merely opens with a
+ * "---" rule has none. Returns the length of the block (through its closing
+ * line's "\n"), or 0 if s does not start with one. [*title_start,
+ * *title_end) is the value of its top-level "title" key, unquoted, when it
+ * holds a word (else empty).
+ */
+#define TEXT_FRONT_MATTER_MAX 65536
+#define TEXT_FRONT_MATTER_MAX_LINES 1000
+size_t text_front_matter(const char *s, size_t len, size_t *title_start, size_t *title_end);
+
+/* Byte range [*start, *end) of an article's title: the title of its front
+ * matter if that has one, else the first line after the front matter (or of
+ * s, when there is none or nothing follows it) that has a token (a word
+ * character outside a link target), without its line end ("\n" or "\r\n").
+ * False if s has no token at all. */
 bool text_first_line(const char *s, size_t len, size_t *start, size_t *end);
 
 /* ------------------------------------------------------------------------ */

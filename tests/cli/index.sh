@@ -177,6 +177,23 @@ run $PASSIM_INDEX --db "$T/col1.db" col
 expect_match ': 1 added, 0 updated, 1 removed' "$OUT" "a file renamed to another extension"
 expect_no_match 'docid' "$ERR" "keeps its docid without a warning"
 
+# --- front matter: its title is the article's title, its words stay searchable
+mkdir fm
+printf -- '---\ntitle: "Widgets: a survey"\ntags: [gizmo, sprocket]\n---\n\n# Heading\n\nWidgets everywhere.\n' > fm/yaml.md
+printf -- '+++\ntitle = "Toml widgets"\n+++\nWidgets again.\n' > fm/toml.md
+printf -- '---\ndate: 2024-01-01\n---\n\n# Untitled widgets\n\nMore widgets.\n' > fm/none.md
+printf -- '---\nA rule first, widgets after.\n---\n' > fm/rule.txt
+run $PASSIM_INDEX -q --db "$T/fm.db" fm
+expect_rc 0 "front matter indexed"
+run $PASSIM_SEARCH --db "$T/fm.db" -f json -n 10 widgets
+titles=$(printf '%s' "$OUT" | python3 -c 'import json,sys; print("|".join(sorted({r["docid"] + "=" + r["title"] for r in json.load(sys.stdin)["results"]})))')
+expect_eq "$titles" 'none=Untitled widgets|rule=A rule first, widgets after.|toml=Toml widgets|yaml=Widgets: a survey' \
+    "titles from front matter, else the first line after it"
+run $PASSIM_SEARCH --db "$T/fm.db" sprocket
+expect_rc 0 "front matter words are searchable"
+run $PASSIM_SEARCH --db "$T/fm.db" 'title:survey'
+expect_match 'fm/yaml\.md' "$OUT" "title: finds the front matter title"
+
 # --- a parallel build (shards merged by compaction) searches like a single one
 run $PASSIM_INDEX --db "$T/j1.db" --jobs 1 corpus other
 expect_rc 0 "build on one thread"

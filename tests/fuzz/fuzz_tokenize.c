@@ -161,8 +161,14 @@ int passim_fuzz_tokenize(const uint8_t *data, size_t size)
     const char *nl = memchr(s, '\n', size);
     check_clean_line(s, nl ? (size_t)(nl - s) : size);
     check_clean_line(s, size);
+    size_t fs = 0, fe = 0, fm = text_front_matter(s, size, &fs, &fe);
+    FUZZ_CHECK(fm <= size && fs <= fe && fe <= fm, "front matter %zu, title [%zu, %zu) in %zu bytes",
+               fm, fs, fe, size);
+    FUZZ_CHECK(fm == 0 || fm >= 7, "front matter of %zu bytes", fm);
     size_t ts = 0, te = 0;
     if (text_first_line(s, size, &ts, &te)) {
+        FUZZ_CHECK(fs == fe || (ts == fs && te == fe), "title [%zu, %zu), front matter's [%zu, %zu)",
+                   ts, te, fs, fe);
         FUZZ_CHECK(ts <= te && te <= size, "title line [%zu, %zu) in %zu bytes", ts, te, size);
         FUZZ_CHECK(n_tokens > 0, "a title line without a token");
     } else {
