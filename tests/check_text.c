@@ -645,6 +645,7 @@ static const first_line_row_t first_line_rows[] = {
     {"---\ndate: 2024\n---\n", true, 4, 14},            /* nothing after it */
     {"---\nA rule, then text\n---\nMore", true, 4, 21},  /* not key-value: no front matter */
     {"---\ntitle: X\nbody text\n", true, 4, 12},         /* never closed: none */
+    {"---\nChapter 1: The Beginning\n---\nIt was dark.", true, 4, 28},  /* between rules */
 };
 
 START_TEST(test_text_markdown_first_line)
@@ -677,7 +678,13 @@ static const front_matter_row_t front_matter_rows[] = {
     {"---\nTitle: 'It''s'\n---\n", 23, "It''s"},              /* quotes only stripped */
     {"---\ntitle:\ntitle: Second\n---\n", 29, "Second"},       /* empty value: next one */
     {"---\nDate created: 1 May\ntitle : Spaced\n---\n", 43, "Spaced"}, /* YAML keys with spaces */
-    {"+++\nmy key = 1\n+++\n", 0, NULL},                    /* not in TOML */
+    {"+++\nmy key = 1\n+++\n", 19, NULL},                   /* TOML: any line goes */
+    {"+++\ntitle = \"T\"\ntags = [\n  \"a\",\n]\n+++\nB", 38, "T"},  /* an array over lines */
+    {"---\nog:image: x.png\n\"my key\": 1\ntitle: \"My Post\" # draft\n---\n", 61, "My Post"},
+    {"---\ntitle: My Post # draft\n---\n", 31, "My Post"},   /* a comment is no title */
+    {"---\ntitle: \"Say \\\"hi\\\"\"\n---\n", 28, "Say \\\"hi\\\""}, /* escapes kept */
+    {"---\ntitle: \"Open\n---\n", 21, "Open"},                /* unclosed quote: the line */
+    {"---\nChapter 1: The Beginning\n---\nIt was dark.", 0, NULL}, /* a title between rules */
     {" ---\ntitle: X\n---\n", 0, NULL},                      /* opener not at column 0 */
     {"---\nurl: http://x\nsee:http://y\n---\n", 0, NULL},       /* "see:http" is no key */
     {"----\ntitle: X\n---\n", 0, NULL},                      /* a longer rule */

@@ -285,32 +285,87 @@ static bool is_delimiter(const char *s, size_t a, size_t b, const char *delim)
     return b - a == 3 && memcmp(s + a, delim, 3) == 0;
 }
 
-/* A key at the start of a front matter line: letters, digits, "_", "-" and
- * "." (and, in YAML, spaces: "date created"), then optional blanks and sep
- * (':' for YAML, '=' for TOML). Returns the offset just past sep, or 0 if the
- * line does not start so; *key_len is the key's length without blanks. YAML
- * also wants a blank or the line end after ':' ("http://..." is no key). */
-static size_t key_end(const char *s, size_t a, size_t b, char sep, size_t *key_len)
+/* The end of a quoted string opened by the quote at s[a], within s[a..b): the
+ * offset of its closing quote, or b if it has none on the line. Inside double
+ * quotes a backslash escapes the next byte; inside single quotes, "''" is a
+ * quote (YAML). */
+static size_t closing_quote(const char *s, size_t a, size_t b)
 {
-    size_t i = a, k = a;
-    for (; i < b; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (is_wordish(c) || c == '_' || c == '-' || c == '.')
-            k = i + 1;
-        else if (c != ' ' && c != '\t')
-            break;
-        else if (sep != ':' && k > a)
-            break;
+    char q = s[a];
+    for (size_t i = a + 1; i < b; i++) {
+        if (q == '"' && s[i] == '\\')
+            i++;
+        else if (s[i] == q && q == '\'' && i + 1 < b && s[i + 1] == '\'')
+            i++;
+        else if (s[i] == q)
+            return i;
     }
-    *key_len = k - a;
-    while (i < b && (s[i] == ' ' || s[i] == '\t'))
-        i++;
-    if (k == a || i == b || s[i] != sep)
-        return 0;
-    i++;
-    if (sep == ':' && i < b && s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
-        return 0;
-    return i;
+    return b;
+}
+
+/* A "key: value" (YAML) or "key = value" (TOML) line s[a..b), a and b not
+ * blank. The key is quoted, or a run of letters, digits, "_", "-" and "." (in
+ * YAML also ":" and spaces, as in "og:image" and "date created"); then come
+ * optional blanks and sep, which in YAML must be followed by a blank or the
+ * line end ("see:http://x" is no key). Returns the offset just past sep, or 0
+ * if the line is no key-value. [*ka, *kb) is the key, without its quotes;
+ * *plain tells whether it is a single bare word. */
+static size_t parse_key(const char *s, size_t a, size_t b, char sep, size_t *ka, size_t *kb,
+                        bool *plain)
+{
+    size_t i;
+    *plain = false;
+    if (s[a] == '"' || s[a] == '\'') {
+        i = closing_quote(s, a, b);
+        if (i == b)
+            return 0;
+        *ka = a + 1;
+        *kb = i++;
+        while (i < b && (s[i] == ' ' || s[i] == '\t'))
+            i++;
+        if (i == b || s[i] != sep)
+            return 0;
+    } else {
+        bool spaced = false;
+        *ka = a;
+        *kb = a;
+        for (i = a; i < b; i++) {
+            unsigned char c = (unsigned char)s[i];
+            if (c == (unsigned char)sep
+                && (sep == '=' || i + 1 == b || s[i + 1] == ' ' || s[i + 1] == '\t'
+                    || s[i + 1] == '\r'))
+                break;
+            if (is_wordish(c) || c == '_' || c == '-' || c == '.' || (sep == ':' && c == ':')) {
+                spaced = spaced || *kb < i;
+                *kb = i + 1;
+            } else if (c != ' ' && c != '\t') {
+                return 0;
+            }
+        }
+        if (i == b || *kb == *ka || (sep == '=' && spaced))
+            return 0;
+        *plain = !spaced;
+    }
+    return i + 1;
+}
+
+/* The title in the value s[*a..*b) of a title key: what its quotes enclose
+ * (or the rest of the line, if they do not close on it), else the value
+ * without a trailing comment (" # ..."), trimmed. */
+static void title_value(const char *s, size_t *a, size_t *b)
+{
+    trim(s, a, b);
+    if (*a < *b && (s[*a] == '"' || s[*a] == '\'')) {
+        *b = closing_quote(s, *a, *b);
+        (*a)++;
+        return;
+    }
+    for (size_t i = *a + 1; i < *b; i++)
+        if (s[i] == '#' && (s[i - 1] == ' ' || s[i - 1] == '\t')) {
+            *b = i;
+            break;
+        }
+    trim(s, a, b);
 }
 
 size_t text_front_matter(const char *s, size_t len, size_t *title_start, size_t *title_end)
@@ -326,47 +381,55 @@ size_t text_front_matter(const char *s, size_t len, size_t *title_start, size_t 
                      : is_delimiter(s, 0, eol, "+++") ? "+++" : NULL;
     if (open == NULL)
         return 0;
-    char sep = open[0] == '-' ? ':' : '=';
+    bool yaml = open[0] == '-';
     size_t ta = 0, tb = 0;
-    bool in_table = false;      /* TOML: below a "[section]" line */
+    bool in_table = false;      /* TOML: below a "[table]" line */
+    bool plain_key = false;     /* YAML: a key of one bare word was seen */
     unsigned lines = 0;
     for (size_t i = eol + 1; i < len && i <= TEXT_FRONT_MATTER_MAX; i = eol + 1) {
         eol = line_end(s, len, i);
         if (++lines > TEXT_FRONT_MATTER_MAX_LINES)
             return 0;
-        if (is_delimiter(s, i, eol, open) || (sep == ':' && is_delimiter(s, i, eol, "..."))) {
+        if (is_delimiter(s, i, eol, open) || (yaml && is_delimiter(s, i, eol, "..."))) {
+            if (yaml && !plain_key)
+                return 0;       /* "---", "Chapter 1: The Start", "---" is a title */
             if (title_start != NULL)
                 *title_start = ta;
             if (title_end != NULL)
                 *title_end = tb;
             return eol < len ? eol + 1 : len;
         }
-        size_t a = i, b = eol, key_len = 0;
+        size_t a = i, b = eol, ka, kb;
+        bool plain;
         trim(s, &a, &b);
         if (a == b || s[i] == ' ' || s[i] == '\t' || s[a] == '#')
             continue;           /* blank, indented (a value goes on), comment */
-        if (sep == ':' && b - a >= 1 && s[a] == '-' && (b - a == 1 || s[a + 1] == ' '))
-            continue;           /* a YAML list item */
-        if (sep == '=' && s[a] == '[') {
+        if (yaml && s[a] == '-' && (b - a == 1 || s[a + 1] == ' ' || s[a + 1] == '\t'))
+            continue;           /* a list item */
+        if (!yaml && s[a] == '[') {
             in_table = true;
             continue;
         }
-        size_t v = key_end(s, a, b, sep, &key_len);
-        if (v == 0)
-            return 0;           /* not key-value: no front matter after all */
-        if (key_len == 5 && !in_table && ta == tb) {
+        size_t v = parse_key(s, a, b, yaml ? ':' : '=', &ka, &kb, &plain);
+        if (v == 0) {
+            /* YAML lines are all of the shapes above: anything else means the
+             * "---" was a rule, not front matter. "+++" opens nothing but
+             * TOML, whose arrays and strings may go on over lines. */
+            if (yaml)
+                return 0;
+            continue;
+        }
+        plain_key = plain_key || plain;
+        if (kb - ka == 5 && !in_table && ta == tb) {
             char key[5];
             for (size_t k = 0; k < 5; k++)
-                key[k] = (char)(s[a + k] | 0x20);
-            if (memcmp(key, "title", 5) == 0) {
-                size_t va = v, vb = b;
-                trim(s, &va, &vb);
-                if (vb - va >= 2 && (s[va] == '"' || s[va] == '\'') && s[vb - 1] == s[va]) {
-                    va++;
-                    vb--;
-                }
-                size_t at;
-                if (va < vb && s[va] != '|' && s[va] != '>' && first_token_in(s, va, vb, &at)) {
+                key[k] = (char)(s[ka + k] | 0x20);
+            size_t va = v, vb = b, at;
+            trim(s, &va, &vb);
+            bool block = va < vb && (s[va] == '|' || s[va] == '>'); /* on the lines below */
+            if (memcmp(key, "title", 5) == 0 && !block) {
+                title_value(s, &va, &vb);
+                if (va < vb && first_token_in(s, va, vb, &at)) {
                     ta = va;
                     tb = vb;
                 }

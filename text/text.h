@@ -191,15 +191,18 @@ size_t text_clean_line(const char *s, size_t len, char *out, size_t cap);
 
 /*
  * Front matter: a block of metadata at the very start of a Markdown file, as
- * static site generators and note-taking tools write it. YAML between a first
- * line "---" and a line "---" (or "..."), or TOML between "+++" lines, within
- * TEXT_FRONT_MATTER_MAX bytes and TEXT_FRONT_MATTER_MAX_LINES lines. Every
- * line inside must be blank, a comment, indented, a YAML list item, a TOML
- * "[table]" or a "key: value" ("key = value"): a text that merely opens with a
- * "---" rule has none. Returns the length of the block (through its closing
- * line's "\n"), or 0 if s does not start with one. [*title_start,
- * *title_end) is the value of its top-level "title" key, unquoted, when it
- * holds a word (else empty).
+ * static site generators and note-taking tools write it: YAML between a first
+ * line "---" and a line "---" (or "..."), or TOML between "+++" lines, the
+ * closing line starting within the first TEXT_FRONT_MATTER_MAX bytes and
+ * TEXT_FRONT_MATTER_MAX_LINES lines. Every YAML line must be blank, a
+ * comment, indented, a list item or a "key: value", and one key at least a
+ * bare word, so that a text that merely opens with a "---" rule (or a title
+ * between two rules: "Chapter 1: The Start") has none; TOML lines are not
+ * checked ("+++" opens nothing else). Returns the length of the block
+ * (through its closing line's "\n"), or 0 if s does not start with one.
+ * [*title_start, *title_end) is the value of its top-level "title" key when
+ * that holds a word (else empty): what its quotes enclose, escapes left as
+ * they are, or the bare value without a " # comment".
  */
 #define TEXT_FRONT_MATTER_MAX 65536
 #define TEXT_FRONT_MATTER_MAX_LINES 1000
