@@ -1,7 +1,9 @@
 /*
  * markdown.c — reading Markdown lines for display: text_clean_line() strips the
- * markup of one line (titles, headings, the text of a result), and
- * text_first_line() finds an article's title line. Only what news articles in
+ * markup of one line (titles, headings, the text of a result),
+ * text_front_matter() recognises a YAML or TOML block of metadata at the top
+ * of a file, and text_first_line() finds an article's title: front matter's,
+ * else its first line with a word. Only what news articles and notes in
  * Markdown actually use is handled; anything else is kept as text, which is
  * the safe failure for a display string.
  */
