@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "eval.h"
 #include "searcher.h"
@@ -298,6 +299,45 @@ static void print_summary(const batch_t *b, size_t n_failed, size_t n_found, dou
     free(ms);
 }
 
+/* The progress line: "passim-search: FILE: 120/5000 queries", drawn at most
+ * every PROGRESS_EVERY_MS, and in auto mode only after PROGRESS_AFTER_MS. */
+#define PROGRESS_EVERY_MS 100.0
+#define PROGRESS_AFTER_MS 500.0
+
+typedef struct progress {
+    bool on;
+    bool shown;                /* a line is on the terminal */
+    double start_ms, next_ms;  /* when the batch started, when to draw next */
+} progress_t;
+
+static void progress_init(progress_t *p, srch_progress_t mode)
+{
+    p->on = mode == SRCH_PROGRESS_ALWAYS
+            || (mode == SRCH_PROGRESS_AUTO && isatty(STDERR_FILENO) && !isatty(STDOUT_FILENO));
+    p->shown = false;
+    p->start_ms = now_ms();
+    p->next_ms = p->start_ms + (mode == SRCH_PROGRESS_ALWAYS ? 0 : PROGRESS_AFTER_MS);
+}
+
+static void progress_clear(progress_t *p)
+{
+    if (p->shown) {
+        fputs("\r\033[K", stderr);
+        p->shown = false;
+    }
+}
+
+static void progress_show(progress_t *p, const batch_t *b, size_t done)
+{
+    double t;
+    if (!p->on || (t = now_ms()) < p->next_ms)
+        return;
+    p->next_ms = t + PROGRESS_EVERY_MS;
+    p->shown = true;
+    fprintf(stderr, "\r\033[Kpassim-search: %s: %zu/%zu queries", b->name, done, b->n);
+    fflush(stderr);
+}
+
 /* Start up to n_workers threads; returns how many started (0: answer in the
  * main thread). */
 static unsigned start_workers(worker_t *w, unsigned n_workers)
@@ -319,6 +359,8 @@ static bool run_all(batch_t *b, worker_t *w, unsigned jobs, srch_eval_run_t *run
     const srch_batch_opts_t *o = b->o;
     unsigned started = start_workers(w, jobs);
     bool ok = true;
+    progress_t progress;
+    progress_init(&progress, o->progress);
     for (size_t i = 0; i < b->n; i++) {
         batch_query_t *q = &b->q[i];
         if (started) {
@@ -329,6 +371,8 @@ static bool run_all(batch_t *b, worker_t *w, unsigned jobs, srch_eval_run_t *run
         } else {
             answer(b, &w[0].e, q);
         }
+        if (q->err.len)
+            progress_clear(&progress);
         write_buf(&q->err, stderr);
         write_buf(&q->out, stdout);
         if (o->print.format == SRCH_FMT_TEXT && !o->metrics_only && !q->failed && q->n_hits == 0)
@@ -343,7 +387,9 @@ static bool run_all(batch_t *b, worker_t *w, unsigned jobs, srch_eval_run_t *run
         srch_trec_list_free(&q->ranking);
         free(q->text);
         q->text = NULL;
+        progress_show(&progress, b, i + 1);
     }
+    progress_clear(&progress);
     for (unsigned k = 0; k < started; k++)
         pthread_join(w[k].thread, NULL);
     if (!ok)

@@ -85,6 +85,9 @@ static void usage(FILE *f)
 "      --per-query      with --qrels: each query's metrics too\n"
 "  -j, --jobs N         answer on N threads (default: the number of CPUs, at\n"
 "                       most 8); same output\n"
+"      --progress       show how many queries are done on stderr (default: when\n"
+"                       stderr is a terminal and stdout is not, after 0.5 s)\n"
+"      --no-progress    never show it\n"
 "      --compare RUN_A RUN_B   with --qrels, no index: both TREC runs' metrics,\n"
 "                       per-query wins/ties/losses of B against A on nDCG@10\n"
 "                       and AP, paired randomisation and t-test p-values\n"
@@ -142,6 +145,8 @@ typedef struct cli {
     const char *batch, *compare, *qrels, *run_tag;
     bool metrics_only, per_query;
     uint32_t jobs;
+    srch_progress_t progress;
+    bool progress_set;
 } cli_t;
 
 #define CLI_CONTINUE (-1)
@@ -151,7 +156,8 @@ typedef struct cli {
 
 enum { OPT_ALL = 256, OPT_ANY, OPT_AUTO, OPT_OFFSET, OPT_PER_DOC, OPT_NO_STOP, OPT_VIMGREP,
        OPT_COLOR, OPT_HIGHLIGHT, OPT_EXPLAIN, OPT_BATCH, OPT_LEVEL, OPT_RUN_TAG, OPT_QRELS,
-       OPT_METRICS_ONLY, OPT_PER_QUERY, OPT_COMPARE, OPT_FEEDBACK, OPT_BM25 };
+       OPT_METRICS_ONLY, OPT_PER_QUERY, OPT_COMPARE, OPT_FEEDBACK, OPT_BM25, OPT_PROGRESS,
+       OPT_NO_PROGRESS };
 
 static const struct option longopts[] = {
     { "db", required_argument, NULL, 'd' },
@@ -178,6 +184,8 @@ static const struct option longopts[] = {
     { "metrics-only", no_argument, NULL, OPT_METRICS_ONLY },
     { "per-query", no_argument, NULL, OPT_PER_QUERY },
     { "jobs", required_argument, NULL, 'j' },
+    { "progress", no_argument, NULL, OPT_PROGRESS },
+    { "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
     { "compare", required_argument, NULL, OPT_COMPARE },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'V' },
@@ -393,6 +401,8 @@ static int parse_options(cli_t *o, int argc, char **argv)
             break;
         case OPT_QRELS: o->qrels = optarg; break;
         case OPT_METRICS_ONLY: o->metrics_only = true; break;
+        case OPT_PROGRESS: o->progress = SRCH_PROGRESS_ALWAYS; o->progress_set = true; break;
+        case OPT_NO_PROGRESS: o->progress = SRCH_PROGRESS_NEVER; o->progress_set = true; break;
         case OPT_PER_QUERY: o->per_query = true; break;
         case 'j':
             if (!parse_uint("--jobs", optarg, 256, &o->jobs))
@@ -430,6 +440,7 @@ static const char *batch_only_option(const cli_t *o)
            : o->run_tag                  ? "--run-tag"
            : o->metrics_only             ? "--metrics-only"
            : o->jobs_set                 ? "--jobs"
+           : o->progress_set             ? (o->progress ? "--progress" : "--no-progress")
            : NULL;
 }
 
@@ -497,6 +508,7 @@ static int run_batch(cli_t *o, int argc)
     b.qrels = o->qrels;
     b.metrics_only = o->metrics_only;
     b.per_query = o->per_query;
+    b.progress = o->progress_set ? o->progress : SRCH_PROGRESS_AUTO;
     if (o->jobs_set) {
         b.jobs = o->jobs;
     } else {

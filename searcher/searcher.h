@@ -134,6 +134,15 @@ typedef enum {
     SRCH_LEVEL_DOC             /* articles: each one's best passage (per_doc 1) */
 } srch_level_t;
 
+/* When a batch shows how far it has come, on one line of stderr rewritten in
+ * place: never, always (from the first query), or when stderr is a terminal
+ * and stdout is not, once the batch has run for half a second. */
+typedef enum {
+    SRCH_PROGRESS_NEVER,
+    SRCH_PROGRESS_ALWAYS,
+    SRCH_PROGRESS_AUTO
+} srch_progress_t;
+
 typedef struct srch_batch_opts {
     const char *path;          /* the query file; "-": standard input */
     const char *const *dbs;    /* the indexes, searched as one */
@@ -146,6 +155,7 @@ typedef struct srch_batch_opts {
     bool metrics_only;         /* print the metrics (on stdout), not the run */
     bool per_query;            /* with qrels: a table of each query's metrics too */
     unsigned jobs;             /* threads, 1 or more */
+    srch_progress_t progress;  /* the progress line on stderr */
 } srch_batch_opts_t;
 
 /*

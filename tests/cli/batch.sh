@@ -197,6 +197,28 @@ run $S --batch many.tsv -f trec -j 3
 expect_rc 0 "60 queries on 3 threads"
 expect_eq "$OUT" "$one" "--jobs 3 output identical to --jobs 1 (60 queries)"
 
+# --- the progress line: on stderr only, rewritten in place, gone at the end
+esc=$(printf '\033')
+run $S --batch many.tsv -f trec -j 2 --progress
+expect_eq "$OUT" "$one" "--progress leaves the run alone"
+expect_match "^.\\[Kpassim-search: many\\.tsv: 1/60 queries" "$(printf '%s' "$ERR" | tr '\r' '\n' | sed -n 2p)" \
+    "--progress: the first query counted at once"
+counts=$(printf '%s' "$ERR" | tr '\r' '\n' | sed -n 's|^.\[Kpassim-search: many\.tsv: \([0-9]*\)/60 queries$|\1|p' |
+    awk 'BEGIN { ok = 1 } $1 <= prev || $1 > 60 { ok = 0 } { prev = $1 } END { print ok }')
+expect_eq "$counts" 1 "--progress: counts that only go up, to at most 60"
+expect_match "^${esc}\\[Kpassim-search: 60 queries, 0 failed" "$(printf '%s' "$ERR" | tr '\r' '\n' | tail -n 2 | head -n 1)" \
+    "--progress: the line is cleared before the summary"
+run $S --batch queries.tsv -f trec --progress
+expect_match "^${esc}\\[Kpassim-search: queries\\.tsv:6: query bad: " "$(printf '%s' "$ERR" | tr '\r' '\n' | grep 'query bad')" \
+    "--progress: the line is cleared before a message"
+run $S --batch many.tsv -f trec --no-progress
+case $ERR in *"$esc"*) fail "--no-progress: no progress line" ;; *) pass ;; esac
+run $S --batch many.tsv -f trec
+case $ERR in *"$esc"*) fail "no progress line when stderr is no terminal" ;; *) pass ;; esac
+run $S --progress Kabul
+expect_rc 2 "--progress without --batch"
+expect_match '--progress needs --batch' "$ERR" "--progress without --batch explained"
+
 # --- exit statuses
 printf 'xyzzy\nplugh\n' >none.tsv
 run $S --batch none.tsv
