@@ -865,10 +865,23 @@ int idx_run(const idx_opts_t *o, char *const *paths, size_t n_paths)
     if (!root_keys)
         goto out;
     idx_walk_cb_t cb = { on_file, on_problem, on_skipped, &r };
-    for (size_t i = 0; i < n_paths && !r.w.fatal && !idx_stop_signal; i++)
-        if ((root_keys[i] = gone_root(&r, paths[i])) == NULL
-            && idx_walk(paths[i], r.db_key, &cb) >= 0)
+    bool root_failed = false;
+    for (size_t i = 0; i < n_paths && !r.w.fatal && !idx_stop_signal; i++) {
+        if ((root_keys[i] = gone_root(&r, paths[i])) != NULL)
+            continue;
+        if (idx_walk(paths[i], r.db_key, &cb) >= 0)
             root_keys[i] = realpath(paths[i], NULL);
+        else
+            root_failed = true;
+    }
+    /* A rebuild replaces the whole index with what the PATHs hold now: one of
+     * them not there at all (a typo, a disk not mounted) would silently drop
+     * its articles, so the rebuild is abandoned instead. */
+    if (o->rebuild && root_failed && !r.w.fatal && !idx_stop_signal) {
+        fprintf(stderr, "passim-index: %s: not rebuilt, since a PATH given cannot be read; "
+                        "the index is as it was\n", o->db_path);
+        goto out;
+    }
 
     bool ok;
     if (parallel) {

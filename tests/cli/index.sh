@@ -109,6 +109,18 @@ run "$DBCHECK" "$DB" --term talks
 [ "$OUT" -ge 1 ] && pass || fail "--lang none keeps words unstemmed"
 ls -d "$T"/idx.db.rebuild-* >/dev/null 2>&1 && fail "rebuild left its temporary folder" || pass
 
+# --- a rebuild with a PATH that cannot be read is abandoned: the index stays
+before=$("$DBCHECK" "$DB")
+for j in 1 2; do
+    run $PASSIM_INDEX --db "$DB" --rebuild --jobs $j corpus no-such-folder
+    expect_rc 2 "rebuild with a missing PATH (--jobs $j)"
+    expect_match '^passim-index: no-such-folder: cannot read: ' "$ERR" "the missing PATH named (--jobs $j)"
+    expect_match 'not rebuilt, since a PATH given cannot be read; the index is as it was' "$ERR" \
+        "the rebuild abandoned (--jobs $j)"
+    expect_eq "$("$DBCHECK" "$DB")" "$before" "the index unchanged (--jobs $j)"
+done
+ls -d "$T"/idx.db.tmp-* "$T"/idx.db.rebuild-* >/dev/null 2>&1 && fail "abandoned rebuild left a folder" || pass
+
 # --- a first run killed while the index was being created: the next run creates it
 mkdir "$T/half.db"
 : >"$T/half.db/flintlock"; : >"$T/half.db/postlist.glass"; : >"$T/half.db/termlist.glass"
