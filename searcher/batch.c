@@ -307,7 +307,7 @@ static void print_summary(const batch_t *b, size_t n_failed, size_t n_found, dou
 typedef struct progress {
     bool on;
     bool shown;                /* a line is on the terminal */
-    double start_ms, next_ms;  /* when the batch started, when to draw next */
+    double next_ms;            /* when to draw next */
 } progress_t;
 
 static void progress_init(progress_t *p, srch_progress_t mode)
@@ -315,8 +315,7 @@ static void progress_init(progress_t *p, srch_progress_t mode)
     p->on = mode == SRCH_PROGRESS_ALWAYS
             || (mode == SRCH_PROGRESS_AUTO && isatty(STDERR_FILENO) && !isatty(STDOUT_FILENO));
     p->shown = false;
-    p->start_ms = now_ms();
-    p->next_ms = p->start_ms + (mode == SRCH_PROGRESS_ALWAYS ? 0 : PROGRESS_AFTER_MS);
+    p->next_ms = now_ms() + (mode == SRCH_PROGRESS_ALWAYS ? 0 : PROGRESS_AFTER_MS);
 }
 
 static void progress_clear(progress_t *p)
