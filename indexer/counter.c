@@ -1,8 +1,8 @@
 /*
  * counter.c — a table of strings with a count each (open addressing, strings in
- * one arena). Used for the words of a batch, which go to Xapian's spelling table
- * at commit, and for the files a run has met, so a file reached twice (through a
- * link, or two overlapping roots) is indexed once.
+ * one arena). Used for the words met, which go to the word lists of "did you
+ * mean" at commit, and for the files a run has met, so a file reached twice
+ * (through a link, or two overlapping roots) is indexed once.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -94,19 +94,25 @@ uint32_t idx_counter_add(idx_counter_t *c, const char *s, size_t len)
     return 1;
 }
 
-int idx_counter_drain(idx_counter_t *c, int (*fn)(const char *s, size_t len, uint32_t count,
-                                                  void *payload), void *payload)
+int idx_counter_each(const idx_counter_t *c, int (*fn)(const char *s, size_t len,
+                                                        uint32_t count, void *payload),
+                     void *payload)
 {
-    int rc = 0;
-    for (size_t i = 0; i < c->cap && rc == 0; i++) {
+    for (size_t i = 0; i < c->cap; i++) {
         if (!c->slots[i])
             continue;
         const char *s = c->arena.data + c->slots[i] - 1;
-        rc = fn(s, strlen(s), c->counts[i], payload);
+        int rc = fn(s, strlen(s), c->counts[i], payload);
+        if (rc)
+            return rc;
     }
+    return 0;
+}
+
+void idx_counter_clear(idx_counter_t *c)
+{
     memset(c->slots, 0, c->cap * sizeof *c->slots);
     memset(c->counts, 0, c->cap * sizeof *c->counts);
     c->used = 0;
     text_buf_clear(&c->arena);
-    return rc;
 }

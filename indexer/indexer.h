@@ -10,7 +10,7 @@
  *   walk.c     walking the paths given: files, folders, symlinks, loops
  *   decode.c   file bytes -> valid UTF-8 text (BOMs, UTF-16, Latin-1, binary)
  *   article.c  one article's text -> title, passages, Xapian documents
- *   counter.c  a string -> count table (spelling words, files seen)
+ *   counter.c  a string -> count table (words met, files seen)
  */
 #ifndef PASSIM_INDEXER_H
 #define PASSIM_INDEXER_H
@@ -34,7 +34,7 @@ typedef struct idx_opts {
     const char *db_path;        /* the database directory */
     const char *lang;           /* stemming language, or NULL: the index's, else english */
     bool rebuild;               /* start afresh (the old index stays until the new one is done) */
-    bool spelling;              /* feed Xapian's spelling table (for "did you mean") */
+    bool spelling;              /* keep the word lists of "did you mean" */
     int progress;               /* 1: show progress on stderr, 0: no, -1: if stderr is a tty */
     bool quiet;                 /* no per-file notes, only errors and the summary */
     uint32_t batch_passages;    /* commit after this many passages (at a file boundary) */
@@ -122,7 +122,7 @@ typedef struct idx_article_ctx {
     text_buf_t record;          /* scratch for the stored record */
     text_buf_t title;           /* the article's cleaned title */
     text_passage_opts_t passage_opts;
-    struct idx_counter *spell;  /* word counts for the spelling table, or NULL */
+    struct idx_counter *spell;  /* word counts for the word lists, or NULL */
 } idx_article_ctx_t;
 
 /* The article being indexed. */
@@ -228,16 +228,21 @@ void idx_writer_warn_docids(idx_writer_t *w);
  * "ignored"; "": no note, the caller said it). */
 bool idx_writer_remove(idx_writer_t *w, const char *key, const char *path, const char *why);
 
-/* Commit the open batch, if any, with the index metadata. Words for the
- * spelling table are gathered over many batches (adding them costs Xapian
- * much less once per word than once per word per batch) and go in with the
- * last commit of a run (last), or when there are very many. */
+/* Commit the open batch, if any, with the index metadata. The words met are
+ * gathered over many batches (each of their lists is rewritten whole) and go
+ * in with the last commit of a run (last), or when there are very many. */
 bool idx_writer_commit(idx_writer_t *w, bool last);
+
+/* Settle a metadata key that several shards of a parallel build hold (an
+ * xs_meta_merge_fn for xs_db_compact): their word lists are merged; any other
+ * key (the language, the layout) keeps the first value. */
+int idx_merge_metadata(const char *key, size_t key_len, const char *const *values,
+                       const size_t *lens, size_t n, char **out, size_t *out_len, void *payload);
 
 /* ---- counter.c --------------------------------------------------------- */
 
-/* A table of strings with a count each: the words of a batch for the spelling
- * table, the files met by a run. */
+/* A table of strings with a count each: the words met, for the word lists
+ * of "did you mean"; the files met by a run. */
 typedef struct idx_counter idx_counter_t;
 
 idx_counter_t *idx_counter_new(void);
@@ -246,8 +251,12 @@ void idx_counter_free(idx_counter_t *c);
 size_t idx_counter_size(const idx_counter_t *c);
 /* Count one more s[0..len); returns the new count, or 0 if memory ran out. */
 uint32_t idx_counter_add(idx_counter_t *c, const char *s, size_t len);
-/* Call fn for each string and its count, then forget them all. */
-int idx_counter_drain(idx_counter_t *c, int (*fn)(const char *s, size_t len, uint32_t count,
-                                                  void *payload), void *payload);
+/* Call fn for each string and its count, in no particular order; stops at the
+ * first non-zero return and returns it (0 when all were seen). */
+int idx_counter_each(const idx_counter_t *c, int (*fn)(const char *s, size_t len,
+                                                        uint32_t count, void *payload),
+                     void *payload);
+/* Forget every string. */
+void idx_counter_clear(idx_counter_t *c);
 
 #endif /* PASSIM_INDEXER_H */

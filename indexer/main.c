@@ -31,7 +31,7 @@ static void usage(FILE *f)
 "  -j, --jobs N         threads for a fresh build (default: the number of CPUs);\n"
 "                       updates of an existing index use one\n"
 "      --batch N        commit after about N passages (default 5000)\n"
-"      --no-spelling    do not feed the spelling table (no \"did you mean\")\n"
+"      --no-spelling    do not keep the words met (no \"did you mean\")\n"
 "      --progress       always show progress on stderr\n"
 "      --no-progress    never show progress (default: only on a terminal)\n"
 "  -q, --quiet          no notes about skipped or removed files\n"

@@ -550,7 +550,7 @@ static bool compact_into(const char *src, const char *db_path)
     char *dst = tmp_path(db_path, "compact");
     const char *srcs[1] = { src };
     bool ok = dst != NULL;
-    if (ok && xs_db_compact(srcs, 1, dst) != XS_OK) {
+    if (ok && xs_db_compact(srcs, 1, dst, NULL, NULL) != XS_OK) {
         fprintf(stderr, "passim-index: %s: cannot compact the index: %s\n", db_path,
                 xs_last_error());
         ok = false;
@@ -739,7 +739,7 @@ static bool build_parallel(run_t *r, const char *lang, unsigned jobs)
     }
     if (ok) {
         idx_progress_clear(&r->rep);
-        xs_status_t st = xs_db_compact(paths, jobs, merged);
+        xs_status_t st = xs_db_compact(paths, jobs, merged, idx_merge_metadata, NULL);
         if (st != XS_OK) {
             fprintf(stderr, "passim-index: %s: cannot merge the shards: %s\n", r->o->db_path,
                     xs_last_error());

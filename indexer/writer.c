@@ -22,6 +22,7 @@
 
 #include "indexer.h"
 #include "record.h"
+#include "spell.h"
 #include "terms.h"
 
 volatile sig_atomic_t idx_stop_signal;
@@ -156,28 +157,120 @@ static bool ensure_batch(idx_writer_t *w)
     return true;
 }
 
-static int add_spelling(const char *word, size_t len, uint32_t count, void *payload)
+/* ---- the word lists of "did you mean" ------------------------------------ */
+
+typedef struct word_entry {
+    size_t chars;              /* its list: the word's length in characters */
+    text_spell_word_t w;
+} word_entry_t;
+
+typedef struct word_entries {
+    word_entry_t *e;
+    size_t n;
+} word_entries_t;
+
+static int collect_word(const char *word, size_t len, uint32_t count, void *payload)
 {
-    return (int)xs_db_add_spelling(payload, word, len, count);
+    word_entries_t *we = payload;
+    if (text_spell_word_ok(word, len))
+        we->e[we->n++] = (word_entry_t){ text_spell_chars(word, len), { word, len, count } };
+    return 0;
 }
 
-/* Spelling words held before they go in without waiting for the last commit. */
-#define SPELLING_WORDS_MAX 200000
+static int cmp_chars(const void *a, const void *b)
+{
+    const word_entry_t *x = a, *y = b;
+    return (x->chars > y->chars) - (x->chars < y->chars);
+}
+
+/* Add the words counted since the last time to the word lists, each list read,
+ * merged and written back once. */
+static bool write_words(idx_writer_t *w)
+{
+    size_t n = idx_counter_size(w->ctx.spell);
+    word_entries_t we = { malloc(n * sizeof *we.e), 0 };
+    text_spell_word_t *group = malloc(n * sizeof *group);
+    text_buf_t key = TEXT_BUF_INIT, list = TEXT_BUF_INIT, merged = TEXT_BUF_INIT;
+    bool ok = we.e && group, db_ok = true;
+    if (ok) {
+        idx_counter_each(w->ctx.spell, collect_word, &we);
+        qsort(we.e, we.n, sizeof *we.e, cmp_chars);
+    }
+    for (size_t i = 0, j; ok && db_ok && i < we.n; i = j) {
+        size_t k = 0;
+        for (j = i; j < we.n && we.e[j].chars == we.e[i].chars; j++)
+            group[k++] = we.e[j].w;
+        text_buf_clear(&key);
+        ok = text_buf_printf(&key, "%s%zu", PASSIM_META_WORDS, we.e[i].chars)
+             && text_spell_list(&list, group, k);
+        char *old = NULL;
+        size_t old_len = 0;
+        xs_status_t st = ok ? xs_db_get_metadata(w->db, key.data, &old, &old_len) : XS_OK;
+        if (st == XS_ERR_NOT_FOUND)
+            st = XS_OK;
+        if (ok && st == XS_OK) {
+            ok = text_spell_merge(&merged, old, old_len, list.data, list.len);
+            if (ok)
+                st = xs_db_set_metadata(w->db, key.data, merged.data, merged.len);
+        }
+        free(old);
+        if (st != XS_OK) {
+            db_error(w, "cannot write the word lists", st);
+            db_ok = false;
+        }
+    }
+    if (!ok) {
+        fputs("passim-index: out of memory\n", stderr);
+        w->fatal = true;
+    }
+    free(we.e);
+    free(group);
+    text_buf_free(&key);
+    text_buf_free(&list);
+    text_buf_free(&merged);
+    idx_counter_clear(w->ctx.spell);
+    return ok && db_ok;
+}
+
+int idx_merge_metadata(const char *key, size_t key_len, const char *const *values,
+                       const size_t *lens, size_t n, char **out, size_t *out_len, void *payload)
+{
+    (void)payload;
+    text_buf_t merged = TEXT_BUF_INIT, next = TEXT_BUF_INIT;
+    size_t prefix = strlen(PASSIM_META_WORDS);
+    bool words = key_len > prefix && memcmp(key, PASSIM_META_WORDS, prefix) == 0;
+    bool ok = text_buf_append(&merged, values[0], lens[0]);
+    for (size_t i = 1; ok && words && i < n; i++) {
+        ok = text_spell_merge(&next, merged.data, merged.len, values[i], lens[i]);
+        text_buf_t t = merged;
+        merged = next;
+        next = t;
+    }
+    text_buf_free(&next);
+    if (!ok) {
+        text_buf_free(&merged);
+        return 1;
+    }
+    *out = merged.data; /* NULL for an empty value */
+    *out_len = merged.len;
+    return 0;
+}
+
+/* Words held before they go to the lists without waiting for the last commit. */
+#define WORDS_HELD_MAX 200000
 
 bool idx_writer_commit(idx_writer_t *w, bool last)
 {
     bool spell = w->ctx.spell && idx_counter_size(w->ctx.spell) > 0
-                 && (last || idx_counter_size(w->ctx.spell) > SPELLING_WORDS_MAX);
+                 && (last || idx_counter_size(w->ctx.spell) > WORDS_HELD_MAX);
     if (!xs_db_in_batch(w->db) && !(spell && ensure_batch(w)))
         return !w->fatal;
-    xs_status_t st = XS_OK;
-    const char *lang = text_analyzer_lang(w->ctx.analyzer);
-    if (spell) {
-        int rc = idx_counter_drain(w->ctx.spell, add_spelling, w->db);
-        st = rc ? (xs_status_t)rc : XS_OK;
+    if (spell && !write_words(w)) {
+        xs_db_cancel(w->db);
+        return false;
     }
-    if (st == XS_OK)
-        st = xs_db_set_metadata(w->db, PASSIM_META_LANG, lang, strlen(lang));
+    const char *lang = text_analyzer_lang(w->ctx.analyzer);
+    xs_status_t st = xs_db_set_metadata(w->db, PASSIM_META_LANG, lang, strlen(lang));
     if (st == XS_OK)
         st = xs_db_set_metadata(w->db, PASSIM_META_VERSION, PASSIM_LAYOUT_VERSION,
                                 strlen(PASSIM_LAYOUT_VERSION));

@@ -16,6 +16,7 @@
 
 #include "record.h"
 #include "searcher.h"
+#include "spell.h"
 #include "terms.h"
 
 #define MODIFIED_RETRIES 5
@@ -45,14 +46,14 @@ void srch_settings_init(srch_settings_t *s)
 
 static _Thread_local char engine_msg[512];
 
-/* Metadata value of key as a NUL-terminated string in *out (NULL if unset),
- * reopening the index if a writer moves on while it is read. */
-static xs_status_t get_metadata(xs_db_t *db, const char *key, char **out)
+/* Metadata value of key as a NUL-terminated string in *out (NULL if unset), of
+ * length *len (len may be NULL), reopening the index if a writer moves on
+ * while it is read. */
+static xs_status_t get_metadata(xs_db_t *db, const char *key, char **out, size_t *len)
 {
-    size_t len;
     xs_status_t st;
     for (int attempt = 0;; attempt++) {
-        st = xs_db_get_metadata(db, key, out, &len);
+        st = xs_db_get_metadata(db, key, out, len);
         if (st != XS_ERR_MODIFIED || attempt == MODIFIED_RETRIES)
             return st;
         xs_db_reopen(db);
@@ -65,7 +66,7 @@ static xs_status_t get_metadata(xs_db_t *db, const char *key, char **out)
 static bool layout_ok(xs_db_t *db, const char *path)
 {
     char *layout = NULL;
-    xs_status_t st = get_metadata(db, PASSIM_META_VERSION, &layout);
+    xs_status_t st = get_metadata(db, PASSIM_META_VERSION, &layout, NULL);
     if (st != XS_OK && st != XS_ERR_NOT_FOUND) {
         snprintf(engine_msg, sizeof engine_msg, "%s: cannot read the index layout: %s", path,
                  *xs_last_error() ? xs_last_error() : xs_status_str(st));
@@ -146,7 +147,7 @@ bool srch_engine_open(srch_engine_t *e, const char *const *paths, size_t n_paths
         srch_engine_close(e);
         return false;
     }
-    st = get_metadata(e->db, PASSIM_META_LANG, &e->lang);
+    st = get_metadata(e->db, PASSIM_META_LANG, &e->lang, NULL);
     if (st != XS_OK || !e->lang)
         e->lang = strdup("english");
     text_status_t ts = e->lang ? text_analyzer_new(&e->analyzer, e->lang) : TEXT_ERR_NOMEM;
@@ -511,6 +512,30 @@ typedef struct missing_ctx {
     text_buf_t term;
 } missing_ctx_t;
 
+/* The word of the index's word lists (spell.h) that the folded word most
+ * likely meant, into b (cleared first); false if there is none. */
+static bool suggest(srch_engine_t *e, const char *word, text_buf_t *b)
+{
+    text_spell_best_t best;
+    if (!text_spell_best_init(&best, word, strlen(word)))
+        return false;
+    size_t n = best.n_chars, lo = n > TEXT_SPELL_MAX_DISTANCE ? n - TEXT_SPELL_MAX_DISTANCE : 1;
+    bool ok = true;
+    for (size_t len = lo; ok && len <= n + TEXT_SPELL_MAX_DISTANCE; len++) {
+        char key[64];
+        snprintf(key, sizeof key, "%s%zu", PASSIM_META_WORDS, len);
+        char *list = NULL;
+        size_t list_len = 0;
+        if (get_metadata(e->db, key, &list, &list_len) == XS_OK && list)
+            ok = text_spell_best_scan(&best, list, list_len);
+        free(list);
+    }
+    text_buf_clear(b);
+    ok = ok && best.found && text_buf_append(b, best.word.data, best.word.len);
+    text_spell_best_free(&best);
+    return ok;
+}
+
 static int report_word(const srch_word_t *w, void *payload)
 {
     missing_ctx_t *m = payload;
@@ -521,12 +546,8 @@ static int report_word(const srch_word_t *w, void *payload)
         return 0;
     text_buf_printf(m->b, "passim-search: no passage%s contains '%s'",
                     w->field == SRCH_FIELD_TITLE ? " title" : "", w->text);
-    char *suggestion = NULL;
-    if (xs_db_suggest_spelling(m->e->db, w->word, strlen(w->word), 2, &suggestion) == XS_OK
-        && suggestion) {
-        text_buf_printf(m->b, "; did you mean '%s'?", suggestion);
-        free(suggestion);
-    }
+    if (suggest(m->e, w->word, &m->term))
+        text_buf_printf(m->b, "; did you mean '%s'?", m->term.data);
     text_buf_putc(m->b, '\n');
     return 0;
 }

@@ -153,19 +153,22 @@ typedef int (*xs_meta_fn)(const char *key, size_t key_len, const char *value,
 xs_status_t xs_db_metadata(const xs_db_t *db, const char *prefix, xs_meta_fn fn,
                            void *payload, int *fn_rc);
 
-/* Spelling: record that word occurs freq more times (inside a batch). */
-xs_status_t xs_db_add_spelling(xs_db_t *db, const char *word, size_t len, uint32_t freq);
-
-/* Best spelling correction of word within max_edits edits, from the words fed by
- * xs_db_add_spelling(): *out is malloc'ed, or NULL (still XS_OK) if none. */
-xs_status_t xs_db_suggest_spelling(const xs_db_t *db, const char *word, size_t len,
-                                   unsigned max_edits, char **out);
+/* How a compaction settles a metadata key that several sources hold: fn gets
+ * the key and its n values (in source order) and puts a malloc'ed value in *out,
+ * of length *out_len (*out may stay NULL for an empty value); non-zero fails
+ * the compaction as out of memory. */
+typedef int (*xs_meta_merge_fn)(const char *key, size_t key_len, const char *const *values,
+                                const size_t *lens, size_t n, char **out, size_t *out_len,
+                                void *payload);
 
 /* Merge the databases at sources into a new compact database at dest (which must
  * not exist: XS_ERR_INVALID). Document ids are renumbered in source order. A
- * missing source is XS_ERR_NOT_FOUND, named in the message. If compaction
- * itself fails, dest may be left partly written. */
-xs_status_t xs_db_compact(const char *const *sources, size_t n_sources, const char *dest);
+ * metadata key held by several sources gets the value merge makes of theirs,
+ * or, with merge NULL, the first source's. A missing source is
+ * XS_ERR_NOT_FOUND, named in the message. If compaction itself fails, dest may
+ * be left partly written. */
+xs_status_t xs_db_compact(const char *const *sources, size_t n_sources, const char *dest,
+                          xs_meta_merge_fn merge, void *payload);
 
 /* ------------------------------------------------------------------------ */
 /* Documents                                                                */

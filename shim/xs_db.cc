@@ -1,7 +1,7 @@
 /*
  * xs_db.cc — databases and documents: opening (one or many), closing, batches
  * of writes (Xapian transactions), statistics, the term and metadata walks,
- * spelling data, compaction, and building, writing and reading documents.
+ * compaction, and building, writing and reading documents.
  * Queries live in xs_query.cc and searching in xs_search.cc.
  *
  * A batch is a flushed Xapian transaction (begin_transaction(true)). Xapian
@@ -14,7 +14,10 @@
 
 #include <sys/stat.h>
 
+#include <cstdlib>
 #include <memory>
+#include <new>
+#include <vector>
 
 namespace {
 
@@ -395,7 +398,7 @@ extern "C" xs_status_t xs_db_terms(const xs_db_t *db, const char *prefix, size_t
 }
 
 /* ------------------------------------------------------------------------ */
-/* Metadata and spelling                                                    */
+/* Metadata                                                                 */
 /* ------------------------------------------------------------------------ */
 
 extern "C" xs_status_t xs_db_get_metadata(const xs_db_t *db, const char *key, char **out,
@@ -474,50 +477,52 @@ extern "C" xs_status_t xs_db_metadata(const xs_db_t *db, const char *prefix, xs_
     }
 }
 
-extern "C" xs_status_t xs_db_add_spelling(xs_db_t *db, const char *word, size_t len,
-                                          uint32_t freq)
-{
-    xs_status_t st = check_write(db, "xs_db_add_spelling");
-    if (st == XS_OK)
-        st = xs__check_term(word, len, "xs_db_add_spelling");
-    if (st != XS_OK)
-        return st;
-    try {
-        db->wdb.add_spelling(std::string(word, len), freq);
-        return XS_OK;
-    } catch (...) {
-        return xs__status_from_exception();
-    }
-}
-
-extern "C" xs_status_t xs_db_suggest_spelling(const xs_db_t *db, const char *word, size_t len,
-                                              unsigned max_edits, char **out)
-{
-    if (!out)
-        return xs__fail(XS_ERR_INVALID, "xs_db_suggest_spelling: out is NULL");
-    *out = NULL;
-    xs_status_t st = xs__check_db(db, "xs_db_suggest_spelling");
-    if (st == XS_OK)
-        st = xs__check_term(word, len, "xs_db_suggest_spelling");
-    if (st != XS_OK)
-        return st;
-    try {
-        std::string best = db->reader().get_spelling_suggestion(std::string(word, len),
-                                                                max_edits);
-        if (!best.empty())
-            *out = xs__strdup(best);
-        return XS_OK;
-    } catch (...) {
-        return xs__status_from_exception();
-    }
-}
-
 /* ------------------------------------------------------------------------ */
 /* Compaction                                                               */
 /* ------------------------------------------------------------------------ */
 
+namespace {
+
+/* Hands the metadata keys that several sources hold to the caller's merge. */
+class MetadataMerger : public Xapian::Compactor {
+  public:
+    MetadataMerger(xs_meta_merge_fn fn, void *payload) : fn_(fn), payload_(payload) {}
+
+    std::string resolve_duplicate_metadata(const std::string &key, size_t num_tags,
+                                           const std::string tags[]) override
+    {
+        if (!fn_)
+            return tags[0];
+        std::vector<const char *> values(num_tags);
+        std::vector<size_t> lens(num_tags);
+        for (size_t i = 0; i < num_tags; i++) {
+            values[i] = tags[i].data();
+            lens[i] = tags[i].size();
+        }
+        /* Xapian 1.4 hands over the key as its table stores it, after a
+         * two-byte marker of metadata keys; the caller knows only the key. */
+        size_t skip = key.size() >= 2 && key[0] == '\0' && key[1] == '\xc0' ? 2 : 0;
+        char *out = NULL;
+        size_t out_len = 0;
+        if (fn_(key.data() + skip, key.size() - skip, values.data(), lens.data(), num_tags, &out, &out_len,
+                payload_) != 0) {
+            free(out);
+            throw std::bad_alloc();
+        }
+        std::string merged = out ? std::string(out, out_len) : std::string();
+        free(out);
+        return merged;
+    }
+
+  private:
+    xs_meta_merge_fn fn_;
+    void *payload_;
+};
+
+} /* namespace */
+
 extern "C" xs_status_t xs_db_compact(const char *const *sources, size_t n_sources,
-                                     const char *dest)
+                                     const char *dest, xs_meta_merge_fn merge, void *payload)
 {
     if (!sources || n_sources == 0)
         return xs__fail(XS_ERR_INVALID, "xs_db_compact: no sources");
@@ -540,8 +545,11 @@ extern "C" xs_status_t xs_db_compact(const char *const *sources, size_t n_source
             all.add_database(Xapian::Database(current));
         }
         current = dest;
-        all.compact(dest, Xapian::DBCOMPACT_MULTIPASS);
+        MetadataMerger merger(merge, payload);
+        all.compact(dest, Xapian::DBCOMPACT_MULTIPASS, 0, merger);
         return XS_OK;
+    } catch (const std::bad_alloc &) {
+        return xs__fail(XS_ERR_NOMEM, "out of memory while compacting into %s", dest);
     } catch (...) {
         return open_failure(current, XS_DB_READ);
     }

@@ -1,7 +1,7 @@
 /*
  * check_shim.c — tests of shim/ (xapian_shim.h) through its C API only, the
  * way the indexer and the searcher use it: opening and locking, batches and
- * their durability, documents, statistics and walks, metadata, spelling,
+ * their durability, documents, statistics and walks, metadata,
  * queries with every operator, searching (ranks, weights, options, collapse,
  * matching terms, expansion), shards, compaction, and every error path that
  * can be provoked from outside.
@@ -686,11 +686,6 @@ static xs_status_t w_metadata(xs_db_t *db, xs_doc_t *doc)
     (void)doc;
     return xs_db_set_metadata(db, "key", "value", 5);
 }
-static xs_status_t w_spelling(xs_db_t *db, xs_doc_t *doc)
-{
-    (void)doc;
-    return xs_db_add_spelling(db, "word", 4, 1);
-}
 
 static const struct {
     const char *name;
@@ -700,7 +695,6 @@ static const struct {
     { "replace_document", w_replace }, /* re-indexing a changed file */
     { "delete_documents", w_delete },  /* a file that disappeared */
     { "set_metadata", w_metadata },    /* index settings */
-    { "add_spelling", w_spelling },    /* spelling dictionary */
 };
 
 START_TEST(test_shim_write_without_batch)
@@ -1044,38 +1038,6 @@ START_TEST(test_shim_metadata)
 END_TEST
 
 /* ------------------------------------------------------------------------ */
-/* Spelling                                                                 */
-/* ------------------------------------------------------------------------ */
-
-START_TEST(test_shim_spelling)
-{
-    xs_db_t *db;
-    char *best = (char *)&best;
-
-    OK(xs_db_add_spelling(wdb, "search", 6, 5));
-    OK(xs_db_add_spelling(wdb, "serpent", 7, 1));
-    OK(xs_db_add_spelling(wdb, "peace", 5, 2));
-    OK(xs_db_commit(wdb));
-
-    OK(xs_db_open(&db, tpath("w.db"), XS_DB_READ));
-    OK(xs_db_suggest_spelling(db, "serch", 5, 2, &best));
-    ck_assert_ptr_nonnull(best);
-    ck_assert_str_eq(best, "search");
-    free(best);
-    OK(xs_db_suggest_spelling(db, "paece", 5, 2, &best));
-    ck_assert_ptr_nonnull(best);
-    ck_assert_str_eq(best, "peace");
-    free(best);
-    /* Nothing close enough: XS_OK with NULL. */
-    best = (char *)&best;
-    OK(xs_db_suggest_spelling(db, "zzzzzzzz", 8, 2, &best));
-    ck_assert_ptr_null(best);
-    FAILS(xs_db_suggest_spelling(db, "serch", 5, 2, NULL), XS_ERR_INVALID);
-    xs_db_free(db);
-}
-END_TEST
-
-/* ------------------------------------------------------------------------ */
 /* Term limits and bad terms                                                */
 /* ------------------------------------------------------------------------ */
 
@@ -1139,20 +1101,6 @@ static xs_status_t t_delete(xs_db_t *db, xs_doc_t *doc, const char *t, size_t le
     (void)doc;
     return xs_db_delete_documents(db, t, len);
 }
-static xs_status_t t_spelling(xs_db_t *db, xs_doc_t *doc, const char *t, size_t len)
-{
-    (void)doc;
-    return xs_db_add_spelling(db, t, len, 1);
-}
-static xs_status_t t_suggest(xs_db_t *db, xs_doc_t *doc, const char *t, size_t len)
-{
-    char *best = NULL;
-    xs_status_t st = xs_db_suggest_spelling(db, t, len, 2, &best);
-    (void)doc;
-    free(best);
-    return st;
-}
-
 static const struct {
     const char *name;
     term_fn fn;
@@ -1166,8 +1114,6 @@ static const struct {
     { "db_collfreq", t_collfreq },
     { "db_replace_document", t_replace },     /* the unique term */
     { "db_delete_documents", t_delete },
-    { "db_add_spelling", t_spelling },        /* spelling words share the limit */
-    { "db_suggest_spelling", t_suggest },
 };
 
 START_TEST(test_shim_term_too_long)
@@ -1825,10 +1771,6 @@ START_TEST(test_shim_null_arguments)
     ck_assert_ptr_null(s);
     FAILS(xs_db_set_metadata(NULL, "k", "v", 1), XS_ERR_INVALID);
     FAILS(xs_db_metadata(NULL, "", collect_meta, NULL, NULL), XS_ERR_INVALID);
-    FAILS(xs_db_add_spelling(NULL, "w", 1, 1), XS_ERR_INVALID);
-    s = (char *)&s;
-    FAILS(xs_db_suggest_spelling(NULL, "w", 1, 1, &s), XS_ERR_INVALID);
-    ck_assert_ptr_null(s);
     FAILS(xs_db_document_data(NULL, 1, &s, NULL), XS_ERR_INVALID);
     FAILS(xs_db_begin(NULL), XS_ERR_INVALID);
     FAILS(xs_db_commit(NULL), XS_ERR_INVALID);
@@ -1857,7 +1799,7 @@ START_TEST(test_shim_null_arguments)
     xs_doc_free(doc);
 
     FAILS(xs_db_open_many(NULL, NULL, 0), XS_ERR_INVALID);
-    FAILS(xs_db_compact(NULL, 0, "x"), XS_ERR_INVALID);
+    FAILS(xs_db_compact(NULL, 0, "x", NULL, NULL), XS_ERR_INVALID);
 }
 END_TEST
 
@@ -1962,7 +1904,7 @@ START_TEST(test_shim_compact)
     sources[1] = tpath("b.db");
     build_small(sources[0], "a", 1, words_a);
     build_small(sources[1], "b", 2, words_b);
-    OK(xs_db_compact(sources, 2, dest));
+    OK(xs_db_compact(sources, 2, dest, NULL, NULL));
 
     OK(xs_db_open(&db, dest, XS_DB_READ));
     OK(xs_db_doccount(db, &n));
@@ -1988,6 +1930,86 @@ START_TEST(test_shim_compact)
 }
 END_TEST
 
+static void set_meta_at(const char *path, const char *key, const char *value)
+{
+    xs_db_t *db;
+    OK(xs_db_open(&db, path, XS_DB_WRITE));
+    OK(xs_db_begin(db));
+    OK(xs_db_set_metadata(db, key, value, strlen(value)));
+    OK(xs_db_commit(db));
+    xs_db_free(db);
+}
+
+static char *meta_at(const char *path, const char *key)
+{
+    xs_db_t *db;
+    char *v = NULL;
+    OK(xs_db_open(&db, path, XS_DB_READ));
+    OK(xs_db_get_metadata(db, key, &v, NULL));
+    xs_db_free(db);
+    return v;
+}
+
+/* Joins the values of a key with '+', and counts its calls. */
+static int join_values(const char *key, size_t key_len, const char *const *values,
+                       const size_t *lens, size_t n, char **out, size_t *out_len, void *payload)
+{
+    size_t total = n;
+    /* The key as it was set, nothing of Xapian's own around it. */
+    ck_assert_uint_eq(key_len, 4);
+    ck_assert_int_eq(memcmp(key, "both", 4), 0);
+    ++*(int *)payload;
+    for (size_t i = 0; i < n; i++)
+        total += lens[i];
+    char *v = malloc(total), *p = v;
+    ck_assert_ptr_nonnull(v);
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            *p++ = '+';
+        memcpy(p, values[i], lens[i]);
+        p += lens[i];
+    }
+    *out = v;
+    *out_len = (size_t)(p - v);
+    return 0;
+}
+
+static int fail_merge(const char *key, size_t key_len, const char *const *values,
+                      const size_t *lens, size_t n, char **out, size_t *out_len, void *payload)
+{
+    (void)key, (void)key_len, (void)values, (void)lens, (void)n, (void)out, (void)out_len;
+    (void)payload;
+    return 1;
+}
+
+/* A metadata key that several sources hold: the first value without a merge
+ * function, else what it makes of them all; keys of one source are copied. */
+START_TEST(test_shim_compact_metadata)
+{
+    const char *sources[2] = { tpath("a.db"), tpath("b.db") };
+    int calls = 0;
+    char *v;
+
+    build_small(sources[0], "a", 1, words_a);
+    build_small(sources[1], "b", 2, words_b);
+    set_meta_at(sources[0], "both", "A");
+    set_meta_at(sources[1], "both", "B");
+    set_meta_at(sources[1], "only_b", "b");
+
+    OK(xs_db_compact(sources, 2, tpath("first.db"), NULL, NULL));
+    ck_assert_str_eq(v = meta_at(tpath("first.db"), "both"), "A");
+    free(v);
+    OK(xs_db_compact(sources, 2, tpath("joined.db"), join_values, &calls));
+    ck_assert_str_eq(v = meta_at(tpath("joined.db"), "both"), "A+B");
+    free(v);
+    ck_assert_str_eq(v = meta_at(tpath("joined.db"), "only_b"), "b");
+    free(v);
+    ck_assert_int_eq(calls, 1);
+    FAILS(xs_db_compact(sources, 2, tpath("failed.db"), fail_merge, NULL), XS_ERR_NOMEM);
+    ck_assert_ptr_nonnull(strstr(xs_last_error(), "failed.db"));
+}
+END_TEST
+
 START_TEST(test_shim_compact_errors)
 {
     const char *sources[2];
@@ -1998,22 +2020,22 @@ START_TEST(test_shim_compact_errors)
     build_small(sources[0], "a", 1, words_a);
 
     /* An existing destination is refused, and left alone. */
-    FAILS(xs_db_compact(sources, 1, sources[0]), XS_ERR_INVALID);
+    FAILS(xs_db_compact(sources, 1, sources[0], NULL, NULL), XS_ERR_INVALID);
     ERROR_HAS("already exists");
     ck_assert_uint_eq(doccount_at(sources[0]), 1);
     ck_assert_int_eq(mkdir(tpath("dir"), 0700), 0);
-    FAILS(xs_db_compact(sources, 1, tpath("dir")), XS_ERR_INVALID);
+    FAILS(xs_db_compact(sources, 1, tpath("dir"), NULL, NULL), XS_ERR_INVALID);
 
     /* A missing source is named. */
-    FAILS(xs_db_compact(sources, 2, tpath("out.db")), XS_ERR_NOT_FOUND);
+    FAILS(xs_db_compact(sources, 2, tpath("out.db"), NULL, NULL), XS_ERR_NOT_FOUND);
     snprintf(want, sizeof want, "no such database: %s", sources[1]);
     ck_assert_str_eq(xs_last_error(), want);
     ck_assert_int_ne(access(tpath("out.db"), F_OK), 0);
 
-    FAILS(xs_db_compact(sources, 0, tpath("out.db")), XS_ERR_INVALID);
-    FAILS(xs_db_compact(sources, 1, NULL), XS_ERR_INVALID);
+    FAILS(xs_db_compact(sources, 0, tpath("out.db"), NULL, NULL), XS_ERR_INVALID);
+    FAILS(xs_db_compact(sources, 1, NULL, NULL, NULL), XS_ERR_INVALID);
     sources[1] = NULL;
-    FAILS(xs_db_compact(sources, 2, tpath("out.db")), XS_ERR_INVALID);
+    FAILS(xs_db_compact(sources, 2, tpath("out.db"), NULL, NULL), XS_ERR_INVALID);
 }
 END_TEST
 
@@ -2074,7 +2096,6 @@ Suite *make_shim_suite(void)
     tcase_add_test(tc, test_shim_document_wdf_and_positions);
     tcase_add_test(tc, test_shim_add_document_null_doc);
     tcase_add_test(tc, test_shim_metadata);
-    tcase_add_test(tc, test_shim_spelling);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("walks");
@@ -2123,6 +2144,7 @@ Suite *make_shim_suite(void)
     tcase_add_test(tc, test_shim_open_many);
     tcase_add_test(tc, test_shim_open_many_errors);
     tcase_add_test(tc, test_shim_compact);
+    tcase_add_test(tc, test_shim_compact_metadata);
     tcase_add_test(tc, test_shim_compact_errors);
     suite_add_tcase(s, tc);
 

@@ -15,6 +15,7 @@
 
 #include "buf.h"
 #include "record.h"
+#include "spell.h"
 #include "text.h"
 
 #define N_ROWS(t) ((int)(sizeof(t) / sizeof((t)[0])))
@@ -1291,6 +1292,122 @@ START_TEST(test_text_limits_buf)
 END_TEST
 
 /* ------------------------------------------------------------------------ */
+/* Word lists for "did you mean"                                            */
+/* ------------------------------------------------------------------------ */
+
+/* Decode a UTF-8 test word into code points (the tests use valid UTF-8). */
+static size_t to_chars(const char *w, uint32_t *cp)
+{
+    text_spell_best_t b;
+    ck_assert(text_spell_best_init(&b, w, strlen(w)) || !*w);
+    memcpy(cp, b.chars, b.n_chars * sizeof *cp);
+    size_t n = b.n_chars;
+    text_spell_best_free(&b);
+    return n;
+}
+
+typedef struct {
+    const char *a, *b;
+    unsigned max, want;
+} distance_row_t;
+
+static const distance_row_t distance_rows[] = {
+    {"mail", "email", 2, 1},        /* one insertion */
+    {"email", "mail", 2, 1},        /* one deletion */
+    {"moscow", "moscwo", 2, 1},     /* two neighbours swapped: one edit */
+    {"über", "uber", 2, 1},         /* characters, not bytes */
+    {"über", "ubre", 2, 2},         /* a substitution and a swap */
+    {"widget", "widget", 2, 0},
+    {"kitten", "sitting", 2, 3},    /* 3 edits: more than max */
+    {"kitten", "sitting", 3, 3},
+    {"ab", "abcde", 2, 3},          /* lengths alone settle it */
+    {"abcdefgh", "hgfedcba", 2, 3}, /* far apart: cut short */
+    {"", "ab", 2, 2},
+};
+
+START_TEST(test_text_spell_distance)
+{
+    const distance_row_t *r = &distance_rows[_i];
+    uint32_t a[TEXT_SPELL_WORD_MAX], b[TEXT_SPELL_WORD_MAX];
+    size_t na = to_chars(r->a, a), nb = to_chars(r->b, b);
+    ck_assert_uint_eq(text_spell_distance(a, na, b, nb, r->max), r->want);
+    ck_assert_uint_eq(text_spell_distance(b, nb, a, na, r->max), r->want); /* symmetric */
+}
+END_TEST
+
+typedef struct {
+    const char *a, *b, *want;
+} merge_row_t;
+
+static const merge_row_t merge_rows[] = {
+    {"", "", ""},
+    {"b\t1\nd\t2\n", "", "b\t1\nd\t2\n"},
+    {"", "a\t5\n", "a\t5\n"},
+    {"b\t1\nd\t2\n", "a\t5\nb\t3\ne\t1\n", "a\t5\nb\t4\nd\t2\ne\t1\n"}, /* union, sums */
+    {"ab\t1\n", "a\t1\nabc\t1\n", "a\t1\nab\t1\nabc\t1\n"},             /* byte order */
+    {"w\t4294967295\n", "w\t7\n", "w\t4294967295\n"},                     /* saturates */
+    {"w\t99999999999\n", "", "w\t4294967295\n"},
+    {"x\n\tq\ny\t1\nz\t1x\nv\t\nu\t2", "", "y\t1\n"}, /* malformed lines dropped */
+};
+
+START_TEST(test_text_spell_merge)
+{
+    const merge_row_t *r = &merge_rows[_i];
+    text_buf_t out = TEXT_BUF_INIT;
+    ck_assert(text_spell_merge(&out, r->a, strlen(r->a), r->b, strlen(r->b)));
+    ck_assert_str_eq(out.data ? out.data : "", r->want);
+    text_buf_free(&out);
+}
+END_TEST
+
+START_TEST(test_text_spell_list)
+{
+    text_spell_word_t w[] = {
+        { "widget", 6, 2 }, { "gadget", 6, 1 }, { "bad\tword", 8, 1 }, { "über", 5, 3 },
+    };
+    text_buf_t out = TEXT_BUF_INIT;
+    ck_assert(text_spell_list(&out, w, 4));
+    ck_assert_str_eq(out.data, "gadget\t1\nwidget\t2\nüber\t3\n"); /* sorted, bad word left out */
+    ck_assert_uint_eq(text_spell_chars("über", 5), 4);
+    ck_assert(!text_spell_word_ok("", 0));
+    ck_assert(!text_spell_word_ok("a\nb", 3));
+    char long_word[TEXT_SPELL_WORD_MAX + 2];
+    memset(long_word, 'a', sizeof long_word);
+    ck_assert(text_spell_word_ok(long_word, TEXT_SPELL_WORD_MAX));
+    ck_assert(!text_spell_word_ok(long_word, TEXT_SPELL_WORD_MAX + 1));
+    text_buf_free(&out);
+}
+END_TEST
+
+typedef struct {
+    const char *list, *word, *want; /* want NULL: no suggestion */
+} best_row_t;
+
+static const best_row_t best_rows[] = {
+    {"moscow\t3\nmoskva\t1\n", "moscw", "moscow"},
+    {"email\t2\nsaid\t26\n", "mail", "email"},      /* nearer beats more frequent */
+    {"bail\t1\nmaid\t5\nmall\t5\n", "mail", "maid"}, /* as near: most frequent, then byte order */
+    {"the\t100\n", "e", NULL},                      /* it would replace the whole word */
+    {"the\t100\n", "th", "the"},
+    {"widget\t1\n", "widget", NULL},                /* the word itself is no suggestion */
+    {"zebra\t1\n", "widget", NULL},
+    {"", "widget", NULL},
+};
+
+START_TEST(test_text_spell_best)
+{
+    const best_row_t *r = &best_rows[_i];
+    text_spell_best_t b;
+    ck_assert(text_spell_best_init(&b, r->word, strlen(r->word)));
+    ck_assert(text_spell_best_scan(&b, r->list, strlen(r->list)));
+    ck_assert_int_eq(b.found, r->want != NULL);
+    if (r->want)
+        ck_assert_str_eq(b.word.data, r->want);
+    text_spell_best_free(&b);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
 
 Suite *make_text_suite(void);
 
@@ -1344,6 +1461,13 @@ Suite *make_text_suite(void)
     tcase_add_loop_test(tc, test_text_record_roundtrip, 0, N_ROWS(record_rows));
     tcase_add_loop_test(tc, test_text_record_file_roundtrip, 0, N_ROWS(file_record_rows));
     tcase_add_test(tc, test_text_record_garbage);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("spell");
+    tcase_add_loop_test(tc, test_text_spell_distance, 0, N_ROWS(distance_rows));
+    tcase_add_loop_test(tc, test_text_spell_merge, 0, N_ROWS(merge_rows));
+    tcase_add_test(tc, test_text_spell_list);
+    tcase_add_loop_test(tc, test_text_spell_best, 0, N_ROWS(best_rows));
     suite_add_tcase(s, tc);
 
     tc = tcase_create("limits");

@@ -5,6 +5,8 @@
  *   dbcheck DB             "docs N", "files N", "passages N" (sum of file records)
  *   dbcheck DB --files     one line per file: "<passages> <path>"
  *   dbcheck DB --term T    the number of passages holding term T
+ *   dbcheck DB --words     the word lists of "did you mean": "<word> <count>"
+ *                          lines, by list (length), each in its own order
  *   dbcheck DB --set-meta KEY VALUE
  *                          write one metadata entry (to fake another layout)
  *
@@ -20,6 +22,7 @@
 
 #include "indexer.h"
 #include "record.h"
+#include "spell.h"
 #include "terms.h"
 
 typedef struct check {
@@ -116,13 +119,32 @@ static long check_records(xs_db_t *db, uint32_t docs)
     return bad;
 }
 
+static int print_word(const char *word, size_t len, uint32_t count, void *payload)
+{
+    (void)payload;
+    printf("%.*s %lu\n", (int)len, word, (unsigned long)count);
+    return 0;
+}
+
+static int print_list(const char *key, size_t key_len, const char *value, size_t value_len,
+                      void *payload)
+{
+    (void)payload;
+    printf("list %.*s\n", (int)(key_len - strlen(PASSIM_META_WORDS)),
+           key + strlen(PASSIM_META_WORDS));
+    return text_spell_each(value, value_len, print_word, NULL);
+}
+
 int main(int argc, char **argv)
 {
-    bool usage = argc < 2 || argc > 5 || (argc == 3 && strcmp(argv[2], "--files") != 0)
+    bool usage = argc < 2 || argc > 5
+                 || (argc == 3 && strcmp(argv[2], "--files") != 0
+                     && strcmp(argv[2], "--words") != 0)
                  || (argc == 4 && strcmp(argv[2], "--term") != 0)
                  || (argc == 5 && strcmp(argv[2], "--set-meta") != 0);
     if (usage) {
-        fputs("usage: dbcheck DB [--files | --term TERM | --set-meta KEY VALUE]\n", stderr);
+        fputs("usage: dbcheck DB [--files | --words | --term TERM | --set-meta KEY VALUE]\n",
+              stderr);
         return 2;
     }
     if (argc == 5)
@@ -140,8 +162,15 @@ int main(int argc, char **argv)
         xs_db_free(c.db);
         return st == XS_OK ? 0 : 2;
     }
-    c.list = argc == 3;
     int rc = 0;
+    if (argc == 3 && strcmp(argv[2], "--words") == 0) {
+        st = xs_db_metadata(c.db, PASSIM_META_WORDS, print_list, NULL, &rc);
+        if (st != XS_OK)
+            fprintf(stderr, "dbcheck: %s: %s\n", argv[1], xs_last_error());
+        xs_db_free(c.db);
+        return st == XS_OK ? 0 : 2;
+    }
+    c.list = argc == 3;
     st = xs_db_metadata(c.db, PASSIM_META_FILE, on_file, &c, &rc);
     uint32_t docs = 0;
     if (st == XS_OK && rc == 0)

@@ -31,6 +31,8 @@
  *                          a key too long for Xapian is shortened with a hash
  *   PASSIM_META_LANG       the stemming language the index was built with
  *   PASSIM_META_VERSION    the index layout version (PASSIM_LAYOUT_VERSION)
+ *   PASSIM_META_WORDS<n>   the words met of n characters, with their counts, for
+ *                          "did you mean" (spell.h); n in decimal
  */
 #ifndef PASSIM_TERMS_H
 #define PASSIM_TERMS_H
@@ -47,9 +49,10 @@
 #define PASSIM_META_FILE     "file:"
 #define PASSIM_META_LANG     "passim:lang"
 #define PASSIM_META_VERSION  "passim:layout"
+#define PASSIM_META_WORDS    "passim:words:"
 /* Bumped whenever the layout changes: an index of another layout is refused
  * (searching it would misread it, updating it would mix two layouts). */
-#define PASSIM_LAYOUT_VERSION "3"
+#define PASSIM_LAYOUT_VERSION "4"
 
 /* Longest term or metadata key written, in bytes (Xapian's limit is 245 for
  * terms and 255 for keys). */

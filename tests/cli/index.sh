@@ -223,6 +223,36 @@ for q in 'Kalashnikov rifles' '"peace talks"' 'Lavrov -Taliban' 'talk*' 'title:K
         python3 -c 'import json,sys; print(sorted((r["docid"], r["passage"], round(r["score"], 4)) for r in json.load(sys.stdin)["results"]))')
     expect_eq "$b" "$a" "query $q: same hits and scores from the parallel build"
 done
+run "$DBCHECK" "$T/j2.db" --words
+expect_match '^kalashnikov 1$' "$OUT" "word lists of the parallel build"
+expect_eq "$OUT" "$("$DBCHECK" "$T/j1.db" --words)" "the shards' word lists merge into those of one thread"
 run $PASSIM_INDEX --db "$T/j2.db" --jobs 2 corpus other
 expect_match 'up to date, nothing changed \(5 unchanged' "$OUT" "the merged index is incremental too"
+
+# --- the word lists of "did you mean": counts add up over runs and shards
+mkdir -p words
+printf 'Widgets\n\nA widget, widget and gadget.\n' > words/a.txt
+for j in 1 2; do
+    run $PASSIM_INDEX -q --db "$T/words$j.db" --jobs $j words
+    run "$DBCHECK" "$T/words$j.db" --words
+    expect_eq "$OUT" "$(printf 'list 3\nand 1\nlist 6\ngadget 1\nwidget 2\nlist 7\nwidgets 1')" \
+        "words of 3 letters or more, by length in characters (--jobs $j)"
+done
+printf 'Widget\n\nOne more widget, über alles.\n' > words/b.txt
+run $PASSIM_INDEX -q --db "$T/words1.db" words
+run "$DBCHECK" "$T/words1.db" --words
+expect_eq "$OUT" "$(printf 'list 3\nand 1\none 1\nlist 4\nmore 1\nüber 1\nlist 5\nalles 1\nlist 6\ngadget 1\nwidget 4\nlist 7\nwidgets 1')" \
+    "a later run adds its words and counts"
+run $PASSIM_SEARCH --db "$T/words1.db" widgte
+expect_rc 1 "misspelt word"
+expect_match "no passage contains 'widgte'; did you mean 'widget'\\?" "$ERR" "the closest, most frequent word"
+run $PASSIM_SEARCH --db "$T/words1.db" uber
+expect_match "did you mean 'über'\\?" "$ERR" "distance in characters, not bytes"
+run $PASSIM_SEARCH --db "$T/words1.db" e
+expect_no_match "did you mean" "$ERR" "no suggestion that replaces the whole word"
+run $PASSIM_INDEX -q --db "$T/nowords.db" --no-spelling words
+run "$DBCHECK" "$T/nowords.db" --words
+expect_eq "$OUT" "" "--no-spelling keeps no word lists"
+run $PASSIM_SEARCH --db "$T/nowords.db" widgte
+expect_no_match "did you mean" "$ERR" "and makes no suggestion"
 finish

@@ -7,11 +7,13 @@
  * already (folding a token's word again gives the same word, which is what
  * lets the query side fold words it cut itself). Both passes must cut the
  * same tokens. The Markdown line cleaner and the title finder, which share
- * the tokenizer's character classes, are checked on the same bytes.
+ * the tokenizer's character classes, are checked on the same bytes, and so
+ * are the word lists of "did you mean", read as a list (spell.h).
  */
 #include <string.h>
 
 #include "fuzz.h"
+#include "spell.h"
 
 /* Token flags text.h defines; any other bit is garbage. */
 #define KNOWN_FLAGS \
@@ -136,6 +138,34 @@ static void check_clean_line(const char *s, size_t len)
     }
 }
 
+/* The bytes as a word list: merged with nothing, only its well-formed lines
+ * remain, and merging that with itself doubles every count (to the cap);
+ * suggestions for its first line's word are never that word. */
+static void check_word_list(const char *s, size_t size)
+{
+    text_buf_t clean = TEXT_BUF_INIT, twice = TEXT_BUF_INIT;
+    FUZZ_CHECK(text_spell_merge(&clean, s, size, NULL, 0), "merge failed");
+    FUZZ_CHECK(clean.len <= size, "merged list of %zu bytes from %zu", clean.len, size);
+    FUZZ_CHECK(text_spell_merge(&twice, clean.data, clean.len, clean.data, clean.len),
+               "merge failed");
+    FUZZ_CHECK(twice.len >= clean.len, "self-merge shrank %zu to %zu", clean.len, twice.len);
+    const char *tab = clean.len ? memchr(clean.data, '\t', clean.len) : NULL;
+    if (tab) {
+        text_spell_best_t best;
+        size_t wlen = (size_t)(tab - clean.data);
+        if (text_spell_best_init(&best, clean.data, wlen)) {
+            FUZZ_CHECK(text_spell_best_scan(&best, s, size), "scan failed");
+            FUZZ_CHECK(!best.found || best.distance >= 1, "distance %u", best.distance);
+            FUZZ_CHECK(!best.found || best.word.len != wlen
+                           || memcmp(best.word.data, clean.data, wlen) != 0,
+                       "suggested the word itself");
+        }
+        text_spell_best_free(&best);
+    }
+    text_buf_free(&clean);
+    text_buf_free(&twice);
+}
+
 int passim_fuzz_tokenize(const uint8_t *data, size_t size)
 {
     const char *s = (const char *)data;
@@ -183,6 +213,7 @@ int passim_fuzz_tokenize(const uint8_t *data, size_t size)
         FUZZ_CHECK(f <= n && n - f <= 3, "floor of %zu is %zu", n, f);
     }
     FUZZ_CHECK(text_hash64(s, size) == text_hash64(s, size), "hash not stable");
+    check_word_list(s, size);
     return 0;
 }
 
