@@ -506,13 +506,18 @@ class MetadataMerger : public Xapian::Compactor {
         size_t out_len = 0;
         if (fn_(key.data() + skip, key.size() - skip, values.data(), lens.data(), num_tags, &out, &out_len,
                 payload_) != 0) {
+            /* Throwing here would abandon Xapian's compactor halfway, which
+             * leaks its tables; the failure is reported once it is done. */
             free(out);
-            throw std::bad_alloc();
+            failed = true;
+            return tags[0];
         }
         std::string merged = out ? std::string(out, out_len) : std::string();
         free(out);
         return merged;
     }
+
+    bool failed = false;
 
   private:
     xs_meta_merge_fn fn_;
@@ -547,6 +552,8 @@ extern "C" xs_status_t xs_db_compact(const char *const *sources, size_t n_source
         current = dest;
         MetadataMerger merger(merge, payload);
         all.compact(dest, Xapian::DBCOMPACT_MULTIPASS, 0, merger);
+        if (merger.failed)
+            return xs__fail(XS_ERR_NOMEM, "out of memory while compacting into %s", dest);
         return XS_OK;
     } catch (const std::bad_alloc &) {
         return xs__fail(XS_ERR_NOMEM, "out of memory while compacting into %s", dest);
