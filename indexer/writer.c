@@ -200,9 +200,7 @@ static bool write_words(idx_writer_t *w)
         size_t k = 0;
         for (j = i; j < we.n && we.e[j].chars == we.e[i].chars; j++)
             group[k++] = we.e[j].w;
-        text_buf_clear(&key);
-        ok = text_buf_printf(&key, "%s%zu", PASSIM_META_WORDS, we.e[i].chars)
-             && text_spell_list(&list, group, k);
+        ok = text_words_key(&key, we.e[i].chars) && text_spell_list(&list, group, k);
         char *old = NULL;
         size_t old_len = 0;
         xs_status_t st = ok ? xs_db_get_metadata(w->db, key.data, &old, &old_len) : XS_OK;

@@ -520,16 +520,17 @@ static bool suggest(srch_engine_t *e, const char *word, text_buf_t *b)
     if (!text_spell_best_init(&best, word, strlen(word)))
         return false;
     size_t n = best.n_chars, lo = n > TEXT_SPELL_MAX_DISTANCE ? n - TEXT_SPELL_MAX_DISTANCE : 1;
+    text_buf_t key = TEXT_BUF_INIT;
     bool ok = true;
     for (size_t len = lo; ok && len <= n + TEXT_SPELL_MAX_DISTANCE; len++) {
-        char key[64];
-        snprintf(key, sizeof key, "%s%zu", PASSIM_META_WORDS, len);
         char *list = NULL;
         size_t list_len = 0;
-        if (get_metadata(e->db, key, &list, &list_len) == XS_OK && list)
+        ok = text_words_key(&key, len);
+        if (ok && get_metadata(e->db, key.data, &list, &list_len) == XS_OK && list)
             ok = text_spell_best_scan(&best, list, list_len);
         free(list);
     }
+    text_buf_free(&key);
     text_buf_clear(b);
     ok = ok && best.found && text_buf_append(b, best.word.data, best.word.len);
     text_spell_best_free(&best);

@@ -1,8 +1,9 @@
 /*
  * terms.c — spelling the terms and keys that name a file in the index
  * (text/terms.h): a prefix, the file's key (its canonical path) and a suffix,
- * kept within Xapian's limits however long the path. Shared by the indexer,
- * which writes them, and the searcher, which looks passages up by them.
+ * kept within Xapian's limits however long the path; and the keys of the word
+ * lists of "did you mean". Shared by the indexer, which writes them, and the
+ * searcher, which looks passages and words up by them.
  */
 #include <stdio.h>
 #include <string.h>
@@ -27,4 +28,10 @@ bool text_key_term(text_buf_t *b, const char *prefix, const char *key, const cha
         from++;
     return text_buf_puts(b, prefix) && text_buf_puts(b, hash)
            && text_buf_append(b, key + from, klen - from) && text_buf_puts(b, suffix);
+}
+
+bool text_words_key(text_buf_t *b, size_t chars)
+{
+    text_buf_clear(b);
+    return text_buf_printf(b, "%s%zu", PASSIM_META_WORDS, chars);
 }

@@ -68,4 +68,8 @@
  * stays unique and within PASSIM_TERM_MAX. False if memory ran out. */
 bool text_key_term(text_buf_t *b, const char *prefix, const char *key, const char *suffix);
 
+/* Put in b (cleared first) the metadata key of the word list of words of
+ * chars characters (PASSIM_META_WORDS<chars>). False if memory ran out. */
+bool text_words_key(text_buf_t *b, size_t chars);
+
 #endif /* PASSIM_TERMS_H */
