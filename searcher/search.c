@@ -454,8 +454,10 @@ static srch_run_status_t run_once(srch_engine_t *e, const char *q, const srch_se
     }
     xs_query_t *xq = NULL;
     srch_run_status_t rs = match(e, r, r->query, s, &xq, err);
+    /* An empty page past --offset still knows whether anything matched: the
+     * match ran to the end, so its bounds are exact. */
     if (rs == SRCH_RUN_OK && s->mode == SRCH_MODE_AUTO && xs_mset_size(r->mset) == 0
-        && s->offset == 0) {
+        && (s->offset == 0 || xs_mset_upper_bound(r->mset) == 0)) {
         /* No passage has every word: rank the passages that have any of them. */
         srch_query_t *any = NULL;
         po.default_op = SRCH_DEFAULT_OR;
@@ -466,7 +468,7 @@ static srch_run_status_t run_once(srch_engine_t *e, const char *q, const srch_se
             srch_query_t *strict = r->query;
             r->query = any;
             rs = match(e, r, any, s, &xq_any, err);
-            if (rs == SRCH_RUN_OK && xs_mset_size(r->mset) > 0) {
+            if (rs == SRCH_RUN_OK && xs_mset_upper_bound(r->mset) > 0) {
                 r->relaxed = true;
                 xs_mset_free(empty);
                 srch_query_free(strict);

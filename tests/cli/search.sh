@@ -176,6 +176,29 @@ run $S --offset 100000 talks
 expect_rc 1 "offset past the end"
 expect_match '^passim-search: [0-9]+ results; --offset 100000 is past the end' "$ERR" \
     "offset past the end: the number of results"
+# Paging through the any-word fallback: page 2 goes on from page 1.
+ranks_ids() {
+    printf '%s' "$OUT" | python3 -c 'import json,sys; print(" ".join("%d:%s#%d" % (r["rank"], r["docid"], r["passage"]) for r in json.load(sys.stdin)["results"]))'
+}
+run $S -f json -n 4 'Lavrov summit'
+expect_rc 0 "fallback, first page of 4"
+first4=$(ranks_ids)
+run $S -f json -n 2 --offset 2 'Lavrov summit'
+expect_rc 0 "fallback, --offset 2"
+expect_match 'showing passages with any of them' "$ERR" "fallback, --offset 2: says so"
+expect_eq "$(ranks_ids)" "$(echo "$first4" | cut -d' ' -f3-4)" "fallback, --offset 2: ranks 3 and 4"
+run $S -n 2 --offset 1 'Lavrov xyzzy'
+expect_rc 0 "fallback with a missing word, --offset 1"
+run $S --offset 1000 'Lavrov summit'
+expect_rc 1 "fallback, --offset past its end"
+expect_match 'is past the end' "$ERR" "fallback, --offset past its end: why"
+printf 'a\tLavrov summit\n' > fallback.tsv
+run $S --batch fallback.tsv -n 4 -f trec
+second_to_fourth=$(printf '%s\n' "$OUT" | awk 'NR > 1 {print $3}' | tr '\n' ' ')
+run $S --batch fallback.tsv --offset 1 -n 3 -f trec
+expect_rc 0 "batch: fallback with --offset"
+expect_eq "$(printf '%s\n' "$OUT" | awk '{print $3}' | tr '\n' ' ')" "$second_to_fourth" \
+    "batch: fallback with --offset 1 lists results 2 to 4"
 
 # --- nothing shown although every word is somewhere: stderr says why
 run $S --all 'Lavrov summit'
