@@ -137,6 +137,7 @@ static int on_passage(const text_passage_t *p, void *payload)
         .heading = heading, .heading_len = heading_len,
         .text = art->text + p->start, .text_len = p->end - p->start,
         .ordinal = p->ordinal, .first_line = p->first_line, .last_line = p->last_line,
+        .first_column = p->first_column,
     };
     text_buf_clear(&ctx->record);
     if (!text_record_encode(&r, &ctx->record))

@@ -116,9 +116,11 @@ void srch_hit_position(const srch_hit_t *h, uint32_t *line, uint32_t *column)
             line_start = i + 1;
         }
     *line = l;
-    *column = (uint32_t)(at - line_start + 1);
-    /* The first line of a passage may start mid-line (a cut long paragraph);
-     * the column is then relative to the passage start: still a useful jump. */
+    /* The passage may start after an indent or in mid-line (a cut long
+     * paragraph): on its first line, count from where it starts. Records of
+     * older indexes do not say; the column is then the passage's own. */
+    uint32_t first = line_start == 0 && h->rec.first_column ? h->rec.first_column : 1;
+    *column = (uint32_t)(at - line_start + first);
 }
 
 static bool print_text(text_buf_t *b, const srch_print_opts_t *o, const srch_hit_t *h)

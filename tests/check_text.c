@@ -829,6 +829,14 @@ typedef struct passage_check {
     unsigned char *in;      /* in[i]: byte i is inside a passage */
 } passage_check_t;
 
+static uint32_t column_at(const char *s, size_t pos)
+{
+    size_t start = pos;
+    while (start > 0 && s[start - 1] != '\n')
+        start--;
+    return (uint32_t)(pos - start + 1);
+}
+
 static uint32_t line_at(const char *s, size_t pos)
 {
     uint32_t line = 1;
@@ -855,6 +863,8 @@ static const char *passage_problem(const passage_check_t *c, const text_passage_
     if (c->len < 1000000 && (p->first_line != line_at(c->s, p->start) ||
                              p->last_line != line_at(c->s, p->end - 1)))
         return "wrong line numbers";
+    if (c->len < 1000000 && p->first_column != column_at(c->s, p->start))
+        return "wrong first column";
     if (p->heading_start != p->heading_end &&
         (p->heading_end > c->len || c->s[p->heading_start] != '#' ||
          (p->heading_start > 0 && c->s[p->heading_start - 1] != '\n')))
@@ -969,9 +979,10 @@ END_TEST
 /* ------------------------------------------------------------------------ */
 
 static const text_record_t record_rows[] = {
-    {"a/b", 3, "/x/a/b.md", 9, "Title", 5, "## Heading", 10, "Some text.", 10, 0, 1, 3},
-    {"", 0, "", 0, "", 0, "", 0, "", 0, 0, 0, 0},
-    {"id", 2, "p", 1, "T\xC3\xA9", 3, "", 0, "x", 1, UINT32_MAX, UINT32_MAX - 1, UINT32_MAX},
+    {"a/b", 3, "/x/a/b.md", 9, "Title", 5, "## Heading", 10, "Some text.", 10, 0, 1, 3, 5},
+    {"", 0, "", 0, "", 0, "", 0, "", 0, 0, 0, 0, 0},
+    {"id", 2, "p", 1, "T\xC3\xA9", 3, "", 0, "x", 1, UINT32_MAX, UINT32_MAX - 1, UINT32_MAX,
+     UINT32_MAX},
 };
 
 START_TEST(test_text_record_roundtrip)
@@ -994,6 +1005,7 @@ START_TEST(test_text_record_roundtrip)
     ck_assert_uint_eq(out.ordinal, in->ordinal);
     ck_assert_uint_eq(out.first_line, in->first_line);
     ck_assert_uint_eq(out.last_line, in->last_line);
+    ck_assert_uint_eq(out.first_column, in->first_column);
     /* Every truncation is refused and leaves *r zeroed. */
     for (size_t n = 0; n < b.len; n++) {
         memset(&out, 0xAB, sizeof out);
@@ -1051,7 +1063,13 @@ START_TEST(test_text_record_garbage)
     text_record_t r;
     text_file_record_t f;
     /* Wrong version byte. */
+    ck_assert(!text_record_decode("P\x03\0\0\0\0\0\0\0\0\0", 11, &r));
+    ck_assert(!text_record_decode("P\x00\0\0\0\0\0\0\0\0", 10, &r));
+    /* Version 2 has a first column that version 1 lacks. */
     ck_assert(!text_record_decode("P\x02\0\0\0\0\0\0\0\0", 10, &r));
+    ck_assert(text_record_decode("P\x02\0\0\0\x07\0\0\0\0\0", 11, &r));
+    ck_assert_uint_eq(r.first_column, 7);
+    ck_assert(!text_record_decode("P\x01\0\0\0\x07\0\0\0\0\0", 11, &r));
     /* A varint that never ends, and one too large for 64 bits. */
     ck_assert(!text_record_decode("P\x01\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF", 13, &r));
     ck_assert(!text_file_record_decode("F\x01\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\x02", 12, &f));
@@ -1060,8 +1078,10 @@ START_TEST(test_text_record_garbage)
     /* A string length past the end. */
     ck_assert(!text_record_decode("P\x01\0\0\0\x05" "ab\0\0\0\0", 12, &r));
     ck_assert(!text_record_decode(NULL, 0, &r));
-    /* The smallest valid record, for contrast. */
+    /* The smallest valid record, for contrast; one written before version 2
+     * has no first column. */
     ck_assert(text_record_decode("P\x01\0\0\0\0\0\0\0\0", 10, &r));
+    ck_assert_uint_eq(r.first_column, 0);
     /* Bytes from an LCG: never accepted, never read out of bounds (ASan). */
     uint32_t x = 7;
     char junk[64];

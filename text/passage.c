@@ -31,7 +31,8 @@ typedef struct pass_state {
     size_t cur_start, cur_end;      /* the passage being gathered, or NONE */
     size_t cur_head_start, cur_head_end;
     size_t line_pos;            /* line cursor: byte offset ... */
-    uint32_t line_no;           /* ... and the number of the line it is on */
+    uint32_t line_no;           /* ... the number of the line it is on ... */
+    size_t line_start;          /* ... and the offset where that line starts */
 } pass_state_t;
 
 static bool is_space_byte(unsigned char c)
@@ -50,6 +51,7 @@ static uint32_t line_of(pass_state_t *st, size_t pos)
         }
         st->line_pos = (size_t)(nl - st->s) + 1;
         st->line_no++;
+        st->line_start = st->line_pos;
     }
     return st->line_no;
 }
@@ -70,6 +72,7 @@ static void emit(pass_state_t *st, size_t a, size_t b)
     p.start = a;
     p.end = b;
     p.first_line = line_of(st, a);
+    p.first_column = a - st->line_start < UINT32_MAX ? (uint32_t)(a - st->line_start + 1) : UINT32_MAX;
     p.last_line = line_of(st, b - 1);
     p.heading_start = st->cur_head_start;
     p.heading_end = st->cur_head_end;

@@ -6,8 +6,9 @@
  * against what is left and wants the input used up exactly, so truncated or
  * garbled index data is refused, never read past.
  *
- *   passage record:  'P' 1  ordinal first_line last_line
+ *   passage record:  'P' 2  ordinal first_line last_line first_column
  *                          docid path title heading text
+ *                    ('P' 1, without first_column, is still read)
  *   file record:     'F' 1  size zigzag(mtime_ns) hash[8] n_passages path key
  */
 #include <string.h>
@@ -16,7 +17,8 @@
 
 #define PASSAGE_MAGIC 'P'
 #define FILE_MAGIC 'F'
-#define FORMAT_VERSION 1
+#define PASSAGE_VERSION 2
+#define FILE_VERSION 1
 
 static bool put_varint(text_buf_t *b, uint64_t v)
 {
@@ -37,9 +39,9 @@ static bool put_string(text_buf_t *b, const char *s, size_t len)
     return put_varint(b, len) && text_buf_append(b, s, len);
 }
 
-static bool put_header(text_buf_t *b, char magic)
+static bool put_header(text_buf_t *b, char magic, char version)
 {
-    return text_buf_putc(b, magic) && text_buf_putc(b, FORMAT_VERSION);
+    return text_buf_putc(b, magic) && text_buf_putc(b, version);
 }
 
 /* A decoding cursor. */
@@ -90,10 +92,12 @@ static bool get_string(reader_t *r, const char **s, size_t *len)
     return true;
 }
 
-static bool get_header(reader_t *r, char magic)
+/* The magic byte, then a version from 1 to max, into *version. */
+static bool get_header(reader_t *r, char magic, unsigned max, unsigned *version)
 {
-    if (r->left < 2 || r->p[0] != (unsigned char)magic || r->p[1] != FORMAT_VERSION)
+    if (r->left < 2 || r->p[0] != (unsigned char)magic || r->p[1] < 1 || r->p[1] > max)
         return false;
+    *version = r->p[1];
     r->p += 2;
     r->left -= 2;
     return true;
@@ -102,8 +106,9 @@ static bool get_header(reader_t *r, char magic)
 bool text_record_encode(const text_record_t *rec, text_buf_t *b)
 {
     size_t old_len = b->len;
-    bool ok = put_header(b, PASSAGE_MAGIC) && put_varint(b, rec->ordinal) &&
+    bool ok = put_header(b, PASSAGE_MAGIC, PASSAGE_VERSION) && put_varint(b, rec->ordinal) &&
               put_varint(b, rec->first_line) && put_varint(b, rec->last_line) &&
+              put_varint(b, rec->first_column) &&
               put_string(b, rec->docid, rec->docid_len) &&
               put_string(b, rec->path, rec->path_len) &&
               put_string(b, rec->title, rec->title_len) &&
@@ -124,8 +129,11 @@ bool text_record_decode(const char *data, size_t len, text_record_t *rec)
     reader_t r = {(const unsigned char *)data, len};
     text_record_t tmp;
     memset(&tmp, 0, sizeof tmp);
-    bool ok = get_header(&r, PASSAGE_MAGIC) && get_u32(&r, &tmp.ordinal) &&
-              get_u32(&r, &tmp.first_line) && get_u32(&r, &tmp.last_line) &&
+    unsigned version;
+    bool ok = get_header(&r, PASSAGE_MAGIC, PASSAGE_VERSION, &version) &&
+              get_u32(&r, &tmp.ordinal) && get_u32(&r, &tmp.first_line) &&
+              get_u32(&r, &tmp.last_line) &&
+              (version < 2 || get_u32(&r, &tmp.first_column)) &&
               get_string(&r, &tmp.docid, &tmp.docid_len) &&
               get_string(&r, &tmp.path, &tmp.path_len) &&
               get_string(&r, &tmp.title, &tmp.title_len) &&
@@ -145,7 +153,8 @@ bool text_file_record_encode(const text_file_record_t *rec, text_buf_t *b)
     unsigned char hash[8];
     for (unsigned k = 0; k < 8; k++)
         hash[k] = (unsigned char)(rec->hash >> (8 * k));
-    bool ok = put_header(b, FILE_MAGIC) && put_varint(b, rec->size) && put_varint(b, zz) &&
+    bool ok = put_header(b, FILE_MAGIC, FILE_VERSION) && put_varint(b, rec->size) &&
+              put_varint(b, zz) &&
               text_buf_append(b, hash, sizeof hash) && put_varint(b, rec->n_passages) &&
               put_string(b, rec->path, rec->path_len) && put_string(b, rec->key, rec->key_len);
     if (!ok && b->data != NULL) {
@@ -164,7 +173,9 @@ bool text_file_record_decode(const char *data, size_t len, text_file_record_t *r
     text_file_record_t tmp;
     memset(&tmp, 0, sizeof tmp);
     uint64_t zz;
-    if (!get_header(&r, FILE_MAGIC) || !get_varint(&r, &tmp.size) || !get_varint(&r, &zz) ||
+    unsigned version;
+    if (!get_header(&r, FILE_MAGIC, FILE_VERSION, &version) || !get_varint(&r, &tmp.size) ||
+        !get_varint(&r, &zz) ||
         r.left < 8)
         return false;
     /* Undo the zigzag without a signed overflow. */

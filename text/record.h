@@ -27,6 +27,9 @@ typedef struct text_record {
     const char *text;    size_t text_len;     /* the passage text, valid UTF-8 */
     uint32_t ordinal;                         /* passage number in the article, from 0 */
     uint32_t first_line, last_line;          /* 1-based line range in the file */
+    uint32_t first_column;                   /* 1-based byte column where the text starts
+                                                in first_line; 0: not recorded (indexes
+                                                written before it was) */
 } text_record_t;
 
 /* Append the encoding of r to b. Returns false if memory ran out. */

@@ -246,6 +246,8 @@ typedef struct text_passage {
     size_t start, end;      /* byte range in the source, trimmed of blank lines */
     uint32_t first_line;    /* 1-based line numbers of start and of the last byte */
     uint32_t last_line;
+    uint32_t first_column;  /* 1-based byte column of start in its line (a passage
+                               may start after an indent or in mid-line) */
     size_t heading_start;   /* byte range of the heading line it stands under */
     size_t heading_end;     /* (heading_start == heading_end: none) */
 } text_passage_t;

@@ -238,6 +238,28 @@ line=$(printf '%s\n' "$OUT" | head -1 | cut -d: -f2)
 col=$(printf '%s\n' "$OUT" | head -1 | cut -d: -f3)
 got=$(sed -n "${line}p" "$CORPUS/000_15c4c714383f619c.txt" | cut -b "$col-$((col + 10))")
 expect_eq "$got" "Kalashnikov" "vimgrep position points at the match"
+# Every hit, also in passages that start in mid-line (a long paragraph cut
+# at a sentence end) or after an indent, and in an indented fixture.
+mkdir -p vim && printf 'Title\n\n    An indented paragraph about zebras.\n' > vim/indent.txt
+$PASSIM_INDEX -q --db vim.db vim >/dev/null || fail "indexing the indented fixture"
+for q in "--db $DB Taliban" "--db vim.db zebra"; do
+    run $PASSIM_SEARCH --color=never --vimgrep --per-doc 0 -n 100 $q
+    word=${q##* }
+    printf '%s\n' "$OUT" | python3 -c '
+import re, sys
+word, bad, n = sys.argv[1].lower(), [], 0
+for l in sys.stdin:
+    m = re.match(r"^(.*?):(\d+):(\d+):", l)
+    if not m:
+        continue
+    n += 1
+    line = open(m.group(1), "rb").read().split(b"\n")[int(m.group(2)) - 1]
+    at = line[int(m.group(3)) - 1:].decode("utf-8", "replace").lower()
+    if not at.startswith(word):
+        bad.append(l[:m.end()])
+sys.exit(0 if n and not bad else print(n, "hits, wrong:", bad) or 1)' "$word" \
+        && pass || fail "vimgrep: every $word hit's line and column point at it"
+done
 
 # --- colour: ANSI only when asked or on a terminal, never with NO_COLOR
 run $PASSIM_SEARCH --db "$DB" Kalashnikov
