@@ -73,6 +73,12 @@ static int on_passage(const text_passage_t *p, void *payload)
     FUZZ_CHECK(p->first_line == first && p->last_line == last,
                "passage [%zu, %zu) on lines %u-%u, counted %u-%u", p->start, p->end,
                (unsigned)p->first_line, (unsigned)p->last_line, (unsigned)first, (unsigned)last);
+    size_t line_start = p->start;
+    while (line_start > 0 && s[line_start - 1] != '\n')
+        line_start--;
+    size_t column = p->start - line_start + 1;
+    FUZZ_CHECK(p->first_column == column, "passage at %zu in column %u, counted %zu", p->start,
+               (unsigned)p->first_column, column);
     FUZZ_CHECK(p->heading_start <= p->heading_end && p->heading_end <= c->len,
                "heading [%zu, %zu)", p->heading_start, p->heading_end);
     if (p->heading_end > p->heading_start) {
