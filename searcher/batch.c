@@ -171,24 +171,32 @@ static int qid_ptr_cmp(const void *pa, const void *pb)
     return c ? c : (a->line < b->line ? -1 : a->line > b->line);
 }
 
-/* A query id given twice makes one ranking of two queries for a scorer:
- * worth a warning, not an error. */
-static void warn_repeated_ids(const batch_t *b)
+/* A query id given twice would make one ranking of two queries, with the same
+ * article listed twice: an error for a TREC run or an evaluation (fatal),
+ * a warning otherwise. The number of repeated ids is returned; -1 if memory
+ * ran out. */
+static long check_repeated_ids(const batch_t *b, bool fatal)
 {
     if (b->n < 2)
-        return;
+        return 0;
     const batch_query_t **v = malloc(b->n * sizeof *v);
-    if (!v)
-        return;
+    if (!v) {
+        fputs("passim-search: out of memory\n", stderr);
+        return -1;
+    }
     for (size_t i = 0; i < b->n; i++)
         v[i] = &b->q[i];
-    if (b->n > 1)
-        qsort(v, b->n, sizeof *v, qid_ptr_cmp);
+    qsort(v, b->n, sizeof *v, qid_ptr_cmp);
+    long n = 0;
     for (size_t i = 1; i < b->n; i++)
-        if (strcmp(v[i - 1]->qid, v[i]->qid) == 0 && (i < 2 || strcmp(v[i - 2]->qid, v[i]->qid)))
-            fprintf(stderr, "passim-search: %s:%u: warning: query id %s already given on line %u\n",
-                    b->name, v[i]->line, v[i]->qid, v[i - 1]->line);
+        if (strcmp(v[i - 1]->qid, v[i]->qid) == 0 && (i < 2 || strcmp(v[i - 2]->qid, v[i]->qid))) {
+            fprintf(stderr, "passim-search: %s:%u: %squery id %s already given on line %u%s\n",
+                    b->name, v[i]->line, fatal ? "" : "warning: ", v[i]->qid, v[i - 1]->line,
+                    fatal ? "; a TREC run and an evaluation need one query per id" : "");
+            n++;
+        }
     free(v);
+    return n;
 }
 
 /* ---- answering one query -------------------------------------------------- */
@@ -446,6 +454,14 @@ int srch_batch(const srch_batch_opts_t *o)
             fprintf(stderr, "passim-search: %s\n", err.message);
             return SRCH_EXIT_ERROR;
         }
+        /* Every metric would be 0, which looks like a result. */
+        if (o->level == SRCH_LEVEL_PASSAGE && !srch_qrels_judges_passages(qrels)) {
+            fprintf(stderr, "passim-search: %s judges articles, and --level passage ranks "
+                            "passages (docid#n): no judgement could match; use --level doc\n",
+                    o->qrels);
+            srch_qrels_free(qrels);
+            return SRCH_EXIT_ERROR;
+        }
         run = srch_eval_run_new();
         if (!run) {
             fputs("passim-search: out of memory\n", stderr);
@@ -454,7 +470,9 @@ int srch_batch(const srch_batch_opts_t *o)
     }
     if (!open_queries(&b, o->path))
         goto done;
-    warn_repeated_ids(&b);
+    long repeated = check_repeated_ids(&b, b.need_ranking);
+    if (repeated < 0 || (repeated > 0 && b.need_ranking))
+        goto done;
 
     jobs = o->jobs ? o->jobs : 1;
     if (jobs > b.n)

@@ -299,6 +299,15 @@ size_t srch_qrels_n_judged(const srch_qrels_t *q)
     return q ? q->n_judged : 0;
 }
 
+bool srch_qrels_judges_passages(const srch_qrels_t *q)
+{
+    for (size_t i = 0; q && i < q->n_q; i++)
+        for (size_t k = 0; k < q->q[i].n_j; k++)
+            if (strchr(q->q[i].j[k].docid, '#'))
+                return true;
+    return false;
+}
+
 static int query_key_cmp(const void *key, const void *elem)
 {
     return strcmp(key, ((const qrels_query_t *)elem)->qid);

@@ -67,6 +67,10 @@ void srch_qrels_free(srch_qrels_t *q);
 /* Number of judged queries (with at least one relevant document). */
 size_t srch_qrels_n_judged(const srch_qrels_t *q);
 
+/* Whether some judged id names a passage ("docid#n", as --level passage
+ * writes them) rather than an article. */
+bool srch_qrels_judges_passages(const srch_qrels_t *q);
+
 /* The gain of docid for qid: *gain is set and true returned when judged. */
 bool srch_qrels_gain(const srch_qrels_t *q, const char *qid, const char *docid, int *gain);
 

@@ -247,6 +247,34 @@ expect_rc 2 "--metrics-only without --qrels"
 run $S --batch queries.tsv -j 0
 expect_rc 2 "--jobs 0"
 
+# --- a query id given twice: an error for a TREC run or an evaluation, since
+# one ranking would hold two queries' hits; a warning for text and JSON
+printf 'q1\tLavrov\nq2\tTaliban\nq1\tKabul\n' > repeated.tsv
+run $S --batch repeated.tsv -f trec
+expect_rc 2 "a repeated query id, trec"
+expect_eq "$OUT" "" "a repeated query id, trec: no run"
+expect_match '^passim-search: repeated.tsv:3: query id q1 already given on line 1; a TREC run' \
+    "$ERR" "a repeated query id, trec: where and why"
+run $S --batch repeated.tsv --qrels "$QRELS" --metrics-only
+expect_rc 2 "a repeated query id, --qrels"
+run $S --batch repeated.tsv -f json
+expect_rc 0 "a repeated query id, json"
+expect_match '^passim-search: repeated.tsv:3: warning: query id q1 already given on line 1$' \
+    "$ERR" "a repeated query id, json: a warning"
+
+# --- --level passage against judgements of articles: nothing could match
+printf 'lavrov\tLavrov\n' > one.tsv
+run $S --batch one.tsv -f trec --level passage --qrels "$QRELS"
+expect_rc 2 "--level passage with article qrels"
+expect_match 'judges articles, and --level passage ranks passages' "$ERR" \
+    "--level passage with article qrels: why"
+run $S --batch one.tsv -f trec --level passage -n 1
+passage=$(printf '%s\n' "$OUT" | awk '{print $3}')
+printf 'lavrov 0 %s 1\n' "$passage" > passage.qrels
+run $S --batch one.tsv -f trec --level passage --qrels passage.qrels --metrics-only
+expect_rc 0 "--level passage with passage qrels"
+expect_match 'MRR[^0-9]*1\.0000' "$OUT" "--level passage with passage qrels: the judged passage first"
+
 # --- metrics against tests/data/batch.qrels, worked out by hand
 # The run (doc level, any word), as checked just below:
 #   lavrov  "Lavrov":               004 (gain 0), 002 (2), 003 (1)
