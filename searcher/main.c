@@ -653,6 +653,18 @@ static int run_single(cli_t *o, int argc, char **argv)
     return status;
 }
 
+/* Whatever was asked (--help, --compare...), output that could not be
+ * written (a full disk) makes the run fail, once: the searches report it
+ * themselves. */
+static int check_stdout(int status)
+{
+    if (status == SRCH_EXIT_ERROR || (fflush(stdout) == 0 && !ferror(stdout)))
+        return status;
+    if (errno != EPIPE)
+        fprintf(stderr, "passim-search: cannot write to standard output: %s\n", strerror(errno));
+    return SRCH_EXIT_ERROR;
+}
+
 int main(int argc, char **argv)
 {
     cli_t o;
@@ -672,5 +684,5 @@ int main(int argc, char **argv)
                  : o.batch ? run_batch(&o, n_args)
                            : run_single(&o, n_args, args);
     free(args);
-    return status;
+    return check_stdout(status);
 }
