@@ -356,6 +356,18 @@ static bool lex(parser_t *p)
             keyword_ok = true;
             continue;
         }
+        /* "--word" or "+-word": which sign was meant cannot be told, and
+         * reading it as the bare word could turn an exclusion into a match. */
+        if ((c == '+' || c == '-') && boundary) {
+            size_t k = i + 1;
+            while (k < len && (q[k] == '+' || q[k] == '-'))
+                k++;
+            if (k > i + 1 && k < len && q[k] != ')' && space_len(q + k, len - k) == 0) {
+                fail(p, i + 1, "more than one sign before a word at column %zu: use one + or -",
+                     i + 1);
+                return false;
+            }
+        }
         if ((c == '+' || c == '-') && boundary && i + 1 < len && q[i + 1] != '+' &&
             q[i + 1] != '-' && q[i + 1] != ')' && space_len(q + i + 1, len - i - 1) == 0) {
             t.kind = c == '+' ? TK_PLUS : TK_MINUS;

@@ -127,7 +127,7 @@ static const parse_row_t parse_rows[] = {
     { "kabul - taliban", AND_, "(AND kabul taliban)" },      /* lone "-": punctuation */
     { "kabul + taliban", AND_, "(AND kabul taliban)" },
     { "-!!! kabul", AND_, "kabul" },                         /* sign on nothing */
-    { "kabul --taliban", AND_, "(AND kabul taliban)" },      /* "--" is no sign */
+    { "kabul -- taliban", AND_, "(AND kabul taliban)" },     /* "--" alone: punctuation */
     { "kabul -taliban -lavrov", AND_, "(AND_NOT kabul (OR taliban lavrov))" },
     { "-taliban kabul moscow", AND_, "(AND_NOT (AND kabul moscow) taliban)" },
     { "kabul -\"peace talks\"", AND_, "(AND_NOT kabul (PHRASE peac talk))" },
@@ -443,6 +443,10 @@ static const error_row_t error_rows[] = {
     { "say \"unbalanced", AND_, "unbalanced quote at column 5", 5 },
     { "kabul \"peace\" \"talks", AND_, "unbalanced quote at column 15", 15 },
     { "\"", AND_, "unbalanced quote at column 1", 1 },
+    /* two signs: which was meant cannot be told */
+    { "kabul --taliban", AND_, "more than one sign before a word at column 7: use one + or -", 7 },
+    { "+-kabul", AND_, "more than one sign before a word at column 1: use one + or -", 1 },
+    { "(-+kabul)", AND_, "more than one sign before a word at column 2: use one + or -", 2 },
     { "“peace talks", AND_, "unbalanced quote at column 1", 1 },
     /* parentheses: missing ")" -> its "("; stray ")" -> itself */
     { "(kabul", AND_, "unclosed parenthesis at column 1", 1 },
