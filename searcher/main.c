@@ -444,6 +444,32 @@ static const char *batch_only_option(const cli_t *o)
            : NULL;
 }
 
+/* The same index given twice (under any name) would list every hit twice:
+ * it is searched once, with a note. A path that cannot be resolved stays, for
+ * the open to report. */
+static void drop_repeated_dbs(cli_t *o)
+{
+    char *real[MAX_DBS] = { 0 };
+    size_t n = 0;
+    for (size_t i = 0; i < o->n_dbs; i++) {
+        char *r = realpath(o->dbs[i], NULL);
+        size_t k = 0;
+        while (r && k < n && !(real[k] && strcmp(real[k], r) == 0))
+            k++;
+        if (r && k < n) {
+            fprintf(stderr, "passim-search: --db %s: the same index as --db %s; searched once\n",
+                    o->dbs[i], o->dbs[k]);
+            free(r);
+            continue;
+        }
+        real[n] = r;
+        o->dbs[n++] = o->dbs[i];
+    }
+    o->n_dbs = n;
+    for (size_t i = 0; i < n; i++)
+        free(real[i]);
+}
+
 /* Colour and highlighting from --color, --highlight, the terminal and NO_COLOR. */
 static void resolve_output(cli_t *o)
 {
@@ -463,6 +489,7 @@ static void resolve_output(cli_t *o)
         const char *env = getenv("PASSIM_DB");
         o->dbs[o->n_dbs++] = env && *env ? env : "passim.db";
     }
+    drop_repeated_dbs(o);
 }
 
 static int run_compare(cli_t *o, int argc, char **argv)

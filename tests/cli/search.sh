@@ -321,4 +321,11 @@ run $PASSIM_SEARCH --db "$T/a.db" --db "$T/missing.db" Taliban
 expect_rc 2 "one of several indexes missing"
 expect_match 'missing\.db: no index here' "$ERR" "the missing one of several indexes is named"
 expect_no_match 'a\.db' "$ERR" "the index that opens is not blamed"
+run $PASSIM_SEARCH --db "$T/a.db" -f json -n 50 --per-doc 0 Taliban
+once=$OUT
+run $PASSIM_SEARCH --db "$T/a.db" --db "$T/./a.db/" -f json -n 50 --per-doc 0 Taliban
+expect_rc 0 "the same index twice"
+expect_eq "$OUT" "$once" "the same index twice is searched once"
+expect_match "^passim-search: --db $T/./a.db/: the same index as --db $T/a.db; searched once" \
+    "$ERR" "the same index twice: a note"
 finish
