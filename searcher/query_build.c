@@ -307,9 +307,12 @@ xs_status_t srch_query_build(xs_query_t **out, const srch_query_t *q,
 /* Highlight units                                                          */
 /* ------------------------------------------------------------------------ */
 
-/* A positive leaf worth a unit, gathered before the units are laid out. */
+/* The positive leaves worth a unit, gathered before the units are laid out,
+ * each with the NEAR it is an item of: NULL if it stands anywhere else in the
+ * query (or in two NEARs), since it is then highlighted wherever it occurs. */
 typedef struct leaf_list {
     const srch_node_t **v;
+    const srch_node_t **near;
     size_t n, cap;
     size_t n_stems;     /* stems of all phrases, for the block's pointer area */
 } leaf_list_t;
@@ -328,37 +331,45 @@ static bool same_unit(const srch_node_t *a, const srch_node_t *b)
     return true;
 }
 
-static bool add_leaf(leaf_list_t *l, const srch_node_t *n)
+static bool add_leaf(leaf_list_t *l, const srch_node_t *n, const srch_node_t *near)
 {
     for (size_t k = 0; k < l->n; k++)
-        if (same_unit(l->v[k], n))
+        if (same_unit(l->v[k], n)) {
+            if (l->near[k] != near)
+                l->near[k] = NULL;
             return true;
+        }
     if (l->n == l->cap) {
         size_t cap = l->cap ? 2 * l->cap : 8;
         const srch_node_t **v = realloc(l->v, cap * sizeof *v);
         if (v == NULL)
             return false;
         l->v = v;
+        v = realloc(l->near, cap * sizeof *v);
+        if (v == NULL)
+            return false;
+        l->near = v;
         l->cap = cap;
     }
+    l->near[l->n] = near;
     l->v[l->n++] = n;
     if (n->kind == SRCH_NODE_PHRASE)
         l->n_stems += n->n_kids;
     return true;
 }
 
-static bool gather(leaf_list_t *l, const srch_node_t *n)
+static bool gather(leaf_list_t *l, const srch_node_t *n, const srch_node_t *near)
 {
     switch (n->kind) {
     case SRCH_NODE_TERM:
     case SRCH_NODE_PHRASE:
     case SRCH_NODE_PREFIX:
-        return add_leaf(l, n);
+        return add_leaf(l, n, near);
     case SRCH_NODE_AND_NOT:
-        return gather(l, n->kids[0]);   /* what is excluded is never highlighted */
+        return gather(l, n->kids[0], NULL);  /* what is excluded is never highlighted */
     default:
         for (size_t k = 0; k < n->n_kids; k++)
-            if (!gather(l, n->kids[k]))
+            if (!gather(l, n->kids[k], n->kind == SRCH_NODE_NEAR ? n : NULL))
                 return false;
         return true;
     }
@@ -421,9 +432,10 @@ xs_status_t srch_query_units(const srch_query_t *q, const xs_db_t *db,
     if (root == NULL || units == NULL || n_units == NULL)
         return XS_ERR_INVALID;
 
-    leaf_list_t l = { NULL, 0, 0, 0 };
-    if (!gather(&l, root)) {
+    leaf_list_t l = { NULL, NULL, 0, 0, 0 };
+    if (!gather(&l, root, NULL)) {
         free(l.v);
+        free(l.near);
         return XS_ERR_NOMEM;
     }
     xs_status_t st = XS_OK;
@@ -442,6 +454,14 @@ xs_status_t srch_query_units(const srch_query_t *q, const xs_db_t *db,
         const srch_node_t *n = l.v[k];
         u[k].color = (unsigned)k;
         u[k].weight = 1.0;
+        if (l.near[k]) {
+            /* The NEARs numbered by their first unit: k + 1 of the first. */
+            size_t first = 0;
+            while (l.near[first] != l.near[k])
+                first++;
+            u[k].near = (unsigned)first + 1;
+            u[k].near_window = l.near[k]->window;
+        }
         if (n->kind == SRCH_NODE_PHRASE) {
             u[k].kind = SRCH_HL_PHRASE;
             for (size_t j = 0; j < n->n_kids; j++)
@@ -458,6 +478,7 @@ xs_status_t srch_query_units(const srch_query_t *q, const xs_db_t *db,
             st = unit_weight(db, n_docs, n, &u[k].weight);
     }
     free(l.v);
+    free(l.near);
     if (st != XS_OK) {
         free(u);
         return st;

@@ -244,6 +244,56 @@ static match_t *sorted_copy(const match_t *m, size_t n, int (*cmp)(const void *,
     return copy;
 }
 
+/* Whether match m has, for every other unit of its NEAR, a match of that unit
+ * within the NEAR's window of it. */
+static bool near_partners(const build_t *b, const match_t *m)
+{
+    const srch_hl_unit_t *u = &b->units[m->unit];
+    for (size_t v = 0; v < b->n_units; v++) {
+        if (v == m->unit || b->units[v].near != u->near)
+            continue;
+        bool found = false;
+        for (size_t i = 0; i < b->n_matches && !found; i++) {
+            const match_t *o = &b->matches[i];
+            size_t first = o->first < m->first ? o->first : m->first;
+            size_t last = o->last > m->last ? o->last : m->last;
+            found = o->unit == v && last - first < u->near_window;
+        }
+        if (!found)
+            return false;
+    }
+    return true;
+}
+
+/* A unit that is only an item of a NEAR matches only near its partners, as the
+ * search did: "Moscow NEAR/3 summit" marks no Moscow that is far from a
+ * summit. Two items, the usual case, are judged exactly; with more, each
+ * partner is looked for on its own. */
+static void drop_lone_near_matches(build_t *b)
+{
+    bool any = false;
+    for (size_t u = 0; u < b->n_units && !any; u++)
+        any = b->units[u].near != 0;
+    if (!any)
+        return;
+    /* Decide on the whole list first, then compact it: a match dropped early
+     * may still be the partner of a later one. */
+    bool *keep = malloc((b->n_matches ? b->n_matches : 1) * sizeof *keep);
+    if (keep == NULL)
+        return; /* highlight too much rather than fail the search */
+    for (size_t i = 0; i < b->n_matches; i++)
+        keep[i] = b->units[b->matches[i].unit].near == 0 || near_partners(b, &b->matches[i]);
+    size_t n = 0;
+    for (size_t i = 0; i < b->n_matches; i++)
+        if (keep[i]) {
+            b->matches[n] = b->matches[i];
+            b->matches[n].id = n;
+            n++;
+        }
+    b->n_matches = n;
+    free(keep);
+}
+
 /*
  * The matches to highlight: no two share a token, and where they would, the
  * longer one wins, so a phrase is shown whole rather than as the single word
@@ -483,6 +533,7 @@ bool srch_snippet_build(srch_snippet_t *out, text_analyzer_t *a, const char *tex
         goto done;
     if (a && len > 0 && text_analyze(a, text, len, 0, on_term, &b) != 0)
         goto done;
+    drop_lone_near_matches(&b);
     if (!keep_disjoint(&b, &kept, &n_kept))
         goto done;
 

@@ -33,6 +33,11 @@ typedef struct srch_hl_unit {
     size_t n_stems;            /* 1 for TERM and PREFIX */
     unsigned color;            /* colour index: one per query word or phrase */
     double weight;             /* rarity, e.g. IDF: rarer units weigh more */
+    unsigned near;             /* 0, or the NEAR (numbered from 1) that is the unit's
+                                  only place in the query: it then matches only
+                                  within near_window tokens of every other unit of
+                                  that NEAR */
+    uint32_t near_window;      /* the span those matches fit in, in tokens */
 } srch_hl_unit_t;
 
 /* A highlighted byte range of the passage, matching unit `unit`. A phrase is one

@@ -862,6 +862,8 @@ static char *units_string(const char *s, unsigned flags, const xs_db_t *d,
         for (size_t j = 0; j < u[k].n_stems; j++)
             ck_assert(text_buf_printf(&b, "%s%s", j ? " " : "", u[k].stems[j]));
         ck_assert(text_buf_printf(&b, "/%u", u[k].color));
+        if (u[k].near)
+            ck_assert(text_buf_printf(&b, " near %u in %u", u[k].near, (unsigned)u[k].near_window));
     }
     if (keep != NULL) {
         *keep = u;
@@ -885,7 +887,12 @@ static const unit_row_t unit_rows[] = {
     { "\"peace talks\" kabul -taliban", AND_, "PHRASE:peac talk/0; TERM:kabul/1" },
     { "talks talking Talks", AND_, "TERM:talk/0" },          /* one stem, one unit */
     { "tal* NOT lavrov", AND_, "PREFIX:tal/0" },
-    { "kabul NEAR/3 \"peace talks\"", AND_, "TERM:kabul/0; PHRASE:peac talk/1" },
+    { "kabul NEAR/3 \"peace talks\"", AND_,
+      "TERM:kabul/0 near 1 in 6; PHRASE:peac talk/1 near 1 in 6" },
+    /* An item of a NEAR is restricted only when that is its only place. */
+    { "kabul NEAR/3 talks kabul", AND_, "TERM:kabul/0; TERM:talk/1 near 2 in 5" },
+    { "(kabul NEAR talks) (kabul NEAR peace)", AND_,
+      "TERM:kabul/0; TERM:talk/1 near 2 in 12; TERM:peac/2 near 3 in 12" },
     { "title:kabul kabul", AND_, "TERM:kabul/0" },           /* title leaves too, merged */
     { "kabul -(taliban OR lavrov) -moscow*", AND_, "TERM:kabul/0" },
     { "+kabul moscow -taliban", OR_, "TERM:kabul/0; TERM:moscow/1" },

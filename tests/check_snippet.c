@@ -31,6 +31,8 @@ typedef struct spec {
     const char *text;
     unsigned color;
     double weight;
+    unsigned near;           /* the unit's NEAR, 0: none */
+    uint32_t near_window;
 } spec_t;
 
 /* Units made from specs, owning their stems. */
@@ -85,6 +87,8 @@ static void units_make(units_t *us, const spec_t *specs)
         u->stems = us->stems[i];
         u->color = specs[i].color;
         u->weight = specs[i].weight > 0 ? specs[i].weight : 1.0;
+        u->near = specs[i].near;
+        u->near_window = specs[i].near_window;
         if (u->kind == SRCH_HL_PREFIX) {
             char folded[TEXT_TOKEN_MAX + 1];
             size_t n = text_fold(specs[i].text, strlen(specs[i].text), folded, sizeof folded);
@@ -169,6 +173,9 @@ static void run_row(const row_t *r)
 #define TERM_W(w, weight) { SRCH_HL_TERM, (w), 0, (weight) }
 #define PHRASE(w) { SRCH_HL_PHRASE, (w), 0, 1.0 }
 #define PREFIX(w) { SRCH_HL_PREFIX, (w), 0, 1.0 }
+/* An item of NEAR number g with window n, and nothing else in the query. */
+#define NEAR_TERM(w, g, n) { SRCH_HL_TERM, (w), 0, 1.0, (g), (n) }
+#define NEAR_PHRASE(w, g, n) { SRCH_HL_PHRASE, (w), 0, 1.0, (g), (n) }
 
 /* ------------------------------------------------------------------------ */
 /* match: what gets highlighted                                             */
@@ -222,6 +229,28 @@ static const row_t match_rows[] = {
       "[Happy] people seek [happiness]." },
     /* No unit matches: the passage is shown plain. */
     { "Nothing to see here.", { TERM("zebra") }, 0, "Nothing to see here." },
+    /* The items of a NEAR (Moscow NEAR/1 summit: a window of 3 tokens) only
+     * where they are within the window of each other, in either order. */
+    { "Moscow said a summit in Moscow was planned; summit talks in Moscow.",
+      { NEAR_TERM("Moscow", 1, 3), NEAR_TERM("summit", 1, 3) }, 0,
+      "Moscow said a [summit] in [Moscow] was planned; summit talks in Moscow." },
+    /* NEAR/3: a window of 5, every pair within it. */
+    { "Moscow said a summit in Moscow was planned; summit talks in Moscow.",
+      { NEAR_TERM("Moscow", 1, 5), NEAR_TERM("summit", 1, 5) }, 0,
+      "[Moscow] said a [summit] in [Moscow] was planned; [summit] talks in [Moscow]." },
+    /* The same word elsewhere in the query is marked everywhere. */
+    { "Moscow said a summit in Moscow was planned.",
+      { TERM("Moscow"), NEAR_TERM("summit", 1, 3), NEAR_TERM("planned", 1, 3) }, 0,
+      "[Moscow] said a summit in [Moscow] was planned." },
+    /* A phrase item counts from its first to its last word: the first Kabul
+     * spans 5 tokens with either phrase. */
+    { "peace talks began in Kabul; Kabul hosted peace talks later on.",
+      { NEAR_TERM("Kabul", 1, 4), NEAR_PHRASE("peace talks", 1, 4) }, 0,
+      "peace talks began in Kabul; [Kabul] hosted [peace talks] later on." },
+    /* A NEAR with no pair in reach marks nothing of it. */
+    { "Moscow is far, very far indeed, from any summit.",
+      { NEAR_TERM("Moscow", 1, 3), NEAR_TERM("summit", 1, 3) }, 0,
+      "Moscow is far, very far indeed, from any summit." },
 };
 
 START_TEST(test_snippet_match_rows)
