@@ -228,11 +228,12 @@ static void answer(const batch_t *b, srch_engine_t *e, batch_query_t *q)
     q->ran = true;
     q->n_hits = r.n_hits;
     bool ok = true;
+    /* JSON carries the query's explanation in its object, text under its
+     * header; TREC lines have no room for it. */
     bool json = o->print.format == SRCH_FMT_JSON && !o->metrics_only;
-    if (r.explain.len && !json) /* JSON carries it in the query's object */
-        ok = text_buf_append(o->print.format == SRCH_FMT_TEXT && !o->metrics_only ? &q->out
-                                                                                 : &q->err,
-                             r.explain.data, r.explain.len);
+    bool text = o->print.format == SRCH_FMT_TEXT && !o->metrics_only;
+    if (r.explain.len && !json && !text)
+        ok = text_buf_append(&q->err, r.explain.data, r.explain.len);
     if (ok && b->need_ranking)
         ok = srch_trec_list_build(&q->ranking, r.hits, r.n_hits, o->level == SRCH_LEVEL_PASSAGE);
     if (ok && !o->metrics_only) {
@@ -242,7 +243,7 @@ static void answer(const batch_t *b, srch_engine_t *e, batch_query_t *q)
             srch_print_opts_t po = o->print;
             po.units = r.units;
             po.n_units = r.n_units;
-            if (json && r.explain.len) {
+            if ((json || text) && r.explain.len) {
                 po.explain = r.explain.data;
                 po.explain_len = r.explain.len;
             }

@@ -226,6 +226,8 @@ bool srch_print_hits(text_buf_t *b, const srch_print_opts_t *o, const char *qid,
             ok = ok && srch_safe_text(b, query, strlen(query), true);
             ok = ok && text_buf_printf(b, " (%u hits)%s\n", total, o->color ? "\033[0m" : "");
         }
+        if (ok && o->explain)
+            ok = srch_safe_text(b, o->explain, o->explain_len, false);
         for (size_t i = 0; i < n_hits && ok; i++)
             ok = print_text(b, o, &hits[i]);
         return ok;

@@ -229,6 +229,18 @@ typedef struct explain_ctx {
     text_buf_t term;
 } explain_ctx_t;
 
+/* s, then spaces up to width characters (printf's %-20s counts bytes, which
+ * misaligns "Café" and "Россия"). */
+static void put_padded(text_buf_t *b, const char *s, size_t width)
+{
+    size_t chars = 0;
+    for (const char *p = s; *p; p++)
+        chars += ((unsigned char)*p & 0xC0) != 0x80;
+    text_buf_puts(b, s);
+    for (; chars < width; chars++)
+        text_buf_putc(b, ' ');
+}
+
 static int explain_word(const srch_word_t *w, void *payload)
 {
     explain_ctx_t *x = payload;
@@ -237,8 +249,12 @@ static int explain_word(const srch_word_t *w, void *payload)
         word_df(x->e, w, &x->term, &df);
     else
         word_term(w, &x->term);
-    text_buf_printf(x->b, "  %-20s stem %-16s %s%s", w->text, x->term.data,
-                    w->field == SRCH_FIELD_TITLE ? "title " : "", w->excluded ? "excluded " : "");
+    text_buf_puts(x->b, "  ");
+    put_padded(x->b, w->text, 20);
+    text_buf_puts(x->b, " stem ");
+    put_padded(x->b, x->term.data, 16);
+    text_buf_printf(x->b, " %s%s", w->field == SRCH_FIELD_TITLE ? "title " : "",
+                    w->excluded ? "excluded " : "");
     if (w->prefix)
         text_buf_puts(x->b, "prefix (expanded at search time)");
     else

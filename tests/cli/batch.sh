@@ -99,6 +99,11 @@ objs = [json.loads(l) for l in sys.stdin.read().splitlines()]
 assert objs and all(o["explain"].startswith("query: ") for o in objs)
 ' && pass || fail "JSON Lines with --explain: an explain string per query"
 expect_no_match '^query: ' "$ERR" "JSON Lines with --explain: no explanation on stderr"
+# In text, each query's explanation comes under its own header.
+run $S --batch queries.tsv --explain -n 1
+order=$(printf '%s\n' "$OUT" | grep -E '^(== query|query: )' | cut -c1-20 | tr '\n' '|')
+expect_eq "$order" "== query k1: Kalashn|query: (OR kalashnik|== query 3: Lavrov (|query: lavrov|== query t1: Taliban|query: (OR taliban m|" \
+    "text with --explain: each explanation under its header"
 
 # --- TREC run lines
 check_trec() { # check_trec FILE TAG PASSAGES(0|1): fields, ranks, scores, ids

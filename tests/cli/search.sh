@@ -283,6 +283,9 @@ expect_match '<mark>Kalashnikov</mark>' "$OUT" "html highlight"
 run $S --explain 'Kalashnikov -Zeppelin'
 expect_match '^query: \(AND_NOT kalashnikov zeppelin\)' "$OUT" "explain shows the tree"
 expect_match 'Kalashnikov +stem kalashnikov +in 1 passages' "$OUT" "explain shows document frequencies"
+run $S --explain 'Kalashnikov Россия'
+cols=$(printf '%s\n' "$OUT" | grep ' stem ' | python3 -c 'import sys; print(" ".join(str(l.index(" stem ")) + "," + str(l.index(" in ")) for l in sys.stdin))')
+expect_eq "$cols" "22,44 22,44" "explain: columns aligned in characters, also for Cyrillic"
 expect_match 'matched: (.*, )?kalashnikov' "$OUT" "explain shows matched terms"
 # Feedback expands plain words only; a phrase or an exclusion runs as written.
 run $S --explain 'peace talks'
