@@ -42,6 +42,9 @@ void srch_settings_init(srch_settings_t *s)
     s->xapian = x;
     s->xapian.bm25_k1 = 1.2;
     s->xapian.bm25_b = 0.75;
+    /* Equal scores in the order of the files' paths, then of the passages:
+     * document ids depend on how the index was built (--jobs, updates). */
+    s->xapian.tie_slot = PASSIM_SLOT_FILE;
 }
 
 static _Thread_local char engine_msg[512];
@@ -346,6 +349,18 @@ static xs_query_t *passage_query(xs_mset_t *m, size_t i, uint32_t ordinal)
 
 /* ---- running ------------------------------------------------------------- */
 
+static int body_word(const srch_word_t *w, void *payload)
+{
+    (void)payload;
+    return !w->excluded && w->field == SRCH_FIELD_BODY;
+}
+
+/* Whether every word the query looks for is a title: word. */
+static bool title_only(const srch_query_t *q)
+{
+    return srch_query_words(q, body_word, NULL) == 0;
+}
+
 static srch_run_status_t match(srch_engine_t *e, srch_result_t *r, const srch_query_t *q,
                                const srch_settings_t *s, xs_query_t **xq_out, srch_error_t *err)
 {
@@ -369,6 +384,12 @@ static srch_run_status_t match(srch_engine_t *e, srch_result_t *r, const srch_qu
     xs_search_opts_t o = s->xapian;
     o.offset = s->offset;
     o.limit = s->limit;
+    /* Every passage of an article holds its title words: weighed by passage
+     * length, a title: query would rank an article's shortest scrap (a
+     * one-line sign-off) first. Without length, its passages tie and come in
+     * their order, the lead first. */
+    if (title_only(q))
+        o.bm25_b = 0;
     o.collapse_slot = s->per_doc ? PASSIM_SLOT_FILE : -1;
     o.collapse_max = s->per_doc ? s->per_doc : 1;
     for (int attempt = 0;; attempt++) {

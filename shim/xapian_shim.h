@@ -269,11 +269,14 @@ typedef struct xs_search_opts {
     uint32_t collapse_max;   /* keep at most this many per collapse key (>= 1) */
     uint32_t check_at_least; /* look at least this many matches for exact counts */
     double bm25_k1, bm25_k2, bm25_k3, bm25_b, bm25_min_normlen;  /* Xapian BM25Weight */
+    int tie_slot;            /* value slot whose bytes order equal weights (ascending,
+                                then document id), or -1: document id alone */
 } xs_search_opts_t;
 
-#define XS_SEARCH_OPTS_VERSION 1
+#define XS_SEARCH_OPTS_VERSION 2
 /* BM25 parameters are Xapian's defaults. */
-#define XS_SEARCH_OPTS_INIT { XS_SEARCH_OPTS_VERSION, 0, 10, -1, 1, 0, 1.0, 0.0, 1.0, 0.5, 0.5 }
+#define XS_SEARCH_OPTS_INIT \
+    { XS_SEARCH_OPTS_VERSION, 0, 10, -1, 1, 0, 1.0, 0.0, 1.0, 0.5, 0.5, -1 }
 
 /* Run q on db with opts (NULL: XS_SEARCH_OPTS_INIT). *out holds the results;
  * free it before db. XS_ERR_INVALID if opts->version is not

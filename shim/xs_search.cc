@@ -77,6 +77,8 @@ extern "C" xs_status_t xs_search(xs_mset_t **out, xs_db_t *db, const xs_query_t 
         return xs__fail(XS_ERR_INVALID, "xs_search: bad collapse slot %d", opts->collapse_slot);
     if (opts->collapse_slot >= 0 && opts->collapse_max == 0)
         return xs__fail(XS_ERR_INVALID, "xs_search: collapse_max must be at least 1");
+    if (opts->tie_slot < -1)
+        return xs__fail(XS_ERR_INVALID, "xs_search: bad tie slot %d", opts->tie_slot);
     if (!bm25_ok(opts))
         return xs__fail(XS_ERR_INVALID, "xs_search: BM25 parameters out of range "
                         "(k1, k2, k3, min_normlen >= 0; 0 <= b <= 1; all finite)");
@@ -89,6 +91,9 @@ extern "C" xs_status_t xs_search(xs_mset_t **out, xs_db_t *db, const xs_query_t 
         if (opts->collapse_slot >= 0)
             m->enquire.set_collapse_key(static_cast<Xapian::valueno>(opts->collapse_slot),
                                         opts->collapse_max);
+        if (opts->tie_slot >= 0)
+            m->enquire.set_sort_by_relevance_then_value(
+                static_cast<Xapian::valueno>(opts->tie_slot), false);
         m->mset = m->enquire.get_mset(opts->offset, opts->limit, opts->check_at_least);
         m->data.resize(m->mset.size());
         m->data_loaded.assign(m->mset.size(), false);

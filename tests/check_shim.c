@@ -1481,6 +1481,46 @@ START_TEST(test_shim_search_default_opts)
 }
 END_TEST
 
+/* Equal weights: document id order, or the tie slot's bytes, then id. */
+START_TEST(test_shim_search_tie_slot)
+{
+    xs_db_t *db;
+    xs_search_opts_t opts = XS_SEARCH_OPTS_INIT;
+    xs_mset_t *m;
+    char id[16], got[256];
+
+    for (int i = 0; i < 12; i++) {
+        snprintf(id, sizeof id, "d%d", i);
+        add_text_doc(wdb, id, "same words", NULL);
+    }
+    OK(xs_db_commit(wdb));
+    OK(xs_db_open(&db, tpath("w.db"), XS_DB_READ));
+    xs_query_t *q = term_q("same", 0);
+    opts.limit = 12;
+    for (int slot = -1; slot <= 1; slot += 2) {
+        opts.tie_slot = slot;
+        OK(xs_search(&m, db, q, &opts));
+        ck_assert_uint_eq(xs_mset_size(m), 12);
+        size_t used = 0;
+        for (size_t i = 0; i < 12; i++) {
+            size_t len;
+            const char *v = xs_mset_value(m, i, 1, &len);
+            used += (size_t)snprintf(got + used, sizeof got - used, "%s%.*s", i ? " " : "",
+                                     (int)len, v);
+        }
+        ck_assert_str_eq(got, slot < 0 ? "d0 d1 d2 d3 d4 d5 d6 d7 d8 d9 d10 d11"
+                                            : "d0 d1 d10 d11 d2 d3 d4 d5 d6 d7 d8 d9");
+        xs_mset_free(m);
+    }
+    opts.tie_slot = -2;
+    m = (xs_mset_t *)&m;
+    FAILS(xs_search(&m, db, q, &opts), XS_ERR_INVALID);
+    ck_assert_ptr_null(m);
+    xs_query_free(q);
+    xs_db_free(db);
+}
+END_TEST
+
 START_TEST(test_shim_search_bad_opts)
 {
     xs_search_opts_t opts = XS_SEARCH_OPTS_INIT;
@@ -2137,6 +2177,7 @@ Suite *make_shim_suite(void)
     tc = tcase_create("search_defaults");
     tcase_add_checked_fixture(tc, writer_setup, writer_teardown);
     tcase_add_test(tc, test_shim_search_default_opts);
+    tcase_add_test(tc, test_shim_search_tie_slot);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("shards");

@@ -314,6 +314,25 @@ assert d["explain"].startswith("query: (AND_NOT kalashnikov zeppelin)"), d.get("
 assert d["results"] and all("matched: " in r["explain"] for r in d["results"])
 ' && pass || fail "--explain with JSON: the query's and each hit's explain string"
 
+# --- equal scores come in the order of paths, then passages, however the
+# index was built: a build on two threads numbers documents otherwise
+$PASSIM_INDEX -q --db "$T/one.db" --jobs 1 "$CORPUS" >/dev/null
+$PASSIM_INDEX -q --db "$T/two.db" --jobs 2 "$CORPUS" >/dev/null
+for q in 'title:Kabul' 'title:Russia' 'Taliban' 'Lavrov OR Kabul'; do
+    for args in "-n 100" "-n 100 --per-doc 0" "-n 3 --offset 2"; do
+        a=$($PASSIM_SEARCH --db "$T/one.db" -f json $args "$q")
+        b=$($PASSIM_SEARCH --db "$T/two.db" -f json $args "$q")
+        expect_eq "$b" "$a" "$q $args: the same results in the same order from either build"
+    done
+done
+run $PASSIM_SEARCH --db "$T/one.db" -f json -n 100 --per-doc 0 'title:Kabul'
+order=$(printf '%s' "$OUT" | python3 -c '
+import json, sys
+r = json.load(sys.stdin)["results"]
+print("ok" if [(x["path"], x["passage"]) for x in r] == sorted((x["path"], x["passage"]) for x in r)
+      and len({x["score"] for x in r}) == 1 else "not sorted")')
+expect_eq "$order" "ok" "title: only: every passage of a titled article ties, listed by path and passage"
+
 # --- several indexes searched together
 $PASSIM_INDEX -q --db "$T/a.db" "$CORPUS/000_15c4c714383f619c.txt" >/dev/null
 $PASSIM_INDEX -q --db "$T/b.db" "$CORPUS/004_30d30edba93f37e1.txt" >/dev/null
