@@ -447,6 +447,32 @@ static bool is_creation_file(const char *name)
            || (n > 6 && strcmp(name + n - 6, ".glass") == 0);
 }
 
+/* Whether name is a file of a Xapian index folder: one of its creation, its
+ * version file, or a changeset of replication. */
+static bool is_index_file(const char *name)
+{
+    return is_creation_file(name) || strcmp(name, "iamglass") == 0
+           || strncmp(name, "changes", 7) == 0;
+}
+
+/* Whether the folder at db_path holds a file that is not an index's (the
+ * user's own files, say): such a folder is not made into an index, and never
+ * replaced, since what is replaced is removed. False if it cannot be read
+ * (opening the index then says why). */
+static bool holds_other_files(const char *db_path)
+{
+    DIR *d = opendir(db_path);
+    if (!d)
+        return false;
+    bool other = false;
+    struct dirent *e;
+    while (!other && (e = readdir(d)) != NULL)
+        other = strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0
+                && !is_index_file(e->d_name);
+    closedir(d);
+    return other;
+}
+
 /* Whether the folder at db_path holds something, and only files of an
  * unfinished creation (in particular no version file). */
 static bool only_creation_leftovers(const char *db_path)
@@ -521,6 +547,11 @@ static int sync_entry(const char *path, const struct stat *sb, int flag, struct 
 static bool swap_in(const char *new_path, const char *db_path)
 {
     struct stat st;
+    if (holds_other_files(db_path)) {
+        fprintf(stderr, "passim-index: %s: not replaced, since it holds files that are not "
+                        "the index's\n", db_path);
+        return false;
+    }
     if (nftw(new_path, sync_entry, 16, FTW_PHYS) != 0) {
         fprintf(stderr, "passim-index: %s: cannot sync the new index to disk: %s\n", db_path,
                 strerror(errno));
@@ -814,6 +845,13 @@ int idx_run(const idx_opts_t *o, char *const *paths, size_t n_paths)
                     o->quiet);
     if (stat(o->db_path, &dbst) == 0 && !S_ISDIR(dbst.st_mode)) {
         fprintf(stderr, "passim-index: %s: exists and is not an index folder\n", o->db_path);
+        goto out;
+    }
+    /* Xapian would add its files to any folder, and the first compaction
+     * would then replace the folder, and remove it with all it held. */
+    if (holds_other_files(o->db_path)) {
+        fprintf(stderr, "passim-index: %s: exists and is not an index folder (it holds other "
+                        "files); give --db a new or empty folder\n", o->db_path);
         goto out;
     }
     remove_stale_tmp(o->db_path);

@@ -136,6 +136,34 @@ run $PASSIM_INDEX -q --db "$T/mixed.db" corpus
 expect_rc 2 "a folder with other files is not cleared"
 [ "$(cat "$T/mixed.db/notes.txt")" = notes ] && pass || fail "a file of the user was touched"
 
+# --- --db naming a folder that holds other files: refused, nothing in it touched
+mkdir -p mine/sub
+echo mine >mine/n1.txt; echo deep >mine/sub/d.txt
+refused='exists and is not an index folder (it holds other files); give --db a new or empty folder'
+for j in 1 2; do
+    run $PASSIM_INDEX --db mine --jobs $j mine
+    expect_rc 2 "--db naming a folder of other files (--jobs $j)"
+    expect_eq "$ERR" "passim-index: mine: $refused" "the folder and the problem named (--jobs $j)"
+    expect_eq "$(cd mine && find . | sort | tr '\n' ' ')" ". ./n1.txt ./sub ./sub/d.txt " \
+        "the folder's files stay, and nothing is added (--jobs $j)"
+done
+cd mine
+run $PASSIM_INDEX --db . sub
+cd "$T"
+expect_rc 2 "--db . in a folder of other files"
+expect_eq "$ERR" "passim-index: .: $refused" "--db . refused"
+expect_eq "$(cd mine && find . | sort | tr '\n' ' ')" ". ./n1.txt ./sub ./sub/d.txt " \
+    "--db . adds nothing to the folder"
+run $PASSIM_INDEX --db mine/n1.txt corpus
+expect_rc 2 "--db naming a regular file"
+expect_eq "$ERR" "passim-index: mine/n1.txt: exists and is not an index folder" "a regular file refused"
+mkdir made.db
+run $PASSIM_INDEX -q --db made.db corpus
+expect_rc 0 "--db naming an empty folder made beforehand"
+run "$DBCHECK" made.db
+expect_rc 0 "the index made in the empty folder is consistent"
+expect_match '^files [1-9]' "$OUT" "an index is made in the empty folder"
+
 # --- an index of another layout: refused by both programs, a rebuild replaces it
 run $PASSIM_INDEX -q --db "$T/layout.db" corpus
 expect_rc 0 "index for the layout check"
