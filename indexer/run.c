@@ -831,8 +831,21 @@ static void free_run(run_t *r)
     idx_report_free(&r->rep);
 }
 
-int idx_run(const idx_opts_t *o, char *const *paths, size_t n_paths)
+int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
 {
+    /* DIR/ is the folder DIR, but a new index is put in place by renaming it
+     * to the index's path, which fails on DIR/: the path is taken without its
+     * trailing slashes, once for the whole run ("/" stays). */
+    idx_opts_t opts = *given;
+    char *db_path = strdup(given->db_path);
+    if (!db_path) {
+        fputs("passim-index: out of memory\n", stderr);
+        return IDX_EXIT_ERROR;
+    }
+    for (size_t n = strlen(db_path); n > 1 && db_path[n - 1] == '/'; n--)
+        db_path[n - 1] = '\0';
+    opts.db_path = db_path;
+    const idx_opts_t *o = &opts;
     run_t r = { .o = o };
     int status = IDX_EXIT_ERROR;
     xs_db_t *db = NULL, *rebuild_db = NULL;
@@ -971,5 +984,6 @@ out:
     free(root_keys);
     free(held_lang);
     free_run(&r);
+    free(db_path);
     return status;
 }

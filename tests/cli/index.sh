@@ -98,6 +98,25 @@ run $PASSIM_INDEX -q other
 expect_rc 0 "default database"
 [ -d "$T/passim.db" ] && pass || fail "default index is ./passim.db"
 
+# --- DIR/ is the folder DIR: built, updated and rebuilt through it
+for j in 1 2; do
+    run $PASSIM_INDEX -q --db "slash$j.db/" --jobs $j corpus
+    expect_rc 0 "first build through DIR/ (--jobs $j)"
+    expect_match "^passim-index: slash$j\\.db: [1-9][0-9]* added" "$OUT" "DIR/ named DIR (--jobs $j)"
+    run $PASSIM_INDEX -q --db "slash$j.db//" --jobs $j corpus other
+    expect_rc 0 "update through DIR// (--jobs $j)"
+    expect_match ': 1 added, 0 updated, 0 removed' "$OUT" "the update adds to the index of DIR (--jobs $j)"
+    run $PASSIM_INDEX -q --db "slash$j.db/" --rebuild --jobs $j corpus other
+    expect_rc 0 "rebuild through DIR/ (--jobs $j)"
+    run "$DBCHECK" "slash$j.db"
+    expect_rc 0 "the index built through DIR/ is consistent (--jobs $j)"
+done
+expect_eq "$("$DBCHECK" slash2.db)" "$("$DBCHECK" slash1.db)" "the same index through DIR/ on one or two threads"
+PASSIM_DB=slashenv.db/ run $PASSIM_INDEX -q corpus
+expect_rc 0 "PASSIM_DB=DIR/"
+[ -f slashenv.db/iamglass ] && pass || fail "PASSIM_DB=DIR/ names the folder DIR"
+ls -d slash*.tmp-* >/dev/null 2>&1 && fail "a build through DIR/ left a temporary folder" || pass
+
 # --- language: kept from the index, a change needs --rebuild
 run $PASSIM_INDEX --db "$DB" --lang french corpus
 expect_rc 2 "language mismatch"
