@@ -415,7 +415,9 @@ static char *tmp_path(const char *db_path, const char *name)
 static void remove_stale_tmp(const char *db_path)
 {
     char *dir_copy = strdup(db_path), *base_copy = strdup(db_path);
-    DIR *d = dir_copy && base_copy ? opendir(dirname(dir_copy)) : NULL;
+    /* dirname() may return "." without writing to dir_copy: its result is the folder. */
+    const char *dir = dir_copy && base_copy ? dirname(dir_copy) : NULL;
+    DIR *d = dir ? opendir(dir) : NULL;
     const char *base = d ? basename(base_copy) : "";
     size_t blen = strlen(base);
     struct dirent *e;
@@ -425,7 +427,7 @@ static void remove_stale_tmp(const char *db_path)
         long pid = strtol(e->d_name + blen + 5, NULL, 10);
         if (pid > 0 && pid != (long)getpid() && kill((pid_t)pid, 0) != 0 && errno == ESRCH) {
             char *p;
-            if (asprintf(&p, "%s/%s", dir_copy, e->d_name) >= 0) {
+            if (asprintf(&p, "%s/%s", dir, e->d_name) >= 0) {
                 remove_tree(p);
                 free(p);
             }

@@ -10,7 +10,8 @@
 # clean build, file for file. SIGINT and SIGTERM: the indexer stops at a file
 # boundary, commits, says so, exits 130/143 and leaves a consistent index.
 # --rebuild (one job and two) and a fresh --jobs 2 build killed midway: the
-# previous index is untouched and no DB.tmp-* folder survives the next run.
+# previous index is untouched and no DB.tmp-* folder survives the next run,
+# also when --db names the index without its folder.
 #
 # The kill delays are random, scaled to the work left; the seed is printed
 # (PASSIM_CRASH_SEED=N repeats a run). Under PASSIM_WRAPPER (valgrind) the
@@ -267,6 +268,28 @@ if [ -z "$WRAP" ]; then
     expect_rc 0 "the run after the killed rebuilds"
     expect_match 'up to date, nothing changed' "$OUT" "the killed rebuilds changed nothing"
     no_tmp_left "$DB" "after the killed rebuilds"
+fi
+
+# --- the temporary folders of a killed run beside an index named without a
+# folder (--db idx.db, from the folder that holds it): removed by the next run
+dead=$(sh -c 'echo $$') # a process that has ended
+mkdir "idx.db.tmp-$dead-rebuild" "idx.db.tmp-$dead-shard0"
+: >"idx.db.tmp-$dead-shard0/postlist.glass"
+run $IDX --db idx.db "$C"
+expect_rc 0 "a run beside the folders of a dead run"
+no_tmp_left "$DB" "--db idx.db, the folders of a dead run"
+if [ -z "$WRAP" ]; then
+    start_index --rebuild --jobs 2 --db idx.db "$C"
+    i=0
+    while [ "$i" -lt 2000 ] && ! ls -d "$DB".tmp-* >/dev/null 2>&1; do
+        sleep 0.01
+        i=$((i + 1))
+    done
+    kill -KILL "$PID" 2>/dev/null
+    stop_index
+    run $IDX --db idx.db "$C"
+    expect_rc 0 "the run after a rebuild of --db idx.db killed"
+    no_tmp_left "$DB" "--rebuild of --db idx.db, killed"
 fi
 
 # --- --rebuild --jobs 2 stopped by SIGTERM: nothing changes, nothing is left
