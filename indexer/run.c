@@ -795,12 +795,17 @@ static bool build_parallel(run_t *r, const char *lang, unsigned jobs)
 
 /* ---- the run ------------------------------------------------------------- */
 
-static void summary(const run_t *r, double secs)
+/* The summary line. A run whose work was discarded (an interrupted rebuild or
+ * parallel build) changed nothing, whatever it had indexed. */
+static void summary(const run_t *r, double secs, bool discarded)
 {
     const idx_stats_t *s = &r->w.st;
     double mbs = secs > 0 ? s->bytes / 1e6 / secs : 0;
     unsigned failed = s->failed + r->walk_failed;
-    if (s->added + s->updated + s->removed == 0)
+    if (discarded)
+        printf("passim-index: %s: interrupted, nothing changed (%u files indexed by this run "
+               "were discarded) in %.2f s\n", r->o->db_path, s->added + s->updated, secs);
+    else if (s->added + s->updated + s->removed == 0)
         printf("passim-index: %s: up to date, nothing changed (%u unchanged, %u skipped, "
                "%u failed) in %.2f s\n", r->o->db_path, s->unchanged, s->skipped, failed, secs);
     else
@@ -960,16 +965,19 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
     }
     idx_progress_clear(&r.rep);
     if (idx_stop_signal) {
+        /* A rebuild or a parallel build is discarded as a whole, unless the
+         * signal came once its index was complete (while it was compacted). */
+        bool whole = o->rebuild || parallel, discarded = whole && !ok;
         fprintf(stderr, "passim-index: interrupted by %s; %s\n",
                 idx_stop_signal == SIGINT ? "SIGINT" : "SIGTERM",
-                o->rebuild || parallel
-                    ? "nothing was changed: the index is as it was before this run"
-                    : ok ? "the files finished so far are committed; run again to finish"
-                         : "the last batch was discarded; run again to finish");
-        summary(&r, idx_now() - t0);
+                discarded ? "nothing was changed: the index is as it was before this run"
+                : whole   ? "the new index was complete, and it is in place"
+                : ok      ? "the files finished so far are committed; run again to finish"
+                          : "the last batch was discarded; run again to finish");
+        summary(&r, idx_now() - t0, discarded);
         status = 128 + idx_stop_signal;
     } else if (ok) {
-        summary(&r, idx_now() - t0);
+        summary(&r, idx_now() - t0, false);
         status = r.w.st.failed || r.walk_failed ? IDX_EXIT_SOME_FAILED : IDX_EXIT_OK;
     }
 
