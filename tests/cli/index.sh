@@ -208,6 +208,29 @@ expect_rc 0 "rebuild of another layout"
 run $PASSIM_SEARCH --db "$T/layout.db" Kabul
 expect_rc 0 "the rebuilt index is searchable"
 
+# --- a file that turns into a binary file: its passages are removed, and said so
+mkdir tobin
+printf 'Alpha\n\nalpha textthenbin\n' >tobin/a.txt
+printf 'Beta\n\nbeta stays\n' >tobin/b.txt
+run $PASSIM_INDEX --db "$T/tobin.db" tobin
+expect_rc 0 "before the file turns binary"
+printf 'x\0\0y' >tobin/a.txt
+run $PASSIM_INDEX --db "$T/tobin.db" tobin
+expect_rc 0 "a file turned binary"
+expect_match ': 0 added, 0 updated, 1 removed, 1 unchanged, 0 skipped, 0 failed' "$OUT" \
+    "a file turned binary is counted as removed"
+expect_eq "$ERR" "passim-index: tobin/a.txt: removed from the index (not a text file any more)" \
+    "a file turned binary: the removal noted with the reason"
+run "$DBCHECK" "$T/tobin.db"
+expect_rc 0 "consistent after a file turned binary"
+expect_match '^files 1$' "$OUT" "only the text file stays"
+run "$DBCHECK" "$T/tobin.db" --term textthenbin
+expect_eq "$OUT" 0 "the words of a file turned binary are gone"
+run $PASSIM_INDEX --db "$T/tobin.db" tobin
+expect_match 'up to date, nothing changed \(1 unchanged, 1 skipped, 0 failed\)' "$OUT" \
+    "then it is skipped like any binary file"
+expect_match 'tobin/a.txt: skipped: not a text file' "$ERR" "and noted as skipped"
+
 # --- a single file as the root: its id is its name without extension
 run $PASSIM_INDEX --db "$T/one.db" corpus/000_15c4c714383f619c.txt
 expect_rc 0 "single file"
