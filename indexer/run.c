@@ -859,11 +859,13 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
     char *held_lang = NULL, *rebuild_path = NULL;
     char **root_keys = NULL;
     struct stat dbst;
+    bool drop_new_db = false;  /* the index folder this run made holds nothing of use */
     double t0 = idx_now();
 
     idx_report_init(&r.rep, o->progress > 0 || (o->progress < 0 && isatty(STDERR_FILENO)),
                     o->quiet);
-    if (stat(o->db_path, &dbst) == 0 && !S_ISDIR(dbst.st_mode)) {
+    bool db_existed = stat(o->db_path, &dbst) == 0;
+    if (db_existed && !S_ISDIR(dbst.st_mode)) {
         fprintf(stderr, "passim-index: %s: exists and is not an index folder\n", o->db_path);
         goto out;
     }
@@ -923,14 +925,23 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
     if (!root_keys)
         goto out;
     idx_walk_cb_t cb = { on_file, on_problem, on_skipped, &r };
-    bool root_failed = false;
+    size_t roots_failed = 0;
     for (size_t i = 0; i < n_paths && !r.w.fatal && !idx_stop_signal; i++) {
         if ((root_keys[i] = gone_root(&r, paths[i])) != NULL)
             continue;
         if (idx_walk(paths[i], r.db_key, &cb) >= 0)
             root_keys[i] = realpath(paths[i], NULL);
         else
-            root_failed = true;
+            roots_failed++;
+    }
+    bool root_failed = roots_failed > 0;
+    /* A first run none of whose PATHs could be read (a typo, most likely)
+     * leaves no empty index behind. */
+    if (!db_existed && roots_failed == n_paths && !r.w.fatal && !idx_stop_signal) {
+        fprintf(stderr, "passim-index: %s: no index made, since no PATH given can be read\n",
+                o->db_path);
+        drop_new_db = true;
+        goto out;
     }
     /* A rebuild replaces the whole index with what the PATHs hold now: one of
      * them not there at all (a typo, a disk not mounted) would silently drop
@@ -988,6 +999,8 @@ out:
         free(rebuild_path);
     }
     xs_db_free(db);
+    if (drop_new_db && !holds_other_files(o->db_path))
+        remove_tree(o->db_path);
     if (root_keys)
         for (size_t i = 0; i < n_paths; i++)
             free(root_keys[i]);

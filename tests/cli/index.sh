@@ -140,6 +140,20 @@ for j in 1 2; do
 done
 ls -d "$T"/idx.db.tmp-* "$T"/idx.db.rebuild-* >/dev/null 2>&1 && fail "abandoned rebuild left a folder" || pass
 
+# --- a first run none of whose PATHs can be read makes no index
+for j in 1 2; do
+    run $PASSIM_INDEX --db typo.db --jobs $j no-such-folder no-such-file.txt
+    expect_rc 2 "a first run with no PATH that can be read (--jobs $j)"
+    expect_eq "$ERR" "passim-index: no-such-folder: cannot read: No such file or directory
+passim-index: no-such-file.txt: cannot read: No such file or directory
+passim-index: typo.db: no index made, since no PATH given can be read" \
+        "the PATHs named, and no index made (--jobs $j)"
+    [ ! -e typo.db ] && pass || fail "no index folder left by a first run with no PATH read (--jobs $j)"
+done
+run $PASSIM_INDEX -q --db typo.db corpus no-such-folder
+expect_rc 1 "a first run with one PATH of two that can be read"
+[ -f typo.db/iamglass ] && pass || fail "the index is made from the PATH that can be read"
+
 # --- a first run killed while the index was being created: the next run creates it
 mkdir "$T/half.db"
 : >"$T/half.db/flintlock"; : >"$T/half.db/postlist.glass"; : >"$T/half.db/termlist.glass"
