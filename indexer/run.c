@@ -415,7 +415,9 @@ static char *tmp_path(const char *db_path, const char *name)
 static void remove_stale_tmp(const char *db_path)
 {
     char *dir_copy = strdup(db_path), *base_copy = strdup(db_path);
-    DIR *d = dir_copy && base_copy ? opendir(dirname(dir_copy)) : NULL;
+    /* dirname() may return "." without writing to dir_copy: its result is the folder. */
+    const char *dir = dir_copy && base_copy ? dirname(dir_copy) : NULL;
+    DIR *d = dir ? opendir(dir) : NULL;
     const char *base = d ? basename(base_copy) : "";
     size_t blen = strlen(base);
     struct dirent *e;
@@ -425,7 +427,7 @@ static void remove_stale_tmp(const char *db_path)
         long pid = strtol(e->d_name + blen + 5, NULL, 10);
         if (pid > 0 && pid != (long)getpid() && kill((pid_t)pid, 0) != 0 && errno == ESRCH) {
             char *p;
-            if (asprintf(&p, "%s/%s", dir_copy, e->d_name) >= 0) {
+            if (asprintf(&p, "%s/%s", dir, e->d_name) >= 0) {
                 remove_tree(p);
                 free(p);
             }
@@ -445,6 +447,32 @@ static bool is_creation_file(const char *name)
     return strcmp(name, "flintlock") == 0 || strcmp(name, "v.tmp") == 0
            || strcmp(name, "passim-index.pid") == 0
            || (n > 6 && strcmp(name + n - 6, ".glass") == 0);
+}
+
+/* Whether name is a file of a Xapian index folder: one of its creation, its
+ * version file, or a changeset of replication. */
+static bool is_index_file(const char *name)
+{
+    return is_creation_file(name) || strcmp(name, "iamglass") == 0
+           || strncmp(name, "changes", 7) == 0;
+}
+
+/* Whether the folder at db_path holds a file that is not an index's (the
+ * user's own files, say): such a folder is not made into an index, and never
+ * replaced, since what is replaced is removed. False if it cannot be read
+ * (opening the index then says why). */
+static bool holds_other_files(const char *db_path)
+{
+    DIR *d = opendir(db_path);
+    if (!d)
+        return false;
+    bool other = false;
+    struct dirent *e;
+    while (!other && (e = readdir(d)) != NULL)
+        other = strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0
+                && !is_index_file(e->d_name);
+    closedir(d);
+    return other;
 }
 
 /* Whether the folder at db_path holds something, and only files of an
@@ -521,6 +549,11 @@ static int sync_entry(const char *path, const struct stat *sb, int flag, struct 
 static bool swap_in(const char *new_path, const char *db_path)
 {
     struct stat st;
+    if (holds_other_files(db_path)) {
+        fprintf(stderr, "passim-index: %s: not replaced, since it holds files that are not "
+                        "the index's\n", db_path);
+        return false;
+    }
     if (nftw(new_path, sync_entry, 16, FTW_PHYS) != 0) {
         fprintf(stderr, "passim-index: %s: cannot sync the new index to disk: %s\n", db_path,
                 strerror(errno));
@@ -762,12 +795,17 @@ static bool build_parallel(run_t *r, const char *lang, unsigned jobs)
 
 /* ---- the run ------------------------------------------------------------- */
 
-static void summary(const run_t *r, double secs)
+/* The summary line. A run whose work was discarded (an interrupted rebuild or
+ * parallel build) changed nothing, whatever it had indexed. */
+static void summary(const run_t *r, double secs, bool discarded)
 {
     const idx_stats_t *s = &r->w.st;
     double mbs = secs > 0 ? s->bytes / 1e6 / secs : 0;
     unsigned failed = s->failed + r->walk_failed;
-    if (s->added + s->updated + s->removed == 0)
+    if (discarded)
+        printf("passim-index: %s: interrupted, nothing changed (%u files indexed by this run "
+               "were discarded) in %.2f s\n", r->o->db_path, s->added + s->updated, secs);
+    else if (s->added + s->updated + s->removed == 0)
         printf("passim-index: %s: up to date, nothing changed (%u unchanged, %u skipped, "
                "%u failed) in %.2f s\n", r->o->db_path, s->unchanged, s->skipped, failed, secs);
     else
@@ -800,20 +838,42 @@ static void free_run(run_t *r)
     idx_report_free(&r->rep);
 }
 
-int idx_run(const idx_opts_t *o, char *const *paths, size_t n_paths)
+int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
 {
+    /* DIR/ is the folder DIR, but a new index is put in place by renaming it
+     * to the index's path, which fails on DIR/: the path is taken without its
+     * trailing slashes, once for the whole run ("/" stays). */
+    idx_opts_t opts = *given;
+    char *db_path = strdup(given->db_path);
+    if (!db_path) {
+        fputs("passim-index: out of memory\n", stderr);
+        return IDX_EXIT_ERROR;
+    }
+    for (size_t n = strlen(db_path); n > 1 && db_path[n - 1] == '/'; n--)
+        db_path[n - 1] = '\0';
+    opts.db_path = db_path;
+    const idx_opts_t *o = &opts;
     run_t r = { .o = o };
     int status = IDX_EXIT_ERROR;
     xs_db_t *db = NULL, *rebuild_db = NULL;
     char *held_lang = NULL, *rebuild_path = NULL;
     char **root_keys = NULL;
     struct stat dbst;
+    bool drop_new_db = false;  /* the index folder this run made holds nothing of use */
     double t0 = idx_now();
 
     idx_report_init(&r.rep, o->progress > 0 || (o->progress < 0 && isatty(STDERR_FILENO)),
                     o->quiet);
-    if (stat(o->db_path, &dbst) == 0 && !S_ISDIR(dbst.st_mode)) {
+    bool db_existed = stat(o->db_path, &dbst) == 0;
+    if (db_existed && !S_ISDIR(dbst.st_mode)) {
         fprintf(stderr, "passim-index: %s: exists and is not an index folder\n", o->db_path);
+        goto out;
+    }
+    /* Xapian would add its files to any folder, and the first compaction
+     * would then replace the folder, and remove it with all it held. */
+    if (holds_other_files(o->db_path)) {
+        fprintf(stderr, "passim-index: %s: exists and is not an index folder (it holds other "
+                        "files); give --db a new or empty folder\n", o->db_path);
         goto out;
     }
     remove_stale_tmp(o->db_path);
@@ -865,14 +925,23 @@ int idx_run(const idx_opts_t *o, char *const *paths, size_t n_paths)
     if (!root_keys)
         goto out;
     idx_walk_cb_t cb = { on_file, on_problem, on_skipped, &r };
-    bool root_failed = false;
+    size_t roots_failed = 0;
     for (size_t i = 0; i < n_paths && !r.w.fatal && !idx_stop_signal; i++) {
         if ((root_keys[i] = gone_root(&r, paths[i])) != NULL)
             continue;
         if (idx_walk(paths[i], r.db_key, &cb) >= 0)
             root_keys[i] = realpath(paths[i], NULL);
         else
-            root_failed = true;
+            roots_failed++;
+    }
+    bool root_failed = roots_failed > 0;
+    /* A first run none of whose PATHs could be read (a typo, most likely)
+     * leaves no empty index behind. */
+    if (!db_existed && roots_failed == n_paths && !r.w.fatal && !idx_stop_signal) {
+        fprintf(stderr, "passim-index: %s: no index made, since no PATH given can be read\n",
+                o->db_path);
+        drop_new_db = true;
+        goto out;
     }
     /* A rebuild replaces the whole index with what the PATHs hold now: one of
      * them not there at all (a typo, a disk not mounted) would silently drop
@@ -907,16 +976,19 @@ int idx_run(const idx_opts_t *o, char *const *paths, size_t n_paths)
     }
     idx_progress_clear(&r.rep);
     if (idx_stop_signal) {
+        /* A rebuild or a parallel build is discarded as a whole, unless the
+         * signal came once its index was complete (while it was compacted). */
+        bool whole = o->rebuild || parallel, discarded = whole && !ok;
         fprintf(stderr, "passim-index: interrupted by %s; %s\n",
                 idx_stop_signal == SIGINT ? "SIGINT" : "SIGTERM",
-                o->rebuild || parallel
-                    ? "nothing was changed: the index is as it was before this run"
-                    : ok ? "the files finished so far are committed; run again to finish"
-                         : "the last batch was discarded; run again to finish");
-        summary(&r, idx_now() - t0);
+                discarded ? "nothing was changed: the index is as it was before this run"
+                : whole   ? "the new index was complete, and it is in place"
+                : ok      ? "the files finished so far are committed; run again to finish"
+                          : "the last batch was discarded; run again to finish");
+        summary(&r, idx_now() - t0, discarded);
         status = 128 + idx_stop_signal;
     } else if (ok) {
-        summary(&r, idx_now() - t0);
+        summary(&r, idx_now() - t0, false);
         status = r.w.st.failed || r.walk_failed ? IDX_EXIT_SOME_FAILED : IDX_EXIT_OK;
     }
 
@@ -927,11 +999,14 @@ out:
         free(rebuild_path);
     }
     xs_db_free(db);
+    if (drop_new_db && !holds_other_files(o->db_path))
+        remove_tree(o->db_path);
     if (root_keys)
         for (size_t i = 0; i < n_paths; i++)
             free(root_keys[i]);
     free(root_keys);
     free(held_lang);
     free_run(&r);
+    free(db_path);
     return status;
 }

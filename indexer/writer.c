@@ -501,9 +501,14 @@ bool idx_writer_file(idx_writer_t *w, const idx_file_t *f, const text_file_recor
     if ((known || w->may_hold_old) && !delete_passages(w, f->key))
         return false;
     if (ds == IDX_DECODE_BINARY) {
+        /* Indexed when it was text: its passages (deleted above) and record go. */
+        if (known)
+            w->st.removed++;
+        else
+            w->st.skipped++;
         if (!w->rep->quiet)
-            idx_note(w->rep, f->path, "skipped: not a text file");
-        w->st.skipped++;
+            idx_note(w->rep, f->path, known ? "removed from the index (not a text file any more)"
+                                            : "skipped: not a text file");
         return set_record(w, f->key, NULL);
     }
 

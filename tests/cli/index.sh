@@ -98,6 +98,25 @@ run $PASSIM_INDEX -q other
 expect_rc 0 "default database"
 [ -d "$T/passim.db" ] && pass || fail "default index is ./passim.db"
 
+# --- DIR/ is the folder DIR: built, updated and rebuilt through it
+for j in 1 2; do
+    run $PASSIM_INDEX -q --db "slash$j.db/" --jobs $j corpus
+    expect_rc 0 "first build through DIR/ (--jobs $j)"
+    expect_match "^passim-index: slash$j\\.db: [1-9][0-9]* added" "$OUT" "DIR/ named DIR (--jobs $j)"
+    run $PASSIM_INDEX -q --db "slash$j.db//" --jobs $j corpus other
+    expect_rc 0 "update through DIR// (--jobs $j)"
+    expect_match ': 1 added, 0 updated, 0 removed' "$OUT" "the update adds to the index of DIR (--jobs $j)"
+    run $PASSIM_INDEX -q --db "slash$j.db/" --rebuild --jobs $j corpus other
+    expect_rc 0 "rebuild through DIR/ (--jobs $j)"
+    run "$DBCHECK" "slash$j.db"
+    expect_rc 0 "the index built through DIR/ is consistent (--jobs $j)"
+done
+expect_eq "$("$DBCHECK" slash2.db)" "$("$DBCHECK" slash1.db)" "the same index through DIR/ on one or two threads"
+PASSIM_DB=slashenv.db/ run $PASSIM_INDEX -q corpus
+expect_rc 0 "PASSIM_DB=DIR/"
+[ -f slashenv.db/iamglass ] && pass || fail "PASSIM_DB=DIR/ names the folder DIR"
+ls -d slash*.tmp-* >/dev/null 2>&1 && fail "a build through DIR/ left a temporary folder" || pass
+
 # --- language: kept from the index, a change needs --rebuild
 run $PASSIM_INDEX --db "$DB" --lang french corpus
 expect_rc 2 "language mismatch"
@@ -121,6 +140,20 @@ for j in 1 2; do
 done
 ls -d "$T"/idx.db.tmp-* "$T"/idx.db.rebuild-* >/dev/null 2>&1 && fail "abandoned rebuild left a folder" || pass
 
+# --- a first run none of whose PATHs can be read makes no index
+for j in 1 2; do
+    run $PASSIM_INDEX --db typo.db --jobs $j no-such-folder no-such-file.txt
+    expect_rc 2 "a first run with no PATH that can be read (--jobs $j)"
+    expect_eq "$ERR" "passim-index: no-such-folder: cannot read: No such file or directory
+passim-index: no-such-file.txt: cannot read: No such file or directory
+passim-index: typo.db: no index made, since no PATH given can be read" \
+        "the PATHs named, and no index made (--jobs $j)"
+    [ ! -e typo.db ] && pass || fail "no index folder left by a first run with no PATH read (--jobs $j)"
+done
+run $PASSIM_INDEX -q --db typo.db corpus no-such-folder
+expect_rc 1 "a first run with one PATH of two that can be read"
+[ -f typo.db/iamglass ] && pass || fail "the index is made from the PATH that can be read"
+
 # --- a first run killed while the index was being created: the next run creates it
 mkdir "$T/half.db"
 : >"$T/half.db/flintlock"; : >"$T/half.db/postlist.glass"; : >"$T/half.db/termlist.glass"
@@ -135,6 +168,34 @@ mkdir "$T/mixed.db"
 run $PASSIM_INDEX -q --db "$T/mixed.db" corpus
 expect_rc 2 "a folder with other files is not cleared"
 [ "$(cat "$T/mixed.db/notes.txt")" = notes ] && pass || fail "a file of the user was touched"
+
+# --- --db naming a folder that holds other files: refused, nothing in it touched
+mkdir -p mine/sub
+echo mine >mine/n1.txt; echo deep >mine/sub/d.txt
+refused='exists and is not an index folder (it holds other files); give --db a new or empty folder'
+for j in 1 2; do
+    run $PASSIM_INDEX --db mine --jobs $j mine
+    expect_rc 2 "--db naming a folder of other files (--jobs $j)"
+    expect_eq "$ERR" "passim-index: mine: $refused" "the folder and the problem named (--jobs $j)"
+    expect_eq "$(cd mine && find . | sort | tr '\n' ' ')" ". ./n1.txt ./sub ./sub/d.txt " \
+        "the folder's files stay, and nothing is added (--jobs $j)"
+done
+cd mine
+run $PASSIM_INDEX --db . sub
+cd "$T"
+expect_rc 2 "--db . in a folder of other files"
+expect_eq "$ERR" "passim-index: .: $refused" "--db . refused"
+expect_eq "$(cd mine && find . | sort | tr '\n' ' ')" ". ./n1.txt ./sub ./sub/d.txt " \
+    "--db . adds nothing to the folder"
+run $PASSIM_INDEX --db mine/n1.txt corpus
+expect_rc 2 "--db naming a regular file"
+expect_eq "$ERR" "passim-index: mine/n1.txt: exists and is not an index folder" "a regular file refused"
+mkdir made.db
+run $PASSIM_INDEX -q --db made.db corpus
+expect_rc 0 "--db naming an empty folder made beforehand"
+run "$DBCHECK" made.db
+expect_rc 0 "the index made in the empty folder is consistent"
+expect_match '^files [1-9]' "$OUT" "an index is made in the empty folder"
 
 # --- an index of another layout: refused by both programs, a rebuild replaces it
 run $PASSIM_INDEX -q --db "$T/layout.db" corpus
@@ -160,6 +221,29 @@ run $PASSIM_INDEX -q --db "$T/layout.db" --rebuild corpus
 expect_rc 0 "rebuild of another layout"
 run $PASSIM_SEARCH --db "$T/layout.db" Kabul
 expect_rc 0 "the rebuilt index is searchable"
+
+# --- a file that turns into a binary file: its passages are removed, and said so
+mkdir tobin
+printf 'Alpha\n\nalpha textthenbin\n' >tobin/a.txt
+printf 'Beta\n\nbeta stays\n' >tobin/b.txt
+run $PASSIM_INDEX --db "$T/tobin.db" tobin
+expect_rc 0 "before the file turns binary"
+printf 'x\0\0y' >tobin/a.txt
+run $PASSIM_INDEX --db "$T/tobin.db" tobin
+expect_rc 0 "a file turned binary"
+expect_match ': 0 added, 0 updated, 1 removed, 1 unchanged, 0 skipped, 0 failed' "$OUT" \
+    "a file turned binary is counted as removed"
+expect_eq "$ERR" "passim-index: tobin/a.txt: removed from the index (not a text file any more)" \
+    "a file turned binary: the removal noted with the reason"
+run "$DBCHECK" "$T/tobin.db"
+expect_rc 0 "consistent after a file turned binary"
+expect_match '^files 1$' "$OUT" "only the text file stays"
+run "$DBCHECK" "$T/tobin.db" --term textthenbin
+expect_eq "$OUT" 0 "the words of a file turned binary are gone"
+run $PASSIM_INDEX --db "$T/tobin.db" tobin
+expect_match 'up to date, nothing changed \(1 unchanged, 1 skipped, 0 failed\)' "$OUT" \
+    "then it is skipped like any binary file"
+expect_match 'tobin/a.txt: skipped: not a text file' "$ERR" "and noted as skipped"
 
 # --- a single file as the root: its id is its name without extension
 run $PASSIM_INDEX --db "$T/one.db" corpus/000_15c4c714383f619c.txt

@@ -10,7 +10,8 @@
 # clean build, file for file. SIGINT and SIGTERM: the indexer stops at a file
 # boundary, commits, says so, exits 130/143 and leaves a consistent index.
 # --rebuild (one job and two) and a fresh --jobs 2 build killed midway: the
-# previous index is untouched and no DB.tmp-* folder survives the next run.
+# previous index is untouched and no DB.tmp-* folder survives the next run,
+# also when --db names the index without its folder.
 #
 # The kill delays are random, scaled to the work left; the seed is printed
 # (PASSIM_CRASH_SEED=N repeats a run). Under PASSIM_WRAPPER (valgrind) the
@@ -269,6 +270,28 @@ if [ -z "$WRAP" ]; then
     no_tmp_left "$DB" "after the killed rebuilds"
 fi
 
+# --- the temporary folders of a killed run beside an index named without a
+# folder (--db idx.db, from the folder that holds it): removed by the next run
+dead=$(sh -c 'echo $$') # a process that has ended
+mkdir "idx.db.tmp-$dead-rebuild" "idx.db.tmp-$dead-shard0"
+: >"idx.db.tmp-$dead-shard0/postlist.glass"
+run $IDX --db idx.db "$C"
+expect_rc 0 "a run beside the folders of a dead run"
+no_tmp_left "$DB" "--db idx.db, the folders of a dead run"
+if [ -z "$WRAP" ]; then
+    start_index --rebuild --jobs 2 --db idx.db "$C"
+    i=0
+    while [ "$i" -lt 2000 ] && ! ls -d "$DB".tmp-* >/dev/null 2>&1; do
+        sleep 0.01
+        i=$((i + 1))
+    done
+    kill -KILL "$PID" 2>/dev/null
+    stop_index
+    run $IDX --db idx.db "$C"
+    expect_rc 0 "the run after a rebuild of --db idx.db killed"
+    no_tmp_left "$DB" "--rebuild of --db idx.db, killed"
+fi
+
 # --- --rebuild --jobs 2 stopped by SIGTERM: nothing changes, nothing is left
 start_index --rebuild --jobs 2 --db "$DB" "$C"
 i=0
@@ -281,9 +304,31 @@ kill -TERM "$PID"
 stop_index
 expect_no_crash "--rebuild --jobs 2, SIGTERM" "143"
 expect_match 'interrupted by SIGTERM; nothing was changed' "$ERR" "--rebuild, SIGTERM: said on stderr"
+expect_match '^passim-index: .*/idx\.db: interrupted, nothing changed \([0-9]+ files indexed by this run were discarded\) in [0-9.]+ s$' \
+    "$OUT" "--rebuild, SIGTERM: the summary says nothing changed"
 check_index "$DB" "--rebuild --jobs 2, SIGTERM"
 expect_eq "$("$DBCHECK" "$DB" --files | sort)" "$BEFORE" "--rebuild, SIGTERM: the index is as before"
 no_tmp_left "$DB" "--rebuild, SIGTERM"
+
+# --- a fresh build on two threads stopped by SIGINT: no index, and the
+# summary counts nothing as added
+F=$T/int.db
+start_index --jobs 2 --db "$F" "$C"
+i=0
+while [ "$i" -lt 2000 ] && ! ls -d "$F".tmp-* >/dev/null 2>&1; do
+    sleep 0.01
+    i=$((i + 1))
+done
+kill -INT "$PID"
+stop_index
+expect_no_crash "fresh --jobs 2 build, SIGINT" "130"
+expect_match 'interrupted by SIGINT; nothing was changed' "$ERR" "fresh --jobs 2 build, SIGINT: said on stderr"
+expect_match '^passim-index: .*/int\.db: interrupted, nothing changed \([0-9]+ files indexed by this run were discarded\) in [0-9.]+ s$' \
+    "$OUT" "fresh --jobs 2 build, SIGINT: the summary says nothing changed"
+expect_no_match 'added' "$OUT" "fresh --jobs 2 build, SIGINT: no file counted as added"
+expect_eq "$(files_in "$F")" 0 "fresh --jobs 2 build, SIGINT: the index holds nothing"
+no_tmp_left "$F" "fresh --jobs 2 build, SIGINT"
+rm -rf "$F"
 
 # --- a fresh build on two threads killed midway, then completed
 if [ -z "$WRAP" ]; then
