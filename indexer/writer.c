@@ -64,17 +64,26 @@ void idx_progress_clear(idx_report_t *rep)
     pthread_mutex_unlock(&rep->lock);
 }
 
+/* A note is one line, and file names are the user's files' own: an escape
+ * sequence or a newline in a name must not reach the terminal as such. */
 void idx_note(idx_report_t *rep, const char *path, const char *fmt, ...)
 {
+    text_buf_t raw = TEXT_BUF_INIT, line = TEXT_BUF_INIT;
     va_list ap;
+    va_start(ap, fmt);
+    bool ok = text_buf_printf(&raw, "%s: ", path) && text_buf_vprintf(&raw, fmt, ap)
+              && text_buf_puts(&line, "passim-index: ")
+              && text_safe_append(&line, raw.data, raw.len, true) && text_buf_putc(&line, '\n');
+    va_end(ap);
     pthread_mutex_lock(&rep->lock);
     clear_locked(rep);
-    fprintf(stderr, "passim-index: %s: ", path);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
+    if (ok)
+        fputs(line.data, stderr);
+    else
+        fprintf(stderr, "passim-index: %s: (out of memory for a note)\n", path);
     pthread_mutex_unlock(&rep->lock);
+    text_buf_free(&raw);
+    text_buf_free(&line);
 }
 
 void idx_progress(idx_report_t *rep, const char *path, uint64_t bytes, uint64_t passages)
@@ -88,8 +97,12 @@ void idx_progress(idx_report_t *rep, const char *path, uint64_t bytes, uint64_t 
     if (rep->progress && path && t - rep->last_progress >= 0.1) {
         rep->last_progress = t;
         rep->progress_shown = true;
-        fprintf(stderr, "\r\033[Kpassim-index: %u files, %.1f MB, %llu passages  %.50s",
-                rep->files_seen, rep->bytes / 1e6, (unsigned long long)rep->passages, path);
+        text_buf_t safe = TEXT_BUF_INIT;
+        bool ok = text_safe_append(&safe, path, strlen(path), true) && safe.data;
+        fprintf(stderr, "\r\033[Kpassim-index: %u files, %.1f MB, %llu passages  %.*s",
+                rep->files_seen, rep->bytes / 1e6, (unsigned long long)rep->passages,
+                ok ? (int)text_utf8_floor(safe.data, safe.len, 50) : 0, ok ? safe.data : "");
+        text_buf_free(&safe);
     }
     pthread_mutex_unlock(&rep->lock);
 }

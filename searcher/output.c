@@ -3,7 +3,7 @@
  *
  * Everything a document supplies (titles, paths, headings, passage text) is
  * untrusted: it may hold terminal escapes, control characters or invalid UTF-8.
- * Text output passes it through srch_safe_text(), which drops escape sequences
+ * Text output passes it through text_safe_append() (text.h), which drops escape sequences
  * whole; JSON through srch_json_string(), which escapes control characters and
  * keeps the text as stored; snippets come already cleaned by their renderer.
  * Output is built in a buffer and written by the caller in one go, so batch
@@ -69,41 +69,6 @@ bool srch_json_string(text_buf_t *b, const char *s, size_t len)
     return ok && text_buf_putc(b, '"');
 }
 
-bool srch_safe_text(text_buf_t *b, const char *s, size_t len, bool fold_space)
-{
-    const unsigned char *u = (const unsigned char *)s;
-    bool ok = true;
-    for (size_t i = 0; i < len && ok;) {
-        unsigned char c = u[i];
-        size_t esc = c == 0x1B || c == 0xC2 ? text_escape_len(s + i, len - i) : 0;
-        if (esc) {
-            i += esc; /* the whole sequence, not only its ESC */
-            continue;
-        }
-        if (c < 0x80) {
-            if (c == '\t' || c == '\n' || c == '\r')
-                ok = fold_space ? text_buf_putc(b, ' ') : text_buf_putc(b, (char)c);
-            else if (c >= 0x20 && c != 0x7F)
-                ok = text_buf_putc(b, (char)c);
-            i++;
-            continue;
-        }
-        size_t n = utf8_char_len(u + i, len - i);
-        if (n == 0) {
-            ok = text_buf_puts(b, "\xEF\xBF\xBD");
-            i++;
-        } else if (n == 2 && c == 0xC2 && u[i + 1] < 0xA0) {
-            i += 2; /* C1 control characters */
-        } else if (n == 3 && c == 0xE2 && ((u[i + 1] == 0x80 && u[i + 2] >= 0xAA && u[i + 2] <= 0xAE)
-                                          || (u[i + 1] == 0x81 && u[i + 2] >= 0xA6 && u[i + 2] <= 0xA9))) {
-            i += 3; /* bidi embeddings, overrides and isolates: they can disguise text */
-        } else {
-            ok = text_buf_append(b, s + i, n);
-            i += n;
-        }
-    }
-    return ok;
-}
 
 void srch_hit_position(const srch_hit_t *h, uint32_t *line, uint32_t *column)
 {
@@ -129,22 +94,22 @@ static bool print_text(text_buf_t *b, const srch_print_opts_t *o, const srch_hit
                *line_c = o->color ? "\033[32m" : "", *dim = o->color ? "\033[2m" : "",
                *reset = o->color ? "\033[0m" : "";
     bool ok = text_buf_printf(b, "%s%u. ", bold, h->rank);
-    ok = ok && srch_safe_text(b, h->rec.title, h->rec.title_len, true);
+    ok = ok && text_safe_append(b, h->rec.title, h->rec.title_len, true);
     ok = ok && text_buf_printf(b, "%s %s(%.3f)%s\n   %s", reset, dim, h->score, reset, path_c);
-    ok = ok && srch_safe_text(b, h->rec.path, h->rec.path_len, true);
+    ok = ok && text_safe_append(b, h->rec.path, h->rec.path_len, true);
     ok = ok && text_buf_printf(b, "%s:%s%u-%u%s", reset, line_c, h->rec.first_line,
                                h->rec.last_line, reset);
     bool heading_is_title = h->rec.heading_len == h->rec.title_len
                             && memcmp(h->rec.heading, h->rec.title, h->rec.title_len) == 0;
     if (ok && h->rec.heading_len && !heading_is_title) {
         ok = text_buf_puts(b, " \xC2\xA7 "); /* § */
-        ok = ok && srch_safe_text(b, h->rec.heading, h->rec.heading_len, true);
+        ok = ok && text_safe_append(b, h->rec.heading, h->rec.heading_len, true);
     }
     ok = ok && text_buf_puts(b, "\n   ");
     ok = ok && srch_snippet_render(b, h->rec.text, h->rec.text_len, &h->snippet, o->units, o->markup);
     ok = ok && text_buf_putc(b, '\n');
     if (ok && h->explain.len) {
-        ok = srch_safe_text(b, h->explain.data, h->explain.len, false);
+        ok = text_safe_append(b, h->explain.data, h->explain.len, false);
     }
     return ok && text_buf_putc(b, '\n');
 }
@@ -153,7 +118,7 @@ static bool print_vimgrep(text_buf_t *b, const srch_print_opts_t *o, const srch_
 {
     uint32_t line, col;
     srch_hit_position(h, &line, &col);
-    bool ok = srch_safe_text(b, h->rec.path, h->rec.path_len, true);
+    bool ok = text_safe_append(b, h->rec.path, h->rec.path_len, true);
     ok = ok && text_buf_printf(b, ":%u:%u:", line, col);
     ok = ok && srch_snippet_render(b, h->rec.text, h->rec.text_len, &h->snippet, o->units, o->markup);
     return ok && text_buf_putc(b, '\n');
@@ -223,11 +188,11 @@ bool srch_print_hits(text_buf_t *b, const srch_print_opts_t *o, const char *qid,
     default:
         if (qid) {
             ok = text_buf_printf(b, "%s== query %s: ", o->color ? "\033[1m" : "", qid);
-            ok = ok && srch_safe_text(b, query, strlen(query), true);
+            ok = ok && text_safe_append(b, query, strlen(query), true);
             ok = ok && text_buf_printf(b, " (%u hits)%s\n", total, o->color ? "\033[0m" : "");
         }
         if (ok && o->explain)
-            ok = srch_safe_text(b, o->explain, o->explain_len, false);
+            ok = text_safe_append(b, o->explain, o->explain_len, false);
         for (size_t i = 0; i < n_hits && ok; i++)
             ok = print_text(b, o, &hits[i]);
         return ok;

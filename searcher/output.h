@@ -38,11 +38,6 @@ typedef struct srch_print_opts {
  * characters escaped, invalid UTF-8 replaced by U+FFFD, U+2028/U+2029 escaped. */
 bool srch_json_string(text_buf_t *b, const char *s, size_t len);
 
-/* Append s[0..len) to b fit for a terminal or a text file: escape sequences
- * dropped whole (text_escape_len()), control characters dropped (tab and line
- * ends become a space when fold_space), and so are the bidi controls
- * U+202A-U+202E and U+2066-U+2069; invalid UTF-8 is replaced by U+FFFD. */
-bool srch_safe_text(text_buf_t *b, const char *s, size_t len, bool fold_space);
 
 /* The results of one query, in the chosen format, appended to b.
  * total: the estimated number of matching passages; qid: the query id in batch

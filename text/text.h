@@ -21,6 +21,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -284,6 +286,14 @@ size_t text_utf8_floor(const char *s, size_t len, size_t n);
  * string: before any other control character), or at len; a lone ESC is 1.
  */
 size_t text_escape_len(const char *s, size_t len);
+
+/* Append s[0..len) to b fit for a terminal or a text file: escape sequences
+ * dropped whole (text_escape_len()), control characters dropped (tab and line
+ * ends become a space when fold_space), and so are the bidi controls
+ * U+202A-U+202E and U+2066-U+2069; invalid UTF-8 is replaced by U+FFFD. For
+ * what a file supplies (titles, paths, passages) before it is printed. False
+ * if memory ran out. */
+bool text_safe_append(text_buf_t *b, const char *s, size_t len, bool fold_space);
 
 /* A stable 64-bit hash of a byte string (for content fingerprints). */
 uint64_t text_hash64(const void *data, size_t len);

@@ -111,6 +111,50 @@ size_t text_escape_len(const char *text, size_t len)
     return i < len && s[i] >= 0x30 && s[i] <= 0x7E ? i + 1 : i;
 }
 
+/* Length of the valid UTF-8 character at s (n bytes available), or 0. */
+static size_t char_len(const unsigned char *s, size_t n)
+{
+    return text_utf8_valid_len((const char *)s, n < 4 ? n : 4) > 0
+               ? (s[0] < 0x80 ? 1 : s[0] < 0xE0 ? 2 : s[0] < 0xF0 ? 3 : 4)
+               : 0;
+}
+
+bool text_safe_append(text_buf_t *b, const char *s, size_t len, bool fold_space)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    bool ok = true;
+    for (size_t i = 0; i < len && ok;) {
+        unsigned char c = u[i];
+        size_t esc = c == 0x1B || c == 0xC2 ? text_escape_len(s + i, len - i) : 0;
+        if (esc) {
+            i += esc; /* the whole sequence, not only its ESC */
+            continue;
+        }
+        if (c < 0x80) {
+            if (c == '\t' || c == '\n' || c == '\r')
+                ok = fold_space ? text_buf_putc(b, ' ') : text_buf_putc(b, (char)c);
+            else if (c >= 0x20 && c != 0x7F)
+                ok = text_buf_putc(b, (char)c);
+            i++;
+            continue;
+        }
+        size_t n = char_len(u + i, len - i);
+        if (n == 0) {
+            ok = text_buf_puts(b, "\xEF\xBF\xBD");
+            i++;
+        } else if (n == 2 && c == 0xC2 && u[i + 1] < 0xA0) {
+            i += 2; /* C1 control characters */
+        } else if (n == 3 && c == 0xE2 && ((u[i + 1] == 0x80 && u[i + 2] >= 0xAA && u[i + 2] <= 0xAE)
+                                          || (u[i + 1] == 0x81 && u[i + 2] >= 0xA6 && u[i + 2] <= 0xA9))) {
+            i += 3; /* bidi embeddings, overrides and isolates: they can disguise text */
+        } else {
+            ok = text_buf_append(b, s + i, n);
+            i += n;
+        }
+    }
+    return ok;
+}
+
 size_t text_utf8_floor(const char *str, size_t len, size_t n)
 {
     const unsigned char *s = (const unsigned char *)str;

@@ -76,4 +76,19 @@ run "$DBCHECK" "$T/bad.db" --term text
 expect_eq "$OUT" 1 "UTF-16 text converted"
 run "$DBCHECK" "$T/bad.db" --term paragraph
 expect_eq "$OUT" 1 "CRLF text indexed"
+
+# --- file names with escape sequences, a newline or invalid UTF-8: every note
+# is one line, with nothing a terminal would act on
+mkdir -p "$T/names"
+python3 -c '
+import sys
+d = sys.argv[1]
+for name in (b"esc\x1b]0;PWNED\x07\x1b[31mred.bin", b"new\nline.bin", b"bad\xffb.bin"):
+    open(d.encode() + b"/" + name, "wb").write(b"\0\0")' "$T/names"
+run $PASSIM_INDEX --db "$T/names.db" "$T/names"
+expect_rc 0 "odd file names"
+expect_no_match "$(printf '\033')" "$ERR" "odd file names: no escape sequence in the notes"
+expect_eq "$(printf '%s\n' "$ERR" | grep -c 'skipped: not a text file')" 3 "odd file names: one line per note"
+expect_match 'names/escred\.bin: skipped' "$ERR" "odd file names: the escape sequences are dropped"
+expect_match 'names/new line\.bin: skipped' "$ERR" "odd file names: a newline becomes a space"
 finish
