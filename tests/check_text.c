@@ -189,6 +189,11 @@ static const tok_row_t tok_rows[] = {
     {"  ... --- *** ", 0, ""},
     /* 45: empty input */
     {"", 0, ""},
+    /* 46: terminal escape sequences are skipped whole: a colour code is no
+     * "31mred", a window title is no word */
+    {"\033[31mred\033[0m say \033]0;pwned\007 hi", 0, "red@0[5,8) say@1[13,16) hi@2[28,30)"},
+    /* 47: a C1 CSI; ESC and a final byte ("ESC x") is a sequence too; a lone ESC */
+    {"\xC2\x9B" "1mbold \033x \033\n ok", 0, "bold@0[4,8) ok@1[15,17)"},
 };
 
 START_TEST(test_text_tokenize_table)

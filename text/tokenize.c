@@ -351,6 +351,16 @@ size_t text__link_target_end(const char *str, size_t len, size_t i, size_t *fail
     return 0;
 }
 
+/* How far to move on from the separator at s[i] (cl bytes): past a whole
+ * terminal escape sequence ("\033[31m" in a captured log), whose letters are
+ * not words and are not shown; else past the character. */
+static size_t escape_or_char(const char *s, size_t len, size_t i, size_t cl)
+{
+    unsigned char c = (unsigned char)s[i];
+    size_t esc = c == 0x1B || c == 0xC2 ? text_escape_len(s + i, len - i) : 0;
+    return esc ? esc : cl;
+}
+
 int text_tokenize(const char *s, size_t len, uint32_t first_pos, text_token_fn fn,
                   void *payload)
 {
@@ -380,7 +390,7 @@ int text_tokenize(const char *s, size_t len, uint32_t first_pos, text_token_fn f
             size_t end = text__link_target_end(s, len, i, &st.link_fail_until);
             i = end != 0 ? end : i + 1;
         } else {
-            i += cl;
+            i += escape_or_char(s, len, i, cl);
         }
     }
     return 0;
@@ -393,7 +403,7 @@ bool text__has_word_char(const char *s, size_t len)
     while (i < len) {
         if (text__is_word_class(text__classify(u, len, i, &cl)))
             return true;
-        i += cl;
+        i += escape_or_char(s, len, i, cl);
     }
     return false;
 }
