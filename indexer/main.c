@@ -2,6 +2,7 @@
  * main.c — passim-index's command line: options, --help, --version. The work
  * is done by idx_run() (run.c).
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,7 +44,7 @@ static void usage(FILE *f)
 "2 usage or index error.\n", f);
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
     enum { OPT_REBUILD = 256, OPT_BATCH, OPT_NO_SPELLING, OPT_PROGRESS, OPT_NO_PROGRESS,
            OPT_LANGS };
@@ -131,4 +132,19 @@ int main(int argc, char **argv)
         text_analyzer_free(a);
     }
     return idx_run(&o, argv + optind, (size_t)(argc - optind));
+}
+
+/* Output that could not be written (a full disk) makes the run fail, whatever
+ * was asked: --help, --version, or the summary line after the index is
+ * committed. Messages about the index itself go to stderr as they happen. */
+int main(int argc, char **argv)
+{
+    int status = run(argc, argv);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        if (errno != EPIPE)
+            fprintf(stderr, "passim-index: cannot write to standard output: %s\n",
+                    strerror(errno));
+        return IDX_EXIT_ERROR;
+    }
+    return status;
 }

@@ -647,9 +647,12 @@ static const char *choose_lang(const idx_opts_t *o, xs_db_t *db, char **held)
 
 /* ---- parallel build ------------------------------------------------------- */
 
-/* A fresh build on several threads: each thread writes its own shard, taking
- * files from one shared list; the shards are then merged by Xapian's
- * compaction into one index, which is swapped in. */
+/* A fresh build on several threads: each thread writes its own shard, from a
+ * run of consecutive files of the walk; the shards are then merged by Xapian's
+ * compaction into one index, which is swapped in. The compaction numbers the
+ * documents of shard 0 first, then those of shard 1...: with consecutive runs
+ * the merged index numbers every passage as a build on one thread does, so
+ * the two search exactly alike, down to equal scores at a page's edge. */
 typedef struct shard {
     run_t *r;
     char *path;
@@ -657,20 +660,15 @@ typedef struct shard {
     idx_writer_t w;
     bool ok;
     pthread_t thread;
+    size_t first, end;   /* its files: r->files[first .. end) */
 } shard_t;
-
-static size_t next_file;
-static pthread_mutex_t next_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void *shard_main(void *arg)
 {
     shard_t *sh = arg;
     run_t *r = sh->r;
-    for (;;) {
-        pthread_mutex_lock(&next_lock);
-        size_t i = next_file++;
-        pthread_mutex_unlock(&next_lock);
-        if (i >= r->n_files || idx_stop_signal || sh->w.fatal)
+    for (size_t i = sh->first; i < sh->end; i++) {
+        if (idx_stop_signal || sh->w.fatal)
             break;
         idx_progress(&r->rep, r->files[i].path, 0, 0);
         uint64_t before = sh->w.st.passages;
@@ -734,6 +732,26 @@ static void warn_docids_parallel(run_t *r)
     free(ids);
 }
 
+/* Cut the walk's files into jobs runs of about equal bytes (the work is about
+ * proportional to them), each at least one file when there are enough. */
+static void split_files(const run_t *r, shard_t *shards, unsigned jobs)
+{
+    uint64_t total = 0, done = 0;
+    for (size_t i = 0; i < r->n_files; i++)
+        total += r->files[i].size + 1;
+    size_t i = 0;
+    for (unsigned k = 0; k < jobs; k++) {
+        shards[k].first = i;
+        uint64_t goal = total / jobs * (k + 1);
+        size_t keep = jobs - 1 - k; /* files left for the shards after this one */
+        while (i < r->n_files && (k + 1 == jobs || (done < goal && r->n_files - i > keep))) {
+            done += r->files[i].size + 1;
+            i++;
+        }
+        shards[k].end = i;
+    }
+}
+
 static bool build_parallel(run_t *r, const char *lang, unsigned jobs)
 {
     shard_t *shards = calloc(jobs, sizeof *shards);
@@ -742,7 +760,8 @@ static bool build_parallel(run_t *r, const char *lang, unsigned jobs)
     r->has_passages = calloc(r->n_files ? r->n_files : 1, sizeof *r->has_passages);
     bool ok = shards && merged && paths && r->has_passages;
     unsigned started = 0;
-    next_file = 0;
+    if (ok)
+        split_files(r, shards, jobs);
     for (unsigned i = 0; i < jobs && ok; i++) {
         char name[32];
         snprintf(name, sizeof name, "shard%u", i);
@@ -851,6 +870,16 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
     }
     for (size_t n = strlen(db_path); n > 1 && db_path[n - 1] == '/'; n--)
         db_path[n - 1] = '\0';
+    /* A symbolic link to the index: the swap would put a folder in the link's
+     * place and leave the old index behind at its target. The target is the
+     * index. */
+    struct stat lst;
+    char *link_target;
+    if (lstat(db_path, &lst) == 0 && S_ISLNK(lst.st_mode)
+        && (link_target = realpath(db_path, NULL)) != NULL) {
+        free(db_path);
+        db_path = link_target;
+    }
     opts.db_path = db_path;
     const idx_opts_t *o = &opts;
     run_t r = { .o = o };

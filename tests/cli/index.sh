@@ -15,6 +15,15 @@ expect_match '^Usage: passim-index' "$OUT" "--help shows usage"
 run $PASSIM_INDEX --version
 expect_rc 0 "--version"
 expect_match '^passim-index [0-9]' "$OUT" "--version"
+if [ -w /dev/full ]; then
+    for args in "--help" "--version" "--db $T/full.db corpus"; do
+        $PASSIM_INDEX $args >/dev/full 2>"$T/err"
+        RC=$?
+        ERR=$(cat "$T/err")
+        expect_rc 2 "$args with stdout on a full disk"
+        expect_match '^passim-index: cannot write to standard output' "$ERR" "$args, full disk: says so"
+    done
+fi
 run $PASSIM_INDEX --db "$DB"
 expect_rc 2 "no PATH"
 expect_match 'no PATH' "$ERR" "no PATH message"
@@ -312,6 +321,20 @@ expect_match '^kalashnikov 1$' "$OUT" "word lists of the parallel build"
 expect_eq "$OUT" "$("$DBCHECK" "$T/j1.db" --words)" "the shards' word lists merge into those of one thread"
 run $PASSIM_INDEX --db "$T/j2.db" --jobs 2 corpus other
 expect_match 'up to date, nothing changed \(5 unchanged' "$OUT" "the merged index is incremental too"
+
+# --- --db a symbolic link to the index: the index at its target is built and
+# replaced, the link stays a link
+mkdir -p linked
+run $PASSIM_INDEX -q --db "$T/linked/real.db" corpus
+ln -s linked/real.db link.db
+for j in 1 2; do
+    run $PASSIM_INDEX -q --db link.db --rebuild --jobs $j corpus
+    expect_rc 0 "--rebuild through a link (--jobs $j)"
+    [ -L link.db ] && [ -d linked/real.db ] && [ ! -e linked/real.db.tmp-* ] && pass \
+        || fail "--rebuild through a link (--jobs $j): the link stays, the index at its target"
+done
+run $PASSIM_SEARCH --db link.db Kalashnikov
+expect_rc 0 "the index rebuilt through a link is searched through it"
 
 # --- the word lists of "did you mean": counts add up over runs and shards
 mkdir -p words
