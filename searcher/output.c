@@ -15,14 +15,6 @@
 
 #include "output.h"
 
-/* Length of the valid UTF-8 character at s (n bytes available), or 0. */
-static size_t utf8_char_len(const unsigned char *s, size_t n)
-{
-    return text_utf8_valid_len((const char *)s, n < 4 ? n : 4) > 0
-               ? (s[0] < 0x80 ? 1 : s[0] < 0xE0 ? 2 : s[0] < 0xF0 ? 3 : 4)
-               : 0;
-}
-
 bool srch_json_string(text_buf_t *b, const char *s, size_t len)
 {
     const unsigned char *u = (const unsigned char *)s;
@@ -54,7 +46,7 @@ bool srch_json_string(text_buf_t *b, const char *s, size_t len)
             i++;
             continue;
         }
-        size_t n = utf8_char_len(u + i, len - i);
+        size_t n = text_utf8_char_len(s + i, len - i);
         if (n == 0) {
             ok = text_buf_puts(b, "\xEF\xBF\xBD"); /* U+FFFD */
             i++;

@@ -269,6 +269,9 @@ int text_passages(const char *s, size_t len, const text_passage_opts_t *opts,
 /* Length of the longest prefix of s[0..len) that is valid UTF-8. */
 size_t text_utf8_valid_len(const char *s, size_t len);
 
+/* Length of the valid UTF-8 character at s (n bytes available), or 0. */
+size_t text_utf8_char_len(const char *s, size_t n);
+
 /* Largest n <= len such that s[0..n) does not end inside a UTF-8 character. */
 size_t text_utf8_floor(const char *s, size_t len, size_t n);
 

@@ -111,10 +111,10 @@ size_t text_escape_len(const char *text, size_t len)
     return i < len && s[i] >= 0x30 && s[i] <= 0x7E ? i + 1 : i;
 }
 
-/* Length of the valid UTF-8 character at s (n bytes available), or 0. */
-static size_t char_len(const unsigned char *s, size_t n)
+size_t text_utf8_char_len(const char *str, size_t n)
 {
-    return text_utf8_valid_len((const char *)s, n < 4 ? n : 4) > 0
+    const unsigned char *s = (const unsigned char *)str;
+    return n > 0 && text_utf8_valid_len(str, n < 4 ? n : 4) > 0
                ? (s[0] < 0x80 ? 1 : s[0] < 0xE0 ? 2 : s[0] < 0xF0 ? 3 : 4)
                : 0;
 }
@@ -138,7 +138,7 @@ bool text_safe_append(text_buf_t *b, const char *s, size_t len, bool fold_space)
             i++;
             continue;
         }
-        size_t n = char_len(u + i, len - i);
+        size_t n = text_utf8_char_len(s + i, len - i);
         if (n == 0) {
             ok = text_buf_puts(b, "\xEF\xBF\xBD");
             i++;
