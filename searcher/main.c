@@ -650,9 +650,12 @@ static int run_single(cli_t *o, int argc, char **argv)
             po.explain_len = r.explain.len;
         } else if (r.explain.len)
             write_all(&r.explain, stderr);
-        if (r.relaxed)
+        if (r.relaxed) {
             text_buf_puts(&notes, "passim-search: no passage has all the words; showing "
                                   "passages with any of them\n");
+            /* A word that is nowhere is most likely misspelt: say which. */
+            srch_report_missing(&e, &r, &notes);
+        }
         if (r.n_hits == 0)
             note_no_hits(&notes, &e, &r, s);
         write_all(&notes, stderr);

@@ -199,6 +199,13 @@ expect_match 'showing passages with any of them' "$ERR" "fallback, --offset 2: s
 expect_eq "$(ranks_ids)" "$(echo "$first4" | cut -d' ' -f3-4)" "fallback, --offset 2: ranks 3 and 4"
 run $S -n 2 --offset 1 'Lavrov xyzzy'
 expect_rc 0 "fallback with a missing word, --offset 1"
+# The fallback names the word that is nowhere, with a suggestion.
+run $S -n 1 'Lavorv Taliban'
+expect_rc 0 "a misspelt word among others"
+expect_match "^passim-search: no passage contains 'Lavorv'; did you mean 'lavrov'\\?" "$ERR" \
+    "a misspelt word among others: named, with a suggestion"
+run $S -n 1 'Lavrov summit'
+expect_no_match "no passage contains" "$ERR" "every word somewhere: none named"
 run $S --offset 1000 'Lavrov summit'
 expect_rc 1 "fallback, --offset past its end"
 expect_match 'is past the end' "$ERR" "fallback, --offset past its end: why"
