@@ -34,6 +34,8 @@ static void render_flags(text_buf_t *b, unsigned flags)
         text_buf_putc(b, 'N');
     if (flags & TEXT_TOK_SENTENCE_END)
         text_buf_putc(b, 'S');
+    if (flags & TEXT_TOK_CAPITALS)
+        text_buf_putc(b, 'C');
 }
 
 /* Hot callbacks test with if + ck_abort_msg: every passing ck_assert records a
@@ -151,7 +153,7 @@ static const tok_row_t tok_rows[] = {
     {"a](b c\nd)", 0, "a@0[0,1) b@1[3,4) c@2[5,6) d@3[7,8)"},
     /* 29: accents and case: É -> é, Straße -> strasse (case folding) */
     {"\xC3\x89ric STRASSE Stra\xC3\x9F" "e", 0,
-     "\xC3\xA9ric@0[0,5) strasse@1[6,13) strasse@2[14,21)"},
+     "\xC3\xA9ric@0[0,5) strasse@1[6,13)C strasse@2[14,21)"},
     /* 30: the fi ligature U+FB01 -> "fi" (NFKC) */
     {"\xEF\xAC\x81ne", 0, "fine@0[0,5)"},
     /* 31: e + combining acute composes to é (NFC) */
@@ -194,6 +196,9 @@ static const tok_row_t tok_rows[] = {
     {"\033[31mred\033[0m say \033]0;pwned\007 hi", 0, "red@0[5,8) say@1[13,16) hi@2[28,30)"},
     /* 47: a C1 CSI; ESC and a final byte ("ESC x") is a sequence too; a lone ESC */
     {"\xC2\x9B" "1mbold \033x \033\n ok", 0, "bold@0[4,8) ok@1[15,17)"},
+    /* 48: capitals: two or more, no lower case, no digit first */
+    {"US Us uS I WHO G7 7G IT's", 0, "us@0[0,2)C us@1[3,5) us@2[6,8) i@3[9,10) who@4[11,14)C "
+     "g7@5[15,17) 7g@6[18,20)N it's@7[21,25)"},
 };
 
 START_TEST(test_text_tokenize_table)
@@ -555,6 +560,8 @@ START_TEST(test_text_stopwords_token_flags)
     text_token_t tok = {"us", 2, 0, 2, 0, 0};
     ck_assert(text_is_stopword(a, &tok));
     tok.flags = TEXT_TOK_ACRONYM;
+    ck_assert(!text_is_stopword(a, &tok));
+    tok.flags = TEXT_TOK_CAPITALS;   /* "US" */
     ck_assert(!text_is_stopword(a, &tok));
     text_token_t other = {"moscow", 6, 0, 6, 0, 0};
     ck_assert(!text_is_stopword(a, &other));

@@ -173,7 +173,7 @@ text_status_t text_analyzer_add_stopwords(text_analyzer_t *a, const char *list, 
 
 bool text_is_stopword(const text_analyzer_t *a, const text_token_t *tok)
 {
-    if (a == NULL || tok == NULL || (tok->flags & TEXT_TOK_ACRONYM))
+    if (a == NULL || tok == NULL || (tok->flags & (TEXT_TOK_ACRONYM | TEXT_TOK_CAPITALS)))
         return false;
     return text__wordset_has(&a->stop, tok->word, tok->word_len);
 }

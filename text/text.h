@@ -67,6 +67,9 @@ enum {
      * last dot counts only at the end of the text or of a paragraph ("U.S.\n\n")
      * or before more such punctuation: "U.S. Embassy" is the common case. */
     TEXT_TOK_SENTENCE_END = 1u << 3,
+    /* Written in capitals, two or more ("US", "WHO", "IT"): most likely an
+     * acronym, so never treated as a stopword either. */
+    TEXT_TOK_CAPITALS = 1u << 4,
 };
 
 /*

@@ -69,6 +69,8 @@ typedef struct tok_state {
     size_t raw_len;
     bool overflow;          /* raw would have passed RAW_CAP: drop the token */
     bool non_ascii;         /* raw holds non-ASCII bytes: fold it with utf8proc */
+    unsigned n_upper;       /* ASCII capitals in raw, before lower-casing */
+    bool lower;             /* raw holds a lower-case ASCII letter */
     char raw[RAW_CAP + 1];
     char word[TEXT_TOKEN_MAX + 1];
 } tok_state_t;
@@ -99,11 +101,13 @@ static inline void raw_putc(tok_state_t *st, char c)
 /* Append the character s[i..i+clen) of class c, ASCII lower-cased. */
 static inline void raw_put_char(tok_state_t *st, unsigned c, size_t i, size_t clen)
 {
-    if (c == TEXT__C_UPPER)
+    if (c == TEXT__C_UPPER) {
+        st->n_upper++;
         raw_putc(st, (char)(st->s[i] | 0x20));
-    else if (clen == 1)
+    } else if (clen == 1) {
+        st->lower |= c == TEXT__C_LOWER;
         raw_putc(st, (char)st->s[i]);
-    else {
+    } else {
         st->non_ascii = true;
         raw_put(st, st->s + i, clen);
     }
@@ -274,6 +278,8 @@ static inline void reset_raw(tok_state_t *st)
     st->raw_len = 0;
     st->overflow = false;
     st->non_ascii = false;
+    st->n_upper = 0;
+    st->lower = false;
 }
 
 /* Cut the token starting at the word character at start and report it. Returns
@@ -304,6 +310,8 @@ static int take_token(tok_state_t *st, size_t start, unsigned first_class, size_
 
     if (first_class == TEXT__C_DIGIT || first_class == TEXT__C_U_DIGIT)
         flags |= TEXT_TOK_NUMBER;
+    else if (!(flags & TEXT_TOK_ACRONYM) && st->n_upper >= 2 && !st->lower && !st->non_ascii)
+        flags |= TEXT_TOK_CAPITALS;
     if (st->prev_end != NO_TOKEN && st->prev_end < start) {
         size_t cl;
         if (text__classify(st->s, st->len, st->prev_end, &cl) == TEXT__C_HYPHEN &&
