@@ -170,6 +170,10 @@ sys.exit(0 if d["results"] and all("kabul" in r["title"].lower() and re.search(r
                                    for r in d["results"]) else 1)' && pass || fail "title:Kabul diplom*: both in every hit"
 
 # --- paging, limits, per-doc
+# ranks_ids_of JSON: "rank:docid#passage" of each result.
+ranks_ids_of() {
+    printf '%s' "$1" | python3 -c 'import json,sys; print(" ".join("%d:%s#%d" % (r["rank"], r["docid"], r["passage"]) for r in json.load(sys.stdin)["results"]))'
+}
 run $S -f json -n 3 --per-doc 0 talks
 a=$(printf '%s' "$OUT" | python3 -c 'import json,sys; print(" ".join(str(r["rank"]) for r in json.load(sys.stdin)["results"]))')
 expect_eq "$a" "1 2 3" "ranks 1..3"
@@ -186,6 +190,23 @@ run $S --offset 100000 talks
 expect_rc 1 "offset past the end"
 expect_match '^passim-search: [0-9]+ results; --offset 100000 is past the end' "$ERR" \
     "offset past the end: the number of results"
+# A shorter list is the start of a longer one, and pages of one hit make up
+# the list, also with feedback terms in the query.
+for q in 'Lavrov summit' 'Taliban Moscow talks' 'Russia'; do
+    run $S -f json -n 10 --any "$q"
+    full=$(ranks_ids_of "$OUT")
+    prefixes=ok paged=""
+    n=$(printf '%s\n' "$full" | wc -w)
+    for k in $(seq 1 "$n"); do
+        run $S -f json -n "$k" --any "$q"
+        [ "$(ranks_ids_of "$OUT")" = "$(printf '%s\n' "$full" | cut -d' ' -f1-"$k")" ] || prefixes="-n $k differs"
+        run $S -f json -n 1 --offset $((k - 1)) --any "$q"
+        paged="$paged $(ranks_ids_of "$OUT")"
+    done
+    expect_eq "$prefixes" ok "$q: -n k lists the first k of -n 10"
+    expect_eq "${paged# }" "$full" "$q: pages of one hit make up the list"
+done
+
 # Paging through the any-word fallback: page 2 goes on from page 1.
 ranks_ids() {
     printf '%s' "$OUT" | python3 -c 'import json,sys; print(" ".join("%d:%s#%d" % (r["rank"], r["docid"], r["passage"]) for r in json.load(sys.stdin)["results"]))'
