@@ -121,6 +121,7 @@ static int run(int argc, char **argv)
               "Try 'passim-index --help' for more information.\n", stderr);
         return IDX_EXIT_ERROR;
     }
+    char *lang = NULL;
     if (o.lang) {
         text_analyzer_t *a;
         text_status_t st = text_analyzer_new(&a, o.lang);
@@ -129,9 +130,18 @@ static int run(int argc, char **argv)
                     text_status_str(st));
             return IDX_EXIT_ERROR;
         }
+        /* "fr" and "French" are "french", the name the index keeps. */
+        lang = strdup(text_analyzer_lang(a));
         text_analyzer_free(a);
+        if (!lang) {
+            fputs("passim-index: out of memory\n", stderr);
+            return IDX_EXIT_ERROR;
+        }
+        o.lang = lang;
     }
-    return idx_run(&o, argv + optind, (size_t)(argc - optind));
+    int status = idx_run(&o, argv + optind, (size_t)(argc - optind));
+    free(lang);
+    return status;
 }
 
 /* Output that could not be written (a full disk) makes the run fail, whatever

@@ -130,6 +130,10 @@ ls -d slash*.tmp-* >/dev/null 2>&1 && fail "a build through DIR/ left a temporar
 run $PASSIM_INDEX --db "$DB" --lang french corpus
 expect_rc 2 "language mismatch"
 expect_match 'built with --lang english; use --rebuild' "$ERR" "language mismatch explained"
+for same in en English ENG; do
+    run $PASSIM_INDEX -q --db "$DB" --lang $same corpus
+    expect_rc 0 "--lang $same is the index's english"
+done
 run $PASSIM_INDEX --db "$DB" --rebuild --lang none corpus other
 expect_rc 0 "rebuild with another language"
 expect_match ': 5 added, 0 updated, 0 removed' "$OUT" "rebuild indexes everything afresh"
