@@ -177,6 +177,10 @@ static size_t char_len(const char *s, size_t n)
 static size_t space_len(const char *str, size_t n)
 {
     const unsigned char *s = (const unsigned char *)str;
+    /* A terminal escape sequence, whole, as the tokenizer skips it. */
+    size_t esc = s[0] == 0x1B || s[0] == 0xC2 ? text_escape_len(str, n) : 0;
+    if (esc > 0)
+        return esc;
     if (s[0] <= 0x20 || s[0] == 0x7f)
         return 1;
     if (s[0] >= 0x80 && char_len(str, n) == 0)

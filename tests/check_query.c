@@ -128,6 +128,9 @@ static const parse_row_t parse_rows[] = {
     { "kabul + taliban", AND_, "(AND kabul taliban)" },
     { "-!!! kabul", AND_, "kabul" },                         /* sign on nothing */
     { "kabul -- taliban", AND_, "(AND kabul taliban)" },     /* "--" alone: punctuation */
+    /* an escape sequence separates words, as the tokenizer skips it */
+    { "kab\033[31mul", AND_, "(AND kab ul)" },
+    { "\033[1m-taliban kabul", AND_, "(AND_NOT kabul taliban)" },
     { "kabul -taliban -lavrov", AND_, "(AND_NOT kabul (OR taliban lavrov))" },
     { "-taliban kabul moscow", AND_, "(AND_NOT (AND kabul moscow) taliban)" },
     { "kabul -\"peace talks\"", AND_, "(AND_NOT kabul (PHRASE peac talk))" },
