@@ -586,6 +586,38 @@ static bool suggest(srch_engine_t *e, const char *word, text_buf_t *b)
     return ok;
 }
 
+typedef struct suggestion_check {
+    text_buf_t *term;     /* the index term of the suggestion, for the field */
+    size_t n_terms;
+    bool stopword;
+} suggestion_check_t;
+
+static int suggestion_term(const text_term_t *t, void *payload)
+{
+    suggestion_check_t *c = payload;
+    c->n_terms++;
+    c->stopword = t->stopword;
+    text_buf_append(c->term, t->stem, t->stem_len);
+    return 0;
+}
+
+/* Whether the suggested word would find something where w was looked for: it
+ * is one word, not a stopword ("naïve" is no typo of "have"), and in a title
+ * when w is a title: word (the lists hold the words of the text). */
+static bool suggestion_finds(srch_engine_t *e, const srch_word_t *w, const char *word)
+{
+    text_buf_t term = TEXT_BUF_INIT;
+    suggestion_check_t c = { &term, 0, false };
+    if (w->field == SRCH_FIELD_TITLE)
+        text_buf_puts(&term, PASSIM_PREFIX_TITLE);
+    text_analyze(e->analyzer, word, strlen(word), 1, suggestion_term, &c);
+    uint32_t df = 0;
+    bool ok = c.n_terms == 1 && !c.stopword && term.data
+              && xs_db_termfreq(e->db, term.data, term.len, &df) == XS_OK && df > 0;
+    text_buf_free(&term);
+    return ok;
+}
+
 static int report_word(const srch_word_t *w, void *payload)
 {
     missing_ctx_t *m = payload;
@@ -596,7 +628,7 @@ static int report_word(const srch_word_t *w, void *payload)
         return 0;
     text_buf_printf(m->b, "passim-search: no passage%s contains '%s'",
                     w->field == SRCH_FIELD_TITLE ? " title" : "", w->text);
-    if (suggest(m->e, w->word, &m->term))
+    if (suggest(m->e, w->word, &m->term) && suggestion_finds(m->e, w, m->term.data))
         text_buf_printf(m->b, "; did you mean '%s'?", m->term.data);
     text_buf_putc(m->b, '\n');
     return 0;

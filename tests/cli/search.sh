@@ -120,6 +120,14 @@ expect_match "no passage contains 'xyzzy'" "$ERR" "the missing word is reported"
 run $S talibn
 expect_rc 1 "misspelling"
 expect_match "did you mean 'taliban'" "$ERR" "spelling suggestion"
+# A suggestion must find something where the word was looked for.
+run $S 'title:Kabl'
+expect_match "no passage title contains 'Kabl'; did you mean 'kabul'\\?" "$ERR" "title: suggestion"
+run $S 'title:peace'
+expect_match "^passim-search: no passage title contains 'peace'$" "$ERR" \
+    "title: no suggestion of a word that is in no title"
+run $S 'naïve'
+expect_match "^passim-search: no passage contains 'naïve'$" "$ERR" "no stopword suggested"
 
 # --- bad queries: exit 2 with what and where
 run $S '"unbalanced'
