@@ -21,7 +21,8 @@ static void usage(FILE *f)
 "Each file is an article: its title is its first line (or the title of its\n"
 "YAML or TOML front matter), its passages are its paragraphs. Runs are\n"
 "incremental: unchanged files are skipped, changed ones re-indexed, deleted\n"
-"ones removed; every run commits atomically.\n"
+"ones removed; every run commits atomically. Hidden names and the globs of\n"
+".passimignore files (in a folder or above it) are not indexed.\n"
 "\n"
 "Options:\n"
 "  -d, --db DIR         index folder (default: $PASSIM_DB, else ./passim.db)\n"
@@ -29,8 +30,8 @@ static void usage(FILE *f)
 "                       'none' turns stemming off; see --list-languages\n"
 "      --rebuild        build the index afresh (the old one stays searchable\n"
 "                       until the new one is complete)\n"
-"  -j, --jobs N         threads for a fresh build (default: the number of CPUs);\n"
-"                       updates of an existing index use one\n"
+"  -j, --jobs N         threads for a fresh build (default: the number of CPUs,\n"
+"                       at most 8); updates of an existing index use one\n"
 "      --batch N        commit after about N passages (default 5000)\n"
 "      --no-spelling    do not keep the words met (no \"did you mean\")\n"
 "      --progress       always show progress on stderr\n"
@@ -41,7 +42,8 @@ static void usage(FILE *f)
 "  -V, --version        show the version and exit\n"
 "\n"
 "Exit status: 0 all files indexed, 1 some files failed (the rest was indexed),\n"
-"2 usage or index error.\n", f);
+"2 usage or index error, 130/143 interrupted by SIGINT/SIGTERM (the files\n"
+"finished so far are committed).\n", f);
 }
 
 static int run(int argc, char **argv)

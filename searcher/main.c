@@ -37,7 +37,7 @@ static void usage(FILE *f)
 "  +word -word     required / excluded\n"
 "  a AND b, a OR b, a NOT b, ( )   boolean operators (upper case)\n"
 "  a NEAR/n b      within n words of each other\n"
-"  prefix*         any word starting with prefix\n"
+"  prefix*         any word whose stem starts with prefix\n"
 "  title:word      in the article's title\n"
 "\n"
 "Options:\n"
@@ -96,13 +96,19 @@ static void usage(FILE *f)
 "With --batch: 2 if any query failed, else 0 if any query found something.\n", f);
 }
 
-static bool parse_uint(const char *opt, const char *s, unsigned long max, uint32_t *out)
+static bool parse_uint(const char *opt, const char *s, unsigned long min, unsigned long max,
+                       uint32_t *out)
 {
     char *end;
     errno = 0;
     unsigned long n = strtoul(s, &end, 10);
     if (*s == '\0' || *s == '-' || *end != '\0' || errno || n > max) {
-        fprintf(stderr, "passim-search: %s: not a number from 0 to %lu: %s\n", opt, max, s);
+        fprintf(stderr, "passim-search: %s: not a number from %lu to %lu: %s\n", opt, min, max,
+                s);
+        return false;
+    }
+    if (n < min) {
+        fprintf(stderr, "passim-search: %s: at least %lu\n", opt, min);
         return false;
     }
     *out = (uint32_t)n;
@@ -309,26 +315,22 @@ static int parse_options(cli_t *o, int argc, char **argv)
         case OPT_ANY: o->s.mode = SRCH_MODE_ANY; o->mode_set = true; break;
         case OPT_AUTO: o->s.mode = SRCH_MODE_AUTO; o->mode_set = true; break;
         case 'n':
-            if (!parse_uint("--limit", optarg, 100000000, &o->s.limit))
+            if (!parse_uint("--limit", optarg, 1, 100000000, &o->s.limit))
                 return SRCH_EXIT_ERROR;
-            if (o->s.limit == 0) {
-                fputs("passim-search: --limit: at least 1\n", stderr);
-                return SRCH_EXIT_ERROR;
-            }
             o->limit_set = true;
             break;
         case OPT_OFFSET:
-            if (!parse_uint("--offset", optarg, 100000000, &o->s.offset))
+            if (!parse_uint("--offset", optarg, 0, 100000000, &o->s.offset))
                 return SRCH_EXIT_ERROR;
             break;
         case OPT_PER_DOC:
-            if (!parse_uint("--per-doc", optarg, 1000000, &o->s.per_doc))
+            if (!parse_uint("--per-doc", optarg, 0, 1000000, &o->s.per_doc))
                 return SRCH_EXIT_ERROR;
             o->per_doc_set = true;
             break;
         case 'C': {
             uint32_t n;
-            if (!parse_uint("--context", optarg, 100000, &n))
+            if (!parse_uint("--context", optarg, 0, 100000, &n))
                 return SRCH_EXIT_ERROR;
             o->s.context = n;
             break;
@@ -363,7 +365,7 @@ static int parse_options(cli_t *o, int argc, char **argv)
             break;
         case OPT_EXPLAIN: o->s.explain = true; break;
         case OPT_FEEDBACK:
-            if (!parse_uint("--feedback", optarg, 100, &o->s.feedback_docs))
+            if (!parse_uint("--feedback", optarg, 0, 100, &o->s.feedback_docs))
                 return SRCH_EXIT_ERROR;
             break;
         case OPT_BM25: {
@@ -405,12 +407,8 @@ static int parse_options(cli_t *o, int argc, char **argv)
         case OPT_NO_PROGRESS: o->progress = SRCH_PROGRESS_NEVER; o->progress_set = true; break;
         case OPT_PER_QUERY: o->per_query = true; break;
         case 'j':
-            if (!parse_uint("--jobs", optarg, 256, &o->jobs))
+            if (!parse_uint("--jobs", optarg, 1, 256, &o->jobs))
                 return SRCH_EXIT_ERROR;
-            if (o->jobs == 0) {
-                fputs("passim-search: --jobs: at least 1\n", stderr);
-                return SRCH_EXIT_ERROR;
-            }
             o->jobs_set = true;
             break;
         case OPT_COMPARE: o->compare = optarg; break;
