@@ -169,10 +169,10 @@ static void run_row(const row_t *r)
     units_free(&us);
 }
 
-#define TERM(w) { SRCH_HL_TERM, (w), 0, 1.0 }
-#define TERM_W(w, weight) { SRCH_HL_TERM, (w), 0, (weight) }
-#define PHRASE(w) { SRCH_HL_PHRASE, (w), 0, 1.0 }
-#define PREFIX(w) { SRCH_HL_PREFIX, (w), 0, 1.0 }
+#define TERM(w) { SRCH_HL_TERM, (w), 0, 1.0, 0, 0 }
+#define TERM_W(w, weight) { SRCH_HL_TERM, (w), 0, (weight), 0, 0 }
+#define PHRASE(w) { SRCH_HL_PHRASE, (w), 0, 1.0, 0, 0 }
+#define PREFIX(w) { SRCH_HL_PREFIX, (w), 0, 1.0, 0, 0 }
 /* An item of NEAR number g with window n, and nothing else in the query. */
 #define NEAR_TERM(w, g, n) { SRCH_HL_TERM, (w), 0, 1.0, (g), (n) }
 #define NEAR_PHRASE(w, g, n) { SRCH_HL_PHRASE, (w), 0, 1.0, (g), (n) }
@@ -264,7 +264,7 @@ END_TEST
 START_TEST(test_snippet_match_units_and_total)
 {
     static const spec_t specs[] = { TERM("peace"), TERM("talks"), PHRASE("peace talks"),
-                                    { 0, NULL, 0, 0 } };
+                                    { 0, NULL, 0, 0, 0, 0 } };
     const char *p = "Peace talks. Then talks, talks, talks and more words to fill the "
                     "passage until it is long enough for a window of four.";
     units_t us;
@@ -326,7 +326,7 @@ static const row_t window_rows[] = {
     /* No match: the first context_words tokens. */
     { "One two three four five six seven.", { TERM("zebra") }, 3, "One two three\xe2\x80\xa6" },
     /* Zero units: the same. */
-    { "One two three four five six seven.", { { 0, NULL, 0, 0 } }, 3,
+    { "One two three four five six seven.", { { 0, NULL, 0, 0, 0, 0 } }, 3,
       "One two three\xe2\x80\xa6" },
     /* A window at the passage start keeps its leading punctuation. */
     { "**Bold** words begin this quite long passage of text.", { TERM("bold") }, 3,
@@ -347,7 +347,7 @@ END_TEST
 /* The window's byte range and cut flags, not only its rendering. */
 START_TEST(test_snippet_window_bytes)
 {
-    static const spec_t specs[] = { TERM("six"), { 0, NULL, 0, 0 } };
+    static const spec_t specs[] = { TERM("six"), { 0, NULL, 0, 0, 0, 0 } };
     const char *p = "one two three four five six seven eight nine ten";
     units_t us;
     srch_snippet_t s;
@@ -378,7 +378,7 @@ typedef struct render_row {
 } render_row_t;
 
 #define TOM_JERRY "Tom & \"Jerry\" <b>it's</b> fine"
-#define TJ_UNITS { { SRCH_HL_TERM, "jerry", 0, 1 }, { SRCH_HL_TERM, "tom", 1, 1 } }
+#define TJ_UNITS { { SRCH_HL_TERM, "jerry", 0, 1, 0, 0 }, { SRCH_HL_TERM, "tom", 1, 1, 0, 0 } }
 
 static const render_row_t render_rows[] = {
     /* ANSI: bold, colour by the unit's colour index, reset after each. */
@@ -396,11 +396,11 @@ static const render_row_t render_rows[] = {
     /* No marks at all. */
     { TOM_JERRY, TJ_UNITS, 0, SRCH_MARK_NONE, "Tom & \"Jerry\" <b>it's</b> fine" },
     /* Colours cycle through six: index 2, 5, then 8 = 2 again. */
-    { "red green blue", { { SRCH_HL_TERM, "red", 2, 1 }, { SRCH_HL_TERM, "green", 5, 1 },
-                          { SRCH_HL_TERM, "blue", 8, 1 } }, 0, SRCH_MARK_ANSI,
+    { "red green blue", { { SRCH_HL_TERM, "red", 2, 1, 0, 0 }, { SRCH_HL_TERM, "green", 5, 1, 0, 0 },
+                          { SRCH_HL_TERM, "blue", 8, 1, 0, 0 } }, 0, SRCH_MARK_ANSI,
       "\033[1;34mred\033[0m \033[1;33mgreen\033[0m \033[1;34mblue\033[0m" },
     /* A phrase is one colour run. */
-    { "the peace talks", { { SRCH_HL_PHRASE, "peace talks", 3, 1 } }, 0, SRCH_MARK_ANSI,
+    { "the peace talks", { { SRCH_HL_PHRASE, "peace talks", 3, 1, 0, 0 } }, 0, SRCH_MARK_ANSI,
       "the \033[1;35mpeace talks\033[0m" },
     /* Ellipses around an HTML snippet. */
     { "one two three four five six seven", { TERM("four") }, 3, SRCH_MARK_HTML,
@@ -409,7 +409,7 @@ static const render_row_t render_rows[] = {
     { "alpha\x01" "beta", { TERM("alpha"), TERM("beta") }, 0, SRCH_MARK_MARKDOWN,
       "**alpha**\xe2\x80\x8b**beta**" },
     /* Runs of white space, tabs and newlines become one space. */
-    { "a\t\tb \n\r\n c\f\vd", { { 0, NULL, 0, 0 } }, 0, SRCH_MARK_NONE, "a b c d" },
+    { "a\t\tb \n\r\n c\f\vd", { { 0, NULL, 0, 0, 0, 0 } }, 0, SRCH_MARK_NONE, "a b c d" },
     /* Escape sequences go whole: CSI, OSC ended by BEL or ST, C1 CSI, ESC ( B. */
     { "Tom \033[1;31mand\033[0m \033]0;pwned\007Jerry \033]8;;http://x\033\\link\033]8;;\033\\ "
       "\302\2331337m \033(Bend", TJ_UNITS, 0, SRCH_MARK_PLAIN, "[Tom] and [Jerry] link end" },
@@ -531,7 +531,7 @@ static const char hostile[] =
 START_TEST(test_snippet_hostile_controls)
 {
     static const spec_t specs[] = { TERM("red"), TERM("override"), PREFIX("isol"),
-                                    PHRASE("bad bytes"), { 0, NULL, 0, 0 } };
+                                    PHRASE("bad bytes"), { 0, NULL, 0, 0, 0, 0 } };
     static const unsigned ctxs[] = { 0, 2, 3, 5, 8, 100 };
     units_t us;
 
@@ -559,7 +559,8 @@ START_TEST(test_snippet_hostile_spans)
     const char *p = "caf\xc3\xa9 na\xc3\xafve \xe2\x80\xae text";
     srch_span_t spans[] = { { 2, 4, 0 }, { 3, 9, 1 }, { 8, 8, 0 }, { 7, 100, 1 }, { 1, 2, 0 } };
     srch_snippet_t s = { 0, strlen(p) + 50, true, true, spans, 5, 5 };
-    srch_hl_unit_t units[2] = { { SRCH_HL_TERM, NULL, 0, 0, 1 }, { SRCH_HL_TERM, NULL, 0, 7, 1 } };
+    srch_hl_unit_t units[2] = { { SRCH_HL_TERM, NULL, 0, 0, 1, 0, 0 },
+                                { SRCH_HL_TERM, NULL, 0, 7, 1, 0, 0 } };
 
     for (size_t k = 0; k < N_MARKUPS; k++) {
         text_buf_t b = TEXT_BUF_INIT;
@@ -575,7 +576,7 @@ END_TEST
 START_TEST(test_snippet_hostile_megabyte)
 {
     static const spec_t specs[] = { TERM_W("lorem", 0.1), TERM_W("quail", 9),
-                                    { 0, NULL, 0, 0 } };
+                                    { 0, NULL, 0, 0, 0, 0 } };
     const char *filler = "lorem ipsum dolor sit amet, consectetur adipiscing elit. ";
     size_t flen = strlen(filler), len = 0, cap = (size_t) 1 << 20;
     char *p = malloc(cap + 1);
@@ -615,7 +616,7 @@ END_TEST
 /* An empty passage, NULL text, and zero units are fine. */
 START_TEST(test_snippet_hostile_empty)
 {
-    static const spec_t specs[] = { TERM("word"), { 0, NULL, 0, 0 } };
+    static const spec_t specs[] = { TERM("word"), { 0, NULL, 0, 0, 0, 0 } };
     units_t us, none;
     srch_snippet_t s;
 
@@ -656,12 +657,12 @@ START_TEST(test_snippet_hostile_units)
     const char *null_stem[] = { "peac", NULL };
     const char *talk[] = { "talk" };
     srch_hl_unit_t units[] = {
-        { SRCH_HL_TERM, NULL, 1, 0, 1 },
-        { SRCH_HL_PREFIX, empty, 1, 1, 1 },
-        { SRCH_HL_PHRASE, null_stem, 2, 2, 1 },
-        { SRCH_HL_PHRASE, null_stem, 0, 3, 1 },
-        { SRCH_HL_TERM, talk, 1, 4, -5 },
-        { SRCH_HL_TERM, null_stem, 2, 5, 1e300 },   /* a TERM reads only stems[0] */
+        { SRCH_HL_TERM, NULL, 1, 0, 1, 0, 0 },
+        { SRCH_HL_PREFIX, empty, 1, 1, 1, 0, 0 },
+        { SRCH_HL_PHRASE, null_stem, 2, 2, 1, 0, 0 },
+        { SRCH_HL_PHRASE, null_stem, 0, 3, 1, 0, 0 },
+        { SRCH_HL_TERM, talk, 1, 4, -5, 0, 0 },
+        { SRCH_HL_TERM, null_stem, 2, 5, 1e300, 0, 0 },   /* a TERM reads only stems[0] */
     };
     const char *p = "peace talks and more peace";
     srch_snippet_t s;
@@ -696,7 +697,7 @@ START_TEST(test_snippet_hostile_fuzz)
     };
 #undef P
     static const spec_t specs[] = { TERM_W("peace", 2), PHRASE("peace talks"),
-                                    PREFIX("talk"), TERM_W("of", 0.5), { 0, NULL, 0, 0 } };
+                                    PREFIX("talk"), TERM_W("of", 0.5), { 0, NULL, 0, 0, 0, 0 } };
     uint32_t seed = 12345;
     char buf[512];
     units_t us;

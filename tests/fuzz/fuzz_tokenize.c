@@ -17,7 +17,8 @@
 
 /* Token flags text.h defines; any other bit is garbage. */
 #define KNOWN_FLAGS \
-    (TEXT_TOK_JOINED | TEXT_TOK_ACRONYM | TEXT_TOK_NUMBER | TEXT_TOK_SENTENCE_END)
+    (TEXT_TOK_JOINED | TEXT_TOK_ACRONYM | TEXT_TOK_NUMBER | TEXT_TOK_SENTENCE_END | \
+     TEXT_TOK_CAPITALS)
 
 /* Tokens remembered from the first pass, to compare with the second. */
 #define MAX_SEEN 4096
@@ -53,6 +54,8 @@ static void check_token(tok_check_t *c, const text_token_t *t)
     FUZZ_CHECK(t->word[t->word_len] == '\0', "word not NUL-terminated");
     FUZZ_CHECK(fuzz_utf8_ok(t->word, t->word_len), "word '%s' is not valid UTF-8", t->word);
     FUZZ_CHECK((t->flags & ~(unsigned)KNOWN_FLAGS) == 0, "flags %#x", t->flags);
+    FUZZ_CHECK(!(t->flags & TEXT_TOK_CAPITALS) || !(t->flags & (TEXT_TOK_ACRONYM | TEXT_TOK_NUMBER)),
+               "capitals with acronym or number: flags %#x", t->flags);
     FUZZ_CHECK(c->n > 0 || !(t->flags & TEXT_TOK_JOINED), "first token joined");
     for (size_t k = 0; k < t->word_len; k++) {
         unsigned char ch = (unsigned char)t->word[k];
