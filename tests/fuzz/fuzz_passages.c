@@ -104,12 +104,18 @@ static int on_passage(const text_passage_t *p, void *payload)
     return 0;
 }
 
-/* Every word character lies in a passage (passages come sorted). */
+/* Every word character lies in a passage (passages come sorted), except
+ * those of a terminal escape sequence ("\033i"), which is no text. */
 static void check_coverage(const pass_check_t *c)
 {
     const unsigned char *u = (const unsigned char *)c->s;
     size_t k = 0, i = 0, cl;
     while (i < c->len) {
+        size_t esc = u[i] == 0x1B || u[i] == 0xC2 ? text_escape_len(c->s + i, c->len - i) : 0;
+        if (esc > 0) {
+            i += esc;
+            continue;
+        }
         unsigned cls = text__classify(u, c->len, i, &cl);
         if (text__is_word_class(cls)) {
             while (k < c->n && c->spans[k].end <= i)
