@@ -236,9 +236,7 @@ typedef struct explain_ctx {
  * misaligns "Café" and "Россия"). */
 static void put_padded(text_buf_t *b, const char *s, size_t width)
 {
-    size_t chars = 0;
-    for (const char *p = s; *p; p++)
-        chars += ((unsigned char)*p & 0xC0) != 0x80;
+    size_t chars = text_spell_chars(s, strlen(s));
     text_buf_puts(b, s);
     for (; chars < width; chars++)
         text_buf_putc(b, ' ');

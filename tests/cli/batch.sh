@@ -386,11 +386,11 @@ sed 's/^taliban Q0 000_15c4c714383f619c 5 [0-9.]* passim$/taliban Q0 000_15c4c71
     a.trec >b.trec
 run $PASSIM_SEARCH --compare a.trec b.trec --qrels "$QRELS"
 expect_rc 0 "--compare"
-if [ -w /dev/full ]; then
-    $PASSIM_SEARCH --compare a.trec b.trec --qrels "$QRELS" >/dev/full 2>/dev/null
-    RC=$?
+compare_out=$OUT
+if run_full_disk $PASSIM_SEARCH --compare a.trec b.trec --qrels "$QRELS"; then
     expect_rc 2 "--compare to a full disk"
 fi
+OUT=$compare_out
 expect_match '^nDCG@10 +0\.4915 +0\.6448 +\+0\.1533$' "$OUT" "--compare: nDCG@10 side by side"
 expect_match '^MAP +0\.3972 +0\.5972 +\+0\.2000$' "$OUT" "--compare: MAP side by side"
 expect_match '^MRR +0\.4250 +0\.6250 +\+0\.2000$' "$OUT" "--compare: MRR side by side"

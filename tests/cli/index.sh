@@ -15,15 +15,11 @@ expect_match '^Usage: passim-index' "$OUT" "--help shows usage"
 run $PASSIM_INDEX --version
 expect_rc 0 "--version"
 expect_match '^passim-index [0-9]' "$OUT" "--version"
-if [ -w /dev/full ]; then
-    for args in "--help" "--version" "--db $T/full.db corpus"; do
-        $PASSIM_INDEX $args >/dev/full 2>"$T/err"
-        RC=$?
-        ERR=$(cat "$T/err")
-        expect_rc 2 "$args with stdout on a full disk"
-        expect_match '^passim-index: cannot write to standard output' "$ERR" "$args, full disk: says so"
-    done
-fi
+for args in "--help" "--version" "--db $T/full.db corpus"; do
+    run_full_disk $PASSIM_INDEX $args || break
+    expect_rc 2 "$args with stdout on a full disk"
+    expect_match '^passim-index: cannot write to standard output' "$ERR" "$args, full disk: says so"
+done
 run $PASSIM_INDEX --db "$DB"
 expect_rc 2 "no PATH"
 expect_match 'no PATH' "$ERR" "no PATH message"

@@ -41,6 +41,15 @@ run() {
     ERR=$(cat "$T/err")
 }
 
+# run_full_disk CMD...: run() with standard output on a full disk (/dev/full):
+# RC and ERR are set; false, running nothing, where there is no /dev/full.
+run_full_disk() {
+    [ -w /dev/full ] || return 1
+    "$@" >/dev/full 2>"$T/err"
+    RC=$?
+    ERR=$(cat "$T/err")
+}
+
 # expect_rc N WHAT: the last run exited with N.
 expect_rc() {
     if [ "$RC" -eq "$1" ]; then pass; else

@@ -17,15 +17,11 @@ expect_match '^Usage: passim-search' "$OUT" "--help"
 run $PASSIM_SEARCH --version
 expect_rc 0 "--version"
 # Output that cannot be written (a full disk) is an error, whatever was asked.
-if [ -w /dev/full ]; then
-    for args in "--help" "--version" "--db $DB Lavrov" "--db $DB -f json Lavrov"; do
-        $PASSIM_SEARCH $args >/dev/full 2>"$T/err"
-        RC=$?
-        ERR=$(cat "$T/err")
-        expect_rc 2 "$args to a full disk"
-        expect_match '^passim-search: cannot write' "$ERR" "$args to a full disk: says so"
-    done
-fi
+for args in "--help" "--version" "--db $DB Lavrov" "--db $DB -f json Lavrov"; do
+    run_full_disk $PASSIM_SEARCH $args || break
+    expect_rc 2 "$args to a full disk"
+    expect_match '^passim-search: cannot write' "$ERR" "$args to a full disk: says so"
+done
 run $PASSIM_SEARCH --db "$DB"
 expect_rc 2 "no query"
 run $S --limit x talk
