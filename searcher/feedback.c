@@ -29,6 +29,7 @@ typedef struct expansion {
     xs_query_t **terms;      /* one weighted term query each */
     size_t n;
     double top;              /* weight of the best term (for scaling) */
+    double sum;              /* the terms' weights relative to top, summed */
     const srch_query_t *q;   /* the parsed query: its stems are not added */
     const text_analyzer_t *analyzer;  /* nor are stopwords */
     xs_status_t st;
@@ -39,6 +40,15 @@ typedef struct stem_probe {
     size_t len;
     bool found;
 } stem_probe_t;
+
+/* Counts the query's own words (feedback takes plain-word queries only). */
+static int count_word(const srch_word_t *w, void *payload)
+{
+    size_t *n = payload;
+    if (!w->excluded && !w->prefix && w->field == SRCH_FIELD_BODY)
+        (*n)++;
+    return 0;
+}
 
 static int probe_word(const srch_word_t *w, void *payload)
 {
@@ -74,7 +84,27 @@ static int add_term(const char *term, size_t len, double weight, void *payload)
     if (e->st != XS_OK)
         return 1;
     e->terms[e->n++] = scaled;
+    e->sum += weight / e->top;
     return 0;
+}
+
+/*
+ * The weight of the feedback terms as a whole: s->feedback_weight, but never
+ * more than the query's own words weigh. Each term counts at its weight relative
+ * to the best one, so twenty terms at half weight add up to several query
+ * words: a one-word query was outweighed by the words of its first hit, and
+ * whatever that hit was about (a page's "Leave a Reply" footer for 'back')
+ * came first with the query word a tenth of its score. Capped so that their
+ * relative weights sum to at most the number of query words, feedback reorders
+ * short queries without taking them over; on Cranfield's long questions the
+ * cap hardly ever binds (nDCG@10 0.3932 against 0.3935).
+ */
+static double feedback_scale(const srch_query_t *q, const expansion_t *ex, double weight)
+{
+    size_t n_words = 0;
+    srch_query_words(q, count_word, &n_words);
+    double cap = (double)n_words / ex->sum;
+    return cap < weight ? cap : weight;
 }
 
 /* True if the tree under n is plain words joined by AND or OR. */
@@ -110,8 +140,8 @@ xs_status_t srch_feedback_expand(xs_query_t **out, srch_engine_t *e, const xs_qu
     xs_status_t st = xs_search(&m, e->db, xq, &o);
     if (st != XS_OK)
         return st;
-    expansion_t ex = { calloc(s->feedback_terms, sizeof(xs_query_t *)), 0, 1.0, q, e->analyzer,
-                       XS_OK };
+    expansion_t ex = { calloc(s->feedback_terms, sizeof(xs_query_t *)), 0, 1.0, 0.0, q,
+                       e->analyzer, XS_OK };
     if (!ex.terms) {
         xs_mset_free(m);
         return XS_ERR_NOMEM;
@@ -125,7 +155,7 @@ xs_status_t srch_feedback_expand(xs_query_t **out, srch_engine_t *e, const xs_qu
         xs_query_t *any = NULL, *scaled = NULL;
         st = xs_query_combine(&any, XS_OP_OR, (const xs_query_t *const *)ex.terms, ex.n, 0);
         if (st == XS_OK)
-            st = xs_query_scale(&scaled, any, s->feedback_weight);
+            st = xs_query_scale(&scaled, any, feedback_scale(q, &ex, s->feedback_weight));
         if (st == XS_OK) {
             const xs_query_t *both[2] = { xq, scaled };
             st = xs_query_combine(out, XS_OP_AND_MAYBE, both, 2, 0);
