@@ -566,6 +566,10 @@ START_TEST(test_text_stopwords_token_flags)
     text_token_t other = {"moscow", 6, 0, 6, 0, 0};
     ck_assert(!text_is_stopword(a, &other));
     ck_assert(!text_is_stopword(NULL, &other));
+    /* Words that are also topics are not in the list: a gold mine, military might. */
+    text_token_t mine = {"mine", 4, 0, 4, 0, 0}, might = {"might", 5, 0, 5, 0, 0};
+    ck_assert(!text_is_stopword(a, &mine));
+    ck_assert(!text_is_stopword(a, &might));
     text_analyzer_free(a);
 }
 END_TEST

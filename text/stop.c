@@ -13,7 +13,9 @@
  * Common English function words: articles, pronouns, auxiliaries and their
  * contractions, prepositions, conjunctions and question words. Kept short on
  * purpose: a word missing here still matches, a word wrongly here is lost to
- * queries that leave stopwords out.
+ * queries that leave stopwords out. Hence no "mine" (a gold mine) and no
+ * "might" (military might): the pronoun and the auxiliary are rare in what
+ * people search for, the nouns are topics.
  */
 static const char *const english_stopwords[] = {
     /* articles and determiners */
@@ -21,7 +23,7 @@ static const char *const english_stopwords[] = {
     "both", "few", "more", "most", "other", "such", "own", "same", "no", "not", "nor",
     "only",
     /* personal pronouns */
-    "i", "me", "my", "mine", "myself", "we", "us", "our", "ours", "ourselves",
+    "i", "me", "my", "myself", "we", "us", "our", "ours", "ourselves",
     "you", "your", "yours", "yourself", "yourselves", "he", "him", "his", "himself",
     "she", "her", "hers", "herself", "it", "its", "itself", "they", "them", "their",
     "theirs", "themselves",
@@ -30,7 +32,7 @@ static const char *const english_stopwords[] = {
     /* auxiliaries */
     "am", "is", "are", "was", "were", "be", "been", "being", "have", "has", "had",
     "having", "do", "does", "did", "doing", "will", "would", "shall", "should",
-    "can", "could", "may", "might", "must",
+    "can", "could", "may", "must",
     /* contractions */
     "i'm", "you're", "he's", "she's", "it's", "we're", "they're", "i've", "you've",
     "we've", "they've", "i'd", "you'd", "he'd", "she'd", "we'd", "they'd", "i'll",
