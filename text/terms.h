@@ -52,7 +52,7 @@
 #define PASSIM_META_WORDS    "passim:words:"
 /* Bumped whenever the layout changes: an index of another layout is refused
  * (searching it would misread it, updating it would mix two layouts). */
-#define PASSIM_LAYOUT_VERSION "4"
+#define PASSIM_LAYOUT_VERSION "5"
 
 /* Longest term or metadata key written, in bytes (Xapian's limit is 245 for
  * terms and 255 for keys). */

@@ -109,7 +109,7 @@ int text_tokenize(const char *s, size_t len, uint32_t first_pos, text_token_fn f
                   void *payload);
 
 /* Fold a single word exactly as text_tokenize() folds a token (NFKC + case fold
- * + apostrophes), into out (capacity cap, NUL-terminated). Returns the folded
+ * + the accents of Latin and Greek letters dropped + apostrophes), into out (capacity cap, NUL-terminated). Returns the folded
  * length, or 0 if the word is empty, not valid UTF-8, or longer than
  * TEXT_TOKEN_MAX (or cap - 1) once folded. Folding a folded word gives it
  * back unchanged. The word is not cut: commas and acronym dots stay. For

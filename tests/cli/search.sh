@@ -303,6 +303,17 @@ sys.exit(0 if n and not bad else print(n, "hits, wrong:", bad) or 1)' "$word" \
         && pass || fail "vimgrep: every $word hit's line and column point at it"
 done
 
+# --- accents: Latin and Greek letters match with or without them, either way
+mkdir -p accents && printf 'Notes\n\nA caf\303\251 in Z\303\274rich, and the Cyrillic \320\271.\n' > accents/a.txt
+$PASSIM_INDEX -q --db accents.db accents >/dev/null || fail "indexing the accents fixture"
+for q in cafe café CAFÉ zurich Zürich; do
+    run $PASSIM_SEARCH --db accents.db --color=never --highlight markdown "$q"
+    expect_rc 0 "'$q' matches"
+    expect_match '\*\*(café|Zürich)\*\*' "$OUT" "'$q' highlights the word as written"
+done
+run $PASSIM_SEARCH --db accents.db --color=never 'и'
+expect_rc 1 "Cyrillic й keeps its breve: и does not match it"
+
 # --- colour: ANSI only when asked or on a terminal, never with NO_COLOR
 run $PASSIM_SEARCH --db "$DB" Kalashnikov
 expect_no_match "$(printf '\033')" "$OUT" "no escapes when stdout is not a terminal"
