@@ -475,6 +475,17 @@ static bool holds_other_files(const char *db_path)
     return other;
 }
 
+/* Whether the folder at db_path holds the version file of a Xapian index. */
+static bool has_version_file(const char *db_path)
+{
+    char *p;
+    if (asprintf(&p, "%s/iamglass", db_path) < 0)
+        return false;
+    bool has = access(p, F_OK) == 0;
+    free(p);
+    return has;
+}
+
 /* Whether the folder at db_path holds something, and only files of an
  * unfinished creation (in particular no version file). */
 static bool only_creation_leftovers(const char *db_path)
@@ -540,6 +551,31 @@ static int sync_entry(const char *path, const struct stat *sb, int flag, struct 
     int rc = fsync(fd);
     close(fd);
     return rc;
+}
+
+/* Whether the folder at db_path is the current folder or holds it. A run that
+ * replaces the index whole (a first build, --rebuild, --jobs) cannot do that
+ * to it: its temporary folders would land inside it, and the shell would be
+ * left in a removed folder. */
+static bool holds_cwd(const char *db_path)
+{
+    char *db = realpath(db_path, NULL), *cwd = getcwd(NULL, 0);
+    bool holds = false;
+    if (db && cwd) {
+        size_t n = strlen(db);
+        holds = strcmp(db, "/") == 0
+                || (strncmp(cwd, db, n) == 0 && (cwd[n] == '\0' || cwd[n] == '/'));
+    }
+    free(db);
+    free(cwd);
+    return holds;
+}
+
+static void refuse_cwd(const char *db_path)
+{
+    fprintf(stderr, "passim-index: %s: is the current folder or holds it; this run would "
+                    "replace the index whole (a first build, --rebuild or --jobs), so run it "
+                    "from another folder\n", db_path);
 }
 
 /* Put the finished index at new_path in place of db_path: its files are
@@ -905,6 +941,10 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
                         "files); give --db a new or empty folder\n", o->db_path);
         goto out;
     }
+    if (db_existed && holds_cwd(o->db_path) && (o->rebuild || !has_version_file(o->db_path))) {
+        refuse_cwd(o->db_path);
+        goto out;
+    }
     remove_stale_tmp(o->db_path);
     clear_unfinished_creation(o->db_path);
     /* The live index is opened for writing in every case: its lock keeps a
@@ -930,6 +970,10 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
     xs_db_doccount(db, &ndocs);
     bool fresh = o->rebuild || (r.n_known == 0 && ndocs == 0);
     bool parallel = o->jobs > 1 && fresh;
+    if (fresh && holds_cwd(o->db_path)) {
+        refuse_cwd(o->db_path);
+        goto out;
+    }
 
     struct sigaction sa = { .sa_handler = on_signal };
     sigemptyset(&sa.sa_mask);

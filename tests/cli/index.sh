@@ -196,6 +196,29 @@ expect_rc 2 "--db . in a folder of other files"
 expect_eq "$ERR" "passim-index: .: $refused" "--db . refused"
 expect_eq "$(cd mine && find . | sort | tr '\n' ' ')" ". ./n1.txt ./sub ./sub/d.txt " \
     "--db . adds nothing to the folder"
+# --- --db the current folder: updated in place, never replaced whole
+cwd_refused='is the current folder or holds it; this run would replace the index whole (a first build, --rebuild or --jobs), so run it from another folder'
+mkdir here
+cd here
+run $PASSIM_INDEX --db . ../corpus
+cd "$T"
+expect_rc 2 "a first build into the current folder"
+expect_eq "$ERR" "passim-index: .: $cwd_refused" "first build in the current folder refused"
+expect_eq "$(ls -A here)" "" "nothing left in the current folder"
+$PASSIM_INDEX -q --db here corpus/000_15c4c714383f619c.txt >/dev/null 2>&1
+cd here
+run $PASSIM_INDEX -q --db . ../corpus
+cd "$T"
+expect_rc 0 "an update of the index that is the current folder"
+run "$DBCHECK" here --files
+before=$OUT
+cd here
+run $PASSIM_INDEX --db . --rebuild ../corpus
+cd "$T"
+expect_rc 2 "--rebuild of the current folder"
+expect_eq "$ERR" "passim-index: .: $cwd_refused" "--rebuild of the current folder refused"
+run "$DBCHECK" here --files
+expect_eq "$OUT" "$before" "the index in the current folder is as it was"
 run $PASSIM_INDEX --db mine/n1.txt corpus
 expect_rc 2 "--db naming a regular file"
 expect_eq "$ERR" "passim-index: mine/n1.txt: exists and is not an index folder" "a regular file refused"
