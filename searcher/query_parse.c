@@ -651,6 +651,13 @@ static srch_node_t *words_node(parser_t *p, const lex_tok_t *t, srch_field_t fie
     pre->field = field;
     pre->text = last->text;
     pre->word = pre->stem = last->word;
+    /* Terms hold no accents (text_stem): nor may the prefix that finds them. */
+    char plain[TEXT_TOKEN_MAX + 1];
+    size_t plain_len = text_unaccent(last->word, strlen(last->word), plain, sizeof plain);
+    if (plain_len > 0 && !(pre->stem = arena_strndup(p->out, plain, plain_len))) {
+        fail_nomem(p);
+        return NULL;
+    }
     if (terms.n == 1)
         return pre;
     /* Xapian 1.4 takes no wildcard inside a phrase: the leading words of

@@ -151,13 +151,13 @@ static const tok_row_t tok_rows[] = {
     {"[w](http://e.org/a_(b)) c", 0, "w@0[1,2) c@1[24,25)"},
     /* 28: "](" with no closing ")" on the line is not a link */
     {"a](b c\nd)", 0, "a@0[0,1) b@1[3,4) c@2[5,6) d@3[7,8)"},
-    /* 29: accents and case: Éric -> eric, Straße -> strasse (case folding) */
+    /* 29: accents and case: É -> é, Straße -> strasse (case folding) */
     {"\xC3\x89ric STRASSE Stra\xC3\x9F" "e", 0,
-     "eric@0[0,5) strasse@1[6,13)C strasse@2[14,21)"},
+     "\xC3\xA9ric@0[0,5) strasse@1[6,13)C strasse@2[14,21)"},
     /* 30: the fi ligature U+FB01 -> "fi" (NFKC) */
     {"\xEF\xAC\x81ne", 0, "fine@0[0,5)"},
-    /* 31: accents go, combining or precomposed: e + acute, é */
-    {"e\xCC\x81t\xC3\xA9", 0, "ete@0[0,6)"},
+    /* 31: e + combining acute composes to é (NFC) */
+    {"e\xCC\x81t\xC3\xA9", 0, "\xC3\xA9t\xC3\xA9@0[0,6)"},
     /* 32: Cyrillic words */
     {"\xD0\x9C\xD0\xBE\xD1\x81\xD0\xBA\xD0\xB2\xD0\xB0 \xD0\xB8 \xD0\x9A\xD0\xB8\xD0\xB5\xD0\xB2",
      0,
@@ -284,14 +284,8 @@ static const fold_row_t fold_rows[] = {
     {"RUSSIA'S", "russia's"},                   /* ASCII upper case */
     {"Stra\303\237e", "strasse"},            /* ß case-folds to ss */
     {"\xEF\xAC\x81", "fi"},                     /* ligature, NFKC */
-    {"\xC3\x89", "e"},                          /* É -> e: accents go */
-    {"E\xCC\x81", "e"},                         /* E + combining acute -> e */
-    {"Z\xC3\xBCrich", "zurich"},                  /* Zürich */
-    {"\xC3\xB1", "n"},                          /* ñ */
-    {"\xCE\x86", "\xCE\xB1"},                   /* Greek Ά -> α */
-    {"\xC3\xB8", "\xC3\xB8"},                   /* ø is a letter of its own */
-    {"\xD0\xB9", "\xD0\xB9"},                   /* Cyrillic й stays: not и */
-    {"\xE0\xA4\xB9\xE0\xA4\xBF", "\xE0\xA4\xB9\xE0\xA4\xBF"},   /* Devanagari हि: its marks stay */
+    {"\xC3\x89", "\xC3\xA9"},                   /* É -> é */
+    {"E\xCC\x81", "\xC3\xA9"},                  /* E + combining acute -> é */
     {"\xC5\x89", "'n"},                         /* ŉ -> ʼn -> 'n */
     {"\xEF\xBC\xA8\xEF\xBD\x85", "he"},         /* fullwidth */
     {"\xE2\x84\xAA", "k"},                      /* Kelvin sign */
@@ -299,9 +293,9 @@ static const fold_row_t fold_rows[] = {
     /* A compatibility space dropped between two marks: they meet and are put
      * in canonical order (U+036E U+FE70 -> U+036E " " U+064B -> U+064B
      * U+036E), or compose with the letter before (e U+0384 -> e " " U+0301
-     * -> e, the accent gone). */
+     * -> é). */
     {"\xCD\xAE\xEF\xB9\xB0", "\xD9\x8B\xCD\xAE"},
-    {"e\xCE\x84", "e"},
+    {"e\xCE\x84", "\xC3\xA9"},
     {"", ""},                                   /* empty */
     {"\xFF" "abc", ""},                         /* invalid UTF-8: refused */
 };
@@ -336,6 +330,67 @@ START_TEST(test_text_fold_matches_tokenizer)
 }
 END_TEST
 
+/* text_unaccent: "" means no accent to drop (0 returned, out untouched). */
+static const fold_row_t unaccent_rows[] = {
+    {"caf\xC3\xA9", "cafe"},
+    {"e\xCC\x81t\xC3\xA9", "ete"},                /* combining or precomposed */
+    {"z\xC3\xBCrich", "zurich"},
+    {"\xC3\xB1", "n"},                          /* ñ */
+    {"vi\xE1\xBB\x87t", "viet"},                 /* ệ: two accents stacked */
+    {"\xE1\xBC\x80\xCE\xB8\xE1\xBF\x86\xCE\xBD\xCE\xB1\xCE\xB9", "\xCE\xB1\xCE\xB8\xCE\xB7\xCE\xBD\xCE\xB1\xCE\xB9"},   /* ἀθῆναι */
+    {"\xC3\xB8re", ""},                         /* ø is a letter of its own */
+    {"\xD0\xB9", ""},                           /* Cyrillic й keeps its breve */
+    {"\xE0\xA4\xB9\xE0\xA4\xBF", ""},               /* Devanagari हि: its vowel sign stays */
+    {"plain", ""},                                /* ASCII */
+    /* The grapheme joiner (class 0) stays, so the marks around it keep their order. */
+    {"a\xD9\xB0\xCD\x8F\xD6\xB0" "b", ""},
+    {"\xFF", ""},                                /* invalid UTF-8 */
+};
+
+START_TEST(test_text_unaccent_table)
+{
+    const fold_row_t *r = &unaccent_rows[_i];
+    char out[TEXT_TOKEN_MAX + 1] = "untouched";
+    size_t n = text_unaccent(r->input, strlen(r->input), out, sizeof out);
+    ck_assert_uint_eq(n, strlen(r->expected));
+    ck_assert_str_eq(out, n ? r->expected : "untouched");
+    /* Unaccenting twice changes nothing more. */
+    if (n) {
+        char again[TEXT_TOKEN_MAX + 1];
+        ck_assert_uint_eq(text_unaccent(out, n, again, sizeof again), 0);
+    }
+}
+END_TEST
+
+/* Stems hold no accents, whichever side of stemming the language drops them. */
+START_TEST(test_text_stem_unaccented)
+{
+    static const struct { const char *lang, *a, *b; } pairs[] = {
+        {"english", "r\xC3\xA9sum\xC3\xA9", "resume"},
+        {"english", "caf\xC3\xA9s", "cafe"},
+        {"french", "ferm\xC3\xA9" "e", "ferm\xC3\xA9"},   /* the stemmer reads the accents */
+        {"french", "arriv\xC3\xA9" "e", "arriver"},
+        {"none", "Z\xC3\xBCrich", "Zurich"},
+    };
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+        text_analyzer_t *a;
+        ck_assert_int_eq(text_analyzer_new(&a, pairs[i].lang), TEXT_OK);
+        char fa[TEXT_TOKEN_MAX + 1], fb[TEXT_TOKEN_MAX + 1];
+        size_t na = text_fold(pairs[i].a, strlen(pairs[i].a), fa, sizeof fa);
+        size_t nb = text_fold(pairs[i].b, strlen(pairs[i].b), fb, sizeof fb);
+        size_t la, lb;
+        char *sa = strdup(text_stem(a, fa, na, &la));
+        const char *sb = text_stem(a, fb, nb, &lb);
+        ck_assert_msg(la == lb && memcmp(sa, sb, la) == 0, "%s: %s -> %s, %s -> %s",
+                      pairs[i].lang, pairs[i].a, sa, pairs[i].b, sb);
+        for (size_t j = 0; j < la; j++)
+            ck_assert_msg((unsigned char)sa[j] < 0x80, "%s: stem %s has an accent", pairs[i].lang, sa);
+        free(sa);
+        text_analyzer_free(a);
+    }
+}
+END_TEST
+
 START_TEST(test_text_fold_limits)
 {
     char word[4 * TEXT_TOKEN_MAX + 8], out[TEXT_TOKEN_MAX + 1];
@@ -346,18 +401,14 @@ START_TEST(test_text_fold_limits)
     ck_assert_uint_eq(text_fold("abcd", 4, out, 4), 0);
     ck_assert_uint_eq(text_fold("abc", 3, out, 4), 3);
     ck_assert_str_eq(out, "abc");
-    /* 32 "й" are 64 bytes: kept; 33 are not. Same for the decomposed form
-     * (и and a combining breve). 32 "é" fold to 32 bytes. */
+    /* 32 "é" are 64 bytes: kept; 33 are not. Same for the decomposed form. */
     for (int i = 0; i < 33; i++)
-        memcpy(word + 2 * i, "\xD0\xB9", 2);
+        memcpy(word + 2 * i, "\xC3\xA9", 2);
     ck_assert_uint_eq(text_fold(word, 64, out, sizeof out), 64);
     ck_assert_uint_eq(text_fold(word, 66, out, sizeof out), 0);
     for (int i = 0; i < 32; i++)
-        memcpy(word + 4 * i, "\xD0\xB8\xCC\x86", 4);
-    ck_assert_uint_eq(text_fold(word, 128, out, sizeof out), 64);
-    for (int i = 0; i < 32; i++)
-        memcpy(word + 2 * i, "\xC3\xA9", 2);
-    ck_assert_uint_eq(text_fold(word, 64, out, sizeof out), 32);
+        memcpy(word + 3 * i, "e\xCC\x81", 3);
+    ck_assert_uint_eq(text_fold(word, 96, out, sizeof out), 64);
     /* Mathematical bold A (4 bytes) folds to "a": 64 of them are 256 bytes in. */
     for (int i = 0; i < 64; i++)
         memcpy(word + 4 * i, "\xF0\x9D\x90\x80", 4);
@@ -580,6 +631,9 @@ START_TEST(test_text_stopwords_token_flags)
     text_token_t mine = {"mine", 4, 0, 4, 0, 0}, might = {"might", 5, 0, 5, 0, 0};
     ck_assert(!text_is_stopword(a, &mine));
     ck_assert(!text_is_stopword(a, &might));
+    /* A word with accents is not the stopword without them: thé is not the. */
+    text_token_t the = {"th\xC3\xA9", 4, 0, 4, 0, 0};
+    ck_assert(!text_is_stopword(a, &the));
     text_analyzer_free(a);
 }
 END_TEST
@@ -1151,14 +1205,14 @@ START_TEST(test_text_limits_token_max)
     ck_assert_uint_eq(c.n, 1);
     ck_assert_uint_eq(c.first_pos, 0);
     ck_assert_str_eq(c.last_word, "z");
-    /* The same in two-byte letters: 32 "Ж" fold to 64 bytes, 33 to 66. */
+    /* The same in two-byte letters: 32 "É" fold to 64 bytes, 33 to 66. */
     for (int i = 0; i < 32; i++)
-        memcpy(s + 2 * i, "\xD0\x96", 2);
+        memcpy(s + 2 * i, "\xC3\x89", 2);
     memcpy(s + 64, " z", 2);
     memset(&c, 0, sizeof c);
     text_tokenize(s, 66, 0, count_token, &c);
     ck_assert_uint_eq(c.n, 2);
-    memcpy(s + 64, "\xD0\x96 z", 4);
+    memcpy(s + 64, "\xC3\x89 z", 4);
     memset(&c, 0, sizeof c);
     text_tokenize(s, 68, 0, count_token, &c);
     ck_assert_uint_eq(c.n, 1);
@@ -1471,6 +1525,8 @@ Suite *make_text_suite(void)
 
     tc = tcase_create("fold");
     tcase_add_loop_test(tc, test_text_fold_table, 0, N_ROWS(fold_rows));
+    tcase_add_loop_test(tc, test_text_unaccent_table, 0, N_ROWS(unaccent_rows));
+    tcase_add_test(tc, test_text_stem_unaccented);
     tcase_add_loop_test(tc, test_text_fold_matches_tokenizer, 0, N_ROWS(fold_same_words));
     tcase_add_test(tc, test_text_fold_limits);
     suite_add_tcase(s, tc);

@@ -1,67 +1,28 @@
 /*
  * fold.c — normalising one word: NFKC and Unicode case folding through utf8proc,
- * accents dropped from Latin and Greek letters (café = cafe, Zürich = zurich),
- * then the apostrophe variants made the ASCII one. The tokenizer calls it for
- * every token that holds a non-ASCII character (ASCII it lower-cases itself,
- * which is the same result); the query side calls it for words it cut itself.
- * Works in fixed buffers on the stack: no allocation.
+ * then the apostrophe variants made the ASCII one (text_fold). The tokenizer
+ * calls it for every token that holds a non-ASCII character (ASCII it
+ * lower-cases itself, which is the same result); the query side calls it for
+ * words it cut itself. Also dropping the accents of Latin and Greek letters
+ * from a folded word or a stem (text_unaccent), which text_stem applies so
+ * that terms hold no accents. Works in fixed buffers on the stack: no
+ * allocation.
  */
 #include <string.h>
 
 #include "text_internal.h"
 
-/* Decomposed first (NFKD and case folding), so that accents are code points of
- * their own; composed again (NFKC) once they are gone. */
-#define FOLD_DECOMPOSE \
-    ((utf8proc_option_t)(UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD))
-#define FOLD_COMPOSE \
+#define FOLD_OPTIONS \
     ((utf8proc_option_t)(UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD))
 
-/* Input bytes beyond which a word is refused, whatever it folds to: four times
- * the longest token (a 4-byte letter folds to one ASCII letter). The tokenizer
- * skips the same tokens (RAW_CAP in tokenize.c). */
+/* Input bytes beyond which the folded form is too long in any case: folding
+ * shrinks text at most four times (a 4-byte letter becomes one ASCII letter). */
 #define FOLD_INPUT_MAX (4 * TEXT_TOKEN_MAX)
 
 /* Code points after decomposition. A composed character stands for at most two
  * decomposed code points per byte of UTF-8, so a word that needs more than
  * this is too long once composed again. */
 #define FOLD_CP_MAX (4 * TEXT_TOKEN_MAX + 4)
-
-/* A letter whose accents go: Latin (with IPA) and Greek. Not Cyrillic, where a
- * breve makes another letter (й is not и). */
-static bool accents_fold(utf8proc_int32_t c)
-{
-    return c <= 0x02AF || (c >= 0x0370 && c <= 0x03FF) || (c >= 0x1E00 && c <= 0x1FFF)
-           || (c >= 0x2C60 && c <= 0x2C7F) || (c >= 0xA720 && c <= 0xA7FF);
-}
-
-/* An accent: the combining diacritical marks and their extensions. */
-static bool is_accent(utf8proc_int32_t c)
-{
-    return (c >= 0x0300 && c <= 0x036F) || (c >= 0x1AB0 && c <= 0x1AFF)
-           || (c >= 0x1DC0 && c <= 0x1DFF) || (c >= 0xFE20 && c <= 0xFE2F);
-}
-
-/* Drop the accents that follow a letter of accents_fold() from n decomposed
- * code points; returns how many are left. Other marks stay and do not change
- * which letter they follow. */
-static utf8proc_ssize_t drop_accents(utf8proc_int32_t *cps, utf8proc_ssize_t n)
-{
-    utf8proc_ssize_t j = 0;
-    bool after_folding = false;
-    for (utf8proc_ssize_t i = 0; i < n; i++) {
-        utf8proc_int32_t c = cps[i];
-        const utf8proc_property_t *p = utf8proc_get_property(c);
-        bool mark = p->category == UTF8PROC_CATEGORY_MN || p->category == UTF8PROC_CATEGORY_MC
-                    || p->category == UTF8PROC_CATEGORY_ME;
-        if (!mark)
-            after_folding = accents_fold(c);
-        else if (after_folding && is_accent(c))
-            continue;
-        cps[j++] = c;
-    }
-    return j;
-}
 
 /*
  * One pass of folding, as text_fold() describes. *dropped_space tells whether
@@ -102,13 +63,12 @@ static size_t fold_once(const char *s, size_t len, char *out, size_t cap, bool *
     utf8proc_int32_t cps[FOLD_CP_MAX];
     utf8proc_ssize_t n = utf8proc_decompose_custom((const utf8proc_uint8_t *)s,
                                                    (utf8proc_ssize_t)len, cps, FOLD_CP_MAX,
-                                                   FOLD_DECOMPOSE, NULL, NULL);
+                                                   FOLD_OPTIONS, NULL, NULL);
     /* reencode writes UTF-8 over the code points in place and needs one spare
      * byte for its NUL: keep n below the buffer size. */
     if (n <= 0 || n >= FOLD_CP_MAX)
         return 0;
-    n = drop_accents(cps, n);
-    utf8proc_ssize_t m = utf8proc_reencode(cps, n, FOLD_COMPOSE);
+    utf8proc_ssize_t m = utf8proc_reencode(cps, n, FOLD_OPTIONS);
     if (m <= 0)
         return 0;
 
@@ -160,4 +120,72 @@ size_t text_fold(const char *s, size_t len, char *out, size_t cap)
     char once[TEXT_TOKEN_MAX + 1];
     memcpy(once, out, n + 1);
     return fold_once(once, n, out, cap, &dropped_space);
+}
+
+/* ---- accents ------------------------------------------------------------- */
+
+/* A letter whose accents go: Latin (with IPA) and Greek. Not Cyrillic, where a
+ * breve makes another letter (й is not и), nor scripts whose vowel signs are
+ * marks. */
+static bool accents_fold(utf8proc_int32_t c)
+{
+    return (c >= 'A' && c <= 0x02AF) || (c >= 0x0370 && c <= 0x03FF)
+           || (c >= 0x1E00 && c <= 0x1FFF) || (c >= 0x2C60 && c <= 0x2C7F)
+           || (c >= 0xA720 && c <= 0xA7FF);
+}
+
+/* An accent: a combining diacritical mark (or one of their extensions) that
+ * attaches to its letter. Marks of combining class 0, such as the grapheme
+ * joiner U+034F, stay: between two runs of marks they keep them apart, and
+ * dropping one would leave the marks around it out of canonical order. */
+static bool is_accent(utf8proc_int32_t c)
+{
+    if (!((c >= 0x0300 && c <= 0x036F) || (c >= 0x1AB0 && c <= 0x1AFF)
+          || (c >= 0x1DC0 && c <= 0x1DFF) || (c >= 0xFE20 && c <= 0xFE2F)))
+        return false;
+    return utf8proc_get_property(c)->combining_class != 0;
+}
+
+#define UNACCENT_DECOMPOSE ((utf8proc_option_t)(UTF8PROC_STABLE | UTF8PROC_DECOMPOSE))
+#define UNACCENT_COMPOSE ((utf8proc_option_t)(UTF8PROC_STABLE | UTF8PROC_COMPOSE))
+
+size_t text_unaccent(const char *s, size_t len, char *out, size_t cap)
+{
+    if (s == NULL || out == NULL || cap == 0 || len == 0 || len > FOLD_INPUT_MAX)
+        return 0;
+    bool ascii = true;
+    for (size_t i = 0; i < len && ascii; i++)
+        ascii = (unsigned char)s[i] < 0x80;
+    if (ascii)
+        return 0;
+
+    utf8proc_int32_t cps[FOLD_CP_MAX];
+    utf8proc_ssize_t n = utf8proc_decompose_custom((const utf8proc_uint8_t *)s,
+                                                   (utf8proc_ssize_t)len, cps, FOLD_CP_MAX,
+                                                   UNACCENT_DECOMPOSE, NULL, NULL);
+    if (n <= 0 || n >= FOLD_CP_MAX)
+        return 0;
+    /* Drop the accents after a letter of accents_fold(); other marks stay and
+     * do not change which letter the next ones follow. */
+    utf8proc_ssize_t kept = 0;
+    bool after_folding = false;
+    for (utf8proc_ssize_t i = 0; i < n; i++) {
+        utf8proc_int32_t c = cps[i];
+        utf8proc_category_t cat = (utf8proc_category_t)utf8proc_get_property(c)->category;
+        bool mark = cat == UTF8PROC_CATEGORY_MN || cat == UTF8PROC_CATEGORY_MC
+                    || cat == UTF8PROC_CATEGORY_ME;
+        if (!mark)
+            after_folding = accents_fold(c);
+        else if (after_folding && is_accent(c))
+            continue;
+        cps[kept++] = c;
+    }
+    if (kept == n)
+        return 0;
+    utf8proc_ssize_t m = utf8proc_reencode(cps, kept, UNACCENT_COMPOSE);
+    if (m <= 0 || (size_t)m >= cap)
+        return 0;
+    memcpy(out, cps, (size_t)m);
+    out[m] = '\0';
+    return (size_t)m;
 }

@@ -263,6 +263,13 @@ static void cache_make_room(text_analyzer_t *a, size_t bytes)
     }
 }
 
+/* Whether the language's stemmer knows no accents: they go before stemming. */
+static bool unaccent_first(const text_analyzer_t *a)
+{
+    return a->stemmer == NULL || strcmp(a->lang, "english") == 0
+           || strcmp(a->lang, "porter") == 0;
+}
+
 const char *text_stem(text_analyzer_t *a, const char *word, size_t len, size_t *stem_len)
 {
     size_t dummy;
@@ -276,8 +283,12 @@ const char *text_stem(text_analyzer_t *a, const char *word, size_t len, size_t *
         *stem_len = len;
         return word;
     }
-    if (a->stemmer == NULL || len == 0 || len > STEM_INPUT_MAX)
-        return return_copy(a, word, len, word, len, stem_len);
+    char plain[TEXT_TOKEN_MAX + 1], plain_stem[STEM_MAX + 1];
+    if (a->stemmer == NULL || len == 0 || len > STEM_INPUT_MAX) {
+        size_t m = text_unaccent(word, len, plain, sizeof plain);
+        return m ? return_copy(a, plain, m, word, len, stem_len)
+                 : return_copy(a, word, len, word, len, stem_len);
+    }
 
     bool cacheable = len <= TEXT_TOKEN_MAX;
     uint64_t h = 0;
@@ -296,7 +307,14 @@ const char *text_stem(text_analyzer_t *a, const char *word, size_t len, size_t *
         }
     }
 
-    const sb_symbol *r = sb_stemmer_stem(a->stemmer, (const sb_symbol *)word, (int)len);
+    const char *in = word;
+    size_t in_len = len, m;
+    bool first = unaccent_first(a);
+    if (first && (m = text_unaccent(word, len, plain, sizeof plain)) != 0) {
+        in = plain;
+        in_len = m;
+    }
+    const sb_symbol *r = sb_stemmer_stem(a->stemmer, (const sb_symbol *)in, (int)in_len);
     if (r == NULL) {
         *stem_len = len;
         return word;
@@ -304,8 +322,12 @@ const char *text_stem(text_analyzer_t *a, const char *word, size_t len, size_t *
     const char *stem = (const char *)r;
     size_t n = (size_t)sb_stemmer_length(a->stemmer);
     if (n == 0) {
-        stem = word;
-        n = len;
+        stem = in;
+        n = in_len;
+    }
+    if (!first && (m = text_unaccent(stem, n, plain_stem, sizeof plain_stem)) != 0) {
+        stem = plain_stem;
+        n = m;
     }
 
     if (!cacheable || n > STEM_MAX)

@@ -5,7 +5,8 @@
  * Four stages, each usable alone:
  *   1. text_tokenize():  UTF-8 bytes -> tokens with byte offsets and positions,
  *                        each token already normalised (NFKC) and case-folded.
- *   2. text_stem():      a folded token -> its Snowball stem (libstemmer), cached.
+ *   2. text_stem():      a folded token -> its Snowball stem (libstemmer), without
+ *                        accents (text_unaccent), cached.
  *   3. stopwords:        an optional list consulted by callers (the query side).
  *   4. text_passages():  a document -> passages (paragraphs, headings, line ranges).
  * text_analyze() chains 1 and 2 for callers that want both.
@@ -109,12 +110,20 @@ int text_tokenize(const char *s, size_t len, uint32_t first_pos, text_token_fn f
                   void *payload);
 
 /* Fold a single word exactly as text_tokenize() folds a token (NFKC + case fold
- * + the accents of Latin and Greek letters dropped + apostrophes), into out (capacity cap, NUL-terminated). Returns the folded
+ * + apostrophes), into out (capacity cap, NUL-terminated). Returns the folded
  * length, or 0 if the word is empty, not valid UTF-8, or longer than
  * TEXT_TOKEN_MAX (or cap - 1) once folded. Folding a folded word gives it
  * back unchanged. The word is not cut: commas and acronym dots stay. For
  * callers that hold one word already cut (a wildcard prefix, a stopword list). */
 size_t text_fold(const char *s, size_t len, char *out, size_t cap);
+
+/* The folded word s without the accents of its Latin and Greek letters (café ->
+ * cafe, Zürich -> zurich; not Cyrillic, where й is not и), NFC, into out
+ * (capacity cap, NUL-terminated). Returns its length, or 0 when the word has
+ * no such accent (out is then left as it was), is too long, or is not valid
+ * UTF-8. text_stem() applies it, so every term is accent-free; a caller that
+ * builds terms without stemming (a wildcard prefix) applies it too. */
+size_t text_unaccent(const char *s, size_t len, char *out, size_t cap);
 
 /* ------------------------------------------------------------------------ */
 /* 2. Analyzer: stemming and stopwords                                      */
@@ -142,7 +151,11 @@ const char *text_analyzer_lang(const text_analyzer_t *a);
 const char **text_languages(void);
 
 /*
- * The stem of a folded word (as produced by text_tokenize()). Returns a pointer
+ * The stem of a folded word (as produced by text_tokenize()), without accents
+ * (text_unaccent()): for English, Porter and "none", whose stemmers know no
+ * accents, they go before stemming (résumé and resume are both resum); for the
+ * other languages, whose stemmers read them (French fermée and fermé are both
+ * ferm), they go from the stem. Returns a pointer
  * owned by the analyzer, valid until the next call on a; its length in *stem_len.
  * Never returns NULL: on allocation failure the word itself is returned.
  */
