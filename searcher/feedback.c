@@ -90,14 +90,16 @@ static int add_term(const char *term, size_t len, double weight, void *payload)
 
 /*
  * The weight of the feedback terms as a whole: s->feedback_weight, but never
- * more than the query's own words weigh. Each term counts at its weight relative
+ * more than makes them count as more terms than the query has. Each term counts at its weight relative
  * to the best one, so twenty terms at half weight add up to several query
  * words: a one-word query was outweighed by the words of its first hit, and
  * whatever that hit was about (a page's "Leave a Reply" footer for 'back')
  * came first with the query word a tenth of its score. Capped so that their
  * relative weights sum to at most the number of query words, feedback reorders
  * short queries without taking them over; on Cranfield's long questions the
- * cap hardly ever binds (nDCG@10 0.3932 against 0.3935).
+ * cap hardly ever binds (nDCG@10 0.3932 against 0.3935). Terms are counted,
+ * not weighed by rarity (that would take a look-up per term on every query):
+ * a rare feedback term still adds more than a common query word.
  */
 static double feedback_scale(const srch_query_t *q, const expansion_t *ex, double weight)
 {

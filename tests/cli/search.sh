@@ -336,7 +336,7 @@ expect_match '^xapian: .*AND_MAYBE 0\.[0-9]+ \* \(' "$OUT" "plain words get feed
 # In any-word mode too they only reorder: the query's words decide what matches.
 run $S --explain --any 'peace talks'
 expect_match '^xapian: Query\(\(\(peac@1 OR talk@2\) AND_MAYBE 0\.[0-9]+ \* \(' "$OUT" "feedback terms only reorder any-word matches"
-# Feedback terms together weigh no more than the query's own words: the
+# Feedback terms together count as no more terms than the query has: the
 # footer that is the only hit for 'reply' once scored 40 with feedback, its own
 # word 4.7; each feedback term counts at most its own BM25 weight.
 top_score() { printf '%s\n' "$1" | sed -n '1s/.*(\([0-9.]*\))$/\1/p'; }
