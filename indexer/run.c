@@ -554,8 +554,7 @@ static int sync_entry(const char *path, const struct stat *sb, int flag, struct 
 }
 
 /* Whether the folder at db_path is the current folder or holds it. A run that
- * replaces the index whole (a first build, --rebuild, --jobs) cannot do that
- * to it: its temporary folders would land inside it, and the shell would be
+ * replaces the index whole (a first build, --rebuild) cannot do that to it: its temporary folders would land inside it, and the shell would be
  * left in a removed folder. */
 static bool holds_cwd(const char *db_path)
 {
@@ -574,8 +573,8 @@ static bool holds_cwd(const char *db_path)
 static void refuse_cwd(const char *db_path)
 {
     fprintf(stderr, "passim-index: %s: is the current folder or holds it; this run would "
-                    "replace the index whole (a first build, --rebuild or --jobs), so run it "
-                    "from another folder\n", db_path);
+                    "replace the index whole (a first build or --rebuild), so run it from "
+                    "another folder\n", db_path);
 }
 
 /* Put the finished index at new_path in place of db_path: its files are
@@ -969,11 +968,11 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
     uint32_t ndocs = 0;
     xs_db_doccount(db, &ndocs);
     bool fresh = o->rebuild || (r.n_known == 0 && ndocs == 0);
-    bool parallel = o->jobs > 1 && fresh;
-    if (fresh && holds_cwd(o->db_path)) {
-        refuse_cwd(o->db_path);
-        goto out;
-    }
+    /* An index in the current folder (an existing one: see above) is only
+     * ever updated in place, even when it holds nothing: no shards swapped
+     * in, no compacted copy. */
+    bool in_cwd = holds_cwd(o->db_path);
+    bool parallel = o->jobs > 1 && fresh && !in_cwd;
 
     struct sigaction sa = { .sa_handler = on_signal };
     sigemptyset(&sa.sa_mask);
@@ -1041,7 +1040,7 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
         if (ok && rebuild_db) {
             xs_db_close(rebuild_db);
             ok = !idx_stop_signal && compact_into(rebuild_path, o->db_path);
-        } else if (ok && fresh && !idx_stop_signal && r.w.st.added > 0) {
+        } else if (ok && fresh && !in_cwd && !idx_stop_signal && r.w.st.added > 0) {
             /* A first build: the committed index is searchable as it is; a
              * compacted copy (about half the size) then takes its place. */
             compact_into(o->db_path, o->db_path);

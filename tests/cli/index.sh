@@ -197,7 +197,7 @@ expect_eq "$ERR" "passim-index: .: $refused" "--db . refused"
 expect_eq "$(cd mine && find . | sort | tr '\n' ' ')" ". ./n1.txt ./sub ./sub/d.txt " \
     "--db . adds nothing to the folder"
 # --- --db the current folder: updated in place, never replaced whole
-cwd_refused='is the current folder or holds it; this run would replace the index whole (a first build, --rebuild or --jobs), so run it from another folder'
+cwd_refused='is the current folder or holds it; this run would replace the index whole (a first build or --rebuild), so run it from another folder'
 mkdir here
 cd here
 run $PASSIM_INDEX --db . ../corpus
@@ -210,6 +210,17 @@ cd here
 run $PASSIM_INDEX -q --db . ../corpus
 cd "$T"
 expect_rc 0 "an update of the index that is the current folder"
+# Emptied (its only file gone), it is still updated in place, also with --jobs 2.
+mkdir gone && cp corpus/000_15c4c714383f619c.txt gone/
+$PASSIM_INDEX -q --db emptied gone >/dev/null 2>&1
+rm gone/000_15c4c714383f619c.txt
+$PASSIM_INDEX -q --db emptied gone >/dev/null 2>&1
+cd emptied
+run $PASSIM_INDEX -q --db . --jobs 2 ../corpus
+cd "$T"
+expect_rc 0 "an emptied index in the current folder is updated"
+run "$DBCHECK" emptied --files
+expect_match "corpus/000_15c4c714383f619c.txt" "$OUT" "the emptied index got the files"
 run "$DBCHECK" here --files
 before=$OUT
 cd here
