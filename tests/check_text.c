@@ -338,7 +338,10 @@ static const fold_row_t unaccent_rows[] = {
     {"\xC3\xB1", "n"},                          /* ñ */
     {"vi\xE1\xBB\x87t", "viet"},                 /* ệ: two accents stacked */
     {"\xE1\xBC\x80\xCE\xB8\xE1\xBF\x86\xCE\xBD\xCE\xB1\xCE\xB9", "\xCE\xB1\xCE\xB8\xCE\xB7\xCE\xBD\xCE\xB1\xCE\xB9"},   /* ἀθῆναι */
-    {"\xC3\xB8re", ""},                         /* ø is a letter of its own */
+    {"\xC3\xB8re", "ore"},                      /* ø: a stroke folds too */
+    {"\xC5\x82\xC3\xB3" "d\xC5\xBA", "lodz"},              /* Łódź, case-folded */
+    {"\xC4\x91\xC3\xA0", "da"},                     /* Vietnamese Đà */
+    {"\xC3\xA6", ""},                           /* æ is a ligature, not an accent */
     {"\xD0\xB9", ""},                           /* Cyrillic й keeps its breve */
     {"\xE0\xA4\xB9\xE0\xA4\xBF", ""},               /* Devanagari हि: its vowel sign stays */
     {"plain", ""},                                /* ASCII */

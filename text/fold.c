@@ -146,6 +146,24 @@ static bool is_accent(utf8proc_int32_t c)
     return utf8proc_get_property(c)->combining_class != 0;
 }
 
+/* Letters whose diacritic is drawn through them, which Unicode does not
+ * decompose: they fold like the accented ones (Łódź is lodz). Lower case,
+ * since words are case-folded first. */
+static utf8proc_int32_t unstroke(utf8proc_int32_t c)
+{
+    switch (c) {
+    case 0x00F8: return 'o';  /* ø */
+    case 0x0111: return 'd';  /* đ */
+    case 0x0127: return 'h';  /* ħ */
+    case 0x0142: return 'l';  /* ł */
+    case 0x0167: return 't';  /* ŧ */
+    case 0x0180: return 'b';  /* ƀ */
+    case 0x01B6: return 'z';  /* ƶ */
+    case 0x01E5: return 'g';  /* ǥ */
+    default: return c;
+    }
+}
+
 #define UNACCENT_DECOMPOSE ((utf8proc_option_t)(UTF8PROC_STABLE | UTF8PROC_DECOMPOSE))
 #define UNACCENT_COMPOSE ((utf8proc_option_t)(UTF8PROC_STABLE | UTF8PROC_COMPOSE))
 
@@ -168,9 +186,10 @@ size_t text_unaccent(const char *s, size_t len, char *out, size_t cap)
     /* Drop the accents after a letter of accents_fold(); other marks stay and
      * do not change which letter the next ones follow. */
     utf8proc_ssize_t kept = 0;
-    bool after_folding = false;
+    bool after_folding = false, changed = false;
     for (utf8proc_ssize_t i = 0; i < n; i++) {
-        utf8proc_int32_t c = cps[i];
+        utf8proc_int32_t c = unstroke(cps[i]);
+        changed |= c != cps[i];
         utf8proc_category_t cat = (utf8proc_category_t)utf8proc_get_property(c)->category;
         bool mark = cat == UTF8PROC_CATEGORY_MN || cat == UTF8PROC_CATEGORY_MC
                     || cat == UTF8PROC_CATEGORY_ME;
@@ -180,7 +199,7 @@ size_t text_unaccent(const char *s, size_t len, char *out, size_t cap)
             continue;
         cps[kept++] = c;
     }
-    if (kept == n)
+    if (kept == n && !changed)
         return 0;
     utf8proc_ssize_t m = utf8proc_reencode(cps, kept, UNACCENT_COMPOSE);
     if (m <= 0 || (size_t)m >= cap)

@@ -118,7 +118,8 @@ int text_tokenize(const char *s, size_t len, uint32_t first_pos, text_token_fn f
 size_t text_fold(const char *s, size_t len, char *out, size_t cap);
 
 /* The folded word s without the accents of its Latin and Greek letters (café ->
- * cafe, Zürich -> zurich; not Cyrillic, where й is not и), NFC, into out
+ * cafe, Zürich -> zurich, and strokes: łódź -> lodz; not Cyrillic, where й is
+ * not и), NFC, into out
  * (capacity cap, NUL-terminated). Returns its length, or 0 when the word has
  * no such accent (out is then left as it was), is too long, or is not valid
  * UTF-8. text_stem() applies it, so every term is accent-free; a caller that
