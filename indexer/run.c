@@ -554,8 +554,9 @@ static int sync_entry(const char *path, const struct stat *sb, int flag, struct 
 }
 
 /* Whether the folder at db_path is the current folder or holds it. A run that
- * replaces the index whole (a first build, --rebuild) cannot do that to it: its temporary folders would land inside it, and the shell would be
- * left in a removed folder. */
+ * replaces the index whole (a first build, --rebuild) cannot do that to it:
+ * its temporary folders would land inside it, and the shell would be left in
+ * a removed folder. */
 static bool holds_cwd(const char *db_path)
 {
     char *db = realpath(db_path, NULL), *cwd = getcwd(NULL, 0);
@@ -940,7 +941,10 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
                         "files); give --db a new or empty folder\n", o->db_path);
         goto out;
     }
-    if (db_existed && holds_cwd(o->db_path) && (o->rebuild || !has_version_file(o->db_path))) {
+    /* An index in the current folder is only ever updated in place, even when
+     * it holds nothing: no shards swapped in, no compacted copy. */
+    bool in_cwd = db_existed && holds_cwd(o->db_path);
+    if (in_cwd && (o->rebuild || !has_version_file(o->db_path))) {
         refuse_cwd(o->db_path);
         goto out;
     }
@@ -968,10 +972,6 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
     uint32_t ndocs = 0;
     xs_db_doccount(db, &ndocs);
     bool fresh = o->rebuild || (r.n_known == 0 && ndocs == 0);
-    /* An index in the current folder (an existing one: see above) is only
-     * ever updated in place, even when it holds nothing: no shards swapped
-     * in, no compacted copy. */
-    bool in_cwd = holds_cwd(o->db_path);
     bool parallel = o->jobs > 1 && fresh && !in_cwd;
 
     struct sigaction sa = { .sa_handler = on_signal };

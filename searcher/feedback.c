@@ -90,9 +90,9 @@ static int add_term(const char *term, size_t len, double weight, void *payload)
 
 /*
  * The weight of the feedback terms as a whole: s->feedback_weight, but never
- * more than makes them count as more terms than the query has. Each term counts at its weight relative
- * to the best one, so twenty terms at half weight add up to several query
- * words: a one-word query was outweighed by the words of its first hit, and
+ * so much that they count as more terms than the query has. Each term counts at
+ * its weight relative to the best one, so twenty terms at half weight add up
+ * to several query words: a one-word query was outweighed by the words of its first hit, and
  * whatever that hit was about (a page's "Leave a Reply" footer for 'back')
  * came first with the query word a tenth of its score. Capped so that their
  * relative weights sum to at most the number of query words, feedback reorders

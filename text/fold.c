@@ -24,6 +24,27 @@
  * this is too long once composed again. */
 #define FOLD_CP_MAX (4 * TEXT_TOKEN_MAX + 4)
 
+static bool is_ascii(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)s[i] >= 0x80)
+            return false;
+    return true;
+}
+
+/* Decompose s into cps (FOLD_CP_MAX code points) with utf8proc's options.
+ * Returns the count, or 0 if s is not valid UTF-8 or needs the whole buffer:
+ * reencode writes UTF-8 over the code points in place and needs one spare
+ * byte for its NUL. */
+static utf8proc_ssize_t decompose(const char *s, size_t len, utf8proc_int32_t *cps,
+                                  utf8proc_option_t options)
+{
+    utf8proc_ssize_t n = utf8proc_decompose_custom((const utf8proc_uint8_t *)s,
+                                                   (utf8proc_ssize_t)len, cps, FOLD_CP_MAX,
+                                                   options, NULL, NULL);
+    return n <= 0 || n >= FOLD_CP_MAX ? 0 : n;
+}
+
 /*
  * One pass of folding, as text_fold() describes. *dropped_space tells whether
  * a space the compatibility mappings brought in was dropped: the marks on
@@ -40,14 +61,7 @@ static size_t fold_once(const char *s, size_t len, char *out, size_t cap, bool *
 
     size_t limit = cap - 1 < TEXT_TOKEN_MAX ? cap - 1 : TEXT_TOKEN_MAX;
 
-    bool ascii = true;
-    for (size_t i = 0; i < len; i++) {
-        if ((unsigned char)s[i] >= 0x80) {
-            ascii = false;
-            break;
-        }
-    }
-    if (ascii) {
+    if (is_ascii(s, len)) {
         if (len > limit)
             return 0;
         for (size_t i = 0; i < len; i++) {
@@ -61,12 +75,8 @@ static size_t fold_once(const char *s, size_t len, char *out, size_t cap, bool *
         return 0;
 
     utf8proc_int32_t cps[FOLD_CP_MAX];
-    utf8proc_ssize_t n = utf8proc_decompose_custom((const utf8proc_uint8_t *)s,
-                                                   (utf8proc_ssize_t)len, cps, FOLD_CP_MAX,
-                                                   FOLD_OPTIONS, NULL, NULL);
-    /* reencode writes UTF-8 over the code points in place and needs one spare
-     * byte for its NUL: keep n below the buffer size. */
-    if (n <= 0 || n >= FOLD_CP_MAX)
+    utf8proc_ssize_t n = decompose(s, len, cps, FOLD_OPTIONS);
+    if (n == 0)
         return 0;
     utf8proc_ssize_t m = utf8proc_reencode(cps, n, FOLD_OPTIONS);
     if (m <= 0)
@@ -171,17 +181,12 @@ size_t text_unaccent(const char *s, size_t len, char *out, size_t cap)
 {
     if (s == NULL || out == NULL || cap == 0 || len == 0 || len > FOLD_INPUT_MAX)
         return 0;
-    bool ascii = true;
-    for (size_t i = 0; i < len && ascii; i++)
-        ascii = (unsigned char)s[i] < 0x80;
-    if (ascii)
+    if (is_ascii(s, len))
         return 0;
 
     utf8proc_int32_t cps[FOLD_CP_MAX];
-    utf8proc_ssize_t n = utf8proc_decompose_custom((const utf8proc_uint8_t *)s,
-                                                   (utf8proc_ssize_t)len, cps, FOLD_CP_MAX,
-                                                   UNACCENT_DECOMPOSE, NULL, NULL);
-    if (n <= 0 || n >= FOLD_CP_MAX)
+    utf8proc_ssize_t n = decompose(s, len, cps, UNACCENT_DECOMPOSE);
+    if (n == 0)
         return 0;
     /* Drop the accents after a letter of accents_fold(); other marks stay and
      * do not change which letter the next ones follow. */

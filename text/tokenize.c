@@ -44,10 +44,9 @@ const unsigned char text__ascii_class[128] = {
 #undef O
 
 /*
- * Bytes collected for one token before folding: four times the longest token,
- * since a 4-byte mathematical letter folds to one ASCII letter. A token whose
- * bytes pass this bound is skipped, whatever it would fold to (a letter under
- * a pile of accents folds shorter still); text_fold() refuses the same words.
+ * Bytes collected for one token before folding. Folding never shrinks text by
+ * more than four times (a 4-byte mathematical letter becomes one ASCII letter),
+ * so a token whose collected bytes pass this bound is too long in any case.
  */
 #define RAW_CAP (4 * TEXT_TOKEN_MAX)
 
