@@ -31,6 +31,33 @@ typedef struct passage_job {
     uint32_t n_passages;
 } passage_job_t;
 
+bool idx_article_ctx_init(idx_article_ctx_t *ctx, const idx_opts_t *o, const char *lang)
+{
+    memset(ctx, 0, sizeof *ctx);
+    ctx->passage_opts = o->passages;
+    text_status_t ts = text_analyzer_new(&ctx->analyzer, lang);
+    if (ts != TEXT_OK) {
+        fprintf(stderr, "passim-index: --lang %s: %s\n", lang, text_status_str(ts));
+        return false;
+    }
+    if (xs_doc_new(&ctx->doc) != XS_OK || (o->spelling && !(ctx->spell = idx_counter_new()))) {
+        fputs("passim-index: out of memory\n", stderr);
+        return false;
+    }
+    return true;
+}
+
+void idx_article_ctx_free(idx_article_ctx_t *ctx)
+{
+    text_analyzer_free(ctx->analyzer);
+    xs_doc_free(ctx->doc);
+    idx_counter_free(ctx->spell);
+    text_buf_free(&ctx->term);
+    text_buf_free(&ctx->record);
+    text_buf_free(&ctx->title);
+    memset(ctx, 0, sizeof *ctx);
+}
+
 char *idx_docid_from_rel(const char *rel)
 {
     const char *slash = strrchr(rel, '/');

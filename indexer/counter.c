@@ -76,22 +76,37 @@ size_t idx_counter_size(const idx_counter_t *c)
 
 uint32_t idx_counter_add(idx_counter_t *c, const char *s, size_t len)
 {
+    return idx_counter_add_n(c, s, len, 1);
+}
+
+uint32_t idx_counter_add_n(idx_counter_t *c, const char *s, size_t len, uint32_t n)
+{
     if ((c->used + 1) * 4 > c->cap * 3 && !grow(c))
         return 0;
     size_t i = text_hash64(s, len) & (c->cap - 1);
     while (c->slots[i]) {
         const char *t = c->arena.data + c->slots[i] - 1;
         if (strncmp(t, s, len) == 0 && t[len] == '\0')
-            return ++c->counts[i];
+            return c->counts[i] += n;
         i = (i + 1) & (c->cap - 1);
     }
     size_t off = c->arena.len;
     if (!text_buf_append(&c->arena, s, len) || !text_buf_putc(&c->arena, '\0'))
         return 0;
     c->slots[i] = off + 1;
-    c->counts[i] = 1;
+    c->counts[i] = n;
     c->used++;
-    return 1;
+    return n;
+}
+
+static int add_entry(const char *s, size_t len, uint32_t count, void *to)
+{
+    return idx_counter_add_n(to, s, len, count) ? 0 : 1;
+}
+
+bool idx_counter_merge(idx_counter_t *to, const idx_counter_t *from)
+{
+    return idx_counter_each(from, add_entry, to) == 0;
 }
 
 int idx_counter_each(const idx_counter_t *c, int (*fn)(const char *s, size_t len,

@@ -4,12 +4,15 @@
  *   main.c     options, --help, --version; calls idx_run()
  *   run.c      one indexing run: lock, open, plan (what changed), remove what
  *              vanished, summary and exit status; the parallel build in shards
+ *   reader.c   a file's bytes -> its content hash and decoded text
  *   writer.c   one writer: a file -> its passages and record, atomic batches;
  *              article ids two files share; notes and progress shared by all
  *              writers
  *   walk.c     walking the paths given: files, folders, symlinks, loops
  *   decode.c   file bytes -> valid UTF-8 text (BOMs, UTF-16, Latin-1, binary)
  *   article.c  one article's text -> title, passages, Xapian documents
+ *   ahead.c    a fresh build on one writer: reading and analysis run on a
+ *              second thread, ahead of the writer
  *   counter.c  a string -> count table (words met, files seen)
  */
 #ifndef PASSIM_INDEXER_H
@@ -125,6 +128,12 @@ typedef struct idx_article_ctx {
     struct idx_counter *spell;  /* word counts for the word lists, or NULL */
 } idx_article_ctx_t;
 
+/* Set up *ctx to analyse in lang (the word counts if o->spelling). False if
+ * memory ran out or the language is unknown (said on stderr); free *ctx in
+ * either case. */
+bool idx_article_ctx_init(idx_article_ctx_t *ctx, const idx_opts_t *o, const char *lang);
+void idx_article_ctx_free(idx_article_ctx_t *ctx);
+
 /* The article being indexed. */
 typedef struct idx_article {
     const char *text;  size_t len;   /* UTF-8 */
@@ -133,8 +142,9 @@ typedef struct idx_article {
     const char *key;                 /* file key */
 } idx_article_t;
 
-/* Called with each finished passage document; the document is reused after
- * the call returns. Return an xs_status_t. */
+/* Called with each finished passage document, ctx->doc; the document is
+ * reused after the call returns, unless the callee took it for itself and put
+ * another (empty) one in ctx->doc. Return an xs_status_t. */
 typedef xs_status_t (*idx_doc_fn)(const xs_doc_t *doc, void *payload);
 
 /* Cut the article into passages and build one document per passage (terms,
@@ -145,6 +155,41 @@ xs_status_t idx_article_index(idx_article_ctx_t *ctx, const idx_article_t *art,
 
 /* The article id of a relative path: without its last extension. Malloc'ed. */
 char *idx_docid_from_rel(const char *rel);
+
+/* ---- reader.c ---------------------------------------------------------- */
+
+/* Buffers reused from file to file (one per thread); zero-initialise. */
+typedef struct idx_reader {
+    text_buf_t content;         /* file bytes */
+    text_buf_t decoded;         /* converted text, when not UTF-8 already */
+} idx_reader_t;
+
+typedef enum {
+    IDX_READ_FAILED,            /* could not be read: err */
+    IDX_READ_UNCHANGED,         /* same content hash as the record known: only touched */
+    IDX_READ_NOMEM,             /* out of memory while decoding */
+    IDX_READ_BINARY,            /* not text */
+    IDX_READ_TEXT               /* art holds the article to index */
+} idx_read_kind_t;
+
+/* One file as read. */
+typedef struct idx_read {
+    idx_read_kind_t kind;
+    int err;                    /* IDX_READ_FAILED: an errno value */
+    text_file_record_t rec;     /* size, mtime, hash, path and key (pointing into
+                                   the file's); n_passages: the known count when
+                                   unchanged, else 0 */
+    char *docid;                /* IDX_READ_TEXT: the article id, owned */
+    idx_article_t art;          /* IDX_READ_TEXT: the text, valid until the next
+                                   read with the same reader */
+} idx_read_t;
+
+void idx_reader_free(idx_reader_t *rd);
+/* Read file f, whose earlier record is known (NULL if none), into *out. */
+void idx_read_file(idx_reader_t *rd, const idx_file_t *f, const text_file_record_t *known,
+                   idx_read_t *out);
+/* Free what *r owns. */
+void idx_read_done(idx_read_t *r);
 
 /* ---- writer.c ---------------------------------------------------------- */
 
@@ -191,9 +236,10 @@ typedef struct idx_writer {
     idx_report_t *rep;
     const char *db_path;        /* for messages */
     xs_db_t *db;                /* borrowed */
-    idx_article_ctx_t ctx;
-    text_buf_t content;         /* file bytes */
-    text_buf_t decoded;         /* converted text, when not UTF-8 already */
+    idx_article_ctx_t ctx;      /* analysis; with a thread ahead (ahead.c) only its
+                                   word counts are used: the words of the files
+                                   written so far */
+    idx_reader_t reader;
     text_buf_t scratch;
     bool may_hold_old;          /* the index may hold passages of new files (delete first) */
     uint32_t batch_passages;    /* passages written since the last commit */
@@ -218,6 +264,19 @@ void idx_writer_free(idx_writer_t *w);
  * stop (w->fatal: a database error). */
 bool idx_writer_file(idx_writer_t *w, const idx_file_t *f, const text_file_record_t *known);
 
+/* idx_writer_file in steps, for a file read by another thread:
+ * idx_writer_begin notes and counts a file with no passages to write (not
+ * read, unchanged, not text) and deletes the passages a file had; *passages
+ * says whether its documents follow, each given to idx_writer_add (an
+ * idx_doc_fn; writer is the idx_writer_t), then idx_writer_end with their
+ * count, or the status analysis failed with, writes its record and commits
+ * when the batch is full. False when the run must stop (w->fatal). */
+bool idx_writer_begin(idx_writer_t *w, const idx_file_t *f, const text_file_record_t *known,
+                      const idx_read_t *rd, bool *passages);
+xs_status_t idx_writer_add(const xs_doc_t *doc, void *writer);
+bool idx_writer_end(idx_writer_t *w, const idx_file_t *f, const text_file_record_t *known,
+                    const idx_read_t *rd, uint32_t n, xs_status_t st);
+
 /* Warn about each file indexed by this run (with check_docids) whose article
  * id another file in the index has too, naming that file. Called once the
  * files that went are removed: a file renamed to another extension keeps its
@@ -227,6 +286,12 @@ void idx_writer_warn_docids(idx_writer_t *w);
 /* Remove a file's passages and record; the note says why ("file is gone",
  * "ignored"; "": no note, the caller said it). */
 bool idx_writer_remove(idx_writer_t *w, const char *key, const char *path, const char *why);
+
+/* Index files[0..n_files) of a fresh build (no file has a record) in order,
+ * as idx_writer_file would, reading and analysing them on a second thread
+ * ahead of the writer. Stops at a file boundary on idx_stop_signal. Returns
+ * false when the run must stop (w->fatal). */
+bool idx_writer_files(idx_writer_t *w, const idx_file_t *files, size_t n_files);
 
 /* Commit the open batch, if any, with the index metadata. The words met are
  * gathered over many batches (each of their lists is rewritten whole) and go
@@ -251,6 +316,10 @@ void idx_counter_free(idx_counter_t *c);
 size_t idx_counter_size(const idx_counter_t *c);
 /* Count one more s[0..len); returns the new count, or 0 if memory ran out. */
 uint32_t idx_counter_add(idx_counter_t *c, const char *s, size_t len);
+/* Count n more (n > 0); returns the new count, or 0 if memory ran out. */
+uint32_t idx_counter_add_n(idx_counter_t *c, const char *s, size_t len, uint32_t n);
+/* Add from's counts to to's. False if memory ran out. */
+bool idx_counter_merge(idx_counter_t *to, const idx_counter_t *from);
 /* Call fn for each string and its count, in no particular order; stops at the
  * first non-zero return and returns it (0 when all were seen). */
 int idx_counter_each(const idx_counter_t *c, int (*fn)(const char *s, size_t len,

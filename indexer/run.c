@@ -14,7 +14,8 @@
  * --rebuild writes a new index beside the old one and swaps it in at the end;
  * until then the old one stays searchable. A fresh build with --jobs N writes
  * N shards on N threads and merges them into the index with Xapian's
- * compaction, then swaps it in.
+ * compaction, then swaps it in; on one writer, its files are read and
+ * analysed on a second thread ahead of it (ahead.c).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -973,6 +974,8 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
     xs_db_doccount(db, &ndocs);
     bool fresh = o->rebuild || (r.n_known == 0 && ndocs == 0);
     bool parallel = o->jobs > 1 && fresh && !in_cwd;
+    /* A fresh build on one writer reads and analyses on a second thread. */
+    bool ahead = fresh && !in_cwd && !parallel;
 
     struct sigaction sa = { .sa_handler = on_signal };
     sigemptyset(&sa.sa_mask);
@@ -991,7 +994,7 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
         goto out;
     r.w.may_hold_old = !fresh;
     r.w.check_docids = !parallel; /* the shards of a parallel build are checked at the end */
-    r.collect = parallel;
+    r.collect = parallel || ahead;
 
     root_keys = calloc(n_paths, sizeof *root_keys);
     if (!root_keys)
@@ -1028,6 +1031,8 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
     if (parallel) {
         ok = !r.w.fatal && !idx_stop_signal && build_parallel(&r, lang, o->jobs);
     } else {
+        if (ahead && !r.w.fatal && !idx_stop_signal)
+            idx_writer_files(&r.w, r.files, r.n_files);
         if (!r.w.fatal && !idx_stop_signal && !o->rebuild)
             remove_vanished(&r, root_keys, n_paths);
         if (!r.w.fatal && !idx_stop_signal)

@@ -1,8 +1,8 @@
 /*
  * writer.c — indexing files into one database, in atomic batches.
  *
- * A writer reads a file, skips it if only its mtime changed (same content
- * hash), decodes it, replaces its passages and writes its record (size, mtime,
+ * A writer takes a file as read (reader.c), skips it if only its mtime
+ * changed (same content hash), replaces its passages and writes its record (size, mtime,
  * hash, passage count) in the same batch, so a commit never holds half a file.
  * Batches end at file boundaries after about --batch passages. A run uses one
  * writer, or one per thread when it builds shards in parallel. A writer that
@@ -10,15 +10,11 @@
  *
  * Notes and the progress line are shared by all writers of a run, under a lock.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "indexer.h"
 #include "record.h"
@@ -125,17 +121,7 @@ bool idx_writer_init(idx_writer_t *w, const idx_opts_t *o, idx_report_t *rep, xs
     w->db = db;
     w->db_path = db_path;
     w->batch_limit = o->batch_passages;
-    w->ctx.passage_opts = o->passages;
-    text_status_t ts = text_analyzer_new(&w->ctx.analyzer, lang);
-    if (ts != TEXT_OK) {
-        fprintf(stderr, "passim-index: --lang %s: %s\n", lang, text_status_str(ts));
-        return false;
-    }
-    if (xs_doc_new(&w->ctx.doc) != XS_OK || (o->spelling && !(w->ctx.spell = idx_counter_new()))) {
-        fputs("passim-index: out of memory\n", stderr);
-        return false;
-    }
-    return true;
+    return idx_article_ctx_init(&w->ctx, o, lang);
 }
 
 void idx_writer_free(idx_writer_t *w)
@@ -146,14 +132,8 @@ void idx_writer_free(idx_writer_t *w)
         free(w->suspects[i].docid);
     }
     free(w->suspects);
-    text_analyzer_free(w->ctx.analyzer);
-    xs_doc_free(w->ctx.doc);
-    idx_counter_free(w->ctx.spell);
-    text_buf_free(&w->ctx.term);
-    text_buf_free(&w->ctx.record);
-    text_buf_free(&w->ctx.title);
-    text_buf_free(&w->content);
-    text_buf_free(&w->decoded);
+    idx_article_ctx_free(&w->ctx);
+    idx_reader_free(&w->reader);
     text_buf_free(&w->scratch);
     memset(w, 0, sizeof *w);
 }
@@ -431,89 +411,36 @@ void idx_writer_warn_docids(idx_writer_t *w)
 
 /* ---- indexing a file ----------------------------------------------------- */
 
-static xs_status_t add_doc(const xs_doc_t *doc, void *payload)
+bool idx_writer_begin(idx_writer_t *w, const idx_file_t *f, const text_file_record_t *known,
+                      const idx_read_t *rd, bool *passages)
 {
-    idx_writer_t *w = payload;
-    return xs_db_add_document(w->db, doc, NULL);
-}
-
-/* Read the whole file into w->content; its stat, as read, into *st. Returns 0
- * or an errno value. */
-static int read_file(idx_writer_t *w, const char *path, struct stat *st)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return errno;
-    int err = 0;
-    text_buf_clear(&w->content);
-    if (fstat(fd, st) != 0) {
-        err = errno;
-    } else if (!text_buf_reserve(&w->content, (size_t)st->st_size + 1)) {
-        err = ENOMEM;
-    } else {
-        for (;;) {
-            if (!text_buf_reserve(&w->content, 65536)) {
-                err = ENOMEM;
-                break;
-            }
-            ssize_t n = read(fd, w->content.data + w->content.len,
-                             w->content.cap - w->content.len - 1);
-            if (n < 0) {
-                if (errno == EINTR)
-                    continue;
-                err = errno;
-                break;
-            }
-            if (n == 0)
-                break;
-            w->content.len += (size_t)n;
-        }
-        w->content.data[w->content.len] = '\0';
-    }
-    close(fd);
-    return err;
-}
-
-bool idx_writer_file(idx_writer_t *w, const idx_file_t *f, const text_file_record_t *known)
-{
-    struct stat st;
-    int err = read_file(w, f->path, &st);
-    if (err) {
-        idx_note(w->rep, f->path, "cannot read: %s", strerror(err));
+    *passages = false;
+    switch (rd->kind) {
+    case IDX_READ_FAILED:
+        idx_note(w->rep, f->path, "cannot read: %s", strerror(rd->err));
         w->st.failed++;
         return true;
-    }
-    w->st.bytes += w->content.len;
-    text_file_record_t rec = {
-        .size = (uint64_t)w->content.len,
-        .mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec,
-        .hash = text_hash64(w->content.data, w->content.len),
-        .path = f->path, .path_len = strlen(f->path),
-        .key = f->key, .key_len = strlen(f->key),
-    };
-
-    if (known && known->hash == rec.hash) {
-        /* Touched, not changed: remember the new mtime, keep the passages. */
-        rec.n_passages = known->n_passages;
-        w->st.unchanged++;
-        idx_progress(w->rep, NULL, w->content.len, 0);
-        return ensure_batch(w) && set_record(w, f->key, &rec);
-    }
-
-    bool as_is;
-    const char *encoding;
-    idx_decode_status_t ds = idx_decode(w->content.data, w->content.len, &w->decoded, &as_is,
-                                        &encoding);
-    if (ds == IDX_DECODE_NOMEM) {
+    case IDX_READ_NOMEM:
+        w->st.bytes += rd->rec.size;
         idx_note(w->rep, f->path, "out of memory");
         w->st.failed++;
         return true;
+    case IDX_READ_UNCHANGED:
+        /* Touched, not changed: remember the new mtime, keep the passages. */
+        w->st.bytes += rd->rec.size;
+        w->st.unchanged++;
+        idx_progress(w->rep, NULL, rd->rec.size, 0);
+        return ensure_batch(w) && set_record(w, f->key, &rd->rec);
+    case IDX_READ_BINARY:
+    case IDX_READ_TEXT:
+        break;
     }
+    w->st.bytes += rd->rec.size;
     if (!ensure_batch(w))
         return false;
     if ((known || w->may_hold_old) && !delete_passages(w, f->key))
         return false;
-    if (ds == IDX_DECODE_BINARY) {
+    if (rd->kind == IDX_READ_BINARY) {
         /* Indexed when it was text: its passages (deleted above) and record go. */
         if (known)
             w->st.removed++;
@@ -524,27 +451,25 @@ bool idx_writer_file(idx_writer_t *w, const idx_file_t *f, const text_file_recor
                                             : "skipped: not a text file");
         return set_record(w, f->key, NULL);
     }
+    *passages = true;
+    return true;
+}
 
-    char *docid = idx_docid_from_rel(f->rel);
-    if (!docid) {
-        fputs("passim-index: out of memory\n", stderr);
-        w->fatal = true;
+xs_status_t idx_writer_add(const xs_doc_t *doc, void *writer)
+{
+    idx_writer_t *w = writer;
+    return xs_db_add_document(w->db, doc, NULL);
+}
+
+bool idx_writer_end(idx_writer_t *w, const idx_file_t *f, const text_file_record_t *known,
+                    const idx_read_t *rd, uint32_t n, xs_status_t st)
+{
+    if (st != XS_OK) {
+        db_error(w, f->path, st);
         return false;
     }
-    idx_article_t art = {
-        .text = as_is ? w->content.data : w->decoded.data,
-        .len = as_is ? w->content.len : w->decoded.len,
-        .docid = docid, .path = f->path, .key = f->key,
-    };
-    uint32_t n = 0;
-    xs_status_t xst = idx_article_index(&w->ctx, &art, add_doc, w, &n);
-    if (xst == XS_OK)
-        check_docid(w, f, docid, n);
-    free(docid);
-    if (xst != XS_OK) {
-        db_error(w, f->path, xst);
-        return false;
-    }
+    check_docid(w, f, rd->docid, n);
+    text_file_record_t rec = rd->rec;
     rec.n_passages = n;
     if (!set_record(w, f->key, &rec))
         return false;
@@ -554,8 +479,21 @@ bool idx_writer_file(idx_writer_t *w, const idx_file_t *f, const text_file_recor
         w->st.added++;
     w->st.passages += n;
     w->batch_passages += n;
-    idx_progress(w->rep, NULL, w->content.len, n);
-    if (w->batch_passages >= w->batch_limit)
-        return idx_writer_commit(w, false);
-    return true;
+    idx_progress(w->rep, NULL, rd->rec.size, n);
+    return w->batch_passages < w->batch_limit || idx_writer_commit(w, false);
+}
+
+bool idx_writer_file(idx_writer_t *w, const idx_file_t *f, const text_file_record_t *known)
+{
+    idx_read_t rd;
+    bool passages, ok;
+    idx_read_file(&w->reader, f, known, &rd);
+    ok = idx_writer_begin(w, f, known, &rd, &passages);
+    if (ok && passages) {
+        uint32_t n = 0;
+        xs_status_t st = idx_article_index(&w->ctx, &rd.art, idx_writer_add, w, &n);
+        ok = idx_writer_end(w, f, known, &rd, n, st);
+    }
+    idx_read_done(&rd);
+    return ok;
 }

@@ -356,6 +356,22 @@ expect_eq "$OUT" "$("$DBCHECK" "$T/j1.db" --words)" "the shards' word lists merg
 run $PASSIM_INDEX --db "$T/j2.db" --jobs 2 corpus other
 expect_match 'up to date, nothing changed \(5 unchanged' "$OUT" "the merged index is incremental too"
 
+# --- a first build on one writer reads and analyses its files on a second
+# thread ahead of the writer: the index, word lists included, is the one that
+# the same files added run by run on one thread make, however often it commits
+run $PASSIM_INDEX -q --db "$T/seq.db" --jobs 1 corpus
+run $PASSIM_INDEX -q --db "$T/seq.db" --jobs 1 other
+expect_rc 0 "files added by an update"
+for b in 1 2 5000; do
+    run $PASSIM_INDEX --db "$T/ahead$b.db" --jobs 1 --batch $b corpus other
+    expect_match ': 5 added, 0 updated, 0 removed' "$OUT" "first build, --batch $b: summary"
+    run "$DBCHECK" "$T/ahead$b.db"
+    expect_rc 0 "first build, --batch $b: consistent"
+    expect_eq "$OUT" "$("$DBCHECK" "$T/seq.db")" "first build, --batch $b: same files and passages"
+    expect_eq "$("$DBCHECK" "$T/ahead$b.db" --words)" "$("$DBCHECK" "$T/seq.db" --words)" \
+        "first build, --batch $b: same word lists"
+done
+
 # --- --db a symbolic link to the index: the index at its target is built and
 # replaced, the link stays a link
 mkdir -p linked

@@ -1,0 +1,323 @@
+/*
+ * ahead.c — a fresh build on one writer, with reading and analysis on a second
+ * thread ahead of it.
+ *
+ * Xapian's writer takes about four fifths of a one-thread build (add_document,
+ * the commits, the final compaction). The rest (reading and decoding each
+ * file, cutting passages, tokenizing, stemming, building each passage's Xapian
+ * document) runs on the thread ahead, so the two overlap. The writer writes the
+ * files in the walk's order with the same batches as idx_writer_file, so the
+ * index is the one a single thread would have built.
+ *
+ * Between the two, a queue of parts: up to PART_DOCS documents of one file;
+ * a file's first part carries the file as read, its last part the passage
+ * count and how analysis ended. The queue holds at most QUEUE_DOCS documents
+ * (this bounds the memory), and written documents go back to the thread ahead
+ * to be reused. The words counted for "did you mean" come over about once a
+ * batch, with the file they end at: the writer adds them to its own counts
+ * once it has written that file, so the word lists committed are always those
+ * of the files committed.
+ *
+ * Stopping: on SIGINT or SIGTERM the thread ahead stops at its next file and
+ * the writer writes what was read before it, and no more. On a database error
+ * the writer stops at once and drops the rest.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "indexer.h"
+
+#define PART_DOCS 32
+#define QUEUE_DOCS 256
+
+typedef struct part {
+    struct part *next;
+    const idx_file_t *f;
+    bool first, last;
+    idx_read_t rd;                /* first part: the file as read (art not to be used) */
+    xs_doc_t *docs[PART_DOCS];
+    unsigned n_docs;
+    uint32_t n_passages;          /* last part: the file's passages */
+    xs_status_t st;               /* last part: how analysis ended */
+    idx_counter_t *words;         /* words counted up to the end of this file, or NULL */
+} part_t;
+
+typedef struct ahead {
+    idx_writer_t *w;
+    const idx_file_t *files;
+    size_t n_files;
+
+    pthread_mutex_t lock;
+    pthread_cond_t ready;         /* a part was queued, or the thread ahead is done */
+    pthread_cond_t room;          /* the queue has room, or the writer stopped */
+    part_t *head, *tail;
+    size_t queued_docs;
+    xs_doc_t **spare;             /* written documents, to be reused */
+    size_t n_spare, cap_spare;
+    bool done;                    /* the thread ahead has finished */
+    bool stop;                    /* the writer stopped: read no further */
+    bool nomem;                   /* the thread ahead ran out of memory */
+
+    /* The thread ahead's own. */
+    idx_reader_t reader;
+    idx_article_ctx_t ctx;
+    part_t *cur;                  /* the part being filled */
+    uint32_t counted;             /* passages whose words ctx.spell holds */
+} ahead_t;
+
+static void free_part(part_t *p)
+{
+    for (unsigned i = 0; i < p->n_docs; i++)
+        xs_doc_free(p->docs[i]);
+    idx_read_done(&p->rd);
+    idx_counter_free(p->words);
+    free(p);
+}
+
+/* ---- the queue ------------------------------------------------------------ */
+
+/* Queue p, waiting for room; dropped if the writer stopped. */
+static void push(ahead_t *a, part_t *p)
+{
+    pthread_mutex_lock(&a->lock);
+    while (a->queued_docs >= QUEUE_DOCS && !a->stop)
+        pthread_cond_wait(&a->room, &a->lock);
+    bool stop = a->stop;
+    if (!stop) {
+        if (a->tail)
+            a->tail->next = p;
+        else
+            a->head = p;
+        a->tail = p;
+        a->queued_docs += p->n_docs;
+        pthread_cond_signal(&a->ready);
+    }
+    pthread_mutex_unlock(&a->lock);
+    if (stop)
+        free_part(p);
+}
+
+/* The next part, or NULL once the thread ahead is done and all are taken. */
+static part_t *pop(ahead_t *a)
+{
+    pthread_mutex_lock(&a->lock);
+    while (!a->head && !a->done)
+        pthread_cond_wait(&a->ready, &a->lock);
+    part_t *p = a->head;
+    if (p) {
+        if (!(a->head = p->next))
+            a->tail = NULL;
+        a->queued_docs -= p->n_docs;
+        pthread_cond_signal(&a->room);
+    }
+    pthread_mutex_unlock(&a->lock);
+    return p;
+}
+
+/* Give a written part's documents back for reuse, and free the part. */
+static void recycle(ahead_t *a, part_t *p)
+{
+    pthread_mutex_lock(&a->lock);
+    if (a->n_spare + p->n_docs > a->cap_spare) {
+        size_t cap = a->cap_spare ? a->cap_spare * 2 : QUEUE_DOCS + 2 * PART_DOCS;
+        while (cap < a->n_spare + p->n_docs)
+            cap *= 2;
+        xs_doc_t **grown = realloc(a->spare, cap * sizeof *grown);
+        if (grown) {
+            a->spare = grown;
+            a->cap_spare = cap;
+        }
+    }
+    while (p->n_docs > 0 && a->n_spare < a->cap_spare)
+        a->spare[a->n_spare++] = p->docs[--p->n_docs];
+    pthread_mutex_unlock(&a->lock);
+    free_part(p); /* frees what did not fit */
+}
+
+static void stop_reading(ahead_t *a)
+{
+    pthread_mutex_lock(&a->lock);
+    a->stop = true;
+    pthread_cond_broadcast(&a->room);
+    pthread_mutex_unlock(&a->lock);
+}
+
+static bool stopped(ahead_t *a)
+{
+    pthread_mutex_lock(&a->lock);
+    bool stop = a->stop;
+    pthread_mutex_unlock(&a->lock);
+    return stop;
+}
+
+/* ---- the thread ahead ----------------------------------------------------- */
+
+static xs_doc_t *fresh_doc(ahead_t *a)
+{
+    xs_doc_t *doc = NULL;
+    pthread_mutex_lock(&a->lock);
+    if (a->n_spare > 0)
+        doc = a->spare[--a->n_spare];
+    pthread_mutex_unlock(&a->lock);
+    if (!doc && xs_doc_new(&doc) != XS_OK)
+        return NULL;
+    return doc;
+}
+
+/* The idx_doc_fn of analysis: keep the passage's document in the part and
+ * put a fresh one in its place; a full part goes to the writer. */
+static xs_status_t take_doc(const xs_doc_t *doc, void *payload)
+{
+    ahead_t *a = payload;
+    (void)doc; /* a->ctx.doc */
+    xs_doc_t *fresh = fresh_doc(a);
+    if (!fresh)
+        return XS_ERR_NOMEM;
+    part_t *p = a->cur;
+    p->docs[p->n_docs++] = a->ctx.doc;
+    a->ctx.doc = fresh;
+    if (p->n_docs == PART_DOCS) {
+        part_t *next = calloc(1, sizeof *next);
+        if (!next)
+            return XS_ERR_NOMEM;
+        next->f = p->f;
+        push(a, p);
+        a->cur = next;
+    }
+    return XS_OK;
+}
+
+static void *ahead_main(void *arg)
+{
+    ahead_t *a = arg;
+    for (size_t i = 0; i < a->n_files && !idx_stop_signal && !stopped(a); i++) {
+        const idx_file_t *f = &a->files[i];
+        part_t *p = calloc(1, sizeof *p);
+        if (!p) {
+            a->nomem = true;
+            break;
+        }
+        idx_read_t rd;
+        idx_read_file(&a->reader, f, NULL, &rd);
+        p->f = f;
+        p->first = true;
+        p->rd = rd; /* the part owns the article id; rd.art stays the thread's */
+        a->cur = p;
+        uint32_t n = 0;
+        xs_status_t st = XS_OK;
+        if (rd.kind == IDX_READ_TEXT)
+            st = idx_article_index(&a->ctx, &rd.art, take_doc, a, &n);
+        p = a->cur;
+        a->cur = NULL;
+        p->last = true;
+        p->n_passages = n;
+        p->st = st;
+        a->counted += n;
+        if (a->ctx.spell && a->counted >= a->w->batch_limit) {
+            /* The writer takes these counts once it has written this file. */
+            idx_counter_t *next = idx_counter_new();
+            if (next) {
+                p->words = a->ctx.spell;
+                a->ctx.spell = next;
+                a->counted = 0;
+            }
+        }
+        push(a, p);
+    }
+    pthread_mutex_lock(&a->lock);
+    a->done = true;
+    pthread_cond_signal(&a->ready);
+    pthread_mutex_unlock(&a->lock);
+    return NULL;
+}
+
+/* ---- the writer ----------------------------------------------------------- */
+
+/* Write part p; *cur is the file being written, as read, *passages whether
+ * its documents are written. False when the run must stop. */
+static bool write_part(idx_writer_t *w, part_t *p, idx_read_t *cur, bool *passages,
+                       xs_status_t *write_st)
+{
+    if (p->first) {
+        *cur = p->rd;
+        p->rd.docid = NULL;
+        *write_st = XS_OK;
+        idx_progress(w->rep, p->f->path, 0, 0);
+        if (!idx_writer_begin(w, p->f, NULL, cur, passages))
+            return false;
+    }
+    for (unsigned i = 0; i < p->n_docs && *write_st == XS_OK; i++)
+        *write_st = idx_writer_add(p->docs[i], w);
+    if (!p->last)
+        return true;
+    bool ok = true;
+    if (*passages)
+        ok = idx_writer_end(w, p->f, NULL, cur, p->n_passages,
+                            *write_st != XS_OK ? *write_st : p->st);
+    idx_read_done(cur);
+    if (ok && p->words && !idx_counter_merge(w->ctx.spell, p->words)) {
+        fputs("passim-index: out of memory\n", stderr);
+        w->fatal = true;
+        ok = false;
+    }
+    return ok;
+}
+
+bool idx_writer_files(idx_writer_t *w, const idx_file_t *files, size_t n_files)
+{
+    ahead_t a = { .w = w, .files = files, .n_files = n_files };
+    pthread_t thread;
+    bool started = false;
+    if (idx_article_ctx_init(&a.ctx, w->o, text_analyzer_lang(w->ctx.analyzer))
+        && pthread_mutex_init(&a.lock, NULL) == 0) {
+        pthread_cond_init(&a.ready, NULL);
+        pthread_cond_init(&a.room, NULL);
+        started = pthread_create(&thread, NULL, ahead_main, &a) == 0;
+        if (!started) {
+            pthread_cond_destroy(&a.ready);
+            pthread_cond_destroy(&a.room);
+            pthread_mutex_destroy(&a.lock);
+        }
+    }
+    if (!started) {
+        /* No thread: the files are written as they are read. */
+        idx_article_ctx_free(&a.ctx);
+        for (size_t i = 0; i < n_files && !idx_stop_signal; i++) {
+            idx_progress(w->rep, files[i].path, 0, 0);
+            if (!idx_writer_file(w, &files[i], NULL))
+                return false;
+        }
+        return true;
+    }
+
+    idx_read_t cur = { 0 };
+    bool passages = false;
+    xs_status_t write_st = XS_OK;
+    part_t *p;
+    while ((p = pop(&a)) != NULL) {
+        if (!w->fatal && !write_part(w, p, &cur, &passages, &write_st))
+            stop_reading(&a);
+        recycle(&a, p);
+    }
+    pthread_join(thread, NULL);
+    idx_read_done(&cur);
+    if (a.nomem && !w->fatal) {
+        fputs("passim-index: out of memory\n", stderr);
+        w->fatal = true;
+    }
+    /* The words of the files read since the last hand-over: all written. */
+    if (!w->fatal && a.ctx.spell && !idx_counter_merge(w->ctx.spell, a.ctx.spell)) {
+        fputs("passim-index: out of memory\n", stderr);
+        w->fatal = true;
+    }
+    for (size_t i = 0; i < a.n_spare; i++)
+        xs_doc_free(a.spare[i]);
+    free(a.spare);
+    idx_article_ctx_free(&a.ctx);
+    idx_reader_free(&a.reader);
+    pthread_cond_destroy(&a.ready);
+    pthread_cond_destroy(&a.room);
+    pthread_mutex_destroy(&a.lock);
+    return !w->fatal;
+}

@@ -1,0 +1,108 @@
+/*
+ * reader.c — the first half of indexing a file: its bytes, their hash (is it
+ * the file already indexed, only touched?), and text decoded to UTF-8 with the
+ * article id. What is written is the writer's business (writer.c), done on the
+ * same thread or, for a fresh build on one thread, behind it (ahead.c).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "indexer.h"
+
+void idx_reader_free(idx_reader_t *rd)
+{
+    text_buf_free(&rd->content);
+    text_buf_free(&rd->decoded);
+}
+
+/* Read the whole file into rd->content; its stat, as read, into *st. Returns
+ * 0 or an errno value. */
+static int read_bytes(idx_reader_t *rd, const char *path, struct stat *st)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return errno;
+    int err = 0;
+    text_buf_t *b = &rd->content;
+    text_buf_clear(b);
+    if (fstat(fd, st) != 0) {
+        err = errno;
+    } else if (!text_buf_reserve(b, (size_t)st->st_size + 1)) {
+        err = ENOMEM;
+    } else {
+        for (;;) {
+            if (!text_buf_reserve(b, 65536)) {
+                err = ENOMEM;
+                break;
+            }
+            ssize_t n = read(fd, b->data + b->len, b->cap - b->len - 1);
+            if (n < 0) {
+                if (errno == EINTR)
+                    continue;
+                err = errno;
+                break;
+            }
+            if (n == 0)
+                break;
+            b->len += (size_t)n;
+        }
+        b->data[b->len] = '\0';
+    }
+    close(fd);
+    return err;
+}
+
+void idx_read_file(idx_reader_t *rd, const idx_file_t *f, const text_file_record_t *known,
+                   idx_read_t *out)
+{
+    struct stat st;
+    memset(out, 0, sizeof *out);
+    if ((out->err = read_bytes(rd, f->path, &st)) != 0) {
+        out->kind = IDX_READ_FAILED;
+        return;
+    }
+    out->rec = (text_file_record_t){
+        .size = (uint64_t)rd->content.len,
+        .mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec,
+        .hash = text_hash64(rd->content.data, rd->content.len),
+        .path = f->path, .path_len = strlen(f->path),
+        .key = f->key, .key_len = strlen(f->key),
+    };
+    if (known && known->hash == out->rec.hash) {
+        out->rec.n_passages = known->n_passages;
+        out->kind = IDX_READ_UNCHANGED;
+        return;
+    }
+    bool as_is;
+    const char *encoding;
+    switch (idx_decode(rd->content.data, rd->content.len, &rd->decoded, &as_is, &encoding)) {
+    case IDX_DECODE_NOMEM:
+        out->kind = IDX_READ_NOMEM;
+        return;
+    case IDX_DECODE_BINARY:
+        out->kind = IDX_READ_BINARY;
+        return;
+    case IDX_DECODE_OK:
+        break;
+    }
+    if (!(out->docid = idx_docid_from_rel(f->rel))) {
+        out->kind = IDX_READ_NOMEM;
+        return;
+    }
+    out->kind = IDX_READ_TEXT;
+    out->art = (idx_article_t){
+        .text = as_is ? rd->content.data : rd->decoded.data,
+        .len = as_is ? rd->content.len : rd->decoded.len,
+        .docid = out->docid, .path = f->path, .key = f->key,
+    };
+}
+
+void idx_read_done(idx_read_t *r)
+{
+    free(r->docid);
+    r->docid = NULL;
+}
