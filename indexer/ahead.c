@@ -11,16 +11,20 @@
  *
  * Between the two, a queue of parts: up to PART_DOCS documents of one file;
  * a file's first part carries the file as read, its last part the passage
- * count and how analysis ended. The queue holds at most QUEUE_DOCS documents
- * (this bounds the memory), and written documents go back to the thread ahead
- * to be reused. The words counted for "did you mean" come over about once a
+ * count, the article id and how analysis ended. The queue holds at most
+ * QUEUE_LOAD documents (fewer when files are short: each part counts as one
+ * more), and written documents (about as many) go back to the thread ahead to
+ * be reused: this bounds the memory. When the queue is full, the thread
+ * ahead waits until it is down to half, so the two wake each other once per
+ * many parts rather than once per part. The words counted for "did you mean" come over about once a
  * batch, with the file they end at: the writer adds them to its own counts
  * once it has written that file, so the word lists committed are always those
  * of the files committed.
  *
  * Stopping: on SIGINT or SIGTERM the thread ahead stops at its next file and
  * the writer writes what was read before it, and no more. On a database error
- * the writer stops at once and drops the rest.
+ * the writer stops at once and drops the rest, and the thread ahead stops at
+ * its next passage.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,17 +33,20 @@
 #include "indexer.h"
 
 #define PART_DOCS 32
-#define QUEUE_DOCS 256
+#define QUEUE_LOAD 256    /* documents queued, each part counting as one more */
 
 typedef struct part {
     struct part *next;
     const idx_file_t *f;
     bool first, last;
-    idx_read_t rd;                /* first part: the file as read (art not to be used) */
+    idx_read_t rd;                /* first part: the file as read, without its
+                                     article id (art not to be used) */
     xs_doc_t *docs[PART_DOCS];
     unsigned n_docs;
     uint32_t n_passages;          /* last part: the file's passages */
+    char *docid;                  /* last part: the article id, owned */
     xs_status_t st;               /* last part: how analysis ended */
+    char *why;                    /* last part: what went wrong, if st is not XS_OK */
     idx_counter_t *words;         /* words counted up to the end of this file, or NULL */
 } part_t;
 
@@ -50,9 +57,10 @@ typedef struct ahead {
 
     pthread_mutex_t lock;
     pthread_cond_t ready;         /* a part was queued, or the thread ahead is done */
-    pthread_cond_t room;          /* the queue has room, or the writer stopped */
+    pthread_cond_t room;          /* the queue is down to half, or the writer stopped */
+    bool writer_waits, ahead_waits;
     part_t *head, *tail;
-    size_t queued_docs;
+    size_t queued;                /* the parts' load(): at most about QUEUE_LOAD */
     xs_doc_t **spare;             /* written documents, to be reused */
     size_t n_spare, cap_spare;
     bool done;                    /* the thread ahead has finished */
@@ -70,19 +78,30 @@ static void free_part(part_t *p)
 {
     for (unsigned i = 0; i < p->n_docs; i++)
         xs_doc_free(p->docs[i]);
-    idx_read_done(&p->rd);
+    free(p->docid);
+    free(p->why);
     idx_counter_free(p->words);
     free(p);
 }
 
 /* ---- the queue ------------------------------------------------------------ */
 
-/* Queue p, waiting for room; dropped if the writer stopped. */
-static void push(ahead_t *a, part_t *p)
+static size_t load(const part_t *p)
+{
+    return p->n_docs + 1;
+}
+
+/* Queue p; when the queue is full, first wait until it is down to half.
+ * False if the writer stopped: p is freed. */
+static bool push(ahead_t *a, part_t *p)
 {
     pthread_mutex_lock(&a->lock);
-    while (a->queued_docs >= QUEUE_DOCS && !a->stop)
-        pthread_cond_wait(&a->room, &a->lock);
+    if (a->head && a->queued + load(p) > QUEUE_LOAD) {
+        while (a->head && a->queued > QUEUE_LOAD / 2 && !a->stop) {
+            a->ahead_waits = true;
+            pthread_cond_wait(&a->room, &a->lock);
+        }
+    }
     bool stop = a->stop;
     if (!stop) {
         if (a->tail)
@@ -90,26 +109,35 @@ static void push(ahead_t *a, part_t *p)
         else
             a->head = p;
         a->tail = p;
-        a->queued_docs += p->n_docs;
-        pthread_cond_signal(&a->ready);
+        a->queued += load(p);
+        if (a->writer_waits) {
+            a->writer_waits = false;
+            pthread_cond_signal(&a->ready);
+        }
     }
     pthread_mutex_unlock(&a->lock);
     if (stop)
         free_part(p);
+    return !stop;
 }
 
 /* The next part, or NULL once the thread ahead is done and all are taken. */
 static part_t *pop(ahead_t *a)
 {
     pthread_mutex_lock(&a->lock);
-    while (!a->head && !a->done)
+    while (!a->head && !a->done) {
+        a->writer_waits = true;
         pthread_cond_wait(&a->ready, &a->lock);
+    }
     part_t *p = a->head;
     if (p) {
         if (!(a->head = p->next))
             a->tail = NULL;
-        a->queued_docs -= p->n_docs;
-        pthread_cond_signal(&a->room);
+        a->queued -= load(p);
+        if (a->ahead_waits && (a->queued <= QUEUE_LOAD / 2 || !a->head)) {
+            a->ahead_waits = false;
+            pthread_cond_signal(&a->room);
+        }
     }
     pthread_mutex_unlock(&a->lock);
     return p;
@@ -120,7 +148,7 @@ static void recycle(ahead_t *a, part_t *p)
 {
     pthread_mutex_lock(&a->lock);
     if (a->n_spare + p->n_docs > a->cap_spare) {
-        size_t cap = a->cap_spare ? a->cap_spare * 2 : QUEUE_DOCS + 2 * PART_DOCS;
+        size_t cap = a->cap_spare ? a->cap_spare * 2 : QUEUE_LOAD + 2 * PART_DOCS;
         while (cap < a->n_spare + p->n_docs)
             cap *= 2;
         xs_doc_t **grown = realloc(a->spare, cap * sizeof *grown);
@@ -182,8 +210,9 @@ static xs_status_t take_doc(const xs_doc_t *doc, void *payload)
         if (!next)
             return XS_ERR_NOMEM;
         next->f = p->f;
-        push(a, p);
         a->cur = next;
+        if (!push(a, p))
+            return XS_ERR_INVALID; /* the writer stopped: analyse no further */
     }
     return XS_OK;
 }
@@ -202,7 +231,8 @@ static void *ahead_main(void *arg)
         idx_read_file(&a->reader, f, NULL, &rd);
         p->f = f;
         p->first = true;
-        p->rd = rd; /* the part owns the article id; rd.art stays the thread's */
+        p->rd = rd;
+        p->rd.docid = NULL; /* analysis reads it: the last part takes it */
         a->cur = p;
         uint32_t n = 0;
         xs_status_t st = XS_OK;
@@ -212,7 +242,9 @@ static void *ahead_main(void *arg)
         a->cur = NULL;
         p->last = true;
         p->n_passages = n;
-        p->st = st;
+        p->docid = rd.docid;
+        if ((p->st = st) != XS_OK)
+            p->why = strdup(*xs_last_error() ? xs_last_error() : xs_status_str(st));
         a->counted += n;
         if (a->ctx.spell && a->counted >= a->w->batch_limit) {
             /* The writer takes these counts once it has written this file. */
@@ -241,7 +273,6 @@ static bool write_part(idx_writer_t *w, part_t *p, idx_read_t *cur, bool *passag
 {
     if (p->first) {
         *cur = p->rd;
-        p->rd.docid = NULL;
         *write_st = XS_OK;
         idx_progress(w->rep, p->f->path, 0, 0);
         if (!idx_writer_begin(w, p->f, NULL, cur, passages))
@@ -252,9 +283,13 @@ static bool write_part(idx_writer_t *w, part_t *p, idx_read_t *cur, bool *passag
     if (!p->last)
         return true;
     bool ok = true;
-    if (*passages)
-        ok = idx_writer_end(w, p->f, NULL, cur, p->n_passages,
-                            *write_st != XS_OK ? *write_st : p->st);
+    cur->docid = p->docid;
+    p->docid = NULL;
+    if (*passages && *write_st != XS_OK)
+        ok = idx_writer_end(w, p->f, NULL, cur, p->n_passages, *write_st, NULL);
+    else if (*passages)
+        ok = idx_writer_end(w, p->f, NULL, cur, p->n_passages, p->st,
+                            p->st != XS_OK && !p->why ? "out of memory" : p->why);
     idx_read_done(cur);
     if (ok && p->words && !idx_counter_merge(w->ctx.spell, p->words)) {
         fputs("passim-index: out of memory\n", stderr);
@@ -264,13 +299,18 @@ static bool write_part(idx_writer_t *w, part_t *p, idx_read_t *cur, bool *passag
     return ok;
 }
 
-bool idx_writer_files(idx_writer_t *w, const idx_file_t *files, size_t n_files)
+bool idx_writer_files(idx_writer_t *w, const idx_file_t *files, size_t n_files,
+                      bool *has_passages)
 {
     ahead_t a = { .w = w, .files = files, .n_files = n_files };
     pthread_t thread;
     bool started = false;
-    if (idx_article_ctx_init(&a.ctx, w->o, text_analyzer_lang(w->ctx.analyzer))
-        && pthread_mutex_init(&a.lock, NULL) == 0) {
+    if (!idx_article_ctx_init(&a.ctx, w->o, text_analyzer_lang(w->ctx.analyzer))) {
+        idx_article_ctx_free(&a.ctx);
+        w->fatal = true; /* said on stderr */
+        return false;
+    }
+    if (pthread_mutex_init(&a.lock, NULL) == 0) {
         pthread_cond_init(&a.ready, NULL);
         pthread_cond_init(&a.room, NULL);
         started = pthread_create(&thread, NULL, ahead_main, &a) == 0;
@@ -285,8 +325,10 @@ bool idx_writer_files(idx_writer_t *w, const idx_file_t *files, size_t n_files)
         idx_article_ctx_free(&a.ctx);
         for (size_t i = 0; i < n_files && !idx_stop_signal; i++) {
             idx_progress(w->rep, files[i].path, 0, 0);
+            uint64_t before = w->st.passages;
             if (!idx_writer_file(w, &files[i], NULL))
                 return false;
+            has_passages[i] = w->st.passages > before;
         }
         return true;
     }
@@ -298,6 +340,8 @@ bool idx_writer_files(idx_writer_t *w, const idx_file_t *files, size_t n_files)
     while ((p = pop(&a)) != NULL) {
         if (!w->fatal && !write_part(w, p, &cur, &passages, &write_st))
             stop_reading(&a);
+        else if (!w->fatal && p->last)
+            has_passages[p->f - files] = p->n_passages > 0;
         recycle(&a, p);
     }
     pthread_join(thread, NULL);

@@ -144,7 +144,8 @@ typedef struct idx_article {
 
 /* Called with each finished passage document, ctx->doc; the document is
  * reused after the call returns, unless the callee took it for itself and put
- * another (empty) one in ctx->doc. Return an xs_status_t. */
+ * another one in ctx->doc (each passage starts by clearing it). Return an
+ * xs_status_t. */
 typedef xs_status_t (*idx_doc_fn)(const xs_doc_t *doc, void *payload);
 
 /* Cut the article into passages and build one document per passage (terms,
@@ -167,7 +168,7 @@ typedef struct idx_reader {
 typedef enum {
     IDX_READ_FAILED,            /* could not be read: err */
     IDX_READ_UNCHANGED,         /* same content hash as the record known: only touched */
-    IDX_READ_NOMEM,             /* out of memory while decoding */
+    IDX_READ_NOMEM,             /* out of memory (decoding, the article id) */
     IDX_READ_BINARY,            /* not text */
     IDX_READ_TEXT               /* art holds the article to index */
 } idx_read_kind_t;
@@ -269,13 +270,14 @@ bool idx_writer_file(idx_writer_t *w, const idx_file_t *f, const text_file_recor
  * read, unchanged, not text) and deletes the passages a file had; *passages
  * says whether its documents follow, each given to idx_writer_add (an
  * idx_doc_fn; writer is the idx_writer_t), then idx_writer_end with their
- * count, or the status analysis failed with, writes its record and commits
- * when the batch is full. False when the run must stop (w->fatal). */
+ * count, or the status analysis failed with (and why, when another thread's
+ * xs_last_error() said it; NULL: this thread's), writes its record and
+ * commits when the batch is full. False when the run must stop (w->fatal). */
 bool idx_writer_begin(idx_writer_t *w, const idx_file_t *f, const text_file_record_t *known,
                       const idx_read_t *rd, bool *passages);
 xs_status_t idx_writer_add(const xs_doc_t *doc, void *writer);
 bool idx_writer_end(idx_writer_t *w, const idx_file_t *f, const text_file_record_t *known,
-                    const idx_read_t *rd, uint32_t n, xs_status_t st);
+                    const idx_read_t *rd, uint32_t n, xs_status_t st, const char *why);
 
 /* Warn about each file indexed by this run (with check_docids) whose article
  * id another file in the index has too, naming that file. Called once the
@@ -289,9 +291,11 @@ bool idx_writer_remove(idx_writer_t *w, const char *key, const char *path, const
 
 /* Index files[0..n_files) of a fresh build (no file has a record) in order,
  * as idx_writer_file would, reading and analysing them on a second thread
- * ahead of the writer. Stops at a file boundary on idx_stop_signal. Returns
- * false when the run must stop (w->fatal). */
-bool idx_writer_files(idx_writer_t *w, const idx_file_t *files, size_t n_files);
+ * ahead of the writer; has_passages[i] is set when files[i] was indexed with
+ * passages. Stops at a file boundary on idx_stop_signal. Returns false when
+ * the run must stop (w->fatal). */
+bool idx_writer_files(idx_writer_t *w, const idx_file_t *files, size_t n_files,
+                      bool *has_passages);
 
 /* Commit the open batch, if any, with the index metadata. The words met are
  * gathered over many batches (each of their lists is rewritten whole) and go

@@ -2,7 +2,7 @@
  * reader.c — the first half of indexing a file: its bytes, their hash (is it
  * the file already indexed, only touched?), and text decoded to UTF-8 with the
  * article id. What is written is the writer's business (writer.c), done on the
- * same thread or, for a fresh build on one thread, behind it (ahead.c).
+ * same thread or, in a fresh build on one writer, on another thread (ahead.c).
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -59,7 +59,7 @@ typedef struct run {
     idx_counter_t *seen;       /* file keys met by this run */
     idx_file_t *files;         /* parallel build: the files to index */
     size_t n_files, cap_files;
-    bool *has_passages;        /* parallel build: files[i] was indexed with passages */
+    bool *has_passages;        /* collected files: files[i] was indexed with passages */
     unsigned walk_failed;      /* problems met by the walk */
     bool collect;              /* walk into files[] instead of indexing at once */
 } run_t;
@@ -186,8 +186,13 @@ static int on_file(const idx_file_t *f, void *payload)
     }
     if (times > 1) /* met again: two roots, or a link to a file already seen */
         return 0;
+    if (r->collect && !keep_file(r, f)) {
+        fputs("passim-index: out of memory\n", stderr);
+        r->w.fatal = true;
+        return 1;
+    }
     if (r->collect)
-        return keep_file(r, f) ? 0 : (r->w.fatal = true, 1);
+        return 0;
     idx_progress(&r->rep, f->path, 0, 0);
     known_file_t *k = find_known(r, f->key);
     if (k) {
@@ -742,11 +747,12 @@ static int cmp_file_docid(const void *a, const void *b)
     return c ? c : (x->i > y->i) - (x->i < y->i);
 }
 
-/* The shards of a parallel build cannot see each other's article ids: the
- * files indexed with passages are compared here, in memory, once all are
- * done. Each file whose id an earlier file (in the walk's order) has is
- * named with the first one. */
-static void warn_docids_parallel(run_t *r)
+/* In a fresh build, the files of the run are all there is: their article
+ * ids are compared here, in memory, once all are done (the shards of a
+ * parallel build cannot see each other's; a look-up per file would cost the
+ * one writer of a build on one thread). Each file indexed with passages whose
+ * id an earlier file (in the walk's order) has is named with the first one. */
+static void warn_docids_of_run(run_t *r)
 {
     file_docid_t *ids = calloc(r->n_files ? r->n_files : 1, sizeof *ids);
     size_t n = 0;
@@ -820,7 +826,7 @@ static bool build_parallel(run_t *r, const char *lang, unsigned jobs)
         paths[i] = shards[i].path;
     }
     if (ok)
-        warn_docids_parallel(r);
+        warn_docids_of_run(r);
     for (unsigned i = 0; i < jobs && shards; i++) {
         xs_db_close(shards[i].db);
         xs_db_free(shards[i].db);
@@ -993,7 +999,7 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
     if (!idx_writer_init(&r.w, o, &r.rep, target, o->db_path, lang))
         goto out;
     r.w.may_hold_old = !fresh;
-    r.w.check_docids = !parallel; /* the shards of a parallel build are checked at the end */
+    r.w.check_docids = !parallel && !ahead; /* fresh builds check at the end */
     r.collect = parallel || ahead;
 
     root_keys = calloc(n_paths, sizeof *root_keys);
@@ -1031,8 +1037,15 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
     if (parallel) {
         ok = !r.w.fatal && !idx_stop_signal && build_parallel(&r, lang, o->jobs);
     } else {
-        if (ahead && !r.w.fatal && !idx_stop_signal)
-            idx_writer_files(&r.w, r.files, r.n_files);
+        if (ahead && !r.w.fatal && !idx_stop_signal) {
+            r.has_passages = calloc(r.n_files ? r.n_files : 1, sizeof *r.has_passages);
+            if (!r.has_passages) {
+                fputs("passim-index: out of memory\n", stderr);
+                r.w.fatal = true;
+            } else if (idx_writer_files(&r.w, r.files, r.n_files, r.has_passages)) {
+                warn_docids_of_run(&r);
+            }
+        }
         if (!r.w.fatal && !idx_stop_signal && !o->rebuild)
             remove_vanished(&r, root_keys, n_paths);
         if (!r.w.fatal && !idx_stop_signal)

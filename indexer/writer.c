@@ -462,10 +462,15 @@ xs_status_t idx_writer_add(const xs_doc_t *doc, void *writer)
 }
 
 bool idx_writer_end(idx_writer_t *w, const idx_file_t *f, const text_file_record_t *known,
-                    const idx_read_t *rd, uint32_t n, xs_status_t st)
+                    const idx_read_t *rd, uint32_t n, xs_status_t st, const char *why)
 {
     if (st != XS_OK) {
-        db_error(w, f->path, st);
+        if (why) {
+            idx_note(w->rep, w->db_path, "%s: %s", f->path, why);
+            w->fatal = true;
+        } else {
+            db_error(w, f->path, st);
+        }
         return false;
     }
     check_docid(w, f, rd->docid, n);
@@ -492,7 +497,7 @@ bool idx_writer_file(idx_writer_t *w, const idx_file_t *f, const text_file_recor
     if (ok && passages) {
         uint32_t n = 0;
         xs_status_t st = idx_article_index(&w->ctx, &rd.art, idx_writer_add, w, &n);
-        ok = idx_writer_end(w, f, known, &rd, n, st);
+        ok = idx_writer_end(w, f, known, &rd, n, st, NULL);
     }
     idx_read_done(&rd);
     return ok;

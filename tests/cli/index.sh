@@ -357,11 +357,18 @@ run $PASSIM_INDEX --db "$T/j2.db" --jobs 2 corpus other
 expect_match 'up to date, nothing changed \(5 unchanged' "$OUT" "the merged index is incremental too"
 
 # --- a first build on one writer reads and analyses its files on a second
-# thread ahead of the writer: the index, word lists included, is the one that
-# the same files added run by run on one thread make, however often it commits
-run $PASSIM_INDEX -q --db "$T/seq.db" --jobs 1 corpus
-run $PASSIM_INDEX -q --db "$T/seq.db" --jobs 1 other
-expect_rc 0 "files added by an update"
+# thread ahead of the writer: the index, word lists included, is the one an
+# update (read, analysed and written on one thread) makes of the same files,
+# however often it commits. The update's index starts with a file of no word
+# the lists keep, removed after.
+mkdir -p tiny
+printf 'x\n' > tiny/x.txt
+run $PASSIM_INDEX -q --db "$T/seq.db" tiny
+run $PASSIM_INDEX -q --db "$T/seq.db" corpus other
+expect_match ': 5 added, 0 updated, 0 removed' "$OUT" "files added by an update"
+rm -r tiny
+run $PASSIM_INDEX -q --db "$T/seq.db" tiny
+expect_match ': 0 added, 0 updated, 1 removed' "$OUT" "the first file removed"
 for b in 1 2 5000; do
     run $PASSIM_INDEX --db "$T/ahead$b.db" --jobs 1 --batch $b corpus other
     expect_match ': 5 added, 0 updated, 0 removed' "$OUT" "first build, --batch $b: summary"
