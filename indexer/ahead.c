@@ -304,56 +304,40 @@ bool idx_writer_files(idx_writer_t *w, const idx_file_t *files, size_t n_files,
 {
     ahead_t a = { .w = w, .files = files, .n_files = n_files };
     pthread_t thread;
-    bool started = false;
     if (!idx_article_ctx_init(&a.ctx, w->o, text_analyzer_lang(w->ctx.analyzer))) {
         idx_article_ctx_free(&a.ctx);
         w->fatal = true; /* said on stderr */
         return false;
     }
-    if (pthread_mutex_init(&a.lock, NULL) == 0) {
-        pthread_cond_init(&a.ready, NULL);
-        pthread_cond_init(&a.room, NULL);
-        started = pthread_create(&thread, NULL, ahead_main, &a) == 0;
-        if (!started) {
-            pthread_cond_destroy(&a.ready);
-            pthread_cond_destroy(&a.room);
-            pthread_mutex_destroy(&a.lock);
-        }
-    }
-    if (!started) {
-        /* No thread: the files are written as they are read. */
-        idx_article_ctx_free(&a.ctx);
-        for (size_t i = 0; i < n_files && !idx_stop_signal; i++) {
-            idx_progress(w->rep, files[i].path, 0, 0);
-            uint64_t before = w->st.passages;
-            if (!idx_writer_file(w, &files[i], NULL))
-                return false;
-            has_passages[i] = w->st.passages > before;
-        }
-        return true;
-    }
-
-    idx_read_t cur = { 0 };
-    bool passages = false;
-    xs_status_t write_st = XS_OK;
-    part_t *p;
-    while ((p = pop(&a)) != NULL) {
-        if (!w->fatal && !write_part(w, p, &cur, &passages, &write_st))
-            stop_reading(&a);
-        else if (!w->fatal && p->last)
-            has_passages[p->f - files] = p->n_passages > 0;
-        recycle(&a, p);
-    }
-    pthread_join(thread, NULL);
-    idx_read_done(&cur);
-    if (a.nomem && !w->fatal) {
-        fputs("passim-index: out of memory\n", stderr);
+    pthread_mutex_init(&a.lock, NULL);
+    pthread_cond_init(&a.ready, NULL);
+    pthread_cond_init(&a.room, NULL);
+    if (pthread_create(&thread, NULL, ahead_main, &a) != 0) {
+        fputs("passim-index: cannot start a thread\n", stderr);
         w->fatal = true;
-    }
-    /* The words of the files read since the last hand-over: all written. */
-    if (!w->fatal && a.ctx.spell && !idx_counter_merge(w->ctx.spell, a.ctx.spell)) {
-        fputs("passim-index: out of memory\n", stderr);
-        w->fatal = true;
+    } else {
+        idx_read_t cur = { 0 };
+        bool passages = false;
+        xs_status_t write_st = XS_OK;
+        part_t *p;
+        while ((p = pop(&a)) != NULL) {
+            if (!w->fatal && !write_part(w, p, &cur, &passages, &write_st))
+                stop_reading(&a);
+            else if (!w->fatal && p->last)
+                has_passages[p->f - files] = p->n_passages > 0;
+            recycle(&a, p);
+        }
+        pthread_join(thread, NULL);
+        idx_read_done(&cur);
+        if (a.nomem && !w->fatal) {
+            fputs("passim-index: out of memory\n", stderr);
+            w->fatal = true;
+        }
+        /* The words of the files read since the last hand-over: all written. */
+        if (!w->fatal && a.ctx.spell && !idx_counter_merge(w->ctx.spell, a.ctx.spell)) {
+            fputs("passim-index: out of memory\n", stderr);
+            w->fatal = true;
+        }
     }
     for (size_t i = 0; i < a.n_spare; i++)
         xs_doc_free(a.spare[i]);

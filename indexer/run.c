@@ -186,13 +186,13 @@ static int on_file(const idx_file_t *f, void *payload)
     }
     if (times > 1) /* met again: two roots, or a link to a file already seen */
         return 0;
-    if (r->collect && !keep_file(r, f)) {
+    if (r->collect) {
+        if (keep_file(r, f))
+            return 0;
         fputs("passim-index: out of memory\n", stderr);
         r->w.fatal = true;
         return 1;
     }
-    if (r->collect)
-        return 0;
     idx_progress(&r->rep, f->path, 0, 0);
     known_file_t *k = find_known(r, f->key);
     if (k) {

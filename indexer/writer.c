@@ -415,27 +415,27 @@ bool idx_writer_begin(idx_writer_t *w, const idx_file_t *f, const text_file_reco
                       const idx_read_t *rd, bool *passages)
 {
     *passages = false;
-    switch (rd->kind) {
-    case IDX_READ_FAILED:
+    if (rd->kind == IDX_READ_FAILED) {
         idx_note(w->rep, f->path, "cannot read: %s", strerror(rd->err));
         w->st.failed++;
         return true;
+    }
+    w->st.bytes += rd->rec.size;
+    switch (rd->kind) {
     case IDX_READ_NOMEM:
-        w->st.bytes += rd->rec.size;
         idx_note(w->rep, f->path, "out of memory");
         w->st.failed++;
         return true;
     case IDX_READ_UNCHANGED:
         /* Touched, not changed: remember the new mtime, keep the passages. */
-        w->st.bytes += rd->rec.size;
         w->st.unchanged++;
         idx_progress(w->rep, NULL, rd->rec.size, 0);
         return ensure_batch(w) && set_record(w, f->key, &rd->rec);
+    case IDX_READ_FAILED:
     case IDX_READ_BINARY:
     case IDX_READ_TEXT:
         break;
     }
-    w->st.bytes += rd->rec.size;
     if (!ensure_batch(w))
         return false;
     if ((known || w->may_hold_old) && !delete_passages(w, f->key))
