@@ -30,6 +30,7 @@ typedef struct dir_stack {
     dev_t dev;
     ino_t ino;
     size_t path_len;     /* its path is the walk's current path cut to this length */
+    const char *key;     /* its canonical path, or NULL (unknown, or above the root) */
     char **ignore;       /* NULL-terminated globs from its .passimignore, or NULL */
     const struct dir_stack *up;
 } dir_stack_t;
@@ -117,9 +118,16 @@ static void loop_note(walk_t *w, const dir_stack_t *d)
     text_buf_free(&msg);
 }
 
-static int cmp_names(const void *a, const void *b)
+/* A name read from a folder, with its type as the folder says it (DT_REG,
+ * DT_DIR, DT_LNK...; DT_UNKNOWN where the filesystem does not say). */
+typedef struct entry {
+    char *name;
+    unsigned char type;
+} entry_t;
+
+static int cmp_entries(const void *a, const void *b)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    return strcmp(((const entry_t *)a)->name, ((const entry_t *)b)->name);
 }
 
 /* The path relative to the root: what follows the root and its slash. */
@@ -135,11 +143,30 @@ static const char *rel_of(const walk_t *w, const char *path, const char *base)
     return base; /* the root is the file itself: its name */
 }
 
-static int visit(walk_t *w, const dir_stack_t *up);
+static int visit(walk_t *w, const dir_stack_t *up, unsigned char type);
 
-static int visit_file(walk_t *w, const struct stat *st)
+/* The canonical path of the walk's current path, which is up's entry of that
+ * type (or the root, when up is the chain above it). An entry that its
+ * folder says is no link (a file or a folder) is that folder's canonical path
+ * and its name; realpath() would ask the kernel about every part of the path
+ * again, for each file. NULL if it cannot be resolved, with errno set. */
+static char *canonical(const walk_t *w, const dir_stack_t *up, unsigned char type)
 {
-    char *key = realpath(w->path.data, NULL);
+    if (up == w->above || !up->key || (type != DT_REG && type != DT_DIR))
+        return realpath(w->path.data, NULL);
+    const char *name = w->path.data + up->path_len + 1;
+    char *key = NULL;
+    if (asprintf(&key, "%s%s%s", up->key, strcmp(up->key, "/") == 0 ? "" : "/", name) < 0) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    return key;
+}
+
+static int visit_file(walk_t *w, const struct stat *st, const dir_stack_t *up,
+                      unsigned char type)
+{
+    char *key = canonical(w, up, type);
     if (!key) {
         problem(w, w->path.data, "cannot resolve path", errno);
         return 0;
@@ -204,7 +231,7 @@ static void skipped(walk_t *w, const char *dir_key, const char *name, const char
  * ones. *is_index is set if the folder is a Xapian database. Returns false if
  * memory ran out. */
 static bool read_names(walk_t *w, DIR *dir, const char *dir_key, const dir_stack_t *here,
-                       char ***names, size_t *n, bool *is_index)
+                       entry_t **names, size_t *n, bool *is_index)
 {
     size_t cap = 0;
     struct dirent *e;
@@ -225,12 +252,13 @@ static bool read_names(walk_t *w, DIR *dir, const char *dir_key, const dir_stack
         }
         if (*n == cap) {
             cap = cap ? cap * 2 : 64;
-            char **grown = realloc(*names, cap * sizeof **names);
+            entry_t *grown = realloc(*names, cap * sizeof **names);
             if (!grown)
                 return false;
             *names = grown;
         }
-        if (!((*names)[*n] = strdup(e->d_name)))
+        (*names)[*n].type = e->d_type;
+        if (!((*names)[*n].name = strdup(e->d_name)))
             return false;
         (*n)++;
     }
@@ -239,14 +267,15 @@ static bool read_names(walk_t *w, DIR *dir, const char *dir_key, const dir_stack
     return true;
 }
 
-static int visit_dir(walk_t *w, const struct stat *st, const dir_stack_t *up)
+static int visit_dir(walk_t *w, const struct stat *st, const dir_stack_t *up,
+                     unsigned char type)
 {
     for (const dir_stack_t *d = up; d != w->above; d = d->up)
         if (d->dev == st->st_dev && d->ino == st->st_ino) {
             loop_note(w, d);
             return 0;
         }
-    char *key = realpath(w->path.data, NULL);
+    char *key = canonical(w, up, type);
     if (own_index(w, key)) {
         free(key);
         return 0;
@@ -257,11 +286,11 @@ static int visit_dir(walk_t *w, const struct stat *st, const dir_stack_t *up)
         free(key);
         return 0;
     }
-    char **names = NULL;
+    entry_t *names = NULL;
     size_t n = 0;
     bool is_index = false;
     int rc = 0;
-    dir_stack_t here = { st->st_dev, st->st_ino, w->path.len, read_ignore(w->path.data), up };
+    dir_stack_t here = { st->st_dev, st->st_ino, w->path.len, key, read_ignore(w->path.data), up };
     if (!read_names(w, dir, key, &here, &names, &n, &is_index))
         problem(w, w->path.data, "out of memory reading folder", 0);
     closedir(dir);
@@ -272,27 +301,27 @@ static int visit_dir(walk_t *w, const struct stat *st, const dir_stack_t *up)
                        w->cb->payload);
         skipped(w, key, NULL, "in a Xapian index folder");
     } else if (n > 1) {
-        qsort(names, n, sizeof *names, cmp_names);
+        qsort(names, n, sizeof *names, cmp_entries);
     }
 
     size_t keep = w->path.len;
     for (size_t i = 0; i < n && rc == 0 && !is_index; i++) {
-        if (!text_buf_putc(&w->path, '/') || !text_buf_puts(&w->path, names[i]))
+        if (!text_buf_putc(&w->path, '/') || !text_buf_puts(&w->path, names[i].name))
             rc = -1;
         else
-            rc = visit(w, &here);
+            rc = visit(w, &here, names[i].type);
         w->path.len = keep;
         w->path.data[keep] = '\0';
     }
     for (size_t i = 0; i < n; i++)
-        free(names[i]);
+        free(names[i].name);
     free(names);
     free_ignore(here.ignore);
     free(key);
     return rc;
 }
 
-static int visit(walk_t *w, const dir_stack_t *up)
+static int visit(walk_t *w, const dir_stack_t *up, unsigned char type)
 {
     struct stat st;
     if (stat(w->path.data, &st) != 0) {
@@ -306,9 +335,9 @@ static int visit(walk_t *w, const dir_stack_t *up)
         return up != w->above ? 0 : -1;
     }
     if (S_ISDIR(st.st_mode))
-        return visit_dir(w, &st, up);
+        return visit_dir(w, &st, up, type);
     if (S_ISREG(st.st_mode))
-        return visit_file(w, &st);
+        return visit_file(w, &st, up, type);
     if (up == w->above)
         problem(w, w->path.data, "not a regular file or folder", 0);
     return 0; /* devices, sockets, fifos inside a folder: silently not text */
@@ -421,7 +450,7 @@ int idx_walk(const char *root, const char *skip_key, const idx_walk_cb_t *cb)
     if (stat(root_copy, &st) == 0 && S_ISDIR(st.st_mode))
         read_above(&above, root_copy, skip_key);
     w.above = above.dirs;
-    int rc = visit(&w, above.dirs);
+    int rc = visit(&w, above.dirs, DT_UNKNOWN);
     free_above(&above);
     free(root_copy);
     text_buf_free(&w.path);

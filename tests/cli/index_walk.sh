@@ -160,4 +160,22 @@ expect_rc 1 "a PATH that is gone and that the index does not know is an error"
 expect_match '^passim-index: single.txt: cannot read: No such file or directory$' "$ERR" \
     "it is named"
 
+# --- a file is the same article whichever links lead to it: its folder's
+# canonical path and its name, or where a link to it resolves
+mkdir -p canon/real/deep canon/mixed
+printf 'A\n\nFirst.\n' > canon/real/a.txt
+printf 'B\n\nSecond.\n' > canon/real/deep/b.txt
+printf 'Own\n\nThird.\n' > canon/mixed/own.txt
+ln -s real canon/via
+ln -s ../real/deep canon/mixed/d
+ln -s ../real/a.txt canon/mixed/f.txt
+run $PASSIM_INDEX --db canon.db canon/via
+expect_match ': 2 added' "$OUT" "two articles through a linked PATH"
+run $PASSIM_INDEX --db canon.db canon/real
+expect_match 'up to date, nothing changed \(2 unchanged' "$OUT" \
+    "the same two through the real PATH"
+run $PASSIM_INDEX --db canon.db canon/mixed
+expect_match ': 1 added, 0 updated, 0 removed, 2 unchanged' "$OUT" \
+    "and through a linked folder and a linked file"
+
 finish
