@@ -39,7 +39,8 @@ static int read_bytes(idx_reader_t *rd, const char *path, struct stat *st)
                 err = ENOMEM;
                 break;
             }
-            ssize_t n = read(fd, b->data + b->len, b->cap - b->len - 1);
+            size_t want = b->cap - b->len - 1;
+            ssize_t n = read(fd, b->data + b->len, want);
             if (n < 0) {
                 if (errno == EINTR)
                     continue;
@@ -49,6 +50,10 @@ static int read_bytes(idx_reader_t *rd, const char *path, struct stat *st)
             if (n == 0)
                 break;
             b->len += (size_t)n;
+            /* All the bytes fstat() promised, and fewer than asked for: the
+             * end of a regular file, without a second read to say so. */
+            if ((size_t)n < want && S_ISREG(st->st_mode) && b->len == (size_t)st->st_size)
+                break;
         }
         b->data[b->len] = '\0';
     }
