@@ -247,15 +247,16 @@ static void *ahead_main(void *arg)
             p->why = strdup(*xs_last_error() ? xs_last_error() : xs_status_str(st));
         a->counted += n;
         if (a->ctx.spell && a->counted >= a->w->batch_limit) {
-            /* The writer takes these counts once it has written this file. */
-            idx_counter_t *next = idx_counter_new();
-            if (next) {
-                p->words = a->ctx.spell;
-                a->ctx.spell = next;
-                a->counted = 0;
-            }
+            /* The writer takes these counts once it has written this file,
+             * before the commit that ends its batch. */
+            p->words = a->ctx.spell;
+            a->counted = 0;
+            if (!(a->ctx.spell = idx_counter_new()))
+                a->nomem = true;
         }
         push(a, p);
+        if (a->nomem)
+            break;
     }
     pthread_mutex_lock(&a->lock);
     a->done = true;
@@ -285,17 +286,18 @@ static bool write_part(idx_writer_t *w, part_t *p, idx_read_t *cur, bool *passag
     bool ok = true;
     cur->docid = p->docid;
     p->docid = NULL;
-    if (*passages && *write_st != XS_OK)
+    /* The words of the files up to this one, before the commit it may end
+     * its batch with. */
+    if (p->words && !idx_counter_merge(w->ctx.spell, p->words)) {
+        fputs("passim-index: out of memory\n", stderr);
+        w->fatal = true;
+        ok = false;
+    } else if (*passages && *write_st != XS_OK)
         ok = idx_writer_end(w, p->f, NULL, cur, p->n_passages, *write_st, NULL);
     else if (*passages)
         ok = idx_writer_end(w, p->f, NULL, cur, p->n_passages, p->st,
                             p->st != XS_OK && !p->why ? "out of memory" : p->why);
     idx_read_done(cur);
-    if (ok && p->words && !idx_counter_merge(w->ctx.spell, p->words)) {
-        fputs("passim-index: out of memory\n", stderr);
-        w->fatal = true;
-        ok = false;
-    }
     return ok;
 }
 

@@ -245,6 +245,8 @@ typedef struct idx_writer {
     bool may_hold_old;          /* the index may hold passages of new files (delete first) */
     uint32_t batch_passages;    /* passages written since the last commit */
     uint32_t batch_limit;       /* commit after this many */
+    uint32_t words_due_next;    /* number of the next PASSIM_META_WORDS_DUE value,
+                                   0 until the index has been asked */
     bool fatal;                 /* a database error: stop */
     bool check_docids;          /* the database holds all the run's files: look for
                                    article ids that another file has too */
@@ -297,9 +299,11 @@ bool idx_writer_remove(idx_writer_t *w, const char *key, const char *path, const
 bool idx_writer_files(idx_writer_t *w, const idx_file_t *files, size_t n_files,
                       bool *has_passages);
 
-/* Commit the open batch, if any, with the index metadata. The words met are
- * gathered over many batches (each of their lists is rewritten whole) and go
- * in with the last commit of a run (last), or when there are very many. */
+/* Commit the open batch, if any, with the index metadata. The words met go
+ * in with the files they were met in: each commit but the last keeps them as
+ * one value of words due (PASSIM_META_WORDS_DUE), and the last commit of a run
+ * (last) merges the words due, this run's and any a killed run left, into the
+ * word lists (each list is rewritten whole, so once a run). */
 bool idx_writer_commit(idx_writer_t *w, bool last);
 
 /* Settle a metadata key that several shards of a parallel build hold (an

@@ -10,6 +10,7 @@
  *
  * Notes and the progress line are shared by all writers of a run, under a lock.
  */
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -176,8 +177,14 @@ static int cmp_chars(const void *a, const void *b)
     return (x->chars > y->chars) - (x->chars < y->chars);
 }
 
-/* Add the words counted since the last time to the word lists, each list read,
- * merged and written back once. */
+static void out_of_memory(idx_writer_t *w)
+{
+    fputs("passim-index: out of memory\n", stderr);
+    w->fatal = true;
+}
+
+/* Add the words counted to the word lists, each list read, merged and written
+ * back once, and forget them. */
 static bool write_words(idx_writer_t *w)
 {
     size_t n = idx_counter_size(w->ctx.spell);
@@ -210,10 +217,8 @@ static bool write_words(idx_writer_t *w)
             db_ok = false;
         }
     }
-    if (!ok) {
-        fputs("passim-index: out of memory\n", stderr);
-        w->fatal = true;
-    }
+    if (!ok)
+        out_of_memory(w);
     free(we.e);
     free(group);
     text_buf_free(&key);
@@ -221,6 +226,120 @@ static bool write_words(idx_writer_t *w)
     text_buf_free(&merged);
     idx_counter_clear(w->ctx.spell);
     return ok && db_ok;
+}
+
+/* The words due that the index holds: their keys, each NUL-terminated, one
+ * after the other (a text_buf_t), and the highest number among them. */
+typedef struct due_keys {
+    text_buf_t keys;
+    size_t n;
+    uint32_t last;
+} due_keys_t;
+
+static int note_due_key(const char *key, size_t key_len, const char *value, size_t value_len,
+                        void *payload)
+{
+    (void)value;
+    (void)value_len;
+    due_keys_t *d = payload;
+    size_t prefix = strlen(PASSIM_META_WORDS_DUE);
+    unsigned long number = strtoul(key + prefix, NULL, 10);
+    if (number > d->last && number < UINT32_MAX)
+        d->last = (uint32_t)number;
+    d->n++;
+    return text_buf_append(&d->keys, key, key_len) && text_buf_putc(&d->keys, '\0') ? 0 : 1;
+}
+
+static bool find_due_words(idx_writer_t *w, due_keys_t *d)
+{
+    int rc = 0;
+    xs_status_t st = xs_db_metadata(w->db, PASSIM_META_WORDS_DUE, note_due_key, d, &rc);
+    if (st != XS_OK) {
+        db_error(w, "cannot read the words due", st);
+        return false;
+    }
+    if (rc) {
+        out_of_memory(w);
+        return false;
+    }
+    return true;
+}
+
+/* Keep the words counted since the last commit as a value of words due, in
+ * the batch that commits the files they were met in, and forget them. */
+static bool write_due_words(idx_writer_t *w)
+{
+    if (w->words_due_next == 0) {
+        /* Numbered after any that a killed run left. */
+        due_keys_t d = { TEXT_BUF_INIT, 0, 0 };
+        bool found = find_due_words(w, &d);
+        text_buf_free(&d.keys);
+        if (!found)
+            return false;
+        w->words_due_next = d.last + 1;
+    }
+    size_t n = idx_counter_size(w->ctx.spell);
+    word_entries_t we = { malloc(n * sizeof *we.e), 0 };
+    text_spell_word_t *words = malloc(n * sizeof *words);
+    text_buf_t key = TEXT_BUF_INIT, list = TEXT_BUF_INIT;
+    bool ok = we.e && words;
+    if (ok) {
+        idx_counter_each(w->ctx.spell, collect_word, &we);
+        for (size_t i = 0; i < we.n; i++)
+            words[i] = we.e[i].w;
+        ok = text_spell_list(&list, words, we.n)
+             && text_buf_printf(&key, "%s%010" PRIu32, PASSIM_META_WORDS_DUE,
+                                w->words_due_next);
+    }
+    xs_status_t st = ok ? xs_db_set_metadata(w->db, key.data, list.data, list.len) : XS_OK;
+    if (!ok)
+        out_of_memory(w);
+    else if (st != XS_OK)
+        db_error(w, "cannot write the words due", st);
+    else
+        w->words_due_next++;
+    free(we.e);
+    free(words);
+    text_buf_free(&key);
+    text_buf_free(&list);
+    idx_counter_clear(w->ctx.spell);
+    return ok && st == XS_OK;
+}
+
+static int count_due_word(const char *word, size_t len, uint32_t count, void *counter)
+{
+    return idx_counter_add_n(counter, word, len, count) ? 0 : 1;
+}
+
+/* Words held before they go to the lists, while the words due are read. */
+#define WORDS_HELD_MAX 200000
+
+/* Merge the words due that d names and the words counted since the last
+ * commit into the word lists, and delete the words due: all in the open
+ * batch. */
+static bool merge_due_words(idx_writer_t *w, const due_keys_t *d)
+{
+    const char *key = d->keys.data;
+    for (size_t i = 0; i < d->n; i++, key += strlen(key) + 1) {
+        char *value = NULL;
+        size_t len = 0;
+        xs_status_t st = xs_db_get_metadata(w->db, key, &value, &len);
+        if (st == XS_OK && text_spell_each(value, len, count_due_word, w->ctx.spell) != 0) {
+            free(value);
+            out_of_memory(w);
+            return false;
+        }
+        free(value);
+        if (st == XS_OK)
+            st = xs_db_set_metadata(w->db, key, NULL, 0);
+        if (st != XS_OK) {
+            db_error(w, "cannot read the words due", st);
+            return false;
+        }
+        if (idx_counter_size(w->ctx.spell) > WORDS_HELD_MAX && !write_words(w))
+            return false;
+    }
+    return idx_counter_size(w->ctx.spell) == 0 || write_words(w);
 }
 
 int idx_merge_metadata(const char *key, size_t key_len, const char *const *values,
@@ -247,19 +366,24 @@ int idx_merge_metadata(const char *key, size_t key_len, const char *const *value
     return 0;
 }
 
-/* Words held before they go to the lists without waiting for the last commit. */
-#define WORDS_HELD_MAX 200000
-
 bool idx_writer_commit(idx_writer_t *w, bool last)
 {
-    bool spell = w->ctx.spell && idx_counter_size(w->ctx.spell) > 0
-                 && (last || idx_counter_size(w->ctx.spell) > WORDS_HELD_MAX);
-    if (!xs_db_in_batch(w->db) && !(spell && ensure_batch(w)))
-        return !w->fatal;
-    if (spell && !write_words(w)) {
+    bool spell = w->ctx.spell != NULL, ok = true;
+    if (spell && last) {
+        due_keys_t d = { TEXT_BUF_INIT, 0, 0 };
+        ok = find_due_words(w, &d);
+        if (ok && (d.n > 0 || idx_counter_size(w->ctx.spell) > 0))
+            ok = ensure_batch(w) && merge_due_words(w, &d);
+        text_buf_free(&d.keys);
+    } else if (spell && idx_counter_size(w->ctx.spell) > 0 && xs_db_in_batch(w->db)) {
+        ok = write_due_words(w);
+    }
+    if (!ok) {
         xs_db_cancel(w->db);
         return false;
     }
+    if (!xs_db_in_batch(w->db))
+        return !w->fatal;
     const char *lang = text_analyzer_lang(w->ctx.analyzer);
     xs_status_t st = xs_db_set_metadata(w->db, PASSIM_META_LANG, lang, strlen(lang));
     if (st == XS_OK)

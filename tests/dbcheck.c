@@ -6,7 +6,8 @@
  *   dbcheck DB --files     one line per file: "<passages> <path>"
  *   dbcheck DB --term T    the number of passages holding term T
  *   dbcheck DB --words     the word lists of "did you mean": "<word> <count>"
- *                          lines, by list (length), each in its own order
+ *                          lines, by list (length), each in its own order, then
+ *                          the words due (not in the lists yet), by value
  *   dbcheck DB --set-meta KEY VALUE
  *                          write one metadata entry (to fake another layout)
  *
@@ -135,6 +136,15 @@ static int print_list(const char *key, size_t key_len, const char *value, size_t
     return text_spell_each(value, value_len, print_word, NULL);
 }
 
+static int print_due(const char *key, size_t key_len, const char *value, size_t value_len,
+                     void *payload)
+{
+    (void)payload;
+    printf("due %.*s\n", (int)(key_len - strlen(PASSIM_META_WORDS_DUE)),
+           key + strlen(PASSIM_META_WORDS_DUE));
+    return text_spell_each(value, value_len, print_word, NULL);
+}
+
 int main(int argc, char **argv)
 {
     bool usage = argc < 2 || argc > 5
@@ -165,6 +175,8 @@ int main(int argc, char **argv)
     int rc = 0;
     if (argc == 3 && strcmp(argv[2], "--words") == 0) {
         st = xs_db_metadata(c.db, PASSIM_META_WORDS, print_list, NULL, &rc);
+        if (st == XS_OK)
+            st = xs_db_metadata(c.db, PASSIM_META_WORDS_DUE, print_due, NULL, &rc);
         if (st != XS_OK)
             fprintf(stderr, "dbcheck: %s: %s\n", argv[1], xs_last_error());
         xs_db_free(c.db);

@@ -407,6 +407,18 @@ run $PASSIM_INDEX -q --db "$T/words1.db" words
 run "$DBCHECK" "$T/words1.db" --words
 expect_eq "$OUT" "$(printf 'list 3\nand 1\none 1\nlist 4\nmore 1\nёлка 1\nlist 5\nalles 1\nlist 6\ngadget 1\nwidget 4\nlist 7\nwidgets 1')" \
     "a later run adds its words and counts"
+# Words due: the words of the files a run killed before its end committed
+# wait as values of words due; the next run merges them into the lists, even
+# when it has nothing else to do.
+due=$(printf 'gadget\t2\nzyzzyva\t1\nx')
+run "$DBCHECK" "$T/words1.db" --set-meta passim:words-due:0000000007 "${due%x}"
+run "$DBCHECK" "$T/words1.db" --words
+expect_match '^due 0000000007$' "$OUT" "words due are kept apart from the lists"
+run $PASSIM_INDEX --db "$T/words1.db" words
+expect_match 'up to date, nothing changed' "$OUT" "a run with no file to index"
+run "$DBCHECK" "$T/words1.db" --words
+expect_eq "$OUT" "$(printf 'list 3\nand 1\none 1\nlist 4\nmore 1\nёлка 1\nlist 5\nalles 1\nlist 6\ngadget 3\nwidget 4\nlist 7\nwidgets 1\nzyzzyva 1')" \
+    "merges the words due into the lists, and no words stay due"
 run $PASSIM_SEARCH --db "$T/words1.db" widgte
 expect_rc 1 "misspelt word"
 expect_match "no passage contains 'widgte'; did you mean 'widget'\\?" "$ERR" "the closest, most frequent word"

@@ -7,8 +7,9 @@
 # (files changed, removed, added), each kill followed by a check that the
 # index opens, is consistent (tests/dbcheck: file records match passages,
 # nothing twice) and answers searches; a complete run then makes it equal to a
-# clean build, file for file. SIGINT and SIGTERM: the indexer stops at a file
-# boundary, commits, says so, exits 130/143 and leaves a consistent index.
+# clean build, file for file and word for word. SIGINT and SIGTERM: the
+# indexer stops at a file boundary, commits, says so, exits 130/143 and leaves
+# a consistent index.
 # --rebuild (one job and two) and a fresh --jobs 2 build killed midway: the
 # previous index is untouched and no DB.tmp-* folder survives the next run,
 # also when --db names the index without its folder.
@@ -142,6 +143,7 @@ expect_rc 0 "reference build, one job"
 T_SMALL=$(elapsed "$t0")
 REF=$("$DBCHECK" "$T/ref.db")
 REF_FILES=$("$DBCHECK" "$T/ref.db" --files | sort)
+REF_WORDS=$("$DBCHECK" "$T/ref.db" --words)
 expect_match "^files $N_FILES\$" "$REF" "reference build holds every article"
 # The same on two threads (shards merged): the same index, file for file.
 t0=$(date +%s.%N)
@@ -179,6 +181,8 @@ if [ -z "$WRAP" ]; then
     expect_eq "$("$DBCHECK" "$DB")" "$REF" "after the kills: same counts as a clean build"
     expect_eq "$("$DBCHECK" "$DB" --files | sort)" "$REF_FILES" \
         "after the kills: every file once, with the passages of a clean build"
+    expect_eq "$("$DBCHECK" "$DB" --words)" "$REF_WORDS" \
+        "after the kills: the word lists of a clean build, none left due"
 
     # Change a fifth of the files, remove some, add some; kill the updates.
     python3 - "$C" "$N_FILES" <<'EOF'
@@ -212,6 +216,7 @@ EOF
     expect_rc 0 "reference build of the changed corpus"
     REF=$("$DBCHECK" "$T/ref.db")
     REF_FILES=$("$DBCHECK" "$T/ref.db" --files | sort)
+REF_WORDS=$("$DBCHECK" "$T/ref.db" --words)
     expect_eq "$("$DBCHECK" "$DB")" "$REF" "after the killed updates: same counts as a clean build"
     expect_eq "$("$DBCHECK" "$DB" --files | sort)" "$REF_FILES" \
         "after the killed updates: every file once, with the passages of a clean build"
