@@ -619,15 +619,21 @@ static bool swap_in(const char *new_path, const char *db_path)
 
 /* Compact the committed index at src into a new folder and swap that in at
  * db_path. On failure the index at db_path stays as it was (and still
- * searchable): a missed compaction costs only space. */
+ * searchable). When src is db_path, a missed compaction costs only space, and
+ * the message says so. */
 static bool compact_into(const char *src, const char *db_path)
 {
     char *dst = tmp_path(db_path, "compact");
     const char *srcs[1] = { src };
     bool ok = dst != NULL;
     if (ok && xs_db_compact(srcs, 1, dst, NULL, NULL) != XS_OK) {
-        fprintf(stderr, "passim-index: %s: cannot compact the index: %s\n", db_path,
-                xs_last_error());
+        if (strcmp(src, db_path) == 0)
+            fprintf(stderr, "passim-index: %s: the index is complete and searchable, but it "
+                            "could not be compacted (it stays about twice the size): %s\n",
+                    db_path, xs_last_error());
+        else
+            fprintf(stderr, "passim-index: %s: cannot compact the index: %s\n", db_path,
+                    xs_last_error());
         ok = false;
     }
     ok = ok && swap_in(dst, db_path);
