@@ -238,7 +238,8 @@ static void answer(const batch_t *b, srch_engine_t *e, batch_query_t *q)
         ok = srch_trec_list_build(&q->ranking, r.hits, r.n_hits, o->level == SRCH_LEVEL_PASSAGE);
     if (ok && !o->metrics_only) {
         if (o->print.format == SRCH_FMT_TREC) {
-            ok = srch_trec_print(&q->out, &q->ranking, q->qid, o->run_tag);
+            ok = srch_trec_print(&q->out, &q->ranking, (size_t)o->settings.offset + 1, q->qid,
+                                 o->run_tag);
         } else {
             srch_print_opts_t po = o->print;
             po.units = r.units;

@@ -508,6 +508,9 @@ static int run_batch(cli_t *o, int argc)
     if ((o->metrics_only || o->per_query) && !o->qrels)
         return usage_error(o->metrics_only ? "--metrics-only needs --qrels FILE"
                                            : "--per-query needs --qrels FILE");
+    if (o->qrels && o->s.offset > 0)
+        return usage_error("--offset cannot be used with --qrels: the metrics need each "
+                           "ranking from its top");
     bool ranking = o->po.format == SRCH_FMT_TREC || o->qrels;
     srch_batch_opts_t b = { 0 };
     b.path = o->batch;

@@ -77,9 +77,11 @@ bool srch_trec_list_build(srch_trec_list_t *out, const srch_hit_t *hits, size_t 
                           bool passages);
 void srch_trec_list_free(srch_trec_list_t *l);
 
-/* Append the run lines "qid Q0 id rank score tag" of l to b, ranks from 1.
- * qid and tag must be single tokens (srch_trec_token_ok()). */
-bool srch_trec_print(text_buf_t *b, const srch_trec_list_t *l, const char *qid, const char *tag);
+/* Append the run lines "qid Q0 id rank score tag" of l to b, ranks from
+ * first_rank (1, or one more than the results skipped by --offset). qid and
+ * tag must be single tokens (srch_trec_token_ok()). */
+bool srch_trec_print(text_buf_t *b, const srch_trec_list_t *l, size_t first_rank,
+                     const char *qid, const char *tag);
 
 /* Whether s is a non-empty valid UTF-8 string with no white space or control
  * character: usable as a field of a TREC line. */

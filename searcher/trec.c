@@ -174,11 +174,12 @@ bool srch_trec_list_build(srch_trec_list_t *out, const srch_hit_t *hits, size_t 
     return true;
 }
 
-bool srch_trec_print(text_buf_t *b, const srch_trec_list_t *l, const char *qid, const char *tag)
+bool srch_trec_print(text_buf_t *b, const srch_trec_list_t *l, size_t first_rank,
+                     const char *qid, const char *tag)
 {
     bool ok = true;
     for (size_t i = 0; i < l->n && ok; i++)
-        ok = text_buf_printf(b, "%s Q0 %s %zu %s %s\n", qid, l->docs[i].id, i + 1,
+        ok = text_buf_printf(b, "%s Q0 %s %zu %s %s\n", qid, l->docs[i].id, first_rank + i,
                              l->docs[i].score_text, tag);
     return ok;
 }

@@ -145,6 +145,13 @@ run $S --batch queries.tsv -f trec --run-tag myrun -n 2
 printf '%s\n' "$OUT" >run2.trec
 check_trec run2.trec myrun 0 && pass || fail "--run-tag names the sixth column"
 expect_eq "$(grep -c '^t1 ' run2.trec)" 2 "--limit caps each query's lines"
+run $S --batch queries.tsv -f trec -n 2 --offset 2
+expect_eq "$(printf '%s\n' "$OUT" | grep '^t1 ' | cut -d' ' -f3,4)" \
+    "$(grep '^t1 ' run.trec | sed -n '3,4p' | cut -d' ' -f3,4)" \
+    "--offset: the next page of the run, its ranks going on"
+run $S --batch queries.tsv -f trec --offset 2 --qrels /dev/null
+expect_rc 2 "--offset with --qrels"
+expect_match 'offset cannot be used with --qrels' "$ERR" "is refused, saying why"
 run $S --batch queries.tsv -f trec --level passage --per-doc 0
 printf '%s\n' "$OUT" >runp.trec
 check_trec runp.trec passim 1 && pass || fail "--level passage: ids docid#n"
