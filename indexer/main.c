@@ -77,6 +77,11 @@ static int run(int argc, char **argv)
     int c;
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     o.jobs = cpus < 1 ? 1 : cpus > 8 ? 8 : (unsigned)cpus;
+    /* getopt_long() starts its messages with argv[0]: the program's name,
+     * not the path it was run by. */
+    static char name[] = "passim-index";
+    if (argc > 0)
+        argv[0] = name;
     while ((c = getopt_long(argc, argv, "d:l:j:qhV", longopts, NULL)) != -1) {
         switch (c) {
         case 'd': o.db_path = optarg; break;

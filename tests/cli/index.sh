@@ -25,6 +25,8 @@ expect_rc 2 "no PATH"
 expect_match 'no PATH' "$ERR" "no PATH message"
 run $PASSIM_INDEX --bogus corpus
 expect_rc 2 "unknown option"
+expect_match "^passim-index: unrecognized option '--bogus'" "$ERR" \
+    "unknown option named, by the program's name"
 run $PASSIM_INDEX --db "$DB" --lang klingon corpus
 expect_rc 2 "unknown language"
 expect_match 'klingon' "$ERR" "unknown language is named"
