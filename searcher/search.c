@@ -553,10 +553,16 @@ static srch_run_status_t run_once(srch_engine_t *e, const char *q, const srch_se
 
 /* ---- words that match nothing -------------------------------------------- */
 
+/* Words that no passage contains, named one by one up to this many (each
+ * with a look through the word lists for a suggestion); the rest counted. */
+#define MISSING_NAMED_MAX 10
+
 typedef struct missing_ctx {
     srch_engine_t *e;
     text_buf_t *b;
     text_buf_t term;
+    text_buf_t named;     /* the words named, each as field letter + folded word + NUL */
+    size_t n_named, n_more;
 } missing_ctx_t;
 
 /* The word of the index's word lists (spell.h) that the folded word most
@@ -624,6 +630,19 @@ static int report_word(const srch_word_t *w, void *payload)
     uint32_t df = 0;
     if (word_df(m->e, w, &m->term, &df) != XS_OK || df > 0)
         return 0;
+    char field = w->field == SRCH_FIELD_TITLE ? 't' : 'w';
+    const char *seen = m->named.data;
+    for (size_t i = 0; i < m->n_named; i++, seen += strlen(seen) + 1)
+        if (seen[0] == field && strcmp(seen + 1, w->word) == 0)
+            return 0; /* named already */
+    if (m->n_named == MISSING_NAMED_MAX) {
+        m->n_more++;
+        return 0;
+    }
+    if (!text_buf_putc(&m->named, field) || !text_buf_append(&m->named, w->word,
+                                                             strlen(w->word) + 1))
+        return 1;
+    m->n_named++;
     text_buf_printf(m->b, "passim-search: no passage%s contains '%s'",
                     w->field == SRCH_FIELD_TITLE ? " title" : "", w->text);
     if (suggest(m->e, w->word, &m->term) && suggestion_finds(m->e, w, m->term.data))
@@ -634,10 +653,14 @@ static int report_word(const srch_word_t *w, void *payload)
 
 void srch_report_missing(srch_engine_t *e, const srch_result_t *r, text_buf_t *b)
 {
-    missing_ctx_t m = { e, b, TEXT_BUF_INIT };
+    missing_ctx_t m = { e, b, TEXT_BUF_INIT, TEXT_BUF_INIT, 0, 0 };
     if (r->query)
         srch_query_words(r->query, report_word, &m);
+    if (m.n_more > 0)
+        text_buf_printf(b, "passim-search: and %zu more word%s that no passage contains\n",
+                        m.n_more, m.n_more == 1 ? "" : "s");
     text_buf_free(&m.term);
+    text_buf_free(&m.named);
 }
 
 srch_run_status_t srch_run(srch_engine_t *e, const char *q, const srch_settings_t *s,

@@ -116,6 +116,14 @@ expect_match "no passage contains 'xyzzy'" "$ERR" "the missing word is reported"
 run $S talibn
 expect_rc 1 "misspelling"
 expect_match "did you mean 'taliban'" "$ERR" "spelling suggestion"
+run $S 'talibn Talibn TALIBN'
+expect_eq "$ERR" "passim-search: no passage contains 'talibn'; did you mean 'taliban'?" \
+    "a word missing three times is named once"
+run $S 'xa xb xc xd xe xf xg xh xi xj xk xl'
+expect_eq "$(printf '%s\n' "$ERR" | grep -c "^passim-search: no passage contains 'x.'")" 10 \
+    "at most ten missing words are named"
+expect_match "^passim-search: and 2 more words that no passage contains$" "$ERR" \
+    "and the rest counted"
 # A suggestion must find something where the word was looked for.
 run $S 'title:Kabl'
 expect_match "no passage title contains 'Kabl'; did you mean 'kabul'\\?" "$ERR" "title: suggestion"
