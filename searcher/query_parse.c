@@ -349,6 +349,12 @@ static bool lex(parser_t *p)
                 fail(p, i + 1, "unbalanced quote at column %zu", i + 1);
                 return false;
             }
+            for (size_t k = i + ql + 1; k < j; k++)
+                if (q[k] == '*' && space_len(q + k - 1, len - k + 1) == 0 && q[k - 1] != '*') {
+                    fail(p, k + 1, "a wildcard inside a phrase at column %zu: phrases "
+                                   "match whole words", k + 1);
+                    return false;
+                }
             t.kind = TK_PHRASE;
             t.body_start = i + ql;
             t.body_end = j;
@@ -385,6 +391,11 @@ static bool lex(parser_t *p)
             size_t after = i + 6;
             if (after == len || q[after] == ')' || space_len(q + after, len - after) > 0) {
                 fail(p, i + 1, "nothing after title: at column %zu", i + 1);
+                return false;
+            }
+            if (q[after] == '+' || q[after] == '-') {
+                fail(p, after + 1, "a sign after title: at column %zu: put it before "
+                                   "(%ctitle:word)", after + 1, q[after]);
                 return false;
             }
             t.kind = TK_FIELD;

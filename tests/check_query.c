@@ -494,6 +494,12 @@ static const error_row_t error_rows[] = {
     { "title: kabul", AND_, "nothing after title: at column 1", 1 },
     { "(title:)", AND_, "nothing after title: at column 2", 2 },
     { "title:!!! kabul", AND_, "nothing after title: at column 1", 1 },
+    /* a sign after title:, a wildcard in a phrase */
+    { "title:-kabul", AND_, "a sign after title: at column 7: put it before (-title:word)", 7 },
+    { "moscow title:+kabul", AND_,
+      "a sign after title: at column 14: put it before (+title:word)", 14 },
+    { "\"peace tal*\"", AND_,
+      "a wildcard inside a phrase at column 11: phrases match whole words", 11 },
     /* nothing searchable */
     { "", AND_, "empty query", 1 },
     { "   ", AND_, "empty query", 1 },
