@@ -651,6 +651,8 @@ static int run_single(cli_t *o, int argc, char **argv)
             po.explain_len = r.explain.len;
         } else if (r.explain.len)
             write_all(&r.explain, stderr);
+        if (r.notes.len)
+            text_buf_append(&notes, r.notes.data, r.notes.len);
         if (r.relaxed) {
             text_buf_puts(&notes, "passim-search: no passage has all the words; showing "
                                   "passages with any of them\n");

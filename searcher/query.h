@@ -179,6 +179,11 @@ void srch_query_free(srch_query_t *q);
 /* The root of the tree (never NULL for a parsed query); borrowed from q. */
 const srch_node_t *srch_query_root(const srch_query_t *q);
 
+/* Make the wildcard node n of q match the stems that start with the first len
+ * bytes of its prefix (len at most its length, on a character boundary).
+ * False if memory ran out. */
+bool srch_query_cut_prefix(srch_query_t *q, const srch_node_t *n, size_t len);
+
 /* A static name of a status. */
 const char *srch_query_status_str(srch_query_status_t st);
 

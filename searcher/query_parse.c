@@ -87,6 +87,17 @@ void srch_query_free(srch_query_t *q)
     free(q);
 }
 
+bool srch_query_cut_prefix(srch_query_t *q, const srch_node_t *n, size_t len)
+{
+    /* The node is q's own, in its arena: it may be changed through q. */
+    srch_node_t *own = (srch_node_t *)n;
+    const char *cut = arena_strndup(q, n->stem, len);
+    if (!cut)
+        return false;
+    own->stem = cut;
+    return true;
+}
+
 const srch_node_t *srch_query_root(const srch_query_t *q)
 {
     return q != NULL ? q->root : NULL;

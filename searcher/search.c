@@ -187,6 +187,7 @@ void srch_result_free(srch_result_t *r)
     xs_mset_free(r->mset);
     srch_query_units_free(r->units);
     srch_query_free(r->query);
+    text_buf_free(&r->notes);
     text_buf_free(&r->explain);
     memset(r, 0, sizeof *r);
 }
@@ -214,6 +215,92 @@ static void word_term(const srch_word_t *w, text_buf_t *term)
     if (w->field == SRCH_FIELD_TITLE)
         text_buf_puts(term, PASSIM_PREFIX_TITLE);
     text_buf_puts(term, w->stem);
+}
+
+/* ---- wildcards that match no stem -------------------------------------- */
+
+/* How many bytes a wildcard's prefix may lose to reach a stem: Snowball
+ * takes a few letters off a word's end ("negotiations" is negoti). */
+#define PREFIX_CUT_MAX 3
+/* Nor is it cut below this many bytes. */
+#define PREFIX_KEEP_MIN 3
+
+typedef struct widen {
+    srch_engine_t *e;
+    srch_query_t *q;
+    text_buf_t *notes;
+    text_buf_t term;
+    xs_status_t st;
+} widen_t;
+
+static int any_term(const char *term, size_t len, uint32_t termfreq, void *payload)
+{
+    (void)term;
+    (void)len;
+    (void)termfreq;
+    (void)payload;
+    return 1; /* one is enough */
+}
+
+/* Whether the index holds a term of n's field that is (exactly, or as a
+ * prefix) the first len bytes of its prefix. */
+static xs_status_t has_term(widen_t *w, const srch_node_t *n, size_t len, bool exact,
+                            bool *found)
+{
+    text_buf_clear(&w->term);
+    if (n->field == SRCH_FIELD_TITLE)
+        text_buf_puts(&w->term, PASSIM_PREFIX_TITLE);
+    if (!text_buf_append(&w->term, n->stem, len))
+        return XS_ERR_NOMEM;
+    *found = false;
+    if (exact) {
+        uint32_t tf = 0;
+        xs_status_t st = xs_db_termfreq(w->e->db, w->term.data, w->term.len, &tf);
+        *found = tf > 0;
+        return st;
+    }
+    int rc = 0;
+    xs_status_t st = xs_db_terms(w->e->db, w->term.data, w->term.len, any_term, NULL, &rc);
+    *found = rc != 0;
+    return st;
+}
+
+/* A wildcard whose prefix starts no stem ("negotiat*": the stems are negoti)
+ * is read as the longest stem that its prefix, a few letters shorter, is
+ * ("negoti*"), and a note says so. */
+static void widen_node(widen_t *w, const srch_node_t *n)
+{
+    for (size_t k = 0; k < n->n_kids && w->st == XS_OK; k++)
+        widen_node(w, n->kids[k]);
+    if (n->kind != SRCH_NODE_PREFIX || w->st != XS_OK)
+        return;
+    size_t len = strlen(n->stem);
+    bool found = false;
+    if ((w->st = has_term(w, n, len, false, &found)) != XS_OK || found)
+        return;
+    for (size_t cut = len - 1; cut + PREFIX_CUT_MAX >= len && cut >= PREFIX_KEEP_MIN; cut--) {
+        if (((unsigned char)n->stem[cut] & 0xC0) == 0x80)
+            continue; /* inside a character */
+        if ((w->st = has_term(w, n, cut, true, &found)) != XS_OK)
+            return;
+        if (!found)
+            continue;
+        if (w->notes)
+            text_buf_printf(w->notes, "passim-search: no word's stem starts with '%s'; "
+                                      "read as %s%.*s*\n", n->stem,
+                            n->field == SRCH_FIELD_TITLE ? "title:" : "", (int)cut, n->stem);
+        if (!srch_query_cut_prefix(w->q, n, cut))
+            w->st = XS_ERR_NOMEM;
+        return;
+    }
+}
+
+static xs_status_t widen_prefixes(srch_engine_t *e, srch_query_t *q, text_buf_t *notes)
+{
+    widen_t w = { e, q, notes, TEXT_BUF_INIT, XS_OK };
+    widen_node(&w, srch_query_root(q));
+    text_buf_free(&w.term);
+    return w.st;
 }
 
 /* How many passages hold a query word (its term left in term). */
@@ -497,6 +584,12 @@ static srch_run_status_t run_once(srch_engine_t *e, const char *q, const srch_se
         snprintf(err->message, sizeof err->message, "%s", srch_query_status_str(qs));
         return SRCH_RUN_ERROR;
     }
+    xs_status_t wst = widen_prefixes(e, r->query, &r->notes);
+    if (wst != XS_OK) {
+        set_error(err, "cannot read the index's terms", wst);
+        srch_result_free(r);
+        return SRCH_RUN_ERROR;
+    }
     xs_query_t *xq = NULL;
     srch_run_status_t rs = match(e, r, r->query, s, &xq, err);
     /* An empty page past --offset still knows whether anything matched: the
@@ -506,7 +599,12 @@ static srch_run_status_t run_once(srch_engine_t *e, const char *q, const srch_se
         /* No passage has every word: rank the passages that have any of them. */
         srch_query_t *any = NULL;
         po.default_op = SRCH_DEFAULT_OR;
-        if (srch_query_parse(&any, q, strlen(q), e->analyzer, &po, NULL) == SRCH_QUERY_OK) {
+        if (srch_query_parse(&any, q, strlen(q), e->analyzer, &po, NULL) == SRCH_QUERY_OK
+            && widen_prefixes(e, any, NULL) != XS_OK) {
+            srch_query_free(any); /* then no fallback */
+            any = NULL;
+        }
+        if (any != NULL) {
             xs_mset_t *empty = r->mset;
             xs_query_t *xq_any = NULL;
             r->mset = NULL;

@@ -163,6 +163,20 @@ run $S --highlight plain 'U.S.-backed'
 expect_match '\[U\.S\.-backed\]' "$OUT" "hyphenated acronym as a phrase"
 run $S --highlight plain 'stabilis*'
 expect_match '\[stabilising\]' "$OUT" "wildcard highlighted"
+# A prefix that starts no stem, a few letters longer than one, reads as that.
+run $S --highlight plain 'negotiat*'
+expect_rc 0 "a wildcard longer than the stems it means"
+expect_eq "$ERR" "passim-search: no word's stem starts with 'negotiat'; read as negoti*" \
+    "is read as the stem, and says so"
+expect_match '\[negotiations\]' "$OUT" "and finds and highlights its words"
+run $S 'stabilising*'
+expect_match "read as stabilis\*" "$ERR" "a whole word and a star: its stem"
+run $S 'title:Kabu*'
+expect_eq "$ERR" "" "a prefix that starts a stem is read as it is"
+run $S 'zzzzzz*'
+expect_rc 1 "a prefix near no stem"
+expect_match 'no passage matches the query, read as \(PREFIX zzzzzz\)' "$ERR" \
+    "finds nothing, and says how it was read"
 run $S --highlight plain 'Moscow NEAR/3 summit'
 expect_rc 0 "NEAR"
 run $S -f json -n 100 'title:Kabul'
