@@ -244,8 +244,8 @@ xs_status_t srch_query_build(xs_query_t **out, const srch_query_t *q,
  * TERM -> SRCH_HL_TERM (its stem), PHRASE -> SRCH_HL_PHRASE (its stems),
  * PREFIX -> SRCH_HL_PREFIX (the folded prefix), NEAR -> one unit per item
  * (with the NEAR's number and window when that is the item's only place);
- * title: leaves are included (their stems are the same as in the text). The same
- * stems twice give one unit. Unit i has colour i. weight is the IDF
+ * title: leaves have none (they match the title, not the passage's text: the
+ * same word there is no match of theirs). The same stems twice give one unit. Unit i has colour i. weight is the IDF
  * log((N + 1) / (termfreq + 0.5)) in db (a phrase: the sum over its words; a
  * prefix: with the summed termfreq of its expansions, capped at N), or 1 when db
  * is NULL.

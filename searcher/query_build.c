@@ -363,8 +363,12 @@ static bool gather(leaf_list_t *l, const srch_node_t *n, const srch_node_t *near
     switch (n->kind) {
     case SRCH_NODE_TERM:
     case SRCH_NODE_PHRASE:
-    case SRCH_NODE_PREFIX:
-        return add_leaf(l, n, near);
+    case SRCH_NODE_PREFIX: {
+        /* A title: word matched the title, not the passage: the same word in
+         * the passage's text is no match of it. */
+        const srch_node_t *leaf = n->kind == SRCH_NODE_PHRASE && n->n_kids ? n->kids[0] : n;
+        return leaf->field == SRCH_FIELD_TITLE || add_leaf(l, n, near);
+    }
     case SRCH_NODE_AND_NOT:
         return gather(l, n->kids[0], NULL);  /* what is excluded is never highlighted */
     default:

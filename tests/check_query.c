@@ -902,7 +902,11 @@ static const unit_row_t unit_rows[] = {
     { "kabul NEAR/3 talks kabul", AND_, "TERM:kabul/0; TERM:talk/1 near 2 in 5" },
     { "(kabul NEAR talks) (kabul NEAR peace)", AND_,
       "TERM:kabul/0; TERM:talk/1 near 2 in 12; TERM:peac/2 near 3 in 12" },
-    { "title:kabul kabul", AND_, "TERM:kabul/0" },           /* title leaves too, merged */
+    { "title:kabul kabul", AND_, "TERM:kabul/0" },
+    /* title: leaves match the title, not the passage's text: no unit */
+    { "title:kabul moscow", AND_, "TERM:moscow/0" },
+    { "title:\"peace talks\" kabul", AND_, "TERM:kabul/0" },
+    { "title:(kab* OR lavrov)", AND_, "" },
     { "kabul -(taliban OR lavrov) -moscow*", AND_, "TERM:kabul/0" },
     { "+kabul moscow -taliban", OR_, "TERM:kabul/0; TERM:moscow/1" },
     { "talk* talks", AND_, "PREFIX:talk/0; TERM:talk/1" },   /* kinds differ */

@@ -173,6 +173,10 @@ run $S 'stabilising*'
 expect_match "read as stabilis\*" "$ERR" "a whole word and a star: its stem"
 run $S 'title:Kabu*'
 expect_eq "$ERR" "" "a prefix that starts a stem is read as it is"
+# A title: word matched the title: the same word in a passage is no match.
+run $S --highlight plain -n 3 'title:Kabul Moscow'
+expect_match "\[Moscow's\]" "$OUT" "the passage's matches are highlighted"
+expect_no_match '\[Kabul\]' "$OUT" "the title: word is not, in the passage's text"
 run $S 'zzzzzz*'
 expect_rc 1 "a prefix near no stem"
 expect_match 'no passage matches the query, read as \(PREFIX zzzzzz\)' "$ERR" \
