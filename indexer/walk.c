@@ -8,7 +8,9 @@
  * given explicitly, and so are names matching a pattern of a ".passimignore"
  * file in the folder or a folder above it, above the root too, up to the
  * folder that holds the index or the filesystem root (one shell glob per line,
- * matched against names; "#" starts a comment). Xapian index folders are
+ * as in .gitignore: matched against names, or, when it has a '/' before its
+ * end, against the path below that file's folder; a trailing '/' matches only
+ * folders; "#" starts a comment). Xapian index folders are
  * passed over whole: another index's files are not articles. Reading files is
  * left to the caller.
  */
@@ -26,19 +28,44 @@
 /* Folders on the current path from the root, by device and inode (loop check),
  * with the ignore patterns each one adds; past the root, the chain goes on with
  * the folders above it that have a .passimignore (only their patterns count). */
+/* A line of a .passimignore. */
+typedef struct ignore {
+    char *glob;          /* without a leading or trailing '/' */
+    bool folders_only;   /* it ended in '/' */
+    bool path;           /* it held a '/' before its end: matched against the
+                            path below the folder of the .passimignore */
+} ignore_t;
+
 typedef struct dir_stack {
     dev_t dev;
     ino_t ino;
     size_t path_len;     /* its path is the walk's current path cut to this length */
     const char *key;     /* its canonical path, or NULL (unknown, or above the root) */
-    char **ignore;       /* NULL-terminated globs from its .passimignore, or NULL */
+    ignore_t *ignore;    /* the patterns of its .passimignore (glob NULL ends them), or NULL */
+    const char *to_root; /* above the root: the root's path below it ("a/b"), or NULL */
     const struct dir_stack *up;
 } dir_stack_t;
 
 #define IGNORE_FILE ".passimignore"
 
-/* Read dir/.passimignore into a NULL-terminated array of patterns (NULL if none). */
-static char **read_ignore(const char *dir)
+/* Put line (a .passimignore pattern, trimmed) in *pat. False if it matches
+ * nothing ("/"), or memory ran out. */
+static bool parse_ignore(const char *line, size_t len, ignore_t *pat)
+{
+    pat->folders_only = len > 0 && line[len - 1] == '/';
+    while (len > 0 && line[len - 1] == '/')
+        len--;
+    bool anchored = len > 0 && line[0] == '/';
+    while (len > 0 && line[0] == '/') {
+        line++;
+        len--;
+    }
+    pat->path = anchored || memchr(line, '/', len) != NULL;
+    return len > 0 && (pat->glob = strndup(line, len)) != NULL;
+}
+
+/* Read dir/.passimignore into an array of patterns (NULL if none). */
+static ignore_t *read_ignore(const char *dir)
 {
     text_buf_t path = TEXT_BUF_INIT;
     if (!text_buf_printf(&path, "%s/%s", dir, IGNORE_FILE))
@@ -47,7 +74,8 @@ static char **read_ignore(const char *dir)
     text_buf_free(&path);
     if (!f)
         return NULL;
-    char **pats = NULL, *line = NULL;
+    ignore_t *pats = NULL;
+    char *line = NULL;
     size_t n = 0, cap = 0;
     ssize_t len;
     while ((len = getline(&line, &cap, f)) > 0) {
@@ -55,33 +83,24 @@ static char **read_ignore(const char *dir)
             line[--len] = '\0';
         if (len == 0 || line[0] == '#')
             continue;
-        char **grown = realloc(pats, (n + 2) * sizeof *pats);
-        if (!grown || !(grown[n] = strdup(line))) {
-            pats = grown ? grown : pats;
+        ignore_t *grown = realloc(pats, (n + 2) * sizeof *pats);
+        if (!grown)
             break;
-        }
         pats = grown;
-        pats[++n] = NULL;
+        pats[n].glob = NULL;
+        if (parse_ignore(line, (size_t)len, &pats[n]))
+            pats[++n].glob = NULL;
     }
     free(line);
     fclose(f);
     return pats;
 }
 
-static void free_ignore(char **pats)
+static void free_ignore(ignore_t *pats)
 {
-    for (size_t i = 0; pats && pats[i]; i++)
-        free(pats[i]);
+    for (size_t i = 0; pats && pats[i].glob; i++)
+        free(pats[i].glob);
     free(pats);
-}
-
-static bool ignored(const dir_stack_t *d, const char *name)
-{
-    for (; d; d = d->up)
-        for (size_t i = 0; d->ignore && d->ignore[i]; i++)
-            if (fnmatch(d->ignore[i], name, 0) == 0)
-                return true;
-    return false;
 }
 
 typedef struct walk {
@@ -91,6 +110,59 @@ typedef struct walk {
     text_buf_t path;           /* current path as given */
     const dir_stack_t *above;  /* the folders above the root (their patterns), or NULL */
 } walk_t;
+
+/* Whether the entry name of the folder being read (the walk's current path)
+ * is a folder, links followed. */
+static bool entry_is_folder(const walk_t *w, const char *name)
+{
+    text_buf_t path = TEXT_BUF_INIT;
+    struct stat st;
+    bool folder = text_buf_printf(&path, "%s/%s", w->path.data, name)
+                  && stat(path.data, &st) == 0 && S_ISDIR(st.st_mode);
+    text_buf_free(&path);
+    return folder;
+}
+
+/* Put in rel the path of the entry name of the folder being read below d, the
+ * folder of a .passimignore: the walk's path past d's, or, above the root,
+ * the root's path below d and the walk's path past the root. */
+static bool path_below(const walk_t *w, const dir_stack_t *d, const char *name, text_buf_t *rel)
+{
+    if (!d->to_root && d->path_len == 0)
+        return false; /* above the root, and where the root is below it is unknown */
+    const char *past = d->to_root ? w->path.data + strlen(w->root) : w->path.data + d->path_len;
+    while (*past == '/')
+        past++;
+    text_buf_clear(rel);
+    return (!d->to_root || !*d->to_root
+            || (text_buf_puts(rel, d->to_root) && text_buf_putc(rel, '/')))
+           && (!*past || (text_buf_puts(rel, past) && text_buf_putc(rel, '/')))
+           && text_buf_puts(rel, name);
+}
+
+/* Whether the entry name (of that d_type) of the folder being read, here on
+ * the stack, matches a pattern of the .passimignore of here or of a folder
+ * above it. */
+static bool ignored(const walk_t *w, const dir_stack_t *here, const char *name,
+                    unsigned char type)
+{
+    int folder = type == DT_DIR ? 1 : type == DT_UNKNOWN || type == DT_LNK ? -1 : 0;
+    text_buf_t rel = TEXT_BUF_INIT;
+    bool hit = false;
+    for (const dir_stack_t *d = here; d && !hit; d = d->up)
+        for (const ignore_t *p = d->ignore; p && p->glob && !hit; p++) {
+            if (p->folders_only && folder < 0)
+                folder = entry_is_folder(w, name);
+            if (p->folders_only && !folder)
+                continue;
+            if (!p->path)
+                hit = fnmatch(p->glob, name, 0) == 0;
+            else
+                hit = path_below(w, d, name, &rel) && fnmatch(p->glob, rel.data, FNM_PATHNAME) == 0;
+        }
+    text_buf_free(&rel);
+    return hit;
+}
 
 static int64_t mtime_ns(const struct stat *st)
 {
@@ -246,7 +318,7 @@ static bool read_names(walk_t *w, DIR *dir, const char *dir_key, const dir_stack
                 skipped(w, dir_key, name, "hidden name");
             continue;
         }
-        if (ignored(here, name)) {
+        if (ignored(w, here, name, e->d_type)) {
             skipped(w, dir_key, name, "ignored");
             continue;
         }
@@ -290,7 +362,8 @@ static int visit_dir(walk_t *w, const struct stat *st, const dir_stack_t *up,
     size_t n = 0;
     bool is_index = false;
     int rc = 0;
-    dir_stack_t here = { st->st_dev, st->st_ino, w->path.len, key, read_ignore(w->path.data), up };
+    dir_stack_t here = { .dev = st->st_dev, .ino = st->st_ino, .path_len = w->path.len,
+                         .key = key, .ignore = read_ignore(w->path.data), .up = up };
     if (!read_names(w, dir, key, &here, &names, &n, &is_index))
         problem(w, w->path.data, "out of memory reading folder", 0);
     closedir(dir);
@@ -398,11 +471,20 @@ static void read_above(above_t *a, const char *root, const char *skip_key)
     char *dir = parent_key(root), *top = NULL, *root_key = realpath(root, NULL);
     if (skip_key && (top = strdup(skip_key)) != NULL)
         to_parent(top);
+    /* The root as a path below the folders above it: its folder's canonical
+     * path and its name ("a/b" is below "a" even if b is a link), or where
+     * "..", "a/." or "/" lead. */
+    const char *slash = strrchr(root, '/'), *base = slash ? slash + 1 : root;
+    bool dots = strcmp(base, ".") == 0 || strcmp(base, "..") == 0 || *base == '\0';
+    char *logical = NULL;
+    if (dots ? root_key && !(logical = strdup(root_key))
+             : dir && asprintf(&logical, "%s%s%s", dir, strcmp(dir, "/") == 0 ? "" : "/", base) < 0)
+        logical = NULL;
     size_t cap = 0;
     /* Nothing above a root that holds the index itself. */
     bool done = !dir || (top && root_key && strcmp(root_key, top) == 0);
     while (!done) {
-        char **pats = read_ignore(dir);
+        ignore_t *pats = read_ignore(dir);
         if (pats && a->n == cap) {
             cap = cap ? cap * 2 : 8;
             dir_stack_t *grown = realloc(a->dirs, cap * sizeof *grown);
@@ -412,8 +494,14 @@ static void read_above(above_t *a, const char *root, const char *skip_key)
             }
             a->dirs = grown;
         }
-        if (pats)
-            a->dirs[a->n++] = (dir_stack_t){ .ignore = pats };
+        if (pats) {
+            size_t n = strlen(dir);
+            const char *below = logical && strncmp(logical, dir, n) == 0 ? logical + n : NULL;
+            while (below && *below == '/')
+                below++;
+            a->dirs[a->n++] = (dir_stack_t){ .ignore = pats,
+                                             .to_root = below ? strdup(below) : NULL };
+        }
         done = (top && strcmp(dir, top) == 0) || !to_parent(dir);
     }
     for (size_t i = 0; i + 1 < a->n; i++)
@@ -421,12 +509,15 @@ static void read_above(above_t *a, const char *root, const char *skip_key)
     free(dir);
     free(top);
     free(root_key);
+    free(logical);
 }
 
 static void free_above(above_t *a)
 {
-    for (size_t i = 0; i < a->n; i++)
+    for (size_t i = 0; i < a->n; i++) {
         free_ignore(a->dirs[i].ignore);
+        free((char *)a->dirs[i].to_root);
+    }
     free(a->dirs);
 }
 

@@ -127,6 +127,23 @@ expect_match 'up to date, nothing changed \(1 unchanged' "$OUT" \
     "the same files whichever PATH is given"
 run $PASSIM_INDEX --db ig.db ign/a/b/drop.log
 expect_match ': 1 added' "$OUT" "a file given as the PATH is never ignored itself"
+
+# --- patterns as in .gitignore: a trailing '/' for folders only, a '/' inside
+# for a path below the folder of the .passimignore, a leading '/' anchors
+mkdir -p gi/a gi/deep/sub
+for f in a/x.txt a.txt deep/y.txt deep/sub/y.txt deep/keep.txt top.txt deep/top.txt; do
+    printf 'Article\n\nOne of the tree.\n' > "gi/$f"
+done
+printf 'a/\ndeep/y.txt\n/top.txt\n' > gi/.passimignore
+for root in gi gi/deep; do
+    run $PASSIM_INDEX -q --db "gi-$(basename $root).db" $root
+    run "$DBCHECK" "gi-$(basename $root).db" --files
+    case $root in
+    gi) want=$(printf '1 gi/a.txt\n1 gi/deep/keep.txt\n1 gi/deep/sub/y.txt\n1 gi/deep/top.txt') ;;
+    *) want=$(printf '1 gi/deep/keep.txt\n1 gi/deep/sub/y.txt\n1 gi/deep/top.txt') ;;
+    esac
+    expect_eq "$OUT" "$want" "gitignore-style patterns, from the PATH $root"
+done
 mkdir -p bound/proj/sub
 echo '*.txt' > bound/.passimignore
 echo '*.log' > bound/proj/.passimignore
