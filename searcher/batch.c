@@ -135,7 +135,15 @@ static bool read_queries(batch_t *b, FILE *f)
         /* A byte order mark would otherwise become part of the first qid. */
         if (line_no == 1 && len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0)
             text += 3;
-        if (text[0] == '#' || only_space(text))
+        if (line_no == 1 && len >= 2
+            && (memcmp(line, "\xFF\xFE", 2) == 0 || memcmp(line, "\xFE\xFF", 2) == 0)) {
+            fprintf(stderr, "passim-search: %s: the queries are in UTF-16; save them as "
+                            "UTF-8\n", b->name);
+            free(line);
+            return false;
+        }
+        bool nul = memchr(line, '\0', (size_t)len) != NULL;
+        if (!nul && (text[0] == '#' || only_space(text)))
             continue;
         if (b->n == cap_q) {
             size_t nc = cap_q ? 2 * cap_q : 64;
@@ -150,6 +158,8 @@ static bool read_queries(batch_t *b, FILE *f)
         batch_query_t *q = &b->q[b->n++];
         memset(q, 0, sizeof *q);
         ok = split_line(q, text, line_no);
+        if (nul)
+            q->bad = "a NUL byte in the line (is the file text?)";
     }
     free(line);
     if (!ok) {

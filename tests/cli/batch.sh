@@ -242,6 +242,19 @@ expect_rc 0 "some query found something: exit 0"
 printf '\357\273\277k\tLavrov\n' >bom.tsv
 run $S --batch bom.tsv -f trec
 expect_match '^k Q0 ' "$OUT" "a byte order mark is not part of the first query id"
+printf '\377\376k\000\011\000L\000a\000v\000r\000o\000v\000\012\000' >utf16.tsv
+run $S --batch utf16.tsv -f trec
+expect_rc 2 "a query file in UTF-16"
+expect_match '^passim-search: utf16.tsv: the queries are in UTF-16; save them as UTF-8$' \
+    "$ERR" "is refused, saying so"
+printf 'a\tLavrov\n\000b\tKabul\nc\tMos\000cow\n' >nul.tsv
+run $S --batch nul.tsv -f trec
+expect_rc 2 "lines with NUL bytes"
+expect_match '^passim-search: nul.tsv:2: query 2: a NUL byte in the line' "$ERR" \
+    "a line starting with NUL is named, not skipped"
+expect_match '^passim-search: nul.tsv:3: query c: a NUL byte in the line' "$ERR" \
+    "a query cut by a NUL is named, not run in part"
+expect_match '^a Q0 ' "$OUT" "and the other queries run"
 printf 'a b\tLavrov\n' >badid.tsv
 run $S --batch badid.tsv -f trec
 expect_rc 2 "a query id with a space is refused"
