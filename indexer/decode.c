@@ -5,8 +5,10 @@
  * UTF-8, so the conversion happens once, here. Most files are UTF-8 already and
  * are used as they are, without a copy. Others: a UTF-8 byte order mark is
  * dropped, UTF-16 with a byte order mark is converted, and text that is mostly
- * not UTF-8 is read as Windows-1252 (a superset of Latin-1 in practice); stray
- * bad bytes in otherwise UTF-8 text become U+FFFD. Binary detection looks at the
+ * not UTF-8 is read as Windows-1252 (a superset of Latin-1 in practice), and
+ * so is each stray bad byte in otherwise UTF-8 text (a "café" typed in Latin-1
+ * into a UTF-8 note); the five bytes Windows-1252 leaves undefined become
+ * U+FFFD. Binary detection looks at the
  * first 64 KiB: a NUL byte, or many control characters, means not text.
  */
 #include <string.h>
@@ -22,6 +24,14 @@ static const uint16_t cp1252_high[32] = {
     0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
     0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178,
 };
+
+/* The character the byte c is in Windows-1252 (U+FFFD if undefined). */
+static uint32_t cp1252(unsigned char c)
+{
+    if (c >= 0x80 && c < 0xA0)
+        return cp1252_high[c - 0x80] ? cp1252_high[c - 0x80] : 0xFFFD;
+    return c;
+}
 
 static bool put_cp(text_buf_t *b, uint32_t cp)
 {
@@ -117,7 +127,7 @@ static idx_decode_status_t repair_utf8(const char *s, size_t len, text_buf_t *ou
             return IDX_DECODE_NOMEM;
         i += ok;
         if (i < len) {
-            if (!put_cp(out, 0xFFFD))
+            if (!put_cp(out, cp1252((unsigned char)s[i])))
                 return IDX_DECODE_NOMEM;
             i++;
         }
@@ -129,13 +139,9 @@ static idx_decode_status_t from_cp1252(const unsigned char *s, size_t len, text_
 {
     if (!text_buf_reserve(out, len + len / 4))
         return IDX_DECODE_NOMEM;
-    for (size_t i = 0; i < len; i++) {
-        uint32_t c = s[i];
-        if (c >= 0x80 && c < 0xA0)
-            c = cp1252_high[c - 0x80] ? cp1252_high[c - 0x80] : 0xFFFD;
-        if (!put_cp(out, c))
+    for (size_t i = 0; i < len; i++)
+        if (!put_cp(out, cp1252(s[i])))
             return IDX_DECODE_NOMEM;
-    }
     return IDX_DECODE_OK;
 }
 

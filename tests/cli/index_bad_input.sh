@@ -12,7 +12,7 @@ printf '# Markdown note\n\nSome **bold** words and a [link](http://example.com/x
 printf '\211PNG\r\n\032\n\0\0\0\rIHDR\0\0\0\020' > "$D/image.png"
 head -c 4096 /dev/urandom >> "$D/image.png"
 printf 'Caf\351 cr\350me br\373l\351e in Latin-1\n' > "$D/latin1.txt"
-printf 'Mostly UTF-8: caf\303\251 cr\303\250me d\303\251j\303\240 with one bad \377 byte\n' > "$D/broken-utf8.txt"
+printf 'Mostly UTF-8: caf\303\251 cr\303\250me d\303\251j\303\240 with one bad \377 byte, na\357ve\n' > "$D/broken-utf8.txt"
 printf '\377\376U\0T\0F\0-\0\061\0\066\0 \0t\0e\0x\0t\0\n\0' > "$D/utf16.txt"
 printf 'Windows line ends\r\n\r\nsecond paragraph\r\n' > "$D/crlf.txt"
 # A 20 MB single-line file and a 100 KB token.
@@ -70,6 +70,8 @@ run "$DBCHECK" "$T/bad.db" --term creme
 expect_eq "$OUT" 2 "crème from Latin-1 and from UTF-8 with a bad byte"
 run "$DBCHECK" "$T/bad.db" --term byte
 expect_eq "$OUT" 1 "the word after the bad byte"
+run "$DBCHECK" "$T/bad.db" --term naiv
+expect_eq "$OUT" 1 "a stray Latin-1 letter in UTF-8 text is read as Latin-1: naïve"
 run "$DBCHECK" "$T/bad.db" --term tailword
 expect_eq "$OUT" 1 "the word after a 100 KB token"
 run "$DBCHECK" "$T/bad.db" --term text
