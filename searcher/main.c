@@ -153,6 +153,7 @@ typedef struct cli {
     uint32_t jobs;
     srch_progress_t progress;
     bool progress_set;
+    bool format_set, vimgrep;
 } cli_t;
 
 #define CLI_CONTINUE (-1)
@@ -348,8 +349,12 @@ static int parse_options(cli_t *o, int argc, char **argv)
                         optarg);
                 return SRCH_EXIT_ERROR;
             }
+            o->format_set = true;
             break;
-        case OPT_VIMGREP: o->po.format = SRCH_FMT_VIMGREP; break;
+        case OPT_VIMGREP:
+            o->vimgrep = true;
+            o->po.format = SRCH_FMT_VIMGREP;
+            break;
         case OPT_COLOR:
             if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never")) {
                 fprintf(stderr, "passim-search: --color: expected auto, always or never: %s\n",
@@ -420,6 +425,11 @@ static int parse_options(cli_t *o, int argc, char **argv)
             fputs("Try 'passim-search --help' for more information.\n", stderr);
             return SRCH_EXIT_ERROR;
         }
+    }
+    if (o->vimgrep && o->format_set) {
+        fputs("passim-search: --vimgrep and --format cannot be used together\n"
+              "Try 'passim-search --help' for more information.\n", stderr);
+        return SRCH_EXIT_ERROR;
     }
     return CLI_CONTINUE;
 }
@@ -511,6 +521,8 @@ static int run_batch(cli_t *o, int argc)
     if (o->qrels && o->s.offset > 0)
         return usage_error("--offset cannot be used with --qrels: the metrics need each "
                            "ranking from its top");
+    if (o->run_tag && o->po.format != SRCH_FMT_TREC)
+        return usage_error("--run-tag names the run of --format trec");
     bool ranking = o->po.format == SRCH_FMT_TREC || o->qrels;
     srch_batch_opts_t b = { 0 };
     b.path = o->batch;

@@ -144,6 +144,9 @@ expect_eq "$(grep -c '^t1 ' run.trec)" 5 "doc level: one line per article (5 art
 run $S --batch queries.tsv -f trec --run-tag myrun -n 2
 printf '%s\n' "$OUT" >run2.trec
 check_trec run2.trec myrun 0 && pass || fail "--run-tag names the sixth column"
+run $S --batch queries.tsv --run-tag myrun
+expect_rc 2 "--run-tag without a TREC run"
+expect_match 'run-tag names the run of --format trec' "$ERR" "is refused, not ignored"
 expect_eq "$(grep -c '^t1 ' run2.trec)" 2 "--limit caps each query's lines"
 run $S --batch queries.tsv -f trec -n 2 --offset 2
 expect_eq "$(printf '%s\n' "$OUT" | grep '^t1 ' | cut -d' ' -f3,4)" \

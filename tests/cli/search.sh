@@ -300,6 +300,12 @@ run $S -f json --highlight markdown 'Kalashnikov'
 expect_match '\*\*Kalashnikov\*\*' "$OUT" "markdown highlight in JSON"
 
 # --- vimgrep: path:line:column:snippet, pointing at the match
+for opts in "-f json --vimgrep" "--vimgrep --format text"; do
+    run $S $opts Kabul
+    expect_rc 2 "$opts"
+    expect_match '^passim-search: --vimgrep and --format cannot be used together$' "$ERR" \
+        "$opts: refused, one format only"
+done
 run $S --vimgrep 'Kalashnikov'
 expect_match '^[^:]*000_15c4c714383f619c.txt:[0-9]+:[0-9]+:.*Kalashnikov' "$OUT" "vimgrep line"
 line=$(printf '%s\n' "$OUT" | head -1 | cut -d: -f2)
