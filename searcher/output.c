@@ -181,7 +181,12 @@ bool srch_print_hits(text_buf_t *b, const srch_print_opts_t *o, const char *qid,
         if (qid) {
             ok = text_buf_printf(b, "%s== query %s: ", o->color ? "\033[1m" : "", qid);
             ok = ok && text_safe_append(b, query, strlen(query), true);
-            ok = ok && text_buf_printf(b, " (%u hits)%s\n", total, o->color ? "\033[0m" : "");
+            /* Xapian's estimate of the matching passages, before they are
+             * collapsed to articles: not a count of the hits listed. */
+            ok = ok && (total == 0   ? text_buf_puts(b, " (no passage matches)")
+                        : total == 1 ? text_buf_puts(b, " (about 1 passage matches)")
+                                     : text_buf_printf(b, " (about %u passages match)", total));
+            ok = ok && text_buf_printf(b, "%s\n", o->color ? "\033[0m" : "");
         }
         if (ok && o->explain)
             ok = text_safe_append(b, o->explain, o->explain_len, false);

@@ -46,7 +46,7 @@ expect_match '^passim-search: queries\.tsv:6: query bad: unbalanced quote at col
     "the bad query is reported with its file, line and id"
 heads=$(printf '%s\n' "$OUT" | grep '^== query' | sed 's/^== query \([^:]*\):.*/\1/' | tr '\n' ' ')
 expect_eq "$heads" "k1 3 t1 " "the other queries are answered, in order, with their ids"
-expect_match '^== query 3: Lavrov \([0-9]+ hits\)$' "$OUT" "a line without id gets its line number"
+expect_match '^== query 3: Lavrov \(about [0-9]+ passages match\)$' "$OUT" "a line without id gets its line number"
 expect_no_match 'comment' "$OUT" "comments are not queries"
 expect_match '\[Kalashnikov\] \[rifles\]' "$OUT" "text hits have highlighted snippets"
 expect_match 'queries\.tsv' "$ERR" "errors name the file"
@@ -238,7 +238,7 @@ expect_match '--progress needs --batch' "$ERR" "--progress without --batch expla
 printf 'xyzzy\nplugh\n' >none.tsv
 run $S --batch none.tsv
 expect_rc 1 "no query found anything: exit 1"
-expect_match '^== query 1: xyzzy \(0 hits\)$' "$OUT" "an empty result still has its header"
+expect_match '^== query 1: xyzzy \(no passage matches\)$' "$OUT" "an empty result still has its header"
 printf 'Lavrov\nxyzzy\n' >some.tsv
 run $S --batch some.tsv -f trec
 expect_rc 0 "some query found something: exit 0"
