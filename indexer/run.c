@@ -397,6 +397,19 @@ static xs_status_t open_db(xs_db_t **out, const char *path, xs_mode_t mode)
     return st;
 }
 
+/* Create the temporary index tmp beside the index at db_path (a shard, or a
+ * rebuild); a failure names the index first. */
+static xs_status_t create_beside(xs_db_t **out, const char *tmp, const char *db_path)
+{
+    xs_status_t st = xs_db_open(out, tmp, XS_DB_OVERWRITE | XS_DB_NO_SYNC);
+    if (st != XS_OK)
+        fprintf(stderr, "passim-index: %s: cannot create a new index beside it, %s: %s\n",
+                db_path, tmp, *xs_last_error() ? xs_last_error() : xs_status_str(st));
+    else
+        write_pid(tmp);
+    return st;
+}
+
 static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
 {
     (void)sb;
@@ -816,7 +829,7 @@ static bool build_parallel(run_t *r, const char *lang, unsigned jobs)
         snprintf(name, sizeof name, "shard%u", i);
         shards[i].r = r;
         ok = (shards[i].path = tmp_path(r->o->db_path, name)) != NULL
-             && open_db(&shards[i].db, shards[i].path, XS_DB_OVERWRITE | XS_DB_NO_SYNC) == XS_OK
+             && create_beside(&shards[i].db, shards[i].path, r->o->db_path) == XS_OK
              && idx_writer_init(&shards[i].w, r->o, &r->rep, shards[i].db, r->o->db_path, lang);
         if (ok) {
             /* Each shard commits at its share of the batch size. */
@@ -998,7 +1011,7 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
     if (o->rebuild && !parallel) {
         /* Build beside the live index, swap it in when complete. */
         if (!(rebuild_path = tmp_path(o->db_path, "rebuild"))
-            || open_db(&rebuild_db, rebuild_path, XS_DB_OVERWRITE | XS_DB_NO_SYNC) != XS_OK)
+            || create_beside(&rebuild_db, rebuild_path, o->db_path) != XS_OK)
             goto out;
         target = rebuild_db;
     }

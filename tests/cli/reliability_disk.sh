@@ -81,6 +81,8 @@ if mkdir -p "$MNT" && mount -t tmpfs -o size=8m tmpfs "$MNT" 2>/dev/null; then
         run $PASSIM_INDEX --db "$DB" $opts "$T/corpus" "$T/more"
         expect_refused "$DB" "disk full ${opts:-(incremental)}"
         expect_match 'No space left on device|cannot' "$ERR" "disk full ${opts:-(incremental)}: says why"
+        expect_no_match "^passim-index: $DB\\.tmp-" "$ERR" \
+            "disk full ${opts:-(incremental)}: no message leads with a temporary folder"
         check_intact "$DB" "$BEFORE" "disk full ${opts:-(incremental)}"
     done
     rm -f "$MNT/filler"
