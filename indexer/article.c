@@ -178,18 +178,46 @@ static int on_passage(const text_passage_t *p, void *payload)
     return 0;
 }
 
+/* Longest title kept, in bytes. */
+#define TITLE_MAX 500
+
+/* The title line s[0..len) without its markup into out (TITLE_MAX + 1 bytes
+ * or more); a longer one is cut after its last whole word within TITLE_MAX
+ * bytes, with "…". Returns the length. */
+static size_t clean_title(const char *s, size_t len, char *out)
+{
+    char longer[TITLE_MAX + 2];
+    size_t n = text_clean_line(s, len, longer, sizeof longer);
+    if (n <= TITLE_MAX) {
+        memcpy(out, longer, n + 1);
+        return n;
+    }
+    const char ellipsis[] = "\xE2\x80\xA6";
+    size_t keep = TITLE_MAX - (sizeof ellipsis - 1);
+    while (keep > 0 && ((unsigned char)longer[keep] & 0xC0) == 0x80)
+        keep--; /* not inside a character */
+    size_t space = keep;
+    while (space > keep / 2 && longer[space] != ' ')
+        space--;
+    if (longer[space] == ' ')
+        keep = space; /* after the last whole word, if not too far back */
+    memcpy(out, longer, keep);
+    memcpy(out + keep, ellipsis, sizeof ellipsis);
+    return keep + sizeof ellipsis - 1;
+}
+
 xs_status_t idx_article_index(idx_article_ctx_t *ctx, const idx_article_t *art,
                               idx_doc_fn fn, void *payload, uint32_t *n_passages)
 {
     title_terms_t title = { TEXT_BUF_INIT, 0 };
     passage_job_t job = { ctx, art, &title, fn, payload, XS_OK, 0 };
     size_t start, end;
-    char cleaned[512];
+    char cleaned[TITLE_MAX + 1];
 
     *n_passages = 0;
     text_buf_clear(&ctx->title);
     if (text_first_line(art->text, art->len, &start, &end)) {
-        size_t n = text_clean_line(art->text + start, end - start, cleaned, sizeof cleaned);
+        size_t n = clean_title(art->text + start, end - start, cleaned);
         if (!text_buf_append(&ctx->title, cleaned, n))
             return XS_ERR_NOMEM;
         int rc = text_analyze(ctx->analyzer, cleaned, n, 1, add_title_term, &title);

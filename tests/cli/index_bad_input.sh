@@ -63,6 +63,14 @@ expect_no_match "image.png" "$OUT" "binary file not indexed"
 # Passages stay bounded on the 20 MB line (about 1200 bytes each).
 n=$(echo "$OUT" | awk '/huge-line/ {print $1}')
 [ "$n" -ge 15000 ] && [ "$n" -le 40000 ] && pass || fail "huge line cut into bounded passages ($n)"
+# Its title (the whole line) is cut after a whole word, with an ellipsis.
+run $PASSIM_SEARCH --db "$T/bad.db" -f json -n 1 lorem
+title=$(printf '%s' "$OUT" | python3 -c 'import json,sys; print(json.load(sys.stdin)["results"][0]["title"])')
+case $title in
+*' amet.…' | *' lorem…' | *' ipsum…' | *' dolor…' | *' sit…') pass ;;
+*) fail "a long title ends after a whole word, with an ellipsis: ...${title#"${title%??????????????}"}" ;;
+esac
+[ "$(printf '%s' "$title" | wc -c)" -le 500 ] && pass || fail "a long title is at most 500 bytes"
 # Latin-1 and UTF-16 were converted: their words are findable.
 run "$DBCHECK" "$T/bad.db" --term cafe
 expect_eq "$OUT" 2 "café from Latin-1 and broken UTF-8 (accents folded: cafe)"
