@@ -333,7 +333,7 @@ static bool merge_due_words(idx_writer_t *w, const due_keys_t *d)
         if (st == XS_OK)
             st = xs_db_set_metadata(w->db, key, NULL, 0);
         if (st != XS_OK) {
-            db_error(w, "cannot read the words due", st);
+            db_error(w, "cannot merge the words due into the word lists", st);
             return false;
         }
         if (idx_counter_size(w->ctx.spell) > WORDS_HELD_MAX && !write_words(w))
