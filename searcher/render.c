@@ -1,6 +1,7 @@
 /*
  * render.c — turns a built snippet into text: the window of the passage with its
- * spans marked for a terminal (ANSI colours), HTML, Markdown or plain brackets.
+ * spans marked for a terminal (ANSI colours), HTML, Markdown or plain brackets
+ * (HTML and Markdown escape the passage's own markup characters).
  *
  * The passage is untrusted input, and the output goes to terminals and web pages,
  * so every markup passes it through one sanitizer: escape sequences are dropped
@@ -95,9 +96,16 @@ static void close_mark(writer_t *w)
         w->closed_at = w->b->len;
 }
 
-/* Write one character (its valid UTF-8 bytes s[0..len)), escaped for HTML. */
+/* Write one character (its valid UTF-8 bytes s[0..len)), escaped for HTML,
+ * or for Markdown: the passage's own "**", "[", "`"... are text there, and
+ * would otherwise mix with the marks ("## **Greater **Leverage****"). */
 static void put_char(writer_t *w, const char *s, size_t len)
 {
+    if (w->m == SRCH_MARK_MARKDOWN && len == 1 && s[0] && strchr("\\`*_[]<>#|~", s[0])) {
+        put_str(w, "\\");
+        put(w, s, 1);
+        return;
+    }
     if (w->m == SRCH_MARK_HTML && len == 1) {
         switch (s[0]) {
         case '&': put_str(w, "&amp;"); return;

@@ -388,9 +388,12 @@ static const render_row_t render_rows[] = {
     { TOM_JERRY, TJ_UNITS, 0, SRCH_MARK_HTML,
       "<mark>Tom</mark> &amp; &quot;<mark>Jerry</mark>&quot; &lt;b&gt;it&#39;s&lt;/b&gt; "
       "fine" },
-    /* Markdown: ** and nothing escaped. */
+    /* Markdown: **, and the text's own markup characters escaped. */
     { TOM_JERRY, TJ_UNITS, 0, SRCH_MARK_MARKDOWN,
-      "**Tom** & \"**Jerry**\" <b>it's</b> fine" },
+      "**Tom** & \"**Jerry**\" \\<b\\>it's\\</b\\> fine" },
+    { "## **Greater Leverage** [link](x) `code` a_b", { TERM("leverage") }, 0,
+      SRCH_MARK_MARKDOWN,
+      "\\#\\# \\*\\*Greater **Leverage**\\*\\* \\[link\\](x) \\`code\\` a\\_b" },
     /* Plain brackets. */
     { TOM_JERRY, TJ_UNITS, 0, SRCH_MARK_PLAIN, "[Tom] & \"[Jerry]\" <b>it's</b> fine" },
     /* No marks at all. */

@@ -80,6 +80,16 @@ static void check_rendering(const text_buf_t *b, srch_markup_t m)
             i += k;
             continue;
         }
+        if (m == SRCH_MARK_MARKDOWN && cp < 0x80 && strchr("\\`*_[]<>#|~", (int)cp)) {
+            /* The text's markup characters come escaped; the only bare ones
+             * are the marks, "**". */
+            bool escaped = cp == '\\' && i + 1 < n && strchr("\\`*_[]<>#|~", s[i + 1])
+                           && s[i + 1];
+            bool mark = cp == '*' && i + 1 < n && s[i + 1] == '*';
+            FUZZ_CHECK(escaped || mark, "markdown: bare '%c' at %zu", (int)cp, i);
+            i += 2;
+            continue;
+        }
         if (m == SRCH_MARK_HTML && cp == '&') {
             static const char *const entities[] = { "&amp;", "&lt;", "&gt;", "&quot;", "&#39;" };
             bool known = false;
