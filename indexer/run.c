@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "indexer.h"
@@ -355,7 +356,8 @@ static void remove_vanished(run_t *r, char **root_keys, size_t n_roots)
 
 /* ---- database, lock, temporary folders ----------------------------------- */
 
-static void report_locked(const char *db_path)
+/* The pid in the index's pid file, if that process is alive; else 0. */
+static long locker_pid(const char *db_path)
 {
     char pidfile[PATH_MAX], buf[32] = "";
     snprintf(pidfile, sizeof pidfile, "%s/%s", db_path, PID_FILE);
@@ -365,10 +367,21 @@ static void report_locked(const char *db_path)
             buf[0] = '\0';
         fclose(f);
     }
-    buf[strcspn(buf, "\n")] = '\0';
-    if (buf[0])
-        fprintf(stderr, "passim-index: %s: index is locked by another passim-index (pid %s)\n",
-                db_path, buf);
+    long pid = strtol(buf, NULL, 10);
+    return pid > 0 && pid != (long)getpid() && (kill((pid_t)pid, 0) == 0 || errno == EPERM)
+           ? pid : 0;
+}
+
+static void report_locked(const char *db_path)
+{
+    /* A writer that has just taken the lock writes its pid a moment later;
+     * until then the file may hold an earlier run's. */
+    long pid = 0;
+    for (int i = 0; i < 10 && (pid = locker_pid(db_path)) == 0; i++)
+        nanosleep(&(struct timespec){ .tv_nsec = 20 * 1000 * 1000 }, NULL);
+    if (pid)
+        fprintf(stderr, "passim-index: %s: index is locked by another passim-index (pid %ld)\n",
+                db_path, pid);
     else
         fprintf(stderr, "passim-index: %s: index is locked by another writer\n", db_path);
 }
