@@ -249,6 +249,9 @@ typedef struct idx_writer {
     uint32_t words_due_next;    /* number of the next PASSIM_META_WORDS_DUE value,
                                    0 until the index has been asked */
     bool fatal;                 /* a database error: stop */
+    bool first_build;           /* a first build (or the run completing one): its
+                                   commits mark the index PASSIM_META_FIRST_BUILD,
+                                   which only the compacted copy goes without */
     bool check_docids;          /* the database holds all the run's files: look for
                                    article ids that another file has too */
     idx_docid_suspect_t *suspects;

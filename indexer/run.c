@@ -643,6 +643,25 @@ static bool swap_in(const char *new_path, const char *db_path)
     return true;
 }
 
+/* Delete the mark of a first build from the (compacted) index at path, if it
+ * has one. False, with Xapian's message, on failure. */
+static bool clear_first_build(const char *path)
+{
+    xs_db_t *db = NULL;
+    char *mark = NULL;
+    xs_status_t st = xs_db_open(&db, path, XS_DB_WRITE);
+    if (st == XS_OK && xs_db_get_metadata(db, PASSIM_META_FIRST_BUILD, &mark, NULL) == XS_OK) {
+        st = xs_db_begin(db);
+        if (st == XS_OK)
+            st = xs_db_set_metadata(db, PASSIM_META_FIRST_BUILD, NULL, 0);
+        if (st == XS_OK)
+            st = xs_db_commit(db);
+    }
+    free(mark);
+    xs_db_free(db);
+    return st == XS_OK;
+}
+
 /* Compact the committed index at src into a new folder and swap that in at
  * db_path. On failure the index at db_path stays as it was (and still
  * searchable). When src is db_path, a missed compaction costs only space, and
@@ -652,7 +671,7 @@ static bool compact_into(const char *src, const char *db_path)
     char *dst = tmp_path(db_path, "compact");
     const char *srcs[1] = { src };
     bool ok = dst != NULL;
-    if (ok && xs_db_compact(srcs, 1, dst, NULL, NULL) != XS_OK) {
+    if (ok && (xs_db_compact(srcs, 1, dst, NULL, NULL) != XS_OK || !clear_first_build(dst))) {
         if (strcmp(src, db_path) == 0)
             fprintf(stderr, "passim-index: %s: the index is complete and searchable, but it "
                             "could not be compacted (it stays about twice the size): %s\n",
@@ -1014,6 +1033,12 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
     bool parallel = o->jobs > 1 && fresh && !in_cwd;
     /* A fresh build on one writer reads and analyses on a second thread. */
     bool ahead = fresh && !in_cwd && !parallel;
+    /* A first build killed before its end left its mark: completing it, this
+     * run ends as the first would have, compacted. */
+    char *first_mark = NULL;
+    bool unfinished = !o->rebuild
+                      && xs_db_get_metadata(db, PASSIM_META_FIRST_BUILD, &first_mark, NULL) == XS_OK;
+    free(first_mark);
 
     struct sigaction sa = { .sa_handler = on_signal };
     sigemptyset(&sa.sa_mask);
@@ -1031,6 +1056,7 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
     if (!idx_writer_init(&r.w, o, &r.rep, target, o->db_path, lang))
         goto out;
     r.w.may_hold_old = !fresh;
+    r.w.first_build = !in_cwd && ((fresh && !o->rebuild && !parallel) || unfinished);
     r.w.check_docids = !parallel && !ahead; /* fresh builds check at the end */
     r.collect = parallel || ahead;
 
@@ -1090,9 +1116,10 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
         if (ok && rebuild_db) {
             xs_db_close(rebuild_db);
             ok = !idx_stop_signal && compact_into(rebuild_path, o->db_path);
-        } else if (ok && fresh && !in_cwd && !idx_stop_signal && r.w.st.added > 0) {
-            /* A first build: the committed index is searchable as it is; a
-             * compacted copy (about half the size) then takes its place. */
+        } else if (ok && r.w.first_build && !idx_stop_signal) {
+            /* A first build (or the run that completed one): the committed
+             * index is searchable as it is; a compacted copy (about half the
+             * size) then takes its place. */
             compact_into(o->db_path, o->db_path);
         }
     }

@@ -378,6 +378,9 @@ bool idx_writer_commit(idx_writer_t *w, bool last)
     } else if (spell && idx_counter_size(w->ctx.spell) > 0 && xs_db_in_batch(w->db)) {
         ok = write_due_words(w);
     }
+    /* The last commit of a first build marks it, whatever else it holds. */
+    if (ok && last && w->first_build)
+        ok = ensure_batch(w);
     if (!ok) {
         xs_db_cancel(w->db);
         return false;
@@ -389,6 +392,8 @@ bool idx_writer_commit(idx_writer_t *w, bool last)
     if (st == XS_OK)
         st = xs_db_set_metadata(w->db, PASSIM_META_VERSION, PASSIM_LAYOUT_VERSION,
                                 strlen(PASSIM_LAYOUT_VERSION));
+    if (st == XS_OK && w->first_build)
+        st = xs_db_set_metadata(w->db, PASSIM_META_FIRST_BUILD, "1", 1);
     if (st == XS_OK)
         st = xs_db_commit(w->db);
     if (st != XS_OK) {

@@ -33,6 +33,11 @@
  *   PASSIM_META_VERSION    the index layout version (PASSIM_LAYOUT_VERSION)
  *   PASSIM_META_WORDS<n>   the words met of n characters, with their counts, for
  *                          "did you mean" (spell.h); n in decimal
+ *   PASSIM_META_FIRST_BUILD  set by the commits of a first build on one writer
+ *                          and gone from the compacted copy that replaces it at
+ *                          its end: an index that holds it was left by a first
+ *                          build killed before then, and the run that completes
+ *                          it compacts it, as the first would have
  *   PASSIM_META_WORDS_DUE<n>  the words met in the files of one commit that are
  *                          not in the lists yet (a list of words of any length);
  *                          n in ten decimal digits. The last commit of a run
@@ -56,6 +61,7 @@
 #define PASSIM_META_VERSION  "passim:layout"
 #define PASSIM_META_WORDS    "passim:words:"
 #define PASSIM_META_WORDS_DUE "passim:words-due:"
+#define PASSIM_META_FIRST_BUILD "passim:first-build"
 /* Bumped whenever the layout changes: an index of another layout is refused
  * (searching it would misread it, updating it would mix two layouts). */
 #define PASSIM_LAYOUT_VERSION "5"

@@ -10,6 +10,7 @@
 # clean build, file for file and word for word. SIGINT and SIGTERM: the
 # indexer stops at a file boundary, commits, says so, exits 130/143 and leaves
 # a consistent index.
+# A first build killed while it compacts: the next run compacts it.
 # --rebuild (one job and two) and a fresh --jobs 2 build killed midway: the
 # previous index is untouched and no DB.tmp-* folder survives the next run,
 # also when --db names the index without its folder.
@@ -183,6 +184,16 @@ if [ -z "$WRAP" ]; then
         "after the kills: every file once, with the passages of a clean build"
     expect_eq "$("$DBCHECK" "$DB" --words)" "$REF_WORDS" \
         "after the kills: the word lists of a clean build, none left due"
+    # The run that completed the first build compacted it, as the first would
+    # have (uncompacted, an index takes about twice the room).
+    size=$(du -sk "$DB" | cut -f1)
+    ref_size=$(du -sk "$T/ref.db" | cut -f1)
+    [ "$size" -le $((ref_size * 5 / 4)) ] && pass \
+        || fail "after the kills: compacted like a clean build ($size KB against $ref_size KB)"
+    run $IDX --jobs 1 --batch 200 --db "$DB" "$C"
+    expect_match 'up to date' "$OUT" "after the kills: the next run has nothing to do"
+    [ "$(du -sk "$DB" | cut -f1)" -eq "$size" ] && pass \
+        || fail "after the kills: and does not compact the index again"
 
     # Change a fifth of the files, remove some, add some; kill the updates.
     python3 - "$C" "$N_FILES" <<'EOF'
@@ -251,6 +262,37 @@ for sig in INT TERM; do
     fi
 done
 rm -rf "$T/sig.db"
+
+# --- a first build killed while it compacts its index: complete and
+# searchable, but not compacted; the next run compacts it, and only it
+if [ -z "$WRAP" ]; then
+    rm -rf "$T/cmp.db"
+    start_index --jobs 1 --db "$T/cmp.db" "$C"
+    i=0
+    while [ "$i" -lt 4000 ] && ! ls -d "$T"/cmp.db.tmp-*-compact >/dev/null 2>&1 \
+          && kill -0 "$PID" 2>/dev/null; do
+        sleep 0.005
+        i=$((i + 1))
+    done
+    kill -KILL "$PID" 2>/dev/null
+    stop_index
+    if [ "$RC" = 137 ]; then
+        check_index "$T/cmp.db" "killed while compacting"
+        big=$(du -sk "$T/cmp.db" | cut -f1)
+        run $IDX --jobs 1 --db "$T/cmp.db" "$C"
+        expect_match 'up to date, nothing changed' "$OUT" "killed while compacting: every file was in"
+        small=$(du -sk "$T/cmp.db" | cut -f1)
+        [ "$small" -lt "$big" ] && pass \
+            || fail "killed while compacting: the next run compacts ($big KB, then $small KB)"
+        no_tmp_left "$T/cmp.db" "killed while compacting"
+        run $IDX --jobs 1 --db "$T/cmp.db" "$C"
+        [ "$(du -sk "$T/cmp.db" | cut -f1)" -eq "$small" ] && pass \
+            || fail "killed while compacting: the run after does not compact again"
+    else
+        echo "the first build ended before its compaction could be caught (status $RC)"
+    fi
+    rm -rf "$T/cmp.db"
+fi
 
 # The index the rebuilds below must leave as it is: the reference build.
 rm -rf "$DB"
