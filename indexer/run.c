@@ -674,7 +674,8 @@ static bool compact_into(const char *src, const char *db_path)
     if (ok && (xs_db_compact(srcs, 1, dst, NULL, NULL) != XS_OK || !clear_first_build(dst))) {
         if (strcmp(src, db_path) == 0)
             fprintf(stderr, "passim-index: %s: the index is complete and searchable, but it "
-                            "could not be compacted (it stays about twice the size): %s\n",
+                            "could not be compacted (it stays about twice the size; the next "
+                            "run tries again): %s\n",
                     db_path, xs_last_error());
         else
             fprintf(stderr, "passim-index: %s: cannot compact the index: %s\n", db_path,
