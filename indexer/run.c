@@ -50,6 +50,7 @@ typedef struct known_file {
 
 typedef struct run {
     const idx_opts_t *o;
+    bool created;              /* the index did not exist before this run */
     idx_report_t rep;
     idx_writer_t w;            /* the writer of a sequential run */
     char *db_key;              /* realpath of the database folder, when it exists */
@@ -919,6 +920,9 @@ static void summary(const run_t *r, double secs, bool discarded)
     if (discarded)
         printf("passim-index: %s: interrupted, nothing changed (%u files indexed by this run "
                "were discarded) in %.2f s\n", r->o->db_path, s->added + s->updated, secs);
+    else if (s->added + s->updated + s->removed == 0 && r->created)
+        printf("passim-index: %s: created, with no article (%u skipped, %u failed) in %.2f s\n",
+               r->o->db_path, s->skipped, failed, secs);
     else if (s->added + s->updated + s->removed == 0)
         printf("passim-index: %s: up to date, nothing changed (%u unchanged, %u skipped, "
                "%u failed) in %.2f s\n", r->o->db_path, s->unchanged, s->skipped, failed, secs);
@@ -1003,6 +1007,7 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
     /* An index in the current folder is only ever updated in place, even when
      * it holds nothing: no shards swapped in, no compacted copy. */
     bool in_cwd = db_existed && holds_cwd(o->db_path);
+    r.created = !db_existed;
     if (in_cwd && (o->rebuild || !has_version_file(o->db_path))) {
         refuse_cwd(o->db_path);
         goto out;

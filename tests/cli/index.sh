@@ -23,6 +23,11 @@ done
 run $PASSIM_INDEX --db "$DB"
 expect_rc 2 "no PATH"
 expect_match 'no PATH' "$ERR" "no PATH message"
+mkdir -p nothing
+run $PASSIM_INDEX --db nothing.db nothing
+expect_rc 0 "a first run over an empty folder"
+expect_match '^passim-index: nothing.db: created, with no article \(0 skipped, 0 failed\)' "$OUT" \
+    "says the index was created"
 run $PASSIM_INDEX --bogus corpus
 expect_rc 2 "unknown option"
 expect_match "^passim-index: unrecognized option '--bogus'" "$ERR" \
