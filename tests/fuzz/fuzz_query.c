@@ -86,6 +86,7 @@ static void check_node(tree_check_t *c, const srch_node_t *n, unsigned depth)
 typedef struct word_check {
     const tree_check_t *c;
     size_t n;
+    size_t n_body;      /* words sought in the passages' text (not excluded, not title:) */
 } word_check_t;
 
 static int on_word(const srch_word_t *w, void *payload)
@@ -94,6 +95,8 @@ static int on_word(const srch_word_t *w, void *payload)
     FUZZ_CHECK(w->text && w->word && w->stem, "word without strings");
     check_column(wc->c, w->column, "word");
     wc->n++;
+    if (!w->excluded && w->field == SRCH_FIELD_BODY)
+        wc->n_body++;
     return 0;
 }
 
@@ -117,14 +120,16 @@ static void check_parsed(const srch_query_t *q, size_t len)
     FUZZ_CHECK(b.len > 0 && fuzz_utf8_ok(b.data, b.len), "bad description");
     text_buf_free(&b);
 
-    word_check_t wc = { &c, 0 };
+    word_check_t wc = { &c, 0, 0 };
     FUZZ_CHECK(srch_query_words(q, on_word, &wc) == 0, "word walk failed");
     FUZZ_CHECK(wc.n > 0, "a query without words");
 
     srch_hl_unit_t *units = NULL;
     size_t n_units = 0;
     FUZZ_CHECK(srch_query_units(q, NULL, &units, &n_units) == XS_OK, "units failed");
-    FUZZ_CHECK(n_units > 0 && units != NULL, "no highlight unit");
+    /* Units highlight the passages' text: title: words have none. */
+    FUZZ_CHECK((n_units > 0) == (wc.n_body > 0) && (n_units > 0) == (units != NULL),
+               "%zu highlight units for %zu words sought in the text", n_units, wc.n_body);
     for (size_t k = 0; k < n_units; k++) {
         const srch_hl_unit_t *u = &units[k];
         FUZZ_CHECK(u->kind == SRCH_HL_TERM || u->kind == SRCH_HL_PHRASE ||
