@@ -289,8 +289,7 @@ static bool write_part(idx_writer_t *w, part_t *p, idx_read_t *cur, bool *passag
     /* The words of the files up to this one, before the commit it may end
      * its batch with. */
     if (p->words && !idx_counter_merge(w->ctx.spell, p->words)) {
-        fputs("passim-index: out of memory\n", stderr);
-        w->fatal = true;
+        idx_writer_nomem(w);
         ok = false;
     } else if (*passages && *write_st != XS_OK)
         ok = idx_writer_end(w, p->f, NULL, cur, p->n_passages, *write_st, NULL);
@@ -332,13 +331,11 @@ bool idx_writer_files(idx_writer_t *w, const idx_file_t *files, size_t n_files,
         pthread_join(thread, NULL);
         idx_read_done(&cur);
         if (a.nomem && !w->fatal) {
-            fputs("passim-index: out of memory\n", stderr);
-            w->fatal = true;
+            idx_writer_nomem(w);
         }
         /* The words of the files read since the last hand-over: all written. */
         if (!w->fatal && a.ctx.spell && !idx_counter_merge(w->ctx.spell, a.ctx.spell)) {
-            fputs("passim-index: out of memory\n", stderr);
-            w->fatal = true;
+            idx_writer_nomem(w);
         }
     }
     for (size_t i = 0; i < a.n_spare; i++)

@@ -96,6 +96,11 @@ typedef struct idx_walk_cb {
  */
 int idx_walk(const char *root, const char *skip_key, const idx_walk_cb_t *cb);
 
+/* The canonical path of name in the folder whose canonical path is dir_key
+ * ("/a" and "b": "/a/b"; "/" and "b": "/b"), malloc'ed; NULL if memory ran
+ * out. */
+char *idx_key_join(const char *dir_key, const char *name);
+
 /* ---- decode.c ---------------------------------------------------------- */
 
 typedef enum {
@@ -258,6 +263,9 @@ typedef struct idx_writer {
     size_t n_suspects;
     idx_stats_t st;
 } idx_writer_t;
+
+/* Say that memory ran out, and stop the run (w->fatal). */
+void idx_writer_nomem(idx_writer_t *w);
 
 /* Make a writer on db (borrowed) analysing in lang. False if memory ran out
  * or the language is unknown (said on stderr). */

@@ -216,9 +216,8 @@ static char *key_in_folder(const char *path)
     char *dir_copy = strdup(path), *base_copy = strdup(path), *dir_key = NULL, *key = NULL;
     if (dir_copy && base_copy && (dir_key = realpath(dirname(dir_copy), NULL)) != NULL) {
         const char *base = basename(base_copy);
-        if (strcmp(base, ".") != 0 && strcmp(base, "..") != 0 && strcmp(base, "/") != 0
-            && asprintf(&key, "%s%s%s", dir_key, strcmp(dir_key, "/") == 0 ? "" : "/", base) < 0)
-            key = NULL;
+        if (strcmp(base, ".") != 0 && strcmp(base, "..") != 0 && strcmp(base, "/") != 0)
+            key = idx_key_join(dir_key, base);
     }
     free(dir_key);
     free(dir_copy);

@@ -217,6 +217,13 @@ static const char *rel_of(const walk_t *w, const char *path, const char *base)
 
 static int visit(walk_t *w, const dir_stack_t *up, unsigned char type);
 
+char *idx_key_join(const char *dir_key, const char *name)
+{
+    char *key = NULL;
+    bool root = strcmp(dir_key, "/") == 0;
+    return asprintf(&key, "%s%s%s", dir_key, root ? "" : "/", name) < 0 ? NULL : key;
+}
+
 /* The canonical path of the walk's current path, which is up's entry of that
  * type (or the root, when up is the chain above it). An entry that its
  * folder says is no link (a file or a folder) is that folder's canonical path
@@ -226,12 +233,9 @@ static char *canonical(const walk_t *w, const dir_stack_t *up, unsigned char typ
 {
     if (up == w->above || !up->key || (type != DT_REG && type != DT_DIR))
         return realpath(w->path.data, NULL);
-    const char *name = w->path.data + up->path_len + 1;
-    char *key = NULL;
-    if (asprintf(&key, "%s%s%s", up->key, strcmp(up->key, "/") == 0 ? "" : "/", name) < 0) {
+    char *key = idx_key_join(up->key, w->path.data + up->path_len + 1);
+    if (!key)
         errno = ENOMEM;
-        return NULL;
-    }
     return key;
 }
 
@@ -292,10 +296,10 @@ static void skipped(walk_t *w, const char *dir_key, const char *name, const char
         w->cb->skipped(dir_key, why, w->cb->payload);
         return;
     }
-    text_buf_t key = TEXT_BUF_INIT;
-    if (text_buf_printf(&key, "%s%s%s", dir_key, strcmp(dir_key, "/") == 0 ? "" : "/", name))
-        w->cb->skipped(key.data, why, w->cb->payload);
-    text_buf_free(&key);
+    char *key = idx_key_join(dir_key, name);
+    if (key)
+        w->cb->skipped(key, why, w->cb->payload);
+    free(key);
 }
 
 /* Read the names of the open folder dir (canonical path dir_key) that the walk
@@ -476,10 +480,8 @@ static void read_above(above_t *a, const char *root, const char *skip_key)
      * "..", "a/." or "/" lead. */
     const char *slash = strrchr(root, '/'), *base = slash ? slash + 1 : root;
     bool dots = strcmp(base, ".") == 0 || strcmp(base, "..") == 0 || *base == '\0';
-    char *logical = NULL;
-    if (dots ? root_key && !(logical = strdup(root_key))
-             : dir && asprintf(&logical, "%s%s%s", dir, strcmp(dir, "/") == 0 ? "" : "/", base) < 0)
-        logical = NULL;
+    char *logical = dots ? (root_key ? strdup(root_key) : NULL)
+                         : (dir ? idx_key_join(dir, base) : NULL);
     size_t cap = 0;
     /* Nothing above a root that holds the index itself. */
     bool done = !dir || (top && root_key && strcmp(root_key, top) == 0);

@@ -177,7 +177,7 @@ static int cmp_chars(const void *a, const void *b)
     return (x->chars > y->chars) - (x->chars < y->chars);
 }
 
-static void out_of_memory(idx_writer_t *w)
+void idx_writer_nomem(idx_writer_t *w)
 {
     fputs("passim-index: out of memory\n", stderr);
     w->fatal = true;
@@ -218,7 +218,7 @@ static bool write_words(idx_writer_t *w)
         }
     }
     if (!ok)
-        out_of_memory(w);
+        idx_writer_nomem(w);
     free(we.e);
     free(group);
     text_buf_free(&key);
@@ -259,10 +259,24 @@ static bool find_due_words(idx_writer_t *w, due_keys_t *d)
         return false;
     }
     if (rc) {
-        out_of_memory(w);
+        idx_writer_nomem(w);
         return false;
     }
     return true;
+}
+
+/* The words counted, all in one list (text_spell_list() leaves out those it
+ * cannot keep). */
+typedef struct due_words {
+    text_spell_word_t *words;
+    size_t n;
+} due_words_t;
+
+static int collect_due_word(const char *word, size_t len, uint32_t count, void *payload)
+{
+    due_words_t *dw = payload;
+    dw->words[dw->n++] = (text_spell_word_t){ word, len, count };
+    return 0;
 }
 
 /* Keep the words counted since the last commit as a value of words due, in
@@ -278,28 +292,23 @@ static bool write_due_words(idx_writer_t *w)
             return false;
         w->words_due_next = d.last + 1;
     }
-    size_t n = idx_counter_size(w->ctx.spell);
-    word_entries_t we = { malloc(n * sizeof *we.e), 0 };
-    text_spell_word_t *words = malloc(n * sizeof *words);
+    due_words_t dw = { malloc(idx_counter_size(w->ctx.spell) * sizeof *dw.words), 0 };
     text_buf_t key = TEXT_BUF_INIT, list = TEXT_BUF_INIT;
-    bool ok = we.e && words;
+    bool ok = dw.words != NULL;
     if (ok) {
-        idx_counter_each(w->ctx.spell, collect_word, &we);
-        for (size_t i = 0; i < we.n; i++)
-            words[i] = we.e[i].w;
-        ok = text_spell_list(&list, words, we.n)
+        idx_counter_each(w->ctx.spell, collect_due_word, &dw);
+        ok = text_spell_list(&list, dw.words, dw.n)
              && text_buf_printf(&key, "%s%010" PRIu32, PASSIM_META_WORDS_DUE,
                                 w->words_due_next);
     }
     xs_status_t st = ok ? xs_db_set_metadata(w->db, key.data, list.data, list.len) : XS_OK;
     if (!ok)
-        out_of_memory(w);
+        idx_writer_nomem(w);
     else if (st != XS_OK)
         db_error(w, "cannot write the words due", st);
     else
         w->words_due_next++;
-    free(we.e);
-    free(words);
+    free(dw.words);
     text_buf_free(&key);
     text_buf_free(&list);
     idx_counter_clear(w->ctx.spell);
@@ -326,7 +335,7 @@ static bool merge_due_words(idx_writer_t *w, const due_keys_t *d)
         xs_status_t st = xs_db_get_metadata(w->db, key, &value, &len);
         if (st == XS_OK && text_spell_each(value, len, count_due_word, w->ctx.spell) != 0) {
             free(value);
-            out_of_memory(w);
+            idx_writer_nomem(w);
             return false;
         }
         free(value);
@@ -429,8 +438,7 @@ static bool set_record(idx_writer_t *w, const char *key, const text_file_record_
     if (ok && rec)
         ok = text_file_record_encode(rec, &value);
     if (!ok) {
-        fputs("passim-index: out of memory\n", stderr);
-        w->fatal = true;
+        idx_writer_nomem(w);
     } else {
         xs_status_t st = xs_db_set_metadata(w->db, meta_key.data, value.data ? value.data : "",
                                             value.len);

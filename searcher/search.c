@@ -207,14 +207,19 @@ static void set_error(srch_error_t *err, const char *what, xs_status_t st)
 
 /* ---- query words ------------------------------------------------------- */
 
-/* The index term of a query word into term: its stem, under the title prefix
- * for title: words. */
-static void word_term(const srch_word_t *w, text_buf_t *term)
+/* The index term of the stem s[0..len) of a word of field into term: under
+ * the title prefix for title: words. False if memory ran out. */
+static bool field_term(text_buf_t *term, srch_field_t field, const char *s, size_t len)
 {
     text_buf_clear(term);
-    if (w->field == SRCH_FIELD_TITLE)
-        text_buf_puts(term, PASSIM_PREFIX_TITLE);
-    text_buf_puts(term, w->stem);
+    return (field != SRCH_FIELD_TITLE || text_buf_puts(term, PASSIM_PREFIX_TITLE))
+           && text_buf_append(term, s, len);
+}
+
+/* The index term of a query word into term. */
+static void word_term(const srch_word_t *w, text_buf_t *term)
+{
+    field_term(term, w->field, w->stem, strlen(w->stem));
 }
 
 /* ---- wildcards that match no stem -------------------------------------- */
@@ -247,10 +252,7 @@ static int any_term(const char *term, size_t len, uint32_t termfreq, void *paylo
 static xs_status_t has_term(widen_t *w, const srch_node_t *n, size_t len, bool exact,
                             bool *found)
 {
-    text_buf_clear(&w->term);
-    if (n->field == SRCH_FIELD_TITLE)
-        text_buf_puts(&w->term, PASSIM_PREFIX_TITLE);
-    if (!text_buf_append(&w->term, n->stem, len))
+    if (!field_term(&w->term, n->field, n->stem, len))
         return XS_ERR_NOMEM;
     *found = false;
     if (exact) {

@@ -127,21 +127,18 @@ static int print_word(const char *word, size_t len, uint32_t count, void *payloa
     return 0;
 }
 
-static int print_list(const char *key, size_t key_len, const char *value, size_t value_len,
-                      void *payload)
-{
-    (void)payload;
-    printf("list %.*s\n", (int)(key_len - strlen(PASSIM_META_WORDS)),
-           key + strlen(PASSIM_META_WORDS));
-    return text_spell_each(value, value_len, print_word, NULL);
-}
+/* A metadata value of words (a list, or words due) under its key's name:
+ * payload is the key's prefix, and the header says which kind it is. */
+typedef struct words_kind {
+    const char *header, *prefix;
+} words_kind_t;
 
-static int print_due(const char *key, size_t key_len, const char *value, size_t value_len,
-                     void *payload)
+static int print_words(const char *key, size_t key_len, const char *value, size_t value_len,
+                       void *payload)
 {
-    (void)payload;
-    printf("due %.*s\n", (int)(key_len - strlen(PASSIM_META_WORDS_DUE)),
-           key + strlen(PASSIM_META_WORDS_DUE));
+    const words_kind_t *k = payload;
+    size_t prefix = strlen(k->prefix);
+    printf("%s %.*s\n", k->header, (int)(key_len - prefix), key + prefix);
     return text_spell_each(value, value_len, print_word, NULL);
 }
 
@@ -174,9 +171,11 @@ int main(int argc, char **argv)
     }
     int rc = 0;
     if (argc == 3 && strcmp(argv[2], "--words") == 0) {
-        st = xs_db_metadata(c.db, PASSIM_META_WORDS, print_list, NULL, &rc);
+        static const words_kind_t lists = { "list", PASSIM_META_WORDS },
+                                  due = { "due", PASSIM_META_WORDS_DUE };
+        st = xs_db_metadata(c.db, PASSIM_META_WORDS, print_words, (void *)&lists, &rc);
         if (st == XS_OK)
-            st = xs_db_metadata(c.db, PASSIM_META_WORDS_DUE, print_due, NULL, &rc);
+            st = xs_db_metadata(c.db, PASSIM_META_WORDS_DUE, print_words, (void *)&due, &rc);
         if (st != XS_OK)
             fprintf(stderr, "dbcheck: %s: %s\n", argv[1], xs_last_error());
         xs_db_free(c.db);
