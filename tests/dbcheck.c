@@ -5,6 +5,8 @@
  *   dbcheck DB             "docs N", "files N", "passages N" (sum of file records)
  *   dbcheck DB --files     one line per file: "<passages> <path>"
  *   dbcheck DB --term T    the number of passages holding term T
+ *   dbcheck DB --docs      the number of passages alone, with no check: cheap
+ *                          enough to poll an index that a run is writing
  *   dbcheck DB --words     the word lists of "did you mean": "<word> <count>"
  *                          lines, by list (length), each in its own order, then
  *                          the words due (not in the lists yet), by value
@@ -146,12 +148,12 @@ int main(int argc, char **argv)
 {
     bool usage = argc < 2 || argc > 5
                  || (argc == 3 && strcmp(argv[2], "--files") != 0
-                     && strcmp(argv[2], "--words") != 0)
+                     && strcmp(argv[2], "--words") != 0 && strcmp(argv[2], "--docs") != 0)
                  || (argc == 4 && strcmp(argv[2], "--term") != 0)
                  || (argc == 5 && strcmp(argv[2], "--set-meta") != 0);
     if (usage) {
-        fputs("usage: dbcheck DB [--files | --words | --term TERM | --set-meta KEY VALUE]\n",
-              stderr);
+        fputs("usage: dbcheck DB [--files | --words | --docs | --term TERM"
+              " | --set-meta KEY VALUE]\n", stderr);
         return 2;
     }
     if (argc == 5)
@@ -166,6 +168,13 @@ int main(int argc, char **argv)
         uint32_t tf = 0;
         st = xs_db_termfreq(c.db, argv[3], strlen(argv[3]), &tf);
         printf("%u\n", tf);
+        xs_db_free(c.db);
+        return st == XS_OK ? 0 : 2;
+    }
+    if (argc == 3 && strcmp(argv[2], "--docs") == 0) {
+        uint32_t docs = 0;
+        st = xs_db_doccount(c.db, &docs);
+        printf("%u\n", docs);
         xs_db_free(c.db);
         return st == XS_OK ? 0 : 2;
     }
