@@ -15,8 +15,6 @@
 
 #include "indexer.h"
 
-#define SNIFF_BYTES 65536
-
 /* Windows-1252 0x80..0x9F; 0 marks the five undefined bytes. */
 static const uint16_t cp1252_high[32] = {
     0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
@@ -61,9 +59,17 @@ static bool put_cp(text_buf_t *b, uint32_t cp)
     return text_buf_append(b, u, n);
 }
 
-static bool looks_binary(const unsigned char *s, size_t len)
+static bool utf16_bom(const unsigned char *u, size_t len)
 {
-    size_t n = len < SNIFF_BYTES ? len : SNIFF_BYTES, controls = 0;
+    return len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF));
+}
+
+bool idx_looks_binary(const char *data, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)data;
+    if (utf16_bom(s, len))
+        return false;
+    size_t n = len < IDX_SNIFF_BYTES ? len : IDX_SNIFF_BYTES, controls = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = s[i];
         if (c == 0)
@@ -151,12 +157,12 @@ idx_decode_status_t idx_decode(const char *data, size_t len, text_buf_t *out, bo
     const unsigned char *u = (const unsigned char *)data;
     text_buf_clear(out);
     *as_is = false;
-    if (len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF))) {
+    if (utf16_bom(u, len)) {
         bool be = u[0] == 0xFE;
         *encoding = be ? "utf-16be" : "utf-16le";
         return from_utf16(u + 2, len - 2, be, out);
     }
-    if (looks_binary(u, len)) {
+    if (idx_looks_binary(data, len)) {
         *encoding = "binary";
         return IDX_DECODE_BINARY;
     }

@@ -109,6 +109,15 @@ typedef enum {
     IDX_DECODE_NOMEM
 } idx_decode_status_t;
 
+/* How many bytes of a file's start tell whether it is text. */
+#define IDX_SNIFF_BYTES 65536
+
+/* True if data, the start of a file (its first IDX_SNIFF_BYTES or all of
+ * it), says the file is not text: no UTF-16 byte order mark, and a NUL byte
+ * or many control characters. idx_decode() answers IDX_DECODE_BINARY for the
+ * same files. */
+bool idx_looks_binary(const char *data, size_t len);
+
 /*
  * Turn raw file bytes into valid UTF-8 in out: a UTF-8 BOM is dropped, UTF-16
  * with a BOM is converted, invalid UTF-8 is read as Windows-1252 when most of

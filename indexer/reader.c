@@ -19,10 +19,14 @@ void idx_reader_free(idx_reader_t *rd)
     text_buf_free(&rd->decoded);
 }
 
-/* Read the whole file into rd->content; its stat, as read, into *st. Returns
- * 0 or an errno value. */
-static int read_bytes(idx_reader_t *rd, const char *path, struct stat *st)
+/* Read the file into rd->content, and its stat, as read, into *st. Its first
+ * IDX_SNIFF_BYTES come first: when they say it is not text, *binary is set and
+ * the rest is not read, so that a video or a disk image among the notes costs
+ * 64 KiB on every run, not its size. A text file smaller than that takes one
+ * read(). Returns 0 or an errno value. */
+static int read_bytes(idx_reader_t *rd, const char *path, struct stat *st, bool *binary)
 {
+    *binary = false;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return errno;
@@ -31,15 +35,16 @@ static int read_bytes(idx_reader_t *rd, const char *path, struct stat *st)
     text_buf_clear(b);
     if (fstat(fd, st) != 0) {
         err = errno;
-    } else if (!text_buf_reserve(b, (size_t)st->st_size + 1)) {
-        err = ENOMEM;
     } else {
+        bool sniffed = false;
         for (;;) {
-            if (!text_buf_reserve(b, 65536)) {
+            size_t want = sniffed ? 65536 : IDX_SNIFF_BYTES - b->len;
+            if (!text_buf_reserve(b, want)) {
                 err = ENOMEM;
                 break;
             }
-            size_t want = b->cap - b->len - 1;
+            if (sniffed)
+                want = b->cap - b->len - 1;
             ssize_t n = read(fd, b->data + b->len, want);
             if (n < 0) {
                 if (errno == EINTR)
@@ -47,12 +52,26 @@ static int read_bytes(idx_reader_t *rd, const char *path, struct stat *st)
                 err = errno;
                 break;
             }
-            if (n == 0)
-                break;
             b->len += (size_t)n;
             /* All the bytes fstat() promised, and fewer than asked for: the
              * end of a regular file, without a second read to say so. */
-            if ((size_t)n < want && S_ISREG(st->st_mode) && b->len == (size_t)st->st_size)
+            bool end = n == 0
+                       || ((size_t)n < want && S_ISREG(st->st_mode)
+                           && b->len == (size_t)st->st_size);
+            if (!sniffed && (end || b->len >= IDX_SNIFF_BYTES)) {
+                sniffed = true;
+                if (idx_looks_binary(b->data, b->len)) {
+                    *binary = true;
+                    break;
+                }
+                /* The rest at once (a file that grows gets more below). */
+                if (!end && st->st_size > 0 && (size_t)st->st_size > b->len
+                    && !text_buf_reserve(b, (size_t)st->st_size - b->len)) {
+                    err = ENOMEM;
+                    break;
+                }
+            }
+            if (end)
                 break;
         }
         b->data[b->len] = '\0';
@@ -65,9 +84,15 @@ void idx_read_file(idx_reader_t *rd, const idx_file_t *f, const text_file_record
                    idx_read_t *out)
 {
     struct stat st;
+    bool binary;
     memset(out, 0, sizeof *out);
-    if ((out->err = read_bytes(rd, f->path, &st)) != 0) {
+    if ((out->err = read_bytes(rd, f->path, &st, &binary)) != 0) {
         out->kind = IDX_READ_FAILED;
+        return;
+    }
+    if (binary) {
+        out->rec.size = (uint64_t)rd->content.len; /* what was read of it */
+        out->kind = IDX_READ_BINARY;
         return;
     }
     out->rec = (text_file_record_t){

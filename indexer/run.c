@@ -319,9 +319,11 @@ static char *gone_root(run_t *r, const char *path)
         return NULL;
     char *key = key_in_folder(path);
     size_t n = 0;
+    bool itself = false; /* the PATH was a file, not a folder */
     for (size_t i = 0; key && i < r->n_known; i++)
         if (under(r->known[i].key, key)) {
             r->known[i].why = noted_with_path;
+            itself = itself || strcmp(r->known[i].key, key) == 0;
             n++;
         }
     if (n == 0) {
@@ -329,7 +331,8 @@ static char *gone_root(run_t *r, const char *path)
         return NULL;
     }
     if (!r->rep.quiet && n == 1)
-        idx_note(&r->rep, path, "gone; its article is removed from the index");
+        idx_note(&r->rep, path, itself ? "gone; its article is removed from the index"
+                                       : "gone; the one article under it is removed from the index");
     else if (!r->rep.quiet)
         idx_note(&r->rep, path, "gone; its %zu articles are removed from the index", n);
     return key;
@@ -927,9 +930,9 @@ static void summary(const run_t *r, double secs, bool discarded)
                "%u failed) in %.2f s\n", r->o->db_path, s->unchanged, s->skipped, failed, secs);
     else
         printf("passim-index: %s: %u added, %u updated, %u removed, %u unchanged, %u skipped, "
-               "%u failed; %llu passages; %.2f s, %.2f MB/s\n", r->o->db_path, s->added,
+               "%u failed; %llu passage%s; %.2f s, %.2f MB/s\n", r->o->db_path, s->added,
                s->updated, s->removed, s->unchanged, s->skipped, failed,
-               (unsigned long long)s->passages, secs, mbs);
+               (unsigned long long)s->passages, s->passages == 1 ? "" : "s", secs, mbs);
     fflush(stdout);
 }
 

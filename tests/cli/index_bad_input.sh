@@ -101,4 +101,21 @@ expect_no_match "$(printf '\033')" "$ERR" "odd file names: no escape sequence in
 expect_eq "$(printf '%s\n' "$ERR" | grep -c 'skipped: not a text file')" 3 "odd file names: one line per note"
 expect_match 'names/escred\.bin: skipped' "$ERR" "odd file names: the escape sequences are dropped"
 expect_match 'names/new line\.bin: skipped' "$ERR" "odd file names: a newline becomes a space"
+
+# A large binary file is judged by its first 64 KiB and not read further:
+# a 4 GiB sparse "video" indexes within a 200 MB address space, on every run
+# (a sanitizer or valgrind reserves more than that for itself).
+if [ -z "$WRAP" ] && ! grep -qa AddressSanitizer "$PASSIM_INDEX"; then
+    V=$T/videos
+    mkdir "$V"
+    printf 'Holiday list\n\nPack the tent.\n' >"$V/list.txt"
+    truncate -s 4G "$V/film.mp4"
+    for round in first second; do
+        run sh -c 'ulimit -v 200000 && exec "$@"' sh $PASSIM_INDEX --db "$T/videos.db" "$V"
+        expect_rc 0 "4 GiB binary file, $round run"
+        expect_match 'film.mp4: skipped: not a text file' "$ERR" "4 GiB binary file, $round run: skipped"
+    done
+    rm -rf "$V" "$T/videos.db"
+fi
+
 finish

@@ -172,6 +172,15 @@ expect_eq "$ERR" "passim-index: single.txt: gone; its article is removed from th
 passim-index: gone/sub: gone; its 2 articles are removed from the index" "one note per PATH that is gone"
 run "$DBCHECK" gone.db --files
 expect_eq "$OUT" "1 gone/stays.txt" "the rest of the index stays"
+mkdir gone/one
+printf 'Only\n\nThe one article of its folder.\n' > gone/one/only.txt
+run $PASSIM_INDEX --db gone.db gone/one
+expect_match ': 1 added, 0 updated, 0 removed, 0 unchanged, 0 skipped, 0 failed; 1 passage;' \
+    "$OUT" "one passage, said so"
+rm -r gone/one
+run $PASSIM_INDEX --db gone.db gone/one
+expect_eq "$ERR" "passim-index: gone/one: gone; the one article under it is removed from the index" \
+    "a folder that is gone with one article"
 run $PASSIM_INDEX --db gone.db single.txt
 expect_rc 1 "a PATH that is gone and that the index does not know is an error"
 expect_match '^passim-index: single.txt: cannot read: No such file or directory$' "$ERR" \
