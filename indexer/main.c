@@ -158,6 +158,8 @@ static int run(int argc, char **argv)
  * committed. Messages about the index itself go to stderr as they happen. */
 int main(int argc, char **argv)
 {
+    if (!text_hold_std_fds())
+        return IDX_EXIT_ERROR;
     int status = run(argc, argv);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         if (errno != EPIPE)

@@ -712,6 +712,8 @@ static int check_stdout(int status)
 
 int main(int argc, char **argv)
 {
+    if (!text_hold_std_fds())
+        return SRCH_EXIT_ERROR;
     cli_t o;
     memset(&o, 0, sizeof o);
     srch_settings_init(&o.s);

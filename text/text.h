@@ -315,6 +315,12 @@ size_t text_escape_len(const char *s, size_t len);
  * if memory ran out. */
 bool text_safe_append(text_buf_t *b, const char *s, size_t len, bool fold_space);
 
+/* Open each of standard input, output and error that the program was started
+ * without on /dev/null, read-only (writes to it fail, and are reported), so
+ * that no file the program opens takes its number. First thing in main().
+ * False if one could not be opened. */
+bool text_hold_std_fds(void);
+
 /* A stable 64-bit hash of a byte string (for content fingerprints). */
 uint64_t text_hash64(const void *data, size_t len);
 

@@ -20,6 +20,18 @@ for args in "--help" "--version" "--db $T/full.db corpus"; do
     expect_rc 2 "$args with stdout on a full disk"
     expect_match '^passim-index: cannot write to standard output' "$ERR" "$args, full disk: says so"
 done
+# Standard output closed: reported, and no file of the index takes its place
+$PASSIM_INDEX --db closed.db corpus >&- 2>"$T/err"
+RC=$?
+expect_rc 2 "stdout closed"
+expect_match '^passim-index: cannot write to standard output' "$(cat "$T/err")" "stdout closed: says so"
+for f in closed.db/*; do
+    [ -s "$f" ] || continue
+    ! grep -q 'passim-index:' "$f" && pass || fail "stdout closed: the summary went into $f"
+done
+run "$DBCHECK" closed.db
+expect_match '^files 5$' "$OUT" "stdout closed: the index is complete"
+rm -rf closed.db
 run $PASSIM_INDEX --db "$DB"
 expect_rc 2 "no PATH"
 expect_match 'no PATH' "$ERR" "no PATH message"

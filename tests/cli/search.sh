@@ -22,6 +22,10 @@ for args in "--help" "--version" "--db $DB Lavrov" "--db $DB -f json Lavrov"; do
     expect_rc 2 "$args to a full disk"
     expect_match '^passim-search: cannot write' "$ERR" "$args to a full disk: says so"
 done
+$PASSIM_SEARCH --db "$DB" Lavrov >&- 2>"$T/err"
+RC=$?
+expect_rc 2 "stdout closed"
+expect_match '^passim-search: cannot write' "$(cat "$T/err")" "stdout closed: says so"
 run $PASSIM_SEARCH --db "$DB"
 expect_rc 2 "no query"
 run $S --limit x talk
