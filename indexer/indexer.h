@@ -225,6 +225,7 @@ typedef struct idx_report {
     bool progress_shown;        /* a progress line is on screen */
     double last_progress;
     unsigned files_seen;
+    unsigned files_total;       /* files the run will read, once known; else 0 */
     uint64_t bytes, passages;
 } idx_report_t;
 

@@ -1099,6 +1099,9 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
         goto out;
     }
 
+    /* A fresh build has met all its files before it reads one. */
+    if (r.collect)
+        r.rep.files_total = (unsigned)r.n_files;
     bool ok;
     if (parallel) {
         ok = !r.w.fatal && !idx_stop_signal && build_parallel(&r, lang, o->jobs);

@@ -15,7 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "indexer.h"
 #include "record.h"
@@ -83,6 +85,67 @@ void idx_note(idx_report_t *rep, const char *path, const char *fmt, ...)
     text_buf_free(&line);
 }
 
+/* The columns of the terminal on stderr (80 if it does not say). */
+static size_t term_columns(void)
+{
+    struct winsize ws;
+    if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+        return ws.ws_col;
+    return 80;
+}
+
+/* Where the longest end of the UTF-8 text s[0..len) that takes at most room
+ * columns starts; a character beyond ASCII counts as two (a wide one may). */
+static size_t tail_fitting(const char *s, size_t len, size_t room)
+{
+    size_t start = len, used = 0;
+    for (size_t i = len; i > 0; i--) {
+        unsigned char c = (unsigned char)s[i - 1];
+        if ((c & 0xC0) == 0x80)
+            continue; /* inside a character */
+        used += c < 0x80 ? 1 : 2;
+        if (used > room)
+            break;
+        start = i - 1;
+    }
+    return start;
+}
+
+/* The progress line, fitted to the terminal's width: a line that wrapped
+ * would leave a row behind at every redraw, since "\r\033[K" clears only
+ * the last. The path gives way first, from its start, keeping the name. */
+static void draw_progress(const idx_report_t *rep, const char *path)
+{
+    char counts[160];
+    int n = rep->files_total
+                ? snprintf(counts, sizeof counts,
+                           "passim-index: %u of %u files (%u%%), %.1f MB, %llu passages",
+                           rep->files_seen, rep->files_total,
+                           (unsigned)(100.0 * rep->files_seen / rep->files_total),
+                           rep->bytes / 1e6, (unsigned long long)rep->passages)
+                : snprintf(counts, sizeof counts, "passim-index: %u files, %.1f MB, %llu passages",
+                           rep->files_seen, rep->bytes / 1e6,
+                           (unsigned long long)rep->passages);
+    size_t width = term_columns() - 1; /* the last column can wrap on its own */
+    size_t used = n < 0 ? 0 : (size_t)n < width ? (size_t)n : width;
+    text_buf_t safe = TEXT_BUF_INIT;
+    bool ok = text_safe_append(&safe, path, strlen(path), true) && safe.data;
+    const char *tail = "";
+    bool cut = false;
+    if (ok && used + 2 + 8 <= width) { /* room for at least a few letters */
+        size_t room = width - used - 2;
+        size_t start = tail_fitting(safe.data, safe.len, room);
+        if (start > 0) {
+            start = tail_fitting(safe.data, safe.len, room - 1); /* and the ellipsis */
+            cut = true;
+        }
+        tail = safe.data + start;
+    }
+    fprintf(stderr, "\r\033[K%.*s%s%s%s", (int)used, counts, *tail || cut ? "  " : "",
+            cut ? "\xe2\x80\xa6" : "", tail); /* … */
+    text_buf_free(&safe);
+}
+
 void idx_progress(idx_report_t *rep, const char *path, uint64_t bytes, uint64_t passages)
 {
     pthread_mutex_lock(&rep->lock);
@@ -94,12 +157,7 @@ void idx_progress(idx_report_t *rep, const char *path, uint64_t bytes, uint64_t 
     if (rep->progress && path && t - rep->last_progress >= 0.1) {
         rep->last_progress = t;
         rep->progress_shown = true;
-        text_buf_t safe = TEXT_BUF_INIT;
-        bool ok = text_safe_append(&safe, path, strlen(path), true) && safe.data;
-        fprintf(stderr, "\r\033[Kpassim-index: %u files, %.1f MB, %llu passages  %.*s",
-                rep->files_seen, rep->bytes / 1e6, (unsigned long long)rep->passages,
-                ok ? (int)text_utf8_floor(safe.data, safe.len, 50) : 0, ok ? safe.data : "");
-        text_buf_free(&safe);
+        draw_progress(rep, path);
     }
     pthread_mutex_unlock(&rep->lock);
 }

@@ -450,4 +450,43 @@ run "$DBCHECK" "$T/nowords.db" --words
 expect_eq "$OUT" "" "--no-spelling keeps no word lists"
 run $PASSIM_SEARCH --db "$T/nowords.db" widgte
 expect_no_match "did you mean" "$ERR" "and makes no suggestion"
+
+# --- the progress line fits the terminal: a line that wrapped would leave a
+# row behind at each redraw; the path gives way from its start
+deep=$T/progress/a-rather-long-folder-name/another-quite-long-folder-name
+mkdir -p "$deep"
+printf 'Deep\n\nA file far down.\n' >"$deep/the-file-name.txt"
+for cols in 40 60 100; do
+    rm -rf "$T/progress.db"
+    lines=$(python3 - "$cols" $PASSIM_INDEX --progress --db "$T/progress.db" "$T/progress" <<'PY'
+import fcntl, os, pty, struct, sys, termios
+master, slave = pty.openpty()
+fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack('HHHH', 24, int(sys.argv[1]), 0, 0))
+pid = os.fork()
+if pid == 0:
+    os.dup2(slave, 2)
+    os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+    os.execvp(sys.argv[2], sys.argv[2:])
+os.close(slave)
+out = b''
+while True:
+    try:
+        data = os.read(master, 4096)
+    except OSError:
+        break
+    if not data:
+        break
+    out += data
+os.waitpid(pid, 0)
+for line in out.decode().replace('\033[K', '').split('\r'):
+    if line.startswith('passim-index:') and 'files' in line:
+        print(len(line), line)
+PY
+)
+    expect_match '^[0-9]+ passim-index: 1 of 1 files' "$lines" "$cols columns: a progress line drawn"
+    printf '%s\n' "$lines" | awk -v c="$cols" '$1 >= c { bad = 1 } END { exit bad }' && pass \
+        || fail "$cols columns: a progress line wider than the terminal: $lines"
+done
+expect_match 'the-file-name\.txt$' "$lines" "100 columns: the file's name is shown"
+expect_match '  …' "$lines" "100 columns: the path's start gives way"
 finish
