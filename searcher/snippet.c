@@ -6,8 +6,8 @@
  * query, so a unit's stem meets a token's stem exactly as the two met in the
  * index ("transferred" -> "transfer", "Russia’s" -> "russia"). Matching happens
  * inside the tokenizer callback, phrases through a small state vector each, so
- * stems never have to be copied. Overlapping matches are then reduced to one
- * set that prefers the longest span, and a window of a fixed number of tokens
+ * stems never have to be copied. Matches that overlap are shown as one span,
+ * and a window of a fixed number of tokens
  * slides over the passage to find the one whose distinct units weigh most.
  * Turning the result into marked-up text is render.c's job.
  */
@@ -209,18 +209,6 @@ static void build_free(build_t *b)
     free(b->matches);
 }
 
-/* Longest span first, then the earliest, then the lowest unit. */
-static int cmp_for_keeping(const void *pa, const void *pb)
-{
-    const match_t *a = pa, *b = pb;
-    size_t la = a->last - a->first, lb = b->last - b->first;
-    if (la != lb)
-        return la > lb ? -1 : 1;
-    if (a->first != b->first)
-        return a->first < b->first ? -1 : 1;
-    return (a->unit > b->unit) - (a->unit < b->unit);
-}
-
 static int cmp_by_first(const void *pa, const void *pb)
 {
     const match_t *a = pa, *b = pb;
@@ -295,38 +283,35 @@ static void drop_lone_near_matches(build_t *b)
 }
 
 /*
- * The matches to highlight: no two share a token, and where they would, the
- * longer one wins, so a phrase is shown whole rather than as the single word
- * another unit also matched. Returns them sorted by first token in *kept.
+ * The spans to highlight, from the matches m[0..n) sorted by first token that
+ * lie within tokens lo..hi: matches that share a token become one span over
+ * all of them, so that every matched word is marked ("red apple" and "apple
+ * pie" over "red apple pie" mark the three words, not one phrase and a plain
+ * word). A span takes the unit (the colour) of its longest match, the
+ * earliest of equals: a phrase rather than a word inside it. Writes them to
+ * out (room for n), sorted, no two sharing a token; returns how many.
  */
-static bool keep_disjoint(const build_t *b, match_t **kept, size_t *n_kept)
+static size_t merge_spans(const match_t *m, size_t n, size_t lo, size_t hi, match_t *out)
 {
-    match_t *order = sorted_copy(b->matches, b->n_matches, cmp_for_keeping);
-    unsigned char *taken = calloc(b->n_toks + 1, 1);
-    size_t n = 0;
-
-    if (!order || !taken) {
-        free(order);
-        free(taken);
-        return false;
-    }
-    /* Survivors are packed at the front of order, in place. */
-    for (size_t i = 0; i < b->n_matches; i++) {
-        const match_t m = order[i];
-        bool free_run = true;
-        for (size_t t = m.first; free_run && t <= m.last; t++)
-            free_run = !taken[t];
-        if (!free_run)
+    size_t k = 0, longest = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (m[i].first < lo || m[i].last > hi)
             continue;
-        memset(taken + m.first, 1, m.last - m.first + 1);
-        order[n++] = m;
+        size_t len = m[i].last - m[i].first;
+        if (k > 0 && m[i].first <= out[k - 1].last) {
+            match_t *g = &out[k - 1];
+            if (m[i].last > g->last)
+                g->last = m[i].last;
+            if (len > longest) {
+                longest = len;
+                g->unit = m[i].unit;
+            }
+            continue;
+        }
+        out[k++] = m[i];
+        longest = len;
     }
-    free(taken);
-    if (n > 0)
-        qsort(order, n, sizeof *order, cmp_by_first);
-    *kept = order;
-    *n_kept = n;
-    return true;
+    return k;
 }
 
 /* A unit's weight as integer points, so that sums compare exactly and equal
@@ -518,8 +503,7 @@ bool srch_snippet_build(srch_snippet_t *out, text_analyzer_t *a, const char *tex
                         unsigned context_words)
 {
     build_t b = { 0 };
-    match_t *kept = NULL;
-    size_t n_kept = 0;
+    match_t *kept = NULL; /* the matches, by first token */
     bool ok = false;
 
     memset(out, 0, sizeof *out);
@@ -534,7 +518,7 @@ bool srch_snippet_build(srch_snippet_t *out, text_analyzer_t *a, const char *tex
     if (a && len > 0 && text_analyze(a, text, len, 0, on_term, &b) != 0)
         goto done;
     drop_lone_near_matches(&b);
-    if (!keep_disjoint(&b, &kept, &n_kept))
+    if (!(kept = sorted_copy(b.matches, b.n_matches, cmp_by_first)))
         goto done;
 
     /* A phrase longer than the window could never be shown whole. */
@@ -554,17 +538,21 @@ bool srch_snippet_build(srch_snippet_t *out, text_analyzer_t *a, const char *tex
         window_bytes(&b, text, len, first, last, out);
     }
 
-    out->n_matches_total = n_kept;
-    out->spans = malloc((n_kept ? n_kept : 1) * sizeof *out->spans);
-    if (!out->spans)
+    /* Merged over the whole passage to count them, then over the window
+     * (matches that reach out of it are not shown) to show them. */
+    match_t *spans = malloc((b.n_matches ? b.n_matches : 1) * sizeof *spans);
+    out->spans = malloc((b.n_matches ? b.n_matches : 1) * sizeof *out->spans);
+    if (!spans || !out->spans) {
+        free(spans);
         goto done;
-    for (size_t i = 0; i < n_kept; i++) {
-        if (b.n_toks == 0 || kept[i].first < first || kept[i].last > last)
-            continue;
-        out->spans[out->n_spans++] = (srch_span_t) {
-            b.toks[kept[i].first].start, b.toks[kept[i].last].end, kept[i].unit
-        };
     }
+    out->n_matches_total = merge_spans(kept, b.n_matches, 0, SIZE_MAX, spans);
+    size_t n_spans = b.n_toks ? merge_spans(kept, b.n_matches, first, last, spans) : 0;
+    for (size_t i = 0; i < n_spans; i++)
+        out->spans[out->n_spans++] = (srch_span_t) {
+            b.toks[spans[i].first].start, b.toks[spans[i].last].end, spans[i].unit
+        };
+    free(spans);
     ok = true;
 done:
     free(kept);

@@ -208,7 +208,7 @@ static const row_t match_rows[] = {
     { "The peace talks began; peace of mind came later, and talks resumed.",
       { PHRASE("peace talks"), TERM("talks") }, 0,
       "The [peace talks] began; peace of mind came later, and [talks] resumed." },
-    /* Overlapping term and phrase units: the longer span, the phrase, wins. */
+    /* Overlapping term and phrase units: one span, the phrase's. */
     { "Only peace talks here.", { TERM("peace"), TERM("talks"), PHRASE("peace talks") }, 0,
       "Only [peace talks] here." },
     /* A phrase over a line break is still one span; the break renders as a space. */
@@ -216,8 +216,16 @@ static const row_t match_rows[] = {
     /* A phrase with a stopword in it matches only with that word. */
     { "Peace of mind, peace and mind.", { PHRASE("peace of mind") }, 0,
       "[Peace of mind], peace and mind." },
-    /* A phrase cannot overlap itself: the third "very" stays plain. */
-    { "very very very", { PHRASE("very very") }, 0, "[very very] very" },
+    /* Two phrases that share a word: one span over both, every word marked. */
+    { "My grandmother baked a red apple pie.", { PHRASE("red apple"), PHRASE("apple pie") }, 0,
+      "My grandmother baked a [red apple pie]." },
+    { "The multilateral peace talks in Moscow.",
+      { PHRASE("peace talks"), PHRASE("talks in Moscow") }, 0,
+      "The multilateral [peace talks in Moscow]." },
+    /* A phrase that overlaps itself: both occurrences, so all three words. */
+    { "very very very", { PHRASE("very very") }, 0, "[very very very]" },
+    /* Matches next to each other but sharing no word stay apart. */
+    { "A red apple pie.", { PHRASE("red apple"), TERM("pie") }, 0, "A [red apple] [pie]." },
     /* A hyphenated word is a phrase of its parts, shown as one span. */
     { "A thermo-aeroelastic model.", { PHRASE("thermo-aeroelastic") }, 0,
       "A [thermo-aeroelastic] model." },
