@@ -150,6 +150,18 @@ typedef struct parser {
 static void fail(parser_t *p, size_t column, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* The column, counted in characters, of byte column (1-based) of the query:
+ * what messages say, for "at column 7" to point at the 7th character of
+ * 'café "x' and not its 7th byte. */
+static size_t char_column(const parser_t *p, size_t column)
+{
+    size_t chars = 1;
+    for (size_t i = 0; i + 1 < column && i < p->len; i++)
+        if (((unsigned char)p->q[i] & 0xC0) != 0x80)
+            chars++;
+    return chars;
+}
+
 static void fail(parser_t *p, size_t column, const char *fmt, ...)
 {
     if (p->status != SRCH_QUERY_OK)
@@ -159,7 +171,7 @@ static void fail(parser_t *p, size_t column, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(p->err->message, sizeof p->err->message, fmt, ap);
     va_end(ap);
-    p->err->column = column;
+    p->err->column = char_column(p, column);
 }
 
 static void fail_nomem(parser_t *p)
@@ -297,14 +309,22 @@ static bool lex_operator(parser_t *p, size_t start, size_t end, lex_tok_t *t)
                 v = v * 10 + (uint32_t)(s[k] - '0');
         }
         if (k == 5 || k < n)
-            fail(p, start + 1, "bad NEAR distance at column %zu", start + 1);
+            fail(p, start + 1, "bad NEAR distance at column %zu", char_column(p, start + 1));
         else if (v > SRCH_NEAR_MAX)
             fail(p, start + 1, "NEAR distance over %d at column %zu", SRCH_NEAR_MAX,
-                 start + 1);
+                 char_column(p, start + 1));
         t->near_n = v;
     } else
         return false;
     return true;
+}
+
+/* Whether byte c can be part of a word: a letter, a digit, or a byte of a
+ * character beyond ASCII. */
+static bool word_byte(char c)
+{
+    unsigned char u = (unsigned char)c;
+    return u >= 0x80 || (u >= '0' && u <= '9') || ((u | 0x20) >= 'a' && (u | 0x20) <= 'z');
 }
 
 /* A word chunk q[start..end): dropped if text/ finds no word in it (punctuation);
@@ -316,6 +336,25 @@ static bool lex_word(parser_t *p, size_t start, size_t end)
     size_t body_end = end;
     while (body_end > start && p->q[body_end - 1] == '*')
         body_end--;
+    /* A '*' that starts a word ("*tion") or sits inside one ("negotiat*ion")
+     * asks for what the index cannot answer: said, rather than read as other
+     * words. Emphasis around a word ("*word*") is let through. */
+    const char *q = p->q;
+    for (size_t k = start; k < body_end; k++) {
+        if (q[k] != '*')
+            continue;
+        size_t run_end = k;
+        while (run_end < body_end && q[run_end] == '*')
+            run_end++;
+        bool before = k > start && word_byte(q[k - 1]);
+        bool after = run_end < body_end && word_byte(q[run_end]);
+        if ((before && after) || (k == start && after && body_end == end)) {
+            fail(p, k + 1, "a wildcard can only end a word (prefix*) at column %zu",
+                 char_column(p, k + 1));
+            return false;
+        }
+        k = run_end - 1;
+    }
     scan_t sc = scan_words(p->q + start, body_end - start);
     if (sc.n_tokens == 0)
         return true;
@@ -357,13 +396,13 @@ static bool lex(parser_t *p)
             while (j < len && (cl = quote_len(q + j, len - j)) == 0)
                 j++;
             if (j >= len) {
-                fail(p, i + 1, "unbalanced quote at column %zu", i + 1);
+                fail(p, i + 1, "unbalanced quote at column %zu", char_column(p, i + 1));
                 return false;
             }
             for (size_t k = i + ql + 1; k < j; k++)
                 if (q[k] == '*' && space_len(q + k - 1, len - k + 1) == 0 && q[k - 1] != '*') {
                     fail(p, k + 1, "a wildcard inside a phrase at column %zu: phrases "
-                                   "match whole words", k + 1);
+                                   "match whole words", char_column(p, k + 1));
                     return false;
                 }
             t.kind = TK_PHRASE;
@@ -385,7 +424,7 @@ static bool lex(parser_t *p)
                 k++;
             if (k > i + 1 && k < len && q[k] != ')' && space_len(q + k, len - k) == 0) {
                 fail(p, i + 1, "more than one sign before a word at column %zu: use one + or -",
-                     i + 1);
+                     char_column(p, i + 1));
                 return false;
             }
         }
@@ -401,7 +440,7 @@ static bool lex(parser_t *p)
         if (len - i >= 6 && strncasecmp(q + i, "title:", 6) == 0) {
             size_t after = i + 6;
             if (after == len || q[after] == ')' || space_len(q + after, len - after) > 0) {
-                fail(p, i + 1, "nothing after title: at column %zu", i + 1);
+                fail(p, i + 1, "nothing after title: at column %zu", char_column(p, i + 1));
                 return false;
             }
             if (q[after] == '+' || q[after] == '-') {
@@ -554,7 +593,7 @@ static srch_node_t *binary(parser_t *p, srch_node_kind_t kind, srch_node_t *l, s
 static srch_node_t *fix_part(parser_t *p, const part_t *pt)
 {
     if (pt->pos == NULL) {
-        fail(p, pt->column, "only excluded terms at column %zu", pt->column);
+        fail(p, pt->column, "only excluded terms at column %zu", char_column(p, pt->column));
         return NULL;
     }
     if (pt->neg.n == 0)
@@ -643,7 +682,7 @@ static srch_node_t *words_node(parser_t *p, const lex_tok_t *t, srch_field_t fie
     if (!analyze(p, t->body_start, t->body_end, field, &terms))
         return NULL;
     if (terms.n == 0) {   /* the lexer saw words: only a broken analyzer gets here */
-        fail(p, t->start + 1, "no word at column %zu", t->start + 1);
+        fail(p, t->start + 1, "no word at column %zu", char_column(p, t->start + 1));
         return NULL;
     }
     if (!t->wildcard) {
@@ -664,7 +703,8 @@ static srch_node_t *words_node(parser_t *p, const lex_tok_t *t, srch_field_t fie
     }
     srch_node_t *last = terms.v[terms.n - 1];
     if (utf8_chars(last->word) < 2) {
-        fail(p, last->column, "wildcard prefix too short at column %zu", last->column);
+        fail(p, last->column, "wildcard prefix too short at column %zu",
+             char_column(p, last->column));
         return NULL;
     }
     srch_node_t *pre = new_node(p, SRCH_NODE_PREFIX, last->column);
@@ -730,7 +770,7 @@ static bool need_operand(parser_t *p, const lex_tok_t *op, bool signs)
     if (signs ? starts_operand(k) : is_item_start(k))
         return true;
     fail(p, op->start + 1, "missing operand for %s at column %zu", op_name(op->kind),
-         op->start + 1);
+         char_column(p, op->start + 1));
     return false;
 }
 
@@ -742,15 +782,15 @@ static bool parse_group(parser_t *p, srch_field_t field, part_t *out)
     size_t col = open->start + 1;
     if (p->depth >= SRCH_QUERY_MAX_DEPTH) {
         fail(p, col, "nesting deeper than %d parentheses at column %zu",
-             SRCH_QUERY_MAX_DEPTH, col);
+             SRCH_QUERY_MAX_DEPTH, char_column(p, col));
         return false;
     }
     if (cur(p)->kind == TK_END) {
-        fail(p, col, "unclosed parenthesis at column %zu", col);
+        fail(p, col, "unclosed parenthesis at column %zu", char_column(p, col));
         return false;
     }
     if (cur(p)->kind == TK_RPAREN) {
-        fail(p, col, "empty parentheses at column %zu", col);
+        fail(p, col, "empty parentheses at column %zu", char_column(p, col));
         return false;
     }
     p->depth++;
@@ -758,7 +798,7 @@ static bool parse_group(parser_t *p, srch_field_t field, part_t *out)
         return false;
     p->depth--;
     if (cur(p)->kind != TK_RPAREN) {
-        fail(p, col, "unclosed parenthesis at column %zu", col);
+        fail(p, col, "unclosed parenthesis at column %zu", char_column(p, col));
         return false;
     }
     take(p);
@@ -773,7 +813,8 @@ static bool parse_primary(parser_t *p, srch_field_t field, part_t *out)
     while (cur(p)->kind == TK_FIELD) {
         const lex_tok_t *f = take(p);
         if (cur(p)->start != f->end || !is_item_start(cur(p)->kind)) {
-            fail(p, f->start + 1, "nothing after title: at column %zu", f->start + 1);
+            fail(p, f->start + 1, "nothing after title: at column %zu",
+                 char_column(p, f->start + 1));
             return false;
         }
         field = f->field;
@@ -789,16 +830,24 @@ static bool parse_primary(parser_t *p, srch_field_t field, part_t *out)
     case TK_LPAREN:
         return parse_group(p, field, out);
     case TK_RPAREN:
-        fail(p, t->start + 1, "unmatched ) at column %zu", t->start + 1);
+        fail(p, t->start + 1, "unmatched ) at column %zu", char_column(p, t->start + 1));
         return false;
     case TK_END:
         fail(p, 1, "empty query");
         return false;
     default:
         fail(p, t->start + 1, "missing operand for %s at column %zu", op_name(t->kind),
-             t->start + 1);
+             char_column(p, t->start + 1));
         return false;
     }
+}
+
+/* The field of a NEAR item: a word's, or a phrase's first word's. */
+static srch_field_t item_field(const srch_node_t *n)
+{
+    if (n->kind == SRCH_NODE_PHRASE && n->n_kids > 0)
+        return n->kids[0]->field;
+    return n->field;
 }
 
 static bool near_item(parser_t *p, const part_t *pt, node_vec_t *items, size_t *n_words)
@@ -806,7 +855,15 @@ static bool near_item(parser_t *p, const part_t *pt, node_vec_t *items, size_t *
     srch_node_t *n = pt->pos;
     if (n == NULL || pt->neg.n > 0 ||
         (n->kind != SRCH_NODE_TERM && n->kind != SRCH_NODE_PHRASE)) {
-        fail(p, pt->column, "NEAR needs words or phrases at column %zu", pt->column);
+        fail(p, pt->column, "NEAR needs words or phrases at column %zu",
+             char_column(p, pt->column));
+        return false;
+    }
+    /* A title's words and a passage's are counted apart: the distance from
+     * one to the other means nothing. */
+    if (items->n > 0 && item_field(n) != item_field(items->v[0])) {
+        fail(p, pt->column, "NEAR between title: and other words at column %zu: "
+                            "a title's words are counted apart", char_column(p, pt->column));
         return false;
     }
     unbare(n);
@@ -1091,7 +1148,7 @@ static bool parse_query(parser_t *p)
     if (!parse_or(p, SRCH_FIELD_BODY, &top))
         return false;
     if (cur(p)->kind == TK_RPAREN) {
-        fail(p, cur(p)->start + 1, "unmatched ) at column %zu", cur(p)->start + 1);
+        fail(p, cur(p)->start + 1, "unmatched ) at column %zu", char_column(p, cur(p)->start + 1));
         return false;
     }
     if (top.pos == NULL) {

@@ -488,6 +488,18 @@ static const error_row_t error_rows[] = {
     { "(kabul moscow) NEAR lavrov", AND_, "NEAR needs words or phrases at column 1", 1 },
     { "kabul NEAR -moscow", AND_, "missing operand for NEAR at column 7", 7 },
     { "kabul NEAR mosc*", AND_, "NEAR needs words or phrases at column 12", 12 },
+    /* a title's words and a passage's are counted apart */
+    { "title:zebra NEAR/0 mango", AND_, "NEAR between title: and other words at column 20: "
+      "a title's words are counted apart", 20 },
+    { "mango NEAR title:\"zebra stripes\"", AND_, "NEAR between title: and other words at "
+      "column 18: a title's words are counted apart", 18 },
+    /* a wildcard only ends a word */
+    { "*tion", AND_, "a wildcard can only end a word (prefix*) at column 1", 1 },
+    { "peace negotiat*ion", AND_, "a wildcard can only end a word (prefix*) at column 15", 15 },
+    /* columns count characters, not bytes */
+    { "café \"x", AND_, "unbalanced quote at column 6", 6 },
+    { "Αθήνα (x", AND_, "unclosed parenthesis at column 7", 7 },
+    { "東京 )", AND_, "unmatched ) at column 4", 4 },
     /* title: with nothing after it */
     { "title:", AND_, "nothing after title: at column 1", 1 },
     { "kabul title:", AND_, "nothing after title: at column 7", 7 },
