@@ -319,6 +319,18 @@ static bool lex_operator(parser_t *p, size_t start, size_t end, lex_tok_t *t)
     return true;
 }
 
+/* Whether q[0..len) is blank. */
+static bool space_only(const char *q, size_t len)
+{
+    for (size_t i = 0; i < len;) {
+        size_t w = space_len(q + i, len - i);
+        if (w == 0)
+            return false;
+        i += w;
+    }
+    return true;
+}
+
 /* Whether byte c can be part of a word: a letter, a digit, or a byte of a
  * character beyond ASCII. */
 static bool word_byte(char c)
@@ -833,7 +845,11 @@ static bool parse_primary(parser_t *p, srch_field_t field, part_t *out)
         fail(p, t->start + 1, "unmatched ) at column %zu", char_column(p, t->start + 1));
         return false;
     case TK_END:
-        fail(p, 1, "empty query");
+        if (space_only(p->q, p->len))
+            fail(p, 1, "empty query");
+        else
+            fail(p, 1, "no word to search for: punctuation, symbols and words longer than "
+                       "%d bytes are not indexed", TEXT_TOKEN_MAX);
         return false;
     default:
         fail(p, t->start + 1, "missing operand for %s at column %zu", op_name(t->kind),

@@ -441,6 +441,9 @@ typedef struct error_row {
     size_t column;
 } error_row_t;
 
+#define NO_WORD \
+    "no word to search for: punctuation, symbols and words longer than 64 bytes are not indexed"
+
 static const error_row_t error_rows[] = {
     /* quotes: the column of the opening quote */
     { "say \"unbalanced", AND_, "unbalanced quote at column 5", 5 },
@@ -515,10 +518,12 @@ static const error_row_t error_rows[] = {
     /* nothing searchable */
     { "", AND_, "empty query", 1 },
     { "   ", AND_, "empty query", 1 },
-    { "!!!", AND_, "empty query", 1 },
-    { "- + * ...", OR_, "empty query", 1 },
-    { "\"\"", AND_, "empty query", 1 },
-    { "\x01\x02", AND_, "empty query", 1 },
+    { "!!!", AND_, NO_WORD, 1 },
+    { "- + * ...", OR_, NO_WORD, 1 },
+    { "\"\"", AND_, NO_WORD, 1 },
+    { "\x01\x02", AND_, "empty query", 1 },   /* control characters are blanks */
+    { "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+      AND_, NO_WORD, 1 },
     /* only exclusions */
     { "-kabul", AND_, "query has only excluded terms", 1 },
     { "-kabul -moscow", OR_, "query has only excluded terms", 1 },
