@@ -857,6 +857,13 @@ static const passage_row_t passage_rows[] = {
     {"#hashtag\n\n####### x", 1, 100, "0[0,8)L1-1 1[10,19)L3-3"},
     /* 9: a "#" line inside a fenced code block is not a heading */
     {"```\n# comment\n```\n\nafter", 1, 100, "0[0,17)L1-3 1[19,24)L5-5"},
+    /* 9b: a line underlined with "===" or "---" is a heading, its underline
+     * kept with it; a paragraph of two lines, or "--", is not underlined */
+    {"Results\n=======\n\nBody text here.", 1, 100, "0[0,15)L1-2h[0,7) 1[17,32)L4-4h[0,7)"},
+    {"Two lines\nof text\n---\n\nBody", 1, 100, "0[0,21)L1-3 1[23,27)L5-5"},
+    {"Sign off\n--\n", 1, 100, "0[0,11)L1-2"},
+    /* 9c: a YAML comment in front matter is not a heading */
+    {"---\ntitle: T\n# SEO\n---\n\nBody text.", 1, 100, "0[0,22)L1-4 1[24,34)L6-6"},
     /* 10: a long paragraph is cut at sentence ends, after min_bytes */
     {"One two three. Four five six. Seven eight nine. Ten.", 10, 32,
      "0[0,29)L1-1 1[30,52)L1-1"},
@@ -929,6 +936,18 @@ static uint32_t line_at(const char *s, size_t pos)
 }
 
 /* What is wrong with passage p, or NULL. */
+/* Whether the line after the one that ends at s[end] is a run of '=' or '-'. */
+static bool underlined(const char *s, size_t len, size_t end)
+{
+    const char *nl = memchr(s + end, '\n', len - end);
+    if (!nl)
+        return false;
+    size_t i = (size_t)(nl - s) + 1;
+    while (i < len && s[i] == ' ')
+        i++;
+    return i < len && (s[i] == '=' || s[i] == '-');
+}
+
 static const char *passage_problem(const passage_check_t *c, const text_passage_t *p)
 {
     if (p->ordinal != c->n)
@@ -949,8 +968,9 @@ static const char *passage_problem(const passage_check_t *c, const text_passage_
     if (c->len < 1000000 && p->first_column != column_at(c->s, p->start))
         return "wrong first column";
     if (p->heading_start != p->heading_end &&
-        (p->heading_end > c->len || c->s[p->heading_start] != '#' ||
-         (p->heading_start > 0 && c->s[p->heading_start - 1] != '\n')))
+        (p->heading_end > c->len
+         || (c->s[p->heading_start] != '#' && !underlined(c->s, c->len, p->heading_end))
+         || (p->heading_start > 0 && c->s[p->heading_start - 1] != '\n')))
         return "heading is not a heading line";
     return NULL;
 }

@@ -192,6 +192,27 @@ static bool is_heading_line(const char *s, size_t a, size_t b)
     return k >= 1 && k <= 6 && a + k < b && (s[a + k] == ' ' || s[a + k] == '\t');
 }
 
+/* A line of three or more '=' or '-' after at most three spaces, and nothing
+ * else but blanks: under a line of text, it makes that line a heading
+ * ("Results\n=======", Setext style, in Markdown and in plain text alike). */
+static bool is_underline(const char *s, size_t a, size_t b)
+{
+    size_t i = a;
+    while (i < b && i - a < 3 && s[i] == ' ')
+        i++;
+    char c = i < b ? s[i] : 0;
+    if (c != '=' && c != '-')
+        return false;
+    size_t run = 0;
+    while (i < b && s[i] == c) {
+        i++;
+        run++;
+    }
+    while (i < b && is_space_byte((unsigned char)s[i]))
+        i++;
+    return run >= 3 && i == b;
+}
+
 /* A line that starts with a tab or two spaces: the first line of an indented
  * paragraph, when the line before it was not indented. */
 static bool is_indented_line(const char *s, size_t a, size_t b)
@@ -228,20 +249,31 @@ int text_passages(const char *s, size_t len, const text_passage_opts_t *opts,
     st.cur_start = NONE;
     st.line_no = 1;
 
+    /* Front matter's lines are keys and values: a YAML comment there
+     * ("# SEO settings") is no section title. */
+    size_t front_end = text_front_matter(s, len, NULL, NULL);
     size_t para_start = NONE, para_end = 0, i = 0;
     bool in_fence = false, prev_indented = false;
     while (i < len && st.rc == 0) {
         const char *nl = memchr(s + i, '\n', len - i);
         size_t eol = nl != NULL ? (size_t)(nl - s) : len;
+        bool structure = !in_fence && i >= front_end; /* headings may start here */
         if (is_blank_line(s, i, eol)) {
             if (para_start != NONE)
                 add_paragraph(&st, para_start, para_end);
             para_start = NONE;
-        } else if (!in_fence && is_heading_line(s, i, eol)) {
+        } else if (structure && is_heading_line(s, i, eol)) {
             if (para_start != NONE)
                 add_paragraph(&st, para_start, para_end);
             para_start = NONE;
             add_heading(&st, i, eol);
+        } else if (structure && para_start != NONE && para_end + 1 == i
+                   && memchr(s + para_start, '\n', para_end - para_start) == NULL
+                   && is_underline(s, i, eol)) {
+            /* The one line above is a heading; its underline goes with it. */
+            add_heading(&st, para_start, para_end);
+            st.cur_end = eol;
+            para_start = NONE;
         } else {
             bool indented = is_indented_line(s, i, eol);
             if (para_start != NONE && indented && !prev_indented && !in_fence) {
