@@ -692,6 +692,11 @@ static const clean_row_t clean_rows[] = {
     {"* * *", 0, ""},
     {"---", 0, ""},
     {"** **", 0, ""},
+    /* HTML tags and comments go, their text stays; "a < b" is no tag */
+    {"<h1>HTML Title</h1>", 0, "HTML Title"},
+    {"# A <b>bold</b> <!-- hidden --> heading", 0, "A bold heading"},
+    {"a < b and c > d", 0, "a < b and c > d"},
+    {"I <3 this", 0, "I <3 this"},
 };
 
 START_TEST(test_text_markdown_clean_line)
@@ -730,6 +735,12 @@ static const first_line_row_t first_line_rows[] = {
     {"---\nA rule, then text\n---\nMore", true, 4, 21},  /* not key-value: no front matter */
     {"---\ntitle: X\nbody text\n", true, 4, 12},         /* never closed: none */
     {"---\nChapter 1: The Beginning\n---\nIt was dark.", true, 4, 28},  /* between rules */
+    /* Lines of HTML alone are passed over, unless nothing else has a word */
+    {"<!-- comment -->\n# Real Title\n", true, 17, 29},
+    {"<p align=\"center\">\n  <img src=\"x.png\">\n</p>\n\n# Name\n", true, 45, 51},
+    {"<!--\n  editor note\n-->\nGood Title\n", true, 23, 33},
+    {"<h1>Kept</h1>\nBody", true, 0, 13},
+    {"<br>\n<p align=\"center\">\n", true, 0, 4},  /* HTML only: the first */
 };
 
 START_TEST(test_text_markdown_first_line)

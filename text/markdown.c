@@ -147,6 +147,30 @@ static bool is_thematic_break(const char *s, size_t len)
     return n >= 3;
 }
 
+/* The end of the HTML tag or comment that starts at s[i] ('<'): "<p
+ * align=\"center\">", "</h1>", "<!-- a note -->", on one line of s[0..end);
+ * 0 if none starts there ("a < b", "<3"). */
+static size_t html_tag_end(const char *s, size_t end, size_t i)
+{
+    if (i + 1 >= end || s[i] != '<')
+        return 0;
+    if (end - i >= 4 && memcmp(s + i, "<!--", 4) == 0) {
+        for (size_t j = i + 4; j + 3 <= end && s[j] != '\n'; j++)
+            if (memcmp(s + j, "-->", 3) == 0)
+                return j + 3;
+        return 0;
+    }
+    size_t j = i + 1;
+    if (s[j] == '/')
+        j++;
+    if (j >= end || !(((unsigned char)s[j] | 0x20) >= 'a' && ((unsigned char)s[j] | 0x20) <= 'z'))
+        return 0;
+    for (; j < end && s[j] != '\n' && s[j] != '<'; j++)
+        if (s[j] == '>')
+            return j + 1;
+    return 0;
+}
+
 size_t text_clean_line(const char *s, size_t len, char *out, size_t cap)
 {
     if (out == NULL || cap == 0)
@@ -196,6 +220,8 @@ size_t text_clean_line(const char *s, size_t len, char *out, size_t cap)
                 i++;                                    /* image: keep the alt text */
             } else if (c == '[' && opens_link(s, end, i, &fail_until)) {
                 i++;
+            } else if (c == '<' && html_tag_end(s, end, i) != 0) {
+                i = html_tag_end(s, end, i);            /* "<h1>", "<!-- -->" */
             } else if (c == ']' && i + 1 < end && s[i + 1] == '(') {
                 size_t t = text__link_target_end(s, end, i, &fail_until);
                 if (t != 0) {
@@ -441,6 +467,39 @@ size_t text_front_matter(const char *s, size_t len, size_t *title_start, size_t 
     return 0;                   /* never closed */
 }
 
+/* Whether line s[a..b) holds HTML tags and comments and nothing else. */
+static bool html_only_line(const char *s, size_t a, size_t b)
+{
+    bool tag = false;
+    for (size_t i = a; i < b;) {
+        size_t t = html_tag_end(s, b, i);
+        if (t) {
+            tag = true;
+            i = t;
+        } else if (is_blank_byte((unsigned char)s[i])) {
+            i++;
+        } else {
+            return false;
+        }
+    }
+    return tag;
+}
+
+/* Past an HTML comment over several lines that opens the blank-led text at
+ * s[i..len) ("<!--\n  a note for editors\n-->"); else i. */
+static size_t skip_long_comment(const char *s, size_t len, size_t i)
+{
+    size_t j = i;
+    while (j < len && is_blank_byte((unsigned char)s[j]))
+        j++;
+    if (len - j < 4 || memcmp(s + j, "<!--", 4) != 0)
+        return i;
+    for (size_t k = j + 4; k + 3 <= len; k++)
+        if (memcmp(s + k, "-->", 3) == 0)
+            return k + 3;
+    return i;
+}
+
 bool text_first_line(const char *s, size_t len, size_t *start, size_t *end)
 {
     if (s == NULL)
@@ -460,6 +519,20 @@ bool text_first_line(const char *s, size_t len, size_t *start, size_t *end)
      * with nothing after it: its first line with a word, as in any text. */
     if (!first_token_in(s, from, len, &at) && (from == 0 || !first_token_in(s, 0, len, &at)))
         return false;
+    /* Lines of HTML alone (a README's "<p align=\"center\">", an editor's
+     * "<!-- comment -->") are passed over, unless no other line has a word. */
+    for (size_t next = skip_long_comment(s, len, from), at2; next < len;) {
+        if (!first_token_in(s, next, len, &at2))
+            break;
+        size_t a2 = at2, b2 = line_end(s, len, at2);
+        while (a2 > 0 && s[a2 - 1] != '\n')
+            a2--;
+        if (!html_only_line(s, a2, b2)) {
+            at = at2;
+            break;
+        }
+        next = skip_long_comment(s, len, b2);
+    }
     size_t a = at;
     while (a > 0 && s[a - 1] != '\n')
         a--;
