@@ -226,6 +226,7 @@ typedef struct idx_report {
     double last_progress;
     unsigned files_seen;
     unsigned files_total;       /* files the run will read, once known; else 0 */
+    unsigned docid_notes;       /* article ids met twice, noted or not */
     uint64_t bytes, passages;
 } idx_report_t;
 
@@ -234,6 +235,10 @@ void idx_report_free(idx_report_t *rep);
 /* One line on stderr: "passim-index: PATH: message". */
 void idx_note(idx_report_t *rep, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* "PATH: docid 'a' is also OTHER's; ...", for the first few of a run; the
+ * rest are counted, and idx_note_docids_left() says how many. */
+void idx_note_docid(idx_report_t *rep, const char *path, const char *docid, const char *other);
+void idx_note_docids_left(idx_report_t *rep);
 /* Count a file met (and its bytes and passages once indexed); redraw the
  * progress line at most ten times a second. */
 void idx_progress(idx_report_t *rep, const char *path, uint64_t bytes, uint64_t passages);

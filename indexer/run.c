@@ -821,9 +821,8 @@ static void warn_docids_of_run(run_t *r)
             first = j;
             continue;
         }
-        idx_note(&r->rep, r->files[ids[j].i].path,
-                 "docid '%s' is also %s's; TREC runs and --qrels will not tell them apart",
-                 ids[j].docid, r->files[ids[first].i].path);
+        idx_note_docid(&r->rep, r->files[ids[j].i].path, ids[j].docid,
+                       r->files[ids[first].i].path);
     }
     for (size_t j = 0; j < n; j++)
         free(ids[j].docid);
@@ -1134,6 +1133,7 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
             compact_into(o->db_path, o->db_path);
         }
     }
+    idx_note_docids_left(&r.rep);
     idx_progress_clear(&r.rep);
     if (idx_stop_signal) {
         /* A rebuild or a parallel build is discarded as a whole, unless the

@@ -146,6 +146,34 @@ static void draw_progress(const idx_report_t *rep, const char *path)
     text_buf_free(&safe);
 }
 
+/* Notes of article ids met twice, shown one by one up to this many: a
+ * folder of documentation ("README" and "README.Debian", "foo.c" and
+ * "foo.h") can have hundreds, and they matter only to TREC runs. */
+#define DOCID_NOTES_MAX 10
+
+void idx_note_docid(idx_report_t *rep, const char *path, const char *docid, const char *other)
+{
+    pthread_mutex_lock(&rep->lock);
+    bool show = rep->docid_notes++ < DOCID_NOTES_MAX;
+    pthread_mutex_unlock(&rep->lock);
+    if (show)
+        idx_note(rep, path, "docid '%s' is also %s's; TREC runs and --qrels will not tell them "
+                            "apart", docid, other);
+}
+
+void idx_note_docids_left(idx_report_t *rep)
+{
+    pthread_mutex_lock(&rep->lock);
+    if (rep->docid_notes > DOCID_NOTES_MAX) {
+        clear_locked(rep);
+        unsigned left = rep->docid_notes - DOCID_NOTES_MAX;
+        fprintf(stderr, "passim-index: and %u more file%s whose docid another file has\n", left,
+                left == 1 ? "" : "s");
+    }
+    rep->docid_notes = 0;
+    pthread_mutex_unlock(&rep->lock);
+}
+
 void idx_progress(idx_report_t *rep, const char *path, uint64_t bytes, uint64_t passages)
 {
     pthread_mutex_lock(&rep->lock);
@@ -597,9 +625,7 @@ void idx_writer_warn_docids(idx_writer_t *w)
             continue; /* the other file went in this run */
         char *other = other_docid_path(w, s->docid, s->key);
         if (other)
-            idx_note(w->rep, s->path,
-                     "docid '%s' is also %s's; TREC runs and --qrels will not tell them apart",
-                     s->docid, other);
+            idx_note_docid(w->rep, s->path, s->docid, other);
         free(other);
     }
 }

@@ -328,6 +328,22 @@ printf 'Another\n\nThe reStructuredText one.\n' > col/a.rst
 run $PASSIM_INDEX --db "$T/col1.db" col
 expect_match "^passim-index: col/a.rst: docid 'a' is also col/a\.(md|txt)'s; " "$ERR" \
     "a new file whose docid the index already has"
+# Many: the first ten named, the rest counted, in a first build and an update
+mkdir many
+for i in 1 2 3 4 5 6 7 8 9 10 11 12 13; do
+    printf 'One\n\nText %s.\n' "$i" > "many/f$i.txt"
+    printf 'Two\n\nMarkdown %s.\n' "$i" > "many/f$i.md"
+done
+for round in first update; do
+    [ "$round" = update ] && for i in 1 2 3 4 5 6 7 8 9 10 11 12 13; do
+        printf 'Three\n\nOther %s.\n' "$i" > "many/f$i.rst"
+    done
+    run $PASSIM_INDEX -q --db "$T/many.db" many
+    expect_eq "$(printf '%s\n' "$ERR" | grep -c "docid 'f[0-9]*' is also")" 10 \
+        "13 files with a docid met before ($round): ten named"
+    expect_match '^passim-index: and 3 more files whose docid another file has$' "$ERR" \
+        "13 files with a docid met before ($round): the rest counted"
+done
 printf 'Renamed\n\nSame id, new extension.\n' > col/r.txt
 run $PASSIM_INDEX -q --db "$T/col1.db" col
 mv col/r.txt col/r.md
