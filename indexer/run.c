@@ -709,11 +709,16 @@ static bool layout_matches(const idx_opts_t *o, xs_db_t *db)
     }
     bool other = layout ? strcmp(layout, PASSIM_LAYOUT_VERSION) != 0
                         : xs_db_doccount(db, &docs) == XS_OK && docs > 0;
-    if (other)
+    if (other && layout)
         fprintf(stderr,
                 "passim-index: %s: the index was written by another version of passim "
                 "(layout %s, this one writes layout %s); use --rebuild to rebuild it\n",
-                o->db_path, layout ? layout : "unknown", PASSIM_LAYOUT_VERSION);
+                o->db_path, layout, PASSIM_LAYOUT_VERSION);
+    else if (other)
+        fprintf(stderr,
+                "passim-index: %s: the index holds documents but no passim layout record: it "
+                "is damaged, or passim did not write it; use --rebuild to rebuild it\n",
+                o->db_path);
     free(layout);
     return !other;
 }

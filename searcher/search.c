@@ -78,11 +78,15 @@ static bool layout_ok(xs_db_t *db, const char *path)
     uint32_t docs = 0;
     bool other = layout ? strcmp(layout, PASSIM_LAYOUT_VERSION) != 0
                         : xs_db_doccount(db, &docs) == XS_OK && docs > 0;
-    if (other)
+    if (other && layout)
         snprintf(engine_msg, sizeof engine_msg,
                  "%s: the index was written by another version of passim (layout %s, "
                  "this one reads layout %s); rebuild it with passim-index --rebuild",
-                 path, layout ? layout : "unknown", PASSIM_LAYOUT_VERSION);
+                 path, layout, PASSIM_LAYOUT_VERSION);
+    else if (other)
+        snprintf(engine_msg, sizeof engine_msg,
+                 "%s: the index holds documents but no passim layout record: it is damaged, "
+                 "or passim did not write it; rebuild it with passim-index --rebuild", path);
     free(layout);
     return !other;
 }

@@ -279,6 +279,18 @@ run $PASSIM_SEARCH --db "$DB" --db "$T/layout.db" Kabul
 expect_rc 2 "combined search with an index of another layout refused"
 expect_match 'layout\.db: the index was written by another version of passim' "$ERR" \
     "the combined search names the index of another layout"
+# No layout record at all (damage, or another program's index)
+cp -r "$T/layout.db" "$T/nolayout.db"
+run "$DBCHECK" "$T/nolayout.db" --set-meta passim:layout ""
+run $PASSIM_SEARCH --db "$T/nolayout.db" Kabul
+expect_rc 2 "search of an index without a layout record refused"
+expect_match 'nolayout\.db: the index holds documents but no passim layout record: it is damaged, or passim did not write it; rebuild it' \
+    "$ERR" "no layout record: said so by the searcher"
+run $PASSIM_INDEX --db "$T/nolayout.db" corpus
+expect_rc 2 "update of an index without a layout record refused"
+expect_match 'nolayout\.db: the index holds documents but no passim layout record' "$ERR" \
+    "no layout record: said so by the indexer"
+rm -rf "$T/nolayout.db"
 run $PASSIM_INDEX -q --db "$T/layout.db" --rebuild corpus
 expect_rc 0 "rebuild of another layout"
 run $PASSIM_SEARCH --db "$T/layout.db" Kabul
