@@ -104,18 +104,22 @@ expect_match 'names/new line\.bin: skipped' "$ERR" "odd file names: a newline be
 
 # A large binary file is judged by its first 64 KiB and not read further:
 # a 4 GiB sparse "video" indexes within a 200 MB address space, on every run
-# (a sanitizer or valgrind reserves more than that for itself).
-if [ -z "$WRAP" ] && ! grep -qa AddressSanitizer "$PASSIM_INDEX"; then
+# (a sanitizer or valgrind reserves more than that for itself: skipped where
+# the program cannot even start in it).
+small() { sh -c 'ulimit -v 200000 && exec "$@"' sh "$@"; }
+if small $PASSIM_INDEX --version >/dev/null 2>&1; then
     V=$T/videos
     mkdir "$V"
     printf 'Holiday list\n\nPack the tent.\n' >"$V/list.txt"
     truncate -s 4G "$V/film.mp4"
     for round in first second; do
-        run sh -c 'ulimit -v 200000 && exec "$@"' sh $PASSIM_INDEX --db "$T/videos.db" "$V"
+        run small $PASSIM_INDEX --db "$T/videos.db" "$V"
         expect_rc 0 "4 GiB binary file, $round run"
         expect_match 'film.mp4: skipped: not a text file' "$ERR" "4 GiB binary file, $round run: skipped"
     done
     rm -rf "$V" "$T/videos.db"
+else
+    echo "skipped: a 4 GiB binary file in 200 MB (the program cannot start in it here)"
 fi
 
 finish
