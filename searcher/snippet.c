@@ -552,6 +552,11 @@ bool srch_snippet_build(srch_snippet_t *out, text_analyzer_t *a, const char *tex
         out->spans[out->n_spans++] = (srch_span_t) {
             b.toks[spans[i].first].start, b.toks[spans[i].last].end, spans[i].unit
         };
+    /* A window edge that cuts a chain of overlapping matches (a match that
+     * joins two others reaching out of it) shows the pieces apart: each
+     * counts. */
+    if (out->n_spans > out->n_matches_total)
+        out->n_matches_total = out->n_spans;
     free(spans);
     ok = true;
 done:

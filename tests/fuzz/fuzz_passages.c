@@ -47,6 +47,17 @@ static uint32_t line_at(pass_check_t *c, size_t pos)
     return c->line_no;
 }
 
+/* Whether the line after the heading that ends at s[end] is a run of '=' or
+ * '-' (a Setext underline). */
+static bool underlined(const char *s, size_t len, size_t end)
+{
+    const char *nl = memchr(s + end, '\n', len - end);
+    size_t i = nl ? (size_t)(nl - s) + 1 : len;
+    while (i < len && s[i] == ' ')
+        i++;
+    return i < len && (s[i] == '=' || s[i] == '-');
+}
+
 static int on_passage(const text_passage_t *p, void *payload)
 {
     pass_check_t *c = payload;
@@ -84,9 +95,9 @@ static int on_passage(const text_passage_t *p, void *payload)
     if (p->heading_end > p->heading_start) {
         FUZZ_CHECK(p->heading_start <= p->start, "heading at %zu after its passage at %zu",
                    p->heading_start, p->start);
-        FUZZ_CHECK(s[p->heading_start] == '#' &&
+        FUZZ_CHECK((s[p->heading_start] == '#' || underlined(s, c->len, p->heading_end)) &&
                        (p->heading_start == 0 || s[p->heading_start - 1] == '\n'),
-                   "heading at %zu is not a '#' line", p->heading_start);
+                   "heading at %zu is neither a '#' line nor underlined", p->heading_start);
         FUZZ_CHECK(memchr(s + p->heading_start, '\n', p->heading_end - p->heading_start) == NULL,
                    "heading spans lines");
     }
