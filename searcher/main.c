@@ -666,8 +666,9 @@ static int run_single(cli_t *o, int argc, char **argv)
         if (r.notes.len)
             text_buf_append(&notes, r.notes.data, r.notes.len);
         if (r.relaxed) {
+            /* "some": a required word (+word) stays required. */
             text_buf_puts(&notes, "passim-search: no passage has all the words; showing "
-                                  "passages with any of them\n");
+                                  "passages with some of them\n");
             /* A word that is nowhere is most likely misspelt: say which. */
             srch_report_missing(&e, &r, &notes);
         }

@@ -250,7 +250,7 @@ expect_rc 0 "fallback, first page of 4"
 first4=$(ranks_ids)
 run $S -f json -n 2 --offset 2 'Lavrov summit'
 expect_rc 0 "fallback, --offset 2"
-expect_match 'showing passages with any of them' "$ERR" "fallback, --offset 2: says so"
+expect_match 'showing passages with some of them' "$ERR" "fallback, --offset 2: says so"
 expect_eq "$(ranks_ids)" "$(echo "$first4" | cut -d' ' -f3-4)" "fallback, --offset 2: ranks 3 and 4"
 run $S -n 2 --offset 1 'Lavrov xyzzy'
 expect_rc 0 "fallback with a missing word, --offset 1"
