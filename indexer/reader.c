@@ -38,8 +38,10 @@ static int read_bytes(idx_reader_t *rd, const char *path, struct stat *st, bool 
     } else {
         bool sniffed = false;
         for (;;) {
+            /* Before the sniff, its bytes; after, all the room there is (the
+             * rest of the file was reserved), 64 KiB more once it is full. */
             size_t want = sniffed ? 65536 : IDX_SNIFF_BYTES - b->len;
-            if (!text_buf_reserve(b, want)) {
+            if ((!sniffed || b->cap - b->len - 1 == 0) && !text_buf_reserve(b, want)) {
                 err = ENOMEM;
                 break;
             }

@@ -137,8 +137,10 @@ typedef enum {
     SRCH_QUERY_ERR_INVALID   /* bad argument (NULL pointer, unknown opts version) */
 } srch_query_status_t;
 
-/* Why a query was refused. column is 1-based (the byte offset + 1) and the
- * message, one line, already says "at column N" when a position helps. */
+/* Why a query was refused. column is 1-based and counts characters (of
+ * "café \"x", the quote is at 6), and the message, one line, already says
+ * "at column N" when a position helps. (The columns of query nodes and
+ * words, srch_node_t.column and srch_word_t.column, count bytes.) */
 typedef struct srch_error {
     char message[160];
     size_t column;
@@ -158,12 +160,18 @@ typedef struct srch_error {
  *   "missing operand for AND|OR|NOT|NEAR at column N"   (N: the operator)
  *   "bad NEAR distance at column N", "NEAR distance over 1000 at column N"
  *   "NEAR needs words or phrases at column N"  (a group or wildcard in a NEAR)
+ *   "NEAR between title: and other words at column N: ..."
+ *   "a wildcard can only end a word (prefix*) at column N"   ("negotiat*ion")
+ *   "a wildcard inside a phrase at column N: ...",
+ *   "more than one sign before a word at column N: ...",
+ *   "a sign after title: at column N: ..."
  *   "nothing after title: at column N"
  *   "wildcard prefix too short at column N"    (under 2 characters once folded)
  *   "nesting deeper than 100 parentheses at column N"
  *   "only excluded terms at column N"          (an OR operand or -group that
  *                                                excludes without including)
- *   "query has only excluded terms", "empty query" (no searchable word),
+ *   "query has only excluded terms", "empty query" (blank),
+ *   "no word to search for: ..." (punctuation, symbols, over-long words),
  *   "query longer than 65536 bytes";
  * SRCH_QUERY_ERR_NOMEM; SRCH_QUERY_ERR_INVALID (NULL out, NULL a, NULL q with
  * len > 0, unknown opts version). Invalid UTF-8 and control characters are

@@ -21,6 +21,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <utf8proc.h>
+
 #include "query.h"
 
 /* ------------------------------------------------------------------------ */
@@ -331,12 +333,27 @@ static bool space_only(const char *q, size_t len)
     return true;
 }
 
-/* Whether byte c can be part of a word: a letter, a digit, or a byte of a
- * character beyond ASCII. */
-static bool word_byte(char c)
+/* Whether the character at q[i] (before end) is a letter or a digit. */
+static bool letter_or_digit_at(const char *q, size_t end, size_t i)
 {
-    unsigned char u = (unsigned char)c;
-    return u >= 0x80 || (u >= '0' && u <= '9') || ((u | 0x20) >= 'a' && (u | 0x20) <= 'z');
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)q + i,
+                                          (utf8proc_ssize_t)(end - i), &cp);
+    if (n <= 0)
+        return false;
+    utf8proc_category_t c = utf8proc_category(cp);
+    return (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO)
+           || (c >= UTF8PROC_CATEGORY_ND && c <= UTF8PROC_CATEGORY_NO);
+}
+
+/* Whether the character that ends just before q[i] (not before q[start]) is a
+ * letter or a digit. */
+static bool letter_or_digit_before(const char *q, size_t start, size_t i)
+{
+    size_t k = i;
+    while (k > start && ((unsigned char)q[k - 1] & 0xC0) == 0x80)
+        k--; /* to the first byte of the character */
+    return k > start && letter_or_digit_at(q, i, k - 1);
 }
 
 /* A word chunk q[start..end): dropped if text/ finds no word in it (punctuation);
@@ -348,9 +365,9 @@ static bool lex_word(parser_t *p, size_t start, size_t end)
     size_t body_end = end;
     while (body_end > start && p->q[body_end - 1] == '*')
         body_end--;
-    /* A '*' that starts a word ("*tion") or sits inside one ("negotiat*ion")
-     * asks for what the index cannot answer: said, rather than read as other
-     * words. Emphasis around a word ("*word*") is let through. */
+    /* A '*' inside a word ("negotiat*ion") asks for what the index cannot
+     * answer: said, rather than read as two words. One before a word is
+     * emphasis ("*very important*") and is let through. */
     const char *q = p->q;
     for (size_t k = start; k < body_end; k++) {
         if (q[k] != '*')
@@ -358,9 +375,8 @@ static bool lex_word(parser_t *p, size_t start, size_t end)
         size_t run_end = k;
         while (run_end < body_end && q[run_end] == '*')
             run_end++;
-        bool before = k > start && word_byte(q[k - 1]);
-        bool after = run_end < body_end && word_byte(q[run_end]);
-        if ((before && after) || (k == start && after && body_end == end)) {
+        if (k > start && run_end < body_end && letter_or_digit_before(q, start, k)
+            && letter_or_digit_at(q, body_end, run_end)) {
             fail(p, k + 1, "a wildcard can only end a word (prefix*) at column %zu",
                  char_column(p, k + 1));
             return false;
@@ -457,7 +473,7 @@ static bool lex(parser_t *p)
             }
             if (q[after] == '+' || q[after] == '-') {
                 fail(p, after + 1, "a sign after title: at column %zu: put it before "
-                                   "(%ctitle:word)", after + 1, q[after]);
+                                   "(%ctitle:word)", char_column(p, after + 1), q[after]);
                 return false;
             }
             t.kind = TK_FIELD;

@@ -538,25 +538,23 @@ bool srch_snippet_build(srch_snippet_t *out, text_analyzer_t *a, const char *tex
         window_bytes(&b, text, len, first, last, out);
     }
 
-    /* Merged over the whole passage to count them, then over the window
-     * (matches that reach out of it are not shown) to show them. */
+    /* Shown: the matches inside the window, merged. Counted: those, and the
+     * spans of the whole passage that lie outside the window. */
     match_t *spans = malloc((b.n_matches ? b.n_matches : 1) * sizeof *spans);
     out->spans = malloc((b.n_matches ? b.n_matches : 1) * sizeof *out->spans);
     if (!spans || !out->spans) {
         free(spans);
         goto done;
     }
-    out->n_matches_total = merge_spans(kept, b.n_matches, 0, SIZE_MAX, spans);
+    size_t n_whole = merge_spans(kept, b.n_matches, 0, SIZE_MAX, spans), outside = 0;
+    for (size_t i = 0; i < n_whole; i++)
+        outside += b.n_toks == 0 || spans[i].last < first || spans[i].first > last;
     size_t n_spans = b.n_toks ? merge_spans(kept, b.n_matches, first, last, spans) : 0;
     for (size_t i = 0; i < n_spans; i++)
         out->spans[out->n_spans++] = (srch_span_t) {
             b.toks[spans[i].first].start, b.toks[spans[i].last].end, spans[i].unit
         };
-    /* A window edge that cuts a chain of overlapping matches (a match that
-     * joins two others reaching out of it) shows the pieces apart: each
-     * counts. */
-    if (out->n_spans > out->n_matches_total)
-        out->n_matches_total = out->n_spans;
+    out->n_matches_total = out->n_spans + outside;
     free(spans);
     ok = true;
 done:

@@ -40,8 +40,9 @@ typedef struct srch_hl_unit {
     uint32_t near_window;      /* the span those matches fit in, in tokens */
 } srch_hl_unit_t;
 
-/* A highlighted byte range of the passage, matching unit `unit`. A phrase is one
- * span from its first token's start to its last token's end. */
+/* A highlighted byte range of the passage. A phrase is one span from its first
+ * token's start to its last token's end, and matches that share a token are
+ * one span over all of them; `unit` is the longest one's (its colour). */
 typedef struct srch_span {
     size_t start, end;
     unsigned unit;
@@ -54,7 +55,8 @@ typedef struct srch_snippet {
     bool cut_after;           /* text follows it (render a trailing "…") */
     srch_span_t *spans;       /* sorted, non-overlapping, inside [start, end) */
     size_t n_spans;
-    size_t n_matches_total;   /* matches in the whole passage */
+    size_t n_matches_total;   /* the spans shown, and those the whole passage
+                                 would have outside the window */
 } srch_snippet_t;
 
 /*

@@ -174,6 +174,9 @@ static const parse_row_t parse_rows[] = {
     { "And Or", KEEP, "(AND and or)" },
     /* NEAR */
     { "kabul NEAR/5 moscow", AND_, "(NEAR/5 kabul moscow)" },
+    /* a '*' before a word is emphasis, not a wildcard, and not an error */
+    { "*kabul talks*", AND_, "(AND kabul (PREFIX talks))" },
+    { "foo\xe2\x80\x94" "*bar*\xe2\x80\x94" "baz", AND_, "(PHRASE foo bar baz)" },
     { "kabul NEAR moscow", AND_, "(NEAR/10 kabul moscow)" },
     { "kabul NEAR/0 moscow", AND_, "(NEAR/0 kabul moscow)" },
     { "kabul NEAR/1000 moscow", AND_, "(NEAR/1000 kabul moscow)" },
@@ -497,8 +500,8 @@ static const error_row_t error_rows[] = {
     { "mango NEAR title:\"zebra stripes\"", AND_, "NEAR between title: and other words at "
       "column 18: a title's words are counted apart", 18 },
     /* a wildcard only ends a word */
-    { "*tion", AND_, "a wildcard can only end a word (prefix*) at column 1", 1 },
     { "peace negotiat*ion", AND_, "a wildcard can only end a word (prefix*) at column 15", 15 },
+    { "café*s", AND_, "a wildcard can only end a word (prefix*) at column 5", 5 },
     /* columns count characters, not bytes */
     { "café \"x", AND_, "unbalanced quote at column 6", 6 },
     { "Αθήνα (x", AND_, "unclosed parenthesis at column 7", 7 },

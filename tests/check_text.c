@@ -697,6 +697,14 @@ static const clean_row_t clean_rows[] = {
     {"# A <b>bold</b> <!-- hidden --> heading", 0, "A bold heading"},
     {"a < b and c > d", 0, "a < b and c > d"},
     {"I <3 this", 0, "I <3 this"},
+    /* what is text, not a tag: emails, autolinks, generics, code, a<b */
+    {"Contact <alice@example.com>", 0, "Contact <alice@example.com>"},
+    {"See <https://example.com> now", 0, "See <https://example.com> now"},
+    {"# Using `Vec<T>` in Rust", 0, "Using Vec<T> in Rust"},
+    {"## The `<div>` element", 0, "The <div> element"},
+    {"Generics: List<T> and Map<K,V>", 0, "Generics: List<T> and Map<K,V>"},
+    {"if a<b and c>d then", 0, "if a<b and c>d then"},
+    {"<P ALIGN=center>Shout</P><br/>", 0, "Shout"},
 };
 
 START_TEST(test_text_markdown_clean_line)
@@ -741,6 +749,8 @@ static const first_line_row_t first_line_rows[] = {
     {"<!--\n  editor note\n-->\nGood Title\n", true, 23, 33},
     {"<h1>Kept</h1>\nBody", true, 0, 13},
     {"<br>\n<p align=\"center\">\n", true, 0, 4},  /* HTML only: the first */
+    {"<!-- generated -->\n<!--\nTODO: badges\n-->\n# Real Title\n", true, 41, 53},
+    {"<!--\nnote\n-->\n<!--\nx\n-->\nReal\n", true, 25, 29},
 };
 
 START_TEST(test_text_markdown_first_line)
@@ -946,19 +956,18 @@ static uint32_t line_at(const char *s, size_t pos)
     return line;
 }
 
-/* What is wrong with passage p, or NULL. */
-/* Whether the line after the one that ends at s[end] is a run of '=' or '-'. */
+/* Whether the line after the one that ends at s[end] underlines it: up to
+ * three spaces, three or more '=' or '-', nothing else but blanks. */
 static bool underlined(const char *s, size_t len, size_t end)
 {
     const char *nl = memchr(s + end, '\n', len - end);
     if (!nl)
         return false;
-    size_t i = (size_t)(nl - s) + 1;
-    while (i < len && s[i] == ' ')
-        i++;
-    return i < len && (s[i] == '=' || s[i] == '-');
+    const char *next = nl + 1, *next_end = memchr(next, '\n', (size_t)(s + len - next));
+    return text_is_underline(next, (size_t)((next_end ? next_end : s + len) - next));
 }
 
+/* What is wrong with passage p, or NULL. */
 static const char *passage_problem(const passage_check_t *c, const text_passage_t *p)
 {
     if (p->ordinal != c->n)

@@ -147,9 +147,41 @@ static bool is_thematic_break(const char *s, size_t len)
     return n >= 3;
 }
 
-/* The end of the HTML tag or comment that starts at s[i] ('<'): "<p
- * align=\"center\">", "</h1>", "<!-- a note -->", on one line of s[0..end);
- * 0 if none starts there ("a < b", "<3"). */
+/* HTML elements whose tags are taken out of titles and headings. Only these:
+ * "<T>" of "List<T>" or "<alice@example.com>" are text. */
+static const char *const html_elements[] = {
+    "a", "abbr", "b", "big", "blockquote", "br", "center", "code", "dd", "del", "details",
+    "div", "dl", "dt", "em", "figcaption", "figure", "font", "h1", "h2", "h3", "h4", "h5",
+    "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "picture", "pre", "q",
+    "s", "samp", "small", "source", "span", "strike", "strong", "sub", "summary", "sup",
+    "table", "tbody", "td", "th", "thead", "tr", "tt", "u", "ul", "var", "video",
+};
+
+static bool is_ascii_alnum(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+static bool is_html_element(const char *s, size_t len)
+{
+    for (size_t k = 0; k < sizeof html_elements / sizeof html_elements[0]; k++) {
+        const char *e = html_elements[k];
+        size_t n = strlen(e);
+        if (n != len)
+            continue;
+        size_t i = 0;
+        while (i < n && (s[i] | 0x20) == e[i])
+            i++;
+        if (i == n)
+            return true;
+    }
+    return false;
+}
+
+/* The end of the HTML tag or comment that starts at s[i] ('<'), on one line
+ * of s[0..end): "<p align=\"center\">", "</h1>", "<br/>", "<!-- a note -->";
+ * 0 if none starts there ("a < b", "<3", "List<T>", "<https://x.org>"). An
+ * opening tag right after a letter or digit ("a<b and c>d") is text too. */
 static size_t html_tag_end(const char *s, size_t end, size_t i)
 {
     if (i + 1 >= end || s[i] != '<')
@@ -163,7 +195,13 @@ static size_t html_tag_end(const char *s, size_t end, size_t i)
     size_t j = i + 1;
     if (s[j] == '/')
         j++;
-    if (j >= end || !(((unsigned char)s[j] | 0x20) >= 'a' && ((unsigned char)s[j] | 0x20) <= 'z'))
+    else if (i > 0 && is_wordish((unsigned char)s[i - 1]))
+        return 0; /* an opening tag starts no word: "a<b" */
+    size_t name = j;
+    while (j < end && is_ascii_alnum((unsigned char)s[j]))
+        j++;
+    if (!is_html_element(s + name, j - name) || j >= end
+        || !(s[j] == '>' || s[j] == '/' || s[j] == ' ' || s[j] == '\t'))
         return 0;
     for (; j < end && s[j] != '\n' && s[j] != '<'; j++)
         if (s[j] == '>')
@@ -184,6 +222,7 @@ size_t text_clean_line(const char *s, size_t len, char *out, size_t cap)
     size_t i = skip_line_start(s, len, &heading);
     size_t end = heading ? heading_text_end(s, i, len) : len;
     size_t start = i, fail_until = 0;
+    bool in_code = false;
 
     while (i < end && !w.full) {
         unsigned char c = (unsigned char)s[i];
@@ -202,6 +241,7 @@ size_t text_clean_line(const char *s, size_t len, char *out, size_t cap)
                 put_char(&w, s + i + 1, 1);             /* "\*" is a literal "*" */
                 i += 2;
             } else if (c == '`') {
+                in_code = !in_code;                     /* "`<div>`" stays as it is */
                 i++;
             } else if (c == '*' || c == '_') {
                 size_t j = i;
@@ -220,7 +260,7 @@ size_t text_clean_line(const char *s, size_t len, char *out, size_t cap)
                 i++;                                    /* image: keep the alt text */
             } else if (c == '[' && opens_link(s, end, i, &fail_until)) {
                 i++;
-            } else if (c == '<' && html_tag_end(s, end, i) != 0) {
+            } else if (c == '<' && !in_code && html_tag_end(s, end, i) != 0) {
                 i = html_tag_end(s, end, i);            /* "<h1>", "<!-- -->" */
             } else if (c == ']' && i + 1 < end && s[i + 1] == '(') {
                 size_t t = text__link_target_end(s, end, i, &fail_until);
@@ -485,9 +525,9 @@ static bool html_only_line(const char *s, size_t a, size_t b)
     return tag;
 }
 
-/* Past an HTML comment over several lines that opens the blank-led text at
- * s[i..len) ("<!--\n  a note for editors\n-->"); else i. */
-static size_t skip_long_comment(const char *s, size_t len, size_t i)
+/* Past the HTML comment that opens the blank-led text at s[i..len)
+ * ("<!--\n  a note for editors\n-->"), on one line or several; else i. */
+static size_t skip_comment(const char *s, size_t len, size_t i)
 {
     size_t j = i;
     while (j < len && is_blank_byte((unsigned char)s[j]))
@@ -497,6 +537,14 @@ static size_t skip_long_comment(const char *s, size_t len, size_t i)
     for (size_t k = j + 4; k + 3 <= len; k++)
         if (memcmp(s + k, "-->", 3) == 0)
             return k + 3;
+    return i;
+}
+
+/* Past all the HTML comments that open s[i..len), one after the other. */
+static size_t skip_long_comments(const char *s, size_t len, size_t i)
+{
+    for (size_t next; (next = skip_comment(s, len, i)) != i;)
+        i = next;
     return i;
 }
 
@@ -521,7 +569,7 @@ bool text_first_line(const char *s, size_t len, size_t *start, size_t *end)
         return false;
     /* Lines of HTML alone (a README's "<p align=\"center\">", an editor's
      * "<!-- comment -->") are passed over, unless no other line has a word. */
-    for (size_t next = skip_long_comment(s, len, from), at2; next < len;) {
+    for (size_t next = skip_long_comments(s, len, from), at2; next < len;) {
         if (!first_token_in(s, next, len, &at2))
             break;
         size_t a2 = at2, b2 = line_end(s, len, at2);
@@ -531,7 +579,7 @@ bool text_first_line(const char *s, size_t len, size_t *start, size_t *end)
             at = at2;
             break;
         }
-        next = skip_long_comment(s, len, b2);
+        next = skip_long_comments(s, len, b2);
     }
     size_t a = at;
     while (a > 0 && s[a - 1] != '\n')

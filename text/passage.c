@@ -192,25 +192,22 @@ static bool is_heading_line(const char *s, size_t a, size_t b)
     return k >= 1 && k <= 6 && a + k < b && (s[a + k] == ' ' || s[a + k] == '\t');
 }
 
-/* A line of three or more '=' or '-' after at most three spaces, and nothing
- * else but blanks: under a line of text, it makes that line a heading
- * ("Results\n=======", Setext style, in Markdown and in plain text alike). */
-static bool is_underline(const char *s, size_t a, size_t b)
+bool text_is_underline(const char *s, size_t len)
 {
-    size_t i = a;
-    while (i < b && i - a < 3 && s[i] == ' ')
+    size_t i = 0;
+    while (i < len && i < 3 && s[i] == ' ')
         i++;
-    char c = i < b ? s[i] : 0;
+    char c = i < len ? s[i] : 0;
     if (c != '=' && c != '-')
         return false;
     size_t run = 0;
-    while (i < b && s[i] == c) {
+    while (i < len && s[i] == c) {
         i++;
         run++;
     }
-    while (i < b && is_space_byte((unsigned char)s[i]))
+    while (i < len && is_space_byte((unsigned char)s[i]))
         i++;
-    return run >= 3 && i == b;
+    return run >= 3 && i == len;
 }
 
 /* A line that starts with a tab or two spaces: the first line of an indented
@@ -269,7 +266,7 @@ int text_passages(const char *s, size_t len, const text_passage_opts_t *opts,
             add_heading(&st, i, eol);
         } else if (structure && para_start != NONE && para_end + 1 == i
                    && memchr(s + para_start, '\n', para_end - para_start) == NULL
-                   && is_underline(s, i, eol)) {
+                   && text_is_underline(s + i, eol - i)) {
             /* The one line above is a heading; its underline goes with it. */
             add_heading(&st, para_start, para_end);
             st.cur_end = eol;

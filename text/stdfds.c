@@ -22,6 +22,8 @@ bool text_hold_std_fds(void)
         if (got != fd) {
             if (got >= 0)
                 close(got);
+            if (fd != 2 && fcntl(2, F_GETFD) != -1)
+                (void)!write(2, "cannot open /dev/null for a closed standard stream\n", 51);
             return false;
         }
     }

@@ -201,7 +201,9 @@ int text_analyze(text_analyzer_t *a, const char *s, size_t len, uint32_t first_p
  * Copy one line of Markdown or plain text into out without its markup: heading
  * marks ("## "), emphasis ("**", "__", "*", "_" around words), code ticks, block
  * quote ">" and list bullets at the start, "[text](target)" -> "text", images
- * "![alt](src)" -> "alt"; runs of white space become one space; escape
+ * "![alt](src)" -> "alt", HTML comments and the tags of common HTML elements
+ * ("<h1>", "</b>", "<p align=...>"; not "List<T>", "<x@y.org>", nor inside
+ * code ticks); runs of white space become one space; escape
  * sequences (text_escape_len()) and control characters are dropped; the result is trimmed and valid UTF-8. out has
  * capacity cap (>= 1) and is NUL-terminated; the result is cut at a character
  * boundary if it does not fit. Returns the length written.
@@ -230,8 +232,9 @@ size_t text_front_matter(const char *s, size_t len, size_t *title_start, size_t 
 /* Byte range [*start, *end) of an article's title: the title of its front
  * matter if that has one, else the first line after the front matter (or of
  * s, when there is none or nothing follows it) that has a token (a word
- * character outside a link target), without its line end ("\n" or "\r\n").
- * False if s has no token at all. */
+ * character outside a link target) and is not HTML tags and comments alone,
+ * without its line end ("\n" or "\r\n"). Lines of HTML alone are taken
+ * only when no other line has a token. False if s has no token at all. */
 bool text_first_line(const char *s, size_t len, size_t *start, size_t *end);
 
 /* ------------------------------------------------------------------------ */
@@ -252,8 +255,9 @@ typedef struct text_passage_opts {
  * counts as white space, so CRLF files work), and an indented line (a tab or
  * two spaces first) after a line that is not indented starts a paragraph, as
  * in plain text with paragraph indents (newswire, abstracts). A Markdown heading line ("# ..."
- * to "###### ...", at the very start of a line, outside fenced code blocks)
- * always starts a new passage, the one that holds it, and becomes the heading
+ * to "###### ...", at the very start of a line), or a line of text alone
+ * underlined with three or more "=" or "-" (the underline going with it),
+ * outside fenced code blocks and front matter, always starts a new passage, the one that holds it, and becomes the heading
  * of that passage and of those after it, until the next heading. A long
  * paragraph is cut after the last sentence end (". ", "? ", "! ", closing
  * quotes allowed) that leaves at least min_bytes, else at the last white space,
@@ -272,6 +276,11 @@ typedef struct text_passage {
 } text_passage_t;
 
 typedef int (*text_passage_fn)(const text_passage_t *p, void *payload);
+
+/* Whether the line s[0..len) (no "\n") is an underline that makes the line
+ * above it a heading (Setext style): up to three spaces, three or more "=" or
+ * "-", and nothing else but blanks ("=======", "---"; not "--", "- item"). */
+bool text_is_underline(const char *s, size_t len);
 
 /* Split s[0..len) into passages (opts NULL: TEXT_PASSAGE_OPTS_INIT) and call fn
  * for each, in order. Passages cover every byte that holds a word character.

@@ -47,15 +47,15 @@ static uint32_t line_at(pass_check_t *c, size_t pos)
     return c->line_no;
 }
 
-/* Whether the line after the heading that ends at s[end] is a run of '=' or
- * '-' (a Setext underline). */
+/* Whether the line after the heading that ends at s[end] underlines it (a
+ * Setext heading): up to three spaces, three or more '=' or '-', blanks. */
 static bool underlined(const char *s, size_t len, size_t end)
 {
     const char *nl = memchr(s + end, '\n', len - end);
-    size_t i = nl ? (size_t)(nl - s) + 1 : len;
-    while (i < len && s[i] == ' ')
-        i++;
-    return i < len && (s[i] == '=' || s[i] == '-');
+    if (!nl)
+        return false;
+    const char *next = nl + 1, *next_end = memchr(next, '\n', (size_t)(s + len - next));
+    return text_is_underline(next, (size_t)((next_end ? next_end : s + len) - next));
 }
 
 static int on_passage(const text_passage_t *p, void *payload)
