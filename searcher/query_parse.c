@@ -21,8 +21,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include <utf8proc.h>
-
 #include "query.h"
 
 /* ------------------------------------------------------------------------ */
@@ -333,27 +331,14 @@ static bool space_only(const char *q, size_t len)
     return true;
 }
 
-/* Whether the character at q[i] (before end) is a letter or a digit. */
-static bool letter_or_digit_at(const char *q, size_t end, size_t i)
-{
-    utf8proc_int32_t cp;
-    utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)q + i,
-                                          (utf8proc_ssize_t)(end - i), &cp);
-    if (n <= 0)
-        return false;
-    utf8proc_category_t c = utf8proc_category(cp);
-    return (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO)
-           || (c >= UTF8PROC_CATEGORY_ND && c <= UTF8PROC_CATEGORY_NO);
-}
-
 /* Whether the character that ends just before q[i] (not before q[start]) is a
- * letter or a digit. */
-static bool letter_or_digit_before(const char *q, size_t start, size_t i)
+ * word character, as text/ counts them. */
+static bool word_char_before(const char *q, size_t start, size_t i)
 {
     size_t k = i;
     while (k > start && ((unsigned char)q[k - 1] & 0xC0) == 0x80)
         k--; /* to the first byte of the character */
-    return k > start && letter_or_digit_at(q, i, k - 1);
+    return k > start && text_is_word_char(q, i, k - 1);
 }
 
 /* A word chunk q[start..end): dropped if text/ finds no word in it (punctuation);
@@ -375,8 +360,8 @@ static bool lex_word(parser_t *p, size_t start, size_t end)
         size_t run_end = k;
         while (run_end < body_end && q[run_end] == '*')
             run_end++;
-        if (k > start && run_end < body_end && letter_or_digit_before(q, start, k)
-            && letter_or_digit_at(q, body_end, run_end)) {
+        if (k > start && word_char_before(q, start, k)
+            && text_is_word_char(q, body_end, run_end)) {
             fail(p, k + 1, "a wildcard can only end a word (prefix*) at column %zu",
                  char_column(p, k + 1));
             return false;

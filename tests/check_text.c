@@ -310,6 +310,32 @@ START_TEST(test_text_fold_table)
 }
 END_TEST
 
+/* text_is_word_char agrees with the tokenizer: letters, digits, numbers and
+ * marks are word characters; punctuation, '*', spaces and bad bytes are not. */
+START_TEST(test_text_is_word_char)
+{
+    static const struct { const char *s; bool word; } rows[] = {
+        {"a", true}, {"Z", true}, {"7", true}, {"\xC3\xA9", true} /* e acute */,
+        {"\xD0\x96", true} /* Cyrillic Zhe */, {"\xCC\x81", true} /* combining acute */,
+        {"\xE2\x85\xA2", true} /* Roman numeral three */, {"\xE4\xB8\xAD", true} /* CJK */,
+        {"*", false}, {"-", false}, {"'", false}, {" ", false}, {"\xE2\x80\x94", false} /* dash */,
+        {"\xF0\x9F\x8D\x95", false} /* pizza */, {"\xFF", false}, {"\xC3", false},
+    };
+    for (size_t k = 0; k < N_ROWS(rows); k++) {
+        const char *s = rows[k].s;
+        ck_assert_msg(text_is_word_char(s, strlen(s), 0) == rows[k].word, "row %zu", k);
+        /* and the tokenizer makes a word of it alone exactly when it is one */
+        tok_count_t c = {0};
+        text_tokenize(s, strlen(s), 0, count_token, &c);
+        ck_assert_msg((c.n > 0) == rows[k].word, "row %zu: %zu tokens", k, c.n);
+    }
+    /* at an offset, within the given length only */
+    ck_assert(text_is_word_char("a*b", 3, 2));
+    ck_assert(!text_is_word_char("a*b", 3, 1));
+    ck_assert(!text_is_word_char("ab", 1, 1));
+}
+END_TEST
+
 /* text_fold gives the tokenizer's word for a word the tokenizer keeps whole. */
 static const char *const fold_same_words[] = {
     "Russia\xE2\x80\x99s", "Stra\303\237e", "\xEF\xAC\x81ne", "e\xCC\x81t\xC3\xA9",
@@ -956,17 +982,6 @@ static uint32_t line_at(const char *s, size_t pos)
     return line;
 }
 
-/* Whether the line after the one that ends at s[end] underlines it: up to
- * three spaces, three or more '=' or '-', nothing else but blanks. */
-static bool underlined(const char *s, size_t len, size_t end)
-{
-    const char *nl = memchr(s + end, '\n', len - end);
-    if (!nl)
-        return false;
-    const char *next = nl + 1, *next_end = memchr(next, '\n', (size_t)(s + len - next));
-    return text_is_underline(next, (size_t)((next_end ? next_end : s + len) - next));
-}
-
 /* What is wrong with passage p, or NULL. */
 static const char *passage_problem(const passage_check_t *c, const text_passage_t *p)
 {
@@ -989,7 +1004,7 @@ static const char *passage_problem(const passage_check_t *c, const text_passage_
         return "wrong first column";
     if (p->heading_start != p->heading_end &&
         (p->heading_end > c->len
-         || (c->s[p->heading_start] != '#' && !underlined(c->s, c->len, p->heading_end))
+         || (c->s[p->heading_start] != '#' && !text_is_underlined(c->s, c->len, p->heading_end))
          || (p->heading_start > 0 && c->s[p->heading_start - 1] != '\n')))
         return "heading is not a heading line";
     return NULL;
@@ -1572,6 +1587,7 @@ Suite *make_text_suite(void)
     tcase_add_test(tc, test_text_stem_unaccented);
     tcase_add_loop_test(tc, test_text_fold_matches_tokenizer, 0, N_ROWS(fold_same_words));
     tcase_add_test(tc, test_text_fold_limits);
+    tcase_add_test(tc, test_text_is_word_char);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("stem");

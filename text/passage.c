@@ -210,6 +210,15 @@ bool text_is_underline(const char *s, size_t len)
     return run >= 3 && i == len;
 }
 
+bool text_is_underlined(const char *s, size_t len, size_t end)
+{
+    const char *nl = end < len ? memchr(s + end, '\n', len - end) : NULL;
+    if (!nl)
+        return false;
+    const char *next = nl + 1, *next_end = memchr(next, '\n', (size_t)(s + len - next));
+    return text_is_underline(next, (size_t)((next_end ? next_end : s + len) - next));
+}
+
 /* A line that starts with a tab or two spaces: the first line of an indented
  * paragraph, when the line before it was not indented. */
 static bool is_indented_line(const char *s, size_t a, size_t b)

@@ -109,6 +109,11 @@ typedef int (*text_token_fn)(const text_token_t *tok, void *payload);
 int text_tokenize(const char *s, size_t len, uint32_t first_pos, text_token_fn fn,
                   void *payload);
 
+/* Whether the character at s[i] (i < len) is one text_tokenize() keeps inside
+ * a word: a letter, a digit, another number or a combining mark. For callers
+ * that must tell where a word starts or ends (the query parser's wildcards). */
+bool text_is_word_char(const char *s, size_t len, size_t i);
+
 /* Fold a single word exactly as text_tokenize() folds a token (NFKC + case fold
  * + apostrophes), into out (capacity cap, NUL-terminated). Returns the folded
  * length, or 0 if the word is empty, not valid UTF-8, or longer than
@@ -281,6 +286,10 @@ typedef int (*text_passage_fn)(const text_passage_t *p, void *payload);
  * above it a heading (Setext style): up to three spaces, three or more "=" or
  * "-", and nothing else but blanks ("=======", "---"; not "--", "- item"). */
 bool text_is_underline(const char *s, size_t len);
+
+/* Whether the line after the one that ends at s[end] (a passage's heading_end)
+ * is such an underline: the heading is a Setext one, not a "#" line. */
+bool text_is_underlined(const char *s, size_t len, size_t end);
 
 /* Split s[0..len) into passages (opts NULL: TEXT_PASSAGE_OPTS_INIT) and call fn
  * for each, in order. Passages cover every byte that holds a word character.

@@ -404,6 +404,12 @@ int text_tokenize(const char *s, size_t len, uint32_t first_pos, text_token_fn f
     return 0;
 }
 
+bool text_is_word_char(const char *s, size_t len, size_t i)
+{
+    size_t cl;
+    return i < len && text__is_word_class(text__classify((const unsigned char *)s, len, i, &cl));
+}
+
 bool text__has_word_char(const char *s, size_t len)
 {
     const unsigned char *u = (const unsigned char *)s;

@@ -47,17 +47,6 @@ static uint32_t line_at(pass_check_t *c, size_t pos)
     return c->line_no;
 }
 
-/* Whether the line after the heading that ends at s[end] underlines it (a
- * Setext heading): up to three spaces, three or more '=' or '-', blanks. */
-static bool underlined(const char *s, size_t len, size_t end)
-{
-    const char *nl = memchr(s + end, '\n', len - end);
-    if (!nl)
-        return false;
-    const char *next = nl + 1, *next_end = memchr(next, '\n', (size_t)(s + len - next));
-    return text_is_underline(next, (size_t)((next_end ? next_end : s + len) - next));
-}
-
 static int on_passage(const text_passage_t *p, void *payload)
 {
     pass_check_t *c = payload;
@@ -95,7 +84,7 @@ static int on_passage(const text_passage_t *p, void *payload)
     if (p->heading_end > p->heading_start) {
         FUZZ_CHECK(p->heading_start <= p->start, "heading at %zu after its passage at %zu",
                    p->heading_start, p->start);
-        FUZZ_CHECK((s[p->heading_start] == '#' || underlined(s, c->len, p->heading_end)) &&
+        FUZZ_CHECK((s[p->heading_start] == '#' || text_is_underlined(s, c->len, p->heading_end)) &&
                        (p->heading_start == 0 || s[p->heading_start - 1] == '\n'),
                    "heading at %zu is neither a '#' line nor underlined", p->heading_start);
         FUZZ_CHECK(memchr(s + p->heading_start, '\n', p->heading_end - p->heading_start) == NULL,
