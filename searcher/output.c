@@ -80,22 +80,31 @@ void srch_hit_position(const srch_hit_t *h, uint32_t *line, uint32_t *column)
     *column = (uint32_t)(at - line_start + first);
 }
 
+/* A title, path or heading beside a snippet: escaped as the snippet is when
+ * that is HTML or Markdown, else only cleaned of escapes and controls. */
+static bool put_field(text_buf_t *b, const srch_print_opts_t *o, const char *s, size_t len)
+{
+    if (o->markup == SRCH_MARK_HTML || o->markup == SRCH_MARK_MARKDOWN)
+        return srch_text_render(b, s, len, o->markup);
+    return text_safe_append(b, s, len, true);
+}
+
 static bool print_text(text_buf_t *b, const srch_print_opts_t *o, const srch_hit_t *h)
 {
     const char *bold = o->color ? "\033[1m" : "", *path_c = o->color ? "\033[35m" : "",
                *line_c = o->color ? "\033[32m" : "", *dim = o->color ? "\033[2m" : "",
                *reset = o->color ? "\033[0m" : "";
     bool ok = text_buf_printf(b, "%s%u. ", bold, h->rank);
-    ok = ok && text_safe_append(b, h->rec.title, h->rec.title_len, true);
+    ok = ok && put_field(b, o, h->rec.title, h->rec.title_len);
     ok = ok && text_buf_printf(b, "%s %s(%.3f)%s\n   %s", reset, dim, h->score, reset, path_c);
-    ok = ok && text_safe_append(b, h->rec.path, h->rec.path_len, true);
+    ok = ok && put_field(b, o, h->rec.path, h->rec.path_len);
     ok = ok && text_buf_printf(b, "%s:%s%u-%u%s", reset, line_c, h->rec.first_line,
                                h->rec.last_line, reset);
     bool heading_is_title = h->rec.heading_len == h->rec.title_len
                             && memcmp(h->rec.heading, h->rec.title, h->rec.title_len) == 0;
     if (ok && h->rec.heading_len && !heading_is_title) {
         ok = text_buf_puts(b, " \xC2\xA7 "); /* § */
-        ok = ok && text_safe_append(b, h->rec.heading, h->rec.heading_len, true);
+        ok = ok && put_field(b, o, h->rec.heading, h->rec.heading_len);
     }
     ok = ok && text_buf_puts(b, "\n   ");
     ok = ok && srch_snippet_render(b, h->rec.text, h->rec.text_len, &h->snippet, o->units, o->markup);

@@ -280,3 +280,9 @@ bool srch_snippet_render(text_buf_t *b, const char *text, size_t len, const srch
         put_str(&w, ELLIPSIS);
     return w.ok;
 }
+
+bool srch_text_render(text_buf_t *b, const char *text, size_t len, srch_markup_t m)
+{
+    srch_snippet_t whole = { .start = 0, .end = len };
+    return srch_snippet_render(b, text, len, &whole, NULL, m);
+}

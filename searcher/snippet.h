@@ -93,4 +93,9 @@ typedef enum {
 bool srch_snippet_render(text_buf_t *b, const char *text, size_t len, const srch_snippet_t *s,
                          const srch_hl_unit_t *units, srch_markup_t m);
 
+/* Append all of text[0..len) as srch_snippet_render() writes a window, with no
+ * marks: the same sanitizing, and markup m's escaping (a title or a path shown
+ * beside an HTML or Markdown snippet). Returns false only if memory ran out. */
+bool srch_text_render(text_buf_t *b, const char *text, size_t len, srch_markup_t m);
+
 #endif /* PASSIM_SNIPPET_H */

@@ -357,6 +357,17 @@ run $PASSIM_SEARCH --db "$DB" --color=always Kalashnikov
 expect_match "$(printf '\033')\\[1;3[0-9]mKalashnikov" "$OUT" "ANSI highlight with --color=always"
 run $PASSIM_SEARCH --db "$DB" --highlight html 'Kalashnikov'
 expect_match '<mark>Kalashnikov</mark>' "$OUT" "html highlight"
+# The title, path and heading beside an HTML or Markdown snippet are escaped
+# as the snippet is.
+mkdir -p "$T/amp"
+printf '# Fish & Chips <best>\n\nFish daily.\n\n## Prices & <sizes>\n\nSmall fish cost less.\n' >"$T/amp/a&b.md"
+$PASSIM_INDEX -q --db "$T/amp.db" "$T/amp" >/dev/null 2>&1
+run $PASSIM_SEARCH --db "$T/amp.db" --highlight html --per-doc 0 fish
+expect_match '^1\. Fish &amp; Chips &lt;best&gt; ' "$OUT" "html: the title is escaped"
+expect_match 'a&amp;b\.md:5-7 § Prices &amp; &lt;sizes&gt;$' "$OUT" "html: path and heading escaped"
+expect_no_match '<best>|<sizes>' "$OUT" "html: no raw tags from the article"
+run $PASSIM_SEARCH --db "$T/amp.db" --highlight markdown --per-doc 0 fish
+expect_match '^1\. Fish & Chips \\<best\\> ' "$OUT" "markdown: the title is escaped"
 
 # --- explain
 run $S --explain 'Kalashnikov -Zeppelin'
