@@ -384,6 +384,7 @@ typedef struct hit_terms {
     const xs_query_t *passage;  /* matches this passage only, or NULL */
     text_buf_t *b;
     size_t n;
+    text_buf_t listed;          /* the terms listed so far, each NUL-terminated */
 } hit_terms_t;
 
 /* The weight a term alone gives the passage (BM25 weights add up over the
@@ -410,14 +411,50 @@ static bool term_weight(const hit_terms_t *h, const char *term, size_t len, doub
     return ok;
 }
 
+/* Whether term was listed already (a wildcard may cover a word of the query). */
+static bool listed_before(hit_terms_t *h, const char *term, size_t len)
+{
+    for (size_t at = 0; at < h->listed.len;) {
+        size_t n = strlen(h->listed.data + at);
+        if (n == len && memcmp(h->listed.data + at, term, len) == 0)
+            return true;
+        at += n + 1;
+    }
+    text_buf_append(&h->listed, term, len);
+    text_buf_putc(&h->listed, '\0');
+    return false;
+}
+
 static int explain_term(const char *term, size_t len, uint32_t tf, void *payload)
 {
     (void)tf;
     hit_terms_t *h = payload;
     double w;
+    if (listed_before(h, term, len))
+        return 0;
     text_buf_printf(h->b, "%s%.*s", h->n++ ? ", " : "   matched: ", (int)len, term);
     if (term_weight(h, term, len, &w))
         text_buf_printf(h->b, " %.3f", w);
+    return 0;
+}
+
+typedef struct wildcard_terms {
+    hit_terms_t *ht;
+    xs_mset_t *mset;
+    size_t i;
+    text_buf_t term;
+} wildcard_terms_t;
+
+/* The terms of the passage that a wildcard word of the query matched: Xapian
+ * expands a wildcard at search time, and does not list them with the others. */
+static int explain_wildcard(const srch_word_t *w, void *payload)
+{
+    wildcard_terms_t *x = payload;
+    if (!w->prefix || w->excluded)
+        return 0;
+    word_term(w, &x->term);
+    if (x->term.len)
+        xs_mset_doc_terms(x->mset, x->i, x->term.data, x->term.len, explain_term, x->ht);
     return 0;
 }
 
@@ -560,8 +597,12 @@ static srch_run_status_t make_hits(srch_engine_t *e, srch_result_t *r, const src
         }
         if (s->explain) {
             xs_query_t *passage = passage_query(r->mset, i, h->rec.ordinal);
-            hit_terms_t ht = { e, s, passage, &h->explain, 0 };
+            hit_terms_t ht = { e, s, passage, &h->explain, 0, TEXT_BUF_INIT };
             xs_mset_matching_terms(r->mset, i, explain_term, &ht);
+            wildcard_terms_t wt = { &ht, r->mset, i, TEXT_BUF_INIT };
+            srch_query_words(r->query, explain_wildcard, &wt);
+            text_buf_free(&wt.term);
+            text_buf_free(&ht.listed);
             xs_query_free(passage);
             text_buf_printf(&h->explain, "%s   passage %u of %.*s, %zu matches in it; "
                             "each matched term's own BM25 weight in this passage is shown "

@@ -317,6 +317,13 @@ const char *xs_mset_value(xs_mset_t *m, size_t i, unsigned slot, size_t *len);
  * XS_ERR_INVALID if i is out of range. */
 xs_status_t xs_mset_matching_terms(xs_mset_t *m, size_t i, xs_term_fn fn, void *payload);
 
+/* Call fn(term, len, termfreq=0, payload) for each term of result i's document
+ * that starts with prefix[0..prefix_len) (not empty), in sorted order: what a
+ * wildcard matched there, which xs_mset_matching_terms() does not list (Xapian
+ * expands a wildcard at search time). A non-zero return from fn stops the walk. */
+xs_status_t xs_mset_doc_terms(xs_mset_t *m, size_t i, const char *prefix, size_t prefix_len,
+                              xs_term_fn fn, void *payload);
+
 /* Pseudo-relevance feedback: the n_terms best expansion terms from the top
  * n_docs results of m (Xapian's ESet over an RSet of those documents), ignoring
  * terms that start with an upper-case ASCII letter (prefixed terms).

@@ -239,6 +239,32 @@ extern "C" xs_status_t xs_mset_matching_terms(xs_mset_t *m, size_t i, xs_term_fn
     }
 }
 
+extern "C" xs_status_t xs_mset_doc_terms(xs_mset_t *m, size_t i, const char *prefix,
+                                         size_t prefix_len, xs_term_fn fn, void *payload)
+{
+    if (!check_index(m, i, "xs_mset_doc_terms"))
+        return XS_ERR_INVALID;
+    if (!fn)
+        return xs__fail(XS_ERR_INVALID, "xs_mset_doc_terms: no callback");
+    if (!prefix || prefix_len == 0)
+        return xs__fail(XS_ERR_INVALID, "xs_mset_doc_terms: empty prefix");
+    try {
+        const std::string p(prefix, prefix_len);
+        Xapian::Document doc = m->mset[i].get_document();
+        Xapian::TermIterator it = doc.termlist_begin();
+        for (it.skip_to(p); it != doc.termlist_end(); ++it) {
+            const std::string term = *it;
+            if (term.compare(0, p.size(), p) != 0)
+                break;
+            if (fn(term.data(), term.size(), 0, payload) != 0)
+                break;
+        }
+        return XS_OK;
+    } catch (...) {
+        return xs__status_from_exception();
+    }
+}
+
 extern "C" xs_status_t xs_mset_expand(xs_mset_t *m, size_t n_docs, size_t n_terms,
                                       xs_expand_fn fn, void *payload)
 {

@@ -1716,6 +1716,27 @@ START_TEST(test_shim_mset_matching_terms)
 
     FAILS(xs_mset_matching_terms(m, 50, collect_term, &w), XS_ERR_INVALID);
     FAILS(xs_mset_matching_terms(m, doc1, NULL, &w), XS_ERR_INVALID);
+
+    /* The document's own terms under a prefix, as a wildcard matches them:
+     * doc1 is "the quick brown fox jumps". */
+    memset(&w, 0, sizeof w);
+    OK(xs_mset_doc_terms(m, doc1, "qu", 2, collect_term, &w));
+    ck_assert_uint_eq(w.n, 1);
+    ck_assert_str_eq(w.terms[0], "quick");
+    memset(&w, 0, sizeof w);
+    OK(xs_mset_doc_terms(m, doc1, "f", 1, collect_term, &w));
+    ck_assert_uint_eq(w.n, 1);
+    ck_assert_str_eq(w.terms[0], "fox");
+    memset(&w, 0, sizeof w);
+    OK(xs_mset_doc_terms(m, doc1, "dog", 3, collect_term, &w));
+    ck_assert_uint_eq(w.n, 0);
+    memset(&w, 0, sizeof w);
+    OK(xs_mset_doc_terms(m, doc2, "do", 2, collect_term, &w));
+    ck_assert_uint_eq(w.n, 1);
+    ck_assert_str_eq(w.terms[0], "dog");
+    FAILS(xs_mset_doc_terms(m, doc1, "", 0, collect_term, &w), XS_ERR_INVALID);
+    FAILS(xs_mset_doc_terms(m, doc1, "f", 1, NULL, &w), XS_ERR_INVALID);
+    FAILS(xs_mset_doc_terms(m, 50, "f", 1, collect_term, &w), XS_ERR_INVALID);
     xs_mset_free(m);
     xs_query_free(q);
 }

@@ -377,6 +377,12 @@ run $S --explain 'Kalashnikov Россия'
 cols=$(printf '%s\n' "$OUT" | grep ' stem ' | python3 -c 'import sys; print(" ".join(str(l.index(" stem ")) + "," + str(l.index(" in ")) for l in sys.stdin))')
 expect_eq "$cols" "22,44 22,44" "explain: columns aligned in characters, also for Cyrillic"
 expect_match 'matched: (.*, )?kalashnikov' "$OUT" "explain shows matched terms"
+# A wildcard's terms are listed too (Xapian expands it at search time), once
+# even when a word of the query is among them.
+run $S --explain -n 1 'negoti* Moscow'
+expect_match 'matched: (.*, )?negoti [0-9]' "$OUT" "explain lists the terms a wildcard matched"
+run $S --explain -n 1 'negoti* negotiations'
+expect_eq "$(printf '%s\n' "$OUT" | grep -o 'negoti [0-9]' | wc -l)" 1 "a term matched twice is listed once"
 # Feedback expands plain words only; a phrase or an exclusion runs as written.
 run $S --explain 'peace talks'
 expect_match '^xapian: .*AND_MAYBE 0\.[0-9]+ \* \(' "$OUT" "plain words get feedback terms"
