@@ -221,6 +221,45 @@ static void query_failed(const batch_t *b, batch_query_t *q, const char *why)
                     why);
 }
 
+/*
+ * Run q for a TREC ranking (TREC output or --qrels) into *r and q->ranking,
+ * the page --offset and --limit ask for. A scorer ranks ties by docid, not in
+ * the search's order, so the hits tied (as printed) at the end of the page
+ * are all fetched before the page is cut: else which of them make it would
+ * depend on --limit, and -n 10 would not be the start of -n 1000. *ok is set
+ * to false when memory ran out.
+ */
+static srch_run_status_t run_ranked(const batch_t *b, srch_engine_t *e, batch_query_t *q,
+                                    srch_result_t *r, srch_error_t *err, bool *ok)
+{
+    const srch_batch_opts_t *o = b->o;
+    const bool passages = o->level == SRCH_LEVEL_PASSAGE;
+    const size_t want = (size_t)o->settings.offset + o->settings.limit;
+    srch_settings_t s = o->settings;
+    s.offset = 0;
+    s.limit = want + 1 < UINT32_MAX ? (uint32_t)(want + 1) : UINT32_MAX;
+    for (;;) {
+        srch_run_status_t rs = srch_run(e, q->text, &s, r, err);
+        if (rs != SRCH_RUN_OK)
+            return rs;
+        srch_trec_list_free(&q->ranking);
+        if (!srch_trec_list_build(&q->ranking, r->hits, r->n_hits, passages)) {
+            *ok = false;
+            srch_result_free(r);
+            return SRCH_RUN_ERROR;
+        }
+        const srch_trec_list_t *l = &q->ranking;
+        bool all_fetched = r->n_hits < s.limit || s.limit == UINT32_MAX;
+        bool cut_clear = l->n > want && l->docs[l->n - 1].score < l->docs[want - 1].score;
+        if (all_fetched || cut_clear)
+            break;
+        srch_result_free(r);
+        s.limit = s.limit < UINT32_MAX / 2 ? s.limit * 2 : UINT32_MAX;
+    }
+    srch_trec_list_window(&q->ranking, o->settings.offset, o->settings.limit);
+    return SRCH_RUN_OK;
+}
+
 static void answer(const batch_t *b, srch_engine_t *e, batch_query_t *q)
 {
     const srch_batch_opts_t *o = b->o;
@@ -231,21 +270,27 @@ static void answer(const batch_t *b, srch_engine_t *e, batch_query_t *q)
     double t0 = now_ms();
     srch_result_t r;
     srch_error_t err;
-    if (srch_run(e, q->text, &o->settings, &r, &err) != SRCH_RUN_OK) {
-        query_failed(b, q, err.message);
+    bool ok = true;
+    srch_run_status_t rs = b->need_ranking ? run_ranked(b, e, q, &r, &err, &ok)
+                                           : srch_run(e, q->text, &o->settings, &r, &err);
+    if (rs != SRCH_RUN_OK) {
+        query_failed(b, q, ok ? err.message : "out of memory");
         return;
     }
+    /* A ranked run may have fetched beyond the page: show the page. */
+    size_t first = 0, n_page = r.n_hits;
+    if (b->need_ranking) {
+        first = o->settings.offset < r.n_hits ? o->settings.offset : r.n_hits;
+        n_page = r.n_hits - first < o->settings.limit ? r.n_hits - first : o->settings.limit;
+    }
     q->ran = true;
-    q->n_hits = r.n_hits;
-    bool ok = true;
+    q->n_hits = n_page;
     /* JSON carries the query's explanation in its object, text under its
      * header; TREC lines have no room for it. */
     bool json = o->print.format == SRCH_FMT_JSON && !o->metrics_only;
     bool text = o->print.format == SRCH_FMT_TEXT && !o->metrics_only;
     if (r.explain.len && !json && !text)
         ok = text_buf_append(&q->err, r.explain.data, r.explain.len);
-    if (ok && b->need_ranking)
-        ok = srch_trec_list_build(&q->ranking, r.hits, r.n_hits, o->level == SRCH_LEVEL_PASSAGE);
     if (ok && !o->metrics_only) {
         if (o->print.format == SRCH_FMT_TREC) {
             ok = srch_trec_print(&q->out, &q->ranking, (size_t)o->settings.offset + 1, q->qid,
@@ -258,7 +303,8 @@ static void answer(const batch_t *b, srch_engine_t *e, batch_query_t *q)
                 po.explain = r.explain.data;
                 po.explain_len = r.explain.len;
             }
-            ok = srch_print_hits(&q->out, &po, q->qid, q->text, r.total, r.hits, r.n_hits);
+            ok = srch_print_hits(&q->out, &po, q->qid, q->text, r.total, r.hits + first,
+                                 n_page);
         }
     }
     srch_result_free(&r);

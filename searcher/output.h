@@ -77,6 +77,9 @@ bool srch_trec_list_build(srch_trec_list_t *out, const srch_hit_t *hits, size_t 
                           bool passages);
 void srch_trec_list_free(srch_trec_list_t *l);
 
+/* Keep only l's lines [offset, offset + limit) (a page of the ranking). */
+void srch_trec_list_window(srch_trec_list_t *l, size_t offset, size_t limit);
+
 /* Append the run lines "qid Q0 id rank score tag" of l to b, ranks from
  * first_rank (1, or one more than the results skipped by --offset). qid and
  * tag must be single tokens (srch_trec_token_ok()). */

@@ -88,6 +88,15 @@ void srch_trec_list_free(srch_trec_list_t *l)
     memset(l, 0, sizeof *l);
 }
 
+void srch_trec_list_window(srch_trec_list_t *l, size_t offset, size_t limit)
+{
+    size_t start = offset < l->n ? offset : l->n;
+    size_t n = l->n - start < limit ? l->n - start : limit;
+    if (start > 0 && n > 0)
+        memmove(l->docs, l->docs + start, n * sizeof *l->docs);
+    l->n = n;
+}
+
 static int doc_cmp(const void *pa, const void *pb)
 {
     const srch_trec_doc_t *a = pa, *b = pb;

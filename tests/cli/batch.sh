@@ -152,6 +152,21 @@ run $S --batch queries.tsv -f trec -n 2 --offset 2
 expect_eq "$(printf '%s\n' "$OUT" | grep '^t1 ' | cut -d' ' -f3,4)" \
     "$(grep '^t1 ' run.trec | sed -n '3,4p' | cut -d' ' -f3,4)" \
     "--offset: the next page of the run, its ranks going on"
+# Ties: a scorer ranks equal scores by docid, descending, not in the search's
+# order. Hits tied at the end of a page are all fetched before it is cut, so
+# that -n k is the start of the longer run (title:Kabul: two articles, and
+# twenty passages, all with the same score).
+printf 'k\ttitle:Kabul\n' >ties.tsv
+for level in "doc" "passage --per-doc 0"; do
+    run $S --batch ties.tsv -f trec --level $level
+    full=$OUT
+    for n in 1 2 3; do
+        run $S --batch ties.tsv -f trec --level $level -n $n
+        expect_eq "$OUT" "$(printf '%s\n' "$full" | head -n $n)" "ties, --level $level: -n $n is the start of the run"
+    done
+    run $S --batch ties.tsv -f trec --level $level -n 1 --offset 1
+    expect_eq "$OUT" "$(printf '%s\n' "$full" | sed -n 2p)" "ties, --level $level: --offset 1 -n 1 is its second line"
+done
 run $S --batch queries.tsv -f trec --offset 2 --qrels /dev/null
 expect_rc 2 "--offset with --qrels"
 expect_match 'offset cannot be used with --qrels' "$ERR" "is refused, saying why"
