@@ -91,6 +91,18 @@ static bool layout_ok(xs_db_t *db, const char *path)
     return !other;
 }
 
+/* The language the index at db was built in (english when it does not say):
+ * malloc'ed, NULL if memory ran out. */
+static char *index_lang(xs_db_t *db)
+{
+    char *lang = NULL;
+    if (get_metadata(db, PASSIM_META_LANG, &lang, NULL) != XS_OK || !lang || !*lang) {
+        free(lang);
+        lang = strdup("english");
+    }
+    return lang;
+}
+
 bool srch_engine_open(srch_engine_t *e, const char *const *paths, size_t n_paths,
                       bool stopwords, const char **err_msg)
 {
@@ -132,7 +144,8 @@ bool srch_engine_open(srch_engine_t *e, const char *const *paths, size_t n_paths
         return false;
     }
     /* Each index of a combined search is checked on its own: Xapian reads
-     * metadata from the first one only. */
+     * metadata from the first one only. A query is stemmed one way, so the
+     * indexes must share a language. */
     bool layouts_ok = true;
     if (n_paths == 1)
         layouts_ok = layout_ok(e->db, paths[0]);
@@ -147,6 +160,22 @@ bool srch_engine_open(srch_engine_t *e, const char *const *paths, size_t n_paths
                          *xs_last_error() ? xs_last_error() : xs_status_str(st));
                 layouts_ok = false;
             }
+            char *lang = layouts_ok ? index_lang(one) : NULL;
+            if (layouts_ok && !lang) {
+                snprintf(engine_msg, sizeof engine_msg, "%s: out of memory", paths[i]);
+                layouts_ok = false;
+            } else if (layouts_ok && i == 0) {
+                e->lang = lang;
+                lang = NULL;
+            } else if (layouts_ok && strcmp(lang, e->lang) != 0) {
+                snprintf(engine_msg, sizeof engine_msg,
+                         "%s: the index's language is %s and %s's is %s: indexes of "
+                         "different languages cannot be searched together (a query is "
+                         "stemmed one way); search them one at a time",
+                         paths[i], lang, paths[0], e->lang);
+                layouts_ok = false;
+            }
+            free(lang);
             xs_db_free(one);
         }
     if (!layouts_ok) {
@@ -154,9 +183,8 @@ bool srch_engine_open(srch_engine_t *e, const char *const *paths, size_t n_paths
         srch_engine_close(e);
         return false;
     }
-    st = get_metadata(e->db, PASSIM_META_LANG, &e->lang, NULL);
-    if (st != XS_OK || !e->lang)
-        e->lang = strdup("english");
+    if (!e->lang)
+        e->lang = index_lang(e->db);
     text_status_t ts = e->lang ? text_analyzer_new(&e->analyzer, e->lang) : TEXT_ERR_NOMEM;
     if (ts != TEXT_OK) {
         snprintf(engine_msg, sizeof engine_msg, "%s: index language %s: %s", paths[0],

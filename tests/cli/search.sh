@@ -456,4 +456,11 @@ expect_rc 0 "the same index twice"
 expect_eq "$OUT" "$once" "the same index twice is searched once"
 expect_match "^passim-search: --db $T/./a.db/: the same index as --db $T/a.db; searched once" \
     "$ERR" "the same index twice: a note"
+# A query is stemmed in one language: indexes of two are refused, not
+# searched with the first one's stems (which would miss the other's words).
+$PASSIM_INDEX -q --db "$T/none.db" --lang none "$CORPUS/004_30d30edba93f37e1.txt" >/dev/null
+run $PASSIM_SEARCH --db "$T/a.db" --db "$T/none.db" Taliban
+expect_rc 2 "indexes of two languages"
+expect_match "none\.db: the index's language is none and .*a\.db's is english: indexes of different languages cannot be searched together" \
+    "$ERR" "indexes of two languages: both named, with their languages"
 finish
