@@ -155,6 +155,9 @@ static const parse_row_t parse_rows[] = {
     { "kabul OR moscow AND taliban", AND_, "(OR kabul (AND moscow taliban))" },
     { "kabul AND (moscow OR taliban)", AND_, "(AND kabul (OR moscow taliban))" },
     { "kabul OR moscow NOT taliban", AND_, "(OR kabul (AND_NOT moscow taliban))" },
+    /* a sign belongs to its run of words: OR separates runs (documented) */
+    { "kabul OR moscow -taliban", AND_, "(OR kabul (AND_NOT moscow taliban))" },
+    { "(kabul OR moscow) -taliban", AND_, "(AND_NOT (OR kabul moscow) taliban)" },
     { "lavrov NOT taliban", AND_, "(AND_NOT lavrov taliban)" },
     { "lavrov AND NOT taliban", AND_, "(AND_NOT lavrov taliban)" },
     { "NOT taliban lavrov", AND_, "(AND_NOT lavrov taliban)" },  /* leading NOT = "-" */
