@@ -1473,8 +1473,9 @@ static const distance_row_t distance_rows[] = {
     {"mail", "email", 2, 1},        /* one insertion */
     {"email", "mail", 2, 1},        /* one deletion */
     {"moscow", "moscwo", 2, 1},     /* two neighbours swapped: one edit */
-    {"über", "uber", 2, 1},         /* characters, not bytes */
-    {"über", "ubre", 2, 2},         /* a substitution and a swap */
+    {"мир", "мира", 2, 1},          /* characters, not bytes */
+    {"мира", "мри", 2, 2},          /* a deletion and a swap */
+    {"über", "uber", 2, 0},         /* accents are left out, as matching does */
     {"widget", "widget", 2, 0},
     {"kitten", "sitting", 2, 3},    /* 3 edits: more than max */
     {"kitten", "sitting", 3, 3},
@@ -1550,6 +1551,11 @@ static const best_row_t best_rows[] = {
     {"widget\t1\n", "widget", NULL},                /* the word itself is no suggestion */
     {"zebra\t1\n", "widget", NULL},
     {"", "widget", NULL},
+    /* accents count as matching counts them: not at all */
+    {"r\xC3\xA9sum\xC3\xA9\t1\n", "resumee", "r\xC3\xA9sum\xC3\xA9"},   /* one edit */
+    {"\xC5\x82\xC3\xB3" "d\xC5\xBA\t1\n", "lodx", "\xC5\x82\xC3\xB3" "d\xC5\xBA"}, /* lodz */
+    {"r\xC3\xA9sum\xC3\xA9\t1\n", "resume", NULL},  /* the same word: it is found */
+    {"resume\t1\n", "r\xC3\xA9sum\xC3\xA9e", "resume"},
 };
 
 START_TEST(test_text_spell_best)

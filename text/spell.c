@@ -30,6 +30,16 @@ static size_t decode(const char *word, size_t len, uint32_t *cp, size_t max)
     return n;
 }
 
+/* decode() of word without the accents of its Latin and Greek letters
+ * (text_unaccent()), as matching reads them: "resumee" is one edit from
+ * "résumé", whose words "resume" finds. */
+static size_t decode_unaccented(const char *word, size_t len, uint32_t *cp, size_t max)
+{
+    char plain[4 * TEXT_SPELL_WORD_MAX + 1];
+    size_t n = text_unaccent(word, len, plain, sizeof plain);
+    return n ? decode(plain, n, cp, max) : decode(word, len, cp, max);
+}
+
 size_t text_spell_chars(const char *word, size_t len)
 {
     return decode(word, len, NULL, 0);
@@ -189,7 +199,7 @@ bool text_spell_best_init(text_spell_best_t *best, const char *word, size_t len)
 {
     memset(best, 0, sizeof *best);
     best->word = (text_buf_t)TEXT_BUF_INIT;
-    best->n_chars = decode(word, len, best->chars, TEXT_SPELL_WORD_MAX);
+    best->n_chars = decode_unaccented(word, len, best->chars, TEXT_SPELL_WORD_MAX);
     return best->n_chars > 0 && best->n_chars <= TEXT_SPELL_WORD_MAX;
 }
 
@@ -197,7 +207,7 @@ static int consider(const char *word, size_t len, uint32_t count, void *payload)
 {
     text_spell_best_t *best = payload;
     uint32_t cp[TEXT_SPELL_WORD_MAX];
-    size_t n = decode(word, len, cp, TEXT_SPELL_WORD_MAX);
+    size_t n = decode_unaccented(word, len, cp, TEXT_SPELL_WORD_MAX);
     if (n > TEXT_SPELL_WORD_MAX)
         return 0;
     /* Fewer edits than the word has characters: "e" is no typo of "the". */

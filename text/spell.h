@@ -13,7 +13,8 @@
  *
  * A suggestion is the word at the smallest edit distance (insertions,
  * deletions, substitutions and swaps of two neighbouring characters, counted
- * in characters), at most TEXT_SPELL_MAX_DISTANCE, fewer than the characters
+ * in characters, accents of Latin and Greek letters left out as matching
+ * leaves them out), at most TEXT_SPELL_MAX_DISTANCE, fewer than the characters
  * of the word typed, and not 0; among those, the most frequent, then the first
  * in byte order.
  */
