@@ -4,60 +4,15 @@
  * Everything stored in the index and re-read by the snippet builder is valid
  * UTF-8, so the conversion happens once, here. Most files are UTF-8 already and
  * are used as they are, without a copy. Others: a UTF-8 byte order mark is
- * dropped, UTF-16 with a byte order mark is converted, and text that is mostly
- * not UTF-8 is read as Windows-1252 (a superset of Latin-1 in practice), and
- * so is each stray bad byte in otherwise UTF-8 text (a "café" typed in Latin-1
- * into a UTF-8 note); the five bytes Windows-1252 leaves undefined become
- * U+FFFD. Binary detection looks at the
- * first 64 KiB: a NUL byte, or many control characters, means not text.
+ * dropped, UTF-16 with a byte order mark is converted, and text that is not
+ * valid UTF-8 is repaired by text_utf8_repair() (text.h), as queries are:
+ * read as Windows-1252 when mostly not UTF-8, else each stray bad byte is.
+ * Binary detection looks at the first 64 KiB: a NUL byte, or many control
+ * characters, means not text.
  */
 #include <string.h>
 
 #include "indexer.h"
-
-/* Windows-1252 0x80..0x9F; 0 marks the five undefined bytes. */
-static const uint16_t cp1252_high[32] = {
-    0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
-    0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0,      0x017D, 0,
-    0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
-    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178,
-};
-
-/* The character the byte c is in Windows-1252 (U+FFFD if undefined). */
-static uint32_t cp1252(unsigned char c)
-{
-    if (c >= 0x80 && c < 0xA0)
-        return cp1252_high[c - 0x80] ? cp1252_high[c - 0x80] : 0xFFFD;
-    return c;
-}
-
-static bool put_cp(text_buf_t *b, uint32_t cp)
-{
-    char u[4];
-    size_t n;
-    if (cp >= 0xD800 && cp <= 0xDFFF)
-        cp = 0xFFFD;
-    if (cp < 0x80) {
-        u[0] = (char)cp;
-        n = 1;
-    } else if (cp < 0x800) {
-        u[0] = (char)(0xC0 | (cp >> 6));
-        u[1] = (char)(0x80 | (cp & 0x3F));
-        n = 2;
-    } else if (cp < 0x10000) {
-        u[0] = (char)(0xE0 | (cp >> 12));
-        u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        u[2] = (char)(0x80 | (cp & 0x3F));
-        n = 3;
-    } else {
-        u[0] = (char)(0xF0 | (cp >> 18));
-        u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-        u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        u[3] = (char)(0x80 | (cp & 0x3F));
-        n = 4;
-    }
-    return text_buf_append(b, u, n);
-}
 
 static bool utf16_bom(const unsigned char *u, size_t len)
 {
@@ -98,56 +53,9 @@ static idx_decode_status_t from_utf16(const unsigned char *s, size_t len, bool b
         }
         if (u == 0)
             u = ' ';
-        if (!put_cp(out, u))
+        if (!text_buf_put_utf8(out, u))
             return IDX_DECODE_NOMEM;
     }
-    return IDX_DECODE_OK;
-}
-
-/* Count valid multi-byte sequences and invalid bytes of s. */
-static void utf8_census(const char *s, size_t len, size_t *multibyte, size_t *invalid)
-{
-    size_t i = 0;
-    *multibyte = *invalid = 0;
-    while (i < len) {
-        size_t ok = text_utf8_valid_len(s + i, len - i);
-        for (size_t j = i; j < i + ok; j++)
-            if (((unsigned char)s[j] & 0xC0) == 0xC0)
-                (*multibyte)++;
-        i += ok;
-        if (i < len) {
-            (*invalid)++;
-            i++;
-        }
-    }
-}
-
-static idx_decode_status_t repair_utf8(const char *s, size_t len, text_buf_t *out)
-{
-    size_t i = 0;
-    if (!text_buf_reserve(out, len + 16))
-        return IDX_DECODE_NOMEM;
-    while (i < len) {
-        size_t ok = text_utf8_valid_len(s + i, len - i);
-        if (!text_buf_append(out, s + i, ok))
-            return IDX_DECODE_NOMEM;
-        i += ok;
-        if (i < len) {
-            if (!put_cp(out, cp1252((unsigned char)s[i])))
-                return IDX_DECODE_NOMEM;
-            i++;
-        }
-    }
-    return IDX_DECODE_OK;
-}
-
-static idx_decode_status_t from_cp1252(const unsigned char *s, size_t len, text_buf_t *out)
-{
-    if (!text_buf_reserve(out, len + len / 4))
-        return IDX_DECODE_NOMEM;
-    for (size_t i = 0; i < len; i++)
-        if (!put_cp(out, cp1252(s[i])))
-            return IDX_DECODE_NOMEM;
     return IDX_DECODE_OK;
 }
 
@@ -175,10 +83,10 @@ idx_decode_status_t idx_decode(const char *data, size_t len, text_buf_t *out, bo
         }
         return text_buf_append(out, data + skip, len - skip) ? IDX_DECODE_OK : IDX_DECODE_NOMEM;
     }
-    size_t multibyte, invalid;
-    utf8_census(data + skip, len - skip, &multibyte, &invalid);
-    if (multibyte >= invalid)
-        return repair_utf8(data + skip, len - skip, out);
-    *encoding = "windows-1252";
-    return from_cp1252(u, len, out);
+    bool cp1252 = false;
+    if (!text_utf8_repair(data + skip, len - skip, out, &cp1252))
+        return IDX_DECODE_NOMEM;
+    if (cp1252)
+        *encoding = "windows-1252";
+    return IDX_DECODE_OK;
 }

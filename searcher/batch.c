@@ -95,14 +95,14 @@ static bool split_line(batch_query_t *q, char *line, unsigned line_no)
         while (end > id && end[-1] == ' ')
             *--end = '\0';
         q->qid = strdup(id);
-        q->text = strdup(tab + 1);
+        q->text = text_utf8_strdup(tab + 1);
         if (q->qid && !srch_trec_token_ok(q->qid))
             q->bad = "bad query id (empty, or with white space or control characters)";
     } else {
         char num[24];
         snprintf(num, sizeof num, "%u", line_no);
         q->qid = strdup(num);
-        q->text = strdup(line);
+        q->text = text_utf8_strdup(line);
     }
     return q->qid && q->text;
 }

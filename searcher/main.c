@@ -629,6 +629,18 @@ static int run_single(cli_t *o, int argc, char **argv)
             text_buf_free(&query);
             return SRCH_EXIT_ERROR;
         }
+    /* Not UTF-8 (a Latin-1 terminal): read as the indexer reads such text. */
+    if (text_utf8_valid_len(query.data, query.len) != query.len) {
+        text_buf_t repaired = TEXT_BUF_INIT;
+        bool cp1252;
+        if (!text_utf8_repair(query.data, query.len, &repaired, &cp1252)) {
+            fputs("passim-search: out of memory\n", stderr);
+            text_buf_free(&query);
+            return SRCH_EXIT_ERROR;
+        }
+        text_buf_free(&query);
+        query = repaired;
+    }
     resolve_output(o);
     srch_print_opts_t po = o->po;
     const srch_settings_t *s = &o->s;

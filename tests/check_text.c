@@ -1395,6 +1395,38 @@ START_TEST(test_text_limits_utf8)
 }
 END_TEST
 
+/* Text that is not UTF-8 is read as the indexer reads it: mostly not UTF-8,
+ * all of it as Windows-1252; else each stray bad byte. */
+START_TEST(test_text_utf8_repair)
+{
+    static const struct { const char *in, *out; bool cp1252; } rows[] = {
+        {"Z\xFCrich", "Z\xC3\xBCrich", true},                         /* Latin-1 */
+        {"\x93" "caf\xE9\x94", "\xE2\x80\x9C" "caf\xC3\xA9\xE2\x80\x9D", true}, /* 1252 quotes */
+        {"\x81", "\xEF\xBF\xBD", true},                             /* undefined in 1252 */
+        {"caf\xC3\xA9 na\xEFve", "caf\xC3\xA9 na\xC3\xAFve", false}, /* one stray byte */
+        {"caf\xC3\xA9", "caf\xC3\xA9", false},                       /* valid: unchanged */
+        {"", "", false},
+    };
+    for (size_t k = 0; k < N_ROWS(rows); k++) {
+        text_buf_t b = TEXT_BUF_INIT;
+        bool cp1252 = !rows[k].cp1252;
+        ck_assert(text_utf8_repair(rows[k].in, strlen(rows[k].in), &b, &cp1252));
+        ck_assert_msg(strcmp(b.data ? b.data : "", rows[k].out) == 0, "row %zu", k);
+        ck_assert_msg(cp1252 == rows[k].cp1252, "row %zu", k);
+        ck_assert_uint_eq(text_utf8_valid_len(b.data ? b.data : "", b.len), b.len);
+        text_buf_free(&b);
+        char *d = text_utf8_strdup(rows[k].in);
+        ck_assert_str_eq(d, rows[k].out);
+        free(d);
+    }
+    text_buf_t b = TEXT_BUF_INIT;
+    ck_assert(text_buf_put_utf8(&b, 0x20AC) && text_buf_put_utf8(&b, 0x1F600)
+              && text_buf_put_utf8(&b, 0xD800) && text_buf_put_utf8(&b, 0x110000));
+    ck_assert_str_eq(b.data, "\xE2\x82\xAC\xF0\x9F\x98\x80\xEF\xBF\xBD\xEF\xBF\xBD");
+    text_buf_free(&b);
+}
+END_TEST
+
 START_TEST(test_text_limits_hash)
 {
     /* Pinned values: the hash is stored in indexes and must never change. */
@@ -1643,6 +1675,7 @@ Suite *make_text_suite(void)
     tcase_add_test(tc, test_text_limits_hostile_input);
     tcase_add_test(tc, test_text_limits_huge_line_passages);
     tcase_add_test(tc, test_text_limits_utf8);
+    tcase_add_test(tc, test_text_utf8_repair);
     tcase_add_test(tc, test_text_limits_hash);
     tcase_add_test(tc, test_text_limits_buf);
     /* Generous: the same tests run under valgrind. */

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -27,6 +28,9 @@ bool text_buf_reserve(text_buf_t *b, size_t extra);
 bool text_buf_append(text_buf_t *b, const void *data, size_t len);
 bool text_buf_putc(text_buf_t *b, char c);
 bool text_buf_puts(text_buf_t *b, const char *s);
+/* Append code point cp in UTF-8; a surrogate or a value past U+10FFFF goes in
+ * as U+FFFD. */
+bool text_buf_put_utf8(text_buf_t *b, uint32_t cp);
 bool text_buf_printf(text_buf_t *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 bool text_buf_vprintf(text_buf_t *b, const char *fmt, va_list ap)

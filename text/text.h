@@ -304,6 +304,21 @@ int text_passages(const char *s, size_t len, const text_passage_opts_t *opts,
 /* Length of the longest prefix of s[0..len) that is valid UTF-8. */
 size_t text_utf8_valid_len(const char *s, size_t len);
 
+/*
+ * s[0..len) made valid UTF-8, into out (cleared first), the way passim reads
+ * text that is not: when its bad bytes outnumber its valid multi-byte
+ * characters it is read as Windows-1252 (a superset of Latin-1 in practice;
+ * *cp1252 set), else each stray bad byte is (a "café" typed in Latin-1 into
+ * UTF-8 text). The five bytes Windows-1252 leaves undefined become U+FFFD.
+ * Valid UTF-8 comes out as it went in. False if memory ran out.
+ */
+bool text_utf8_repair(const char *s, size_t len, text_buf_t *out, bool *cp1252);
+
+/* A malloc'ed copy of the C string s, repaired by text_utf8_repair() if it is
+ * not valid UTF-8 (a query typed in a Latin-1 terminal); NULL if memory ran
+ * out. */
+char *text_utf8_strdup(const char *s);
+
 /* Length of the valid UTF-8 character at s (n bytes available), or 0. */
 size_t text_utf8_char_len(const char *s, size_t n);
 

@@ -57,6 +57,73 @@ size_t text_utf8_valid_len(const char *str, size_t len)
     return len;
 }
 
+/* Windows-1252 0x80..0x9F; 0 marks the five undefined bytes. */
+static const uint16_t cp1252_high[32] = {
+    0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+    0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0,      0x017D, 0,
+    0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178,
+};
+
+/* The character the byte c is in Windows-1252 (U+FFFD if undefined). */
+static uint32_t cp1252_char(unsigned char c)
+{
+    if (c >= 0x80 && c < 0xA0)
+        return cp1252_high[c - 0x80] ? cp1252_high[c - 0x80] : 0xFFFD;
+    return c;
+}
+
+bool text_utf8_repair(const char *s, size_t len, text_buf_t *out, bool *cp1252)
+{
+    text_buf_clear(out);
+    *cp1252 = false;
+    /* Count the valid multi-byte characters and the bad bytes. */
+    size_t multibyte = 0, invalid = 0;
+    for (size_t i = 0; i < len;) {
+        size_t ok = text_utf8_valid_len(s + i, len - i);
+        for (size_t j = i; j < i + ok; j++)
+            multibyte += ((unsigned char)s[j] & 0xC0) == 0xC0;
+        i += ok;
+        if (i < len) {
+            invalid++;
+            i++;
+        }
+    }
+    if (!text_buf_reserve(out, len + len / 4 + 16))
+        return false;
+    text_buf_clear(out); /* NUL-terminated even when s is empty */
+    if (multibyte < invalid) {
+        *cp1252 = true;
+        for (size_t i = 0; i < len; i++)
+            if (!text_buf_put_utf8(out, cp1252_char((unsigned char)s[i])))
+                return false;
+        return true;
+    }
+    for (size_t i = 0; i < len;) {
+        size_t ok = text_utf8_valid_len(s + i, len - i);
+        if (!text_buf_append(out, s + i, ok))
+            return false;
+        i += ok;
+        if (i < len && !text_buf_put_utf8(out, cp1252_char((unsigned char)s[i++])))
+            return false;
+    }
+    return true;
+}
+
+char *text_utf8_strdup(const char *s)
+{
+    size_t len = strlen(s);
+    text_buf_t b = TEXT_BUF_INIT;
+    bool cp1252;
+    bool ok = text_utf8_valid_len(s, len) == len ? text_buf_append(&b, s, len)
+                                                 : text_utf8_repair(s, len, &b, &cp1252);
+    if (!ok) {
+        text_buf_free(&b);
+        return NULL;
+    }
+    return b.data;
+}
+
 /* Skip the bytes of a string sequence (OSC, DCS...) from s[i]: the length up
  * to and including its terminator, or up to the control that cuts it short. */
 static size_t string_end(const unsigned char *s, size_t len, size_t i)

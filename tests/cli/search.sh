@@ -347,6 +347,13 @@ for q in cafe café CAFÉ zurich Zürich; do
     expect_rc 0 "'$q' matches"
     expect_match '\*\*(café|Zürich)\*\*' "$OUT" "'$q' highlights the word as written"
 done
+# A query in Latin-1 (not UTF-8) is read as the indexer reads such a file.
+run $PASSIM_SEARCH --db accents.db --color=never -f json "$(printf 'Z\374rich')"
+expect_rc 0 "a Latin-1 query matches"
+expect_match '"query": "Zürich"' "$OUT" "a Latin-1 query is read as Latin-1"
+printf 'l1\tZ\374rich\n' >latin1-queries.tsv
+run $PASSIM_SEARCH --db accents.db --batch latin1-queries.tsv -f trec
+expect_match '^l1 Q0 a 1 ' "$OUT" "a Latin-1 query in a batch file too"
 run $PASSIM_SEARCH --db accents.db --color=never 'и'
 expect_rc 1 "Cyrillic й keeps its breve: и does not match it"
 
