@@ -351,10 +351,10 @@ static void print_summary(const batch_t *b, size_t n_failed, size_t n_found, dou
         if (b->q[i].ran)
             ms[n_ran++] = b->q[i].ms;
     double secs = wall_ms / 1e3;
-    fprintf(stderr, "passim-search: %zu queries, %zu failed, %zu with results; %.2f s, "
+    fprintf(stderr, "passim-search: %zu quer%s, %zu failed, %zu with results; %.2f s, "
                     "%.1f queries/s (%u job%s)\n",
-            b->n, n_failed, n_found, secs, secs > 0 ? (double)b->n / secs : 0.0, jobs,
-            jobs == 1 ? "" : "s");
+            b->n, b->n == 1 ? "y" : "ies", n_failed, n_found, secs,
+            secs > 0 ? (double)b->n / secs : 0.0, jobs, jobs == 1 ? "" : "s");
     if (n_ran) {
         qsort(ms, n_ran, sizeof *ms, double_cmp);
         double median = n_ran % 2 ? ms[n_ran / 2] : (ms[n_ran / 2 - 1] + ms[n_ran / 2]) / 2;

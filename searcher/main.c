@@ -598,8 +598,8 @@ static void note_no_hits(text_buf_t *b, srch_engine_t *e, const srch_result_t *r
                         s->mode == SRCH_MODE_ALL ? " (--any ranks the passages with any of them)"
                                                  : "");
     } else if (root->kind == SRCH_NODE_NEAR && words.len) {
-        text_buf_printf(b, "passim-search: no passage has %s within %u words of each other\n",
-                        words.data, root->distance);
+        text_buf_printf(b, "passim-search: no passage has %s within %u word%s of each other\n",
+                        words.data, root->distance, root->distance == 1 ? "" : "s");
     } else {
         text_buf_puts(b, "passim-search: no passage matches the query, read as ");
         srch_query_describe(r->query, b);

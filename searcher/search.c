@@ -374,13 +374,13 @@ static int explain_word(const srch_word_t *w, void *payload)
     text_buf_puts(x->b, "  ");
     put_padded(x->b, w->text, 20);
     text_buf_puts(x->b, " stem ");
-    put_padded(x->b, x->term.data, 16);
+    put_padded(x->b, w->stem, 16); /* the field is said apart */
     text_buf_printf(x->b, " %s%s", w->field == SRCH_FIELD_TITLE ? "title " : "",
                     w->excluded ? "excluded " : "");
     if (w->prefix)
         text_buf_puts(x->b, "prefix (expanded at search time)");
     else
-        text_buf_printf(x->b, "in %u passages", df);
+        text_buf_printf(x->b, "in %u passage%s", df, df == 1 ? "" : "s");
     if (!w->prefix && df == 0)
         text_buf_puts(x->b, "  warning: matches nothing");
     if (w->stopword)
@@ -460,7 +460,11 @@ static int explain_term(const char *term, size_t len, uint32_t tf, void *payload
     double w;
     if (listed_before(h, term, len))
         return 0;
-    text_buf_printf(h->b, "%s%.*s", h->n++ ? ", " : "   matched: ", (int)len, term);
+    /* A title term is shown as the query writes it. */
+    size_t title = strlen(PASSIM_PREFIX_TITLE);
+    bool in_title = len > title && memcmp(term, PASSIM_PREFIX_TITLE, title) == 0;
+    text_buf_printf(h->b, "%s%s%.*s", h->n++ ? ", " : "   matched: ", in_title ? "title:" : "",
+                    (int)(in_title ? len - title : len), in_title ? term + title : term);
     if (term_weight(h, term, len, &w))
         text_buf_printf(h->b, " %.3f", w);
     return 0;
@@ -632,11 +636,12 @@ static srch_run_status_t make_hits(srch_engine_t *e, srch_result_t *r, const src
             text_buf_free(&wt.term);
             text_buf_free(&ht.listed);
             xs_query_free(passage);
-            text_buf_printf(&h->explain, "%s   passage %u of %.*s, %zu matches in it; "
+            text_buf_printf(&h->explain, "%s   passage %u of %.*s, %zu match%s in it; "
                             "each matched term's own BM25 weight in this passage is shown "
                             "(feedback terms count at their fraction of it)\n",
                             ht.n ? "\n" : "", h->rec.ordinal, (int)h->rec.docid_len,
-                            h->rec.docid, h->snippet.n_matches_total);
+                            h->rec.docid, h->snippet.n_matches_total,
+                            h->snippet.n_matches_total == 1 ? "" : "es");
         }
         r->n_hits++;
     }
