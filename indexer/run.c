@@ -188,6 +188,9 @@ static int on_file(const idx_file_t *f, void *payload)
     }
     if (times > 1) /* met again: two roots, or a link to a file already seen */
         return 0;
+    known_file_t *k = find_known(r, f->key);
+    if (k)
+        k->seen = true;
     if (r->collect) {
         if (keep_file(r, f))
             return 0;
@@ -196,13 +199,9 @@ static int on_file(const idx_file_t *f, void *payload)
         return 1;
     }
     idx_progress(&r->rep, f->path, 0, 0);
-    known_file_t *k = find_known(r, f->key);
-    if (k) {
-        k->seen = true;
-        if (!r->o->rebuild && k->rec.size == f->size && k->rec.mtime_ns == f->mtime_ns) {
-            r->w.st.unchanged++;
-            return 0;
-        }
+    if (k && !r->o->rebuild && k->rec.size == f->size && k->rec.mtime_ns == f->mtime_ns) {
+        r->w.st.unchanged++;
+        return 0;
     }
     return idx_writer_file(&r->w, f, k && !r->o->rebuild ? &k->rec : NULL) ? 0 : 1;
 }
@@ -1028,17 +1027,16 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
     const char *lang = choose_lang(o, db, &held_lang);
     if (!lang || !(r.seen = idx_counter_new()))
         goto out;
-    if (!o->rebuild) {
-        if (!layout_matches(o, db))
-            goto out;
-        if (xs_db_metadata(db, PASSIM_META_FILE, load_known, &r, NULL) != XS_OK) {
-            fprintf(stderr, "passim-index: %s: cannot read the list of indexed files: %s\n",
-                    o->db_path, xs_last_error());
-            goto out;
-        }
-        if (r.n_known > 1)
-            qsort(r.known, r.n_known, sizeof *r.known, cmp_known);
+    if (!o->rebuild && !layout_matches(o, db))
+        goto out;
+    /* A rebuild reads them only to count what it drops. */
+    if (xs_db_metadata(db, PASSIM_META_FILE, load_known, &r, NULL) != XS_OK) {
+        fprintf(stderr, "passim-index: %s: cannot read the list of indexed files: %s\n",
+                o->db_path, xs_last_error());
+        goto out;
     }
+    if (r.n_known > 1)
+        qsort(r.known, r.n_known, sizeof *r.known, cmp_known);
     uint32_t ndocs = 0;
     xs_db_doccount(db, &ndocs);
     bool fresh = o->rebuild || (r.n_known == 0 && ndocs == 0);
@@ -1078,7 +1076,8 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
     idx_walk_cb_t cb = { on_file, on_problem, on_skipped, &r };
     size_t roots_failed = 0;
     for (size_t i = 0; i < n_paths && !r.w.fatal && !idx_stop_signal; i++) {
-        if ((root_keys[i] = gone_root(&r, paths[i])) != NULL)
+        /* (A rebuild does not drop a PATH that is gone: see below.) */
+        if (!o->rebuild && (root_keys[i] = gone_root(&r, paths[i])) != NULL)
             continue;
         if (idx_walk(paths[i], r.db_key, &cb) >= 0)
             root_keys[i] = realpath(paths[i], NULL);
@@ -1138,6 +1137,9 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
             compact_into(o->db_path, o->db_path);
         }
     }
+    /* A rebuild removes what it did not meet again. */
+    for (size_t i = 0; o->rebuild && ok && i < r.n_known; i++)
+        r.w.st.removed += !r.known[i].seen;
     idx_note_docids_left(&r.rep);
     idx_progress_clear(&r.rep);
     if (idx_stop_signal) {

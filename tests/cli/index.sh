@@ -155,6 +155,21 @@ expect_match ': 5 added, 0 updated, 0 removed' "$OUT" "rebuild indexes everythin
 run "$DBCHECK" "$DB" --term talks
 [ "$OUT" -ge 1 ] && pass || fail "--lang none keeps words unstemmed"
 ls -d "$T"/idx.db.rebuild-* >/dev/null 2>&1 && fail "rebuild left its temporary folder" || pass
+# A rebuild counts the articles it drops (files gone since the last run).
+mkdir -p "$T/drop" && printf 'A\n\nabout gnus\n' >"$T/drop/a.txt" && printf 'B\n\nabout gnats\n' >"$T/drop/b.txt"
+$PASSIM_INDEX -q --db "$T/drop.db" "$T/drop" >/dev/null
+rm "$T/drop/a.txt"
+run $PASSIM_INDEX --db "$T/drop.db" --rebuild "$T/drop"
+expect_match ': 1 added, 0 updated, 1 removed' "$OUT" "a rebuild counts the article it drops"
+run $PASSIM_INDEX --db "$T/drop.db" --rebuild --jobs 2 "$T/drop"
+expect_match ': 1 added, 0 updated, 0 removed' "$OUT" "a parallel rebuild: nothing more dropped"
+$PASSIM_INDEX -q --db "$T/drop.db" "$T/drop" >/dev/null
+printf 'A\n\nabout gnus\n' >"$T/drop/a.txt"
+$PASSIM_INDEX -q --db "$T/drop.db" "$T/drop" >/dev/null
+rm "$T/drop/a.txt" "$T/drop/b.txt"
+run $PASSIM_INDEX --db "$T/drop.db" --rebuild "$T/drop"
+expect_rc 0 "rebuild of a folder emptied"
+expect_match ': 0 added, 0 updated, 2 removed' "$OUT" "a rebuild that drops articles says so, not 'nothing changed'"
 
 # --- a rebuild with a PATH that cannot be read is abandoned: the index stays
 before=$("$DBCHECK" "$DB")
