@@ -1146,9 +1146,12 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
         /* A rebuild or a parallel build is discarded as a whole, unless the
          * signal came once its index was complete (while it was compacted). */
         bool whole = o->rebuild || parallel, discarded = whole && !ok;
+        /* A first build discarded leaves no empty index behind. */
+        drop_new_db = discarded && !db_existed;
         fprintf(stderr, "passim-index: interrupted by %s; %s\n",
                 idx_stop_signal == SIGINT ? "SIGINT" : "SIGTERM",
-                discarded ? "nothing was changed: the index is as it was before this run"
+                drop_new_db ? "nothing was changed: no index was made"
+                : discarded ? "nothing was changed: the index is as it was before this run"
                 : whole   ? "the new index was complete, and it is in place"
                 : ok      ? "the files finished so far are committed; run again to finish"
                           : "the last batch was discarded; run again to finish");

@@ -385,11 +385,13 @@ done
 kill -INT "$PID"
 stop_index
 expect_no_crash "fresh --jobs 2 build, SIGINT" "130"
-expect_match 'interrupted by SIGINT; nothing was changed' "$ERR" "fresh --jobs 2 build, SIGINT: said on stderr"
+expect_match 'interrupted by SIGINT; nothing was changed: no index was made' "$ERR" \
+    "fresh --jobs 2 build, SIGINT: said on stderr"
 expect_match '^passim-index: .*/int\.db: interrupted, nothing changed \([0-9]+ files indexed by this run were discarded\) in [0-9.]+ s$' \
     "$OUT" "fresh --jobs 2 build, SIGINT: the summary says nothing changed"
 expect_no_match 'added' "$OUT" "fresh --jobs 2 build, SIGINT: no file counted as added"
 expect_eq "$(files_in "$F")" 0 "fresh --jobs 2 build, SIGINT: the index holds nothing"
+[ -e "$F" ] && fail "fresh --jobs 2 build, SIGINT: an empty index folder left behind" || pass
 no_tmp_left "$F" "fresh --jobs 2 build, SIGINT"
 rm -rf "$F"
 
