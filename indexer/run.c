@@ -998,6 +998,15 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
     idx_report_init(&r.rep, o->progress > 0 || (o->progress < 0 && isatty(STDERR_FILENO)),
                     o->quiet);
     bool db_existed = stat(o->db_path, &dbst) == 0;
+    char link_to[PATH_MAX];
+    ssize_t tn;
+    if (!db_existed && errno == ENOENT
+        && (tn = readlink(o->db_path, link_to, sizeof link_to - 1)) >= 0) {
+        link_to[tn] = '\0';
+        fprintf(stderr, "passim-index: %s: a symbolic link to %s, which is not there; make "
+                        "that folder, or give --db another path\n", o->db_path, link_to);
+        goto out;
+    }
     if (db_existed && !S_ISDIR(dbst.st_mode)) {
         fprintf(stderr, "passim-index: %s: exists and is not an index folder\n", o->db_path);
         goto out;

@@ -267,6 +267,12 @@ expect_eq "$OUT" "$before" "the index in the current folder is as it was"
 run $PASSIM_INDEX --db mine/n1.txt corpus
 expect_rc 2 "--db naming a regular file"
 expect_eq "$ERR" "passim-index: mine/n1.txt: exists and is not an index folder" "a regular file refused"
+ln -s nowhere.db dangling.db
+run $PASSIM_INDEX --db dangling.db corpus
+expect_rc 2 "--db naming a link to nothing"
+expect_eq "$ERR" "passim-index: dangling.db: a symbolic link to nowhere.db, which is not there; make that folder, or give --db another path" \
+    "a link to nothing: said so"
+[ -e nowhere.db ] && fail "a link to nothing: a folder made at its target" || pass
 mkdir made.db
 run $PASSIM_INDEX -q --db made.db corpus
 expect_rc 0 "--db naming an empty folder made beforehand"
