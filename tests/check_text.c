@@ -731,6 +731,14 @@ static const clean_row_t clean_rows[] = {
     {"Generics: List<T> and Map<K,V>", 0, "Generics: List<T> and Map<K,V>"},
     {"if a<b and c>d then", 0, "if a<b and c>d then"},
     {"<P ALIGN=center>Shout</P><br/>", 0, "Shout"},
+    /* list markers go: a bullet, or an ordered list's number of 1 to 3 digits */
+    {"- list item title", 0, "list item title"},
+    {"1. numbered title", 0, "numbered title"},
+    {"  12) numbered title", 0, "numbered title"},
+    {"> 3. quoted item", 0, "quoted item"},
+    {"1984. The year", 0, "1984. The year"},
+    {"3.5 percent", 0, "3.5 percent"},
+    {"1.", 0, "1."},
 };
 
 START_TEST(test_text_markdown_clean_line)

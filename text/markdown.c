@@ -86,7 +86,8 @@ static bool opens_link(const char *s, size_t len, size_t i, size_t *fail_until)
 }
 
 /* Skip what starts a line and is not text: indentation, block quote marks, a
- * heading's hashes or a list bullet. *heading tells whether it was a heading. */
+ * heading's hashes or a list bullet or number. *heading tells whether it was a
+ * heading. */
 static size_t skip_line_start(const char *s, size_t len, bool *heading)
 {
     size_t i = 0;
@@ -110,6 +111,15 @@ static size_t skip_line_start(const char *s, size_t len, bool *heading)
     } else if (i + 1 < len && (s[i] == '-' || s[i] == '*' || s[i] == '+') &&
                (s[i + 1] == ' ' || s[i + 1] == '\t')) {
         i++;
+    } else {
+        /* An ordered list's number, "1." or "2)"; at most three digits, so
+         * that a line that opens with a year ("1984. The year...") stays. */
+        size_t k = 0;
+        while (i + k < len && k < 4 && s[i + k] >= '0' && s[i + k] <= '9')
+            k++;
+        if (k >= 1 && k <= 3 && i + k + 1 < len && (s[i + k] == '.' || s[i + k] == ')')
+            && (s[i + k + 1] == ' ' || s[i + k + 1] == '\t'))
+            i += k + 1;
     }
     return i;
 }
