@@ -59,8 +59,8 @@ static idx_decode_status_t from_utf16(const unsigned char *s, size_t len, bool b
     return IDX_DECODE_OK;
 }
 
-idx_decode_status_t idx_decode(const char *data, size_t len, text_buf_t *out, bool *as_is,
-                               const char **encoding)
+static idx_decode_status_t to_utf8(const char *data, size_t len, text_buf_t *out, bool *as_is,
+                                   const char **encoding)
 {
     const unsigned char *u = (const unsigned char *)data;
     text_buf_clear(out);
@@ -88,5 +88,33 @@ idx_decode_status_t idx_decode(const char *data, size_t len, text_buf_t *out, bo
         return IDX_DECODE_NOMEM;
     if (cp1252)
         *encoding = "windows-1252";
+    return IDX_DECODE_OK;
+}
+
+/* Whether s[0..len) ends its lines with a carriage return alone (old Mac
+ * files): it has one, and no line feed. */
+static bool cr_lines(const char *s, size_t len)
+{
+    return memchr(s, '\n', len) == NULL && memchr(s, '\r', len) != NULL;
+}
+
+idx_decode_status_t idx_decode(const char *data, size_t len, text_buf_t *out, bool *as_is,
+                               const char **encoding)
+{
+    idx_decode_status_t st = to_utf8(data, len, out, as_is, encoding);
+    if (st != IDX_DECODE_OK)
+        return st;
+    /* Lines ended by CR alone would be one line: passages, titles and line
+     * numbers need them as lines. */
+    if (*as_is ? !cr_lines(data, len) : !cr_lines(out->data ? out->data : "", out->len))
+        return IDX_DECODE_OK;
+    if (*as_is) {
+        if (!text_buf_append(out, data, len))
+            return IDX_DECODE_NOMEM;
+        *as_is = false;
+    }
+    for (size_t i = 0; i < out->len; i++)
+        if (out->data[i] == '\r')
+            out->data[i] = '\n';
     return IDX_DECODE_OK;
 }

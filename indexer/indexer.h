@@ -122,7 +122,8 @@ bool idx_looks_binary(const char *data, size_t len);
  * Turn raw file bytes into valid UTF-8 in out: a UTF-8 BOM is dropped, UTF-16
  * with a BOM is converted, invalid UTF-8 is read as Windows-1252 when most of
  * the file is not UTF-8, otherwise each bad byte is (its Windows-1252
- * character, U+FFFD for the five it leaves undefined). *encoding is
+ * character, U+FFFD for the five it leaves undefined); lines ended by a
+ * carriage return alone (old Mac files) end with a line feed. *encoding is
  * set to a static name for messages ("utf-8", "utf-16le", "windows-1252"...).
  * When the input is valid UTF-8 without a BOM, out is left empty and
  * *as_is is set: the caller uses the bytes it has (no copy).

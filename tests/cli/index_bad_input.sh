@@ -15,6 +15,7 @@ printf 'Caf\351 cr\350me br\373l\351e in Latin-1\n' > "$D/latin1.txt"
 printf 'Mostly UTF-8: caf\303\251 cr\303\250me d\303\251j\303\240 with one bad \377 byte, na\357ve\n' > "$D/broken-utf8.txt"
 printf '\377\376U\0T\0F\0-\0\061\0\066\0 \0t\0e\0x\0t\0\n\0' > "$D/utf16.txt"
 printf 'Windows line ends\r\n\r\nsecond paragraph\r\n' > "$D/crlf.txt"
+printf 'Old Mac line ends\r\rfirst crparagraph\r\rlast crline\r' > "$D/cr.txt"
 # A 20 MB single-line file and a 100 KB token.
 awk 'BEGIN { s = "lorem ipsum dolor sit amet. "; for (i = 0; i < 20 * 1024 * 1024 / 28; i++) printf "%s", s }' > "$D/huge-line.txt"
 { printf 'Long token follows\n\n'; head -c 102400 /dev/zero | tr '\0' 'a'; printf ' tailword\n'; } > "$D/long-token.txt"
@@ -54,7 +55,7 @@ expect_no_match 'Segmentation|Aborted|AddressSanitizer|runtime error' "$ERR" "no
 
 run "$DBCHECK" "$T/bad.db" --files
 expect_rc 0 "index consistent"
-for f in good.txt sub/note.md latin1.txt broken-utf8.txt utf16.txt crlf.txt huge-line.txt long-token.txt; do
+for f in good.txt sub/note.md latin1.txt broken-utf8.txt utf16.txt crlf.txt cr.txt huge-line.txt long-token.txt; do
     expect_match "^[1-9][0-9]* $D/$f\$" "$OUT" "$f indexed"
 done
 expect_match "^0 $D/empty.txt\$" "$OUT" "empty file known with no passages"
@@ -86,6 +87,11 @@ run "$DBCHECK" "$T/bad.db" --term text
 expect_eq "$OUT" 1 "UTF-16 text converted"
 run "$DBCHECK" "$T/bad.db" --term paragraph
 expect_eq "$OUT" 1 "CRLF text indexed"
+# Lines ended by CR alone are lines: the title is the first, hits have their line.
+run $PASSIM_SEARCH --db "$T/bad.db" -f json crline
+expect_match '"title": "Old Mac line ends"' "$OUT" "CR-only lines: the title is the first line"
+run $PASSIM_SEARCH --db "$T/bad.db" --vimgrep crline
+expect_match "cr\.txt:5:6:" "$OUT" "CR-only lines: a hit's line and column"
 
 # --- file names with escape sequences, a newline or invalid UTF-8: every note
 # is one line, with nothing a terminal would act on
