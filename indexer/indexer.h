@@ -54,6 +54,9 @@ int idx_run(const idx_opts_t *opts, char *const *paths, size_t n_paths);
 typedef struct idx_file {
     const char *path;      /* path as given: root argument joined with the relative path */
     const char *key;       /* canonical absolute path (realpath): the file's identity */
+    const char *place;     /* where the walk met it: the root's place (idx_place_of())
+                              and the path below it, links not resolved; the key
+                              unless a symbolic link led there */
     const char *rel;       /* path relative to the root argument */
     uint64_t size;
     int64_t mtime_ns;
@@ -100,6 +103,12 @@ int idx_walk(const char *root, const char *skip_key, const idx_walk_cb_t *cb);
  * ("/a" and "b": "/a/b"; "/" and "b": "/b"), malloc'ed; NULL if memory ran
  * out. */
 char *idx_key_join(const char *dir_key, const char *name);
+
+/* Where path lies, as it is spelt: its folder's canonical path and its name,
+ * not resolved if it is a link ("a/b" is in "a" even if b leads elsewhere);
+ * for "..", "a/." or "/", where they lead. malloc'ed; NULL if it cannot be
+ * resolved. */
+char *idx_place_of(const char *path);
 
 /* ---- decode.c ---------------------------------------------------------- */
 

@@ -104,6 +104,12 @@ void idx_read_file(idx_reader_t *rd, const idx_file_t *f, const text_file_record
         .path = f->path, .path_len = strlen(f->path),
         .key = f->key, .key_len = strlen(f->key),
     };
+    /* Met through a link: where, unless the index holds the file as met
+     * directly (under another PATH), which stays its place. */
+    if (f->place && strcmp(f->place, f->key) != 0 && !(known && known->place_len == 0)) {
+        out->rec.place = f->place;
+        out->rec.place_len = strlen(f->place);
+    }
     if (known && known->hash == out->rec.hash) {
         out->rec.n_passages = known->n_passages;
         out->kind = IDX_READ_UNCHANGED;

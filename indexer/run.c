@@ -41,8 +41,9 @@
 /* A file the index held when the run began. */
 typedef struct known_file {
     char *key;
-    text_file_record_t rec;  /* rec.path points into path */
+    text_file_record_t rec;  /* rec.path points into path, rec.place into place */
     char *path;
+    char *place;             /* where the walk met it, if a link led there; else NULL */
     bool seen;               /* met by this run's walk */
     const char *why;         /* why it goes if the walk does not meet it: passed over
                                 on purpose, or its PATH is gone; NULL if unknown */
@@ -106,13 +107,16 @@ static int load_known(const char *key, size_t key_len, const char *value, size_t
     (void)key_len; /* may be shortened: the record holds the whole key */
     k->key = strndup(rec.key, rec.key_len);
     k->path = strndup(rec.path, rec.path_len);
-    if (!k->key || !k->path) {
+    k->place = rec.place_len ? strndup(rec.place, rec.place_len) : NULL;
+    if (!k->key || !k->path || (rec.place_len && !k->place)) {
         free(k->key);
         free(k->path);
+        free(k->place);
         return -1;
     }
     k->rec = rec;
     k->rec.path = k->path;
+    k->rec.place = k->place;
     k->seen = false;
     k->why = NULL;
     r->n_known++;
@@ -163,16 +167,26 @@ static bool keep_file(run_t *r, const idx_file_t *f)
     idx_file_t *c = &r->files[r->n_files];
     c->path = strdup(f->path);
     c->key = strdup(f->key);
+    c->place = strdup(f->place);
     c->rel = c->path ? c->path + (f->rel - f->path) : NULL;
     c->size = f->size;
     c->mtime_ns = f->mtime_ns;
-    if (!c->path || !c->key) {
+    if (!c->path || !c->key || !c->place) {
         free((char *)c->path);
         free((char *)c->key);
+        free((char *)c->place);
         return false;
     }
     r->n_files++;
     return true;
+}
+
+/* Whether f is met where the index last met it. A file the index holds as met
+ * directly keeps that place when a link also leads to it: it goes when its own
+ * PATH no longer has it, not when the link goes. */
+static bool same_place(const known_file_t *k, const idx_file_t *f)
+{
+    return !k->place || strcmp(f->place, k->place) == 0;
 }
 
 static int on_file(const idx_file_t *f, void *payload)
@@ -199,7 +213,10 @@ static int on_file(const idx_file_t *f, void *payload)
         return 1;
     }
     idx_progress(&r->rep, f->path, 0, 0);
-    if (k && !r->o->rebuild && k->rec.size == f->size && k->rec.mtime_ns == f->mtime_ns) {
+    /* Unchanged, unless a link now leads to it from elsewhere: its record is
+     * then rewritten. */
+    if (k && !r->o->rebuild && k->rec.size == f->size && k->rec.mtime_ns == f->mtime_ns
+        && same_place(k, f)) {
         r->w.st.unchanged++;
         return 0;
     }
@@ -290,7 +307,9 @@ static const char *removal_reason(const known_file_t *k)
         return k->why;
     if (stat(k->key, &st) != 0)
         return "file is gone";
-    return S_ISREG(st.st_mode) ? "not met under the PATH" : "no longer a regular file";
+    if (!S_ISREG(st.st_mode))
+        return "no longer a regular file";
+    return k->place ? "a symbolic link led to it, and no longer does" : "not met under the PATH";
 }
 
 static bool under(const char *key, const char *dir)
@@ -299,6 +318,13 @@ static bool under(const char *key, const char *dir)
     if (strncmp(key, dir, n) != 0)
         return false;
     return key[n] == '\0' || key[n] == '/' || (n > 0 && dir[n - 1] == '/');
+}
+
+/* Whether k lies under dir: its key, or where the walk met it (through a link
+ * from under dir to elsewhere). */
+static bool under_either(const known_file_t *k, const char *dir)
+{
+    return under(k->key, dir) || (k->place && under(k->place, dir));
 }
 
 /* What the removal note of a file says when the note for its PATH said it all. */
@@ -320,7 +346,7 @@ static char *gone_root(run_t *r, const char *path)
     size_t n = 0;
     bool itself = false; /* the PATH was a file, not a folder */
     for (size_t i = 0; key && i < r->n_known; i++)
-        if (under(r->known[i].key, key)) {
+        if (under_either(&r->known[i], key)) {
             r->known[i].why = noted_with_path;
             itself = itself || strcmp(r->known[i].key, key) == 0;
             n++;
@@ -337,9 +363,11 @@ static char *gone_root(run_t *r, const char *path)
     return key;
 }
 
-/* Remove the files the index knows under a root of this run that the walk did
- * not meet, unless they lie under a folder that could not be read. */
-static void remove_vanished(run_t *r, char **root_keys, size_t n_roots)
+/* Remove the files the index knows under a root of this run (its canonical
+ * path, root_keys[j], or its place, root_places[j]) that the walk did not
+ * meet, unless they lie under a folder that could not be read. A file met
+ * through a link from under a root goes when the link goes or leads elsewhere. */
+static void remove_vanished(run_t *r, char **root_keys, char **root_places, size_t n_roots)
 {
     for (size_t i = 0; i < r->n_known && !r->w.fatal && !idx_stop_signal; i++) {
         known_file_t *k = &r->known[i];
@@ -347,9 +375,10 @@ static void remove_vanished(run_t *r, char **root_keys, size_t n_roots)
             continue;
         bool in_scope = false;
         for (size_t j = 0; j < n_roots && !in_scope; j++)
-            in_scope = root_keys[j] && under(k->key, root_keys[j]);
+            in_scope = (root_keys[j] && under(k->key, root_keys[j]))
+                       || (root_places[j] && k->place && under(k->place, root_places[j]));
         for (size_t j = 0; j < r->n_skip && in_scope; j++)
-            if (under(k->key, r->skip_prefixes[j]))
+            if (under_either(k, r->skip_prefixes[j]))
                 in_scope = false;
         if (in_scope && !idx_writer_remove(&r->w, k->key, k->path, removal_reason(k)))
             return;
@@ -944,6 +973,7 @@ static void free_run(run_t *r)
     for (size_t i = 0; i < r->n_known; i++) {
         free(r->known[i].key);
         free(r->known[i].path);
+        free(r->known[i].place);
     }
     free(r->known);
     for (size_t i = 0; i < r->n_skip; i++)
@@ -952,6 +982,7 @@ static void free_run(run_t *r)
     for (size_t i = 0; i < r->n_files; i++) {
         free((char *)r->files[i].path);
         free((char *)r->files[i].key);
+        free((char *)r->files[i].place);
     }
     free(r->files);
     free(r->has_passages);
@@ -990,7 +1021,7 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
     int status = IDX_EXIT_ERROR;
     xs_db_t *db = NULL, *rebuild_db = NULL;
     char *held_lang = NULL, *rebuild_path = NULL;
-    char **root_keys = NULL;
+    char **root_keys = NULL, **root_places = NULL;
     struct stat dbst;
     bool drop_new_db = false;  /* the index folder this run made holds nothing of use */
     double t0 = idx_now();
@@ -1080,18 +1111,23 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
     r.collect = parallel || ahead;
 
     root_keys = calloc(n_paths, sizeof *root_keys);
-    if (!root_keys)
+    root_places = calloc(n_paths, sizeof *root_places);
+    if (!root_keys || !root_places)
         goto out;
     idx_walk_cb_t cb = { on_file, on_problem, on_skipped, &r };
     size_t roots_failed = 0;
     for (size_t i = 0; i < n_paths && !r.w.fatal && !idx_stop_signal; i++) {
         /* (A rebuild does not drop a PATH that is gone: see below.) */
-        if (!o->rebuild && (root_keys[i] = gone_root(&r, paths[i])) != NULL)
+        if (!o->rebuild && (root_keys[i] = gone_root(&r, paths[i])) != NULL) {
+            root_places[i] = strdup(root_keys[i]);
             continue;
-        if (idx_walk(paths[i], r.db_key, &cb) >= 0)
+        }
+        if (idx_walk(paths[i], r.db_key, &cb) >= 0) {
             root_keys[i] = realpath(paths[i], NULL);
-        else
+            root_places[i] = idx_place_of(paths[i]);
+        } else {
             roots_failed++;
+        }
     }
     bool root_failed = roots_failed > 0;
     /* A first run none of whose PATHs could be read (a typo, most likely)
@@ -1128,7 +1164,7 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
             }
         }
         if (!r.w.fatal && !idx_stop_signal && !o->rebuild)
-            remove_vanished(&r, root_keys, n_paths);
+            remove_vanished(&r, root_keys, root_places, n_paths);
         if (!r.w.fatal && !idx_stop_signal)
             idx_writer_warn_docids(&r.w);
         if (r.w.fatal)
@@ -1180,10 +1216,12 @@ out:
     xs_db_free(db);
     if (drop_new_db && !holds_other_files(o->db_path))
         remove_tree(o->db_path);
-    if (root_keys)
-        for (size_t i = 0; i < n_paths; i++)
-            free(root_keys[i]);
+    for (size_t i = 0; i < n_paths; i++) {
+        free(root_keys ? root_keys[i] : NULL);
+        free(root_places ? root_places[i] : NULL);
+    }
     free(root_keys);
+    free(root_places);
     free(held_lang);
     free_run(&r);
     free(db_path);

@@ -109,6 +109,7 @@ typedef struct walk {
     const idx_walk_cb_t *cb;
     text_buf_t path;           /* current path as given */
     const dir_stack_t *above;  /* the folders above the root (their patterns), or NULL */
+    char *root_place;          /* idx_place_of(root), or NULL */
 } walk_t;
 
 /* Whether the entry name of the folder being read (the walk's current path)
@@ -249,14 +250,22 @@ static int visit_file(walk_t *w, const struct stat *st, const dir_stack_t *up,
     }
     const char *slash = strrchr(w->path.data, '/');
     const char *base = slash ? slash + 1 : w->path.data;
+    const char *rel = rel_of(w, w->path.data, base);
+    /* Where it was met: the root's place, and the path below it. */
+    char *place = NULL;
+    if (w->root_place)
+        place = strcmp(w->path.data, w->root) == 0 ? strdup(w->root_place)
+                                                   : idx_key_join(w->root_place, rel);
     idx_file_t f = {
         .path = w->path.data,
         .key = key,
-        .rel = rel_of(w, w->path.data, base),
+        .place = place ? place : key,
+        .rel = rel,
         .size = (uint64_t)st->st_size,
         .mtime_ns = mtime_ns(st),
     };
     int rc = w->cb->file(&f, w->cb->payload);
+    free(place);
     free(key);
     return rc;
 }
@@ -456,6 +465,16 @@ static char *parent_key(const char *root)
     return key;
 }
 
+char *idx_place_of(const char *path)
+{
+    const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
+    if (strcmp(base, ".") == 0 || strcmp(base, "..") == 0 || *base == '\0')
+        return realpath(path, NULL);
+    char *dir = parent_key(path), *place = dir ? idx_key_join(dir, base) : NULL;
+    free(dir);
+    return place;
+}
+
 /* The folders above the root that have a .passimignore, nearest first. */
 typedef struct above {
     dir_stack_t *dirs;         /* linked through up, nearest first; NULL if none */
@@ -475,13 +494,9 @@ static void read_above(above_t *a, const char *root, const char *skip_key)
     char *dir = parent_key(root), *top = NULL, *root_key = realpath(root, NULL);
     if (skip_key && (top = strdup(skip_key)) != NULL)
         to_parent(top);
-    /* The root as a path below the folders above it: its folder's canonical
-     * path and its name ("a/b" is below "a" even if b is a link), or where
-     * "..", "a/." or "/" lead. */
-    const char *slash = strrchr(root, '/'), *base = slash ? slash + 1 : root;
-    bool dots = strcmp(base, ".") == 0 || strcmp(base, "..") == 0 || *base == '\0';
-    char *logical = dots ? (root_key ? strdup(root_key) : NULL)
-                         : (dir ? idx_key_join(dir, base) : NULL);
+    /* The root as a path below the folders above it ("a/b" is below "a"
+     * even if b is a link). */
+    char *logical = idx_place_of(root);
     size_t cap = 0;
     /* Nothing above a root that holds the index itself. */
     bool done = !dir || (top && root_key && strcmp(root_key, top) == 0);
@@ -543,7 +558,9 @@ int idx_walk(const char *root, const char *skip_key, const idx_walk_cb_t *cb)
     if (stat(root_copy, &st) == 0 && S_ISDIR(st.st_mode))
         read_above(&above, root_copy, skip_key);
     w.above = above.dirs;
+    w.root_place = idx_place_of(root_copy);
     int rc = visit(&w, above.dirs, DT_UNKNOWN);
+    free(w.root_place);
     free_above(&above);
     free(root_copy);
     text_buf_free(&w.path);

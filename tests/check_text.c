@@ -1173,7 +1173,9 @@ static const text_file_record_t file_record_rows[] = {
     {1234, 1541116800123456789LL, 0x0123456789ABCDEFULL, 7, "x/a.md", 6, "/x/a.md", 7},
     {0, 0, 0, 0, "", 0, "", 0},
     {UINT64_MAX, INT64_MIN, UINT64_MAX, UINT32_MAX, "p", 1, "/k", 2},
-    {1, -1, 1, 1, "neg", 3, "/neg", 4},
+    {1, -1, 1, 1, "neg", 3, "/neg", 4, NULL, 0},
+    /* met through a link: where, as well */
+    {5, 6, 7, 1, "n/cur.txt", 9, "/x/ext/v2.txt", 13, "/x/n/cur.txt", 12},
 };
 
 START_TEST(test_text_record_file_roundtrip)
@@ -1191,8 +1193,19 @@ START_TEST(test_text_record_file_roundtrip)
     ck_assert_mem_eq(out.path, in->path, in->path_len);
     ck_assert_uint_eq(out.key_len, in->key_len);
     ck_assert_mem_eq(out.key, in->key, in->key_len);
+    ck_assert_uint_eq(out.place_len, in->place_len);
+    if (in->place_len)
+        ck_assert_mem_eq(out.place, in->place, in->place_len);
+    /* The place is optional and last (records written before it have
+     * none): the record without it is whole too. */
+    size_t without_place = b.len - (in->place_len ? in->place_len + 1 : 0);
     for (size_t n = 0; n < b.len; n++) {
         memset(&out, 0xAB, sizeof out);
+        if (n == without_place) {
+            ck_assert(text_file_record_decode(b.data, n, &out));
+            ck_assert_uint_eq(out.place_len, 0);
+            continue;
+        }
         ck_assert_msg(!text_file_record_decode(b.data, n, &out), "prefix of %zu bytes accepted",
                       n);
         ck_assert_uint_eq(out.size, 0);

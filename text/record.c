@@ -156,7 +156,9 @@ bool text_file_record_encode(const text_file_record_t *rec, text_buf_t *b)
     bool ok = put_header(b, FILE_MAGIC, FILE_VERSION) && put_varint(b, rec->size) &&
               put_varint(b, zz) &&
               text_buf_append(b, hash, sizeof hash) && put_varint(b, rec->n_passages) &&
-              put_string(b, rec->path, rec->path_len) && put_string(b, rec->key, rec->key_len);
+              put_string(b, rec->path, rec->path_len) && put_string(b, rec->key, rec->key_len) &&
+              /* optional, last: records written before it have none */
+              (rec->place_len == 0 || put_string(b, rec->place, rec->place_len));
     if (!ok && b->data != NULL) {
         b->len = old_len;
         b->data[old_len] = '\0';
@@ -187,7 +189,11 @@ bool text_file_record_decode(const char *data, size_t len, text_file_record_t *r
     r.p += 8;
     r.left -= 8;
     if (!get_u32(&r, &tmp.n_passages) || !get_string(&r, &tmp.path, &tmp.path_len) ||
-        !get_string(&r, &tmp.key, &tmp.key_len) || r.left != 0)
+        !get_string(&r, &tmp.key, &tmp.key_len))
+        return false;
+    if (r.left != 0 && !get_string(&r, &tmp.place, &tmp.place_len))
+        return false;
+    if (r.left != 0)
         return false;
     *rec = tmp;
     return true;

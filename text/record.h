@@ -48,6 +48,8 @@ typedef struct text_file_record {
     const char *path; size_t path_len;  /* path as given, for messages */
     const char *key; size_t key_len;    /* the file's key (canonical path): the metadata
                                            key may be shortened, the record keeps it whole */
+    const char *place; size_t place_len; /* where the walk met it, when that is not the
+                                            key (through a symbolic link); else empty */
 } text_file_record_t;
 
 bool text_file_record_encode(const text_file_record_t *r, text_buf_t *b);

@@ -203,5 +203,37 @@ expect_match 'up to date, nothing changed \(2 unchanged' "$OUT" \
 run $PASSIM_INDEX --db canon.db canon/mixed
 expect_match ': 1 added, 0 updated, 0 removed, 2 unchanged' "$OUT" \
     "and through a linked folder and a linked file"
+# A file the index holds as met directly stays when a link to it goes.
+rm canon/mixed/f.txt
+run $PASSIM_INDEX --db canon.db canon/mixed
+expect_match 'up to date, nothing changed' "$OUT" "a link to a file held directly goes: the file stays"
+
+# --- a file met only through a link goes when the link goes or leads elsewhere,
+# and so do the files of a linked folder when they go or the link does
+mkdir -p lk/n lk/ext lk/ext2
+printf 'Old\n\nold version about salmon\n' > lk/ext/v1.txt
+printf 'New\n\nnew version about salmon\n' > lk/ext/v2.txt
+printf 'E\n\nabout trout\n' > lk/ext2/e.txt
+printf 'F\n\nabout trout too\n' > lk/ext2/f.txt
+ln -s ../ext/v1.txt lk/n/current.txt
+ln -s ../ext2 lk/n/more
+run $PASSIM_INDEX --db lk.db lk/n
+expect_match ': 3 added' "$OUT" "files met through links"
+ln -sfn ../ext/v2.txt lk/n/current.txt
+run $PASSIM_INDEX --db lk.db lk/n
+expect_match ': 1 added, 0 updated, 1 removed' "$OUT" "a link that leads elsewhere: the old file goes"
+expect_match 'current\.txt: removed from the index \(a symbolic link led to it, and no longer does\)' \
+    "$ERR" "said why"
+run $PASSIM_SEARCH --db lk.db -f json salmon
+expect_match '"title": "New"' "$OUT" "the file the link leads to now is found"
+expect_no_match '"title": "Old"' "$OUT" "the one it led to before is not"
+rm lk/ext2/e.txt
+run $PASSIM_INDEX --db lk.db lk/n
+expect_match ': 0 added, 0 updated, 1 removed' "$OUT" "a file of a linked folder deleted goes"
+rm lk/n/current.txt lk/n/more
+run $PASSIM_INDEX --db lk.db lk/n
+expect_match ': 0 added, 0 updated, 2 removed' "$OUT" "links removed: what they led to goes"
+run $PASSIM_SEARCH --db lk.db salmon
+expect_rc 1 "nothing is left of them"
 
 finish
