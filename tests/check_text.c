@@ -739,6 +739,11 @@ static const clean_row_t clean_rows[] = {
     {"1984. The year", 0, "1984. The year"},
     {"3.5 percent", 0, "3.5 percent"},
     {"1.", 0, "1."},
+    /* character references are their characters, outside code */
+    {"Fish &amp; Chips &lt;best&gt;", 0, "Fish & Chips <best>"},
+    {"Caf&#233; &#xE9;t&#XE9; &mdash; &quot;q&quot;", 0, "Caf\xC3\xA9 \xC3\xA9t\xC3\xA9 \xE2\x80\x94 \"q\""},
+    {"a&nbsp;b", 0, "a b"},
+    {"`&amp;` AT&T &unknown; &#0; &#x202E; & ;", 0, "&amp; AT&T &unknown; &#0; &#x202E; & ;"},
 };
 
 START_TEST(test_text_markdown_clean_line)

@@ -53,6 +53,51 @@ static bool is_bidi_control(utf8proc_int32_t cp)
     return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
+/* The character reference at s[i] ("&amp;", "&#233;", "&#xE9;"), up to end:
+ * its length, with the character in *cp; 0 if there is none, or if it names
+ * a character not to be shown (a control or a bidi override). Named ones are
+ * the few that titles carry. */
+static size_t char_ref(const char *s, size_t end, size_t i, utf8proc_int32_t *cp)
+{
+    static const struct { const char *name; utf8proc_int32_t cp; } named[] = {
+        {"amp", '&'}, {"lt", '<'}, {"gt", '>'}, {"quot", '"'}, {"apos", '\''},
+        {"nbsp", ' '}, {"ndash", 0x2013}, {"mdash", 0x2014}, {"hellip", 0x2026},
+        {"lsquo", 0x2018}, {"rsquo", 0x2019}, {"ldquo", 0x201C}, {"rdquo", 0x201D},
+        {"copy", 0xA9}, {"reg", 0xAE}, {"trade", 0x2122},
+    };
+    size_t j = i + 1, max = i + 12 < end ? i + 12 : end;
+    while (j < max && s[j] != ';')
+        j++;
+    if (j >= max || j == i + 1)
+        return 0;
+    const char *body = s + i + 1;
+    size_t n = j - i - 1;
+    long v = -1;
+    if (body[0] == '#') {
+        bool hex = n > 1 && (body[1] == 'x' || body[1] == 'X');
+        size_t k = hex ? 2 : 1;
+        if (k == n)
+            return 0;
+        for (v = 0; k < n; k++) {
+            int d = body[k] >= '0' && body[k] <= '9' ? body[k] - '0'
+                    : hex && body[k] >= 'a' && body[k] <= 'f' ? body[k] - 'a' + 10
+                    : hex && body[k] >= 'A' && body[k] <= 'F' ? body[k] - 'A' + 10 : -1;
+            if (d < 0 || v > 0x10FFFF)
+                return 0;
+            v = v * (hex ? 16 : 10) + d;
+        }
+    } else {
+        for (size_t k = 0; k < sizeof named / sizeof named[0]; k++)
+            if (strlen(named[k].name) == n && memcmp(named[k].name, body, n) == 0)
+                v = named[k].cp;
+    }
+    if (v < 0x20 || v == 0x7F || (v >= 0x80 && v < 0xA0) || v > 0x10FFFF
+        || (v >= 0xD800 && v <= 0xDFFF) || is_bidi_control((utf8proc_int32_t)v))
+        return 0;
+    *cp = (utf8proc_int32_t)v;
+    return j + 1 - i;
+}
+
 /* Letters, digits and anything non-ASCII count as "inside a word" when telling
  * emphasis from a literal "*" or "_" ("2 * 3", "snake_case"). */
 static bool is_wordish(unsigned char c)
@@ -231,8 +276,9 @@ size_t text_clean_line(const char *s, size_t len, char *out, size_t cap)
     bool heading;
     size_t i = skip_line_start(s, len, &heading);
     size_t end = heading ? heading_text_end(s, i, len) : len;
-    size_t start = i, fail_until = 0;
+    size_t start = i, fail_until = 0, ref;
     bool in_code = false;
+    utf8proc_int32_t ref_cp;
 
     while (i < end && !w.full) {
         unsigned char c = (unsigned char)s[i];
@@ -272,6 +318,13 @@ size_t text_clean_line(const char *s, size_t len, char *out, size_t cap)
                 i++;
             } else if (c == '<' && !in_code && html_tag_end(s, end, i) != 0) {
                 i = html_tag_end(s, end, i);            /* "<h1>", "<!-- -->" */
+            } else if (c == '&' && !in_code && (ref = char_ref(s, end, i, &ref_cp)) != 0) {
+                utf8proc_uint8_t u[4];                  /* "&amp;" is "&" */
+                if (ref_cp == ' ')
+                    w.space = true;
+                else
+                    put_char(&w, (const char *)u, (size_t)utf8proc_encode_char(ref_cp, u));
+                i += ref;
             } else if (c == ']' && i + 1 < end && s[i + 1] == '(') {
                 size_t t = text__link_target_end(s, end, i, &fail_until);
                 if (t != 0) {
