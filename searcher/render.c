@@ -119,53 +119,6 @@ static void put_char(writer_t *w, const char *s, size_t len)
     put(w, s, len);
 }
 
-/*
- * Decode the UTF-8 character at s[0..len): its length, with its code point in
- * *cp, or 0 if the bytes there are not a well-formed character (stray
- * continuation, overlong form, surrogate, beyond U+10FFFF, cut short).
- */
-static size_t utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
-{
-    unsigned char c = s[0];
-    size_t n;
-    uint32_t v;
-    unsigned char lo = 0x80, hi = 0xbf;   /* allowed range of the second byte */
-
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    if (c >= 0xc2 && c <= 0xdf) {
-        n = 2;
-        v = c & 0x1f;
-    } else if (c >= 0xe0 && c <= 0xef) {
-        n = 3;
-        v = c & 0x0f;
-        if (c == 0xe0)
-            lo = 0xa0;          /* overlong */
-        else if (c == 0xed)
-            hi = 0x9f;          /* surrogates */
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        n = 4;
-        v = c & 0x07;
-        if (c == 0xf0)
-            lo = 0x90;          /* overlong */
-        else if (c == 0xf4)
-            hi = 0x8f;          /* beyond U+10FFFF */
-    } else {
-        return 0;
-    }
-    if (len < n || s[1] < lo || s[1] > hi)
-        return 0;
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-        v = (v << 6) | (s[i] & 0x3f);
-    }
-    *cp = v;
-    return n;
-}
-
 static bool is_space(uint32_t cp)
 {
     return cp == ' ' || (cp >= '\t' && cp <= '\r') || cp == 0x85 || cp == 0x2028
@@ -249,7 +202,7 @@ bool srch_snippet_render(text_buf_t *b, const char *text, size_t len, const srch
         }
 
         uint32_t cp = 0;
-        size_t n = utf8_decode(u + p, end - p, &cp);
+        size_t n = u[p] < 0x80 ? (cp = u[p], 1) : text_utf8_decode(text + p, end - p, &cp);
         if (n == 0) {
             if (!in_bad_run) {
                 if (pending_space && wrote_text)

@@ -20,28 +20,8 @@
 #include "eval.h"
 #include "output.h"
 
-/* The code point of the valid UTF-8 character at s (n bytes left), its length
- * in *len; -1 with *len 1 when the byte does not start a valid character. */
-static long decode_utf8(const unsigned char *s, size_t n, size_t *len)
-{
-    if (s[0] < 0x80) {
-        *len = 1;
-        return s[0];
-    }
-    size_t k = s[0] < 0xE0 ? 2 : s[0] < 0xF0 ? 3 : 4;
-    if (k > n || text_utf8_valid_len((const char *)s, k) != k) {
-        *len = 1;
-        return -1;
-    }
-    *len = k;
-    long cp = k == 2 ? (s[0] & 0x1F) : k == 3 ? (s[0] & 0x0F) : (s[0] & 0x07);
-    for (size_t i = 1; i < k; i++)
-        cp = (cp << 6) | (s[i] & 0x3F);
-    return cp;
-}
-
 /* Whether code point cp would split a TREC line or is a control character. */
-static bool is_separator(long cp)
+static bool is_separator(uint32_t cp)
 {
     return cp <= 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0xA0) || cp == 0x1680
            || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F
@@ -50,13 +30,13 @@ static bool is_separator(long cp)
 
 bool srch_trec_token_ok(const char *s)
 {
-    const unsigned char *u = (const unsigned char *)s;
     size_t n = strlen(s), len;
     if (n == 0)
         return false;
     for (size_t i = 0; i < n; i += len) {
-        long cp = decode_utf8(u + i, n - i, &len);
-        if (cp < 0 || is_separator(cp))
+        uint32_t cp;
+        len = text_utf8_decode(s + i, n - i, &cp);
+        if (len == 0 || is_separator(cp))
             return false;
     }
     return true;
@@ -65,18 +45,20 @@ bool srch_trec_token_ok(const char *s)
 /* Append s[0..n) to b as one TREC token (see the top of the file). */
 static bool put_token(text_buf_t *b, const char *s, size_t n)
 {
-    const unsigned char *u = (const unsigned char *)s;
     bool ok = true;
     if (n == 0)
         return text_buf_putc(b, '_');
     for (size_t i = 0, len; i < n && ok; i += len) {
-        long cp = decode_utf8(u + i, n - i, &len);
-        if (cp < 0)
+        uint32_t cp;
+        len = text_utf8_decode(s + i, n - i, &cp);
+        if (len == 0) {
+            len = 1;
             ok = text_buf_puts(b, "\xEF\xBF\xBD");
-        else if (is_separator(cp))
+        } else if (is_separator(cp)) {
             ok = text_buf_putc(b, '_');
-        else
+        } else {
             ok = text_buf_append(b, s + i, len);
+        }
     }
     return ok;
 }

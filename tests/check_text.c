@@ -1408,6 +1408,22 @@ START_TEST(test_text_limits_utf8)
     ck_assert_uint_eq(text_utf8_valid_len("abcdefghijk\x80", 12), 11);     /* past the fast path */
     ck_assert_uint_eq(text_utf8_valid_len("a\0b", 3), 3);                   /* NUL is valid */
 
+    uint32_t cp = 0;
+    ck_assert_uint_eq(text_utf8_decode("a", 1, &cp), 1);
+    ck_assert_uint_eq(cp, 'a');
+    ck_assert_uint_eq(text_utf8_decode("\xC3\xA9x", 3, &cp), 2);
+    ck_assert_uint_eq(cp, 0xE9);
+    ck_assert_uint_eq(text_utf8_decode("\xE2\x82\xAC", 3, &cp), 3);
+    ck_assert_uint_eq(cp, 0x20AC);
+    ck_assert_uint_eq(text_utf8_decode("\xF0\x9F\x98\x80", 4, &cp), 4);
+    ck_assert_uint_eq(cp, 0x1F600);
+    ck_assert_uint_eq(text_utf8_decode("\xE2\x82", 2, &cp), 0);       /* cut short */
+    ck_assert_uint_eq(text_utf8_decode("\x80", 1, &cp), 0);            /* continuation */
+    ck_assert_uint_eq(text_utf8_decode("\xC0\xAF", 2, &cp), 0);        /* overlong */
+    ck_assert_uint_eq(text_utf8_decode("\xED\xA0\x80", 3, &cp), 0);    /* surrogate */
+    ck_assert_uint_eq(text_utf8_decode("\xF4\x90\x80\x80", 4, &cp), 0); /* > U+10FFFF */
+    ck_assert_uint_eq(text_utf8_decode("", 0, &cp), 0);
+
     const char *s = "a\xC3\xA9\xE2\x82\xAC";      /* a é € */
     ck_assert_uint_eq(text_utf8_floor(s, 6, 0), 0);
     ck_assert_uint_eq(text_utf8_floor(s, 6, 1), 1);

@@ -322,6 +322,11 @@ char *text_utf8_strdup(const char *s);
 /* Length of the valid UTF-8 character at s (n bytes available), or 0. */
 size_t text_utf8_char_len(const char *s, size_t n);
 
+/* The valid UTF-8 character at s (n bytes available): its length, with its
+ * code point in *cp; 0 if the bytes there are not a well-formed character
+ * (stray continuation, overlong form, surrogate, past U+10FFFF, cut short). */
+size_t text_utf8_decode(const char *s, size_t n, uint32_t *cp);
+
 /* Largest n <= len such that s[0..n) does not end inside a UTF-8 character. */
 size_t text_utf8_floor(const char *s, size_t len, size_t n);
 

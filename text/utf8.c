@@ -178,12 +178,54 @@ size_t text_escape_len(const char *text, size_t len)
     return i < len && s[i] >= 0x30 && s[i] <= 0x7E ? i + 1 : i;
 }
 
-size_t text_utf8_char_len(const char *str, size_t n)
+size_t text_utf8_char_len(const char *s, size_t n)
 {
-    const unsigned char *s = (const unsigned char *)str;
-    return n > 0 && text_utf8_valid_len(str, n < 4 ? n : 4) > 0
-               ? (s[0] < 0x80 ? 1 : s[0] < 0xE0 ? 2 : s[0] < 0xF0 ? 3 : 4)
-               : 0;
+    uint32_t cp;
+    return text_utf8_decode(s, n, &cp);
+}
+
+size_t text_utf8_decode(const char *s, size_t n, uint32_t *cp)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (n == 0)
+        return 0;
+    unsigned char c = u[0];
+    size_t k;
+    uint32_t v;
+    unsigned char lo = 0x80, hi = 0xBF;   /* bounds of the second byte */
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    if (c >= 0xC2 && c <= 0xDF) {
+        k = 2;
+        v = c & 0x1Fu;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        k = 3;
+        v = c & 0x0Fu;
+        if (c == 0xE0)
+            lo = 0xA0;          /* no overlong forms */
+        else if (c == 0xED)
+            hi = 0x9F;          /* no surrogates */
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        k = 4;
+        v = c & 0x07u;
+        if (c == 0xF0)
+            lo = 0x90;
+        else if (c == 0xF4)
+            hi = 0x8F;          /* nothing past U+10FFFF */
+    } else {
+        return 0;
+    }
+    if (n < k || u[1] < lo || u[1] > hi)
+        return 0;
+    for (size_t i = 1; i < k; i++) {
+        if ((u[i] & 0xC0) != 0x80)
+            return 0;
+        v = (v << 6) | (u[i] & 0x3Fu);
+    }
+    *cp = v;
+    return k;
 }
 
 bool text_safe_append(text_buf_t *b, const char *s, size_t len, bool fold_space)
