@@ -60,6 +60,8 @@ typedef struct idx_file {
     const char *rel;       /* path relative to the root argument */
     uint64_t size;
     int64_t mtime_ns;
+    bool moved;            /* met elsewhere than the index last met it: written again,
+                              even if unchanged, for its passages to carry its path */
 } idx_file_t;
 
 /* What a problem met by the walk means for the index. */

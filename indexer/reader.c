@@ -110,7 +110,7 @@ void idx_read_file(idx_reader_t *rd, const idx_file_t *f, const text_file_record
         out->rec.place = f->place;
         out->rec.place_len = strlen(f->place);
     }
-    if (known && known->hash == out->rec.hash) {
+    if (known && known->hash == out->rec.hash && !f->moved) {
         out->rec.n_passages = known->n_passages;
         out->kind = IDX_READ_UNCHANGED;
         return;

@@ -62,6 +62,10 @@ typedef struct run {
     idx_counter_t *seen;       /* file keys met by this run */
     idx_file_t *files;         /* parallel build: the files to index */
     size_t n_files, cap_files;
+    idx_file_t *linked;        /* files met through a link, held until every PATH is
+                                  walked: one a PATH holds itself is met there */
+    size_t n_linked, cap_linked;
+    bool draining;             /* the held files are being indexed */
     bool *has_passages;        /* collected files: files[i] was indexed with passages */
     unsigned walk_failed;      /* problems met by the walk */
     bool collect;              /* walk into files[] instead of indexing at once */
@@ -160,25 +164,37 @@ static int cmp_known(const void *a, const void *b)
 
 /* ---- walking ------------------------------------------------------------- */
 
-static bool keep_file(run_t *r, const idx_file_t *f)
+/* Append a copy of f to the list *v (n, capacity cap). */
+static bool copy_file(idx_file_t **v, size_t *n, size_t *cap, const idx_file_t *f)
 {
-    if (!grow((void **)&r->files, &r->cap_files, r->n_files + 1, sizeof *r->files))
+    if (!grow((void **)v, cap, *n + 1, sizeof **v))
         return false;
-    idx_file_t *c = &r->files[r->n_files];
+    idx_file_t *c = &(*v)[*n];
     c->path = strdup(f->path);
     c->key = strdup(f->key);
     c->place = strdup(f->place);
     c->rel = c->path ? c->path + (f->rel - f->path) : NULL;
     c->size = f->size;
     c->mtime_ns = f->mtime_ns;
+    c->moved = false;
     if (!c->path || !c->key || !c->place) {
         free((char *)c->path);
         free((char *)c->key);
         free((char *)c->place);
         return false;
     }
-    r->n_files++;
+    (*n)++;
     return true;
+}
+
+static void free_files(idx_file_t *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free((char *)v[i].path);
+        free((char *)v[i].key);
+        free((char *)v[i].place);
+    }
+    free(v);
 }
 
 /* Whether f is met where the index last met it. A file the index holds as met
@@ -194,6 +210,14 @@ static int on_file(const idx_file_t *f, void *payload)
     run_t *r = payload;
     if (idx_stop_signal || r->w.fatal)
         return 1;
+    /* Met through a link: later, unless a PATH holds the file itself. */
+    if (!r->draining && strcmp(f->place, f->key) != 0) {
+        if (copy_file(&r->linked, &r->n_linked, &r->cap_linked, f))
+            return 0;
+        fputs("passim-index: out of memory\n", stderr);
+        r->w.fatal = true;
+        return 1;
+    }
     uint32_t times = idx_counter_add(r->seen, f->key, strlen(f->key));
     if (times == 0) {
         fputs("passim-index: out of memory\n", stderr);
@@ -206,21 +230,25 @@ static int on_file(const idx_file_t *f, void *payload)
     if (k)
         k->seen = true;
     if (r->collect) {
-        if (keep_file(r, f))
+        if (copy_file(&r->files, &r->n_files, &r->cap_files, f))
             return 0;
         fputs("passim-index: out of memory\n", stderr);
         r->w.fatal = true;
         return 1;
     }
     idx_progress(&r->rep, f->path, 0, 0);
-    /* Unchanged, unless a link now leads to it from elsewhere: its record is
-     * then rewritten. */
+    /* Unchanged, unless it is met elsewhere now (a link that led to it goes,
+     * or leads from elsewhere): its passages are then written again, under
+     * the path it has now. */
+    bool moved = k && !same_place(k, f);
     if (k && !r->o->rebuild && k->rec.size == f->size && k->rec.mtime_ns == f->mtime_ns
-        && same_place(k, f)) {
+        && !moved) {
         r->w.st.unchanged++;
         return 0;
     }
-    return idx_writer_file(&r->w, f, k && !r->o->rebuild ? &k->rec : NULL) ? 0 : 1;
+    idx_file_t g = *f;
+    g.moved = moved;
+    return idx_writer_file(&r->w, &g, k && !r->o->rebuild ? &k->rec : NULL) ? 0 : 1;
 }
 
 /* The canonical path that path, which does not resolve itself (a broken
@@ -348,7 +376,8 @@ static char *gone_root(run_t *r, const char *path)
     for (size_t i = 0; key && i < r->n_known; i++)
         if (under_either(&r->known[i], key)) {
             r->known[i].why = noted_with_path;
-            itself = itself || strcmp(r->known[i].key, key) == 0;
+            itself = itself || strcmp(r->known[i].key, key) == 0
+                     || (r->known[i].place && strcmp(r->known[i].place, key) == 0);
             n++;
         }
     if (n == 0) {
@@ -361,6 +390,15 @@ static char *gone_root(run_t *r, const char *path)
     else if (!r->rep.quiet)
         idx_note(&r->rep, path, "gone; its %zu articles are removed from the index", n);
     return key;
+}
+
+/* Whether what could not be followed at skip is the link that led to k, a
+ * file now deleted (its article goes, "file is gone"), rather than a folder
+ * whose files may come back (a disk not mounted). */
+static bool link_to_gone_file(const known_file_t *k, const char *skip)
+{
+    struct stat st;
+    return k->place && strcmp(k->place, skip) == 0 && stat(k->key, &st) != 0 && errno == ENOENT;
 }
 
 /* Remove the files the index knows under a root of this run (its canonical
@@ -378,7 +416,7 @@ static void remove_vanished(run_t *r, char **root_keys, char **root_places, size
             in_scope = (root_keys[j] && under(k->key, root_keys[j]))
                        || (root_places[j] && k->place && under(k->place, root_places[j]));
         for (size_t j = 0; j < r->n_skip && in_scope; j++)
-            if (under_either(k, r->skip_prefixes[j]))
+            if (under_either(k, r->skip_prefixes[j]) && !link_to_gone_file(k, r->skip_prefixes[j]))
                 in_scope = false;
         if (in_scope && !idx_writer_remove(&r->w, k->key, k->path, removal_reason(k)))
             return;
@@ -979,12 +1017,8 @@ static void free_run(run_t *r)
     for (size_t i = 0; i < r->n_skip; i++)
         free(r->skip_prefixes[i]);
     free(r->skip_prefixes);
-    for (size_t i = 0; i < r->n_files; i++) {
-        free((char *)r->files[i].path);
-        free((char *)r->files[i].key);
-        free((char *)r->files[i].place);
-    }
-    free(r->files);
+    free_files(r->files, r->n_files);
+    free_files(r->linked, r->n_linked);
     free(r->has_passages);
     free(r->db_key);
     idx_counter_free(r->seen);
@@ -1129,6 +1163,10 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
             roots_failed++;
         }
     }
+    /* The files met only through links, now that every PATH is walked. */
+    r.draining = true;
+    for (size_t i = 0; i < r.n_linked && !r.w.fatal && !idx_stop_signal; i++)
+        on_file(&r.linked[i], &r);
     bool root_failed = roots_failed > 0;
     /* A first run none of whose PATHs could be read (a typo, most likely)
      * leaves no empty index behind. */

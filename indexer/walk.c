@@ -467,11 +467,22 @@ static char *parent_key(const char *root)
 
 char *idx_place_of(const char *path)
 {
-    const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
-    if (strcmp(base, ".") == 0 || strcmp(base, "..") == 0 || *base == '\0')
-        return realpath(path, NULL);
-    char *dir = parent_key(path), *place = dir ? idx_key_join(dir, base) : NULL;
-    free(dir);
+    /* "a/b/" is "a/b", as the walk spells it; "/" stays. */
+    char *p = strdup(path);
+    if (!p)
+        return NULL;
+    for (size_t n = strlen(p); n > 1 && p[n - 1] == '/'; n--)
+        p[n - 1] = '\0';
+    const char *slash = strrchr(p, '/'), *base = slash ? slash + 1 : p;
+    char *place = NULL;
+    if (strcmp(base, ".") == 0 || strcmp(base, "..") == 0 || *base == '\0') {
+        place = realpath(p, NULL);
+    } else {
+        char *dir = parent_key(p);
+        place = dir ? idx_key_join(dir, base) : NULL;
+        free(dir);
+    }
+    free(p);
     return place;
 }
 

@@ -198,8 +198,13 @@ ln -s ../real/a.txt canon/mixed/f.txt
 run $PASSIM_INDEX --db canon.db canon/via
 expect_match ': 2 added' "$OUT" "two articles through a linked PATH"
 run $PASSIM_INDEX --db canon.db canon/real
+expect_match ': 0 added, 2 updated, 0 removed, 0 unchanged' "$OUT" \
+    "the same two through the real PATH: the same articles, now at their own paths"
+run $PASSIM_SEARCH --db canon.db -f json First
+expect_match '"path": "canon/real/a.txt"' "$OUT" "an article met directly shows its own path"
+run $PASSIM_INDEX --db canon.db canon/via
 expect_match 'up to date, nothing changed \(2 unchanged' "$OUT" \
-    "the same two through the real PATH"
+    "met through the link again: articles held directly stay as they are"
 run $PASSIM_INDEX --db canon.db canon/mixed
 expect_match ': 1 added, 0 updated, 0 removed, 2 unchanged' "$OUT" \
     "and through a linked folder and a linked file"
@@ -235,5 +240,31 @@ run $PASSIM_INDEX --db lk.db lk/n
 expect_match ': 0 added, 0 updated, 2 removed' "$OUT" "links removed: what they led to goes"
 run $PASSIM_SEARCH --db lk.db salmon
 expect_rc 1 "nothing is left of them"
+# Met both directly and through a link, in one run: directly wins, whatever
+# the order of the walk, and the link going later changes nothing.
+mkdir -p both/A both/B
+printf 'F\n\nabout zebras\n' > both/B/f.txt
+ln -s ../B/f.txt both/A/ln.txt
+ln -s f.txt both/B/0link.txt
+run $PASSIM_INDEX --db both.db both/A both/B
+expect_match ': 1 added' "$OUT" "one article for a file met three ways"
+run $PASSIM_SEARCH --db both.db -f json zebras
+expect_match '"path": "both/B/f.txt"' "$OUT" "shown at its own path, not a link's"
+rm both/A/ln.txt both/B/0link.txt
+run $PASSIM_INDEX --db both.db both/A
+expect_match 'up to date, nothing changed' "$OUT" "the links gone: the file held directly stays"
+run $PASSIM_SEARCH --db both.db zebras
+expect_rc 0 "and is found"
+# A link whose file is deleted: the link is broken (a failure), the article goes.
+mkdir -p gone/n gone/ext
+printf 'G\n\nabout okapis\n' > gone/ext/g.txt
+ln -s ../ext/g.txt gone/n/g.txt
+$PASSIM_INDEX -q --db gone.db gone/n/ >/dev/null 2>&1
+rm gone/ext/g.txt
+run $PASSIM_INDEX --db gone.db gone/n/
+expect_rc 1 "a broken link is a failure"
+expect_match 'g\.txt: removed from the index \(file is gone\)' "$ERR" "its deleted file's article goes"
+run $PASSIM_SEARCH --db gone.db okapis
+expect_rc 1 "nothing left of it"
 
 finish
