@@ -192,6 +192,11 @@ const srch_node_t *srch_query_root(const srch_query_t *q);
  * False if memory ran out. */
 bool srch_query_cut_prefix(srch_query_t *q, const srch_node_t *n, size_t len);
 
+/* Make the wildcard n of q the word whose stem is stem: the whole word typed
+ * with a '*' ("negotiation*", whose words stem to negoti). False if memory
+ * ran out. */
+bool srch_query_prefix_to_stem(srch_query_t *q, const srch_node_t *n, const char *stem);
+
 /* A static name of a status. */
 const char *srch_query_status_str(srch_query_status_t st);
 

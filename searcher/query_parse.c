@@ -98,6 +98,18 @@ bool srch_query_cut_prefix(srch_query_t *q, const srch_node_t *n, size_t len)
     return true;
 }
 
+bool srch_query_prefix_to_stem(srch_query_t *q, const srch_node_t *n, const char *stem)
+{
+    srch_node_t *own = (srch_node_t *)n;
+    const char *copy = arena_strndup(q, stem, strlen(stem));
+    if (!copy)
+        return false;
+    own->kind = SRCH_NODE_TERM;
+    own->stem = copy;
+    own->flags = 0; /* asked for: never dropped as a stopword */
+    return true;
+}
+
 const srch_node_t *srch_query_root(const srch_query_t *q)
 {
     return q != NULL ? q->root : NULL;

@@ -299,9 +299,38 @@ static xs_status_t has_term(widen_t *w, const srch_node_t *n, size_t len, bool e
     return st;
 }
 
-/* A wildcard whose prefix starts no stem ("negotiat*": the stems are negoti)
- * is read as the longest stem that its prefix, a few letters shorter, is
- * ("negoti*"), and a note says so. */
+/* A wildcard n whose prefix starts no stem, read as the word typed when that
+ * is a whole word whose stem the index holds ("negotiation*": its words stem to
+ * negoti, too far for a few letters). True if it was. */
+static bool widen_to_stem(widen_t *w, const srch_node_t *n)
+{
+    size_t stem_len, len = strlen(n->stem);
+    const char *stem = text_stem(w->e->analyzer, n->word, strlen(n->word), &stem_len);
+    char copy[TEXT_TOKEN_MAX + 1];
+    if (stem_len == 0 || stem_len >= sizeof copy || (stem_len == len && memcmp(stem, n->stem, len) == 0))
+        return false;
+    memcpy(copy, stem, stem_len);
+    copy[stem_len] = '\0';
+    if (!field_term(&w->term, n->field, copy, stem_len)) {
+        w->st = XS_ERR_NOMEM;
+        return false;
+    }
+    uint32_t tf = 0;
+    if ((w->st = xs_db_termfreq(w->e->db, w->term.data, w->term.len, &tf)) != XS_OK || tf == 0)
+        return false;
+    if (w->notes)
+        text_buf_printf(w->notes, "passim-search: no word's stem starts with '%s'; "
+                                  "read as the word %s%s (stem %s)\n", n->stem,
+                        n->field == SRCH_FIELD_TITLE ? "title:" : "", n->word, copy);
+    if (!srch_query_prefix_to_stem(w->q, n, copy))
+        w->st = XS_ERR_NOMEM;
+    return true;
+}
+
+/* A wildcard whose prefix starts no stem is read as the word typed, when that
+ * is a word of the index ("negotiation*" is the word negotiation), else as
+ * the longest stem that its prefix, a few letters shorter, is ("negotiat*":
+ * the stems are negoti, so negoti*); a note says so. */
 static void widen_node(widen_t *w, const srch_node_t *n)
 {
     for (size_t k = 0; k < n->n_kids && w->st == XS_OK; k++)
@@ -311,6 +340,8 @@ static void widen_node(widen_t *w, const srch_node_t *n)
     size_t len = strlen(n->stem);
     bool found = false;
     if ((w->st = has_term(w, n, len, false, &found)) != XS_OK || found)
+        return;
+    if (widen_to_stem(w, n) || w->st != XS_OK)
         return;
     for (size_t cut = len - 1; cut + PREFIX_CUT_MAX >= len && cut >= PREFIX_KEEP_MIN; cut--) {
         if (((unsigned char)n->stem[cut] & 0xC0) == 0x80)

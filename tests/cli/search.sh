@@ -174,7 +174,13 @@ expect_eq "$ERR" "passim-search: no word's stem starts with 'negotiat'; read as 
     "is read as the stem, and says so"
 expect_match '\[negotiations\]' "$OUT" "and finds and highlights its words"
 run $S 'stabilising*'
-expect_match "read as stabilis\*" "$ERR" "a whole word and a star: its stem"
+expect_match "read as the word stabilising \(stem stabilis\)" "$ERR" "a whole word and a star: the word"
+# A whole word whose stem is more than a few letters shorter: still the word.
+run $S --highlight plain 'negotiation*'
+expect_rc 0 "a whole word with a star, far from its stem"
+expect_eq "$ERR" "passim-search: no word's stem starts with 'negotiation'; read as the word negotiation (stem negoti)" \
+    "is read as the word, and says so"
+expect_match '\[negotiations\]' "$OUT" "and finds and highlights its forms"
 run $S 'title:Kabu*'
 expect_eq "$ERR" "" "a prefix that starts a stem is read as it is"
 # A title: word matched the title: the same word in a passage is no match.
