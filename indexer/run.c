@@ -1103,8 +1103,9 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
         goto out;
     if (!o->rebuild && !layout_matches(o, db))
         goto out;
-    /* A rebuild reads them only to count what it drops. */
-    if (xs_db_metadata(db, PASSIM_META_FILE, load_known, &r, NULL) != XS_OK) {
+    /* A rebuild reads them only to count what it drops: not being able to
+     * (a damaged index, which a rebuild is for) costs it only the count. */
+    if (xs_db_metadata(db, PASSIM_META_FILE, load_known, &r, NULL) != XS_OK && !o->rebuild) {
         fprintf(stderr, "passim-index: %s: cannot read the list of indexed files: %s\n",
                 o->db_path, xs_last_error());
         goto out;

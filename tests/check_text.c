@@ -742,8 +742,9 @@ static const clean_row_t clean_rows[] = {
     /* character references are their characters, outside code */
     {"Fish &amp; Chips &lt;best&gt;", 0, "Fish & Chips <best>"},
     {"Caf&#233; &#xE9;t&#XE9; &mdash; &quot;q&quot;", 0, "Caf\xC3\xA9 \xC3\xA9t\xC3\xA9 \xE2\x80\x94 \"q\""},
-    {"a&nbsp;b", 0, "a b"},
-    {"`&amp;` AT&T &unknown; &#0; &#x202E; & ;", 0, "&amp; AT&T &unknown; &#0; &#x202E; & ;"},
+    {"a&nbsp;b &#160; c&#x2028;d", 0, "a b c d"},  /* spaces as the characters are */
+    {"a&#x202E;b&#7;c", 0, "abc"},                 /* a bidi override, a control: dropped */
+    {"`&amp;` AT&T &unknown; &#0; &#xD800; & ;", 0, "&amp; AT&T &unknown; &#0; &#xD800; & ;"},
 };
 
 START_TEST(test_text_markdown_clean_line)

@@ -53,15 +53,32 @@ static bool is_bidi_control(utf8proc_int32_t cp)
     return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
+/* Write the character cp, whose UTF-8 bytes are p[0..n): a space, line or
+ * paragraph separator as a space; a control or bidi control not at all. */
+static void put_code_point(writer_t *w, utf8proc_int32_t cp, const char *p, size_t n)
+{
+    if (is_bidi_control(cp))
+        return;                                     /* could reorder what is shown */
+    switch (utf8proc_category(cp)) {
+    case UTF8PROC_CATEGORY_ZS: case UTF8PROC_CATEGORY_ZL: case UTF8PROC_CATEGORY_ZP:
+        w->space = true;
+        break;
+    case UTF8PROC_CATEGORY_CC:
+        break;
+    default:
+        put_char(w, p, n);
+        break;
+    }
+}
+
 /* The character reference at s[i] ("&amp;", "&#233;", "&#xE9;"), up to end:
- * its length, with the character in *cp; 0 if there is none, or if it names
- * a character not to be shown (a control or a bidi override). Named ones are
- * the few that titles carry. */
+ * its length, with the character in *cp; 0 if there is none (or it names no
+ * character). Named ones are the few that titles carry. */
 static size_t char_ref(const char *s, size_t end, size_t i, utf8proc_int32_t *cp)
 {
     static const struct { const char *name; utf8proc_int32_t cp; } named[] = {
         {"amp", '&'}, {"lt", '<'}, {"gt", '>'}, {"quot", '"'}, {"apos", '\''},
-        {"nbsp", ' '}, {"ndash", 0x2013}, {"mdash", 0x2014}, {"hellip", 0x2026},
+        {"nbsp", 0xA0}, {"ndash", 0x2013}, {"mdash", 0x2014}, {"hellip", 0x2026},
         {"lsquo", 0x2018}, {"rsquo", 0x2019}, {"ldquo", 0x201C}, {"rdquo", 0x201D},
         {"copy", 0xA9}, {"reg", 0xAE}, {"trade", 0x2122},
     };
@@ -91,8 +108,7 @@ static size_t char_ref(const char *s, size_t end, size_t i, utf8proc_int32_t *cp
             if (strlen(named[k].name) == n && memcmp(named[k].name, body, n) == 0)
                 v = named[k].cp;
     }
-    if (v < 0x20 || v == 0x7F || (v >= 0x80 && v < 0xA0) || v > 0x10FFFF
-        || (v >= 0xD800 && v <= 0xDFFF) || is_bidi_control((utf8proc_int32_t)v))
+    if (v <= 0 || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
         return 0;
     *cp = (utf8proc_int32_t)v;
     return j + 1 - i;
@@ -320,10 +336,8 @@ size_t text_clean_line(const char *s, size_t len, char *out, size_t cap)
                 i = html_tag_end(s, end, i);            /* "<h1>", "<!-- -->" */
             } else if (c == '&' && !in_code && (ref = char_ref(s, end, i, &ref_cp)) != 0) {
                 utf8proc_uint8_t u[4];                  /* "&amp;" is "&" */
-                if (ref_cp == ' ')
-                    w.space = true;
-                else
-                    put_char(&w, (const char *)u, (size_t)utf8proc_encode_char(ref_cp, u));
+                utf8proc_ssize_t un = utf8proc_encode_char(ref_cp, u);
+                put_code_point(&w, ref_cp, (const char *)u, (size_t)un);
                 i += ref;
             } else if (c == ']' && i + 1 < end && s[i + 1] == '(') {
                 size_t t = text__link_target_end(s, end, i, &fail_until);
@@ -347,20 +361,7 @@ size_t text_clean_line(const char *s, size_t len, char *out, size_t cap)
             i++;                                        /* invalid UTF-8: dropped */
             continue;
         }
-        if (is_bidi_control(cp)) {
-            i += (size_t)n;                             /* could reorder what is shown */
-            continue;
-        }
-        switch (utf8proc_category(cp)) {
-        case UTF8PROC_CATEGORY_ZS: case UTF8PROC_CATEGORY_ZL: case UTF8PROC_CATEGORY_ZP:
-            w.space = true;
-            break;
-        case UTF8PROC_CATEGORY_CC:
-            break;
-        default:
-            put_char(&w, s + i, (size_t)n);
-            break;
-        }
+        put_code_point(&w, cp, s + i, (size_t)n);
         i += (size_t)n;
     }
     out[w.len] = '\0';
