@@ -92,10 +92,19 @@ static idx_decode_status_t to_utf8(const char *data, size_t len, text_buf_t *out
 }
 
 /* Whether s[0..len) ends its lines with a carriage return alone (old Mac
- * files): it has one, and no line feed. */
+ * files): more lone CRs than line feeds (a CRLF file has none). */
 static bool cr_lines(const char *s, size_t len)
 {
-    return memchr(s, '\n', len) == NULL && memchr(s, '\r', len) != NULL;
+    const char *cr = memchr(s, '\r', len);
+    if (!cr)
+        return false;
+    size_t lone = 0, lf = 0;
+    for (size_t i = (size_t)(cr - s); i < len; i++)
+        if (s[i] == '\r')
+            lone += i + 1 == len || s[i + 1] != '\n';
+    for (const char *p = s; (p = memchr(p, '\n', (size_t)(s + len - p))) != NULL; p++)
+        lf++;
+    return lone > lf;
 }
 
 idx_decode_status_t idx_decode(const char *data, size_t len, text_buf_t *out, bool *as_is,
@@ -105,8 +114,10 @@ idx_decode_status_t idx_decode(const char *data, size_t len, text_buf_t *out, bo
     if (st != IDX_DECODE_OK)
         return st;
     /* Lines ended by CR alone would be one line: passages, titles and line
-     * numbers need them as lines. */
-    if (*as_is ? !cr_lines(data, len) : !cr_lines(out->data ? out->data : "", out->len))
+     * numbers need them as lines. CRLF pairs stay as they are. */
+    const char *text = *as_is ? data : out->data;
+    size_t text_len = *as_is ? len : out->len;
+    if (!text || !cr_lines(text, text_len))
         return IDX_DECODE_OK;
     if (*as_is) {
         if (!text_buf_append(out, data, len))
@@ -114,7 +125,7 @@ idx_decode_status_t idx_decode(const char *data, size_t len, text_buf_t *out, bo
         *as_is = false;
     }
     for (size_t i = 0; i < out->len; i++)
-        if (out->data[i] == '\r')
+        if (out->data[i] == '\r' && (i + 1 == out->len || out->data[i + 1] != '\n'))
             out->data[i] = '\n';
     return IDX_DECODE_OK;
 }

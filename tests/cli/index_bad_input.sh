@@ -15,7 +15,7 @@ printf 'Caf\351 cr\350me br\373l\351e in Latin-1\n' > "$D/latin1.txt"
 printf 'Mostly UTF-8: caf\303\251 cr\303\250me d\303\251j\303\240 with one bad \377 byte, na\357ve\n' > "$D/broken-utf8.txt"
 printf '\377\376U\0T\0F\0-\0\061\0\066\0 \0t\0e\0x\0t\0\n\0' > "$D/utf16.txt"
 printf 'Windows line ends\r\n\r\nsecond paragraph\r\n' > "$D/crlf.txt"
-printf 'Old Mac line ends\r\rfirst crparagraph\r\rlast crline\r' > "$D/cr.txt"
+printf 'Old Mac line ends\r\rfirst crparagraph\r\rlast crline\r\n' > "$D/cr.txt"
 # A 20 MB single-line file and a 100 KB token.
 awk 'BEGIN { s = "lorem ipsum dolor sit amet. "; for (i = 0; i < 20 * 1024 * 1024 / 28; i++) printf "%s", s }' > "$D/huge-line.txt"
 { printf 'Long token follows\n\n'; head -c 102400 /dev/zero | tr '\0' 'a'; printf ' tailword\n'; } > "$D/long-token.txt"
