@@ -506,18 +506,66 @@ typedef struct wildcard_terms {
     xs_mset_t *mset;
     size_t i;
     text_buf_t term;
+    uint32_t max;           /* the expansions Xapian keeps, the most frequent */
+    uint32_t *freqs;        /* the frequencies of a wildcard's expansions */
+    size_t n_freqs, cap_freqs;
+    uint32_t min_freq;      /* a term less frequent was not among them */
 } wildcard_terms_t;
 
+static int note_freq(const char *term, size_t len, uint32_t termfreq, void *payload)
+{
+    (void)term;
+    (void)len;
+    wildcard_terms_t *x = payload;
+    if (x->n_freqs == x->cap_freqs) {
+        size_t cap = x->cap_freqs ? 2 * x->cap_freqs : 256;
+        uint32_t *grown = realloc(x->freqs, cap * sizeof *grown);
+        if (!grown)
+            return 1;
+        x->freqs = grown;
+        x->cap_freqs = cap;
+    }
+    x->freqs[x->n_freqs++] = termfreq;
+    return 0;
+}
+
+static int freq_desc(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x < y) - (x > y);
+}
+
+static int explain_expansion(const char *term, size_t len, uint32_t tf, void *payload)
+{
+    wildcard_terms_t *x = payload;
+    uint32_t freq = 0;
+    if (x->min_freq > 0 && (xs_db_termfreq(x->ht->e->db, term, len, &freq) != XS_OK
+                            || freq < x->min_freq))
+        return 0; /* not among the expansions the search used */
+    return explain_term(term, len, tf, x->ht);
+}
+
 /* The terms of the passage that a wildcard word of the query matched: Xapian
- * expands a wildcard at search time, and does not list them with the others. */
+ * expands a wildcard at search time, and does not list them with the others.
+ * It keeps the x->max most frequent expansions: the others are not listed. */
 static int explain_wildcard(const srch_word_t *w, void *payload)
 {
     wildcard_terms_t *x = payload;
     if (!w->prefix || w->excluded)
         return 0;
     word_term(w, &x->term);
-    if (x->term.len)
-        xs_mset_doc_terms(x->mset, x->i, x->term.data, x->term.len, explain_term, x->ht);
+    if (!x->term.len)
+        return 0;
+    x->n_freqs = 0;
+    x->min_freq = 0;
+    int rc = 0;
+    if (x->max > 0
+        && xs_db_terms(x->ht->e->db, x->term.data, x->term.len, note_freq, x, &rc) == XS_OK
+        && rc == 0 && x->n_freqs > x->max) {
+        qsort(x->freqs, x->n_freqs, sizeof *x->freqs, freq_desc);
+        x->min_freq = x->freqs[x->max - 1];
+    }
+    xs_mset_doc_terms(x->mset, x->i, x->term.data, x->term.len, explain_expansion, x);
     return 0;
 }
 
@@ -662,9 +710,11 @@ static srch_run_status_t make_hits(srch_engine_t *e, srch_result_t *r, const src
             xs_query_t *passage = passage_query(r->mset, i, h->rec.ordinal);
             hit_terms_t ht = { e, s, passage, &h->explain, 0, TEXT_BUF_INIT };
             xs_mset_matching_terms(r->mset, i, explain_term, &ht);
-            wildcard_terms_t wt = { &ht, r->mset, i, TEXT_BUF_INIT };
+            wildcard_terms_t wt = { &ht, r->mset, i, TEXT_BUF_INIT, s->build.wildcard_max,
+                                    NULL, 0, 0, 0 };
             srch_query_words(r->query, explain_wildcard, &wt);
             text_buf_free(&wt.term);
+            free(wt.freqs);
             text_buf_free(&ht.listed);
             xs_query_free(passage);
             text_buf_printf(&h->explain, "%s   passage %u of %.*s, %zu match%s in it; "

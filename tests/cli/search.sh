@@ -394,6 +394,19 @@ expect_match 'matched: (.*, )?kalashnikov' "$OUT" "explain shows matched terms"
 # even when a word of the query is among them.
 run $S --explain -n 1 'negoti* Moscow'
 expect_match 'matched: (.*, )?negoti [0-9]' "$OUT" "explain lists the terms a wildcard matched"
+# Xapian keeps a wildcard's 100 most frequent expansions: the others, which
+# did not count, are not listed.
+mkdir -p "$T/zz"
+python3 -c '
+import sys
+for i in range(1, 121):
+    for j in range(2):
+        open("%s/f%03d_%d.txt" % (sys.argv[1], i, j), "w").write("T%d\n\nzzq%03d word\n" % (i, i))
+open(sys.argv[1] + "/rare.txt", "w").write("Rare\n\nzzq001 zzrare here\n")' "$T/zz"
+$PASSIM_INDEX -q --db "$T/zz.db" "$T/zz" >/dev/null 2>&1
+run $PASSIM_SEARCH --db "$T/zz.db" --explain -n 300 'zz*'
+expect_match 'matched: zzq001 [0-9.]+$' "$(printf '%s\n' "$OUT" | grep -A3 'zz/rare\.txt' | grep matched)" \
+    "a wildcard's terms outside the expansions used are not listed"
 run $S --explain -n 1 'negoti* negotiations'
 expect_eq "$(printf '%s\n' "$OUT" | grep -o 'negoti [0-9]' | wc -l)" 1 "a term matched twice is listed once"
 # Feedback expands plain words only; a phrase or an exclusion runs as written.
