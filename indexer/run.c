@@ -810,7 +810,7 @@ static const char *choose_lang(const idx_opts_t *o, xs_db_t *db, char **held)
         }
         free(lang);
     }
-    return o->lang ? o->lang : "english";
+    return o->lang ? o->lang : TEXT_LANG_DEFAULT;
 }
 
 /* ---- parallel build ------------------------------------------------------- */

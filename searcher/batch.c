@@ -221,6 +221,27 @@ static void query_failed(const batch_t *b, batch_query_t *q, const char *why)
                     why);
 }
 
+/* The hits of ranking l, in its order, ranked from offset + 1: shallow copies
+ * of r's (free only the array); NULL if memory ran out. */
+static srch_hit_t *ranked_hits(const srch_trec_list_t *l, const srch_result_t *r,
+                               uint32_t offset)
+{
+    srch_hit_t *v = malloc((l->n ? l->n : 1) * sizeof *v);
+    for (size_t k = 0; v && k < l->n; k++) {
+        size_t lo = 0, hi = r->n_hits; /* hits are in rank order */
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (r->hits[mid].rank < l->docs[k].xapian_rank)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        v[k] = r->hits[lo < r->n_hits ? lo : r->n_hits - 1];
+        v[k].rank = offset + (uint32_t)k + 1;
+    }
+    return v;
+}
+
 /*
  * Run q for a TREC ranking (TREC output or --qrels) into *r and q->ranking,
  * the page --offset and --limit ask for. A scorer ranks ties by docid, not in
@@ -303,8 +324,16 @@ static void answer(const batch_t *b, srch_engine_t *e, batch_query_t *q)
                 po.explain = r.explain.data;
                 po.explain_len = r.explain.len;
             }
-            ok = srch_print_hits(&q->out, &po, q->qid, q->text, r.total, r.hits + first,
-                                 n_page);
+            if (b->need_ranking) {
+                /* What is scored is what is shown, in the order it is scored. */
+                srch_hit_t *shown = ranked_hits(&q->ranking, &r, o->settings.offset);
+                ok = shown && srch_print_hits(&q->out, &po, q->qid, q->text, r.total, shown,
+                                              q->ranking.n);
+                free(shown);
+            } else {
+                ok = srch_print_hits(&q->out, &po, q->qid, q->text, r.total, r.hits + first,
+                                     n_page);
+            }
         }
     }
     srch_result_free(&r);

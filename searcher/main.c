@@ -630,16 +630,11 @@ static int run_single(cli_t *o, int argc, char **argv)
             return SRCH_EXIT_ERROR;
         }
     /* Not UTF-8 (a Latin-1 terminal): read as the indexer reads such text. */
-    if (text_utf8_valid_len(query.data, query.len) != query.len) {
-        text_buf_t repaired = TEXT_BUF_INIT;
-        bool cp1252;
-        if (!text_utf8_repair(query.data, query.len, &repaired, &cp1252)) {
-            fputs("passim-search: out of memory\n", stderr);
-            text_buf_free(&query);
-            return SRCH_EXIT_ERROR;
-        }
-        text_buf_free(&query);
-        query = repaired;
+    char *q = text_utf8_strdup(query.data);
+    text_buf_free(&query);
+    if (!q) {
+        fputs("passim-search: out of memory\n", stderr);
+        return SRCH_EXIT_ERROR;
     }
     resolve_output(o);
     srch_print_opts_t po = o->po;
@@ -649,7 +644,7 @@ static int run_single(cli_t *o, int argc, char **argv)
     const char *msg = NULL;
     if (!srch_engine_open(&e, o->dbs, o->n_dbs, s->stopwords, &msg)) {
         fprintf(stderr, "passim-search: %s\n", msg);
-        text_buf_free(&query);
+        free(q);
         return SRCH_EXIT_ERROR;
     }
 
@@ -657,7 +652,7 @@ static int run_single(cli_t *o, int argc, char **argv)
     srch_error_t err;
     int status;
     text_buf_t out = TEXT_BUF_INIT, notes = TEXT_BUF_INIT;
-    switch (srch_run(&e, query.data, s, &r, &err)) {
+    switch (srch_run(&e, q, s, &r, &err)) {
     case SRCH_RUN_BAD_QUERY:
     case SRCH_RUN_ERROR:
         fprintf(stderr, "passim-search: %s\n", err.message);
@@ -688,7 +683,7 @@ static int run_single(cli_t *o, int argc, char **argv)
             note_no_hits(&notes, &e, &r, s);
         write_all(&notes, stderr);
         if (r.n_hits > 0 || po.format == SRCH_FMT_JSON) {
-            if (!srch_print_hits(&out, &po, NULL, query.data, r.total, r.hits, r.n_hits)) {
+            if (!srch_print_hits(&out, &po, NULL, q, r.total, r.hits, r.n_hits)) {
                 fputs("passim-search: out of memory\n", stderr);
                 status = SRCH_EXIT_ERROR;
                 srch_result_free(&r);
@@ -701,7 +696,7 @@ static int run_single(cli_t *o, int argc, char **argv)
     }
     text_buf_free(&out);
     text_buf_free(&notes);
-    text_buf_free(&query);
+    free(q);
     srch_engine_close(&e);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         if (errno != EPIPE)

@@ -98,7 +98,7 @@ static char *index_lang(xs_db_t *db)
     char *lang = NULL;
     if (get_metadata(db, PASSIM_META_LANG, &lang, NULL) != XS_OK || !lang || !*lang) {
         free(lang);
-        lang = strdup("english");
+        lang = strdup(TEXT_LANG_DEFAULT);
     }
     return lang;
 }

@@ -137,6 +137,9 @@ size_t text_unaccent(const char *s, size_t len, char *out, size_t cap);
 
 typedef struct text_analyzer text_analyzer_t;
 
+/* The language of an index that names none: passim-index's default. */
+#define TEXT_LANG_DEFAULT "english"
+
 /*
  * Create an analyzer for language lang: a Snowball algorithm name or code known
  * to libstemmer ("english", "en", "porter", "french", ...), or "none" to disable

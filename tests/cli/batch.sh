@@ -167,6 +167,12 @@ for level in "doc" "passage --per-doc 0"; do
     run $S --batch ties.tsv -f trec --level $level -n 1 --offset 1
     expect_eq "$OUT" "$(printf '%s\n' "$full" | sed -n 2p)" "ties, --level $level: --offset 1 -n 1 is its second line"
 done
+# With --qrels, JSON shows the hits that are scored, in the order scored.
+printf 'k 0 000_15c4c714383f619c 1\n' >ties.qrels
+run $S --batch ties.tsv -f json -n 1 --qrels ties.qrels
+shown=$(printf '%s\n' "$OUT" | python3 -c 'import json,sys; print(json.loads(sys.stdin.readline())["results"][0]["docid"])')
+run $S --batch ties.tsv -f trec -n 1
+expect_eq "$shown" "$(printf '%s\n' "$OUT" | cut -d' ' -f3)" "--qrels with JSON: the hit shown is the hit scored"
 run $S --batch queries.tsv -f trec --offset 2 --qrels /dev/null
 expect_rc 2 "--offset with --qrels"
 expect_match 'offset cannot be used with --qrels' "$ERR" "is refused, saying why"
