@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "record.h"
 #include "searcher.h"
@@ -134,12 +135,19 @@ bool srch_engine_open(srch_engine_t *e, const char *const *paths, size_t n_paths
             }
             xs_db_free(one);
         }
-        if (st == XS_ERR_NOT_FOUND)
+        char link_to[256];
+        ssize_t tn = st == XS_ERR_NOT_FOUND ? readlink(bad, link_to, sizeof link_to - 1) : -1;
+        if (tn >= 0) {
+            link_to[tn] = '\0';
+            snprintf(engine_msg, sizeof engine_msg,
+                     "%s: a symbolic link to %s, which is not there: no index here", bad, link_to);
+        } else if (st == XS_ERR_NOT_FOUND) {
             snprintf(engine_msg, sizeof engine_msg,
                      "%s: no index here (create one with passim-index, or give --db)", bad);
-        else
+        } else {
             snprintf(engine_msg, sizeof engine_msg, "%s: cannot open index: %s", bad,
                      *xs_last_error() ? xs_last_error() : xs_status_str(st));
+        }
         *err_msg = engine_msg;
         return false;
     }

@@ -471,6 +471,11 @@ $PASSIM_INDEX -q --db "$T/b.db" "$CORPUS/004_30d30edba93f37e1.txt" >/dev/null
 run $PASSIM_SEARCH --db "$T/a.db" --db "$T/b.db" -f json -n 50 --per-doc 0 Taliban
 n=$(printf '%s' "$OUT" | python3 -c 'import json,sys; print(len(set(x["docid"] for x in json.load(sys.stdin)["results"])))')
 expect_eq "$n" "2" "two indexes searched as one"
+ln -s nowhere.db "$T/dangling.db"
+run $PASSIM_SEARCH --db "$T/dangling.db" Taliban
+expect_rc 2 "a --db that links to nothing"
+expect_match 'dangling\.db: a symbolic link to nowhere\.db, which is not there: no index here' "$ERR" \
+    "a --db that links to nothing: said so"
 run $PASSIM_SEARCH --db "$T/a.db" --db "$T/missing.db" Taliban
 expect_rc 2 "one of several indexes missing"
 expect_match 'missing\.db: no index here' "$ERR" "the missing one of several indexes is named"
