@@ -1065,10 +1065,15 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
     bool db_existed = stat(o->db_path, &dbst) == 0;
     char link_to[PATH_MAX];
     ssize_t tn;
+    if (!db_existed && errno == ELOOP) {
+        fprintf(stderr, "passim-index: %s: a loop of symbolic links; give --db another path\n",
+                o->db_path);
+        goto out;
+    }
     if (!db_existed && errno == ENOENT
         && (tn = readlink(o->db_path, link_to, sizeof link_to - 1)) >= 0) {
         link_to[tn] = '\0';
-        fprintf(stderr, "passim-index: %s: a symbolic link to %s, which is not there; make "
+        fprintf(stderr, "passim-index: %s: a symbolic link to %s, which leads nowhere; make "
                         "that folder, or give --db another path\n", o->db_path, link_to);
         goto out;
     }

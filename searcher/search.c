@@ -140,7 +140,7 @@ bool srch_engine_open(srch_engine_t *e, const char *const *paths, size_t n_paths
         if (tn >= 0) {
             link_to[tn] = '\0';
             snprintf(engine_msg, sizeof engine_msg,
-                     "%s: a symbolic link to %s, which is not there: no index here", bad, link_to);
+                     "%s: a symbolic link to %s, which leads nowhere: no index here", bad, link_to);
         } else if (st == XS_ERR_NOT_FOUND) {
             snprintf(engine_msg, sizeof engine_msg,
                      "%s: no index here (create one with passim-index, or give --db)", bad);

@@ -270,9 +270,13 @@ expect_eq "$ERR" "passim-index: mine/n1.txt: exists and is not an index folder" 
 ln -s nowhere.db dangling.db
 run $PASSIM_INDEX --db dangling.db corpus
 expect_rc 2 "--db naming a link to nothing"
-expect_eq "$ERR" "passim-index: dangling.db: a symbolic link to nowhere.db, which is not there; make that folder, or give --db another path" \
+expect_eq "$ERR" "passim-index: dangling.db: a symbolic link to nowhere.db, which leads nowhere; make that folder, or give --db another path" \
     "a link to nothing: said so"
 [ -e nowhere.db ] && fail "a link to nothing: a folder made at its target" || pass
+ln -s loop.db loop.db
+run $PASSIM_INDEX --db loop.db corpus
+expect_eq "$ERR" "passim-index: loop.db: a loop of symbolic links; give --db another path" \
+    "a --db that links to itself: said so"
 mkdir made.db
 run $PASSIM_INDEX -q --db made.db corpus
 expect_rc 0 "--db naming an empty folder made beforehand"

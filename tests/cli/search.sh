@@ -474,7 +474,7 @@ expect_eq "$n" "2" "two indexes searched as one"
 ln -s nowhere.db "$T/dangling.db"
 run $PASSIM_SEARCH --db "$T/dangling.db" Taliban
 expect_rc 2 "a --db that links to nothing"
-expect_match 'dangling\.db: a symbolic link to nowhere\.db, which is not there: no index here' "$ERR" \
+expect_match 'dangling\.db: a symbolic link to nowhere\.db, which leads nowhere: no index here' "$ERR" \
     "a --db that links to nothing: said so"
 run $PASSIM_SEARCH --db "$T/a.db" --db "$T/missing.db" Taliban
 expect_rc 2 "one of several indexes missing"
