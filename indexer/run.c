@@ -401,11 +401,18 @@ static bool link_to_gone_file(const known_file_t *k, const char *skip)
     return k->place && strcmp(k->place, skip) == 0 && stat(k->key, &st) != 0 && errno == ENOENT;
 }
 
-/* Remove the files the index knows under a root of this run (its canonical
- * path, root_keys[j], or its place, root_places[j]) that the walk did not
- * meet, unless they lie under a folder that could not be read. A file met
- * through a link from under a root goes when the link goes or leads elsewhere. */
-static void remove_vanished(run_t *r, char **root_keys, char **root_places, size_t n_roots)
+/* A PATH of this run, as the removals see it: what it resolves to, and where
+ * it lies as spelt (idx_place_of()); NULL where unknown. */
+typedef struct root {
+    char *key;
+    char *place;
+} root_t;
+
+/* Remove the files the index knows under a root of this run (by key, or by
+ * where the walk met them) that the walk did not meet, unless they lie under
+ * a folder that could not be read. A file met through a link from under a
+ * root goes when the link goes or leads elsewhere. */
+static void remove_vanished(run_t *r, const root_t *roots, size_t n_roots)
 {
     for (size_t i = 0; i < r->n_known && !r->w.fatal && !idx_stop_signal; i++) {
         known_file_t *k = &r->known[i];
@@ -413,8 +420,8 @@ static void remove_vanished(run_t *r, char **root_keys, char **root_places, size
             continue;
         bool in_scope = false;
         for (size_t j = 0; j < n_roots && !in_scope; j++)
-            in_scope = (root_keys[j] && under(k->key, root_keys[j]))
-                       || (root_places[j] && k->place && under(k->place, root_places[j]));
+            in_scope = (roots[j].key && under(k->key, roots[j].key))
+                       || (roots[j].place && k->place && under(k->place, roots[j].place));
         for (size_t j = 0; j < r->n_skip && in_scope; j++)
             if (under_either(k, r->skip_prefixes[j]) && !link_to_gone_file(k, r->skip_prefixes[j]))
                 in_scope = false;
@@ -1055,7 +1062,7 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
     int status = IDX_EXIT_ERROR;
     xs_db_t *db = NULL, *rebuild_db = NULL;
     char *held_lang = NULL, *rebuild_path = NULL;
-    char **root_keys = NULL, **root_places = NULL;
+    root_t *roots = NULL;
     struct stat dbst;
     bool drop_new_db = false;  /* the index folder this run made holds nothing of use */
     double t0 = idx_now();
@@ -1150,21 +1157,20 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
     r.w.check_docids = !parallel && !ahead; /* fresh builds check at the end */
     r.collect = parallel || ahead;
 
-    root_keys = calloc(n_paths, sizeof *root_keys);
-    root_places = calloc(n_paths, sizeof *root_places);
-    if (!root_keys || !root_places)
+    roots = calloc(n_paths, sizeof *roots);
+    if (!roots)
         goto out;
     idx_walk_cb_t cb = { on_file, on_problem, on_skipped, &r };
     size_t roots_failed = 0;
     for (size_t i = 0; i < n_paths && !r.w.fatal && !idx_stop_signal; i++) {
         /* (A rebuild does not drop a PATH that is gone: see below.) */
-        if (!o->rebuild && (root_keys[i] = gone_root(&r, paths[i])) != NULL) {
-            root_places[i] = strdup(root_keys[i]);
+        if (!o->rebuild && (roots[i].key = gone_root(&r, paths[i])) != NULL) {
+            roots[i].place = strdup(roots[i].key);
             continue;
         }
         if (idx_walk(paths[i], r.db_key, &cb) >= 0) {
-            root_keys[i] = realpath(paths[i], NULL);
-            root_places[i] = idx_place_of(paths[i]);
+            roots[i].key = realpath(paths[i], NULL);
+            roots[i].place = idx_place_of(paths[i]);
         } else {
             roots_failed++;
         }
@@ -1208,7 +1214,7 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
             }
         }
         if (!r.w.fatal && !idx_stop_signal && !o->rebuild)
-            remove_vanished(&r, root_keys, root_places, n_paths);
+            remove_vanished(&r, roots, n_paths);
         if (!r.w.fatal && !idx_stop_signal)
             idx_writer_warn_docids(&r.w);
         if (r.w.fatal)
@@ -1260,12 +1266,11 @@ out:
     xs_db_free(db);
     if (drop_new_db && !holds_other_files(o->db_path))
         remove_tree(o->db_path);
-    for (size_t i = 0; i < n_paths; i++) {
-        free(root_keys ? root_keys[i] : NULL);
-        free(root_places ? root_places[i] : NULL);
+    for (size_t i = 0; roots && i < n_paths; i++) {
+        free(roots[i].key);
+        free(roots[i].place);
     }
-    free(root_keys);
-    free(root_places);
+    free(roots);
     free(held_lang);
     free_run(&r);
     free(db_path);
