@@ -987,6 +987,35 @@ static bool build_parallel(run_t *r, const char *lang, unsigned jobs)
     return ok;
 }
 
+static int note_new_key(const char *key, size_t key_len, const char *value, size_t value_len,
+                        void *payload)
+{
+    (void)key;
+    (void)key_len;
+    text_file_record_t rec;
+    if (text_file_record_decode(value, value_len, &rec)
+        && idx_counter_add(payload, rec.key, rec.key_len) == 0)
+        return 1;
+    return 0;
+}
+
+/* The articles of the index before a rebuild that the rebuilt one at db_path
+ * does not hold: files gone, or no longer text. 0 if it cannot tell. */
+static unsigned dropped_by_rebuild(const run_t *r, const char *db_path)
+{
+    idx_counter_t *now = idx_counter_new();
+    xs_db_t *db = NULL;
+    int rc = 0;
+    unsigned dropped = 0;
+    if (now && xs_db_open(&db, db_path, XS_DB_READ) == XS_OK
+        && xs_db_metadata(db, PASSIM_META_FILE, note_new_key, now, &rc) == XS_OK && rc == 0)
+        for (size_t i = 0; i < r->n_known; i++)
+            dropped += idx_counter_add(now, r->known[i].key, strlen(r->known[i].key)) == 1;
+    xs_db_free(db);
+    idx_counter_free(now);
+    return dropped;
+}
+
 /* ---- the run ------------------------------------------------------------- */
 
 /* The summary line. A run whose work was discarded (an interrupted rebuild or
@@ -1232,9 +1261,8 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
             compact_into(o->db_path, o->db_path);
         }
     }
-    /* A rebuild removes what it did not meet again. */
-    for (size_t i = 0; o->rebuild && ok && i < r.n_known; i++)
-        r.w.st.removed += !r.known[i].seen;
+    if (o->rebuild && ok && !idx_stop_signal)
+        r.w.st.removed += dropped_by_rebuild(&r, o->db_path);
     idx_note_docids_left(&r.rep);
     idx_progress_clear(&r.rep);
     if (idx_stop_signal) {

@@ -163,7 +163,12 @@ run $PASSIM_INDEX --db "$T/drop.db" --rebuild "$T/drop"
 expect_match ': 1 added, 0 updated, 1 removed' "$OUT" "a rebuild counts the article it drops"
 run $PASSIM_INDEX --db "$T/drop.db" --rebuild --jobs 2 "$T/drop"
 expect_match ': 1 added, 0 updated, 0 removed' "$OUT" "a parallel rebuild: nothing more dropped"
+printf 'A\n\nabout gnus\n' >"$T/drop/a.txt"
 $PASSIM_INDEX -q --db "$T/drop.db" "$T/drop" >/dev/null
+printf '\0\0binary now' >"$T/drop/a.txt"
+run $PASSIM_INDEX --db "$T/drop.db" --rebuild --jobs 2 "$T/drop"
+expect_match ': 1 added, 0 updated, 1 removed, 0 unchanged, 1 skipped' "$OUT" \
+    "a rebuild counts as removed a file it meets that is no longer text"
 printf 'A\n\nabout gnus\n' >"$T/drop/a.txt"
 $PASSIM_INDEX -q --db "$T/drop.db" "$T/drop" >/dev/null
 rm "$T/drop/a.txt" "$T/drop/b.txt"
