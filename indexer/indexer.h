@@ -60,6 +60,7 @@ typedef struct idx_file {
     const char *rel;       /* path relative to the root argument */
     uint64_t size;
     int64_t mtime_ns;
+    bool via_link;         /* a symbolic link below the root argument led to it */
     bool moved;            /* met elsewhere than the index last met it: written again,
                               even if unchanged, for its passages to carry its path */
 } idx_file_t;

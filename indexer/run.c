@@ -176,6 +176,7 @@ static bool copy_file(idx_file_t **v, size_t *n, size_t *cap, const idx_file_t *
     c->rel = c->path ? c->path + (f->rel - f->path) : NULL;
     c->size = f->size;
     c->mtime_ns = f->mtime_ns;
+    c->via_link = f->via_link;
     c->moved = false;
     if (!c->path || !c->key || !c->place) {
         free((char *)c->path);
@@ -211,7 +212,7 @@ static int on_file(const idx_file_t *f, void *payload)
     if (idx_stop_signal || r->w.fatal)
         return 1;
     /* Met through a link: later, unless a PATH holds the file itself. */
-    if (!r->draining && strcmp(f->place, f->key) != 0) {
+    if (!r->draining && f->via_link) {
         if (copy_file(&r->linked, &r->n_linked, &r->cap_linked, f))
             return 0;
         fputs("passim-index: out of memory\n", stderr);
@@ -398,7 +399,13 @@ static char *gone_root(run_t *r, const char *path)
 static bool link_to_gone_file(const known_file_t *k, const char *skip)
 {
     struct stat st;
-    return k->place && strcmp(k->place, skip) == 0 && stat(k->key, &st) != 0 && errno == ENOENT;
+    if (!k->place || strcmp(k->place, skip) != 0 || stat(k->key, &st) == 0 || errno != ENOENT)
+        return false;
+    /* Gone from a folder that is there: deleted, not on a disk not mounted. */
+    char *dir = strdup(k->key);
+    bool deleted = dir && stat(dirname(dir), &st) == 0;
+    free(dir);
+    return deleted;
 }
 
 /* A PATH of this run, as the removals see it: what it resolves to, and where
@@ -1197,11 +1204,16 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
             roots[i].place = strdup(roots[i].key);
             continue;
         }
+        struct stat path_st;
         if (idx_walk(paths[i], r.db_key, &cb) >= 0) {
             roots[i].key = realpath(paths[i], NULL);
             roots[i].place = idx_place_of(paths[i]);
         } else {
             roots_failed++;
+            /* A PATH that is a link left broken: what it led to may go
+             * (link_to_gone_file()). */
+            if (lstat(paths[i], &path_st) == 0 && S_ISLNK(path_st.st_mode))
+                roots[i].place = idx_place_of(paths[i]);
         }
     }
     /* The files met only through links, now that every PATH is walked. */

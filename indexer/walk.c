@@ -110,6 +110,7 @@ typedef struct walk {
     text_buf_t path;           /* current path as given */
     const dir_stack_t *above;  /* the folders above the root (their patterns), or NULL */
     char *root_place;          /* idx_place_of(root), or NULL */
+    char *root_key;            /* realpath(root), or NULL */
 } walk_t;
 
 /* Whether the entry name of the folder being read (the walk's current path)
@@ -251,11 +252,14 @@ static int visit_file(walk_t *w, const struct stat *st, const dir_stack_t *up,
     const char *slash = strrchr(w->path.data, '/');
     const char *base = slash ? slash + 1 : w->path.data;
     const char *rel = rel_of(w, w->path.data, base);
-    /* Where it was met: the root's place, and the path below it. */
-    char *place = NULL;
+    /* Where it was met: the root's place, and the path below it; and
+     * whether a link below the root led there. */
+    bool is_root = strcmp(w->path.data, w->root) == 0;
+    char *place = NULL, *direct = NULL;
     if (w->root_place)
-        place = strcmp(w->path.data, w->root) == 0 ? strdup(w->root_place)
-                                                   : idx_key_join(w->root_place, rel);
+        place = is_root ? strdup(w->root_place) : idx_key_join(w->root_place, rel);
+    if (w->root_key && !is_root)
+        direct = idx_key_join(w->root_key, rel);
     idx_file_t f = {
         .path = w->path.data,
         .key = key,
@@ -263,9 +267,11 @@ static int visit_file(walk_t *w, const struct stat *st, const dir_stack_t *up,
         .rel = rel,
         .size = (uint64_t)st->st_size,
         .mtime_ns = mtime_ns(st),
+        .via_link = direct && strcmp(direct, key) != 0,
     };
     int rc = w->cb->file(&f, w->cb->payload);
     free(place);
+    free(direct);
     free(key);
     return rc;
 }
@@ -570,8 +576,10 @@ int idx_walk(const char *root, const char *skip_key, const idx_walk_cb_t *cb)
         read_above(&above, root_copy, skip_key);
     w.above = above.dirs;
     w.root_place = idx_place_of(root_copy);
+    w.root_key = realpath(root_copy, NULL);
     int rc = visit(&w, above.dirs, DT_UNKNOWN);
     free(w.root_place);
+    free(w.root_key);
     free_above(&above);
     free(root_copy);
     text_buf_free(&w.path);

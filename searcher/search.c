@@ -8,10 +8,13 @@
  * Xapian reports the database as modified; the search is then reopened and run
  * again (a few times at most), so results are always from one revision.
  */
+#include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -135,12 +138,19 @@ bool srch_engine_open(srch_engine_t *e, const char *const *paths, size_t n_paths
             }
             xs_db_free(one);
         }
-        char link_to[256];
-        ssize_t tn = st == XS_ERR_NOT_FOUND ? readlink(bad, link_to, sizeof link_to - 1) : -1;
+        char link_to[PATH_MAX];
+        struct stat sb;
+        bool dangling = stat(bad, &sb) != 0 && errno == ENOENT;
+        bool loop = !dangling && stat(bad, &sb) != 0 && errno == ELOOP;
+        ssize_t tn = dangling ? readlink(bad, link_to, sizeof link_to - 1) : -1;
         if (tn >= 0) {
             link_to[tn] = '\0';
             snprintf(engine_msg, sizeof engine_msg,
-                     "%s: a symbolic link to %s, which leads nowhere: no index here", bad, link_to);
+                     "%s: a symbolic link to %.200s, which leads nowhere: no index here", bad,
+                     link_to);
+        } else if (loop) {
+            snprintf(engine_msg, sizeof engine_msg, "%s: a loop of symbolic links: no index here",
+                     bad);
         } else if (st == XS_ERR_NOT_FOUND) {
             snprintf(engine_msg, sizeof engine_msg,
                      "%s: no index here (create one with passim-index, or give --db)", bad);

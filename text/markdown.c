@@ -110,6 +110,8 @@ static size_t char_ref(const char *s, size_t end, size_t i, utf8proc_int32_t *cp
     }
     if (v <= 0 || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
         return 0;
+    if (v >= 0x80 && v <= 0x9F)
+        v = (long)text__cp1252((unsigned char)v); /* "&#146;" is ’, as browsers read it */
     *cp = (utf8proc_int32_t)v;
     return j + 1 - i;
 }

@@ -85,6 +85,10 @@ static inline bool text__is_word_class(unsigned c)
     return c <= TEXT__C_WORD_LAST;
 }
 
+/* The character the byte c is in Windows-1252 (U+FFFD for the five it leaves
+ * undefined): how text that is not UTF-8 is read (utf8.c). */
+uint32_t text__cp1252(unsigned char c);
+
 /* Whether s[0..len) holds at least one word character. */
 bool text__has_word_char(const char *s, size_t len);
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "text.h"
+#include "text_internal.h"
 
 size_t text_utf8_valid_len(const char *str, size_t len)
 {
@@ -65,8 +66,7 @@ static const uint16_t cp1252_high[32] = {
     0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178,
 };
 
-/* The character the byte c is in Windows-1252 (U+FFFD if undefined). */
-static uint32_t cp1252_char(unsigned char c)
+uint32_t text__cp1252(unsigned char c)
 {
     if (c >= 0x80 && c < 0xA0)
         return cp1252_high[c - 0x80] ? cp1252_high[c - 0x80] : 0xFFFD;
@@ -95,7 +95,7 @@ bool text_utf8_repair(const char *s, size_t len, text_buf_t *out, bool *cp1252)
     if (multibyte < invalid) {
         *cp1252 = true;
         for (size_t i = 0; i < len; i++)
-            if (!text_buf_put_utf8(out, cp1252_char((unsigned char)s[i])))
+            if (!text_buf_put_utf8(out, text__cp1252((unsigned char)s[i])))
                 return false;
         return true;
     }
@@ -104,7 +104,7 @@ bool text_utf8_repair(const char *s, size_t len, text_buf_t *out, bool *cp1252)
         if (!text_buf_append(out, s + i, ok))
             return false;
         i += ok;
-        if (i < len && !text_buf_put_utf8(out, cp1252_char((unsigned char)s[i++])))
+        if (i < len && !text_buf_put_utf8(out, text__cp1252((unsigned char)s[i++])))
             return false;
     }
     return true;

@@ -266,5 +266,21 @@ expect_rc 1 "a broken link is a failure"
 expect_match 'g\.txt: removed from the index \(file is gone\)' "$ERR" "its deleted file's article goes"
 run $PASSIM_SEARCH --db gone.db okapis
 expect_rc 1 "nothing left of it"
+# A PATH that is itself a link to a file deleted since: its article goes too.
+printf 'H\n\nabout hyraxes\n' > gone/ext/h.txt
+ln -s ext/h.txt gone/h-link.txt
+$PASSIM_INDEX -q --db gone.db gone/h-link.txt >/dev/null 2>&1
+rm gone/ext/h.txt
+run $PASSIM_INDEX --db gone.db gone/h-link.txt
+expect_match 'h-link\.txt: removed from the index \(file is gone\)' "$ERR" "a PATH linked to a deleted file"
+# Under a PATH that is a link, a file is shown at its own path, not at a
+# link beside it that sorts first.
+mkdir -p lp/data/notes
+printf 'B\n\nabout bats\n' > lp/data/notes/b.txt
+ln -s b.txt lp/data/notes/a-link.txt
+ln -s data/notes lp/notes
+$PASSIM_INDEX -q --db lp.db lp/notes >/dev/null 2>&1
+run $PASSIM_SEARCH --db lp.db -f json bats
+expect_match '"path": "lp/notes/b.txt"' "$OUT" "a linked PATH: a file at its own path"
 
 finish

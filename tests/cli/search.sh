@@ -476,6 +476,12 @@ run $PASSIM_SEARCH --db "$T/dangling.db" Taliban
 expect_rc 2 "a --db that links to nothing"
 expect_match 'dangling\.db: a symbolic link to nowhere\.db, which leads nowhere: no index here' "$ERR" \
     "a --db that links to nothing: said so"
+mkdir -p "$T/emptyfolder" && ln -s emptyfolder "$T/linkempty.db"
+run $PASSIM_SEARCH --db "$T/linkempty.db" Taliban
+expect_match 'linkempty\.db: no index here' "$ERR" "a link to a folder with no index: no index, not 'leads nowhere'"
+ln -s loop.db "$T/loop.db"
+run $PASSIM_SEARCH --db "$T/loop.db" Taliban
+expect_match 'loop\.db: a loop of symbolic links: no index here' "$ERR" "a --db link to itself: said so"
 run $PASSIM_SEARCH --db "$T/a.db" --db "$T/missing.db" Taliban
 expect_rc 2 "one of several indexes missing"
 expect_match 'missing\.db: no index here' "$ERR" "the missing one of several indexes is named"
