@@ -243,13 +243,15 @@ void srch_result_free(srch_result_t *r)
 }
 
 /* Set when the last failure of this thread came from the index changing under
- * the search (Xapian's DatabaseModifiedError): srch_run() then reopens and
- * runs the query again. */
+ * the search (Xapian's DatabaseModifiedError, or a document of the results gone
+ * when feedback reads it, DocNotFoundError): srch_run() then reopens and runs
+ * the query again. */
 static _Thread_local bool failed_modified;
 
 static void set_error(srch_error_t *err, const char *what, xs_status_t st)
 {
-    failed_modified = st == XS_ERR_MODIFIED || strstr(xs_last_error(), "DatabaseModifiedError");
+    failed_modified = st == XS_ERR_MODIFIED || strstr(xs_last_error(), "DatabaseModifiedError")
+                      || strstr(xs_last_error(), "DocNotFoundError");
     snprintf(err->message, sizeof err->message, "%s: %s", what,
              *xs_last_error() ? xs_last_error() : xs_status_str(st));
     err->column = 0;
