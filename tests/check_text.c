@@ -1177,9 +1177,9 @@ START_TEST(test_text_record_roundtrip)
 END_TEST
 
 static const text_file_record_t file_record_rows[] = {
-    {1234, 1541116800123456789LL, 0x0123456789ABCDEFULL, 7, "x/a.md", 6, "/x/a.md", 7},
-    {0, 0, 0, 0, "", 0, "", 0},
-    {UINT64_MAX, INT64_MIN, UINT64_MAX, UINT32_MAX, "p", 1, "/k", 2},
+    {1234, 1541116800123456789LL, 0x0123456789ABCDEFULL, 7, "x/a.md", 6, "/x/a.md", 7, NULL, 0},
+    {0, 0, 0, 0, "", 0, "", 0, NULL, 0},
+    {UINT64_MAX, INT64_MIN, UINT64_MAX, UINT32_MAX, "p", 1, "/k", 2, NULL, 0},
     {1, -1, 1, 1, "neg", 3, "/neg", 4, NULL, 0},
     /* met through a link: where, as well */
     {5, 6, 7, 1, "n/cur.txt", 9, "/x/ext/v2.txt", 13, "/x/n/cur.txt", 12},
@@ -1631,7 +1631,7 @@ static const best_row_t best_rows[] = {
     {"r\xC3\xA9sum\xC3\xA9\t1\n", "resumee", "r\xC3\xA9sum\xC3\xA9"},   /* one edit */
     {"\xC5\x82\xC3\xB3" "d\xC5\xBA\t1\n", "lodx", "\xC5\x82\xC3\xB3" "d\xC5\xBA"}, /* lodz */
     {"r\xC3\xA9sum\xC3\xA9\t1\n", "resume", NULL},  /* the same word: it is found */
-    {"resume\t1\n", "r\xC3\xA9sum\xC3\xA9e", "resume"},
+    {"resume\t1\n", "r\xC3\xA9sum\xC3\xA9" "e", "resume"},
 };
 
 START_TEST(test_text_spell_best)
