@@ -282,5 +282,19 @@ ln -s data/notes lp/notes
 $PASSIM_INDEX -q --db lp.db lp/notes >/dev/null 2>&1
 run $PASSIM_SEARCH --db lp.db -f json bats
 expect_match '"path": "lp/notes/b.txt"' "$OUT" "a linked PATH: a file at its own path"
+# Under that linked PATH, a link to a folder not there for now (a disk not
+# mounted): what the index holds behind it stays; the link gone, it goes.
+mkdir -p lp/disk
+printf 'E\n\nabout emus\n' > lp/disk/e.txt
+ln -s ../../disk lp/data/notes/mnt
+$PASSIM_INDEX -q --db lp.db lp/notes >/dev/null 2>&1
+mv lp/disk lp/disk.off
+run $PASSIM_INDEX --db lp.db lp/notes
+expect_rc 1 "a link to a folder not there: a failure"
+run $PASSIM_SEARCH --db lp.db emus
+expect_rc 0 "what the index holds behind it stays"
+rm lp/data/notes/mnt
+run $PASSIM_INDEX --db lp.db lp/notes
+expect_match ': 0 added, 0 updated, 1 removed' "$OUT" "the link gone: what it led to goes"
 
 finish
