@@ -29,30 +29,10 @@ size_t text_utf8_valid_len(const char *str, size_t len)
             i++;
             continue;
         }
-        size_t n;
-        unsigned char lo = 0x80, hi = 0xBF;   /* bounds of the second byte */
-        if (c >= 0xC2 && c <= 0xDF) {
-            n = 2;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            n = 3;
-            if (c == 0xE0)
-                lo = 0xA0;      /* no overlong forms */
-            else if (c == 0xED)
-                hi = 0x9F;      /* no surrogates */
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            n = 4;
-            if (c == 0xF0)
-                lo = 0x90;
-            else if (c == 0xF4)
-                hi = 0x8F;      /* nothing past U+10FFFF */
-        } else {
+        uint32_t cp;
+        size_t n = text_utf8_decode(str + i, len - i, &cp);
+        if (n == 0)
             return i;
-        }
-        if (len - i < n || s[i + 1] < lo || s[i + 1] > hi)
-            return i;
-        for (size_t k = 2; k < n; k++)
-            if ((s[i + k] & 0xC0) != 0x80)
-                return i;
         i += n;
     }
     return len;
