@@ -75,15 +75,16 @@ typedef enum {
 } idx_walk_problem_t;
 
 /* Called for each regular file (return non-zero to stop the walk), and for each
- * problem (path, message, kind): problems do not stop the walk. skipped, if
+ * problem (path; where the walk met it below the root, as idx_file_t's place,
+ * or NULL; message; kind): problems do not stop the walk. skipped, if
  * not NULL, is called for each name the walk passes over on purpose, with the
  * canonical path it has (its folder's, then its name) and why, a static
  * string: "hidden name", "ignored" (by a .passimignore), "in a Xapian index
  * folder" (then key is that folder's). */
 typedef struct idx_walk_cb {
     int (*file)(const idx_file_t *f, void *payload);
-    void (*problem)(const char *path, const char *message, idx_walk_problem_t kind,
-                    void *payload);
+    void (*problem)(const char *path, const char *place, const char *message,
+                    idx_walk_problem_t kind, void *payload);
     void (*skipped)(const char *key, const char *why, void *payload);
     void *payload;
 } idx_walk_cb_t;

@@ -66,8 +66,6 @@ typedef struct run {
                                   walked: one a PATH holds itself is met there */
     size_t n_linked, cap_linked;
     bool draining;             /* the held files are being indexed */
-    const char *walk_root;     /* the PATH being walked, as the walk spells it, */
-    const char *walk_root_place; /* and where it lies (idx_place_of()), or NULL */
     bool *has_passages;        /* collected files: files[i] was indexed with passages */
     unsigned walk_failed;      /* problems met by the walk */
     bool collect;              /* walk into files[] instead of indexing at once */
@@ -294,8 +292,8 @@ static void add_skip(run_t *r, char *key)
     r->skip_prefixes[r->n_skip++] = key;
 }
 
-static void on_problem(const char *path, const char *message, idx_walk_problem_t kind,
-                       void *payload)
+static void on_problem(const char *path, const char *place, const char *message,
+                       idx_walk_problem_t kind, void *payload)
 {
     run_t *r = payload;
     if (kind == IDX_WALK_NOTE) {
@@ -310,9 +308,8 @@ static void on_problem(const char *path, const char *message, idx_walk_problem_t
      * does what it holds at a path that could not be resolved (a broken link). */
     add_skip(r, key_of_unresolved(path));
     /* And where the walk met it, for files met there through a link. */
-    size_t n = r->walk_root ? strlen(r->walk_root) : 0;
-    if (r->walk_root_place && strncmp(path, r->walk_root, n) == 0 && path[n] == '/')
-        add_skip(r, idx_key_join(r->walk_root_place, path + n + 1));
+    if (place)
+        add_skip(r, strdup(place));
 }
 
 /* The walk passed over key (a file, or a folder and all below it): the files
@@ -1216,16 +1213,7 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
             continue;
         }
         struct stat path_st;
-        /* The walk spells the PATH without trailing slashes. */
-        char *spelt = strdup(paths[i]), *place = idx_place_of(paths[i]);
-        for (size_t n = spelt ? strlen(spelt) : 0; n > 1 && spelt[n - 1] == '/'; n--)
-            spelt[n - 1] = '\0';
-        r.walk_root = spelt;
-        r.walk_root_place = place;
         int walked = idx_walk(paths[i], r.db_key, &cb);
-        r.walk_root = r.walk_root_place = NULL;
-        free(spelt);
-        free(place);
         if (walked >= 0) {
             roots[i].key = realpath(paths[i], NULL);
             roots[i].place = idx_place_of(paths[i]);

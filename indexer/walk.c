@@ -171,6 +171,21 @@ static int64_t mtime_ns(const struct stat *st)
     return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
 }
 
+static const char *rel_of(const walk_t *w, const char *path, const char *base);
+
+/* Where the walk met path, the root or a path below it: the root's place and
+ * the path below the root, links not resolved. malloc'ed; NULL if the root's
+ * place is unknown or memory ran out. */
+static char *place_of(const walk_t *w, const char *path)
+{
+    if (!w->root_place)
+        return NULL;
+    if (strcmp(path, w->root) == 0)
+        return strdup(w->root_place);
+    const char *slash = strrchr(path, '/');
+    return idx_key_join(w->root_place, rel_of(w, path, slash ? slash + 1 : path));
+}
+
 static void problem(walk_t *w, const char *path, const char *what, int err)
 {
     char msg[256];
@@ -178,7 +193,11 @@ static void problem(walk_t *w, const char *path, const char *what, int err)
         snprintf(msg, sizeof msg, "%s: %s", what, strerror(err));
     else
         snprintf(msg, sizeof msg, "%s", what);
-    w->cb->problem(path, msg, IDX_WALK_FAILED, w->cb->payload);
+    /* Below the root only: what a PATH that failed as a whole held is the
+     * run's to judge (a link to a deleted file loses its article). */
+    char *place = strcmp(path, w->root) != 0 ? place_of(w, path) : NULL;
+    w->cb->problem(path, place, msg, IDX_WALK_FAILED, w->cb->payload);
+    free(place);
 }
 
 /* A link back to the folder d, on the way down: its files are walked once,
@@ -188,7 +207,7 @@ static void loop_note(walk_t *w, const dir_stack_t *d)
     text_buf_t msg = TEXT_BUF_INIT;
     if (text_buf_printf(&msg, "symbolic link loop back to %.*s: not followed again",
                         (int)d->path_len, w->path.data))
-        w->cb->problem(w->path.data, msg.data, IDX_WALK_NOTE, w->cb->payload);
+        w->cb->problem(w->path.data, NULL, msg.data, IDX_WALK_NOTE, w->cb->payload);
     text_buf_free(&msg);
 }
 
@@ -252,13 +271,9 @@ static int visit_file(walk_t *w, const struct stat *st, const dir_stack_t *up,
     const char *slash = strrchr(w->path.data, '/');
     const char *base = slash ? slash + 1 : w->path.data;
     const char *rel = rel_of(w, w->path.data, base);
-    /* Where it was met: the root's place, and the path below it; and
-     * whether a link below the root led there. */
-    bool is_root = strcmp(w->path.data, w->root) == 0;
-    char *place = NULL, *direct = NULL;
-    if (w->root_place)
-        place = is_root ? strdup(w->root_place) : idx_key_join(w->root_place, rel);
-    if (w->root_key && !is_root)
+    /* Where it was met, and whether a link below the root led there. */
+    char *place = place_of(w, w->path.data), *direct = NULL;
+    if (w->root_key && strcmp(w->path.data, w->root) != 0)
         direct = idx_key_join(w->root_key, rel);
     idx_file_t f = {
         .path = w->path.data,
@@ -389,7 +404,7 @@ static int visit_dir(walk_t *w, const struct stat *st, const dir_stack_t *up,
     if (is_index) {
         /* Another index (its files are not articles, and its lock and pid
          * files change with every run): passed over whole. */
-        w->cb->problem(w->path.data, "skipped: a Xapian index folder", IDX_WALK_NOTE,
+        w->cb->problem(w->path.data, NULL, "skipped: a Xapian index folder", IDX_WALK_NOTE,
                        w->cb->payload);
         skipped(w, key, NULL, "in a Xapian index folder");
     } else if (n > 1) {
@@ -471,14 +486,21 @@ static char *parent_key(const char *root)
     return key;
 }
 
+/* path as the walk spells it: "a/b/" is "a/b"; "/" stays. */
+static size_t trim_slashes(char *path)
+{
+    size_t n = strlen(path);
+    while (n > 1 && path[n - 1] == '/')
+        path[--n] = '\0';
+    return n;
+}
+
 char *idx_place_of(const char *path)
 {
-    /* "a/b/" is "a/b", as the walk spells it; "/" stays. */
     char *p = strdup(path);
     if (!p)
         return NULL;
-    for (size_t n = strlen(p); n > 1 && p[n - 1] == '/'; n--)
-        p[n - 1] = '\0';
+    trim_slashes(p);
     const char *slash = strrchr(p, '/'), *base = slash ? slash + 1 : p;
     char *place = NULL;
     if (strcmp(base, ".") == 0 || strcmp(base, "..") == 0 || *base == '\0') {
@@ -560,10 +582,8 @@ int idx_walk(const char *root, const char *skip_key, const idx_walk_cb_t *cb)
     walk_t w = { .skip_key = skip_key, .cb = cb, .path = TEXT_BUF_INIT };
     if (!text_buf_puts(&w.path, root))
         return -1;
-    /* "corpus/" and "corpus" are the same root; "/" stays "/". */
-    while (w.path.len > 1 && w.path.data[w.path.len - 1] == '/')
-        w.path.data[--w.path.len] = '\0';
-    w.root = w.path.data;
+    /* "corpus/" and "corpus" are the same root. */
+    w.path.len = trim_slashes(w.path.data);
     char *root_copy = strdup(w.path.data);
     if (!root_copy) {
         text_buf_free(&w.path);
