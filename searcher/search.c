@@ -521,15 +521,19 @@ static int explain_term(const char *term, size_t len, uint32_t tf, void *payload
     return 0;
 }
 
+/* The wildcards of a search, for --explain: read once, listed for each hit. */
 typedef struct wildcard_terms {
-    hit_terms_t *ht;
+    hit_terms_t *ht;        /* the hit being explained */
+    size_t i;               /* and its index in mset */
     xs_mset_t *mset;
-    size_t i;
     text_buf_t term;
     uint32_t max;           /* the expansions Xapian keeps, the most frequent */
     uint32_t *freqs;        /* the frequencies of a wildcard's expansions */
     size_t n_freqs, cap_freqs;
     uint32_t min_freq;      /* a term less frequent was not among them */
+    text_buf_t seen;        /* the wildcards met so far, each NUL-terminated, */
+    uint32_t *seen_min;     /* and their min_freq */
+    size_t n_seen;
 } wildcard_terms_t;
 
 static int note_freq(const char *term, size_t len, uint32_t termfreq, void *payload)
@@ -565,6 +569,39 @@ static int explain_expansion(const char *term, size_t len, uint32_t tf, void *pa
     return explain_term(term, len, tf, x->ht);
 }
 
+/* Whether x->term is a wildcard met before: then x->min_freq is its own. */
+static bool wildcard_seen(wildcard_terms_t *x)
+{
+    const char *t = x->seen.data;
+    for (size_t k = 0; k < x->n_seen; k++, t += strlen(t) + 1)
+        if (strcmp(t, x->term.data) == 0) {
+            x->min_freq = x->seen_min[k];
+            return true;
+        }
+    return false;
+}
+
+/* x->min_freq for the wildcard x->term, from the frequencies of all the terms
+ * it covers, kept for the hits after this one. */
+static void wildcard_min_freq(wildcard_terms_t *x)
+{
+    x->n_freqs = 0;
+    x->min_freq = 0;
+    int rc = 0;
+    if (x->max > 0
+        && xs_db_terms(x->ht->e->db, x->term.data, x->term.len, note_freq, x, &rc) == XS_OK
+        && rc == 0 && x->n_freqs > x->max) {
+        qsort(x->freqs, x->n_freqs, sizeof *x->freqs, freq_desc);
+        x->min_freq = x->freqs[x->max - 1];
+    }
+    uint32_t *grown = realloc(x->seen_min, (x->n_seen + 1) * sizeof *grown);
+    if (!grown)
+        return;
+    x->seen_min = grown;
+    if (text_buf_append(&x->seen, x->term.data, x->term.len + 1))
+        x->seen_min[x->n_seen++] = x->min_freq;
+}
+
 /* The terms of the passage that a wildcard word of the query matched: Xapian
  * expands a wildcard at search time, and does not list them with the others.
  * It keeps the x->max most frequent expansions: the others are not listed. */
@@ -576,15 +613,8 @@ static int explain_wildcard(const srch_word_t *w, void *payload)
     word_term(w, &x->term);
     if (!x->term.len)
         return 0;
-    x->n_freqs = 0;
-    x->min_freq = 0;
-    int rc = 0;
-    if (x->max > 0
-        && xs_db_terms(x->ht->e->db, x->term.data, x->term.len, note_freq, x, &rc) == XS_OK
-        && rc == 0 && x->n_freqs > x->max) {
-        qsort(x->freqs, x->n_freqs, sizeof *x->freqs, freq_desc);
-        x->min_freq = x->freqs[x->max - 1];
-    }
+    if (!wildcard_seen(x))
+        wildcard_min_freq(x);
     xs_mset_doc_terms(x->mset, x->i, x->term.data, x->term.len, explain_expansion, x);
     return 0;
 }
@@ -709,12 +739,16 @@ static srch_run_status_t make_hits(srch_engine_t *e, srch_result_t *r, const src
         set_error(err, "out of memory", XS_ERR_NOMEM);
         return SRCH_RUN_ERROR;
     }
+    wildcard_terms_t wt = { .mset = r->mset, .term = TEXT_BUF_INIT,
+                            .max = s->build.wildcard_max, .seen = TEXT_BUF_INIT };
+    srch_run_status_t rs = SRCH_RUN_OK;
     for (size_t i = 0; i < n; i++) {
         srch_hit_t *h = &r->hits[r->n_hits];
         int got = hit_record(e, r->mset, i, s, &h->rec);
         if (got < 0) {
             set_error(err, "cannot read a result", XS_ERR_MODIFIED);
-            return SRCH_RUN_ERROR;
+            rs = SRCH_RUN_ERROR;
+            break;
         }
         if (got == 0)
             continue; /* not a passim passage: skip it rather than print garbage */
@@ -724,17 +758,16 @@ static srch_run_status_t make_hits(srch_engine_t *e, srch_result_t *r, const src
                                                h->rec.text_len, r->units, r->n_units,
                                                s->context)) {
             set_error(err, "out of memory", XS_ERR_NOMEM);
-            return SRCH_RUN_ERROR;
+            rs = SRCH_RUN_ERROR;
+            break;
         }
         if (s->explain) {
             xs_query_t *passage = passage_query(r->mset, i, h->rec.ordinal);
             hit_terms_t ht = { e, s, passage, &h->explain, 0, TEXT_BUF_INIT };
             xs_mset_matching_terms(r->mset, i, explain_term, &ht);
-            wildcard_terms_t wt = { &ht, r->mset, i, TEXT_BUF_INIT, s->build.wildcard_max,
-                                    NULL, 0, 0, 0 };
+            wt.ht = &ht;
+            wt.i = i;
             srch_query_words(r->query, explain_wildcard, &wt);
-            text_buf_free(&wt.term);
-            free(wt.freqs);
             text_buf_free(&ht.listed);
             xs_query_free(passage);
             text_buf_printf(&h->explain, "%s   passage %u of %.*s, %zu match%s in it; "
@@ -746,7 +779,11 @@ static srch_run_status_t make_hits(srch_engine_t *e, srch_result_t *r, const src
         }
         r->n_hits++;
     }
-    return SRCH_RUN_OK;
+    text_buf_free(&wt.term);
+    free(wt.freqs);
+    text_buf_free(&wt.seen);
+    free(wt.seen_min);
+    return rs;
 }
 
 static srch_run_status_t run_once(srch_engine_t *e, const char *q, const srch_settings_t *s,
