@@ -252,9 +252,22 @@ typedef struct word_entries {
 static int collect_word(const char *word, size_t len, uint32_t count, void *payload)
 {
     word_entries_t *we = payload;
-    if (text_spell_word_ok(word, len))
-        we->e[we->n++] = (word_entry_t){ text_spell_chars(word, len), { word, len, count } };
+    we->e[we->n++] = (word_entry_t){ text_spell_chars(word, len), { word, len, count } };
     return 0;
+}
+
+/* The words counted since they were last written, into we (free we->e);
+ * false if memory ran out. text_spell_list() leaves out those that no list
+ * can hold. */
+static bool counted_words(idx_writer_t *w, word_entries_t *we)
+{
+    size_t n = idx_counter_size(w->ctx.spell);
+    we->n = 0;
+    we->e = malloc((n ? n : 1) * sizeof *we->e);
+    if (!we->e)
+        return false;
+    idx_counter_each(w->ctx.spell, collect_word, we);
+    return true;
 }
 
 static int cmp_chars(const void *a, const void *b)
@@ -273,20 +286,20 @@ void idx_writer_nomem(idx_writer_t *w)
  * back once, and forget them. */
 static bool write_words(idx_writer_t *w)
 {
-    size_t n = idx_counter_size(w->ctx.spell);
-    word_entries_t we = { malloc(n * sizeof *we.e), 0 };
-    text_spell_word_t *group = malloc(n * sizeof *group);
+    word_entries_t we;
+    bool ok = counted_words(w, &we), db_ok = true;
+    text_spell_word_t *group = ok ? malloc((we.n ? we.n : 1) * sizeof *group) : NULL;
     text_buf_t key = TEXT_BUF_INIT, list = TEXT_BUF_INIT, merged = TEXT_BUF_INIT;
-    bool ok = we.e && group, db_ok = true;
-    if (ok) {
-        idx_counter_each(w->ctx.spell, collect_word, &we);
+    ok = ok && group;
+    if (ok)
         qsort(we.e, we.n, sizeof *we.e, cmp_chars);
-    }
     for (size_t i = 0, j; ok && db_ok && i < we.n; i = j) {
         size_t k = 0;
         for (j = i; j < we.n && we.e[j].chars == we.e[i].chars; j++)
             group[k++] = we.e[j].w;
         ok = text_words_key(&key, we.e[i].chars) && text_spell_list(&list, group, k);
+        if (ok && list.len == 0)
+            continue; /* words too long for any list */
         char *old = NULL;
         size_t old_len = 0;
         xs_status_t st = ok ? xs_db_get_metadata(w->db, key.data, &old, &old_len) : XS_OK;
@@ -351,20 +364,6 @@ static bool find_due_words(idx_writer_t *w, due_keys_t *d)
     return true;
 }
 
-/* The words counted, all in one list (text_spell_list() leaves out those it
- * cannot keep). */
-typedef struct due_words {
-    text_spell_word_t *words;
-    size_t n;
-} due_words_t;
-
-static int collect_due_word(const char *word, size_t len, uint32_t count, void *payload)
-{
-    due_words_t *dw = payload;
-    dw->words[dw->n++] = (text_spell_word_t){ word, len, count };
-    return 0;
-}
-
 /* Keep the words counted since the last commit as a value of words due, in
  * the batch that commits the files they were met in, and forget them. */
 static bool write_due_words(idx_writer_t *w)
@@ -378,15 +377,16 @@ static bool write_due_words(idx_writer_t *w)
             return false;
         w->words_due_next = d.last + 1;
     }
-    due_words_t dw = { malloc(idx_counter_size(w->ctx.spell) * sizeof *dw.words), 0 };
+    /* All in one list, whatever their length. */
+    word_entries_t we;
+    bool ok = counted_words(w, &we);
+    text_spell_word_t *words = ok ? malloc((we.n ? we.n : 1) * sizeof *words) : NULL;
     text_buf_t key = TEXT_BUF_INIT, list = TEXT_BUF_INIT;
-    bool ok = dw.words != NULL;
-    if (ok) {
-        idx_counter_each(w->ctx.spell, collect_due_word, &dw);
-        ok = text_spell_list(&list, dw.words, dw.n)
-             && text_buf_printf(&key, "%s%010" PRIu32, PASSIM_META_WORDS_DUE,
-                                w->words_due_next);
-    }
+    ok = ok && words;
+    for (size_t i = 0; ok && i < we.n; i++)
+        words[i] = we.e[i].w;
+    ok = ok && text_spell_list(&list, words, we.n)
+         && text_buf_printf(&key, "%s%010" PRIu32, PASSIM_META_WORDS_DUE, w->words_due_next);
     xs_status_t st = ok ? xs_db_set_metadata(w->db, key.data, list.data, list.len) : XS_OK;
     if (!ok)
         idx_writer_nomem(w);
@@ -394,7 +394,8 @@ static bool write_due_words(idx_writer_t *w)
         db_error(w, "cannot write the words due", st);
     else
         w->words_due_next++;
-    free(dw.words);
+    free(we.e);
+    free(words);
     text_buf_free(&key);
     text_buf_free(&list);
     idx_counter_clear(w->ctx.spell);
