@@ -68,6 +68,7 @@ typedef struct run {
     bool draining;             /* the held files are being indexed */
     bool *has_passages;        /* collected files: files[i] was indexed with passages */
     unsigned walk_failed;      /* problems met by the walk */
+    unsigned rebuild_dropped;  /* a rebuild: the articles it leaves out (files gone...) */
     bool collect;              /* walk into files[] instead of indexing at once */
 } run_t;
 
@@ -416,6 +417,16 @@ static bool link_to_gone_file(const known_file_t *k, const char *skip)
     return deleted;
 }
 
+/* Whether k lies where the walk met a problem (a folder it could not read,
+ * a link it could not follow), so that what the index holds of it stays. */
+static bool behind_problem(const run_t *r, const known_file_t *k)
+{
+    for (size_t j = 0; j < r->n_skip; j++)
+        if (under_either(k, r->skip_prefixes[j]) && !link_to_gone_file(k, r->skip_prefixes[j]))
+            return true;
+    return false;
+}
+
 /* A PATH of this run, as the removals see it: what it resolves to, and where
  * it lies as spelt (idx_place_of()); NULL where unknown. */
 typedef struct root {
@@ -437,10 +448,7 @@ static void remove_vanished(run_t *r, const root_t *roots, size_t n_roots)
         for (size_t j = 0; j < n_roots && !in_scope; j++)
             in_scope = (roots[j].key && under(k->key, roots[j].key))
                        || (roots[j].place && k->place && under(k->place, roots[j].place));
-        for (size_t j = 0; j < r->n_skip && in_scope; j++)
-            if (under_either(k, r->skip_prefixes[j]) && !link_to_gone_file(k, r->skip_prefixes[j]))
-                in_scope = false;
-        if (in_scope && !idx_writer_remove(&r->w, k->key, k->path, removal_reason(k)))
+        if (in_scope && !behind_problem(r, k) && !idx_writer_remove(&r->w, k->key, k->path, removal_reason(k)))
             return;
     }
 }
@@ -835,6 +843,77 @@ static const char *choose_lang(const idx_opts_t *o, xs_db_t *db, char **held)
     return o->lang ? o->lang : TEXT_LANG_DEFAULT;
 }
 
+/* ---- rebuilding ---------------------------------------------------------- */
+
+static int note_new_key(const char *key, size_t key_len, const char *value, size_t value_len,
+                        void *payload)
+{
+    (void)key;
+    (void)key_len;
+    text_file_record_t rec;
+    if (text_file_record_decode(value, value_len, &rec)
+        && idx_counter_add(payload, rec.key, rec.key_len) == 0)
+        return 1;
+    return 0;
+}
+
+/* Refuse a rebuild that would lose lost articles, first among them: true if
+ * it is refused. */
+static bool refuse_rebuild(const run_t *r, unsigned lost, const known_file_t *first)
+{
+    if (lost)
+        fprintf(stderr, "passim-index: %s: not rebuilt, since %u article%s of the index could "
+                        "not be read again (%s%s); the index is as it was\n",
+                r->o->db_path, lost, lost == 1 ? "" : "s", lost == 1 ? "" : "among them ",
+                first->path);
+    return lost > 0;
+}
+
+/* Whether the file at key is there but cannot be read now (a permission
+ * taken away): a rebuild cannot have read it again. */
+static bool unreadable_now(const char *key)
+{
+    int fd = open(key, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd >= 0) {
+        close(fd);
+        return false;
+    }
+    return errno != ENOENT && errno != ENOTDIR;
+}
+
+/* A rebuild replaces the whole index with what the PATHs hold now, and must
+ * not lose an article whose file is still there only because it could not
+ * be read this time. The rebuilt index at new_path (not swapped in yet) is
+ * checked against the index before it: the articles it leaves out whose
+ * files are gone, ignored or no longer text are counted in r->rebuild_dropped;
+ * if any other is left out, the rebuild is refused, with a message, and
+ * false is returned. The check is skipped when the new index cannot be read
+ * (then nothing is counted). */
+static bool rebuild_loses_nothing(run_t *r, const char *new_path)
+{
+    idx_counter_t *now = idx_counter_new();
+    xs_db_t *db = NULL;
+    int rc = 0;
+    unsigned lost = 0;
+    const known_file_t *first = NULL;
+    if (now && xs_db_open(&db, new_path, XS_DB_READ) == XS_OK
+        && xs_db_metadata(db, PASSIM_META_FILE, note_new_key, now, &rc) == XS_OK && rc == 0)
+        for (size_t i = 0; i < r->n_known; i++) {
+            const known_file_t *k = &r->known[i];
+            if (idx_counter_add(now, k->key, strlen(k->key)) != 1)
+                continue; /* rebuilt */
+            if (behind_problem(r, k) || (k->seen && unreadable_now(k->key))) {
+                first = first ? first : k;
+                lost++;
+            } else {
+                r->rebuild_dropped++;
+            }
+        }
+    xs_db_free(db);
+    idx_counter_free(now);
+    return !refuse_rebuild(r, lost, first);
+}
+
 /* ---- parallel build ------------------------------------------------------- */
 
 /* A fresh build on several threads: each thread writes its own shard, from a
@@ -988,7 +1067,8 @@ static bool build_parallel(run_t *r, const char *lang, unsigned jobs)
             ok = false;
         }
     }
-    ok = ok && swap_in(merged, r->o->db_path);
+    ok = ok && (!r->o->rebuild || rebuild_loses_nothing(r, merged))
+         && swap_in(merged, r->o->db_path);
     for (unsigned i = 0; i < jobs && shards; i++) {
         if (shards[i].path)
             remove_tree(shards[i].path);
@@ -1000,35 +1080,6 @@ static bool build_parallel(run_t *r, const char *lang, unsigned jobs)
     free(paths);
     free(shards);
     return ok;
-}
-
-static int note_new_key(const char *key, size_t key_len, const char *value, size_t value_len,
-                        void *payload)
-{
-    (void)key;
-    (void)key_len;
-    text_file_record_t rec;
-    if (text_file_record_decode(value, value_len, &rec)
-        && idx_counter_add(payload, rec.key, rec.key_len) == 0)
-        return 1;
-    return 0;
-}
-
-/* The articles of the index before a rebuild that the rebuilt one at db_path
- * does not hold: files gone, or no longer text. 0 if it cannot tell. */
-static unsigned dropped_by_rebuild(const run_t *r, const char *db_path)
-{
-    idx_counter_t *now = idx_counter_new();
-    xs_db_t *db = NULL;
-    int rc = 0;
-    unsigned dropped = 0;
-    if (now && xs_db_open(&db, db_path, XS_DB_READ) == XS_OK
-        && xs_db_metadata(db, PASSIM_META_FILE, note_new_key, now, &rc) == XS_OK && rc == 0)
-        for (size_t i = 0; i < r->n_known; i++)
-            dropped += idx_counter_add(now, r->known[i].key, strlen(r->known[i].key)) == 1;
-    xs_db_free(db);
-    idx_counter_free(now);
-    return dropped;
 }
 
 /* ---- the run ------------------------------------------------------------- */
@@ -1247,6 +1298,21 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
         goto out;
     }
 
+    /* Nor would it keep the articles under a folder it could not read: the
+     * rebuild is refused before it starts. (Files that cannot be read are
+     * known only once read: rebuild_loses_nothing().) */
+    if (o->rebuild && !r.w.fatal && !idx_stop_signal) {
+        unsigned lost = 0;
+        const known_file_t *first = NULL;
+        for (size_t i = 0; i < r.n_known; i++)
+            if (!r.known[i].seen && behind_problem(&r, &r.known[i])) {
+                first = first ? first : &r.known[i];
+                lost++;
+            }
+        if (refuse_rebuild(&r, lost, first))
+            goto out;
+    }
+
     /* A fresh build has met all its files before it reads one. */
     if (r.collect)
         r.rep.files_total = (unsigned)r.n_files;
@@ -1274,7 +1340,8 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
         ok = !r.w.fatal && (!idx_stop_signal || !o->rebuild) && idx_writer_commit(&r.w, true);
         if (ok && rebuild_db) {
             xs_db_close(rebuild_db);
-            ok = !idx_stop_signal && compact_into(rebuild_path, o->db_path);
+            ok = !idx_stop_signal && rebuild_loses_nothing(&r, rebuild_path)
+                 && compact_into(rebuild_path, o->db_path);
         } else if (ok && r.w.first_build && !idx_stop_signal) {
             /* A first build (or the run that completed one): the committed
              * index is searchable as it is; a compacted copy (about half the
@@ -1282,8 +1349,8 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
             compact_into(o->db_path, o->db_path);
         }
     }
-    if (o->rebuild && ok && !idx_stop_signal)
-        r.w.st.removed += dropped_by_rebuild(&r, o->db_path);
+    if (ok)
+        r.w.st.removed += r.rebuild_dropped;
     idx_note_docids_left(&r.rep);
     idx_progress_clear(&r.rep);
     if (idx_stop_signal) {

@@ -390,7 +390,7 @@ static int visit_dir(walk_t *w, const struct stat *st, const dir_stack_t *up,
     if (!dir) {
         problem(w, w->path.data, "cannot open folder", errno);
         free(key);
-        return 0;
+        return up != w->above ? 0 : -1;
     }
     entry_t *names = NULL;
     size_t n = 0;

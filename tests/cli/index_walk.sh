@@ -58,6 +58,43 @@ if [ "$AS_USER" != none ]; then
         "the deleted file goes, the unreadable folder's file stays"
     run "$DBCHECK" locks.db --files
     expect_match 'locks/locked/kept\.txt$' "$OUT" "the file of the unreadable folder is still indexed"
+    # A rebuild cannot keep what it cannot read: it is refused, before it
+    # starts for a folder, once the files are read for a file, and the
+    # index stays as it was.
+    before=$("$DBCHECK" locks.db --files)
+    chmod 000 locks/locked
+    for j in 1 2; do
+        run $AS_USER $PASSIM_INDEX --db locks.db --rebuild --jobs $j locks
+        expect_rc 2 "a rebuild with a folder that cannot be read (--jobs $j)"
+        expect_match 'locks.db: not rebuilt, since 1 article of the index could not be read again \(locks/locked/kept\.txt\); the index is as it was' \
+            "$ERR" "the rebuild is refused, naming the article (--jobs $j)"
+        expect_eq "$("$DBCHECK" locks.db --files)" "$before" "the index as it was (--jobs $j)"
+        run $AS_USER $PASSIM_INDEX --db locks.db --rebuild --jobs $j locks/locked
+        expect_rc 2 "a rebuild of a PATH that cannot be opened (--jobs $j)"
+        expect_match 'not rebuilt, since a PATH given cannot be read' "$ERR" \
+            "a PATH that cannot be opened is a PATH that cannot be read (--jobs $j)"
+    done
+    chmod 755 locks/locked
+    chmod 000 locks/locked/kept.txt
+    for j in 1 2; do
+        run $AS_USER $PASSIM_INDEX --db locks.db --rebuild --jobs $j locks
+        expect_rc 2 "a rebuild with a file that cannot be read (--jobs $j)"
+        expect_match 'locks/locked/kept\.txt: cannot read: Permission denied' "$ERR" \
+            "the file is named (--jobs $j)"
+        expect_match 'not rebuilt, since 1 article of the index could not be read again' "$ERR" \
+            "the rebuild is refused once the file is read (--jobs $j)"
+        expect_eq "$("$DBCHECK" locks.db --files)" "$before" "the index still as it was (--jobs $j)"
+    done
+    chmod 644 locks/locked/kept.txt
+    ls -d locks.db.tmp-* >/dev/null 2>&1 && fail "a refused rebuild left a folder" || pass
+    # A first build whose only PATH cannot be opened makes no index.
+    chmod 000 locks/locked
+    run $AS_USER $PASSIM_INDEX --db unopened.db locks/locked
+    chmod 755 locks/locked
+    expect_rc 2 "a first build of a folder that cannot be opened"
+    expect_match 'unopened.db: no index made, since no PATH given can be read' "$ERR" \
+        "no index is made"
+    [ -e unopened.db ] && fail "a folder was left for the index" || pass
 fi
 
 # --- index folders inside the tree are passed over, whatever their name
