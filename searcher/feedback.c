@@ -41,12 +41,21 @@ typedef struct stem_probe {
     bool found;
 } stem_probe_t;
 
-/* Counts the query's own words (feedback takes plain-word queries only). */
+typedef struct word_count {
+    srch_engine_t *e;
+    size_t n;
+} word_count_t;
+
+/* Counts the query's own words that some passage holds (feedback takes
+ * plain-word queries only): a word that matches nothing weighs nothing in
+ * the search, nor should it lend weight to the feedback terms. */
 static int count_word(const srch_word_t *w, void *payload)
 {
-    size_t *n = payload;
-    if (!w->excluded && !w->prefix && w->field == SRCH_FIELD_BODY)
-        (*n)++;
+    word_count_t *c = payload;
+    uint32_t df = 0;
+    if (!w->excluded && !w->prefix && w->field == SRCH_FIELD_BODY
+        && xs_db_termfreq(c->e->db, w->stem, strlen(w->stem), &df) == XS_OK && df > 0)
+        c->n++;
     return 0;
 }
 
@@ -95,17 +104,18 @@ static int add_term(const char *term, size_t len, double weight, void *payload)
  * to several query words: a one-word query was outweighed by the words of its first hit, and
  * whatever that hit was about (a page's "Leave a Reply" footer for 'back')
  * came first with the query word a tenth of its score. Capped so that their
- * relative weights sum to at most the number of query words, feedback reorders
- * short queries without taking them over; on Cranfield's long questions the
- * cap hardly ever binds (nDCG@10 0.3932 against 0.3935). Terms are counted,
+ * relative weights sum to at most the number of query words that some passage
+ * holds, feedback reorders short queries without taking them over; on
+ * Cranfield's long questions the cap hardly ever binds (nDCG@10 0.3932 against 0.3935). Terms are counted,
  * not weighed by rarity (that would take a look-up per term on every query):
  * a rare feedback term still adds more than a common query word.
  */
-static double feedback_scale(const srch_query_t *q, const expansion_t *ex, double weight)
+static double feedback_scale(srch_engine_t *e, const srch_query_t *q, const expansion_t *ex,
+                             double weight)
 {
-    size_t n_words = 0;
-    srch_query_words(q, count_word, &n_words);
-    double cap = (double)n_words / ex->sum;
+    word_count_t c = { e, 0 };
+    srch_query_words(q, count_word, &c);
+    double cap = (double)c.n / ex->sum;
     return cap < weight ? cap : weight;
 }
 
@@ -157,7 +167,7 @@ xs_status_t srch_feedback_expand(xs_query_t **out, srch_engine_t *e, const xs_qu
         xs_query_t *any = NULL, *scaled = NULL;
         st = xs_query_combine(&any, XS_OP_OR, (const xs_query_t *const *)ex.terms, ex.n, 0);
         if (st == XS_OK)
-            st = xs_query_scale(&scaled, any, feedback_scale(q, &ex, s->feedback_weight));
+            st = xs_query_scale(&scaled, any, feedback_scale(e, q, &ex, s->feedback_weight));
         if (st == XS_OK) {
             const xs_query_t *both[2] = { xq, scaled };
             st = xs_query_combine(out, XS_OP_AND_MAYBE, both, 2, 0);

@@ -425,6 +425,16 @@ run $S -n 1 --feedback 0 reply
 without=$(top_score "$OUT")
 awk -v a="$with" -v b="$without" 'BEGIN { exit !(b > 0 && a > b && a <= 3 * b) }' \
     && pass || fail "feedback does not outweigh a one-word query ($with with, $without without)"
+# Only the words that some passage holds count: a word that matches nothing
+# changes neither the scores nor the order.
+for q in Lavrov Moscow; do
+    run $S --any -f json -n 10 "$q"
+    alone=$OUT
+    run $S --any -f json -n 10 "$q xyzzy"
+    ranking() { printf '%s' "$1" | grep -o '"score": [0-9.]*, "docid": "[^"]*"'; }
+    expect_eq "$(ranking "$OUT")" "$(ranking "$alone")" \
+        "a word that matches nothing leaves '$q' as it was"
+done
 for q in '"peace talks"' 'Kalashnikov -Zeppelin' 'talk*' 'title:talks' '+peace talks' 'peace NEAR/3 talks'; do
     run $S --explain --any "$q"
     expect_no_match '^xapian: .*AND_MAYBE [0-9.]+ \* \(' "$OUT" "no feedback terms for $q"
