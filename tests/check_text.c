@@ -919,6 +919,11 @@ static const passage_row_t passage_rows[] = {
     {"#hashtag\n\n####### x", 1, 100, "0[0,8)L1-1 1[10,19)L3-3"},
     /* 9: a "#" line inside a fenced code block is not a heading */
     {"```\n# comment\n```\n\nafter", 1, 100, "0[0,17)L1-3 1[19,24)L5-5"},
+    /* 9a: only a fence of the same character, at least as long and with
+     * nothing after it, closes the block */
+    {"````\n```\n# x\n```\n````\n\nafter", 1, 100, "0[0,21)L1-5 1[23,28)L7-7"},
+    {"~~~\n```\n# x\n~~~\n\nafter", 1, 100, "0[0,15)L1-4 1[17,22)L6-6"},
+    {"```\n# a\n``` x\n# b\n```\n\nz", 1, 100, "0[0,21)L1-5 1[23,24)L7-7"},
     /* 9b: a line underlined with "===" or "---" is a heading, its underline
      * kept with it; a paragraph of two lines, or "--", is not underlined */
     {"Results\n=======\n\nBody text here.", 1, 100, "0[0,15)L1-2h[0,7) 1[17,32)L4-4h[0,7)"},
