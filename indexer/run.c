@@ -20,6 +20,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <ftw.h>
 #include <libgen.h>
 #include <limits.h>
@@ -791,8 +792,23 @@ static bool compact_into(const char *src, const char *db_path)
     return ok;
 }
 
-/* An update adds to the index as it is: refused if another version of passim
- * wrote it in another layout (a rebuild replaces it whatever it holds). */
+static int any_record(const char *key, size_t key_len, const char *value, size_t value_len,
+                      void *payload)
+{
+    (void)key;
+    (void)key_len;
+    (void)value;
+    (void)value_len;
+    *(bool *)payload = true;
+    return 1; /* one is enough */
+}
+
+/* Whether the index may be written: an update adds to it as it is, and is
+ * refused if another version of passim wrote it in another layout, or if it
+ * holds documents but no layout record. A rebuild replaces it whatever
+ * passim wrote, but not a Xapian database that holds documents and nothing
+ * of passim's (no layout record, no file record): another program's, most
+ * likely, and a mistyped --db must not cost it. */
 static bool layout_matches(const idx_opts_t *o, xs_db_t *db)
 {
     char *layout = NULL;
@@ -803,20 +819,30 @@ static bool layout_matches(const idx_opts_t *o, xs_db_t *db)
                 xs_last_error());
         return false;
     }
-    bool other = layout ? strcmp(layout, PASSIM_LAYOUT_VERSION) != 0
-                        : xs_db_doccount(db, &docs) == XS_OK && docs > 0;
-    if (other && layout)
+    if (layout) {
+        bool other = strcmp(layout, PASSIM_LAYOUT_VERSION) != 0;
+        if (other && !o->rebuild)
+            fprintf(stderr,
+                    "passim-index: %s: the index was written by another version of passim "
+                    "(layout %s, this one writes layout %s); use --rebuild to rebuild it\n",
+                    o->db_path, layout, PASSIM_LAYOUT_VERSION);
+        free(layout);
+        return !other || o->rebuild;
+    }
+    if (xs_db_doccount(db, &docs) != XS_OK || docs == 0)
+        return true;
+    bool passim_records = false;
+    xs_db_metadata(db, PASSIM_META_FILE, any_record, &passim_records, NULL);
+    if (!passim_records)
         fprintf(stderr,
-                "passim-index: %s: the index was written by another version of passim "
-                "(layout %s, this one writes layout %s); use --rebuild to rebuild it\n",
-                o->db_path, layout, PASSIM_LAYOUT_VERSION);
-    else if (other)
+                "passim-index: %s: a Xapian database with %" PRIu32 " document%s and nothing "
+                "that passim writes: passim did not make it, and leaves it alone; give --db "
+                "another folder\n", o->db_path, docs, docs == 1 ? "" : "s");
+    else if (!o->rebuild)
         fprintf(stderr,
                 "passim-index: %s: the index holds documents but no passim layout record: it "
-                "is damaged, or passim did not write it; use --rebuild to rebuild it\n",
-                o->db_path);
-    free(layout);
-    return !other;
+                "is damaged; use --rebuild to rebuild it\n", o->db_path);
+    return passim_records && o->rebuild;
 }
 
 /* The stemming language: as asked, else the index's, else english. A mismatch
@@ -1208,7 +1234,7 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
     const char *lang = choose_lang(o, db, &held_lang);
     if (!lang || !(r.seen = idx_counter_new()))
         goto out;
-    if (!o->rebuild && !layout_matches(o, db))
+    if (!layout_matches(o, db))
         goto out;
     /* A rebuild reads them only to count what it drops: not being able to
      * (a damaged index, which a rebuild is for) costs it only the count. */

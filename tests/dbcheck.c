@@ -12,6 +12,8 @@
  *                          the words due (not in the lists yet), by value
  *   dbcheck DB --set-meta KEY VALUE
  *                          write one metadata entry (to fake another layout)
+ *   dbcheck DB --foreign   make DB a new Xapian database of one document and
+ *                          nothing of passim's (another program's database)
  *
  * Consistent means: for every file record, exactly that many passages carry the
  * file's id term, and the passages of all records add up to the document count
@@ -83,6 +85,28 @@ static int set_meta(const char *path, const char *key, const char *value)
     return st == XS_OK ? 0 : 2;
 }
 
+static int make_foreign(const char *path)
+{
+    xs_db_t *db = NULL;
+    xs_doc_t *doc = NULL;
+    xs_status_t st = xs_db_open(&db, path, XS_DB_OVERWRITE);
+    if (st == XS_OK)
+        st = xs_db_begin(db);
+    if (st == XS_OK)
+        st = xs_doc_new(&doc);
+    if (st == XS_OK)
+        st = xs_doc_add_term(doc, "hello", 5, 1);
+    if (st == XS_OK)
+        st = xs_db_add_document(db, doc, NULL);
+    if (st == XS_OK)
+        st = xs_db_commit(db);
+    if (st != XS_OK)
+        fprintf(stderr, "dbcheck: %s: %s\n", path, xs_last_error());
+    xs_doc_free(doc);
+    xs_db_free(db);
+    return st == XS_OK ? 0 : 2;
+}
+
 /* Every passage's record decodes and agrees with its ordinal value. Returns
  * the number of passages that do not, or -1 if the index cannot be read. */
 static long check_records(xs_db_t *db, uint32_t docs)
@@ -148,14 +172,17 @@ int main(int argc, char **argv)
 {
     bool usage = argc < 2 || argc > 5
                  || (argc == 3 && strcmp(argv[2], "--files") != 0
-                     && strcmp(argv[2], "--words") != 0 && strcmp(argv[2], "--docs") != 0)
+                     && strcmp(argv[2], "--words") != 0 && strcmp(argv[2], "--docs") != 0
+                     && strcmp(argv[2], "--foreign") != 0)
                  || (argc == 4 && strcmp(argv[2], "--term") != 0)
                  || (argc == 5 && strcmp(argv[2], "--set-meta") != 0);
     if (usage) {
         fputs("usage: dbcheck DB [--files | --words | --docs | --term TERM"
-              " | --set-meta KEY VALUE]\n", stderr);
+              " | --set-meta KEY VALUE | --foreign]\n", stderr);
         return 2;
     }
+    if (argc == 3 && strcmp(argv[2], "--foreign") == 0)
+        return make_foreign(argv[1]);
     if (argc == 5)
         return set_meta(argv[1], argv[3], argv[4]);
     check_t c = { .term = TEXT_BUF_INIT };

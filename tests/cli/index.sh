@@ -320,7 +320,21 @@ run $PASSIM_INDEX --db "$T/nolayout.db" corpus
 expect_rc 2 "update of an index without a layout record refused"
 expect_match 'nolayout\.db: the index holds documents but no passim layout record' "$ERR" \
     "no layout record: said so by the indexer"
+run $PASSIM_INDEX -q --db "$T/nolayout.db" --rebuild corpus
+expect_rc 0 "an index without a layout record but with file records is passim's: rebuilt"
 rm -rf "$T/nolayout.db"
+# Another program's Xapian database (documents, nothing of passim's) is left
+# alone, also by --rebuild: a mistyped --db must not cost it.
+run "$DBCHECK" "$T/foreign.db" --foreign
+expect_rc 0 "make another program's database"
+for args in "" "--rebuild" "--rebuild --jobs 2"; do
+    run $PASSIM_INDEX --db "$T/foreign.db" $args corpus
+    expect_rc 2 "another program's database refused (${args:-update})"
+    expect_match 'foreign\.db: a Xapian database with 1 document and nothing that passim writes: passim did not make it, and leaves it alone; give --db another folder' \
+        "$ERR" "another program's database: said so (${args:-update})"
+    expect_eq "$("$DBCHECK" "$T/foreign.db" --term hello)" "1" \
+        "another program's database kept (${args:-update})"
+done
 run $PASSIM_INDEX -q --db "$T/layout.db" --rebuild corpus
 expect_rc 0 "rebuild of another layout"
 run $PASSIM_SEARCH --db "$T/layout.db" Kabul
