@@ -190,8 +190,8 @@ bool srch_print_hits(text_buf_t *b, const srch_print_opts_t *o, const char *qid,
         if (qid) {
             ok = text_buf_printf(b, "%s== query %s: ", o->color ? "\033[1m" : "", qid);
             ok = ok && text_safe_append(b, query, strlen(query), true);
-            /* Xapian's estimate of the matching passages, before they are
-             * collapsed to articles: not a count of the hits listed. */
+            /* Xapian's estimate of the matching passages, at most --per-doc
+             * of each article: not a count of the hits listed. */
             ok = ok && (total == 0   ? text_buf_puts(b, " (no passage matches)")
                         : total == 1 ? text_buf_puts(b, " (about 1 passage matches)")
                                      : text_buf_printf(b, " (about %u passages match)", total));
