@@ -84,7 +84,13 @@ static int run(int argc, char **argv)
         argv[0] = name;
     while ((c = getopt_long(argc, argv, "d:l:j:qhV", longopts, NULL)) != -1) {
         switch (c) {
-        case 'd': o.db_path = optarg; break;
+        case 'd':
+            if (*optarg == '\0') {
+                fputs("passim-index: --db: the folder name is empty\n", stderr);
+                return IDX_EXIT_ERROR;
+            }
+            o.db_path = optarg;
+            break;
         case 'l': o.lang = optarg; break;
         case 'q': o.quiet = true; break;
         case OPT_REBUILD: o.rebuild = true; break;

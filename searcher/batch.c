@@ -96,8 +96,10 @@ static bool split_line(batch_query_t *q, char *line, unsigned line_no)
             *--end = '\0';
         q->qid = strdup(id);
         q->text = text_utf8_strdup(tab + 1);
-        if (q->qid && !srch_trec_token_ok(q->qid))
-            q->bad = "bad query id (empty, or with white space or control characters)";
+        if (q->qid && !*q->qid)
+            q->bad = "the query id before the tab is empty";
+        else if (q->qid && !srch_trec_token_ok(q->qid))
+            q->bad = "bad query id (white space or control characters in it)";
     } else {
         char num[24];
         snprintf(num, sizeof num, "%u", line_no);
@@ -217,8 +219,8 @@ static void query_failed(const batch_t *b, batch_query_t *q, const char *why)
     q->n_hits = 0;
     text_buf_clear(&q->out);
     srch_trec_list_free(&q->ranking);
-    text_buf_printf(&q->err, "passim-search: %s:%u: query %s: %s\n", b->name, q->line, q->qid,
-                    why);
+    text_buf_printf(&q->err, "passim-search: %s:%u: %s%s%s%s\n", b->name, q->line,
+                    *q->qid ? "query " : "", q->qid, *q->qid ? ": " : "", why);
 }
 
 /* The hits of ranking l, in its order, ranked from offset + 1: shallow copies

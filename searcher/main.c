@@ -306,6 +306,10 @@ static int parse_options(cli_t *o, int argc, char **argv)
     while ((c = getopt_long(argc, argv, SHORT_OPTS, longopts, NULL)) != -1) {
         switch (c) {
         case 'd':
+            if (*optarg == '\0') {
+                fputs("passim-search: --db: the folder name is empty\n", stderr);
+                return SRCH_EXIT_ERROR;
+            }
             if (o->n_dbs == MAX_DBS) {
                 fprintf(stderr, "passim-search: at most %d --db\n", MAX_DBS);
                 return SRCH_EXIT_ERROR;
@@ -506,8 +510,13 @@ static int run_compare(cli_t *o, int argc, char **argv)
         return usage_error("--compare and --batch cannot be combined");
     if (!o->qrels)
         return usage_error("--compare needs --qrels FILE");
-    if (optind + 1 != argc)
+    if (optind == argc)
         return usage_error("--compare needs two runs: --compare RUN_A RUN_B");
+    if (optind + 1 < argc) {
+        fprintf(stderr, "passim-search: --compare takes two runs; '%s' is one too many\n"
+                        "Try 'passim-search --help' for more information.\n", argv[optind + 1]);
+        return SRCH_EXIT_ERROR;
+    }
     return srch_compare(o->compare, argv[optind], o->qrels, o->per_query);
 }
 

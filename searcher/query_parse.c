@@ -794,6 +794,12 @@ static bool need_operand(parser_t *p, const lex_tok_t *op, bool signs)
     tok_kind_t k = cur(p)->kind;
     if (signs ? starts_operand(k) : is_item_start(k))
         return true;
+    if (op->kind == TK_NEAR && starts_operand(k)) { /* "a NEAR -b" */
+        size_t col = cur(p)->start + 1;
+        fail(p, col, "NEAR needs words or phrases at column %zu: no sign (+, -, NOT) before "
+                     "them", char_column(p, col));
+        return false;
+    }
     fail(p, op->start + 1, "missing operand for %s at column %zu", op_name(op->kind),
          char_column(p, op->start + 1));
     return false;

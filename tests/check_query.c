@@ -495,7 +495,10 @@ static const error_row_t error_rows[] = {
     { "kabul NEAR/99999999999999999999 moscow", AND_, "NEAR distance over 1000 at column 7", 7 },
     { "kabul NEAR (moscow OR lavrov)", AND_, "NEAR needs words or phrases at column 12", 12 },
     { "(kabul moscow) NEAR lavrov", AND_, "NEAR needs words or phrases at column 1", 1 },
-    { "kabul NEAR -moscow", AND_, "missing operand for NEAR at column 7", 7 },
+    { "kabul NEAR -moscow", AND_,
+      "NEAR needs words or phrases at column 12: no sign (+, -, NOT) before them", 12 },
+    { "kabul NEAR NOT moscow", AND_,
+      "NEAR needs words or phrases at column 12: no sign (+, -, NOT) before them", 12 },
     { "kabul NEAR mosc*", AND_, "NEAR needs words or phrases at column 12", 12 },
     /* a title's words and a passage's are counted apart */
     { "title:zebra NEAR/0 mango", AND_, "NEAR between title: and other words at column 20: "

@@ -283,6 +283,21 @@ printf 'a b\tLavrov\n' >badid.tsv
 run $S --batch badid.tsv -f trec
 expect_rc 2 "a query id with a space is refused"
 expect_match 'badid\.tsv:1: query a b: bad query id' "$ERR" "bad query id reported"
+printf '\tLavrov\n' >noid.tsv
+run $S --batch noid.tsv -f trec
+expect_rc 2 "an empty query id is refused"
+expect_match '^passim-search: noid\.tsv:1: the query id before the tab is empty$' "$ERR" \
+    "an empty query id is said so"
+run $S --compare a.run b.run --qrels q.txt extra.run
+expect_rc 2 "--compare with three runs"
+expect_match "^passim-search: --compare takes two runs; 'extra.run' is one too many" "$ERR" \
+    "the run too many is named"
+run $PASSIM_SEARCH --db '' Lavrov
+expect_rc 2 "an empty --db"
+expect_match '^passim-search: --db: the folder name is empty$' "$ERR" "an empty --db is said so"
+run $PASSIM_INDEX --db '' corpus
+expect_rc 2 "an empty --db for the indexer"
+expect_match '^passim-index: --db: the folder name is empty$' "$ERR" "an empty --db is said so"
 run $S --batch missing.tsv
 expect_rc 2 "missing query file"
 expect_match 'missing\.tsv: No such file' "$ERR" "missing query file named"
