@@ -786,6 +786,20 @@ static srch_run_status_t make_hits(srch_engine_t *e, srch_result_t *r, const src
     return rs;
 }
 
+/* Whether the tree under n holds a phrase (quoted, or words joined by
+ * punctuation). */
+static bool has_phrase(const srch_node_t *n)
+{
+    if (!n)
+        return false;
+    if (n->kind == SRCH_NODE_PHRASE)
+        return true;
+    for (size_t i = 0; i < n->n_kids; i++)
+        if (has_phrase(n->kids[i]))
+            return true;
+    return false;
+}
+
 static srch_run_status_t run_once(srch_engine_t *e, const char *q, const srch_settings_t *s,
                                   srch_result_t *r, srch_error_t *err)
 {
@@ -831,6 +845,7 @@ static srch_run_status_t run_once(srch_engine_t *e, const char *q, const srch_se
             rs = match(e, r, any, s, &xq_any, err);
             if (rs == SRCH_RUN_OK && xs_mset_upper_bound(r->mset) > 0) {
                 r->relaxed = true;
+                r->relaxed_phrase = has_phrase(srch_query_root(strict));
                 xs_mset_free(empty);
                 srch_query_free(strict);
                 xs_query_free(xq);

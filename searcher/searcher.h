@@ -92,6 +92,7 @@ typedef struct srch_result {
     size_t n_hits;
     uint32_t total;            /* estimated matching passages */
     bool relaxed;              /* AUTO mode fell back to any word */
+    bool relaxed_phrase;       /* and the query it fell back from had a phrase */
     text_buf_t notes;          /* lines for stderr on how the query was read */
     text_buf_t explain;        /* with settings.explain: the query tree and words */
 } srch_result_t;

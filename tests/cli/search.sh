@@ -155,7 +155,16 @@ run $S --all 'Kalashnikov zeppelin'
 expect_rc 1 "--all with a missing word finds nothing"
 run $S 'Kalashnikov zeppelin'
 expect_rc 0 "default falls back to any word"
-expect_match 'no passage has all the words' "$ERR" "the fallback is said"
+expect_match 'no passage has all the words; showing passages with some of them' "$ERR" \
+    "the fallback is said"
+# Words joined by punctuation are a phrase: when it is nowhere, the note says
+# why passages with both words did not count as having all of them.
+for q in 'Taliban/Moscow' 'Kabul-format'; do
+    run $S "$q"
+    expect_rc 0 "$q falls back to any word"
+    expect_match 'no passage has all the words and phrases \(words joined by a hyphen or other punctuation are a phrase\)' \
+        "$ERR" "$q: the note names the phrase"
+done
 run $S --any 'Kalashnikov zeppelin'
 expect_rc 0 "--any"
 
