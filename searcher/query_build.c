@@ -425,7 +425,84 @@ static xs_status_t unit_weight(const xs_db_t *db, uint32_t n_docs, const srch_no
     return XS_OK;
 }
 
-xs_status_t srch_query_units(const srch_query_t *q, const xs_db_t *db,
+/* ---- the expansions of a wildcard that the search keeps -------------------- */
+
+typedef struct freqs {
+    uint32_t *v;
+    size_t n, cap;
+} freqs_t;
+
+static int note_freq(const char *term, size_t len, uint32_t termfreq, void *payload)
+{
+    (void)term;
+    (void)len;
+    freqs_t *f = payload;
+    if (f->n == f->cap) {
+        size_t cap = f->cap ? 2 * f->cap : 256;
+        uint32_t *grown = realloc(f->v, cap * sizeof *grown);
+        if (!grown)
+            return 1;
+        f->v = grown;
+        f->cap = cap;
+    }
+    f->v[f->n++] = termfreq;
+    return 0;
+}
+
+static int freq_desc(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x < y) - (x > y);
+}
+
+xs_status_t srch_prefix_min_freq(const xs_db_t *db, const char *term, size_t len, uint32_t max,
+                                 uint32_t *min_freq)
+{
+    *min_freq = 0;
+    if (max == 0)
+        return XS_OK;
+    freqs_t f = { NULL, 0, 0 };
+    int rc = 0;
+    xs_status_t st = xs_db_terms(db, term, len, note_freq, &f, &rc);
+    if (st == XS_OK && rc != 0)
+        st = XS_ERR_NOMEM;
+    if (st == XS_OK && f.n > max) {
+        qsort(f.v, f.n, sizeof *f.v, freq_desc);
+        *min_freq = f.v[max - 1];
+    }
+    free(f.v);
+    return st;
+}
+
+/* The stems a wildcard leaf's highlights are limited to: NUL-terminated, one
+ * after the other in sorted order; none (n 0) when all its expansions are kept. */
+typedef struct kept {
+    text_buf_t stems;
+    size_t n;
+    uint32_t min_freq;
+} kept_t;
+
+static int keep_stem(const char *term, size_t len, uint32_t termfreq, void *payload)
+{
+    kept_t *k = payload;
+    if (termfreq < k->min_freq)
+        return 0;
+    k->n++;
+    return text_buf_append(&k->stems, term, len) && text_buf_putc(&k->stems, '\0') ? 0 : 1;
+}
+
+static xs_status_t kept_stems(const xs_db_t *db, const srch_node_t *n, uint32_t max, kept_t *k)
+{
+    xs_status_t st = srch_prefix_min_freq(db, n->stem, strlen(n->stem), max, &k->min_freq);
+    int rc = 0;
+    if (st == XS_OK && k->min_freq > 0)
+        st = xs_db_terms(db, n->stem, strlen(n->stem), keep_stem, k, &rc);
+    return st == XS_OK && rc != 0 ? XS_ERR_NOMEM : st;
+}
+
+/* ---- highlight units ----------------------------------------------------- */
+
+xs_status_t srch_query_units(const srch_query_t *q, const xs_db_t *db, uint32_t wildcard_max,
                              srch_hl_unit_t **units, size_t *n_units)
 {
     if (units != NULL)
@@ -446,14 +523,28 @@ xs_status_t srch_query_units(const srch_query_t *q, const xs_db_t *db,
     uint32_t n_docs = 0;
     if (db != NULL)
         st = xs_db_doccount(db, &n_docs);
-    /* one block: the units, then the stem pointers of the phrases */
+    kept_t *kept = l.n > 0 ? calloc(l.n, sizeof *kept) : NULL;
+    if (l.n > 0 && !kept)
+        st = XS_ERR_NOMEM;
+    size_t n_kept = 0, kept_bytes = 0;
+    for (size_t k = 0; st == XS_OK && k < l.n; k++)
+        if (db != NULL && l.v[k]->kind == SRCH_NODE_PREFIX) {
+            st = kept_stems(db, l.v[k], wildcard_max, &kept[k]);
+            n_kept += kept[k].n;
+            kept_bytes += kept[k].stems.len;
+        }
+    /* one block: the units, the stem pointers of the phrases, the stems that
+     * wildcards keep and their pointers */
     srch_hl_unit_t *u = NULL;
     if (st == XS_OK && l.n > 0) {
-        u = calloc(1, l.n * sizeof *u + l.n_stems * sizeof(const char *));
+        u = calloc(1, l.n * sizeof *u + (l.n_stems + n_kept) * sizeof(const char *)
+                          + kept_bytes);
         if (u == NULL)
             st = XS_ERR_NOMEM;
     }
     const char **stems = u ? (const char **)(u + l.n) : NULL;
+    const char **allowed = u ? stems + l.n_stems : NULL;
+    char *bytes = u ? (char *)(allowed + n_kept) : NULL;
     for (size_t k = 0; st == XS_OK && k < l.n; k++) {
         const srch_node_t *n = l.v[k];
         u[k].color = (unsigned)k;
@@ -478,9 +569,24 @@ xs_status_t srch_query_units(const srch_query_t *q, const xs_db_t *db,
             u[k].stems = &n->stem;
             u[k].n_stems = 1;
         }
+        if (kept[k].n > 0) {
+            /* xs_db_terms() walks the terms in sorted order. */
+            memcpy(bytes, kept[k].stems.data, kept[k].stems.len);
+            u[k].allowed = allowed;
+            u[k].n_allowed = kept[k].n;
+            for (size_t j = 0, at = 0; j < kept[k].n; j++) {
+                allowed[j] = bytes + at;
+                at += strlen(bytes + at) + 1;
+            }
+            allowed += kept[k].n;
+            bytes += kept[k].stems.len;
+        }
         if (db != NULL)
             st = unit_weight(db, n_docs, n, &u[k].weight);
     }
+    for (size_t k = 0; kept && k < l.n; k++)
+        text_buf_free(&kept[k].stems);
+    free(kept);
     free(l.v);
     free(l.near);
     if (st != XS_OK) {

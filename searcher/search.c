@@ -528,36 +528,11 @@ typedef struct wildcard_terms {
     xs_mset_t *mset;
     text_buf_t term;
     uint32_t max;           /* the expansions Xapian keeps, the most frequent */
-    uint32_t *freqs;        /* the frequencies of a wildcard's expansions */
-    size_t n_freqs, cap_freqs;
     uint32_t min_freq;      /* a term less frequent was not among them */
     text_buf_t seen;        /* the wildcards met so far, each NUL-terminated, */
     uint32_t *seen_min;     /* and their min_freq */
     size_t n_seen;
 } wildcard_terms_t;
-
-static int note_freq(const char *term, size_t len, uint32_t termfreq, void *payload)
-{
-    (void)term;
-    (void)len;
-    wildcard_terms_t *x = payload;
-    if (x->n_freqs == x->cap_freqs) {
-        size_t cap = x->cap_freqs ? 2 * x->cap_freqs : 256;
-        uint32_t *grown = realloc(x->freqs, cap * sizeof *grown);
-        if (!grown)
-            return 1;
-        x->freqs = grown;
-        x->cap_freqs = cap;
-    }
-    x->freqs[x->n_freqs++] = termfreq;
-    return 0;
-}
-
-static int freq_desc(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return (x < y) - (x > y);
-}
 
 static int explain_expansion(const char *term, size_t len, uint32_t tf, void *payload)
 {
@@ -581,19 +556,12 @@ static bool wildcard_seen(wildcard_terms_t *x)
     return false;
 }
 
-/* x->min_freq for the wildcard x->term, from the frequencies of all the terms
- * it covers, kept for the hits after this one. */
+/* x->min_freq for the wildcard x->term, kept for the hits after this one. */
 static void wildcard_min_freq(wildcard_terms_t *x)
 {
-    x->n_freqs = 0;
-    x->min_freq = 0;
-    int rc = 0;
-    if (x->max > 0
-        && xs_db_terms(x->ht->e->db, x->term.data, x->term.len, note_freq, x, &rc) == XS_OK
-        && rc == 0 && x->n_freqs > x->max) {
-        qsort(x->freqs, x->n_freqs, sizeof *x->freqs, freq_desc);
-        x->min_freq = x->freqs[x->max - 1];
-    }
+    if (srch_prefix_min_freq(x->ht->e->db, x->term.data, x->term.len, x->max, &x->min_freq)
+        != XS_OK)
+        x->min_freq = 0;
     uint32_t *grown = realloc(x->seen_min, (x->n_seen + 1) * sizeof *grown);
     if (!grown)
         return;
@@ -780,7 +748,6 @@ static srch_run_status_t make_hits(srch_engine_t *e, srch_result_t *r, const src
         r->n_hits++;
     }
     text_buf_free(&wt.term);
-    free(wt.freqs);
     text_buf_free(&wt.seen);
     free(wt.seen_min);
     return rs;
@@ -865,7 +832,8 @@ static srch_run_status_t run_once(srch_engine_t *e, const char *q, const srch_se
         return rs;
     }
     /* Units cost a frequency lookup per word; only snippets need them. */
-    xs_status_t st = s->snippets ? srch_query_units(r->query, e->db, &r->units, &r->n_units)
+    xs_status_t st = s->snippets ? srch_query_units(r->query, e->db, s->build.wildcard_max,
+                                                      &r->units, &r->n_units)
                                  : XS_OK;
     if (st != XS_OK) {
         xs_query_free(xq);

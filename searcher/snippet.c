@@ -113,6 +113,25 @@ static bool starts_with(const char *s, size_t len, const char *prefix, size_t p_
     return p_len <= len && memcmp(s, prefix, p_len) == 0;
 }
 
+/* Whether s[0..len) is one of the n sorted strings v. */
+static bool listed(const char *const *v, size_t n, const char *s, size_t len)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2, m_len = strlen(v[mid]);
+        int c = memcmp(v[mid], s, m_len < len ? m_len : len);
+        if (c == 0)
+            c = (m_len > len) - (m_len < len);
+        if (c == 0)
+            return true;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return false;
+}
+
 /* text_analyze() callback: record the token and every unit that ends on it. */
 static int on_term(const text_term_t *term, void *payload)
 {
@@ -138,8 +157,11 @@ static int on_term(const text_term_t *term, void *payload)
             hit = same(term->stem, term->stem_len, unit->stems[0], len[0]);
             break;
         case SRCH_HL_PREFIX:
-            hit = starts_with(tok->word, tok->word_len, unit->stems[0], len[0])
-                  || starts_with(term->stem, term->stem_len, unit->stems[0], len[0]);
+            if (unit->n_allowed)
+                hit = listed(unit->allowed, unit->n_allowed, term->stem, term->stem_len);
+            else
+                hit = starts_with(tok->word, tok->word_len, unit->stems[0], len[0])
+                      || starts_with(term->stem, term->stem_len, unit->stems[0], len[0]);
             break;
         case SRCH_HL_PHRASE: {
             /* live[k]: the phrase's first k+1 stems end at this token. Updated from

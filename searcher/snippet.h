@@ -24,7 +24,8 @@
 typedef enum {
     SRCH_HL_TERM,    /* a token whose stem equals stems[0] */
     SRCH_HL_PHRASE,  /* tokens at consecutive positions whose stems equal stems[0..n) */
-    SRCH_HL_PREFIX   /* a token whose folded word or stem starts with stems[0] */
+    SRCH_HL_PREFIX   /* a token whose folded word or stem starts with stems[0]
+                        (or whose stem is in allowed, when it lists some) */
 } srch_hl_kind_t;
 
 typedef struct srch_hl_unit {
@@ -38,6 +39,10 @@ typedef struct srch_hl_unit {
                                   within near_window tokens of every other unit of
                                   that NEAR */
     uint32_t near_window;      /* the span those matches fit in, in tokens */
+    const char *const *allowed; /* PREFIX, when n_allowed is not 0: only a token whose
+                                  stem is one of these (sorted bytewise) matches, the
+                                  expansions the search used */
+    size_t n_allowed;
 } srch_hl_unit_t;
 
 /* A highlighted byte range of the passage. A phrase is one span from its first

@@ -888,7 +888,7 @@ static char *units_string(const char *s, unsigned flags, const xs_db_t *d,
     srch_query_t *q = parse_ok(s, strlen(s), flags);
     srch_hl_unit_t *u = NULL;
     size_t n = 99;
-    ck_assert_int_eq(srch_query_units(q, d, &u, &n), XS_OK);
+    ck_assert_int_eq(srch_query_units(q, d, 0, &u, &n), XS_OK);
     text_buf_t b = TEXT_BUF_INIT;
     ck_assert(text_buf_puts(&b, ""));
     static const char *const kinds[] = { "TERM", "PHRASE", "PREFIX" };
@@ -981,11 +981,53 @@ START_TEST(test_query_units_weights)
     ck_assert_double_eq(u[1].weight, 1.0);
     srch_query_units_free(u);
 
-    ck_assert_int_eq(srch_query_units(q, NULL, NULL, &n), XS_ERR_INVALID);
-    ck_assert_int_eq(srch_query_units(NULL, NULL, &u, &n), XS_ERR_INVALID);
+    ck_assert_int_eq(srch_query_units(q, NULL, 0, NULL, &n), XS_ERR_INVALID);
+    ck_assert_int_eq(srch_query_units(NULL, NULL, 0, &u, &n), XS_ERR_INVALID);
     ck_assert_ptr_null(u);
     ck_assert_uint_eq(n, 0);
     srch_query_units_free(NULL);
+    srch_query_free(q);
+}
+END_TEST
+
+/* A wildcard with more expansions than the search keeps highlights only the
+ * ones kept, the most frequent: ta* at 1 keeps talk (3 passages), not
+ * taliban (2). */
+START_TEST(test_query_units_wildcard_kept)
+{
+    srch_query_t *q = parse_ok("ta*", 3, AND_);
+    const char *text = "The Taliban rejected the Kabul talks.";
+    static const struct {
+        uint32_t max;
+        size_t n_allowed;
+        const char *want;
+    } cases[] = {
+        { 1, 1, "The Taliban rejected the Kabul [talks]." },
+        { 2, 0, "The [Taliban] rejected the Kabul [talks]." },  /* all kept */
+        { 0, 0, "The [Taliban] rejected the Kabul [talks]." },  /* no limit */
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        srch_hl_unit_t *u = NULL;
+        size_t n = 0;
+        ck_assert_int_eq(srch_query_units(q, db, cases[k].max, &u, &n), XS_OK);
+        ck_assert_uint_eq(n, 1);
+        ck_assert_uint_eq(u[0].n_allowed, cases[k].n_allowed);
+        if (u[0].n_allowed)
+            ck_assert_str_eq(u[0].allowed[0], "talk");
+        srch_snippet_t snip;
+        ck_assert(srch_snippet_build(&snip, an, text, strlen(text), u, n, 0));
+        text_buf_t b = TEXT_BUF_INIT;
+        ck_assert(srch_snippet_render(&b, text, strlen(text), &snip, u, SRCH_MARK_PLAIN));
+        ck_assert_str_eq(b.data, cases[k].want);
+        text_buf_free(&b);
+        srch_snippet_free(&snip);
+        srch_query_units_free(u);
+    }
+    uint32_t min_freq = 99;
+    ck_assert_int_eq(srch_prefix_min_freq(db, "ta", 2, 1, &min_freq), XS_OK);
+    ck_assert_uint_eq(min_freq, 3);
+    ck_assert_int_eq(srch_prefix_min_freq(db, "ta", 2, 2, &min_freq), XS_OK);
+    ck_assert_uint_eq(min_freq, 0);
     srch_query_free(q);
 }
 END_TEST
@@ -1081,6 +1123,7 @@ Suite *make_query_suite(void)
     tcase_add_loop_test(tc, test_query_units_rows, 0, sizeof unit_rows / sizeof unit_rows[0]);
     tcase_add_test(tc, test_query_units_weights);
     tcase_add_test(tc, test_query_units_snippet);
+    tcase_add_test(tc, test_query_units_wildcard_kept);
     tcase_add_test(tc, test_query_units_words);
     suite_add_tcase(s, tc);
     return s;

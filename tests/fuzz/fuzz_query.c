@@ -126,7 +126,7 @@ static void check_parsed(const srch_query_t *q, size_t len)
 
     srch_hl_unit_t *units = NULL;
     size_t n_units = 0;
-    FUZZ_CHECK(srch_query_units(q, NULL, &units, &n_units) == XS_OK, "units failed");
+    FUZZ_CHECK(srch_query_units(q, NULL, 0, &units, &n_units) == XS_OK, "units failed");
     /* Units highlight the passages' text: title: words have none. */
     FUZZ_CHECK((n_units > 0) == (wc.n_body > 0) && (n_units > 0) == (units != NULL),
                "%zu highlight units for %zu words sought in the text", n_units, wc.n_body);
