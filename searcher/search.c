@@ -864,13 +864,53 @@ typedef struct missing_ctx {
     size_t n_named, n_more;
 } missing_ctx_t;
 
-/* The word of the index's word lists (spell.h) that the folded word most
- * likely meant, into b (cleared first); false if there is none. */
-static bool suggest(srch_engine_t *e, const char *word, text_buf_t *b)
+typedef struct suggestion_check {
+    srch_engine_t *e;
+    const srch_word_t *w; /* the word looked for */
+    text_buf_t term;      /* the index term of the suggestion, for the field */
+    size_t n_terms;
+    bool stopword;
+} suggestion_check_t;
+
+static int suggestion_term(const text_term_t *t, void *payload)
+{
+    suggestion_check_t *c = payload;
+    c->n_terms++;
+    c->stopword = t->stopword;
+    text_buf_append(&c->term, t->stem, t->stem_len);
+    return 0;
+}
+
+/* Whether the suggested word would find something where c->w was looked
+ * for: it is one word, not a stopword ("naïve" is no typo of "have"), some
+ * passage has it (the lists keep the words of files since changed or
+ * deleted), and in a title when w is a title: word (the lists hold the words
+ * of the text). */
+static bool suggestion_finds(const char *word, size_t len, void *payload)
+{
+    suggestion_check_t *c = payload;
+    text_buf_clear(&c->term);
+    c->n_terms = 0;
+    c->stopword = false;
+    if (c->w->field == SRCH_FIELD_TITLE)
+        text_buf_puts(&c->term, PASSIM_PREFIX_TITLE);
+    text_analyze(c->e->analyzer, word, len, 1, suggestion_term, c);
+    uint32_t df = 0;
+    return c->n_terms == 1 && !c->stopword && c->term.data
+           && xs_db_termfreq(c->e->db, c->term.data, c->term.len, &df) == XS_OK && df > 0;
+}
+
+/* The word of the index's word lists (spell.h) that w most likely meant and
+ * that would find something in its place, into b (cleared first); false if
+ * there is none. */
+static bool suggest(srch_engine_t *e, const srch_word_t *w, text_buf_t *b)
 {
     text_spell_best_t best;
-    if (!text_spell_best_init(&best, word, strlen(word)))
+    if (!text_spell_best_init(&best, w->word, strlen(w->word)))
         return false;
+    suggestion_check_t check = { e, w, TEXT_BUF_INIT, 0, false };
+    best.accept = suggestion_finds;
+    best.accept_payload = &check;
     size_t n = best.n_chars, lo = n > TEXT_SPELL_MAX_DISTANCE ? n - TEXT_SPELL_MAX_DISTANCE : 1;
     text_buf_t key = TEXT_BUF_INIT;
     bool ok = true;
@@ -883,41 +923,10 @@ static bool suggest(srch_engine_t *e, const char *word, text_buf_t *b)
         free(list);
     }
     text_buf_free(&key);
+    text_buf_free(&check.term);
     text_buf_clear(b);
     ok = ok && best.found && text_buf_append(b, best.word.data, best.word.len);
     text_spell_best_free(&best);
-    return ok;
-}
-
-typedef struct suggestion_check {
-    text_buf_t *term;     /* the index term of the suggestion, for the field */
-    size_t n_terms;
-    bool stopword;
-} suggestion_check_t;
-
-static int suggestion_term(const text_term_t *t, void *payload)
-{
-    suggestion_check_t *c = payload;
-    c->n_terms++;
-    c->stopword = t->stopword;
-    text_buf_append(c->term, t->stem, t->stem_len);
-    return 0;
-}
-
-/* Whether the suggested word would find something where w was looked for: it
- * is one word, not a stopword ("naïve" is no typo of "have"), and in a title
- * when w is a title: word (the lists hold the words of the text). */
-static bool suggestion_finds(srch_engine_t *e, const srch_word_t *w, const char *word)
-{
-    text_buf_t term = TEXT_BUF_INIT;
-    suggestion_check_t c = { &term, 0, false };
-    if (w->field == SRCH_FIELD_TITLE)
-        text_buf_puts(&term, PASSIM_PREFIX_TITLE);
-    text_analyze(e->analyzer, word, strlen(word), 1, suggestion_term, &c);
-    uint32_t df = 0;
-    bool ok = c.n_terms == 1 && !c.stopword && term.data
-              && xs_db_termfreq(e->db, term.data, term.len, &df) == XS_OK && df > 0;
-    text_buf_free(&term);
     return ok;
 }
 
@@ -944,7 +953,7 @@ static int report_word(const srch_word_t *w, void *payload)
     m->n_named++;
     text_buf_printf(m->b, "passim-search: no passage%s contains '%s'",
                     w->field == SRCH_FIELD_TITLE ? " title" : "", w->text);
-    if (suggest(m->e, w->word, &m->term) && suggestion_finds(m->e, w, m->term.data))
+    if (suggest(m->e, w, &m->term))
         text_buf_printf(m->b, "; did you mean '%s'?", m->term.data);
     text_buf_putc(m->b, '\n');
     return 0;

@@ -225,6 +225,8 @@ static int consider(const char *word, size_t len, uint32_t count, void *payload)
             && cmp_bytes(word, len, best->word.data, best->word.len) >= 0)
             return 0;
     }
+    if (best->accept && !best->accept(word, len, best->accept_payload))
+        return 0;
     text_buf_clear(&best->word);
     if (!text_buf_append(&best->word, word, len))
         return 1;

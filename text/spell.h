@@ -75,6 +75,11 @@ typedef struct text_spell_best {
     unsigned distance;
     uint32_t count;
     text_buf_t word;    /* the suggestion (NUL-terminated) when found */
+    /* If set, after init: a word that would be the best so far is taken only
+     * if accept() says yes (a word the lists still hold but the index no
+     * longer has, say). Called only for such words, so rarely. */
+    bool (*accept)(const char *word, size_t len, void *payload);
+    void *accept_payload;
 } text_spell_best_t;
 
 /* Start looking for the word typed (folded, as the indexer counts words).

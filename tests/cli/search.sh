@@ -134,8 +134,20 @@ expect_match "no passage title contains 'Kabl'; did you mean 'kabul'\\?" "$ERR" 
 run $S 'title:peace'
 expect_match "^passim-search: no passage title contains 'peace'$" "$ERR" \
     "title: no suggestion of a word that is in no title"
+# The word lists keep the words of a deleted file: the nearest word that some
+# passage still has is suggested, not the deleted one.
+mkdir -p giraffes
+printf 'Alpha\n\nalpha giraffe\n' >giraffes/a.txt
+printf 'Beta\n\nbeta giraffx\n' >giraffes/b.txt
+$PASSIM_INDEX -q --db giraffes.db giraffes >/dev/null
+rm giraffes/b.txt
+$PASSIM_INDEX -q --db giraffes.db giraffes >/dev/null
+run $PASSIM_SEARCH --db giraffes.db giraffxx
+expect_eq "$ERR" "passim-search: no passage contains 'giraffxx'; did you mean 'giraffe'?" \
+    "a word of a deleted file is not suggested"
 run $S 'naïve'
-expect_match "^passim-search: no passage contains 'naïve'$" "$ERR" "no stopword suggested"
+expect_match "^passim-search: no passage contains 'naïve'" "$ERR" "naïve is nowhere"
+expect_no_match "did you mean 'have'" "$ERR" "no stopword suggested"
 
 # --- bad queries: exit 2 with what and where
 run $S '"unbalanced'
