@@ -1124,8 +1124,10 @@ static void summary(const run_t *r, double secs, bool discarded)
         printf("passim-index: %s: created, with no article (%u skipped, %u failed) in %.2f s\n",
                r->o->db_path, s->skipped, failed, secs);
     else if (s->added + s->updated + s->removed == 0)
-        printf("passim-index: %s: up to date, nothing changed (%u unchanged, %u skipped, "
-               "%u failed) in %.2f s\n", r->o->db_path, s->unchanged, s->skipped, failed, secs);
+        /* Not "up to date" when something could not be read. */
+        printf("passim-index: %s: %snothing changed (%u unchanged, %u skipped, %u failed) in "
+               "%.2f s\n", r->o->db_path, failed ? "" : "up to date, ", s->unchanged,
+               s->skipped, failed, secs);
     else
         printf("passim-index: %s: %u added, %u updated, %u removed, %u unchanged, %u skipped, "
                "%u failed; %llu passage%s; %.2f s, %.2f MB/s\n", r->o->db_path, s->added,
