@@ -78,17 +78,23 @@ static ignore_t *read_ignore(const char *dir)
     char *line = NULL;
     size_t n = 0, cap = 0;
     ssize_t len;
-    while ((len = getline(&line, &cap, f)) > 0) {
-        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r' || line[len - 1] == ' '))
-            line[--len] = '\0';
-        if (len == 0 || line[0] == '#')
+    for (bool first = true; (len = getline(&line, &cap, f)) > 0; first = false) {
+        char *pat = line;
+        /* A byte order mark, as some editors write: not part of the pattern. */
+        if (first && len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) {
+            pat += 3;
+            len -= 3;
+        }
+        while (len > 0 && (pat[len - 1] == '\n' || pat[len - 1] == '\r' || pat[len - 1] == ' '))
+            pat[--len] = '\0';
+        if (len == 0 || pat[0] == '#')
             continue;
         ignore_t *grown = realloc(pats, (n + 2) * sizeof *pats);
         if (!grown)
             break;
         pats = grown;
         pats[n].glob = NULL;
-        if (parse_ignore(line, (size_t)len, &pats[n]))
+        if (parse_ignore(pat, (size_t)len, &pats[n]))
             pats[++n].glob = NULL;
     }
     free(line);

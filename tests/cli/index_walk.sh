@@ -128,7 +128,7 @@ for f in a.txt b.log logs/c.txt notes/d.txt notes/e.txt; do
 done
 run $PASSIM_INDEX -q --db why.db why
 expect_match ': 5 added' "$OUT" "five articles to lose"
-printf '*.log\nlogs\n' > why/.passimignore
+printf '\357\273\277*.log\r\nlogs\r\n' > why/.passimignore  # a byte order mark, CRLF
 mv why/notes why/.notes
 rm why/a.txt
 run $PASSIM_INDEX --db why.db why
