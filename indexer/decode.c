@@ -4,7 +4,7 @@
  * Everything stored in the index and re-read by the snippet builder is valid
  * UTF-8, so the conversion happens once, here. Most files are UTF-8 already and
  * are used as they are, without a copy. Others: a UTF-8 byte order mark is
- * dropped, UTF-16 with a byte order mark is converted, and text that is not
+ * dropped, UTF-16 and UTF-32 with a byte order mark are converted, and text that is not
  * valid UTF-8 is repaired by text_utf8_repair() (text.h), as queries are:
  * read as Windows-1252 when mostly not UTF-8, else each stray bad byte is.
  * Binary detection looks at the first 64 KiB: a NUL byte, or many control
@@ -14,6 +14,13 @@
 
 #include "indexer.h"
 
+/* UTF-32's byte order mark (FF FE 00 00 begins like UTF-16's: look first). */
+static bool utf32_bom(const unsigned char *u, size_t len)
+{
+    return len >= 4 && ((u[0] == 0xFF && u[1] == 0xFE && u[2] == 0 && u[3] == 0)
+                        || (u[0] == 0 && u[1] == 0 && u[2] == 0xFE && u[3] == 0xFF));
+}
+
 static bool utf16_bom(const unsigned char *u, size_t len)
 {
     return len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF));
@@ -22,7 +29,7 @@ static bool utf16_bom(const unsigned char *u, size_t len)
 bool idx_looks_binary(const char *data, size_t len)
 {
     const unsigned char *s = (const unsigned char *)data;
-    if (utf16_bom(s, len))
+    if (utf16_bom(s, len) || utf32_bom(s, len))
         return false;
     size_t n = len < IDX_SNIFF_BYTES ? len : IDX_SNIFF_BYTES, controls = 0;
     for (size_t i = 0; i < n; i++) {
@@ -59,12 +66,36 @@ static idx_decode_status_t from_utf16(const unsigned char *s, size_t len, bool b
     return IDX_DECODE_OK;
 }
 
+static idx_decode_status_t from_utf32(const unsigned char *s, size_t len, bool big_endian,
+                                      text_buf_t *out)
+{
+    if (!text_buf_reserve(out, len))
+        return IDX_DECODE_NOMEM;
+    for (size_t i = 0; i + 3 < len; i += 4) {
+        uint32_t u = big_endian
+                     ? (uint32_t)s[i] << 24 | (uint32_t)s[i + 1] << 16 | (uint32_t)s[i + 2] << 8 | s[i + 3]
+                     : (uint32_t)s[i + 3] << 24 | (uint32_t)s[i + 2] << 16 | (uint32_t)s[i + 1] << 8 | s[i];
+        if (u > 0x10FFFF || (u >= 0xD800 && u <= 0xDFFF))
+            u = 0xFFFD;
+        if (u == 0)
+            u = ' ';
+        if (!text_buf_put_utf8(out, u))
+            return IDX_DECODE_NOMEM;
+    }
+    return IDX_DECODE_OK;
+}
+
 static idx_decode_status_t to_utf8(const char *data, size_t len, text_buf_t *out, bool *as_is,
                                    const char **encoding)
 {
     const unsigned char *u = (const unsigned char *)data;
     text_buf_clear(out);
     *as_is = false;
+    if (utf32_bom(u, len)) {
+        bool be = u[0] == 0;
+        *encoding = be ? "utf-32be" : "utf-32le";
+        return from_utf32(u + 4, len - 4, be, out);
+    }
     if (utf16_bom(u, len)) {
         bool be = u[0] == 0xFE;
         *encoding = be ? "utf-16be" : "utf-16le";

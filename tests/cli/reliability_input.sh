@@ -75,6 +75,8 @@ put('invalid-utf8.txt', 'Broken UTF-8: caf\u00e9 cr\u00e8me '.encode() + b'\xff\
     'd\u00e9j\u00e0 echidna\n'.encode())
 put('utf16le.txt', b'\xff\xfe' + 'UTF-16 LE text about a wombat, caf\u00e9.\n'.encode('utf-16-le'))
 put('utf16be.txt', b'\xfe\xff' + 'UTF-16 BE text about a dingo, na\u00efve.\n'.encode('utf-16-be'))
+put('utf32le.txt', b'\xff\xfe\x00\x00' + 'UTF-32 LE text about a quokka.\n'.encode('utf-32-le'))
+put('utf32be.txt', b'\x00\x00\xfe\xff' + 'UTF-32 BE text about a bilby.\n'.encode('utf-32-be'))
 put('latin1.txt', 'Latin-1: Gr\u00fc\u00dfe aus M\u00fcnchen, caf\u00e9 cr\u00e8me br\u00fbl\u00e9e.\n'
     .encode('latin-1'))
 put('crlf.txt', b'Windows title\r\n\r\nFirst paragraph about a kangaroo.\r\n\r\nSecond one.\r\n')
@@ -113,12 +115,12 @@ expect_match 'long-[0-9]+-x+: .*File name too long' "$ERR" "path over PATH_MAX n
 expect_no_match 'fifo' "$ERR" "a FIFO in a folder is passed over (never opened)"
 run "$DBCHECK" "$DB"
 expect_rc 0 "index of hostile files consistent"
-expect_match '^files 15$' "$OUT" "every text file known (15)"
+expect_match '^files 17$' "$OUT" "every text file known (17)"
 run "$DBCHECK" "$DB" --files
 expect_match "^0 $D/empty.txt\$" "$OUT" "empty file known, no passage"
 expect_no_match 'binary.bin|/nul.txt' "$OUT" "binary files not indexed"
 for t in quoll numbat echidna wombat dingo kangaroo afterword platypus spaceqx lineqx \
-         tabqx unicodeqx badqx dashqx munchen cafe naiv; do
+         tabqx unicodeqx badqx dashqx munchen cafe naiv quokka bilbi; do
     run "$DBCHECK" "$DB" --term "$t"
     [ "$OUT" -ge 1 ] 2>/dev/null && pass || fail "term '$t' indexed (got '$OUT')"
 done
@@ -142,7 +144,7 @@ expect_match 'up to date, nothing changed \(1 unchanged' "$OUT" "200 folders dee
 # The second run changes nothing, odd names included.
 run $PASSIM_INDEX --db "$DB" "$D"
 expect_no_crash "second run over hostile files" "1"
-expect_match ': nothing changed \(15 unchanged, [0-9]+ skipped, [1-9][0-9]* failed\)' "$OUT" \
+expect_match ': nothing changed \(17 unchanged, [0-9]+ skipped, [1-9][0-9]* failed\)' "$OUT" \
     "second run: nothing changed"
 expect_no_match 'up to date' "$OUT" "not 'up to date' when something could not be read"
 
