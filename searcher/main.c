@@ -300,6 +300,12 @@ static bool sort_arguments(int argc, char **argv, int *out_argc, char ***out)
     return true;
 }
 
+static int usage_error(const char *msg)
+{
+    fprintf(stderr, "passim-search: %s\nTry 'passim-search --help' for more information.\n", msg);
+    return SRCH_EXIT_ERROR;
+}
+
 static int parse_options(cli_t *o, int argc, char **argv)
 {
     int c;
@@ -316,9 +322,17 @@ static int parse_options(cli_t *o, int argc, char **argv)
             }
             o->dbs[o->n_dbs++] = optarg;
             break;
-        case OPT_ALL: o->s.mode = SRCH_MODE_ALL; o->mode_set = true; break;
-        case OPT_ANY: o->s.mode = SRCH_MODE_ANY; o->mode_set = true; break;
-        case OPT_AUTO: o->s.mode = SRCH_MODE_AUTO; o->mode_set = true; break;
+        case OPT_ALL:
+        case OPT_ANY:
+        case OPT_AUTO: {
+            srch_mode_t mode = c == OPT_ALL ? SRCH_MODE_ALL
+                               : c == OPT_ANY ? SRCH_MODE_ANY : SRCH_MODE_AUTO;
+            if (o->mode_set && o->s.mode != mode)
+                return usage_error("--all, --any and --auto cannot be combined");
+            o->s.mode = mode;
+            o->mode_set = true;
+            break;
+        }
         case 'n':
             if (!parse_uint("--limit", optarg, 1, 100000000, &o->s.limit))
                 return SRCH_EXIT_ERROR;
@@ -390,7 +404,11 @@ static int parse_options(cli_t *o, int argc, char **argv)
             o->s.xapian.bm25_b = b;
             break;
         }
-        case OPT_BATCH: o->batch = optarg; break;
+        case OPT_BATCH:
+            if (o->batch)
+                return usage_error("--batch takes one FILE: give it once");
+            o->batch = optarg;
+            break;
         case OPT_LEVEL:
             if (strcmp(optarg, "doc") == 0)
                 o->level = SRCH_LEVEL_DOC;
@@ -436,12 +454,6 @@ static int parse_options(cli_t *o, int argc, char **argv)
         return SRCH_EXIT_ERROR;
     }
     return CLI_CONTINUE;
-}
-
-static int usage_error(const char *msg)
-{
-    fprintf(stderr, "passim-search: %s\nTry 'passim-search --help' for more information.\n", msg);
-    return SRCH_EXIT_ERROR;
 }
 
 /* The first option given that only a batch understands, or NULL. */

@@ -292,6 +292,13 @@ run $S --compare a.run b.run --qrels q.txt extra.run
 expect_rc 2 "--compare with three runs"
 expect_match "^passim-search: --compare takes two runs; 'extra.run' is one too many" "$ERR" \
     "the run too many is named"
+run $S --all --any Lavrov
+expect_rc 2 "--all with --any"
+expect_match '^passim-search: --all, --any and --auto cannot be combined$' "$ERR" \
+    "conflicting modes are refused"
+run $S --batch a.tsv --batch b.tsv
+expect_rc 2 "--batch twice"
+expect_match '^passim-search: --batch takes one FILE: give it once$' "$ERR" "--batch twice is refused"
 run $PASSIM_SEARCH --db '' Lavrov
 expect_rc 2 "an empty --db"
 expect_match '^passim-search: --db: the folder name is empty$' "$ERR" "an empty --db is said so"
