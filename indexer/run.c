@@ -815,6 +815,8 @@ static bool layout_matches(const idx_opts_t *o, xs_db_t *db)
     uint32_t docs = 0;
     xs_status_t st = xs_db_get_metadata(db, PASSIM_META_VERSION, &layout, NULL);
     if (st != XS_OK && st != XS_ERR_NOT_FOUND) {
+        if (o->rebuild)
+            return true; /* damaged: what a rebuild is for */
         fprintf(stderr, "passim-index: %s: cannot read the index layout: %s\n", o->db_path,
                 xs_last_error());
         return false;
@@ -832,13 +834,18 @@ static bool layout_matches(const idx_opts_t *o, xs_db_t *db)
     if (xs_db_doccount(db, &docs) != XS_OK || docs == 0)
         return true;
     bool passim_records = false;
-    xs_db_metadata(db, PASSIM_META_FILE, any_record, &passim_records, NULL);
-    if (!passim_records)
+    /* Records that cannot be listed: damaged, so taken for passim's. */
+    if (xs_db_metadata(db, PASSIM_META_FILE, any_record, &passim_records, NULL) != XS_OK)
+        passim_records = true;
+    if (!passim_records) {
         fprintf(stderr,
                 "passim-index: %s: a Xapian database with %" PRIu32 " document%s and nothing "
                 "that passim writes: passim did not make it, and leaves it alone; give --db "
                 "another folder\n", o->db_path, docs, docs == 1 ? "" : "s");
-    else if (!o->rebuild)
+        char pidfile[PATH_MAX]; /* nor does it leave a file of its own there */
+        if (snprintf(pidfile, sizeof pidfile, "%s/%s", o->db_path, PID_FILE) < (int)sizeof pidfile)
+            unlink(pidfile);
+    } else if (!o->rebuild)
         fprintf(stderr,
                 "passim-index: %s: the index holds documents but no passim layout record: it "
                 "is damaged; use --rebuild to rebuild it\n", o->db_path);

@@ -201,7 +201,8 @@ static long check_repeated_ids(const batch_t *b, bool fatal)
     qsort(v, b->n, sizeof *v, qid_ptr_cmp);
     long n = 0;
     for (size_t i = 1; i < b->n; i++)
-        if (strcmp(v[i - 1]->qid, v[i]->qid) == 0 && (i < 2 || strcmp(v[i - 2]->qid, v[i]->qid))) {
+        if (*v[i]->qid /* an empty id is a bad query of its own */
+            && strcmp(v[i - 1]->qid, v[i]->qid) == 0 && (i < 2 || strcmp(v[i - 2]->qid, v[i]->qid))) {
             fprintf(stderr, "passim-search: %s:%u: %squery id %s already given on line %u%s\n",
                     b->name, v[i]->line, fatal ? "" : "warning: ", v[i]->qid, v[i - 1]->line,
                     fatal ? "; a TREC run and an evaluation need one query per id" : "");

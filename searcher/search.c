@@ -754,14 +754,15 @@ static srch_run_status_t make_hits(srch_engine_t *e, srch_result_t *r, const src
 }
 
 /* Whether the tree under n holds a phrase (quoted, or words joined by
- * punctuation). */
+ * punctuation) that it looks for, not one it excludes. */
 static bool has_phrase(const srch_node_t *n)
 {
     if (!n)
         return false;
     if (n->kind == SRCH_NODE_PHRASE)
         return true;
-    for (size_t i = 0; i < n->n_kids; i++)
+    size_t kids = n->kind == SRCH_NODE_AND_NOT ? 1 : n->n_kids;
+    for (size_t i = 0; i < kids; i++)
         if (has_phrase(n->kids[i]))
             return true;
     return false;
@@ -881,23 +882,30 @@ static int suggestion_term(const text_term_t *t, void *payload)
     return 0;
 }
 
-/* Whether the suggested word would find something where c->w was looked
- * for: it is one word, not a stopword ("naïve" is no typo of "have"), some
- * passage has it (the lists keep the words of files since changed or
- * deleted), and in a title when w is a title: word (the lists hold the words
- * of the text). */
-static bool suggestion_finds(const char *word, size_t len, void *payload)
+/* How many passages hold the word (in c->w's field), into c->df; false if it
+ * is not one word that is no stopword (then it finds nothing in its place:
+ * "naïve" is no typo of "have"). */
+static bool suggestion_df(suggestion_check_t *c, const char *word, size_t len, uint32_t *df)
 {
-    suggestion_check_t *c = payload;
     text_buf_clear(&c->term);
     c->n_terms = 0;
     c->stopword = false;
+    *df = 0;
     if (c->w->field == SRCH_FIELD_TITLE)
         text_buf_puts(&c->term, PASSIM_PREFIX_TITLE);
     text_analyze(c->e->analyzer, word, len, 1, suggestion_term, c);
-    uint32_t df = 0;
     return c->n_terms == 1 && !c->stopword && c->term.data
-           && xs_db_termfreq(c->e->db, c->term.data, c->term.len, &df) == XS_OK && df > 0;
+           && xs_db_termfreq(c->e->db, c->term.data, c->term.len, df) == XS_OK;
+}
+
+/* The lists keep the words of files since changed or deleted: a word no
+ * passage holds any more (in w's field: the lists hold the words of the
+ * text) is passed over, and the next nearest considered. A stopword or a
+ * word of several parts is not: if it is the nearest, nothing is offered. */
+static bool suggestion_held(const char *word, size_t len, void *payload)
+{
+    uint32_t df;
+    return !suggestion_df(payload, word, len, &df) || df > 0;
 }
 
 /* The word of the index's word lists (spell.h) that w most likely meant and
@@ -909,7 +917,7 @@ static bool suggest(srch_engine_t *e, const srch_word_t *w, text_buf_t *b)
     if (!text_spell_best_init(&best, w->word, strlen(w->word)))
         return false;
     suggestion_check_t check = { e, w, TEXT_BUF_INIT, 0, false };
-    best.accept = suggestion_finds;
+    best.accept = suggestion_held;
     best.accept_payload = &check;
     size_t n = best.n_chars, lo = n > TEXT_SPELL_MAX_DISTANCE ? n - TEXT_SPELL_MAX_DISTANCE : 1;
     text_buf_t key = TEXT_BUF_INIT;
@@ -923,9 +931,11 @@ static bool suggest(srch_engine_t *e, const srch_word_t *w, text_buf_t *b)
         free(list);
     }
     text_buf_free(&key);
+    uint32_t df = 0;
+    ok = ok && best.found && suggestion_df(&check, best.word.data, best.word.len, &df) && df > 0;
     text_buf_free(&check.term);
     text_buf_clear(b);
-    ok = ok && best.found && text_buf_append(b, best.word.data, best.word.len);
+    ok = ok && text_buf_append(b, best.word.data, best.word.len);
     text_spell_best_free(&best);
     return ok;
 }

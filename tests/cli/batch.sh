@@ -283,11 +283,14 @@ printf 'a b\tLavrov\n' >badid.tsv
 run $S --batch badid.tsv -f trec
 expect_rc 2 "a query id with a space is refused"
 expect_match 'badid\.tsv:1: query a b: bad query id' "$ERR" "bad query id reported"
-printf '\tLavrov\n' >noid.tsv
+printf '\tLavrov\n\tKabul\n' >noid.tsv
 run $S --batch noid.tsv -f trec
 expect_rc 2 "an empty query id is refused"
 expect_match '^passim-search: noid\.tsv:1: the query id before the tab is empty$' "$ERR" \
     "an empty query id is said so"
+expect_match '^passim-search: noid\.tsv:2: the query id before the tab is empty$' "$ERR" \
+    "each empty query id is said so"
+expect_no_match 'already given' "$ERR" "empty ids are not duplicates"
 run $S --compare a.run b.run --qrels q.txt extra.run
 expect_rc 2 "--compare with three runs"
 expect_match "^passim-search: --compare takes two runs; 'extra.run' is one too many" "$ERR" \

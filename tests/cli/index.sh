@@ -334,6 +334,7 @@ for args in "" "--rebuild" "--rebuild --jobs 2"; do
         "$ERR" "another program's database: said so (${args:-update})"
     expect_eq "$("$DBCHECK" "$T/foreign.db" --term hello)" "1" \
         "another program's database kept (${args:-update})"
+    [ -e "$T/foreign.db/passim-index.pid" ] && fail "a pid file left in another program's database" || pass
 done
 run $PASSIM_INDEX -q --db "$T/layout.db" --rebuild corpus
 expect_rc 0 "rebuild of another layout"
