@@ -20,8 +20,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
 #include <ftw.h>
+#include <inttypes.h>
 #include <libgen.h>
 #include <limits.h>
 #include <signal.h>
@@ -449,7 +449,8 @@ static void remove_vanished(run_t *r, const root_t *roots, size_t n_roots)
         for (size_t j = 0; j < n_roots && !in_scope; j++)
             in_scope = (roots[j].key && under(k->key, roots[j].key))
                        || (roots[j].place && k->place && under(k->place, roots[j].place));
-        if (in_scope && !behind_problem(r, k) && !idx_writer_remove(&r->w, k->key, k->path, removal_reason(k)))
+        if (in_scope && !behind_problem(r, k)
+            && !idx_writer_remove(&r->w, k->key, k->path, removal_reason(k)))
             return;
     }
 }
@@ -890,16 +891,27 @@ static int note_new_key(const char *key, size_t key_len, const char *value, size
     return 0;
 }
 
-/* Refuse a rebuild that would lose lost articles, first among them: true if
- * it is refused. */
-static bool refuse_rebuild(const run_t *r, unsigned lost, const known_file_t *first)
+/* The articles a rebuild would lose: how many, and the first met. */
+typedef struct lost {
+    unsigned n;
+    const known_file_t *first;
+} lost_t;
+
+static void note_lost(lost_t *l, const known_file_t *k)
 {
-    if (lost)
+    l->first = l->first ? l->first : k;
+    l->n++;
+}
+
+/* Refuse a rebuild that would lose articles: true if it is refused. */
+static bool refuse_rebuild(const run_t *r, const lost_t *l)
+{
+    if (l->n)
         fprintf(stderr, "passim-index: %s: not rebuilt, since %u article%s of the index could "
                         "not be read again (%s%s); the index is as it was\n",
-                r->o->db_path, lost, lost == 1 ? "" : "s", lost == 1 ? "" : "among them ",
-                first->path);
-    return lost > 0;
+                r->o->db_path, l->n, l->n == 1 ? "" : "s", l->n == 1 ? "" : "among them ",
+                l->first->path);
+    return l->n > 0;
 }
 
 /* Whether the file at key is there but cannot be read now (a permission
@@ -927,24 +939,21 @@ static bool rebuild_loses_nothing(run_t *r, const char *new_path)
     idx_counter_t *now = idx_counter_new();
     xs_db_t *db = NULL;
     int rc = 0;
-    unsigned lost = 0;
-    const known_file_t *first = NULL;
+    lost_t lost = { 0, NULL };
     if (now && xs_db_open(&db, new_path, XS_DB_READ) == XS_OK
         && xs_db_metadata(db, PASSIM_META_FILE, note_new_key, now, &rc) == XS_OK && rc == 0)
         for (size_t i = 0; i < r->n_known; i++) {
             const known_file_t *k = &r->known[i];
             if (idx_counter_add(now, k->key, strlen(k->key)) != 1)
                 continue; /* rebuilt */
-            if (behind_problem(r, k) || (k->seen && unreadable_now(k->key))) {
-                first = first ? first : k;
-                lost++;
-            } else {
+            if (behind_problem(r, k) || (k->seen && unreadable_now(k->key)))
+                note_lost(&lost, k);
+            else
                 r->rebuild_dropped++;
-            }
         }
     xs_db_free(db);
     idx_counter_free(now);
-    return !refuse_rebuild(r, lost, first);
+    return !refuse_rebuild(r, &lost);
 }
 
 /* ---- parallel build ------------------------------------------------------- */
@@ -1299,8 +1308,7 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
             continue;
         }
         struct stat path_st;
-        int walked = idx_walk(paths[i], r.db_key, &cb);
-        if (walked >= 0) {
+        if (idx_walk(paths[i], r.db_key, &cb) >= 0) {
             roots[i].key = realpath(paths[i], NULL);
             roots[i].place = idx_place_of(paths[i]);
         } else {
@@ -1337,14 +1345,11 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
      * rebuild is refused before it starts. (Files that cannot be read are
      * known only once read: rebuild_loses_nothing().) */
     if (o->rebuild && !r.w.fatal && !idx_stop_signal) {
-        unsigned lost = 0;
-        const known_file_t *first = NULL;
+        lost_t lost = { 0, NULL };
         for (size_t i = 0; i < r.n_known; i++)
-            if (!r.known[i].seen && behind_problem(&r, &r.known[i])) {
-                first = first ? first : &r.known[i];
-                lost++;
-            }
-        if (refuse_rebuild(&r, lost, first))
+            if (!r.known[i].seen && behind_problem(&r, &r.known[i]))
+                note_lost(&lost, &r.known[i]);
+        if (refuse_rebuild(&r, &lost))
             goto out;
     }
 

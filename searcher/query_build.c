@@ -432,27 +432,41 @@ typedef struct freqs {
     size_t n, cap;
 } freqs_t;
 
-static int note_freq(const char *term, size_t len, uint32_t termfreq, void *payload)
+static bool push_freq(freqs_t *f, uint32_t termfreq)
 {
-    (void)term;
-    (void)len;
-    freqs_t *f = payload;
     if (f->n == f->cap) {
         size_t cap = f->cap ? 2 * f->cap : 256;
         uint32_t *grown = realloc(f->v, cap * sizeof *grown);
         if (!grown)
-            return 1;
+            return false;
         f->v = grown;
         f->cap = cap;
     }
     f->v[f->n++] = termfreq;
-    return 0;
+    return true;
+}
+
+static int note_freq(const char *term, size_t len, uint32_t termfreq, void *payload)
+{
+    (void)term;
+    (void)len;
+    return push_freq(payload, termfreq) ? 0 : 1;
 }
 
 static int freq_desc(const void *a, const void *b)
 {
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
     return (x < y) - (x > y);
+}
+
+/* The least of the max largest of v[0..n) (sorted in place, largest first);
+ * 0 when there are no more than max, or max is 0. */
+static uint32_t least_kept(uint32_t *v, size_t n, uint32_t max)
+{
+    if (max == 0 || n <= max)
+        return 0;
+    qsort(v, n, sizeof *v, freq_desc);
+    return v[max - 1];
 }
 
 xs_status_t srch_prefix_min_freq(const xs_db_t *db, const char *term, size_t len, uint32_t max,
@@ -466,38 +480,64 @@ xs_status_t srch_prefix_min_freq(const xs_db_t *db, const char *term, size_t len
     xs_status_t st = xs_db_terms(db, term, len, note_freq, &f, &rc);
     if (st == XS_OK && rc != 0)
         st = XS_ERR_NOMEM;
-    if (st == XS_OK && f.n > max) {
-        qsort(f.v, f.n, sizeof *f.v, freq_desc);
-        *min_freq = f.v[max - 1];
-    }
+    if (st == XS_OK)
+        *min_freq = least_kept(f.v, f.n, max);
     free(f.v);
     return st;
 }
 
 /* The stems a wildcard leaf's highlights are limited to: NUL-terminated, one
- * after the other in sorted order; none (n 0) when all its expansions are kept. */
+ * after the other in sorted order; none (n 0) when all its expansions are
+ * kept. While they are read, every expansion and its frequency. */
 typedef struct kept {
     text_buf_t stems;
     size_t n;
-    uint32_t min_freq;
+    freqs_t freqs;
 } kept_t;
 
-static int keep_stem(const char *term, size_t len, uint32_t termfreq, void *payload)
+static int note_stem(const char *term, size_t len, uint32_t termfreq, void *payload)
 {
     kept_t *k = payload;
-    if (termfreq < k->min_freq)
-        return 0;
     k->n++;
-    return text_buf_append(&k->stems, term, len) && text_buf_putc(&k->stems, '\0') ? 0 : 1;
+    return push_freq(&k->freqs, termfreq) && text_buf_append(&k->stems, term, len)
+           && text_buf_putc(&k->stems, '\0') ? 0 : 1;
 }
 
+/* Read n's expansions once, and keep those the search keeps (the max most
+ * frequent, and any tied with the least of them), as
+ * srch_prefix_min_freq() finds them. */
 static xs_status_t kept_stems(const xs_db_t *db, const srch_node_t *n, uint32_t max, kept_t *k)
 {
-    xs_status_t st = srch_prefix_min_freq(db, n->stem, strlen(n->stem), max, &k->min_freq);
+    if (max == 0)
+        return XS_OK;
     int rc = 0;
-    if (st == XS_OK && k->min_freq > 0)
-        st = xs_db_terms(db, n->stem, strlen(n->stem), keep_stem, k, &rc);
-    return st == XS_OK && rc != 0 ? XS_ERR_NOMEM : st;
+    xs_status_t st = xs_db_terms(db, n->stem, strlen(n->stem), note_stem, k, &rc);
+    if (st == XS_OK && rc != 0)
+        st = XS_ERR_NOMEM;
+    uint32_t *sorted = st == XS_OK && k->n > max ? malloc(k->n * sizeof *sorted) : NULL;
+    if (st == XS_OK && k->n > max && !sorted)
+        st = XS_ERR_NOMEM;
+    uint32_t min_freq = 0;
+    if (sorted) {
+        memcpy(sorted, k->freqs.v, k->n * sizeof *sorted);
+        min_freq = least_kept(sorted, k->n, max);
+        free(sorted);
+    }
+    size_t from = 0, to = 0, n_kept = 0;
+    for (size_t i = 0; min_freq > 0 && i < k->n; i++) {
+        size_t len = strlen(k->stems.data + from) + 1;
+        if (k->freqs.v[i] >= min_freq) {
+            memmove(k->stems.data + to, k->stems.data + from, len);
+            to += len;
+            n_kept++;
+        }
+        from += len;
+    }
+    k->stems.len = to; /* all kept (min_freq 0): none listed */
+    if (k->stems.data)
+        k->stems.data[to] = '\0';
+    k->n = n_kept;
+    return st;
 }
 
 /* ---- highlight units ----------------------------------------------------- */
@@ -584,8 +624,10 @@ xs_status_t srch_query_units(const srch_query_t *q, const xs_db_t *db, uint32_t 
         if (db != NULL)
             st = unit_weight(db, n_docs, n, &u[k].weight);
     }
-    for (size_t k = 0; kept && k < l.n; k++)
+    for (size_t k = 0; kept && k < l.n; k++) {
         text_buf_free(&kept[k].stems);
+        free(kept[k].freqs.v);
+    }
     free(kept);
     free(l.v);
     free(l.near);
