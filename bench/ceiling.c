@@ -46,7 +46,7 @@ static int on_file(const idx_file_t *f, void *payload)
     fclose(fp);
     bool as_is;
     const char *enc;
-    if (idx_decode(c->content.data, c->content.len, &c->decoded, &as_is, &enc) != IDX_DECODE_OK)
+    if (text_decode(c->content.data, c->content.len, &c->decoded, &as_is, &enc) != TEXT_DECODE_OK)
         return 0;
     c->text = as_is ? c->content.data : c->decoded.data;
     size_t len = as_is ? c->content.len : c->decoded.len;
@@ -56,9 +56,10 @@ static int on_file(const idx_file_t *f, void *payload)
     return text_passages(c->text, len, &po, on_passage, c);
 }
 
-static void on_problem(const char *path, const char *message, idx_walk_problem_t kind,
-                       void *payload)
+static void on_problem(const char *path, const char *place, const char *message,
+                       idx_walk_problem_t kind, void *payload)
 {
+    (void)place;
     (void)kind;
     (void)payload;
     fprintf(stderr, "ceiling: %s: %s\n", path, message);
