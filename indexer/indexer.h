@@ -4,12 +4,11 @@
  *   main.c     options, --help, --version; calls idx_run()
  *   run.c      one indexing run: lock, open, plan (what changed), remove what
  *              vanished, summary and exit status; the parallel build in shards
- *   reader.c   a file's bytes -> its content hash and decoded text
+ *   reader.c   a file's bytes -> its content hash and decoded text (text_decode)
  *   writer.c   one writer: a file -> its passages and record, atomic batches;
  *              article ids two files share; notes and progress shared by all
  *              writers
  *   walk.c     walking the paths given: files, folders, symlinks, loops
- *   decode.c   file bytes -> valid UTF-8 text (BOMs, UTF-16, Latin-1, binary)
  *   article.c  one article's text -> title, passages, Xapian documents
  *   ahead.c    a fresh build on one writer: reading and analysis run on a
  *              second thread, ahead of the writer
@@ -113,36 +112,6 @@ char *idx_key_join(const char *dir_key, const char *name);
  * for "..", "a/." or "/", where they lead. malloc'ed; NULL if it cannot be
  * resolved. */
 char *idx_place_of(const char *path);
-
-/* ---- decode.c ---------------------------------------------------------- */
-
-typedef enum {
-    IDX_DECODE_OK,          /* text holds the document as UTF-8 */
-    IDX_DECODE_BINARY,      /* not text (NUL bytes or many control characters) */
-    IDX_DECODE_NOMEM
-} idx_decode_status_t;
-
-/* How many bytes of a file's start tell whether it is text. */
-#define IDX_SNIFF_BYTES 65536
-
-/* True if data, the start of a file (its first IDX_SNIFF_BYTES or all of
- * it), says the file is not text: no UTF-16 byte order mark, and a NUL byte
- * or many control characters. idx_decode() answers IDX_DECODE_BINARY for the
- * same files. */
-bool idx_looks_binary(const char *data, size_t len);
-
-/*
- * Turn raw file bytes into valid UTF-8 in out: a UTF-8 BOM is dropped, UTF-16
- * with a BOM is converted, invalid UTF-8 is read as Windows-1252 when most of
- * the file is not UTF-8, otherwise each bad byte is (its Windows-1252
- * character, U+FFFD for the five it leaves undefined); lines ended by a
- * carriage return alone (old Mac files) end with a line feed. *encoding is
- * set to a static name for messages ("utf-8", "utf-16le", "windows-1252"...).
- * When the input is valid UTF-8 without a BOM, out is left empty and
- * *as_is is set: the caller uses the bytes it has (no copy).
- */
-idx_decode_status_t idx_decode(const char *data, size_t len, text_buf_t *out, bool *as_is,
-                               const char **encoding);
 
 /* ---- article.c --------------------------------------------------------- */
 

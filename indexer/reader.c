@@ -20,7 +20,7 @@ void idx_reader_free(idx_reader_t *rd)
 }
 
 /* Read the file into rd->content, and its stat, as read, into *st. Its first
- * IDX_SNIFF_BYTES come first: when they say it is not text, *binary is set and
+ * TEXT_SNIFF_BYTES come first: when they say it is not text, *binary is set and
  * the rest is not read, so that a video or a disk image among the notes costs
  * 64 KiB on every run, not its size. A text file smaller than that takes one
  * read(). Returns 0 or an errno value. */
@@ -40,7 +40,7 @@ static int read_bytes(idx_reader_t *rd, const char *path, struct stat *st, bool 
         for (;;) {
             /* Before the sniff, its bytes; after, all the room there is (the
              * rest of the file was reserved), 64 KiB more once it is full. */
-            size_t want = sniffed ? 65536 : IDX_SNIFF_BYTES - b->len;
+            size_t want = sniffed ? 65536 : TEXT_SNIFF_BYTES - b->len;
             if ((!sniffed || b->cap - b->len - 1 == 0) && !text_buf_reserve(b, want)) {
                 err = ENOMEM;
                 break;
@@ -60,9 +60,9 @@ static int read_bytes(idx_reader_t *rd, const char *path, struct stat *st, bool 
             bool end = n == 0
                        || ((size_t)n < want && S_ISREG(st->st_mode)
                            && b->len == (size_t)st->st_size);
-            if (!sniffed && (end || b->len >= IDX_SNIFF_BYTES)) {
+            if (!sniffed && (end || b->len >= TEXT_SNIFF_BYTES)) {
                 sniffed = true;
-                if (idx_looks_binary(b->data, b->len)) {
+                if (text_looks_binary(b->data, b->len)) {
                     *binary = true;
                     break;
                 }
@@ -117,14 +117,14 @@ void idx_read_file(idx_reader_t *rd, const idx_file_t *f, const text_file_record
     }
     bool as_is;
     const char *encoding;
-    switch (idx_decode(rd->content.data, rd->content.len, &rd->decoded, &as_is, &encoding)) {
-    case IDX_DECODE_NOMEM:
+    switch (text_decode(rd->content.data, rd->content.len, &rd->decoded, &as_is, &encoding)) {
+    case TEXT_DECODE_NOMEM:
         out->kind = IDX_READ_NOMEM;
         return;
-    case IDX_DECODE_BINARY:
+    case TEXT_DECODE_BINARY:
         out->kind = IDX_READ_BINARY;
         return;
-    case IDX_DECODE_OK:
+    case TEXT_DECODE_OK:
         break;
     }
     if (!(out->docid = idx_docid_from_rel(f->rel))) {

@@ -121,58 +121,81 @@ static void free_queries(batch_query_t *q, size_t n)
     free(q);
 }
 
-/* Read every query of f. Returns false (with a message printed) on failure. */
+/* Add the query on one line (no line end, NUL-terminated at len). */
+static bool add_query(batch_t *b, size_t *cap, char *line, size_t len, unsigned line_no)
+{
+    bool nul = strlen(line) != len;
+    if (!nul && (line[0] == '#' || only_space(line)))
+        return true;
+    if (b->n == *cap) {
+        size_t nc = *cap ? 2 * *cap : 64;
+        batch_query_t *nq = realloc(b->q, nc * sizeof *nq);
+        if (!nq)
+            return false;
+        b->q = nq;
+        *cap = nc;
+    }
+    batch_query_t *q = &b->q[b->n++];
+    memset(q, 0, sizeof *q);
+    bool ok = split_line(q, line, line_no);
+    if (nul)
+        q->bad = "a NUL byte in the line (is the file text?)";
+    return ok;
+}
+
+/* Read the whole of f into raw. */
+static bool slurp(FILE *f, text_buf_t *raw)
+{
+    char chunk[65536];
+    size_t got;
+    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
+        if (!text_buf_append(raw, chunk, got))
+            return false;
+    return true;
+}
+
+/* Read every query of f, decoded as the indexer decodes articles (UTF-16 and
+ * UTF-32 with a byte order mark, Latin-1...); a file with NUL bytes is read
+ * as it is, and each line holding one is refused. Returns false (with a
+ * message printed) on failure. */
 static bool read_queries(batch_t *b, FILE *f)
 {
-    char *line = NULL;
-    size_t cap = 0, cap_q = 0;
-    unsigned line_no = 0;
-    ssize_t len;
-    bool ok = true;
-    while (ok && (len = getline(&line, &cap, f)) != -1) {
-        line_no++;
-        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-            line[--len] = '\0';
-        char *text = line;
-        /* A byte order mark would otherwise become part of the first qid. */
-        if (line_no == 1 && len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0)
-            text += 3;
-        if (line_no == 1 && len >= 2
-            && (memcmp(line, "\xFF\xFE", 2) == 0 || memcmp(line, "\xFE\xFF", 2) == 0)) {
-            fprintf(stderr, "passim-search: %s: the queries are in UTF-16; save them as "
-                            "UTF-8\n", b->name);
-            free(line);
-            return false;
-        }
-        bool nul = memchr(line, '\0', (size_t)len) != NULL;
-        if (!nul && (text[0] == '#' || only_space(text)))
-            continue;
-        if (b->n == cap_q) {
-            size_t nc = cap_q ? 2 * cap_q : 64;
-            batch_query_t *nq = realloc(b->q, nc * sizeof *nq);
-            if (!nq) {
-                ok = false;
-                break;
-            }
-            b->q = nq;
-            cap_q = nc;
-        }
-        batch_query_t *q = &b->q[b->n++];
-        memset(q, 0, sizeof *q);
-        ok = split_line(q, text, line_no);
-        if (nul)
-            q->bad = "a NUL byte in the line (is the file text?)";
-    }
-    free(line);
-    if (!ok) {
-        fputs("passim-search: out of memory\n", stderr);
-        return false;
-    }
+    text_buf_t raw = { 0 }, decoded = { 0 };
+    bool ok = slurp(f, &raw);
     if (ferror(f)) {
         fprintf(stderr, "passim-search: %s: %s\n", b->name, strerror(errno));
+        text_buf_free(&raw);
         return false;
     }
-    return true;
+    bool as_is = true;
+    const char *encoding;
+    text_decode_status_t st = TEXT_DECODE_BINARY;
+    if (ok && raw.len)
+        st = text_decode(raw.data, raw.len, &decoded, &as_is, &encoding);
+    ok = ok && st != TEXT_DECODE_NOMEM;
+    text_buf_t *text = as_is || st == TEXT_DECODE_BINARY ? &raw : &decoded;
+    /* Each line is cut out in place: its end becomes its NUL. */
+    ok = ok && text_buf_putc(text, '\n');
+    size_t cap = 0;
+    unsigned line_no = 0;
+    char *p = text->data, *stop = text->data + (ok ? text->len : 0);
+    if (ok && text == &raw && raw.len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+        p += 3; /* a NUL-holding file is not decoded: drop its UTF-8 mark here */
+    while (ok && p < stop) {
+        char *nl = memchr(p, '\n', (size_t)(stop - p));
+        size_t len = (size_t)(nl - p);
+        line_no++;
+        while (len > 0 && p[len - 1] == '\r')
+            len--;
+        p[len] = '\0';
+        ok = add_query(b, &cap, p, len, line_no);
+        p = nl + 1;
+    }
+    text_buf_free(&raw);
+    text_buf_free(&decoded);
+    if (!ok)
+        fputs("passim-search: out of memory\n", stderr);
+    return ok;
 }
 
 static int qid_ptr_cmp(const void *pa, const void *pb)

@@ -1476,6 +1476,47 @@ START_TEST(test_text_utf8_repair)
 }
 END_TEST
 
+START_TEST(test_text_decode)
+{
+    static const struct {
+        const char *in;
+        size_t len;
+        text_decode_status_t st;
+        const char *out, *encoding;
+    } rows[] = {
+        {"plain\n", 6, TEXT_DECODE_OK, "plain\n", "utf-8"},
+        {"\xEF\xBB\xBFmark", 7, TEXT_DECODE_OK, "mark", "utf-8"},
+        {"\xFF\xFEh\0\xE9\0\x3D\xD8\x00\xDE", 10, TEXT_DECODE_OK,
+         "h\xC3\xA9\xF0\x9F\x98\x80", "utf-16le"},                 /* a surrogate pair */
+        {"\xFE\xFF\0h\0\0", 6, TEXT_DECODE_OK, "h ", "utf-16be"},    /* NUL: a space */
+        {"\xFF\xFE\0\0\x00\xF6\x01\0", 8, TEXT_DECODE_OK, "\xF0\x9F\x98\x80",
+         "utf-32le"},
+        {"\0\0\xFE\xFF\0\0\0a\0\0\xD8\0", 12, TEXT_DECODE_OK, "a\xEF\xBF\xBD",
+         "utf-32be"},                                               /* a lone surrogate */
+        {"a\rb\rc", 5, TEXT_DECODE_OK, "a\nb\nc", "utf-8"},          /* old Mac lines */
+        {"Z\xFCrich", 6, TEXT_DECODE_OK, "Z\xC3\xBCrich", "windows-1252"},
+        {"a\0b", 3, TEXT_DECODE_BINARY, NULL, "binary"},
+    };
+    for (size_t k = 0; k < N_ROWS(rows); k++) {
+        text_buf_t b = TEXT_BUF_INIT;
+        bool as_is = false;
+        const char *encoding = NULL;
+        text_decode_status_t st = text_decode(rows[k].in, rows[k].len, &b, &as_is, &encoding);
+        ck_assert_msg(st == rows[k].st, "row %zu: status %d", k, (int)st);
+        ck_assert_msg(strcmp(encoding, rows[k].encoding) == 0, "row %zu: %s", k, encoding);
+        ck_assert_msg(text_looks_binary(rows[k].in, rows[k].len) == (st == TEXT_DECODE_BINARY),
+                      "row %zu", k);
+        if (rows[k].out) {
+            const char *got = as_is ? rows[k].in : b.data;
+            size_t got_len = as_is ? rows[k].len : b.len;
+            ck_assert_msg(got_len == strlen(rows[k].out)
+                          && memcmp(got, rows[k].out, got_len) == 0, "row %zu", k);
+        }
+        text_buf_free(&b);
+    }
+}
+END_TEST
+
 START_TEST(test_text_limits_hash)
 {
     /* Pinned values: the hash is stored in indexes and must never change. */
@@ -1725,6 +1766,7 @@ Suite *make_text_suite(void)
     tcase_add_test(tc, test_text_limits_huge_line_passages);
     tcase_add_test(tc, test_text_limits_utf8);
     tcase_add_test(tc, test_text_utf8_repair);
+    tcase_add_test(tc, test_text_decode);
     tcase_add_test(tc, test_text_limits_hash);
     tcase_add_test(tc, test_text_limits_buf);
     /* Generous: the same tests run under valgrind. */

@@ -12,7 +12,7 @@
  */
 #include <string.h>
 
-#include "indexer.h"
+#include "text.h"
 
 /* UTF-32's byte order mark (FF FE 00 00 begins like UTF-16's: look first). */
 static bool utf32_bom(const unsigned char *u, size_t len)
@@ -26,12 +26,12 @@ static bool utf16_bom(const unsigned char *u, size_t len)
     return len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF));
 }
 
-bool idx_looks_binary(const char *data, size_t len)
+bool text_looks_binary(const char *data, size_t len)
 {
     const unsigned char *s = (const unsigned char *)data;
     if (utf16_bom(s, len) || utf32_bom(s, len))
         return false;
-    size_t n = len < IDX_SNIFF_BYTES ? len : IDX_SNIFF_BYTES, controls = 0;
+    size_t n = len < TEXT_SNIFF_BYTES ? len : TEXT_SNIFF_BYTES, controls = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = s[i];
         if (c == 0)
@@ -43,11 +43,11 @@ bool idx_looks_binary(const char *data, size_t len)
     return n > 0 && controls * 10 > n;
 }
 
-static idx_decode_status_t from_utf16(const unsigned char *s, size_t len, bool big_endian,
+static text_decode_status_t from_utf16(const unsigned char *s, size_t len, bool big_endian,
                                       text_buf_t *out)
 {
     if (!text_buf_reserve(out, len + len / 2))
-        return IDX_DECODE_NOMEM;
+        return TEXT_DECODE_NOMEM;
     for (size_t i = 0; i + 1 < len; i += 2) {
         uint32_t u = big_endian ? (uint32_t)(s[i] << 8 | s[i + 1]) : (uint32_t)(s[i + 1] << 8 | s[i]);
         if (u >= 0xD800 && u <= 0xDBFF && i + 3 < len) {
@@ -61,16 +61,16 @@ static idx_decode_status_t from_utf16(const unsigned char *s, size_t len, bool b
         if (u == 0)
             u = ' ';
         if (!text_buf_put_utf8(out, u))
-            return IDX_DECODE_NOMEM;
+            return TEXT_DECODE_NOMEM;
     }
-    return IDX_DECODE_OK;
+    return TEXT_DECODE_OK;
 }
 
-static idx_decode_status_t from_utf32(const unsigned char *s, size_t len, bool big_endian,
+static text_decode_status_t from_utf32(const unsigned char *s, size_t len, bool big_endian,
                                       text_buf_t *out)
 {
     if (!text_buf_reserve(out, len))
-        return IDX_DECODE_NOMEM;
+        return TEXT_DECODE_NOMEM;
     for (size_t i = 0; i + 3 < len; i += 4) {
         uint32_t u = big_endian
                      ? (uint32_t)s[i] << 24 | (uint32_t)s[i + 1] << 16 | (uint32_t)s[i + 2] << 8 | s[i + 3]
@@ -80,12 +80,12 @@ static idx_decode_status_t from_utf32(const unsigned char *s, size_t len, bool b
         if (u == 0)
             u = ' ';
         if (!text_buf_put_utf8(out, u))
-            return IDX_DECODE_NOMEM;
+            return TEXT_DECODE_NOMEM;
     }
-    return IDX_DECODE_OK;
+    return TEXT_DECODE_OK;
 }
 
-static idx_decode_status_t to_utf8(const char *data, size_t len, text_buf_t *out, bool *as_is,
+static text_decode_status_t to_utf8(const char *data, size_t len, text_buf_t *out, bool *as_is,
                                    const char **encoding)
 {
     const unsigned char *u = (const unsigned char *)data;
@@ -101,25 +101,25 @@ static idx_decode_status_t to_utf8(const char *data, size_t len, text_buf_t *out
         *encoding = be ? "utf-16be" : "utf-16le";
         return from_utf16(u + 2, len - 2, be, out);
     }
-    if (idx_looks_binary(data, len)) {
+    if (text_looks_binary(data, len)) {
         *encoding = "binary";
-        return IDX_DECODE_BINARY;
+        return TEXT_DECODE_BINARY;
     }
     *encoding = "utf-8";
     size_t skip = (len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) ? 3 : 0;
     if (text_utf8_valid_len(data + skip, len - skip) == len - skip) {
         if (skip == 0) {
             *as_is = true;
-            return IDX_DECODE_OK;
+            return TEXT_DECODE_OK;
         }
-        return text_buf_append(out, data + skip, len - skip) ? IDX_DECODE_OK : IDX_DECODE_NOMEM;
+        return text_buf_append(out, data + skip, len - skip) ? TEXT_DECODE_OK : TEXT_DECODE_NOMEM;
     }
     bool cp1252 = false;
     if (!text_utf8_repair(data + skip, len - skip, out, &cp1252))
-        return IDX_DECODE_NOMEM;
+        return TEXT_DECODE_NOMEM;
     if (cp1252)
         *encoding = "windows-1252";
-    return IDX_DECODE_OK;
+    return TEXT_DECODE_OK;
 }
 
 /* Whether s[0..len) ends its lines with a carriage return alone (old Mac
@@ -138,25 +138,25 @@ static bool cr_lines(const char *s, size_t len)
     return lone > lf;
 }
 
-idx_decode_status_t idx_decode(const char *data, size_t len, text_buf_t *out, bool *as_is,
+text_decode_status_t text_decode(const char *data, size_t len, text_buf_t *out, bool *as_is,
                                const char **encoding)
 {
-    idx_decode_status_t st = to_utf8(data, len, out, as_is, encoding);
-    if (st != IDX_DECODE_OK)
+    text_decode_status_t st = to_utf8(data, len, out, as_is, encoding);
+    if (st != TEXT_DECODE_OK)
         return st;
     /* Lines ended by CR alone would be one line: passages, titles and line
      * numbers need them as lines. CRLF pairs stay as they are. */
     const char *text = *as_is ? data : out->data;
     size_t text_len = *as_is ? len : out->len;
     if (!text || !cr_lines(text, text_len))
-        return IDX_DECODE_OK;
+        return TEXT_DECODE_OK;
     if (*as_is) {
         if (!text_buf_append(out, data, len))
-            return IDX_DECODE_NOMEM;
+            return TEXT_DECODE_NOMEM;
         *as_is = false;
     }
     for (size_t i = 0; i < out->len; i++)
         if (out->data[i] == '\r' && (i + 1 == out->len || out->data[i + 1] != '\n'))
             out->data[i] = '\n';
-    return IDX_DECODE_OK;
+    return TEXT_DECODE_OK;
 }

@@ -9,7 +9,8 @@
  *                        accents (text_unaccent), cached.
  *   3. stopwords:        an optional list consulted by callers (the query side).
  *   4. text_passages():  a document -> passages (paragraphs, headings, line ranges).
- * text_analyze() chains 1 and 2 for callers that want both.
+ * text_analyze() chains 1 and 2 for callers that want both. Section 5 holds the
+ * UTF-8 helpers, and text_decode(): file bytes (BOMs, UTF-16/32, Latin-1) to UTF-8.
  *
  * Everything here is pure C: no I/O, no Xapian, no global state (one analyzer per
  * thread). Input is (pointer, length) and need not be NUL-terminated; invalid UTF-8
@@ -321,6 +322,37 @@ bool text_utf8_repair(const char *s, size_t len, text_buf_t *out, bool *cp1252);
  * not valid UTF-8 (a query typed in a Latin-1 terminal); NULL if memory ran
  * out. */
 char *text_utf8_strdup(const char *s);
+
+/* Files as bytes, to valid UTF-8 text (decode.c). */
+
+typedef enum {
+    TEXT_DECODE_OK,         /* text holds the document as UTF-8 */
+    TEXT_DECODE_BINARY,     /* not text (NUL bytes or many control characters) */
+    TEXT_DECODE_NOMEM
+} text_decode_status_t;
+
+/* How many bytes of a file's start tell whether it is text. */
+#define TEXT_SNIFF_BYTES 65536
+
+/* True if data, the start of a file (its first TEXT_SNIFF_BYTES or all of
+ * it), says the file is not text: no UTF-16 or UTF-32 byte order mark, and a
+ * NUL byte or many control characters. text_decode() answers
+ * TEXT_DECODE_BINARY for the same files. */
+bool text_looks_binary(const char *data, size_t len);
+
+/*
+ * Turn raw file bytes into valid UTF-8 in out: a UTF-8 BOM is dropped, UTF-16
+ * and UTF-32 with a BOM are converted, invalid UTF-8 is read as Windows-1252
+ * when most of the file is not UTF-8, otherwise each bad byte is (its
+ * Windows-1252 character, U+FFFD for the five it leaves undefined); lines
+ * ended by a carriage return alone (old Mac files) end with a line feed.
+ * *encoding is set to a static name for messages ("utf-8", "utf-16le",
+ * "windows-1252"...). When the input is valid UTF-8 without a BOM, out is
+ * left empty and *as_is is set: the caller uses the bytes it has (no copy).
+ * The indexer reads articles with it, the searcher query files.
+ */
+text_decode_status_t text_decode(const char *data, size_t len, text_buf_t *out, bool *as_is,
+                                 const char **encoding);
 
 /* Length of the valid UTF-8 character at s (n bytes available), or 0. */
 size_t text_utf8_char_len(const char *s, size_t n);

@@ -268,9 +268,15 @@ run $S --batch bom.tsv -f trec
 expect_match '^k Q0 ' "$OUT" "a byte order mark is not part of the first query id"
 printf '\377\376k\000\011\000L\000a\000v\000r\000o\000v\000\012\000' >utf16.tsv
 run $S --batch utf16.tsv -f trec
-expect_rc 2 "a query file in UTF-16"
-expect_match '^passim-search: utf16.tsv: the queries are in UTF-16; save them as UTF-8$' \
-    "$ERR" "is refused, saying so"
+expect_rc 0 "a query file in UTF-16 with a byte order mark"
+expect_match '^k Q0 ' "$OUT" "is converted, as the indexer converts articles"
+printf '\000\000\376\377\000\000\000k\000\000\000\011\000\000\000L\000\000\000a\000\000\000v\000\000\000r\000\000\000o\000\000\000v\000\000\000\015' >utf32.tsv
+run $S --batch utf32.tsv -f trec
+expect_rc 0 "a query file in UTF-32 (big-endian), lines ended by CR alone"
+expect_match '^k Q0 ' "$OUT" "is converted too"
+printf 'k\tcaf\351\r\nm\tna\357ve\r\n' >latin1.tsv
+run $S --batch latin1.tsv -f json
+expect_match '"query": "café"' "$OUT" "a query file in Latin-1 is read as Windows-1252"
 printf 'a\tLavrov\n\000b\tKabul\nc\tMos\000cow\n' >nul.tsv
 run $S --batch nul.tsv -f trec
 expect_rc 2 "lines with NUL bytes"
