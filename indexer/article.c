@@ -55,6 +55,7 @@ void idx_article_ctx_free(idx_article_ctx_t *ctx)
     text_buf_free(&ctx->term);
     text_buf_free(&ctx->record);
     text_buf_free(&ctx->title);
+    text_buf_free(&ctx->title_source);
     memset(ctx, 0, sizeof *ctx);
 }
 
@@ -211,13 +212,14 @@ xs_status_t idx_article_index(idx_article_ctx_t *ctx, const idx_article_t *art,
 {
     title_terms_t title = { TEXT_BUF_INIT, 0 };
     passage_job_t job = { ctx, art, &title, fn, payload, XS_OK, 0 };
-    size_t start, end;
     char cleaned[TITLE_MAX + 1];
 
     *n_passages = 0;
     text_buf_clear(&ctx->title);
-    if (text_first_line(art->text, art->len, &start, &end)) {
-        size_t n = clean_title(art->text + start, end - start, cleaned);
+    if (!text_title_source(art->text, art->len, &ctx->title_source))
+        return XS_ERR_NOMEM;
+    if (ctx->title_source.len > 0) {
+        size_t n = clean_title(ctx->title_source.data, ctx->title_source.len, cleaned);
         if (!text_buf_append(&ctx->title, cleaned, n))
             return XS_ERR_NOMEM;
         int rc = text_analyze(ctx->analyzer, cleaned, n, 1, add_title_term, &title);

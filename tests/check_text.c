@@ -779,7 +779,7 @@ static const first_line_row_t first_line_rows[] = {
     {"---\ntitle: \"Quoted: Yes\"\n---\nBody", true, 12, 23},
     {"---\r\ndate: 2024-01-01\r\n---\r\n\r\n# Real Title\r\nBody", true, 30, 42},
     {"+++\ntitle = 'Toml Title'\n[params]\ntitle = \"x\"\n+++\nBody", true, 13, 23},
-    {"---\ntitle: >\n  Long\n---\nBody", true, 24, 28},   /* block scalar: not taken */
+    {"---\ntitle: >\n  Long\n---\nBody", true, 15, 19},   /* a block scalar's lines */
     {"---\ndate: 2024\n---\n", true, 4, 14},            /* nothing after it */
     {"---\nA rule, then text\n---\nMore", true, 4, 21},  /* not key-value: no front matter */
     {"---\ntitle: X\nbody text\n", true, 4, 12},         /* never closed: none */
@@ -807,6 +807,40 @@ START_TEST(test_text_markdown_first_line)
 }
 END_TEST
 
+START_TEST(test_text_markdown_title_source)
+{
+    static const struct { const char *input, *source, *clean; } rows[] = {
+        {"---\ntitle: 'It''s'\n---\n", "It's", "It's"},
+        {"---\ntitle: \"Say \\\"hi\\\" \\\\o/\"\n---\n", "Say \"hi\" \\o/", "Say \"hi\" \\o/"},
+        {"---\ntitle: \"caf\\u00e9 \\U0001F600 \\xE9t\\u00E9\"\n---\n",
+         "caf\xC3\xA9 \xF0\x9F\x98\x80 \xC3\xA9t\xC3\xA9", NULL},
+        {"---\ntitle: \"pair \\ud83d\\ude00, lone \\ud83d.\"\n---\n",
+         "pair \xF0\x9F\x98\x80, lone \xEF\xBF\xBD.", NULL},
+        {"---\ntitle: \"tab\\there\\nnul\\0 \\q \\x4\"\n---\n", "tab here nul \\q \\x4", NULL},
+        {"---\ntitle: >\n  Folded over\n  two lines\nx: 1\n---\n",
+         "Folded over\n  two lines", "Folded over two lines"},
+        {"---\ntitle: \"Open\n  closed\" # c\n---\n", "Open\n  closed", "Open closed"},
+        {"+++\ntitle = 'Literal \\n'\n+++\n", "Literal \\n", NULL},  /* TOML: no escapes */
+        {"---\ntitle: \"Fish &amp; *Chips*\"\n---\n", "Fish &amp; *Chips*", "Fish & Chips"},
+        {"# Heading \\\"kept\\\"\n", "# Heading \\\"kept\\\"", NULL},      /* no front matter */
+        {"", "", NULL},
+    };
+    for (size_t k = 0; k < N_ROWS(rows); k++) {
+        text_buf_t b = TEXT_BUF_INIT;
+        ck_assert(text_title_source(rows[k].input, strlen(rows[k].input), &b));
+        ck_assert_msg(b.len == strlen(rows[k].source)
+                      && memcmp(b.data ? b.data : "", rows[k].source, b.len) == 0,
+                      "row %zu: \"%.*s\"", k, (int)b.len, b.data ? b.data : "");
+        if (rows[k].clean) {
+            char out[128];
+            text_clean_line(b.data, b.len, out, sizeof out);
+            ck_assert_str_eq(out, rows[k].clean);
+        }
+        text_buf_free(&b);
+    }
+}
+END_TEST
+
 typedef struct front_matter_row {
     const char *input;
     size_t len;                 /* the block's length, 0: none */
@@ -830,6 +864,13 @@ static const front_matter_row_t front_matter_rows[] = {
     {"---\ntitle: My Post # draft\n---\n", 31, "My Post"},   /* a comment is no title */
     {"---\ntitle: \"Say \\\"hi\\\"\"\n---\n", 28, "Say \\\"hi\\\""}, /* escapes kept */
     {"---\ntitle: \"Open\n---\n", 21, "Open"},                /* unclosed quote: the line */
+    {"---\ntitle: >-\n  Two\n\n  lines\nx: 1\n---\n", 38, "Two\n\n  lines"}, /* a block */
+    {"---\ntitle: |\n---\n", 17, NULL},                     /* an empty block */
+    {"---\ntitle: A long\n  title # not a comment\n  # a comment\n---\n", 60,
+     "A long\n  title # not a comment"},                       /* a bare value goes on */
+    {"---\ntitle: 'It''s\n  a ''quote''' # c\n---\n", 41, "It''s\n  a ''quote''"},
+    {"---\ntitle:\n  en: English\n---\n", 29, NULL},       /* a mapping is no title */
+    {"+++\ntitle = \"T\"\n  x = 1\n+++\n", 28, "T"},          /* TOML: one line */
     {"---\nChapter 1: The Beginning\n---\nIt was dark.", 0, NULL}, /* a title between rules */
     {" ---\ntitle: X\n---\n", 0, NULL},                      /* opener not at column 0 */
     {"---\nurl: http://x\nsee:http://y\n---\n", 0, NULL},       /* "see:http" is no key */
@@ -1736,6 +1777,7 @@ Suite *make_text_suite(void)
     tcase_add_loop_test(tc, test_text_markdown_clean_line, 0, N_ROWS(clean_rows));
     tcase_add_loop_test(tc, test_text_markdown_first_line, 0, N_ROWS(first_line_rows));
     tcase_add_loop_test(tc, test_text_markdown_front_matter, 0, N_ROWS(front_matter_rows));
+    tcase_add_test(tc, test_text_markdown_title_source);
     tcase_add_test(tc, test_text_markdown_front_matter_bounds);
     suite_add_tcase(s, tc);
 

@@ -502,12 +502,81 @@ static void title_value(const char *s, size_t *a, size_t *b)
     trim(s, a, b);
 }
 
-size_t text_front_matter(const char *s, size_t len, size_t *title_start, size_t *title_end)
+/* A front matter title as found: s[a..b), written as style says. */
+typedef enum {
+    TITLE_PLAIN,                /* bare, perhaps going on over indented lines */
+    TITLE_DOUBLE,               /* in double quotes: backslash escapes */
+    TITLE_SINGLE,               /* in single quotes: "''" is a quote */
+    TITLE_BLOCK                 /* "|" or ">": the indented lines below */
+} title_style_t;
+
+typedef struct fm_title {
+    size_t a, b;
+    title_style_t style;
+} fm_title_t;
+
+/* What the title key's value may still take from the indented lines below. */
+typedef enum { GOES_ON_NO, GOES_ON_PLAIN, GOES_ON_QUOTED, GOES_ON_BLOCK } goes_on_t;
+
+/* The title's value starts on the key's line at s[va..vb) (trimmed): where it
+ * is, and whether it may go on below. */
+static goes_on_t title_start(const char *s, size_t va, size_t vb, fm_title_t *t)
 {
-    if (title_start != NULL)
-        *title_start = 0;
-    if (title_end != NULL)
-        *title_end = 0;
+    t->a = t->b = va;
+    if (va == vb)
+        return GOES_ON_NO;      /* "title:" alone opens a mapping or a list */
+    if (s[va] == '|' || s[va] == '>') {
+        t->style = TITLE_BLOCK;
+        return GOES_ON_BLOCK;   /* the indicator's line holds no text */
+    }
+    t->style = s[va] == '"' ? TITLE_DOUBLE : s[va] == '\'' ? TITLE_SINGLE : TITLE_PLAIN;
+    size_t a = va, b = vb;
+    title_value(s, &a, &b);
+    t->a = a;
+    t->b = b;
+    if (t->style == TITLE_PLAIN)
+        return GOES_ON_PLAIN;
+    return b == vb ? GOES_ON_QUOTED : GOES_ON_NO; /* no closing quote on the line */
+}
+
+/* An indented line s[a..b) (trimmed, not blank) below the title key: the
+ * title takes it, up to a closing quote if it is quoted. */
+static goes_on_t title_goes_on(const char *s, size_t a, size_t b, goes_on_t goes_on,
+                               fm_title_t *t)
+{
+    if (t->a == t->b)
+        t->a = a;               /* a block's first line */
+    if (goes_on != GOES_ON_QUOTED) {
+        t->b = b;
+        return goes_on;
+    }
+    /* The quote opened before a; look for its closing one from a. */
+    for (size_t i = a; i < b; i++) {
+        if (t->style == TITLE_DOUBLE && s[i] == '\\') {
+            i++;
+        } else if (t->style == TITLE_SINGLE && s[i] == '\'' && i + 1 < b && s[i + 1] == '\'') {
+            i++;
+        } else if (s[i] == (t->style == TITLE_DOUBLE ? '"' : '\'')) {
+            t->b = i;
+            return GOES_ON_NO;
+        }
+    }
+    t->b = b;
+    return GOES_ON_QUOTED;
+}
+
+static bool holds_word(const char *s, const fm_title_t *t)
+{
+    size_t at;
+    return t->a < t->b && first_token_in(s, t->a, t->b, &at);
+}
+
+/* text_front_matter(), telling also how its title is written. A title key
+ * whose value holds no word leaves the place to a later one. */
+static size_t front_matter(const char *s, size_t len, fm_title_t *title)
+{
+    title->a = title->b = 0;
+    title->style = TITLE_PLAIN;
     if (s == NULL || len < 3)
         return 0;
     size_t eol = line_end(s, len, 0);
@@ -516,7 +585,8 @@ size_t text_front_matter(const char *s, size_t len, size_t *title_start, size_t 
     if (open == NULL)
         return 0;
     bool yaml = open[0] == '-';
-    size_t ta = 0, tb = 0;
+    fm_title_t t = { 0, 0, TITLE_PLAIN };
+    goes_on_t goes_on = GOES_ON_NO;
     bool in_table = false;      /* TOML: below a "[table]" line */
     bool plain_key = false;     /* YAML: a key of one bare word was seen */
     unsigned lines = 0;
@@ -527,17 +597,23 @@ size_t text_front_matter(const char *s, size_t len, size_t *title_start, size_t 
         if (is_delimiter(s, i, eol, open) || (yaml && is_delimiter(s, i, eol, "..."))) {
             if (yaml && !plain_key)
                 return 0;       /* "---", "Chapter 1: The Start", "---" is a title */
-            if (title_start != NULL)
-                *title_start = ta;
-            if (title_end != NULL)
-                *title_end = tb;
+            if (holds_word(s, &t))
+                *title = t;
             return eol < len ? eol + 1 : len;
         }
         size_t a = i, b = eol, ka, kb;
         bool plain;
         trim(s, &a, &b);
-        if (a == b || s[i] == ' ' || s[i] == '\t' || s[a] == '#')
-            continue;           /* blank, indented (a value goes on), comment */
+        if (a == b)
+            continue;           /* blank */
+        if (s[i] == ' ' || s[i] == '\t') {
+            if (goes_on != GOES_ON_NO && (goes_on != GOES_ON_PLAIN || s[a] != '#'))
+                goes_on = title_goes_on(s, a, b, goes_on, &t);
+            continue;           /* indented: a value goes on */
+        }
+        goes_on = GOES_ON_NO;
+        if (s[a] == '#')
+            continue;           /* a comment */
         if (yaml && s[a] == '-' && (b - a == 1 || s[a + 1] == ' ' || s[a + 1] == '\t'))
             continue;           /* a list item */
         if (!yaml && s[a] == '[') {
@@ -554,23 +630,129 @@ size_t text_front_matter(const char *s, size_t len, size_t *title_start, size_t 
             continue;
         }
         plain_key = plain_key || plain;
-        if (kb - ka == 5 && !in_table && ta == tb) {
+        if (kb - ka == 5 && !in_table && !holds_word(s, &t)) {
             char key[5];
             for (size_t k = 0; k < 5; k++)
                 key[k] = (char)(s[ka + k] | 0x20);
-            size_t va = v, vb = b, at;
-            trim(s, &va, &vb);
-            bool block = va < vb && (s[va] == '|' || s[va] == '>'); /* on the lines below */
-            if (memcmp(key, "title", 5) == 0 && !block) {
-                title_value(s, &va, &vb);
-                if (va < vb && first_token_in(s, va, vb, &at)) {
-                    ta = va;
-                    tb = vb;
-                }
+            if (memcmp(key, "title", 5) == 0) {
+                size_t va = v, vb = b;
+                trim(s, &va, &vb);
+                goes_on = title_start(s, va, vb, &t);
+                if (!yaml)
+                    goes_on = GOES_ON_NO; /* TOML strings stay on their line */
             }
         }
     }
     return 0;                   /* never closed */
+}
+
+size_t text_front_matter(const char *s, size_t len, size_t *title_start, size_t *title_end)
+{
+    fm_title_t t;
+    size_t n = front_matter(s, len, &t);
+    if (title_start != NULL)
+        *title_start = t.a;
+    if (title_end != NULL)
+        *title_end = t.b;
+    return n;
+}
+
+/* The value of hex digit c, or -1. */
+static int hex_value(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* The n hex digits at s[i..end) as a number, or -1. */
+static long hex_number(const char *s, size_t end, size_t i, size_t n)
+{
+    if (end - i < n)
+        return -1;
+    long v = 0;
+    for (size_t k = 0; k < n; k++) {
+        int d = hex_value(s[i + k]);
+        if (d < 0)
+            return -1;
+        v = v * 16 + d;
+    }
+    return v;
+}
+
+/* The backslash escape at s[i] (i < end, s[i] == '\\') of a double-quoted
+ * YAML or TOML string, written to out; returns its length. An escape that
+ * neither knows is kept as it is. */
+static size_t put_escape(const char *s, size_t end, size_t i, text_buf_t *out, bool *ok)
+{
+    if (i + 1 == end) {
+        *ok = text_buf_putc(out, '\\');
+        return 1;
+    }
+    char c = s[i + 1];
+    size_t digits = c == 'x' ? 2 : c == 'u' ? 4 : c == 'U' ? 8 : 0;
+    if (digits) {
+        long v = hex_number(s, end, i + 2, digits);
+        size_t n = 2 + digits;
+        /* A surrogate pair written as two escapes, as JSON writes it. */
+        if (v >= 0xD800 && v <= 0xDBFF && end - i >= 12 && s[i + 6] == '\\' && s[i + 7] == 'u') {
+            long lo = hex_number(s, end, i + 8, 4);
+            if (lo >= 0xDC00 && lo <= 0xDFFF) {
+                v = 0x10000 + ((v - 0xD800) << 10) + (lo - 0xDC00);
+                n = 12;
+            }
+        }
+        if (v < 0) {
+            *ok = text_buf_append(out, s + i, 2);
+            return 2;
+        }
+        /* A lone surrogate or past U+10FFFF: U+FFFD; NUL: nothing. */
+        *ok = v == 0 || text_buf_put_utf8(out, (uint32_t)v);
+        return n;
+    }
+    switch (c) {
+    case 'n': case 'r': case 't': case 'f': case 'v': case ' ': case 'N': case 'L': case 'P':
+        *ok = text_buf_putc(out, ' '); /* white space, line breaks: a title is one line */
+        break;
+    case 'b': case 'a': case 'e': case '0':
+        *ok = true;                    /* controls */
+        break;
+    case '_':
+        *ok = text_buf_puts(out, "\xC2\xA0"); /* a no-break space */
+        break;
+    case '\\': case '"': case '/':
+        *ok = text_buf_putc(out, c);
+        break;
+    default:
+        *ok = text_buf_append(out, s + i, 2);
+        break;
+    }
+    return 2;
+}
+
+bool text_title_source(const char *s, size_t len, text_buf_t *out)
+{
+    text_buf_clear(out);
+    fm_title_t t;
+    size_t from = front_matter(s, len, &t), start, end;
+    if (from == 0 || t.a == t.b) {
+        if (!text_first_line(s, len, &start, &end))
+            return true;
+        return text_buf_append(out, s + start, end - start);
+    }
+    bool ok = true;
+    for (size_t i = t.a; ok && i < t.b;) {
+        if (t.style == TITLE_DOUBLE && s[i] == '\\') {
+            i += put_escape(s, t.b, i, out, &ok);
+        } else if (t.style == TITLE_SINGLE && s[i] == '\'' && i + 1 < t.b && s[i + 1] == '\'') {
+            ok = text_buf_putc(out, '\'');
+            i += 2;
+        } else {
+            ok = text_buf_putc(out, s[i]);
+            i++;
+        }
+    }
+    return ok;
 }
 
 /* Whether line s[a..b) holds HTML tags and comments and nothing else. */

@@ -232,7 +232,9 @@ size_t text_clean_line(const char *s, size_t len, char *out, size_t cap);
  * (through its closing line's "\n"), or 0 if s does not start with one.
  * [*title_start, *title_end) is the value of its top-level "title" key when
  * that holds a word (else empty): what its quotes enclose, escapes left as
- * they are, or the bare value without a " # comment".
+ * they are, or the bare value without a " # comment"; in YAML, a value may go
+ * on over the indented lines below (a bare or quoted one), or lie on them
+ * alone (a block: "title: >" or "title: |"), and then the range spans them.
  */
 #define TEXT_FRONT_MATTER_MAX 65536
 #define TEXT_FRONT_MATTER_MAX_LINES 1000
@@ -245,6 +247,14 @@ size_t text_front_matter(const char *s, size_t len, size_t *title_start, size_t 
  * without its line end ("\n" or "\r\n"). Lines of HTML alone are taken
  * only when no other line has a token. False if s has no token at all. */
 bool text_first_line(const char *s, size_t len, size_t *start, size_t *end);
+
+/* An article's title as written, into out (cleared first): text_first_line()'s
+ * range, a front matter title's quoting undone ("''" in single quotes; in
+ * double quotes the backslash escapes of YAML and TOML, "\uXXXX" included,
+ * white space ones as a space). Markup, character references and line breaks
+ * are left for text_clean_line(). out stays empty when s has no title; false
+ * if memory ran out. */
+bool text_title_source(const char *s, size_t len, text_buf_t *out);
 
 /* ------------------------------------------------------------------------ */
 /* 4. Passages                                                              */
