@@ -123,11 +123,24 @@ static int gain_desc(const void *pa, const void *pb)
     return a > b ? -1 : a < b;
 }
 
-/* Read one line of any length into *buf; false at end of file. */
-static bool read_line(FILE *f, char **buf, size_t *cap)
+/* Read the next line, of any length, into *buf and count it in *line_no;
+ * false at end of file. A UTF-8 byte order mark before the first line is
+ * dropped (else it would be part of the first query id). *nul tells whether
+ * the line holds a NUL byte: the file is UTF-16, or not text. */
+static bool read_line(FILE *f, char **buf, size_t *cap, size_t *line_no, bool *nul)
 {
-    return getline(buf, cap, f) != -1;
+    ssize_t len = getline(buf, cap, f);
+    if (len == -1)
+        return false;
+    if (++*line_no == 1 && len >= 3 && memcmp(*buf, "\xEF\xBB\xBF", 3) == 0) {
+        len -= 3;
+        memmove(*buf, *buf + 3, (size_t)len + 1);
+    }
+    *nul = strlen(*buf) != (size_t)len;
+    return true;
 }
+
+#define NUL_IN_LINE "a NUL byte in the line (is the file UTF-16, or not text? save it as UTF-8)"
 
 static bool parse_gain(const char *s, int *out)
 {
@@ -213,14 +226,17 @@ bool srch_qrels_read(srch_qrels_t **out, FILE *f, const char *name, srch_eval_er
     bool ok = true;
     srch_qrels_t *q = NULL;
 
-    while (ok && read_line(f, &line, &cap)) {
-        line_no++;
+    bool nul;
+    while (ok && read_line(f, &line, &cap, &line_no, &nul)) {
         char *fields[4];
         size_t n = split_fields(line, fields, 4);
-        if (n == 0)
+        if (n == 0 && !nul)
             continue;
         int gain;
-        if (n < 4) {
+        if (nul) {
+            set_err(err, name, line_no, NUL_IN_LINE);
+            ok = false;
+        } else if (n < 4) {
             set_err(err, name, line_no, "expected 'qid 0 docid gain'");
             ok = false;
         } else if (!parse_gain(fields[3], &gain)) {
@@ -443,14 +459,19 @@ bool srch_eval_run_read(srch_eval_run_t **out, FILE *f, const char *name, srch_e
     char *line = NULL;
     size_t cap = 0, line_no = 0;
     bool ok = true;
-    while (ok && read_line(f, &line, &cap)) {
-        line_no++;
+    bool nul;
+    while (ok && read_line(f, &line, &cap, &line_no, &nul)) {
         char *fields[6];
         size_t n = split_fields(line, fields, 6);
-        if (n == 0)
+        if (n == 0 && !nul)
             continue;
         char *end;
         double score = 0;
+        if (nul) {
+            set_err(err, name, line_no, NUL_IN_LINE);
+            ok = false;
+            break;
+        }
         if (n < 6) {
             set_err(err, name, line_no, "expected 'qid Q0 docid rank score tag'");
             ok = false;

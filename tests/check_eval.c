@@ -418,6 +418,41 @@ START_TEST(test_eval_parse_run)
 }
 END_TEST
 
+START_TEST(test_eval_parse_bom_and_nul)
+{
+    /* A UTF-8 byte order mark is not part of the first query id. */
+    srch_qrels_t *q = qrels_from("\xEF\xBB\xBFq 0 a 1\n", NULL);
+    ck_assert_ptr_nonnull(q);
+    int g;
+    ck_assert(srch_qrels_gain(q, "q", "a", &g));
+    srch_eval_error_t err = { "" };
+    srch_eval_run_t *r = run_from("\xEF\xBB\xBFq Q0 a 1 2.5 t\n", &err);
+    ck_assert_msg(r != NULL, "%s", err.message);
+    srch_eval_result_t res;
+    ck_assert(srch_eval_score(&res, q, r));
+    ck_assert_uint_eq(res.n_answered, 1);
+    ck_assert(fabs(res.mean.ndcg10 - 1.0) < EPS);
+    srch_eval_result_free(&res);
+    srch_eval_run_free(r);
+    srch_qrels_free(q);
+
+    /* NUL bytes (a UTF-16 file) are an error naming the line. */
+    static const char utf16[] = "\xFF\xFEq\0 \0""0\0 \0a\0 \0""1\0\n\0";
+    FILE *f = fmemopen((void *)utf16, sizeof utf16 - 1, "r");
+    ck_assert_ptr_nonnull(f);
+    ck_assert(!srch_qrels_read(&q, f, "u.qrels", &err));
+    fclose(f);
+    ck_assert_str_eq(err.message, "u.qrels:1: a NUL byte in the line (is the file UTF-16, "
+                                  "or not text? save it as UTF-8)");
+    f = fmemopen((void *)utf16, sizeof utf16 - 1, "r");
+    ck_assert_ptr_nonnull(f);
+    ck_assert(!srch_eval_run_read(&r, f, "u.run", &err));
+    fclose(f);
+    ck_assert_str_eq(err.message, "u.run:1: a NUL byte in the line (is the file UTF-16, "
+                                  "or not text? save it as UTF-8)");
+}
+END_TEST
+
 START_TEST(test_eval_load_missing)
 {
     srch_eval_error_t err;
@@ -554,6 +589,7 @@ Suite *make_eval_suite(void)
     tcase_add_loop_test(tc, test_eval_parse_qrels, 0, sizeof qrels_rows / sizeof qrels_rows[0]);
     tcase_add_test(tc, test_eval_parse_qrels_last_wins);
     tcase_add_loop_test(tc, test_eval_parse_run, 0, sizeof run_rows / sizeof run_rows[0]);
+    tcase_add_test(tc, test_eval_parse_bom_and_nul);
     tcase_add_test(tc, test_eval_load_missing);
     suite_add_tcase(s, tc);
 
