@@ -715,10 +715,14 @@ static srch_node_t *words_node(parser_t *p, const lex_tok_t *t, srch_field_t fie
             terms.v[0]->flags |= SRCH_TERM_BARE;
         /* Any-word queries are bags of words: there a hyphenated word
          * ("heat-transfer") counts as its parts, which ranks better than
-         * demanding the phrase (measured on Cranfield). Where the word is
-         * required, excluded or in a NEAR, it stays a phrase. */
+         * demanding the phrase (measured on Cranfield), and its stopword
+         * parts go as typed ones do ("time-to-failure" is "time failure").
+         * Where the word is required, excluded or in a NEAR, it stays a
+         * phrase. */
         if (t->kind == TK_WORD && terms.n > 1 && p->opts.default_op == SRCH_DEFAULT_OR
             && p->strict == 0 && p->toks[p->i].kind != TK_NEAR) {
+            for (size_t k = 0; k < terms.n && field == SRCH_FIELD_BODY; k++)
+                terms.v[k]->flags |= SRCH_TERM_BARE;
             srch_node_t *n = node_of(p, SRCH_NODE_OR, &terms);
             if (n != NULL)
                 n->column = t->start + 1;

@@ -107,6 +107,10 @@ static const parse_row_t parse_rows[] = {
     { "anti-taliban kabul", AND_, "(AND (PHRASE anti taliban) kabul)" },
     /* any-word mode: a hyphenated word is a bag of its parts (ranks better)... */
     { "heat-transfer slab", OR_, "(OR (OR heat transfer) slab)" },
+    { "time-to-failure", OR_, "(OR time failur)" },          /* its stopwords go too */
+    { "state-of-the-art", OR_, "(OR state art)" },
+    { "to-do", OR_, "(OR to do)" },                          /* all stopwords: kept */
+    { "+time-to-failure", OR_, "(PHRASE time to failur)" },
     /* ...but stays a phrase where it is required, excluded, or in a NEAR */
     { "+heat-transfer slab", OR_, "(AND_MAYBE (PHRASE heat transfer) slab)" },
     { "slab -heat-transfer", OR_, "(AND_NOT slab (PHRASE heat transfer))" },
