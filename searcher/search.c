@@ -49,6 +49,10 @@ void srch_settings_init(srch_settings_t *s)
     /* Equal scores in the order of the files' paths, then of the passages:
      * document ids depend on how the index was built (--jobs, updates). */
     s->xapian.tie_slot = PASSIM_SLOT_FILE;
+    /* Indexes searched together may hold the same file: a passage is listed
+     * once, by its file and ordinal. */
+    s->xapian.same_slots[0] = PASSIM_SLOT_FILE;
+    s->xapian.same_slots[1] = PASSIM_SLOT_ORDINAL;
 }
 
 static _Thread_local char engine_msg[512];

@@ -271,17 +271,22 @@ typedef struct xs_search_opts {
     double bm25_k1, bm25_k2, bm25_k3, bm25_b, bm25_min_normlen;  /* Xapian BM25Weight */
     int tie_slot;            /* value slot whose bytes order equal weights (ascending,
                                 then document id), or -1: document id alone */
+    int same_slots[2];       /* on databases opened together (xs_db_open_many), two
+                                value slots whose bytes together name a document: of
+                                documents that two databases both hold, the first met
+                                is kept, the others are passed over; -1: both kept */
 } xs_search_opts_t;
 
-#define XS_SEARCH_OPTS_VERSION 2
+#define XS_SEARCH_OPTS_VERSION 3
 /* BM25 parameters are Xapian's defaults. */
 #define XS_SEARCH_OPTS_INIT \
-    { XS_SEARCH_OPTS_VERSION, 0, 10, -1, 1, 0, 1.0, 0.0, 1.0, 0.5, 0.5, -1 }
+    { XS_SEARCH_OPTS_VERSION, 0, 10, -1, 1, 0, 1.0, 0.0, 1.0, 0.5, 0.5, -1, { -1, -1 } }
 
 /* Run q on db with opts (NULL: XS_SEARCH_OPTS_INIT). *out holds the results;
  * free it before db. XS_ERR_INVALID if opts->version is not
- * XS_SEARCH_OPTS_VERSION, collapse_slot is below -1, collapse_max is 0 with a
- * slot, or a BM25 parameter is out of range (negative, not finite, b > 1):
+ * XS_SEARCH_OPTS_VERSION, collapse_slot, tie_slot or a same_slots entry is
+ * below -1, collapse_max is 0 with a slot, only one same_slots entry is set,
+ * or a BM25 parameter is out of range (negative, not finite, b > 1):
  * Xapian would silently clamp those. */
 xs_status_t xs_search(xs_mset_t **out, xs_db_t *db, const xs_query_t *q,
                       const xs_search_opts_t *opts);

@@ -162,6 +162,7 @@ extern "C" xs_status_t xs_db_open_many(xs_db_t **out, const char *const *paths, 
             current = paths[i];
             db->db.add_database(Xapian::Database(current));
         }
+        db->n_parts = n_paths;
         *out = db.release();
         return XS_OK;
     } catch (...) {

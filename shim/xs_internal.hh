@@ -26,6 +26,7 @@ struct xs_db {
     Xapian::Database db;
     Xapian::WritableDatabase wdb;
     std::string path;        /* for messages; "" for xs_db_open_many() */
+    size_t n_parts = 1;      /* databases opened together */
     bool writable = false;
     bool closed = false;     /* after xs_db_close(): every call is XS_ERR_INVALID */
     bool in_batch = false;   /* a Xapian transaction is open on wdb */

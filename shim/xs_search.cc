@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstdint>
 #include <memory>
+#include <unordered_set>
 
 namespace {
 
@@ -23,6 +24,26 @@ class skip_prefixed_terms : public Xapian::ExpandDecider {
     bool operator()(const std::string &term) const override
     {
         return term.empty() || term[0] < 'A' || term[0] > 'Z';
+    }
+};
+
+/* Keeps the first document met of those whose values in two slots are the
+ * same: over databases that overlap, a document two of them hold is listed
+ * once. Xapian asks it before collapsing, so the copy does not use up its
+ * collapse key's share either. */
+class first_of_same : public Xapian::MatchDecider {
+    Xapian::valueno a_, b_;
+    mutable std::unordered_set<std::string> seen_;
+
+  public:
+    first_of_same(Xapian::valueno a, Xapian::valueno b) : a_(a), b_(b) {}
+
+    bool operator()(const Xapian::Document &doc) const override
+    {
+        std::string name = doc.get_value(a_);
+        name += '\0';
+        name += doc.get_value(b_);
+        return seen_.insert(std::move(name)).second;
     }
 };
 
@@ -79,6 +100,10 @@ extern "C" xs_status_t xs_search(xs_mset_t **out, xs_db_t *db, const xs_query_t 
         return xs__fail(XS_ERR_INVALID, "xs_search: collapse_max must be at least 1");
     if (opts->tie_slot < -1)
         return xs__fail(XS_ERR_INVALID, "xs_search: bad tie slot %d", opts->tie_slot);
+    if (opts->same_slots[0] < -1 || opts->same_slots[1] < -1
+        || (opts->same_slots[0] == -1) != (opts->same_slots[1] == -1))
+        return xs__fail(XS_ERR_INVALID, "xs_search: bad same slots %d, %d",
+                        opts->same_slots[0], opts->same_slots[1]);
     if (!bm25_ok(opts))
         return xs__fail(XS_ERR_INVALID, "xs_search: BM25 parameters out of range "
                         "(k1, k2, k3, min_normlen >= 0; 0 <= b <= 1; all finite)");
@@ -94,7 +119,12 @@ extern "C" xs_status_t xs_search(xs_mset_t **out, xs_db_t *db, const xs_query_t 
         if (opts->tie_slot >= 0)
             m->enquire.set_sort_by_relevance_then_value(
                 static_cast<Xapian::valueno>(opts->tie_slot), false);
-        m->mset = m->enquire.get_mset(opts->offset, opts->limit, opts->check_at_least);
+        std::unique_ptr<first_of_same> same;
+        if (opts->same_slots[0] >= 0 && db->n_parts > 1)
+            same.reset(new first_of_same(static_cast<Xapian::valueno>(opts->same_slots[0]),
+                                         static_cast<Xapian::valueno>(opts->same_slots[1])));
+        m->mset = m->enquire.get_mset(opts->offset, opts->limit, opts->check_at_least,
+                                      nullptr, same.get());
         m->data.resize(m->mset.size());
         m->data_loaded.assign(m->mset.size(), false);
         *out = m.release();

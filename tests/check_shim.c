@@ -1927,6 +1927,34 @@ START_TEST(test_shim_open_many)
     xs_query_free(q);
     OK(xs_db_reopen(db));
     xs_db_free(db);
+
+    /* Opened twice: each of a's documents is there twice, unless same_slots
+     * names them (slot 0, unset here, and the id in slot 1). */
+    const char *twice[3] = { paths[0], paths[1], paths[0] };
+    OK(xs_db_open_many(&db, twice, 3));
+    xs_search_opts_t opts = XS_SEARCH_OPTS_INIT;
+    q = term_q("common", 0);
+    OK(xs_search(&m, db, q, &opts));
+    ck_assert_uint_eq(xs_mset_size(m), 4);
+    xs_mset_free(m);
+    opts.same_slots[0] = 0;
+    opts.same_slots[1] = 1;
+    OK(xs_search(&m, db, q, &opts));
+    ck_assert_uint_eq(xs_mset_size(m), 3);
+    seen_a1 = seen_b1 = seen_b2 = 0;
+    for (size_t i = 0; i < 3; i++) {
+        const char *d = xs_mset_data(m, i, &len);
+        seen_a1 += strcmp(d, "a1") == 0;
+        seen_b1 += strcmp(d, "b1") == 0;
+        seen_b2 += strcmp(d, "b2") == 0;
+    }
+    ck_assert(seen_a1 == 1 && seen_b1 == 1 && seen_b2 == 1);
+    xs_mset_free(m);
+    opts.same_slots[1] = -1; /* one slot alone is a mistake */
+    FAILS(xs_search(&m, db, q, &opts), XS_ERR_INVALID);
+    ERROR_HAS("same slots");
+    xs_query_free(q);
+    xs_db_free(db);
 }
 END_TEST
 

@@ -503,6 +503,21 @@ $PASSIM_INDEX -q --db "$T/b.db" "$CORPUS/004_30d30edba93f37e1.txt" >/dev/null
 run $PASSIM_SEARCH --db "$T/a.db" --db "$T/b.db" -f json -n 50 --per-doc 0 Taliban
 n=$(printf '%s' "$OUT" | python3 -c 'import json,sys; print(len(set(x["docid"] for x in json.load(sys.stdin)["results"])))')
 expect_eq "$n" "2" "two indexes searched as one"
+# Indexes that overlap: a file both hold is one article, each passage listed
+# once, and the article's second passage is not crowded out by a copy.
+$PASSIM_INDEX -q --db "$T/ab.db" "$CORPUS/000_15c4c714383f619c.txt" \
+    "$CORPUS/004_30d30edba93f37e1.txt" >/dev/null
+run $PASSIM_SEARCH --db "$T/ab.db" --db "$T/b.db" -f json -n 10 Taliban
+listed=$(printf '%s' "$OUT" | python3 -c '
+import json, sys
+r = json.load(sys.stdin)["results"]
+keys = [(x["path"], x["passage"]) for x in r]
+per = {}
+for p, _ in keys:
+    per[p] = per.get(p, 0) + 1
+print("ok" if len(keys) == len(set(keys)) and len(per) == 2 and max(per.values()) == 2
+      else "repeated: %r" % keys)')
+expect_eq "$listed" "ok" "overlapping indexes: each passage once, two a file"
 ln -s nowhere.db "$T/dangling.db"
 run $PASSIM_SEARCH --db "$T/dangling.db" Taliban
 expect_rc 2 "a --db that links to nothing"
