@@ -774,6 +774,13 @@ static const first_line_row_t first_line_rows[] = {
     {"Title\r\nbody", true, 0, 5},                       /* CRLF */
     {"  \n---\n***\n", false, 0, 0},                     /* no word at all */
     {"last line", true, 0, 9},                           /* no newline */
+    /* a headline of unbroken CJK text, too long to be one token, is a title */
+    {"\n\xE6\x97\xA5\xE6\x9C\xAC"
+     "\xE9\x8A\x80\xE8\xA1\x8C\xE3\x81\xAF\xE9\x87\x91\xE8\x9E\x8D\xE6\x94\xBF"
+     "\xE7\xAD\x96\xE6\xB1\xBA\xE5\xAE\x9A\xE4\xBC\x9A\xE5\x90\x88\xE3\x81\xA7"
+     "\xE5\xA4\xA7\xE8\xA6\x8F\xE6\xA8\xA1\xE7\xB7\xA9\xE5\x92\x8C\xE3\x81\xAE"
+     "\xE7\xB6\x99\xE7\xB6\x9A\xE3\x82\x92\xE6\xB1\xBA\xE3\x82\x81\xE3\x81\x9F"
+     "\n\nBody", true, 1, 79},
     /* Front matter: its title, unquoted; else the first line after it. */
     {"---\ntitle: Front Matter Title\ntags: [x, y]\n---\n\n# Heading\n", true, 11, 29},
     {"---\ntitle: \"Quoted: Yes\"\n---\nBody", true, 12, 23},
@@ -966,9 +973,15 @@ static const passage_row_t passage_rows[] = {
     {"~~~\n```\n# x\n~~~\n\nafter", 1, 100, "0[0,15)L1-4 1[17,22)L6-6"},
     {"```\n# a\n``` x\n# b\n```\n\nz", 1, 100, "0[0,21)L1-5 1[23,24)L7-7"},
     /* 9b: a line underlined with "===" or "---" is a heading, its underline
-     * kept with it; a paragraph of two lines, or "--", is not underlined */
+     * kept with it; a paragraph of two lines, or "--", is not underlined
+     * (the "---" under it is a rule, and ends it) */
     {"Results\n=======\n\nBody text here.", 1, 100, "0[0,15)L1-2h[0,7) 1[17,32)L4-4h[0,7)"},
-    {"Two lines\nof text\n---\n\nBody", 1, 100, "0[0,21)L1-3 1[23,27)L5-5"},
+    {"Two lines\nof text\n---\n\nBody", 1, 100, "0[0,17)L1-2 1[23,27)L5-5"},
+    /* a rule ends the paragraph above it: the line after may be a heading */
+    {"***\nFirst\n---\n\nText.", 1, 100, "0[4,13)L2-3h[4,9) 1[15,20)L5-5h[4,9)"},
+    {"---\nNot front matter\n---\nText.", 1, 100,
+     "0[4,24)L2-3h[4,20) 1[25,30)L4-4h[4,20)"},
+    {"Intro.\n* * *\nMore.", 1, 100, "0[0,6)L1-1 1[13,18)L3-3"},
     {"Sign off\n--\n", 1, 100, "0[0,11)L1-2"},
     /* 9c: a YAML comment in front matter is not a heading */
     {"---\ntitle: T\n# SEO\n---\n\nBody text.", 1, 100, "0[0,22)L1-4 1[24,34)L6-6"},

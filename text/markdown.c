@@ -201,8 +201,7 @@ static size_t heading_text_end(const char *s, size_t start, size_t end)
     return end;
 }
 
-/* "---", "***", "* * *": a rule between sections, no text. */
-static bool is_thematic_break(const char *s, size_t len)
+bool text__is_thematic_break(const char *s, size_t len)
 {
     char marker = 0;
     size_t n = 0;
@@ -287,7 +286,7 @@ size_t text_clean_line(const char *s, size_t len, char *out, size_t cap)
     if (out == NULL || cap == 0)
         return 0;
     out[0] = '\0';
-    if (s == NULL || is_thematic_break(s, len))
+    if (s == NULL || text__is_thematic_break(s, len))
         return 0;
 
     writer_t w = {out, cap, 0, false, false};
@@ -370,27 +369,15 @@ size_t text_clean_line(const char *s, size_t len, char *out, size_t cap)
     return w.len;
 }
 
-typedef struct first_token {
-    size_t start;
-    bool found;
-} first_token_t;
-
-static int stop_at_first(const text_token_t *tok, void *payload)
+/* Whether s[a..b) holds a word (a word character outside a link target), and
+ * if so, the offset of its first character. A word too long to be a token
+ * counts: a headline in Chinese is one unbroken run. */
+static bool first_word_in(const char *s, size_t a, size_t b, size_t *at)
 {
-    first_token_t *ft = payload;
-    ft->start = tok->start;
-    ft->found = true;
-    return 1;
-}
-
-/* Whether s[a..b) holds a token (a word character outside a link target), and
- * if so, the offset of the first. */
-static bool first_token_in(const char *s, size_t a, size_t b, size_t *at)
-{
-    first_token_t ft = {0, false};
-    if (text_tokenize(s + a, b - a, 0, stop_at_first, &ft) == 0 || !ft.found)
+    size_t i = text__first_word_char(s + a, b - a);
+    if (i == b - a)
         return false;
-    *at = a + ft.start;
+    *at = a + i;
     return true;
 }
 
@@ -568,7 +555,7 @@ static goes_on_t title_goes_on(const char *s, size_t a, size_t b, goes_on_t goes
 static bool holds_word(const char *s, const fm_title_t *t)
 {
     size_t at;
-    return t->a < t->b && first_token_in(s, t->a, t->b, &at);
+    return t->a < t->b && first_word_in(s, t->a, t->b, &at);
 }
 
 /* text_front_matter(), telling also how its title is written. A title key
@@ -813,12 +800,12 @@ bool text_first_line(const char *s, size_t len, size_t *start, size_t *end)
     /* The tokenizer decides what a word is, so that a line holding only a
      * link target ("![](cover.jpg)") is not taken for the title. Front matter
      * with nothing after it: its first line with a word, as in any text. */
-    if (!first_token_in(s, from, len, &at) && (from == 0 || !first_token_in(s, 0, len, &at)))
+    if (!first_word_in(s, from, len, &at) && (from == 0 || !first_word_in(s, 0, len, &at)))
         return false;
     /* Lines of HTML alone (a README's "<p align=\"center\">", an editor's
      * "<!-- comment -->") are passed over, unless no other line has a word. */
     for (size_t next = skip_long_comments(s, len, from), at2; next < len;) {
-        if (!first_token_in(s, next, len, &at2))
+        if (!first_word_in(s, next, len, &at2))
             break;
         size_t a2 = at2, b2 = line_end(s, len, at2);
         while (a2 > 0 && s[a2 - 1] != '\n')

@@ -311,6 +311,12 @@ int text_passages(const char *s, size_t len, const text_passage_opts_t *opts,
             add_heading(&st, para_start, para_end);
             st.cur_end = eol;
             para_start = NONE;
+        } else if (structure && text__is_thematic_break(s + i, eol - i)) {
+            /* A rule ("***", or "---" not under a line of its own) ends a
+             * paragraph, so that the line after it may be a heading. */
+            if (para_start != NONE)
+                add_paragraph(&st, para_start, para_end);
+            para_start = NONE;
         } else {
             bool indented = is_indented_line(s, i, eol);
             if (para_start != NONE && indented && !prev_indented && !in_fence) {

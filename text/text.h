@@ -242,10 +242,11 @@ size_t text_front_matter(const char *s, size_t len, size_t *title_start, size_t 
 
 /* Byte range [*start, *end) of an article's title: the title of its front
  * matter if that has one, else the first line after the front matter (or of
- * s, when there is none or nothing follows it) that has a token (a word
- * character outside a link target) and is not HTML tags and comments alone,
- * without its line end ("\n" or "\r\n"). Lines of HTML alone are taken
- * only when no other line has a token. False if s has no token at all. */
+ * s, when there is none or nothing follows it) that has a word (a word
+ * character outside a link target, even in a run too long to be a token) and
+ * is not HTML tags and comments alone, without its line end ("\n" or
+ * "\r\n"). Lines of HTML alone are taken only when no other line has a
+ * word. False if s has no word at all. */
 bool text_first_line(const char *s, size_t len, size_t *start, size_t *end);
 
 /* An article's title as written, into out (cleared first): text_first_line()'s

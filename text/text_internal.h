@@ -89,6 +89,15 @@ static inline bool text__is_word_class(unsigned c)
  * undefined): how text that is not UTF-8 is read (utf8.c). */
 uint32_t text__cp1252(unsigned char c);
 
+/* Whether line s[0..len) is a thematic break: "---", "***", "* * *", a rule
+ * between sections, with no text (markdown.c). */
+bool text__is_thematic_break(const char *s, size_t len);
+
+/* The offset of the first word character of s[0..len) outside Markdown link
+ * targets and escape sequences, where text_tokenize() would start its first
+ * token if that were not too long to keep (a line of CJK text); len if none. */
+size_t text__first_word_char(const char *s, size_t len);
+
 /* Whether s[0..len) holds at least one word character. */
 bool text__has_word_char(const char *s, size_t len);
 

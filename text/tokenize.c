@@ -369,6 +369,18 @@ static size_t escape_or_char(const char *s, size_t len, size_t i, size_t cl)
     return esc ? esc : cl;
 }
 
+/* Past what starts at s[i], of class c and cl bytes, and is no word: a
+ * Markdown link target ("](url)"), an escape sequence, or the character. */
+static size_t past_non_word(const char *s, size_t len, size_t i, unsigned c, size_t cl,
+                            size_t *link_fail_until)
+{
+    if (c == TEXT__C_RBRACKET && i + 1 < len && s[i + 1] == '(') {
+        size_t end = text__link_target_end(s, len, i, link_fail_until);
+        return end != 0 ? end : i + 1;
+    }
+    return i + escape_or_char(s, len, i, cl);
+}
+
 int text_tokenize(const char *s, size_t len, uint32_t first_pos, text_token_fn fn,
                   void *payload)
 {
@@ -394,14 +406,23 @@ int text_tokenize(const char *s, size_t len, uint32_t first_pos, text_token_fn f
             if (rc != 0)
                 return rc;
             i = next;
-        } else if (c == TEXT__C_RBRACKET && i + 1 < len && s[i + 1] == '(') {
-            size_t end = text__link_target_end(s, len, i, &st.link_fail_until);
-            i = end != 0 ? end : i + 1;
         } else {
-            i += escape_or_char(s, len, i, cl);
+            i = past_non_word(s, len, i, c, cl, &st.link_fail_until);
         }
     }
     return 0;
+}
+
+size_t text__first_word_char(const char *s, size_t len)
+{
+    size_t i = 0, cl, link_fail_until = 0;
+    while (i < len) {
+        unsigned c = text__classify((const unsigned char *)s, len, i, &cl);
+        if (text__is_word_class(c))
+            return i;
+        i = past_non_word(s, len, i, c, cl, &link_fail_until);
+    }
+    return len;
 }
 
 bool text_is_word_char(const char *s, size_t len, size_t i)
