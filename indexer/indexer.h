@@ -22,6 +22,7 @@
 #include <stdint.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "buf.h"
@@ -112,6 +113,10 @@ char *idx_key_join(const char *dir_key, const char *name);
  * for "..", "a/." or "/", where they lead. malloc'ed; NULL if it cannot be
  * resolved. */
 char *idx_place_of(const char *path);
+
+/* A file's modification time in nanoseconds, as the index records it; a time
+ * past 2262 (or before 1678) is held at the end of the range. */
+int64_t idx_mtime_ns(const struct stat *st);
 
 /* ---- article.c --------------------------------------------------------- */
 

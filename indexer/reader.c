@@ -99,7 +99,7 @@ void idx_read_file(idx_reader_t *rd, const idx_file_t *f, const text_file_record
     }
     out->rec = (text_file_record_t){
         .size = (uint64_t)rd->content.len,
-        .mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec,
+        .mtime_ns = idx_mtime_ns(&st),
         .hash = text_hash64(rd->content.data, rd->content.len),
         .path = f->path, .path_len = strlen(f->path),
         .key = f->key, .key_len = strlen(f->key),

@@ -172,9 +172,15 @@ static bool ignored(const walk_t *w, const dir_stack_t *here, const char *name,
     return hit;
 }
 
-static int64_t mtime_ns(const struct stat *st)
+int64_t idx_mtime_ns(const struct stat *st)
 {
-    return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+    const int64_t giga = 1000000000;
+    int64_t sec = (int64_t)st->st_mtim.tv_sec;
+    if (sec > (INT64_MAX - giga) / giga)
+        return INT64_MAX;
+    if (sec < INT64_MIN / giga + 1)
+        return INT64_MIN;
+    return sec * giga + st->st_mtim.tv_nsec;
 }
 
 static const char *rel_of(const walk_t *w, const char *path, const char *base);
@@ -287,7 +293,7 @@ static int visit_file(walk_t *w, const struct stat *st, const dir_stack_t *up,
         .place = place ? place : key,
         .rel = rel,
         .size = (uint64_t)st->st_size,
-        .mtime_ns = mtime_ns(st),
+        .mtime_ns = idx_mtime_ns(st),
         .via_link = direct && strcmp(direct, key) != 0,
     };
     int rc = w->cb->file(&f, w->cb->payload);
