@@ -711,10 +711,28 @@ static void refuse_cwd(const char *db_path)
                     "another folder\n", db_path);
 }
 
+/* Sync the folder that holds path, so that a rename into it is on disk;
+ * false (errno set) on failure. */
+static bool sync_parent(const char *path)
+{
+    char *copy = strdup(path);
+    if (!copy)
+        return false;
+    int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    free(copy);
+    if (fd < 0)
+        return false;
+    int rc = fsync(fd);
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return rc == 0;
+}
+
 /* Put the finished index at new_path in place of db_path: its files are
  * synced to disk (temporary indexes are written without waiting for the
- * disk), then one atomic exchange (or a rename, when there was none), then the
- * old one is removed. */
+ * disk), then one atomic exchange (or a rename, when there was none), synced
+ * in its folder too, then the old one is removed. */
 static bool swap_in(const char *new_path, const char *db_path)
 {
     struct stat st;
@@ -739,6 +757,12 @@ static bool swap_in(const char *new_path, const char *db_path)
                 strerror(errno));
         return false;
     }
+    /* The new index is in place and searchable; only a crash of the machine
+     * now could bring the old one back. */
+    if (!sync_parent(db_path))
+        fprintf(stderr, "passim-index: %s: warning: the folder holding the index cannot be "
+                        "synced to disk (%s); the new index is in place\n", db_path,
+                strerror(errno));
     write_pid(db_path);
     remove_tree(new_path); /* now the old index, or nothing */
     return true;
