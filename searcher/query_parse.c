@@ -425,7 +425,7 @@ static bool lex(parser_t *p)
                 return false;
             }
             for (size_t k = i + ql + 1; k < j; k++)
-                if (q[k] == '*' && space_len(q + k - 1, len - k + 1) == 0 && q[k - 1] != '*') {
+                if (q[k] == '*' && word_char_before(q, i + ql, k)) {
                     fail(p, k + 1, "a wildcard inside a phrase at column %zu: phrases "
                                    "match whole words", char_column(p, k + 1));
                     return false;
@@ -434,6 +434,11 @@ static bool lex(parser_t *p)
             t.body_start = i + ql;
             t.body_end = j;
             t.end = j + cl;
+            if (t.end < len && q[t.end] == '*') {
+                fail(p, t.end + 1, "a wildcard after a phrase at column %zu: phrases match "
+                                   "whole words", char_column(p, t.end + 1));
+                return false;
+            }
             if (scan_words(q + t.body_start, j - t.body_start).n_tokens > 0 && !push_tok(p, &t))
                 return false;
             i = t.end;

@@ -528,6 +528,10 @@ static const error_row_t error_rows[] = {
       "a sign after title: at column 14: put it before (+title:word)", 14 },
     { "\"peace tal*\"", AND_,
       "a wildcard inside a phrase at column 11: phrases match whole words", 11 },
+    { "\"caf\xC3\xA9* bar\"", AND_,                      /* after a letter that is not ASCII */
+      "a wildcard inside a phrase at column 6: phrases match whole words", 6 },
+    { "\"peace talks\"* kabul", AND_,
+      "a wildcard after a phrase at column 14: phrases match whole words", 14 },
     /* nothing searchable */
     { "", AND_, "empty query", 1 },
     { "   ", AND_, "empty query", 1 },
