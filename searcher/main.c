@@ -695,10 +695,13 @@ static int run_single(cli_t *o, int argc, char **argv)
             text_buf_append(&notes, r.notes.data, r.notes.len);
         if (r.relaxed) {
             /* "some": a required word (+word) stays required. */
-            text_buf_puts(&notes, r.relaxed_phrase
+            text_buf_puts(&notes, r.relaxed_phrases & SRCH_PHRASES_JOINED
                                   ? "passim-search: no passage has all the words and phrases "
                                     "(words joined by a hyphen or other punctuation are a "
                                     "phrase); showing passages with some of the words\n"
+                                  : r.relaxed_phrases
+                                  ? "passim-search: no passage has all the words and phrases; "
+                                    "showing passages with some of the words\n"
                                   : "passim-search: no passage has all the words; showing "
                                     "passages with some of them\n");
             /* A word that is nowhere is most likely misspelt: say which. */

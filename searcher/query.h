@@ -91,11 +91,12 @@ typedef enum {
     SRCH_FIELD_TITLE      /* article title: PASSIM_PREFIX_TITLE terms */
 } srch_field_t;
 
-/* TERM flags. */
+/* TERM flags, and PHRASE's. */
 enum {
     SRCH_TERM_STOPWORD = 1u << 0,  /* the analyzer calls the word a stopword */
     SRCH_TERM_ACRONYM = 1u << 1,   /* a dotted acronym ("U.S.") */
-    SRCH_TERM_BARE = 1u << 2       /* a plain word: the only kind of stopword dropped */
+    SRCH_TERM_BARE = 1u << 2,      /* a plain word: the only kind of stopword dropped */
+    SRCH_PHRASE_JOINED = 1u << 3   /* PHRASE: words joined by punctuation, not quoted */
 };
 
 typedef struct srch_node srch_node_t;
@@ -103,7 +104,7 @@ typedef struct srch_node srch_node_t;
 struct srch_node {
     srch_node_kind_t kind;
     srch_field_t field;     /* TERM, PREFIX */
-    unsigned flags;         /* TERM: SRCH_TERM_* */
+    unsigned flags;         /* TERM: SRCH_TERM_*; PHRASE: SRCH_PHRASE_JOINED */
     const char *text;       /* TERM, PREFIX: the word as typed (a copy) */
     const char *word;       /* TERM: folded word; PREFIX: folded prefix */
     const char *stem;       /* TERM: its stem; PREFIX: the folded prefix */

@@ -733,7 +733,10 @@ static srch_node_t *words_node(parser_t *p, const lex_tok_t *t, srch_field_t fie
                 n->column = t->start + 1;
             return n;
         }
-        return phrase_of(p, &terms, t->start + 1);
+        srch_node_t *n = phrase_of(p, &terms, t->start + 1);
+        if (n != NULL && n->kind == SRCH_NODE_PHRASE && t->kind == TK_WORD)
+            n->flags |= SRCH_PHRASE_JOINED;
+        return n;
     }
     srch_node_t *last = terms.v[terms.n - 1];
     if (utf8_chars(last->word) < 2) {
@@ -760,6 +763,8 @@ static srch_node_t *words_node(parser_t *p, const lex_tok_t *t, srch_field_t fie
      * "foo-ba*" must match as well, as a phrase of their own. */
     terms.n--;
     srch_node_t *lead = phrase_of(p, &terms, t->start + 1);
+    if (lead != NULL && lead->kind == SRCH_NODE_PHRASE && t->kind == TK_WORD)
+        lead->flags |= SRCH_PHRASE_JOINED;
     return lead ? binary(p, SRCH_NODE_AND, lead, pre) : NULL;
 }
 

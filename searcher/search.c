@@ -757,19 +757,19 @@ static srch_run_status_t make_hits(srch_engine_t *e, srch_result_t *r, const src
     return rs;
 }
 
-/* Whether the tree under n holds a phrase (quoted, or words joined by
- * punctuation) that it looks for, not one it excludes. */
-static bool has_phrase(const srch_node_t *n)
+/* Which phrases the tree under n looks for (not those it excludes):
+ * SRCH_PHRASES_QUOTED, SRCH_PHRASES_JOINED (words joined by punctuation). */
+static unsigned phrases_in(const srch_node_t *n)
 {
     if (!n)
-        return false;
+        return 0;
     if (n->kind == SRCH_NODE_PHRASE)
-        return true;
+        return n->flags & SRCH_PHRASE_JOINED ? SRCH_PHRASES_JOINED : SRCH_PHRASES_QUOTED;
+    unsigned found = 0;
     size_t kids = n->kind == SRCH_NODE_AND_NOT ? 1 : n->n_kids;
     for (size_t i = 0; i < kids; i++)
-        if (has_phrase(n->kids[i]))
-            return true;
-    return false;
+        found |= phrases_in(n->kids[i]);
+    return found;
 }
 
 static srch_run_status_t run_once(srch_engine_t *e, const char *q, const srch_settings_t *s,
@@ -817,7 +817,7 @@ static srch_run_status_t run_once(srch_engine_t *e, const char *q, const srch_se
             rs = match(e, r, any, s, &xq_any, err);
             if (rs == SRCH_RUN_OK && xs_mset_upper_bound(r->mset) > 0) {
                 r->relaxed = true;
-                r->relaxed_phrase = has_phrase(srch_query_root(strict));
+                r->relaxed_phrases = phrases_in(srch_query_root(strict));
                 xs_mset_free(empty);
                 srch_query_free(strict);
                 xs_query_free(xq);

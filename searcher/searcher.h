@@ -83,6 +83,9 @@ bool srch_engine_open(srch_engine_t *e, const char *const *paths, size_t n_paths
 void srch_engine_close(srch_engine_t *e);
 
 /* The outcome of one query. */
+/* Kinds of phrases a query holds (srch_result_t.relaxed_phrases). */
+enum { SRCH_PHRASES_QUOTED = 1u << 0, SRCH_PHRASES_JOINED = 1u << 1 };
+
 typedef struct srch_result {
     srch_query_t *query;
     srch_hl_unit_t *units;     /* highlight units of the query */
@@ -92,7 +95,8 @@ typedef struct srch_result {
     size_t n_hits;
     uint32_t total;            /* estimated matching passages */
     bool relaxed;              /* AUTO mode fell back to any word */
-    bool relaxed_phrase;       /* and the query it fell back from had a phrase */
+    unsigned relaxed_phrases;  /* and the phrases of the query it fell back from:
+                                  SRCH_PHRASES_QUOTED | SRCH_PHRASES_JOINED */
     text_buf_t notes;          /* lines for stderr on how the query was read */
     text_buf_t explain;        /* with settings.explain: the query tree and words */
 } srch_result_t;

@@ -178,6 +178,10 @@ for q in 'Taliban/Moscow' 'Kabul-format'; do
     expect_match 'no passage has all the words and phrases \(words joined by a hyphen or other punctuation are a phrase\)' \
         "$ERR" "$q: the note names the phrase"
 done
+run $S 'Lavrov "summit talks"'
+expect_match 'no passage has all the words and phrases; showing passages with some of the words' \
+    "$ERR" "a quoted phrase: the note speaks of phrases"
+expect_no_match 'hyphen' "$ERR" "a quoted phrase: but not of punctuation"
 run $S --any 'Kalashnikov zeppelin'
 expect_rc 0 "--any"
 
