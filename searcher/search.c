@@ -641,6 +641,7 @@ static srch_run_status_t match(srch_engine_t *e, srch_result_t *r, const srch_qu
         set_error(err, "feedback search failed", st);
         return SRCH_RUN_ERROR;
     }
+    r->expanded = expanded != NULL;
     if (expanded) {
         xs_query_free(xq);
         xq = expanded;
@@ -743,11 +744,13 @@ static srch_run_status_t make_hits(srch_engine_t *e, srch_result_t *r, const src
             text_buf_free(&ht.listed);
             xs_query_free(passage);
             text_buf_printf(&h->explain, "%s   passage %u of %.*s, %zu match%s in it; "
-                            "each matched term's own BM25 weight in this passage is shown "
-                            "(feedback terms count at their fraction of it)\n",
+                            "each matched term's own BM25 weight in this passage is shown"
+                            "%s\n",
                             ht.n ? "\n" : "", h->rec.ordinal, (int)h->rec.docid_len,
                             h->rec.docid, h->snippet.n_matches_total,
-                            h->snippet.n_matches_total == 1 ? "" : "es");
+                            h->snippet.n_matches_total == 1 ? "" : "es",
+                            r->expanded ? " (feedback terms count at their fraction of it)"
+                                        : "");
         }
         r->n_hits++;
     }

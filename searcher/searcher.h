@@ -82,10 +82,10 @@ bool srch_engine_open(srch_engine_t *e, const char *const *paths, size_t n_paths
                       bool stopwords, const char **err_msg);
 void srch_engine_close(srch_engine_t *e);
 
-/* The outcome of one query. */
 /* Kinds of phrases a query holds (srch_result_t.relaxed_phrases). */
 enum { SRCH_PHRASES_QUOTED = 1u << 0, SRCH_PHRASES_JOINED = 1u << 1 };
 
+/* The outcome of one query. */
 typedef struct srch_result {
     srch_query_t *query;
     srch_hl_unit_t *units;     /* highlight units of the query */
@@ -94,6 +94,7 @@ typedef struct srch_result {
     srch_hit_t *hits;
     size_t n_hits;
     uint32_t total;            /* estimated matching passages */
+    bool expanded;             /* feedback terms were added to the query */
     bool relaxed;              /* AUTO mode fell back to any word */
     unsigned relaxed_phrases;  /* and the phrases of the query it fell back from:
                                   SRCH_PHRASES_QUOTED | SRCH_PHRASES_JOINED */

@@ -412,6 +412,11 @@ expect_match '^1\. Fish & Chips \\<best\\> ' "$OUT" "markdown: the title is esca
 run $S --explain 'Kalashnikov -Zeppelin'
 expect_match '^query: \(AND_NOT kalashnikov zeppelin\)' "$OUT" "explain shows the tree"
 expect_match 'Kalashnikov +stem kalashnikov +in 1 passage$' "$OUT" "explain shows document frequencies"
+run $S --explain -n 1 Lavrov
+expect_match 'BM25 weight in this passage is shown \(feedback terms count at their fraction of it\)$' \
+    "$OUT" "explain: feedback terms' share said when there are some"
+run $S --explain -n 1 --feedback 0 Lavrov
+expect_match 'BM25 weight in this passage is shown$' "$OUT" "explain: and not without feedback"
 run $S --explain 'Kalashnikov Россия'
 cols=$(printf '%s\n' "$OUT" | grep ' stem ' | python3 -c 'import sys; print(" ".join(str(l.index(" stem ")) + "," + str(l.index(" in ")) for l in sys.stdin))')
 expect_eq "$cols" "22,44 22,44" "explain: columns aligned in characters, also for Cyrillic"
