@@ -58,6 +58,10 @@ typedef struct run {
     char *db_key;              /* realpath of the database folder, when it exists */
     known_file_t *known;       /* sorted by key */
     size_t n_known, cap_known;
+    known_file_t **by_place;   /* the known files a link led to, by place (built when
+                                  the walk first passes over something) */
+    size_t n_by_place;
+    bool by_place_built;
     char **skip_prefixes;      /* folders that could not be read: keep what is under them */
     size_t n_skip;
     idx_counter_t *seen;       /* file keys met by this run */
@@ -314,13 +318,49 @@ static void on_problem(const char *path, const char *place, const char *message,
         add_skip(r, strdup(place));
 }
 
+static int cmp_place(const void *a, const void *b)
+{
+    return strcmp((*(known_file_t *const *)a)->place, (*(known_file_t *const *)b)->place);
+}
+
+/* r->by_place, once; left empty if memory runs out (reasons are then guessed). */
+static void build_by_place(run_t *r)
+{
+    r->by_place_built = true;
+    size_t n = 0;
+    for (size_t i = 0; i < r->n_known; i++)
+        n += r->known[i].place != NULL;
+    if (n == 0 || !(r->by_place = malloc(n * sizeof *r->by_place)))
+        return;
+    for (size_t i = 0; i < r->n_known; i++)
+        if (r->known[i].place)
+            r->by_place[r->n_by_place++] = &r->known[i];
+    qsort(r->by_place, r->n_by_place, sizeof *r->by_place, cmp_place);
+}
+
+static size_t lower_bound_place(const run_t *r, const char *place)
+{
+    size_t lo = 0, hi = r->n_by_place;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(r->by_place[mid]->place, place) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 /* The walk passed over key (a file, or a folder and all below it): the files
- * the index knows there keep the reason, for the note if they are removed. */
+ * the index knows there keep the reason, for the note if they are removed;
+ * so do the files that a link there led to (a link now ignored). */
 static void on_skipped(const char *key, const char *why, void *payload)
 {
     run_t *r = payload;
     if (r->n_known == 0)
         return;
+    if (!r->by_place_built)
+        build_by_place(r);
     known_file_t *k = find_known(r, key);
     if (k)
         k->why = why;
@@ -332,6 +372,12 @@ static void on_skipped(const char *key, const char *why, void *payload)
     for (size_t i = lower_bound_known(r, below.data);
          i < r->n_known && strncmp(r->known[i].key, below.data, below.len) == 0; i++)
         r->known[i].why = why;
+    for (size_t i = lower_bound_place(r, key);
+         i < r->n_by_place && strcmp(r->by_place[i]->place, key) == 0; i++)
+        r->by_place[i]->why = why;
+    for (size_t i = lower_bound_place(r, below.data);
+         i < r->n_by_place && strncmp(r->by_place[i]->place, below.data, below.len) == 0; i++)
+        r->by_place[i]->why = why;
     text_buf_free(&below);
 }
 
@@ -1184,6 +1230,7 @@ static void free_run(run_t *r)
         free(r->known[i].place);
     }
     free(r->known);
+    free(r->by_place);
     for (size_t i = 0; i < r->n_skip; i++)
         free(r->skip_prefixes[i]);
     free(r->skip_prefixes);

@@ -141,6 +141,17 @@ expect_match '^passim-index: why/a.txt: removed from the index \(file is gone\)$
     "a deleted file is gone"
 expect_match '^passim-index: why/notes/d.txt: removed from the index \(file is gone\)$' "$ERR" \
     "a file whose folder was renamed is gone under its old name"
+# A link now ignored: the file it led to goes for that reason, though it is
+# still there and the link still leads to it.
+mkdir -p linkwhy/notes linkwhy/shared
+printf 'Shared\n\nShared words.\n' > linkwhy/shared/s.txt
+ln -s ../shared/s.txt linkwhy/notes/s.txt
+run $PASSIM_INDEX -q --db linkwhy.db linkwhy/notes
+expect_match ': 1 added' "$OUT" "a file met through a link"
+echo s.txt > linkwhy/notes/.passimignore
+run $PASSIM_INDEX --db linkwhy.db linkwhy/notes
+expect_match '^passim-index: linkwhy/notes/s.txt: removed from the index \(ignored\)$' "$ERR" \
+    "a link a .passimignore now ignores: the file it led to goes as ignored"
 run $PASSIM_INDEX -q --db why.db why/.notes
 expect_match ': 2 added' "$OUT" "a hidden folder given as the PATH is indexed"
 run $PASSIM_INDEX --db why.db why
