@@ -719,7 +719,9 @@ static srch_run_status_t make_hits(srch_engine_t *e, srch_result_t *r, const src
         srch_hit_t *h = &r->hits[r->n_hits];
         int got = hit_record(e, r->mset, i, s, &h->rec);
         if (got < 0) {
-            set_error(err, "cannot read a result", XS_ERR_MODIFIED);
+            /* Run again only if a writer moved on (set_error() reads the
+             * shim's message); a damaged index would fail again. */
+            set_error(err, "cannot read a result", XS_ERR_BACKEND);
             rs = SRCH_RUN_ERROR;
             break;
         }
