@@ -36,9 +36,10 @@ bool srch_eval_report(text_buf_t *b, const srch_eval_result_t *res, bool per_que
                              "R@100", "RR");
         for (size_t i = 0; i < res->n_queries && ok; i++) {
             const srch_eval_query_t *q = &res->queries[i];
-            ok = text_buf_printf(b, "%-10s %-8.4f %-8.4f %-8.4f %-8.4f %.4f%s\n", q->qid,
-                                 q->m.ndcg10, q->m.ap, q->m.p10, q->m.r100, q->m.rr,
-                                 q->answered ? "" : "   (not answered)");
+            ok = text_buf_put_padded(b, q->qid, 10)
+                 && text_buf_printf(b, " %-8.4f %-8.4f %-8.4f %-8.4f %.4f%s\n",
+                                    q->m.ndcg10, q->m.ap, q->m.p10, q->m.r100, q->m.rr,
+                                    q->answered ? "" : "   (not answered)");
         }
         ok = ok && text_buf_putc(b, '\n');
     }
@@ -91,10 +92,15 @@ static void print_comparison(FILE *f, const side_by_side_t *s, const char *run_a
     fprintf(f, "A: %s\nB: %s\njudged queries: %zu (%s)\n\n", run_a, run_b, n, qrels);
     if (per_query) {
         fprintf(f, "%-10s %9s %9s %9s %9s\n", "qid", "nDCG@10 A", "nDCG@10 B", "AP A", "AP B");
-        for (size_t i = 0; i < n; i++)
-            fprintf(f, "%-10s %9.4f %9.4f %9.4f %9.4f\n", s->a.queries[i].qid,
+        text_buf_t qid = TEXT_BUF_INIT;
+        for (size_t i = 0; i < n; i++) {
+            text_buf_clear(&qid);
+            text_buf_put_padded(&qid, s->a.queries[i].qid, 10);
+            fprintf(f, "%s %9.4f %9.4f %9.4f %9.4f\n", qid.data ? qid.data : "",
                     s->a.queries[i].m.ndcg10, s->b.queries[i].m.ndcg10, s->a.queries[i].m.ap,
                     s->b.queries[i].m.ap);
+        }
+        text_buf_free(&qid);
         fputc('\n', f);
     }
     double va[5], vb[5];

@@ -408,16 +408,6 @@ typedef struct explain_ctx {
     text_buf_t term;
 } explain_ctx_t;
 
-/* s, then spaces up to width characters (printf's %-20s counts bytes, which
- * misaligns "Café" and "Россия"). */
-static void put_padded(text_buf_t *b, const char *s, size_t width)
-{
-    size_t chars = text_spell_chars(s, strlen(s));
-    text_buf_puts(b, s);
-    for (; chars < width; chars++)
-        text_buf_putc(b, ' ');
-}
-
 static int explain_word(const srch_word_t *w, void *payload)
 {
     explain_ctx_t *x = payload;
@@ -427,9 +417,9 @@ static int explain_word(const srch_word_t *w, void *payload)
     else
         word_term(w, &x->term);
     text_buf_puts(x->b, "  ");
-    put_padded(x->b, w->text, 20);
+    text_buf_put_padded(x->b, w->text, 20);
     text_buf_puts(x->b, " stem ");
-    put_padded(x->b, w->stem, 16); /* the field is said apart */
+    text_buf_put_padded(x->b, w->stem, 16); /* the field is said apart */
     text_buf_printf(x->b, " %s%s", w->field == SRCH_FIELD_TITLE ? "title " : "",
                     w->excluded ? "excluded " : "");
     if (w->prefix)

@@ -486,6 +486,17 @@ START_TEST(test_eval_report)
     srch_eval_result_free(&res);
     srch_eval_run_free(r);
     srch_qrels_free(q);
+
+    /* A query id that is not ASCII is padded by characters, not bytes. */
+    q = qrels_from("caf\xC3\xA9 0 a 1\n", NULL);
+    r = run_from("caf\xC3\xA9 Q0 a 1 1 t\n", NULL);
+    ck_assert(srch_eval_score(&res, q, r));
+    ck_assert(srch_eval_report(&b, &res, true));
+    ck_assert_ptr_nonnull(strstr(b.data, "\ncaf\xC3\xA9       1.0000"));
+    text_buf_free(&b);
+    srch_eval_result_free(&res);
+    srch_eval_run_free(r);
+    srch_qrels_free(q);
 }
 END_TEST
 

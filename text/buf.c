@@ -49,6 +49,19 @@ bool text_buf_puts(text_buf_t *b, const char *s)
     return text_buf_append(b, s, strlen(s));
 }
 
+bool text_buf_put_padded(text_buf_t *b, const char *s, size_t width)
+{
+    size_t chars = 0;
+    for (const char *p = s; *p; p++)
+        chars += ((unsigned char)*p & 0xC0) != 0x80; /* not a continuation byte */
+    if (!text_buf_puts(b, s))
+        return false;
+    for (; chars < width; chars++)
+        if (!text_buf_putc(b, ' '))
+            return false;
+    return true;
+}
+
 bool text_buf_vprintf(text_buf_t *b, const char *fmt, va_list ap)
 {
     /* Try in the room there is; if it is too small, vsnprintf says how much. */
