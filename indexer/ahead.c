@@ -243,8 +243,11 @@ static void *ahead_main(void *arg)
         p->last = true;
         p->n_passages = n;
         p->docid = rd.docid;
+        /* Memory can run out outside the shim too (here, in text/), where
+         * the shim's last message would be an older failure's. */
         if ((p->st = st) != XS_OK)
-            p->why = strdup(*xs_last_error() ? xs_last_error() : xs_status_str(st));
+            p->why = strdup(st != XS_ERR_NOMEM && *xs_last_error() ? xs_last_error()
+                                                                   : xs_status_str(st));
         a->counted += n;
         if (a->ctx.spell && a->counted >= a->w->batch_limit) {
             /* The writer takes these counts once it has written this file,

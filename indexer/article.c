@@ -92,8 +92,9 @@ static int add_token(const text_term_t *t, void *payload)
     xs_status_t st = xs_doc_add_posting(job->ctx->doc, t->stem, t->stem_len, t->tok->pos);
     if (st != XS_OK)
         return (int)st;
-    if (job->ctx->spell && !(t->tok->flags & TEXT_TOK_NUMBER) && t->tok->word_len >= 3)
-        idx_counter_add(job->ctx->spell, t->tok->word, t->tok->word_len);
+    if (job->ctx->spell && !(t->tok->flags & TEXT_TOK_NUMBER) && t->tok->word_len >= 3
+        && idx_counter_add(job->ctx->spell, t->tok->word, t->tok->word_len) == 0)
+        return XS_ERR_NOMEM; /* a word list with holes would mislead "did you mean" */
     return 0;
 }
 
