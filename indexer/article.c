@@ -217,10 +217,12 @@ xs_status_t idx_article_index(idx_article_ctx_t *ctx, const idx_article_t *art,
 
     *n_passages = 0;
     text_buf_clear(&ctx->title);
-    if (!text_title_source(art->text, art->len, &ctx->title_source))
+    const char *title_src;
+    size_t title_len;
+    if (!text_title_source(art->text, art->len, &ctx->title_source, &title_src, &title_len))
         return XS_ERR_NOMEM;
-    if (ctx->title_source.len > 0) {
-        size_t n = clean_title(ctx->title_source.data, ctx->title_source.len, cleaned);
+    if (title_len > 0) {
+        size_t n = clean_title(title_src, title_len, cleaned);
         if (!text_buf_append(&ctx->title, cleaned, n))
             return XS_ERR_NOMEM;
         int rc = text_analyze(ctx->analyzer, cleaned, n, 1, add_title_term, &title);

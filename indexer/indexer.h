@@ -127,7 +127,7 @@ typedef struct idx_article_ctx {
     text_buf_t term;            /* scratch for prefixed terms */
     text_buf_t record;          /* scratch for the stored record */
     text_buf_t title;           /* the article's cleaned title */
-    text_buf_t title_source;    /* the title as written, quoting undone */
+    text_buf_t title_source;    /* a front matter title, its quoting undone */
     text_passage_opts_t passage_opts;
     struct idx_counter *spell;  /* word counts for the word lists, or NULL */
 } idx_article_ctx_t;

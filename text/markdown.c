@@ -717,16 +717,26 @@ static size_t put_escape(const char *s, size_t end, size_t i, text_buf_t *out, b
     return 2;
 }
 
-bool text_title_source(const char *s, size_t len, text_buf_t *out)
+bool text_title_source(const char *s, size_t len, text_buf_t *out, const char **title,
+                       size_t *title_len)
 {
-    text_buf_clear(out);
+    *title = s;
+    *title_len = 0;
     fm_title_t t;
     size_t from = front_matter(s, len, &t), start, end;
     if (from == 0 || t.a == t.b) {
-        if (!text_first_line(s, len, &start, &end))
-            return true;
-        return text_buf_append(out, s + start, end - start);
+        if (text_first_line(s, len, &start, &end)) {
+            *title = s + start;
+            *title_len = end - start;
+        }
+        return true;
     }
+    if (t.style != TITLE_DOUBLE && t.style != TITLE_SINGLE) {
+        *title = s + t.a;       /* nothing to undo */
+        *title_len = t.b - t.a;
+        return true;
+    }
+    text_buf_clear(out);
     bool ok = true;
     for (size_t i = t.a; ok && i < t.b;) {
         if (t.style == TITLE_DOUBLE && s[i] == '\\') {
@@ -739,6 +749,8 @@ bool text_title_source(const char *s, size_t len, text_buf_t *out)
             i++;
         }
     }
+    *title = out->data ? out->data : "";
+    *title_len = out->len;
     return ok;
 }
 

@@ -249,13 +249,15 @@ size_t text_front_matter(const char *s, size_t len, size_t *title_start, size_t 
  * word. False if s has no word at all. */
 bool text_first_line(const char *s, size_t len, size_t *start, size_t *end);
 
-/* An article's title as written, into out (cleared first): text_first_line()'s
- * range, a front matter title's quoting undone ("''" in single quotes; in
- * double quotes the backslash escapes of YAML and TOML, "\uXXXX" included,
- * white space ones as a space). Markup, character references and line breaks
- * are left for text_clean_line(). out stays empty when s has no title; false
- * if memory ran out. */
-bool text_title_source(const char *s, size_t len, text_buf_t *out);
+/* An article's title as written, in [*title, *title + *title_len): text_first_line()'s
+ * range, in s, or a front matter title's with its quoting undone ("''" in
+ * single quotes; in double quotes the backslash escapes of YAML and TOML,
+ * "\uXXXX" included, white space ones as a space), in out (cleared first).
+ * Markup, character references and line breaks are left for
+ * text_clean_line(). *title_len is 0 when s has no title; false if memory
+ * ran out. */
+bool text_title_source(const char *s, size_t len, text_buf_t *out, const char **title,
+                       size_t *title_len);
 
 /* ------------------------------------------------------------------------ */
 /* 4. Passages                                                              */
