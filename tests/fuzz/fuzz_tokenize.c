@@ -203,10 +203,25 @@ int passim_fuzz_tokenize(const uint8_t *data, size_t size)
         FUZZ_CHECK(fs == fe || (ts == fs && te == fe), "title [%zu, %zu), front matter's [%zu, %zu)",
                    ts, te, fs, fe);
         FUZZ_CHECK(ts <= te && te <= size, "title line [%zu, %zu) in %zu bytes", ts, te, size);
-        FUZZ_CHECK(n_tokens > 0, "a title line without a token");
+        /* A word, though perhaps one too long to be a token (CJK text). */
+        bool word = false;
+        for (size_t i = ts; i < te && !word; i++)
+            word = text_is_word_char(s, te, i);
+        FUZZ_CHECK(word, "a title line [%zu, %zu) without a word character", ts, te);
     } else {
         FUZZ_CHECK(n_tokens == 0, "no title line, yet %zu tokens", n_tokens);
     }
+    /* The title as written: in s, or its quoting undone (never longer). */
+    text_buf_t source = TEXT_BUF_INIT;
+    const char *title;
+    size_t title_len;
+    FUZZ_CHECK(text_title_source(s, size, &source, &title, &title_len), "title source failed");
+    FUZZ_CHECK(title_len == 0 || (title >= s && title + title_len <= s + size)
+                   || (title == source.data && title_len == source.len),
+               "title source of %zu bytes lies outside the text and the buffer", title_len);
+    FUZZ_CHECK(title_len <= size, "title source of %zu bytes from %zu", title_len, size);
+    check_clean_line(title, title_len);
+    text_buf_free(&source);
 
     /* UTF-8 helpers on the same bytes. */
     size_t valid = text_utf8_valid_len(s, size);
