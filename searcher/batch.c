@@ -180,7 +180,7 @@ static bool read_queries(batch_t *b, FILE *f)
     unsigned line_no = 0;
     char *p = text->data, *stop = text->data + (ok ? text->len : 0);
     if (ok && text == &raw && raw.len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
-        p += 3; /* a NUL-holding file is not decoded: drop its UTF-8 mark here */
+        p += 3; /* TEXT_DECODE_BINARY left it undecoded: drop its UTF-8 mark here */
     while (ok && p < stop) {
         char *nl = memchr(p, '\n', (size_t)(stop - p));
         size_t len = (size_t)(nl - p);

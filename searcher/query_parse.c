@@ -816,9 +816,9 @@ static bool need_operand(parser_t *p, const lex_tok_t *op, bool signs)
     }
     /* Something stood there, but the lexer found no word in it. */
     if (!space_only(p->q + op->end, cur(p)->start - op->end)) {
-        fail(p, op->start + 1, "missing operand for %s at column %zu: what follows it is not "
-             "indexed (punctuation, symbols and words longer than %d bytes are not)",
-             op_name(op->kind), char_column(p, op->start + 1), TEXT_TOKEN_MAX);
+        fail(p, op->start + 1, "missing operand for %s at column %zu: what follows it holds "
+             "no word to search for (punctuation, symbols and words longer than %d bytes are "
+             "not indexed)", op_name(op->kind), char_column(p, op->start + 1), TEXT_TOKEN_MAX);
         return false;
     }
     fail(p, op->start + 1, "missing operand for %s at column %zu", op_name(op->kind),

@@ -95,7 +95,7 @@ static void print_comparison(FILE *f, const side_by_side_t *s, const char *run_a
         text_buf_t qid = TEXT_BUF_INIT;
         for (size_t i = 0; i < n; i++) {
             text_buf_clear(&qid);
-            text_buf_put_padded(&qid, s->a.queries[i].qid, 10);
+            (void)text_buf_put_padded(&qid, s->a.queries[i].qid, 10); /* else unpadded */
             fprintf(f, "%s %9.4f %9.4f %9.4f %9.4f\n", qid.data ? qid.data : "",
                     s->a.queries[i].m.ndcg10, s->b.queries[i].m.ndcg10, s->a.queries[i].m.ap,
                     s->b.queries[i].m.ap);

@@ -417,9 +417,9 @@ static int explain_word(const srch_word_t *w, void *payload)
     else
         word_term(w, &x->term);
     text_buf_puts(x->b, "  ");
-    text_buf_put_padded(x->b, w->text, 20);
+    (void)text_buf_put_padded(x->b, w->text, 20);
     text_buf_puts(x->b, " stem ");
-    text_buf_put_padded(x->b, w->stem, 16); /* the field is said apart */
+    (void)text_buf_put_padded(x->b, w->stem, 16); /* the field is said apart */
     text_buf_printf(x->b, " %s%s", w->field == SRCH_FIELD_TITLE ? "title " : "",
                     w->excluded ? "excluded " : "");
     if (w->prefix)

@@ -482,8 +482,9 @@ static const error_row_t error_rows[] = {
     { "(kabul OR) moscow", AND_, "missing operand for OR at column 8", 8 },
     { "AND", AND_, "missing operand for AND at column 1", 1 },
     { "NOT", AND_, "missing operand for NOT at column 1", 1 },
-    { "kabul NEAR !!!", AND_, "missing operand for NEAR at column 7: what follows it is not "
-      "indexed (punctuation, symbols and words longer than 64 bytes are not)", 7 },
+    { "kabul NEAR !!!", AND_, "missing operand for NEAR at column 7: what follows it holds "
+      "no word to search for (punctuation, symbols and words longer than 64 bytes are not "
+      "indexed)", 7 },
     { "kabul NOT", AND_, "missing operand for NOT at column 7", 7 },
     { "kabul NOT NOT moscow", AND_, "missing operand for NOT at column 7", 7 },
     { "kabul NOT -moscow", AND_, "missing operand for NOT at column 7", 7 },

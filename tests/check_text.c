@@ -829,6 +829,9 @@ START_TEST(test_text_markdown_title_source)
         {"---\ntitle: \"Open\n  closed\" # c\n---\n", "Open\n  closed", "Open closed"},
         {"+++\ntitle = 'Literal \\n'\n+++\n", "Literal \\n", NULL},  /* TOML: no escapes */
         {"---\ntitle: \"Fish &amp; *Chips*\"\n---\n", "Fish &amp; *Chips*", "Fish & Chips"},
+        {"---\ntitle: \"abc\\\n  def\"\n---\n", "abcdef", NULL},   /* an escaped line break */
+        {"---\ntitle: \"\\t\"\n---\nBody line\n", "Body line", NULL},   /* escapes alone */
+        {"---\ntitle: \"\\U0001F600\"\n---\n", "title: \"\\U0001F600\"", NULL}, /* no body */
         {"# Heading \\\"kept\\\"\n", "# Heading \\\"kept\\\"", NULL},      /* no front matter */
         {"", "", NULL},
     };
@@ -874,8 +877,10 @@ static const front_matter_row_t front_matter_rows[] = {
     {"---\ntitle: \"Open\n---\n", 21, "Open"},                /* unclosed quote: the line */
     {"---\ntitle: >-\n  Two\n\n  lines\nx: 1\n---\n", 38, "Two\n\n  lines"}, /* a block */
     {"---\ntitle: |\n---\n", 17, NULL},                     /* an empty block */
-    {"---\ntitle: A long\n  title # not a comment\n  # a comment\n---\n", 60,
-     "A long\n  title # not a comment"},                       /* a bare value goes on */
+    {"---\ntitle: A long\n  title # a comment\n  more\n---\n", 49,
+     "A long\n  title"},                        /* a bare value goes on, to a comment */
+    {"---\ntitle: Foo # c\n  bar\n---\n", 29, "Foo"},   /* a comment ends it */
+    {"---\ntitle: Foo\n  # c\n  bar\n---\n", 31, "Foo"},  /* a comment line too */
     {"---\ntitle: 'It''s\n  a ''quote''' # c\n---\n", 41, "It''s\n  a ''quote''"},
     {"---\ntitle:\n  en: English\n---\n", 29, NULL},       /* a mapping is no title */
     {"+++\ntitle = \"T\"\n  x = 1\n+++\n", 28, "T"},          /* TOML: one line */
@@ -983,6 +988,8 @@ static const passage_row_t passage_rows[] = {
     {"---\nNot front matter\n---\nText.", 1, 100,
      "0[4,24)L2-3h[4,20) 1[25,30)L4-4h[4,20)"},
     {"Intro.\n* * *\nMore.", 1, 100, "0[0,6)L1-1 1[13,18)L3-3"},
+    /* a rule indented four spaces is code, not a rule */
+    {"Example:\n\n    x = 1\n    ----\n    y = 2\n", 1, 100, "0[0,8)L1-1 1[14,38)L3-5"},
     {"Sign off\n--\n", 1, 100, "0[0,11)L1-2"},
     /* 9c: a YAML comment in front matter is not a heading */
     {"---\ntitle: T\n# SEO\n---\n\nBody text.", 1, 100, "0[0,22)L1-4 1[24,34)L6-6"},

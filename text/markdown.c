@@ -473,6 +473,16 @@ static size_t parse_key(const char *s, size_t a, size_t b, char sep, size_t *ka,
 /* The title in the value s[*a..*b) of a title key: what its quotes enclose
  * (or the rest of the line, if they do not close on it), else the value
  * without a trailing comment (" # ..."), trimmed. */
+/* Where a YAML comment (" #" or a tab and "#") starts in s[a..b) (a not
+ * blank), or b. */
+static size_t comment_start(const char *s, size_t a, size_t b)
+{
+    for (size_t i = a + 1; i < b; i++)
+        if (s[i] == '#' && (s[i - 1] == ' ' || s[i - 1] == '\t'))
+            return i;
+    return b;
+}
+
 static void title_value(const char *s, size_t *a, size_t *b)
 {
     trim(s, a, b);
@@ -481,11 +491,7 @@ static void title_value(const char *s, size_t *a, size_t *b)
         (*a)++;
         return;
     }
-    for (size_t i = *a + 1; i < *b; i++)
-        if (s[i] == '#' && (s[i - 1] == ' ' || s[i - 1] == '\t')) {
-            *b = i;
-            break;
-        }
+    *b = comment_start(s, *a, *b);
     trim(s, a, b);
 }
 
@@ -521,9 +527,11 @@ static goes_on_t title_start(const char *s, size_t va, size_t vb, fm_title_t *t)
     title_value(s, &a, &b);
     t->a = a;
     t->b = b;
-    if (t->style == TITLE_PLAIN)
-        return GOES_ON_PLAIN;
-    return b == vb ? GOES_ON_QUOTED : GOES_ON_NO; /* no closing quote on the line */
+    if (t->style == TITLE_PLAIN) /* a comment ends it */
+        return comment_start(s, va, vb) == vb ? GOES_ON_PLAIN : GOES_ON_NO;
+    /* closing_quote() answers the line's end when the quote does not close
+     * on it: the title goes on below. */
+    return b == vb ? GOES_ON_QUOTED : GOES_ON_NO;
 }
 
 /* An indented line s[a..b) (trimmed, not blank) below the title key: the
@@ -533,6 +541,12 @@ static goes_on_t title_goes_on(const char *s, size_t a, size_t b, goes_on_t goes
 {
     if (t->a == t->b)
         t->a = a;               /* a block's first line */
+    if (goes_on == GOES_ON_PLAIN) {
+        size_t c = comment_start(s, a, b);
+        t->b = c;
+        trim(s, &t->a, &t->b);
+        return c == b ? GOES_ON_PLAIN : GOES_ON_NO; /* a comment ends the value */
+    }
     if (goes_on != GOES_ON_QUOTED) {
         t->b = b;
         return goes_on;
@@ -559,7 +573,8 @@ static bool holds_word(const char *s, const fm_title_t *t)
 }
 
 /* text_front_matter(), telling also how its title is written. A title key
- * whose value holds no word leaves the place to a later one. */
+ * whose value holds no word as written leaves the place to a later one (one
+ * whose escapes hold no word, text_title_source() passes over). */
 static size_t front_matter(const char *s, size_t len, fm_title_t *title)
 {
     title->a = title->b = 0;
@@ -594,7 +609,9 @@ static size_t front_matter(const char *s, size_t len, fm_title_t *title)
         if (a == b)
             continue;           /* blank */
         if (s[i] == ' ' || s[i] == '\t') {
-            if (goes_on != GOES_ON_NO && (goes_on != GOES_ON_PLAIN || s[a] != '#'))
+            if (goes_on == GOES_ON_PLAIN && s[a] == '#')
+                goes_on = GOES_ON_NO; /* a comment ends a bare value */
+            else if (goes_on != GOES_ON_NO)
                 goes_on = title_goes_on(s, a, b, goes_on, &t);
             continue;           /* indented: a value goes on */
         }
@@ -652,12 +669,12 @@ static int hex_value(char c)
            : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
 }
 
-/* The n hex digits at s[i..end) as a number, or -1. */
-static long hex_number(const char *s, size_t end, size_t i, size_t n)
+/* The n (at most 8) hex digits at s[i..end) as a number, or -1. */
+static int64_t hex_number(const char *s, size_t end, size_t i, size_t n)
 {
     if (end - i < n)
         return -1;
-    long v = 0;
+    int64_t v = 0;
     for (size_t k = 0; k < n; k++) {
         int d = hex_value(s[i + k]);
         if (d < 0)
@@ -677,13 +694,21 @@ static size_t put_escape(const char *s, size_t end, size_t i, text_buf_t *out, b
         return 1;
     }
     char c = s[i + 1];
+    if (c == '\n' || (c == '\r' && i + 2 < end && s[i + 2] == '\n')) {
+        /* An escaped line break joins the lines, without a space. */
+        size_t j = i + (c == '\r' ? 3 : 2);
+        while (j < end && (s[j] == ' ' || s[j] == '\t'))
+            j++;
+        *ok = true;
+        return j - i;
+    }
     size_t digits = c == 'x' ? 2 : c == 'u' ? 4 : c == 'U' ? 8 : 0;
     if (digits) {
-        long v = hex_number(s, end, i + 2, digits);
+        int64_t v = hex_number(s, end, i + 2, digits);
         size_t n = 2 + digits;
         /* A surrogate pair written as two escapes, as JSON writes it. */
         if (v >= 0xD800 && v <= 0xDBFF && end - i >= 12 && s[i + 6] == '\\' && s[i + 7] == 'u') {
-            long lo = hex_number(s, end, i + 8, 4);
+            int64_t lo = hex_number(s, end, i + 8, 4);
             if (lo >= 0xDC00 && lo <= 0xDFFF) {
                 v = 0x10000 + ((v - 0xD800) << 10) + (lo - 0xDC00);
                 n = 12;
@@ -715,43 +740,6 @@ static size_t put_escape(const char *s, size_t end, size_t i, text_buf_t *out, b
         break;
     }
     return 2;
-}
-
-bool text_title_source(const char *s, size_t len, text_buf_t *out, const char **title,
-                       size_t *title_len)
-{
-    *title = s;
-    *title_len = 0;
-    fm_title_t t;
-    size_t from = front_matter(s, len, &t), start, end;
-    if (from == 0 || t.a == t.b) {
-        if (text_first_line(s, len, &start, &end)) {
-            *title = s + start;
-            *title_len = end - start;
-        }
-        return true;
-    }
-    if (t.style != TITLE_DOUBLE && t.style != TITLE_SINGLE) {
-        *title = s + t.a;       /* nothing to undo */
-        *title_len = t.b - t.a;
-        return true;
-    }
-    text_buf_clear(out);
-    bool ok = true;
-    for (size_t i = t.a; ok && i < t.b;) {
-        if (t.style == TITLE_DOUBLE && s[i] == '\\') {
-            i += put_escape(s, t.b, i, out, &ok);
-        } else if (t.style == TITLE_SINGLE && s[i] == '\'' && i + 1 < t.b && s[i + 1] == '\'') {
-            ok = text_buf_putc(out, '\'');
-            i += 2;
-        } else {
-            ok = text_buf_putc(out, s[i]);
-            i++;
-        }
-    }
-    *title = out->data ? out->data : "";
-    *title_len = out->len;
-    return ok;
 }
 
 /* Whether line s[a..b) holds HTML tags and comments and nothing else. */
@@ -795,23 +783,15 @@ static size_t skip_long_comments(const char *s, size_t len, size_t i)
     return i;
 }
 
-bool text_first_line(const char *s, size_t len, size_t *start, size_t *end)
+/* The first line from s[from] with a word, as text_first_line() finds it
+ * once front matter has no title. */
+static bool first_line_from(const char *s, size_t len, size_t from, size_t *start, size_t *end)
 {
-    if (s == NULL)
-        return false;
-    /* Front matter: its title, else the first line after it. */
-    size_t ta, tb, from = text_front_matter(s, len, &ta, &tb);
+    /* Word characters outside link targets, as the tokenizer reads them, so
+     * that a line holding only a link target ("![](cover.jpg)") is not taken
+     * for the title. Front matter with nothing after it: its first line with
+     * a word, as in any text. */
     size_t at;
-    if (from > 0 && ta < tb) {
-        if (start != NULL)
-            *start = ta;
-        if (end != NULL)
-            *end = tb;
-        return true;
-    }
-    /* The tokenizer decides what a word is, so that a line holding only a
-     * link target ("![](cover.jpg)") is not taken for the title. Front matter
-     * with nothing after it: its first line with a word, as in any text. */
     if (!first_word_in(s, from, len, &at) && (from == 0 || !first_word_in(s, 0, len, &at)))
         return false;
     /* Lines of HTML alone (a README's "<p align=\"center\">", an editor's
@@ -838,5 +818,69 @@ bool text_first_line(const char *s, size_t len, size_t *start, size_t *end)
         *start = a;
     if (end != NULL)
         *end = b;
+    return true;
+}
+
+bool text_first_line(const char *s, size_t len, size_t *start, size_t *end)
+{
+    if (s == NULL)
+        return false;
+    /* Front matter: its title, else the first line after it. */
+    size_t ta, tb, from = text_front_matter(s, len, &ta, &tb);
+    if (from > 0 && ta < tb) {
+        if (start != NULL)
+            *start = ta;
+        if (end != NULL)
+            *end = tb;
+        return true;
+    }
+    return first_line_from(s, len, from, start, end);
+}
+
+bool text_title_source(const char *s, size_t len, text_buf_t *out, const char **title,
+                       size_t *title_len)
+{
+    *title = s;
+    *title_len = 0;
+    fm_title_t t;
+    size_t from = front_matter(s, len, &t), start, end;
+    if (from == 0 || t.a == t.b) {
+        if (text_first_line(s, len, &start, &end)) {
+            *title = s + start;
+            *title_len = end - start;
+        }
+        return true;
+    }
+    if (t.style != TITLE_DOUBLE && t.style != TITLE_SINGLE) {
+        *title = s + t.a;       /* nothing to undo */
+        *title_len = t.b - t.a;
+        return true;
+    }
+    text_buf_clear(out);
+    bool ok = true;
+    for (size_t i = t.a; ok && i < t.b;) {
+        if (t.style == TITLE_DOUBLE && s[i] == '\\') {
+            i += put_escape(s, t.b, i, out, &ok);
+        } else if (t.style == TITLE_SINGLE && s[i] == '\'' && i + 1 < t.b && s[i + 1] == '\'') {
+            ok = text_buf_putc(out, '\'');
+            i += 2;
+        } else {
+            ok = text_buf_putc(out, s[i]);
+            i++;
+        }
+    }
+    if (!ok)
+        return false;
+    *title = out->data ? out->data : "";
+    *title_len = out->len;
+    /* Escapes alone ("\t", an emoji) hold no word once read: the title is
+     * then the first line after the front matter, as with none. */
+    if (text__first_word_char(*title, *title_len) == *title_len) {
+        *title_len = 0;
+        if (first_line_from(s, len, from, &start, &end)) {
+            *title = s + start;
+            *title_len = end - start;
+        }
+    }
     return true;
 }

@@ -226,6 +226,15 @@ static bool is_indented_line(const char *s, size_t a, size_t b)
     return (a < b && s[a] == '\t') || (a + 1 < b && s[a] == ' ' && s[a + 1] == ' ');
 }
 
+/* A rule ("***", "- - -") indented at most three spaces: four make it code. */
+static bool is_rule_line(const char *s, size_t a, size_t b)
+{
+    size_t i = a;
+    while (i < b && i - a < 3 && s[i] == ' ')
+        i++;
+    return i < b && s[i] != ' ' && s[i] != '\t' && text__is_thematic_break(s + a, b - a);
+}
+
 /* A code fence: "```" or "~~~", or longer, after at most three spaces. */
 typedef struct fence {
     char c;             /* '`' or '~' */
@@ -311,7 +320,7 @@ int text_passages(const char *s, size_t len, const text_passage_opts_t *opts,
             add_heading(&st, para_start, para_end);
             st.cur_end = eol;
             para_start = NONE;
-        } else if (structure && text__is_thematic_break(s + i, eol - i)) {
+        } else if (structure && is_rule_line(s, i, eol)) {
             /* A rule ("***", or "---" not under a line of its own) ends a
              * paragraph, so that the line after it may be a heading. */
             if (para_start != NONE)

@@ -245,8 +245,9 @@ size_t text_front_matter(const char *s, size_t len, size_t *title_start, size_t 
  * s, when there is none or nothing follows it) that has a word (a word
  * character outside a link target, even in a run too long to be a token) and
  * is not HTML tags and comments alone, without its line end ("\n" or
- * "\r\n"). Lines of HTML alone are taken only when no other line has a
- * word. False if s has no word at all. */
+ * "\r\n"); a front matter title set over several lines spans them. Lines
+ * of HTML alone are taken only when no other line has a word. False if s has
+ * no word at all. */
 bool text_first_line(const char *s, size_t len, size_t *start, size_t *end);
 
 /* An article's title as written, in [*title, *title + *title_len): text_first_line()'s
@@ -254,8 +255,9 @@ bool text_first_line(const char *s, size_t len, size_t *start, size_t *end);
  * single quotes; in double quotes the backslash escapes of YAML and TOML,
  * "\uXXXX" included, white space ones as a space), in out (cleared first).
  * Markup, character references and line breaks are left for
- * text_clean_line(). *title_len is 0 when s has no title; false if memory
- * ran out. */
+ * text_clean_line(). A quoted title that holds no word once read ("\t")
+ * gives way to the first line after the front matter. *title_len is 0 when
+ * s has no title; false if memory ran out. */
 bool text_title_source(const char *s, size_t len, text_buf_t *out, const char **title,
                        size_t *title_len);
 
