@@ -527,7 +527,8 @@ for p, _ in keys:
 print("ok" if len(keys) == len(set(keys)) and len(per) == 2 and max(per.values()) == 2
       else "repeated: %r" % keys)')
 expect_eq "$listed" "ok" "overlapping indexes: each passage once, two a file"
-# Copies that differ (one index updated, the other not): the first --db's.
+# Copies that differ (one index updated, the other not): one of them, once
+# (here the first --db's, whose copy matches first).
 mkdir -p "$T/ver"
 printf 'Zebra\n\nThe old zebra text.\n' > "$T/ver/f.md"
 $PASSIM_INDEX -q --db "$T/old.db" "$T/ver" >/dev/null
@@ -537,7 +538,7 @@ run $PASSIM_SEARCH --db "$T/new.db" --db "$T/old.db" -f json --per-doc 0 zebra
 texts=$(printf '%s' "$OUT" | python3 -c '
 import json, sys
 print(" | ".join(x["text"].split("\n")[-1] for x in json.load(sys.stdin)["results"]))')
-expect_eq "$texts" "The new zebra text, zebra again." "copies that differ: the first --db's is listed, once"
+expect_eq "$texts" "The new zebra text, zebra again." "copies that differ: one is listed, once"
 ln -s nowhere.db "$T/dangling.db"
 run $PASSIM_SEARCH --db "$T/dangling.db" Taliban
 expect_rc 2 "a --db that links to nothing"
