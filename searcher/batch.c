@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "eval.h"
+#include "lines.h"
 #include "searcher.h"
 
 /* One line of the query file, and what answering it produced. */
@@ -121,11 +122,10 @@ static void free_queries(batch_query_t *q, size_t n)
     free(q);
 }
 
-/* Add the query on one line (no line end, NUL-terminated at len). */
-static bool add_query(batch_t *b, size_t *cap, char *line, size_t len, unsigned line_no)
+/* Add the query on one line. */
+static bool add_query(batch_t *b, size_t *cap, const srch_line_t *line)
 {
-    bool nul = strlen(line) != len;
-    if (!nul && (line[0] == '#' || only_space(line)))
+    if (!line->nul && (line->text[0] == '#' || only_space(line->text)))
         return true;
     if (b->n == *cap) {
         size_t nc = *cap ? 2 * *cap : 64;
@@ -137,62 +137,28 @@ static bool add_query(batch_t *b, size_t *cap, char *line, size_t len, unsigned 
     }
     batch_query_t *q = &b->q[b->n++];
     memset(q, 0, sizeof *q);
-    bool ok = split_line(q, line, line_no);
-    if (nul)
+    bool ok = split_line(q, line->text, line->no);
+    if (line->nul)
         q->bad = "a NUL byte in the line (is the file text?)";
     return ok;
 }
 
-/* Read the whole of f into raw. */
-static bool slurp(FILE *f, text_buf_t *raw)
-{
-    char chunk[65536];
-    size_t got;
-    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
-        if (!text_buf_append(raw, chunk, got))
-            return false;
-    return true;
-}
-
-/* Read every query of f, decoded as the indexer decodes articles (UTF-16 and
- * UTF-32 with a byte order mark, Latin-1...); a file with NUL bytes is read
- * as it is, and each line holding one is refused. Returns false (with a
- * message printed) on failure. */
+/* Read every query of f (lines.h: decoded as articles are). Returns false
+ * (with a message printed) on failure. */
 static bool read_queries(batch_t *b, FILE *f)
 {
-    text_buf_t raw = { 0 }, decoded = { 0 };
-    bool ok = slurp(f, &raw);
-    if (ferror(f)) {
+    srch_lines_t lines;
+    if (!srch_lines_read(&lines, f)) {
         fprintf(stderr, "passim-search: %s: %s\n", b->name, strerror(errno));
-        text_buf_free(&raw);
+        srch_lines_free(&lines);
         return false;
     }
-    bool as_is = true;
-    const char *encoding;
-    text_decode_status_t st = TEXT_DECODE_BINARY;
-    if (ok && raw.len)
-        st = text_decode(raw.data, raw.len, &decoded, &as_is, &encoding);
-    ok = ok && st != TEXT_DECODE_NOMEM;
-    text_buf_t *text = as_is || st == TEXT_DECODE_BINARY ? &raw : &decoded;
-    /* Each line is cut out in place: its end becomes its NUL. */
-    ok = ok && text_buf_putc(text, '\n');
     size_t cap = 0;
-    unsigned line_no = 0;
-    char *p = text->data, *stop = text->data + (ok ? text->len : 0);
-    if (ok && text == &raw && raw.len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
-        p += 3; /* TEXT_DECODE_BINARY left it undecoded: drop its UTF-8 mark here */
-    while (ok && p < stop) {
-        char *nl = memchr(p, '\n', (size_t)(stop - p));
-        size_t len = (size_t)(nl - p);
-        line_no++;
-        while (len > 0 && p[len - 1] == '\r')
-            len--;
-        p[len] = '\0';
-        ok = add_query(b, &cap, p, len, line_no);
-        p = nl + 1;
-    }
-    text_buf_free(&raw);
-    text_buf_free(&decoded);
+    bool ok = true;
+    srch_line_t line;
+    while (ok && srch_lines_next(&lines, &line))
+        ok = add_query(b, &cap, &line);
+    srch_lines_free(&lines);
     if (!ok)
         fputs("passim-search: out of memory\n", stderr);
     return ok;

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "eval.h"
+#include "lines.h"
 
 /* ---- small helpers -------------------------------------------------------- */
 
@@ -123,24 +124,9 @@ static int gain_desc(const void *pa, const void *pb)
     return a > b ? -1 : a < b;
 }
 
-/* Read the next line, of any length, into *buf and count it in *line_no;
- * false at end of file. A UTF-8 byte order mark before the first line is
- * dropped (else it would be part of the first query id). *nul tells whether
- * the line holds a NUL byte: the file is UTF-16, or not text. */
-static bool read_line(FILE *f, char **buf, size_t *cap, size_t *line_no, bool *nul)
-{
-    ssize_t len = getline(buf, cap, f);
-    if (len == -1)
-        return false;
-    if (++*line_no == 1 && len >= 3 && memcmp(*buf, "\xEF\xBB\xBF", 3) == 0) {
-        len -= 3;
-        memmove(*buf, *buf + 3, (size_t)len + 1);
-    }
-    *nul = strlen(*buf) != (size_t)len;
-    return true;
-}
-
-#define NUL_IN_LINE "a NUL byte in the line (is the file UTF-16, or not text? save it as UTF-8)"
+/* UTF-16 and UTF-32 with a byte order mark are decoded (lines.h); without
+ * one, they are NUL bytes. */
+#define NUL_IN_LINE "a NUL byte in the line (is the file text? UTF-16 needs a byte order mark)"
 
 static bool parse_gain(const char *s, int *out)
 {
@@ -221,19 +207,24 @@ bool srch_qrels_read(srch_qrels_t **out, FILE *f, const char *name, srch_eval_er
 {
     *out = NULL;
     raw_judgement_t *raw = NULL;
-    size_t n_raw = 0, cap_raw = 0, line_no = 0, cap = 0;
-    char *line = NULL;
+    size_t n_raw = 0, cap_raw = 0;
     bool ok = true;
     srch_qrels_t *q = NULL;
 
-    bool nul;
-    while (ok && read_line(f, &line, &cap, &line_no, &nul)) {
+    srch_lines_t lines;
+    if (!srch_lines_read(&lines, f)) {
+        set_err(err, name, 0, strerror(errno));
+        srch_lines_free(&lines);
+        return false;
+    }
+    srch_line_t line;
+    while (ok && srch_lines_next(&lines, &line)) {
         char *fields[4];
-        size_t n = split_fields(line, fields, 4);
-        if (n == 0 && !nul)
+        size_t n = split_fields(line.text, fields, 4), line_no = line.no;
+        if (n == 0 && !line.nul)
             continue;
         int gain;
-        if (nul) {
+        if (line.nul) {
             set_err(err, name, line_no, NUL_IN_LINE);
             ok = false;
         } else if (n < 4) {
@@ -265,11 +256,7 @@ bool srch_qrels_read(srch_qrels_t **out, FILE *f, const char *name, srch_eval_er
             }
         }
     }
-    free(line);
-    if (ok && ferror(f)) {
-        set_err(err, name, 0, strerror(errno));
-        ok = false;
-    }
+    srch_lines_free(&lines);
     if (ok) {
         if (n_raw)
             qsort(raw, n_raw, sizeof *raw, raw_cmp);
@@ -456,18 +443,24 @@ bool srch_eval_run_read(srch_eval_run_t **out, FILE *f, const char *name, srch_e
         set_err(err, name, 0, "out of memory");
         return false;
     }
-    char *line = NULL;
-    size_t cap = 0, line_no = 0;
+    srch_lines_t lines;
+    if (!srch_lines_read(&lines, f)) {
+        set_err(err, name, 0, strerror(errno));
+        srch_lines_free(&lines);
+        srch_eval_run_free(*out);
+        *out = NULL;
+        return false;
+    }
     bool ok = true;
-    bool nul;
-    while (ok && read_line(f, &line, &cap, &line_no, &nul)) {
+    srch_line_t line;
+    while (ok && srch_lines_next(&lines, &line)) {
         char *fields[6];
-        size_t n = split_fields(line, fields, 6);
-        if (n == 0 && !nul)
+        size_t n = split_fields(line.text, fields, 6), line_no = line.no;
+        if (n == 0 && !line.nul)
             continue;
         char *end;
         double score = 0;
-        if (nul) {
+        if (line.nul) {
             set_err(err, name, line_no, NUL_IN_LINE);
             ok = false;
             break;
@@ -486,11 +479,7 @@ bool srch_eval_run_read(srch_eval_run_t **out, FILE *f, const char *name, srch_e
             ok = false;
         }
     }
-    free(line);
-    if (ok && ferror(f)) {
-        set_err(err, name, 0, strerror(errno));
-        ok = false;
-    }
+    srch_lines_free(&lines);
     if (!ok) {
         srch_eval_run_free(*out);
         *out = NULL;

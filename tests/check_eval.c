@@ -436,20 +436,37 @@ START_TEST(test_eval_parse_bom_and_nul)
     srch_eval_run_free(r);
     srch_qrels_free(q);
 
-    /* NUL bytes (a UTF-16 file) are an error naming the line. */
+    /* Decoded as articles are: UTF-16 with a byte order mark, Windows-1252
+     * (the query id "qé" as a batch file in the same encoding would read it),
+     * lines ended by a carriage return alone. */
     static const char utf16[] = "\xFF\xFEq\0 \0""0\0 \0a\0 \0""1\0\n\0";
     FILE *f = fmemopen((void *)utf16, sizeof utf16 - 1, "r");
     ck_assert_ptr_nonnull(f);
+    ck_assert_msg(srch_qrels_read(&q, f, "u.qrels", &err), "%s", err.message);
+    fclose(f);
+    ck_assert(srch_qrels_gain(q, "q", "a", &g));
+    srch_qrels_free(q);
+    q = qrels_from("q\xE9 0 a 1\rq\xE9 0 b 2\r", NULL);
+    ck_assert_ptr_nonnull(q);
+    ck_assert(srch_qrels_gain(q, "q\xC3\xA9", "b", &g) && g == 2);
+    srch_qrels_free(q);
+    r = run_from("q Q0 a 1 2.5 t\rq Q0 b 2 1.5 t\r", &err);
+    ck_assert_msg(r != NULL, "%s", err.message);
+    srch_eval_run_free(r);
+
+    /* NUL bytes (UTF-16 without its mark) are an error naming the line. */
+    static const char nul[] = "q 0 a 1\nq\0 \0""0\0 \0a\0 \0""1\0\n";
+    f = fmemopen((void *)nul, sizeof nul - 1, "r");
+    ck_assert_ptr_nonnull(f);
     ck_assert(!srch_qrels_read(&q, f, "u.qrels", &err));
     fclose(f);
-    ck_assert_str_eq(err.message, "u.qrels:1: a NUL byte in the line (is the file UTF-16, "
-                                  "or not text? save it as UTF-8)");
-    f = fmemopen((void *)utf16, sizeof utf16 - 1, "r");
+    ck_assert_str_eq(err.message, "u.qrels:2: a NUL byte in the line (is the file text? "
+                                  "UTF-16 needs a byte order mark)");
+    f = fmemopen((void *)nul, sizeof nul - 1, "r");
     ck_assert_ptr_nonnull(f);
     ck_assert(!srch_eval_run_read(&r, f, "u.run", &err));
     fclose(f);
-    ck_assert_str_eq(err.message, "u.run:1: a NUL byte in the line (is the file UTF-16, "
-                                  "or not text? save it as UTF-8)");
+    ck_assert_str_eq(err.message, "u.run:1: expected 'qid Q0 docid rank score tag'");
 }
 END_TEST
 

@@ -274,6 +274,13 @@ printf '\000\000\376\377\000\000\000k\000\000\000\011\000\000\000L\000\000\000a\
 run $S --batch utf32.tsv -f trec
 expect_rc 0 "a query file in UTF-32 (big-endian), lines ended by CR alone"
 expect_match '^k Q0 ' "$OUT" "is converted too"
+# Queries and judgements saved by the same editor match: both are decoded
+# (here Windows-1252, and judgements with lines ended by a carriage return).
+printf 'k\351\tLavrov\n' >cp1252.tsv
+printf 'k\351 0 004_30d30edba93f37e1 1\r' >cp1252.qrels
+run $S --batch cp1252.tsv --qrels cp1252.qrels --metrics-only
+expect_match '^answered 1$' "$OUT" "a Windows-1252 query id matches its Windows-1252 judgements"
+expect_match '^MRR      1\.0000$' "$OUT" "and is scored"
 printf 'k\tcaf\351\r\nm\tna\357ve\r\n' >latin1.tsv
 run $S --batch latin1.tsv -f json
 expect_match '"query": "café"' "$OUT" "a query file in Latin-1 is read as Windows-1252"

@@ -1,0 +1,62 @@
+/*
+ * lines.c — the lines of a query, qrels or run file (see lines.h).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "lines.h"
+#include "text.h"
+
+bool srch_lines_read(srch_lines_t *l, FILE *f)
+{
+    memset(l, 0, sizeof *l);
+    char chunk[65536];
+    size_t got;
+    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
+        if (!text_buf_append(&l->raw, chunk, got)) {
+            errno = ENOMEM;
+            return false;
+        }
+    if (ferror(f))
+        return false;   /* fread() left errno */
+    bool as_is = true;
+    const char *encoding;
+    text_decode_status_t st = TEXT_DECODE_BINARY;
+    if (l->raw.len)
+        st = text_decode(l->raw.data, l->raw.len, &l->decoded, &as_is, &encoding);
+    text_buf_t *text = as_is || st == TEXT_DECODE_BINARY ? &l->raw : &l->decoded;
+    /* A last line end, so that every line has one to become its NUL. */
+    if (st == TEXT_DECODE_NOMEM || !text_buf_putc(text, '\n')) {
+        errno = ENOMEM;
+        return false;
+    }
+    l->next = text->data;
+    l->stop = text->data + text->len;
+    if (text == &l->raw && l->raw.len >= 3 && memcmp(l->next, "\xEF\xBB\xBF", 3) == 0)
+        l->next += 3;   /* not decoded (NUL bytes): drop the UTF-8 mark here */
+    return true;
+}
+
+bool srch_lines_next(srch_lines_t *l, srch_line_t *line)
+{
+    if (!l->next || l->next >= l->stop)
+        return false;
+    char *p = l->next, *nl = memchr(p, '\n', (size_t)(l->stop - p));
+    size_t len = (size_t)(nl - p);
+    while (len > 0 && p[len - 1] == '\r')
+        len--;
+    p[len] = '\0';
+    line->text = p;
+    line->len = len;
+    line->nul = strlen(p) != len;
+    line->no = ++l->line_no;
+    l->next = nl + 1;
+    return true;
+}
+
+void srch_lines_free(srch_lines_t *l)
+{
+    text_buf_free(&l->raw);
+    text_buf_free(&l->decoded);
+    memset(l, 0, sizeof *l);
+}
