@@ -183,13 +183,15 @@ static int on_passage(const text_passage_t *p, void *payload)
 /* Longest title kept, in bytes. */
 #define TITLE_MAX 500
 
-/* The title line s[0..len) without its markup into out (TITLE_MAX + 1 bytes
- * or more); a longer one is cut after its last whole word within TITLE_MAX
- * bytes, with "…". Returns the length. */
-static size_t clean_title(const char *s, size_t len, char *out)
+/* The title t cleaned into out (TITLE_MAX + 1 bytes or more): a first line
+ * without its markup, a front matter title as the text it is; a longer one
+ * is cut after its last whole word within TITLE_MAX bytes, with "…". Returns
+ * the length. */
+static size_t clean_title(const text_title_t *t, char *out)
 {
     char longer[TITLE_MAX + 2];
-    size_t n = text_clean_line(s, len, longer, sizeof longer);
+    size_t n = t->front_matter ? text_clean_plain(t->text, t->len, longer, sizeof longer)
+                               : text_clean_line(t->text, t->len, longer, sizeof longer);
     if (n <= TITLE_MAX) {
         memcpy(out, longer, n + 1);
         return n;
@@ -217,12 +219,11 @@ xs_status_t idx_article_index(idx_article_ctx_t *ctx, const idx_article_t *art,
 
     *n_passages = 0;
     text_buf_clear(&ctx->title);
-    const char *title_src;
-    size_t title_len;
-    if (!text_title_source(art->text, art->len, &ctx->title_source, &title_src, &title_len))
+    text_title_t source;
+    if (!text_title_source(art->text, art->len, &ctx->title_source, &source))
         return XS_ERR_NOMEM;
-    if (title_len > 0) {
-        size_t n = clean_title(title_src, title_len, cleaned);
+    if (source.len > 0) {
+        size_t n = clean_title(&source, cleaned);
         if (!text_buf_append(&ctx->title, cleaned, n))
             return XS_ERR_NOMEM;
         int rc = text_analyze(ctx->analyzer, cleaned, n, 1, add_title_term, &title);

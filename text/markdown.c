@@ -281,17 +281,18 @@ static size_t html_tag_end(const char *s, size_t end, size_t i)
     return 0;
 }
 
-size_t text_clean_line(const char *s, size_t len, char *out, size_t cap)
+/* text_clean_line(), or with markdown false text_clean_plain(). */
+static size_t clean(const char *s, size_t len, char *out, size_t cap, bool markdown)
 {
     if (out == NULL || cap == 0)
         return 0;
     out[0] = '\0';
-    if (s == NULL || text__is_thematic_break(s, len))
+    if (s == NULL || (markdown && text__is_thematic_break(s, len)))
         return 0;
 
     writer_t w = {out, cap, 0, false, false};
-    bool heading;
-    size_t i = skip_line_start(s, len, &heading);
+    bool heading = false;
+    size_t i = markdown ? skip_line_start(s, len, &heading) : 0;
     size_t end = heading ? heading_text_end(s, i, len) : len;
     size_t start = i, fail_until = 0, ref;
     bool in_code = false;
@@ -310,6 +311,9 @@ size_t text_clean_line(const char *s, size_t len, char *out, size_t cap)
                 i++;
             } else if (c < 0x20 || c == 0x7F) {
                 i++;                                    /* control character */
+            } else if (!markdown) {
+                put_char(&w, s + i, 1);
+                i++;
             } else if (c == '\\' && i + 1 < end && is_ascii_punct((unsigned char)s[i + 1])) {
                 put_char(&w, s + i + 1, 1);             /* "\*" is a literal "*" */
                 i += 2;
@@ -367,6 +371,16 @@ size_t text_clean_line(const char *s, size_t len, char *out, size_t cap)
     }
     out[w.len] = '\0';
     return w.len;
+}
+
+size_t text_clean_line(const char *s, size_t len, char *out, size_t cap)
+{
+    return clean(s, len, out, cap, true);
+}
+
+size_t text_clean_plain(const char *s, size_t len, char *out, size_t cap)
+{
+    return clean(s, len, out, cap, false);
 }
 
 /* Whether s[a..b) holds a word (a word character outside a link target), and
@@ -837,23 +851,24 @@ bool text_first_line(const char *s, size_t len, size_t *start, size_t *end)
     return first_line_from(s, len, from, start, end);
 }
 
-bool text_title_source(const char *s, size_t len, text_buf_t *out, const char **title,
-                       size_t *title_len)
+bool text_title_source(const char *s, size_t len, text_buf_t *out, text_title_t *title)
 {
-    *title = s;
-    *title_len = 0;
+    title->text = s;
+    title->len = 0;
+    title->front_matter = false;
     fm_title_t t;
     size_t from = front_matter(s, len, &t), start, end;
     if (from == 0 || t.a == t.b) {
         if (text_first_line(s, len, &start, &end)) {
-            *title = s + start;
-            *title_len = end - start;
+            title->text = s + start;
+            title->len = end - start;
         }
         return true;
     }
+    title->front_matter = true;
     if (t.style != TITLE_DOUBLE && t.style != TITLE_SINGLE) {
-        *title = s + t.a;       /* nothing to undo */
-        *title_len = t.b - t.a;
+        title->text = s + t.a;  /* nothing to undo */
+        title->len = t.b - t.a;
         return true;
     }
     text_buf_clear(out);
@@ -871,15 +886,16 @@ bool text_title_source(const char *s, size_t len, text_buf_t *out, const char **
     }
     if (!ok)
         return false;
-    *title = out->data ? out->data : "";
-    *title_len = out->len;
+    title->text = out->data ? out->data : "";
+    title->len = out->len;
     /* Escapes alone ("\t", an emoji) hold no word once read: the title is
      * then the first line after the front matter, as with none. */
-    if (text__first_word_char(*title, *title_len) == *title_len) {
-        *title_len = 0;
+    if (text__first_word_char(title->text, title->len) == title->len) {
+        title->len = 0;
+        title->front_matter = false;
         if (first_line_from(s, len, from, &start, &end)) {
-            *title = s + start;
-            *title_len = end - start;
+            title->text = s + start;
+            title->len = end - start;
         }
     }
     return true;

@@ -219,6 +219,12 @@ int text_analyze(text_analyzer_t *a, const char *s, size_t len, uint32_t first_p
  */
 size_t text_clean_line(const char *s, size_t len, char *out, size_t cap);
 
+/* text_clean_line() for text that is not Markdown (a front matter title):
+ * white space runs as one space, escape sequences, control and bidi
+ * characters dropped, trimmed, valid UTF-8, cut at a character boundary;
+ * "*", "_", "#", "1." and "<b>" are kept as they are. */
+size_t text_clean_plain(const char *s, size_t len, char *out, size_t cap);
+
 /*
  * Front matter: a block of metadata at the very start of a Markdown file, as
  * static site generators and note-taking tools write it: YAML between a first
@@ -250,16 +256,21 @@ size_t text_front_matter(const char *s, size_t len, size_t *title_start, size_t 
  * no word at all. */
 bool text_first_line(const char *s, size_t len, size_t *start, size_t *end);
 
-/* An article's title as written, in [*title, *title + *title_len): text_first_line()'s
- * range, in s, or a front matter title's with its quoting undone ("''" in
- * single quotes; in double quotes the backslash escapes of YAML and TOML,
- * "\uXXXX" included, white space ones as a space), in out (cleared first).
- * Markup, character references and line breaks are left for
- * text_clean_line(). A quoted title that holds no word once read ("\t")
- * gives way to the first line after the front matter. *title_len is 0 when
- * s has no title; false if memory ran out. */
-bool text_title_source(const char *s, size_t len, text_buf_t *out, const char **title,
-                       size_t *title_len);
+/* An article's title as written: text_first_line()'s range, in s, or a front
+ * matter title's with its quoting undone ("''" in single quotes; in double
+ * quotes the backslash escapes of YAML and TOML, "\uXXXX" included, white
+ * space ones as a space), in out (cleared first). A quoted title that holds
+ * no word once read ("\t") gives way to the first line after the front
+ * matter. A front matter title is text, to be cleaned by text_clean_plain();
+ * a first line is Markdown, for text_clean_line(). */
+typedef struct text_title {
+    const char *text;           /* in s or in out; len 0: s has no title */
+    size_t len;
+    bool front_matter;          /* from front matter, not Markdown */
+} text_title_t;
+
+/* False if memory ran out. */
+bool text_title_source(const char *s, size_t len, text_buf_t *out, text_title_t *title);
 
 /* ------------------------------------------------------------------------ */
 /* 4. Passages                                                              */

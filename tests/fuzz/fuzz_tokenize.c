@@ -213,14 +213,18 @@ int passim_fuzz_tokenize(const uint8_t *data, size_t size)
     }
     /* The title as written: in s, or its quoting undone (never longer). */
     text_buf_t source = TEXT_BUF_INIT;
-    const char *title;
-    size_t title_len;
-    FUZZ_CHECK(text_title_source(s, size, &source, &title, &title_len), "title source failed");
-    FUZZ_CHECK(title_len == 0 || (title >= s && title + title_len <= s + size)
-                   || (title == source.data && title_len == source.len),
-               "title source of %zu bytes lies outside the text and the buffer", title_len);
-    FUZZ_CHECK(title_len <= size, "title source of %zu bytes from %zu", title_len, size);
-    check_clean_line(title, title_len);
+    text_title_t title;
+    FUZZ_CHECK(text_title_source(s, size, &source, &title), "title source failed");
+    FUZZ_CHECK(title.len == 0 || (title.text >= s && title.text + title.len <= s + size)
+                   || (title.text == source.data && title.len == source.len),
+               "title source of %zu bytes lies outside the text and the buffer", title.len);
+    FUZZ_CHECK(title.len <= size, "title source of %zu bytes from %zu", title.len, size);
+    check_clean_line(title.text, title.len);
+    char plain[64];
+    size_t plain_len = text_clean_plain(title.text, title.len, plain, sizeof plain);
+    FUZZ_CHECK(plain_len < sizeof plain && plain[plain_len] == '\0'
+                   && text_utf8_valid_len(plain, plain_len) == plain_len,
+               "plain title of %zu bytes not valid", plain_len);
     text_buf_free(&source);
 
     /* UTF-8 helpers on the same bytes. */
