@@ -891,10 +891,20 @@ static bool parse_primary(parser_t *p, srch_field_t field, part_t *out)
             fail(p, 1, "no word to search for: punctuation, symbols and words longer than "
                        "%d bytes are not indexed", TEXT_TOKEN_MAX);
         return false;
-    default:
-        fail(p, t->start + 1, "missing operand for %s at column %zu", op_name(t->kind),
-             char_column(p, t->start + 1));
+    default: {
+        /* "!!! AND kabul": something stood before the operator, but the
+         * lexer found no word in it. */
+        size_t from = p->i > 0 ? p->toks[p->i - 1].end : 0;
+        if (!space_only(p->q + from, t->start - from))
+            fail(p, t->start + 1, "missing operand for %s at column %zu: what precedes it "
+                 "holds no word to search for (punctuation, symbols and words longer than %d "
+                 "bytes are not indexed)", op_name(t->kind), char_column(p, t->start + 1),
+                 TEXT_TOKEN_MAX);
+        else
+            fail(p, t->start + 1, "missing operand for %s at column %zu", op_name(t->kind),
+                 char_column(p, t->start + 1));
         return false;
+    }
     }
 }
 

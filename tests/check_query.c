@@ -485,6 +485,13 @@ static const error_row_t error_rows[] = {
     { "kabul NEAR !!!", AND_, "missing operand for NEAR at column 7: what follows it holds "
       "no word to search for (punctuation, symbols and words longer than 64 bytes are not "
       "indexed)", 7 },
+    { "!!! AND kabul", AND_, "missing operand for AND at column 5: what precedes it holds "
+      "no word to search for (punctuation, symbols and words longer than 64 bytes are not "
+      "indexed)", 5 },
+    { "kabul (-- NEAR moscow)", AND_, "missing operand for NEAR at column 11: what precedes "
+      "it holds no word to search for (punctuation, symbols and words longer than 64 bytes "
+      "are not indexed)", 11 },
+    { "( OR kabul)", OR_, "missing operand for OR at column 3", 3 },
     { "kabul NOT", AND_, "missing operand for NOT at column 7", 7 },
     { "kabul NOT NOT moscow", AND_, "missing operand for NOT at column 7", 7 },
     { "kabul NOT -moscow", AND_, "missing operand for NOT at column 7", 7 },
