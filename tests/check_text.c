@@ -828,6 +828,11 @@ START_TEST(test_text_markdown_title_source)
          "Folded over\n  two lines", "Folded over two lines"},
         {"---\ntitle: \"Open\n  closed\" # c\n---\n", "Open\n  closed", "Open closed"},
         {"+++\ntitle = 'Literal \\n'\n+++\n", "Literal \\n", NULL},  /* TOML: no escapes */
+        /* TOML multi-line strings: a line break right after the quotes goes */
+        {"+++\ntitle = \"\"\"\nTwo\n  lines \\\n  joined\"\"\"\n+++\n", "Two\n  lines joined",
+         "Two lines joined"},
+        {"+++\ntitle = \'\'\'Raw \\n\'\'\'\n+++\n", "Raw \\n", NULL},
+        {"+++\ntitle = \"\"\"Say \"hi\"\"\"\"\"\n+++\n", "Say \"hi\"\"", NULL},
         /* a front matter title is text, not Markdown: its "*", "1." stay */
         {"---\ntitle: \"Fish &amp; *Chips*\"\n---\n", "Fish &amp; *Chips*", "Fish &amp; *Chips*"},
         {"---\ntitle: 1. Getting  started\n---\n", "1. Getting  started", "1. Getting started"},
@@ -896,6 +901,10 @@ static const front_matter_row_t front_matter_rows[] = {
     {"---\ntitle: 'It''s\n  a ''quote''' # c\n---\n", 41, "It''s\n  a ''quote''"},
     {"---\ntitle:\n  en: English\n---\n", 29, NULL},       /* a mapping is no title */
     {"+++\ntitle = \"T\"\n  x = 1\n+++\n", 28, "T"},          /* TOML: one line */
+    {"+++\nd = \"\"\"\n[x]\n+++\n\"\"\"\ntitle = \"T\"\n+++\n", 40, "T"}, /* lines of a string */
+    {"+++\ntitle = \'\'\'\nT\'\'\'\n+++\n", 25, "T"},
+    {"+++\ntitle = \"\"\"T\n+++\n", 0, NULL},              /* a string never closed */
+    {"---\n\"title\": \"T\"\n---\n", 21, "T"},                 /* a quoted key is a key */
     {"---\nChapter 1: The Beginning\n---\nIt was dark.", 0, NULL}, /* a title between rules */
     {" ---\ntitle: X\n---\n", 0, NULL},                      /* opener not at column 0 */
     {"---\nurl: http://x\nsee:http://y\n---\n", 0, NULL},       /* "see:http" is no key */

@@ -444,12 +444,13 @@ static size_t closing_quote(const char *s, size_t a, size_t b)
  * optional blanks and sep, which in YAML must be followed by a blank or the
  * line end ("see:http://x" is no key). Returns the offset just past sep, or 0
  * if the line is no key-value. [*ka, *kb) is the key, without its quotes;
- * *plain tells whether it is a single bare word. */
+ * *sure tells whether it is surely a key: quoted, or a single bare word
+ * (prose has "Chapter 1: The Start"). */
 static size_t parse_key(const char *s, size_t a, size_t b, char sep, size_t *ka, size_t *kb,
-                        bool *plain)
+                        bool *sure)
 {
     size_t i;
-    *plain = false;
+    *sure = false;
     if (s[a] == '"' || s[a] == '\'') {
         i = closing_quote(s, a, b);
         if (i == b)
@@ -460,6 +461,7 @@ static size_t parse_key(const char *s, size_t a, size_t b, char sep, size_t *ka,
             i++;
         if (i == b || s[i] != sep)
             return 0;
+        *sure = true;
     } else {
         bool spaced = false;
         *ka = a;
@@ -479,7 +481,7 @@ static size_t parse_key(const char *s, size_t a, size_t b, char sep, size_t *ka,
         }
         if (i == b || *kb == *ka || (sep == '=' && spaced))
             return 0;
-        *plain = !spaced;
+        *sure = !spaced;
     }
     return i + 1;
 }
@@ -580,6 +582,36 @@ static goes_on_t title_goes_on(const char *s, size_t a, size_t b, goes_on_t goes
     return GOES_ON_QUOTED;
 }
 
+/* A TOML multi-line string opened by the three quotes at s[va] (""" or
+ * '''): the offset just past its closing quotes, or 0 if they are not found
+ * within s[..end). Its text, without a line break right after the opening
+ * quotes, goes to *t. */
+static size_t toml_multiline(const char *s, size_t end, size_t va, fm_title_t *t)
+{
+    char q = s[va];
+    t->style = q == '"' ? TITLE_DOUBLE : TITLE_PLAIN; /* ''' strings are literal */
+    t->a = va + 3;
+    if (t->a < end && s[t->a] == '\r')
+        t->a++;
+    if (t->a < end && s[t->a] == '\n')
+        t->a++;
+    for (size_t i = va + 3; i + 3 <= end; i++) {
+        if (q == '"' && s[i] == '\\') {
+            i++;
+        } else if (s[i] == q && s[i + 1] == q && s[i + 2] == q) {
+            /* Up to two quotes more belong to the text: """a "quote"""". */
+            size_t run = 3;
+            while (run < 5 && i + run < end && s[i + run] == q)
+                run++;
+            t->b = i + run - 3;
+            if (t->b < t->a)
+                t->b = t->a;
+            return i + run;
+        }
+    }
+    return 0;
+}
+
 static bool holds_word(const char *s, const fm_title_t *t)
 {
     size_t at;
@@ -604,21 +636,21 @@ static size_t front_matter(const char *s, size_t len, fm_title_t *title)
     fm_title_t t = { 0, 0, TITLE_PLAIN };
     goes_on_t goes_on = GOES_ON_NO;
     bool in_table = false;      /* TOML: below a "[table]" line */
-    bool plain_key = false;     /* YAML: a key of one bare word was seen */
+    bool sure_key = false;      /* YAML: a line surely a key was seen */
     unsigned lines = 0;
     for (size_t i = eol + 1; i < len && i <= TEXT_FRONT_MATTER_MAX; i = eol + 1) {
         eol = line_end(s, len, i);
         if (++lines > TEXT_FRONT_MATTER_MAX_LINES)
             return 0;
         if (is_delimiter(s, i, eol, open) || (yaml && is_delimiter(s, i, eol, "..."))) {
-            if (yaml && !plain_key)
+            if (yaml && !sure_key)
                 return 0;       /* "---", "Chapter 1: The Start", "---" is a title */
             if (holds_word(s, &t))
                 *title = t;
             return eol < len ? eol + 1 : len;
         }
         size_t a = i, b = eol, ka, kb;
-        bool plain;
+        bool sure;
         trim(s, &a, &b);
         if (a == b)
             continue;           /* blank */
@@ -638,7 +670,7 @@ static size_t front_matter(const char *s, size_t len, fm_title_t *title)
             in_table = true;
             continue;
         }
-        size_t v = parse_key(s, a, b, yaml ? ':' : '=', &ka, &kb, &plain);
+        size_t v = parse_key(s, a, b, yaml ? ':' : '=', &ka, &kb, &sure);
         if (v == 0) {
             /* YAML lines are all of the shapes above: anything else means the
              * "---" was a rule, not front matter. "+++" opens nothing but
@@ -647,18 +679,33 @@ static size_t front_matter(const char *s, size_t len, fm_title_t *title)
                 return 0;
             continue;
         }
-        plain_key = plain_key || plain;
-        if (kb - ka == 5 && !in_table && !holds_word(s, &t)) {
+        sure_key = sure_key || sure;
+        size_t va = v, vb = b;
+        trim(s, &va, &vb);
+        bool is_title = kb - ka == 5 && !in_table && !holds_word(s, &t);
+        if (is_title) {
             char key[5];
             for (size_t k = 0; k < 5; k++)
                 key[k] = (char)(s[ka + k] | 0x20);
-            if (memcmp(key, "title", 5) == 0) {
-                size_t va = v, vb = b;
-                trim(s, &va, &vb);
-                goes_on = title_start(s, va, vb, &t);
-                if (!yaml)
-                    goes_on = GOES_ON_NO; /* TOML strings stay on their line */
-            }
+            is_title = memcmp(key, "title", 5) == 0;
+        }
+        if (!yaml && vb - va >= 3 && (s[va] == '"' || s[va] == '\'')
+            && s[va + 1] == s[va] && s[va + 2] == s[va]) {
+            /* A TOML multi-line string: its lines are no keys or tables. */
+            fm_title_t m;
+            size_t past = toml_multiline(s, len < TEXT_FRONT_MATTER_MAX ? len
+                                                : TEXT_FRONT_MATTER_MAX, va, &m);
+            if (past == 0)
+                return 0;       /* never closed */
+            if (is_title)
+                t = m;
+            eol = line_end(s, len, past);
+            continue;
+        }
+        if (is_title) {
+            goes_on = title_start(s, va, vb, &t);
+            if (!yaml)
+                goes_on = GOES_ON_NO; /* TOML strings stay on their line */
         }
     }
     return 0;                   /* never closed */
