@@ -544,6 +544,13 @@ static void write_pid(const char *db_path)
     }
 }
 
+static void remove_pid(const char *db_path)
+{
+    char pidfile[PATH_MAX];
+    if (snprintf(pidfile, sizeof pidfile, "%s/%s", db_path, PID_FILE) < (int)sizeof pidfile)
+        unlink(pidfile);
+}
+
 static xs_status_t open_db(xs_db_t **out, const char *path, xs_mode_t mode)
 {
     xs_status_t st = xs_db_open(out, path, mode);
@@ -863,34 +870,30 @@ static bool compact_into(const char *src, const char *db_path)
     return ok;
 }
 
-static int any_record(const char *key, size_t key_len, const char *value, size_t value_len,
-                      void *payload)
-{
-    (void)key;
-    (void)key_len;
-    (void)value;
-    (void)value_len;
-    *(bool *)payload = true;
-    return 1; /* one is enough */
-}
+/* Whether the index may be written. */
+typedef enum {
+    LAYOUT_OK,
+    LAYOUT_REFUSED,             /* passim's, but not to be written as asked */
+    LAYOUT_FOREIGN              /* another program's database */
+} layout_verdict_t;
 
-/* Whether the index may be written: an update adds to it as it is, and is
- * refused if another version of passim wrote it in another layout, or if it
- * holds documents but no layout record. A rebuild replaces it whatever
- * passim wrote, but not a Xapian database that holds documents and nothing
- * of passim's (no layout record, no file record): another program's, most
- * likely, and a mistyped --db must not cost it. */
-static bool layout_matches(const idx_opts_t *o, xs_db_t *db)
+/* An update adds to the index as it is, and is refused if another version of
+ * passim wrote it in another layout, or if it holds documents but no layout
+ * record. A rebuild replaces it whatever passim wrote, but not a Xapian
+ * database that holds documents and nothing of passim's (no layout record,
+ * no file record): another program's, most likely, and a mistyped --db must
+ * not cost it. Says why when the answer is no. */
+static layout_verdict_t layout_matches(const idx_opts_t *o, xs_db_t *db)
 {
     char *layout = NULL;
     uint32_t docs = 0;
     xs_status_t st = xs_db_get_metadata(db, PASSIM_META_VERSION, &layout, NULL);
     if (st != XS_OK && st != XS_ERR_NOT_FOUND) {
         if (o->rebuild)
-            return true; /* damaged: what a rebuild is for */
+            return LAYOUT_OK; /* damaged: what a rebuild is for */
         fprintf(stderr, "passim-index: %s: cannot read the index layout: %s\n", o->db_path,
                 xs_last_error());
-        return false;
+        return LAYOUT_REFUSED;
     }
     if (layout) {
         bool other = strcmp(layout, PASSIM_LAYOUT_VERSION) != 0;
@@ -900,27 +903,27 @@ static bool layout_matches(const idx_opts_t *o, xs_db_t *db)
                     "(layout %s, this one writes layout %s); use --rebuild to rebuild it\n",
                     o->db_path, layout, PASSIM_LAYOUT_VERSION);
         free(layout);
-        return !other || o->rebuild;
+        return !other || o->rebuild ? LAYOUT_OK : LAYOUT_REFUSED;
     }
     if (xs_db_doccount(db, &docs) != XS_OK || docs == 0)
-        return true;
-    bool passim_records = false;
+        return LAYOUT_OK;
+    bool passim_records;
     /* Records that cannot be listed: damaged, so taken for passim's. */
-    if (xs_db_metadata(db, PASSIM_META_FILE, any_record, &passim_records, NULL) != XS_OK)
+    if (xs_db_has_metadata(db, PASSIM_META_FILE, &passim_records) != XS_OK)
         passim_records = true;
     if (!passim_records) {
         fprintf(stderr,
                 "passim-index: %s: a Xapian database with %" PRIu32 " document%s and nothing "
                 "that passim writes: passim did not make it, and leaves it alone; give --db "
                 "another folder\n", o->db_path, docs, docs == 1 ? "" : "s");
-        char pidfile[PATH_MAX]; /* nor does it leave a file of its own there */
-        if (snprintf(pidfile, sizeof pidfile, "%s/%s", o->db_path, PID_FILE) < (int)sizeof pidfile)
-            unlink(pidfile);
-    } else if (!o->rebuild)
-        fprintf(stderr,
-                "passim-index: %s: the index holds documents but no passim layout record: it "
-                "is damaged; use --rebuild to rebuild it\n", o->db_path);
-    return passim_records && o->rebuild;
+        return LAYOUT_FOREIGN;
+    }
+    if (o->rebuild)
+        return LAYOUT_OK;
+    fprintf(stderr,
+            "passim-index: %s: the index holds documents but no passim layout record: it "
+            "is damaged; use --rebuild to rebuild it\n", o->db_path);
+    return LAYOUT_REFUSED;
 }
 
 /* The stemming language: as asked, else the index's, else english. A mismatch
@@ -1323,7 +1326,10 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
     const char *lang = choose_lang(o, db, &held_lang);
     if (!lang || !(r.seen = idx_counter_new()))
         goto out;
-    if (!layout_matches(o, db))
+    layout_verdict_t verdict = layout_matches(o, db);
+    if (verdict == LAYOUT_FOREIGN)
+        remove_pid(o->db_path); /* passim leaves no file of its own there */
+    if (verdict != LAYOUT_OK)
         goto out;
     /* A rebuild reads them only to count what it drops: not being able to
      * (a damaged index, which a rebuild is for) costs it only the count. */

@@ -9,6 +9,7 @@
  * again (a few times at most), so results are always from one revision.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -91,10 +92,23 @@ static bool layout_ok(xs_db_t *db, const char *path)
                  "%s: the index was written by another version of passim (layout %s, "
                  "this one reads layout %s); rebuild it with passim-index --rebuild",
                  path, layout, PASSIM_LAYOUT_VERSION);
-    else if (other)
-        snprintf(engine_msg, sizeof engine_msg,
-                 "%s: the index holds documents but no passim layout record: it is damaged, "
-                 "or passim did not write it; rebuild it with passim-index --rebuild", path);
+    else if (other) {
+        /* No record of an indexed file either: another program's database,
+         * which passim-index --rebuild leaves alone. Records that cannot be
+         * listed: damaged, so taken for passim's. */
+        bool records;
+        if (xs_db_has_metadata(db, PASSIM_META_FILE, &records) != XS_OK)
+            records = true;
+        if (records)
+            snprintf(engine_msg, sizeof engine_msg,
+                     "%s: the index holds documents but no passim layout record: it is "
+                     "damaged; rebuild it with passim-index --rebuild", path);
+        else
+            snprintf(engine_msg, sizeof engine_msg,
+                     "%s: a Xapian database with %" PRIu32 " document%s and nothing that "
+                     "passim writes: passim did not make it; give --db a passim index", path,
+                     docs, docs == 1 ? "" : "s");
+    }
     free(layout);
     return !other;
 }

@@ -153,6 +153,10 @@ typedef int (*xs_meta_fn)(const char *key, size_t key_len, const char *value,
 xs_status_t xs_db_metadata(const xs_db_t *db, const char *prefix, xs_meta_fn fn,
                            void *payload, int *fn_rc);
 
+/* Whether some metadata key starts with prefix (NULL or "": whether any key
+ * is set), without reading values. */
+xs_status_t xs_db_has_metadata(const xs_db_t *db, const char *prefix, bool *out);
+
 /* How a compaction settles a metadata key that several sources hold: fn gets
  * the key and its n values (in source order) and puts a malloc'ed value in *out,
  * of length *out_len (*out may stay NULL for an empty value); non-zero fails

@@ -478,6 +478,24 @@ extern "C" xs_status_t xs_db_metadata(const xs_db_t *db, const char *prefix, xs_
     }
 }
 
+extern "C" xs_status_t xs_db_has_metadata(const xs_db_t *db, const char *prefix, bool *out)
+{
+    xs_status_t st = xs__check_db(db, "xs_db_has_metadata");
+    if (st != XS_OK)
+        return st;
+    if (!out)
+        return xs__fail(XS_ERR_INVALID, "xs_db_has_metadata: no output");
+    *out = false;
+    try {
+        const Xapian::Database &rdb = db->reader();
+        std::string p = prefix ? prefix : "";
+        *out = rdb.metadata_keys_begin(p) != rdb.metadata_keys_end(p);
+        return XS_OK;
+    } catch (...) {
+        return xs__status_from_exception();
+    }
+}
+
 /* ------------------------------------------------------------------------ */
 /* Compaction                                                               */
 /* ------------------------------------------------------------------------ */

@@ -1033,6 +1033,17 @@ START_TEST(test_shim_metadata)
     ck_assert_str_eq(w.keys[0], "binary");
     ck_assert_str_eq(w.keys[1], "other");
     FAILS(xs_db_metadata(db, NULL, NULL, &w, &rc), XS_ERR_INVALID);
+
+    bool has = false;
+    OK(xs_db_has_metadata(db, "passim.", &has));
+    ck_assert(has);
+    OK(xs_db_has_metadata(db, "passim.versions", &has));
+    ck_assert(!has);
+    OK(xs_db_has_metadata(db, "oth", &has));
+    ck_assert(has);
+    OK(xs_db_has_metadata(db, NULL, &has));
+    ck_assert(has);
+    FAILS(xs_db_has_metadata(db, "x", NULL), XS_ERR_INVALID);
     xs_db_free(db);
 }
 END_TEST
@@ -1832,6 +1843,8 @@ START_TEST(test_shim_null_arguments)
     ck_assert_ptr_null(s);
     FAILS(xs_db_set_metadata(NULL, "k", "v", 1), XS_ERR_INVALID);
     FAILS(xs_db_metadata(NULL, "", collect_meta, NULL, NULL), XS_ERR_INVALID);
+    bool has;
+    FAILS(xs_db_has_metadata(NULL, "", &has), XS_ERR_INVALID);
     FAILS(xs_db_document_data(NULL, 1, &s, NULL), XS_ERR_INVALID);
     FAILS(xs_db_begin(NULL), XS_ERR_INVALID);
     FAILS(xs_db_commit(NULL), XS_ERR_INVALID);

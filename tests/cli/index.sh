@@ -324,7 +324,7 @@ cp -r "$T/layout.db" "$T/nolayout.db"
 run "$DBCHECK" "$T/nolayout.db" --set-meta passim:layout ""
 run $PASSIM_SEARCH --db "$T/nolayout.db" Kabul
 expect_rc 2 "search of an index without a layout record refused"
-expect_match 'nolayout\.db: the index holds documents but no passim layout record: it is damaged, or passim did not write it; rebuild it' \
+expect_match 'nolayout\.db: the index holds documents but no passim layout record: it is damaged; rebuild it with passim-index --rebuild' \
     "$ERR" "no layout record: said so by the searcher"
 run $PASSIM_INDEX --db "$T/nolayout.db" corpus
 expect_rc 2 "update of an index without a layout record refused"
@@ -346,6 +346,12 @@ for args in "" "--rebuild" "--rebuild --jobs 2"; do
         "another program's database kept (${args:-update})"
     [ -e "$T/foreign.db/passim-index.pid" ] && fail "a pid file left in another program's database" || pass
 done
+# The searcher does not send the user to passim-index --rebuild, which would
+# refuse: it says what the folder is.
+run $PASSIM_SEARCH --db "$T/foreign.db" hello
+expect_rc 2 "another program's database not searched"
+expect_match 'foreign\.db: a Xapian database with 1 document and nothing that passim writes: passim did not make it; give --db a passim index' \
+    "$ERR" "another program's database: said so by the searcher"
 run $PASSIM_INDEX -q --db "$T/layout.db" --rebuild corpus
 expect_rc 0 "rebuild of another layout"
 run $PASSIM_SEARCH --db "$T/layout.db" Kabul
