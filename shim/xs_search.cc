@@ -314,8 +314,12 @@ extern "C" xs_status_t xs_mset_expand(xs_mset_t *m, size_t n_docs, size_t n_term
         for (size_t i = 0; i < n_docs; i++)
             rset.add_document(m->mset[i]);
         const skip_prefixed_terms decider;
+        /* Over several databases Xapian would otherwise guess a term's
+         * frequency from those holding the documents of rset, and the terms
+         * would depend on how the files were split between indexes. */
         Xapian::ESet eset =
-            m->enquire.get_eset(static_cast<Xapian::termcount>(n_terms), rset, &decider);
+            m->enquire.get_eset(static_cast<Xapian::termcount>(n_terms), rset,
+                                Xapian::Enquire::USE_EXACT_TERMFREQ, &decider);
         for (Xapian::ESetIterator it = eset.begin(); it != eset.end(); ++it) {
             const std::string term = *it;
             if (fn(term.data(), term.size(), it.get_weight(), payload) != 0)

@@ -512,6 +512,17 @@ $PASSIM_INDEX -q --db "$T/b.db" "$CORPUS/004_30d30edba93f37e1.txt" >/dev/null
 run $PASSIM_SEARCH --db "$T/a.db" --db "$T/b.db" -f json -n 50 --per-doc 0 Taliban
 n=$(printf '%s' "$OUT" | python3 -c 'import json,sys; print(len(set(x["docid"] for x in json.load(sys.stdin)["results"])))')
 expect_eq "$n" "2" "two indexes searched as one"
+# The corpus split between two indexes searches as one index of it all, down
+# to the feedback terms of word queries (exact term frequencies, not guessed
+# from the index that holds the feedback passages).
+$PASSIM_INDEX -q --db "$T/all.db" "$CORPUS"/*.txt >/dev/null
+$PASSIM_INDEX -q --db "$T/lo.db" "$CORPUS"/00[012]_*.txt >/dev/null
+$PASSIM_INDEX -q --db "$T/hi.db" "$CORPUS"/00[34]_*.txt >/dev/null
+for q in Taliban "Russia Afghanistan" "peace talks Moscow" 'title:Kabul OR Lavrov'; do
+    a=$($PASSIM_SEARCH --db "$T/all.db" -f json -n 20 "$q")
+    b=$($PASSIM_SEARCH --db "$T/hi.db" --db "$T/lo.db" -f json -n 20 "$q")
+    expect_eq "$b" "$a" "$q: two indexes of a split corpus rank as one index of it all"
+done
 # Indexes that overlap: a file both hold is one article, each passage listed
 # once, and the article's second passage is not crowded out by a copy.
 $PASSIM_INDEX -q --db "$T/ab.db" "$CORPUS/000_15c4c714383f619c.txt" \
