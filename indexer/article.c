@@ -59,22 +59,6 @@ void idx_article_ctx_free(idx_article_ctx_t *ctx)
     memset(ctx, 0, sizeof *ctx);
 }
 
-char *idx_docid_from_rel(const char *rel)
-{
-    const char *slash = strrchr(rel, '/');
-    const char *dot = strrchr(rel, '.');
-    size_t n = strlen(rel);
-    /* Only an extension of the last component, and not a leading dot. */
-    if (dot && (!slash || dot > slash + 1) && dot != rel)
-        n = (size_t)(dot - rel);
-    char *id = malloc(n + 1);
-    if (id) {
-        memcpy(id, rel, n);
-        id[n] = '\0';
-    }
-    return id;
-}
-
 static int add_title_term(const text_term_t *t, void *payload)
 {
     title_terms_t *tt = payload;

@@ -158,8 +158,6 @@ typedef xs_status_t (*idx_doc_fn)(const xs_doc_t *doc, void *payload);
 xs_status_t idx_article_index(idx_article_ctx_t *ctx, const idx_article_t *art,
                               idx_doc_fn fn, void *payload, uint32_t *n_passages);
 
-/* The article id of a relative path: without its last extension. Malloc'ed. */
-char *idx_docid_from_rel(const char *rel);
 
 /* ---- reader.c ---------------------------------------------------------- */
 

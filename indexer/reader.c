@@ -127,7 +127,7 @@ void idx_read_file(idx_reader_t *rd, const idx_file_t *f, const text_file_record
     case TEXT_DECODE_OK:
         break;
     }
-    if (!(out->docid = idx_docid_from_rel(f->rel))) {
+    if (!(out->docid = text_docid_from_rel(f->rel))) {
         out->kind = IDX_READ_NOMEM;
         return;
     }

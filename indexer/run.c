@@ -1099,7 +1099,7 @@ static void warn_docids_of_run(run_t *r)
     file_docid_t *ids = calloc(r->n_files ? r->n_files : 1, sizeof *ids);
     size_t n = 0;
     for (size_t i = 0; ids && i < r->n_files; i++)
-        if (r->has_passages[i] && (ids[n].docid = idx_docid_from_rel(r->files[i].rel)) != NULL)
+        if (r->has_passages[i] && (ids[n].docid = text_docid_from_rel(r->files[i].rel)) != NULL)
             ids[n++].i = i;
     if (n > 1)
         qsort(ids, n, sizeof *ids, cmp_file_docid);

@@ -99,7 +99,7 @@ static bool split_line(batch_query_t *q, char *line, unsigned line_no)
         q->text = text_utf8_strdup(tab + 1);
         if (q->qid && !*q->qid)
             q->bad = "the query id before the tab is empty";
-        else if (q->qid && !srch_trec_token_ok(q->qid))
+        else if (q->qid && !text_token_ok(q->qid))
             q->bad = "bad query id (white space or control characters in it)";
     } else {
         char num[24];

@@ -421,7 +421,7 @@ static int parse_options(cli_t *o, int argc, char **argv)
             o->level_set = true;
             break;
         case OPT_RUN_TAG:
-            if (!srch_trec_token_ok(optarg)) {
+            if (!text_token_ok(optarg)) {
                 fprintf(stderr, "passim-search: --run-tag: one word without white space "
                                 "expected: '%s'\n", optarg);
                 return SRCH_EXIT_ERROR;

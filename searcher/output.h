@@ -82,12 +82,8 @@ void srch_trec_list_window(srch_trec_list_t *l, size_t offset, size_t limit);
 
 /* Append the run lines "qid Q0 id rank score tag" of l to b, ranks from
  * first_rank (1, or one more than the results skipped by --offset). qid and
- * tag must be single tokens (srch_trec_token_ok()). */
+ * tag must be single tokens (text_token_ok()). */
 bool srch_trec_print(text_buf_t *b, const srch_trec_list_t *l, size_t first_rank,
                      const char *qid, const char *tag);
-
-/* Whether s is a non-empty valid UTF-8 string with no white space or control
- * character: usable as a field of a TREC line. */
-bool srch_trec_token_ok(const char *s);
 
 #endif /* PASSIM_OUTPUT_H */

@@ -10,58 +10,14 @@
  * printed* (%.6f, read back), sorted with the scorer's rule
  * (srch_eval_rank_cmp()) and stripped of repeated ids before ranks are
  * given: our ranks, our in-process metrics and any external scorer then see
- * the same list. Ids are made single TREC tokens: white space (as Python's
- * str.split() sees it) and control characters become '_', invalid UTF-8
- * becomes U+FFFD.
+ * the same list. Ids are single TREC tokens (text_token_put(): the indexer
+ * makes them so, and indexes written before it did are mended here).
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "eval.h"
 #include "output.h"
-
-/* Whether code point cp would split a TREC line or is a control character. */
-static bool is_separator(uint32_t cp)
-{
-    return cp <= 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0xA0) || cp == 0x1680
-           || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F
-           || cp == 0x205F || cp == 0x3000;
-}
-
-bool srch_trec_token_ok(const char *s)
-{
-    size_t n = strlen(s), len;
-    if (n == 0)
-        return false;
-    for (size_t i = 0; i < n; i += len) {
-        uint32_t cp;
-        len = text_utf8_decode(s + i, n - i, &cp);
-        if (len == 0 || is_separator(cp))
-            return false;
-    }
-    return true;
-}
-
-/* Append s[0..n) to b as one TREC token (see the top of the file). */
-static bool put_token(text_buf_t *b, const char *s, size_t n)
-{
-    bool ok = true;
-    if (n == 0)
-        return text_buf_putc(b, '_');
-    for (size_t i = 0, len; i < n && ok; i += len) {
-        uint32_t cp;
-        len = text_utf8_decode(s + i, n - i, &cp);
-        if (len == 0) {
-            len = 1;
-            ok = text_buf_puts(b, "\xEF\xBF\xBD");
-        } else if (is_separator(cp)) {
-            ok = text_buf_putc(b, '_');
-        } else {
-            ok = text_buf_append(b, s + i, len);
-        }
-    }
-    return ok;
-}
 
 void srch_trec_list_free(srch_trec_list_t *l)
 {
@@ -118,7 +74,7 @@ bool srch_trec_list_build(srch_trec_list_t *out, const srch_hit_t *hits, size_t 
         const srch_hit_t *h = &hits[i];
         srch_trec_doc_t *d = &out->docs[i];
         offsets[i] = out->ids.len;
-        ok = put_token(&out->ids, h->rec.docid, h->rec.docid_len);
+        ok = text_token_put(&out->ids, h->rec.docid, h->rec.docid_len);
         if (ok && passages)
             ok = text_buf_printf(&out->ids, "#%u", h->rec.ordinal);
         ok = ok && text_buf_putc(&out->ids, '\0');

@@ -1312,6 +1312,39 @@ START_TEST(test_text_record_file_roundtrip)
 }
 END_TEST
 
+START_TEST(test_text_docid)
+{
+    static const struct { const char *rel, *id; } rows[] = {
+        {"col/a.txt", "col/a"},
+        {"a.tar.gz", "a.tar"},
+        {".hidden", ".hidden"},                 /* a leading dot is no extension */
+        {"v1.2/notes", "v1.2/notes"},           /* nor a dot in a folder's name */
+        {"my doc.txt", "my_doc"},               /* white space splits TREC lines */
+        {"tab\there\r.md", "tab_here_"},
+        {"nb\xC2\xA0sp.md", "nb_sp"},          /* U+00A0, a no-break space */
+        {"ideo\xE3\x80\x80sp", "ideo_sp"},     /* U+3000 */
+        {"caf\xC3\xA9.md", "caf\xC3\xA9"},
+        {"bad\xFF.md", "bad\xEF\xBF\xBD"},      /* invalid UTF-8: U+FFFD */
+        {".md", ".md"},
+    };
+    for (size_t k = 0; k < N_ROWS(rows); k++) {
+        char *id = text_docid_from_rel(rows[k].rel);
+        ck_assert_msg(id && strcmp(id, rows[k].id) == 0, "row %zu: \"%s\"", k, id);
+        ck_assert(text_token_ok(id));
+        free(id);
+    }
+    ck_assert(!text_token_ok(""));
+    ck_assert(!text_token_ok("a b"));
+    ck_assert(!text_token_ok("a\x7F"));
+    ck_assert(!text_token_ok("a\xC3"));
+    ck_assert(text_token_ok("q1#3"));
+    text_buf_t b = TEXT_BUF_INIT;
+    ck_assert(text_token_put(&b, "", 0));
+    ck_assert_str_eq(b.data, "_");
+    text_buf_free(&b);
+}
+END_TEST
+
 START_TEST(test_text_record_garbage)
 {
     text_record_t r;
@@ -1834,6 +1867,7 @@ Suite *make_text_suite(void)
     tcase_add_loop_test(tc, test_text_record_roundtrip, 0, N_ROWS(record_rows));
     tcase_add_loop_test(tc, test_text_record_file_roundtrip, 0, N_ROWS(file_record_rows));
     tcase_add_test(tc, test_text_record_garbage);
+    tcase_add_test(tc, test_text_docid);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("spell");

@@ -11,9 +11,11 @@
  *                    ('P' 1, without first_column, is still read)
  *   file record:     'F' 1  size zigzag(mtime_ns) hash[8] n_passages path key
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "record.h"
+#include "text.h"
 
 #define PASSAGE_MAGIC 'P'
 #define FILE_MAGIC 'F'
@@ -197,4 +199,64 @@ bool text_file_record_decode(const char *data, size_t len, text_file_record_t *r
         return false;
     *rec = tmp;
     return true;
+}
+
+/* ---- article ids ------------------------------------------------------- */
+
+/* Whether code point cp would split a TREC line or is a control character. */
+static bool is_separator(uint32_t cp)
+{
+    return cp <= 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0xA0) || cp == 0x1680
+           || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F
+           || cp == 0x205F || cp == 0x3000;
+}
+
+bool text_token_put(text_buf_t *b, const char *s, size_t n)
+{
+    bool ok = true;
+    if (n == 0)
+        return text_buf_putc(b, '_');
+    for (size_t i = 0, len; i < n && ok; i += len) {
+        uint32_t cp;
+        len = text_utf8_decode(s + i, n - i, &cp);
+        if (len == 0) {
+            len = 1;
+            ok = text_buf_puts(b, "\xEF\xBF\xBD");
+        } else if (is_separator(cp)) {
+            ok = text_buf_putc(b, '_');
+        } else {
+            ok = text_buf_append(b, s + i, len);
+        }
+    }
+    return ok;
+}
+
+bool text_token_ok(const char *s)
+{
+    size_t n = strlen(s), len;
+    if (n == 0)
+        return false;
+    for (size_t i = 0; i < n; i += len) {
+        uint32_t cp;
+        len = text_utf8_decode(s + i, n - i, &cp);
+        if (len == 0 || is_separator(cp))
+            return false;
+    }
+    return true;
+}
+
+char *text_docid_from_rel(const char *rel)
+{
+    const char *slash = strrchr(rel, '/');
+    const char *dot = strrchr(rel, '.');
+    size_t n = strlen(rel);
+    /* Only an extension of the last component, and not a leading dot. */
+    if (dot && (!slash || dot > slash + 1) && dot != rel)
+        n = (size_t)(dot - rel);
+    text_buf_t b = TEXT_BUF_INIT;
+    if (!text_token_put(&b, rel, n)) {
+        text_buf_free(&b);
+        return NULL;
+    }
+    return b.data;      /* NUL-terminated; the caller's to free */
 }

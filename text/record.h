@@ -55,6 +55,22 @@ typedef struct text_file_record {
 bool text_file_record_encode(const text_file_record_t *r, text_buf_t *b);
 bool text_file_record_decode(const char *data, size_t len, text_file_record_t *r);
 
+/* Article ids are the docids of TREC runs and judgements, whose lines are
+ * split at white space: an id must be one token. */
+
+/* Append s[0..n) to b as one token: white space (as Python's str.split()
+ * sees it) and control characters become '_', invalid UTF-8 becomes U+FFFD,
+ * and an empty s is "_". False if memory ran out. */
+bool text_token_put(text_buf_t *b, const char *s, size_t n);
+
+/* Whether s is one token as it is: not empty, valid UTF-8, none of the above. */
+bool text_token_ok(const char *s);
+
+/* The article id of a file at rel, its path relative to the PATH indexed:
+ * rel without the extension of its last component, made one token
+ * (text_token_put()). malloc'ed; NULL if memory ran out. */
+char *text_docid_from_rel(const char *rel);
+
 #ifdef __cplusplus
 }
 #endif

@@ -401,6 +401,16 @@ printf 'Another\n\nThe reStructuredText one.\n' > col/a.rst
 run $PASSIM_INDEX --db "$T/col1.db" col
 expect_match "^passim-index: col/a.rst: docid 'a' is also col/a\.(md|txt)'s; " "$ERR" \
     "a new file whose docid the index already has"
+# White space in a name is '_' in its docid (a TREC line is split at it), so
+# "my doc" and "my_doc" are one id, and said so.
+mkdir sp
+printf 'Spaced\n\nturbine blade vibration.\n' > "sp/my doc.txt"
+printf 'Underscored\n\nturbine blade cooling.\n' > sp/my_doc.txt
+run $PASSIM_INDEX -q --db "$T/sp.db" sp
+expect_match "docid 'my_doc' is also sp/my" "$ERR" "a docid made one token meets another: said so"
+run $PASSIM_SEARCH --db "$T/sp.db" -f json turbine
+expect_no_match '"docid": "my doc"' "$OUT" "the JSON docid is the TREC one"
+expect_match '"docid": "my_doc"' "$OUT" "the JSON docid is the TREC one, with '_'"
 # Many: the first ten named, the rest counted, in a first build and an update
 mkdir many
 for i in 1 2 3 4 5 6 7 8 9 10 11 12 13; do
