@@ -82,6 +82,17 @@ static void on_signal(int sig)
     idx_stop_signal = sig;
 }
 
+/* The index a run writes, for on_fatal(). */
+static const char *fatal_db_path = "";
+
+/* Xapian failed where it could not be caught (xs_set_fatal_handler()). */
+static void on_fatal(const char *message)
+{
+    fprintf(stderr, "\npassim-index: %s: cannot write the index: %s; it is as its last "
+                    "commit left it\n", fatal_db_path, message);
+    _exit(IDX_EXIT_ERROR);
+}
+
 /* ---- the files the index knows ------------------------------------------- */
 
 /* Make room for at least `need` elements of `size` bytes in *v, whose capacity
@@ -1357,6 +1368,14 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    /* Past a file size limit, or to a closed pipe, a write fails (EFBIG,
+     * EPIPE) and is reported like any other, rather than killing the run. */
+    struct sigaction ign = { .sa_handler = SIG_IGN };
+    sigemptyset(&ign.sa_mask);
+    sigaction(SIGXFSZ, &ign, NULL);
+    sigaction(SIGPIPE, &ign, NULL);
+    fatal_db_path = o->db_path;
+    xs_set_fatal_handler(on_fatal);
 
     xs_db_t *target = db;      /* where the sequential writer writes */
     if (o->rebuild && !parallel) {
@@ -1488,6 +1507,11 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
     } else if (ok) {
         summary(&r, idx_now() - t0, false);
         status = r.w.st.failed || r.walk_failed ? IDX_EXIT_SOME_FAILED : IDX_EXIT_OK;
+    } else if (parallel && !db_existed) {
+        /* A parallel first build that failed put nothing in place: it leaves
+         * no empty index behind. */
+        drop_new_db = true;
+        fprintf(stderr, "passim-index: %s: no index was made\n", o->db_path);
     }
 
 out:

@@ -69,6 +69,16 @@ const char *xs_last_error(void);
 /* Xapian's version string ("1.4.22"), static. */
 const char *xs_version(void);
 
+/* Xapian 1.4 can fail where no caller can catch it: a write that fails while
+ * a failed commit unwinds (on a full disk, or past a file size limit) throws
+ * out of a destructor, and C++ ends the process through std::terminate. With
+ * a handler set, the process ends through it instead: fn gets the failure's
+ * one-line description and should exit (with _exit(): the state of the
+ * process is not to be trusted); if it returns, the process aborts as it
+ * would have. What the last commit wrote stays on disk. NULL removes it. */
+typedef void (*xs_fatal_fn)(const char *message);
+void xs_set_fatal_handler(xs_fatal_fn fn);
+
 /* ------------------------------------------------------------------------ */
 /* Databases                                                                */
 /* ------------------------------------------------------------------------ */

@@ -55,6 +55,38 @@ xs_status_t io_or(xs_status_t otherwise, const Xapian::Error &e)
 
 } /* namespace */
 
+namespace {
+
+xs_fatal_fn fatal_fn;
+std::terminate_handler previous_terminate;
+
+[[noreturn]] void on_terminate()
+{
+    xs_fatal_fn fn = fatal_fn;
+    if (fn) {
+        if (std::current_exception())
+            xs__status_from_exception(); /* describes it in last_error */
+        else
+            set_error("internal error: the process was ending");
+        fn(last_error);
+    }
+    if (previous_terminate)
+        previous_terminate();
+    std::abort();
+}
+
+} /* namespace */
+
+extern "C" void xs_set_fatal_handler(xs_fatal_fn fn)
+{
+    static bool installed;
+    if (!installed) {
+        previous_terminate = std::set_terminate(on_terminate);
+        installed = true;
+    }
+    fatal_fn = fn;
+}
+
 xs_status_t xs__status_from_exception() noexcept
 {
     /* get_description() allocates; if that throws, the class alone is kept. */

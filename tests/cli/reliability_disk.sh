@@ -69,6 +69,46 @@ run $PASSIM_INDEX -q --db "$DB" "$T/corpus" "$T/more"
 expect_rc 0 "without the limit, the same run succeeds"
 expect_match '^files 305$' "$("$DBCHECK" "$DB")" "without the limit: every file indexed"
 
+# A first build, limited at points from its first commit to its end: a write
+# that fails while Xapian unwinds a failed commit throws out of a destructor,
+# past any catch (it used to end the run in std::terminate, exit 134). Every
+# run must end with exit 2 and a message, leave what it committed searchable
+# (a parallel one that failed where it could catch it leaves no folder at
+# all), and the next run without the limit completes the index. Without
+# SIGXFSZ ignored, the signal must not kill the run either.
+python3 - "$T/big" <<'EOF'
+import os, random, sys
+rnd = random.Random(3)
+letters = 'abcdefghijklmnopqrstuvwxyz'
+vocab = [''.join(rnd.choice(letters) for _ in range(rnd.randint(3, 9))) for _ in range(20000)]
+os.makedirs(sys.argv[1])
+for i in range(1400):
+    with open(os.path.join(sys.argv[1], 'b%04d.txt' % i), 'w') as f:
+        f.write('Big %d\n\n' % i + ' '.join(rnd.choice(vocab) for _ in range(150)) + '\n')
+EOF
+for jobs in 1 2; do
+    for blocks in 3000 3500 4000 4500 5000 6000; do
+        rm -rf "$T/first.db"
+        run limited --db "$T/first.db" --jobs $jobs -q "$T/big"
+        expect_refused "$T/first.db" "first build, --jobs $jobs, $blocks blocks"
+        if [ -e "$T/first.db" ]; then
+            run $PASSIM_SEARCH --db "$T/first.db" Big
+            expect_no_crash "first build, --jobs $jobs, $blocks blocks: what is left searches" "0 1"
+        fi
+        case "$ERR" in
+            *"no index was made"*) [ -e "$T/first.db" ] && fail "no index said made, but one is left" || pass ;;
+        esac
+    done
+    run $PASSIM_INDEX --db "$T/first.db" --jobs $jobs -q "$T/big"
+    expect_rc 0 "first build, --jobs $jobs: completed without the limit"
+    expect_eq "$(ls -d "$T/first.db".tmp-* 2>/dev/null)" "" "--jobs $jobs: no temporary folder left"
+done
+rm -rf "$T/first.db"
+run sh -c 'ulimit -f 3000 && exec "$@"' sh $PASSIM_INDEX --db "$T/first.db" --jobs 1 -q "$T/big"
+expect_refused "$T/first.db" "a file size limit, SIGXFSZ not ignored"
+expect_match 'File too large' "$ERR" "a file size limit, SIGXFSZ not ignored: says why"
+rm -rf "$T/first.db"
+
 # --- a full disk: a small tmpfs, filled up
 if mkdir -p "$MNT" && mount -t tmpfs -o size=8m tmpfs "$MNT" 2>/dev/null; then
     DB=$MNT/full.db
