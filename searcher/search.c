@@ -956,11 +956,19 @@ static bool suggest(srch_engine_t *e, const srch_word_t *w, text_buf_t *b)
 static int report_word(const srch_word_t *w, void *payload)
 {
     missing_ctx_t *m = payload;
-    if (w->excluded || w->prefix)
+    if (w->excluded)
         return 0;
     uint32_t df = 0;
-    if (word_df(m->e, w, &m->term, &df) != XS_OK || df > 0)
+    if (w->prefix) {
+        /* A wildcard: missing if no term starts with it (after widening). */
+        int rc = 0;
+        word_term(w, &m->term);
+        if (!m->term.data || xs_db_terms(m->e->db, m->term.data, m->term.len, any_term, NULL,
+                                         &rc) != XS_OK || rc != 0)
+            return 0;
+    } else if (word_df(m->e, w, &m->term, &df) != XS_OK || df > 0) {
         return 0;
+    }
     char field = w->field == SRCH_FIELD_TITLE ? 't' : 'w';
     const char *seen = m->named.data;
     for (size_t i = 0; i < m->n_named; i++, seen += strlen(seen) + 1)
@@ -974,6 +982,11 @@ static int report_word(const srch_word_t *w, void *payload)
                                                              strlen(w->word) + 1))
         return 1;
     m->n_named++;
+    if (w->prefix) {
+        text_buf_printf(m->b, "passim-search: no word%s starts with '%s'\n",
+                        w->field == SRCH_FIELD_TITLE ? " of a title" : "", w->text);
+        return 0;
+    }
     text_buf_printf(m->b, "passim-search: no passage%s contains '%s'",
                     w->field == SRCH_FIELD_TITLE ? " title" : "", w->text);
     if (suggest(m->e, w, &m->term))

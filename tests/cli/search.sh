@@ -215,8 +215,14 @@ expect_match "\[Moscow's\]" "$OUT" "the passage's matches are highlighted"
 expect_no_match '\[Kabul\]' "$OUT" "the title: word is not, in the passage's text"
 run $S 'zzzzzz*'
 expect_rc 1 "a prefix near no stem"
-expect_match 'no passage matches the query, read as \(PREFIX zzzzzz\)' "$ERR" \
-    "finds nothing, and says how it was read"
+expect_eq "$ERR" "passim-search: no word starts with 'zzzzzz'" \
+    "finds nothing, and says no word starts so"
+run $S 'Lavrov zzzzzz* qqqqqq'
+expect_rc 0 "a prefix that starts no word, among words"
+expect_match "no word starts with 'zzzzzz'" "$ERR" "the fallback names the wildcard that matched nothing"
+expect_match "no passage contains 'qqqqqq'" "$ERR" "and the word that matched nothing"
+run $S 'title:zzz*'
+expect_eq "$ERR" "passim-search: no word of a title starts with 'zzz'" "a title: wildcard too"
 run $S --highlight plain 'Moscow NEAR/3 summit'
 expect_rc 0 "NEAR"
 run $S -f json -n 100 'title:Kabul'
