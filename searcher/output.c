@@ -144,8 +144,23 @@ static bool print_json_hit(text_buf_t *b, const srch_print_opts_t *o, const srch
     ok = ok && text_buf_puts(b, ", \"snippet\": ");
     ok = ok && srch_json_string(b, snip.data ? snip.data : "", snip.len);
     if (ok && h->explain.len) {
-        ok = text_buf_puts(b, ", \"explain\": ");
-        ok = ok && srch_json_string(b, h->explain.data, h->explain.len);
+        /* Written to stand indented under a text result: in JSON, its lines
+         * without the indent and the last line break. */
+        text_buf_t lines = TEXT_BUF_INIT;
+        const char *s = h->explain.data, *end = s + h->explain.len;
+        while (ok && s < end) {
+            const char *nl = memchr(s, '\n', (size_t)(end - s));
+            const char *eol = nl ? nl : end;
+            while (s < eol && *s == ' ')
+                s++;
+            if (lines.len)
+                ok = text_buf_putc(&lines, '\n');
+            ok = ok && text_buf_append(&lines, s, (size_t)(eol - s));
+            s = nl ? nl + 1 : end;
+        }
+        ok = ok && text_buf_puts(b, ", \"explain\": ");
+        ok = ok && srch_json_string(b, lines.data ? lines.data : "", lines.len);
+        text_buf_free(&lines);
     }
     text_buf_free(&snip);
     return ok && text_buf_putc(b, '}');

@@ -490,7 +490,8 @@ printf '%s' "$OUT" | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
 assert d["explain"].startswith("query: (AND_NOT kalashnikov zeppelin)"), d.get("explain")
-assert d["results"] and all("matched: " in r["explain"] for r in d["results"])
+assert d["results"] and all(r["explain"].startswith("matched: ") and not r["explain"].endswith("\n")
+                           and "\n " not in r["explain"] for r in d["results"]), d["results"][0]["explain"]
 ' && pass || fail "--explain with JSON: the query's and each hit's explain string"
 
 # --- equal scores come in the order of paths, then passages, however the
