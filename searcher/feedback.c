@@ -43,19 +43,31 @@ typedef struct stem_probe {
 
 typedef struct word_count {
     srch_engine_t *e;
+    text_buf_t seen;    /* the stems counted, each ended by a NUL */
     size_t n;
 } word_count_t;
 
 /* Counts the query's own words that some passage holds (feedback takes
  * plain-word queries only): a word that matches nothing weighs nothing in
- * the search, nor should it lend weight to the feedback terms. */
+ * the search, nor should it lend weight to the feedback terms. Nor does a
+ * stopword, kept when the query has nothing else ("to be or not to be":
+ * what such a query finds first is no topic to feed back), and a word typed
+ * twice counts once. */
 static int count_word(const srch_word_t *w, void *payload)
 {
     word_count_t *c = payload;
     uint32_t df = 0;
-    if (!w->excluded && !w->prefix && w->field == SRCH_FIELD_BODY
-        && xs_db_termfreq(c->e->db, w->stem, strlen(w->stem), &df) == XS_OK && df > 0)
+    if (w->excluded || w->prefix || w->stopword || w->field != SRCH_FIELD_BODY)
+        return 0;
+    size_t len = strlen(w->stem);
+    for (const char *s = c->seen.data, *end = s + c->seen.len; s && s < end; s += strlen(s) + 1)
+        if (strcmp(s, w->stem) == 0)
+            return 0;
+    if (xs_db_termfreq(c->e->db, w->stem, len, &df) == XS_OK && df > 0) {
         c->n++;
+        /* Out of memory, a repeated word may count twice: no more harm. */
+        (void)text_buf_append(&c->seen, w->stem, len + 1);
+    }
     return 0;
 }
 
@@ -113,8 +125,9 @@ static int add_term(const char *term, size_t len, double weight, void *payload)
 static double feedback_scale(srch_engine_t *e, const srch_query_t *q, const expansion_t *ex,
                              double weight)
 {
-    word_count_t c = { e, 0 };
+    word_count_t c = { e, TEXT_BUF_INIT, 0 };
     srch_query_words(q, count_word, &c);
+    text_buf_free(&c.seen);
     double cap = (double)c.n / ex->sum;
     return cap < weight ? cap : weight;
 }
