@@ -604,8 +604,11 @@ bool srch_eval_score(srch_eval_result_t *out, const srch_qrels_t *q, const srch_
             : NULL;
         if (eq) {
             size_t m = dedup_ranking(lines + i, end - i, docids, refs, keep);
+            const qrels_query_t *qq = find_query(q, eq->qid);
             eq->answered = true;
-            eq->m = query_metrics(find_query(q, eq->qid), docids, m);
+            eq->m = query_metrics(qq, docids, m);
+            for (size_t k = 0; qq && k < m; k++)
+                out->n_judged_docs += find_judgement(qq, docids[k]) != NULL;
         }
         i = end;
     }

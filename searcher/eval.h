@@ -137,6 +137,9 @@ typedef struct srch_eval_result {
                                     byte order (1, 2, ..., 10, 11...) */
     size_t n_queries;
     size_t n_answered;           /* judged queries the run answers */
+    size_t n_judged_docs;        /* documents of the run the qrels judge, any gain: 0
+                                    for an answered run means the two name documents
+                                    differently (articles and passages) */
     srch_metrics_t mean;         /* means over the judged queries */
 } srch_eval_result_t;
 
@@ -161,5 +164,11 @@ const srch_eval_query_t *srch_eval_result_find(const srch_eval_result_t *res, co
  * false if memory ran out.
  */
 bool srch_eval_report(text_buf_t *b, const srch_eval_result_t *res, bool per_query);
+
+/* Warn on f when the run answered judged queries but the qrels judge none of
+ * its documents: every metric is 0, which would look like a result. run names
+ * the run ("RUN_A.trec", "this run"). */
+void srch_eval_warn_unjudged(FILE *f, const srch_eval_result_t *res, const char *run,
+                             const char *qrels);
 
 #endif /* PASSIM_EVAL_H */

@@ -48,7 +48,9 @@ double srch_stats_randomization(const double *diff, size_t n, unsigned trials, u
         if (fabs(sum) >= threshold)
             extreme++;
     }
-    return (double)extreme / (double)trials;
+    /* The observed signs are one of the arrangements too: a p-value is never
+     * 0 (Phipson and Smyth, "Permutation p-values should never be zero"). */
+    return ((double)extreme + 1) / ((double)trials + 1);
 }
 
 /* The continued fraction of I_x(a, b), for x < (a + 1) / (a + b + 2). */

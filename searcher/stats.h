@@ -18,8 +18,9 @@
  * Two-sided p-value of the paired randomisation test on the per-query
  * differences diff[0..n): the share of `trials` random sign flips of the
  * differences whose mean is at least as far from 0 as the observed mean
- * (ties within rounding error count as "as far"). Reproducible for a given
- * seed. All differences 0 (or n 0) gives 1.
+ * (ties within rounding error count as "as far"), the observed signs
+ * counted as one more: (extreme + 1) / (trials + 1), never 0. Reproducible
+ * for a given seed. All differences 0 (or n 0) gives 1.
  */
 double srch_stats_randomization(const double *diff, size_t n, unsigned trials, uint64_t seed);
 

@@ -361,6 +361,20 @@ printf 'lavrov 0 %s 1\n' "$passage" > passage.qrels
 run $S --batch one.tsv -f trec --level passage --qrels passage.qrels --metrics-only
 expect_rc 0 "--level passage with passage qrels"
 expect_match 'MRR[^0-9]*1\.0000' "$OUT" "--level passage with passage qrels: the judged passage first"
+expect_no_match 'judges none' "$ERR" "--level passage with passage qrels: no warning"
+# The other way round, an article run against judgements of passages: every
+# metric 0, and a warning says why (so does --compare).
+run $S --batch one.tsv --qrels passage.qrels --metrics-only
+expect_rc 0 "--level doc with passage qrels"
+expect_match "^passim-search: warning: passage.qrels judges none of the documents of this run, so every metric is 0" \
+    "$ERR" "--level doc with passage qrels: a warning"
+$S --batch one.tsv -f trec > one.trec 2>/dev/null
+run $S --compare one.trec one.trec --qrels passage.qrels
+expect_match "^passim-search: warning: passage.qrels judges none of the documents of one.trec" \
+    "$ERR" "--compare with passage qrels: a warning"
+expect_eq "$(printf '%s\n' "$ERR" | grep -c 'judges none')" 1 "--compare: one warning for a run given twice"
+run $S --compare one.trec one.trec --qrels "$QRELS"
+expect_no_match 'judges none' "$ERR" "--compare with matching qrels: no warning"
 
 # --- metrics against tests/data/batch.qrels, worked out by hand
 # The run (doc level, any word), as checked just below:
