@@ -122,10 +122,11 @@ static void free_queries(batch_query_t *q, size_t n)
     free(q);
 }
 
-/* Add the query on one line. */
+/* Add the query on one line. A comment ('#' first, after any blanks) and a
+ * blank line hold none. */
 static bool add_query(batch_t *b, size_t *cap, const srch_line_t *line)
 {
-    if (!line->nul && (line->text[0] == '#' || only_space(line->text)))
+    if (!line->nul && (line->text[strspn(line->text, " \t")] == '#' || only_space(line->text)))
         return true;
     if (b->n == *cap) {
         size_t nc = *cap ? 2 * *cap : 64;

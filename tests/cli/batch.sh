@@ -33,12 +33,12 @@ cat >queries.tsv <<EOF
 # a comment: skipped
 k1${tab}Kalashnikov rifles
 Lavrov
-
+${tab}  # a comment after blanks: skipped too
    
 bad${tab}"unbalanced
 t1${tab}Taliban Moscow
 EOF
-# line 1 comment, 2 k1, 3 "Lavrov" (id 3), 4-5 blank, 6 bad, 7 t1
+# line 1 comment, 2 k1, 3 "Lavrov" (id 3), 4 comment, 5 blank, 6 bad, 7 t1
 
 run $S --batch queries.tsv
 expect_rc 2 "a batch with a bad query exits 2"
