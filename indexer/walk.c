@@ -65,15 +65,27 @@ static bool parse_ignore(const char *line, size_t len, ignore_t *pat)
 }
 
 /* Read dir/.passimignore into an array of patterns (NULL if none). */
-static ignore_t *read_ignore(const char *dir)
+static void free_ignore(ignore_t *pats)
 {
+    for (size_t i = 0; pats && pats[i].glob; i++)
+        free(pats[i].glob);
+    free(pats);
+}
+
+/* The patterns of dir's ignore file into *out (NULL: none). False, with
+ * errno, if there is one that cannot be read: what it ignores is unknown. */
+static bool read_ignore(const char *dir, ignore_t **out)
+{
+    *out = NULL;
     text_buf_t path = TEXT_BUF_INIT;
-    if (!text_buf_printf(&path, "%s/%s", dir, IGNORE_FILE))
-        return NULL;
+    if (!text_buf_printf(&path, "%s/%s", dir, IGNORE_FILE)) {
+        errno = ENOMEM;
+        return false;
+    }
     FILE *f = fopen(path.data, "r");
     text_buf_free(&path);
     if (!f)
-        return NULL;
+        return errno == ENOENT;
     ignore_t *pats = NULL;
     char *line = NULL;
     size_t n = 0, cap = 0;
@@ -98,16 +110,17 @@ static ignore_t *read_ignore(const char *dir)
             pats[++n].glob = NULL;
     }
     free(line);
+    int err = ferror(f) ? errno : 0;
     fclose(f);
-    return pats;
+    if (err) {
+        free_ignore(pats);
+        errno = err;
+        return false;
+    }
+    *out = pats;
+    return true;
 }
 
-static void free_ignore(ignore_t *pats)
-{
-    for (size_t i = 0; pats && pats[i].glob; i++)
-        free(pats[i].glob);
-    free(pats);
-}
 
 typedef struct walk {
     const char *root;          /* as given, without trailing slashes */
@@ -404,12 +417,22 @@ static int visit_dir(walk_t *w, const struct stat *st, const dir_stack_t *up,
         free(key);
         return up != w->above ? 0 : -1;
     }
+    ignore_t *ignore;
+    if (!read_ignore(w->path.data, &ignore)) {
+        /* Walked without it, the folder would give up what it keeps out:
+         * it is passed over as one that cannot be read. */
+        problem(w, w->path.data, "cannot read its " IGNORE_FILE ", so the folder is not "
+                "walked", errno);
+        closedir(dir);
+        free(key);
+        return up != w->above ? 0 : -1;
+    }
     entry_t *names = NULL;
     size_t n = 0;
     bool is_index = false;
     int rc = 0;
     dir_stack_t here = { .dev = st->st_dev, .ino = st->st_ino, .path_len = w->path.len,
-                         .key = key, .ignore = read_ignore(w->path.data), .up = up };
+                         .key = key, .ignore = ignore, .up = up };
     if (!read_names(w, dir, key, &here, &names, &n, &is_index))
         problem(w, w->path.data, "out of memory reading folder", 0);
     closedir(dir);
@@ -552,7 +575,11 @@ static void read_above(above_t *a, const char *root, const char *skip_key)
     /* Nothing above a root that holds the index itself. */
     bool done = !dir || (top && root_key && strcmp(root_key, top) == 0);
     while (!done) {
-        ignore_t *pats = read_ignore(dir);
+        /* One above the PATHs that cannot be read is passed over: it would
+         * be the user's own folders' to keep something out, and they are
+         * walked with theirs read, or not at all. */
+        ignore_t *pats;
+        (void)read_ignore(dir, &pats);
         if (pats && a->n == cap) {
             cap = cap ? cap * 2 : 8;
             dir_stack_t *grown = realloc(a->dirs, cap * sizeof *grown);

@@ -345,4 +345,28 @@ rm lp/data/notes/mnt
 run $PASSIM_INDEX --db lp.db lp/notes
 expect_match ': 0 added, 0 updated, 1 removed' "$OUT" "the link gone: what it led to goes"
 
+# --- a .passimignore that cannot be read (here a folder of that name, which
+# root cannot read either): what it keeps out is unknown, so its folder is
+# not walked, is reported as failed, and what the index holds there stays.
+mkdir -p ig/sub
+printf 'Kept\n\nalpha text.\n' > ig/a.txt
+printf 'Private\n\nsecret text.\n' > ig/sub/secret.txt
+printf 'Public\n\nbeta text.\n' > ig/sub/public.txt
+echo secret.txt > ig/sub/.passimignore
+run $PASSIM_INDEX --db ig.db ig
+expect_match ': 2 added' "$OUT" "before: the ignored file left out"
+rm ig/sub/.passimignore
+mkdir ig/sub/.passimignore
+printf 'New\n\ngamma text.\n' > ig/sub/new.txt
+run $PASSIM_INDEX --db ig.db ig
+expect_rc 1 "an unreadable .passimignore fails its folder"
+expect_match '^passim-index: ig/sub: cannot read its \.passimignore, so the folder is not walked: Is a directory$' \
+    "$ERR" "the unreadable .passimignore is named"
+expect_match ': nothing changed \(1 unchanged, 0 skipped, 1 failed\)' "$OUT" \
+    "nothing of the folder added, nothing of it removed"
+run $PASSIM_SEARCH --db ig.db secret
+expect_rc 1 "what the .passimignore kept out is still out"
+run $PASSIM_SEARCH --db ig.db beta
+expect_rc 0 "what the index held in the folder stays"
+
 finish
