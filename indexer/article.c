@@ -140,9 +140,16 @@ static int on_passage(const text_passage_t *p, void *payload)
 
     char heading[256];
     size_t heading_len = 0;
-    if (p->heading_end > p->heading_start)
-        heading_len = text_clean_line(art->text + p->heading_start,
-                                      p->heading_end - p->heading_start, heading, sizeof heading);
+    if (p->heading_end > p->heading_start) {
+        /* "# Heading" (after up to three spaces), or a line underlined with
+         * "===" or "---". */
+        const char *h = art->text + p->heading_start;
+        size_t n = p->heading_end - p->heading_start, k = 0;
+        while (k < n && k < 3 && h[k] == ' ')
+            k++;
+        heading_len = h[k] == '#' ? text_clean_line(h, n, heading, sizeof heading)
+                                  : text_clean_heading(h, n, heading, sizeof heading);
+    }
     text_record_t r = {
         .docid = art->docid, .docid_len = strlen(art->docid),
         .path = art->path, .path_len = strlen(art->path),
@@ -175,6 +182,7 @@ static size_t clean_title(const text_title_t *t, char *out)
 {
     char longer[TITLE_MAX + 2];
     size_t n = t->front_matter ? text_clean_plain(t->text, t->len, longer, sizeof longer)
+             : t->underlined   ? text_clean_heading(t->text, t->len, longer, sizeof longer)
                                : text_clean_line(t->text, t->len, longer, sizeof longer);
     if (n <= TITLE_MAX) {
         memcpy(out, longer, n + 1);

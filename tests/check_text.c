@@ -762,6 +762,37 @@ START_TEST(test_text_markdown_clean_line)
 }
 END_TEST
 
+START_TEST(test_text_markdown_clean_heading)
+{
+    /* An underlined line keeps its number or bullet; the rest is cleaned as
+     * text_clean_line() cleans it. */
+    static const struct { const char *input, *heading, *line; } rows[] = {
+        {"1. Introduction", "1. Introduction", "Introduction"},
+        {"2) **Methods**", "2) Methods", "Methods"},
+        {"  - a [link](x)", "- a link", "a link"},
+        {"> 3. Quoted", "3. Quoted", "Quoted"},
+        {"# Not a Setext line", "Not a Setext line", "Not a Setext line"},
+    };
+    for (size_t k = 0; k < N_ROWS(rows); k++) {
+        char out[128];
+        text_clean_heading(rows[k].input, strlen(rows[k].input), out, sizeof out);
+        ck_assert_msg(strcmp(out, rows[k].heading) == 0, "row %zu: \"%s\"", k, out);
+        text_clean_line(rows[k].input, strlen(rows[k].input), out, sizeof out);
+        ck_assert_msg(strcmp(out, rows[k].line) == 0, "row %zu: \"%s\"", k, out);
+    }
+    /* A title that is an underlined first line is a heading. */
+    text_buf_t b = TEXT_BUF_INIT;
+    text_title_t t;
+    const char *doc = "1. Introduction\n===\n\nBody.\n";
+    ck_assert(text_title_source(doc, strlen(doc), &b, &t));
+    ck_assert(t.underlined && !t.front_matter);
+    doc = "1. Buy milk\n2. Bread\n";
+    ck_assert(text_title_source(doc, strlen(doc), &b, &t));
+    ck_assert(!t.underlined);
+    text_buf_free(&b);
+}
+END_TEST
+
 typedef struct first_line_row {
     const char *input;
     bool found;
@@ -1012,6 +1043,13 @@ static const passage_row_t passage_rows[] = {
     /* a rule indented four spaces is code, not a rule */
     {"Example:\n\n    x = 1\n    ----\n    y = 2\n", 1, 100, "0[0,8)L1-1 1[14,38)L3-5"},
     {"Sign off\n--\n", 1, 100, "0[0,11)L1-2"},
+    /* a list item is no heading: "---" under it is a rule (CommonMark); a
+     * numbered line underlined is a heading ("1. Introduction") */
+    {"- item\n---\n\nAfter.", 1, 100, "0[0,6)L1-1 1[12,18)L4-4"},
+    {"1. Intro\n===\n\nBody.", 1, 100, "0[0,12)L1-2h[0,8) 1[14,19)L4-4h[0,8)"},
+    /* 9d: "#" headings may be indented up to three spaces; four make code */
+    {"   ## Indented\n\nBody.", 1, 100, "0[3,14)L1-1h[0,14) 1[16,21)L3-3h[0,14)"},
+    {"    # code\n\nBody.", 1, 100, "0[4,10)L1-1 1[12,17)L3-3"},
     /* 9c: a YAML comment in front matter is not a heading */
     {"---\ntitle: T\n# SEO\n---\n\nBody text.", 1, 100, "0[0,22)L1-4 1[24,34)L6-6"},
     /* 10: a long paragraph is cut at sentence ends, after min_bytes */
@@ -1105,9 +1143,13 @@ static const char *passage_problem(const passage_check_t *c, const text_passage_
         return "wrong line numbers";
     if (c->len < 1000000 && p->first_column != column_at(c->s, p->start))
         return "wrong first column";
+    size_t hash = p->heading_start; /* "#" after at most three spaces */
+    while (hash < p->heading_end && hash < c->len && hash - p->heading_start < 3
+           && c->s[hash] == ' ')
+        hash++;
     if (p->heading_start != p->heading_end &&
         (p->heading_end > c->len
-         || (c->s[p->heading_start] != '#' && !text_is_underlined(c->s, c->len, p->heading_end))
+         || (c->s[hash] != '#' && !text_is_underlined(c->s, c->len, p->heading_end))
          || (p->heading_start > 0 && c->s[p->heading_start - 1] != '\n')))
         return "heading is not a heading line";
     return NULL;
@@ -1850,6 +1892,7 @@ Suite *make_text_suite(void)
 
     tc = tcase_create("markdown");
     tcase_add_loop_test(tc, test_text_markdown_clean_line, 0, N_ROWS(clean_rows));
+    tcase_add_test(tc, test_text_markdown_clean_heading);
     tcase_add_loop_test(tc, test_text_markdown_first_line, 0, N_ROWS(first_line_rows));
     tcase_add_loop_test(tc, test_text_markdown_front_matter, 0, N_ROWS(front_matter_rows));
     tcase_add_test(tc, test_text_markdown_title_source);

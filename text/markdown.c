@@ -149,9 +149,9 @@ static bool opens_link(const char *s, size_t len, size_t i, size_t *fail_until)
 }
 
 /* Skip what starts a line and is not text: indentation, block quote marks, a
- * heading's hashes or a list bullet or number. *heading tells whether it was a
- * heading. */
-static size_t skip_line_start(const char *s, size_t len, bool *heading)
+ * heading's hashes or, with lists, a list bullet or number. *heading tells
+ * whether it was a heading. */
+static size_t skip_line_start(const char *s, size_t len, bool lists, bool *heading)
 {
     size_t i = 0;
     *heading = false;
@@ -171,6 +171,8 @@ static size_t skip_line_start(const char *s, size_t len, bool *heading)
             *heading = true;
             i += k;
         }
+    } else if (!lists) {
+        return i;
     } else if (i + 1 < len && (s[i] == '-' || s[i] == '*' || s[i] == '+') &&
                (s[i + 1] == ' ' || s[i + 1] == '\t')) {
         i++;
@@ -281,9 +283,16 @@ static size_t html_tag_end(const char *s, size_t end, size_t i)
     return 0;
 }
 
-/* text_clean_line(), or with markdown false text_clean_plain(). */
-static size_t clean(const char *s, size_t len, char *out, size_t cap, bool markdown)
+/* How a line is read by clean(). */
+typedef enum {
+    CLEAN_MARKDOWN,             /* text_clean_line() */
+    CLEAN_SETEXT,               /* text_clean_heading(): its list number is text */
+    CLEAN_PLAIN                 /* text_clean_plain() */
+} clean_mode_t;
+
+static size_t clean(const char *s, size_t len, char *out, size_t cap, clean_mode_t mode)
 {
+    bool markdown = mode != CLEAN_PLAIN;
     if (out == NULL || cap == 0)
         return 0;
     out[0] = '\0';
@@ -292,7 +301,7 @@ static size_t clean(const char *s, size_t len, char *out, size_t cap, bool markd
 
     writer_t w = {out, cap, 0, false, false};
     bool heading = false;
-    size_t i = markdown ? skip_line_start(s, len, &heading) : 0;
+    size_t i = markdown ? skip_line_start(s, len, mode == CLEAN_MARKDOWN, &heading) : 0;
     size_t end = heading ? heading_text_end(s, i, len) : len;
     size_t start = i, fail_until = 0, ref;
     bool in_code = false;
@@ -375,12 +384,17 @@ static size_t clean(const char *s, size_t len, char *out, size_t cap, bool markd
 
 size_t text_clean_line(const char *s, size_t len, char *out, size_t cap)
 {
-    return clean(s, len, out, cap, true);
+    return clean(s, len, out, cap, CLEAN_MARKDOWN);
+}
+
+size_t text_clean_heading(const char *s, size_t len, char *out, size_t cap)
+{
+    return clean(s, len, out, cap, CLEAN_SETEXT);
 }
 
 size_t text_clean_plain(const char *s, size_t len, char *out, size_t cap)
 {
-    return clean(s, len, out, cap, false);
+    return clean(s, len, out, cap, CLEAN_PLAIN);
 }
 
 /* Whether s[a..b) holds a word (a word character outside a link target), and
@@ -903,12 +917,14 @@ bool text_title_source(const char *s, size_t len, text_buf_t *out, text_title_t 
     title->text = s;
     title->len = 0;
     title->front_matter = false;
+    title->underlined = false;
     fm_title_t t;
     size_t from = front_matter(s, len, &t), start, end;
     if (from == 0 || t.a == t.b) {
         if (text_first_line(s, len, &start, &end)) {
             title->text = s + start;
             title->len = end - start;
+            title->underlined = text_is_underlined(s, len, end);
         }
         return true;
     }
@@ -943,6 +959,7 @@ bool text_title_source(const char *s, size_t len, text_buf_t *out, text_title_t 
         if (first_line_from(s, len, from, &start, &end)) {
             title->text = s + start;
             title->len = end - start;
+            title->underlined = text_is_underlined(s, len, end);
         }
     }
     return true;

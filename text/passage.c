@@ -183,13 +183,23 @@ static bool is_blank_line(const char *s, size_t a, size_t b)
     return true;
 }
 
-/* "# " to "###### " at the very start of the line. */
+/* "# " to "###### " after at most three spaces (four make code). */
 static bool is_heading_line(const char *s, size_t a, size_t b)
 {
+    a += text__indent3(s + a, b - a);
     size_t k = 0;
     while (a + k < b && s[a + k] == '#')
         k++;
     return k >= 1 && k <= 6 && a + k < b && (s[a + k] == ' ' || s[a + k] == '\t');
+}
+
+/* A list item's bullet ("- ", "* ", "+ ") after at most three spaces: the
+ * line of a list, not a heading, though "---" follows it. */
+static bool is_bullet_line(const char *s, size_t a, size_t b)
+{
+    a += text__indent3(s + a, b - a);
+    return a + 1 < b && (s[a] == '-' || s[a] == '*' || s[a] == '+')
+           && (s[a + 1] == ' ' || s[a + 1] == '\t');
 }
 
 bool text_is_underline(const char *s, size_t len)
@@ -229,9 +239,7 @@ static bool is_indented_line(const char *s, size_t a, size_t b)
 /* A rule ("***", "- - -") indented at most three spaces: four make it code. */
 static bool is_rule_line(const char *s, size_t a, size_t b)
 {
-    size_t i = a;
-    while (i < b && i - a < 3 && s[i] == ' ')
-        i++;
+    size_t i = a + text__indent3(s + a, b - a);
     return i < b && s[i] != ' ' && s[i] != '\t' && text__is_thematic_break(s + a, b - a);
 }
 
@@ -315,6 +323,7 @@ int text_passages(const char *s, size_t len, const text_passage_opts_t *opts,
             add_heading(&st, i, eol);
         } else if (structure && para_start != NONE && para_end + 1 == i
                    && memchr(s + para_start, '\n', para_end - para_start) == NULL
+                   && !is_bullet_line(s, para_start, para_end)
                    && text_is_underline(s + i, eol - i)) {
             /* The one line above is a heading; its underline goes with it. */
             add_heading(&st, para_start, para_end);

@@ -219,6 +219,10 @@ int text_analyze(text_analyzer_t *a, const char *s, size_t len, uint32_t first_p
  */
 size_t text_clean_line(const char *s, size_t len, char *out, size_t cap);
 
+/* text_clean_line() for the line of an underlined heading ("1. Introduction"
+ * above "==="): a number or bullet at its start is its own text, kept. */
+size_t text_clean_heading(const char *s, size_t len, char *out, size_t cap);
+
 /* text_clean_line() for text that is not Markdown (a front matter title):
  * white space runs as one space, escape sequences, control and bidi
  * characters dropped, trimmed, valid UTF-8, cut at a character boundary;
@@ -267,6 +271,8 @@ typedef struct text_title {
     const char *text;           /* in s or in out; len 0: s has no title */
     size_t len;
     bool front_matter;          /* from front matter, not Markdown */
+    bool underlined;            /* a first line underlined ("==="): a heading, for
+                                   text_clean_heading() */
 } text_title_t;
 
 /* False if memory ran out. */

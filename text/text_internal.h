@@ -110,6 +110,16 @@ bool text__has_word_char(const char *s, size_t len);
  */
 size_t text__link_target_end(const char *s, size_t len, size_t i, size_t *fail_until);
 
+/* How many spaces (at most three) open s[0..len): Markdown's indentation of
+ * a heading, rule or fence; four would make code. */
+static inline size_t text__indent3(const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len && i < 3 && s[i] == ' ')
+        i++;
+    return i;
+}
+
 /* A set of folded words (the stopwords): open addressing over an arena. */
 typedef struct text__wordset {
     struct text__wordslot *slots;   /* n_slots entries, a power of two, or NULL */

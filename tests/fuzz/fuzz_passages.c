@@ -84,7 +84,10 @@ static int on_passage(const text_passage_t *p, void *payload)
     if (p->heading_end > p->heading_start) {
         FUZZ_CHECK(p->heading_start <= p->start, "heading at %zu after its passage at %zu",
                    p->heading_start, p->start);
-        FUZZ_CHECK((s[p->heading_start] == '#' || text_is_underlined(s, c->len, p->heading_end)) &&
+        size_t k = p->heading_start; /* "#" after at most three spaces */
+        while (k < p->heading_end && k - p->heading_start < 3 && s[k] == ' ')
+            k++;
+        FUZZ_CHECK((s[k] == '#' || text_is_underlined(s, c->len, p->heading_end)) &&
                        (p->heading_start == 0 || s[p->heading_start - 1] == '\n'),
                    "heading at %zu is neither a '#' line nor underlined", p->heading_start);
         FUZZ_CHECK(memchr(s + p->heading_start, '\n', p->heading_end - p->heading_start) == NULL,
