@@ -830,6 +830,11 @@ static const first_line_row_t first_line_rows[] = {
     {"<br>\n<p align=\"center\">\n", true, 0, 4},  /* HTML only: the first */
     {"<!-- generated -->\n<!--\nTODO: badges\n-->\n# Real Title\n", true, 41, 53},
     {"<!--\nnote\n-->\n<!--\nx\n-->\nReal\n", true, 25, 29},
+    /* a line of images alone (a README's badges) is passed over too */
+    {"[![Build](b.svg)](x) ![Cov](c.svg)\n\n# Project\n", true, 36, 45},
+    {"![](cover.jpg)\nText\n", true, 15, 19},
+    {"[![Badge](b.svg)](x)\n", true, 0, 20},     /* unless no other line has a word */
+    {"![a](b) and more\n", true, 0, 16},          /* text beside it: a title */
 };
 
 START_TEST(test_text_markdown_first_line)
@@ -936,6 +941,9 @@ static const front_matter_row_t front_matter_rows[] = {
     {"+++\ntitle = \'\'\'\nT\'\'\'\n+++\n", 25, "T"},
     {"+++\ntitle = \"\"\"T\n+++\n", 0, NULL},              /* a string never closed */
     {"---\n\"title\": \"T\"\n---\n", 21, "T"},                 /* a quoted key is a key */
+    {"---\ntitle: null\ntitle: T\n---\n", 29, "T"},         /* YAML's null is no title */
+    {"---\ntitle: ~ # none\n---\n", 24, NULL},
+    {"---\ntitle: \"null\"\n---\n", 22, "null"},             /* quoted, it is text */
     {"---\nChapter 1: The Beginning\n---\nIt was dark.", 0, NULL}, /* a title between rules */
     {" ---\ntitle: X\n---\n", 0, NULL},                      /* opener not at column 0 */
     {"---\nurl: http://x\nsee:http://y\n---\n", 0, NULL},       /* "see:http" is no key */

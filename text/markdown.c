@@ -538,6 +538,14 @@ typedef struct fm_title {
     title_style_t style;
 } fm_title_t;
 
+/* Whether a bare YAML value is null: "null", "Null", "NULL" or "~". */
+static bool is_yaml_null(const char *v, size_t n)
+{
+    return (n == 1 && v[0] == '~')
+           || (n == 4 && (memcmp(v, "null", 4) == 0 || memcmp(v, "Null", 4) == 0
+                          || memcmp(v, "NULL", 4) == 0));
+}
+
 /* What the title key's value may still take from the indented lines below. */
 typedef enum { GOES_ON_NO, GOES_ON_PLAIN, GOES_ON_QUOTED, GOES_ON_BLOCK } goes_on_t;
 
@@ -557,6 +565,10 @@ static goes_on_t title_start(const char *s, size_t va, size_t vb, fm_title_t *t)
     title_value(s, &a, &b);
     t->a = a;
     t->b = b;
+    if (t->style == TITLE_PLAIN && is_yaml_null(s + a, b - a)) {
+        t->b = t->a;            /* "title: null" is no title */
+        return GOES_ON_NO;
+    }
     if (t->style == TITLE_PLAIN) /* a comment ends it */
         return comment_start(s, va, vb) == vb ? GOES_ON_PLAIN : GOES_ON_NO;
     /* closing_quote() answers the line's end when the quote does not close
@@ -817,12 +829,37 @@ static size_t put_escape(const char *s, size_t end, size_t i, text_buf_t *out, b
     return 2;
 }
 
-/* Whether line s[a..b) holds HTML tags and comments and nothing else. */
+/* Past "](target)" at s[i] (i < b), or 0. */
+static size_t target_end(const char *s, size_t b, size_t i)
+{
+    if (i + 1 >= b || s[i] != ']' || s[i + 1] != '(')
+        return 0;
+    const char *close = memchr(s + i + 2, ')', b - i - 2);
+    return close ? (size_t)(close - s) + 1 : 0;
+}
+
+/* Past the Markdown image at s[i] within s[..b), "![alt](src)" or one that is
+ * a link, "[![alt](src)](href)" (a README's badge); else 0. */
+static size_t image_end(const char *s, size_t b, size_t i)
+{
+    bool linked = i + 1 < b && s[i] == '[' && s[i + 1] == '!';
+    size_t j = linked ? i + 1 : i;
+    if (j + 1 >= b || s[j] != '!' || s[j + 1] != '[')
+        return 0;
+    const char *alt_end = memchr(s + j + 2, ']', b - j - 2);
+    size_t end = alt_end ? target_end(s, b, (size_t)(alt_end - s)) : 0;
+    return end && linked ? target_end(s, b, end) : end;
+}
+
+/* Whether line s[a..b) holds HTML tags and comments, or images, and nothing
+ * else: no line for a title. */
 static bool html_only_line(const char *s, size_t a, size_t b)
 {
     bool tag = false;
     for (size_t i = a; i < b;) {
         size_t t = html_tag_end(s, b, i);
+        if (!t)
+            t = image_end(s, b, i);
         if (t) {
             tag = true;
             i = t;
