@@ -73,6 +73,7 @@ typedef struct run {
     bool draining;             /* the held files are being indexed */
     bool *has_passages;        /* collected files: files[i] was indexed with passages */
     unsigned walk_failed;      /* problems met by the walk */
+    idx_counter_t *failed_at;  /* where: a folder or link met by two routes fails once */
     unsigned rebuild_dropped;  /* a rebuild: the articles it leaves out (files gone...) */
     bool collect;              /* walk into files[] instead of indexing at once */
 } run_t;
@@ -319,11 +320,18 @@ static void on_problem(const char *path, const char *place, const char *message,
             idx_note(&r->rep, path, "%s", message);
         return;
     }
-    idx_note(&r->rep, path, "%s", message);
-    r->walk_failed++;
     /* Whatever the index holds under a folder it could not read stays, and so
      * does what it holds at a path that could not be resolved (a broken link). */
-    add_skip(r, key_of_unresolved(path));
+    char *key = key_of_unresolved(path);
+    if (key && !r->failed_at)
+        r->failed_at = idx_counter_new();
+    if (key && r->failed_at && idx_counter_add(r->failed_at, key, strlen(key)) > 1) {
+        free(key);      /* met before by another route: one failure */
+    } else {
+        idx_note(&r->rep, path, "%s", message);
+        r->walk_failed++;
+        add_skip(r, key);
+    }
     /* And where the walk met it, for files met there through a link. */
     if (place)
         add_skip(r, strdup(place));
@@ -1248,6 +1256,7 @@ static void free_run(run_t *r)
     for (size_t i = 0; i < r->n_skip; i++)
         free(r->skip_prefixes[i]);
     free(r->skip_prefixes);
+    idx_counter_free(r->failed_at);
     free_files(r->files, r->n_files);
     free_files(r->linked, r->n_linked);
     free(r->has_passages);

@@ -345,6 +345,18 @@ rm lp/data/notes/mnt
 run $PASSIM_INDEX --db lp.db lp/notes
 expect_match ': 0 added, 0 updated, 1 removed' "$OUT" "the link gone: what it led to goes"
 
+# --- a broken link met by several routes (a PATH given twice, itself, and
+# through a link to its folder) is one failure, named once: the counts of a
+# run add up to its files
+mkdir -p bl/a bl/b
+printf 'Hello\n\nworld.\n' > bl/a/f.txt
+ln -s /nonexistent-passim bl/a/x.txt
+ln -s ../a bl/b/toa
+run $PASSIM_INDEX --db bl.db bl/a bl/a bl/a/x.txt ./bl/a bl/b
+expect_rc 1 "a broken link fails the run"
+expect_match ': 1 added, .* 1 failed;' "$OUT" "a broken link met by four routes counts once"
+expect_eq "$(printf '%s\n' "$ERR" | grep -c 'broken symbolic link')" 1 "and is named once"
+
 # --- a .passimignore that cannot be read (here a folder of that name, which
 # root cannot read either): what it keeps out is unknown, so its folder is
 # not walked, is reported as failed, and what the index holds there stays.
