@@ -285,12 +285,35 @@ static char *canonical(const walk_t *w, const dir_stack_t *up, unsigned char typ
     return key;
 }
 
+/* Whether canonical path key is the index being written, in it, or one of
+ * its temporary folders (DB.tmp-PID-NAME, beside it): never walked, and
+ * worth a note only when a PATH given is one (own_index_note()). */
+static bool own_index(const walk_t *w, const char *key)
+{
+    if (!w->skip_key || !key)
+        return false;
+    size_t n = strlen(w->skip_key);
+    return strncmp(key, w->skip_key, n) == 0
+           && (key[n] == '\0' || key[n] == '/' || strncmp(key + n, ".tmp-", 5) == 0);
+}
+
+static void own_index_note(walk_t *w, const char *what)
+{
+    if (strcmp(w->path.data, w->root) == 0)
+        w->cb->problem(w->path.data, NULL, what, IDX_WALK_NOTE, w->cb->payload);
+}
+
 static int visit_file(walk_t *w, const struct stat *st, const dir_stack_t *up,
                       unsigned char type)
 {
     char *key = canonical(w, up, type);
     if (!key) {
         problem(w, w->path.data, "cannot resolve path", errno);
+        return 0;
+    }
+    if (own_index(w, key)) {
+        own_index_note(w, "skipped: a file of the index being written (--db)");
+        free(key);
         return 0;
     }
     const char *slash = strrchr(w->path.data, '/');
@@ -316,17 +339,6 @@ static int visit_file(walk_t *w, const struct stat *st, const dir_stack_t *up,
     return rc;
 }
 
-/* Whether the folder with canonical path key is the index being written or
- * one of its temporary folders (DB.tmp-PID-NAME, beside it): never walked,
- * and not worth a note. */
-static bool own_index(const walk_t *w, const char *key)
-{
-    if (!w->skip_key || !key)
-        return false;
-    size_t n = strlen(w->skip_key);
-    return strncmp(key, w->skip_key, n) == 0
-           && (key[n] == '\0' || strncmp(key + n, ".tmp-", 5) == 0);
-}
 
 /* Whether name is a file that only a Xapian database folder holds: its
  * version file (one per backend) or its lock file. */
@@ -408,6 +420,7 @@ static int visit_dir(walk_t *w, const struct stat *st, const dir_stack_t *up,
         }
     char *key = canonical(w, up, type);
     if (own_index(w, key)) {
+        own_index_note(w, "skipped: the index being written (--db), or a folder in it");
         free(key);
         return 0;
     }

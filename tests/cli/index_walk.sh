@@ -357,6 +357,14 @@ expect_rc 1 "a broken link fails the run"
 expect_match ': 1 added, .* 1 failed;' "$OUT" "a broken link met by four routes counts once"
 expect_eq "$(printf '%s\n' "$ERR" | grep -c 'broken symbolic link')" 1 "and is named once"
 
+# --- the index itself, or a file in it, given as a PATH: passed over, said so
+run $PASSIM_INDEX --db bl.db bl.db bl.db/iamglass
+expect_rc 0 "the index as a PATH: nothing to index"
+expect_match '^passim-index: bl.db: skipped: the index being written \(--db\), or a folder in it$' \
+    "$ERR" "the index folder as a PATH: a note"
+expect_match '^passim-index: bl.db/iamglass: skipped: a file of the index being written \(--db\)$' \
+    "$ERR" "a file of the index as a PATH: a note"
+
 # --- a .passimignore that cannot be read (here a folder of that name, which
 # root cannot read either): what it keeps out is unknown, so its folder is
 # not walked, is reported as failed, and what the index holds there stays.
