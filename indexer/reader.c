@@ -132,9 +132,14 @@ void idx_read_file(idx_reader_t *rd, const idx_file_t *f, const text_file_record
         return;
     }
     out->kind = IDX_READ_TEXT;
+    text_buf_t *text = as_is ? &rd->content : &rd->decoded;
+    /* A NUL byte past the part read to tell text from binary separates words
+     * as a space does; stored as one, it shows as one ("before nul", not
+     * "beforenul"). The content hash was taken before. */
+    for (char *z = text->data; z && (z = memchr(z, '\0', text->len - (size_t)(z - text->data)));)
+        *z++ = ' ';
     out->art = (idx_article_t){
-        .text = as_is ? rd->content.data : rd->decoded.data,
-        .len = as_is ? rd->content.len : rd->decoded.len,
+        .text = text->data, .len = text->len,
         .docid = out->docid, .path = f->path, .key = f->key,
     };
 }

@@ -126,6 +126,10 @@ for t in quoll numbat echidna wombat dingo kangaroo afterword platypus spaceqx l
 done
 run "$DBCHECK" "$DB" --term unreachable
 expect_eq "$OUT" 0 "the file past PATH_MAX is not indexed"
+# A NUL past the first 64 KiB is stored as the space it reads as.
+run $PASSIM_SEARCH --db "$DB" -f json quoll
+expect_match '"text": "[^"]*quoll  numbat' "$OUT" "a late NUL is stored as a space"
+expect_no_match 'u0000' "$OUT" "no NUL in the stored passage"
 # 200 folders deep: the file's path (about 650 bytes) is longer than a Xapian
 # term or key may be.
 mkdir -p "$T/deep/$(printf 'dd/%.0s' $(seq 200))"
