@@ -589,6 +589,27 @@ static int list_word(const srch_word_t *w, void *payload)
     return 0;
 }
 
+/* Longest part of a query quoted in a message, in bytes. */
+#define QUOTED_QUERY_MAX 80
+
+/* Print why query q was refused: "passim-search: query 'q': why", q made
+ * safe for a terminal and cut after QUOTED_QUERY_MAX bytes with "…". */
+static void query_refused(const char *q, const char *why)
+{
+    size_t n = strlen(q);
+    bool cut = n > QUOTED_QUERY_MAX;
+    if (cut) {
+        n = QUOTED_QUERY_MAX;
+        while (n > 0 && ((unsigned char)q[n] & 0xC0) == 0x80)
+            n--;        /* not inside a character */
+    }
+    text_buf_t b = TEXT_BUF_INIT;
+    bool ok = text_buf_puts(&b, "passim-search: query '") && text_safe_append(&b, q, n, true)
+              && text_buf_printf(&b, "%s': %s\n", cut ? "\xE2\x80\xA6" : "", why);
+    fputs(ok ? b.data : "passim-search: out of memory\n", stderr);
+    text_buf_free(&b);
+}
+
 /* Why a search that ran shows no hit, one line for stderr in b: how many
  * results there are when --offset skips them all; else the words that no
  * passage holds (srch_report_missing()); else, every word being somewhere,
@@ -675,6 +696,9 @@ static int run_single(cli_t *o, int argc, char **argv)
     text_buf_t out = TEXT_BUF_INIT, notes = TEXT_BUF_INIT;
     switch (srch_run(&e, q, s, &r, &err)) {
     case SRCH_RUN_BAD_QUERY:
+        query_refused(q, err.message);
+        status = SRCH_EXIT_ERROR;
+        break;
     case SRCH_RUN_ERROR:
         fprintf(stderr, "passim-search: %s\n", err.message);
         status = SRCH_EXIT_ERROR;

@@ -153,7 +153,11 @@ expect_no_match "did you mean" "$ERR" "nor a word farther than the stopword it i
 # --- bad queries: exit 2 with what and where
 run $S '"unbalanced'
 expect_rc 2 "unbalanced quote"
-expect_match 'unbalanced quote at column 1' "$ERR" "unbalanced quote located"
+expect_eq "$ERR" "passim-search: query '\"unbalanced': unbalanced quote at column 1" \
+    "the bad query named, the problem located"
+run $S "$(printf 'word %.0s' $(seq 30))("
+expect_match "^passim-search: query '(word ){16}…': unclosed parenthesis at column 151$" \
+    "$ERR" "a long bad query is named by its start"
 expect_eq "$OUT" "" "nothing on stdout for a bad query"
 run $S '(kabul OR moscow'
 expect_rc 2 "unbalanced parenthesis"
