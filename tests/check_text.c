@@ -745,6 +745,8 @@ static const clean_row_t clean_rows[] = {
     {"a&nbsp;b &#160; c&#x2028;d", 0, "a b c d"},  /* spaces as the characters are */
     {"a&#x202E;b&#7;c", 0, "abc"},                 /* a bidi override, a control: dropped */
     {"Don&#146;t &#151; now", 0, "Don\xE2\x80\x99t \xE2\x80\x94 now"}, /* 128-159: Windows-1252 */
+    {"~~old~~ new", 0, "old new"},                 /* a strikethrough's marks go */
+    {"a ~ b ~~ c ~/x ~~~ y", 0, "a ~ b ~~ c ~/x ~~~ y"}, /* other tildes stay */
     {"`&amp;` AT&T &unknown; &#0; &#xD800; & ;", 0, "&amp; AT&T &unknown; &#0; &#xD800; & ;"},
 };
 

@@ -329,7 +329,12 @@ static size_t clean(const char *s, size_t len, char *out, size_t cap, clean_mode
             } else if (c == '`') {
                 in_code = !in_code;                     /* "`<div>`" stays as it is */
                 i++;
-            } else if (c == '*' || c == '_') {
+            } else if (c == '*' || c == '_'
+                       || (c == '~' && i + 1 < end && s[i + 1] == '~'
+                           && (i + 2 == end || s[i + 2] != '~')
+                           && (i == start || s[i - 1] != '~'))) {
+                /* Emphasis, and "~~" (a strikethrough, as GitHub writes
+                 * it; "~" alone is a home folder, "~~~" a fence). */
                 size_t j = i;
                 while (j < end && s[j] == (char)c)
                     j++;
