@@ -215,6 +215,8 @@ typedef struct idx_report {
     unsigned files_total;       /* files the run will read, once known; else 0 */
     unsigned docid_notes;       /* article ids met twice, noted or not */
     uint64_t bytes, passages;
+    text_buf_t last_note;       /* the last line noted: the shards of a parallel
+                                   build that fail alike say so once */
 } idx_report_t;
 
 void idx_report_init(idx_report_t *rep, bool progress, bool quiet);

@@ -45,6 +45,7 @@ void idx_report_init(idx_report_t *rep, bool progress, bool quiet)
 
 void idx_report_free(idx_report_t *rep)
 {
+    text_buf_free(&rep->last_note);
     pthread_mutex_destroy(&rep->lock);
 }
 
@@ -75,11 +76,18 @@ void idx_note(idx_report_t *rep, const char *path, const char *fmt, ...)
               && text_safe_append(&line, raw.data, raw.len, true) && text_buf_putc(&line, '\n');
     va_end(ap);
     pthread_mutex_lock(&rep->lock);
-    clear_locked(rep);
-    if (ok)
-        fputs(line.data, stderr);
-    else
-        fprintf(stderr, "passim-index: %s: (out of memory for a note)\n", path);
+    bool again = ok && rep->last_note.len == line.len
+                 && memcmp(rep->last_note.data, line.data, line.len) == 0;
+    if (!again) {
+        clear_locked(rep);
+        if (ok)
+            fputs(line.data, stderr);
+        else
+            fprintf(stderr, "passim-index: %s: (out of memory for a note)\n", path);
+        text_buf_clear(&rep->last_note);
+        if (ok)
+            (void)text_buf_append(&rep->last_note, line.data, line.len);
+    }
     pthread_mutex_unlock(&rep->lock);
     text_buf_free(&raw);
     text_buf_free(&line);

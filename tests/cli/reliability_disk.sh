@@ -98,6 +98,8 @@ for jobs in 1 2; do
         case "$ERR" in
             *"no index was made"*) [ -e "$T/first.db" ] && fail "no index said made, but one is left" || pass ;;
         esac
+        expect_eq "$(printf '%s\n' "$ERR" | sort | uniq -d)" "" \
+            "first build, --jobs $jobs, $blocks blocks: no line said twice"
     done
     run $PASSIM_INDEX --db "$T/first.db" --jobs $jobs -q "$T/big"
     expect_rc 0 "first build, --jobs $jobs: completed without the limit"
