@@ -83,14 +83,23 @@ static void on_signal(int sig)
     idx_stop_signal = sig;
 }
 
-/* The index a run writes, for on_fatal(). */
+/* What on_fatal() says: the index a run writes, whether a progress line
+ * may be on screen, and whether the run is a parallel first build (which
+ * commits nothing in place until its end). */
 static const char *fatal_db_path = "";
+static const idx_report_t *fatal_rep;
+static bool fatal_nothing_made;
 
-/* Xapian failed where it could not be caught (xs_set_fatal_handler()). */
+/* Xapian failed where it could not be caught (xs_set_fatal_handler()): say
+ * so and end at once, the process's state not to be trusted. */
 static void on_fatal(const char *message)
 {
-    fprintf(stderr, "\npassim-index: %s: cannot write the index: %s; it is as its last "
-                    "commit left it\n", fatal_db_path, message);
+    if (fatal_rep && fatal_rep->progress_shown)
+        fputs("\r\033[K", stderr);
+    fprintf(stderr, "passim-index: %s: cannot write the index: %s; %s\n", fatal_db_path,
+            message, fatal_nothing_made ? "no index was made (the next run uses the folder "
+                                          "left empty)"
+                                        : "it is as its last commit left it");
     _exit(IDX_EXIT_ERROR);
 }
 
@@ -1384,6 +1393,8 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
     sigaction(SIGXFSZ, &ign, NULL);
     sigaction(SIGPIPE, &ign, NULL);
     fatal_db_path = o->db_path;
+    fatal_rep = &r.rep;
+    fatal_nothing_made = parallel && !db_existed;
     xs_set_fatal_handler(on_fatal);
 
     xs_db_t *target = db;      /* where the sequential writer writes */
@@ -1524,6 +1535,9 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
     }
 
 out:
+    xs_set_fatal_handler(NULL);
+    fatal_rep = NULL;
+    fatal_db_path = "";
     xs_db_free(rebuild_db);
     if (rebuild_path) {
         remove_tree(rebuild_path);

@@ -64,7 +64,6 @@ static bool parse_ignore(const char *line, size_t len, ignore_t *pat)
     return len > 0 && (pat->glob = strndup(line, len)) != NULL;
 }
 
-/* Read dir/.passimignore into an array of patterns (NULL if none). */
 static void free_ignore(ignore_t *pats)
 {
     for (size_t i = 0; pats && pats[i].glob; i++)
@@ -90,6 +89,7 @@ static bool read_ignore(const char *dir, ignore_t **out)
     char *line = NULL;
     size_t n = 0, cap = 0;
     ssize_t len;
+    bool lost = false;
     for (bool first = true; (len = getline(&line, &cap, f)) > 0; first = false) {
         char *pat = line;
         /* A byte order mark, as some editors write: not part of the pattern. */
@@ -102,15 +102,25 @@ static bool read_ignore(const char *dir, ignore_t **out)
         if (len == 0 || pat[0] == '#')
             continue;
         ignore_t *grown = realloc(pats, (n + 2) * sizeof *pats);
-        if (!grown)
-            break;
+        if (!grown) {
+            errno = ENOMEM;     /* patterns left unread: as if unreadable */
+            free(line);
+            fclose(f);
+            free_ignore(pats);
+            return false;
+        }
         pats = grown;
         pats[n].glob = NULL;
-        if (parse_ignore(pat, (size_t)len, &pats[n]))
+        errno = 0;
+        if (parse_ignore(pat, (size_t)len, &pats[n])) {
             pats[++n].glob = NULL;
+        } else if (errno == ENOMEM) {
+            lost = true;        /* a pattern lost: as if unreadable */
+            break;
+        }
     }
     free(line);
-    int err = ferror(f) ? errno : 0;
+    int err = ferror(f) ? errno : lost ? ENOMEM : 0;
     fclose(f);
     if (err) {
         free_ignore(pats);
@@ -120,7 +130,6 @@ static bool read_ignore(const char *dir, ignore_t **out)
     *out = pats;
     return true;
 }
-
 
 typedef struct walk {
     const char *root;          /* as given, without trailing slashes */

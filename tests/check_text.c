@@ -791,6 +791,9 @@ START_TEST(test_text_markdown_clean_heading)
     doc = "1. Buy milk\n2. Bread\n";
     ck_assert(text_title_source(doc, strlen(doc), &b, &t));
     ck_assert(!t.underlined);
+    doc = "- Buy milk\n---\n\nGroceries.\n";   /* a list item and a rule */
+    ck_assert(text_title_source(doc, strlen(doc), &b, &t));
+    ck_assert(!t.underlined);
     text_buf_free(&b);
 }
 END_TEST

@@ -966,7 +966,8 @@ bool text_title_source(const char *s, size_t len, text_buf_t *out, text_title_t 
         if (text_first_line(s, len, &start, &end)) {
             title->text = s + start;
             title->len = end - start;
-            title->underlined = text_is_underlined(s, len, end);
+            title->underlined = text_is_underlined(s, len, end)
+                                && !text__is_bullet_line(s, start, end);
         }
         return true;
     }
@@ -1001,7 +1002,8 @@ bool text_title_source(const char *s, size_t len, text_buf_t *out, text_title_t 
         if (first_line_from(s, len, from, &start, &end)) {
             title->text = s + start;
             title->len = end - start;
-            title->underlined = text_is_underlined(s, len, end);
+            title->underlined = text_is_underlined(s, len, end)
+                                && !text__is_bullet_line(s, start, end);
         }
     }
     return true;

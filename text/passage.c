@@ -193,9 +193,7 @@ static bool is_heading_line(const char *s, size_t a, size_t b)
     return k >= 1 && k <= 6 && a + k < b && (s[a + k] == ' ' || s[a + k] == '\t');
 }
 
-/* A list item's bullet ("- ", "* ", "+ ") after at most three spaces: the
- * line of a list, not a heading, though "---" follows it. */
-static bool is_bullet_line(const char *s, size_t a, size_t b)
+bool text__is_bullet_line(const char *s, size_t a, size_t b)
 {
     a += text__indent3(s + a, b - a);
     return a + 1 < b && (s[a] == '-' || s[a] == '*' || s[a] == '+')
@@ -323,7 +321,7 @@ int text_passages(const char *s, size_t len, const text_passage_opts_t *opts,
             add_heading(&st, i, eol);
         } else if (structure && para_start != NONE && para_end + 1 == i
                    && memchr(s + para_start, '\n', para_end - para_start) == NULL
-                   && !is_bullet_line(s, para_start, para_end)
+                   && !text__is_bullet_line(s, para_start, para_end)
                    && text_is_underline(s + i, eol - i)) {
             /* The one line above is a heading; its underline goes with it. */
             add_heading(&st, para_start, para_end);

@@ -254,10 +254,10 @@ size_t text_front_matter(const char *s, size_t len, size_t *title_start, size_t 
  * matter if that has one, else the first line after the front matter (or of
  * s, when there is none or nothing follows it) that has a word (a word
  * character outside a link target, even in a run too long to be a token) and
- * is not HTML tags and comments alone, without its line end ("\n" or
- * "\r\n"); a front matter title set over several lines spans them. Lines
- * of HTML alone are taken only when no other line has a word. False if s has
- * no word at all. */
+ * is not HTML tags and comments, or images, alone, without its line end ("\n"
+ * or "\r\n"); a front matter title set over several lines spans them. Such
+ * lines are taken only when no other line has a word. False if s has no word
+ * at all. */
 bool text_first_line(const char *s, size_t len, size_t *start, size_t *end);
 
 /* An article's title as written: text_first_line()'s range, in s, or a front
@@ -296,8 +296,9 @@ typedef struct text_passage_opts {
  * counts as white space, so CRLF files work), and an indented line (a tab or
  * two spaces first) after a line that is not indented starts a paragraph, as
  * in plain text with paragraph indents (newswire, abstracts). A Markdown heading line ("# ..."
- * to "###### ...", at the very start of a line), or a line of text alone
- * underlined with three or more "=" or "-" (the underline going with it),
+ * to "###### ...", after at most three spaces), or a line of text alone
+ * underlined with three or more "=" or "-" (the underline going with it; a
+ * list item's line, "- item", is no heading, "1. Introduction" is),
  * outside fenced code blocks and front matter, always starts a new passage, the one that holds it, and becomes the heading
  * of that passage and of those after it, until the next heading. A long
  * paragraph is cut after the last sentence end (". ", "? ", "! ", closing

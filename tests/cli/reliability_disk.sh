@@ -55,9 +55,14 @@ BEFORE=$("$DBCHECK" "$DB" --files)
 # files be as they are, and not grow by more than 8 KB.
 largest=$(ls -l "$DB" | awk 'NR > 1 && $5 > m { m = $5 } END { print m }')
 blocks=$(( (largest + 8192) / 512 ))
-# limited ARGS...: passim-index under the limit, in a subshell.
+# Xapian 1.4 itself leaks a little when a commit fails (143 bytes allocated
+# in libxapian): not passim's to free, so the sanitizer build is told.
+printf 'leak:libxapian.so\n' > "$T/lsan.supp"
+# limited ARGS...: passim-index under the limit, in sh (whose ulimit counts
+# 512-byte blocks, as POSIX does; bash counts 1024), SIGXFSZ ignored.
 limited() {
-    (trap '' XFSZ; ulimit -f "$blocks" && exec $PASSIM_INDEX "$@")
+    LSAN_OPTIONS="suppressions=$T/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}" \
+        sh -c 'trap "" XFSZ; ulimit -f "$1" && shift && exec "$@"' sh "$blocks" $PASSIM_INDEX "$@"
 }
 for opts in "" "--rebuild --jobs 1" "--rebuild --jobs 2"; do
     run limited --db "$DB" $opts "$T/corpus" "$T/more"
@@ -106,7 +111,13 @@ for jobs in 1 2; do
     expect_eq "$(ls -d "$T/first.db".tmp-* 2>/dev/null)" "" "--jobs $jobs: no temporary folder left"
 done
 rm -rf "$T/first.db"
-run sh -c 'ulimit -f 3000 && exec "$@"' sh $PASSIM_INDEX --db "$T/first.db" --jobs 1 -q "$T/big"
+# limited_signal ARGS...: the same without SIGXFSZ ignored.
+limited_signal() {
+    LSAN_OPTIONS="suppressions=$T/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}" \
+        sh -c 'ulimit -f "$1" && shift && exec "$@"' sh "$blocks" $PASSIM_INDEX "$@"
+}
+blocks=3000
+run limited_signal --db "$T/first.db" --jobs 1 -q "$T/big"
 expect_refused "$T/first.db" "a file size limit, SIGXFSZ not ignored"
 expect_match 'File too large' "$ERR" "a file size limit, SIGXFSZ not ignored: says why"
 rm -rf "$T/first.db"
