@@ -55,13 +55,14 @@ BEFORE=$("$DBCHECK" "$DB" --files)
 # files be as they are, and not grow by more than 8 KB.
 largest=$(ls -l "$DB" | awk 'NR > 1 && $5 > m { m = $5 } END { print m }')
 blocks=$(( (largest + 8192) / 512 ))
-# Xapian 1.4 itself leaks a little when a commit fails (143 bytes allocated
-# in libxapian): not passim's to free, so the sanitizer build is told.
+# Xapian 1.4 itself leaks when a commit or a compaction fails (from 143
+# bytes to 75 KB allocated in libxapian): not passim's to free, so the
+# sanitizer build is told.
 printf 'leak:libxapian.so\n' > "$T/lsan.supp"
 # limited ARGS...: passim-index under the limit, in sh (whose ulimit counts
 # 512-byte blocks, as POSIX does; bash counts 1024), SIGXFSZ ignored.
 limited() {
-    LSAN_OPTIONS="suppressions=$T/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}" \
+    LSAN_OPTIONS="suppressions=$T/lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}" \
         sh -c 'trap "" XFSZ; ulimit -f "$1" && shift && exec "$@"' sh "$blocks" $PASSIM_INDEX "$@"
 }
 for opts in "" "--rebuild --jobs 1" "--rebuild --jobs 2"; do
@@ -103,7 +104,7 @@ for jobs in 1 2; do
         case "$ERR" in
             *"no index was made"*) [ -e "$T/first.db" ] && fail "no index said made, but one is left" || pass ;;
         esac
-        expect_eq "$(printf '%s\n' "$ERR" | sort | uniq -d)" "" \
+        expect_eq "$(printf '%s\n' "$ERR" | grep '^passim-index' | sort | uniq -d)" "" \
             "first build, --jobs $jobs, $blocks blocks: no line said twice"
     done
     run $PASSIM_INDEX --db "$T/first.db" --jobs $jobs -q "$T/big"
@@ -113,7 +114,7 @@ done
 rm -rf "$T/first.db"
 # limited_signal ARGS...: the same without SIGXFSZ ignored.
 limited_signal() {
-    LSAN_OPTIONS="suppressions=$T/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}" \
+    LSAN_OPTIONS="suppressions=$T/lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}" \
         sh -c 'ulimit -f "$1" && shift && exec "$@"' sh "$blocks" $PASSIM_INDEX "$@"
 }
 blocks=3000
