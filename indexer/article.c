@@ -140,16 +140,10 @@ static int on_passage(const text_passage_t *p, void *payload)
 
     char heading[256];
     size_t heading_len = 0;
-    if (p->heading_end > p->heading_start) {
-        /* "# Heading" (after up to three spaces), or a line underlined with
-         * "===" or "---". */
-        const char *h = art->text + p->heading_start;
-        size_t n = p->heading_end - p->heading_start, k = 0;
-        while (k < n && k < 3 && h[k] == ' ')
-            k++;
-        heading_len = h[k] == '#' ? text_clean_line(h, n, heading, sizeof heading)
-                                  : text_clean_heading(h, n, heading, sizeof heading);
-    }
+    if (p->heading_end > p->heading_start)
+        heading_len = text_clean_heading(art->text + p->heading_start,
+                                         p->heading_end - p->heading_start, heading,
+                                         sizeof heading);
     text_record_t r = {
         .docid = art->docid, .docid_len = strlen(art->docid),
         .path = art->path, .path_len = strlen(art->path),

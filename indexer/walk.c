@@ -103,11 +103,8 @@ static bool read_ignore(const char *dir, ignore_t **out)
             continue;
         ignore_t *grown = realloc(pats, (n + 2) * sizeof *pats);
         if (!grown) {
-            errno = ENOMEM;     /* patterns left unread: as if unreadable */
-            free(line);
-            fclose(f);
-            free_ignore(pats);
-            return false;
+            lost = true;        /* patterns left unread: as if unreadable */
+            break;
         }
         pats = grown;
         pats[n].glob = NULL;
@@ -115,7 +112,7 @@ static bool read_ignore(const char *dir, ignore_t **out)
         if (parse_ignore(pat, (size_t)len, &pats[n])) {
             pats[++n].glob = NULL;
         } else if (errno == ENOMEM) {
-            lost = true;        /* a pattern lost: as if unreadable */
+            lost = true;        /* a pattern lost: likewise */
             break;
         }
     }

@@ -317,6 +317,15 @@ static int any_term(const char *term, size_t len, uint32_t termfreq, void *paylo
     return 1; /* one is enough */
 }
 
+/* Whether some term of the index starts with prefix[0..len). */
+static xs_status_t starts_a_term(srch_engine_t *e, const char *prefix, size_t len, bool *found)
+{
+    int rc = 0;
+    xs_status_t st = xs_db_terms(e->db, prefix, len, any_term, NULL, &rc);
+    *found = rc != 0;
+    return st;
+}
+
 /* Whether the index holds a term of n's field that is (exactly, or as a
  * prefix) the first len bytes of its prefix. */
 static xs_status_t has_term(widen_t *w, const srch_node_t *n, size_t len, bool exact,
@@ -331,10 +340,7 @@ static xs_status_t has_term(widen_t *w, const srch_node_t *n, size_t len, bool e
         *found = tf > 0;
         return st;
     }
-    int rc = 0;
-    xs_status_t st = xs_db_terms(w->e->db, w->term.data, w->term.len, any_term, NULL, &rc);
-    *found = rc != 0;
-    return st;
+    return starts_a_term(w->e, w->term.data, w->term.len, found);
 }
 
 /* A wildcard n whose prefix starts no stem, read as the word typed when that
@@ -961,10 +967,10 @@ static int report_word(const srch_word_t *w, void *payload)
     uint32_t df = 0;
     if (w->prefix) {
         /* A wildcard: missing if no term starts with it (after widening). */
-        int rc = 0;
+        bool found = true;
         word_term(w, &m->term);
-        if (!m->term.data || xs_db_terms(m->e->db, m->term.data, m->term.len, any_term, NULL,
-                                         &rc) != XS_OK || rc != 0)
+        if (!m->term.data || starts_a_term(m->e, m->term.data, m->term.len, &found) != XS_OK
+            || found)
             return 0;
     } else if (word_df(m->e, w, &m->term, &df) != XS_OK || df > 0) {
         return 0;

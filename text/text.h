@@ -219,8 +219,9 @@ int text_analyze(text_analyzer_t *a, const char *s, size_t len, uint32_t first_p
  */
 size_t text_clean_line(const char *s, size_t len, char *out, size_t cap);
 
-/* text_clean_line() for the line of an underlined heading ("1. Introduction"
- * above "==="): a number or bullet at its start is its own text, kept. */
+/* text_clean_line() for a heading's line: "# Title" loses its hashes as
+ * there, and the line of an underlined heading ("1. Introduction" above
+ * "===") keeps a number or bullet at its start, its own text. */
 size_t text_clean_heading(const char *s, size_t len, char *out, size_t cap);
 
 /* text_clean_line() for text that is not Markdown (a front matter title):

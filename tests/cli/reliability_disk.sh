@@ -15,19 +15,28 @@ MNT=$T/mnt
 # Unmount the tmpfs (if any) before lib.sh's cleanup removes $T.
 trap 'umount "$MNT" 2>/dev/null; chmod -R u+rwX "$T" 2>/dev/null; rm -rf "$T"' EXIT
 
+# make_articles DIR TITLE NAME N SEED VOCAB PARAGRAPHS WORDS: N files named
+# by the printf format NAME in DIR, each a title line "TITLE i" and
+# PARAGRAPHS paragraphs of WORDS words drawn from VOCAB random words.
+make_articles() {
+    python3 - "$@" <<'EOF'
+import os, random, sys
+d, title, name = sys.argv[1:4]
+n, seed, n_vocab, paragraphs, words = map(int, sys.argv[4:9])
+rnd = random.Random(seed)
+letters = 'abcdefghijklmnopqrstuvwxyz'
+vocab = [''.join(rnd.choice(letters) for _ in range(rnd.randint(3, 9))) for _ in range(n_vocab)]
+os.makedirs(d)
+for i in range(n):
+    with open(os.path.join(d, name % i), 'w') as f:
+        f.write('%s %d\n\n' % (title, i) + '\n\n'.join(
+            ' '.join(rnd.choice(vocab) for _ in range(words)) for _ in range(paragraphs)) + '\n')
+EOF
+}
+
 # The bundled articles, and 300 generated ones (1.2 MB) that need room.
 cp -R "$CORPUS" "$T/corpus"
-python3 - "$T/more" <<'EOF'
-import os, random, sys
-rnd = random.Random(2)
-letters = 'abcdefghijklmnopqrstuvwxyz'
-vocab = [''.join(rnd.choice(letters) for _ in range(rnd.randint(3, 9))) for _ in range(3000)]
-os.makedirs(sys.argv[1])
-for i in range(300):
-    with open(os.path.join(sys.argv[1], 'm%03d.txt' % i), 'w') as f:
-        f.write('More %d\n\n' % i + '\n\n'.join(
-            ' '.join(rnd.choice(vocab) for _ in range(100)) for _ in range(5)) + '\n')
-EOF
+make_articles "$T/more" More m%03d.txt 300 2 3000 5 100
 
 # check_intact DB BEFORE WHAT: dbcheck prints BEFORE; searches still work;
 # no DB.tmp-* is left.
@@ -86,16 +95,7 @@ expect_match '^files 305$' "$("$DBCHECK" "$DB")" "without the limit: every file 
 # slow there, and Xapian's own leaks on a failed commit would count against
 # passim.
 if [ -z "$WRAP" ]; then
-python3 - "$T/big" <<'EOF'
-import os, random, sys
-rnd = random.Random(3)
-letters = 'abcdefghijklmnopqrstuvwxyz'
-vocab = [''.join(rnd.choice(letters) for _ in range(rnd.randint(3, 9))) for _ in range(20000)]
-os.makedirs(sys.argv[1])
-for i in range(1400):
-    with open(os.path.join(sys.argv[1], 'b%04d.txt' % i), 'w') as f:
-        f.write('Big %d\n\n' % i + ' '.join(rnd.choice(vocab) for _ in range(150)) + '\n')
-EOF
+make_articles "$T/big" Big b%04d.txt 1400 3 20000 1 150
 for jobs in 1 2; do
     for blocks in 3000 3500 4000 4500 5000 6000; do
         rm -rf "$T/first.db"
