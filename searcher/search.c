@@ -666,12 +666,13 @@ static srch_run_status_t match(srch_engine_t *e, srch_result_t *r, const srch_qu
     if (title_only(q))
         o.bm25_b = 0;
     /* Xapian's matcher stops weighing the feedback terms of a passage once
-     * they could not lift it into the results it holds; with very few held
-     * (--limit 2) it has been seen to drop the best passage of the query
-     * 'Lavrov summit' on the bundled corpus, so that a page was not the
-     * start of a longer one. Holding at least the first few pages keeps
-     * them consistent, for about 1 % more instructions. */
-    o.check_at_least = o.offset + o.limit < SRCH_PAGES_CHECKED ? SRCH_PAGES_CHECKED : 0;
+     * they could not lift it into the results it holds; holding few, it has
+     * been seen to drop a passage that belonged among them: the best one of
+     * 'Lavrov summit' on the bundled corpus with --limit 2, the seventh of
+     * 'maintain claims Taliban' with --per-doc 0 and the default 10. The
+     * first pages are therefore always ranked together, and a page is cut
+     * from them, so that each is the start of a longer one. */
+    o.check_at_least = SRCH_PAGES_CHECKED;
     o.collapse_slot = s->per_doc ? PASSIM_SLOT_FILE : -1;
     o.collapse_max = s->per_doc ? s->per_doc : 1;
     for (int attempt = 0;; attempt++) {

@@ -281,7 +281,12 @@ typedef struct xs_search_opts {
     uint32_t limit;          /* return at most this many */
     int collapse_slot;       /* value slot to collapse on, or -1 */
     uint32_t collapse_max;   /* keep at most this many per collapse key (>= 1) */
-    uint32_t check_at_least; /* look at least this many matches for exact counts */
+    uint32_t check_at_least; /* rank and hold at least this many matches from the
+                                first (exact counts when fewer match), whatever the
+                                offset and limit: Xapian 1.4's matcher, holding few,
+                                can drop a result of an AND_MAYBE query that belongs
+                                among them, so that a short page would not be the
+                                start of a longer one */
     double bm25_k1, bm25_k2, bm25_k3, bm25_b, bm25_min_normlen;  /* Xapian BM25Weight */
     int tie_slot;            /* value slot whose bytes order equal weights (ascending,
                                 then document id), or -1: document id alone */

@@ -54,6 +54,12 @@ struct xs_mset {
      * the header still asks for the mset to be freed first. */
     Xapian::Enquire enquire;
     Xapian::MSet mset;
+    /* The results asked for: mset[first .. first + count). The mset may hold
+     * more ranked before them (see xs_search_opts_t.check_at_least). */
+    Xapian::doccount first = 0, count = 0;
+
+    /* Result i of those asked for. */
+    Xapian::MSetIterator item(size_t i) const { return mset[first + static_cast<Xapian::doccount>(i)]; }
 
     /* Strings handed out by xs_mset_data()/xs_mset_value() as const char *:
      * they must stay put until xs_mset_free(). The vector is sized once (never

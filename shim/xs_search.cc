@@ -9,6 +9,7 @@
  */
 #include "xs_internal.hh"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <memory>
@@ -53,9 +54,9 @@ bool check_index(const xs_mset_t *m, size_t i, const char *what) noexcept
         xs__fail(XS_ERR_INVALID, "%s: result set handle is NULL", what);
         return false;
     }
-    if (i >= m->mset.size()) {
+    if (i >= m->count) {
         xs__fail(XS_ERR_INVALID, "%s: index %zu out of range (%u results)", what, i,
-                 static_cast<unsigned>(m->mset.size()));
+                 static_cast<unsigned>(m->count));
         return false;
     }
     return true;
@@ -123,10 +124,19 @@ extern "C" xs_status_t xs_search(xs_mset_t **out, xs_db_t *db, const xs_query_t 
         if (opts->same_slots[0] >= 0 && db->n_parts > 1)
             same.reset(new first_of_same(static_cast<Xapian::valueno>(opts->same_slots[0]),
                                          static_cast<Xapian::valueno>(opts->same_slots[1])));
-        m->mset = m->enquire.get_mset(opts->offset, opts->limit, opts->check_at_least,
-                                      nullptr, same.get());
-        m->data.resize(m->mset.size());
-        m->data_loaded.assign(m->mset.size(), false);
+        /* Asked for fewer than check_at_least from the first, Xapian ranks
+         * check_at_least and the results are cut from them. */
+        Xapian::doccount first = opts->offset, want = opts->limit;
+        if (static_cast<uint64_t>(first) + want < opts->check_at_least) {
+            want = opts->check_at_least;
+            first = 0;
+        }
+        m->mset = m->enquire.get_mset(first, want, opts->check_at_least, nullptr, same.get());
+        m->first = opts->offset - first;
+        m->count = m->mset.size() > m->first
+                   ? std::min<Xapian::doccount>(m->mset.size() - m->first, opts->limit) : 0;
+        m->data.resize(m->count);
+        m->data_loaded.assign(m->count, false);
         *out = m.release();
         return XS_OK;
     } catch (...) {
@@ -136,7 +146,7 @@ extern "C" xs_status_t xs_search(xs_mset_t **out, xs_db_t *db, const xs_query_t 
 
 extern "C" size_t xs_mset_size(const xs_mset_t *m)
 {
-    return m ? m->mset.size() : 0;
+    return m ? m->count : 0;
 }
 
 extern "C" uint32_t xs_mset_estimated(const xs_mset_t *m)
@@ -159,7 +169,7 @@ extern "C" uint32_t xs_mset_rank(const xs_mset_t *m, size_t i)
     if (!check_index(m, i, "xs_mset_rank"))
         return 0;
     try {
-        return m->mset[i].get_rank();
+        return m->item(i).get_rank();
     } catch (...) {
         xs__status_from_exception();
         return 0;
@@ -171,7 +181,7 @@ extern "C" double xs_mset_weight(const xs_mset_t *m, size_t i)
     if (!check_index(m, i, "xs_mset_weight"))
         return 0.0;
     try {
-        return m->mset[i].get_weight();
+        return m->item(i).get_weight();
     } catch (...) {
         xs__status_from_exception();
         return 0.0;
@@ -183,7 +193,7 @@ extern "C" xs_docid_t xs_mset_docid(const xs_mset_t *m, size_t i)
     if (!check_index(m, i, "xs_mset_docid"))
         return 0;
     try {
-        return *m->mset[i];
+        return *m->item(i);
     } catch (...) {
         xs__status_from_exception();
         return 0;
@@ -195,7 +205,7 @@ extern "C" uint32_t xs_mset_collapse_count(const xs_mset_t *m, size_t i)
     if (!check_index(m, i, "xs_mset_collapse_count"))
         return 0;
     try {
-        return m->mset[i].get_collapse_count();
+        return m->item(i).get_collapse_count();
     } catch (...) {
         xs__status_from_exception();
         return 0;
@@ -212,7 +222,7 @@ extern "C" const char *xs_mset_data(xs_mset_t *m, size_t i, size_t *len)
         /* Fetched on first use: most callers read data only for the page they
          * print. The fetch throws DatabaseModifiedError if a writer has moved on. */
         if (!m->data_loaded[i]) {
-            m->data[i] = m->mset[i].get_document().get_data();
+            m->data[i] = m->item(i).get_document().get_data();
             m->data_loaded[i] = true;
         }
         if (len)
@@ -238,7 +248,7 @@ extern "C" const char *xs_mset_value(xs_mset_t *m, size_t i, unsigned slot, size
         const std::pair<size_t, unsigned> key(i, slot);
         auto it = m->values.find(key);
         if (it == m->values.end())
-            it = m->values.emplace(key, m->mset[i].get_document().get_value(slot)).first;
+            it = m->values.emplace(key, m->item(i).get_document().get_value(slot)).first;
         if (len)
             *len = it->second.size();
         return it->second.c_str();
@@ -256,7 +266,7 @@ extern "C" xs_status_t xs_mset_matching_terms(xs_mset_t *m, size_t i, xs_term_fn
     if (!fn)
         return xs__fail(XS_ERR_INVALID, "xs_mset_matching_terms: no callback");
     try {
-        Xapian::MSetIterator hit = m->mset[i];
+        Xapian::MSetIterator hit = m->item(i);
         for (Xapian::TermIterator it = m->enquire.get_matching_terms_begin(hit);
              it != m->enquire.get_matching_terms_end(hit); ++it) {
             const std::string term = *it;
@@ -280,7 +290,7 @@ extern "C" xs_status_t xs_mset_doc_terms(xs_mset_t *m, size_t i, const char *pre
         return xs__fail(XS_ERR_INVALID, "xs_mset_doc_terms: empty prefix");
     try {
         const std::string p(prefix, prefix_len);
-        Xapian::Document doc = m->mset[i].get_document();
+        Xapian::Document doc = m->item(i).get_document();
         Xapian::TermIterator it = doc.termlist_begin();
         for (it.skip_to(p); it != doc.termlist_end(); ++it) {
             const std::string term = *it;
@@ -302,7 +312,7 @@ extern "C" xs_status_t xs_mset_expand(xs_mset_t *m, size_t n_docs, size_t n_term
         return xs__fail(XS_ERR_INVALID, "xs_mset_expand: result set handle is NULL");
     if (!fn)
         return xs__fail(XS_ERR_INVALID, "xs_mset_expand: no callback");
-    size_t size = m->mset.size();
+    size_t size = m->count;
     if (n_docs > size)
         n_docs = size;
     if (n_docs == 0 || n_terms == 0)
@@ -312,7 +322,7 @@ extern "C" xs_status_t xs_mset_expand(xs_mset_t *m, size_t n_docs, size_t n_term
     try {
         Xapian::RSet rset;
         for (size_t i = 0; i < n_docs; i++)
-            rset.add_document(m->mset[i]);
+            rset.add_document(m->item(i));
         const skip_prefixed_terms decider;
         /* Over several databases Xapian would otherwise guess a term's
          * frequency from those holding the documents of rset, and the terms

@@ -282,6 +282,16 @@ for q in 'Lavrov summit' 'Taliban Moscow talks' 'Russia'; do
     expect_eq "$prefixes" ok "$q: -n k lists the first k of -n 10"
     expect_eq "${paged# }" "$full" "$q: pages of one hit make up the list"
 done
+# Holding only ten, Xapian's matcher dropped the seventh passage of this
+# query (one of a word and a feedback term) from the list of -n 10.
+run $S -f json -n 30 --per-doc 0 'maintain claims Taliban'
+full=$(ranks_ids_of "$OUT")
+run $S -f json -n 10 --per-doc 0 'maintain claims Taliban'
+expect_eq "$(ranks_ids_of "$OUT")" "$(printf '%s\n' "$full" | cut -d' ' -f1-10)" \
+    "--per-doc 0: -n 10 lists the first 10 of -n 30"
+# When fewer than 30 passages match, their number is exact, however few are shown.
+run $S -f json -n 1 --any 'Kalashnikov rifles'
+expect_match '"total": 1,' "$OUT" "total: the one passage with either word"
 
 # Paging through the any-word fallback: page 2 goes on from page 1.
 ranks_ids() {
