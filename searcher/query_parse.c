@@ -383,9 +383,14 @@ static bool lex_word(parser_t *p, size_t start, size_t end)
     scan_t sc = scan_words(p->q + start, body_end - start);
     if (sc.n_tokens == 0)
         return true;
-    if (body_end < end && start + sc.last_end == body_end) {
+    /* Apostrophes between the word and the '*' are no part of it, as at the
+     * end of any word: "didn'*" is didn* (didn't), "Russia's*" stays whole. */
+    size_t word_end = start + sc.last_end, k = word_end, a;
+    while (k < body_end && (a = text_apostrophe_len(q, body_end, k)) > 0)
+        k += a;
+    if (body_end < end && k == body_end) {
         t.wildcard = true;
-        t.body_end = body_end;
+        t.body_end = word_end;
     }
     return push_tok(p, &t);
 }

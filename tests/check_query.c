@@ -205,6 +205,9 @@ static const parse_row_t parse_rows[] = {
     { "kabul -talk*", AND_, "(AND_NOT kabul (PREFIX talk))" },
     { "thermo-aero*", AND_, "(AND thermo (PREFIX aero))" },
     { "kabul *", AND_, "kabul" },                            /* lone "*": punctuation */
+    { "didn'*", AND_, "(PREFIX didn)" },                     /* apostrophes end no word */
+    { "didn\xE2\x80\x99*", AND_, "(PREFIX didn)" },
+    { "russia's*", AND_, "(PREFIX russia's)" },
     { "éa*", AND_, "(PREFIX ea)" },                          /* folded like the words it finds */
     /* title: */
     { "title:kabul", AND_, "title:kabul" },

@@ -1665,6 +1665,12 @@ START_TEST(test_text_decode)
         {"\0\0\xFE\xFF\0\0\0a\0\0\xD8\0", 12, TEXT_DECODE_OK, "a\xEF\xBF\xBD",
          "utf-32be"},                                               /* a lone surrogate */
         {"a\rb\rc", 5, TEXT_DECODE_OK, "a\nb\nc", "utf-8"},          /* old Mac lines */
+        {"a\rb\rc\n", 6, TEXT_DECODE_OK, "a\nb\nc\n", "utf-8"},     /* and a last LF */
+        {"a\rb\rc\nd\n", 8, TEXT_DECODE_OK, "a\rb\rc\nd\n", "utf-8"}, /* LF lines: CR kept */
+        {"\xFF\xFE\x00\xD8" "A\0\x00\xDC" "B\0", 10, TEXT_DECODE_BINARY, NULL,
+         "binary"},                                                 /* lone surrogates */
+        {"\xFF\xFE\0\0\0\0\x11\0" "A\0\0\0\0\xD8\0\0", 16, TEXT_DECODE_BINARY, NULL,
+         "binary"},                                                 /* past U+10FFFF */
         {"Z\xFCrich", 6, TEXT_DECODE_OK, "Z\xC3\xBCrich", "windows-1252"},
         {"a\0b", 3, TEXT_DECODE_BINARY, NULL, "binary"},
     };

@@ -8,7 +8,8 @@
  * valid UTF-8 is repaired by text_utf8_repair() (text.h), as queries are:
  * read as Windows-1252 when mostly not UTF-8, else each stray bad byte is.
  * Binary detection looks at the first 64 KiB: a NUL byte, or many control
- * characters, means not text.
+ * characters, means not text; after a UTF-16 or UTF-32 byte order mark, code
+ * units that no text holds do too.
  */
 #include <string.h>
 
@@ -26,19 +27,63 @@ static bool utf16_bom(const unsigned char *u, size_t len)
     return len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF));
 }
 
+/* A control character that text does not hold (tab, line ends, form feed,
+ * vertical tab and the escape of terminal colour codes are allowed). */
+static bool stray_control(uint32_t c)
+{
+    return c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v'
+           && c != 0x1B;
+}
+
+/* The code unit of width 2 or 4 at s. */
+static uint32_t wide_unit(const unsigned char *s, unsigned width, bool big_endian)
+{
+    if (width == 2)
+        return big_endian ? (uint32_t)(s[0] << 8 | s[1]) : (uint32_t)(s[1] << 8 | s[0]);
+    return big_endian
+           ? (uint32_t)s[0] << 24 | (uint32_t)s[1] << 16 | (uint32_t)s[2] << 8 | s[3]
+           : (uint32_t)s[3] << 24 | (uint32_t)s[2] << 16 | (uint32_t)s[1] << 8 | s[0];
+}
+
+/* Whether s[0..len), UTF-16 or UTF-32 after its byte order mark, is not text:
+ * code units that no text holds (a surrogate out of its pair, a value past
+ * U+10FFFF), more than one and more than 1 % of them, as in binary data behind
+ * bytes that look like a mark; or many control characters (NUL is read as a
+ * space). */
+static bool wide_looks_binary(const unsigned char *s, size_t len, unsigned width,
+                              bool big_endian)
+{
+    size_t n = len < TEXT_SNIFF_BYTES ? len : TEXT_SNIFF_BYTES, units = 0, bad = 0,
+           controls = 0;
+    for (size_t i = 0; i + width <= n; i += width, units++) {
+        uint32_t u = wide_unit(s + i, width, big_endian);
+        if (width == 2 && u >= 0xD800 && u <= 0xDBFF && i + 2 * width <= len) {
+            uint32_t lo = wide_unit(s + i + width, width, big_endian);
+            if (lo >= 0xDC00 && lo <= 0xDFFF) {
+                i += width;     /* a pair: one character */
+                continue;
+            }
+        }
+        if (u > 0x10FFFF || (u >= 0xD800 && u <= 0xDFFF))
+            bad++;
+        else if (u != 0 && stray_control(u))
+            controls++;
+    }
+    return (bad > 1 && bad * 100 > units) || controls * 10 > units;
+}
+
 bool text_looks_binary(const char *data, size_t len)
 {
     const unsigned char *s = (const unsigned char *)data;
-    if (utf16_bom(s, len) || utf32_bom(s, len))
-        return false;
+    if (utf32_bom(s, len))
+        return wide_looks_binary(s + 4, len - 4, 4, s[0] == 0);
+    if (utf16_bom(s, len))
+        return wide_looks_binary(s + 2, len - 2, 2, s[0] == 0xFE);
     size_t n = len < TEXT_SNIFF_BYTES ? len : TEXT_SNIFF_BYTES, controls = 0;
     for (size_t i = 0; i < n; i++) {
-        unsigned char c = s[i];
-        if (c == 0)
+        if (s[i] == 0)
             return true;
-        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v'
-            && c != 0x1B)
-            controls++;
+        controls += stray_control(s[i]);
     }
     return n > 0 && controls * 10 > n;
 }
@@ -49,10 +94,9 @@ static text_decode_status_t from_utf16(const unsigned char *s, size_t len, bool 
     if (!text_buf_reserve(out, len + len / 2))
         return TEXT_DECODE_NOMEM;
     for (size_t i = 0; i + 1 < len; i += 2) {
-        uint32_t u = big_endian ? (uint32_t)(s[i] << 8 | s[i + 1]) : (uint32_t)(s[i + 1] << 8 | s[i]);
+        uint32_t u = wide_unit(s + i, 2, big_endian);
         if (u >= 0xD800 && u <= 0xDBFF && i + 3 < len) {
-            uint32_t lo = big_endian ? (uint32_t)(s[i + 2] << 8 | s[i + 3])
-                                     : (uint32_t)(s[i + 3] << 8 | s[i + 2]);
+            uint32_t lo = wide_unit(s + i + 2, 2, big_endian);
             if (lo >= 0xDC00 && lo <= 0xDFFF) {
                 u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
                 i += 2;
@@ -72,9 +116,7 @@ static text_decode_status_t from_utf32(const unsigned char *s, size_t len, bool 
     if (!text_buf_reserve(out, len))
         return TEXT_DECODE_NOMEM;
     for (size_t i = 0; i + 3 < len; i += 4) {
-        uint32_t u = big_endian
-                     ? (uint32_t)s[i] << 24 | (uint32_t)s[i + 1] << 16 | (uint32_t)s[i + 2] << 8 | s[i + 3]
-                     : (uint32_t)s[i + 3] << 24 | (uint32_t)s[i + 2] << 16 | (uint32_t)s[i + 1] << 8 | s[i];
+        uint32_t u = wide_unit(s + i, 4, big_endian);
         if (u > 0x10FFFF || (u >= 0xD800 && u <= 0xDFFF))
             u = 0xFFFD;
         if (u == 0)
@@ -91,6 +133,10 @@ static text_decode_status_t to_utf8(const char *data, size_t len, text_buf_t *ou
     const unsigned char *u = (const unsigned char *)data;
     text_buf_clear(out);
     *as_is = false;
+    if (text_looks_binary(data, len)) {
+        *encoding = "binary";
+        return TEXT_DECODE_BINARY;
+    }
     if (utf32_bom(u, len)) {
         bool be = u[0] == 0;
         *encoding = be ? "utf-32be" : "utf-32le";
@@ -100,10 +146,6 @@ static text_decode_status_t to_utf8(const char *data, size_t len, text_buf_t *ou
         bool be = u[0] == 0xFE;
         *encoding = be ? "utf-16be" : "utf-16le";
         return from_utf16(u + 2, len - 2, be, out);
-    }
-    if (text_looks_binary(data, len)) {
-        *encoding = "binary";
-        return TEXT_DECODE_BINARY;
     }
     *encoding = "utf-8";
     size_t skip = (len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) ? 3 : 0;
@@ -123,19 +165,21 @@ static text_decode_status_t to_utf8(const char *data, size_t len, text_buf_t *ou
 }
 
 /* Whether s[0..len) ends its lines with a carriage return alone (old Mac
- * files): more lone CRs than line feeds (a CRLF file has none). */
+ * files): it has a lone CR and no line feed, except perhaps one ending it. A
+ * file of LF lines keeps them, whatever lone CRs it holds (a captured progress
+ * bar redraws its line with them): its line numbers are those of grep and
+ * editors. */
 static bool cr_lines(const char *s, size_t len)
 {
-    const char *cr = memchr(s, '\r', len);
-    if (!cr)
+    if (!memchr(s, '\r', len))
         return false;
-    size_t lone = 0, lf = 0;
-    for (size_t i = (size_t)(cr - s); i < len; i++)
-        if (s[i] == '\r')
-            lone += i + 1 == len || s[i + 1] != '\n';
-    for (const char *p = s; (p = memchr(p, '\n', (size_t)(s + len - p))) != NULL; p++)
-        lf++;
-    return lone > lf;
+    const char *lf = memchr(s, '\n', len);
+    if (lf && lf != s + len - 1)
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if (s[i] == '\r' && (i + 1 == len || s[i + 1] != '\n'))
+            return true;
+    return false;
 }
 
 text_decode_status_t text_decode(const char *data, size_t len, text_buf_t *out, bool *as_is,

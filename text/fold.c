@@ -98,13 +98,10 @@ static size_t fold_once(const char *s, size_t len, char *out, size_t cap, bool *
             i++;
             continue;
         }
-        if (u[i] == 0xE2 && i + 2 < (size_t)m && u[i + 1] == 0x80 &&
-            (u[i + 2] == 0x98 || u[i + 2] == 0x99)) {
+        size_t apostrophe = text_apostrophe_len((const char *)u, (size_t)m, i);
+        if (apostrophe > 0) {
             c = '\'';
-            step = 3;
-        } else if (u[i] == 0xCA && i + 1 < (size_t)m && u[i + 1] == 0xBC) {
-            c = '\'';
-            step = 2;
+            step = apostrophe;
         }
         if (j >= limit) {
             out[0] = '\0';
@@ -212,4 +209,18 @@ size_t text_unaccent(const char *s, size_t len, char *out, size_t cap)
     memcpy(out, cps, (size_t)m);
     out[m] = '\0';
     return (size_t)m;
+}
+
+size_t text_apostrophe_len(const char *s, size_t len, size_t i)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (i >= len)
+        return 0;
+    if (u[i] == '\'')
+        return 1;
+    if (u[i] == 0xE2 && i + 2 < len && u[i + 1] == 0x80 && (u[i + 2] == 0x98 || u[i + 2] == 0x99))
+        return 3;
+    if (u[i] == 0xCA && i + 1 < len && u[i + 1] == 0xBC)
+        return 2;
+    return 0;
 }

@@ -115,6 +115,10 @@ int text_tokenize(const char *s, size_t len, uint32_t first_pos, text_token_fn f
  * that must tell where a word starts or ends (the query parser's wildcards). */
 bool text_is_word_char(const char *s, size_t len, size_t i);
 
+/* The length of the apostrophe at s[i] (i < len): 1 for "'", 3 for U+2018 and
+ * U+2019, 2 for U+02BC, all of which a token holds as "'"; 0 for anything else. */
+size_t text_apostrophe_len(const char *s, size_t len, size_t i);
+
 /* Fold a single word exactly as text_tokenize() folds a token (NFKC + case fold
  * + apostrophes), into out (capacity cap, NUL-terminated). Returns the folded
  * length, or 0 if the word is empty, not valid UTF-8, or longer than
@@ -361,7 +365,7 @@ char *text_utf8_strdup(const char *s);
 
 typedef enum {
     TEXT_DECODE_OK,         /* text holds the document as UTF-8 */
-    TEXT_DECODE_BINARY,     /* not text (NUL bytes or many control characters) */
+    TEXT_DECODE_BINARY,     /* not text: see text_looks_binary() */
     TEXT_DECODE_NOMEM
 } text_decode_status_t;
 
@@ -369,9 +373,11 @@ typedef enum {
 #define TEXT_SNIFF_BYTES 65536
 
 /* True if data, the start of a file (its first TEXT_SNIFF_BYTES or all of
- * it), says the file is not text: no UTF-16 or UTF-32 byte order mark, and a
- * NUL byte or many control characters. text_decode() answers
- * TEXT_DECODE_BINARY for the same files. */
+ * it), says the file is not text: a NUL byte or many control characters; or,
+ * after a UTF-16 or UTF-32 byte order mark, many control characters or more
+ * than 1 % of code units that no text holds (a surrogate out of its pair, a
+ * value past U+10FFFF). text_decode() answers TEXT_DECODE_BINARY for the same
+ * files. */
 bool text_looks_binary(const char *data, size_t len);
 
 /*
