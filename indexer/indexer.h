@@ -70,8 +70,10 @@ typedef enum {
     IDX_WALK_FAILED,    /* something could not be read ("cannot open folder: Permission
                            denied", "broken symbolic link"): a failure, and what the
                            index holds there must stay */
-    IDX_WALK_NOTE       /* nothing is missed, the walk only says what it did: a link
+    IDX_WALK_NOTE,      /* nothing is missed, the walk only says what it did: a link
                            back to a folder on the way down is not followed again */
+    IDX_WALK_SKIPPED    /* passed over as no article, like a binary file, and counted
+                           as skipped: a pipe, socket or device inside a folder */
 } idx_walk_problem_t;
 
 /* Called for each regular file (return non-zero to stop the walk), and for each

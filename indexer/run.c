@@ -73,6 +73,7 @@ typedef struct run {
     bool draining;             /* the held files are being indexed */
     bool *has_passages;        /* collected files: files[i] was indexed with passages */
     unsigned walk_failed;      /* problems met by the walk */
+    unsigned walk_skipped;     /* files it passed over as no article (a pipe...) */
     idx_counter_t *failed_at;  /* where: a folder or link met by two routes fails once */
     unsigned rebuild_dropped;  /* a rebuild: the articles it leaves out (files gone...) */
     bool collect;              /* walk into files[] instead of indexing at once */
@@ -323,8 +324,9 @@ static void on_problem(const char *path, const char *place, const char *message,
                        idx_walk_problem_t kind, void *payload)
 {
     run_t *r = payload;
-    if (kind == IDX_WALK_NOTE) {
+    if (kind == IDX_WALK_NOTE || kind == IDX_WALK_SKIPPED) {
         /* Nothing was missed: no failure, and removals go on as usual. */
+        r->walk_skipped += kind == IDX_WALK_SKIPPED;
         if (!r->rep.quiet)
             idx_note(&r->rep, path, "%s", message);
         return;
@@ -1233,22 +1235,22 @@ static void summary(const run_t *r, double secs, bool discarded)
 {
     const idx_stats_t *s = &r->w.st;
     double mbs = secs > 0 ? s->bytes / 1e6 / secs : 0;
-    unsigned failed = s->failed + r->walk_failed;
+    unsigned failed = s->failed + r->walk_failed, skipped = s->skipped + r->walk_skipped;
     if (discarded)
         printf("passim-index: %s: interrupted, nothing changed (%u files indexed by this run "
                "were discarded) in %.2f s\n", r->o->db_path, s->added + s->updated, secs);
     else if (s->added + s->updated + s->removed == 0 && r->created)
         printf("passim-index: %s: created, with no article (%u skipped, %u failed) in %.2f s\n",
-               r->o->db_path, s->skipped, failed, secs);
+               r->o->db_path, skipped, failed, secs);
     else if (s->added + s->updated + s->removed == 0)
         /* Not "up to date" when something could not be read. */
         printf("passim-index: %s: %snothing changed (%u unchanged, %u skipped, %u failed) in "
                "%.2f s\n", r->o->db_path, failed ? "" : "up to date, ", s->unchanged,
-               s->skipped, failed, secs);
+               skipped, failed, secs);
     else
         printf("passim-index: %s: %u added, %u updated, %u removed, %u unchanged, %u skipped, "
                "%u failed; %llu passage%s; %.2f s, %.2f MB/s\n", r->o->db_path, s->added,
-               s->updated, s->removed, s->unchanged, s->skipped, failed,
+               s->updated, s->removed, s->unchanged, skipped, failed,
                (unsigned long long)s->passages, s->passages == 1 ? "" : "s", secs, mbs);
     fflush(stdout);
 }

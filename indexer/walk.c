@@ -22,8 +22,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "indexer.h"
+#include "lines.h"
 
 /* Folders on the current path from the root, by device and inode (loop check),
  * with the ignore patterns each one adds; past the root, the chain goes on with
@@ -72,7 +74,8 @@ static void free_ignore(ignore_t *pats)
 }
 
 /* The patterns of dir's ignore file into *out (NULL: none). False, with
- * errno, if there is one that cannot be read: what it ignores is unknown. */
+ * errno, if there is one that cannot be read: what it ignores is unknown. It
+ * is decoded as articles are (a byte order mark, UTF-16, CRLF line ends). */
 static bool read_ignore(const char *dir, ignore_t **out)
 {
     *out = NULL;
@@ -85,41 +88,38 @@ static bool read_ignore(const char *dir, ignore_t **out)
     text_buf_free(&path);
     if (!f)
         return errno == ENOENT;
+    text_lines_t lines;
+    bool ok = text_lines_read(&lines, f);
+    int err = ok ? 0 : errno;
+    fclose(f);
     ignore_t *pats = NULL;
-    char *line = NULL;
-    size_t n = 0, cap = 0;
-    ssize_t len;
-    bool lost = false;
-    for (bool first = true; (len = getline(&line, &cap, f)) > 0; first = false) {
-        char *pat = line;
-        /* A byte order mark, as some editors write: not part of the pattern. */
-        if (first && len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) {
-            pat += 3;
-            len -= 3;
-        }
-        while (len > 0 && (pat[len - 1] == '\n' || pat[len - 1] == '\r' || pat[len - 1] == ' '))
+    size_t n = 0;
+    text_line_t line;
+    while (ok && text_lines_next(&lines, &line)) {
+        char *pat = line.text;
+        size_t len = line.len;
+        while (len > 0 && pat[len - 1] == ' ')
             pat[--len] = '\0';
         if (len == 0 || pat[0] == '#')
             continue;
         ignore_t *grown = realloc(pats, (n + 2) * sizeof *pats);
         if (!grown) {
-            lost = true;        /* patterns left unread: as if unreadable */
+            ok = false;         /* patterns left unread: as if unreadable */
+            err = ENOMEM;
             break;
         }
         pats = grown;
         pats[n].glob = NULL;
         errno = 0;
-        if (parse_ignore(pat, (size_t)len, &pats[n])) {
+        if (parse_ignore(pat, len, &pats[n])) {
             pats[++n].glob = NULL;
         } else if (errno == ENOMEM) {
-            lost = true;        /* a pattern lost: likewise */
-            break;
+            ok = false;         /* a pattern lost: likewise */
+            err = ENOMEM;
         }
     }
-    free(line);
-    int err = ferror(f) ? errno : lost ? ENOMEM : 0;
-    fclose(f);
-    if (err) {
+    text_lines_free(&lines);
+    if (!ok) {
         free_ignore(pats);
         errno = err;
         return false;
@@ -439,9 +439,14 @@ static int visit_dir(walk_t *w, const struct stat *st, const dir_stack_t *up,
     ignore_t *ignore;
     if (!read_ignore(w->path.data, &ignore)) {
         /* Walked without it, the folder would give up what it keeps out:
-         * it is passed over as one that cannot be read. */
-        problem(w, w->path.data, "cannot read its " IGNORE_FILE ", so the folder is not "
-                "walked", errno);
+         * it is passed over as one that cannot be read. A folder that lists
+         * its names but cannot be entered fails the same way, for that. */
+        int err = errno;
+        if (err == EACCES && access(w->path.data, X_OK) != 0)
+            problem(w, w->path.data, "cannot enter folder", EACCES);
+        else
+            problem(w, w->path.data, "cannot read its " IGNORE_FILE ", so the folder is not "
+                    "walked", err);
         closedir(dir);
         free(key);
         return up != w->above ? 0 : -1;
@@ -501,7 +506,10 @@ static int visit(walk_t *w, const dir_stack_t *up, unsigned char type)
         return visit_file(w, &st, up, type);
     if (up == w->above)
         problem(w, w->path.data, "not a regular file or folder", 0);
-    return 0; /* devices, sockets, fifos inside a folder: silently not text */
+    else        /* a pipe, socket or device inside a folder: never text */
+        w->cb->problem(w->path.data, NULL, "skipped: not a regular file", IDX_WALK_SKIPPED,
+                       w->cb->payload);
+    return 0;
 }
 
 /* Cut the canonical path to its parent ("/a/b" -> "/a", "/a" -> "/"). False,

@@ -124,7 +124,7 @@ static void free_queries(batch_query_t *q, size_t n)
 
 /* Add the query on one line. A comment ('#' first, after any blanks) and a
  * blank line hold none. */
-static bool add_query(batch_t *b, size_t *cap, const srch_line_t *line)
+static bool add_query(batch_t *b, size_t *cap, const text_line_t *line)
 {
     if (!line->nul && (line->text[strspn(line->text, " \t")] == '#' || only_space(line->text)))
         return true;
@@ -148,18 +148,18 @@ static bool add_query(batch_t *b, size_t *cap, const srch_line_t *line)
  * (with a message printed) on failure. */
 static bool read_queries(batch_t *b, FILE *f)
 {
-    srch_lines_t lines;
-    if (!srch_lines_read(&lines, f)) {
+    text_lines_t lines;
+    if (!text_lines_read(&lines, f)) {
         fprintf(stderr, "passim-search: %s: %s\n", b->name, strerror(errno));
-        srch_lines_free(&lines);
+        text_lines_free(&lines);
         return false;
     }
     size_t cap = 0;
     bool ok = true;
-    srch_line_t line;
-    while (ok && srch_lines_next(&lines, &line))
+    text_line_t line;
+    while (ok && text_lines_next(&lines, &line))
         ok = add_query(b, &cap, &line);
-    srch_lines_free(&lines);
+    text_lines_free(&lines);
     if (!ok)
         fputs("passim-search: out of memory\n", stderr);
     return ok;

@@ -211,14 +211,14 @@ bool srch_qrels_read(srch_qrels_t **out, FILE *f, const char *name, srch_eval_er
     bool ok = true;
     srch_qrels_t *q = NULL;
 
-    srch_lines_t lines;
-    if (!srch_lines_read(&lines, f)) {
+    text_lines_t lines;
+    if (!text_lines_read(&lines, f)) {
         set_err(err, name, 0, strerror(errno));
-        srch_lines_free(&lines);
+        text_lines_free(&lines);
         return false;
     }
-    srch_line_t line;
-    while (ok && srch_lines_next(&lines, &line)) {
+    text_line_t line;
+    while (ok && text_lines_next(&lines, &line)) {
         char *fields[4];
         size_t n = split_fields(line.text, fields, 4), line_no = line.no;
         if (n == 0 && !line.nul)
@@ -256,7 +256,7 @@ bool srch_qrels_read(srch_qrels_t **out, FILE *f, const char *name, srch_eval_er
             }
         }
     }
-    srch_lines_free(&lines);
+    text_lines_free(&lines);
     if (ok) {
         if (n_raw)
             qsort(raw, n_raw, sizeof *raw, raw_cmp);
@@ -443,17 +443,17 @@ bool srch_eval_run_read(srch_eval_run_t **out, FILE *f, const char *name, srch_e
         set_err(err, name, 0, "out of memory");
         return false;
     }
-    srch_lines_t lines;
-    if (!srch_lines_read(&lines, f)) {
+    text_lines_t lines;
+    if (!text_lines_read(&lines, f)) {
         set_err(err, name, 0, strerror(errno));
-        srch_lines_free(&lines);
+        text_lines_free(&lines);
         srch_eval_run_free(*out);
         *out = NULL;
         return false;
     }
     bool ok = true;
-    srch_line_t line;
-    while (ok && srch_lines_next(&lines, &line)) {
+    text_line_t line;
+    while (ok && text_lines_next(&lines, &line)) {
         char *fields[6];
         size_t n = split_fields(line.text, fields, 6), line_no = line.no;
         if (n == 0 && !line.nul)
@@ -479,7 +479,7 @@ bool srch_eval_run_read(srch_eval_run_t **out, FILE *f, const char *name, srch_e
             ok = false;
         }
     }
-    srch_lines_free(&lines);
+    text_lines_free(&lines);
     if (!ok) {
         srch_eval_run_free(*out);
         *out = NULL;

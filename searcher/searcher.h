@@ -11,7 +11,6 @@
  *   trec.c        TREC run lines (output.h)
  *   batch.c       --batch: a file of queries, on one or more threads
  *   eval.c        qrels, runs and their metrics (eval.h)
- *   lines.c       the lines of query, qrels and run files, decoded (lines.h)
  *   stats.c       significance tests (stats.h)
  *   report.c      metric tables, and --compare of two runs
  */

@@ -58,6 +58,15 @@ if [ "$AS_USER" != none ]; then
         "the deleted file goes, the unreadable folder's file stays"
     run "$DBCHECK" locks.db --files
     expect_match 'locks/locked/kept\.txt$' "$OUT" "the file of the unreadable folder is still indexed"
+    # One that lists its names but cannot be entered fails for that reason,
+    # not for a .passimignore it does not have.
+    chmod 644 locks/locked
+    run $AS_USER $PASSIM_INDEX --db locks.db locks
+    chmod 755 locks/locked
+    expect_rc 1 "a folder that cannot be entered is a failure"
+    expect_match '^passim-index: locks/locked: cannot enter folder: Permission denied$' "$ERR" \
+        "a folder that cannot be entered says so"
+    expect_no_match 'passimignore' "$ERR" "and blames no .passimignore"
     # A rebuild cannot keep what it cannot read: it is refused, before it
     # starts for a folder, once the files are read for a file, and the
     # index stays as it was.
@@ -128,7 +137,9 @@ for f in a.txt b.log logs/c.txt notes/d.txt notes/e.txt; do
 done
 run $PASSIM_INDEX -q --db why.db why
 expect_match ': 5 added' "$OUT" "five articles to lose"
-printf '\357\273\277*.log\r\nlogs\r\n' > why/.passimignore  # a byte order mark, CRLF
+# UTF-16 with a byte order mark (what some Windows shells write), CRLF
+printf '\377\376*\000.\000l\000o\000g\000\r\000\n\000l\000o\000g\000s\000\r\000\n\000' \
+    > why/.passimignore
 mv why/notes why/.notes
 rm why/a.txt
 run $PASSIM_INDEX --db why.db why
@@ -388,5 +399,25 @@ run $PASSIM_SEARCH --db ig.db secret
 expect_rc 1 "what the .passimignore kept out is still out"
 run $PASSIM_SEARCH --db ig.db beta
 expect_rc 0 "what the index held in the folder stays"
+
+# --- a pipe or a socket in a folder is no article: noted, counted as skipped
+mkdir -p special
+printf 'Pipes\n\nA plain article beside them.\n' > special/a.txt
+if mkfifo special/pipe.txt 2>/dev/null; then
+    python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' \
+        special/sock.txt 2>/dev/null
+    n=1
+    [ -S special/sock.txt ] && n=2
+    run $PASSIM_INDEX --db special.db special
+    expect_rc 0 "pipes and sockets in a folder are no failure"
+    expect_match '^passim-index: special/pipe\.txt: skipped: not a regular file$' "$ERR" \
+        "the pipe is named"
+    expect_match ": 1 added, 0 updated, 0 removed, 0 unchanged, $n skipped, 0 failed" "$OUT" \
+        "each counts as skipped"
+    run $PASSIM_INDEX -q --db special.db special
+    expect_eq "$ERR" "" "--quiet leaves out the note"
+    expect_match "nothing changed \(1 unchanged, $n skipped, 0 failed\)" "$OUT" \
+        "and still counts them"
+fi
 
 finish

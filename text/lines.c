@@ -1,5 +1,5 @@
 /*
- * lines.c — the lines of a query, qrels or run file (see lines.h).
+ * lines.c — the lines of a small text file, decoded (see lines.h).
  */
 #include <errno.h>
 #include <string.h>
@@ -7,7 +7,7 @@
 #include "lines.h"
 #include "text.h"
 
-bool srch_lines_read(srch_lines_t *l, FILE *f)
+bool text_lines_read(text_lines_t *l, FILE *f)
 {
     memset(l, 0, sizeof *l);
     char chunk[65536];
@@ -37,7 +37,7 @@ bool srch_lines_read(srch_lines_t *l, FILE *f)
     return true;
 }
 
-bool srch_lines_next(srch_lines_t *l, srch_line_t *line)
+bool text_lines_next(text_lines_t *l, text_line_t *line)
 {
     if (!l->next || l->next >= l->stop)
         return false;
@@ -54,7 +54,7 @@ bool srch_lines_next(srch_lines_t *l, srch_line_t *line)
     return true;
 }
 
-void srch_lines_free(srch_lines_t *l)
+void text_lines_free(text_lines_t *l)
 {
     text_buf_free(&l->raw);
     text_buf_free(&l->decoded);

@@ -1,13 +1,14 @@
 /*
- * lines.h — the lines of a text file the searcher reads (batch queries,
- * qrels, runs), decoded as passim-index decodes an article (text_decode():
+ * lines.h — the lines of a small text file read whole (batch queries, qrels
+ * and runs for passim-search, a .passimignore for passim-index), decoded as
+ * passim-index decodes an article (text_decode():
  * a byte order mark dropped, UTF-16 and UTF-32 converted, Windows-1252 read,
  * lines ended by a carriage return alone split), so that files saved by the
  * same editor mean the same to both. A file with NUL bytes is not decoded:
  * its lines come as they are, and say whether they hold one.
  */
-#ifndef PASSIM_LINES_H
-#define PASSIM_LINES_H
+#ifndef PASSIM_TEXT_LINES_H
+#define PASSIM_TEXT_LINES_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -15,27 +16,27 @@
 
 #include "buf.h"
 
-typedef struct srch_lines {
+typedef struct text_lines {
     text_buf_t raw, decoded;
     char *next, *stop;          /* the lines not yet taken */
     unsigned line_no;           /* lines taken */
-} srch_lines_t;
+} text_lines_t;
 
 /* One line: NUL-terminated in place, without its line end ("\n", "\r\n"). */
-typedef struct srch_line {
+typedef struct text_line {
     char *text;
     size_t len;                 /* bytes before the line end; NUL bytes may be among them */
     bool nul;                   /* the line holds a NUL byte */
     unsigned no;                /* 1-based */
-} srch_line_t;
+} text_line_t;
 
 /* Read the whole of f into l. False if reading failed (errno set) or memory
  * ran out (errno ENOMEM); free l in any case. */
-bool srch_lines_read(srch_lines_t *l, FILE *f);
+bool text_lines_read(text_lines_t *l, FILE *f);
 
 /* The next line into *line; false at the end. */
-bool srch_lines_next(srch_lines_t *l, srch_line_t *line);
+bool text_lines_next(text_lines_t *l, text_line_t *line);
 
-void srch_lines_free(srch_lines_t *l);
+void text_lines_free(text_lines_t *l);
 
 #endif
