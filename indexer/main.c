@@ -44,8 +44,8 @@ static void usage(FILE *f)
 "  -V, --version        show the version and exit\n"
 "\n"
 "Exit status: 0 all files indexed, 1 some files failed (the rest was indexed),\n"
-"2 usage or index error, 130/143 interrupted by SIGINT/SIGTERM (the files\n"
-"finished so far are committed).\n", f);
+"2 usage or index error, or standard output cannot be written, 130/143\n"
+"interrupted by SIGINT/SIGTERM (the files finished so far are committed).\n", f);
 }
 
 static int run(int argc, char **argv)
