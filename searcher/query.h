@@ -245,12 +245,16 @@ typedef struct srch_build_opts {
 
 /*
  * Build the Xapian query of q. *out is freed by the caller with xs_query_free()
- * (NULL on failure). opts NULL means SRCH_BUILD_OPTS_INIT.
+ * (NULL on failure). opts NULL means SRCH_BUILD_OPTS_INIT. A wildcard becomes
+ * the synonym of its expansions in db that a search keeps (the wildcard_max
+ * most frequent, and any tied with the least of them: srch_prefix_min_freq()),
+ * so that highlights name the same words and indexes opened together expand
+ * it as one would; with db NULL, Xapian expands it at search time.
  * Returns XS_OK; XS_ERR_INVALID for a NULL argument, an unknown opts version or
  * a negative title_weight; or the shim's status (XS_ERR_NOMEM, ...), with
  * xs_last_error() set by the shim.
  */
-xs_status_t srch_query_build(xs_query_t **out, const srch_query_t *q,
+xs_status_t srch_query_build(xs_query_t **out, const srch_query_t *q, const xs_db_t *db,
                              const srch_build_opts_t *opts);
 
 /*
@@ -277,7 +281,7 @@ xs_status_t srch_query_units(const srch_query_t *q, const xs_db_t *db, uint32_t 
 /*
  * The least frequency an expansion of the wildcard term[0..len) (its field
  * prefix, then its folded prefix) has among the max most frequent, which are
- * those Xapian keeps (srch_build_opts_t's wildcard_max), into *min_freq; 0
+ * those a search keeps (srch_build_opts_t's wildcard_max), into *min_freq; 0
  * when it has no more than max expansions or max is 0 (all are kept). Terms
  * tied at that frequency count as kept. Returns XS_OK, XS_ERR_NOMEM or the
  * shim's status.

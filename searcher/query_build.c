@@ -104,8 +104,147 @@ int srch_query_words(const srch_query_t *q, srch_word_fn fn, void *payload)
 /* Xapian query                                                             */
 /* ------------------------------------------------------------------------ */
 
+/* ---- the expansions of a wildcard that the search keeps -------------------- */
+
+typedef struct freqs {
+    uint32_t *v;
+    size_t n, cap;
+} freqs_t;
+
+static bool push_freq(freqs_t *f, uint32_t termfreq)
+{
+    if (f->n == f->cap) {
+        size_t cap = f->cap ? 2 * f->cap : 256;
+        uint32_t *grown = realloc(f->v, cap * sizeof *grown);
+        if (!grown)
+            return false;
+        f->v = grown;
+        f->cap = cap;
+    }
+    f->v[f->n++] = termfreq;
+    return true;
+}
+
+static int note_freq(const char *term, size_t len, uint32_t termfreq, void *payload)
+{
+    (void)term;
+    (void)len;
+    return push_freq(payload, termfreq) ? 0 : 1;
+}
+
+static int freq_desc(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x < y) - (x > y);
+}
+
+/* The least of the max largest of v[0..n) (sorted in place, largest first);
+ * 0 when there are no more than max, or max is 0. */
+static uint32_t least_kept(uint32_t *v, size_t n, uint32_t max)
+{
+    if (max == 0 || n <= max)
+        return 0;
+    qsort(v, n, sizeof *v, freq_desc);
+    return v[max - 1];
+}
+
+xs_status_t srch_prefix_min_freq(const xs_db_t *db, const char *term, size_t len, uint32_t max,
+                                 uint32_t *min_freq)
+{
+    *min_freq = 0;
+    if (max == 0)
+        return XS_OK;
+    freqs_t f = { NULL, 0, 0 };
+    int rc = 0;
+    xs_status_t st = xs_db_terms(db, term, len, note_freq, &f, &rc);
+    if (st == XS_OK && rc != 0)
+        st = XS_ERR_NOMEM;
+    if (st == XS_OK)
+        *min_freq = least_kept(f.v, f.n, max);
+    free(f.v);
+    return st;
+}
+
+/* The expansions of a wildcard: NUL-terminated stems, one after the other in
+ * sorted order, and while they are read, every expansion's frequency. */
+typedef struct kept {
+    text_buf_t stems;
+    size_t n;
+    freqs_t freqs;
+} kept_t;
+
+static int note_stem(const char *term, size_t len, uint32_t termfreq, void *payload)
+{
+    kept_t *k = payload;
+    k->n++;
+    return push_freq(&k->freqs, termfreq) && text_buf_append(&k->stems, term, len)
+           && text_buf_putc(&k->stems, '\0') ? 0 : 1;
+}
+
+/* Read the expansions of term (a stem, after any field prefix) into k, and keep
+ * those a search keeps: the max most frequent and any as frequent as the
+ * least of them, as srch_prefix_min_freq() finds them; all of them, *all set,
+ * when there are no more than max or max is 0. */
+static xs_status_t read_kept(const xs_db_t *db, const char *term, size_t len, uint32_t max,
+                             kept_t *k, bool *all)
+{
+    *all = true;
+    int rc = 0;
+    xs_status_t st = xs_db_terms(db, term, len, note_stem, k, &rc);
+    if (st == XS_OK && rc != 0)
+        st = XS_ERR_NOMEM;
+    if (st != XS_OK || max == 0 || k->n <= max)
+        return st;
+    uint32_t *sorted = malloc(k->n * sizeof *sorted);
+    if (!sorted)
+        return XS_ERR_NOMEM;
+    memcpy(sorted, k->freqs.v, k->n * sizeof *sorted);
+    uint32_t min_freq = least_kept(sorted, k->n, max);
+    free(sorted);
+    *all = false;
+    size_t from = 0, to = 0, n_kept = 0;
+    for (size_t i = 0; i < k->n; i++) {
+        size_t stem_len = strlen(k->stems.data + from) + 1;
+        if (k->freqs.v[i] >= min_freq) {
+            memmove(k->stems.data + to, k->stems.data + from, stem_len);
+            to += stem_len;
+            n_kept++;
+        }
+        from += stem_len;
+    }
+    k->stems.len = to;
+    k->stems.data[to] = '\0';
+    k->n = n_kept;
+    return XS_OK;
+}
+
+static void free_kept(kept_t *k)
+{
+    text_buf_free(&k->stems);
+    free(k->freqs.v);
+}
+
+/* The stems a wildcard leaf's highlights are limited to (see read_kept());
+ * none listed (n 0) when all its expansions are kept. */
+static xs_status_t kept_stems(const xs_db_t *db, const srch_node_t *n, uint32_t max, kept_t *k)
+{
+    if (max == 0)
+        return XS_OK;
+    bool all;
+    xs_status_t st = read_kept(db, n->stem, strlen(n->stem), max, k, &all);
+    if (st == XS_OK && all) {
+        k->stems.len = 0;
+        if (k->stems.data)
+            k->stems.data[0] = '\0';
+        k->n = 0;
+    }
+    return st;
+}
+
+
 typedef struct build_ctx {
     srch_build_opts_t opts;
+    const xs_db_t *db;  /* the index wildcards are expanded on, or NULL */
     uint32_t pos;       /* query position of the next term, as Xapian numbers them */
 } build_ctx_t;
 
@@ -244,6 +383,35 @@ static xs_status_t build_positional(xs_query_t **out, build_ctx_t *c, const srch
     return st;
 }
 
+/* A wildcard: a synonym of the expansions a search keeps (read_kept()), read
+ * here rather than by Xapian, so that highlights and --explain name the same
+ * words, and indexes searched together expand it once, as one index of them
+ * all would (Xapian expands it in each, and weighs what each has). Without an
+ * index, Xapian's own wildcard. */
+static xs_status_t build_prefix(xs_query_t **out, build_ctx_t *c, const srch_node_t *n)
+{
+    term_buf_t t;
+    if (!make_term(&t, n->field, n->stem))
+        return XS_ERR_TERM_TOO_LONG;
+    if (!c->db)
+        return xs_query_wildcard(out, t.s, t.len, c->opts.wildcard_max);
+    kept_t k = { TEXT_BUF_INIT, 0, { NULL, 0, 0 } };
+    bool all;
+    xs_status_t st = read_kept(c->db, t.s, t.len, c->opts.wildcard_max, &k, &all);
+    xs_query_t **v = st == XS_OK ? calloc(k.n ? k.n : 1, sizeof *v) : NULL;
+    if (st == XS_OK && !v)
+        st = XS_ERR_NOMEM;
+    size_t n_v = 0;
+    for (const char *term = k.stems.data; st == XS_OK && n_v < k.n; term += strlen(term) + 1)
+        st = xs_query_term(&v[n_v++], term, strlen(term), 1, 0);
+    if (st == XS_OK)
+        st = xs_query_combine(out, XS_OP_SYNONYM, (const xs_query_t *const *)v, n_v, 0);
+    if (v)
+        free_all(v, n_v);
+    free_kept(&k);
+    return st;
+}
+
 static xs_status_t build_node(xs_query_t **out, build_ctx_t *c, const srch_node_t *n,
                               bool positive)
 {
@@ -254,12 +422,8 @@ static xs_status_t build_node(xs_query_t **out, build_ctx_t *c, const srch_node_
     case SRCH_NODE_PHRASE:
     case SRCH_NODE_NEAR:
         return build_positional(out, c, n);
-    case SRCH_NODE_PREFIX: {
-        term_buf_t t;
-        if (!make_term(&t, n->field, n->stem))
-            return XS_ERR_TERM_TOO_LONG;
-        return xs_query_wildcard(out, t.s, t.len, c->opts.wildcard_max);
-    }
+    case SRCH_NODE_PREFIX:
+        return build_prefix(out, c, n);
     case SRCH_NODE_AND:
     case SRCH_NODE_OR:
     case SRCH_NODE_AND_MAYBE:
@@ -288,7 +452,7 @@ static xs_status_t build_node(xs_query_t **out, build_ctx_t *c, const srch_node_
     return st;
 }
 
-xs_status_t srch_query_build(xs_query_t **out, const srch_query_t *q,
+xs_status_t srch_query_build(xs_query_t **out, const srch_query_t *q, const xs_db_t *db,
                              const srch_build_opts_t *opts)
 {
     static const srch_build_opts_t defaults = SRCH_BUILD_OPTS_INIT;
@@ -299,7 +463,7 @@ xs_status_t srch_query_build(xs_query_t **out, const srch_query_t *q,
         (opts != NULL && (opts->version != SRCH_BUILD_OPTS_VERSION ||
                           !(opts->title_weight >= 0))))
         return XS_ERR_INVALID;
-    build_ctx_t c = { opts ? *opts : defaults, 0 };
+    build_ctx_t c = { opts ? *opts : defaults, db, 0 };
     return build_node(out, &c, root, true);
 }
 
@@ -425,121 +589,6 @@ static xs_status_t unit_weight(const xs_db_t *db, uint32_t n_docs, const srch_no
     return XS_OK;
 }
 
-/* ---- the expansions of a wildcard that the search keeps -------------------- */
-
-typedef struct freqs {
-    uint32_t *v;
-    size_t n, cap;
-} freqs_t;
-
-static bool push_freq(freqs_t *f, uint32_t termfreq)
-{
-    if (f->n == f->cap) {
-        size_t cap = f->cap ? 2 * f->cap : 256;
-        uint32_t *grown = realloc(f->v, cap * sizeof *grown);
-        if (!grown)
-            return false;
-        f->v = grown;
-        f->cap = cap;
-    }
-    f->v[f->n++] = termfreq;
-    return true;
-}
-
-static int note_freq(const char *term, size_t len, uint32_t termfreq, void *payload)
-{
-    (void)term;
-    (void)len;
-    return push_freq(payload, termfreq) ? 0 : 1;
-}
-
-static int freq_desc(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return (x < y) - (x > y);
-}
-
-/* The least of the max largest of v[0..n) (sorted in place, largest first);
- * 0 when there are no more than max, or max is 0. */
-static uint32_t least_kept(uint32_t *v, size_t n, uint32_t max)
-{
-    if (max == 0 || n <= max)
-        return 0;
-    qsort(v, n, sizeof *v, freq_desc);
-    return v[max - 1];
-}
-
-xs_status_t srch_prefix_min_freq(const xs_db_t *db, const char *term, size_t len, uint32_t max,
-                                 uint32_t *min_freq)
-{
-    *min_freq = 0;
-    if (max == 0)
-        return XS_OK;
-    freqs_t f = { NULL, 0, 0 };
-    int rc = 0;
-    xs_status_t st = xs_db_terms(db, term, len, note_freq, &f, &rc);
-    if (st == XS_OK && rc != 0)
-        st = XS_ERR_NOMEM;
-    if (st == XS_OK)
-        *min_freq = least_kept(f.v, f.n, max);
-    free(f.v);
-    return st;
-}
-
-/* The stems a wildcard leaf's highlights are limited to: NUL-terminated, one
- * after the other in sorted order; none (n 0) when all its expansions are
- * kept. While they are read, every expansion and its frequency. */
-typedef struct kept {
-    text_buf_t stems;
-    size_t n;
-    freqs_t freqs;
-} kept_t;
-
-static int note_stem(const char *term, size_t len, uint32_t termfreq, void *payload)
-{
-    kept_t *k = payload;
-    k->n++;
-    return push_freq(&k->freqs, termfreq) && text_buf_append(&k->stems, term, len)
-           && text_buf_putc(&k->stems, '\0') ? 0 : 1;
-}
-
-/* Read n's expansions once, and keep those the search keeps (the max most
- * frequent, and any tied with the least of them), as
- * srch_prefix_min_freq() finds them. */
-static xs_status_t kept_stems(const xs_db_t *db, const srch_node_t *n, uint32_t max, kept_t *k)
-{
-    if (max == 0)
-        return XS_OK;
-    int rc = 0;
-    xs_status_t st = xs_db_terms(db, n->stem, strlen(n->stem), note_stem, k, &rc);
-    if (st == XS_OK && rc != 0)
-        st = XS_ERR_NOMEM;
-    uint32_t *sorted = st == XS_OK && k->n > max ? malloc(k->n * sizeof *sorted) : NULL;
-    if (st == XS_OK && k->n > max && !sorted)
-        st = XS_ERR_NOMEM;
-    uint32_t min_freq = 0;
-    if (sorted) {
-        memcpy(sorted, k->freqs.v, k->n * sizeof *sorted);
-        min_freq = least_kept(sorted, k->n, max);
-        free(sorted);
-    }
-    size_t from = 0, to = 0, n_kept = 0;
-    for (size_t i = 0; min_freq > 0 && i < k->n; i++) {
-        size_t len = strlen(k->stems.data + from) + 1;
-        if (k->freqs.v[i] >= min_freq) {
-            memmove(k->stems.data + to, k->stems.data + from, len);
-            to += len;
-            n_kept++;
-        }
-        from += len;
-    }
-    k->stems.len = to; /* all kept (min_freq 0): none listed */
-    if (k->stems.data)
-        k->stems.data[to] = '\0';
-    k->n = n_kept;
-    return st;
-}
-
 /* ---- highlight units ----------------------------------------------------- */
 
 xs_status_t srch_query_units(const srch_query_t *q, const xs_db_t *db, uint32_t wildcard_max,
@@ -624,10 +673,8 @@ xs_status_t srch_query_units(const srch_query_t *q, const xs_db_t *db, uint32_t 
         if (db != NULL)
             st = unit_weight(db, n_docs, n, &u[k].weight);
     }
-    for (size_t k = 0; kept && k < l.n; k++) {
-        text_buf_free(&kept[k].stems);
-        free(kept[k].freqs.v);
-    }
+    for (size_t k = 0; kept && k < l.n; k++)
+        free_kept(&kept[k]);
     free(kept);
     free(l.v);
     free(l.near);

@@ -443,7 +443,7 @@ static int explain_word(const srch_word_t *w, void *payload)
     text_buf_printf(x->b, " %s%s", w->field == SRCH_FIELD_TITLE ? "title " : "",
                     w->excluded ? "excluded " : "");
     if (w->prefix)
-        text_buf_puts(x->b, "prefix (expanded at search time)");
+        text_buf_puts(x->b, "prefix (its words: see the xapian line)");
     else
         text_buf_printf(x->b, "in %u passage%s", df, df == 1 ? "" : "s");
     if (!w->prefix && df == 0)
@@ -541,7 +541,7 @@ typedef struct wildcard_terms {
     size_t i;               /* and its index in mset */
     xs_mset_t *mset;
     text_buf_t term;
-    uint32_t max;           /* the expansions Xapian keeps, the most frequent */
+    uint32_t max;           /* the expansions a search keeps, the most frequent */
     uint32_t min_freq;      /* a term less frequent was not among them */
     text_buf_t seen;        /* the wildcards met so far, each NUL-terminated, */
     uint32_t *seen_min;     /* and their min_freq */
@@ -585,8 +585,8 @@ static void wildcard_min_freq(wildcard_terms_t *x)
 }
 
 /* The terms of the passage that a wildcard word of the query matched: Xapian
- * expands a wildcard at search time, and does not list them with the others.
- * It keeps the x->max most frequent expansions: the others are not listed. */
+ * does not list a wildcard's expansions with the other terms matched. The
+ * search keeps its x->max most frequent expansions: the others are not listed. */
 static int explain_wildcard(const srch_word_t *w, void *payload)
 {
     wildcard_terms_t *x = payload;
@@ -639,7 +639,7 @@ static srch_run_status_t match(srch_engine_t *e, srch_result_t *r, const srch_qu
                                const srch_settings_t *s, xs_query_t **xq_out, srch_error_t *err)
 {
     xs_query_t *xq = NULL;
-    xs_status_t st = srch_query_build(&xq, q, &s->build);
+    xs_status_t st = srch_query_build(&xq, q, e->db, &s->build);
     if (st != XS_OK) {
         set_error(err, "cannot build the query", st);
         return SRCH_RUN_ERROR;

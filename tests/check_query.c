@@ -295,7 +295,7 @@ START_TEST(test_query_parse_odd)
             char *d = describe(q);
             ck_assert_msg(d[0] != '\0', "row %d: empty description", _i);
             xs_query_t *x = NULL;
-            ck_assert_int_eq(srch_query_build(&x, q, NULL), XS_OK);
+            ck_assert_int_eq(srch_query_build(&x, q, NULL, NULL), XS_OK);
             xs_query_free(x);
             free(d);
         } else {
@@ -321,7 +321,7 @@ START_TEST(test_query_parse_ten_thousand_words)
         ck_assert_msg(strncmp(d, flags ? "(OR w0 w1 " : "(AND w0 w1 ", 10) == 0, "%.40s", d);
         ck_assert_ptr_nonnull(strstr(d, " w9999)"));
         xs_query_t *x = NULL;
-        ck_assert_int_eq(srch_query_build(&x, q, NULL), XS_OK);
+        ck_assert_int_eq(srch_query_build(&x, q, NULL, NULL), XS_OK);
         xs_query_free(x);
         free(d);
         srch_query_free(q);
@@ -746,7 +746,7 @@ static void run_query(const char *s, unsigned flags, const srch_build_opts_t *bo
 {
     srch_query_t *q = parse_ok(s, strlen(s), flags);
     xs_query_t *x = NULL;
-    xs_status_t st = srch_query_build(&x, q, bo);
+    xs_status_t st = srch_query_build(&x, q, NULL, bo);
     ck_assert_msg(st == XS_OK, "build \"%s\": %s: %s", s, xs_status_str(st), xs_last_error());
     xs_search_opts_t so = XS_SEARCH_OPTS_INIT;
     so.limit = 100;
@@ -851,7 +851,7 @@ START_TEST(test_query_build_title_weight)
 
     srch_query_t *q = parse_ok("kabul -taliban \"peace talks\"", 28, AND_);
     xs_query_t *x = NULL;
-    ck_assert_int_eq(srch_query_build(&x, q, &bo), XS_OK);
+    ck_assert_int_eq(srch_query_build(&x, q, NULL, &bo), XS_OK);
     char *d = xs_query_describe(x);
     ck_assert_ptr_nonnull(d);
     ck_assert_msg(strstr(d, "Skabul") != NULL && strstr(d, "Staliban") == NULL &&
@@ -859,13 +859,13 @@ START_TEST(test_query_build_title_weight)
     free(d);
     xs_query_free(x);
     bo.title_weight = -1;
-    ck_assert_int_eq(srch_query_build(&x, q, &bo), XS_ERR_INVALID);
+    ck_assert_int_eq(srch_query_build(&x, q, NULL, &bo), XS_ERR_INVALID);
     ck_assert_ptr_null(x);
     bo = (srch_build_opts_t)SRCH_BUILD_OPTS_INIT;
     bo.version = 0;
-    ck_assert_int_eq(srch_query_build(&x, q, &bo), XS_ERR_INVALID);
-    ck_assert_int_eq(srch_query_build(NULL, q, NULL), XS_ERR_INVALID);
-    ck_assert_int_eq(srch_query_build(&x, NULL, NULL), XS_ERR_INVALID);
+    ck_assert_int_eq(srch_query_build(&x, q, NULL, &bo), XS_ERR_INVALID);
+    ck_assert_int_eq(srch_query_build(NULL, q, NULL, NULL), XS_ERR_INVALID);
+    ck_assert_int_eq(srch_query_build(&x, NULL, NULL, NULL), XS_ERR_INVALID);
     srch_query_free(q);
 }
 END_TEST
@@ -887,7 +887,7 @@ START_TEST(test_query_build_shape)
     for (size_t k = 0; k < sizeof rows / sizeof rows[0]; k++) {
         srch_query_t *q = parse_ok(rows[k].query, strlen(rows[k].query), rows[k].flags);
         xs_query_t *x = NULL;
-        ck_assert_int_eq(srch_query_build(&x, q, NULL), XS_OK);
+        ck_assert_int_eq(srch_query_build(&x, q, NULL, NULL), XS_OK);
         char *d = xs_query_describe(x);
         ck_assert_ptr_nonnull(d);
         ck_assert_msg(strcmp(d, rows[k].want) == 0, "\"%s\": %s", rows[k].query, d);

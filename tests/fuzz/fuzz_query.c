@@ -144,7 +144,7 @@ static void check_parsed(const srch_query_t *q, size_t len)
     srch_query_units_free(units);
 
     xs_query_t *xq = NULL;
-    xs_status_t st = srch_query_build(&xq, q, NULL);
+    xs_status_t st = srch_query_build(&xq, q, NULL, NULL);
     FUZZ_CHECK(st == XS_OK && xq != NULL, "build failed: %s", xs_last_error());
     char *desc = xs_query_describe(xq);
     FUZZ_CHECK(desc != NULL, "Xapian description failed");
