@@ -74,8 +74,9 @@ static void free_ignore(ignore_t *pats)
 }
 
 /* The patterns of dir's ignore file into *out (NULL: none). False, with
- * errno, if there is one that cannot be read: what it ignores is unknown. It
- * is decoded as articles are (a byte order mark, UTF-16, CRLF line ends). */
+ * errno, if there is one that cannot be read: what it ignores is unknown. A
+ * byte order mark, UTF-16 and UTF-32 and CRLF line ends are read; other bytes
+ * are names' bytes. */
 static bool read_ignore(const char *dir, ignore_t **out)
 {
     *out = NULL;
@@ -89,7 +90,7 @@ static bool read_ignore(const char *dir, ignore_t **out)
     if (!f)
         return errno == ENOENT;
     text_lines_t lines;
-    bool ok = text_lines_read(&lines, f);
+    bool ok = text_lines_read_names(&lines, f);
     int err = ok ? 0 : errno;
     fclose(f);
     ignore_t *pats = NULL;

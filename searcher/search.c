@@ -635,21 +635,24 @@ static bool title_only(const srch_query_t *q)
     return srch_query_words(q, body_word, NULL) == 0;
 }
 
-static srch_run_status_t match(srch_engine_t *e, srch_result_t *r, const srch_query_t *q,
-                               const srch_settings_t *s, xs_query_t **xq_out, srch_error_t *err)
+/* Build q's Xapian query on the index as it is (a wildcard's words, the
+ * feedback terms) and search it. XS_OK with *xq_out; else the status, and in
+ * *what the step that failed. */
+static xs_status_t match_once(srch_engine_t *e, srch_result_t *r, const srch_query_t *q,
+                              const srch_settings_t *s, xs_query_t **xq_out, const char **what)
 {
     xs_query_t *xq = NULL;
     xs_status_t st = srch_query_build(&xq, q, e->db, &s->build);
     if (st != XS_OK) {
-        set_error(err, "cannot build the query", st);
-        return SRCH_RUN_ERROR;
+        *what = "cannot build the query";
+        return st;
     }
     xs_query_t *expanded = NULL;
     st = srch_feedback_expand(&expanded, e, xq, q, s);
     if (st != XS_OK) {
         xs_query_free(xq);
-        set_error(err, "feedback search failed", st);
-        return SRCH_RUN_ERROR;
+        *what = "feedback search failed";
+        return st;
     }
     r->expanded = expanded != NULL;
     if (expanded) {
@@ -675,19 +678,34 @@ static srch_run_status_t match(srch_engine_t *e, srch_result_t *r, const srch_qu
     o.check_at_least = SRCH_PAGES_CHECKED;
     o.collapse_slot = s->per_doc ? PASSIM_SLOT_FILE : -1;
     o.collapse_max = s->per_doc ? s->per_doc : 1;
+    st = xs_search(&r->mset, e->db, xq, &o);
+    if (st != XS_OK) {
+        xs_query_free(xq);
+        *what = "search failed";
+        return st;
+    }
+    *xq_out = xq;
+    return XS_OK;
+}
+
+static srch_run_status_t match(srch_engine_t *e, srch_result_t *r, const srch_query_t *q,
+                               const srch_settings_t *s, xs_query_t **xq_out, srch_error_t *err)
+{
+    const char *what = NULL;
+    xs_status_t st;
     for (int attempt = 0;; attempt++) {
-        st = xs_search(&r->mset, e->db, xq, &o);
+        st = match_once(e, r, q, s, xq_out, &what);
         if (st != XS_ERR_MODIFIED || attempt == MODIFIED_RETRIES)
             break;
+        /* A writer has moved on: the query is made again on its revision, so
+         * that a wildcard stands for the words the highlights will read. */
         xs_db_reopen(e->db);
         srch__id_cache_clear(e->ids); /* document ids now name another revision */
     }
     if (st != XS_OK) {
-        xs_query_free(xq);
-        set_error(err, "search failed", st);
+        set_error(err, what, st);
         return SRCH_RUN_ERROR;
     }
-    *xq_out = xq;
     return SRCH_RUN_OK;
 }
 

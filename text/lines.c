@@ -7,7 +7,7 @@
 #include "lines.h"
 #include "text.h"
 
-bool text_lines_read(text_lines_t *l, FILE *f)
+static bool read_lines(text_lines_t *l, FILE *f, bool names)
 {
     memset(l, 0, sizeof *l);
     char chunk[65536];
@@ -24,7 +24,10 @@ bool text_lines_read(text_lines_t *l, FILE *f)
     text_decode_status_t st = TEXT_DECODE_BINARY;
     if (l->raw.len)
         st = text_decode(l->raw.data, l->raw.len, &l->decoded, &as_is, &encoding);
-    text_buf_t *text = as_is || st == TEXT_DECODE_BINARY ? &l->raw : &l->decoded;
+    bool wide = st == TEXT_DECODE_OK && (strncmp(encoding, "utf-16", 6) == 0
+                                         || strncmp(encoding, "utf-32", 6) == 0);
+    text_buf_t *text = as_is || st == TEXT_DECODE_BINARY || (names && !wide) ? &l->raw
+                                                                              : &l->decoded;
     /* A last line end, so that every line has one to become its NUL. */
     if (st == TEXT_DECODE_NOMEM || !text_buf_putc(text, '\n')) {
         errno = ENOMEM;
@@ -33,8 +36,18 @@ bool text_lines_read(text_lines_t *l, FILE *f)
     l->next = text->data;
     l->stop = text->data + text->len;
     if (text == &l->raw && l->raw.len >= 3 && memcmp(l->next, "\xEF\xBB\xBF", 3) == 0)
-        l->next += 3;   /* not decoded (NUL bytes): drop the UTF-8 mark here */
+        l->next += 3;   /* not decoded (NUL bytes, names): drop the UTF-8 mark here */
     return true;
+}
+
+bool text_lines_read(text_lines_t *l, FILE *f)
+{
+    return read_lines(l, f, false);
+}
+
+bool text_lines_read_names(text_lines_t *l, FILE *f)
+{
+    return read_lines(l, f, true);
 }
 
 bool text_lines_next(text_lines_t *l, text_line_t *line)

@@ -34,6 +34,11 @@ typedef struct text_line {
  * ran out (errno ENOMEM); free l in any case. */
 bool text_lines_read(text_lines_t *l, FILE *f);
 
+/* As text_lines_read(), for lines that name files (a .passimignore): names on
+ * disk are bytes, so only UTF-16 and UTF-32 (with a byte order mark) are
+ * converted; other bytes stay as they are (a Latin-1 name matches itself). */
+bool text_lines_read_names(text_lines_t *l, FILE *f);
+
 /* The next line into *line; false at the end. */
 bool text_lines_next(text_lines_t *l, text_line_t *line);
 
