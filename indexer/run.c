@@ -75,6 +75,7 @@ typedef struct run {
     unsigned walk_failed;      /* problems met by the walk */
     unsigned walk_skipped;     /* files it passed over as no article (a pipe...) */
     idx_counter_t *failed_at;  /* where: a folder or link met by two routes fails once */
+    idx_counter_t *skipped_at; /* and a pipe met by two routes is skipped once */
     unsigned rebuild_dropped;  /* a rebuild: the articles it leaves out (files gone...) */
     bool collect;              /* walk into files[] instead of indexing at once */
 } run_t;
@@ -320,24 +321,39 @@ static void add_skip(run_t *r, char *key)
     r->skip_prefixes[r->n_skip++] = key;
 }
 
+/* Count key (or NULL) in *seen; true if it was met before, by
+ * another route. Without memory every meeting counts as the first. */
+static bool met_before(idx_counter_t **seen, const char *key)
+{
+    if (key && !*seen)
+        *seen = idx_counter_new();
+    return key && *seen && idx_counter_add(*seen, key, strlen(key)) > 1;
+}
+
 static void on_problem(const char *path, const char *place, const char *message,
                        idx_walk_problem_t kind, void *payload)
 {
     run_t *r = payload;
-    if (kind == IDX_WALK_NOTE || kind == IDX_WALK_SKIPPED) {
-        /* Nothing was missed: no failure, and removals go on as usual. */
-        r->walk_skipped += kind == IDX_WALK_SKIPPED;
+    if (kind == IDX_WALK_NOTE) {
         if (!r->rep.quiet)
             idx_note(&r->rep, path, "%s", message);
         return;
     }
+    char *key = key_of_unresolved(path);
+    if (kind == IDX_WALK_SKIPPED) {
+        /* Nothing was missed: no failure, and removals go on as usual. */
+        if (!met_before(&r->skipped_at, key)) {
+            r->walk_skipped++;
+            if (!r->rep.quiet)
+                idx_note(&r->rep, path, "%s", message);
+        }
+        free(key);
+        return;
+    }
     /* Whatever the index holds under a folder it could not read stays, and so
      * does what it holds at a path that could not be resolved (a broken link). */
-    char *key = key_of_unresolved(path);
-    if (key && !r->failed_at)
-        r->failed_at = idx_counter_new();
-    if (key && r->failed_at && idx_counter_add(r->failed_at, key, strlen(key)) > 1) {
-        free(key);      /* met before by another route: one failure */
+    if (met_before(&r->failed_at, key)) {
+        free(key);      /* one failure */
     } else {
         idx_note(&r->rep, path, "%s", message);
         r->walk_failed++;
@@ -1268,6 +1284,7 @@ static void free_run(run_t *r)
         free(r->skip_prefixes[i]);
     free(r->skip_prefixes);
     idx_counter_free(r->failed_at);
+    idx_counter_free(r->skipped_at);
     free_files(r->files, r->n_files);
     free_files(r->linked, r->n_linked);
     free(r->has_passages);

@@ -400,6 +400,14 @@ expect_rc 1 "what the .passimignore kept out is still out"
 run $PASSIM_SEARCH --db ig.db beta
 expect_rc 0 "what the index held in the folder stays"
 
+# --- a .passimignore in Latin-1 names Latin-1 files: its bytes are not converted
+mkdir -p l1
+printf 'A\n\nalpha words\n' > "l1/caf$(printf '\351').txt"
+printf 'B\n\nbeta words\n' > l1/b.txt
+printf 'caf\351.txt\n' > l1/.passimignore
+run $PASSIM_INDEX -q --db l1.db l1
+expect_match ': 1 added' "$OUT" "a Latin-1 pattern ignores the Latin-1 file it names"
+
 # --- a pipe or a socket in a folder is no article: noted, counted as skipped
 mkdir -p special
 printf 'Pipes\n\nA plain article beside them.\n' > special/a.txt
@@ -418,6 +426,9 @@ if mkfifo special/pipe.txt 2>/dev/null; then
     expect_eq "$ERR" "" "--quiet leaves out the note"
     expect_match "nothing changed \(1 unchanged, $n skipped, 0 failed\)" "$OUT" \
         "and still counts them"
+    run $PASSIM_INDEX -q --db special.db special ./special
+    expect_match "nothing changed \(1 unchanged, $n skipped, 0 failed\)" "$OUT" \
+        "a pipe met by two routes is skipped once"
 fi
 
 finish
