@@ -1694,6 +1694,37 @@ START_TEST(test_text_decode)
 }
 END_TEST
 
+/* The reader sniffs a file's first TEXT_SNIFF_BYTES before reading the rest:
+ * that start must answer as the whole file does, up to the last unit. Here a
+ * UTF-16 file one control character short of binary within the window has
+ * one more just past it. */
+START_TEST(test_text_sniff_window)
+{
+    size_t len = TEXT_SNIFF_BYTES + 64, units = (TEXT_SNIFF_BYTES - 2) / 2;
+    unsigned char *s = malloc(len);
+    ck_assert_ptr_nonnull(s);
+    s[0] = 0xFF, s[1] = 0xFE;
+    size_t controls = 0;
+    for (size_t u = 0; 2 + 2 * u + 1 < len; u++) {
+        bool control = u < units && u % 10 == 0 && (controls + 1) * 10 <= units;
+        control = control || u == units;          /* the first unit past the window */
+        controls += control && u < units;
+        s[2 + 2 * u] = control ? 0x01 : 'a';
+        s[2 + 2 * u + 1] = 0;
+    }
+    ck_assert_uint_eq(controls * 10, units - units % 10);
+    text_buf_t b = TEXT_BUF_INIT;
+    bool as_is = false;
+    const char *encoding = NULL;
+    bool whole = text_decode((const char *)s, len, &b, &as_is, &encoding) == TEXT_DECODE_BINARY;
+    ck_assert(!whole);
+    ck_assert(!text_looks_binary((const char *)s, len));
+    ck_assert(!text_looks_binary((const char *)s, TEXT_SNIFF_BYTES));
+    text_buf_free(&b);
+    free(s);
+}
+END_TEST
+
 START_TEST(test_text_limits_hash)
 {
     /* Pinned values: the hash is stored in indexes and must never change. */
@@ -1947,6 +1978,7 @@ Suite *make_text_suite(void)
     tcase_add_test(tc, test_text_limits_utf8);
     tcase_add_test(tc, test_text_utf8_repair);
     tcase_add_test(tc, test_text_decode);
+    tcase_add_test(tc, test_text_sniff_window);
     tcase_add_test(tc, test_text_limits_hash);
     tcase_add_test(tc, test_text_limits_buf);
     /* Generous: the same tests run under valgrind. */

@@ -45,19 +45,21 @@ static uint32_t wide_unit(const unsigned char *s, unsigned width, bool big_endia
            : (uint32_t)s[3] << 24 | (uint32_t)s[2] << 16 | (uint32_t)s[1] << 8 | s[0];
 }
 
-/* Whether s[0..len), UTF-16 or UTF-32 after its byte order mark, is not text:
- * code units that no text holds (a surrogate out of its pair, a value past
- * U+10FFFF), more than one and more than 1 % of them, as in binary data behind
- * bytes that look like a mark; or many control characters (NUL is read as a
- * space). */
-static bool wide_looks_binary(const unsigned char *s, size_t len, unsigned width,
+/* Whether data[0..len), UTF-16 or UTF-32 after its byte order mark of width
+ * bytes, is not text: code units that no text holds (a surrogate out of its
+ * pair, a value past U+10FFFF), more than one and more than 1 % of them, as in
+ * binary data behind bytes that look like a mark; or many control characters
+ * (NUL is read as a space). Only the first TEXT_SNIFF_BYTES of data are read,
+ * so that the start of a file answers as the whole file does. */
+static bool wide_looks_binary(const unsigned char *data, size_t len, unsigned width,
                               bool big_endian)
 {
-    size_t n = len < TEXT_SNIFF_BYTES ? len : TEXT_SNIFF_BYTES, units = 0, bad = 0,
+    const unsigned char *s = data + width;      /* past the mark */
+    size_t n = (len < TEXT_SNIFF_BYTES ? len : TEXT_SNIFF_BYTES) - width, units = 0, bad = 0,
            controls = 0;
     for (size_t i = 0; i + width <= n; i += width, units++) {
         uint32_t u = wide_unit(s + i, width, big_endian);
-        if (width == 2 && u >= 0xD800 && u <= 0xDBFF && i + 2 * width <= len) {
+        if (width == 2 && u >= 0xD800 && u <= 0xDBFF && i + 2 * width <= n) {
             uint32_t lo = wide_unit(s + i + width, width, big_endian);
             if (lo >= 0xDC00 && lo <= 0xDFFF) {
                 i += width;     /* a pair: one character */
@@ -76,9 +78,9 @@ bool text_looks_binary(const char *data, size_t len)
 {
     const unsigned char *s = (const unsigned char *)data;
     if (utf32_bom(s, len))
-        return wide_looks_binary(s + 4, len - 4, 4, s[0] == 0);
+        return wide_looks_binary(s, len, 4, s[0] == 0);
     if (utf16_bom(s, len))
-        return wide_looks_binary(s + 2, len - 2, 2, s[0] == 0xFE);
+        return wide_looks_binary(s, len, 2, s[0] == 0xFE);
     size_t n = len < TEXT_SNIFF_BYTES ? len : TEXT_SNIFF_BYTES, controls = 0;
     for (size_t i = 0; i < n; i++) {
         if (s[i] == 0)
