@@ -247,7 +247,7 @@ typedef struct srch_build_opts {
  * Build the Xapian query of q. *out is freed by the caller with xs_query_free()
  * (NULL on failure). opts NULL means SRCH_BUILD_OPTS_INIT. A wildcard becomes
  * the synonym of its expansions in db that a search keeps (the wildcard_max
- * most frequent, and any tied with the least of them: srch_prefix_min_freq()),
+ * most frequent, and any tied with the least of them),
  * so that highlights name the same words and indexes opened together expand
  * it as one would; with db NULL, Xapian expands it at search time.
  * Returns XS_OK; XS_ERR_INVALID for a NULL argument, an unknown opts version or
@@ -267,7 +267,7 @@ xs_status_t srch_query_build(xs_query_t **out, const srch_query_t *q, const xs_d
  * log((N + 1) / (termfreq + 0.5)) in db (a phrase: the sum over its words; a
  * prefix: with the summed termfreq of its expansions, capped at N), or 1 when db
  * is NULL. A prefix with more than wildcard_max expansions (not 0) lists in
- * allowed those the search keeps (srch_prefix_min_freq()): only they are
+ * allowed those the search keeps (see srch_query_build()): only they are
  * highlighted.
  *   units   receives a malloc'ed array (NULL when *n_units is 0): free it with
  *           srch_query_units_free(). The arrays its stems point to live in that
@@ -277,17 +277,6 @@ xs_status_t srch_query_build(xs_query_t **out, const srch_query_t *q, const xs_d
  */
 xs_status_t srch_query_units(const srch_query_t *q, const xs_db_t *db, uint32_t wildcard_max,
                              srch_hl_unit_t **units, size_t *n_units);
-
-/*
- * The least frequency an expansion of the wildcard term[0..len) (its field
- * prefix, then its folded prefix) has among the max most frequent, which are
- * those a search keeps (srch_build_opts_t's wildcard_max), into *min_freq; 0
- * when it has no more than max expansions or max is 0 (all are kept). Terms
- * tied at that frequency count as kept. Returns XS_OK, XS_ERR_NOMEM or the
- * shim's status.
- */
-xs_status_t srch_prefix_min_freq(const xs_db_t *db, const char *term, size_t len, uint32_t max,
-                                 uint32_t *min_freq);
 
 /* Free what srch_query_units() returned; NULL allowed. */
 void srch_query_units_free(srch_hl_unit_t *units);

@@ -125,13 +125,6 @@ static bool push_freq(freqs_t *f, uint32_t termfreq)
     return true;
 }
 
-static int note_freq(const char *term, size_t len, uint32_t termfreq, void *payload)
-{
-    (void)term;
-    (void)len;
-    return push_freq(payload, termfreq) ? 0 : 1;
-}
-
 static int freq_desc(const void *a, const void *b)
 {
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
@@ -146,23 +139,6 @@ static uint32_t least_kept(uint32_t *v, size_t n, uint32_t max)
         return 0;
     qsort(v, n, sizeof *v, freq_desc);
     return v[max - 1];
-}
-
-xs_status_t srch_prefix_min_freq(const xs_db_t *db, const char *term, size_t len, uint32_t max,
-                                 uint32_t *min_freq)
-{
-    *min_freq = 0;
-    if (max == 0)
-        return XS_OK;
-    freqs_t f = { NULL, 0, 0 };
-    int rc = 0;
-    xs_status_t st = xs_db_terms(db, term, len, note_freq, &f, &rc);
-    if (st == XS_OK && rc != 0)
-        st = XS_ERR_NOMEM;
-    if (st == XS_OK)
-        *min_freq = least_kept(f.v, f.n, max);
-    free(f.v);
-    return st;
 }
 
 /* The expansions of a wildcard: NUL-terminated stems, one after the other in
@@ -183,7 +159,7 @@ static int note_stem(const char *term, size_t len, uint32_t termfreq, void *payl
 
 /* Read the expansions of term (a stem, after any field prefix) into k, and keep
  * those a search keeps: the max most frequent and any as frequent as the
- * least of them, as srch_prefix_min_freq() finds them; all of them, *all set,
+ * least of them; all of them, *all set,
  * when there are no more than max or max is 0. */
 static xs_status_t read_kept(const xs_db_t *db, const char *term, size_t len, uint32_t max,
                              kept_t *k, bool *all)

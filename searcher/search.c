@@ -535,72 +535,6 @@ static int explain_term(const char *term, size_t len, uint32_t tf, void *payload
     return 0;
 }
 
-/* The wildcards of a search, for --explain: read once, listed for each hit. */
-typedef struct wildcard_terms {
-    hit_terms_t *ht;        /* the hit being explained */
-    size_t i;               /* and its index in mset */
-    xs_mset_t *mset;
-    text_buf_t term;
-    uint32_t max;           /* the expansions a search keeps, the most frequent */
-    uint32_t min_freq;      /* a term less frequent was not among them */
-    text_buf_t seen;        /* the wildcards met so far, each NUL-terminated, */
-    uint32_t *seen_min;     /* and their min_freq */
-    size_t n_seen;
-} wildcard_terms_t;
-
-static int explain_expansion(const char *term, size_t len, uint32_t tf, void *payload)
-{
-    wildcard_terms_t *x = payload;
-    uint32_t freq = 0;
-    if (x->min_freq > 0 && (xs_db_termfreq(x->ht->e->db, term, len, &freq) != XS_OK
-                            || freq < x->min_freq))
-        return 0; /* not among the expansions the search used */
-    return explain_term(term, len, tf, x->ht);
-}
-
-/* Whether x->term is a wildcard met before: then x->min_freq is its own. */
-static bool wildcard_seen(wildcard_terms_t *x)
-{
-    const char *t = x->seen.data;
-    for (size_t k = 0; k < x->n_seen; k++, t += strlen(t) + 1)
-        if (strcmp(t, x->term.data) == 0) {
-            x->min_freq = x->seen_min[k];
-            return true;
-        }
-    return false;
-}
-
-/* x->min_freq for the wildcard x->term, kept for the hits after this one. */
-static void wildcard_min_freq(wildcard_terms_t *x)
-{
-    if (srch_prefix_min_freq(x->ht->e->db, x->term.data, x->term.len, x->max, &x->min_freq)
-        != XS_OK)
-        x->min_freq = 0;
-    uint32_t *grown = realloc(x->seen_min, (x->n_seen + 1) * sizeof *grown);
-    if (!grown)
-        return;
-    x->seen_min = grown;
-    if (text_buf_append(&x->seen, x->term.data, x->term.len + 1))
-        x->seen_min[x->n_seen++] = x->min_freq;
-}
-
-/* The terms of the passage that a wildcard word of the query matched: Xapian
- * does not list a wildcard's expansions with the other terms matched. The
- * search keeps its x->max most frequent expansions: the others are not listed. */
-static int explain_wildcard(const srch_word_t *w, void *payload)
-{
-    wildcard_terms_t *x = payload;
-    if (!w->prefix || w->excluded)
-        return 0;
-    word_term(w, &x->term);
-    if (!x->term.len)
-        return 0;
-    if (!wildcard_seen(x))
-        wildcard_min_freq(x);
-    xs_mset_doc_terms(x->mset, x->i, x->term.data, x->term.len, explain_expansion, x);
-    return 0;
-}
-
 /* A query matching only result i's passage: its unique id term. */
 static xs_query_t *passage_query(xs_mset_t *m, size_t i, uint32_t ordinal)
 {
@@ -741,8 +675,6 @@ static srch_run_status_t make_hits(srch_engine_t *e, srch_result_t *r, const src
         set_error(err, "out of memory", XS_ERR_NOMEM);
         return SRCH_RUN_ERROR;
     }
-    wildcard_terms_t wt = { .mset = r->mset, .term = TEXT_BUF_INIT,
-                            .max = s->build.wildcard_max, .seen = TEXT_BUF_INIT };
     srch_run_status_t rs = SRCH_RUN_OK;
     for (size_t i = 0; i < n; i++) {
         srch_hit_t *h = &r->hits[r->n_hits];
@@ -769,9 +701,6 @@ static srch_run_status_t make_hits(srch_engine_t *e, srch_result_t *r, const src
             xs_query_t *passage = passage_query(r->mset, i, h->rec.ordinal);
             hit_terms_t ht = { e, s, passage, &h->explain, 0, TEXT_BUF_INIT };
             xs_mset_matching_terms(r->mset, i, explain_term, &ht);
-            wt.ht = &ht;
-            wt.i = i;
-            srch_query_words(r->query, explain_wildcard, &wt);
             text_buf_free(&ht.listed);
             xs_query_free(passage);
             text_buf_printf(&h->explain, "%s   passage %u of %.*s, %zu match%s in it; "
@@ -785,9 +714,6 @@ static srch_run_status_t make_hits(srch_engine_t *e, srch_result_t *r, const src
         }
         r->n_hits++;
     }
-    text_buf_free(&wt.term);
-    text_buf_free(&wt.seen);
-    free(wt.seen_min);
     return rs;
 }
 

@@ -1044,11 +1044,6 @@ START_TEST(test_query_units_wildcard_kept)
         srch_snippet_free(&snip);
         srch_query_units_free(u);
     }
-    uint32_t min_freq = 99;
-    ck_assert_int_eq(srch_prefix_min_freq(db, "ta", 2, 1, &min_freq), XS_OK);
-    ck_assert_uint_eq(min_freq, 3);
-    ck_assert_int_eq(srch_prefix_min_freq(db, "ta", 2, 2, &min_freq), XS_OK);
-    ck_assert_uint_eq(min_freq, 0);
     srch_query_free(q);
 }
 END_TEST

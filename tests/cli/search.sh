@@ -441,11 +441,11 @@ run $S --explain 'Kalashnikov Россия'
 cols=$(printf '%s\n' "$OUT" | grep ' stem ' | python3 -c 'import sys; print(" ".join(str(l.index(" stem ")) + "," + str(l.index(" in ")) for l in sys.stdin))')
 expect_eq "$cols" "22,44 22,44" "explain: columns aligned in characters, also for Cyrillic"
 expect_match 'matched: (.*, )?kalashnikov' "$OUT" "explain shows matched terms"
-# A wildcard's terms are listed too (Xapian expands it at search time), once
+# A wildcard's terms are listed too (passim expands it into its words), once
 # even when a word of the query is among them.
 run $S --explain -n 1 'negoti* Moscow'
 expect_match 'matched: (.*, )?negoti [0-9]' "$OUT" "explain lists the terms a wildcard matched"
-# Xapian keeps a wildcard's 100 most frequent expansions: the others, which
+# A search keeps a wildcard's 100 most frequent expansions: the others, which
 # did not count, are not listed.
 mkdir -p "$T/zz"
 python3 -c '
@@ -550,7 +550,8 @@ expect_eq "$n" "2" "two indexes searched as one"
 # The corpus split between two indexes searches as one index of it all, down
 # to the feedback terms of word queries (exact term frequencies, not guessed
 # from the index that holds the feedback passages) and wildcards (expanded
-# once, over both: Xapian expands them in each index and weighs what each has).
+# once, over both, by passim: Xapian would expand them in each index and weigh
+# what each has).
 $PASSIM_INDEX -q --db "$T/all.db" "$CORPUS"/*.txt >/dev/null
 $PASSIM_INDEX -q --db "$T/lo.db" "$CORPUS"/00[012]_*.txt >/dev/null
 $PASSIM_INDEX -q --db "$T/hi.db" "$CORPUS"/00[34]_*.txt >/dev/null
