@@ -75,13 +75,15 @@ done
 n=0
 n_found=0
 while kill -0 "$WPID" 2>/dev/null && [ "$n" -lt 400 ]; do
-    case $((n % 3)) in
+    case $((n % 4)) in
         0) run $PASSIM_SEARCH --db "$DB" --color=never -n 5 'market OR harvest' ;;
         1) run $PASSIM_SEARCH --db "$DB" -f json -n 20 --per-doc 0 'tariff shipping' ;;
         2) run $PASSIM_SEARCH --db "$DB" --color=never --any -n 5 'Kalashnikov market' ;;
+        # a wildcard is expanded on the revision searched, again if it moves on
+        3) run $PASSIM_SEARCH --db "$DB" --color=never --explain -n 5 'harv* OR tarif*' ;;
     esac
     expect_no_crash "search $n during indexing" "0 1"
-    if [ "$((n % 3))" -eq 1 ]; then
+    if [ "$((n % 4))" -eq 1 ]; then
         printf '%s' "$OUT" | python3 -c 'import json,sys; json.load(sys.stdin)' && pass \
             || fail "search $n during indexing: JSON parses"
     fi
