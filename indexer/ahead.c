@@ -147,16 +147,9 @@ static part_t *pop(ahead_t *a)
 static void recycle(ahead_t *a, part_t *p)
 {
     pthread_mutex_lock(&a->lock);
-    if (a->n_spare + p->n_docs > a->cap_spare) {
-        size_t cap = a->cap_spare ? a->cap_spare * 2 : QUEUE_LOAD + 2 * PART_DOCS;
-        while (cap < a->n_spare + p->n_docs)
-            cap *= 2;
-        xs_doc_t **grown = realloc(a->spare, cap * sizeof *grown);
-        if (grown) {
-            a->spare = grown;
-            a->cap_spare = cap;
-        }
-    }
+    xs_doc_t **grown = text_grow(a->spare, &a->cap_spare, a->n_spare + p->n_docs, sizeof *grown);
+    if (grown)
+        a->spare = grown;
     while (p->n_docs > 0 && a->n_spare < a->cap_spare)
         a->spare[a->n_spare++] = p->docs[--p->n_docs];
     pthread_mutex_unlock(&a->lock);

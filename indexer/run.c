@@ -107,25 +107,6 @@ static void on_fatal(const char *message)
 
 /* ---- the files the index knows ------------------------------------------- */
 
-/* Make room for at least `need` elements of `size` bytes in *v, whose capacity
- * is *cap: the capacity doubles, so n additions cost O(n). */
-static bool grow(void **v, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap)
-        return true;
-    size_t n = *cap ? *cap : 64;
-    while (n < need)
-        n *= 2;
-    if (n > SIZE_MAX / size)
-        return false;
-    void *grown = realloc(*v, n * size);
-    if (!grown)
-        return false;
-    *v = grown;
-    *cap = n;
-    return true;
-}
-
 static int load_known(const char *key, size_t key_len, const char *value, size_t value_len,
                       void *payload)
 {
@@ -133,8 +114,10 @@ static int load_known(const char *key, size_t key_len, const char *value, size_t
     text_file_record_t rec;
     if (!text_file_record_decode(value, value_len, &rec))
         return 0; /* unreadable record: the file will be indexed afresh */
-    if (!grow((void **)&r->known, &r->cap_known, r->n_known + 1, sizeof *r->known))
+    known_file_t *grown = text_grow(r->known, &r->cap_known, r->n_known + 1, sizeof *grown);
+    if (!grown)
         return -1;
+    r->known = grown;
     known_file_t *k = &r->known[r->n_known];
     (void)key;
     (void)key_len; /* may be shortened: the record holds the whole key */
@@ -196,8 +179,10 @@ static int cmp_known(const void *a, const void *b)
 /* Append a copy of f to the list *v (n, capacity cap). */
 static bool copy_file(idx_file_t **v, size_t *n, size_t *cap, const idx_file_t *f)
 {
-    if (!grow((void **)v, cap, *n + 1, sizeof **v))
+    idx_file_t *grown = text_grow(*v, cap, *n + 1, sizeof *grown);
+    if (!grown)
         return false;
+    *v = grown;
     idx_file_t *c = &(*v)[*n];
     c->path = strdup(f->path);
     c->key = strdup(f->key);

@@ -400,13 +400,10 @@ static bool read_names(walk_t *w, DIR *dir, const char *dir_key, const dir_stack
             skipped(w, dir_key, name, "ignored");
             continue;
         }
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 64;
-            entry_t *grown = realloc(*names, cap * sizeof **names);
-            if (!grown)
-                return false;
-            *names = grown;
-        }
+        entry_t *grown = text_grow(*names, &cap, *n + 1, sizeof *grown);
+        if (!grown)
+            return false;
+        *names = grown;
         (*names)[*n].type = e->d_type;
         if (!((*names)[*n].name = strdup(e->d_name)))
             return false;
@@ -608,16 +605,13 @@ static void read_above(above_t *a, const char *root, const char *skip_key)
          * walked with theirs read, or not at all. */
         ignore_t *pats;
         (void)read_ignore(dir, &pats);
-        if (pats && a->n == cap) {
-            cap = cap ? cap * 2 : 8;
-            dir_stack_t *grown = realloc(a->dirs, cap * sizeof *grown);
+        if (pats) {
+            dir_stack_t *grown = text_grow(a->dirs, &cap, a->n + 1, sizeof *grown);
             if (!grown) {
                 free_ignore(pats);
                 break;
             }
             a->dirs = grown;
-        }
-        if (pats) {
             size_t n = strlen(dir);
             const char *below = logical && strncmp(logical, dir, n) == 0 ? logical + n : NULL;
             while (below && *below == '/')

@@ -128,14 +128,10 @@ static bool add_query(batch_t *b, size_t *cap, const text_line_t *line)
 {
     if (!line->nul && (line->text[strspn(line->text, " \t")] == '#' || only_space(line->text)))
         return true;
-    if (b->n == *cap) {
-        size_t nc = *cap ? 2 * *cap : 64;
-        batch_query_t *nq = realloc(b->q, nc * sizeof *nq);
-        if (!nq)
-            return false;
-        b->q = nq;
-        *cap = nc;
-    }
+    batch_query_t *grown = text_grow(b->q, cap, b->n + 1, sizeof *grown);
+    if (!grown)
+        return false;
+    b->q = grown;
     batch_query_t *q = &b->q[b->n++];
     memset(q, 0, sizeof *q);
     bool ok = split_line(q, line->text, line->no);

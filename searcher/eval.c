@@ -234,17 +234,13 @@ bool srch_qrels_read(srch_qrels_t **out, FILE *f, const char *name, srch_eval_er
             set_err(err, name, line_no, "the gain is not an integer from -1000 to 1000");
             ok = false;
         } else {
-            if (n_raw == cap_raw) {
-                size_t nc = cap_raw ? 2 * cap_raw : 256;
-                raw_judgement_t *nr = realloc(raw, nc * sizeof *raw);
-                if (!nr) {
-                    set_err(err, name, 0, "out of memory");
-                    ok = false;
-                    break;
-                }
-                raw = nr;
-                cap_raw = nc;
+            raw_judgement_t *grown = text_grow(raw, &cap_raw, n_raw + 1, sizeof *grown);
+            if (!grown) {
+                set_err(err, name, 0, "out of memory");
+                ok = false;
+                break;
             }
+            raw = grown;
             raw_judgement_t *r = &raw[n_raw];
             r->qid = strdup(fields[0]);
             r->docid = strdup(fields[2]);
@@ -415,14 +411,10 @@ void srch_eval_run_free(srch_eval_run_t *r)
 
 bool srch_eval_run_add(srch_eval_run_t *r, const char *qid, const char *docid, double score)
 {
-    if (r->n == r->cap) {
-        size_t nc = r->cap ? 2 * r->cap : 1024;
-        run_line_t *nv = realloc(r->v, nc * sizeof *nv);
-        if (!nv)
-            return false;
-        r->v = nv;
-        r->cap = nc;
-    }
+    run_line_t *grown = text_grow(r->v, &r->cap, r->n + 1, sizeof *grown);
+    if (!grown)
+        return false;
+    r->v = grown;
     run_line_t *l = &r->v[r->n];
     l->qid = strdup(qid);
     l->docid = strdup(docid);

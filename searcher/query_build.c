@@ -113,14 +113,10 @@ typedef struct freqs {
 
 static bool push_freq(freqs_t *f, uint32_t termfreq)
 {
-    if (f->n == f->cap) {
-        size_t cap = f->cap ? 2 * f->cap : 256;
-        uint32_t *grown = realloc(f->v, cap * sizeof *grown);
-        if (!grown)
-            return false;
-        f->v = grown;
-        f->cap = cap;
-    }
+    uint32_t *grown = text_grow(f->v, &f->cap, f->n + 1, sizeof *grown);
+    if (!grown)
+        return false;
+    f->v = grown;
     f->v[f->n++] = termfreq;
     return true;
 }
@@ -479,13 +475,13 @@ static bool add_leaf(leaf_list_t *l, const srch_node_t *n, const srch_node_t *ne
                 l->near[k] = NULL;
             return true;
         }
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? 2 * l->cap : 8;
-        const srch_node_t **v = realloc(l->v, cap * sizeof *v);
+    if (l->n == l->cap) {   /* two arrays of one capacity */
+        size_t cap = l->cap, near_cap = l->cap;
+        const srch_node_t **v = text_grow(l->v, &cap, l->n + 1, sizeof *v);
         if (v == NULL)
             return false;
         l->v = v;
-        v = realloc(l->near, cap * sizeof *v);
+        v = text_grow(l->near, &near_cap, l->n + 1, sizeof *v);
         if (v == NULL)
             return false;
         l->near = v;

@@ -276,16 +276,12 @@ static scan_t scan_words(const char *s, size_t len)
 
 static bool push_tok(parser_t *p, const lex_tok_t *t)
 {
-    if (p->n_toks == p->cap_toks) {
-        size_t cap = p->cap_toks ? 2 * p->cap_toks : 64;
-        lex_tok_t *v = realloc(p->toks, cap * sizeof *v);
-        if (v == NULL) {
-            fail_nomem(p);
-            return false;
-        }
-        p->toks = v;
-        p->cap_toks = cap;
+    lex_tok_t *grown = text_grow(p->toks, &p->cap_toks, p->n_toks + 1, sizeof *grown);
+    if (grown == NULL) {
+        fail_nomem(p);
+        return false;
     }
+    p->toks = grown;
     p->toks[p->n_toks++] = *t;
     return true;
 }

@@ -76,28 +76,12 @@ static bool has_ink(const char *text, size_t from, size_t to)
     return false;
 }
 
-static bool grow(void **arr, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap)
-        return true;
-    size_t n = *cap ? *cap : 64;
-    while (n < need) {
-        if (n > ((size_t) -1) / 2 / size)
-            return false;
-        n *= 2;
-    }
-    void *p = realloc(*arr, n * size);
-    if (!p)
-        return false;
-    *arr = p;
-    *cap = n;
-    return true;
-}
-
 static bool push_match(build_t *b, size_t first, size_t last, size_t unit)
 {
-    if (!grow((void **) &b->matches, &b->cap_matches, b->n_matches + 1, sizeof *b->matches))
+    match_t *grown = text_grow(b->matches, &b->cap_matches, b->n_matches + 1, sizeof *grown);
+    if (!grown)
         return false;
+    b->matches = grown;
     b->matches[b->n_matches] = (match_t) { first, last, (unsigned) unit, b->n_matches };
     b->n_matches++;
     return true;
@@ -139,8 +123,10 @@ static int on_term(const text_term_t *term, void *payload)
     const text_token_t *tok = term->tok;
     size_t i = b->n_toks;
 
-    if (!grow((void **) &b->toks, &b->cap_toks, i + 1, sizeof *b->toks))
+    tok_t *grown = text_grow(b->toks, &b->cap_toks, i + 1, sizeof *grown);
+    if (!grown)
         return 1;
+    b->toks = grown;
     b->toks[i] = (tok_t) { tok->start, tok->end, tok->flags };
     b->n_toks++;
 

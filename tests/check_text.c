@@ -1773,6 +1773,29 @@ START_TEST(test_text_limits_buf)
     ck_assert_ptr_null(b.data);
     text_buf_free(&b);
 
+    /* text_grow(): doubling, the room asked for, overflow refused. */
+    uint64_t *v = NULL;
+    size_t cap = 0;
+    for (size_t i = 0; i < 1000; i++) {
+        uint64_t *grown = text_grow(v, &cap, i + 1, sizeof *grown);
+        ck_assert_ptr_nonnull(grown);
+        v = grown;
+        v[i] = i;
+        ck_assert_uint_ge(cap, i + 1);
+    }
+    ck_assert_uint_lt(cap, 2 * 1000);
+    ck_assert_ptr_eq(text_grow(v, &cap, cap, sizeof *v), v);      /* room enough */
+    size_t before = cap;
+    ck_assert_ptr_null(text_grow(v, &cap, SIZE_MAX / 4, sizeof *v));
+    ck_assert_uint_eq(cap, before);
+    ck_assert_uint_eq(v[999], 999);                                 /* left as it was */
+    uint64_t *grown = text_grow(v, &cap, 5000, sizeof *v);          /* more than double */
+    ck_assert_ptr_nonnull(grown);
+    v = grown;
+    ck_assert_uint_ge(cap, 5000);
+    ck_assert_uint_eq(v[999], 999);
+    free(v);
+
     for (int st = 0; st <= TEXT_STATUS_LAST + 1; st++)
         ck_assert_ptr_nonnull(text_status_str((text_status_t)st));
     ck_assert_str_eq(text_status_str(TEXT_OK), "success");

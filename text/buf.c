@@ -28,6 +28,21 @@ bool text_buf_reserve(text_buf_t *b, size_t extra)
     return true;
 }
 
+void *text_grow(void *v, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return v;
+    size_t n = *cap ? *cap : 16;
+    while (n < need)
+        n = n > SIZE_MAX / 2 ? need : n * 2;
+    if (size == 0 || n > SIZE_MAX / size)
+        return NULL;
+    void *grown = realloc(v, n * size);
+    if (grown)
+        *cap = n;
+    return grown;
+}
+
 bool text_buf_append(text_buf_t *b, const void *data, size_t len)
 {
     if (!text_buf_reserve(b, len))

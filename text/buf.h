@@ -38,6 +38,17 @@ bool text_buf_printf(text_buf_t *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 bool text_buf_vprintf(text_buf_t *b, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
+/*
+ * Room for need (at least 1) elements of size bytes in the malloc'ed array v
+ * (NULL when *cap is 0) of *cap elements: v itself when it has it, else v
+ * grown (realloc) to double its capacity, or more, with *cap updated; NULL
+ * when memory ran out or the size would overflow, v then left as it was. So n
+ * additions cost O(n):
+ *     item_t *grown = text_grow(a->v, &a->cap, a->n + 1, sizeof *grown);
+ *     if (!grown) return false;
+ *     a->v = grown;
+ */
+void *text_grow(void *v, size_t *cap, size_t need, size_t size);
 /* Forget the contents, keep the allocation. */
 void text_buf_clear(text_buf_t *b);
 /* Free the allocation and reset to TEXT_BUF_INIT. */
