@@ -199,6 +199,10 @@ static const tok_row_t tok_rows[] = {
     /* 48: capitals: two or more, no lower case, no digit first */
     {"US Us uS I WHO G7 7G IT's", 0, "us@0[0,2)C us@1[3,5) us@2[6,8) i@3[9,10) who@4[11,14)C "
      "g7@5[15,17) 7g@6[18,20)N it's@7[21,25)"},
+    /* 49: a soft hyphen, a zero-width joiner or a direction mark inside a
+     * word is no part of it; at its edge it parts; a zero-width space parts */
+    {"Tali\xC2\xAD" "ban Ka\xE2\x80\x8D" "bul a\xE2\x80\x8E" "b \xC2\xAD" "x y\xC2\xAD co\xE2\x80\x8B" "op", 0,
+     "taliban@0[0,9) kabul@1[10,18) ab@2[19,24) x@3[27,28) y@4[29,30) co@5[33,35) op@6[38,40)"},
 };
 
 START_TEST(test_text_tokenize_table)

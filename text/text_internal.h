@@ -29,6 +29,12 @@ enum {
     TEXT__C_WORD_LAST = TEXT__C_U_NUMBER,
     TEXT__C_APOS,       /* ' U+2018 U+2019 U+02BC */
     TEXT__C_HYPHEN,     /* - U+2010 U+2011 */
+    TEXT__C_INVISIBLE,  /* a format character that may stand inside a word and
+                         * is no part of it: soft hyphen U+00AD, zero-width
+                         * (non-)joiner U+200C U+200D, word joiner U+2060,
+                         * U+FEFF, and the direction marks U+061C U+200E
+                         * U+200F U+202A-U+202E U+2066-U+2069 (not the
+                         * zero-width space U+200B, which parts words) */
     TEXT__C_DOT,        /* . */
     TEXT__C_COMMA,      /* , */
     TEXT__C_RBRACKET,   /* ] (may open a link target) */
@@ -62,6 +68,10 @@ static inline unsigned text__classify(const unsigned char *s, size_t len, size_t
         return TEXT__C_APOS;
     case 0x2010: case 0x2011:
         return TEXT__C_HYPHEN;
+    case 0x00AD: case 0x061C: case 0x200C: case 0x200D: case 0x200E: case 0x200F:
+    case 0x202A: case 0x202B: case 0x202C: case 0x202D: case 0x202E: case 0x2060:
+    case 0x2066: case 0x2067: case 0x2068: case 0x2069: case 0xFEFF:
+        return TEXT__C_INVISIBLE;
     default:
         break;
     }

@@ -259,6 +259,13 @@ static size_t scan_word(tok_state_t *st, size_t start)
             i += cl;
             continue;
         }
+        if (c == TEXT__C_INVISIBLE) {
+            /* "Tali\u00ADban" is "Taliban"; one between words parts them. */
+            if (!text__is_word_class(class_at(st, i + cl, &cl_next)))
+                break;
+            i += cl;
+            continue;
+        }
         if ((c == TEXT__C_COMMA || c == TEXT__C_DOT) && prev == TEXT__C_DIGIT &&
             ascii_digit_at(st, i + 1)) {
             /* "14,000" -> "14000"; "1.35" keeps its dot. */
