@@ -132,12 +132,13 @@ static double feedback_scale(srch_engine_t *e, const srch_query_t *q, const expa
     return cap < weight ? cap : weight;
 }
 
-/* True if the tree under n is plain words joined by AND or OR. */
+/* True if the tree under n is plain words joined by AND or OR (a quoted word
+ * is a phrase of one: it runs as written). */
 static bool plain_words(const srch_node_t *n)
 {
     switch (n->kind) {
     case SRCH_NODE_TERM:
-        return n->field == SRCH_FIELD_BODY;
+        return n->field == SRCH_FIELD_BODY && (n->flags & SRCH_TERM_BARE);
     case SRCH_NODE_AND:
     case SRCH_NODE_OR:
         for (size_t i = 0; i < n->n_kids; i++)

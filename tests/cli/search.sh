@@ -500,7 +500,8 @@ for q in Lavrov Moscow; do
     expect_eq "$(ranking "$OUT")" "$(ranking "$alone")" \
         "a word that matches nothing leaves '$q' as it was"
 done
-for q in '"peace talks"' 'Kalashnikov -Zeppelin' 'talk*' 'title:talks' '+peace talks' 'peace NEAR/3 talks'; do
+for q in '"peace talks"' '"Taliban"' '"Taliban" Moscow' 'Kalashnikov -Zeppelin' 'talk*' 'title:talks' \
+         '+peace talks' 'peace NEAR/3 talks'; do
     run $S --explain --any "$q"
     expect_no_match '^xapian: .*AND_MAYBE [0-9.]+ \* \(' "$OUT" "no feedback terms for $q"
 done
