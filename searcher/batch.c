@@ -307,6 +307,7 @@ static void answer(const batch_t *b, srch_engine_t *e, batch_query_t *q)
                                  o->run_tag);
         } else {
             srch_print_opts_t po = o->print;
+            po.articles = o->level == SRCH_LEVEL_DOC;
             po.units = r.units;
             po.n_units = r.n_units;
             if ((json || text) && r.explain.len) {

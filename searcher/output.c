@@ -206,10 +206,11 @@ bool srch_print_hits(text_buf_t *b, const srch_print_opts_t *o, const char *qid,
             ok = text_buf_printf(b, "%s== query %s: ", o->color ? "\033[1m" : "", qid);
             ok = ok && text_safe_append(b, query, strlen(query), true);
             /* Xapian's estimate of the matching passages, at most --per-doc
-             * of each article: not a count of the hits listed. */
-            ok = ok && (total == 0   ? text_buf_puts(b, " (no passage matches)")
-                        : total == 1 ? text_buf_puts(b, " (about 1 passage matches)")
-                                     : text_buf_printf(b, " (about %u passages match)", total));
+             * of each article (one: articles): not a count of the hits listed. */
+            const char *unit = o->articles ? "article" : "passage";
+            ok = ok && (total == 0   ? text_buf_printf(b, " (no %s matches)", unit)
+                        : total == 1 ? text_buf_printf(b, " (about 1 %s matches)", unit)
+                                     : text_buf_printf(b, " (about %u %ss match)", total, unit));
             ok = ok && text_buf_printf(b, "%s\n", o->color ? "\033[0m" : "");
         }
         if (ok && o->explain)

@@ -28,6 +28,7 @@ typedef struct srch_print_opts {
     srch_format_t format;
     srch_markup_t markup;      /* how matches are marked in snippets */
     bool color;                /* ANSI colour for titles and paths (text format) */
+    bool articles;             /* hits stand for articles (--level doc): so does the total */
     const srch_hl_unit_t *units;
     size_t n_units;
     const char *explain;       /* JSON: the query's --explain text ("explain"), or NULL */

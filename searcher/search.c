@@ -938,8 +938,8 @@ static int report_word(const srch_word_t *w, void *payload)
                         w->field == SRCH_FIELD_TITLE ? " of a title" : "", w->text);
         return 0;
     }
-    text_buf_printf(m->b, "passim-search: no passage%s contains '%s'",
-                    w->field == SRCH_FIELD_TITLE ? " title" : "", w->text);
+    text_buf_printf(m->b, "passim-search: no %s contains '%s'",
+                    w->field == SRCH_FIELD_TITLE ? "article title" : "passage", w->text);
     if (suggest(m->e, w, &m->term))
         text_buf_printf(m->b, "; did you mean '%s'?", m->term.data);
     text_buf_putc(m->b, '\n');

@@ -130,9 +130,9 @@ expect_match "^passim-search: and 2 more words that no passage contains$" "$ERR"
     "and the rest counted"
 # A suggestion must find something where the word was looked for.
 run $S 'title:Kabl'
-expect_match "no passage title contains 'Kabl'; did you mean 'kabul'\\?" "$ERR" "title: suggestion"
+expect_match "no article title contains 'Kabl'; did you mean 'kabul'\\?" "$ERR" "title: suggestion"
 run $S 'title:peace'
-expect_match "^passim-search: no passage title contains 'peace'$" "$ERR" \
+expect_match "^passim-search: no article title contains 'peace'$" "$ERR" \
     "title: no suggestion of a word that is in no title"
 # The word lists keep the words of a deleted file: the nearest word that some
 # passage still has is suggested, not the deleted one.
