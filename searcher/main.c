@@ -546,6 +546,9 @@ static int run_batch(cli_t *o, int argc)
                            "ranking from its top");
     if (o->run_tag && o->po.format != SRCH_FMT_TREC)
         return usage_error("--run-tag names the run of --format trec");
+    if (o->vimgrep)
+        return usage_error("--vimgrep lines name no query: with --batch use --format text, "
+                           "json or trec");
     bool ranking = o->po.format == SRCH_FMT_TREC || o->qrels;
     srch_batch_opts_t b = { 0 };
     b.path = o->batch;

@@ -47,6 +47,10 @@ expect_match '^passim-search: queries\.tsv:6: query bad: unbalanced quote at col
 heads=$(printf '%s\n' "$OUT" | grep '^== query' | sed 's/^== query \([^:]*\):.*/\1/' | tr '\n' ' ')
 expect_eq "$heads" "k1 3 t1 " "the other queries are answered, in order, with their ids"
 expect_match '^== query 3: Lavrov \(about [0-9]+ passages match\)$' "$OUT" "a line without id gets its line number"
+run $S --batch queries.tsv --vimgrep
+expect_rc 2 "--vimgrep is refused in a batch"
+expect_match '^passim-search: --vimgrep lines name no query: with --batch use --format' "$ERR" \
+    "and says why"
 run $S --batch queries.tsv --level doc
 expect_match '^== query 3: Lavrov \(about [0-9]+ articles match\)$' "$OUT" \
     "ranking articles, the header counts articles"
