@@ -1044,20 +1044,34 @@ static bool rebuild_loses_nothing(run_t *r, const char *new_path)
     xs_db_t *db = NULL;
     int rc = 0;
     lost_t lost = { 0, NULL };
+    bool *dropped = calloc(r->n_known ? r->n_known : 1, sizeof *dropped);
     if (now && xs_db_open(&db, new_path, XS_DB_READ) == XS_OK
         && xs_db_metadata(db, PASSIM_META_FILE, note_new_key, now, &rc) == XS_OK && rc == 0)
         for (size_t i = 0; i < r->n_known; i++) {
             const known_file_t *k = &r->known[i];
             if (idx_counter_add(now, k->key, strlen(k->key)) != 1)
                 continue; /* rebuilt */
-            if (behind_problem(r, k) || (k->seen && unreadable_now(k->key)))
+            if (behind_problem(r, k) || (k->seen && unreadable_now(k->key))) {
                 note_lost(&lost, k);
-            else
+            } else {
                 r->rebuild_dropped++;
+                if (dropped)
+                    dropped[i] = true;
+            }
         }
     xs_db_free(db);
     idx_counter_free(now);
-    return !refuse_rebuild(r, &lost);
+    bool refused = refuse_rebuild(r, &lost);
+    /* Each article left out is named, as an update names what it removes
+     * (one not under the PATHs given: "not met under the PATH"); a file met
+     * and read, but not rebuilt, is no longer text. */
+    for (size_t i = 0; i < r->n_known && dropped && !refused && !r->rep.quiet; i++)
+        if (dropped[i])
+            idx_note(&r->rep, r->known[i].path, "removed from the index (%s)",
+                     r->known[i].seen ? "not a text file any more"
+                                      : removal_reason(&r->known[i]));
+    free(dropped);
+    return !refused;
 }
 
 /* ---- parallel build ------------------------------------------------------- */
@@ -1238,8 +1252,10 @@ static void summary(const run_t *r, double secs, bool discarded)
     double mbs = secs > 0 ? s->bytes / 1e6 / secs : 0;
     unsigned failed = s->failed + r->walk_failed, skipped = s->skipped + r->walk_skipped;
     if (discarded)
-        printf("passim-index: %s: interrupted, nothing changed (%u files indexed by this run "
-               "were discarded) in %.2f s\n", r->o->db_path, s->added + s->updated, secs);
+        printf("passim-index: %s: interrupted, nothing changed (%u file%s indexed by this run "
+               "%s discarded) in %.2f s\n", r->o->db_path, s->added + s->updated,
+               s->added + s->updated == 1 ? "" : "s", s->added + s->updated == 1 ? "was" : "were",
+               secs);
     else if (s->added + s->updated + s->removed == 0 && r->created)
         printf("passim-index: %s: created, with no article (%u skipped, %u failed) in %.2f s\n",
                r->o->db_path, skipped, failed, secs);

@@ -171,6 +171,7 @@ $PASSIM_INDEX -q --db "$T/drop.db" "$T/drop" >/dev/null
 rm "$T/drop/a.txt"
 run $PASSIM_INDEX --db "$T/drop.db" --rebuild "$T/drop"
 expect_match ': 1 added, 0 updated, 1 removed' "$OUT" "a rebuild counts the article it drops"
+expect_match '/drop/a\.txt: removed from the index \(file is gone\)$' "$ERR" "and names it"
 run $PASSIM_INDEX --db "$T/drop.db" --rebuild --jobs 2 "$T/drop"
 expect_match ': 1 added, 0 updated, 0 removed' "$OUT" "a parallel rebuild: nothing more dropped"
 printf 'A\n\nabout gnus\n' >"$T/drop/a.txt"
@@ -179,12 +180,25 @@ printf '\0\0binary now' >"$T/drop/a.txt"
 run $PASSIM_INDEX --db "$T/drop.db" --rebuild --jobs 2 "$T/drop"
 expect_match ': 1 added, 0 updated, 1 removed, 0 unchanged, 1 skipped' "$OUT" \
     "a rebuild counts as removed a file it meets that is no longer text"
+expect_match '/drop/a\.txt: removed from the index \(not a text file any more\)$' "$ERR" \
+    "and says why"
 printf 'A\n\nabout gnus\n' >"$T/drop/a.txt"
 $PASSIM_INDEX -q --db "$T/drop.db" "$T/drop" >/dev/null
 rm "$T/drop/a.txt" "$T/drop/b.txt"
 run $PASSIM_INDEX --db "$T/drop.db" --rebuild "$T/drop"
 expect_rc 0 "rebuild of a folder emptied"
 expect_match ': 0 added, 0 updated, 2 removed' "$OUT" "a rebuild that drops articles says so, not 'nothing changed'"
+# A rebuild of some of the PATHs indexed drops the others' articles, by name.
+mkdir -p "$T/keep1" "$T/keep2"
+printf 'K\n\nkept words\n' >"$T/keep1/k.txt"
+printf 'L\n\nleft words\n' >"$T/keep2/l.txt"
+$PASSIM_INDEX -q --db "$T/part.db" "$T/keep1" "$T/keep2" >/dev/null
+run $PASSIM_INDEX --db "$T/part.db" --rebuild "$T/keep1"
+expect_match ': 1 added, 0 updated, 1 removed' "$OUT" "a partial rebuild drops the other PATH's article"
+expect_match '/keep2/l\.txt: removed from the index \(not met under the PATH\)$' "$ERR" \
+    "and names it"
+run $PASSIM_INDEX -q --db "$T/part.db" --rebuild "$T/keep2"
+expect_eq "$ERR" "" "--quiet leaves the names out"
 
 # --- a rebuild with a PATH that cannot be read is abandoned: the index stays
 before=$("$DBCHECK" "$DB")

@@ -367,7 +367,7 @@ kill -TERM "$PID"
 stop_index
 expect_no_crash "--rebuild --jobs 2, SIGTERM" "143"
 expect_match 'interrupted by SIGTERM; nothing was changed' "$ERR" "--rebuild, SIGTERM: said on stderr"
-expect_match '^passim-index: .*/idx\.db: interrupted, nothing changed \([0-9]+ files indexed by this run were discarded\) in [0-9.]+ s$' \
+expect_match '^passim-index: .*/idx\.db: interrupted, nothing changed \([0-9]+ files? indexed by this run (was|were) discarded\) in [0-9.]+ s$' \
     "$OUT" "--rebuild, SIGTERM: the summary says nothing changed"
 check_index "$DB" "--rebuild --jobs 2, SIGTERM"
 expect_eq "$("$DBCHECK" "$DB" --files | sort)" "$BEFORE" "--rebuild, SIGTERM: the index is as before"
@@ -387,7 +387,7 @@ stop_index
 expect_no_crash "fresh --jobs 2 build, SIGINT" "130"
 expect_match 'interrupted by SIGINT; nothing was changed: no index was made' "$ERR" \
     "fresh --jobs 2 build, SIGINT: said on stderr"
-expect_match '^passim-index: .*/int\.db: interrupted, nothing changed \([0-9]+ files indexed by this run were discarded\) in [0-9.]+ s$' \
+expect_match '^passim-index: .*/int\.db: interrupted, nothing changed \([0-9]+ files? indexed by this run (was|were) discarded\) in [0-9.]+ s$' \
     "$OUT" "fresh --jobs 2 build, SIGINT: the summary says nothing changed"
 expect_no_match 'added' "$OUT" "fresh --jobs 2 build, SIGINT: no file counted as added"
 expect_eq "$(files_in "$F")" 0 "fresh --jobs 2 build, SIGINT: the index holds nothing"
