@@ -588,7 +588,8 @@ typedef struct above {
  * filesystem root when the index lies elsewhere. Out of memory, it stops
  * where it is.
  */
-static void read_above(above_t *a, const char *root, const char *skip_key)
+static void read_above(above_t *a, const char *root, const char *skip_key,
+                       const idx_walk_cb_t *cb)
 {
     char *dir = parent_key(root), *top = NULL, *root_key = realpath(root, NULL);
     if (skip_key && (top = strdup(skip_key)) != NULL)
@@ -600,11 +601,20 @@ static void read_above(above_t *a, const char *root, const char *skip_key)
     /* Nothing above a root that holds the index itself. */
     bool done = !dir || (top && root_key && strcmp(root_key, top) == 0);
     while (!done) {
-        /* One above the PATHs that cannot be read is passed over: it would
-         * be the user's own folders' to keep something out, and they are
+        /* One above the PATHs that cannot be read is passed over, with a
+         * note: it may be another user's, and the user's own folders are
          * walked with theirs read, or not at all. */
         ignore_t *pats;
-        (void)read_ignore(dir, &pats);
+        if (!read_ignore(dir, &pats)) {
+            int err = errno;
+            text_buf_t msg = TEXT_BUF_INIT, path = TEXT_BUF_INIT;
+            if (text_buf_printf(&path, "%s%s%s", dir, strcmp(dir, "/") ? "/" : "", IGNORE_FILE)
+                && text_buf_printf(&msg, "cannot read it (%s): what it keeps out of %s is "
+                                         "indexed", strerror(err), root))
+                cb->problem(path.data, NULL, msg.data, IDX_WALK_NOTE, cb->payload);
+            text_buf_free(&msg);
+            text_buf_free(&path);
+        }
         if (pats) {
             dir_stack_t *grown = text_grow(a->dirs, &cap, a->n + 1, sizeof *grown);
             if (!grown) {
@@ -654,7 +664,7 @@ int idx_walk(const char *root, const char *skip_key, const idx_walk_cb_t *cb)
     struct stat st;
     above_t above = { NULL, 0 };
     if (stat(root_copy, &st) == 0 && S_ISDIR(st.st_mode))
-        read_above(&above, root_copy, skip_key);
+        read_above(&above, root_copy, skip_key, cb);
     w.above = above.dirs;
     w.root_place = idx_place_of(root_copy);
     w.root_key = realpath(root_copy, NULL);

@@ -399,6 +399,14 @@ run $PASSIM_SEARCH --db ig.db secret
 expect_rc 1 "what the .passimignore kept out is still out"
 run $PASSIM_SEARCH --db ig.db beta
 expect_rc 0 "what the index held in the folder stays"
+# One above the PATH given that cannot be read is passed over, with a note.
+mkdir -p up/sub up/.passimignore
+printf 'Below\n\ndelta text.\n' > up/sub/d.txt
+run $PASSIM_INDEX --db up.db up/sub
+expect_rc 0 "an unreadable .passimignore above the PATH fails nothing"
+expect_match '^passim-index: /.*/up/\.passimignore: cannot read it \(Is a directory\): what it keeps out of up/sub is indexed$' \
+    "$ERR" "and is named"
+expect_match ': 1 added' "$OUT" "the PATH is indexed"
 
 # --- a .passimignore in Latin-1 names Latin-1 files: its bytes are not converted
 mkdir -p l1
