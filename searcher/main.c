@@ -396,7 +396,9 @@ static int parse_options(cli_t *o, int argc, char **argv)
         case OPT_BM25: {
             double k1, b;
             char tail;
-            if (sscanf(optarg, "%lf,%lf%c", &k1, &b, &tail) != 2 || !(k1 >= 0 && k1 <= 100)
+            /* Decimal numbers only: sscanf() would also take "0x10". */
+            if (optarg[strspn(optarg, "0123456789.,eE+-")] != '\0'
+                || sscanf(optarg, "%lf,%lf%c", &k1, &b, &tail) != 2 || !(k1 >= 0 && k1 <= 100)
                 || !(b >= 0 && b <= 1)) {
                 fprintf(stderr, "passim-search: --bm25: expected K1,B with K1 from 0 to 100 "
                                 "and B from 0 to 1: %s\n", optarg);

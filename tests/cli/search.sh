@@ -355,6 +355,14 @@ assert r["lines"][0] <= r["lines"][1]
 run $S -f json --highlight markdown 'Kalashnikov'
 expect_match '\*\*Kalashnikov\*\*' "$OUT" "markdown highlight in JSON"
 
+# --- --bm25: decimal K1,B in range
+for v in 0x10,0.5 1,2 1 1,0.5x -1,0.5 nan,0.5; do
+    run $S --bm25 "$v" Kabul
+    expect_rc 2 "--bm25 $v is refused"
+done
+run $S --bm25 1.2e0,.75 Kabul
+expect_rc 0 "--bm25 takes decimal numbers"
+
 # --- vimgrep: path:line:column:snippet, pointing at the match
 for opts in "-f json --vimgrep" "--vimgrep --format text"; do
     run $S $opts Kabul
