@@ -697,6 +697,10 @@ static const clean_row_t clean_rows[] = {
     {"See [the **report**](http://x.y/(z)) now", 0, "See the report now"},
     {"![a photo](p.jpg) caption", 0, "a photo caption"},
     {"[not a link] [x]", 0, "[not a link] [x]"},
+    {"[Link **bold**][ref] and [the docs][]", 0, "Link bold and the docs"},  /* references */
+    {"m[i][j] and `[a][b]`", 0, "m[i][j] and [a][b]"},  /* an index, and code, are text */
+    {"See <https://x.org/a?b=1> or <me@x.org>", 0, "See https://x.org/a?b=1 or me@x.org"},
+    {"a <3 b, List<T>, <not a link>", 0, "a <3 b, List<T>, <not a link>"},
     /* code, block quotes, bullets */
     {"Use `grep -r` here", 0, "Use grep -r here"},
     {"> > quoted text", 0, "quoted text"},
@@ -727,9 +731,10 @@ static const clean_row_t clean_rows[] = {
     {"# A <b>bold</b> <!-- hidden --> heading", 0, "A bold heading"},
     {"a < b and c > d", 0, "a < b and c > d"},
     {"I <3 this", 0, "I <3 this"},
-    /* what is text, not a tag: emails, autolinks, generics, code, a<b */
-    {"Contact <alice@example.com>", 0, "Contact <alice@example.com>"},
-    {"See <https://example.com> now", 0, "See <https://example.com> now"},
+    /* what is text, not a tag: autolinks (their text, as Markdown shows
+     * them), generics, code, a<b */
+    {"Contact <alice@example.com>", 0, "Contact alice@example.com"},
+    {"See <https://example.com> now", 0, "See https://example.com now"},
     {"# Using `Vec<T>` in Rust", 0, "Using Vec<T> in Rust"},
     {"## The `<div>` element", 0, "The <div> element"},
     {"Generics: List<T> and Map<K,V>", 0, "Generics: List<T> and Map<K,V>"},
@@ -953,6 +958,9 @@ static const front_matter_row_t front_matter_rows[] = {
     {"---\ntitle: null\ntitle: T\n---\n", 29, "T"},         /* YAML's null is no title */
     {"---\ntitle: ~ # none\n---\n", 24, NULL},
     {"---\ntitle: \"null\"\n---\n", 22, "null"},             /* quoted, it is text */
+    {"---\ntitle: &a Anchored\n---\n", 27, "Anchored"},       /* YAML's anchor, */
+    {"---\ntitle: !!str &a \"T\"\n---\n", 28, "T"},            /* and tag: no part of it */
+    {"---\ntitle: !!str\n---\n", 21, "!!str"},               /* but a value alone */
     {"---\nChapter 1: The Beginning\n---\nIt was dark.", 0, NULL}, /* a title between rules */
     {" ---\ntitle: X\n---\n", 0, NULL},                      /* opener not at column 0 */
     {"---\nurl: http://x\nsee:http://y\n---\n", 0, NULL},       /* "see:http" is no key */

@@ -129,9 +129,28 @@ static bool is_ascii_punct(unsigned char c)
            (c >= '{' && c <= '~');
 }
 
+/* The end of a reference link's label, "[label]" or "[]", at s[i] ('['): past
+ * its "]", on the line, with no bracket inside; 0 if none. */
+static size_t ref_label_end(const char *s, size_t len, size_t i)
+{
+    size_t limit = len - i > BRACKET_MAX ? i + BRACKET_MAX : len;
+    if (i >= len || s[i] != '[')
+        return 0;
+    for (size_t j = i + 1; j < limit; j++) {
+        if (s[j] == ']')
+            return j + 1;
+        if (s[j] == '[' || s[j] == '\n')
+            return 0;
+    }
+    return 0;
+}
+
 /* Whether the "[" at s[i] opens a link: a matching "]" on the line, then a
- * link target. */
-static bool opens_link(const char *s, size_t len, size_t i, size_t *fail_until)
+ * link target, or a reference's label ("[text][ref]", "[text][]", the "["
+ * not right after a letter or digit: "a[1][2]" is an index); for the latter
+ * *label_at is set to the "]" the label follows. */
+static bool opens_link(const char *s, size_t len, size_t i, size_t *fail_until,
+                       size_t *label_at)
 {
     size_t limit = len - i > BRACKET_MAX ? i + BRACKET_MAX : len;
     unsigned depth = 0;
@@ -141,8 +160,14 @@ static bool opens_link(const char *s, size_t len, size_t i, size_t *fail_until)
         if (s[j] == '[') {
             depth++;
         } else if (s[j] == ']' && --depth == 0) {
-            return j + 1 < len && s[j + 1] == '(' &&
-                   text__link_target_end(s, len, j, fail_until) != 0;
+            if (j + 1 >= len)
+                return false;
+            if (s[j + 1] == '(')
+                return text__link_target_end(s, len, j, fail_until) != 0;
+            if ((i > 0 && is_wordish((unsigned char)s[i - 1])) || !ref_label_end(s, len, j + 1))
+                return false;
+            *label_at = j;
+            return true;
         }
     }
     return false;
@@ -283,6 +308,30 @@ static size_t html_tag_end(const char *s, size_t end, size_t i)
     return 0;
 }
 
+/* The end of an autolink at s[i] ('<'), "<https://x.org/a>" or
+ * "<me@x.org>", on one line of s[0..end): past its '>'; 0 if none. Its text
+ * is what it encloses. */
+static size_t autolink_end(const char *s, size_t end, size_t i)
+{
+    size_t j = i + 1, scheme = 0;
+    while (j < end && (is_ascii_alnum((unsigned char)s[j]) || s[j] == '+' || s[j] == '.'
+                       || s[j] == '-'))
+        j++;
+    scheme = j - (i + 1);
+    bool url = scheme >= 2 && scheme <= 32 && j < end && s[j] == ':'
+               && ((s[i + 1] | 0x20) >= 'a' && (s[i + 1] | 0x20) <= 'z');
+    bool at = false;
+    for (; j < end; j++) {
+        unsigned char c = (unsigned char)s[j];
+        if (c == '>')
+            return (url || at) && j > i + 1 ? j + 1 : 0;
+        if (c <= ' ' || c == '<' || c >= 0x7F)
+            return 0;
+        at |= c == '@' && j > i + 1;
+    }
+    return 0;
+}
+
 /* How a line is read by clean(). */
 typedef enum {
     CLEAN_MARKDOWN,             /* text_clean_line() */
@@ -303,7 +352,7 @@ static size_t clean(const char *s, size_t len, char *out, size_t cap, clean_mode
     bool heading = false;
     size_t i = markdown ? skip_line_start(s, len, mode == CLEAN_MARKDOWN, &heading) : 0;
     size_t end = heading ? heading_text_end(s, i, len) : len;
-    size_t start = i, fail_until = 0, ref;
+    size_t start = i, fail_until = 0, ref, label_at = SIZE_MAX;
     bool in_code = false;
     utf8proc_int32_t ref_cp;
 
@@ -347,12 +396,15 @@ static size_t clean(const char *s, size_t len, char *out, size_t cap, clean_mode
                         put_char(&w, s + k, 1);
                 i = j;
             } else if (c == '!' && i + 1 < end && s[i + 1] == '[' &&
-                       opens_link(s, end, i + 1, &fail_until)) {
+                       !in_code && opens_link(s, end, i + 1, &fail_until, &label_at)) {
                 i++;                                    /* image: keep the alt text */
-            } else if (c == '[' && opens_link(s, end, i, &fail_until)) {
+            } else if (c == '[' && !in_code && opens_link(s, end, i, &fail_until, &label_at)) {
                 i++;
             } else if (c == '<' && !in_code && html_tag_end(s, end, i) != 0) {
                 i = html_tag_end(s, end, i);            /* "<h1>", "<!-- -->" */
+            } else if (c == '<' && !in_code && (ref = autolink_end(s, end, i)) != 0) {
+                put_char(&w, s + i + 1, ref - i - 2);   /* "<https://x.org>" */
+                i = ref;
             } else if (c == '&' && !in_code && (ref = char_ref(s, end, i, &ref_cp)) != 0) {
                 utf8proc_uint8_t u[4];                  /* "&amp;" is "&" */
                 utf8proc_ssize_t un = utf8proc_encode_char(ref_cp, u);
@@ -366,6 +418,8 @@ static size_t clean(const char *s, size_t len, char *out, size_t cap, clean_mode
                     put_char(&w, s + i, 1);
                     i++;
                 }
+            } else if (c == ']' && i == label_at) {
+                i = ref_label_end(s, end, i + 1);       /* "[text][ref]": the label */
             } else {
                 put_char(&w, s + i, 1);
                 i++;
@@ -561,6 +615,19 @@ static goes_on_t title_start(const char *s, size_t va, size_t vb, fm_title_t *t)
     t->a = t->b = va;
     if (va == vb)
         return GOES_ON_NO;      /* "title:" alone opens a mapping or a list */
+    /* YAML's properties of the value, an anchor "&a" and a tag "!!str", are
+     * no part of it. */
+    while (va < vb && (s[va] == '&' || s[va] == '!')) {
+        size_t k = va;
+        while (k < vb && s[k] != ' ' && s[k] != '\t')
+            k++;
+        if (k == vb)
+            break;              /* "&" alone is the value */
+        while (k < vb && (s[k] == ' ' || s[k] == '\t'))
+            k++;
+        va = k;
+    }
+    t->a = t->b = va;
     if (s[va] == '|' || s[va] == '>') {
         t->style = TITLE_BLOCK;
         return GOES_ON_BLOCK;   /* the indicator's line holds no text */
