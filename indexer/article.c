@@ -174,7 +174,9 @@ static int on_passage(const text_passage_t *p, void *payload)
  * the length. */
 static size_t clean_title(const text_title_t *t, char *out)
 {
-    char longer[TITLE_MAX + 2];
+    /* Room for a character more than TITLE_MAX bytes: a title the cleaner
+     * had to cut is longer than TITLE_MAX, and gets its "…". */
+    char longer[TITLE_MAX + 5];
     size_t n = t->front_matter ? text_clean_plain(t->text, t->len, longer, sizeof longer)
              : t->underlined   ? text_clean_heading(t->text, t->len, longer, sizeof longer)
                                : text_clean_line(t->text, t->len, longer, sizeof longer);
@@ -183,9 +185,8 @@ static size_t clean_title(const text_title_t *t, char *out)
         return n;
     }
     const char ellipsis[] = "\xE2\x80\xA6";
-    size_t keep = TITLE_MAX - (sizeof ellipsis - 1);
-    while (keep > 0 && ((unsigned char)longer[keep] & 0xC0) == 0x80)
-        keep--; /* not inside a character */
+    /* Not inside a character, nor between a letter and its accent. */
+    size_t keep = text_grapheme_floor(longer, n, TITLE_MAX - (sizeof ellipsis - 1));
     size_t space = keep;
     while (space > keep / 2 && longer[space] != ' ')
         space--;

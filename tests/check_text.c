@@ -1624,6 +1624,18 @@ START_TEST(test_text_limits_utf8)
     ck_assert_uint_eq(text_utf8_floor(s, 6, 6), 6);
     ck_assert_uint_eq(text_utf8_floor(s, 6, 99), 6);
     ck_assert_uint_eq(text_utf8_floor("\x80\x80\x80\x80\x80", 5, 4), 4);  /* no lead byte */
+
+    /* Graphemes: e + U+0301, then a thumb and its skin tone U+1F3FD. */
+    const char *g = "ae\xCC\x81" "b\xF0\x9F\x91\x8D\xF0\x9F\x8F\xBD" "c";
+    size_t glen = strlen(g);                      /* 1 + 3 + 1 + 8 + 1 */
+    ck_assert_uint_eq(text_grapheme_floor(g, glen, 0), 0);
+    ck_assert_uint_eq(text_grapheme_floor(g, glen, 1), 1);
+    ck_assert_uint_eq(text_grapheme_floor(g, glen, 2), 1);   /* not between e and its accent */
+    ck_assert_uint_eq(text_grapheme_floor(g, glen, 3), 1);
+    ck_assert_uint_eq(text_grapheme_floor(g, glen, 4), 4);
+    ck_assert_uint_eq(text_grapheme_floor(g, glen, 9), 5);   /* nor the thumb and its tone */
+    ck_assert_uint_eq(text_grapheme_floor(g, glen, 13), 13);
+    ck_assert_uint_eq(text_grapheme_floor(g, glen, 99), glen);
 }
 END_TEST
 

@@ -405,6 +405,11 @@ size_t text_utf8_decode(const char *s, size_t n, uint32_t *cp);
 /* Largest n <= len such that s[0..n) does not end inside a UTF-8 character. */
 size_t text_utf8_floor(const char *s, size_t len, size_t n);
 
+/* Largest cut <= n of s[0..len) (valid UTF-8) that ends inside no character
+ * as one reads it, Unicode's grapheme cluster: a letter and its combining
+ * accents, an emoji and its skin tone, a flag; 0 if there is none. */
+size_t text_grapheme_floor(const char *s, size_t len, size_t n);
+
 /*
  * The length of the terminal escape sequence that starts at s[0..len), or 0 if
  * none does. Sequences start with ESC or, in UTF-8, a C1 introducer:

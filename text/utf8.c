@@ -263,6 +263,26 @@ size_t text_utf8_floor(const char *str, size_t len, size_t n)
     return n;
 }
 
+size_t text_grapheme_floor(const char *str, size_t len, size_t n)
+{
+    const utf8proc_uint8_t *s = (const utf8proc_uint8_t *)str;
+    if (n >= len)
+        return len;
+    utf8proc_int32_t state = 0, prev = -1;
+    size_t cut = 0;
+    for (size_t i = 0; i <= n;) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate(s + i, (utf8proc_ssize_t)(len - i), &cp);
+        if (k <= 0)
+            return text_utf8_floor(str, len, n);  /* not valid UTF-8 after all */
+        if (prev < 0 || utf8proc_grapheme_break_stateful(prev, cp, &state))
+            cut = i;
+        prev = cp;
+        i += (size_t)k;
+    }
+    return cut;
+}
+
 /*
  * text_hash64: eight bytes at a time, read little-endian whatever the machine,
  * each word multiplied into the state and rotated, then a final avalanche so

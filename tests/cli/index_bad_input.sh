@@ -72,6 +72,21 @@ case $title in
 *) fail "a long title ends after a whole word, with an ellipsis: ...${title#"${title%??????????????}"}" ;;
 esac
 [ "$(printf '%s' "$title" | wc -c)" -le 500 ] && pass || fail "a long title is at most 500 bytes"
+# A long title with no space is cut between whole characters as one reads
+# them (a thumb keeps its skin tone), and still gets its ellipsis.
+mkdir -p "$T/longt"
+python3 -c 'import sys; open(sys.argv[1], "w").write("\U0001F44D\U0001F3FD" * 80 + " word\n\nthumbs text\n")' \
+    "$T/longt/thumbs.txt"
+$PASSIM_INDEX -q --db "$T/longt.db" "$T/longt" >/dev/null
+run $PASSIM_SEARCH --db "$T/longt.db" -f json thumbs
+printf '%s' "$OUT" | python3 -c '
+import json, sys
+t = json.load(sys.stdin)["results"][0]["title"]
+assert t.endswith("\u2026"), t[-5:]
+body = t[:-1]
+assert body == "\U0001F44D\U0001F3FD" * (len(body) // 2), "a thumb cut from its tone"
+assert len(t.encode()) <= 500
+' && pass || fail "a long title of emoji is cut between them, with an ellipsis"
 # Latin-1 and UTF-16 were converted: their words are findable.
 run "$DBCHECK" "$T/bad.db" --term cafe
 expect_eq "$OUT" 2 "café from Latin-1 and broken UTF-8 (accents folded: cafe)"
