@@ -192,6 +192,8 @@ static xs_status_t take_doc(const xs_doc_t *doc, void *payload)
 {
     ahead_t *a = payload;
     (void)doc; /* a->ctx.doc */
+    if (a->w->stop_mid_file && idx_stop_signal)
+        return XS_ERR_INVALID;  /* the run is abandoned: analyse no further */
     xs_doc_t *fresh = fresh_doc(a);
     if (!fresh)
         return XS_ERR_NOMEM;
@@ -233,6 +235,11 @@ static void *ahead_main(void *arg)
             st = idx_article_index(&a->ctx, &rd.art, take_doc, a, &n);
         p = a->cur;
         a->cur = NULL;
+        if (st != XS_OK && a->w->stop_mid_file && idx_stop_signal) {
+            free_part(p);       /* stopped inside the file: nothing to report */
+            free(rd.docid);
+            break;
+        }
         p->last = true;
         p->n_passages = n;
         p->docid = rd.docid;
@@ -318,9 +325,16 @@ bool idx_writer_files(idx_writer_t *w, const idx_file_t *files, size_t n_files,
         xs_status_t write_st = XS_OK;
         part_t *p;
         while ((p = pop(&a)) != NULL) {
-            if (!w->fatal && !write_part(w, p, &cur, &passages, &write_st))
+            if (w->stop_mid_file && idx_stop_signal && !w->stopped_mid_file) {
+                /* The run is abandoned: no need to finish the file, and what
+                 * was read ahead is let go. */
+                w->stopped_mid_file = true;
                 stop_reading(&a);
-            else if (!w->fatal && p->last)
+            }
+            bool writing = !w->fatal && !w->stopped_mid_file;
+            if (writing && !write_part(w, p, &cur, &passages, &write_st))
+                stop_reading(&a);
+            else if (writing && p->last)
                 has_passages[p->f - files] = p->n_passages > 0;
             recycle(&a, p);
         }
@@ -329,8 +343,10 @@ bool idx_writer_files(idx_writer_t *w, const idx_file_t *files, size_t n_files,
         if (a.nomem && !w->fatal) {
             idx_writer_nomem(w);
         }
-        /* The words of the files read since the last hand-over: all written. */
-        if (!w->fatal && a.ctx.spell && !idx_counter_merge(w->ctx.spell, a.ctx.spell)) {
+        /* The words of the files read since the last hand-over: all written
+         * (not when the run is abandoned). */
+        if (!w->fatal && !w->stopped_mid_file && !(w->stop_mid_file && idx_stop_signal)
+            && a.ctx.spell && !idx_counter_merge(w->ctx.spell, a.ctx.spell)) {
             idx_writer_nomem(w);
         }
     }

@@ -106,6 +106,12 @@ static int add_entry(const char *s, size_t len, uint32_t count, void *to)
 
 bool idx_counter_merge(idx_counter_t *to, const idx_counter_t *from)
 {
+    /* Room for all first: strings taken in from's slot order into a table
+     * with fewer slots would land in long runs of neighbours (linear
+     * probing), each insertion scanning the runs before it. */
+    while ((to->used + from->used + 1) * 4 > to->cap * 3)
+        if (!grow(to))
+            return false;
     return idx_counter_each(from, add_entry, to) == 0;
 }
 

@@ -198,7 +198,8 @@ void idx_read_done(idx_read_t *r);
 
 /* ---- writer.c ---------------------------------------------------------- */
 
-/* Set by SIGINT/SIGTERM: stop at the next file boundary. */
+/* Set by SIGINT/SIGTERM: stop at the next file boundary (inside the file, in
+ * a run whose work is then discarded: idx_writer_t's stop_mid_file). */
 extern volatile sig_atomic_t idx_stop_signal;
 
 typedef struct idx_stats {
@@ -265,6 +266,9 @@ typedef struct idx_writer {
                                    which only the compacted copy goes without */
     bool check_docids;          /* the database holds all the run's files: look for
                                    article ids that another file has too */
+    bool stop_mid_file;         /* SIGINT/SIGTERM stop it inside a file: its run is
+                                   discarded when stopped (a rebuild, shards) */
+    bool stopped_mid_file;      /* and it did: the file is no failure */
     idx_docid_suspect_t *suspects;
     size_t n_suspects;
     idx_stats_t st;

@@ -1199,6 +1199,7 @@ static bool build_parallel(run_t *r, const char *lang, unsigned jobs)
              && create_beside(&shards[i].db, shards[i].path, r->o->db_path) == XS_OK
              && idx_writer_init(&shards[i].w, r->o, &r->rep, shards[i].db, r->o->db_path, lang);
         if (ok) {
+            shards[i].w.stop_mid_file = true;
             /* Each shard commits at its share of the batch size. */
             shards[i].w.batch_limit = r->o->batch_passages / jobs + 1;
             ok = pthread_create(&shards[i].thread, NULL, shard_main, &shards[i]) == 0;
@@ -1431,6 +1432,7 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
     r.w.first_build = !in_cwd && ((fresh && !o->rebuild && !parallel) || unfinished);
     r.w.check_docids = !parallel && !ahead; /* fresh builds check at the end */
     r.collect = parallel || ahead;
+    r.w.stop_mid_file = o->rebuild; /* abandoned when stopped: no file to finish */
 
     roots = calloc(n_paths, sizeof *roots);
     if (!roots)

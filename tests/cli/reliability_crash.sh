@@ -421,4 +421,38 @@ if [ -z "$WRAP" ]; then
     no_tmp_left "$F" "fresh --jobs 2 build after a kill"
 fi
 
+# --- a rebuild stopped inside a long file stops there: its work is discarded
+# anyway, so the file is not finished first (it takes seconds: 10 MB of
+# words that are nearly all distinct; the signal comes once the run has
+# started on it).
+if [ -z "$WRAP" ]; then
+    mkdir -p "$T/long"
+    printf 'Kept\n\nalpha words\n' >"$T/long/a.txt"
+    $IDX -q --db "$T/long.db" "$T/long" >/dev/null 2>&1
+    python3 -c '
+import random, sys
+random.seed(7)
+with open(sys.argv[1], "w") as f:
+    f.write("Long\n\n")
+    for i in range(60000):
+        f.write(" ".join("w%x" % random.getrandbits(40) for _ in range(12)) + ".\n")
+' "$T/long/z.txt"
+    for j in 1 2; do
+        start_index --rebuild --jobs $j --db "$T/long.db" "$T/long"
+        i=0
+        while [ "$i" -lt 2000 ] && ! ls -d "$T"/long.db.tmp-* >/dev/null 2>&1; do
+            sleep 0.01
+            i=$((i + 1))
+        done
+        sleep 0.5
+        kill -INT "$PID"
+        stop_index
+        expect_no_crash "--rebuild --jobs $j inside a long file, SIGINT" "130"
+        expect_match 'interrupted, nothing changed \([01] files? indexed by this run (was|were) discarded\)' \
+            "$OUT" "--rebuild --jobs $j: the long file was not finished"
+        expect_eq "$("$DBCHECK" "$T/long.db" --files | wc -l | tr -d ' ')" 1 \
+            "--rebuild --jobs $j, SIGINT: the index is as it was"
+    done
+fi
+
 finish
