@@ -899,7 +899,7 @@ static bool suggest(srch_engine_t *e, const srch_word_t *w, text_buf_t *b)
     ok = ok && best.found && suggestion_df(&check, best.word.data, best.word.len, &df) && df > 0;
     text_buf_free(&check.term);
     text_buf_clear(b);
-    ok = ok && text_buf_append(b, best.word.data, best.word.len);
+    ok = ok && text_case_like(b, best.word.data, best.word.len, w->text, strlen(w->text));
     text_spell_best_free(&best);
     return ok;
 }

@@ -1797,6 +1797,21 @@ START_TEST(test_text_limits_buf)
     ck_assert_ptr_null(b.data);
     text_buf_free(&b);
 
+    /* text_case_like(): the case a word was typed in. */
+    const struct { const char *word, *model, *want; } cases[] = {
+        {"lavrov", "Lavrof", "Lavrov"}, {"moscow", "MOSKOW", "MOSCOW"},
+        {"taliban", "talibn", "taliban"}, {"\xC3\xA9t\xC3\xA9", "\xC3\x89TE", "\xC3\x89T\xC3\x89"},
+        {"o'brien", "O'Brian", "O'brien"}, {"x", "X", "X"}, {"42nd", "42ND", "42ND"},
+        {"ab", "1", "ab"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        text_buf_clear(&b);
+        ck_assert(text_case_like(&b, cases[k].word, strlen(cases[k].word), cases[k].model,
+                                 strlen(cases[k].model)));
+        ck_assert_str_eq(b.data, cases[k].want);
+    }
+    text_buf_free(&b);
+
     /* text_grow(): doubling, the room asked for, overflow refused. */
     uint64_t *v = NULL;
     size_t cap = 0;

@@ -224,3 +224,48 @@ size_t text_apostrophe_len(const char *s, size_t len, size_t i)
         return 2;
     return 0;
 }
+
+/* Whether model's letters are all capitals (two or more), or its first one is. */
+static void model_case(const char *model, size_t len, bool *all, bool *first)
+{
+    size_t letters = 0, upper = 0;
+    *first = false;
+    for (size_t i = 0; i < len;) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)model + i,
+                                              (utf8proc_ssize_t)(len - i), &cp);
+        if (n <= 0)
+            break;
+        i += (size_t)n;
+        if (utf8proc_tolower(cp) == cp && utf8proc_toupper(cp) == cp)
+            continue;                       /* no letter with a case */
+        bool is_upper = utf8proc_tolower(cp) != cp;
+        if (letters++ == 0)
+            *first = is_upper;
+        upper += is_upper;
+    }
+    *all = letters >= 2 && upper == letters;
+}
+
+bool text_case_like(text_buf_t *out, const char *word, size_t len, const char *model,
+                    size_t model_len)
+{
+    bool all, first;
+    model_case(model, model_len, &all, &first);
+    bool done_first = false;
+    for (size_t i = 0; i < len;) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)word + i,
+                                              (utf8proc_ssize_t)(len - i), &cp);
+        if (n <= 0)
+            return text_buf_append(out, word + i, len - i);   /* not UTF-8: as it is */
+        bool cased = utf8proc_tolower(cp) != cp || utf8proc_toupper(cp) != cp;
+        if (all || (first && !done_first && cased))
+            cp = utf8proc_toupper(cp);
+        done_first |= cased;
+        if (!text_buf_put_utf8(out, (uint32_t)cp))
+            return false;
+        i += (size_t)n;
+    }
+    return true;
+}

@@ -127,6 +127,13 @@ size_t text_apostrophe_len(const char *s, size_t len, size_t i);
  * callers that hold one word already cut (a wildcard prefix, a stopword list). */
 size_t text_fold(const char *s, size_t len, char *out, size_t cap);
 
+/* Append word[0..len) (lower case, as text_fold() gives it) to out in the case
+ * model was typed in: all capitals if model's letters are (two or more of
+ * them), else a capital first if model's first letter is one ("Lavrof":
+ * "Lavrov"), else as it is. False if memory ran out. */
+bool text_case_like(text_buf_t *out, const char *word, size_t len, const char *model,
+                    size_t model_len);
+
 /* The folded word s without the accents of its Latin and Greek letters (café ->
  * cafe, Zürich -> zurich, and strokes: łódź -> lodz; not Cyrillic, where й is
  * not и), NFC, into out

@@ -130,7 +130,7 @@ expect_match "^passim-search: and 2 more words that no passage contains$" "$ERR"
     "and the rest counted"
 # A suggestion must find something where the word was looked for.
 run $S 'title:Kabl'
-expect_match "no article title contains 'Kabl'; did you mean 'kabul'\\?" "$ERR" "title: suggestion"
+expect_match "no article title contains 'Kabl'; did you mean 'Kabul'\\?" "$ERR" "title: suggestion"
 run $S 'title:peace'
 expect_match "^passim-search: no article title contains 'peace'$" "$ERR" \
     "title: no suggestion of a word that is in no title"
@@ -309,8 +309,10 @@ expect_rc 0 "fallback with a missing word, --offset 1"
 # The fallback names the word that is nowhere, with a suggestion.
 run $S -n 1 'Lavorv Taliban'
 expect_rc 0 "a misspelt word among others"
-expect_match "^passim-search: no passage contains 'Lavorv'; did you mean 'lavrov'\\?" "$ERR" \
-    "a misspelt word among others: named, with a suggestion"
+expect_match "^passim-search: no passage contains 'Lavorv'; did you mean 'Lavrov'\\?" "$ERR" \
+    "a misspelt word among others: named, with a suggestion, in the case typed"
+run $S MOSKOW
+expect_match "did you mean 'MOSCOW'\\?" "$ERR" "a suggestion in capitals for a word typed in them"
 run $S -n 1 'Lavrov summit'
 expect_no_match "no passage contains" "$ERR" "every word somewhere: none named"
 run $S --offset 1000 'Lavrov summit'
