@@ -126,10 +126,14 @@ typedef struct srch_parse_opts {
     unsigned version;              /* SRCH_PARSE_OPTS_VERSION */
     srch_default_op_t default_op;
     bool drop_stopwords;           /* drop bare stopwords (see the top of this file) */
+    bool joined_phrase_too;        /* SRCH_DEFAULT_OR: a word joined by punctuation
+                                      ("U.S.-backed") counts as its parts OR their
+                                      phrase, which a passage that has it adds to
+                                      (else as its parts alone) */
 } srch_parse_opts_t;
 
 #define SRCH_PARSE_OPTS_VERSION 1
-#define SRCH_PARSE_OPTS_INIT { SRCH_PARSE_OPTS_VERSION, SRCH_DEFAULT_AND, true }
+#define SRCH_PARSE_OPTS_INIT { SRCH_PARSE_OPTS_VERSION, SRCH_DEFAULT_AND, true, false }
 
 typedef enum {
     SRCH_QUERY_OK = 0,

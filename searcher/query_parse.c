@@ -729,6 +729,14 @@ static srch_node_t *words_node(parser_t *p, const lex_tok_t *t, srch_field_t fie
             && p->strict == 0 && p->toks[p->i].kind != TK_NEAR) {
             for (size_t k = 0; k < terms.n && field == SRCH_FIELD_BODY; k++)
                 terms.v[k]->flags |= SRCH_TERM_BARE;
+            node_vec_t again;
+            if (p->opts.joined_phrase_too && analyze(p, t->body_start, t->body_end, field, &again)
+                && again.n > 1) {
+                srch_node_t *phrase = phrase_of(p, &again, t->start + 1);
+                if (phrase == NULL || !vec_push(p, &terms, phrase))
+                    return NULL;
+                phrase->flags |= SRCH_PHRASE_JOINED;
+            }
             srch_node_t *n = node_of(p, SRCH_NODE_OR, &terms);
             if (n != NULL)
                 n->column = t->start + 1;

@@ -422,15 +422,45 @@ static xs_status_t word_df(srch_engine_t *e, const srch_word_t *w, text_buf_t *t
 
 /* ---- --explain ----------------------------------------------------------- */
 
+/* The words of a query met so far, each once: its field, whether it is
+ * excluded or a prefix, and its folded form, NUL-terminated, one after the
+ * other. */
+typedef struct word_set {
+    text_buf_t keys;
+    size_t n;
+} word_set_t;
+
+/* Add w to s: true if it was not there yet (and if memory ran out: a word
+ * said twice rather than not at all). */
+static bool word_set_add(word_set_t *s, const srch_word_t *w)
+{
+    char head[4] = { w->field == SRCH_FIELD_TITLE ? 't' : 'w', w->excluded ? '-' : '+',
+                     w->prefix ? '*' : '=', '\0' };
+    const char *k = s->keys.data;
+    for (size_t i = 0; i < s->n; i++, k += strlen(k) + 1)
+        if (memcmp(k, head, 3) == 0 && strcmp(k + 3, w->word) == 0)
+            return false;
+    size_t len = s->keys.len;
+    if (text_buf_append(&s->keys, head, 3)
+        && text_buf_append(&s->keys, w->word, strlen(w->word) + 1))
+        s->n++;
+    else
+        s->keys.len = len;
+    return true;
+}
+
 typedef struct explain_ctx {
     srch_engine_t *e;
     text_buf_t *b;
     text_buf_t term;
+    word_set_t listed;    /* a word typed twice, or in a phrase and alone, once */
 } explain_ctx_t;
 
 static int explain_word(const srch_word_t *w, void *payload)
 {
     explain_ctx_t *x = payload;
+    if (!word_set_add(&x->listed, w))
+        return 0;
     uint32_t df = 0;
     if (!w->prefix)
         word_df(x->e, w, &x->term, &df);
@@ -456,7 +486,7 @@ static int explain_word(const srch_word_t *w, void *payload)
 
 static void explain_query(srch_engine_t *e, srch_result_t *r, xs_query_t *xq)
 {
-    explain_ctx_t x = { e, &r->explain, TEXT_BUF_INIT };
+    explain_ctx_t x = { e, &r->explain, TEXT_BUF_INIT, { TEXT_BUF_INIT, 0 } };
     text_buf_puts(&r->explain, "query: ");
     srch_query_describe(r->query, &r->explain);
     if (r->relaxed)
@@ -469,6 +499,7 @@ static void explain_query(srch_engine_t *e, srch_result_t *r, xs_query_t *xq)
         free(d);
     }
     text_buf_free(&x.term);
+    text_buf_free(&x.listed.keys);
 }
 
 typedef struct hit_terms {
@@ -763,6 +794,7 @@ static srch_run_status_t run_once(srch_engine_t *e, const char *q, const srch_se
         /* No passage has every word: rank the passages that have any of them. */
         srch_query_t *any = NULL;
         po.default_op = SRCH_DEFAULT_OR;
+        po.joined_phrase_too = true;
         if (srch_query_parse(&any, q, strlen(q), e->analyzer, &po, NULL) == SRCH_QUERY_OK
             && widen_prefixes(e, any, NULL) != XS_OK) {
             srch_query_free(any); /* then no fallback */
@@ -825,8 +857,8 @@ typedef struct missing_ctx {
     srch_engine_t *e;
     text_buf_t *b;
     text_buf_t term;
-    text_buf_t named;     /* the words named, each as field letter + folded word + NUL */
-    size_t n_named, n_more;
+    word_set_t named;     /* the words named, or counted among the more */
+    size_t n_more;
 } missing_ctx_t;
 
 typedef struct suggestion_check {
@@ -920,19 +952,12 @@ static int report_word(const srch_word_t *w, void *payload)
     } else if (word_df(m->e, w, &m->term, &df) != XS_OK || df > 0) {
         return 0;
     }
-    char field = w->field == SRCH_FIELD_TITLE ? 't' : 'w';
-    const char *seen = m->named.data;
-    for (size_t i = 0; i < m->n_named; i++, seen += strlen(seen) + 1)
-        if (seen[0] == field && strcmp(seen + 1, w->word) == 0)
-            return 0; /* named already */
-    if (m->n_named == MISSING_NAMED_MAX) {
+    if (!word_set_add(&m->named, w))
+        return 0; /* named already */
+    if (m->named.n > MISSING_NAMED_MAX) {
         m->n_more++;
         return 0;
     }
-    if (!text_buf_putc(&m->named, field) || !text_buf_append(&m->named, w->word,
-                                                             strlen(w->word) + 1))
-        return 1;
-    m->n_named++;
     if (w->prefix) {
         text_buf_printf(m->b, "passim-search: no word%s starts with '%s'\n",
                         w->field == SRCH_FIELD_TITLE ? " of a title" : "", w->text);
@@ -948,14 +973,14 @@ static int report_word(const srch_word_t *w, void *payload)
 
 void srch_report_missing(srch_engine_t *e, const srch_result_t *r, text_buf_t *b)
 {
-    missing_ctx_t m = { e, b, TEXT_BUF_INIT, TEXT_BUF_INIT, 0, 0 };
+    missing_ctx_t m = { e, b, TEXT_BUF_INIT, { TEXT_BUF_INIT, 0 }, 0 };
     if (r->query)
         srch_query_words(r->query, report_word, &m);
     if (m.n_more > 0)
         text_buf_printf(b, "passim-search: and %zu more word%s that no passage contains\n",
                         m.n_more, m.n_more == 1 ? "" : "s");
     text_buf_free(&m.term);
-    text_buf_free(&m.named);
+    text_buf_free(&m.named.keys);
 }
 
 srch_run_status_t srch_run(srch_engine_t *e, const char *q, const srch_settings_t *s,

@@ -28,7 +28,8 @@ Suite *make_query_suite(void);
 enum {
     AND_ = 0,      /* default operator AND, stopwords dropped */
     OR_ = 1u << 0, /* default operator OR */
-    KEEP = 1u << 1 /* stopwords not dropped */
+    KEEP = 1u << 1, /* stopwords not dropped */
+    PHR = 1u << 2   /* a joined word's phrase too (the fallback of all words) */
 };
 
 static text_analyzer_t *an;
@@ -50,6 +51,7 @@ static srch_parse_opts_t opts_of(unsigned flags)
     srch_parse_opts_t o = SRCH_PARSE_OPTS_INIT;
     o.default_op = (flags & OR_) ? SRCH_DEFAULT_OR : SRCH_DEFAULT_AND;
     o.drop_stopwords = !(flags & KEEP);
+    o.joined_phrase_too = (flags & PHR) != 0;
     return o;
 }
 
@@ -107,6 +109,9 @@ static const parse_row_t parse_rows[] = {
     { "anti-taliban kabul", AND_, "(AND (PHRASE anti taliban) kabul)" },
     /* any-word mode: a hyphenated word is a bag of its parts (ranks better)... */
     { "heat-transfer slab", OR_, "(OR (OR heat transfer) slab)" },
+    { "heat-transfer slab", OR_ | PHR, "(OR (OR heat transfer (PHRASE heat transfer)) slab)" },
+    { "U.S.-backed", OR_ | PHR, "(OR us back (PHRASE us back))" },
+    { "slab", OR_ | PHR, "slab" },
     { "time-to-failure", OR_, "(OR time failur)" },          /* its stopwords go too */
     { "state-of-the-art", OR_, "(OR state art)" },
     { "to-do", OR_, "(OR to do)" },                          /* all stopwords: kept */

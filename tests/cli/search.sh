@@ -182,6 +182,14 @@ for q in 'Taliban/Moscow' 'Kabul-format'; do
     expect_match 'no passage has all the words and phrases \(words joined by a hyphen or other punctuation are a phrase\)' \
         "$ERR" "$q: the note names the phrase"
 done
+# There, a joined word counts as its parts and as the phrase, which a passage
+# that has it adds to: not a page footer that holds one part ("us").
+run $S -f json --feedback 0 'U.S.-backed Kalashnikov'
+expect_match '"snippet": "[^"]*<mark>U\.S\.-backed</mark>' \
+    "$(printf '%s' "$OUT" | python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin)["results"][0]))')" \
+    "the fallback ranks the joined word's phrase first"
+run $S --explain 'U.S.-backed Kalashnikov'
+expect_eq "$(printf '%s\n' "$OUT" | grep -c '^  backed ')" 1 "--explain lists each word once"
 run $S 'Lavrov "summit talks"'
 expect_match 'no passage has all the words and phrases; showing passages with some of the words' \
     "$ERR" "a quoted phrase: the note speaks of phrases"

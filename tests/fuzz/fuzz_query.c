@@ -157,9 +157,10 @@ int passim_fuzz_query(const uint8_t *data, size_t size)
     const char *s = (const char *)data;
     text_analyzer_t *a = english();
     static const srch_parse_opts_t modes[] = {
-        { SRCH_PARSE_OPTS_VERSION, SRCH_DEFAULT_AND, true },
-        { SRCH_PARSE_OPTS_VERSION, SRCH_DEFAULT_OR, true },
-        { SRCH_PARSE_OPTS_VERSION, SRCH_DEFAULT_OR, false },
+        { SRCH_PARSE_OPTS_VERSION, SRCH_DEFAULT_AND, true, false },
+        { SRCH_PARSE_OPTS_VERSION, SRCH_DEFAULT_OR, true, false },
+        { SRCH_PARSE_OPTS_VERSION, SRCH_DEFAULT_OR, false, false },
+        { SRCH_PARSE_OPTS_VERSION, SRCH_DEFAULT_OR, true, true },   /* all words' fallback */
     };
     for (size_t m = 0; m < sizeof modes / sizeof modes[0]; m++) {
         srch_query_t *q = NULL;

@@ -113,7 +113,8 @@ int passim_fuzz_snippet(const uint8_t *data, size_t size)
     srch_query_t *q = NULL;
     srch_hl_unit_t *units = NULL;
     size_t n_units = 0;
-    static const srch_parse_opts_t or_mode = { SRCH_PARSE_OPTS_VERSION, SRCH_DEFAULT_OR, true };
+    static const srch_parse_opts_t or_mode = { SRCH_PARSE_OPTS_VERSION, SRCH_DEFAULT_OR, true,
+                                               true };
     if (srch_query_parse(&q, s, qlen, a, &or_mode, NULL) == SRCH_QUERY_OK)
         FUZZ_CHECK(srch_query_units(q, NULL, 0, &units, &n_units) == XS_OK, "units failed");
     static const double weights[] = { 1.0, 0.0, -2.5, NAN, 1e300, 3.25, INFINITY };
