@@ -133,12 +133,15 @@ static double feedback_scale(srch_engine_t *e, const srch_query_t *q, const expa
 }
 
 /* True if the tree under n is plain words joined by AND or OR (a quoted word
- * is a phrase of one: it runs as written). */
+ * is a phrase of one: it runs as written; a joined word read as its parts
+ * and its phrase is words). */
 static bool plain_words(const srch_node_t *n)
 {
     switch (n->kind) {
     case SRCH_NODE_TERM:
-        return n->field == SRCH_FIELD_BODY && (n->flags & SRCH_TERM_BARE);
+        return n->field == SRCH_FIELD_BODY && !(n->flags & SRCH_TERM_QUOTED);
+    case SRCH_NODE_PHRASE:
+        return (n->flags & SRCH_PHRASE_ALSO) != 0;
     case SRCH_NODE_AND:
     case SRCH_NODE_OR:
         for (size_t i = 0; i < n->n_kids; i++)

@@ -96,7 +96,10 @@ enum {
     SRCH_TERM_STOPWORD = 1u << 0,  /* the analyzer calls the word a stopword */
     SRCH_TERM_ACRONYM = 1u << 1,   /* a dotted acronym ("U.S.") */
     SRCH_TERM_BARE = 1u << 2,      /* a plain word: the only kind of stopword dropped */
-    SRCH_PHRASE_JOINED = 1u << 3   /* PHRASE: words joined by punctuation, not quoted */
+    SRCH_PHRASE_JOINED = 1u << 3,  /* PHRASE: words joined by punctuation, not quoted */
+    SRCH_TERM_QUOTED = 1u << 4,    /* a word in quotes alone: a phrase of one */
+    SRCH_PHRASE_ALSO = 1u << 5     /* PHRASE: a joined word's, beside its parts
+                                      (srch_parse_opts_t's joined_phrase_too) */
 };
 
 typedef struct srch_node srch_node_t;

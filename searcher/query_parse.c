@@ -719,6 +719,8 @@ static srch_node_t *words_node(parser_t *p, const lex_tok_t *t, srch_field_t fie
     if (!t->wildcard) {
         if (t->kind == TK_WORD && terms.n == 1 && field == SRCH_FIELD_BODY)
             terms.v[0]->flags |= SRCH_TERM_BARE;
+        if (t->kind == TK_PHRASE && terms.n == 1)
+            terms.v[0]->flags |= SRCH_TERM_QUOTED;
         /* Any-word queries are bags of words: there a hyphenated word
          * ("heat-transfer") counts as its parts, which ranks better than
          * demanding the phrase (measured on Cranfield), and its stopword
@@ -735,7 +737,7 @@ static srch_node_t *words_node(parser_t *p, const lex_tok_t *t, srch_field_t fie
                 srch_node_t *phrase = phrase_of(p, &again, t->start + 1);
                 if (phrase == NULL || !vec_push(p, &terms, phrase))
                     return NULL;
-                phrase->flags |= SRCH_PHRASE_JOINED;
+                phrase->flags |= SRCH_PHRASE_JOINED | SRCH_PHRASE_ALSO;
             }
             srch_node_t *n = node_of(p, SRCH_NODE_OR, &terms);
             if (n != NULL)

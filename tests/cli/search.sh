@@ -481,6 +481,11 @@ expect_eq "$(printf '%s\n' "$OUT" | grep -o 'negoti [0-9]' | wc -l)" 1 "a term m
 # Feedback expands plain words only; a phrase or an exclusion runs as written.
 run $S --explain 'peace talks'
 expect_match '^xapian: .*AND_MAYBE 0\.[0-9]+ \* \(' "$OUT" "plain words get feedback terms"
+for q in '+peace talks' '+Taliban' 'U.S.-backed Kalashnikov'; do
+    run $S --explain "$q"
+    expect_match '^xapian: .*AND_MAYBE 0\.[0-9]+ \* \(' "$OUT" \
+        "feedback for $q (every word required anyway; a joined word in the fallback)"
+done
 # In any-word mode too they only reorder: the query's words decide what matches.
 run $S --explain --any 'peace talks'
 expect_match '^xapian: Query\(\(\(peac@1 OR talk@2\) AND_MAYBE 0\.[0-9]+ \* \(' "$OUT" "feedback terms only reorder any-word matches"
