@@ -697,8 +697,9 @@ static const clean_row_t clean_rows[] = {
     {"See [the **report**](http://x.y/(z)) now", 0, "See the report now"},
     {"![a photo](p.jpg) caption", 0, "a photo caption"},
     {"[not a link] [x]", 0, "[not a link] [x]"},
-    {"[Link **bold**][ref] and [the docs][]", 0, "Link bold and the docs"},  /* references */
-    {"m[i][j] and `[a][b]`", 0, "m[i][j] and [a][b]"},  /* an index, and code, are text */
+    /* references are left as they are: "[WIP][backend]" is words */
+    {"[Link **bold**][ref] and [WIP][backend]", 0, "[Link bold][ref] and [WIP][backend]"},
+    {"m[i][j] and `[a](b)`", 0, "m[i][j] and [a](b)"},  /* an index, and code, are text */
     {"See <https://x.org/a?b=1> or <me@x.org>", 0, "See https://x.org/a?b=1 or me@x.org"},
     {"a <3 b, List<T>, <not a link>", 0, "a <3 b, List<T>, <not a link>"},
     /* code, block quotes, bullets */
@@ -961,6 +962,7 @@ static const front_matter_row_t front_matter_rows[] = {
     {"---\ntitle: &a Anchored\n---\n", 27, "Anchored"},       /* YAML's anchor, */
     {"---\ntitle: !!str &a \"T\"\n---\n", 28, "T"},            /* and tag: no part of it */
     {"---\ntitle: !!str\n---\n", 21, "!!str"},               /* but a value alone */
+    {"---\ntitle: &a # note\ntitle: T\n---\n", 34, "T"},     /* an anchor, then a comment */
     {"---\nChapter 1: The Beginning\n---\nIt was dark.", 0, NULL}, /* a title between rules */
     {" ---\ntitle: X\n---\n", 0, NULL},                      /* opener not at column 0 */
     {"---\nurl: http://x\nsee:http://y\n---\n", 0, NULL},       /* "see:http" is no key */

@@ -129,28 +129,10 @@ static bool is_ascii_punct(unsigned char c)
            (c >= '{' && c <= '~');
 }
 
-/* The end of a reference link's label, "[label]" or "[]", at s[i] ('['): past
- * its "]", on the line, with no bracket inside; 0 if none. */
-static size_t ref_label_end(const char *s, size_t len, size_t i)
-{
-    size_t limit = len - i > BRACKET_MAX ? i + BRACKET_MAX : len;
-    if (i >= len || s[i] != '[')
-        return 0;
-    for (size_t j = i + 1; j < limit; j++) {
-        if (s[j] == ']')
-            return j + 1;
-        if (s[j] == '[' || s[j] == '\n')
-            return 0;
-    }
-    return 0;
-}
-
 /* Whether the "[" at s[i] opens a link: a matching "]" on the line, then a
- * link target, or a reference's label ("[text][ref]", "[text][]", the "["
- * not right after a letter or digit: "a[1][2]" is an index); for the latter
- * *label_at is set to the "]" the label follows. */
-static bool opens_link(const char *s, size_t len, size_t i, size_t *fail_until,
-                       size_t *label_at)
+ * link target. ("[text][ref]" is left as it is: whether it is a link depends
+ * on a definition elsewhere, and "[WIP][backend]" is words.) */
+static bool opens_link(const char *s, size_t len, size_t i, size_t *fail_until)
 {
     size_t limit = len - i > BRACKET_MAX ? i + BRACKET_MAX : len;
     unsigned depth = 0;
@@ -160,14 +142,8 @@ static bool opens_link(const char *s, size_t len, size_t i, size_t *fail_until,
         if (s[j] == '[') {
             depth++;
         } else if (s[j] == ']' && --depth == 0) {
-            if (j + 1 >= len)
-                return false;
-            if (s[j + 1] == '(')
-                return text__link_target_end(s, len, j, fail_until) != 0;
-            if ((i > 0 && is_wordish((unsigned char)s[i - 1])) || !ref_label_end(s, len, j + 1))
-                return false;
-            *label_at = j;
-            return true;
+            return j + 1 < len && s[j + 1] == '(' &&
+                   text__link_target_end(s, len, j, fail_until) != 0;
         }
     }
     return false;
@@ -352,7 +328,7 @@ static size_t clean(const char *s, size_t len, char *out, size_t cap, clean_mode
     bool heading = false;
     size_t i = markdown ? skip_line_start(s, len, mode == CLEAN_MARKDOWN, &heading) : 0;
     size_t end = heading ? heading_text_end(s, i, len) : len;
-    size_t start = i, fail_until = 0, ref, label_at = SIZE_MAX;
+    size_t start = i, fail_until = 0, ref;
     bool in_code = false;
     utf8proc_int32_t ref_cp;
 
@@ -396,9 +372,9 @@ static size_t clean(const char *s, size_t len, char *out, size_t cap, clean_mode
                         put_char(&w, s + k, 1);
                 i = j;
             } else if (c == '!' && i + 1 < end && s[i + 1] == '[' &&
-                       !in_code && opens_link(s, end, i + 1, &fail_until, &label_at)) {
+                       !in_code && opens_link(s, end, i + 1, &fail_until)) {
                 i++;                                    /* image: keep the alt text */
-            } else if (c == '[' && !in_code && opens_link(s, end, i, &fail_until, &label_at)) {
+            } else if (c == '[' && !in_code && opens_link(s, end, i, &fail_until)) {
                 i++;
             } else if (c == '<' && !in_code && html_tag_end(s, end, i) != 0) {
                 i = html_tag_end(s, end, i);            /* "<h1>", "<!-- -->" */
@@ -410,7 +386,7 @@ static size_t clean(const char *s, size_t len, char *out, size_t cap, clean_mode
                 utf8proc_ssize_t un = utf8proc_encode_char(ref_cp, u);
                 put_code_point(&w, ref_cp, (const char *)u, (size_t)un);
                 i += ref;
-            } else if (c == ']' && i + 1 < end && s[i + 1] == '(') {
+            } else if (c == ']' && !in_code && i + 1 < end && s[i + 1] == '(') {
                 size_t t = text__link_target_end(s, end, i, &fail_until);
                 if (t != 0) {
                     i = t;
@@ -418,8 +394,6 @@ static size_t clean(const char *s, size_t len, char *out, size_t cap, clean_mode
                     put_char(&w, s + i, 1);
                     i++;
                 }
-            } else if (c == ']' && i == label_at) {
-                i = ref_label_end(s, end, i + 1);       /* "[text][ref]": the label */
             } else {
                 put_char(&w, s + i, 1);
                 i++;
@@ -628,6 +602,8 @@ static goes_on_t title_start(const char *s, size_t va, size_t vb, fm_title_t *t)
         va = k;
     }
     t->a = t->b = va;
+    if (s[va] == '#')
+        return GOES_ON_NO;      /* "title: &a # a comment": no value */
     if (s[va] == '|' || s[va] == '>') {
         t->style = TITLE_BLOCK;
         return GOES_ON_BLOCK;   /* the indicator's line holds no text */
