@@ -22,7 +22,9 @@
  * of the files committed.
  *
  * Stopping: on SIGINT or SIGTERM the thread ahead stops at its next file and
- * the writer writes what was read before it, and no more. On a database error
+ * the writer writes what was read before it, and no more; in a run whose work
+ * is then discarded (a rebuild: the writer's stop_mid_file), both stop at
+ * once, inside the file, and the rest is dropped. On a database error
  * the writer stops at once and drops the rest, and the thread ahead stops at
  * its next passage.
  */
@@ -345,8 +347,8 @@ bool idx_writer_files(idx_writer_t *w, const idx_file_t *files, size_t n_files,
         }
         /* The words of the files read since the last hand-over: all written
          * (not when the run is abandoned). */
-        if (!w->fatal && !w->stopped_mid_file && !(w->stop_mid_file && idx_stop_signal)
-            && a.ctx.spell && !idx_counter_merge(w->ctx.spell, a.ctx.spell)) {
+        if (!w->fatal && !(w->stop_mid_file && idx_stop_signal) && a.ctx.spell
+            && !idx_counter_merge(w->ctx.spell, a.ctx.spell)) {
             idx_writer_nomem(w);
         }
     }

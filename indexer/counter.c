@@ -41,9 +41,9 @@ void idx_counter_free(idx_counter_t *c)
     free(c);
 }
 
-static bool grow(idx_counter_t *c)
+/* Move c's strings into a table of cap slots (a power of two, larger). */
+static bool rehash(idx_counter_t *c, size_t cap)
 {
-    size_t cap = c->cap * 2;
     size_t *slots = calloc(cap, sizeof *slots);
     uint32_t *counts = calloc(cap, sizeof *counts);
     if (!slots || !counts) {
@@ -67,6 +67,11 @@ static bool grow(idx_counter_t *c)
     c->counts = counts;
     c->cap = cap;
     return true;
+}
+
+static bool grow(idx_counter_t *c)
+{
+    return rehash(c, c->cap * 2);
 }
 
 size_t idx_counter_size(const idx_counter_t *c)
@@ -106,12 +111,15 @@ static int add_entry(const char *s, size_t len, uint32_t count, void *to)
 
 bool idx_counter_merge(idx_counter_t *to, const idx_counter_t *from)
 {
-    /* Room for all first: strings taken in from's slot order into a table
-     * with fewer slots would land in long runs of neighbours (linear
-     * probing), each insertion scanning the runs before it. */
-    while ((to->used + from->used + 1) * 4 > to->cap * 3)
-        if (!grow(to))
-            return false;
+    /* Room first, for as many slots as from has at least: strings taken in
+     * from's slot order into a table with fewer slots would land in long runs
+     * of neighbours (linear probing), each insertion scanning the runs before
+     * it. (Words in both count twice here: at worst a table twice as large.) */
+    size_t cap = to->cap;
+    while (cap < from->cap || (to->used + from->used + 1) * 4 > cap * 3)
+        cap *= 2;
+    if (cap > to->cap && !rehash(to, cap))
+        return false;
     return idx_counter_each(from, add_entry, to) == 0;
 }
 

@@ -270,7 +270,7 @@ typedef struct idx_writer {
                                    discarded when stopped (a rebuild, shards) */
     bool stopped_mid_file;      /* and it did: the file is no failure */
     idx_docid_suspect_t *suspects;
-    size_t n_suspects;
+    size_t n_suspects, cap_suspects;
     idx_stats_t st;
 } idx_writer_t;
 

@@ -63,7 +63,7 @@ typedef struct run {
     size_t n_by_place;
     bool by_place_built;
     char **skip_prefixes;      /* folders that could not be read: keep what is under them */
-    size_t n_skip;
+    size_t n_skip, cap_skip;
     idx_counter_t *seen;       /* file keys met by this run */
     idx_file_t *files;         /* parallel build: the files to index */
     size_t n_files, cap_files;
@@ -77,6 +77,7 @@ typedef struct run {
     idx_counter_t *failed_at;  /* where: a folder or link met by two routes fails once */
     idx_counter_t *skipped_at; /* and a pipe met by two routes is skipped once */
     unsigned rebuild_dropped;  /* a rebuild: the articles it leaves out (files gone...) */
+    bool *dropped;             /* and which of known[] they are (NULL: unknown) */
     bool collect;              /* walk into files[] instead of indexing at once */
 } run_t;
 
@@ -297,7 +298,8 @@ static char *key_of_unresolved(const char *path)
 /* Keep what the index holds under key (malloc'ed, taken; NULL: nothing). */
 static void add_skip(run_t *r, char *key)
 {
-    char **grown = key ? realloc(r->skip_prefixes, (r->n_skip + 1) * sizeof *grown) : NULL;
+    char **grown = key ? text_grow(r->skip_prefixes, &r->cap_skip, r->n_skip + 1, sizeof *grown)
+                       : NULL;
     if (!grown) {
         free(key);
         return;
@@ -1044,7 +1046,8 @@ static bool rebuild_loses_nothing(run_t *r, const char *new_path)
     xs_db_t *db = NULL;
     int rc = 0;
     lost_t lost = { 0, NULL };
-    bool *dropped = calloc(r->n_known ? r->n_known : 1, sizeof *dropped);
+    free(r->dropped);
+    bool *dropped = r->dropped = calloc(r->n_known ? r->n_known : 1, sizeof *dropped);
     if (now && xs_db_open(&db, new_path, XS_DB_READ) == XS_OK
         && xs_db_metadata(db, PASSIM_META_FILE, note_new_key, now, &rc) == XS_OK && rc == 0)
         for (size_t i = 0; i < r->n_known; i++) {
@@ -1061,17 +1064,21 @@ static bool rebuild_loses_nothing(run_t *r, const char *new_path)
         }
     xs_db_free(db);
     idx_counter_free(now);
-    bool refused = refuse_rebuild(r, &lost);
-    /* Each article left out is named, as an update names what it removes
-     * (one not under the PATHs given: "not met under the PATH"); a file met
-     * and read, but not rebuilt, is no longer text. */
-    for (size_t i = 0; i < r->n_known && dropped && !refused && !r->rep.quiet; i++)
-        if (dropped[i])
+    return !refuse_rebuild(r, &lost);
+}
+
+/* Once a rebuild is in place: count the articles it left out as removed, and
+ * name each, as an update names what it removes (one not under the PATHs
+ * given: "not met under the PATH"); a file met and read, but not rebuilt, is
+ * no longer text. */
+static void note_dropped(run_t *r)
+{
+    r->w.st.removed += r->rebuild_dropped;
+    for (size_t i = 0; i < r->n_known && r->dropped && !r->rep.quiet; i++)
+        if (r->dropped[i])
             idx_note(&r->rep, r->known[i].path, "removed from the index (%s)",
                      r->known[i].seen ? "not a text file any more"
                                       : removal_reason(&r->known[i]));
-    free(dropped);
-    return !refused;
 }
 
 /* ---- parallel build ------------------------------------------------------- */
@@ -1281,6 +1288,7 @@ static void free_run(run_t *r)
         free(r->known[i].place);
     }
     free(r->known);
+    free(r->dropped);
     free(r->by_place);
     for (size_t i = 0; i < r->n_skip; i++)
         free(r->skip_prefixes[i]);
@@ -1528,7 +1536,7 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
         }
     }
     if (ok)
-        r.w.st.removed += r.rebuild_dropped;
+        note_dropped(&r);
     idx_note_docids_left(&r.rep);
     idx_progress_clear(&r.rep);
     if (idx_stop_signal) {

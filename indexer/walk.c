@@ -94,7 +94,7 @@ static bool read_ignore(const char *dir, ignore_t **out)
     int err = ok ? 0 : errno;
     fclose(f);
     ignore_t *pats = NULL;
-    size_t n = 0;
+    size_t n = 0, cap = 0;
     text_line_t line;
     while (ok && text_lines_next(&lines, &line)) {
         char *pat = line.text;
@@ -103,7 +103,7 @@ static bool read_ignore(const char *dir, ignore_t **out)
             pat[--len] = '\0';
         if (len == 0 || pat[0] == '#')
             continue;
-        ignore_t *grown = realloc(pats, (n + 2) * sizeof *pats);
+        ignore_t *grown = text_grow(pats, &cap, n + 2, sizeof *pats);
         if (!grown) {
             ok = false;         /* patterns left unread: as if unreadable */
             err = ENOMEM;

@@ -578,7 +578,8 @@ static void check_docid(idx_writer_t *w, const idx_file_t *f, const char *docid,
 {
     if (!w->check_docids || n == 0 || docid_files(w, docid) <= 1)
         return;
-    idx_docid_suspect_t *grown = realloc(w->suspects, (w->n_suspects + 1) * sizeof *grown);
+    idx_docid_suspect_t *grown = text_grow(w->suspects, &w->cap_suspects, w->n_suspects + 1,
+                                           sizeof *grown);
     if (!grown)
         return;
     w->suspects = grown;
