@@ -194,8 +194,8 @@ static xs_status_t take_doc(const xs_doc_t *doc, void *payload)
 {
     ahead_t *a = payload;
     (void)doc; /* a->ctx.doc */
-    if (a->w->stop_mid_file && idx_stop_signal)
-        return XS_ERR_INVALID;  /* the run is abandoned: analyse no further */
+    if (idx_writer_abandoned(a->w))
+        return XS_ERR_INVALID;  /* analyse no further */
     xs_doc_t *fresh = fresh_doc(a);
     if (!fresh)
         return XS_ERR_NOMEM;
@@ -237,7 +237,7 @@ static void *ahead_main(void *arg)
             st = idx_article_index(&a->ctx, &rd.art, take_doc, a, &n);
         p = a->cur;
         a->cur = NULL;
-        if (st != XS_OK && a->w->stop_mid_file && idx_stop_signal) {
+        if (st != XS_OK && idx_writer_abandoned(a->w)) {
             free_part(p);       /* stopped inside the file: nothing to report */
             free(rd.docid);
             break;
@@ -327,16 +327,11 @@ bool idx_writer_files(idx_writer_t *w, const idx_file_t *files, size_t n_files,
         xs_status_t write_st = XS_OK;
         part_t *p;
         while ((p = pop(&a)) != NULL) {
-            if (w->stop_mid_file && idx_stop_signal && !w->stopped_mid_file) {
-                /* The run is abandoned: no need to finish the file, and what
-                 * was read ahead is let go. */
-                w->stopped_mid_file = true;
+            if (idx_writer_abandoned(w))
+                stop_reading(&a);   /* no file to finish: what was read ahead goes */
+            else if (!w->fatal && !write_part(w, p, &cur, &passages, &write_st))
                 stop_reading(&a);
-            }
-            bool writing = !w->fatal && !w->stopped_mid_file;
-            if (writing && !write_part(w, p, &cur, &passages, &write_st))
-                stop_reading(&a);
-            else if (writing && p->last)
+            else if (!w->fatal && p->last)
                 has_passages[p->f - files] = p->n_passages > 0;
             recycle(&a, p);
         }
@@ -347,7 +342,7 @@ bool idx_writer_files(idx_writer_t *w, const idx_file_t *files, size_t n_files,
         }
         /* The words of the files read since the last hand-over: all written
          * (not when the run is abandoned). */
-        if (!w->fatal && !(w->stop_mid_file && idx_stop_signal) && a.ctx.spell
+        if (!w->fatal && !idx_writer_abandoned(w) && a.ctx.spell
             && !idx_counter_merge(w->ctx.spell, a.ctx.spell)) {
             idx_writer_nomem(w);
         }

@@ -187,8 +187,6 @@ static size_t clean_title(const text_title_t *t, char *out)
     const char ellipsis[] = "\xE2\x80\xA6";
     /* Not inside a character, nor between a letter and its accent. */
     size_t keep = text_grapheme_floor(longer, n, TITLE_MAX - (sizeof ellipsis - 1));
-    if (keep == 0)      /* one grapheme longer than that: cut between characters */
-        keep = text_utf8_floor(longer, n, TITLE_MAX - (sizeof ellipsis - 1));
     size_t space = keep;
     while (space > keep / 2 && longer[space] != ' ')
         space--;

@@ -268,7 +268,6 @@ typedef struct idx_writer {
                                    article ids that another file has too */
     bool stop_mid_file;         /* SIGINT/SIGTERM stop it inside a file: its run is
                                    discarded when stopped (a rebuild, shards) */
-    bool stopped_mid_file;      /* and it did: the file is no failure */
     idx_docid_suspect_t *suspects;
     size_t n_suspects, cap_suspects;
     idx_stats_t st;
@@ -288,6 +287,13 @@ void idx_writer_free(idx_writer_t *w);
  * with the file are noted and counted; returns false only when the run must
  * stop (w->fatal: a database error). */
 bool idx_writer_file(idx_writer_t *w, const idx_file_t *f, const text_file_record_t *known);
+
+/* Whether w's run is being abandoned (stop_mid_file, and a signal came): what
+ * it writes from now on is discarded, and a file need not be finished. */
+static inline bool idx_writer_abandoned(const idx_writer_t *w)
+{
+    return w->stop_mid_file && idx_stop_signal;
+}
 
 /* idx_writer_file in steps, for a file read by another thread:
  * idx_writer_begin notes and counts a file with no passages to write (not

@@ -689,10 +689,8 @@ bool idx_writer_begin(idx_writer_t *w, const idx_file_t *f, const text_file_reco
 xs_status_t idx_writer_add(const xs_doc_t *doc, void *writer)
 {
     idx_writer_t *w = writer;
-    if (w->stop_mid_file && idx_stop_signal) {
-        w->stopped_mid_file = true;     /* no need to finish a file to discard it */
-        return XS_ERR_INVALID;
-    }
+    if (idx_writer_abandoned(w))
+        return XS_ERR_INVALID;          /* no need to finish a file to discard it */
     return xs_db_add_document(w->db, doc, NULL);
 }
 
@@ -700,7 +698,7 @@ bool idx_writer_end(idx_writer_t *w, const idx_file_t *f, const text_file_record
                     const idx_read_t *rd, uint32_t n, xs_status_t st, const char *why)
 {
     if (st != XS_OK) {
-        if (w->stopped_mid_file)
+        if (idx_writer_abandoned(w))
             return false;   /* interrupted: said once, for the whole run */
         if (why) {
             idx_note(w->rep, w->db_path, "%s: %s", f->path, why);

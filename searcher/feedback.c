@@ -43,7 +43,7 @@ typedef struct stem_probe {
 
 typedef struct word_count {
     srch_engine_t *e;
-    text_buf_t seen;    /* the stems counted, each ended by a NUL */
+    srch__strset_t seen; /* the stems counted */
     size_t n;
 } word_count_t;
 
@@ -59,15 +59,10 @@ static int count_word(const srch_word_t *w, void *payload)
     uint32_t df = 0;
     if (w->excluded || w->prefix || w->stopword || w->field != SRCH_FIELD_BODY)
         return 0;
-    size_t len = strlen(w->stem);
-    for (const char *s = c->seen.data, *end = s + c->seen.len; s && s < end; s += strlen(s) + 1)
-        if (strcmp(s, w->stem) == 0)
-            return 0;
-    if (xs_db_termfreq(c->e->db, w->stem, len, &df) == XS_OK && df > 0) {
+    /* Out of memory, a repeated word may count twice: no more harm. */
+    if (srch__strset_add(&c->seen, w->stem)
+        && xs_db_termfreq(c->e->db, w->stem, strlen(w->stem), &df) == XS_OK && df > 0)
         c->n++;
-        /* Out of memory, a repeated word may count twice: no more harm. */
-        (void)text_buf_append(&c->seen, w->stem, len + 1);
-    }
     return 0;
 }
 
@@ -125,9 +120,9 @@ static int add_term(const char *term, size_t len, double weight, void *payload)
 static double feedback_scale(srch_engine_t *e, const srch_query_t *q, const expansion_t *ex,
                              double weight)
 {
-    word_count_t c = { e, TEXT_BUF_INIT, 0 };
+    word_count_t c = { e, SRCH__STRSET_INIT, 0 };
     srch_query_words(q, count_word, &c);
-    text_buf_free(&c.seen);
+    srch__strset_free(&c.seen);
     double cap = (double)c.n / ex->sum;
     return cap < weight ? cap : weight;
 }

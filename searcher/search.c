@@ -422,38 +422,41 @@ static xs_status_t word_df(srch_engine_t *e, const srch_word_t *w, text_buf_t *t
 
 /* ---- --explain ----------------------------------------------------------- */
 
-/* The words of a query met so far, each once: its field, whether it is
- * excluded or a prefix, and its folded form, NUL-terminated, one after the
- * other. */
-typedef struct word_set {
-    text_buf_t keys;
-    size_t n;
-} word_set_t;
-
-/* Add w to s: true if it was not there yet (and if memory ran out: a word
- * said twice rather than not at all). */
-static bool word_set_add(word_set_t *s, const srch_word_t *w)
+bool srch__strset_add(srch__strset_t *s, const char *key)
 {
-    char head[4] = { w->field == SRCH_FIELD_TITLE ? 't' : 'w', w->excluded ? '-' : '+',
-                     w->prefix ? '*' : '=', '\0' };
     const char *k = s->keys.data;
     for (size_t i = 0; i < s->n; i++, k += strlen(k) + 1)
-        if (memcmp(k, head, 3) == 0 && strcmp(k + 3, w->word) == 0)
+        if (strcmp(k, key) == 0)
             return false;
     size_t len = s->keys.len;
-    if (text_buf_append(&s->keys, head, 3)
-        && text_buf_append(&s->keys, w->word, strlen(w->word) + 1))
+    if (text_buf_append(&s->keys, key, strlen(key) + 1))
         s->n++;
     else
         s->keys.len = len;
     return true;
 }
 
+void srch__strset_free(srch__strset_t *s)
+{
+    text_buf_free(&s->keys);
+    s->n = 0;
+}
+
+/* Add w to s, told apart by its field, whether it is excluded or a prefix,
+ * and its folded form: true if it was not there yet. */
+static bool word_set_add(srch__strset_t *s, const srch_word_t *w)
+{
+    char key[4 + 4 * TEXT_TOKEN_MAX];   /* a word is a token: at most TEXT_TOKEN_MAX bytes */
+    snprintf(key, sizeof key, "%c%c%c%s", w->field == SRCH_FIELD_TITLE ? 't' : 'w',
+             w->excluded ? '-' : '+', w->prefix ? '*' : '=', w->word);
+    return srch__strset_add(s, key);
+}
+
 typedef struct explain_ctx {
     srch_engine_t *e;
     text_buf_t *b;
     text_buf_t term;
-    word_set_t listed;    /* a word typed twice, or in a phrase and alone, once */
+    srch__strset_t listed; /* a word typed twice, or in a phrase and alone, once */
 } explain_ctx_t;
 
 static int explain_word(const srch_word_t *w, void *payload)
@@ -486,7 +489,7 @@ static int explain_word(const srch_word_t *w, void *payload)
 
 static void explain_query(srch_engine_t *e, srch_result_t *r, xs_query_t *xq)
 {
-    explain_ctx_t x = { e, &r->explain, TEXT_BUF_INIT, { TEXT_BUF_INIT, 0 } };
+    explain_ctx_t x = { e, &r->explain, TEXT_BUF_INIT, SRCH__STRSET_INIT };
     text_buf_puts(&r->explain, "query: ");
     srch_query_describe(r->query, &r->explain);
     if (r->relaxed)
@@ -499,7 +502,7 @@ static void explain_query(srch_engine_t *e, srch_result_t *r, xs_query_t *xq)
         free(d);
     }
     text_buf_free(&x.term);
-    text_buf_free(&x.listed.keys);
+    srch__strset_free(&x.listed);
 }
 
 typedef struct hit_terms {
@@ -857,7 +860,7 @@ typedef struct missing_ctx {
     srch_engine_t *e;
     text_buf_t *b;
     text_buf_t term;
-    word_set_t named;     /* the words named, or counted among the more */
+    srch__strset_t named; /* the words named, or counted among the more */
     size_t n_more;
 } missing_ctx_t;
 
@@ -973,14 +976,14 @@ static int report_word(const srch_word_t *w, void *payload)
 
 void srch_report_missing(srch_engine_t *e, const srch_result_t *r, text_buf_t *b)
 {
-    missing_ctx_t m = { e, b, TEXT_BUF_INIT, { TEXT_BUF_INIT, 0 }, 0 };
+    missing_ctx_t m = { e, b, TEXT_BUF_INIT, SRCH__STRSET_INIT, 0 };
     if (r->query)
         srch_query_words(r->query, report_word, &m);
     if (m.n_more > 0)
         text_buf_printf(b, "passim-search: and %zu more word%s that no passage contains\n",
                         m.n_more, m.n_more == 1 ? "" : "s");
     text_buf_free(&m.term);
-    text_buf_free(&m.named.keys);
+    srch__strset_free(&m.named);
 }
 
 srch_run_status_t srch_run(srch_engine_t *e, const char *q, const srch_settings_t *s,

@@ -225,6 +225,12 @@ size_t text_apostrophe_len(const char *s, size_t len, size_t i)
     return 0;
 }
 
+/* Whether cp is a letter that has a case. */
+static bool has_case(utf8proc_int32_t cp)
+{
+    return utf8proc_tolower(cp) != cp || utf8proc_toupper(cp) != cp;
+}
+
 /* Whether model's letters are all capitals (two or more), or its first one is. */
 static void model_case(const char *model, size_t len, bool *all, bool *first)
 {
@@ -237,8 +243,8 @@ static void model_case(const char *model, size_t len, bool *all, bool *first)
         if (n <= 0)
             break;
         i += (size_t)n;
-        if (utf8proc_tolower(cp) == cp && utf8proc_toupper(cp) == cp)
-            continue;                       /* no letter with a case */
+        if (!has_case(cp))
+            continue;
         bool is_upper = utf8proc_tolower(cp) != cp;
         if (letters++ == 0)
             *first = is_upper;
@@ -259,7 +265,7 @@ bool text_case_like(text_buf_t *out, const char *word, size_t len, const char *m
                                               (utf8proc_ssize_t)(len - i), &cp);
         if (n <= 0)
             return text_buf_append(out, word + i, len - i);   /* not UTF-8: as it is */
-        bool cased = utf8proc_tolower(cp) != cp || utf8proc_toupper(cp) != cp;
+        bool cased = has_case(cp);
         if (all || (first && !done_first && cased))
             cp = utf8proc_toupper(cp);
         done_first |= cased;

@@ -414,7 +414,8 @@ size_t text_utf8_floor(const char *s, size_t len, size_t n);
 
 /* Largest cut <= n of s[0..len) (valid UTF-8) that ends inside no character
  * as one reads it, Unicode's grapheme cluster: a letter and its combining
- * accents, an emoji and its skin tone, a flag; 0 if there is none. */
+ * accents, an emoji and its skin tone, a flag; if the first one is longer
+ * than n, text_utf8_floor()'s cut. */
 size_t text_grapheme_floor(const char *s, size_t len, size_t n);
 
 /*

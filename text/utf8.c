@@ -280,7 +280,9 @@ size_t text_grapheme_floor(const char *str, size_t len, size_t n)
         prev = cp;
         i += (size_t)k;
     }
-    return cut;
+    /* A first grapheme longer than n (a letter under hundreds of marks) is
+     * cut between its characters. */
+    return cut > 0 ? cut : text_utf8_floor(str, len, n);
 }
 
 /*
