@@ -102,7 +102,6 @@ static int on_passage(const text_passage_t *p, void *payload)
     const idx_article_t *art = job->art;
     xs_doc_t *doc = ctx->doc;
     xs_status_t st;
-    char ord[16];
 
     if ((st = xs_doc_clear(doc)) != XS_OK)
         return (int)st;
@@ -112,11 +111,6 @@ static int on_passage(const text_passage_t *p, void *payload)
     if ((st = add_title_terms(doc, job->title)) != XS_OK)
         return (int)st;
 
-    snprintf(ord, sizeof ord, "#%u", (unsigned)p->ordinal);
-    if (!text_key_term(&ctx->term, PASSIM_PREFIX_PASSAGE, art->key, ord))
-        return XS_ERR_NOMEM;
-    if ((st = xs_doc_add_boolean_term(doc, ctx->term.data, ctx->term.len)) != XS_OK)
-        return (int)st;
     if (!text_key_term(&ctx->term, PASSIM_PREFIX_FILE, art->key, ""))
         return XS_ERR_NOMEM;
     if ((st = xs_doc_add_boolean_term(doc, ctx->term.data, ctx->term.len)) != XS_OK)
@@ -130,10 +124,8 @@ static int on_passage(const text_passage_t *p, void *payload)
             return (int)st;
     }
 
-    unsigned char ordinal_be[4] = {
-        (unsigned char)(p->ordinal >> 24), (unsigned char)(p->ordinal >> 16),
-        (unsigned char)(p->ordinal >> 8), (unsigned char)p->ordinal,
-    };
+    unsigned char ordinal_be[4];
+    text_ordinal_value(ordinal_be, p->ordinal);
     if ((st = xs_doc_set_value(doc, PASSIM_SLOT_FILE, art->key, strlen(art->key))) != XS_OK
         || (st = xs_doc_set_value(doc, PASSIM_SLOT_ORDINAL, ordinal_be, 4)) != XS_OK)
         return (int)st;

@@ -569,18 +569,22 @@ static int explain_term(const char *term, size_t len, uint32_t tf, void *payload
     return 0;
 }
 
-/* A query matching only result i's passage: its unique id term. */
+/* A query matching only result i's passage: its file's term and its ordinal. */
 static xs_query_t *passage_query(xs_mset_t *m, size_t i, uint32_t ordinal)
 {
     size_t len;
     const char *key = xs_mset_value(m, i, PASSIM_SLOT_FILE, &len);
     char *k = key ? strndup(key, len) : NULL;
-    char suffix[16];
+    unsigned char ord[4];
+    text_ordinal_value(ord, ordinal);
     text_buf_t term = TEXT_BUF_INIT;
-    xs_query_t *q = NULL;
-    snprintf(suffix, sizeof suffix, "#%u", (unsigned)ordinal);
-    if (k && text_key_term(&term, PASSIM_PREFIX_PASSAGE, k, suffix))
-        xs_query_term(&q, term.data, term.len, 1, 0);
+    xs_query_t *parts[2] = { NULL, NULL }, *q = NULL;
+    if (k && text_key_term(&term, PASSIM_PREFIX_FILE, k, "")
+        && xs_query_term(&parts[0], term.data, term.len, 1, 0) == XS_OK
+        && xs_query_value_range(&parts[1], PASSIM_SLOT_ORDINAL, ord, 4, ord, 4) == XS_OK)
+        xs_query_combine(&q, XS_OP_FILTER, (const xs_query_t *const *)parts, 2, 0);
+    xs_query_free(parts[0]);
+    xs_query_free(parts[1]);
     free(k);
     text_buf_free(&term);
     return q;

@@ -255,6 +255,11 @@ xs_status_t xs_query_combine(xs_query_t **out, xs_op_t op, const xs_query_t *con
 xs_status_t xs_query_wildcard(xs_query_t **out, const char *prefix, size_t len,
                               uint32_t max_expansion);
 
+/* Documents whose value in slot lies between lo and hi (byte strings compared
+ * as Xapian does, bytewise), with weight 0. */
+xs_status_t xs_query_value_range(xs_query_t **out, unsigned slot, const void *lo, size_t lo_len,
+                                 const void *hi, size_t hi_len);
+
 /* q with its weight multiplied by factor (>= 0). */
 xs_status_t xs_query_scale(xs_query_t **out, const xs_query_t *q, double factor);
 

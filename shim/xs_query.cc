@@ -141,6 +141,23 @@ extern "C" xs_status_t xs_query_scale(xs_query_t **out, const xs_query_t *q, dou
     }
 }
 
+extern "C" xs_status_t xs_query_value_range(xs_query_t **out, unsigned slot, const void *lo,
+                                            size_t lo_len, const void *hi, size_t hi_len)
+{
+    if (!out)
+        return xs__fail(XS_ERR_INVALID, "xs_query_value_range: out is NULL");
+    *out = NULL;
+    if ((!lo && lo_len) || (!hi && hi_len))
+        return xs__fail(XS_ERR_INVALID, "xs_query_value_range: bound is NULL");
+    try {
+        std::string l(static_cast<const char *>(lo), lo_len);
+        std::string h(static_cast<const char *>(hi), hi_len);
+        return wrap(out, Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, l, h));
+    } catch (...) {
+        return xs__status_from_exception();
+    }
+}
+
 extern "C" xs_status_t xs_query_all(xs_query_t **out)
 {
     if (!out)

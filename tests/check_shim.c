@@ -1561,6 +1561,53 @@ START_TEST(test_shim_search_bad_opts)
 }
 END_TEST
 
+START_TEST(test_shim_search_value_range)
+{
+    xs_search_opts_t opts = XS_SEARCH_OPTS_INIT;
+    xs_query_t *fox = term_q("fox", 0), *range, *both, *q = (xs_query_t *)&q;
+    xs_mset_t *m;
+    size_t len;
+
+    /* Slot 0 holds each document's group, two documents to a group. */
+    OK(xs_query_value_range(&range, 0, "B", 1, "B", 1));
+    OK(xs_search(&m, corpus_db, range, &opts));
+    ck_assert_uint_eq(xs_mset_size(m), 2);
+    for (size_t i = 0; i < 2; i++) {
+        ck_assert_mem_eq(xs_mset_value(m, i, 0, &len), "B", 1);
+        ck_assert_double_eq(xs_mset_weight(m, i), 0);
+    }
+    xs_mset_free(m);
+
+    /* As a filter it keeps the other side's weights: fox is in doc3 and doc4 of B. */
+    const xs_query_t *pair[2] = { fox, range };
+    OK(xs_query_combine(&both, XS_OP_FILTER, pair, 2, 0));
+    OK(xs_search(&m, corpus_db, both, &opts));
+    ck_assert_uint_eq(xs_mset_size(m), 2);
+    ck_assert(xs_mset_weight(m, 0) > 0);
+    xs_mset_free(m);
+    xs_query_free(both);
+    xs_query_free(range);
+
+    OK(xs_query_value_range(&range, 0, "A", 1, "B", 1));
+    OK(xs_search(&m, corpus_db, range, &opts));
+    ck_assert_uint_eq(xs_mset_size(m), 4);
+    xs_mset_free(m);
+    xs_query_free(range);
+    OK(xs_query_value_range(&range, 0, "D", 1, "Z", 1));
+    OK(xs_search(&m, corpus_db, range, &opts));
+    ck_assert_uint_eq(xs_mset_size(m), 0);
+    xs_mset_free(m);
+    xs_query_free(range);
+
+    FAILS(xs_query_value_range(NULL, 0, "A", 1, "B", 1), XS_ERR_INVALID);
+    FAILS(xs_query_value_range(&q, 0, NULL, 1, "B", 1), XS_ERR_INVALID);
+    ck_assert_ptr_null(q);
+    FAILS(xs_query_value_range(&q, 0, "A", 1, NULL, 1), XS_ERR_INVALID);
+    ERROR_HAS("NULL");
+    xs_query_free(fox);
+}
+END_TEST
+
 START_TEST(test_shim_search_collapse)
 {
     xs_search_opts_t opts = XS_SEARCH_OPTS_INIT;
@@ -2230,6 +2277,7 @@ Suite *make_shim_suite(void)
     tcase_add_test(tc, test_shim_search_offset_limit);
     tcase_add_test(tc, test_shim_search_bad_opts);
     tcase_add_test(tc, test_shim_search_collapse);
+    tcase_add_test(tc, test_shim_search_value_range);
     tcase_add_test(tc, test_shim_mset_data_and_values);
     tcase_add_test(tc, test_shim_mset_null_handle);
     tcase_add_test(tc, test_shim_mset_matching_terms);

@@ -30,6 +30,14 @@ bool text_key_term(text_buf_t *b, const char *prefix, const char *key, const cha
            && text_buf_append(b, key + from, klen - from) && text_buf_puts(b, suffix);
 }
 
+void text_ordinal_value(unsigned char out[4], uint32_t ordinal)
+{
+    out[0] = (unsigned char)(ordinal >> 24);
+    out[1] = (unsigned char)(ordinal >> 16);
+    out[2] = (unsigned char)(ordinal >> 8);
+    out[3] = (unsigned char)ordinal;
+}
+
 bool text_words_key(text_buf_t *b, size_t chars)
 {
     text_buf_clear(b);

@@ -6,7 +6,6 @@
  *   <stem>            a passage token's stem, with its position (no prefix)
  *   S<stem>           a stem of the article's title, with its position in the title;
  *                     added to every passage of the article (title:word queries)
- *   Q<key>#<ordinal>  unique id of a passage
  *   K<key>            every passage of one file (delete all of them at once)
  *   D<docid>          the first passage of each article, by its id (record.h:
  *                     the path relative to the PATH indexed, without
@@ -19,7 +18,9 @@
  *
  * Values (per passage):
  *   PASSIM_SLOT_FILE     the file key: the collapse key, one article per file
- *   PASSIM_SLOT_ORDINAL  the passage ordinal, 4-byte big-endian
+ *   PASSIM_SLOT_ORDINAL  the passage ordinal, 4-byte big-endian: with K<key>, it
+ *                        names one passage (older indexes also hold a term
+ *                        Q<key>#<ordinal> for it, which nothing reads)
  *   PASSIM_SLOT_RECORD   the passage record the searcher prints (text_record_t,
  *                        record.h). A value, not the document data: Xapian
  *                        deflates every document's data on its own, which cost
@@ -48,7 +49,6 @@
 #define PASSIM_TERMS_H
 
 #define PASSIM_PREFIX_TITLE   "S"
-#define PASSIM_PREFIX_PASSAGE "Q"
 #define PASSIM_PREFIX_FILE    "K"
 #define PASSIM_PREFIX_DOCID   "D"
 
@@ -71,6 +71,7 @@
 #define PASSIM_TERM_MAX 245
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "buf.h"
 
@@ -79,6 +80,10 @@
  * its tail (the distinctive part) and gains a hash of the whole, so the result
  * stays unique and within PASSIM_TERM_MAX. False if memory ran out. */
 bool text_key_term(text_buf_t *b, const char *prefix, const char *key, const char *suffix);
+
+/* The value of PASSIM_SLOT_ORDINAL for passage ordinal: 4 bytes, big-endian, so
+ * that values sort as the ordinals do. */
+void text_ordinal_value(unsigned char out[4], uint32_t ordinal);
 
 /* Put in b (cleared first) the metadata key of the word list of words of
  * chars characters (PASSIM_META_WORDS<chars>). False if memory ran out. */
