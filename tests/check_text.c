@@ -14,6 +14,7 @@
 #include <libstemmer.h>
 
 #include "buf.h"
+#include "lines.h"
 #include "record.h"
 #include "spell.h"
 #include "text.h"
@@ -1967,6 +1968,58 @@ END_TEST
 
 /* ------------------------------------------------------------------------ */
 
+/* The lines of data (len bytes) read by text_lines_*, joined by '|', with
+ * '0' for a NUL byte and '!' after a line that holds one. */
+static void lines_joined(const char *data, size_t len, char *out, size_t cap)
+{
+    FILE *f = fmemopen((void *)data, len, "r");
+    ck_assert_ptr_nonnull(f);
+    text_lines_t l;
+    text_line_t line;
+    size_t o = 0;
+    unsigned no = 0;
+    ck_assert(text_lines_read(&l, f));
+    while (text_lines_next(&l, &line)) {
+        ck_assert_uint_eq(line.no, ++no);
+        for (size_t i = 0; i < line.len && o + 3 < cap; i++)
+            out[o++] = line.text[i] ? line.text[i] : '0';
+        if (line.nul && o + 3 < cap)
+            out[o++] = '!';
+        if (o + 2 < cap)
+            out[o++] = '|';
+    }
+    out[o] = '\0';
+    text_lines_free(&l);
+    fclose(f);
+}
+
+START_TEST(test_text_lines_ends)
+{
+    static const struct {
+        const char *in;
+        size_t len;
+        const char *want;
+    } rows[] = {
+        { "a\nb\n", 4, "a|b|" },
+        { "a\nb", 3, "a|b|" },
+        { "a\r\nb\r\n", 6, "a|b|" },
+        { "a\rb\rc", 5, "a|b|c|" },           /* old Mac lines */
+        { "a\nb\rc\nd\n", 8, "a|b|c|d|" },    /* a lone CR among LF lines */
+        { "a\r\r\nb", 5, "a||b|" },
+        { "a\n\nb\n", 5, "a||b|" },
+        { "a\0b\rc\n", 6, "a0b!|c|" },        /* a NUL byte ends no line */
+        { "\0\n", 2, "0!|" },
+        { "", 0, "" },
+    };
+    char got[64];
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        lines_joined(rows[i].in, rows[i].len, got, sizeof got);
+        ck_assert_msg(strcmp(got, rows[i].want) == 0, "row %zu: got '%s', want '%s'", i, got,
+                      rows[i].want);
+    }
+}
+END_TEST
+
 Suite *make_text_suite(void);
 
 Suite *make_text_suite(void)
@@ -2042,6 +2095,7 @@ Suite *make_text_suite(void)
     tcase_add_test(tc, test_text_limits_utf8);
     tcase_add_test(tc, test_text_utf8_repair);
     tcase_add_test(tc, test_text_decode);
+    tcase_add_test(tc, test_text_lines_ends);
     tcase_add_test(tc, test_text_sniff_window);
     tcase_add_test(tc, test_text_limits_hash);
     tcase_add_test(tc, test_text_limits_buf);

@@ -52,18 +52,21 @@ bool text_lines_read_names(text_lines_t *l, FILE *f)
 
 bool text_lines_next(text_lines_t *l, text_line_t *line)
 {
-    if (!l->next || l->next >= l->stop)
+    /* The last byte is the line end read_lines() added: alone, it ends no line. */
+    if (!l->next || l->next >= l->stop - 1)
         return false;
-    char *p = l->next, *nl = memchr(p, '\n', (size_t)(l->stop - p));
-    size_t len = (size_t)(nl - p);
-    while (len > 0 && p[len - 1] == '\r')
-        len--;
-    p[len] = '\0';
+    /* Any line end ends a line, a lone CR among LF lines too, as the
+     * scripts that write and score these files read them (Python's
+     * universal newlines). The text ends with a LF, so one is found. */
+    char *p = l->next, *end = p + strcspn(p, "\r\n");
+    while (*end == '\0') /* a NUL byte within the line */
+        end += 1 + strcspn(end + 1, "\r\n");
+    l->next = end + (end[0] == '\r' && end[1] == '\n' ? 2 : 1);
+    *end = '\0';
     line->text = p;
-    line->len = len;
-    line->nul = strlen(p) != len;
+    line->len = (size_t)(end - p);
+    line->nul = strlen(p) != line->len;
     line->no = ++l->line_no;
-    l->next = nl + 1;
     return true;
 }
 

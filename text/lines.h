@@ -22,7 +22,8 @@ typedef struct text_lines {
     unsigned line_no;           /* lines taken */
 } text_lines_t;
 
-/* One line: NUL-terminated in place, without its line end ("\n", "\r\n"). */
+/* One line: NUL-terminated in place, without its line end: "\n", "\r\n" or a
+ * "\r" alone, wherever it is (as Python's universal newlines read lines). */
 typedef struct text_line {
     char *text;
     size_t len;                 /* bytes before the line end; NUL bytes may be among them */

@@ -288,6 +288,12 @@ printf 'k\351 0 004_30d30edba93f37e1 1\r' >cp1252.qrels
 run $S --batch cp1252.tsv --qrels cp1252.qrels --metrics-only
 expect_match '^answered 1$' "$OUT" "a Windows-1252 query id matches its Windows-1252 judgements"
 expect_match '^MRR      1\.0000$' "$OUT" "and is scored"
+# A lone CR among LF lines ends a line too, as ireval.py (Python) reads it.
+printf 'k\tLavrov\nm\tKabul\rn\tMoscow\n' >mixed.tsv
+printf 'k 0 004_30d30edba93f37e1 1\nm 0 000_15c4c714383f619c 1\rn 0 001_4f2621a6beb63337 1\n' >mixed.qrels
+run $S --batch mixed.tsv --qrels mixed.qrels --metrics-only
+expect_match '^answered 3$' "$OUT" "a lone CR among LF lines parts two queries"
+expect_match '^judged   3$' "$OUT" "and two judgements"
 printf 'k\tcaf\351\r\nm\tna\357ve\r\n' >latin1.tsv
 run $S --batch latin1.tsv -f json
 expect_match '"query": "café"' "$OUT" "a query file in Latin-1 is read as Windows-1252"
