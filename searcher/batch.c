@@ -169,31 +169,63 @@ static int qid_ptr_cmp(const void *pa, const void *pb)
     return c ? c : (a->line < b->line ? -1 : a->line > b->line);
 }
 
+/* The message of query q (its file, line and id, the id fit for a terminal:
+ * it is the file's, escape sequences and all) into b. False if memory ran out. */
+static bool query_message(text_buf_t *b, const batch_t *bt, const batch_query_t *q,
+                          const char *what)
+{
+    return text_buf_printf(b, "passim-search: %s:%u: %s", bt->name, q->line, what)
+           && text_safe_append(b, q->qid, strlen(q->qid), true);
+}
+
+static int line_ptr_cmp(const void *pa, const void *pb)
+{
+    const batch_query_t *a = *(const batch_query_t *const *)pa;
+    const batch_query_t *b = *(const batch_query_t *const *)pb;
+    return a->line < b->line ? -1 : a->line > b->line;
+}
+
 /* A query id given twice would make one ranking of two queries, with the same
  * article listed twice: an error for a TREC run or an evaluation (fatal),
- * a warning otherwise. The number of repeated ids is returned; -1 if memory
- * ran out. */
+ * a warning otherwise, in the order of the file. The number of repeated ids
+ * is returned; -1 if memory ran out. */
 static long check_repeated_ids(const batch_t *b, bool fatal)
 {
     if (b->n < 2)
         return 0;
     const batch_query_t **v = malloc(b->n * sizeof *v);
-    if (!v) {
-        fputs("passim-search: out of memory\n", stderr);
-        return -1;
-    }
-    for (size_t i = 0; i < b->n; i++)
-        v[i] = &b->q[i];
-    qsort(v, b->n, sizeof *v, qid_ptr_cmp);
+    unsigned *first = calloc(b->n, sizeof *first); /* by query: the line given on */
+    const batch_query_t **again = malloc(b->n * sizeof *again);
+    text_buf_t msg = TEXT_BUF_INIT;
     long n = 0;
-    for (size_t i = 1; i < b->n; i++)
+    bool ok = v && first && again;
+    for (size_t i = 0; ok && i < b->n; i++)
+        v[i] = &b->q[i];
+    if (ok)
+        qsort(v, b->n, sizeof *v, qid_ptr_cmp);
+    for (size_t i = 1; ok && i < b->n; i++)
         if (*v[i]->qid /* an empty id is a bad query of its own */
             && strcmp(v[i - 1]->qid, v[i]->qid) == 0 && (i < 2 || strcmp(v[i - 2]->qid, v[i]->qid))) {
-            fprintf(stderr, "passim-search: %s:%u: %squery id %s already given on line %u%s\n",
-                    b->name, v[i]->line, fatal ? "" : "warning: ", v[i]->qid, v[i - 1]->line,
-                    fatal ? "; a TREC run and an evaluation need one query per id" : "");
-            n++;
+            first[v[i] - b->q] = v[i - 1]->line;
+            again[n++] = v[i];
         }
+    if (ok)
+        qsort(again, (size_t)n, sizeof *again, line_ptr_cmp);
+    for (long i = 0; ok && i < n; i++) {
+        text_buf_clear(&msg);
+        ok = query_message(&msg, b, again[i], fatal ? "query id " : "warning: query id ")
+             && text_buf_printf(&msg, " already given on line %u%s\n", first[again[i] - b->q],
+                                fatal ? "; a TREC run and an evaluation need one query per id" : "");
+        if (ok)
+            fputs(msg.data, stderr);
+    }
+    if (!ok) {
+        fputs("passim-search: out of memory\n", stderr);
+        n = -1;
+    }
+    text_buf_free(&msg);
+    free(again);
+    free(first);
     free(v);
     return n;
 }
@@ -206,8 +238,10 @@ static void query_failed(const batch_t *b, batch_query_t *q, const char *why)
     q->n_hits = 0;
     text_buf_clear(&q->out);
     srch_trec_list_free(&q->ranking);
-    text_buf_printf(&q->err, "passim-search: %s:%u: %s%s%s%s\n", b->name, q->line,
-                    *q->qid ? "query " : "", q->qid, *q->qid ? ": " : "", why);
+    if (!*q->qid)
+        text_buf_printf(&q->err, "passim-search: %s:%u: %s\n", b->name, q->line, why);
+    else if (query_message(&q->err, b, q, "query "))
+        text_buf_printf(&q->err, ": %s\n", why);
 }
 
 /* The hits of ranking l, in its order, ranked from offset + 1: shallow copies

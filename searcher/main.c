@@ -432,7 +432,14 @@ static int parse_options(cli_t *o, int argc, char **argv)
             }
             o->run_tag = optarg;
             break;
-        case OPT_QRELS: o->qrels = optarg; break;
+        case OPT_QRELS:
+            if (o->qrels)
+                return usage_error("--qrels takes one FILE: give it once");
+            if (strcmp(optarg, "-") == 0)
+                return usage_error("--qrels: standard input is read by --batch only; name "
+                                   "a file ('./-' for one called '-')");
+            o->qrels = optarg;
+            break;
         case OPT_METRICS_ONLY: o->metrics_only = true; break;
         case OPT_PROGRESS: o->progress = SRCH_PROGRESS_ALWAYS; o->progress_set = true; break;
         case OPT_NO_PROGRESS: o->progress = SRCH_PROGRESS_NEVER; o->progress_set = true; break;
@@ -442,7 +449,11 @@ static int parse_options(cli_t *o, int argc, char **argv)
                 return SRCH_EXIT_ERROR;
             o->jobs_set = true;
             break;
-        case OPT_COMPARE: o->compare = optarg; break;
+        case OPT_COMPARE:
+            if (o->compare)
+                return usage_error("--compare takes two runs: give it once");
+            o->compare = optarg;
+            break;
         case 'h': usage(stdout); return SRCH_EXIT_FOUND;
         case 'V':
             printf("passim-search %s (Xapian %s)\n", PACKAGE_VERSION, xs_version());
@@ -528,6 +539,9 @@ static int run_compare(cli_t *o, int argc, char **argv)
         return usage_error("--compare needs --qrels FILE");
     if (optind == argc)
         return usage_error("--compare needs two runs: --compare RUN_A RUN_B");
+    if (strcmp(o->compare, "-") == 0 || strcmp(argv[optind], "-") == 0)
+        return usage_error("--compare: standard input is read by --batch only; name "
+                           "the runs ('./-' for one called '-')");
     if (optind + 1 < argc) {
         fprintf(stderr, "passim-search: --compare takes two runs; '%s' is one too many\n"
                         "Try 'passim-search --help' for more information.\n", argv[optind + 1]);

@@ -317,6 +317,18 @@ expect_match '^passim-search: noid\.tsv:1: the query id before the tab is empty$
 expect_match '^passim-search: noid\.tsv:2: the query id before the tab is empty$' "$ERR" \
     "each empty query id is said so"
 expect_no_match 'already given' "$ERR" "empty ids are not duplicates"
+run $S --batch queries.tsv --qrels a.qrels --qrels b.qrels
+expect_rc 2 "--qrels given twice"
+expect_match '^passim-search: --qrels takes one FILE: give it once' "$ERR" "--qrels twice: said so"
+run $S --batch queries.tsv --qrels -
+expect_rc 2 "--qrels -"
+expect_match '^passim-search: --qrels: standard input is read by --batch only' "$ERR" \
+    "--qrels -: no file named '-' is looked for"
+run $S --compare - b.run --qrels q.txt
+expect_match '^passim-search: --compare: standard input is read by --batch only' "$ERR" \
+    "--compare -: said so"
+run $S --compare a.run b.run --compare c.run --qrels q.txt
+expect_match '^passim-search: --compare takes two runs: give it once' "$ERR" "--compare twice"
 run $S --compare a.run b.run --qrels q.txt extra.run
 expect_rc 2 "--compare with three runs"
 expect_match "^passim-search: --compare takes two runs; 'extra.run' is one too many" "$ERR" \
@@ -361,6 +373,16 @@ run $S --batch repeated.tsv -f json
 expect_rc 0 "a repeated query id, json"
 expect_match '^passim-search: repeated.tsv:3: warning: query id q1 already given on line 1$' \
     "$ERR" "a repeated query id, json: a warning"
+
+# Messages come in the order of the file, and a query id is shown without
+# the escape sequences it may hold.
+printf 'zz\tLavrov\nq\033[31mX\tKabul\nzz\tTaliban\nq\033[31mX\tMoscow\n' > escid.tsv
+run $S --batch escid.tsv -f json
+expect_eq "$(printf '%s\n' "$ERR" | grep 'already given' | cut -d: -f3 | tr '\n' ' ')" "3 4 " \
+    "repeated ids are named in the order of the file"
+expect_match '^passim-search: escid\.tsv:2: query qX: bad query id' "$ERR" \
+    "a query id is named without its escape sequence"
+expect_no_match "$(printf '\033')" "$ERR" "no escape sequence reaches the terminal"
 
 # --- --level passage against judgements of articles: nothing could match
 printf 'lavrov\tLavrov\n' > one.tsv
