@@ -731,6 +731,8 @@ static const clean_row_t clean_rows[] = {
     /* HTML tags and comments go, their text stays; "a < b" is no tag */
     {"<h1>HTML Title</h1>", 0, "HTML Title"},
     {"# A <b>bold</b> <!-- hidden --> heading", 0, "A bold heading"},
+    {"<section>T <cite>a</cite> <script>b</script> <time datetime=\"x\">c</time></section>", 0,
+     "T a b c"},
     {"a < b and c > d", 0, "a < b and c > d"},
     {"I <3 this", 0, "I <3 this"},
     /* what is text, not a tag: autolinks (their text, as Markdown shows
@@ -754,6 +756,10 @@ static const clean_row_t clean_rows[] = {
     {"Fish &amp; Chips &lt;best&gt;", 0, "Fish & Chips <best>"},
     {"Caf&#233; &#xE9;t&#XE9; &mdash; &quot;q&quot;", 0, "Caf\xC3\xA9 \xC3\xA9t\xC3\xA9 \xE2\x80\x94 \"q\""},
     {"a&nbsp;b &#160; c&#x2028;d", 0, "a b c d"},  /* spaces as the characters are */
+    /* HTML 4's named references, by their exact names: the first, the last, a
+     * letter, a symbol; a name in other case, or of HTML 5 only, stays. */
+    {"&AElig;&zwnj;x &eacute;t&Eacute; &uuml;ber 5&euro; &alpha;&Omega; &EACUTE; &AMP; &bigstar;", 0,
+     "\xC3\x86\xE2\x80\x8Cx \xC3\xA9t\xC3\x89 \xC3\xBC" "ber 5\xE2\x82\xAC \xCE\xB1\xCE\xA9 &EACUTE; &AMP; &bigstar;"},
     {"a&#x202E;b&#7;c", 0, "abc"},                 /* a bidi override, a control: dropped */
     {"Don&#146;t &#151; now", 0, "Don\xE2\x80\x99t \xE2\x80\x94 now"}, /* 128-159: Windows-1252 */
     {"~~old~~ new", 0, "old new"},                 /* a strikethrough's marks go */
