@@ -857,6 +857,13 @@ static const first_line_row_t first_line_rows[] = {
     {"![](cover.jpg)\nText\n", true, 15, 19},
     {"[![Badge](b.svg)](x)\n", true, 0, 20},     /* unless no other line has a word */
     {"![a](b) and more\n", true, 0, 16},          /* text beside it: a title */
+    /* so are fenced code blocks, their fences and their code */
+    {"```python\nimport os\n```\n\nBody\n", true, 25, 29},
+    {"```\n# comment\n```\nBody\n", true, 18, 22},
+    {"~~~~\ncode\n~~~\nmore\n~~~~\nReal\n", true, 24, 28},  /* "~~~" is code in "~~~~" */
+    {"<!-- x -->\n```\na\n```\n<br>\nReal\n", true, 26, 30},
+    {"Title\n```\ncode\n```\n", true, 0, 5},
+    {"```python\nonly code\n", true, 0, 9},     /* nothing else has a word: the first */
 };
 
 START_TEST(test_text_markdown_first_line)

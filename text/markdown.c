@@ -289,6 +289,35 @@ bool text__is_thematic_break(const char *s, size_t len)
     return n >= 3;
 }
 
+/* Whether line [a, b) is a fence, into *f. */
+static bool fence_line(const char *s, size_t a, size_t b, text__fence_t *f)
+{
+    size_t i = a;
+    while (i < b && i - a < 3 && s[i] == ' ')
+        i++;
+    if (i == b || (s[i] != '`' && s[i] != '~'))
+        return false;
+    f->c = s[i];
+    for (f->n = 0; i < b && s[i] == f->c; i++)
+        f->n++;
+    while (i < b && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r'))
+        i++;
+    f->bare = i == b;
+    return f->n >= 3;
+}
+
+bool text__fence_toggles(const char *s, size_t a, size_t b, bool in_fence, text__fence_t *open)
+{
+    text__fence_t f;
+    if (!fence_line(s, a, b, &f))
+        return false;
+    if (!in_fence) {
+        *open = f;
+        return true;
+    }
+    return f.c == open->c && f.n >= open->n && f.bare;
+}
+
 /* HTML elements whose tags are taken out of titles and headings. Only these:
  * "<T>" of "List<T>" or "<alice@example.com>" are text. */
 static const char *const html_elements[] = {
@@ -1026,13 +1055,29 @@ static bool first_line_from(const char *s, size_t len, size_t from, size_t *star
     if (!first_word_in(s, from, len, &at) && (from == 0 || !first_word_in(s, 0, len, &at)))
         return false;
     /* Lines of HTML alone (a README's "<p align=\"center\">", an editor's
-     * "<!-- comment -->") are passed over, unless no other line has a word. */
+     * "<!-- comment -->") are passed over, unless no other line has a word;
+     * so are fenced code blocks ("```python", the code, "```"). */
+    size_t scan = from;  /* the lines before it were looked at for fences */
+    while (scan > 0 && s[scan - 1] != '\n')
+        scan--;
+    bool in_code = false;
+    text__fence_t fence = { 0, 0, false };
     for (size_t next = skip_long_comments(s, len, from), at2; next < len;) {
         if (!first_word_in(s, next, len, &at2))
             break;
         size_t a2 = at2, b2 = line_end(s, len, at2);
         while (a2 > 0 && s[a2 - 1] != '\n')
             a2--;
+        for (; scan <= a2 && scan < len; scan = line_end(s, len, scan) + 1)
+            if (text__fence_toggles(s, scan, line_end(s, len, scan), in_code, &fence))
+                in_code = !in_code;
+        if (in_code) { /* a2's line opens a code block or is in one: past its end */
+            for (; in_code && scan < len; scan = line_end(s, len, scan) + 1)
+                if (text__fence_toggles(s, scan, line_end(s, len, scan), true, &fence))
+                    in_code = false;
+            next = scan;
+            continue;
+        }
         if (!html_only_line(s, a2, b2)) {
             at = at2;
             break;

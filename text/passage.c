@@ -241,45 +241,6 @@ static bool is_rule_line(const char *s, size_t a, size_t b)
     return i < b && s[i] != ' ' && s[i] != '\t' && text__is_thematic_break(s + a, b - a);
 }
 
-/* A code fence: "```" or "~~~", or longer, after at most three spaces. */
-typedef struct fence {
-    char c;             /* '`' or '~' */
-    size_t n;           /* how many */
-    bool bare;          /* nothing but spaces after it */
-} fence_t;
-
-/* Whether line [a, b) is a fence, into *f. */
-static bool fence_line(const char *s, size_t a, size_t b, fence_t *f)
-{
-    size_t i = a;
-    while (i < b && i - a < 3 && s[i] == ' ')
-        i++;
-    if (i == b || (s[i] != '`' && s[i] != '~'))
-        return false;
-    f->c = s[i];
-    for (f->n = 0; i < b && s[i] == f->c; i++)
-        f->n++;
-    while (i < b && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r'))
-        i++;
-    f->bare = i == b;
-    return f->n >= 3;
-}
-
-/* Whether line [a, b) opens a code block (*open set to its fence) or, in
- * one, closes it: a fence of the same character, at least as long, with
- * nothing after it ("```" inside a "````" block is code). */
-static bool fence_toggles(const char *s, size_t a, size_t b, bool in_fence, fence_t *open)
-{
-    fence_t f;
-    if (!fence_line(s, a, b, &f))
-        return false;
-    if (!in_fence) {
-        *open = f;
-        return true;
-    }
-    return f.c == open->c && f.n >= open->n && f.bare;
-}
-
 int text_passages(const char *s, size_t len, const text_passage_opts_t *opts,
                   text_passage_fn fn, void *payload)
 {
@@ -305,7 +266,7 @@ int text_passages(const char *s, size_t len, const text_passage_opts_t *opts,
     size_t front_end = text_front_matter(s, len, NULL, NULL);
     size_t para_start = NONE, para_end = 0, i = 0;
     bool in_fence = false, prev_indented = false;
-    fence_t fence = { 0, 0, false };
+    text__fence_t fence = { 0, 0, false };
     while (i < len && st.rc == 0) {
         const char *nl = memchr(s + i, '\n', len - i);
         size_t eol = nl != NULL ? (size_t)(nl - s) : len;
@@ -340,7 +301,7 @@ int text_passages(const char *s, size_t len, const text_passage_opts_t *opts,
                 para_start = NONE;
             }
             prev_indented = indented;
-            if (fence_toggles(s, i, eol, in_fence, &fence))
+            if (text__fence_toggles(s, i, eol, in_fence, &fence))
                 in_fence = !in_fence;
             if (para_start == NONE)
                 para_start = i;

@@ -103,6 +103,18 @@ uint32_t text__cp1252(unsigned char c);
  * between sections, with no text (markdown.c). */
 bool text__is_thematic_break(const char *s, size_t len);
 
+/* A code fence: "```" or "~~~", or longer, after at most three spaces. */
+typedef struct text__fence {
+    char c;             /* '`' or '~' */
+    size_t n;           /* how many */
+    bool bare;          /* nothing but spaces after it */
+} text__fence_t;
+
+/* Whether line s[a..b) opens a code block (*open set to its fence) or, in
+ * one (in_fence), closes it: a fence of the same character, at least as
+ * long, with nothing after it ("```" inside a "````" block is code). */
+bool text__fence_toggles(const char *s, size_t a, size_t b, bool in_fence, text__fence_t *open);
+
 /* The offset of the first word character of s[0..len) outside Markdown link
  * targets and escape sequences, where text_tokenize() would start its first
  * token if that were not too long to keep (a line of CJK text); len if none. */
