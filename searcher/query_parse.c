@@ -825,6 +825,13 @@ static bool need_operand(parser_t *p, const lex_tok_t *op, bool signs)
                      "them", char_column(p, col));
         return false;
     }
+    if (op->kind == TK_NOT && starts_operand(k)) { /* "a NOT -b", "NOT NOT b" */
+        size_t col = cur(p)->start + 1;
+        fail(p, col, "NOT needs a word, a phrase or a group after it at column %zu: no sign "
+                     "(+, -, NOT) before them ('NOT b' and '-b' say the same)",
+             char_column(p, col));
+        return false;
+    }
     /* Something stood there, but the lexer found no word in it. */
     if (!space_only(p->q + op->end, cur(p)->start - op->end)) {
         fail(p, op->start + 1, "missing operand for %s at column %zu: what follows it holds "

@@ -501,8 +501,15 @@ static const error_row_t error_rows[] = {
       "are not indexed)", 11 },
     { "( OR kabul)", OR_, "missing operand for OR at column 3", 3 },
     { "kabul NOT", AND_, "missing operand for NOT at column 7", 7 },
-    { "kabul NOT NOT moscow", AND_, "missing operand for NOT at column 7", 7 },
-    { "kabul NOT -moscow", AND_, "missing operand for NOT at column 7", 7 },
+    { "kabul NOT NOT moscow", AND_,
+      "NOT needs a word, a phrase or a group after it at column 11: no sign (+, -, NOT) before "
+      "them ('NOT b' and '-b' say the same)", 11 },
+    { "kabul NOT -moscow", AND_,
+      "NOT needs a word, a phrase or a group after it at column 11: no sign (+, -, NOT) before "
+      "them ('NOT b' and '-b' say the same)", 11 },
+    { "kabul NOT +moscow", AND_,
+      "NOT needs a word, a phrase or a group after it at column 11: no sign (+, -, NOT) before "
+      "them ('NOT b' and '-b' say the same)", 11 },
     { "NEAR/3 kabul", AND_, "missing operand for NEAR at column 1", 1 },
     { "kabul NEAR/3", AND_, "missing operand for NEAR at column 7", 7 },
     { "NEAR/3", AND_, "missing operand for NEAR at column 1", 1 },
