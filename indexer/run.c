@@ -1502,7 +1502,7 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
     /* A fresh build has met all its files before it reads one. */
     if (r.collect)
         r.rep.files_total = (unsigned)r.n_files;
-    bool ok;
+    bool ok, finished = false, compacted = false;
     if (parallel) {
         ok = !r.w.fatal && !idx_stop_signal && build_parallel(&r, lang, o->jobs);
     } else {
@@ -1522,7 +1522,9 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
         if (r.w.fatal)
             xs_db_cancel(target);
         /* Interrupted: keep what was finished, except in a rebuild, which is
-         * abandoned (the old index stays). */
+         * abandoned (the old index stays). A signal that comes only now
+         * finds every file done. */
+        finished = !idx_stop_signal;
         ok = !r.w.fatal && (!idx_stop_signal || !o->rebuild) && idx_writer_commit(&r.w, true);
         if (ok && rebuild_db) {
             xs_db_close(rebuild_db);
@@ -1533,6 +1535,7 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
              * index is searchable as it is; a compacted copy (about half the
              * size) then takes its place. */
             compact_into(o->db_path, o->db_path);
+            compacted = true;
         }
     }
     if (ok)
@@ -1550,6 +1553,11 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
                 drop_new_db ? "nothing was changed: no index was made"
                 : discarded ? "nothing was changed: the index is as it was before this run"
                 : whole   ? "the new index was complete, and it is in place"
+                : ok && finished && (compacted || !r.w.first_build)
+                          ? "every file was indexed before it came, and is committed"
+                : ok && finished
+                          ? "every file was indexed before it came, and is committed; the "
+                            "next run compacts the index"
                 : ok      ? "the files finished so far are committed; run again to finish"
                           : "the last batch was discarded; run again to finish");
         summary(&r, idx_now() - t0, discarded);
