@@ -344,6 +344,7 @@ static void answer(const batch_t *b, srch_engine_t *e, batch_query_t *q)
             po.articles = o->level == SRCH_LEVEL_DOC;
             po.units = r.units;
             po.n_units = r.n_units;
+            po.some_words = r.relaxed;
             if ((json || text) && r.explain.len) {
                 po.explain = r.explain.data;
                 po.explain_len = r.explain.len;

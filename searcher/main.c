@@ -727,6 +727,7 @@ static int run_single(cli_t *o, int argc, char **argv)
     default:
         po.units = r.units;
         po.n_units = r.n_units;
+        po.some_words = r.relaxed;
         /* The query's explanation: before the hits in text, in the object in
          * JSON; vimgrep lines have no room for it. */
         if (r.explain.len && po.format == SRCH_FMT_TEXT)

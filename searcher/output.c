@@ -181,6 +181,8 @@ bool srch_print_hits(text_buf_t *b, const srch_print_opts_t *o, const char *qid,
         ok = ok && text_buf_puts(b, "\"query\": ");
         ok = ok && srch_json_string(b, query, strlen(query));
         ok = ok && text_buf_printf(b, ", \"total\": %u, ", total);
+        if (ok && o->some_words)
+            ok = text_buf_puts(b, "\"some_words\": true, ");
         if (ok && o->explain) {
             ok = text_buf_puts(b, "\"explain\": ");
             ok = ok && srch_json_string(b, o->explain, o->explain_len);
@@ -208,9 +210,13 @@ bool srch_print_hits(text_buf_t *b, const srch_print_opts_t *o, const char *qid,
             /* Xapian's estimate of the matching passages, at most --per-doc
              * of each article (one: articles): not a count of the hits listed. */
             const char *unit = o->articles ? "article" : "passage";
-            ok = ok && (total == 0   ? text_buf_printf(b, " (no %s matches)", unit)
-                        : total == 1 ? text_buf_printf(b, " (about 1 %s matches)", unit)
-                                     : text_buf_printf(b, " (about %u %ss match)", total, unit));
+            if (ok && o->some_words)
+                ok = text_buf_printf(b, " (no %s has all the words; about %u %s some)", unit,
+                                     total, total == 1 ? "has" : "have");
+            else
+                ok = ok && (total == 0   ? text_buf_printf(b, " (no %s matches)", unit)
+                            : total == 1 ? text_buf_printf(b, " (about 1 %s matches)", unit)
+                                         : text_buf_printf(b, " (about %u %ss match)", total, unit));
             ok = ok && text_buf_printf(b, "%s\n", o->color ? "\033[0m" : "");
         }
         if (ok && o->explain)

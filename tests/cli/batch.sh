@@ -384,6 +384,15 @@ expect_match '^passim-search: escid\.tsv:2: query qX: bad query id' "$ERR" \
     "a query id is named without its escape sequence"
 expect_no_match "$(printf '\033')" "$ERR" "no escape sequence reaches the terminal"
 
+# --auto falling back to some of the words says so in each query's output
+printf 'q1\tLavrov zzqnowhere\nq2\tLavrov\n' > some.tsv
+run $S --batch some.tsv --auto -n 1
+expect_match '^== query q1: Lavrov zzqnowhere \(no passage has all the words; about [0-9]+ ha(s|ve) some\)$' \
+    "$OUT" "a batch query that fell back: its header says so"
+expect_match '^== query q2: Lavrov \(about [0-9]+ passages? match' "$OUT" "one that did not: as ever"
+run $S --batch some.tsv --auto -n 1 -f json
+expect_eq "$(printf '%s\n' "$OUT" | grep -c '"some_words": true')" 1 "and in JSON, for that query only"
+
 # --- --level passage against judgements of articles: nothing could match
 printf 'lavrov\tLavrov\n' > one.tsv
 run $S --batch one.tsv -f trec --level passage --qrels "$QRELS"

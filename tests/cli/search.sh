@@ -174,6 +174,10 @@ run $S 'Kalashnikov zeppelin'
 expect_rc 0 "default falls back to any word"
 expect_match 'no passage has all the words; showing passages with some of them' "$ERR" \
     "the fallback is said"
+run $S -f json 'Kalashnikov zeppelin'
+expect_match '"total": [0-9]+, "some_words": true, ' "$OUT" "and marked in JSON"
+run $S -f json 'Kalashnikov'
+expect_no_match 'some_words' "$OUT" "only then"
 # Words joined by punctuation are a phrase: when it is nowhere, the note says
 # why passages with both words did not count as having all of them.
 for q in 'Taliban/Moscow' 'Kabul-format'; do
