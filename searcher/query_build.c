@@ -443,12 +443,18 @@ xs_status_t srch_query_build(xs_query_t **out, const srch_query_t *q, const xs_d
 /* Highlight units                                                          */
 /* ------------------------------------------------------------------------ */
 
-/* The positive leaves worth a unit, gathered before the units are laid out,
- * each with the NEAR it is an item of: NULL if it stands anywhere else in the
- * query (or in two NEARs), since it is then highlighted wherever it occurs. */
+/* A positive leaf worth a unit, with the NEAR it is an item of: NULL if it
+ * stands anywhere else in the query (or in two NEARs), since it is then
+ * highlighted wherever it occurs. */
+typedef struct leaf {
+    const srch_node_t *node;
+    const srch_node_t *near;
+    bool near_twice;    /* two items of its NEAR ("Taliban NEAR/1 Taliban") */
+} leaf_t;
+
+/* The leaves, gathered before the units are laid out. */
 typedef struct leaf_list {
-    const srch_node_t **v;
-    const srch_node_t **near;
+    leaf_t *v;
     size_t n, cap;
     size_t n_stems;     /* stems of all phrases, for the block's pointer area */
 } leaf_list_t;
@@ -470,25 +476,18 @@ static bool same_unit(const srch_node_t *a, const srch_node_t *b)
 static bool add_leaf(leaf_list_t *l, const srch_node_t *n, const srch_node_t *near)
 {
     for (size_t k = 0; k < l->n; k++)
-        if (same_unit(l->v[k], n)) {
-            if (l->near[k] != near)
-                l->near[k] = NULL;
+        if (same_unit(l->v[k].node, n)) {
+            if (l->v[k].near != near)
+                l->v[k].near = NULL;
+            else if (near != NULL)
+                l->v[k].near_twice = true;
             return true;
         }
-    if (l->n == l->cap) {   /* two arrays of one capacity */
-        size_t cap = l->cap, near_cap = l->cap;
-        const srch_node_t **v = text_grow(l->v, &cap, l->n + 1, sizeof *v);
-        if (v == NULL)
-            return false;
-        l->v = v;
-        v = text_grow(l->near, &near_cap, l->n + 1, sizeof *v);
-        if (v == NULL)
-            return false;
-        l->near = v;
-        l->cap = cap;
-    }
-    l->near[l->n] = near;
-    l->v[l->n++] = n;
+    leaf_t *v = text_grow(l->v, &l->cap, l->n + 1, sizeof *v);
+    if (v == NULL)
+        return false;
+    l->v = v;
+    l->v[l->n++] = (leaf_t){ n, near, false };
     if (n->kind == SRCH_NODE_PHRASE)
         l->n_stems += n->n_kids;
     return true;
@@ -574,10 +573,9 @@ xs_status_t srch_query_units(const srch_query_t *q, const xs_db_t *db, uint32_t 
     if (root == NULL || units == NULL || n_units == NULL)
         return XS_ERR_INVALID;
 
-    leaf_list_t l = { NULL, NULL, 0, 0, 0 };
+    leaf_list_t l = { NULL, 0, 0, 0 };
     if (!gather(&l, root, NULL)) {
         free(l.v);
-        free(l.near);
         return XS_ERR_NOMEM;
     }
     xs_status_t st = XS_OK;
@@ -589,8 +587,8 @@ xs_status_t srch_query_units(const srch_query_t *q, const xs_db_t *db, uint32_t 
         st = XS_ERR_NOMEM;
     size_t n_kept = 0, kept_bytes = 0;
     for (size_t k = 0; st == XS_OK && k < l.n; k++)
-        if (db != NULL && l.v[k]->kind == SRCH_NODE_PREFIX) {
-            st = kept_stems(db, l.v[k], wildcard_max, &kept[k]);
+        if (db != NULL && l.v[k].node->kind == SRCH_NODE_PREFIX) {
+            st = kept_stems(db, l.v[k].node, wildcard_max, &kept[k]);
             n_kept += kept[k].n;
             kept_bytes += kept[k].stems.len;
         }
@@ -607,16 +605,17 @@ xs_status_t srch_query_units(const srch_query_t *q, const xs_db_t *db, uint32_t 
     const char **allowed = u ? stems + l.n_stems : NULL;
     char *bytes = u ? (char *)(allowed + n_kept) : NULL;
     for (size_t k = 0; st == XS_OK && k < l.n; k++) {
-        const srch_node_t *n = l.v[k];
+        const srch_node_t *n = l.v[k].node;
         u[k].color = (unsigned)k;
         u[k].weight = 1.0;
-        if (l.near[k]) {
+        if (l.v[k].near) {
             /* The NEARs numbered by their first unit: k + 1 of the first. */
             size_t first = 0;
-            while (l.near[first] != l.near[k])
+            while (l.v[first].near != l.v[k].near)
                 first++;
             u[k].near = (unsigned)first + 1;
-            u[k].near_window = l.near[k]->window;
+            u[k].near_window = l.v[k].near->window;
+            u[k].near_twice = l.v[k].near_twice;
         }
         if (n->kind == SRCH_NODE_PHRASE) {
             u[k].kind = SRCH_HL_PHRASE;
@@ -649,7 +648,6 @@ xs_status_t srch_query_units(const srch_query_t *q, const xs_db_t *db, uint32_t 
         free_kept(&kept[k]);
     free(kept);
     free(l.v);
-    free(l.near);
     if (st != XS_OK) {
         free(u);
         return st;

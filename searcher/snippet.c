@@ -240,20 +240,23 @@ static match_t *sorted_copy(const match_t *m, size_t n, int (*cmp)(const void *,
     return copy;
 }
 
-/* Whether match m has, for every other unit of its NEAR, a match of that unit
- * within the NEAR's window of it. */
+/* Whether match m has, for every other unit of its NEAR (and for its own
+ * unit, if the NEAR holds it twice), a match of that unit within the NEAR's
+ * window of it, at other words: as in the search, one word is no two items
+ * ("Taliban NEAR/1 Taliban" needs two Talibans). */
 static bool near_partners(const build_t *b, const match_t *m)
 {
     const srch_hl_unit_t *u = &b->units[m->unit];
     for (size_t v = 0; v < b->n_units; v++) {
-        if (v == m->unit || b->units[v].near != u->near)
+        if (v == m->unit ? !u->near_twice : b->units[v].near != u->near)
             continue;
         bool found = false;
         for (size_t i = 0; i < b->n_matches && !found; i++) {
             const match_t *o = &b->matches[i];
             size_t first = o->first < m->first ? o->first : m->first;
             size_t last = o->last > m->last ? o->last : m->last;
-            found = o->unit == v && last - first < u->near_window;
+            found = o->unit == v && (o->last < m->first || o->first > m->last)
+                    && last - first < u->near_window;
         }
         if (!found)
             return false;

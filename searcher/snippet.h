@@ -39,6 +39,8 @@ typedef struct srch_hl_unit {
                                   within near_window tokens of every other unit of
                                   that NEAR */
     uint32_t near_window;      /* the span those matches fit in, in tokens */
+    bool near_twice;           /* the NEAR holds the unit twice or more: a match
+                                  needs another of the unit within the window */
     const char *const *allowed; /* PREFIX, when n_allowed is not 0: only a token whose
                                   stem is one of these (sorted bytewise) matches, the
                                   expansions the search used */

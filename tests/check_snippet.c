@@ -570,8 +570,8 @@ START_TEST(test_snippet_hostile_spans)
     const char *p = "caf\xc3\xa9 na\xc3\xafve \xe2\x80\xae text";
     srch_span_t spans[] = { { 2, 4, 0 }, { 3, 9, 1 }, { 8, 8, 0 }, { 7, 100, 1 }, { 1, 2, 0 } };
     srch_snippet_t s = { 0, strlen(p) + 50, true, true, spans, 5, 5 };
-    srch_hl_unit_t units[2] = { { SRCH_HL_TERM, NULL, 0, 0, 1, 0, 0, NULL, 0 },
-                                { SRCH_HL_TERM, NULL, 0, 7, 1, 0, 0, NULL, 0 } };
+    srch_hl_unit_t units[2] = { { SRCH_HL_TERM, NULL, 0, 0, 1, 0, 0, false, NULL, 0 },
+                                { SRCH_HL_TERM, NULL, 0, 7, 1, 0, 0, false, NULL, 0 } };
 
     for (size_t k = 0; k < N_MARKUPS; k++) {
         text_buf_t b = TEXT_BUF_INIT;
@@ -668,12 +668,12 @@ START_TEST(test_snippet_hostile_units)
     const char *null_stem[] = { "peac", NULL };
     const char *talk[] = { "talk" };
     srch_hl_unit_t units[] = {
-        { SRCH_HL_TERM, NULL, 1, 0, 1, 0, 0, NULL, 0 },
-        { SRCH_HL_PREFIX, empty, 1, 1, 1, 0, 0, NULL, 0 },
-        { SRCH_HL_PHRASE, null_stem, 2, 2, 1, 0, 0, NULL, 0 },
-        { SRCH_HL_PHRASE, null_stem, 0, 3, 1, 0, 0, NULL, 0 },
-        { SRCH_HL_TERM, talk, 1, 4, -5, 0, 0, NULL, 0 },
-        { SRCH_HL_TERM, null_stem, 2, 5, 1e300, 0, 0, NULL, 0 },   /* a TERM reads only stems[0] */
+        { SRCH_HL_TERM, NULL, 1, 0, 1, 0, 0, false, NULL, 0 },
+        { SRCH_HL_PREFIX, empty, 1, 1, 1, 0, 0, false, NULL, 0 },
+        { SRCH_HL_PHRASE, null_stem, 2, 2, 1, 0, 0, false, NULL, 0 },
+        { SRCH_HL_PHRASE, null_stem, 0, 3, 1, 0, 0, false, NULL, 0 },
+        { SRCH_HL_TERM, talk, 1, 4, -5, 0, 0, false, NULL, 0 },
+        { SRCH_HL_TERM, null_stem, 2, 5, 1e300, 0, 0, false, NULL, 0 },   /* a TERM reads only stems[0] */
     };
     const char *p = "peace talks and more peace";
     srch_snippet_t s;

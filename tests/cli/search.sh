@@ -241,6 +241,10 @@ run $S 'title:zzz*'
 expect_eq "$ERR" "passim-search: no word of a title starts with 'zzz'" "a title: wildcard too"
 run $S --highlight plain 'Moscow NEAR/3 summit'
 expect_rc 0 "NEAR"
+# A word twice in a NEAR: only the occurrences near another are marked.
+run $S --highlight plain -C 0 'Taliban NEAR/1 Taliban'
+expect_match 'Under The \[Taliban\] The \[Taliban\] delegation' "$OUT" "NEAR of a word with itself: the pair"
+expect_no_match 'under the \[Taliban\] Russia' "$OUT" "NEAR of a word with itself: not a lone one"
 run $S -f json -n 100 'title:Kabul'
 printf '%s' "$OUT" | python3 -c '
 import json, sys
