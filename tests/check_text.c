@@ -864,6 +864,11 @@ static const first_line_row_t first_line_rows[] = {
     {"<!-- x -->\n```\na\n```\n<br>\nReal\n", true, 26, 30},
     {"Title\n```\ncode\n```\n", true, 0, 5},
     {"```python\nonly code\n", true, 0, 9},     /* nothing else has a word: the first */
+    {"<p align=\"center\"><img src=\"logo.png\"></p>\n```python\nprint('hi')\n```\n", true, 43, 52},
+    {"<br>\n```\nx\n", true, 9, 10},               /* code rather than HTML alone */
+    {"<!--\n```\nold\n-->\nTitle\n\n```sh\nmake\n```\n", true, 17, 22}, /* no fence in a comment */
+    {"```\nx\n```\n<!--\nnote\n-->\nTitle\n", true, 24, 29},  /* a comment after a block */
+    {"```foo```\nReal\n", true, 0, 9},              /* code within a line opens no block */
 };
 
 START_TEST(test_text_markdown_first_line)
@@ -2021,6 +2026,9 @@ START_TEST(test_text_lines_ends)
         { "a\r\r\nb", 5, "a||b|" },
         { "a\n\nb\n", 5, "a||b|" },
         { "a\0b\rc\n", 6, "a0b!|c|" },        /* a NUL byte ends no line */
+        { "a\nb\r", 4, "a|b|" },                /* a CR at the very end */
+        { "\xEF\xBB\xBF" "a\rb", 6, "a|b|" },      /* a UTF-8 mark dropped */
+        { "\xFF\xFE" "a\0\r\0b\0\n\0", 10, "a|b|" }, /* UTF-16 with a lone CR */
         { "\0\n", 2, "0!|" },
         { "", 0, "" },
     };

@@ -166,7 +166,7 @@ static size_t char_ref(const char *s, size_t end, size_t i, utf8proc_int32_t *cp
         }
     } else {
         char name[12];
-        if (n >= sizeof name)
+        if (n >= sizeof name || memchr(body, '\0', n))
             return 0;
         memcpy(name, body, n);
         name[n] = '\0';
@@ -300,6 +300,8 @@ static bool fence_line(const char *s, size_t a, size_t b, text__fence_t *f)
     f->c = s[i];
     for (f->n = 0; i < b && s[i] == f->c; i++)
         f->n++;
+    if (f->c == '`' && memchr(s + i, '`', b - i))
+        return false; /* "```code```" is code within a line */
     while (i < b && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r'))
         i++;
     f->bare = i == b;
@@ -1043,6 +1045,22 @@ static size_t skip_long_comments(const char *s, size_t len, size_t i)
     return i;
 }
 
+/* Past the HTML comments that open s[x..len), for the search for a title;
+ * *scan, where it looks for fences next, moves past them too: their lines
+ * hold none. */
+static size_t past_comments(const char *s, size_t len, size_t x, size_t *scan)
+{
+    size_t next = skip_long_comments(s, len, x);
+    if (next != x) {
+        size_t a = next;
+        while (a > 0 && s[a - 1] != '\n')
+            a--;
+        if (a > *scan)
+            *scan = a;
+    }
+    return next;
+}
+
 /* The first line from s[from] with a word, as text_first_line() finds it
  * once front matter has no title. */
 static bool first_line_from(const char *s, size_t len, size_t from, size_t *start, size_t *end)
@@ -1055,35 +1073,44 @@ static bool first_line_from(const char *s, size_t len, size_t from, size_t *star
     if (!first_word_in(s, from, len, &at) && (from == 0 || !first_word_in(s, 0, len, &at)))
         return false;
     /* Lines of HTML alone (a README's "<p align=\"center\">", an editor's
-     * "<!-- comment -->") are passed over, unless no other line has a word;
-     * so are fenced code blocks ("```python", the code, "```"). */
-    size_t scan = from;  /* the lines before it were looked at for fences */
+     * "<!-- comment -->") are passed over, and so are fenced code blocks
+     * ("```python", the code, "```"), unless no other line has a word: then
+     * the first word of a code block, else the first word. */
+    size_t scan = from;  /* where fences are looked for next: a line start */
     while (scan > 0 && s[scan - 1] != '\n')
         scan--;
-    bool in_code = false;
+    size_t code_at = len;
+    bool in_code = false, found = false;
     text__fence_t fence = { 0, 0, false };
-    for (size_t next = skip_long_comments(s, len, from), at2; next < len;) {
+    for (size_t next = past_comments(s, len, from, &scan), at2; next < len;) {
         if (!first_word_in(s, next, len, &at2))
             break;
         size_t a2 = at2, b2 = line_end(s, len, at2);
         while (a2 > 0 && s[a2 - 1] != '\n')
             a2--;
-        for (; scan <= a2 && scan < len; scan = line_end(s, len, scan) + 1)
+        for (; scan <= a2; scan = line_end(s, len, scan) + 1)
             if (text__fence_toggles(s, scan, line_end(s, len, scan), in_code, &fence))
                 in_code = !in_code;
         if (in_code) { /* a2's line opens a code block or is in one: past its end */
+            if (code_at == len)
+                code_at = at2;
             for (; in_code && scan < len; scan = line_end(s, len, scan) + 1)
                 if (text__fence_toggles(s, scan, line_end(s, len, scan), true, &fence))
                     in_code = false;
-            next = scan;
+            if (scan > len)
+                scan = len;
+            next = past_comments(s, len, scan, &scan);
             continue;
         }
         if (!html_only_line(s, a2, b2)) {
             at = at2;
+            found = true;
             break;
         }
-        next = skip_long_comments(s, len, b2);
+        next = past_comments(s, len, b2, &scan);
     }
+    if (!found && code_at < len)
+        at = code_at;
     size_t a = at;
     while (a > 0 && s[a - 1] != '\n')
         a--;
