@@ -1534,8 +1534,7 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
             /* A first build (or the run that completed one): the committed
              * index is searchable as it is; a compacted copy (about half the
              * size) then takes its place. */
-            compact_into(o->db_path, o->db_path);
-            compacted = true;
+            compacted = compact_into(o->db_path, o->db_path);
         }
     }
     if (ok)

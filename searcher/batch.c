@@ -178,53 +178,46 @@ static bool query_message(text_buf_t *b, const batch_t *bt, const batch_query_t 
            && text_safe_append(b, q->qid, strlen(q->qid), true);
 }
 
-static int line_ptr_cmp(const void *pa, const void *pb)
-{
-    const batch_query_t *a = *(const batch_query_t *const *)pa;
-    const batch_query_t *b = *(const batch_query_t *const *)pb;
-    return a->line < b->line ? -1 : a->line > b->line;
-}
-
 /* A query id given twice would make one ranking of two queries, with the same
  * article listed twice: an error for a TREC run or an evaluation (fatal),
- * a warning otherwise, in the order of the file. The number of repeated ids
- * is returned; -1 if memory ran out. */
+ * a warning otherwise, for every line that repeats an id, in the order of
+ * the file. The number of such lines is returned; -1 if memory ran out. */
 static long check_repeated_ids(const batch_t *b, bool fatal)
 {
     if (b->n < 2)
         return 0;
     const batch_query_t **v = malloc(b->n * sizeof *v);
-    unsigned *first = calloc(b->n, sizeof *first); /* by query: the line given on */
-    const batch_query_t **again = malloc(b->n * sizeof *again);
+    unsigned *first = calloc(b->n, sizeof *first); /* by query: the line its id was first on */
     text_buf_t msg = TEXT_BUF_INIT;
     long n = 0;
-    bool ok = v && first && again;
-    for (size_t i = 0; ok && i < b->n; i++)
-        v[i] = &b->q[i];
-    if (ok)
-        qsort(v, b->n, sizeof *v, qid_ptr_cmp);
-    for (size_t i = 1; ok && i < b->n; i++)
-        if (*v[i]->qid /* an empty id is a bad query of its own */
-            && strcmp(v[i - 1]->qid, v[i]->qid) == 0 && (i < 2 || strcmp(v[i - 2]->qid, v[i]->qid))) {
-            first[v[i] - b->q] = v[i - 1]->line;
-            again[n++] = v[i];
+    bool ok = v && first;
+    if (ok) {
+        for (size_t i = 0; i < b->n; i++)
+            v[i] = &b->q[i];
+        qsort(v, b->n, sizeof *v, qid_ptr_cmp); /* by id, then line */
+        for (size_t i = 1, run = 0; i < b->n; i++) {
+            if (strcmp(v[run]->qid, v[i]->qid) != 0)
+                run = i;
+            else if (*v[i]->qid) /* an empty id is a bad query of its own */
+                first[v[i] - b->q] = v[run]->line;
         }
-    if (ok)
-        qsort(again, (size_t)n, sizeof *again, line_ptr_cmp);
-    for (long i = 0; ok && i < n; i++) {
+    }
+    for (size_t i = 0; ok && i < b->n; i++) {
+        if (!first[i])
+            continue;
         text_buf_clear(&msg);
-        ok = query_message(&msg, b, again[i], fatal ? "query id " : "warning: query id ")
-             && text_buf_printf(&msg, " already given on line %u%s\n", first[again[i] - b->q],
+        ok = query_message(&msg, b, &b->q[i], fatal ? "query id " : "warning: query id ")
+             && text_buf_printf(&msg, " already given on line %u%s\n", first[i],
                                 fatal ? "; a TREC run and an evaluation need one query per id" : "");
         if (ok)
             fputs(msg.data, stderr);
+        n++;
     }
     if (!ok) {
         fputs("passim-search: out of memory\n", stderr);
         n = -1;
     }
     text_buf_free(&msg);
-    free(again);
     free(first);
     free(v);
     return n;

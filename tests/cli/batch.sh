@@ -376,10 +376,12 @@ expect_match '^passim-search: repeated.tsv:3: warning: query id q1 already given
 
 # Messages come in the order of the file, and a query id is shown without
 # the escape sequences it may hold.
-printf 'zz\tLavrov\nq\033[31mX\tKabul\nzz\tTaliban\nq\033[31mX\tMoscow\n' > escid.tsv
+printf 'zz\tLavrov\nq\033[31mX\tKabul\nzz\tTaliban\nq\033[31mX\tMoscow\nzz\tKarzai\n' > escid.tsv
 run $S --batch escid.tsv -f json
-expect_eq "$(printf '%s\n' "$ERR" | grep 'already given' | cut -d: -f3 | tr '\n' ' ')" "3 4 " \
-    "repeated ids are named in the order of the file"
+expect_eq "$(printf '%s\n' "$ERR" | grep 'already given' | cut -d: -f3 | tr '\n' ' ')" "3 4 5 " \
+    "repeated ids are named in the order of the file, each time"
+expect_match '^passim-search: escid\.tsv:5: warning: query id zz already given on line 1$' "$ERR" \
+    "a third use names the first"
 expect_match '^passim-search: escid\.tsv:2: query qX: bad query id' "$ERR" \
     "a query id is named without its escape sequence"
 expect_no_match "$(printf '\033')" "$ERR" "no escape sequence reaches the terminal"
