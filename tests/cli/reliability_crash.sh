@@ -394,7 +394,7 @@ for pause in 0.2 0.05 0; do
         i=$((i + 1))
     done
     sleep "$pause"
-    kill -TERM "$PID"
+    kill -0 "$PID" 2>/dev/null && kill -TERM "$PID"
     stop_index
     printf '%s\n' "$ERR" | grep -q 'the new index was complete' || break
     echo "--rebuild --jobs 2, SIGTERM after $pause s: the rebuild had completed first"
