@@ -143,11 +143,13 @@ static int on_term(const text_term_t *term, void *payload)
             hit = same(term->stem, term->stem_len, unit->stems[0], len[0]);
             break;
         case SRCH_HL_PREFIX:
+            /* The index holds stems: a word whose stem does not start with
+             * the prefix was not found by it, however it is spelt ("fly",
+             * stem "fli", is no match of fly*). */
             if (unit->n_allowed)
                 hit = listed(unit->allowed, unit->n_allowed, term->stem, term->stem_len);
             else
-                hit = starts_with(tok->word, tok->word_len, unit->stems[0], len[0])
-                      || starts_with(term->stem, term->stem_len, unit->stems[0], len[0]);
+                hit = starts_with(term->stem, term->stem_len, unit->stems[0], len[0]);
             break;
         case SRCH_HL_PHRASE: {
             /* live[k]: the phrase's first k+1 stems end at this token. Updated from

@@ -229,12 +229,13 @@ static const row_t match_rows[] = {
     /* A hyphenated word is a phrase of its parts, shown as one span. */
     { "A thermo-aeroelastic model.", { PHRASE("thermo-aeroelastic") }, 0,
       "A [thermo-aeroelastic] model." },
-    /* A prefix matches the folded word... */
+    /* A prefix matches the stems it starts, as in the index... */
     { "Transfers and transformations, not transit.", { PREFIX("Transf") }, 0,
       "[Transfers] and [transformations], not transit." },
-    /* ...or the stem: "happy" stems to "happi". */
     { "Happy people seek happiness.", { PREFIX("happi") }, 0,
       "[Happy] people seek [happiness]." },
+    /* ...not a word spelt with it whose stem is another: "fly" is "fli". */
+    { "Frequent flyers fly.", { PREFIX("fly") }, 0, "Frequent [flyers] fly." },
     /* No unit matches: the passage is shown plain. */
     { "Nothing to see here.", { TERM("zebra") }, 0, "Nothing to see here." },
     /* The items of a NEAR (Moscow NEAR/1 summit: a window of 3 tokens) only
