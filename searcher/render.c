@@ -98,10 +98,11 @@ static void close_mark(writer_t *w)
 
 /* Write one character (its valid UTF-8 bytes s[0..len)), escaped for HTML,
  * or for Markdown: the passage's own "**", "[", "`"... are text there, and
- * would otherwise mix with the marks ("## **Greater **Leverage****"). */
+ * would otherwise mix with the marks ("## **Greater **Leverage****"); its
+ * "&amp;" would be read as "&". */
 static void put_char(writer_t *w, const char *s, size_t len)
 {
-    if (w->m == SRCH_MARK_MARKDOWN && len == 1 && s[0] && strchr("\\`*_[]<>#|~", s[0])) {
+    if (w->m == SRCH_MARK_MARKDOWN && len == 1 && s[0] && strchr("\\`*_[]<>#|~&", s[0])) {
         put_str(w, "\\");
         put(w, s, 1);
         return;

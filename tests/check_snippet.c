@@ -399,7 +399,7 @@ static const render_row_t render_rows[] = {
       "fine" },
     /* Markdown: **, and the text's own markup characters escaped. */
     { TOM_JERRY, TJ_UNITS, 0, SRCH_MARK_MARKDOWN,
-      "**Tom** & \"**Jerry**\" \\<b\\>it's\\</b\\> fine" },
+      "**Tom** \\& \"**Jerry**\" \\<b\\>it's\\</b\\> fine" },
     { "## **Greater Leverage** [link](x) `code` a_b", { TERM("leverage") }, 0,
       SRCH_MARK_MARKDOWN,
       "\\#\\# \\*\\*Greater **Leverage**\\*\\* \\[link\\](x) \\`code\\` a\\_b" },

@@ -452,7 +452,7 @@ expect_match '^1\. Fish &amp; Chips &lt;best&gt; ' "$OUT" "html: the title is es
 expect_match 'a&amp;b\.md:5-7 § Prices &amp; &lt;sizes&gt;$' "$OUT" "html: path and heading escaped"
 expect_no_match '<best>|<sizes>' "$OUT" "html: no raw tags from the article"
 run $PASSIM_SEARCH --db "$T/amp.db" --highlight markdown --per-doc 0 fish
-expect_match '^1\. Fish & Chips \\<best\\> ' "$OUT" "markdown: the title is escaped"
+expect_match '^1\. Fish \\& Chips \\<best\\> ' "$OUT" "markdown: the title is escaped"
 
 # --- explain
 run $S --explain 'Kalashnikov -Zeppelin'
