@@ -347,6 +347,22 @@ static int64_t gain(int64_t points, size_t count)
     return count - 1 <= REPEAT_BONUS_MAX ? points / 10 : 0;
 }
 
+/* Whether tokens k and k + 1 are parts of one written word, joined by a
+ * little ASCII punctuation and no space: "non-OPEC", "7-3/4", "DAIG.F". */
+static bool joined(const build_t *b, const char *text, size_t k)
+{
+    size_t from = b->toks[k].end, to = b->toks[k + 1].start;
+    if (to - from > 3)
+        return false;
+    for (size_t i = from; i < to; i++)
+        if ((unsigned char)text[i] >= 0x80 || is_blank((unsigned char)text[i]))
+            return false;
+    return true;
+}
+
+/* Parts of a joined word a window takes in past its edge, each way. */
+#define JOINED_MAX 4
+
 /* Whether token k opens a sentence or a paragraph. */
 static bool sentence_start(const build_t *b, const char *text, size_t k)
 {
@@ -548,6 +564,12 @@ bool srch_snippet_build(srch_snippet_t *out, text_analyzer_t *a, const char *tex
         if (!choose_window(&b, text, w, &first))
             goto done;
         last = first + w - 1;
+        /* A word cut at the window's edge could say the opposite ("OPEC"
+         * out of "non-OPEC", "7" out of "7-3/4"): its parts come in whole. */
+        for (size_t k = 0; k < JOINED_MAX && first > 0 && joined(&b, text, first - 1); k++)
+            first--;
+        for (size_t k = 0; k < JOINED_MAX && last + 1 < b.n_toks && joined(&b, text, last); k++)
+            last++;
         window_bytes(&b, text, len, first, last, out);
     }
 

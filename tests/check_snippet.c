@@ -327,6 +327,11 @@ static const row_t window_rows[] = {
     /* A phrase is never cut: the window grows to hold it. */
     { "Some words then peace talks and more words after.", { PHRASE("peace talks") }, 1,
       "\xe2\x80\xa6[peace talks]\xe2\x80\xa6" },
+    /* A word joined by punctuation is not cut at the window's edges: the
+     * window takes its other parts in ("non-OPEC", not "OPEC"). */
+    { "He said that some non-OPEC states cut a lot of output, and rates fell to 7-3/4 pct today.",
+      { TERM("OPEC") }, 1, "\xe2\x80\xa6non-[OPEC]\xe2\x80\xa6" },
+    { "Rates fell to 7-3/4 pct today.", { TERM("rates") }, 4, "[Rates] fell to 7-3/4\xe2\x80\xa6" },
     /* A passage within context_words is shown whole, trimmed. */
     { "  Short text, whole.\n", { TERM("text") }, 10, "Short [text], whole." },
     /* context_words 0: the whole passage. */
