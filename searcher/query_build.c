@@ -443,19 +443,26 @@ xs_status_t srch_query_build(xs_query_t **out, const srch_query_t *q, const xs_d
 /* Highlight units                                                          */
 /* ------------------------------------------------------------------------ */
 
-/* A positive leaf worth a unit, with the NEAR it is an item of: NULL if it
- * stands anywhere else in the query (or in two NEARs), since it is then
- * highlighted wherever it occurs. */
+/* A positive leaf worth a unit; anywhere: it stands somewhere in the query
+ * that is not a NEAR, and is then highlighted wherever it occurs. */
 typedef struct leaf {
     const srch_node_t *node;
-    const srch_node_t *near;
-    bool near_twice;    /* two items of its NEAR ("Taliban NEAR/1 Taliban") */
+    bool anywhere;
 } leaf_t;
 
-/* The leaves, gathered before the units are laid out. */
+/* A leaf as an item of a NEAR (twice: two items of it, "Taliban NEAR/1 Taliban"). */
+typedef struct placing {
+    size_t leaf;
+    const srch_node_t *near;
+    bool twice;
+} placing_t;
+
+/* The leaves and their places in NEARs, gathered before the units are laid out. */
 typedef struct leaf_list {
     leaf_t *v;
     size_t n, cap;
+    placing_t *p;
+    size_t n_p, cap_p;
     size_t n_stems;     /* stems of all phrases, for the block's pointer area */
 } leaf_list_t;
 
@@ -475,22 +482,49 @@ static bool same_unit(const srch_node_t *a, const srch_node_t *b)
 
 static bool add_leaf(leaf_list_t *l, const srch_node_t *n, const srch_node_t *near)
 {
-    for (size_t k = 0; k < l->n; k++)
-        if (same_unit(l->v[k].node, n)) {
-            if (l->v[k].near != near)
-                l->v[k].near = NULL;
-            else if (near != NULL)
-                l->v[k].near_twice = true;
+    size_t k = 0;
+    while (k < l->n && !same_unit(l->v[k].node, n))
+        k++;
+    if (k == l->n) {
+        leaf_t *v = text_grow(l->v, &l->cap, l->n + 1, sizeof *v);
+        if (v == NULL)
+            return false;
+        l->v = v;
+        l->v[l->n++] = (leaf_t){ n, false };
+        if (n->kind == SRCH_NODE_PHRASE)
+            l->n_stems += n->n_kids;
+    }
+    if (near == NULL) {
+        l->v[k].anywhere = true;
+        return true;
+    }
+    for (size_t i = 0; i < l->n_p; i++)
+        if (l->p[i].leaf == k && l->p[i].near == near) {
+            l->p[i].twice = true;
             return true;
         }
-    leaf_t *v = text_grow(l->v, &l->cap, l->n + 1, sizeof *v);
-    if (v == NULL)
+    placing_t *p = text_grow(l->p, &l->cap_p, l->n_p + 1, sizeof *p);
+    if (p == NULL)
         return false;
-    l->v = v;
-    l->v[l->n++] = (leaf_t){ n, near, false };
-    if (n->kind == SRCH_NODE_PHRASE)
-        l->n_stems += n->n_kids;
+    l->p = p;
+    l->p[l->n_p++] = (placing_t){ k, near, false };
     return true;
+}
+
+/* The NEARs leaf k is an item of, into out (room for all): numbered from 1 by
+ * the first place any item of theirs takes in l->p. Returns how many. */
+static size_t leaf_nears(const leaf_list_t *l, size_t k, srch_hl_near_t *out)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < l->n_p; i++) {
+        if (l->p[i].leaf != k)
+            continue;
+        size_t first = 0;
+        while (l->p[first].near != l->p[i].near)
+            first++;
+        out[n++] = (srch_hl_near_t){ (unsigned)first + 1, l->p[i].near->window, l->p[i].twice };
+    }
+    return n;
 }
 
 static bool gather(leaf_list_t *l, const srch_node_t *n, const srch_node_t *near)
@@ -573,9 +607,10 @@ xs_status_t srch_query_units(const srch_query_t *q, const xs_db_t *db, uint32_t 
     if (root == NULL || units == NULL || n_units == NULL)
         return XS_ERR_INVALID;
 
-    leaf_list_t l = { NULL, 0, 0, 0 };
+    leaf_list_t l = { NULL, 0, 0, NULL, 0, 0, 0 };
     if (!gather(&l, root, NULL)) {
         free(l.v);
+        free(l.p);
         return XS_ERR_NOMEM;
     }
     xs_status_t st = XS_OK;
@@ -592,31 +627,27 @@ xs_status_t srch_query_units(const srch_query_t *q, const xs_db_t *db, uint32_t 
             n_kept += kept[k].n;
             kept_bytes += kept[k].stems.len;
         }
-    /* one block: the units, the stem pointers of the phrases, the stems that
-     * wildcards keep and their pointers */
+    /* one block: the units, the stem pointers of the phrases, the pointers to
+     * the stems that wildcards keep, the units' NEARs, and those stems */
     srch_hl_unit_t *u = NULL;
     if (st == XS_OK && l.n > 0) {
         u = calloc(1, l.n * sizeof *u + (l.n_stems + n_kept) * sizeof(const char *)
-                          + kept_bytes);
+                          + l.n_p * sizeof(srch_hl_near_t) + kept_bytes);
         if (u == NULL)
             st = XS_ERR_NOMEM;
     }
     const char **stems = u ? (const char **)(u + l.n) : NULL;
     const char **allowed = u ? stems + l.n_stems : NULL;
-    char *bytes = u ? (char *)(allowed + n_kept) : NULL;
+    srch_hl_near_t *nears = u ? (srch_hl_near_t *)(allowed + n_kept) : NULL;
+    char *bytes = u ? (char *)(nears + l.n_p) : NULL;
     for (size_t k = 0; st == XS_OK && k < l.n; k++) {
         const srch_node_t *n = l.v[k].node;
         u[k].color = (unsigned)k;
         u[k].weight = 1.0;
-        if (l.v[k].near) {
-            /* The NEARs numbered by their first unit: k + 1 of the first. */
-            size_t first = 0;
-            while (l.v[first].near != l.v[k].near)
-                first++;
-            u[k].near = (unsigned)first + 1;
-            u[k].near_window = l.v[k].near->window;
-            u[k].near_twice = l.v[k].near_twice;
-        }
+        u[k].nears = nears;
+        u[k].n_nears = leaf_nears(&l, k, nears);
+        u[k].near_only = !l.v[k].anywhere;
+        nears += u[k].n_nears;
         if (n->kind == SRCH_NODE_PHRASE) {
             u[k].kind = SRCH_HL_PHRASE;
             for (size_t j = 0; j < n->n_kids; j++)
@@ -648,6 +679,7 @@ xs_status_t srch_query_units(const srch_query_t *q, const xs_db_t *db, uint32_t 
         free_kept(&kept[k]);
     free(kept);
     free(l.v);
+    free(l.p);
     if (st != XS_OK) {
         free(u);
         return st;

@@ -242,15 +242,23 @@ static match_t *sorted_copy(const match_t *m, size_t n, int (*cmp)(const void *,
     return copy;
 }
 
-/* Whether match m has, for every other unit of its NEAR (and for its own
- * unit, if the NEAR holds it twice), a match of that unit within the NEAR's
- * window of it, at other words: as in the search, one word is no two items
- * ("Taliban NEAR/1 Taliban" needs two Talibans). */
-static bool near_partners(const build_t *b, const match_t *m)
+/* Whether unit v is an item of NEAR id. */
+static bool near_item(const srch_hl_unit_t *v, unsigned id)
 {
-    const srch_hl_unit_t *u = &b->units[m->unit];
+    for (size_t k = 0; k < v->n_nears; k++)
+        if (v->nears[k].id == id)
+            return true;
+    return false;
+}
+
+/* Whether match m has, for every other item of NEAR x (and for its own unit,
+ * if x holds it twice), a match within x's window of it, at other words: as
+ * in the search, one word is no two items ("Taliban NEAR/1 Taliban" needs two
+ * Talibans). */
+static bool near_partners(const build_t *b, const match_t *m, const srch_hl_near_t *x)
+{
     for (size_t v = 0; v < b->n_units; v++) {
-        if (v == m->unit ? !u->near_twice : b->units[v].near != u->near)
+        if (v == m->unit ? !x->twice : !near_item(&b->units[v], x->id))
             continue;
         bool found = false;
         for (size_t i = 0; i < b->n_matches && !found; i++) {
@@ -258,7 +266,7 @@ static bool near_partners(const build_t *b, const match_t *m)
             size_t first = o->first < m->first ? o->first : m->first;
             size_t last = o->last > m->last ? o->last : m->last;
             found = o->unit == v && (o->last < m->first || o->first > m->last)
-                    && last - first < u->near_window;
+                    && last - first < x->window;
         }
         if (!found)
             return false;
@@ -266,7 +274,20 @@ static bool near_partners(const build_t *b, const match_t *m)
     return true;
 }
 
-/* A unit that is only an item of a NEAR matches only near its partners, as the
+/* Whether match m stands: its unit stands somewhere else in the query than
+ * in NEARs, or m has its partners in one of them. */
+static bool match_stands(const build_t *b, const match_t *m)
+{
+    const srch_hl_unit_t *u = &b->units[m->unit];
+    if (!u->near_only || u->n_nears == 0)
+        return true;
+    for (size_t k = 0; k < u->n_nears; k++)
+        if (near_partners(b, m, &u->nears[k]))
+            return true;
+    return false;
+}
+
+/* A unit that is only an item of NEARs matches only near its partners, as the
  * search did: "Moscow NEAR/3 summit" marks no Moscow that is far from a
  * summit. Two items, the usual case, are judged exactly; with more, each
  * partner is looked for on its own. */
@@ -274,7 +295,7 @@ static void drop_lone_near_matches(build_t *b)
 {
     bool any = false;
     for (size_t u = 0; u < b->n_units && !any; u++)
-        any = b->units[u].near != 0;
+        any = b->units[u].near_only && b->units[u].n_nears > 0;
     if (!any)
         return;
     /* Decide on the whole list first, then compact it: a match dropped early
@@ -283,7 +304,7 @@ static void drop_lone_near_matches(build_t *b)
     if (keep == NULL)
         return; /* highlight too much rather than fail the search */
     for (size_t i = 0; i < b->n_matches; i++)
-        keep[i] = b->units[b->matches[i].unit].near == 0 || near_partners(b, &b->matches[i]);
+        keep[i] = match_stands(b, &b->matches[i]);
     size_t n = 0;
     for (size_t i = 0; i < b->n_matches; i++)
         if (keep[i]) {

@@ -24,9 +24,16 @@
 typedef enum {
     SRCH_HL_TERM,    /* a token whose stem equals stems[0] */
     SRCH_HL_PHRASE,  /* tokens at consecutive positions whose stems equal stems[0..n) */
-    SRCH_HL_PREFIX   /* a token whose folded word or stem starts with stems[0]
-                        (or whose stem is in allowed, when it lists some) */
+    SRCH_HL_PREFIX   /* a token whose stem starts with stems[0] (or is in
+                        allowed, when it lists some) */
 } srch_hl_kind_t;
+
+/* A NEAR a unit is an item of. */
+typedef struct srch_hl_near {
+    unsigned id;               /* the NEAR's number, from 1, shared by its items */
+    uint32_t window;           /* the span its items' matches fit in, in tokens */
+    bool twice;                /* it holds the unit twice or more */
+} srch_hl_near_t;
 
 typedef struct srch_hl_unit {
     srch_hl_kind_t kind;
@@ -34,13 +41,12 @@ typedef struct srch_hl_unit {
     size_t n_stems;            /* 1 for TERM and PREFIX */
     unsigned color;            /* colour index: one per query word or phrase */
     double weight;             /* rarity, e.g. IDF: rarer units weigh more */
-    unsigned near;             /* 0, or the NEAR (numbered from 1) that is the unit's
-                                  only place in the query: it then matches only
-                                  within near_window tokens of every other unit of
-                                  that NEAR */
-    uint32_t near_window;      /* the span those matches fit in, in tokens */
-    bool near_twice;           /* the NEAR holds the unit twice or more: a match
-                                  needs another of the unit within the window */
+    const srch_hl_near_t *nears; /* the NEARs the unit is an item of (n_nears) */
+    size_t n_nears;
+    bool near_only;            /* those are its only places in the query: it then
+                                  matches only where, for one of them, every other
+                                  item (and another of itself, if twice) has a
+                                  match within the window, at other words */
     const char *const *allowed; /* PREFIX, when n_allowed is not 0: only a token whose
                                   stem is one of these (sorted bytewise) matches, the
                                   expansions the search used */

@@ -930,8 +930,12 @@ static char *units_string(const char *s, unsigned flags, const xs_db_t *d,
         for (size_t j = 0; j < u[k].n_stems; j++)
             ck_assert(text_buf_printf(&b, "%s%s", j ? " " : "", u[k].stems[j]));
         ck_assert(text_buf_printf(&b, "/%u", u[k].color));
-        if (u[k].near)
-            ck_assert(text_buf_printf(&b, " near %u in %u", u[k].near, (unsigned)u[k].near_window));
+        for (size_t j = 0; j < u[k].n_nears; j++)
+            ck_assert(text_buf_printf(&b, " near %u in %u%s", u[k].nears[j].id,
+                                      (unsigned)u[k].nears[j].window,
+                                      u[k].nears[j].twice ? " twice" : ""));
+        if (u[k].n_nears && !u[k].near_only)
+            ck_assert(text_buf_puts(&b, " and elsewhere"));
     }
     if (keep != NULL) {
         *keep = u;
@@ -957,10 +961,13 @@ static const unit_row_t unit_rows[] = {
     { "tal* NOT lavrov", AND_, "PREFIX:tal/0" },
     { "kabul NEAR/3 \"peace talks\"", AND_,
       "TERM:kabul/0 near 1 in 6; PHRASE:peac talk/1 near 1 in 6" },
-    /* An item of a NEAR is restricted only when that is its only place. */
-    { "kabul NEAR/3 talks kabul", AND_, "TERM:kabul/0; TERM:talk/1 near 2 in 5" },
+    /* An item of a NEAR is restricted only when NEARs are its only places;
+     * it is a partner of the other items all the same. */
+    { "kabul NEAR/3 talks kabul", AND_,
+      "TERM:kabul/0 near 1 in 5 and elsewhere; TERM:talk/1 near 1 in 5" },
     { "(kabul NEAR talks) (kabul NEAR peace)", AND_,
-      "TERM:kabul/0; TERM:talk/1 near 2 in 12; TERM:peac/2 near 3 in 12" },
+      "TERM:kabul/0 near 1 in 12 near 3 in 12; TERM:talk/1 near 1 in 12; TERM:peac/2 near 3 in 12" },
+    { "taliban NEAR/1 taliban", AND_, "TERM:taliban/0 near 1 in 3 twice" },
     { "title:kabul kabul", AND_, "TERM:kabul/0" },
     /* title: leaves match the title, not the passage's text: no unit */
     { "title:kabul moscow", AND_, "TERM:moscow/0" },

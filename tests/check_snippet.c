@@ -38,6 +38,7 @@ typedef struct spec {
 /* Units made from specs, owning their stems. */
 typedef struct units {
     srch_hl_unit_t u[MAX_UNITS];
+    srch_hl_near_t nears[MAX_UNITS];
     const char *stems[MAX_UNITS][MAX_STEMS];
     size_t n;
 } units_t;
@@ -87,8 +88,12 @@ static void units_make(units_t *us, const spec_t *specs)
         u->stems = us->stems[i];
         u->color = specs[i].color;
         u->weight = specs[i].weight > 0 ? specs[i].weight : 1.0;
-        u->near = specs[i].near;
-        u->near_window = specs[i].near_window;
+        if (specs[i].near) {
+            us->nears[i] = (srch_hl_near_t){ specs[i].near, specs[i].near_window, false };
+            u->nears = &us->nears[i];
+            u->n_nears = 1;
+            u->near_only = true;
+        }
         if (u->kind == SRCH_HL_PREFIX) {
             char folded[TEXT_TOKEN_MAX + 1];
             size_t n = text_fold(specs[i].text, strlen(specs[i].text), folded, sizeof folded);
@@ -576,8 +581,8 @@ START_TEST(test_snippet_hostile_spans)
     const char *p = "caf\xc3\xa9 na\xc3\xafve \xe2\x80\xae text";
     srch_span_t spans[] = { { 2, 4, 0 }, { 3, 9, 1 }, { 8, 8, 0 }, { 7, 100, 1 }, { 1, 2, 0 } };
     srch_snippet_t s = { 0, strlen(p) + 50, true, true, spans, 5, 5 };
-    srch_hl_unit_t units[2] = { { SRCH_HL_TERM, NULL, 0, 0, 1, 0, 0, false, NULL, 0 },
-                                { SRCH_HL_TERM, NULL, 0, 7, 1, 0, 0, false, NULL, 0 } };
+    srch_hl_unit_t units[2] = { { SRCH_HL_TERM, NULL, 0, 0, 1, NULL, 0, false, NULL, 0 },
+                                { SRCH_HL_TERM, NULL, 0, 7, 1, NULL, 0, false, NULL, 0 } };
 
     for (size_t k = 0; k < N_MARKUPS; k++) {
         text_buf_t b = TEXT_BUF_INIT;
@@ -674,12 +679,12 @@ START_TEST(test_snippet_hostile_units)
     const char *null_stem[] = { "peac", NULL };
     const char *talk[] = { "talk" };
     srch_hl_unit_t units[] = {
-        { SRCH_HL_TERM, NULL, 1, 0, 1, 0, 0, false, NULL, 0 },
-        { SRCH_HL_PREFIX, empty, 1, 1, 1, 0, 0, false, NULL, 0 },
-        { SRCH_HL_PHRASE, null_stem, 2, 2, 1, 0, 0, false, NULL, 0 },
-        { SRCH_HL_PHRASE, null_stem, 0, 3, 1, 0, 0, false, NULL, 0 },
-        { SRCH_HL_TERM, talk, 1, 4, -5, 0, 0, false, NULL, 0 },
-        { SRCH_HL_TERM, null_stem, 2, 5, 1e300, 0, 0, false, NULL, 0 },   /* a TERM reads only stems[0] */
+        { SRCH_HL_TERM, NULL, 1, 0, 1, NULL, 0, false, NULL, 0 },
+        { SRCH_HL_PREFIX, empty, 1, 1, 1, NULL, 0, false, NULL, 0 },
+        { SRCH_HL_PHRASE, null_stem, 2, 2, 1, NULL, 0, false, NULL, 0 },
+        { SRCH_HL_PHRASE, null_stem, 0, 3, 1, NULL, 0, false, NULL, 0 },
+        { SRCH_HL_TERM, talk, 1, 4, -5, NULL, 0, false, NULL, 0 },
+        { SRCH_HL_TERM, null_stem, 2, 5, 1e300, NULL, 0, false, NULL, 0 },   /* a TERM reads only stems[0] */
     };
     const char *p = "peace talks and more peace";
     srch_snippet_t s;

@@ -245,6 +245,12 @@ expect_rc 0 "NEAR"
 run $S --highlight plain -C 0 'Taliban NEAR/1 Taliban'
 expect_match 'Under The \[Taliban\] The \[Taliban\] delegation' "$OUT" "NEAR of a word with itself: the pair"
 expect_no_match 'under the \[Taliban\] Russia' "$OUT" "NEAR of a word with itself: not a lone one"
+# A word in two NEARs is marked near a partner of either, and stays a
+# partner of the other items of both.
+run $S --highlight plain -C 0 --per-doc 0 -n 50 '(Moscow NEAR/3 summit) OR (Moscow NEAR/3 talks)'
+expect_match '\[talks\] in \[Moscow\]' "$OUT" "a word in two NEARs: marked near a partner"
+expect_no_match 'attend a \[summit\]' "$OUT" "a word in two NEARs: a far partner item unmarked"
+expect_no_match '\[Moscow\]-format negotiations' "$OUT" "a word in two NEARs: unmarked far from both"
 run $S -f json -n 100 'title:Kabul'
 printf '%s' "$OUT" | python3 -c '
 import json, sys
