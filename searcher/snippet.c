@@ -251,27 +251,45 @@ static bool near_item(const srch_hl_unit_t *v, unsigned id)
     return false;
 }
 
+/* Whether unit v must have a match beside m's for NEAR x to hold there. */
+static bool near_partner_unit(const build_t *b, const match_t *m, const srch_hl_near_t *x,
+                              size_t v)
+{
+    return v == m->unit ? x->twice : near_item(&b->units[v], x->id);
+}
+
 /* Whether match m has, for every other item of NEAR x (and for its own unit,
- * if x holds it twice), a match within x's window of it, at other words: as
- * in the search, one word is no two items ("Taliban NEAR/1 Taliban" needs two
- * Talibans). */
+ * if x holds it twice), a match at other words, all in one stretch of x's
+ * window with m: as in the search, one word is no two items ("Taliban
+ * NEAR/1 Taliban" needs two Talibans), and a chain's items are all within
+ * one stretch. The stretches tried start at m or at an item's match before
+ * it. */
 static bool near_partners(const build_t *b, const match_t *m, const srch_hl_near_t *x)
 {
-    for (size_t v = 0; v < b->n_units; v++) {
-        if (v == m->unit ? !x->twice : !near_item(&b->units[v], x->id))
+    for (size_t i = 0; i <= b->n_matches; i++) {
+        const match_t *left = i < b->n_matches ? &b->matches[i] : m;
+        if (left != m && (!near_partner_unit(b, m, x, left->unit) || left->first > m->first))
             continue;
-        bool found = false;
-        for (size_t i = 0; i < b->n_matches && !found; i++) {
-            const match_t *o = &b->matches[i];
-            size_t first = o->first < m->first ? o->first : m->first;
-            size_t last = o->last > m->last ? o->last : m->last;
-            found = o->unit == v && (o->last < m->first || o->first > m->last)
-                    && last - first < x->window;
+        size_t s = left->first;
+        if (m->last - s >= x->window)
+            continue;
+        size_t e = s + x->window - 1; /* the stretch: tokens s..e */
+        bool all = true;
+        for (size_t v = 0; v < b->n_units && all; v++) {
+            if (!near_partner_unit(b, m, x, v))
+                continue;
+            bool found = false;
+            for (size_t j = 0; j < b->n_matches && !found; j++) {
+                const match_t *o = &b->matches[j];
+                found = o->unit == v && o->first >= s && o->last <= e
+                        && (o->last < m->first || o->first > m->last);
+            }
+            all = found;
         }
-        if (!found)
-            return false;
+        if (all)
+            return true;
     }
-    return true;
+    return false;
 }
 
 /* Whether match m stands: its unit stands somewhere else in the query than
@@ -289,8 +307,7 @@ static bool match_stands(const build_t *b, const match_t *m)
 
 /* A unit that is only an item of NEARs matches only near its partners, as the
  * search did: "Moscow NEAR/3 summit" marks no Moscow that is far from a
- * summit. Two items, the usual case, are judged exactly; with more, each
- * partner is looked for on its own. */
+ * summit. */
 static void drop_lone_near_matches(build_t *b)
 {
     bool any = false;

@@ -265,6 +265,15 @@ static const row_t match_rows[] = {
     { "Moscow is far, very far indeed, from any summit.",
       { NEAR_TERM("Moscow", 1, 3), NEAR_TERM("summit", 1, 3) }, 0,
       "Moscow is far, very far indeed, from any summit." },
+    /* A chain's items all within one stretch (bank NEAR/4 interest NEAR/4
+     * rates: 7 tokens): interest is near each of the others, but the three
+     * need 8; further on, they fit. */
+    { "bank a b c d e interest rates.",
+      { NEAR_TERM("bank", 1, 7), NEAR_TERM("interest", 1, 7), NEAR_TERM("rates", 1, 7) }, 0,
+      "bank a b c d e interest rates." },
+    { "bank a b c d e interest rates; bank f interest rates.",
+      { NEAR_TERM("bank", 1, 7), NEAR_TERM("interest", 1, 7), NEAR_TERM("rates", 1, 7) }, 0,
+      "bank a b c d e [interest] [rates]; [bank] f [interest] [rates]." },
 };
 
 START_TEST(test_snippet_match_rows)
