@@ -102,7 +102,7 @@ static void close_mark(writer_t *w)
  * "&amp;" would be read as "&". */
 static void put_char(writer_t *w, const char *s, size_t len)
 {
-    if (w->m == SRCH_MARK_MARKDOWN && len == 1 && s[0] && strchr("\\`*_[]<>#|~&", s[0])) {
+    if (w->m == SRCH_MARK_MARKDOWN && len == 1 && s[0] && strchr(SRCH_MARKDOWN_SPECIAL, s[0])) {
         put_str(w, "\\");
         put(w, s, 1);
         return;

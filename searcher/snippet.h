@@ -95,6 +95,10 @@ typedef enum {
     SRCH_MARK_NONE       /* no marks */
 } srch_markup_t;
 
+/* The characters of a passage that SRCH_MARK_MARKDOWN backslash-escapes: its
+ * own markup, which would otherwise mix with the marks, and '&' (entities). */
+#define SRCH_MARKDOWN_SPECIAL "\\`*_[]<>#|~&"
+
 /*
  * Append the rendering of snippet s of text to b with markup m: the window's
  * text, "…" where it was cut, each span marked. Every markup drops terminal

@@ -80,10 +80,10 @@ static void check_rendering(const text_buf_t *b, srch_markup_t m)
             i += k;
             continue;
         }
-        if (m == SRCH_MARK_MARKDOWN && cp < 0x80 && strchr("\\`*_[]<>#|~", (int)cp)) {
+        if (m == SRCH_MARK_MARKDOWN && cp < 0x80 && strchr(SRCH_MARKDOWN_SPECIAL, (int)cp)) {
             /* The text's markup characters come escaped; the only bare ones
              * are the marks, "**". */
-            bool escaped = cp == '\\' && i + 1 < n && strchr("\\`*_[]<>#|~", s[i + 1])
+            bool escaped = cp == '\\' && i + 1 < n && strchr(SRCH_MARKDOWN_SPECIAL, s[i + 1])
                            && s[i + 1];
             bool mark = cp == '*' && i + 1 < n && s[i + 1] == '*';
             FUZZ_CHECK(escaped || mark, "markdown: bare '%c' at %zu", (int)cp, i);
