@@ -279,19 +279,26 @@ for sig in INT TERM; do
 done
 rm -rf "$T/sig.db"
 
-# --- a first build killed while it compacts its index: complete and
-# searchable, but not compacted; the next run compacts it, and only it
-if [ -z "$WRAP" ]; then
-    rm -rf "$T/cmp.db"
-    start_index --jobs 1 --db "$T/cmp.db" "$C"
+# signal_while_compacting SIG DB: a first build of $C into DB on one writer,
+# sent SIG once it starts compacting (if it gets there before it ends); RC
+# and the outputs as stop_index leaves them.
+signal_while_compacting() {
+    rm -rf "$2"
+    start_index --jobs 1 --db "$2" "$C"
     i=0
-    while [ "$i" -lt 4000 ] && ! ls -d "$T"/cmp.db.tmp-*-compact >/dev/null 2>&1 \
+    while [ "$i" -lt 4000 ] && ! ls -d "$2".tmp-*-compact >/dev/null 2>&1 \
           && kill -0 "$PID" 2>/dev/null; do
         sleep 0.005
         i=$((i + 1))
     done
-    kill -KILL "$PID" 2>/dev/null
+    kill -"$1" "$PID" 2>/dev/null
     stop_index
+}
+
+# --- a first build killed while it compacts its index: complete and
+# searchable, but not compacted; the next run compacts it, and only it
+if [ -z "$WRAP" ]; then
+    signal_while_compacting KILL "$T/cmp.db"
     if [ "$RC" = 137 ]; then
         check_index "$T/cmp.db" "killed while compacting"
         big=$(du -sk "$T/cmp.db" | cut -f1)
@@ -313,16 +320,7 @@ fi
 # --- a first build interrupted while it compacts: every file was in, and
 # the message says so rather than asking for another run
 if [ -z "$WRAP" ]; then
-    rm -rf "$T/cmpi.db"
-    start_index --jobs 1 --db "$T/cmpi.db" "$C"
-    i=0
-    while [ "$i" -lt 4000 ] && ! ls -d "$T"/cmpi.db.tmp-*-compact >/dev/null 2>&1 \
-          && kill -0 "$PID" 2>/dev/null; do
-        sleep 0.005
-        i=$((i + 1))
-    done
-    kill -INT "$PID" 2>/dev/null
-    stop_index
+    signal_while_compacting INT "$T/cmpi.db"
     if [ "$RC" = 130 ]; then
         expect_match 'interrupted by SIGINT; every file was indexed before it came, and is committed' \
             "$ERR" "SIGINT while compacting: every file is said to be in"
