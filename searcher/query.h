@@ -195,6 +195,10 @@ void srch_query_free(srch_query_t *q);
 /* The root of the tree (never NULL for a parsed query); borrowed from q. */
 const srch_node_t *srch_query_root(const srch_query_t *q);
 
+/* The stopwords left out of q (opts->drop_stopwords), in query order, into
+ * *out (borrowed from q); returns how many. */
+size_t srch_query_dropped(const srch_query_t *q, const srch_node_t *const **out);
+
 /* Make the wildcard node n of q match the stems that start with the first len
  * bytes of its prefix (len at most its length, on a character boundary).
  * False if memory ran out. */
@@ -238,6 +242,10 @@ typedef int (*srch_word_fn)(const srch_word_t *w, void *payload);
  * the ones they exclude). Returns 0, or the first non-zero value fn returned
  * (the walk stops there). */
 int srch_query_words(const srch_query_t *q, srch_word_fn fn, void *payload);
+
+/* Call fn for every stopword left out of q (srch_query_dropped()), in query
+ * order; as srch_query_words(). */
+int srch_query_dropped_words(const srch_query_t *q, srch_word_fn fn, void *payload);
 
 /* Ranking knobs of srch_query_build(). */
 typedef struct srch_build_opts {

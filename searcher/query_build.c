@@ -100,6 +100,18 @@ int srch_query_words(const srch_query_t *q, srch_word_fn fn, void *payload)
     return visit_words(root, false, false, fn, payload);
 }
 
+int srch_query_dropped_words(const srch_query_t *q, srch_word_fn fn, void *payload)
+{
+    const srch_node_t *const *dropped;
+    size_t n = srch_query_dropped(q, &dropped);
+    for (size_t k = 0; fn != NULL && k < n; k++) {
+        int rc = visit_term(dropped[k], false, false, fn, payload);
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Xapian query                                                             */
 /* ------------------------------------------------------------------------ */

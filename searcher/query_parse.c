@@ -39,6 +39,8 @@ typedef struct arena_block {
 
 struct srch_query {
     srch_node_t *root;
+    const srch_node_t **dropped; /* the stopwords left out, in query order */
+    size_t n_dropped;
     arena_block_t *blocks;   /* newest first */
 };
 
@@ -113,6 +115,12 @@ bool srch_query_prefix_to_stem(srch_query_t *q, const srch_node_t *n, const char
 const srch_node_t *srch_query_root(const srch_query_t *q)
 {
     return q != NULL ? q->root : NULL;
+}
+
+size_t srch_query_dropped(const srch_query_t *q, const srch_node_t *const **out)
+{
+    *out = q != NULL ? q->dropped : NULL;
+    return q != NULL ? q->n_dropped : 0;
 }
 
 const char *srch_query_status_str(srch_query_status_t st)
@@ -1182,23 +1190,39 @@ static bool has_content(const srch_node_t *n)
     }
 }
 
-/* n without its droppable stopwords; NULL if nothing is left. Only positive
- * items lose stopwords: what is excluded was asked for explicitly. An AND_NOT
- * that loses its positive side goes entirely: nothing is left to exclude from. */
-static srch_node_t *prune(srch_node_t *n)
+/* How many leaves of n are droppable stopwords (an upper bound of what
+ * prune() drops). */
+static size_t count_droppable(const srch_node_t *n)
+{
+    if (n->kind == SRCH_NODE_TERM)
+        return droppable(n);
+    size_t c = 0;
+    for (size_t k = 0; k < n->n_kids; k++)
+        c += count_droppable(n->kids[k]);
+    return c;
+}
+
+/* n without its droppable stopwords, each added to q's dropped (with room for
+ * all); NULL if nothing is left. Only positive items lose stopwords: what is
+ * excluded was asked for explicitly. An AND_NOT that loses its positive side
+ * goes entirely: nothing is left to exclude from. */
+static srch_node_t *prune(srch_query_t *q, srch_node_t *n)
 {
     switch (n->kind) {
     case SRCH_NODE_TERM:
-        return droppable(n) ? NULL : n;
+        if (!droppable(n))
+            return n;
+        q->dropped[q->n_dropped++] = n;
+        return NULL;
     case SRCH_NODE_PHRASE:
     case SRCH_NODE_NEAR:
     case SRCH_NODE_PREFIX:
         return n;
     case SRCH_NODE_AND_NOT:
-        n->kids[0] = prune(n->kids[0]);
+        n->kids[0] = prune(q, n->kids[0]);
         return n->kids[0] != NULL ? n : NULL;
     case SRCH_NODE_AND_MAYBE: {
-        srch_node_t *l = prune(n->kids[0]), *r = prune(n->kids[1]);
+        srch_node_t *l = prune(q, n->kids[0]), *r = prune(q, n->kids[1]);
         if (l == NULL || r == NULL)
             return l != NULL ? l : r;
         n->kids[0] = l;
@@ -1209,7 +1233,7 @@ static srch_node_t *prune(srch_node_t *n)
     case SRCH_NODE_OR: {
         size_t m = 0;
         for (size_t k = 0; k < n->n_kids; k++) {
-            srch_node_t *kid = prune(n->kids[k]);
+            srch_node_t *kid = prune(q, n->kids[k]);
             if (kid != NULL)
                 n->kids[m++] = kid;
         }
@@ -1242,8 +1266,14 @@ static bool parse_query(parser_t *p)
     srch_node_t *root = fix_part(p, &top);
     if (root == NULL)
         return false;
-    if (p->opts.drop_stopwords && has_content(root))
-        root = prune(root);
+    if (p->opts.drop_stopwords && has_content(root)) {
+        size_t n = count_droppable(root);
+        if (n > 0 && !(p->out->dropped = arena_alloc(p->out, n * sizeof *p->out->dropped))) {
+            fail_nomem(p);
+            return false;
+        }
+        root = prune(p->out, root);
+    }
     p->out->root = root;
     return true;
 }

@@ -487,6 +487,20 @@ static int explain_word(const srch_word_t *w, void *payload)
     return 0;
 }
 
+/* A stopword the query left out: said, with how to keep it. */
+static int explain_dropped(const srch_word_t *w, void *payload)
+{
+    explain_ctx_t *x = payload;
+    if (!word_set_add(&x->listed, w))
+        return 0;
+    text_buf_puts(x->b, "  ");
+    (void)text_buf_put_padded(x->b, w->text, 20);
+    text_buf_puts(x->b, " stopword, left out (+");
+    text_buf_puts(x->b, w->text);
+    text_buf_puts(x->b, " or a phrase keeps it)\n");
+    return 0;
+}
+
 static void explain_query(srch_engine_t *e, srch_result_t *r, xs_query_t *xq)
 {
     explain_ctx_t x = { e, &r->explain, TEXT_BUF_INIT, SRCH__STRSET_INIT };
@@ -496,6 +510,7 @@ static void explain_query(srch_engine_t *e, srch_result_t *r, xs_query_t *xq)
         text_buf_puts(&r->explain, "   (no passage has every word: any word ranked)");
     text_buf_puts(&r->explain, "\nwords:\n");
     srch_query_words(r->query, explain_word, &x);
+    srch_query_dropped_words(r->query, explain_dropped, &x);
     char *d = xs_query_describe(xq);
     if (d) {
         text_buf_printf(&r->explain, "xapian: %s\n", d);

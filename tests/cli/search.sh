@@ -461,6 +461,10 @@ run $PASSIM_SEARCH --db "$T/amp.db" --highlight markdown --per-doc 0 fish
 expect_match '^1\. Fish \\& Chips \\<best\\> ' "$OUT" "markdown: the title is escaped"
 
 # --- explain
+run $S --explain 'the Kalashnikov of the'
+expect_eq "$(printf '%s\n' "$OUT" | grep -c 'stopword, left out')" 2 \
+    "explain names each stopword left out, once"
+expect_match '^  the +stopword, left out \(\+the or a phrase keeps it\)$' "$OUT" "and how to keep it"
 run $S --explain 'Kalashnikov -Zeppelin'
 expect_match '^query: \(AND_NOT kalashnikov zeppelin\)' "$OUT" "explain shows the tree"
 expect_match 'Kalashnikov +stem kalashnikov +in 1 passage$' "$OUT" "explain shows document frequencies"
