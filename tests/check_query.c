@@ -315,6 +315,25 @@ START_TEST(test_query_parse_odd)
 END_TEST
 
 /* Big but valid: 10,000 words, in both modes, described and built. */
+/* The stopwords left out are kept, in query order; none when kept. */
+START_TEST(test_query_parse_dropped)
+{
+    static const char q[] = "the kabul of (the talks OR +to) -a";
+    srch_query_t *query = parse_ok(q, strlen(q), AND_);
+    const srch_node_t *const *d;
+    ck_assert_uint_eq(srch_query_dropped(query, &d), 3);
+    ck_assert_str_eq(d[0]->text, "the");
+    ck_assert_str_eq(d[1]->text, "of");
+    ck_assert_str_eq(d[2]->text, "the");
+    srch_query_free(query);
+    query = parse_ok(q, strlen(q), KEEP);
+    ck_assert_uint_eq(srch_query_dropped(query, &d), 0);
+    srch_query_free(query);
+    ck_assert_uint_eq(srch_query_dropped(NULL, &d), 0);
+    ck_assert_ptr_null(d);
+}
+END_TEST
+
 START_TEST(test_query_parse_ten_thousand_words)
 {
     text_buf_t b = TEXT_BUF_INIT;
@@ -1130,6 +1149,7 @@ Suite *make_query_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_loop_test(tc, test_query_parse_rows, 0, sizeof parse_rows / sizeof parse_rows[0]);
     tcase_add_loop_test(tc, test_query_parse_odd, 0, sizeof odd_rows / sizeof odd_rows[0]);
+    tcase_add_test(tc, test_query_parse_dropped);
     tcase_add_test(tc, test_query_parse_ten_thousand_words);
     tcase_add_test(tc, test_query_parse_limits_ok);
     tcase_add_test(tc, test_query_parse_arguments);
