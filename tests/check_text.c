@@ -468,6 +468,18 @@ static const stem_row_t stem_rows[] = {
     {"english", "transferred", "transfer"},     /* double consonant undone */
     {"english", "russia's", "russia"},          /* possessive removed */
     {"en", "talking", "talk"},                  /* ISO code */
+    /* British spellings stem as American ones; look-alikes stay as they are */
+    {"english", "organisations", "organ"}, {"english", "organizations", "organ"},
+    {"english", "recognising", "recogn"}, {"english", "recognizing", "recogn"},
+    {"english", "neighbourhood", "neighborhood"}, {"english", "neighbours", "neighbor"},
+    {"english", "favourite", "favorit"}, {"english", "behavioural", "behavior"},
+    {"english", "travelled", "travel"}, {"english", "cancelling", "cancel"},
+    {"english", "defence", "defens"}, {"english", "centres", "center"},
+    {"english", "programme", "program"}, {"english", "analysed", "analyz"},
+    {"english", "promise", "promis"}, {"english", "exercised", "exercis"},
+    {"english", "hour", "hour"}, {"english", "tours", "tour"}, {"english", "genre", "genr"},
+    {"porter", "colour", "color"},
+    {"french", "organisation", "organis"},      /* English only */
     {"porter", "talking", "talk"},              /* the original Porter algorithm */
     {"none", "talking", "talking"},             /* identity */
     {"none", "russia's", "russia's"},

@@ -263,11 +263,15 @@ static void cache_make_room(text_analyzer_t *a, size_t bytes)
     }
 }
 
+static bool is_english(const text_analyzer_t *a)
+{
+    return strcmp(a->lang, "english") == 0 || strcmp(a->lang, "porter") == 0;
+}
+
 /* Whether the language's stemmer knows no accents: they go before stemming. */
 static bool unaccent_first(const text_analyzer_t *a)
 {
-    return a->stemmer == NULL || strcmp(a->lang, "english") == 0
-           || strcmp(a->lang, "porter") == 0;
+    return a->stemmer == NULL || is_english(a);
 }
 
 const char *text_stem(text_analyzer_t *a, const char *word, size_t len, size_t *stem_len)
@@ -312,6 +316,12 @@ const char *text_stem(text_analyzer_t *a, const char *word, size_t len, size_t *
     bool first = unaccent_first(a);
     if (first && (m = text_unaccent(word, len, plain, sizeof plain)) != 0) {
         in = plain;
+        in_len = m;
+    }
+    /* British spellings stem as the American ones do ("organisation"). */
+    char american[TEXT_TOKEN_MAX + 1];
+    if (is_english(a) && (m = text__american(in, in_len, american, sizeof american)) != 0) {
+        in = american;
         in_len = m;
     }
     const sb_symbol *r = sb_stemmer_stem(a->stemmer, (const sb_symbol *)in, (int)in_len);

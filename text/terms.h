@@ -19,8 +19,7 @@
  * Values (per passage):
  *   PASSIM_SLOT_FILE     the file key: the collapse key, one article per file
  *   PASSIM_SLOT_ORDINAL  the passage ordinal, 4-byte big-endian: with K<key>, it
- *                        names one passage (older indexes also hold a term
- *                        Q<key>#<ordinal> for it, which nothing reads)
+ *                        names one passage
  *   PASSIM_SLOT_RECORD   the passage record the searcher prints (text_record_t,
  *                        record.h). A value, not the document data: Xapian
  *                        deflates every document's data on its own, which cost
@@ -62,9 +61,10 @@
 #define PASSIM_META_WORDS    "passim:words:"
 #define PASSIM_META_WORDS_DUE "passim:words-due:"
 #define PASSIM_META_FIRST_BUILD "passim:first-build"
-/* Bumped whenever the layout changes: an index of another layout is refused
- * (searching it would misread it, updating it would mix two layouts). */
-#define PASSIM_LAYOUT_VERSION "5"
+/* Bumped whenever the layout or the analysis changes (6: British spellings
+ * stem as American ones; no passage id term): an index of another layout is
+ * refused (searching it would misread it, updating it would mix two). */
+#define PASSIM_LAYOUT_VERSION "6"
 
 /* Longest term or metadata key written, in bytes (Xapian's limit is 245 for
  * terms and 255 for keys). */

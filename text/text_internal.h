@@ -99,6 +99,12 @@ static inline bool text__is_word_class(unsigned c)
  * undefined): how text that is not UTF-8 is read (utf8.c). */
 uint32_t text__cp1252(unsigned char c);
 
+/* The American spelling of the folded English word w[0..len) written to out
+ * (cap bytes, NUL-terminated) when w is a British one the lists know
+ * ("organisation", "neighbours", "travelled", "defence"): its length, or 0
+ * when w stays as it is (variant.c). */
+size_t text__american(const char *w, size_t len, char *out, size_t cap);
+
 /* Whether line s[0..len) is a thematic break: "---", "***", "* * *", a rule
  * between sections, with no text (markdown.c). */
 bool text__is_thematic_break(const char *s, size_t len);

@@ -209,6 +209,12 @@ run $S --highlight plain 'U.S.-backed'
 expect_match '\[U\.S\.-backed\]' "$OUT" "hyphenated acronym as a phrase"
 run $S --highlight plain 'stabilis*'
 expect_match '\[stabilising\]' "$OUT" "wildcard highlighted"
+# British and American spellings find each other (articles 003 and 004).
+run $S --highlight plain -n 10 'recognise Taliban'
+expect_match '\[recognize\]' "$OUT" "a British word finds the American spelling"
+expect_match '\[recognising\]' "$OUT" "and its own"
+run $S --highlight plain -n 10 neighboring
+expect_match '\[neighbouring\]' "$OUT" "an American word finds the British spelling"
 # A prefix that starts no stem, a few letters longer than one, reads as that.
 run $S --highlight plain 'negotiat*'
 expect_rc 0 "a wildcard longer than the stems it means"
@@ -216,7 +222,7 @@ expect_eq "$ERR" "passim-search: no word's stem starts with 'negotiat'; read as 
     "is read as the stem, and says so"
 expect_match '\[negotiations\]' "$OUT" "and finds and highlights its words"
 run $S 'stabilising*'
-expect_match "read as the word stabilising \(stem stabilis\)" "$ERR" "a whole word and a star: the word"
+expect_match "read as the word stabilising \(stem stabil\)" "$ERR" "a whole word and a star: the word"
 # A whole word whose stem is more than a few letters shorter: still the word.
 run $S --highlight plain 'negotiation*'
 expect_rc 0 "a whole word with a star, far from its stem"
