@@ -462,11 +462,11 @@ typedef struct leaf {
     bool anywhere;
 } leaf_t;
 
-/* A leaf as an item of a NEAR (twice: two items of it, "Taliban NEAR/1 Taliban"). */
+/* A leaf as items of a NEAR (times: how many, 2 in "Taliban NEAR/1 Taliban"). */
 typedef struct placing {
     size_t leaf;
     const srch_node_t *near;
-    bool twice;
+    unsigned times;
 } placing_t;
 
 /* The leaves and their places in NEARs, gathered before the units are laid out. */
@@ -512,14 +512,14 @@ static bool add_leaf(leaf_list_t *l, const srch_node_t *n, const srch_node_t *ne
     }
     for (size_t i = 0; i < l->n_p; i++)
         if (l->p[i].leaf == k && l->p[i].near == near) {
-            l->p[i].twice = true;
+            l->p[i].times++;
             return true;
         }
     placing_t *p = text_grow(l->p, &l->cap_p, l->n_p + 1, sizeof *p);
     if (p == NULL)
         return false;
     l->p = p;
-    l->p[l->n_p++] = (placing_t){ k, near, false };
+    l->p[l->n_p++] = (placing_t){ k, near, 1 };
     return true;
 }
 
@@ -534,7 +534,7 @@ static size_t leaf_nears(const leaf_list_t *l, size_t k, srch_hl_near_t *out)
         size_t first = 0;
         while (l->p[first].near != l->p[i].near)
             first++;
-        out[n++] = (srch_hl_near_t){ (unsigned)first + 1, l->p[i].near->window, l->p[i].twice };
+        out[n++] = (srch_hl_near_t){ (unsigned)first + 1, l->p[i].near->window, l->p[i].times };
     }
     return n;
 }

@@ -242,94 +242,140 @@ static match_t *sorted_copy(const match_t *m, size_t n, int (*cmp)(const void *,
     return copy;
 }
 
-/* Whether unit v is an item of NEAR id. */
-static bool near_item(const srch_hl_unit_t *v, unsigned id)
+/* How many items of NEAR id unit v is (0: none). */
+static unsigned near_times(const srch_hl_unit_t *v, unsigned id)
 {
     for (size_t k = 0; k < v->n_nears; k++)
         if (v->nears[k].id == id)
-            return true;
-    return false;
+            return v->nears[k].times;
+    return 0;
 }
 
-/* Whether unit v must have a match beside m's for NEAR x to hold there. */
-static bool near_partner_unit(const build_t *b, const match_t *m, const srch_hl_near_t *x,
-                              size_t v)
-{
-    return v == m->unit ? x->twice : near_item(&b->units[v], x->id);
-}
+/* One NEAR of the query: the stretches of its window that hold all its items. */
+typedef struct near_run {
+    unsigned id;
+    uint32_t window;
+    size_t *starts;    /* first tokens of those stretches, ascending */
+    size_t n_starts;
+} near_run_t;
 
-/* Whether match m has, for every other item of NEAR x (and for its own unit,
- * if x holds it twice), a match at other words, all in one stretch of x's
- * window with m: as in the search, one word is no two items ("Taliban
- * NEAR/1 Taliban" needs two Talibans), and a chain's items are all within
- * one stretch. The stretches tried start at m or at an item's match before
- * it. */
-static bool near_partners(const build_t *b, const match_t *m, const srch_hl_near_t *x)
+/*
+ * The stretches of r's window (r->window tokens) that hold a match of each of
+ * its items, a unit that is two items twice, into r->starts: as the search
+ * asks of a NEAR or a chain. A stretch that holds them can start at the first
+ * of its matches, so the starts tried are those of the items' matches; one
+ * sweep, as in choose_window(): a match enters when the stretch's end reaches
+ * its last token and leaves when the start passes its first. by_first: the
+ * matches sorted by first token. False if memory ran out.
+ */
+static bool near_stretches(const build_t *b, const match_t *by_first, near_run_t *r)
 {
-    for (size_t i = 0; i <= b->n_matches; i++) {
-        const match_t *left = i < b->n_matches ? &b->matches[i] : m;
-        if (left != m && (!near_partner_unit(b, m, x, left->unit) || left->first > m->first))
+    size_t m = b->n_matches, n_items = 0, satisfied = 0;
+    unsigned *need = calloc(b->n_units + 1, sizeof *need);
+    size_t *count = calloc(b->n_units + 1, sizeof *count);
+    bool *inside = calloc(m + 1, sizeof *inside);
+    r->starts = malloc((m ? m : 1) * sizeof *r->starts);
+    r->n_starts = 0;
+    bool ok = need && count && inside && r->starts;
+    for (size_t v = 0; ok && v < b->n_units; v++)
+        n_items += (need[v] = near_times(&b->units[v], r->id)) > 0;
+    const match_t *mt = b->matches; /* sorted by last token */
+    for (size_t i = 0, in_i = 0, out_i = 0; ok && i < m; i++) {
+        size_t s = by_first[i].first;
+        if (!need[by_first[i].unit] || (r->n_starts && r->starts[r->n_starts - 1] == s))
             continue;
-        size_t s = left->first;
-        if (m->last - s >= x->window)
-            continue;
-        size_t e = s + x->window - 1; /* the stretch: tokens s..e */
-        bool all = true;
-        for (size_t v = 0; v < b->n_units && all; v++) {
-            if (!near_partner_unit(b, m, x, v))
-                continue;
-            bool found = false;
-            for (size_t j = 0; j < b->n_matches && !found; j++) {
-                const match_t *o = &b->matches[j];
-                found = o->unit == v && o->first >= s && o->last <= e
-                        && (o->last < m->first || o->first > m->last);
+        size_t e = s + r->window - 1;
+        for (; out_i < m && by_first[out_i].first < s; out_i++) {
+            size_t j = by_first[out_i].id;
+            if (inside[j]) {
+                inside[j] = false;
+                satisfied -= count[mt[j].unit]-- == need[mt[j].unit];
             }
-            all = found;
         }
-        if (all)
-            return true;
+        for (; in_i < m && mt[in_i].last <= e; in_i++) {
+            if (need[mt[in_i].unit] && mt[in_i].first >= s) {
+                inside[in_i] = true;
+                satisfied += ++count[mt[in_i].unit] == need[mt[in_i].unit];
+            }
+        }
+        if (n_items && satisfied == n_items)
+            r->starts[r->n_starts++] = s;
     }
-    return false;
+    free(need);
+    free(count);
+    free(inside);
+    return ok;
 }
 
-/* Whether match m stands: its unit stands somewhere else in the query than
- * in NEARs, or m has its partners in one of them. */
-static bool match_stands(const build_t *b, const match_t *m)
+/* Whether one of r's stretches holds match m: one that starts between
+ * m->last - window + 1 and m->first. */
+static bool in_stretch(const near_run_t *r, const match_t *m)
 {
-    const srch_hl_unit_t *u = &b->units[m->unit];
-    if (!u->near_only || u->n_nears == 0)
-        return true;
-    for (size_t k = 0; k < u->n_nears; k++)
-        if (near_partners(b, m, &u->nears[k]))
-            return true;
-    return false;
+    size_t lo = m->last + 1 > r->window ? m->last + 1 - r->window : 0;
+    size_t a = 0, z = r->n_starts; /* the first start >= lo */
+    while (a < z) {
+        size_t mid = a + (z - a) / 2;
+        if (r->starts[mid] < lo)
+            a = mid + 1;
+        else
+            z = mid;
+    }
+    return a < r->n_starts && r->starts[a] <= m->first;
 }
 
-/* A unit that is only an item of NEARs matches only near its partners, as the
- * search did: "Moscow NEAR/3 summit" marks no Moscow that is far from a
- * summit. */
+/* A unit that is only an item of NEARs matches only where a stretch of one
+ * of them holds all its items, as the search did: "Moscow NEAR/3 summit"
+ * marks no Moscow that is far from a summit, and "Taliban NEAR/1 Taliban" no
+ * Taliban alone. */
 static void drop_lone_near_matches(build_t *b)
 {
-    bool any = false;
-    for (size_t u = 0; u < b->n_units && !any; u++)
-        any = b->units[u].near_only && b->units[u].n_nears > 0;
-    if (!any)
+    size_t n_runs = 0;
+    for (size_t u = 0; u < b->n_units; u++)
+        n_runs += b->units[u].near_only ? b->units[u].n_nears : 0;
+    if (n_runs == 0)
         return;
-    /* Decide on the whole list first, then compact it: a match dropped early
-     * may still be the partner of a later one. */
+    /* The NEARs of those units, each once (a few: a linear search will do). */
+    near_run_t *runs = calloc(n_runs, sizeof *runs);
+    match_t *by_first = sorted_copy(b->matches, b->n_matches, cmp_by_first);
     bool *keep = malloc((b->n_matches ? b->n_matches : 1) * sizeof *keep);
-    if (keep == NULL)
-        return; /* highlight too much rather than fail the search */
-    for (size_t i = 0; i < b->n_matches; i++)
-        keep[i] = match_stands(b, &b->matches[i]);
+    bool ok = runs && by_first && keep;
+    n_runs = 0;
+    for (size_t u = 0; ok && u < b->n_units; u++) {
+        const srch_hl_unit_t *unit = &b->units[u];
+        for (size_t k = 0; ok && unit->near_only && k < unit->n_nears; k++) {
+            size_t r = 0;
+            while (r < n_runs && runs[r].id != unit->nears[k].id)
+                r++;
+            if (r == n_runs) {
+                runs[n_runs].id = unit->nears[k].id;
+                runs[n_runs].window = unit->nears[k].window;
+                ok = near_stretches(b, by_first, &runs[n_runs++]);
+            }
+        }
+    }
+    /* Decide on the whole list first, then compact it: a match dropped early
+     * may still be the partner of a later one. Out of memory, highlight too
+     * much rather than fail the search. */
+    for (size_t i = 0; ok && i < b->n_matches; i++) {
+        const match_t *m = &b->matches[i];
+        const srch_hl_unit_t *unit = &b->units[m->unit];
+        keep[i] = !unit->near_only || unit->n_nears == 0;
+        for (size_t r = 0; !keep[i] && r < n_runs; r++)
+            keep[i] = near_times(unit, runs[r].id) && in_stretch(&runs[r], m);
+    }
     size_t n = 0;
-    for (size_t i = 0; i < b->n_matches; i++)
+    for (size_t i = 0; ok && i < b->n_matches; i++)
         if (keep[i]) {
             b->matches[n] = b->matches[i];
             b->matches[n].id = n;
             n++;
         }
-    b->n_matches = n;
+    if (ok)
+        b->n_matches = n;
+    for (size_t r = 0; runs && r < n_runs; r++)
+        free(runs[r].starts);
+    free(runs);
+    free(by_first);
     free(keep);
 }
 

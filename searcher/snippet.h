@@ -32,7 +32,8 @@ typedef enum {
 typedef struct srch_hl_near {
     unsigned id;               /* the NEAR's number, from 1, shared by its items */
     uint32_t window;           /* the span its items' matches fit in, in tokens */
-    bool twice;                /* it holds the unit twice or more */
+    unsigned times;            /* how many of its items the unit is (1, or 2 for
+                                  "Taliban NEAR/1 Taliban") */
 } srch_hl_near_t;
 
 typedef struct srch_hl_unit {
@@ -44,9 +45,9 @@ typedef struct srch_hl_unit {
     const srch_hl_near_t *nears; /* the NEARs the unit is an item of (n_nears) */
     size_t n_nears;
     bool near_only;            /* those are its only places in the query: it then
-                                  matches only where, for one of them, every other
-                                  item (and another of itself, if twice) has a
-                                  match within the window, at other words */
+                                  matches only within a stretch of one of them
+                                  (its window) that holds a match of each of its
+                                  items, as many as it has */
     const char *const *allowed; /* PREFIX, when n_allowed is not 0: only a token whose
                                   stem is one of these (sorted bytewise) matches, the
                                   expansions the search used */

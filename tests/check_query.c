@@ -950,9 +950,10 @@ static char *units_string(const char *s, unsigned flags, const xs_db_t *d,
             ck_assert(text_buf_printf(&b, "%s%s", j ? " " : "", u[k].stems[j]));
         ck_assert(text_buf_printf(&b, "/%u", u[k].color));
         for (size_t j = 0; j < u[k].n_nears; j++)
-            ck_assert(text_buf_printf(&b, " near %u in %u%s", u[k].nears[j].id,
-                                      (unsigned)u[k].nears[j].window,
-                                      u[k].nears[j].twice ? " twice" : ""));
+            ck_assert(text_buf_printf(&b, " near %u in %u", u[k].nears[j].id,
+                                      (unsigned)u[k].nears[j].window)
+                      && (u[k].nears[j].times == 1
+                          || text_buf_printf(&b, " %u times", u[k].nears[j].times)));
         if (u[k].n_nears && !u[k].near_only)
             ck_assert(text_buf_puts(&b, " and elsewhere"));
     }
@@ -986,7 +987,9 @@ static const unit_row_t unit_rows[] = {
       "TERM:kabul/0 near 1 in 5 and elsewhere; TERM:talk/1 near 1 in 5" },
     { "(kabul NEAR talks) (kabul NEAR peace)", AND_,
       "TERM:kabul/0 near 1 in 12 near 3 in 12; TERM:talk/1 near 1 in 12; TERM:peac/2 near 3 in 12" },
-    { "taliban NEAR/1 taliban", AND_, "TERM:taliban/0 near 1 in 3 twice" },
+    { "taliban NEAR/1 taliban", AND_, "TERM:taliban/0 near 1 in 3 2 times" },
+    { "kabul NEAR/2 taliban NEAR/2 taliban", AND_,
+      "TERM:kabul/0 near 1 in 5; TERM:taliban/1 near 1 in 5 2 times" },
     { "title:kabul kabul", AND_, "TERM:kabul/0" },
     /* title: leaves match the title, not the passage's text: no unit */
     { "title:kabul moscow", AND_, "TERM:moscow/0" },

@@ -33,6 +33,7 @@ typedef struct spec {
     double weight;
     unsigned near;           /* the unit's NEAR, 0: none */
     uint32_t near_window;
+    unsigned near_times;     /* how many of the NEAR's items it is (0 counts 1) */
 } spec_t;
 
 /* Units made from specs, owning their stems. */
@@ -89,7 +90,8 @@ static void units_make(units_t *us, const spec_t *specs)
         u->color = specs[i].color;
         u->weight = specs[i].weight > 0 ? specs[i].weight : 1.0;
         if (specs[i].near) {
-            us->nears[i] = (srch_hl_near_t){ specs[i].near, specs[i].near_window, false };
+            us->nears[i] = (srch_hl_near_t){ specs[i].near, specs[i].near_window,
+                                             specs[i].near_times ? specs[i].near_times : 1 };
             u->nears = &us->nears[i];
             u->n_nears = 1;
             u->near_only = true;
@@ -174,13 +176,15 @@ static void run_row(const row_t *r)
     units_free(&us);
 }
 
-#define TERM(w) { SRCH_HL_TERM, (w), 0, 1.0, 0, 0 }
-#define TERM_W(w, weight) { SRCH_HL_TERM, (w), 0, (weight), 0, 0 }
-#define PHRASE(w) { SRCH_HL_PHRASE, (w), 0, 1.0, 0, 0 }
-#define PREFIX(w) { SRCH_HL_PREFIX, (w), 0, 1.0, 0, 0 }
+#define TERM(w) { SRCH_HL_TERM, (w), 0, 1.0, 0, 0, 0 }
+#define TERM_W(w, weight) { SRCH_HL_TERM, (w), 0, (weight), 0, 0, 0 }
+#define PHRASE(w) { SRCH_HL_PHRASE, (w), 0, 1.0, 0, 0, 0 }
+#define PREFIX(w) { SRCH_HL_PREFIX, (w), 0, 1.0, 0, 0, 0 }
 /* An item of NEAR number g with window n, and nothing else in the query. */
-#define NEAR_TERM(w, g, n) { SRCH_HL_TERM, (w), 0, 1.0, (g), (n) }
-#define NEAR_PHRASE(w, g, n) { SRCH_HL_PHRASE, (w), 0, 1.0, (g), (n) }
+#define NEAR_TERM(w, g, n) { SRCH_HL_TERM, (w), 0, 1.0, (g), (n), 1 }
+/* An item that NEAR number g holds t times. */
+#define NEAR_TERM_TIMES(w, g, n, t) { SRCH_HL_TERM, (w), 0, 1.0, (g), (n), (t) }
+#define NEAR_PHRASE(w, g, n) { SRCH_HL_PHRASE, (w), 0, 1.0, (g), (n), 1 }
 
 /* ------------------------------------------------------------------------ */
 /* match: what gets highlighted                                             */
@@ -271,6 +275,14 @@ static const row_t match_rows[] = {
     { "bank a b c d e interest rates.",
       { NEAR_TERM("bank", 1, 7), NEAR_TERM("interest", 1, 7), NEAR_TERM("rates", 1, 7) }, 0,
       "bank a b c d e interest rates." },
+    /* An item twice (kabul NEAR/2 taliban NEAR/2 taliban: 5 tokens): one
+     * Taliban near Kabul is not enough, nor is a lone Taliban. */
+    { "Kabul and Taliban met, far far far from the Taliban.",
+      { NEAR_TERM("Kabul", 1, 5), NEAR_TERM_TIMES("Taliban", 1, 5, 2) }, 0,
+      "Kabul and Taliban met, far far far from the Taliban." },
+    { "Kabul, Taliban and Taliban met.",
+      { NEAR_TERM("Kabul", 1, 5), NEAR_TERM_TIMES("Taliban", 1, 5, 2) }, 0,
+      "[Kabul], [Taliban] and [Taliban] met." },
     { "bank a b c d e interest rates; bank f interest rates.",
       { NEAR_TERM("bank", 1, 7), NEAR_TERM("interest", 1, 7), NEAR_TERM("rates", 1, 7) }, 0,
       "bank a b c d e [interest] [rates]; [bank] f [interest] [rates]." },
@@ -287,7 +299,7 @@ END_TEST
 START_TEST(test_snippet_match_units_and_total)
 {
     static const spec_t specs[] = { TERM("peace"), TERM("talks"), PHRASE("peace talks"),
-                                    { 0, NULL, 0, 0, 0, 0 } };
+                                    { 0, NULL, 0, 0, 0, 0, 0 } };
     const char *p = "Peace talks. Then talks, talks, talks and more words to fill the "
                     "passage until it is long enough for a window of four.";
     units_t us;
@@ -354,7 +366,7 @@ static const row_t window_rows[] = {
     /* No match: the first context_words tokens. */
     { "One two three four five six seven.", { TERM("zebra") }, 3, "One two three\xe2\x80\xa6" },
     /* Zero units: the same. */
-    { "One two three four five six seven.", { { 0, NULL, 0, 0, 0, 0 } }, 3,
+    { "One two three four five six seven.", { { 0, NULL, 0, 0, 0, 0, 0 } }, 3,
       "One two three\xe2\x80\xa6" },
     /* A window at the passage start keeps its leading punctuation. */
     { "**Bold** words begin this quite long passage of text.", { TERM("bold") }, 3,
@@ -375,7 +387,7 @@ END_TEST
 /* The window's byte range and cut flags, not only its rendering. */
 START_TEST(test_snippet_window_bytes)
 {
-    static const spec_t specs[] = { TERM("six"), { 0, NULL, 0, 0, 0, 0 } };
+    static const spec_t specs[] = { TERM("six"), { 0, NULL, 0, 0, 0, 0, 0 } };
     const char *p = "one two three four five six seven eight nine ten";
     units_t us;
     srch_snippet_t s;
@@ -406,7 +418,7 @@ typedef struct render_row {
 } render_row_t;
 
 #define TOM_JERRY "Tom & \"Jerry\" <b>it's</b> fine"
-#define TJ_UNITS { { SRCH_HL_TERM, "jerry", 0, 1, 0, 0 }, { SRCH_HL_TERM, "tom", 1, 1, 0, 0 } }
+#define TJ_UNITS { { SRCH_HL_TERM, "jerry", 0, 1, 0, 0, 0 }, { SRCH_HL_TERM, "tom", 1, 1, 0, 0, 0 } }
 
 static const render_row_t render_rows[] = {
     /* ANSI: bold, colour by the unit's colour index, reset after each. */
@@ -427,11 +439,11 @@ static const render_row_t render_rows[] = {
     /* No marks at all. */
     { TOM_JERRY, TJ_UNITS, 0, SRCH_MARK_NONE, "Tom & \"Jerry\" <b>it's</b> fine" },
     /* Colours cycle through six: index 2, 5, then 8 = 2 again. */
-    { "red green blue", { { SRCH_HL_TERM, "red", 2, 1, 0, 0 }, { SRCH_HL_TERM, "green", 5, 1, 0, 0 },
-                          { SRCH_HL_TERM, "blue", 8, 1, 0, 0 } }, 0, SRCH_MARK_ANSI,
+    { "red green blue", { { SRCH_HL_TERM, "red", 2, 1, 0, 0, 0 }, { SRCH_HL_TERM, "green", 5, 1, 0, 0, 0 },
+                          { SRCH_HL_TERM, "blue", 8, 1, 0, 0, 0 } }, 0, SRCH_MARK_ANSI,
       "\033[1;34mred\033[0m \033[1;33mgreen\033[0m \033[1;34mblue\033[0m" },
     /* A phrase is one colour run. */
-    { "the peace talks", { { SRCH_HL_PHRASE, "peace talks", 3, 1, 0, 0 } }, 0, SRCH_MARK_ANSI,
+    { "the peace talks", { { SRCH_HL_PHRASE, "peace talks", 3, 1, 0, 0, 0 } }, 0, SRCH_MARK_ANSI,
       "the \033[1;35mpeace talks\033[0m" },
     /* Ellipses around an HTML snippet. */
     { "one two three four five six seven", { TERM("four") }, 3, SRCH_MARK_HTML,
@@ -440,7 +452,7 @@ static const render_row_t render_rows[] = {
     { "alpha\x01" "beta", { TERM("alpha"), TERM("beta") }, 0, SRCH_MARK_MARKDOWN,
       "**alpha**\xe2\x80\x8b**beta**" },
     /* Runs of white space, tabs and newlines become one space. */
-    { "a\t\tb \n\r\n c\f\vd", { { 0, NULL, 0, 0, 0, 0 } }, 0, SRCH_MARK_NONE, "a b c d" },
+    { "a\t\tb \n\r\n c\f\vd", { { 0, NULL, 0, 0, 0, 0, 0 } }, 0, SRCH_MARK_NONE, "a b c d" },
     /* Escape sequences go whole: CSI, OSC ended by BEL or ST, C1 CSI, ESC ( B. */
     { "Tom \033[1;31mand\033[0m \033]0;pwned\007Jerry \033]8;;http://x\033\\link\033]8;;\033\\ "
       "\302\2331337m \033(Bend", TJ_UNITS, 0, SRCH_MARK_PLAIN, "[Tom] and [Jerry] link end" },
@@ -562,7 +574,7 @@ static const char hostile[] =
 START_TEST(test_snippet_hostile_controls)
 {
     static const spec_t specs[] = { TERM("red"), TERM("override"), PREFIX("isol"),
-                                    PHRASE("bad bytes"), { 0, NULL, 0, 0, 0, 0 } };
+                                    PHRASE("bad bytes"), { 0, NULL, 0, 0, 0, 0, 0 } };
     static const unsigned ctxs[] = { 0, 2, 3, 5, 8, 100 };
     units_t us;
 
@@ -607,7 +619,7 @@ END_TEST
 START_TEST(test_snippet_hostile_megabyte)
 {
     static const spec_t specs[] = { TERM_W("lorem", 0.1), TERM_W("quail", 9),
-                                    { 0, NULL, 0, 0, 0, 0 } };
+                                    { 0, NULL, 0, 0, 0, 0, 0 } };
     const char *filler = "lorem ipsum dolor sit amet, consectetur adipiscing elit. ";
     size_t flen = strlen(filler), len = 0, cap = (size_t) 1 << 20;
     char *p = malloc(cap + 1);
@@ -647,7 +659,7 @@ END_TEST
 /* An empty passage, NULL text, and zero units are fine. */
 START_TEST(test_snippet_hostile_empty)
 {
-    static const spec_t specs[] = { TERM("word"), { 0, NULL, 0, 0, 0, 0 } };
+    static const spec_t specs[] = { TERM("word"), { 0, NULL, 0, 0, 0, 0, 0 } };
     units_t us, none;
     srch_snippet_t s;
 
@@ -728,7 +740,7 @@ START_TEST(test_snippet_hostile_fuzz)
     };
 #undef P
     static const spec_t specs[] = { TERM_W("peace", 2), PHRASE("peace talks"),
-                                    PREFIX("talk"), TERM_W("of", 0.5), { 0, NULL, 0, 0, 0, 0 } };
+                                    PREFIX("talk"), TERM_W("of", 0.5), { 0, NULL, 0, 0, 0, 0, 0 } };
     uint32_t seed = 12345;
     char buf[512];
     units_t us;
