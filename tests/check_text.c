@@ -478,6 +478,7 @@ static const stem_row_t stem_rows[] = {
     {"english", "programme", "program"}, {"english", "analysed", "analyz"},
     {"english", "promise", "promis"}, {"english", "exercised", "exercis"},
     {"english", "hour", "hour"}, {"english", "tours", "tour"}, {"english", "genre", "genr"},
+    {"english", "organisation's", "organ"}, {"english", "neighbours'", "neighbor"},
     {"porter", "colour", "color"},
     {"french", "organisation", "organis"},      /* English only */
     {"porter", "talking", "talk"},              /* the original Porter algorithm */

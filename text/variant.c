@@ -139,7 +139,24 @@ static bool ends_with(const char *w, size_t len, const char *end, size_t n)
     return len >= n && memcmp(w + len - n, end, n) == 0;
 }
 
+static size_t respell(const char *w, size_t len, char *out, size_t cap);
+
 size_t text__american(const char *w, size_t len, char *out, size_t cap)
+{
+    /* A possessive keeps its ending: "organisation's", "neighbours'". */
+    size_t tail = ends_with(w, len, "'s", 2) ? 2 : ends_with(w, len, "'", 1) ? 1 : 0;
+    size_t n = respell(w, len - tail, out, cap);
+    if (n == 0 || tail == 0)
+        return n;
+    if (n + tail + 1 > cap)
+        return 0;
+    memcpy(out + n, w + len - tail, tail);
+    out[n + tail] = '\0';
+    return n + tail;
+}
+
+/* text__american() of a word without a possessive ending. */
+static size_t respell(const char *w, size_t len, char *out, size_t cap)
 {
     /* The longest British word or root with its ending is well below this. */
     char key[40];
