@@ -15,6 +15,8 @@
 
 #include "text_internal.h"
 
+#define COUNT(a) (sizeof(a) / sizeof(a)[0])
+
 /* Roots of verbs spelt "-ize" in American English and often "-ise" in
  * British: recogn-ise, organ-ise. Sorted bytewise. */
 static const char *const ize_roots[] = {
@@ -139,7 +141,60 @@ static bool ends_with(const char *w, size_t len, const char *end, size_t n)
     return len >= n && memcmp(w + len - n, end, n) == 0;
 }
 
-static size_t respell(const char *w, size_t len, char *out, size_t cap);
+/* text__american() of a word without a possessive ending. */
+static size_t respell(const char *w, size_t len, char *out, size_t cap)
+{
+    /* The longest British word or root with its ending is well below this. */
+    char key[40];
+    if (len < 4 || len >= sizeof key || len + 1 > cap)
+        return 0;
+    memcpy(key, w, len);
+    key[len] = '\0';
+    const respelling_t *hit =
+        bsearch(key, words, COUNT(words), sizeof words[0], word_cmp);
+    if (hit != NULL) {
+        const char *american = hit->american;
+        size_t n = strlen(american);
+        if (n + 1 > cap)
+            return 0;
+        memcpy(out, american, n + 1);
+        return n;
+    }
+    for (size_t i = 0; i < COUNT(ise_endings); i++) {
+        size_t n = strlen(ise_endings[i]);
+        if (ends_with(w, len, ise_endings[i], n)
+            && listed_root(ize_roots, COUNT(ize_roots), w, len - n)) {
+            memcpy(out, w, len);
+            out[len] = '\0';
+            out[len - n + 1] = 'z';
+            return len;
+        }
+    }
+    for (size_t i = 0; i < COUNT(our_endings); i++) {
+        size_t n = strlen(our_endings[i]);
+        if (len < n + 3 || !ends_with(w, len - n, "our", 3)
+            || memcmp(w + len - n, our_endings[i], n) != 0
+            || !listed_root(our_roots, COUNT(our_roots), w, len - n - 3))
+            continue;
+        size_t root = len - n - 3;
+        memcpy(out, w, root);
+        memcpy(out + root, "or", 2);
+        memcpy(out + root + 2, w + len - n, n);
+        out[len - 1] = '\0';
+        return len - 1;
+    }
+    for (size_t i = 0; i < COUNT(ll_endings); i++) {
+        size_t n = strlen(ll_endings[i]);
+        if (ends_with(w, len, ll_endings[i], n)
+            && listed_root(ll_roots, COUNT(ll_roots), w, len - n)) {
+            memcpy(out, w, len - n);
+            memcpy(out + len - n, ll_endings[i] + 1, n - 1);
+            out[len - 1] = '\0';
+            return len - 1;
+        }
+    }
+    return 0;
+}
 
 size_t text__american(const char *w, size_t len, char *out, size_t cap)
 {
@@ -153,59 +208,4 @@ size_t text__american(const char *w, size_t len, char *out, size_t cap)
     memcpy(out + n, w + len - tail, tail);
     out[n + tail] = '\0';
     return n + tail;
-}
-
-/* text__american() of a word without a possessive ending. */
-static size_t respell(const char *w, size_t len, char *out, size_t cap)
-{
-    /* The longest British word or root with its ending is well below this. */
-    char key[40];
-    if (len < 4 || len >= sizeof key || len + 1 > cap)
-        return 0;
-    memcpy(key, w, len);
-    key[len] = '\0';
-    const respelling_t *hit =
-        bsearch(key, words, sizeof words / sizeof words[0], sizeof words[0], word_cmp);
-    if (hit != NULL) {
-        const char *american = hit->american;
-        size_t n = strlen(american);
-        if (n + 1 > cap)
-            return 0;
-        memcpy(out, american, n + 1);
-        return n;
-    }
-    for (size_t i = 0; i < sizeof ise_endings / sizeof ise_endings[0]; i++) {
-        size_t n = strlen(ise_endings[i]);
-        if (ends_with(w, len, ise_endings[i], n)
-            && listed_root(ize_roots, sizeof ize_roots / sizeof ize_roots[0], w, len - n)) {
-            memcpy(out, w, len);
-            out[len] = '\0';
-            out[len - n + 1] = 'z';
-            return len;
-        }
-    }
-    for (size_t i = 0; i < sizeof our_endings / sizeof our_endings[0]; i++) {
-        size_t n = strlen(our_endings[i]);
-        if (len < n + 3 || !ends_with(w, len - n, "our", 3)
-            || memcmp(w + len - n, our_endings[i], n) != 0
-            || !listed_root(our_roots, sizeof our_roots / sizeof our_roots[0], w, len - n - 3))
-            continue;
-        size_t root = len - n - 3;
-        memcpy(out, w, root);
-        memcpy(out + root, "or", 2);
-        memcpy(out + root + 2, w + len - n, n);
-        out[len - 1] = '\0';
-        return len - 1;
-    }
-    for (size_t i = 0; i < sizeof ll_endings / sizeof ll_endings[0]; i++) {
-        size_t n = strlen(ll_endings[i]);
-        if (ends_with(w, len, ll_endings[i], n)
-            && listed_root(ll_roots, sizeof ll_roots / sizeof ll_roots[0], w, len - n)) {
-            memcpy(out, w, len - n);
-            memcpy(out + len - n, ll_endings[i] + 1, n - 1);
-            out[len - 1] = '\0';
-            return len - 1;
-        }
-    }
-    return 0;
 }
