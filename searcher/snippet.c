@@ -467,19 +467,19 @@ static bool sentence_start(const build_t *b, const char *text, size_t k)
  * too: a term inside a shown phrase is on screen all the same. The earliest best
  * window decides which matches are shown; the window is then moved, as far as
  * those matches stay inside, to centre them, or to the nearest sentence start if
- * one is in reach (all those windows score the same).
+ * one is in reach (all those windows score the same). by_first: the matches
+ * sorted by first token.
  */
-static bool choose_window(const build_t *b, const char *text, size_t w, size_t *start)
+static bool choose_window(const build_t *b, const match_t *by_first, const char *text, size_t w,
+                          size_t *start)
 {
     size_t n = b->n_toks, m = b->n_matches;
     const match_t *mt = b->matches;
-    match_t *by_first = sorted_copy(mt, m, cmp_by_first);
     bool *inside = calloc(m + 1, sizeof *inside);
     size_t *count = calloc(b->n_units + 1, sizeof *count);
     int64_t *points = malloc((b->n_units + 1) * sizeof *points);
 
-    if (!by_first || !inside || !count || !points) {
-        free(by_first);
+    if (!inside || !count || !points) {
         free(inside);
         free(count);
         free(points);
@@ -542,7 +542,6 @@ static bool choose_window(const build_t *b, const char *text, size_t w, size_t *
         }
         *start = pick;
     }
-    free(by_first);
     free(inside);
     free(count);
     free(points);
@@ -645,7 +644,7 @@ bool srch_snippet_build(srch_snippet_t *out, text_analyzer_t *a, const char *tex
         out->start = trim_start(text, 0, len);
         out->end = trim_end(text, out->start, len);
     } else {
-        if (!choose_window(&b, text, w, &first))
+        if (!choose_window(&b, kept, text, w, &first))
             goto done;
         last = first + w - 1;
         /* A word cut at the window's edge could say the opposite ("OPEC"
