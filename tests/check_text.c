@@ -882,6 +882,18 @@ static const first_line_row_t first_line_rows[] = {
     {"<!--\n```\nold\n-->\nTitle\n\n```sh\nmake\n```\n", true, 17, 22}, /* no fence in a comment */
     {"```\nx\n```\n<!--\nnote\n-->\nTitle\n", true, 24, 29},  /* a comment after a block */
     {"```foo```\nReal\n", true, 0, 9},              /* code within a line opens no block */
+    /* a section's name above the headline ("World", a blank line, the
+     * headline as a line of its own): the headline */
+    {"World\n\nRussia Acts as Power Broker\n\nBy A\n", true, 7, 34},
+    {"Middle East\n\nTalks Resume in Doha Today\n", true, 13, 39},
+    {"World\r\n\r\nRussia Acts Here Now\r\n\r\nBody", true, 9, 29},
+    {"World\n\nBy Abdul Qadir Sediqi\n\nBody", true, 0, 5},        /* a byline */
+    {"Notes\n\nbuy milk and eggs.\n", true, 0, 5},                 /* a sentence */
+    {"World\nRussia Acts as Power Broker\n", true, 0, 5},           /* no blank line */
+    {"# World\n\nRussia Acts as Power Broker\n", true, 0, 7},      /* a heading */
+    {"World\n\nRussia Acts as Power Broker\nand more\n", true, 0, 5}, /* a paragraph */
+    {"Issue 7\n\nWhat the Week Brought\n", true, 0, 7},            /* a digit: no label */
+    {"Shopping\n\n- milk and eggs and bread\n", true, 0, 8},       /* a list item */
 };
 
 START_TEST(test_text_markdown_first_line)

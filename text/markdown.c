@@ -1061,6 +1061,95 @@ static size_t past_comments(const char *s, size_t len, size_t x, size_t *scan)
     return next;
 }
 
+/* Words of line s[a..b): its runs of bytes between white space that hold a
+ * word character. */
+static size_t line_words(const char *s, size_t a, size_t b)
+{
+    size_t n = 0;
+    for (size_t i = a; i < b;) {
+        while (i < b && is_blank_byte((unsigned char)s[i]))
+            i++;
+        size_t j = i;
+        while (j < b && !is_blank_byte((unsigned char)s[j]))
+            j++;
+        if (j > i && text__first_word_char(s + i, j - i) < j - i)
+            n++;
+        i = j;
+    }
+    return n;
+}
+
+/* Whether line s[a..b) is blank: white space alone, or nothing. */
+static bool blank_line(const char *s, size_t a, size_t b)
+{
+    trim(s, &a, &b);
+    return a == b;
+}
+
+/* A news page saved as text often opens with its section's name on a line of
+ * its own ("World", "Middle East") above the headline. Such a label is one or
+ * two words of letters (no digit, no punctuation, no Markdown: "# World" is a
+ * heading its author chose), at most KICKER_MAX bytes, a paragraph alone. */
+#define KICKER_MAX 32
+static bool kicker_line(const char *s, size_t a, size_t b)
+{
+    trim(s, &a, &b);
+    if (a == b || b - a > KICKER_MAX)
+        return false;
+    for (size_t i = a; i < b; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80 && c != ' ' && !((c | 0x20) >= 'a' && (c | 0x20) <= 'z'))
+            return false;
+    }
+    size_t n = line_words(s, a, b);
+    return n >= 1 && n <= 2;
+}
+
+/* Whether line s[a..b), the paragraph after a kicker, reads as a headline: a
+ * line alone, of HEADLINE_MIN_WORDS words or more and at most HEADLINE_MAX
+ * bytes, that ends as no sentence or lead-in does (".", ",", ";", ":"), and
+ * is no byline ("By ..."), list item, quote, table row, fence or HTML. */
+#define HEADLINE_MIN_WORDS 3
+#define HEADLINE_MAX 250
+static bool headline_line(const char *s, size_t a, size_t b)
+{
+    trim(s, &a, &b);
+    if (a == b || b - a > HEADLINE_MAX || strchr(".,;:", s[b - 1]) != NULL)
+        return false;
+    if (strchr("-*+>|`~<![", s[a]) != NULL || html_only_line(s, a, b))
+        return false;
+    if (b - a > 3 && (s[a] == 'B' || s[a] == 'b') && s[a + 1] == 'y' && s[a + 2] == ' ')
+        return false;
+    return line_words(s, a, b) >= HEADLINE_MIN_WORDS;
+}
+
+/* The headline under a kicker line [a, b) ("World", a blank line, then the
+ * headline as a paragraph of one line): true with its line in [*c, *d). */
+static bool headline_under(const char *s, size_t len, size_t a, size_t b, size_t *c, size_t *d)
+{
+    if (!kicker_line(s, a, b))
+        return false;
+    size_t i = line_end(s, len, a);   /* the kicker's "\n" */
+    if (i >= len)
+        return false;
+    i++;
+    size_t blanks = 0;
+    while (i < len && blank_line(s, i, line_end(s, len, i))) {
+        blanks++;
+        i = line_end(s, len, i) + 1;
+    }
+    if (blanks == 0 || i >= len)
+        return false;
+    size_t e = line_end(s, len, i);
+    if (!headline_line(s, i, e))
+        return false;
+    if (e < len && !blank_line(s, e + 1, line_end(s, len, e + 1)))
+        return false;
+    *c = i;
+    *d = e;
+    return true;
+}
+
 /* The first line from s[from] with a word, as text_first_line() finds it
  * once front matter has no title. */
 static bool first_line_from(const char *s, size_t len, size_t from, size_t *start, size_t *end)
@@ -1115,6 +1204,8 @@ static bool first_line_from(const char *s, size_t len, size_t from, size_t *star
     while (a > 0 && s[a - 1] != '\n')
         a--;
     size_t b = line_end(s, len, at);
+    if (found)
+        headline_under(s, len, a, b, &a, &b);
     while (b > a && s[b - 1] == '\r')
         b--;
     if (start != NULL)

@@ -263,6 +263,15 @@ import json, sys
 d = json.load(sys.stdin)
 sys.exit(0 if d["results"] and all("kabul" in r["title"].lower() for r in d["results"]) else 1)' && pass || fail "title: restricts to titles"
 
+# Article 001 opens with its section's name, "World", above its headline.
+run $S -f json -n 100 'title:taliban'
+printf '%s' "$OUT" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+titles = {r["path"].rsplit("/", 1)[-1][:3]: r["title"] for r in d["results"]}
+sys.exit(0 if titles.get("001") == "Russia Acts as Power Broker as U.S.-Taliban Talks Intensify" else 1)' \
+    && pass || fail "a section name above the headline: the headline is the title"
+
 # The man page's example: both parts required, no fallback to any word.
 run $S -f json -n 100 --per-doc 0 'title:Kabul diplom*'
 expect_rc 0 "title:Kabul diplom*"
