@@ -888,12 +888,14 @@ static const first_line_row_t first_line_rows[] = {
     {"Middle East\n\nTalks Resume in Doha Today\n", true, 13, 39},
     {"World\r\n\r\nRussia Acts Here Now\r\n\r\nBody", true, 9, 29},
     {"World\n\nBy Abdul Qadir Sediqi\n\nBody", true, 0, 5},        /* a byline */
-    {"Notes\n\nbuy milk and eggs.\n", true, 0, 5},                 /* a sentence */
+    {"World\n\nTalks resume in Doha.\n", true, 0, 5},               /* a sentence */
     {"World\nRussia Acts as Power Broker\n", true, 0, 5},           /* no blank line */
     {"# World\n\nRussia Acts as Power Broker\n", true, 0, 7},      /* a heading */
     {"World\n\nRussia Acts as Power Broker\nand more\n", true, 0, 5}, /* a paragraph */
-    {"Issue 7\n\nWhat the Week Brought\n", true, 0, 7},            /* a digit: no label */
-    {"Shopping\n\n- milk and eggs and bread\n", true, 0, 8},       /* a list item */
+    {"World\n\n- Talks resume in Doha today\n", true, 0, 5},       /* a list item */
+    {"WORLD NEWS\n\n3 Talks Resume in Doha\n", true, 12, 34},     /* any case */
+    {"World\n\nrussia acts as power broker\n", true, 0, 5},       /* a small letter */
+    {"New\n\nNew Version About Salmon\n", true, 0, 3},            /* no section name */
 };
 
 START_TEST(test_text_markdown_first_line)

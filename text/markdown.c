@@ -1087,28 +1087,38 @@ static bool blank_line(const char *s, size_t a, size_t b)
 }
 
 /* A news page saved as text often opens with its section's name on a line of
- * its own ("World", "Middle East") above the headline. Such a label is one or
- * two words of letters (no digit, no punctuation, no Markdown: "# World" is a
- * heading its author chose), at most KICKER_MAX bytes, a paragraph alone. */
-#define KICKER_MAX 32
+ * its own ("World", "Middle East") above the headline. Only the names news
+ * sites give their sections count, in any case, so that a note titled "New"
+ * or "Notes" above a line of text keeps its title. */
+static const char *const section_names[] = {
+    "analysis", "africa", "americas", "arts", "asia", "asia pacific", "breaking news",
+    "business", "climate", "commentary", "culture", "defence", "defense", "diplomacy",
+    "economy", "editorial", "education", "energy", "entertainment", "environment",
+    "europe", "exclusive", "explainer", "feature", "features", "finance", "health",
+    "international", "interview", "investigations", "latin america", "lifestyle",
+    "markets", "middle east", "national", "news", "opinion", "politics", "science",
+    "security", "sport", "sports", "tech", "technology", "travel", "world", "world news",
+};
+
 static bool kicker_line(const char *s, size_t a, size_t b)
 {
     trim(s, &a, &b);
-    if (a == b || b - a > KICKER_MAX)
-        return false;
-    for (size_t i = a; i < b; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c < 0x80 && c != ' ' && !((c | 0x20) >= 'a' && (c | 0x20) <= 'z'))
-            return false;
+    for (size_t k = 0; k < sizeof section_names / sizeof section_names[0]; k++) {
+        const char *name = section_names[k];
+        size_t n = strlen(name), i = 0;
+        while (i < n && a + i < b && ((unsigned char)s[a + i] | 0x20) == (unsigned char)name[i])
+            i++;
+        if (i == n && a + n == b)
+            return true;
     }
-    size_t n = line_words(s, a, b);
-    return n >= 1 && n <= 2;
+    return false;
 }
 
 /* Whether line s[a..b), the paragraph after a kicker, reads as a headline: a
  * line alone, of HEADLINE_MIN_WORDS words or more and at most HEADLINE_MAX
- * bytes, that ends as no sentence or lead-in does (".", ",", ";", ":"), and
- * is no byline ("By ..."), list item, quote, table row, fence or HTML. */
+ * bytes, that ends as no sentence or lead-in does (".", ",", ";", ":"), does
+ * not start with a small letter, and is no byline ("By ..."), list item,
+ * quote, table row, fence or HTML. */
 #define HEADLINE_MIN_WORDS 3
 #define HEADLINE_MAX 250
 static bool headline_line(const char *s, size_t a, size_t b)
@@ -1116,7 +1126,8 @@ static bool headline_line(const char *s, size_t a, size_t b)
     trim(s, &a, &b);
     if (a == b || b - a > HEADLINE_MAX || strchr(".,;:", s[b - 1]) != NULL)
         return false;
-    if (strchr("-*+>|`~<![", s[a]) != NULL || html_only_line(s, a, b))
+    if ((s[a] >= 'a' && s[a] <= 'z') || strchr("-*+>|`~<![", s[a]) != NULL
+        || html_only_line(s, a, b))
         return false;
     if (b - a > 3 && (s[a] == 'B' || s[a] == 'b') && s[a + 1] == 'y' && s[a + 2] == ' ')
         return false;
