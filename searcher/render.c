@@ -152,6 +152,27 @@ static size_t shown_start(const char *text, size_t len, size_t start)
     return start;
 }
 
+/* Where out[0..n), written for Markdown, opens with what Markdown reads as
+ * a list item's marker at the start of a line ("- ", "+ ", "12. ", "3) "):
+ * the offset of the marker's last byte (one of SRCH_MARKDOWN_MARKER_END),
+ * which a backslash makes text; else SIZE_MAX. ("*", "#" and ">" are in
+ * SRCH_MARKDOWN_SPECIAL, escaped wherever they are.) The output is read, not
+ * the passage, which may hold characters between that are never shown. */
+static size_t markdown_marker_at(const char *out, size_t n)
+{
+    size_t q = 0;
+    if (n > 0 && (out[0] == '-' || out[0] == '+')) {
+        q = 1;
+    } else {
+        while (q < n && q < 9 && out[q] >= '0' && out[q] <= '9')
+            q++;
+        if (q == 0 || q == n || (out[q] != '.' && out[q] != ')'))
+            return SIZE_MAX;
+        q++;
+    }
+    return q == n || out[q] == ' ' ? q - 1 : SIZE_MAX;
+}
+
 bool srch_snippet_render(text_buf_t *b, const char *text, size_t len, const srch_snippet_t *s,
                          const srch_hl_unit_t *units, srch_markup_t m)
 {
@@ -177,6 +198,7 @@ bool srch_snippet_render(text_buf_t *b, const char *text, size_t len, const srch
     bool wrote_text = false;    /* no space before the window's first character */
     bool pending_space = false;
     bool in_bad_run = false;    /* one U+FFFD per run of bad bytes */
+    size_t first = b->len;      /* where the snippet's text starts in b */
 
     for (size_t p = start; p < end && w.ok;) {
         if (open && p >= open_end) {
@@ -230,6 +252,15 @@ bool srch_snippet_render(text_buf_t *b, const char *text, size_t len, const srch
     }
     if (open)
         close_mark(&w);
+    size_t marker = m == SRCH_MARK_MARKDOWN && !s->cut_before && w.ok && b->len > first
+                    ? markdown_marker_at(b->data + first, b->len - first) : SIZE_MAX;
+    if (marker != SIZE_MAX && text_buf_putc(b, '\0')) {
+        char *at = b->data + first + marker;
+        memmove(at + 1, at, b->len - 1 - (first + marker));
+        *at = '\\';
+    } else if (marker != SIZE_MAX) {
+        w.ok = false;
+    }
     if (s->cut_after)
         put_str(&w, ELLIPSIS);
     return w.ok;

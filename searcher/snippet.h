@@ -99,6 +99,9 @@ typedef enum {
 /* The characters of a passage that SRCH_MARK_MARKDOWN backslash-escapes: its
  * own markup, which would otherwise mix with the marks, and '&' (entities). */
 #define SRCH_MARKDOWN_SPECIAL "\\`*_[]<>#|~&"
+/* The characters that end a list item's marker ("- ", "+ ", "12. ", "3) "),
+ * backslash-escaped where a snippet opens with one. */
+#define SRCH_MARKDOWN_MARKER_END "-+.)"
 
 /*
  * Append the rendering of snippet s of text to b with markup m: the window's

@@ -434,6 +434,19 @@ static const render_row_t render_rows[] = {
     { "## **Greater Leverage** [link](x) `code` a_b", { TERM("leverage") }, 0,
       SRCH_MARK_MARKDOWN,
       "\\#\\# \\*\\*Greater **Leverage**\\*\\* \\[link\\](x) \\`code\\` a\\_b" },
+    /* A list item's marker that opens the snippet is text, not a list; the
+     * same characters elsewhere are left alone. */
+    { "- milk and 12. eggs", { TERM("milk") }, 0, SRCH_MARK_MARKDOWN,
+      "\\- **milk** and 12. eggs" },
+    { "  12. milk", { TERM("milk") }, 0, SRCH_MARK_MARKDOWN, "12\\. **milk**" },
+    { "3) milk", { TERM("milk") }, 0, SRCH_MARK_MARKDOWN, "3\\) **milk**" },
+    { "+\tmilk", { TERM("milk") }, 0, SRCH_MARK_MARKDOWN, "\\+ **milk**" },
+    { "-milk 3.5 1990. milk", { TERM("milk") }, 0, SRCH_MARK_MARKDOWN,
+      "-**milk** 3.5 1990. **milk**" },
+    { "1234567890. milk", { TERM("milk") }, 0, SRCH_MARK_MARKDOWN, "1234567890. **milk**" },
+    { "- milk", { TERM("milk") }, 0, SRCH_MARK_PLAIN, "- [milk]" },
+    { "+\x01\tmilk", { TERM("milk") }, 0, SRCH_MARK_MARKDOWN, "\\+ **milk**" },  /* as shown */
+    { "12.\033[0m milk", { TERM("milk") }, 0, SRCH_MARK_MARKDOWN, "12\\. **milk**" },
     /* Plain brackets. */
     { TOM_JERRY, TJ_UNITS, 0, SRCH_MARK_PLAIN, "[Tom] & \"[Jerry]\" <b>it's</b> fine" },
     /* No marks at all. */

@@ -59,6 +59,14 @@ static void check_rendering(const text_buf_t *b, srch_markup_t m)
 {
     const char *s = b->data ? b->data : "";
     size_t n = b->len;
+    if (m == SRCH_MARK_MARKDOWN) {
+        /* No list item's marker opens it: "- ", "+ ", "12. ", "3) " */
+        size_t d = strspn(s, "0123456789");
+        bool marker = (n >= 1 && (s[0] == '-' || s[0] == '+') && (n == 1 || s[1] == ' '))
+                      || (d > 0 && d <= 9 && d < n && (s[d] == '.' || s[d] == ')')
+                          && (d + 1 == n || s[d + 1] == ' '));
+        FUZZ_CHECK(!marker, "markdown: opens with a list marker");
+    }
     FUZZ_CHECK(text_utf8_valid_len(s, n) == n, "markup %d: invalid UTF-8 at %zu", (int)m,
                text_utf8_valid_len(s, n));
     const unsigned char *u = (const unsigned char *)s;
@@ -83,8 +91,9 @@ static void check_rendering(const text_buf_t *b, srch_markup_t m)
         if (m == SRCH_MARK_MARKDOWN && cp < 0x80 && strchr(SRCH_MARKDOWN_SPECIAL, (int)cp)) {
             /* The text's markup characters come escaped; the only bare ones
              * are the marks, "**". */
-            bool escaped = cp == '\\' && i + 1 < n && strchr(SRCH_MARKDOWN_SPECIAL, s[i + 1])
-                           && s[i + 1];
+            bool escaped = cp == '\\' && i + 1 < n && s[i + 1]
+                           && (strchr(SRCH_MARKDOWN_SPECIAL, s[i + 1])
+                               || strchr(SRCH_MARKDOWN_MARKER_END, s[i + 1]));
             bool mark = cp == '*' && i + 1 < n && s[i + 1] == '*';
             FUZZ_CHECK(escaped || mark, "markdown: bare '%c' at %zu", (int)cp, i);
             i += 2;
