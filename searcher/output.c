@@ -15,9 +15,24 @@
 
 #include "output.h"
 
+/* Whether the character s[0..n) (valid UTF-8, not ASCII) is written as a
+ * \u escape: the C1 controls (U+0080..U+009F: U+009B starts a terminal
+ * command as ESC [ does), the line and paragraph separators, which
+ * JavaScript reads as line ends, and the bidi embeddings, overrides and
+ * isolates, which could make a terminal show what follows in another order.
+ * JSON reads them back as the same characters. */
+static bool json_escaped(const char *s, size_t n, uint32_t *cp)
+{
+    if (text_utf8_decode(s, n, cp) != n)
+        return false;
+    return *cp <= 0x9F || *cp == 0x2028 || *cp == 0x2029 || (*cp >= 0x202A && *cp <= 0x202E)
+           || (*cp >= 0x2066 && *cp <= 0x2069);
+}
+
 bool srch_json_string(text_buf_t *b, const char *s, size_t len)
 {
     const unsigned char *u = (const unsigned char *)s;
+    uint32_t cp;
     bool ok = text_buf_putc(b, '"');
     for (size_t i = 0; i < len && ok;) {
         /* The common case, a run of printable ASCII, goes in with one copy. */
@@ -50,9 +65,9 @@ bool srch_json_string(text_buf_t *b, const char *s, size_t len)
         if (n == 0) {
             ok = text_buf_puts(b, "\xEF\xBF\xBD"); /* U+FFFD */
             i++;
-        } else if (n == 3 && c == 0xE2 && u[i + 1] == 0x80 && (u[i + 2] == 0xA8 || u[i + 2] == 0xA9)) {
-            ok = text_buf_printf(b, "\\u%04x", u[i + 2] == 0xA8 ? 0x2028 : 0x2029);
-            i += 3;
+        } else if (json_escaped(s + i, n, &cp)) {
+            ok = text_buf_printf(b, "\\u%04x", (unsigned)cp);
+            i += n;
         } else {
             ok = text_buf_append(b, s + i, n);
             i += n;

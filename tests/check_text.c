@@ -1438,6 +1438,8 @@ START_TEST(test_text_docid)
         {"tab\there\r.md", "tab_here_"},
         {"nb\xC2\xA0sp.md", "nb_sp"},          /* U+00A0, a no-break space */
         {"ideo\xE3\x80\x80sp", "ideo_sp"},     /* U+3000 */
+        {"n\xE2\x80\xAEtxt.exe", "n_txt"},    /* U+202E, a bidi override */
+        {"a\xE2\x81\xA6" "b\xE2\x81\xA9.md", "a_b_"},  /* U+2066, U+2069: isolates */
         {"caf\xC3\xA9.md", "caf\xC3\xA9"},
         {"bad\xFF.md", "bad\xEF\xBF\xBD"},      /* invalid UTF-8: U+FFFD */
         {".md", ".md"},

@@ -194,6 +194,14 @@ run $PASSIM_SEARCH --db "$T/hostile.db" -f json zebrafish
 printf '%s' "$OUT" > "$T/hostile.json"
 json_ok "$T/hostile.json" && pass || fail "JSON of a hostile document parses"
 expect_no_match "$(printf '\033')" "$OUT" "no raw ESC in JSON"
+# C1 controls and bidi controls are \u escapes in JSON, read back as themselves.
+printf '%s' "$OUT" | python3 -c '
+import json, sys
+raw = sys.stdin.buffer.read()
+bad = [c for c in ("\u009b", "\u0085", "\u202e", "\u2066") if c.encode() in raw]
+text = json.loads(raw)["results"][0]["text"]
+sys.exit("raw " + repr(bad) if bad else 0 if "\u202egnp.exe\u202c" in text else "lost")' \
+    && pass || fail "JSON escapes C1 and bidi controls, and keeps them"
 # Escape sequences go whole, not only their ESC: no "]0;pwned" or "[31;5m"
 # left behind, in any format; the text around them stays.
 LEFTOVERS='pwned|\[2J|\[5m|38;5;196m|31;5m|\[0m|1337m|8;;|http'
