@@ -90,6 +90,7 @@ static size_t fold_once(const char *s, size_t len, char *out, size_t cap, bool *
      * whole phrases (U+FDFA), and a word must not hold white space. */
     const unsigned char *u = (const unsigned char *)cps;
     size_t j = 0;
+    bool after_cyrillic = false;
     for (size_t i = 0; i < (size_t)m;) {
         char c = (char)u[i];
         size_t step = 1;
@@ -97,6 +98,19 @@ static size_t fold_once(const char *s, size_t len, char *out, size_t cap, bool *
             *dropped_space = true;
             i++;
             continue;
+        }
+        /* Cyrillic text may mark a word's stress with an acute or grave
+         * accent ("приве́т"), a reading aid that no other spelling of the
+         * word has, and that keeps the stemmer from the ending after it: it
+         * goes. Letters that hold such an accent composed (Macedonian "ќ")
+         * are one character here, and stay. */
+        if (u[i] == 0xCC && i + 1 < (size_t)m && (u[i + 1] == 0x80 || u[i + 1] == 0x81)) {
+            if (after_cyrillic) {
+                i += 2;
+                continue;
+            }
+        } else if (!(u[i] >= 0xCC && u[i] <= 0xCD) && (u[i] & 0xC0) != 0x80) {
+            after_cyrillic = u[i] >= 0xD0 && u[i] <= 0xD4;   /* U+0400..U+052F */
         }
         size_t apostrophe = text_apostrophe_len((const char *)u, (size_t)m, i);
         if (apostrophe > 0) {
@@ -154,8 +168,9 @@ static bool is_accent(utf8proc_int32_t c)
 }
 
 /* Letters whose diacritic is drawn through them, which Unicode does not
- * decompose: they fold like the accented ones (Łódź is lodz). Lower case,
- * since words are case-folded first. */
+ * decompose: they fold like the accented ones (Łódź is lodz); and the dotless
+ * i, which case folding makes of nothing but itself, while "I" folds to "i".
+ * Lower case, since words are case-folded first. */
 static utf8proc_int32_t unstroke(utf8proc_int32_t c)
 {
     switch (c) {
@@ -167,6 +182,7 @@ static utf8proc_int32_t unstroke(utf8proc_int32_t c)
     case 0x0180: return 'b';  /* ƀ */
     case 0x01B6: return 'z';  /* ƶ */
     case 0x01E5: return 'g';  /* ǥ */
+    case 0x0131: return 'i';  /* ı, Turkish dotless i: "Kırmızı" is "KIRMIZI" folded */
     default: return c;
     }
 }

@@ -200,7 +200,17 @@ bool text_spell_best_init(text_spell_best_t *best, const char *word, size_t len)
     memset(best, 0, sizeof *best);
     best->word = (text_buf_t)TEXT_BUF_INIT;
     best->n_chars = decode_unaccented(word, len, best->chars, TEXT_SPELL_WORD_MAX);
+    best->n_typed = decode(word, len, best->typed, TEXT_SPELL_WORD_MAX);
     return best->n_chars > 0 && best->n_chars <= TEXT_SPELL_WORD_MAX;
+}
+
+/* Whether word[0..len) is the word typed, accents and all. */
+static bool same_as_typed(const text_spell_best_t *best, const char *word, size_t len)
+{
+    uint32_t cp[TEXT_SPELL_WORD_MAX];
+    size_t n = decode(word, len, cp, TEXT_SPELL_WORD_MAX);
+    return n <= TEXT_SPELL_WORD_MAX && n == best->n_typed
+           && memcmp(cp, best->typed, n * sizeof cp[0]) == 0;
 }
 
 static int consider(const char *word, size_t len, uint32_t count, void *payload)
@@ -216,7 +226,7 @@ static int consider(const char *word, size_t len, uint32_t count, void *payload)
     if (best->found)
         max = best->distance;
     unsigned d = text_spell_distance(best->chars, best->n_chars, cp, n, max);
-    if (d == 0 || d > max)
+    if (d > max || (d == 0 && same_as_typed(best, word, len)))
         return 0;
     if (best->found) {
         if (d == best->distance && count < best->count)

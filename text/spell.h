@@ -69,8 +69,10 @@ unsigned text_spell_distance(const uint32_t *a, size_t na, const uint32_t *b, si
 
 /* The best suggestion so far for one word. */
 typedef struct text_spell_best {
-    uint32_t chars[TEXT_SPELL_WORD_MAX];  /* the word typed, decoded */
+    uint32_t chars[TEXT_SPELL_WORD_MAX];  /* the word typed, decoded, without accents */
     size_t n_chars;
+    uint32_t typed[TEXT_SPELL_WORD_MAX];  /* the word typed, decoded, accents and all */
+    size_t n_typed;
     bool found;
     unsigned distance;
     uint32_t count;
@@ -83,7 +85,9 @@ typedef struct text_spell_best {
 } text_spell_best_t;
 
 /* Start looking for the word typed (folded, as the indexer counts words).
- * False if it cannot be corrected (empty or too long). */
+ * A word one or two edits away is offered, or one that differs from it only
+ * in accents: a language whose stemmer reads accents stems "fermee" otherwise
+ * than "fermée". False if it cannot be corrected (empty or too long). */
 bool text_spell_best_init(text_spell_best_t *best, const char *word, size_t len);
 
 /* Consider every word of a list. False if memory ran out. */

@@ -274,6 +274,42 @@ static bool unaccent_first(const text_analyzer_t *a)
     return a->stemmer == NULL || is_english(a);
 }
 
+/* Elided articles, pronouns and prepositions that French, Italian and
+ * Catalan write joined to the next word by an apostrophe ("l'école",
+ * "dell'anno", "d'Orléans"): the word after one is the word searched for, as
+ * English's "'s" is stemmed away. Folded words hold the ASCII apostrophe. */
+static const char *const *elisions(const text_analyzer_t *a)
+{
+    static const char *const french[] = { "c", "d", "j", "jusqu", "l", "lorsqu", "m", "n",
+                                          "puisqu", "qu", "quoiqu", "s", "t", NULL };
+    static const char *const italian[] = { "all", "c", "coll", "d", "dall", "degl", "dell",
+                                           "gl", "l", "m", "nell", "pell", "s", "sull",
+                                           "t", "un", "v", NULL };
+    static const char *const catalan[] = { "d", "l", "m", "n", "s", "t", NULL };
+    if (strcmp(a->lang, "french") == 0)
+        return french;
+    if (strcmp(a->lang, "italian") == 0)
+        return italian;
+    if (strcmp(a->lang, "catalan") == 0)
+        return catalan;
+    return NULL;
+}
+
+/* How many bytes of the folded word w[0..len) are an elided word and its
+ * apostrophe, in the analyzer's language; 0 if none. */
+static size_t elided_len(const text_analyzer_t *a, const char *w, size_t len)
+{
+    const char *const *list = elisions(a);
+    const char *q = list ? memchr(w, '\'', len < 8 ? len : 8) : NULL;
+    if (q == NULL || (size_t)(q - w) + 1 >= len)
+        return 0;
+    size_t n = (size_t)(q - w);
+    for (; *list; list++)
+        if (strlen(*list) == n && memcmp(*list, w, n) == 0)
+            return n + 1;
+    return 0;
+}
+
 const char *text_stem(text_analyzer_t *a, const char *word, size_t len, size_t *stem_len)
 {
     size_t dummy;
@@ -311,10 +347,11 @@ const char *text_stem(text_analyzer_t *a, const char *word, size_t len, size_t *
         }
     }
 
-    const char *in = word;
-    size_t in_len = len, m;
+    size_t elided = elided_len(a, word, len);
+    const char *in = word + elided;
+    size_t in_len = len - elided, m;
     bool first = unaccent_first(a);
-    if (first && (m = text_unaccent(word, len, plain, sizeof plain)) != 0) {
+    if (first && (m = text_unaccent(in, in_len, plain, sizeof plain)) != 0) {
         in = plain;
         in_len = m;
     }

@@ -62,9 +62,11 @@
 #define PASSIM_META_WORDS_DUE "passim:words-due:"
 #define PASSIM_META_FIRST_BUILD "passim:first-build"
 /* Bumped whenever the layout or the analysis changes (6: British spellings
- * stem as American ones; no passage id term): an index of another layout is
- * refused (searching it would misread it, updating it would mix two). */
-#define PASSIM_LAYOUT_VERSION "6"
+ * stem as American ones; no passage id term; 7: French, Italian and Catalan
+ * elisions, the dotless i, Cyrillic stress accents): an index of another
+ * layout is refused (searching it would misread it, updating it would mix
+ * two). */
+#define PASSIM_LAYOUT_VERSION "7"
 
 /* Longest term or metadata key written, in bytes (Xapian's limit is 245 for
  * terms and 255 for keys). */

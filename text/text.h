@@ -120,7 +120,7 @@ bool text_is_word_char(const char *s, size_t len, size_t i);
 size_t text_apostrophe_len(const char *s, size_t len, size_t i);
 
 /* Fold a single word exactly as text_tokenize() folds a token (NFKC + case fold
- * + apostrophes), into out (capacity cap, NUL-terminated). Returns the folded
+ * + apostrophes; a Cyrillic stress accent dropped: "приве́т" is "привет"), into out (capacity cap, NUL-terminated). Returns the folded
  * length, or 0 if the word is empty, not valid UTF-8, or longer than
  * TEXT_TOKEN_MAX (or cap - 1) once folded. Folding a folded word gives it
  * back unchanged. The word is not cut: commas and acronym dots stay. For
@@ -135,8 +135,8 @@ bool text_case_like(text_buf_t *out, const char *word, size_t len, const char *m
                     size_t model_len);
 
 /* The folded word s without the accents of its Latin and Greek letters (café ->
- * cafe, Zürich -> zurich, and strokes: łódź -> lodz; not Cyrillic, where й is
- * not и), NFC, into out
+ * cafe, Zürich -> zurich, strokes: łódź -> lodz, and the dotless i: kırmızı ->
+ * kirmizi; not Cyrillic, where й is not и), NFC, into out
  * (capacity cap, NUL-terminated). Returns its length, or 0 when the word has
  * no such accent (out is then left as it was), is too long, or is not valid
  * UTF-8. text_stem() applies it, so every term is accent-free; a caller that
@@ -176,7 +176,9 @@ const char **text_languages(void);
  * (text_unaccent()): for English, Porter and "none", whose stemmers know no
  * accents, they go before stemming (résumé and resume are both resum); for the
  * other languages, whose stemmers read them (French fermée and fermé are both
- * ferm), they go from the stem. Returns a pointer
+ * ferm), they go from the stem. In French, Italian and Catalan an elided
+ * word before an apostrophe goes first ("l'école" is école, "dell'anno"
+ * anno). Returns a pointer
  * owned by the analyzer, valid until the next call on a; its length in *stem_len.
  * Never returns NULL: on allocation failure the word itself is returned.
  */

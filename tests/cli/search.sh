@@ -674,4 +674,25 @@ run $PASSIM_SEARCH --db "$T/a.db" --db "$T/none.db" Taliban
 expect_rc 2 "indexes of two languages"
 expect_match "none\.db: the index's language is none and .*a\.db's is english: indexes of different languages cannot be searched together" \
     "$ERR" "indexes of two languages: both named, with their languages"
+
+# Words of other languages: French elisions ("l'école" is école), a Russian
+# stress accent (приве́т is привет), the Turkish dotless i (Kırmızı, KIRMIZI).
+mkdir -p "$T/fr" "$T/ru" "$T/tr"
+printf "Nouvelles\n\nL\342\200\231\303\251cole d'\303\251t\303\251 \303\240 l'h\303\264pital d'Orl\303\251ans. Ferm\303\251e.\n" >"$T/fr/a.txt"
+printf 'У\n\nприве\314\201т молоко\314\201\n' >"$T/ru/a.txt"
+printf 'Haber\n\nK\304\261rm\304\261z\304\261 \304\261\305\237\304\261k.\n' >"$T/tr/a.txt"
+$PASSIM_INDEX -q --db "$T/fr.db" --lang french "$T/fr" >/dev/null
+$PASSIM_INDEX -q --db "$T/ru.db" --lang russian "$T/ru" >/dev/null
+$PASSIM_INDEX -q --db "$T/tr.db" --lang turkish "$T/tr" >/dev/null
+for q in "fr école" "fr été" "fr Orléans" "fr l'hôpital" "ru привет" "ru молока" "tr KIRMIZI" \
+         "tr kirmizi"; do
+    run $PASSIM_SEARCH --db "$T/${q%% *}.db" --highlight plain "${q#* }"
+    expect_rc 0 "another language: ${q#* } found"
+done
+expect_match '\[Kırmızı\]' "$OUT" "another language: the word highlighted as written"
+# French stems a word typed without its accents otherwise: the accented word
+# is offered.
+run $PASSIM_SEARCH --db "$T/fr.db" fermee
+expect_match "no passage contains 'fermee'; did you mean 'fermée'\\?" "$ERR" \
+    "a word that differs in accents only is offered"
 finish
