@@ -244,6 +244,14 @@ typedef struct idx_docid_suspect {
     char *path, *key, *docid;
 } idx_docid_suspect_t;
 
+/* A file this run added to an index that held others: its content hash, so
+ * that a file the index holds elsewhere, gone and of the same text, is known
+ * to have moved (a folder renamed). */
+typedef struct idx_added {
+    uint64_t hash;
+    char *path;
+} idx_added_t;
+
 /* One writer: a database and the state to index files into it. */
 typedef struct idx_writer {
     const idx_opts_t *o;
@@ -270,6 +278,9 @@ typedef struct idx_writer {
                                    discarded when stopped (a rebuild, shards) */
     idx_docid_suspect_t *suspects;
     size_t n_suspects, cap_suspects;
+    bool track_added;           /* keep added[]: the index held files before the run */
+    idx_added_t *added;         /* the files added, in the order written */
+    size_t n_added, cap_added;
     idx_stats_t st;
 } idx_writer_t;
 

@@ -514,12 +514,37 @@ typedef struct root {
     char *place;
 } root_t;
 
+static int cmp_added(const void *a, const void *b)
+{
+    uint64_t x = ((const idx_added_t *)a)->hash, y = ((const idx_added_t *)b)->hash;
+    return x < y ? -1 : x > y;
+}
+
+/* A file this run added with k's text, if k's file is gone (its folder
+ * renamed or moved, most likely): k moved there. added[] is sorted by hash. */
+static const idx_added_t *moved_to(const run_t *r, const known_file_t *k)
+{
+    idx_added_t want = { k->rec.hash, NULL };
+    const idx_added_t *a = r->w.n_added ? bsearch(&want, r->w.added, r->w.n_added,
+                                                  sizeof want, cmp_added) : NULL;
+    struct stat st;
+    if (a == NULL || k->rec.n_passages == 0 || lstat(k->key, &st) == 0
+        || (errno != ENOENT && errno != ENOTDIR))
+        return NULL;
+    return a;
+}
+
 /* Remove the files the index knows under a root of this run (by key, or by
  * where the walk met them) that the walk did not meet, unless they lie under
  * a folder that could not be read. A file met through a link from under a
- * root goes when the link goes or leads elsewhere. */
+ * root goes when the link goes or leads elsewhere. A file elsewhere goes if
+ * it is gone and this run added its text under another name: it moved (the
+ * folder renamed, and indexed by its new name), and would show twice. */
 static void remove_vanished(run_t *r, const root_t *roots, size_t n_roots)
 {
+    if (r->w.n_added > 1)
+        qsort(r->w.added, r->w.n_added, sizeof *r->w.added, cmp_added);
+    text_buf_t why = TEXT_BUF_INIT;
     for (size_t i = 0; i < r->n_known && !r->w.fatal && !idx_stop_signal; i++) {
         known_file_t *k = &r->known[i];
         if (k->seen)
@@ -528,10 +553,19 @@ static void remove_vanished(run_t *r, const root_t *roots, size_t n_roots)
         for (size_t j = 0; j < n_roots && !in_scope; j++)
             in_scope = (roots[j].key && under(k->key, roots[j].key))
                        || (roots[j].place && k->place && under(k->place, roots[j].place));
-        if (in_scope && !behind_problem(r, k)
-            && !idx_writer_remove(&r->w, k->key, k->path, removal_reason(k)))
-            return;
+        const idx_added_t *moved = in_scope ? NULL : moved_to(r, k);
+        if (moved) {
+            text_buf_clear(&why);
+            if (!text_buf_printf(&why, "gone, and its text was added as %s", moved->path))
+                text_buf_clear(&why);
+        }
+        if (((in_scope && !behind_problem(r, k)) || moved)
+            && !idx_writer_remove(&r->w, k->key, k->path,
+                                  moved ? (why.data ? why.data : "file is gone")
+                                        : removal_reason(k)))
+            break;
     }
+    text_buf_free(&why);
 }
 
 /* ---- database, lock, temporary folders ----------------------------------- */
@@ -1441,6 +1475,7 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
     r.w.check_docids = !parallel && !ahead; /* fresh builds check at the end */
     r.collect = parallel || ahead;
     r.w.stop_mid_file = o->rebuild; /* abandoned when stopped: no file to finish */
+    r.w.track_added = r.n_known > 0 && !o->rebuild && !r.collect; /* moves: remove_vanished() */
 
     roots = calloc(n_paths, sizeof *roots);
     if (!roots)

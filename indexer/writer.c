@@ -227,6 +227,9 @@ void idx_writer_free(idx_writer_t *w)
         free(w->suspects[i].docid);
     }
     free(w->suspects);
+    for (size_t i = 0; i < w->n_added; i++)
+        free(w->added[i].path);
+    free(w->added);
     idx_article_ctx_free(&w->ctx);
     idx_reader_free(&w->reader);
     text_buf_free(&w->scratch);
@@ -694,6 +697,21 @@ xs_status_t idx_writer_add(const xs_doc_t *doc, void *writer)
     return xs_db_add_document(w->db, doc, NULL);
 }
 
+/* Remember file f, just added with passages, by its content hash, when
+ * w->track_added. Out of memory, it goes unremembered: a file it moved from
+ * stays in the index until its PATH is indexed again. */
+static void track_added(idx_writer_t *w, const idx_file_t *f, uint64_t hash)
+{
+    if (!w->track_added)
+        return;
+    idx_added_t *grown = text_grow(w->added, &w->cap_added, w->n_added + 1, sizeof *grown);
+    if (!grown)
+        return;
+    w->added = grown;
+    if ((grown[w->n_added].path = strdup(f->path)) != NULL)
+        grown[w->n_added++].hash = hash;
+}
+
 bool idx_writer_end(idx_writer_t *w, const idx_file_t *f, const text_file_record_t *known,
                     const idx_read_t *rd, uint32_t n, xs_status_t st, const char *why)
 {
@@ -709,6 +727,8 @@ bool idx_writer_end(idx_writer_t *w, const idx_file_t *f, const text_file_record
         return false;
     }
     check_docid(w, f, rd->docid, n);
+    if (!known && n > 0)
+        track_added(w, f, rd->rec.hash);
     text_file_record_t rec = rd->rec;
     rec.n_passages = n;
     if (!set_record(w, f->key, &rec))

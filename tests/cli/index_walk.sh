@@ -439,4 +439,26 @@ if mkfifo special/pipe.txt 2>/dev/null; then
         "a pipe met by two routes is skipped once"
 fi
 
+# --- a folder renamed and indexed by its new name: its old articles go (the
+# files are gone, and their text came back under the new name); a gone file
+# whose text did not come back, outside the PATH, stays
+mkdir -p mv_old other
+printf 'Moved\n\nThe wandering albatross.\n' > mv_old/a.txt
+printf 'Kept\n\nThe stay-at-home petrel.\n' > mv_old/b.txt
+printf 'Other\n\nA lone gannet.\n' > other/c.txt
+$PASSIM_INDEX -q --db mv.db mv_old other >/dev/null
+rm other/c.txt
+mv mv_old mv_new
+run $PASSIM_INDEX --db mv.db mv_new
+expect_rc 0 "a renamed folder indexed by its new name"
+expect_match ': 2 added, 0 updated, 2 removed' "$OUT" "its old articles are removed"
+expect_match '^passim-index: mv_old/a\.txt: removed from the index \(gone, and its text was added as mv_new/a\.txt\)$' \
+    "$ERR" "a moved file is named with where its text went"
+expect_no_match 'docid' "$ERR" "a moved file shares no article id with itself"
+run $PASSIM_SEARCH --db mv.db -f json -n 100 --per-doc 0 albatross
+expect_match '"total": 1, .*"path": "mv_new/a.txt"' "$OUT" "the moved article found, once"
+expect_no_match 'mv_old' "$OUT" "the moved article found once, under its new name"
+run "$DBCHECK" mv.db --files
+expect_match 'other/c\.txt' "$OUT" "a gone file outside the PATH, its text not added again, stays"
+
 finish
