@@ -18,6 +18,9 @@ typedef struct srch_hit {
     uint32_t rank;           /* 1-based, across pages (offset included) */
     double score;
     text_record_t rec;       /* the stored passage: text, path, title, lines... */
+    char *path;              /* when rec.path, as given to passim-index, does not name
+                                the file from the current folder: the file's canonical
+                                path, which rec.path then points to (malloc'ed) */
     srch_snippet_t snippet;  /* the chosen window and its match spans */
     text_buf_t explain;      /* with --explain: matched terms and weights, one per line */
 } srch_hit_t;

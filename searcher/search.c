@@ -169,6 +169,11 @@ bool srch_engine_open(srch_engine_t *e, const char *const *paths, size_t n_paths
         } else if (loop) {
             snprintf(engine_msg, sizeof engine_msg, "%s: a loop of symbolic links: no index here",
                      bad);
+        } else if (st == XS_ERR_NOT_FOUND && stat(bad, &sb) == 0 && S_ISDIR(sb.st_mode)
+                   && access(bad, R_OK | X_OK) != 0 && errno == EACCES) {
+            /* Xapian finds no index in a folder it may not read. */
+            snprintf(engine_msg, sizeof engine_msg, "%s: cannot open index: %s", bad,
+                     strerror(EACCES));
         } else if (st == XS_ERR_NOT_FOUND) {
             snprintf(engine_msg, sizeof engine_msg,
                      "%s: no index here (create one with passim-index, or give --db)", bad);
@@ -233,6 +238,7 @@ bool srch_engine_open(srch_engine_t *e, const char *const *paths, size_t n_paths
     if (stopwords)
         (void)text_analyzer_default_stopwords(e->analyzer);
     e->ids = srch__id_cache_new(); /* NULL only costs speed */
+    e->cwd = realpath(".", NULL);  /* NULL: paths show as given */
     return true;
 }
 
@@ -242,6 +248,7 @@ void srch_engine_close(srch_engine_t *e)
     text_analyzer_free(e->analyzer);
     free(e->lang);
     srch__id_cache_free(e->ids);
+    free(e->cwd);
     memset(e, 0, sizeof *e);
 }
 
@@ -250,6 +257,7 @@ void srch_result_free(srch_result_t *r)
     for (size_t i = 0; i < r->n_hits; i++) {
         srch_snippet_free(&r->hits[i].snippet);
         text_buf_free(&r->hits[i].explain);
+        free(r->hits[i].path);
     }
     free(r->hits);
     xs_mset_free(r->mset);
@@ -716,6 +724,54 @@ static int hit_record(srch_engine_t *e, xs_mset_t *m, size_t i, const srch_setti
     return 1;
 }
 
+/* Whether the relative path rel, joined to the folder dir, is key: rel as
+ * passim-index was given it names the file from dir. "." parts are passed
+ * over; when the join is not key as it is (a ".." part, a link on the way),
+ * the file system resolves it. */
+static bool names_from(const char *dir, const char *rel, size_t rel_len, const char *key)
+{
+    text_buf_t joined = TEXT_BUF_INIT;
+    bool ok = text_buf_puts(&joined, strcmp(dir, "/") == 0 ? "" : dir);
+    for (size_t i = 0; ok && i < rel_len;) {
+        size_t j = i;
+        while (j < rel_len && rel[j] != '/')
+            j++;
+        if (j > i && !(j - i == 1 && rel[i] == '.'))
+            ok = text_buf_putc(&joined, '/') && text_buf_append(&joined, rel + i, j - i);
+        i = j + 1;
+    }
+    bool same = ok && joined.data && strcmp(joined.data, key) == 0;
+    if (ok && joined.data && !same) {
+        char *real = realpath(joined.data, NULL);
+        same = real && strcmp(real, key) == 0;
+        free(real);
+    }
+    text_buf_free(&joined);
+    return same;
+}
+
+/* A path given to passim-index relative to the folder it ran in shows as it
+ * was given only from that folder; from any other, hit i shows its file's
+ * canonical path, which names it from anywhere. False if memory ran out. */
+static bool show_path(srch_engine_t *e, xs_mset_t *m, size_t i, srch_hit_t *h)
+{
+    if (!e->cwd || h->rec.path_len == 0 || h->rec.path[0] == '/')
+        return true;
+    size_t len;
+    const char *v = xs_mset_value(m, i, PASSIM_SLOT_FILE, &len);
+    char *key = v && len > 0 && v[0] == '/' ? strndup(v, len) : NULL;
+    if (!key)
+        return v == NULL || len == 0 || v[0] != '/';
+    if (names_from(e->cwd, h->rec.path, h->rec.path_len, key)) {
+        free(key);
+        return true;
+    }
+    h->path = key;
+    h->rec.path = key;
+    h->rec.path_len = len;
+    return true;
+}
+
 static srch_run_status_t make_hits(srch_engine_t *e, srch_result_t *r, const srch_settings_t *s,
                                    srch_error_t *err)
 {
@@ -741,6 +797,11 @@ static srch_run_status_t make_hits(srch_engine_t *e, srch_result_t *r, const src
         }
         if (got == 0)
             continue; /* not a passim passage: skip it rather than print garbage */
+        if (!show_path(e, r->mset, i, h)) {
+            set_error(err, "out of memory", XS_ERR_NOMEM);
+            rs = SRCH_RUN_ERROR;
+            break;
+        }
         h->rank = xs_mset_rank(r->mset, i) + 1;
         h->score = xs_mset_weight(r->mset, i);
         if (s->snippets && !srch_snippet_build(&h->snippet, e->analyzer, h->rec.text,

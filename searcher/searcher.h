@@ -73,6 +73,7 @@ typedef struct srch_engine {
     text_analyzer_t *analyzer;
     char *lang;                /* the index's stemming language */
     srch_id_cache_t *ids;      /* for hits that need only their ids (may be NULL) */
+    char *cwd;                 /* the current folder, canonical (NULL if unknown) */
 } srch_engine_t;
 
 /* Open the databases at paths (several: shards searched together) and make an

@@ -53,6 +53,16 @@ expect_match 'self: symbolic link loop' "$ERR" "self link reported"
 expect_match 'sub/up: symbolic link loop' "$ERR" "folder loop reported"
 expect_no_match 'Segmentation|Aborted|AddressSanitizer|runtime error' "$ERR" "no crash"
 
+# An index folder that may not be read is said to be so, not missing.
+if [ -e "$D/unreadable.txt" ]; then
+    chmod 000 "$T/bad.db"
+    run $AS_USER $PASSIM_SEARCH --db "$T/bad.db" anything
+    chmod 755 "$T/bad.db"
+    expect_rc 2 "an index that may not be read"
+    expect_eq "$ERR" "passim-search: $T/bad.db: cannot open index: Permission denied" \
+        "an index that may not be read: said so"
+fi
+
 run "$DBCHECK" "$T/bad.db" --files
 expect_rc 0 "index consistent"
 for f in good.txt sub/note.md latin1.txt broken-utf8.txt utf16.txt crlf.txt cr.txt huge-line.txt long-token.txt; do

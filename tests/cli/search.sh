@@ -675,6 +675,19 @@ expect_rc 2 "indexes of two languages"
 expect_match "none\.db: the index's language is none and .*a\.db's is english: indexes of different languages cannot be searched together" \
     "$ERR" "indexes of two languages: both named, with their languages"
 
+# A path given relative to the folder passim-index ran in shows as given
+# there, and in full from elsewhere, where it would name nothing.
+mkdir -p "$T/rel/notes" "$T/rel/elsewhere"
+printf 'Rel\n\nA quokka smiles.\n' >"$T/rel/notes/q.txt"
+(cd "$T/rel" && $PASSIM_INDEX -q --db rel.db notes >/dev/null)
+OUT=$(cd "$T/rel" && $PASSIM_SEARCH --db rel.db --vimgrep quokka)
+expect_eq "$OUT" "notes/q.txt:3:3:Rel A quokka smiles." "a relative path from its own folder: as given"
+OUT=$(cd "$T/rel/elsewhere" && $PASSIM_SEARCH --db ../rel.db --vimgrep quokka)
+expect_eq "$OUT" "$(cd "$T/rel" && pwd -P)/notes/q.txt:3:3:Rel A quokka smiles." \
+    "a relative path from another folder: in full"
+OUT=$(cd "$T/rel/elsewhere" && $PASSIM_SEARCH --db ../rel.db -f json quokka)
+expect_match "\"path\": \"$(cd "$T/rel" && pwd -P)/notes/q.txt\"" "$OUT" "so in JSON too"
+
 # Words of other languages: French elisions ("l'école" is école), a Russian
 # stress accent (приве́т is привет), the Turkish dotless i (Kırmızı, KIRMIZI).
 mkdir -p "$T/fr" "$T/ru" "$T/tr"
