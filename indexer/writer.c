@@ -473,6 +473,15 @@ int idx_merge_metadata(const char *key, size_t key_len, const char *const *value
     return 0;
 }
 
+/* Whether the index records its layout (passim has committed to it). */
+static bool has_layout(idx_writer_t *w)
+{
+    char *layout = NULL;
+    xs_status_t st = xs_db_get_metadata(w->db, PASSIM_META_VERSION, &layout, NULL);
+    free(layout);
+    return st != XS_ERR_NOT_FOUND;
+}
+
 bool idx_writer_commit(idx_writer_t *w, bool last)
 {
     bool spell = w->ctx.spell != NULL, ok = true;
@@ -485,8 +494,11 @@ bool idx_writer_commit(idx_writer_t *w, bool last)
     } else if (spell && idx_counter_size(w->ctx.spell) > 0 && xs_db_in_batch(w->db)) {
         ok = write_due_words(w);
     }
-    /* The last commit of a first build marks it, whatever else it holds. */
-    if (ok && last && w->first_build)
+    /* The last commit of a first build marks it, whatever else it holds; and
+     * a run's last commit records the language and layout if the index has
+     * no record of them yet (a first run that met no article), so that an
+     * index without them is one whose first run did not finish. */
+    if (ok && last && (w->first_build || !has_layout(w)))
         ok = ensure_batch(w);
     if (!ok) {
         xs_db_cancel(w->db);

@@ -85,9 +85,16 @@ static bool layout_ok(xs_db_t *db, const char *path)
         return false;
     }
     uint32_t docs = 0;
-    bool other = layout ? strcmp(layout, PASSIM_LAYOUT_VERSION) != 0
-                        : xs_db_doccount(db, &docs) == XS_OK && docs > 0;
-    if (other && layout)
+    bool counted = xs_db_doccount(db, &docs) == XS_OK;
+    bool other = layout ? strcmp(layout, PASSIM_LAYOUT_VERSION) != 0 : counted;
+    if (!layout && counted && docs == 0) {
+        /* Every run of passim-index records the layout with its last commit:
+         * this folder's first run has not committed (it was killed, or it is
+         * still running). */
+        snprintf(engine_msg, sizeof engine_msg,
+                 "%s: no index here yet: its first build has not finished (run passim-index "
+                 "to build it)", path);
+    } else if (other && layout)
         snprintf(engine_msg, sizeof engine_msg,
                  "%s: the index was written by another version of passim (layout %s, "
                  "this one reads layout %s); rebuild it with passim-index --rebuild",

@@ -313,6 +313,23 @@ run "$DBCHECK" made.db
 expect_rc 0 "the index made in the empty folder is consistent"
 expect_match '^files [1-9]' "$OUT" "an index is made in the empty folder"
 
+# --- a first run that met no article records the index's layout: its index
+# searches (finding nothing); a folder without that record is one whose first
+# build has not committed (killed), which the searcher says
+for j in 1 2; do
+    mkdir -p "$T/nothing"
+    run $PASSIM_INDEX -q --jobs $j --db "$T/nothing$j.db" "$T/nothing"
+    expect_rc 0 "--jobs $j: a first run over an empty folder"
+    run $PASSIM_SEARCH --db "$T/nothing$j.db" Kabul
+    expect_rc 1 "--jobs $j: the index of an empty folder searches"
+    expect_eq "$ERR" "passim-search: no passage contains 'Kabul'" "--jobs $j: and finds nothing"
+done
+run "$DBCHECK" "$T/nothing1.db" --set-meta passim:layout ""
+run $PASSIM_SEARCH --db "$T/nothing1.db" Kabul
+expect_rc 2 "an index whose first build has not committed"
+expect_eq "$ERR" "passim-search: $T/nothing1.db: no index here yet: its first build has not finished (run passim-index to build it)" \
+    "an index whose first build has not committed: said so"
+
 # --- an index of another layout: refused by both programs, a rebuild replaces it
 run $PASSIM_INDEX -q --db "$T/layout.db" corpus
 expect_rc 0 "index for the layout check"

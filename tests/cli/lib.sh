@@ -86,6 +86,17 @@ expect_no_crash() {
         "$ERR" "$1: no crash report"
 }
 
+# expect_searches WHAT: the last passim-search found something or nothing
+# (0, 1), or said that the index's first build has not finished (2): what a
+# first build killed or failed before its first commit leaves.
+expect_searches() {
+    if [ "$RC" = 2 ] && printf '%s\n' "$ERR" | grep -q ': no index here yet: its first build has not finished'; then
+        expect_no_crash "$1" "2"
+    else
+        expect_no_crash "$1" "0 1"
+    fi
+}
+
 # finish: report and exit with the automake test protocol's status.
 finish() {
     echo "$(basename "$0"): $N_CHECKS checks passed, $FAILED failed"
