@@ -328,7 +328,14 @@ static void on_problem(const char *path, const char *place, const char *message,
     }
     char *key = key_of_unresolved(path);
     if (kind == IDX_WALK_SKIPPED) {
-        /* Nothing was missed: no failure, and removals go on as usual. */
+        /* Nothing was missed: no failure, and removals go on as usual. A file
+         * the index holds that is now no article (a pipe in its place) is
+         * counted and noted once, as removed, so that the counts of a run
+         * add up to its files. */
+        if (key && r->n_known > 0 && find_known(r, key)) {
+            free(key);
+            return;
+        }
         if (!met_before(&r->skipped_at, key)) {
             r->walk_skipped++;
             if (!r->rep.quiet)

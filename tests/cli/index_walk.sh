@@ -437,6 +437,17 @@ if mkfifo special/pipe.txt 2>/dev/null; then
     run $PASSIM_INDEX -q --db special.db special ./special
     expect_match "nothing changed \(1 unchanged, $n skipped, 0 failed\)" "$OUT" \
         "a pipe met by two routes is skipped once"
+    # An article a pipe replaces is removed, and counted once, as removed.
+    printf 'Soon\n\nA pipe takes its place.\n' > special/b.txt
+    $PASSIM_INDEX -q --db special.db special >/dev/null
+    rm special/b.txt
+    mkfifo special/b.txt
+    run $PASSIM_INDEX --db special.db special
+    expect_match ": 0 added, 0 updated, 1 removed, 1 unchanged, $n skipped, 0 failed" "$OUT" \
+        "an article a pipe replaced: counted once, as removed"
+    expect_match '^passim-index: special/b\.txt: removed from the index \(no longer a regular file\)$' \
+        "$ERR" "an article a pipe replaced: noted as removed"
+    expect_no_match 'special/b\.txt: skipped' "$ERR" "an article a pipe replaced: not noted twice"
 fi
 
 # --- a folder renamed and indexed by its new name: its old articles go (the
