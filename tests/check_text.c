@@ -1725,6 +1725,13 @@ START_TEST(test_text_utf8_repair)
         {"\x93" "caf\xE9\x94", "\xE2\x80\x9C" "caf\xC3\xA9\xE2\x80\x9D", true}, /* 1252 quotes */
         {"\x81", "\xEF\xBF\xBD", true},                             /* undefined in 1252 */
         {"caf\xC3\xA9 na\xEFve", "caf\xC3\xA9 na\xC3\xAFve", false}, /* one stray byte */
+        /* stray bytes outnumbering the UTF-8 characters, but not eight times */
+        {"Z\xC3\xBCrich caf\xC3\xA9; caf\xE9 na\xEFve cr\xE8me",
+         "Z\xC3\xBCrich caf\xC3\xA9; caf\xC3\xA9 na\xC3\xAFve cr\xC3\xA8me", false},
+        /* Latin-1 with a pair that is valid UTF-8 by chance ("\xC9\xBB": "É»") */
+        {"\xC9\xBB \xE9\xE9\xE9\xE9 \xE8\xE8\xE8\xE8\xE0",
+         "\xC3\x89\xC2\xBB \xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9 \xC3\xA8\xC3\xA8\xC3\xA8\xC3\xA8\xC3\xA0",
+         true},
         {"caf\xC3\xA9", "caf\xC3\xA9", false},                       /* valid: unchanged */
         {"", "", false},
     };

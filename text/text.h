@@ -358,9 +358,9 @@ size_t text_utf8_valid_len(const char *s, size_t len);
 /*
  * s[0..len) made valid UTF-8, into out (cleared first), the way passim reads
  * text that is not: when its bad bytes outnumber its valid multi-byte
- * characters it is read as Windows-1252 (a superset of Latin-1 in practice;
- * *cp1252 set), else each stray bad byte is (a "café" typed in Latin-1 into
- * UTF-8 text). The five bytes Windows-1252 leaves undefined become U+FFFD.
+ * characters eight times or more it is read as Windows-1252 (a superset of
+ * Latin-1 in practice; *cp1252 set), else each stray bad byte is (a "café"
+ * typed in Latin-1 into UTF-8 text). The five bytes Windows-1252 leaves undefined become U+FFFD.
  * Valid UTF-8 comes out as it went in. False if memory ran out.
  */
 bool text_utf8_repair(const char *s, size_t len, text_buf_t *out, bool *cp1252);
