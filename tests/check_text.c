@@ -1887,6 +1887,12 @@ START_TEST(test_text_limits_buf)
         {"taliban", "talibn", "taliban"}, {"\xC3\xA9t\xC3\xA9", "\xC3\x89TE", "\xC3\x89T\xC3\x89"},
         {"o'brien", "O'Brian", "O'brien"}, {"x", "X", "X"}, {"42nd", "42ND", "42ND"},
         {"ab", "1", "ab"},
+        /* a sigma that ends the word is final, unless in capitals: λόγος, ΛΌΓΟΣ */
+        {"\xCE\xBB\xCF\x8C\xCE\xB3\xCE\xBF\xCF\x83", "\xCE\xBB\xCE\xBF\xCE\xB3\xCE\xBF\xCE\xB6",
+         "\xCE\xBB\xCF\x8C\xCE\xB3\xCE\xBF\xCF\x82"},
+        {"\xCE\xBB\xCF\x8C\xCE\xB3\xCE\xBF\xCF\x83", "\xCE\x9B\xCE\x9F\xCE\x93\xCE\x9F\xCE\x96",
+         "\xCE\x9B\xCE\x8C\xCE\x93\xCE\x9F\xCE\xA3"},
+        {"\xCF\x83", "x", "\xCF\x83"},   /* a sigma alone stays */
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         text_buf_clear(&b);

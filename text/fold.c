@@ -284,6 +284,9 @@ bool text_case_like(text_buf_t *out, const char *word, size_t len, const char *m
         bool cased = has_case(cp);
         if (all || (first && !done_first && cased))
             cp = utf8proc_toupper(cp);
+        /* Case folding makes every sigma σ: the last of a word is written ς. */
+        else if (cp == 0x03C3 && done_first && i + (size_t)n == len)
+            cp = 0x03C2;
         done_first |= cased;
         if (!text_buf_put_utf8(out, (uint32_t)cp))
             return false;
