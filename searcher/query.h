@@ -111,6 +111,9 @@ struct srch_node {
     const char *text;       /* TERM, PREFIX: the word as typed (a copy) */
     const char *word;       /* TERM: folded word; PREFIX: folded prefix */
     const char *stem;       /* TERM: its stem; PREFIX: the folded prefix */
+    const char *also;       /* PREFIX: the stem of the prefix as a whole word, searched
+                               too, when it is not among the stems the prefix starts
+                               ("change*": chang, the stem of change); else NULL */
     size_t column;          /* 1-based column of the item in the query */
     uint32_t distance;      /* NEAR: n as typed */
     uint32_t window;        /* NEAR: Xapian's window, n + number of words */
@@ -208,6 +211,11 @@ bool srch_query_cut_prefix(srch_query_t *q, const srch_node_t *n, size_t len);
  * with a '*' ("negotiation*", whose words stem to negoti). False if memory
  * ran out. */
 bool srch_query_prefix_to_stem(srch_query_t *q, const srch_node_t *n, const char *stem);
+
+/* Make the wildcard n of q also match the word whose stem is stem: the
+ * prefix as a whole word ("change*" also finds change, stem chang). False if
+ * memory ran out. */
+bool srch_query_prefix_also(srch_query_t *q, const srch_node_t *n, const char *stem);
 
 /* A static name of a status. */
 const char *srch_query_status_str(srch_query_status_t st);

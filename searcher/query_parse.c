@@ -112,6 +112,16 @@ bool srch_query_prefix_to_stem(srch_query_t *q, const srch_node_t *n, const char
     return true;
 }
 
+bool srch_query_prefix_also(srch_query_t *q, const srch_node_t *n, const char *stem)
+{
+    srch_node_t *own = (srch_node_t *)n;
+    const char *copy = arena_strndup(q, stem, strlen(stem));
+    if (!copy)
+        return false;
+    own->also = copy;
+    return true;
+}
+
 const srch_node_t *srch_query_root(const srch_query_t *q)
 {
     return q != NULL ? q->root : NULL;

@@ -386,10 +386,36 @@ static bool widen_to_stem(widen_t *w, const srch_node_t *n)
     return true;
 }
 
-/* A wildcard whose prefix starts no stem is read as the word typed, when that
- * is a word of the index ("negotiation*" is the word negotiation), else as
- * the longest stem that its prefix, a few letters shorter, is ("negotiat*":
- * the stems are negoti, so negoti*); a note says so. */
+/* A wildcard n whose prefix starts stems: it also finds the prefix as a
+ * whole word, whose stem may be shorter than the prefix ("change*": change
+ * and changes stem to chang, which "change" does not start), when the index
+ * has that stem. */
+static void also_whole_word(widen_t *w, const srch_node_t *n)
+{
+    size_t stem_len, len = strlen(n->stem);
+    const char *stem = text_stem(w->e->analyzer, n->word, strlen(n->word), &stem_len);
+    char copy[TEXT_TOKEN_MAX + 1];
+    if (stem_len == 0 || stem_len >= sizeof copy
+        || (stem_len >= len && memcmp(stem, n->stem, len) == 0))
+        return; /* one of the stems the prefix starts already */
+    memcpy(copy, stem, stem_len);
+    copy[stem_len] = '\0';
+    if (!field_term(&w->term, n->field, copy, stem_len)) {
+        w->st = XS_ERR_NOMEM;
+        return;
+    }
+    uint32_t tf = 0;
+    if ((w->st = xs_db_termfreq(w->e->db, w->term.data, w->term.len, &tf)) == XS_OK && tf > 0
+        && !srch_query_prefix_also(w->q, n, copy))
+        w->st = XS_ERR_NOMEM;
+}
+
+/* A wildcard whose prefix starts stems also finds the prefix as a whole word
+ * (also_whole_word()). One whose prefix starts no stem is read as the word
+ * typed, when that is a word of the index ("negotiation*" is the word
+ * negotiation), else as the longest stem that its prefix, a few letters
+ * shorter, is ("negotiat*": the stems are negoti, so negoti*); a note says
+ * so. */
 static void widen_node(widen_t *w, const srch_node_t *n)
 {
     for (size_t k = 0; k < n->n_kids && w->st == XS_OK; k++)
@@ -398,8 +424,13 @@ static void widen_node(widen_t *w, const srch_node_t *n)
         return;
     size_t len = strlen(n->stem);
     bool found = false;
-    if ((w->st = has_term(w, n, len, false, &found)) != XS_OK || found)
+    if ((w->st = has_term(w, n, len, false, &found)) != XS_OK)
         return;
+    if (found) {
+        if (!n->also)
+            also_whole_word(w, n);
+        return;
+    }
     if (widen_to_stem(w, n) || w->st != XS_OK)
         return;
     for (size_t cut = len - 1; cut + PREFIX_CUT_MAX >= len && cut >= PREFIX_KEEP_MIN; cut--) {

@@ -150,6 +150,9 @@ static int on_term(const text_term_t *term, void *payload)
                 hit = listed(unit->allowed, unit->n_allowed, term->stem, term->stem_len);
             else
                 hit = starts_with(term->stem, term->stem_len, unit->stems[0], len[0]);
+            /* and the prefix as a whole word ("change" for change*, stem chang) */
+            hit = hit || (b->stem_off[u + 1] - b->stem_off[u] > 1
+                          && same(term->stem, term->stem_len, unit->stems[1], len[1]));
             break;
         case SRCH_HL_PHRASE: {
             /* live[k]: the phrase's first k+1 stems end at this token. Updated from
@@ -184,8 +187,9 @@ static bool prepare_units(build_t *b)
     for (size_t u = 0; u < b->n_units; u++) {
         const srch_hl_unit_t *unit = &b->units[u];
         size_t n = unit->stems ? unit->n_stems : 0;
-        if (unit->kind != SRCH_HL_PHRASE && n > 1)
-            n = 1;
+        size_t max = unit->kind == SRCH_HL_PHRASE ? n : unit->kind == SRCH_HL_PREFIX ? 2 : 1;
+        if (n > max)
+            n = max;
         bool ok = n > 0 && (unit->kind == SRCH_HL_TERM || unit->kind == SRCH_HL_PREFIX
                             || unit->kind == SRCH_HL_PHRASE);
         for (size_t k = 0; ok && k < n; k++)

@@ -97,11 +97,16 @@ static void units_make(units_t *us, const spec_t *specs)
             u->near_only = true;
         }
         if (u->kind == SRCH_HL_PREFIX) {
+            /* "prefix" or "prefix stem": the stem of the prefix as a whole word */
+            const char *text = specs[i].text, *also = strchr(text, ' ');
+            size_t len = also ? (size_t)(also - text) : strlen(text);
             char folded[TEXT_TOKEN_MAX + 1];
-            size_t n = text_fold(specs[i].text, strlen(specs[i].text), folded, sizeof folded);
+            size_t n = text_fold(text, len, folded, sizeof folded);
             ck_assert_uint_gt(n, 0);
             us->stems[i][0] = dup_n(folded, n);
             u->n_stems = 1;
+            if (also)
+                us->stems[i][u->n_stems++] = dup_n(also + 1, strlen(also + 1));
         } else {
             stem_sink_t sink = { us->stems[i], 0 };
             text_analyze(an, specs[i].text, strlen(specs[i].text), 0, collect_stem, &sink);
@@ -245,6 +250,9 @@ static const row_t match_rows[] = {
       "[Happy] people seek [happiness]." },
     /* ...not a word spelt with it whose stem is another: "fly" is "fli". */
     { "Frequent flyers fly.", { PREFIX("fly") }, 0, "Frequent [flyers] fly." },
+    /* ...unless the search took the prefix as a whole word too (stems[1]) */
+    { "Frequent flyers fly; flies.", { PREFIX("fly fli") }, 0,
+      "Frequent [flyers] [fly]; [flies]." },
     /* No unit matches: the passage is shown plain. */
     { "Nothing to see here.", { TERM("zebra") }, 0, "Nothing to see here." },
     /* The items of a NEAR (Moscow NEAR/1 summit: a window of 3 tokens) only

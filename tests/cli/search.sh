@@ -229,6 +229,13 @@ expect_rc 0 "a whole word with a star, far from its stem"
 expect_eq "$ERR" "passim-search: no word's stem starts with 'negotiation'; read as the word negotiation (stem negoti)" \
     "is read as the word, and says so"
 expect_match '\[negotiations\]' "$OUT" "and finds and highlights its forms"
+# A prefix that starts stems finds itself as a whole word too: leaders* is
+# leadership and leader (the stem of "leaders", which it does not start).
+run $S --highlight plain -C 0 -n 100 --per-doc 0 'leaders*'
+expect_match '\[leadership\]' "$OUT" "a wildcard finds the stems it starts"
+expect_match '\[leaders\]' "$OUT" "and the prefix as a whole word"
+expect_match '\[leader\]' "$OUT" "and that word's other forms"
+expect_eq "$ERR" "" "with no note"
 run $S 'title:Kabu*'
 expect_eq "$ERR" "" "a prefix that starts a stem is read as it is"
 # A title: word matched the title: the same word in a passage is no match.
