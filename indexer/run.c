@@ -48,6 +48,10 @@ typedef struct known_file {
     bool seen;               /* met by this run's walk */
     const char *why;         /* why it goes if the walk does not meet it: passed over
                                 on purpose, or its PATH is gone; NULL if unknown */
+    char *skipped_at;        /* where the walk found it no article (a pipe in its
+                                place), and what it said, noted and counted as
+                                skipped only if the file is not removed */
+    char *skipped_why;
 } known_file_t;
 
 typedef struct run {
@@ -330,11 +334,24 @@ static void on_problem(const char *path, const char *place, const char *message,
     if (kind == IDX_WALK_SKIPPED) {
         /* Nothing was missed: no failure, and removals go on as usual. A file
          * the index holds that is now no article (a pipe in its place) is
-         * counted and noted once, as removed, so that the counts of a run
-         * add up to its files. */
-        if (key && r->n_known > 0 && find_known(r, key)) {
+         * counted and noted once: as removed if it goes, else as skipped
+         * (remove_vanished()), so that the counts of a run add up to its
+         * files. */
+        known_file_t *k = key && r->n_known > 0 ? find_known(r, key) : NULL;
+        if (k && k->skipped_at) {
             free(key);
-            return;
+            return; /* met before, by another route */
+        }
+        if (k) {
+            k->skipped_at = strdup(path);
+            k->skipped_why = strdup(message);
+            if (k->skipped_at && k->skipped_why) {
+                free(key);
+                return;
+            }
+            free(k->skipped_at); /* out of memory: counted now */
+            free(k->skipped_why);
+            k->skipped_at = k->skipped_why = NULL;
         }
         if (!met_before(&r->skipped_at, key)) {
             r->walk_skipped++;
@@ -521,6 +538,20 @@ typedef struct root {
     char *place;
 } root_t;
 
+/* A file the index holds that the walk found no article, and that stays:
+ * noted and counted as skipped, as any pipe met is. */
+static void note_skipped_known(run_t *r, known_file_t *k)
+{
+    if (!k->skipped_at)
+        return;
+    r->walk_skipped++;
+    if (!r->rep.quiet)
+        idx_note(&r->rep, k->skipped_at, "%s", k->skipped_why);
+    free(k->skipped_at);
+    free(k->skipped_why);
+    k->skipped_at = k->skipped_why = NULL;
+}
+
 static int cmp_added(const void *a, const void *b)
 {
     uint64_t x = ((const idx_added_t *)a)->hash, y = ((const idx_added_t *)b)->hash;
@@ -566,11 +597,13 @@ static void remove_vanished(run_t *r, const root_t *roots, size_t n_roots)
             if (!text_buf_printf(&why, "gone, and its text was added as %s", moved->path))
                 text_buf_clear(&why);
         }
-        if (((in_scope && !behind_problem(r, k)) || moved)
-            && !idx_writer_remove(&r->w, k->key, k->path,
-                                  moved ? (why.data ? why.data : "file is gone")
-                                        : removal_reason(k)))
+        bool removed = (in_scope && !behind_problem(r, k)) || moved;
+        if (removed && !idx_writer_remove(&r->w, k->key, k->path,
+                                          moved ? (why.data ? why.data : "file is gone")
+                                                : removal_reason(k)))
             break;
+        if (!removed)
+            note_skipped_known(r, k);
     }
     text_buf_free(&why);
 }
@@ -1327,6 +1360,8 @@ static void free_run(run_t *r)
         free(r->known[i].key);
         free(r->known[i].path);
         free(r->known[i].place);
+        free(r->known[i].skipped_at);
+        free(r->known[i].skipped_why);
     }
     free(r->known);
     free(r->dropped);

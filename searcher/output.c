@@ -18,15 +18,17 @@
 /* Whether the character s[0..n) (valid UTF-8, not ASCII) is written as a
  * \u escape: the C1 controls (U+0080..U+009F: U+009B starts a terminal
  * command as ESC [ does), the line and paragraph separators, which
- * JavaScript reads as line ends, and the bidi embeddings, overrides and
- * isolates, which could make a terminal show what follows in another order.
+ * JavaScript reads as line ends, and the bidi controls (embeddings,
+ * overrides, isolates and marks), which could make a terminal show what
+ * follows in another order.
  * JSON reads them back as the same characters. */
 static bool json_escaped(const char *s, size_t n, uint32_t *cp)
 {
     if (text_utf8_decode(s, n, cp) != n)
         return false;
     return *cp <= 0x9F || *cp == 0x2028 || *cp == 0x2029 || (*cp >= 0x202A && *cp <= 0x202E)
-           || (*cp >= 0x2066 && *cp <= 0x2069);
+           || (*cp >= 0x2066 && *cp <= 0x2069) || *cp == 0x200E || *cp == 0x200F
+           || *cp == 0x061C;
 }
 
 bool srch_json_string(text_buf_t *b, const char *s, size_t len)

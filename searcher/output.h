@@ -41,7 +41,7 @@ typedef struct srch_print_opts {
 
 /* Append s[0..len) to b as a JSON string literal (quotes included): control
  * characters escaped (C1 ones too), invalid UTF-8 replaced by U+FFFD, U+2028/U+2029
- * and the bidi embeddings, overrides and isolates escaped. */
+ * and the bidi controls (embeddings, overrides, isolates, marks) escaped. */
 bool srch_json_string(text_buf_t *b, const char *s, size_t len);
 
 

@@ -73,8 +73,9 @@ static xs_status_t get_metadata(xs_db_t *db, const char *key, char **out, size_t
 }
 
 /* Whether the index at path (open as db) has this passim's layout; if not, or
- * if it cannot be read, engine_msg says so. An index that never received a
- * document has no layout yet and is fine. */
+ * if it cannot be read, engine_msg says so. An index with no layout record
+ * and no document is one whose first build has not committed yet (every
+ * run's last commit records the layout): not searchable yet either. */
 static bool layout_ok(xs_db_t *db, const char *path)
 {
     char *layout = NULL;
@@ -845,6 +846,8 @@ static srch_run_status_t make_hits(srch_engine_t *e, srch_result_t *r, const src
         if (s->snippets && !srch_snippet_build(&h->snippet, e->analyzer, h->rec.text,
                                                h->rec.text_len, r->units, r->n_units,
                                                s->context)) {
+            free(h->path); /* not counted in n_hits: srch_result_free() does not see it */
+            h->path = NULL;
             set_error(err, "out of memory", XS_ERR_NOMEM);
             rs = SRCH_RUN_ERROR;
             break;

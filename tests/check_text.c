@@ -920,6 +920,10 @@ static const first_line_row_t first_line_rows[] = {
     {"# World\n\nRussia Acts as Power Broker\n", true, 0, 7},      /* a heading */
     {"World\n\nRussia Acts as Power Broker\nand more\n", true, 0, 5}, /* a paragraph */
     {"World\n\n- Talks resume in Doha today\n", true, 0, 5},       /* a list item */
+    {"World\n\n1. Talks Resume in Doha Today\n", true, 0, 5},      /* numbered */
+    {"World\n\nBY JOHN SMITH AND JANE DOE\n", true, 0, 5},         /* a byline in capitals */
+    {"World\n\n    Talks Resume in Doha Today\n", true, 0, 5},     /* indented code */
+    {"World\n\n   Talks Resume in Doha Today\n", true, 7, 36},     /* three spaces: text */
     {"WORLD NEWS\n\n3 Talks Resume in Doha\n", true, 12, 34},     /* any case */
     {"World\n\nrussia acts as power broker\n", true, 0, 5},       /* a small letter */
     {"New\n\nNew Version About Salmon\n", true, 0, 3},            /* no section name */
@@ -1466,6 +1470,7 @@ START_TEST(test_text_docid)
         {"nb\xC2\xA0sp.md", "nb_sp"},          /* U+00A0, a no-break space */
         {"ideo\xE3\x80\x80sp", "ideo_sp"},     /* U+3000 */
         {"n\xE2\x80\xAEtxt.exe", "n_txt"},    /* U+202E, a bidi override */
+        {"a\xE2\x80\x8F" "b.md", "a_b"},          /* U+200F, a bidi mark */
         {"a\xE2\x81\xA6" "b\xE2\x81\xA9.md", "a_b_"},  /* U+2066, U+2069: isolates */
         {"caf\xC3\xA9.md", "caf\xC3\xA9"},
         {"bad\xFF.md", "bad\xEF\xBF\xBD"},      /* invalid UTF-8: U+FFFD */
@@ -1728,6 +1733,11 @@ START_TEST(test_text_utf8_repair)
         /* stray bytes outnumbering the UTF-8 characters, but not eight times */
         {"Z\xC3\xBCrich caf\xC3\xA9; caf\xE9 na\xEFve cr\xE8me",
          "Z\xC3\xBCrich caf\xC3\xA9; caf\xC3\xA9 na\xC3\xAFve cr\xC3\xA8me", false},
+        /* the boundary: eight bad bytes to one UTF-8 character, and seven */
+        {"\xC3\xA9\xE9\xE9\xE9\xE9\xE9\xE9\xE9\xE9",
+         "\xC3\x83\xC2\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9", true},
+        {"\xC3\xA9\xE9\xE9\xE9\xE9\xE9\xE9\xE9",
+         "\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9", false},
         /* Latin-1 with a pair that is valid UTF-8 by chance ("\xC9\xBB": "É»") */
         {"\xC9\xBB \xE9\xE9\xE9\xE9 \xE8\xE8\xE8\xE8\xE0",
          "\xC3\x89\xC2\xBB \xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9 \xC3\xA8\xC3\xA8\xC3\xA8\xC3\xA8\xC3\xA0",

@@ -102,8 +102,9 @@ static size_t fold_once(const char *s, size_t len, char *out, size_t cap, bool *
         /* Cyrillic text may mark a word's stress with an acute or grave
          * accent ("приве́т"), a reading aid that no other spelling of the
          * word has, and that keeps the stemmer from the ending after it: it
-         * goes. Letters that hold such an accent composed (Macedonian "ќ")
-         * are one character here, and stay. */
+         * goes. Letters that hold such an accent composed stay, being one
+         * character here: Macedonian "ќ" and "ѓ" are letters of their own,
+         * and Bulgarian "ѝ" ("her") is another word than "и" ("and"). */
         if (u[i] == 0xCC && i + 1 < (size_t)m && (u[i + 1] == 0x80 || u[i + 1] == 0x81)) {
             if (after_cyrillic) {
                 i += 2;

@@ -1117,20 +1117,27 @@ static bool kicker_line(const char *s, size_t a, size_t b)
 /* Whether line s[a..b), the paragraph after a kicker, reads as a headline: a
  * line alone, of HEADLINE_MIN_WORDS words or more and at most HEADLINE_MAX
  * bytes, that ends as no sentence or lead-in does (".", ",", ";", ":"), does
- * not start with a small letter, and is no byline ("By ..."), list item,
- * quote, table row, fence or HTML. */
+ * not start with a small letter, and is no byline ("By ...", "BY ..."), list
+ * item (numbered or not), quote, table row, fence, indented code or HTML. */
 #define HEADLINE_MIN_WORDS 3
 #define HEADLINE_MAX 250
 static bool headline_line(const char *s, size_t a, size_t b)
 {
+    if (text__indent3(s + a, b - a) == 3 && b - a > 3 && (s[a + 3] == ' ' || s[a + 3] == '\t'))
+        return false; /* indented code */
     trim(s, &a, &b);
     if (a == b || b - a > HEADLINE_MAX || strchr(".,;:", s[b - 1]) != NULL)
         return false;
     if ((s[a] >= 'a' && s[a] <= 'z') || strchr("-*+>|`~<![", s[a]) != NULL
         || html_only_line(s, a, b))
         return false;
-    if (b - a > 3 && (s[a] == 'B' || s[a] == 'b') && s[a + 1] == 'y' && s[a + 2] == ' ')
-        return false;
+    size_t d = a;
+    while (d < b && d - a < 9 && s[d] >= '0' && s[d] <= '9')
+        d++;
+    if (d > a && d + 1 < b && (s[d] == '.' || s[d] == ')') && (s[d + 1] == ' ' || s[d + 1] == '\t'))
+        return false; /* a numbered list item */
+    if (b - a > 3 && (s[a] | 0x20) == 'b' && (s[a + 1] | 0x20) == 'y' && s[a + 2] == ' ')
+        return false; /* a byline, "By" or "BY" */
     return line_words(s, a, b) >= HEADLINE_MIN_WORDS;
 }
 

@@ -204,14 +204,14 @@ bool text_file_record_decode(const char *data, size_t len, text_file_record_t *r
 /* ---- article ids ------------------------------------------------------- */
 
 /* Whether code point cp would split a TREC line, is a control character, or
- * is a bidi embedding, override or isolate, which could make a terminal show
+ * is a bidi control (embedding, override, isolate, mark), which could make a terminal show
  * the id, and the rest of its line, in another order ("n\u202Etxt.exe"). */
 static bool is_separator(uint32_t cp)
 {
     return cp <= 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0xA0) || cp == 0x1680
            || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F
            || cp == 0x205F || cp == 0x3000 || (cp >= 0x202A && cp <= 0x202E)
-           || (cp >= 0x2066 && cp <= 0x2069);
+           || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200E || cp == 0x200F || cp == 0x061C;
 }
 
 bool text_token_put(text_buf_t *b, const char *s, size_t n)

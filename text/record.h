@@ -59,8 +59,8 @@ bool text_file_record_decode(const char *data, size_t len, text_file_record_t *r
  * split at white space: an id must be one token. */
 
 /* Append s[0..n) to b as one token: white space (as Python's str.split()
- * sees it), control characters and bidi embeddings, overrides and isolates
- * become '_', invalid UTF-8 becomes U+FFFD,
+ * sees it), control characters and bidi controls (embeddings, overrides,
+ * isolates, marks) become '_', invalid UTF-8 becomes U+FFFD,
  * and an empty s is "_". False if memory ran out. */
 bool text_token_put(text_buf_t *b, const char *s, size_t n);
 

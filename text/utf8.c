@@ -53,8 +53,8 @@ uint32_t text__cp1252(unsigned char c)
     return c;
 }
 
-/* Bad bytes per valid multi-byte character below which a text is taken for
- * UTF-8 with stray bad bytes rather than for Windows-1252. */
+/* Bad bytes per valid multi-byte character from which a text is taken for
+ * Windows-1252 rather than for UTF-8 with stray bad bytes. */
 #define LATIN1_CHANCE_PAIRS 8
 
 bool text_utf8_repair(const char *s, size_t len, text_buf_t *out, bool *cp1252)
@@ -81,7 +81,7 @@ bool text_utf8_repair(const char *s, size_t len, text_buf_t *out, bool *cp1252)
      * only when its valid multi-byte characters are that rare. Else its valid
      * characters are kept, and only its bad bytes are read as Windows-1252:
      * "Zürich" in UTF-8 stays Zürich beside a few Latin-1 "café"s. */
-    if (multibyte * LATIN1_CHANCE_PAIRS < invalid) {
+    if (invalid > 0 && multibyte * LATIN1_CHANCE_PAIRS <= invalid) {
         *cp1252 = true;
         for (size_t i = 0; i < len; i++)
             if (!text_buf_put_utf8(out, text__cp1252((unsigned char)s[i])))

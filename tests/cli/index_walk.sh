@@ -448,6 +448,19 @@ if mkfifo special/pipe.txt 2>/dev/null; then
     expect_match '^passim-index: special/b\.txt: removed from the index \(no longer a regular file\)$' \
         "$ERR" "an article a pipe replaced: noted as removed"
     expect_no_match 'special/b\.txt: skipped' "$ERR" "an article a pipe replaced: not noted twice"
+    # Met through a link from another PATH, that article stays, and the pipe
+    # counts as skipped there.
+    mkdir -p special2
+    printf 'Linked\n\nA pipe will take its place.\n' > special/c.txt
+    $PASSIM_INDEX -q --db special.db special special2 >/dev/null
+    ln -s ../special/c.txt special2/link.txt
+    rm special/c.txt
+    mkfifo special/c.txt
+    run $PASSIM_INDEX --db special.db special2
+    expect_match "nothing changed \(0 unchanged, 1 skipped, 0 failed\)" "$OUT" \
+        "a pipe met through a link, its article out of the PATH's reach: skipped"
+    expect_match '^passim-index: special2/link\.txt: skipped: not a regular file$' "$ERR" \
+        "a pipe met through a link: noted"
 fi
 
 # --- a folder renamed and indexed by its new name: its old articles go (the
