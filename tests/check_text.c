@@ -1156,6 +1156,12 @@ static const passage_row_t passage_rows[] = {
     {"    # code\n\nBody.", 1, 100, "0[4,10)L1-1 1[12,17)L3-3"},
     /* 9c: a YAML comment in front matter is not a heading */
     {"---\ntitle: T\n# SEO\n---\n\nBody text.", 1, 100, "0[0,22)L1-4 1[24,34)L6-6"},
+    /* 9e: an HTML comment's lines are no headings and open no fence */
+    {"# Doc\n\n<!--\n# Old\n```\n-->\n\n## Real\n\nText.", 1, 100,
+     "0[0,5)L1-1h[0,5) 1[7,25)L3-6h[0,5) 2[27,34)L8-8h[27,34) 3[36,41)L10-10h[27,34)"},
+    /* 9f: an underlined heading right after front matter */
+    {"---\ntitle: T\n---\nSetext\n======\n\nBody.", 1, 100,
+     "0[0,16)L1-3 1[17,30)L4-5h[17,23) 2[32,37)L7-7h[17,23)"},
     /* 10: a long paragraph is cut at sentence ends, after min_bytes */
     {"One two three. Four five six. Seven eight nine. Ten.", 10, 32,
      "0[0,29)L1-1 1[30,52)L1-1"},
@@ -1163,6 +1169,9 @@ static const passage_row_t passage_rows[] = {
     {"Hi. This is a long sentence.", 10, 20, "0[0,18)L1-1 1[19,28)L1-1"},
     /* 12: no sentence end: cut at white space */
     {"aaaa bbbb cccc dddd eeee ffff gggg", 5, 16, "0[0,14)L1-1 1[15,29)L1-1 2[30,34)L1-1"},
+    /* 12b: no sentence end but line ends (a list): cut between lines */
+    {"- one two\n- three four\n- five six", 5, 20,
+     "0[0,9)L1-1 1[10,22)L2-2 2[23,33)L3-3"},
     /* 13: no white space: hard cut at max_bytes */
     {"abcdefghijklmnopqrstuvwxyz", 5, 16, "0[0,16)L1-1 1[16,26)L1-1"},
     /* 14: hard cut never splits a UTF-8 character (é is 2 bytes) */

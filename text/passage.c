@@ -3,7 +3,7 @@
  * the searcher ranks. One pass over the lines: blank lines end paragraphs, and
  * so does an indented line after a line that is not (the paragraph indent of
  * plain text: newswire, abstracts); heading lines start passages, short paragraphs are joined to the next one and
- * long ones are cut (at a sentence end, else at white space, else anywhere on a
+ * long ones are cut (at a sentence end, else at a line end, else at white space, else anywhere on a
  * character boundary). Line numbers come from a cursor that only moves forward,
  * so the whole thing is linear in the input.
  *
@@ -115,20 +115,27 @@ static void emit_cut(pass_state_t *st, size_t a, size_t b)
             return;
         }
         /* Look through the next max_bytes for the last sentence end that leaves
-         * at least min_bytes before it, else the last white space. */
+         * at least min_bytes before it, else the last line end that does (a
+         * list, a table, code: no item cut in two), else the last white
+         * space. */
         size_t limit = a + st->max_bytes;
-        size_t sentence = 0, space = 0;
+        size_t sentence = 0, line = 0, space = 0;
         for (size_t i = a + 1; i < limit; i++) {
             unsigned char c = (unsigned char)s[i];
             if (is_space_byte(c)) {
                 space = i;
+                if (c == '\n' && i - a >= st->min_bytes)
+                    line = i;
             } else if (c == '.' || c == '?' || c == '!') {
                 size_t e = sentence_end_at(s, b, i);
                 if (e != 0 && e <= limit && e - a >= st->min_bytes)
                     sentence = e;
             }
         }
-        size_t cut = sentence ? sentence : space ? space : text_utf8_floor(s, b, limit);
+        size_t cut = sentence ? sentence
+                     : line   ? line
+                     : space  ? space
+                              : text_utf8_floor(s, b, limit);
         if (cut <= a) {
             /* No boundary before the limit (a single huge, maybe broken
              * character sequence): cut after the first character. */
@@ -241,6 +248,23 @@ static bool is_rule_line(const char *s, size_t a, size_t b)
     return i < b && s[i] != ' ' && s[i] != '\t' && text__is_thematic_break(s + a, b - a);
 }
 
+/* Whether line s[a..b) holds "-->". */
+static bool has_comment_end(const char *s, size_t a, size_t b)
+{
+    for (size_t i = a; i + 3 <= b; i++)
+        if (memcmp(s + i, "-->", 3) == 0)
+            return true;
+    return false;
+}
+
+/* Whether line s[a..b) opens an HTML comment that goes on past it: "<!--"
+ * after at most three spaces, and no "-->" after it. */
+static bool opens_comment(const char *s, size_t a, size_t b)
+{
+    a += text__indent3(s + a, b - a);
+    return b - a >= 4 && memcmp(s + a, "<!--", 4) == 0 && !has_comment_end(s, a + 4, b);
+}
+
 int text_passages(const char *s, size_t len, const text_passage_opts_t *opts,
                   text_passage_fn fn, void *payload)
 {
@@ -265,12 +289,25 @@ int text_passages(const char *s, size_t len, const text_passage_opts_t *opts,
      * ("# SEO settings") is no section title. */
     size_t front_end = text_front_matter(s, len, NULL, NULL);
     size_t para_start = NONE, para_end = 0, i = 0;
-    bool in_fence = false, prev_indented = false;
+    bool in_fence = false, in_comment = false, prev_indented = false;
     text__fence_t fence = { 0, 0, false };
     while (i < len && st.rc == 0) {
         const char *nl = memchr(s + i, '\n', len - i);
         size_t eol = nl != NULL ? (size_t)(nl - s) : len;
-        bool structure = !in_fence && i >= front_end; /* headings may start here */
+        /* The front matter is a paragraph of its own: the line after it may
+         * be a heading, underlined or not. */
+        if (i == front_end && front_end > 0 && para_start != NONE) {
+            add_paragraph(&st, para_start, para_end);
+            para_start = NONE;
+        }
+        /* An HTML comment's lines are text, never headings nor fences (a
+         * draft commented out: "<!--", "# Old title", "-->"). */
+        bool commented = in_comment;
+        if (in_comment)
+            in_comment = !has_comment_end(s, i, eol);
+        else if (!in_fence && i >= front_end)
+            in_comment = opens_comment(s, i, eol);
+        bool structure = !in_fence && !commented && i >= front_end; /* headings may start here */
         if (is_blank_line(s, i, eol)) {
             if (para_start != NONE)
                 add_paragraph(&st, para_start, para_end);
@@ -301,7 +338,7 @@ int text_passages(const char *s, size_t len, const text_passage_opts_t *opts,
                 para_start = NONE;
             }
             prev_indented = indented;
-            if (text__fence_toggles(s, i, eol, in_fence, &fence))
+            if (!commented && !in_comment && text__fence_toggles(s, i, eol, in_fence, &fence))
                 in_fence = !in_fence;
             if (para_start == NONE)
                 para_start = i;

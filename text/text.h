@@ -299,7 +299,7 @@ bool text_title_source(const char *s, size_t len, text_buf_t *out, text_title_t 
 /* Size bounds of a passage, in bytes of source text. */
 typedef struct text_passage_opts {
     size_t min_bytes;   /* a paragraph shorter than this joins the next one */
-    size_t max_bytes;   /* a longer paragraph is cut at sentence ends (hard cut if none) */
+    size_t max_bytes;   /* a longer paragraph is cut at sentence ends, else line ends */
 } text_passage_opts_t;
 
 #define TEXT_PASSAGE_OPTS_INIT { 200, 1200 }
@@ -316,8 +316,9 @@ typedef struct text_passage_opts {
  * outside fenced code blocks and front matter, always starts a new passage, the one that holds it, and becomes the heading
  * of that passage and of those after it, until the next heading. A long
  * paragraph is cut after the last sentence end (". ", "? ", "! ", closing
- * quotes allowed) that leaves at least min_bytes, else at the last white space,
- * else at max_bytes. A passage never ends in the middle of a UTF-8 character;
+ * quotes allowed) that leaves at least min_bytes, else at the last line end
+ * that does (a list, a table, code: whole lines), else at the last white
+ * space, else at max_bytes. A passage never ends in the middle of a UTF-8 character;
  * passages with no word character (a "---" line) are not reported.
  */
 typedef struct text_passage {
