@@ -95,6 +95,33 @@ static xs_status_t add_title_terms(xs_doc_t *doc, const title_terms_t *tt)
     return XS_OK;
 }
 
+/* Longest title and heading kept, in bytes. */
+#define TITLE_MAX 500
+#define HEADING_MAX 255
+
+/* The cleaned text longer[0..n) (NUL-terminated; cleaned into max + 5 bytes,
+ * so that a text the cleaner had to cut is longer than max) into out (max +
+ * 1 bytes): as it is if it fits, else cut after its last whole word within
+ * max bytes, with "…". Returns the length. */
+static size_t fit(const char *longer, size_t n, size_t max, char *out)
+{
+    if (n <= max) {
+        memcpy(out, longer, n + 1);
+        return n;
+    }
+    const char ellipsis[] = "\xE2\x80\xA6";
+    /* Not inside a character, nor between a letter and its accent. */
+    size_t keep = text_grapheme_floor(longer, n, max - (sizeof ellipsis - 1));
+    size_t space = keep;
+    while (space > keep / 2 && longer[space] != ' ')
+        space--;
+    if (longer[space] == ' ')
+        keep = space; /* after the last whole word, if not too far back */
+    memcpy(out, longer, keep);
+    memcpy(out + keep, ellipsis, sizeof ellipsis);
+    return keep + sizeof ellipsis - 1;
+}
+
 static int on_passage(const text_passage_t *p, void *payload)
 {
     passage_job_t *job = payload;
@@ -130,12 +157,13 @@ static int on_passage(const text_passage_t *p, void *payload)
         || (st = xs_doc_set_value(doc, PASSIM_SLOT_ORDINAL, ordinal_be, 4)) != XS_OK)
         return (int)st;
 
-    char heading[256];
+    char longer[HEADING_MAX + 5], heading[HEADING_MAX + 1];
     size_t heading_len = 0;
     if (p->heading_end > p->heading_start)
-        heading_len = text_clean_heading(art->text + p->heading_start,
-                                         p->heading_end - p->heading_start, heading,
-                                         sizeof heading);
+        heading_len = fit(longer, text_clean_heading(art->text + p->heading_start,
+                                                     p->heading_end - p->heading_start, longer,
+                                                     sizeof longer),
+                          HEADING_MAX, heading);
     text_record_t r = {
         .docid = art->docid, .docid_len = strlen(art->docid),
         .path = art->path, .path_len = strlen(art->path),
@@ -157,36 +185,16 @@ static int on_passage(const text_passage_t *p, void *payload)
     return 0;
 }
 
-/* Longest title kept, in bytes. */
-#define TITLE_MAX 500
-
 /* The title t cleaned into out (TITLE_MAX + 1 bytes or more): a first line
- * without its markup, a front matter title as the text it is; a longer one
- * is cut after its last whole word within TITLE_MAX bytes, with "…". Returns
- * the length. */
+ * without its markup, a front matter title as the text it is, fitted to
+ * TITLE_MAX bytes (fit()). Returns the length. */
 static size_t clean_title(const text_title_t *t, char *out)
 {
-    /* Room for a character more than TITLE_MAX bytes: a title the cleaner
-     * had to cut is longer than TITLE_MAX, and gets its "…". */
     char longer[TITLE_MAX + 5];
     size_t n = t->front_matter ? text_clean_plain(t->text, t->len, longer, sizeof longer)
              : t->underlined   ? text_clean_heading(t->text, t->len, longer, sizeof longer)
                                : text_clean_line(t->text, t->len, longer, sizeof longer);
-    if (n <= TITLE_MAX) {
-        memcpy(out, longer, n + 1);
-        return n;
-    }
-    const char ellipsis[] = "\xE2\x80\xA6";
-    /* Not inside a character, nor between a letter and its accent. */
-    size_t keep = text_grapheme_floor(longer, n, TITLE_MAX - (sizeof ellipsis - 1));
-    size_t space = keep;
-    while (space > keep / 2 && longer[space] != ' ')
-        space--;
-    if (longer[space] == ' ')
-        keep = space; /* after the last whole word, if not too far back */
-    memcpy(out, longer, keep);
-    memcpy(out + keep, ellipsis, sizeof ellipsis);
-    return keep + sizeof ellipsis - 1;
+    return fit(longer, n, TITLE_MAX, out);
 }
 
 xs_status_t idx_article_index(idx_article_ctx_t *ctx, const idx_article_t *art,

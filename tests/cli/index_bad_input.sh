@@ -97,6 +97,18 @@ body = t[:-1]
 assert body == "\U0001F44D\U0001F3FD" * (len(body) // 2), "a thumb cut from its tone"
 assert len(t.encode()) <= 500
 ' && pass || fail "a long title of emoji is cut between them, with an ellipsis"
+# So is a long heading, at 255 bytes.
+mkdir -p "$T/longh"
+python3 -c 'import sys; open(sys.argv[1], "w").write("# " + " ".join("Longword%d" % i for i in range(80)) + "\n\nBody quasar.\n")' \
+    "$T/longh/h.md"
+$PASSIM_INDEX -q --db "$T/longh.db" "$T/longh" >/dev/null
+run $PASSIM_SEARCH --db "$T/longh.db" -f json quasar
+printf '%s' "$OUT" | python3 -c '
+import json, re, sys
+h = json.load(sys.stdin)["results"][0]["heading"]
+assert len(h.encode()) <= 255, len(h.encode())
+assert re.search(r" Longword[0-9]+\u2026$", h), h[-20:]
+' && pass || fail "a long heading is cut after a whole word, with an ellipsis"
 # Latin-1 and UTF-16 were converted: their words are findable.
 run "$DBCHECK" "$T/bad.db" --term cafe
 expect_eq "$OUT" 2 "café from Latin-1 and broken UTF-8 (accents folded: cafe)"
