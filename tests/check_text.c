@@ -152,6 +152,13 @@ static const tok_row_t tok_rows[] = {
     {"[w](http://e.org/a_(b)) c", 0, "w@0[1,2) c@1[24,25)"},
     /* 28: "](" with no closing ")" on the line is not a link */
     {"a](b c\nd)", 0, "a@0[0,1) b@1[3,4) c@2[5,6) d@3[7,8)"},
+    /* 28b: a footnote reference is no word; its definition's text is */
+    {"peace[^1] talks\n[^1]: See x", 0, "peace@0[0,5) talks@1[10,15) see@2[22,25) x@3[26,27)"},
+    {"a [^ b] c", 0, "a@0[0,1) b@1[5,6) c@2[8,9)"},
+    /* 28c: a link reference definition's address is no word, its label is */
+    {"See [g][r].\n\n[r]: https://ex.org/celery \"T\"", 0,
+     "see@0[0,3) g@1[5,6) r@2[8,9)S r@3[14,15) t@4[41,42)"},
+    {"x [r]: not/a/definition", 0, "x@0[0,1) r@1[3,4) not@2[7,10) a@3[11,12) definition@4[13,23)"},
     /* 29: accents and case: É -> é, Straße -> strasse (case folding) */
     {"\xC3\x89ric STRASSE Stra\xC3\x9F" "e", 0,
      "\xC3\xA9ric@0[0,5) strasse@1[6,13)C strasse@2[14,21)"},

@@ -40,10 +40,6 @@ static void put_char(writer_t *w, const char *p, size_t n)
     w->space = false;
 }
 
-static bool is_blank_byte(unsigned char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
-}
 
 /* The bidi embeddings, overrides and isolates (U+202A..U+202E,
  * U+2066..U+2069): a title or heading holding one could make a terminal show
@@ -261,7 +257,7 @@ static size_t skip_line_start(const char *s, size_t len, bool lists, bool *headi
  * closing hashes ("## Title ##"). */
 static size_t heading_text_end(const char *s, size_t start, size_t end)
 {
-    while (end > start && is_blank_byte((unsigned char)s[end - 1]))
+    while (end > start && text__is_space_byte((unsigned char)s[end - 1]))
         end--;
     size_t e = end;
     while (e > start && s[e - 1] == '#')
@@ -282,7 +278,7 @@ bool text__is_thematic_break(const char *s, size_t len)
                 return false;
             marker = c;
             n++;
-        } else if (!is_blank_byte((unsigned char)c)) {
+        } else if (!text__is_space_byte((unsigned char)c)) {
             return false;
         }
     }
@@ -442,7 +438,7 @@ static size_t clean(const char *s, size_t len, char *out, size_t cap, clean_mode
             continue;
         }
         if (c < 0x80) {
-            if (is_blank_byte(c)) {
+            if (text__is_space_byte(c)) {
                 w.space = true;
                 i++;
             } else if (c < 0x20 || c == 0x7F) {
@@ -467,7 +463,7 @@ static size_t clean(const char *s, size_t len, char *out, size_t cap, clean_mode
                     j++;
                 unsigned char before = i > start ? (unsigned char)s[i - 1] : ' ';
                 unsigned char after = j < end ? (unsigned char)s[j] : ' ';
-                bool literal = (is_blank_byte(before) && is_blank_byte(after)) ||
+                bool literal = (text__is_space_byte(before) && text__is_space_byte(after)) ||
                                (is_wordish(before) && is_wordish(after));
                 if (literal)
                     for (size_t k = i; k < j; k++)
@@ -554,9 +550,9 @@ static size_t line_end(const char *s, size_t len, size_t i)
 /* s[a..b) without white space at either end. */
 static void trim(const char *s, size_t *a, size_t *b)
 {
-    while (*a < *b && is_blank_byte((unsigned char)s[*a]))
+    while (*a < *b && text__is_space_byte((unsigned char)s[*a]))
         (*a)++;
-    while (*b > *a && is_blank_byte((unsigned char)s[*b - 1]))
+    while (*b > *a && text__is_space_byte((unsigned char)s[*b - 1]))
         (*b)--;
 }
 
@@ -564,7 +560,7 @@ static void trim(const char *s, size_t *a, size_t *b)
  * from its first byte, trailing white space allowed. */
 static bool is_delimiter(const char *s, size_t a, size_t b, const char *delim)
 {
-    while (b > a && is_blank_byte((unsigned char)s[b - 1]))
+    while (b > a && text__is_space_byte((unsigned char)s[b - 1]))
         b--;
     return b - a == 3 && memcmp(s + a, delim, 3) == 0;
 }
@@ -1013,7 +1009,7 @@ static bool html_only_line(const char *s, size_t a, size_t b)
         if (t) {
             tag = true;
             i = t;
-        } else if (is_blank_byte((unsigned char)s[i])) {
+        } else if (text__is_space_byte((unsigned char)s[i])) {
             i++;
         } else {
             return false;
@@ -1027,7 +1023,7 @@ static bool html_only_line(const char *s, size_t a, size_t b)
 static size_t skip_comment(const char *s, size_t len, size_t i)
 {
     size_t j = i;
-    while (j < len && is_blank_byte((unsigned char)s[j]))
+    while (j < len && text__is_space_byte((unsigned char)s[j]))
         j++;
     if (len - j < 4 || memcmp(s + j, "<!--", 4) != 0)
         return i;
@@ -1067,10 +1063,10 @@ static size_t line_words(const char *s, size_t a, size_t b)
 {
     size_t n = 0;
     for (size_t i = a; i < b;) {
-        while (i < b && is_blank_byte((unsigned char)s[i]))
+        while (i < b && text__is_space_byte((unsigned char)s[i]))
             i++;
         size_t j = i;
-        while (j < b && !is_blank_byte((unsigned char)s[j]))
+        while (j < b && !text__is_space_byte((unsigned char)s[j]))
             j++;
         if (j > i && text__first_word_char(s + i, j - i) < j - i)
             n++;

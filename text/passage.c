@@ -35,10 +35,6 @@ typedef struct pass_state {
     size_t line_start;          /* ... and the offset where that line starts */
 } pass_state_t;
 
-static bool is_space_byte(unsigned char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
-}
 
 /* Line number of offset pos; pos never goes backwards between calls. */
 static uint32_t line_of(pass_state_t *st, size_t pos)
@@ -61,9 +57,9 @@ static void emit(pass_state_t *st, size_t a, size_t b)
 {
     if (st->rc != 0)
         return;
-    while (a < b && is_space_byte((unsigned char)st->s[a]))
+    while (a < b && text__is_space_byte((unsigned char)st->s[a]))
         a++;
-    while (b > a && is_space_byte((unsigned char)st->s[b - 1]))
+    while (b > a && text__is_space_byte((unsigned char)st->s[b - 1]))
         b--;
     if (a == b || !text__has_word_char(st->s + a, b - a))
         return;
@@ -98,7 +94,7 @@ static size_t sentence_end_at(const char *s, size_t limit, size_t i)
             break;
         }
     }
-    return j < limit && is_space_byte(u[j]) ? j : 0;
+    return j < limit && text__is_space_byte(u[j]) ? j : 0;
 }
 
 /* Emit s[a..b), cut into pieces of at most max_bytes. */
@@ -106,9 +102,9 @@ static void emit_cut(pass_state_t *st, size_t a, size_t b)
 {
     const char *s = st->s;
     for (;;) {
-        while (a < b && is_space_byte((unsigned char)s[a]))
+        while (a < b && text__is_space_byte((unsigned char)s[a]))
             a++;
-        while (b > a && is_space_byte((unsigned char)s[b - 1]))
+        while (b > a && text__is_space_byte((unsigned char)s[b - 1]))
             b--;
         if (b - a <= st->max_bytes || st->rc != 0) {
             emit(st, a, b);
@@ -122,7 +118,7 @@ static void emit_cut(pass_state_t *st, size_t a, size_t b)
         size_t sentence = 0, line = 0, space = 0;
         for (size_t i = a + 1; i < limit; i++) {
             unsigned char c = (unsigned char)s[i];
-            if (is_space_byte(c)) {
+            if (text__is_space_byte(c)) {
                 space = i;
                 if (c == '\n' && i - a >= st->min_bytes)
                     line = i;
@@ -172,7 +168,7 @@ static void add_paragraph(pass_state_t *st, size_t a, size_t b)
 static void add_heading(pass_state_t *st, size_t a, size_t b)
 {
     flush(st);
-    while (b > a && is_space_byte((unsigned char)st->s[b - 1]))
+    while (b > a && text__is_space_byte((unsigned char)st->s[b - 1]))
         b--;
     st->head_start = a;
     st->head_end = b;
@@ -185,7 +181,7 @@ static void add_heading(pass_state_t *st, size_t a, size_t b)
 static bool is_blank_line(const char *s, size_t a, size_t b)
 {
     for (size_t i = a; i < b; i++)
-        if (!is_space_byte((unsigned char)s[i]))
+        if (!text__is_space_byte((unsigned char)s[i]))
             return false;
     return true;
 }
@@ -220,7 +216,7 @@ bool text_is_underline(const char *s, size_t len)
         i++;
         run++;
     }
-    while (i < len && is_space_byte((unsigned char)s[i]))
+    while (i < len && text__is_space_byte((unsigned char)s[i]))
         i++;
     return run >= 3 && i == len;
 }

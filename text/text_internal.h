@@ -138,6 +138,12 @@ bool text__has_word_char(const char *s, size_t len);
  */
 size_t text__link_target_end(const char *s, size_t len, size_t i, size_t *fail_until);
 
+/* ASCII white space: space, tab, CR, LF, VT, FF. */
+static inline bool text__is_space_byte(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+}
+
 /* How many spaces (at most three) open s[0..len): Markdown's indentation of
  * a heading, rule or fence; four would make code. */
 static inline size_t text__indent3(const char *s, size_t len)

@@ -376,8 +376,50 @@ static size_t escape_or_char(const char *s, size_t len, size_t i, size_t cl)
     return esc ? esc : cl;
 }
 
+/* Past a Markdown footnote reference at s[i] ("[^1]", "[^note]": a label
+ * of no white space, on one line), or 0. */
+static size_t footnote_ref_end(const char *s, size_t len, size_t i)
+{
+    if (s[i] != '[' || i + 2 >= len || s[i + 1] != '^')
+        return 0;
+    for (size_t j = i + 2; j < len && j < i + LINK_MAX; j++) {
+        if (s[j] == ']')
+            return j > i + 2 ? j + 1 : 0;
+        if (text__is_space_byte((unsigned char)s[j]) || s[j] == '[')
+            return 0;
+    }
+    return 0;
+}
+
+/* Past the target of a Markdown link reference definition whose "]" is at
+ * s[i] ("[label]: https://x.org/a" at the start of a line, after at most
+ * three spaces), or 0: its address is no word, as an inline link's is not. */
+static size_t link_definition_end(const char *s, size_t len, size_t i)
+{
+    if (i + 2 >= len || s[i + 1] != ':' || (s[i + 2] != ' ' && s[i + 2] != '\t'))
+        return 0;
+    size_t open = i;
+    while (open > 0 && s[open] != '[' && s[open] != '\n')
+        open--;
+    if (s[open] != '[')
+        return 0;
+    size_t line = open;
+    while (line > 0 && s[line - 1] == ' ')
+        line--;
+    if (open - line > 3 || (line > 0 && s[line - 1] != '\n'))
+        return 0;
+    size_t j = i + 2;
+    while (j < len && (s[j] == ' ' || s[j] == '\t'))
+        j++;
+    size_t target = j;
+    while (j < len && !text__is_space_byte((unsigned char)s[j]))
+        j++;
+    return j > target ? j : 0;
+}
+
 /* Past what starts at s[i], of class c and cl bytes, and is no word: a
- * Markdown link target ("](url)"), an escape sequence, or the character. */
+ * Markdown link target ("](url)", "[label]: url"), a footnote reference
+ * ("[^1]"), an escape sequence, or the character. */
 static size_t past_non_word(const char *s, size_t len, size_t i, unsigned c, size_t cl,
                             size_t *link_fail_until)
 {
@@ -385,7 +427,10 @@ static size_t past_non_word(const char *s, size_t len, size_t i, unsigned c, siz
         size_t end = text__link_target_end(s, len, i, link_fail_until);
         return end != 0 ? end : i + 1;
     }
-    return i + escape_or_char(s, len, i, cl);
+    size_t end = c == TEXT__C_RBRACKET ? link_definition_end(s, len, i)
+                 : s[i] == '['         ? footnote_ref_end(s, len, i)
+                                       : 0;
+    return end != 0 ? end : i + escape_or_char(s, len, i, cl);
 }
 
 int text_tokenize(const char *s, size_t len, uint32_t first_pos, text_token_fn fn,
