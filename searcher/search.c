@@ -359,15 +359,16 @@ static xs_status_t has_term(widen_t *w, const srch_node_t *n, size_t len, bool e
     return starts_a_term(w->e, w->term.data, w->term.len, found);
 }
 
-/* A wildcard n whose prefix starts no stem, read as the word typed when that
- * is a whole word whose stem the index holds ("negotiation*": its words stem to
- * negoti, too far for a few letters). True if it was. */
-static bool widen_to_stem(widen_t *w, const srch_node_t *n)
+/* The stem of wildcard n's prefix read as a whole word, into copy
+ * (TEXT_TOKEN_MAX + 1 bytes), if the index holds it in n's field and it is
+ * not one the prefix starts ("negotiation*": negoti; "change*": chang).
+ * False if not, or on failure (w->st). */
+static bool whole_word_stem(widen_t *w, const srch_node_t *n, char *copy)
 {
     size_t stem_len, len = strlen(n->stem);
     const char *stem = text_stem(w->e->analyzer, n->word, strlen(n->word), &stem_len);
-    char copy[TEXT_TOKEN_MAX + 1];
-    if (stem_len == 0 || stem_len >= sizeof copy || (stem_len == len && memcmp(stem, n->stem, len) == 0))
+    if (stem_len == 0 || stem_len > TEXT_TOKEN_MAX
+        || (stem_len >= len && memcmp(stem, n->stem, len) == 0))
         return false;
     memcpy(copy, stem, stem_len);
     copy[stem_len] = '\0';
@@ -376,7 +377,16 @@ static bool widen_to_stem(widen_t *w, const srch_node_t *n)
         return false;
     }
     uint32_t tf = 0;
-    if ((w->st = xs_db_termfreq(w->e->db, w->term.data, w->term.len, &tf)) != XS_OK || tf == 0)
+    return (w->st = xs_db_termfreq(w->e->db, w->term.data, w->term.len, &tf)) == XS_OK && tf > 0;
+}
+
+/* A wildcard n whose prefix starts no stem, read as the word typed when that
+ * is a whole word whose stem the index holds ("negotiation*": its words stem to
+ * negoti, too far for a few letters). True if it was. */
+static bool widen_to_stem(widen_t *w, const srch_node_t *n)
+{
+    char copy[TEXT_TOKEN_MAX + 1];
+    if (!whole_word_stem(w, n, copy))
         return false;
     if (w->notes)
         text_buf_printf(w->notes, "passim-search: no word's stem starts with '%s'; "
@@ -393,21 +403,8 @@ static bool widen_to_stem(widen_t *w, const srch_node_t *n)
  * has that stem. */
 static void also_whole_word(widen_t *w, const srch_node_t *n)
 {
-    size_t stem_len, len = strlen(n->stem);
-    const char *stem = text_stem(w->e->analyzer, n->word, strlen(n->word), &stem_len);
     char copy[TEXT_TOKEN_MAX + 1];
-    if (stem_len == 0 || stem_len >= sizeof copy
-        || (stem_len >= len && memcmp(stem, n->stem, len) == 0))
-        return; /* one of the stems the prefix starts already */
-    memcpy(copy, stem, stem_len);
-    copy[stem_len] = '\0';
-    if (!field_term(&w->term, n->field, copy, stem_len)) {
-        w->st = XS_ERR_NOMEM;
-        return;
-    }
-    uint32_t tf = 0;
-    if ((w->st = xs_db_termfreq(w->e->db, w->term.data, w->term.len, &tf)) == XS_OK && tf > 0
-        && !srch_query_prefix_also(w->q, n, copy))
+    if (whole_word_stem(w, n, copy) && !srch_query_prefix_also(w->q, n, copy))
         w->st = XS_ERR_NOMEM;
 }
 
