@@ -145,7 +145,8 @@ static int on_term(const text_term_t *term, void *payload)
         case SRCH_HL_PREFIX:
             /* The index holds stems: a word whose stem does not start with
              * the prefix was not found by it, however it is spelt ("fly",
-             * stem "fli", is no match of fly*). */
+             * stem "fli", starts no stem of fly*), unless the search took
+             * the prefix as a whole word too (stems[1], "fli"). */
             if (unit->n_allowed)
                 hit = listed(unit->allowed, unit->n_allowed, term->stem, term->stem_len);
             else

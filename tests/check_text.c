@@ -159,6 +159,10 @@ static const tok_row_t tok_rows[] = {
     {"See [g][r].\n\n[r]: https://ex.org/celery \"T\"", 0,
      "see@0[0,3) g@1[5,6) r@2[8,9)S r@3[14,15) t@4[41,42)"},
     {"x [r]: not/a/definition", 0, "x@0[0,1) r@1[3,4) not@2[7,10) a@3[11,12) definition@4[13,23)"},
+    {"[INFO]: Starting server", 0, "info@0[1,5)C starting@1[8,16) server@2[17,23)"},
+    {"[Note]: see/this then more", 0, "note@0[1,5) see@1[8,11) this@2[12,16) then@3[17,21) more@4[22,26)"},
+    {"grep \"[^aeiou]\"", 0, "grep@0[0,4) aeiou@1[8,13)"},
+    {"peace[^1](https://x.org/p) talks", 0, "peace@0[0,5) 1@1[7,8)N talks@2[27,32)"},
     /* 29: accents and case: É -> é, Straße -> strasse (case folding) */
     {"\xC3\x89ric STRASSE Stra\xC3\x9F" "e", 0,
      "\xC3\xA9ric@0[0,5) strasse@1[6,13)C strasse@2[14,21)"},
@@ -1166,6 +1170,8 @@ static const passage_row_t passage_rows[] = {
     /* 9e: an HTML comment's lines are no headings and open no fence */
     {"# Doc\n\n<!--\n# Old\n```\n-->\n\n## Real\n\nText.", 1, 100,
      "0[0,5)L1-1h[0,5) 1[7,25)L3-6h[0,5) 2[27,34)L8-8h[27,34) 3[36,41)L10-10h[27,34)"},
+    {"Intro\n\n<!-->\n# Real\n\nText.", 1, 100,
+     "0[0,5)L1-1 1[13,19)L4-4h[13,19) 2[21,26)L6-6h[13,19)"},  /* "<!-->" is whole */
     /* 9f: an underlined heading right after front matter */
     {"---\ntitle: T\n---\nSetext\n======\n\nBody.", 1, 100,
      "0[0,16)L1-3 1[17,30)L4-5h[17,23) 2[32,37)L7-7h[17,23)"},

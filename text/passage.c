@@ -254,11 +254,12 @@ static bool has_comment_end(const char *s, size_t a, size_t b)
 }
 
 /* Whether line s[a..b) opens an HTML comment that goes on past it: "<!--"
- * after at most three spaces, and no "-->" after it. */
+ * after at most three spaces, and no "-->" after its "<!" ("<!-->" is a
+ * whole comment). */
 static bool opens_comment(const char *s, size_t a, size_t b)
 {
     a += text__indent3(s + a, b - a);
-    return b - a >= 4 && memcmp(s + a, "<!--", 4) == 0 && !has_comment_end(s, a + 4, b);
+    return b - a >= 4 && memcmp(s + a, "<!--", 4) == 0 && !has_comment_end(s, a + 2, b);
 }
 
 int text_passages(const char *s, size_t len, const text_passage_opts_t *opts,

@@ -376,30 +376,55 @@ static size_t escape_or_char(const char *s, size_t len, size_t i, size_t cl)
     return esc ? esc : cl;
 }
 
+/* Whether the byte before a "[^" may end what a footnote marks: a word, or
+ * the punctuation after one ("peace[^1]", "said.[^2]", "**this**[^3]"). */
+static bool footnote_follows(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+           || c >= 0x80 || (c != 0 && strchr(".,;:!?)*_", c) != NULL);
+}
+
 /* Past a Markdown footnote reference at s[i] ("[^1]", "[^note]": a label
- * of no white space, on one line), or 0. */
+ * of no white space, on one line, after a word, and not a link's text), or
+ * past the label of a footnote definition at a line's start ("[^1]: ..."),
+ * or 0. A regular expression's class ("[^aeiou]" in quotes or alone) is no
+ * footnote. */
 static size_t footnote_ref_end(const char *s, size_t len, size_t i)
 {
     if (s[i] != '[' || i + 2 >= len || s[i + 1] != '^')
         return 0;
+    bool line_start = i == 0 || s[i - 1] == '\n';
+    if (!line_start && !footnote_follows((unsigned char)s[i - 1]))
+        return 0;
     for (size_t j = i + 2; j < len && j < i + LINK_MAX; j++) {
-        if (s[j] == ']')
-            return j > i + 2 ? j + 1 : 0;
+        if (s[j] == ']') {
+            bool after_ok = line_start ? j + 1 < len && s[j + 1] == ':'
+                                       : j + 1 >= len || s[j + 1] != '(';
+            return j > i + 2 && after_ok ? j + 1 : 0;
+        }
         if (text__is_space_byte((unsigned char)s[j]) || s[j] == '[')
             return 0;
     }
     return 0;
 }
 
-/* Past the target of a Markdown link reference definition whose "]" is at
+/* Longest label of a link reference definition looked back over: CommonMark
+ * allows 999 characters, after up to three spaces. */
+#define LINK_LABEL_MAX 1003
+
+/* Past the address of a Markdown link reference definition whose "]" is at
  * s[i] ("[label]: https://x.org/a" at the start of a line, after at most
- * three spaces), or 0: its address is no word, as an inline link's is not. */
+ * three spaces), or 0: its address is no word, as an inline link's is not.
+ * As in CommonMark, only spaces and then the line's end, or a title in
+ * quotes or parentheses, may follow the address; and it must look like one
+ * (a "/", ":", "." or "#" in it, or "<...>"), so that "[INFO]: Starting" in
+ * a log is text. */
 static size_t link_definition_end(const char *s, size_t len, size_t i)
 {
     if (i + 2 >= len || s[i + 1] != ':' || (s[i + 2] != ' ' && s[i + 2] != '\t'))
         return 0;
-    size_t open = i;
-    while (open > 0 && s[open] != '[' && s[open] != '\n')
+    size_t open = i, floor = i > LINK_LABEL_MAX ? i - LINK_LABEL_MAX : 0;
+    while (open > floor && s[open] != '[' && s[open] != '\n')
         open--;
     if (s[open] != '[')
         return 0;
@@ -412,9 +437,17 @@ static size_t link_definition_end(const char *s, size_t len, size_t i)
     while (j < len && (s[j] == ' ' || s[j] == '\t'))
         j++;
     size_t target = j;
-    while (j < len && !text__is_space_byte((unsigned char)s[j]))
+    bool address = j < len && s[j] == '<';
+    while (j < len && !text__is_space_byte((unsigned char)s[j])) {
+        address = address || s[j] == '/' || s[j] == ':' || s[j] == '.' || s[j] == '#';
         j++;
-    return j > target ? j : 0;
+    }
+    size_t k = j;
+    while (k < len && (s[k] == ' ' || s[k] == '\t'))
+        k++;
+    bool then_ok = k == len || s[k] == '\n' || s[k] == '\r' || s[k] == '"' || s[k] == '\''
+                   || s[k] == '(';
+    return j > target && address && then_ok ? j : 0;
 }
 
 /* Past what starts at s[i], of class c and cl bytes, and is no word: a
