@@ -124,6 +124,7 @@ static int load_known(const char *key, size_t key_len, const char *value, size_t
         return -1;
     r->known = grown;
     known_file_t *k = &r->known[r->n_known];
+    *k = (known_file_t){ 0 };
     (void)key;
     (void)key_len; /* may be shortened: the record holds the whole key */
     k->key = strndup(rec.key, rec.key_len);
@@ -138,8 +139,6 @@ static int load_known(const char *key, size_t key_len, const char *value, size_t
     k->rec = rec;
     k->rec.path = k->path;
     k->rec.place = k->place;
-    k->seen = false;
-    k->why = NULL;
     r->n_known++;
     return 0;
 }
