@@ -1192,8 +1192,10 @@ static const passage_row_t passage_rows[] = {
      "0[0,15)L1-1 1[15,19)L1-1"},
     /* 15: sentence end with a closing quote */
     {"He said \"go.\" Then left. And so on.", 5, 20, "0[0,13)L1-1 1[14,24)L1-1 2[25,35)L1-1"},
-    /* 16: paragraphs without any word are not passages */
+    /* 16: paragraphs without any word are not passages, nor are those
+     * whose words are all in link targets */
     {"---\n\n***\n\nword", 1, 100, "0[10,14)L5-5"},
+    {"![](cover.jpg)\n\nBody.", 1, 100, "0[16,21)L3-3"},
     /* 17: nothing at all */
     {" \n\t\n", 0, 0, ""},
     /* 18: an indented line after an unindented one starts a paragraph

@@ -319,7 +319,8 @@ typedef struct text_passage_opts {
  * quotes allowed) that leaves at least min_bytes, else at the last line end
  * that does (a list, a table, code: whole lines), else at the last white
  * space, else at max_bytes. A passage never ends in the middle of a UTF-8 character;
- * passages with no word character (a "---" line) are not reported.
+ * passages with no word character (a "---" line, an image alone: "![](x.jpg)",
+ * whose address is no word) are not reported.
  */
 typedef struct text_passage {
     uint32_t ordinal;       /* 0, 1, 2 ... in document order */

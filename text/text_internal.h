@@ -126,7 +126,9 @@ bool text__fence_toggles(const char *s, size_t a, size_t b, bool in_fence, text_
  * token if that were not too long to keep (a line of CJK text); len if none. */
 size_t text__first_word_char(const char *s, size_t len);
 
-/* Whether s[0..len) holds at least one word character. */
+/* Whether s[0..len) holds at least one word character outside what the
+ * tokenizer passes over (link targets, footnote references, escape
+ * sequences): text__first_word_char() finds one. */
 bool text__has_word_char(const char *s, size_t len);
 
 /*

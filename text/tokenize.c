@@ -518,12 +518,5 @@ bool text_is_word_char(const char *s, size_t len, size_t i)
 
 bool text__has_word_char(const char *s, size_t len)
 {
-    const unsigned char *u = (const unsigned char *)s;
-    size_t i = 0, cl;
-    while (i < len) {
-        if (text__is_word_class(text__classify(u, len, i, &cl)))
-            return true;
-        i += escape_or_char(s, len, i, cl);
-    }
-    return false;
+    return text__first_word_char(s, len) < len;
 }
