@@ -740,13 +740,20 @@ static srch_run_status_t match(srch_engine_t *e, srch_result_t *r, const srch_qu
     return SRCH_RUN_OK;
 }
 
+/* Whether a search's hits need only their article ids and passage numbers:
+ * no snippet, no --explain, and so no path printed (TREC runs, metrics). */
+static bool ids_only(const srch_settings_t *s)
+{
+    return !s->snippets && !s->explain;
+}
+
 /* The stored record of result i into *rec: 1, or 0 if it is not a passim
- * passage, -1 if it cannot be read. When only the ids are needed (no snippet,
- * no --explain), the engine's id cache answers for documents seen before. */
+ * passage, -1 if it cannot be read. When only the ids are needed, the
+ * engine's id cache answers for documents seen before. */
 static int hit_record(srch_engine_t *e, xs_mset_t *m, size_t i, const srch_settings_t *s,
                       text_record_t *rec)
 {
-    xs_docid_t id = !s->snippets && !s->explain ? xs_mset_docid(m, i) : 0;
+    xs_docid_t id = ids_only(s) ? xs_mset_docid(m, i) : 0;
     if (id && srch__id_cache_get(e->ids, id, &rec->docid, &rec->docid_len, &rec->ordinal))
         return 1;
     size_t len;
@@ -833,7 +840,7 @@ static srch_run_status_t make_hits(srch_engine_t *e, srch_result_t *r, const src
         }
         if (got == 0)
             continue; /* not a passim passage: skip it rather than print garbage */
-        if (!show_path(e, r->mset, i, h)) {
+        if (!ids_only(s) && !show_path(e, r->mset, i, h)) {
             set_error(err, "out of memory", XS_ERR_NOMEM);
             rs = SRCH_RUN_ERROR;
             break;
