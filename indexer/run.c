@@ -1593,6 +1593,9 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
         }
         if (!r.w.fatal && !idx_stop_signal && !o->rebuild)
             remove_vanished(&r, roots, n_paths);
+        if (!o->rebuild) /* those remove_vanished() did not reach stay: skipped */
+            for (size_t i = 0; i < r.n_known; i++)
+                note_skipped_known(&r, &r.known[i]);
         if (!r.w.fatal && !idx_stop_signal)
             idx_writer_warn_docids(&r.w);
         if (r.w.fatal)

@@ -281,6 +281,38 @@ for sig in INT TERM; do
 done
 rm -rf "$T/sig.db"
 
+# --- an update stopped by SIGINT, while a file the index holds is a pipe
+# now: that file stays in the index, and the summary counts it as skipped
+# (the run ends before the removals could decide on it)
+rm -rf "$T/pipe.db" "$T/pc"
+mkdir "$T/pc"
+cp "$C/1.txt" "$C/2.txt" "$T/pc/"
+run $IDX --db "$T/pipe.db" "$T/pc"
+expect_rc 0 "a pipe in an update: the first build"
+rm "$T/pc/1.txt"
+mkfifo "$T/pc/1.txt"
+for f in "$C"/*.txt; do cp "$f" "$T/pc/new-${f##*/}"; done
+before=$("$DBCHECK" "$T/pipe.db" --docs)
+start_index --jobs 1 --batch 100 --db "$T/pipe.db" "$T/pc"
+i=0
+while [ "$i" -lt 6000 ] && [ "$("$DBCHECK" "$T/pipe.db" --docs 2>/dev/null)" -le "$before" ] \
+      && kill -0 "$PID" 2>/dev/null; do
+    sleep 0.02
+    i=$((i + 1))
+done
+kill -INT "$PID" 2>/dev/null
+stop_index
+if [ "$RC" = 130 ]; then
+    expect_match '1 skipped' "$OUT$ERR" "a pipe in an update stopped by SIGINT: counted as skipped"
+    expect_eq "$("$DBCHECK" "$T/pipe.db" --files | grep -c '/pc/1\.txt$')" 1 \
+        "a pipe in an update stopped by SIGINT: its article stays"
+else
+    echo "a pipe in an update: the indexer had ended before SIGINT came"
+    expect_rc 0 "a pipe in an update (it ended before SIGINT came)"
+    expect_match '1 removed' "$OUT$ERR" "a pipe in an update: counted as removed"
+fi
+rm -rf "$T/pipe.db" "$T/pc"
+
 # signal_while_compacting SIG DB: a first build of $C into DB on one writer,
 # sent SIG once it starts compacting (if it gets there before it ends); RC
 # and the outputs as stop_index leaves them.
