@@ -537,6 +537,15 @@ typedef struct root {
     char *place;
 } root_t;
 
+/* Drop the skip note of a file the index holds (it was removed, and counted
+ * so). */
+static void forget_skipped_known(known_file_t *k)
+{
+    free(k->skipped_at);
+    free(k->skipped_why);
+    k->skipped_at = k->skipped_why = NULL;
+}
+
 /* A file the index holds that the walk found no article, and that stays:
  * noted and counted as skipped, as any pipe met is. */
 static void note_skipped_known(run_t *r, known_file_t *k)
@@ -546,9 +555,7 @@ static void note_skipped_known(run_t *r, known_file_t *k)
     r->walk_skipped++;
     if (!r->rep.quiet)
         idx_note(&r->rep, k->skipped_at, "%s", k->skipped_why);
-    free(k->skipped_at);
-    free(k->skipped_why);
-    k->skipped_at = k->skipped_why = NULL;
+    forget_skipped_known(k);
 }
 
 static int cmp_added(const void *a, const void *b)
@@ -601,7 +608,9 @@ static void remove_vanished(run_t *r, const root_t *roots, size_t n_roots)
                                           moved ? (why.data ? why.data : "file is gone")
                                                 : removal_reason(k)))
             break;
-        if (!removed)
+        if (removed)
+            forget_skipped_known(k);
+        else
             note_skipped_known(r, k);
     }
     text_buf_free(&why);
