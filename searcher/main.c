@@ -37,7 +37,7 @@ static void usage(FILE *f)
 "  +word -word     required / excluded\n"
 "  a AND b, a OR b, a NOT b, ( )   boolean operators (upper case)\n"
 "  a NEAR/n b      within n words of each other\n"
-"  prefix*         any word whose stem starts with prefix\n"
+"  prefix*         any word that starts with prefix (and its forms)\n"
 "  title:word      in the article's title\n"
 "\n"
 "Options:\n"

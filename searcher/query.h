@@ -111,9 +111,12 @@ struct srch_node {
     const char *text;       /* TERM, PREFIX: the word as typed (a copy) */
     const char *word;       /* TERM: folded word; PREFIX: folded prefix */
     const char *stem;       /* TERM: its stem; PREFIX: the folded prefix */
-    const char *also;       /* PREFIX: the stem of the prefix as a whole word, searched
-                               too, when it is not among the stems the prefix starts
-                               ("change*": chang, the stem of change); else NULL */
+    const char *also;       /* PREFIX: n_also NUL-terminated stems, one after the
+                               other, searched too: those of the words the prefix
+                               starts whose stems it does not start
+                               ("change*": chang, the stem of change and changes;
+                               "organizatio*": organ); else NULL */
+    size_t n_also;
     size_t column;          /* 1-based column of the item in the query */
     uint32_t distance;      /* NEAR: n as typed */
     uint32_t window;        /* NEAR: Xapian's window, n + number of words */
@@ -207,15 +210,12 @@ size_t srch_query_dropped(const srch_query_t *q, const srch_node_t *const **out)
  * False if memory ran out. */
 bool srch_query_cut_prefix(srch_query_t *q, const srch_node_t *n, size_t len);
 
-/* Make the wildcard n of q the word whose stem is stem: the whole word typed
- * with a '*' ("negotiation*", whose words stem to negoti). False if memory
+/* Make the wildcard n of q also match the n_stems NUL-terminated stems one
+ * after the other in stems[0..len): those of words it starts whose stems it
+ * does not start ("change*" also finds change, stem chang). False if memory
  * ran out. */
-bool srch_query_prefix_to_stem(srch_query_t *q, const srch_node_t *n, const char *stem);
-
-/* Make the wildcard n of q also match the word whose stem is stem: the
- * prefix as a whole word ("change*" also finds change, stem chang). False if
- * memory ran out. */
-bool srch_query_prefix_also(srch_query_t *q, const srch_node_t *n, const char *stem);
+bool srch_query_prefix_also(srch_query_t *q, const srch_node_t *n, const char *stems,
+                            size_t len, size_t n_stems);
 
 /* A static name of a status. */
 const char *srch_query_status_str(srch_query_status_t st);
@@ -241,6 +241,8 @@ typedef struct srch_word {
     bool excluded;         /* under -item, NOT or the right of AND_NOT */
     bool stopword;         /* the analyzer's stopword (kept in this query) */
     bool prefix;           /* a wildcard prefix (word*) */
+    size_t n_also;         /* a wildcard: the stems it finds that its prefix does
+                              not start (srch_node_t.also) */
     bool in_phrase;        /* part of a phrase */
 } srch_word_t;
 

@@ -72,7 +72,7 @@ static int visit_term(const srch_node_t *n, bool excluded, bool in_phrase, srch_
         .text = n->text, .word = n->word, .stem = n->stem, .field = n->field,
         .column = n->column, .excluded = excluded,
         .stopword = (n->flags & SRCH_TERM_STOPWORD) != 0,
-        .prefix = n->kind == SRCH_NODE_PREFIX, .in_phrase = in_phrase,
+        .prefix = n->kind == SRCH_NODE_PREFIX, .n_also = n->n_also, .in_phrase = in_phrase,
     };
     return fn(&w, payload);
 }
@@ -368,7 +368,7 @@ static xs_status_t build_positional(xs_query_t **out, build_ctx_t *c, const srch
 }
 
 /* A wildcard: a synonym of the expansions a search keeps (read_kept()) and
- * of the prefix as a whole word (n->also), read
+ * of the stems of the words it starts that it does not start (n->also), read
  * here rather than by Xapian, so that highlights and --explain name the same
  * words, and indexes searched together expand it once, as one index of them
  * all would (Xapian expands it in each, and weighs what each has). Without an
@@ -383,16 +383,17 @@ static xs_status_t build_prefix(xs_query_t **out, build_ctx_t *c, const srch_nod
     kept_t k = { TEXT_BUF_INIT, 0, { NULL, 0, 0 } };
     bool all;
     xs_status_t st = read_kept(c->db, t.s, t.len, c->opts.wildcard_max, &k, &all);
-    xs_query_t **v = st == XS_OK ? calloc(k.n + 1, sizeof *v) : NULL;
+    xs_query_t **v = st == XS_OK ? calloc(k.n + n->n_also + 1, sizeof *v) : NULL;
     if (st == XS_OK && !v)
         st = XS_ERR_NOMEM;
     size_t n_v = 0;
     for (const char *term = k.stems.data; st == XS_OK && n_v < k.n; term += strlen(term) + 1)
         st = xs_query_term(&v[n_v++], term, strlen(term), 1, 0);
-    /* and the prefix as a whole word ("change*": chang) */
-    if (st == XS_OK && n->also)
-        st = make_term(&t, n->field, n->also) ? xs_query_term(&v[n_v++], t.s, t.len, 1, 0)
-                                              : XS_ERR_TERM_TOO_LONG;
+    /* and the stems of words it starts that it does not ("change*": chang) */
+    const char *also = n->also;
+    for (size_t a = 0; st == XS_OK && a < n->n_also; a++, also += strlen(also) + 1)
+        st = make_term(&t, n->field, also) ? xs_query_term(&v[n_v++], t.s, t.len, 1, 0)
+                                           : XS_ERR_TERM_TOO_LONG;
     if (st == XS_OK)
         st = xs_query_combine(out, XS_OP_SYNONYM, (const xs_query_t *const *)v, n_v, 0);
     if (v)
@@ -510,8 +511,8 @@ static bool add_leaf(leaf_list_t *l, const srch_node_t *n, const srch_node_t *ne
         l->v[l->n++] = (leaf_t){ n, false };
         if (n->kind == SRCH_NODE_PHRASE)
             l->n_stems += n->n_kids;
-        else if (n->kind == SRCH_NODE_PREFIX && n->also)
-            l->n_stems += 2;
+        else if (n->kind == SRCH_NODE_PREFIX && n->n_also > 0)
+            l->n_stems += 1 + n->n_also;
     }
     if (near == NULL) {
         l->v[k].anywhere = true;
@@ -597,11 +598,14 @@ static xs_status_t unit_weight(const xs_db_t *db, uint32_t n_docs, const srch_no
     if (n->kind == SRCH_NODE_PREFIX) {
         prefix_freq_t pf = { 0, n_docs, 0 };
         xs_status_t st = xs_db_terms(db, n->stem, strlen(n->stem), add_freq, &pf, NULL);
-        uint32_t also = 0;
-        if (st == XS_OK && n->also)
-            st = xs_db_termfreq(db, n->also, strlen(n->also), &also);
+        const char *also = n->also;
+        for (size_t a = 0; st == XS_OK && a < n->n_also; a++, also += strlen(also) + 1) {
+            uint32_t tf = 0;
+            st = xs_db_termfreq(db, also, strlen(also), &tf);
+            pf.sum += tf;
+        }
         if (st == XS_OK)
-            *out = idf(n_docs, pf.sum + also);
+            *out = idf(n_docs, pf.sum);
         return st;
     }
     size_t n_terms = n->kind == SRCH_NODE_PHRASE ? n->n_kids : 1;
@@ -677,13 +681,15 @@ xs_status_t srch_query_units(const srch_query_t *q, const xs_db_t *db, uint32_t 
             u[k].stems = stems;
             u[k].n_stems = n->n_kids;
             stems += n->n_kids;
-        } else if (n->kind == SRCH_NODE_PREFIX && n->also) {
+        } else if (n->kind == SRCH_NODE_PREFIX && n->n_also > 0) {
             u[k].kind = SRCH_HL_PREFIX;
             stems[0] = n->stem;
-            stems[1] = n->also;
+            const char *also = n->also;
+            for (size_t a = 1; a <= n->n_also; a++, also += strlen(also) + 1)
+                stems[a] = also;
             u[k].stems = stems;
-            u[k].n_stems = 2;
-            stems += 2;
+            u[k].n_stems = 1 + n->n_also;
+            stems += 1 + n->n_also;
         } else {
             u[k].kind = n->kind == SRCH_NODE_PREFIX ? SRCH_HL_PREFIX : SRCH_HL_TERM;
             u[k].stems = &n->stem;

@@ -100,25 +100,15 @@ bool srch_query_cut_prefix(srch_query_t *q, const srch_node_t *n, size_t len)
     return true;
 }
 
-bool srch_query_prefix_to_stem(srch_query_t *q, const srch_node_t *n, const char *stem)
+bool srch_query_prefix_also(srch_query_t *q, const srch_node_t *n, const char *stems,
+                            size_t len, size_t n_stems)
 {
     srch_node_t *own = (srch_node_t *)n;
-    const char *copy = arena_strndup(q, stem, strlen(stem));
-    if (!copy)
-        return false;
-    own->kind = SRCH_NODE_TERM;
-    own->stem = copy;
-    own->flags = 0; /* asked for: never dropped as a stopword */
-    return true;
-}
-
-bool srch_query_prefix_also(srch_query_t *q, const srch_node_t *n, const char *stem)
-{
-    srch_node_t *own = (srch_node_t *)n;
-    const char *copy = arena_strndup(q, stem, strlen(stem));
-    if (!copy)
+    const char *copy = n_stems > 0 ? arena_strndup(q, stems, len) : NULL;
+    if (n_stems > 0 && !copy)
         return false;
     own->also = copy;
+    own->n_also = n_stems;
     return true;
 }
 

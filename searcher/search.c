@@ -359,61 +359,104 @@ static xs_status_t has_term(widen_t *w, const srch_node_t *n, size_t len, bool e
     return starts_a_term(w->e, w->term.data, w->term.len, found);
 }
 
-/* The stem of wildcard n's prefix read as a whole word, into copy
- * (TEXT_TOKEN_MAX + 1 bytes), if the index holds it in n's field and it is
- * not one the prefix starts ("negotiation*": negoti; "change*": chang).
- * False if not, or on failure (w->st). */
-static bool whole_word_stem(widen_t *w, const srch_node_t *n, char *copy)
+/* The stems of the words a wildcard starts that its prefix does not start
+ * (Snowball cuts a word's end, and may cut into the prefix: "organization" is
+ * organ, "change" chang, "fly" fli). */
+typedef struct word_stems {
+    widen_t *w;
+    const srch_node_t *n;
+    size_t prefix_len;  /* bytes of n->stem */
+    text_buf_t stems;   /* NUL-terminated, one after the other */
+    size_t n_stems;
+} word_stems_t;
+
+/* Add the stem of the folded word[0..len) to ws if the prefix does not start
+ * it, the index holds it in the wildcard's field and ws has not got it yet.
+ * False on failure (w->st). */
+static bool add_word_stem(word_stems_t *ws, const char *word, size_t len)
 {
-    size_t stem_len, len = strlen(n->stem);
-    const char *stem = text_stem(w->e->analyzer, n->word, strlen(n->word), &stem_len);
+    widen_t *w = ws->w;
+    size_t stem_len;
+    const char *stem = text_stem(w->e->analyzer, word, len, &stem_len);
     if (stem_len == 0 || stem_len > TEXT_TOKEN_MAX
-        || (stem_len >= len && memcmp(stem, n->stem, len) == 0))
-        return false;
-    memcpy(copy, stem, stem_len);
-    copy[stem_len] = '\0';
-    if (!field_term(&w->term, n->field, copy, stem_len)) {
+        || (stem_len >= ws->prefix_len && memcmp(stem, ws->n->stem, ws->prefix_len) == 0))
+        return true;
+    const char *had = ws->stems.data;
+    for (size_t i = 0; i < ws->n_stems; i++, had += strlen(had) + 1)
+        if (strlen(had) == stem_len && memcmp(had, stem, stem_len) == 0)
+            return true;
+    if (!field_term(&w->term, ws->n->field, stem, stem_len)) {
         w->st = XS_ERR_NOMEM;
         return false;
     }
     uint32_t tf = 0;
-    return (w->st = xs_db_termfreq(w->e->db, w->term.data, w->term.len, &tf)) == XS_OK && tf > 0;
-}
-
-/* A wildcard n whose prefix starts no stem, read as the word typed when that
- * is a whole word whose stem the index holds ("negotiation*": its words stem to
- * negoti, too far for a few letters). True if it was. */
-static bool widen_to_stem(widen_t *w, const srch_node_t *n)
-{
-    char copy[TEXT_TOKEN_MAX + 1];
-    if (!whole_word_stem(w, n, copy))
+    if ((w->st = xs_db_termfreq(w->e->db, w->term.data, w->term.len, &tf)) != XS_OK)
         return false;
-    if (w->notes)
-        text_buf_printf(w->notes, "passim-search: no word's stem starts with '%s'; "
-                                  "read as the word %s%s (stem %s)\n", n->stem,
-                        n->field == SRCH_FIELD_TITLE ? "title:" : "", n->word, copy);
-    if (!srch_query_prefix_to_stem(w->q, n, copy))
+    if (tf == 0)
+        return true;
+    if (!text_buf_append(&ws->stems, stem, stem_len) || !text_buf_putc(&ws->stems, '\0')) {
         w->st = XS_ERR_NOMEM;
+        return false;
+    }
+    ws->n_stems++;
     return true;
 }
 
-/* A wildcard n whose prefix starts stems: it also finds the prefix as a
- * whole word, whose stem may be shorter than the prefix ("change*": change
- * and changes stem to chang, which "change" does not start), when the index
- * has that stem. */
-static void also_whole_word(widen_t *w, const srch_node_t *n)
+/* A word of the index's word lists: its stem is taken if the wildcard's
+ * prefix starts the word (the lists keep accents, the prefix has none). */
+static int listed_word(const char *word, size_t len, uint32_t count, void *payload)
 {
-    char copy[TEXT_TOKEN_MAX + 1];
-    if (whole_word_stem(w, n, copy) && !srch_query_prefix_also(w->q, n, copy))
-        w->st = XS_ERR_NOMEM;
+    (void)count;
+    word_stems_t *ws = payload;
+    const char *prefix = ws->n->stem;
+    if ((unsigned char)word[0] < 0x80 && word[0] != prefix[0])
+        return 0; /* cheaply passed over: most words */
+    char plain[4 * TEXT_SPELL_WORD_MAX + 1];
+    size_t plain_len = text_unaccent(word, len, plain, sizeof plain);
+    const char *bare = plain_len > 0 ? plain : word;
+    size_t bare_len = plain_len > 0 ? plain_len : len;
+    if (bare_len < ws->prefix_len || memcmp(bare, prefix, ws->prefix_len) != 0)
+        return 0;
+    return add_word_stem(ws, word, len) ? 0 : 1;
 }
 
-/* A wildcard whose prefix starts stems also finds the prefix as a whole word
- * (also_whole_word()). One whose prefix starts no stem is read as the word
- * typed, when that is a word of the index ("negotiation*" is the word
- * negotiation), else as the longest stem that its prefix, a few letters
- * shorter, is ("negotiat*": the stems are negoti, so negoti*); a note says
- * so. */
+/* Make wildcard n find too the words it starts whose stems it does not start:
+ * the prefix as a whole word, and the words of the index's word lists that it
+ * starts (none with --no-spelling; of a combined search's first index only,
+ * as Xapian reads metadata). */
+static void add_word_stems(widen_t *w, const srch_node_t *n)
+{
+    word_stems_t ws = { w, n, strlen(n->stem), TEXT_BUF_INIT, 0 };
+    if (!add_word_stem(&ws, n->word, strlen(n->word))) {
+        text_buf_free(&ws.stems);
+        return;
+    }
+    /* Folding never shortens a word by half (ligatures are expanded as it
+     * is tokenized): no list of words shorter could hold one it starts. */
+    size_t chars = text_spell_chars(n->stem, ws.prefix_len);
+    text_buf_t key = TEXT_BUF_INIT;
+    for (size_t len = chars > 1 ? (chars + 1) / 2 : 1; w->st == XS_OK && len <= TEXT_SPELL_WORD_MAX;
+         len++) {
+        char *list = NULL;
+        size_t list_len = 0;
+        if (!text_words_key(&key, len))
+            w->st = XS_ERR_NOMEM;
+        else if (get_metadata(w->e->db, key.data, &list, &list_len) == XS_OK && list)
+            text_spell_each(list, list_len, listed_word, &ws);
+        free(list);
+    }
+    text_buf_free(&key);
+    if (w->st == XS_OK && ws.n_stems > 0
+        && !srch_query_prefix_also(w->q, n, ws.stems.data, ws.stems.len, ws.n_stems))
+        w->st = XS_ERR_NOMEM;
+    text_buf_free(&ws.stems);
+}
+
+/* A wildcard finds the words whose stems its prefix starts, and those it
+ * starts whose stems it does not start (add_word_stems()). One that finds
+ * nothing so is read as the longest stem that its prefix, a few letters
+ * shorter, is (a word kept in no list, with --no-spelling: "negotiat*", whose
+ * words stem to negoti, is negoti*); a note says so. */
 static void widen_node(widen_t *w, const srch_node_t *n)
 {
     for (size_t k = 0; k < n->n_kids && w->st == XS_OK; k++)
@@ -424,12 +467,9 @@ static void widen_node(widen_t *w, const srch_node_t *n)
     bool found = false;
     if ((w->st = has_term(w, n, len, false, &found)) != XS_OK)
         return;
-    if (found) {
-        if (!n->also)
-            also_whole_word(w, n);
-        return;
-    }
-    if (widen_to_stem(w, n) || w->st != XS_OK)
+    if (n->n_also == 0)
+        add_word_stems(w, n);
+    if (found || n->n_also > 0 || w->st != XS_OK)
         return;
     for (size_t cut = len - 1; cut + PREFIX_CUT_MAX >= len && cut >= PREFIX_KEEP_MIN; cut--) {
         if (((unsigned char)n->stem[cut] & 0xC0) == 0x80)
@@ -1071,8 +1111,11 @@ static int report_word(const srch_word_t *w, void *payload)
         return 0;
     uint32_t df = 0;
     if (w->prefix) {
-        /* A wildcard: missing if no term starts with it (after widening). */
+        /* A wildcard: missing if no term starts with it (after widening)
+         * and it finds no word whose stem it does not start. */
         bool found = true;
+        if (w->n_also > 0)
+            return 0;
         word_term(w, &m->term);
         if (!m->term.data || starts_a_term(m->e, m->term.data, m->term.len, &found) != XS_OK
             || found)

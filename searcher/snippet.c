@@ -146,14 +146,14 @@ static int on_term(const text_term_t *term, void *payload)
             /* The index holds stems: a word whose stem does not start with
              * the prefix was not found by it, however it is spelt ("fly",
              * stem "fli", starts no stem of fly*), unless the search took
-             * the prefix as a whole word too (stems[1], "fli"). */
+             * that stem too (stems[1...], those of the words the prefix
+             * starts: "fli"). */
             if (unit->n_allowed)
                 hit = listed(unit->allowed, unit->n_allowed, term->stem, term->stem_len);
             else
                 hit = starts_with(term->stem, term->stem_len, unit->stems[0], len[0]);
-            /* and the prefix as a whole word ("change" for change*, stem chang) */
-            hit = hit || (b->stem_off[u + 1] - b->stem_off[u] > 1
-                          && same(term->stem, term->stem_len, unit->stems[1], len[1]));
+            for (size_t k = 1; !hit && k < b->stem_off[u + 1] - b->stem_off[u]; k++)
+                hit = same(term->stem, term->stem_len, unit->stems[k], len[k]);
             break;
         case SRCH_HL_PHRASE: {
             /* live[k]: the phrase's first k+1 stems end at this token. Updated from
@@ -188,7 +188,7 @@ static bool prepare_units(build_t *b)
     for (size_t u = 0; u < b->n_units; u++) {
         const srch_hl_unit_t *unit = &b->units[u];
         size_t n = unit->stems ? unit->n_stems : 0;
-        size_t max = unit->kind == SRCH_HL_PHRASE ? n : unit->kind == SRCH_HL_PREFIX ? 2 : 1;
+        size_t max = unit->kind == SRCH_HL_TERM ? 1 : n;
         if (n > max)
             n = max;
         bool ok = n > 0 && (unit->kind == SRCH_HL_TERM || unit->kind == SRCH_HL_PREFIX

@@ -25,8 +25,9 @@ typedef enum {
     SRCH_HL_TERM,    /* a token whose stem equals stems[0] */
     SRCH_HL_PHRASE,  /* tokens at consecutive positions whose stems equal stems[0..n) */
     SRCH_HL_PREFIX   /* a token whose stem starts with stems[0] (or is in
-                        allowed, when it lists some), or is stems[1] when
-                        n_stems is 2: the prefix as a whole word */
+                        allowed, when it lists some), or is one of
+                        stems[1..n_stems): those of the words the prefix starts
+                        that it does not start */
 } srch_hl_kind_t;
 
 /* A NEAR a unit is an item of. */
@@ -40,7 +41,7 @@ typedef struct srch_hl_near {
 typedef struct srch_hl_unit {
     srch_hl_kind_t kind;
     const char *const *stems;  /* n_stems NUL-terminated strings, borrowed */
-    size_t n_stems;            /* 1 for TERM, 1 or 2 for PREFIX */
+    size_t n_stems;            /* 1 for TERM, 1 or more for PREFIX */
     unsigned color;            /* colour index: one per query word or phrase */
     double weight;             /* rarity, e.g. IDF: rarer units weigh more */
     const srch_hl_near_t *nears; /* the NEARs the unit is an item of (n_nears) */

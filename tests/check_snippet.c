@@ -97,7 +97,7 @@ static void units_make(units_t *us, const spec_t *specs)
             u->near_only = true;
         }
         if (u->kind == SRCH_HL_PREFIX) {
-            /* "prefix" or "prefix stem": the stem of the prefix as a whole word */
+            /* "prefix stem...": the stems of words it starts that it does not */
             const char *text = specs[i].text, *also = strchr(text, ' ');
             size_t len = also ? (size_t)(also - text) : strlen(text);
             char folded[TEXT_TOKEN_MAX + 1];
@@ -105,8 +105,13 @@ static void units_make(units_t *us, const spec_t *specs)
             ck_assert_uint_gt(n, 0);
             us->stems[i][0] = dup_n(folded, n);
             u->n_stems = 1;
-            if (also)
-                us->stems[i][u->n_stems++] = dup_n(also + 1, strlen(also + 1));
+            while (also) {
+                const char *stem = also + 1;
+                also = strchr(stem, ' ');
+                ck_assert_uint_lt(u->n_stems, MAX_STEMS);
+                us->stems[i][u->n_stems++] =
+                    dup_n(stem, also ? (size_t)(also - stem) : strlen(stem));
+            }
         } else {
             stem_sink_t sink = { us->stems[i], 0 };
             text_analyze(an, specs[i].text, strlen(specs[i].text), 0, collect_stem, &sink);
@@ -253,6 +258,11 @@ static const row_t match_rows[] = {
     /* ...unless the search took the prefix as a whole word too (stems[1]) */
     { "Frequent flyers fly; flies.", { PREFIX("fly fli") }, 0,
       "Frequent [flyers] [fly]; [flies]." },
+    /* ...or the stems of several such words */
+    { "Organs of organized organizations, and an organ.", { PREFIX("organiz organ") }, 0,
+      "[Organs] of [organized] [organizations], and an [organ]." },
+    { "Changes to change the changelog; chance.", { PREFIX("change chang") }, 0,
+      "[Changes] to [change] the [changelog]; chance." },
     /* No unit matches: the passage is shown plain. */
     { "Nothing to see here.", { TERM("zebra") }, 0, "Nothing to see here." },
     /* The items of a NEAR (Moscow NEAR/1 summit: a window of 3 tokens) only

@@ -215,20 +215,36 @@ expect_match '\[recognize\]' "$OUT" "a British word finds the American spelling"
 expect_match '\[recognising\]' "$OUT" "and its own"
 run $S --highlight plain -n 10 neighboring
 expect_match '\[neighbouring\]' "$OUT" "an American word finds the British spelling"
-# A prefix that starts no stem, a few letters longer than one, reads as that.
+# A prefix finds the words it starts, from the index's word lists, whose
+# stems it does not start: Snowball cuts a word's end, and may cut into the
+# prefix (negotiations: negoti; organization: organ).
 run $S --highlight plain 'negotiat*'
-expect_rc 0 "a wildcard longer than the stems it means"
-expect_eq "$ERR" "passim-search: no word's stem starts with 'negotiat'; read as negoti*" \
-    "is read as the stem, and says so"
-expect_match '\[negotiations\]' "$OUT" "and finds and highlights its words"
-run $S 'stabilising*'
-expect_match "read as the word stabilising \(stem stabil\)" "$ERR" "a whole word and a star: the word"
-# A whole word whose stem is more than a few letters shorter: still the word.
+expect_rc 0 "a wildcard longer than the stems of its words"
+expect_eq "$ERR" "" "finds them with no note"
+expect_match '\[negotiations\]' "$OUT" "and highlights them"
+run $S --highlight plain -n 50 --per-doc 0 'organizatio*'
+expect_rc 0 "a wildcard far longer than its words' stem"
+expect_eq "$ERR" "" "organizatio*: no note"
+expect_match '\[organization\]' "$OUT" "organizatio* finds organization (stem organ)"
+run $S --highlight plain 'stabilising*'
+expect_eq "$ERR" "" "a whole word and a star: no note"
+expect_match '\[stabilising\]' "$OUT" "a whole word and a star: its word"
 run $S --highlight plain 'negotiation*'
 expect_rc 0 "a whole word with a star, far from its stem"
-expect_eq "$ERR" "passim-search: no word's stem starts with 'negotiation'; read as the word negotiation (stem negoti)" \
-    "is read as the word, and says so"
 expect_match '\[negotiations\]' "$OUT" "and finds and highlights its forms"
+# With no word lists, the prefix as a whole word is still found, and a
+# prefix a few letters past a stem is read as that stem, with a note.
+$PASSIM_INDEX -q --no-spelling --db "$T/nolists.db" "$CORPUS" >/dev/null \
+    || fail "indexing the corpus with --no-spelling"
+run $PASSIM_SEARCH --db "$T/nolists.db" --color=never --highlight plain 'negotiation*'
+expect_eq "$ERR" "" "no word lists: the prefix as a whole word, with no note"
+expect_match '\[negotiations\]' "$OUT" "no word lists: the whole word's forms"
+run $PASSIM_SEARCH --db "$T/nolists.db" --color=never --highlight plain 'negotiat*'
+expect_rc 0 "no word lists: a wildcard longer than the stems it means"
+expect_eq "$ERR" "passim-search: no word's stem starts with 'negotiat'; read as negoti*" \
+    "no word lists: is read as the stem, and says so"
+expect_match '\[negotiations\]' "$OUT" "no word lists: and finds and highlights its words"
+rm -rf "$T/nolists.db"
 # A prefix that starts stems finds itself as a whole word too: leaders* is
 # leadership and leader (the stem of "leaders", which it does not start).
 run $S --highlight plain -C 0 -n 100 --per-doc 0 'leaders*'
