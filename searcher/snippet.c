@@ -54,6 +54,8 @@ typedef struct build {
     bool *live;          /* phrase state: live[off+k] = the last k+1 tokens match stems[0..k] */
     tok_t *toks;
     size_t n_toks, cap_toks;
+    uint32_t next_pos;   /* the position after the last token's: a phrase goes on
+                            only there, not across a block boundary */
     match_t *matches;    /* every match, in order of its last token */
     size_t n_matches, cap_matches;
 } build_t;
@@ -129,6 +131,8 @@ static int on_term(const text_term_t *term, void *payload)
     b->toks = grown;
     b->toks[i] = (tok_t) { tok->start, tok->end, tok->flags };
     b->n_toks++;
+    bool adjacent = i > 0 && tok->pos == b->next_pos;
+    b->next_pos = tok->pos + 1;
 
     for (size_t u = 0; u < b->n_units; u++) {
         if (!b->usable[u])
@@ -162,7 +166,8 @@ static int on_term(const text_term_t *term, void *payload)
             bool *live = &b->live[b->stem_off[u]];
             size_t n = unit->n_stems;
             for (size_t k = n - 1; k > 0; k--)
-                live[k] = live[k - 1] && same(term->stem, term->stem_len, unit->stems[k], len[k]);
+                live[k] = adjacent && live[k - 1]
+                          && same(term->stem, term->stem_len, unit->stems[k], len[k]);
             live[0] = same(term->stem, term->stem_len, unit->stems[0], len[0]);
             hit = live[n - 1];
             first = i - (n - 1);

@@ -243,6 +243,10 @@ static const row_t match_rows[] = {
       "The multilateral [peace talks in Moscow]." },
     /* A phrase that overlaps itself: both occurrences, so all three words. */
     { "very very very", { PHRASE("very very") }, 0, "[very very very]" },
+    /* A phrase does not run across a block boundary, as in the index. */
+    { "Red\n\nWine goes with red wine.", { PHRASE("red wine") }, 0,
+      "Red Wine goes with [red wine]." },
+    { "| red | wine |", { PHRASE("red wine") }, 0, "| red | wine |" },
     /* Matches next to each other but sharing no word stay apart. */
     { "A red apple pie.", { PHRASE("red apple"), TERM("pie") }, 0, "A [red apple] [pie]." },
     /* A hyphenated word is a phrase of its parts, shown as one span. */

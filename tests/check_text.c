@@ -111,7 +111,7 @@ static const tok_row_t tok_rows[] = {
     /* 8: lower-case and three-letter acronyms */
     {"e.g. U.S.A. now", 0, "eg@0[0,4)A usa@1[5,11)A now@2[12,15)"},
     /* 9: acronym before a blank line ends its sentence */
-    {"in the U.S.\n\nNext", 0, "in@0[0,2) the@1[3,6) us@2[7,11)AS next@3[13,17)"},
+    {"in the U.S.\n\nNext", 0, "in@0[0,2) the@1[3,6) us@2[7,11)AS next@4[13,17)"},
     /* 10: but a single line end (a wrapped line) does not */
     {"the U.S.\nEmbassy", 0, "the@0[0,3) us@1[4,8)A embassy@2[9,16)"},
     /* 11: acronym without its last dot */
@@ -152,12 +152,26 @@ static const tok_row_t tok_rows[] = {
     {"[w](http://e.org/a_(b)) c", 0, "w@0[1,2) c@1[24,25)"},
     /* 28: "](" with no closing ")" on the line is not a link */
     {"a](b c\nd)", 0, "a@0[0,1) b@1[3,4) c@2[5,6) d@3[7,8)"},
+    /* 28a: positions skip one between blocks, so that no phrase spans two:
+     * paragraphs, a heading and what follows, list items, table cells */
+    {"red\n\nwine", 0, "red@0[0,3) wine@2[5,9)"},
+    {"red\r\n  \r\nwine", 0, "red@0[0,3) wine@2[9,13)"},
+    {"# Red\nWine", 0, "red@0[2,5) wine@2[6,10)"},
+    {"Red\n===\nWine", 0, "red@0[0,3) wine@2[8,12)"},
+    {"buy\n- apples\n- pears", 0, "buy@0[0,3) apples@2[6,12) pears@4[15,20)"},
+    {"- apples\n  and pears\n1. x\n2. y", 0,
+     "apples@0[2,8) and@1[11,14) pears@2[15,20) 1@4[21,22)NS x@5[24,25) 2@7[26,27)NS y@8[29,30)"},
+    {"| Germany | 4.5 |", 0, "germany@0[2,9) 4.5@2[12,15)N"},
+    {"> quoted\n> # head", 0, "quoted@0[2,8) head@2[13,17)"},
+    /* ...but not a line break inside a paragraph, even before a number */
+    {"founded in\n1987. It grew", 0, "founded@0[0,7) in@1[8,10) 1987@2[11,15)NS it@3[17,19) grew@4[20,24)"},
+    {"a\nb", 0, "a@0[0,1) b@1[2,3)"},
     /* 28b: a footnote reference is no word; its definition's text is */
     {"peace[^1] talks\n[^1]: See x", 0, "peace@0[0,5) talks@1[10,15) see@2[22,25) x@3[26,27)"},
     {"a [^ b] c", 0, "a@0[0,1) b@1[5,6) c@2[8,9)"},
     /* 28c: a link reference definition's address is no word, its label is */
     {"See [g][r].\n\n[r]: https://ex.org/celery \"T\"", 0,
-     "see@0[0,3) g@1[5,6) r@2[8,9)S r@3[14,15) t@4[41,42)"},
+     "see@0[0,3) g@1[5,6) r@2[8,9)S r@4[14,15) t@5[41,42)"},
     {"x [r]: not/a/definition", 0, "x@0[0,1) r@1[3,4) not@2[7,10) a@3[11,12) definition@4[13,23)"},
     {"[INFO]: Starting server", 0, "info@0[1,5)C starting@1[8,16) server@2[17,23)"},
     {"[Note]: see/this then more", 0, "note@0[1,5) see@1[8,11) this@2[12,16) then@3[17,21) more@4[22,26)"},

@@ -87,6 +87,10 @@ enum {
  * - A hyphen between two word characters splits the word into parts, the later
  *   ones flagged TEXT_TOK_JOINED.
  * - The target of a Markdown link, "](...)", is skipped.
+ * - Between two blocks the position skips TEXT_BLOCK_GAP more, so that no
+ *   phrase matches across them: a blank line (or a line of no word, as a
+ *   heading's underline), a line break into a heading, list item, quote or
+ *   table row, or out of a heading, and a table cell's bar ('|').
  */
 typedef struct text_token {
     const char *word;   /* folded token, NUL-terminated; valid only during the callback */
@@ -94,13 +98,18 @@ typedef struct text_token {
     size_t start;       /* byte offset of the token's first byte in the input */
     size_t end;         /* byte offset just past its last byte: "14,000" covers all
                          * six bytes, an acronym its last dot too ("U.S." all four) */
-    uint32_t pos;       /* position: first_pos for the first token, then +1 each */
+    uint32_t pos;       /* position: first_pos for the first token, then +1 each,
+                         * +1 more across a block boundary (TEXT_BLOCK_GAP) */
     unsigned flags;     /* TEXT_TOK_* */
 } text_token_t;
 
 /* Called once per token, in text order. A non-zero return stops tokenizing and
  * is passed back by text_tokenize(). */
 typedef int (*text_token_fn)(const text_token_t *tok, void *payload);
+
+/* Positions skipped between two blocks (paragraphs, headings, list items,
+ * table cells): a phrase's words are at consecutive positions. */
+#define TEXT_BLOCK_GAP 1
 
 /*
  * Cut s[0..len) into tokens and call fn for each. Positions start at first_pos.

@@ -65,6 +65,7 @@ typedef struct tok_state {
     void *payload;
     uint32_t pos;
     size_t prev_end;        /* end of the last emitted token, or NO_TOKEN */
+    size_t last_end;        /* the same, not reset by a token too long to keep */
     size_t link_fail_until; /* see text__link_target_end() */
     size_t raw_len;
     bool overflow;          /* raw would have passed RAW_CAP: drop the token */
@@ -280,6 +281,76 @@ static size_t scan_word(tok_state_t *st, size_t start)
     return i;
 }
 
+/* Skip the spaces, tabs and quote markers ('>') that may open a line at i. */
+static size_t past_line_indent(const unsigned char *s, size_t len, size_t i)
+{
+    while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '>'))
+        i++;
+    return i;
+}
+
+/* What a line that starts (past its indent) at i opens. */
+typedef enum {
+    LINE_TEXT,
+    LINE_ROW,      /* a block of one line: a heading ('#') or a table row ('|') */
+    LINE_ITEM,     /* a bulleted item ("-", "*" or "+" before a space), or one
+                      numbered 1 ("1." or "1)" before a space) */
+    LINE_NUMBERED  /* an item of another number: a list's after an item, else
+                      more likely a wrapped line that starts with a number */
+} line_kind_t;
+
+static line_kind_t line_kind(const unsigned char *s, size_t len, size_t i)
+{
+    if (i >= len)
+        return LINE_TEXT;
+    if (s[i] == '#' || s[i] == '|')
+        return LINE_ROW;
+    size_t j = i;
+    if (s[j] == '-' || s[j] == '*' || s[j] == '+') {
+        j++;
+    } else {
+        while (j < len && j - i < 9 && s[j] >= '0' && s[j] <= '9')
+            j++;
+        if (j == i || j >= len || (s[j] != '.' && s[j] != ')'))
+            return LINE_TEXT;
+        j++;
+    }
+    if (j >= len || (s[j] != ' ' && s[j] != '\t'))
+        return LINE_TEXT;
+    bool numbered = s[i] >= '0' && s[i] <= '9';
+    return !numbered || (j - i == 2 && s[i] == '1') ? LINE_ITEM : LINE_NUMBERED;
+}
+
+/* Whether s[from..to), the text between two tokens, crosses a block boundary
+ * (text.h, above text_token_t). from is where the earlier token ends. */
+static bool crosses_block(const unsigned char *s, size_t len, size_t from, size_t to)
+{
+    size_t line_break = NO_TOKEN, breaks = 0;
+    for (size_t i = from; i < to; i++) {
+        if (s[i] == '|')
+            return true;
+        if (s[i] == '\n' || s[i] == '\r') {
+            if (s[i] == '\r' && i + 1 < to && s[i + 1] == '\n')
+                i++;
+            if (++breaks > 1)
+                return true; /* a blank line, or a line of no word between */
+            line_break = i;
+        }
+    }
+    if (breaks == 0)
+        return false;
+    size_t start = from;
+    while (start > 0 && s[start - 1] != '\n' && s[start - 1] != '\r')
+        start--;
+    line_kind_t before = line_kind(s, len, past_line_indent(s, len, start));
+    line_kind_t after = line_kind(s, len, past_line_indent(s, len, line_break + 1));
+    if (before == LINE_ROW)
+        return true; /* a heading or a row ends with its line */
+    if (after == LINE_NUMBERED)
+        return before != LINE_TEXT;
+    return after != LINE_TEXT;
+}
+
 static inline void reset_raw(tok_state_t *st)
 {
     st->raw_len = 0;
@@ -332,6 +403,8 @@ static int take_token(tok_state_t *st, size_t start, unsigned first_class, size_
         flags |= TEXT_TOK_SENTENCE_END;
     }
 
+    if (st->last_end != NO_TOKEN && crosses_block(st->s, st->len, st->last_end, start))
+        st->pos += TEXT_BLOCK_GAP;
     text_token_t tok = {
         .word = word,
         .word_len = word_len,
@@ -341,6 +414,7 @@ static int take_token(tok_state_t *st, size_t start, unsigned first_class, size_
         .flags = flags,
     };
     st->prev_end = end;
+    st->last_end = end;
     return st->fn(&tok, st->payload);
 }
 
@@ -479,6 +553,7 @@ int text_tokenize(const char *s, size_t len, uint32_t first_pos, text_token_fn f
     st.payload = payload;
     st.pos = first_pos;
     st.prev_end = NO_TOKEN;
+    st.last_end = NO_TOKEN;
     st.link_fail_until = 0;
 
     size_t i = 0;

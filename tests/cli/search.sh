@@ -731,4 +731,18 @@ expect_match '\[Kırmızı\]' "$OUT" "another language: the word highlighted as 
 run $PASSIM_SEARCH --db "$T/fr.db" fermee
 expect_match "no passage contains 'fermee'; did you mean 'fermée'\\?" "$ERR" \
     "a word that differs in accents only is offered"
+
+# A phrase does not run across blocks: paragraphs, a heading and the text
+# after it, list items, table cells.
+mkdir -p "$T/blocks"
+printf 'Shopping list\n\nBuy apples.\n\nOrange juice is in the fridge.\n\n# Red\n\nWine goes with cheese.\n\n- cheddar\n- bread\n\n| Germany | 4.5 |\n|---|---|\n\nMild red wine suits old cheddar.\n' >"$T/blocks/s.md"
+$PASSIM_INDEX -q --db "$T/blocks.db" "$T/blocks" >/dev/null
+for q in '"apples orange juice"' '"red wine goes"' '"cheddar bread"' '"Germany 4.5"'; do
+    run $PASSIM_SEARCH --db "$T/blocks.db" --highlight plain "$q"
+    expect_rc 1 "a phrase across two blocks is no match: $q"
+done
+run $PASSIM_SEARCH --db "$T/blocks.db" --highlight plain '"red wine"'
+expect_rc 0 "a phrase within a block matches"
+expect_match 'Mild \[red wine\] suits' "$OUT" "and is highlighted there"
+expect_no_match 'Red\] \[Wine\|\[Red Wine' "$OUT" "and not across blocks"
 finish

@@ -36,6 +36,7 @@ typedef struct tok_check {
     uint32_t first_pos;
     size_t n;               /* tokens so far */
     size_t prev_end;
+    uint32_t prev_pos;
     seen_t *seen;           /* first pass: filled; second pass: compared */
     bool compare;
     text_analyzer_t *a;
@@ -47,8 +48,18 @@ static void check_token(tok_check_t *c, const text_token_t *t)
                t->start, t->end, c->len);
     FUZZ_CHECK(c->n == 0 || t->start >= c->prev_end, "token at %zu overlaps the one ending %zu",
                t->start, c->prev_end);
-    FUZZ_CHECK(t->pos == c->first_pos + (uint32_t)c->n, "token %zu has position %u", c->n,
-               (unsigned)t->pos);
+    FUZZ_CHECK(c->n == 0 ? t->pos == c->first_pos
+                         : t->pos == c->prev_pos + 1 || t->pos == c->prev_pos + 1 + TEXT_BLOCK_GAP,
+               "token %zu has position %u after %u", c->n, (unsigned)t->pos,
+               (unsigned)c->prev_pos);
+    /* A block boundary is a line break or a table cell's bar. */
+    if (c->n > 0 && t->pos != c->prev_pos + 1) {
+        bool gap = false;
+        for (size_t k = c->prev_end; k < t->start && !gap; k++)
+            gap = c->text[k] == '\n' || c->text[k] == '\r' || c->text[k] == '|';
+        FUZZ_CHECK(gap, "positions skip between [%zu, %zu) with no line break or bar",
+                   c->prev_end, t->start);
+    }
     FUZZ_CHECK(t->word_len >= 1 && t->word_len <= TEXT_TOKEN_MAX, "word of %zu bytes",
                t->word_len);
     FUZZ_CHECK(t->word[t->word_len] == '\0', "word not NUL-terminated");
@@ -83,6 +94,7 @@ static void check_token(tok_check_t *c, const text_token_t *t)
         }
     }
     c->prev_end = t->end;
+    c->prev_pos = t->pos;
     c->n++;
 }
 
@@ -177,11 +189,12 @@ int passim_fuzz_tokenize(const uint8_t *data, size_t size)
 
     /* The first position comes from the input so that large ones are tried. */
     uint32_t first_pos = size > 0 ? (uint32_t)data[0] * 1000u : 0;
-    tok_check_t c = { s, size, first_pos, 0, 0, seen, false, a };
+    tok_check_t c = { .text = s, .len = size, .first_pos = first_pos, .seen = seen, .a = a };
     FUZZ_CHECK(text_tokenize(s, size, first_pos, on_token, &c) == 0, "tokenize failed");
     size_t n_tokens = c.n;
 
-    tok_check_t c2 = { s, size, first_pos, 0, 0, seen, true, a };
+    tok_check_t c2 = { .text = s, .len = size, .first_pos = first_pos, .seen = seen,
+                        .compare = true, .a = a };
     FUZZ_CHECK(text_analyze(a, s, size, first_pos, on_term, &c2) == 0, "analyze failed");
     FUZZ_CHECK(c2.n == n_tokens, "%zu tokens, then %zu analysed", n_tokens, c2.n);
 
