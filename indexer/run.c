@@ -85,9 +85,25 @@ typedef struct run {
     bool collect;              /* walk into files[] instead of indexing at once */
 } run_t;
 
+static bool signal_clears_line; /* stderr is a terminal: a progress line may be on it */
+
+/* SIGINT or SIGTERM: the run stops at its next clean point (the end of the
+ * file it is at, in most runs), which a large file can put seconds away, so
+ * it says so at once; a second one ends it there and then, as SIGKILL would,
+ * which leaves the last commit in place. */
 static void on_signal(int sig)
 {
+    static const char note[] = "passim-index: stopping at a clean point; interrupt again "
+                               "to stop at once (the index keeps its last commit)\n";
+    if (idx_stop_signal) {
+        signal(sig, SIG_DFL);
+        raise(sig);
+        return;
+    }
     idx_stop_signal = sig;
+    if (signal_clears_line)
+        (void)!write(STDERR_FILENO, "\r\033[K", 4);
+    (void)!write(STDERR_FILENO, note, sizeof note - 1);
 }
 
 /* What on_fatal() says: the index a run writes, whether a progress line
@@ -1495,6 +1511,7 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
                       && xs_db_get_metadata(db, PASSIM_META_FIRST_BUILD, &first_mark, NULL) == XS_OK;
     free(first_mark);
 
+    signal_clears_line = isatty(STDERR_FILENO);
     struct sigaction sa = { .sa_handler = on_signal };
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
