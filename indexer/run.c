@@ -728,6 +728,31 @@ static char *tmp_path(const char *db_path, const char *name)
     return asprintf(&p, "%s.tmp-%ld-%s", db_path, (long)getpid(), name) < 0 ? NULL : p;
 }
 
+/* Why the index folder at db_path cannot be swapped for a new one built
+ * beside it, as first builds on several threads, their compaction and
+ * rebuilds do (a static message), or NULL if it can. */
+static const char *why_not_swappable(const char *db_path)
+{
+    static char why[200];
+    struct statx sx;
+    if (statx(AT_FDCWD, db_path, 0, STATX_BASIC_STATS, &sx) == 0
+        && (sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT)
+        && (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT))
+        return "it is a mount point";
+    char *probe = tmp_path(db_path, "probe");
+    if (!probe)
+        return NULL; /* out of memory: the run will say so soon enough */
+    const char *verdict = NULL;
+    if (mkdir(probe, 0700) != 0) {
+        snprintf(why, sizeof why, "no folder can be made beside it (%s)", strerror(errno));
+        verdict = why;
+    } else {
+        rmdir(probe);
+    }
+    free(probe);
+    return verdict;
+}
+
 /* Remove the temporary folders of runs that died (their pid is gone). */
 static void remove_stale_tmp(const char *db_path)
 {
@@ -1501,15 +1526,31 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
     uint32_t ndocs = 0;
     xs_db_doccount(db, &ndocs);
     bool fresh = o->rebuild || (r.n_known == 0 && ndocs == 0);
-    bool parallel = o->jobs > 1 && fresh && !in_cwd;
-    /* A fresh build on one writer reads and analyses on a second thread. */
-    bool ahead = fresh && !in_cwd && !parallel;
     /* A first build killed before its end left its mark: completing it, this
      * run ends as the first would have, compacted. */
     char *first_mark = NULL;
     bool unfinished = !o->rebuild
                       && xs_db_get_metadata(db, PASSIM_META_FIRST_BUILD, &first_mark, NULL) == XS_OK;
     free(first_mark);
+    /* Where the folder cannot be swapped for one built beside it (a mount
+     * point, a parent folder that may not be written), a first build is made
+     * in place on one writer and left uncompacted; a rebuild cannot be. */
+    const char *unswappable = !in_cwd && (fresh || unfinished) ? why_not_swappable(o->db_path)
+                                                               : NULL;
+    if (unswappable && o->rebuild) {
+        fprintf(stderr, "passim-index: %s: cannot rebuild: a rebuild builds the new index "
+                        "beside it and swaps it in, and %s; empty the folder and run "
+                        "passim-index without --rebuild to build the index afresh in place\n",
+                o->db_path, unswappable);
+        goto out;
+    }
+    if (unswappable && fresh && !o->quiet)
+        fprintf(stderr, "passim-index: %s: %s, so the index is built in place, on one "
+                        "writer, and not compacted\n", o->db_path, unswappable);
+    bool in_place = in_cwd || unswappable;
+    bool parallel = o->jobs > 1 && fresh && !in_place;
+    /* A fresh build on one writer reads and analyses on a second thread. */
+    bool ahead = fresh && !in_cwd && !parallel;
 
     signal_clears_line = isatty(STDERR_FILENO);
     struct sigaction sa = { .sa_handler = on_signal };
@@ -1538,7 +1579,7 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
     if (!idx_writer_init(&r.w, o, &r.rep, target, o->db_path, lang))
         goto out;
     r.w.may_hold_old = !fresh;
-    r.w.first_build = !in_cwd && ((fresh && !o->rebuild && !parallel) || unfinished);
+    r.w.first_build = !in_place && ((fresh && !o->rebuild && !parallel) || unfinished);
     r.w.check_docids = !parallel && !ahead; /* fresh builds check at the end */
     r.collect = parallel || ahead;
     r.w.stop_mid_file = o->rebuild; /* abandoned when stopped: no file to finish */

@@ -13,7 +13,7 @@
 cd "$T"
 MNT=$T/mnt
 # Unmount the tmpfs (if any) before lib.sh's cleanup removes $T.
-trap 'umount "$MNT" 2>/dev/null; chmod -R u+rwX "$T" 2>/dev/null; rm -rf "$T"' EXIT
+trap 'umount "$MNT" 2>/dev/null; umount "$T/mp" 2>/dev/null; chmod -R u+rwX "$T" 2>/dev/null; rm -rf "$T"' EXIT
 
 # make_articles DIR TITLE NAME N SEED VOCAB PARAGRAPHS WORDS: N files named
 # by the printf format NAME in DIR, each a title line "TITLE i" and
@@ -184,5 +184,51 @@ for opts in "" "--rebuild --jobs 1" "--rebuild --jobs 2"; do
     expect_rc 0 "read-only index, $how: passim-search works"
 done
 chmod -R u+w "$T/ro"
+
+# --- an index folder that cannot be swapped for one built beside it (a
+# mount point; a parent folder that may not be written): a first build is
+# made in place on one writer, uncompacted, and later runs say nothing of
+# it; a rebuild is refused and leaves the index as it was.
+# in_place_checks DB WHAT AS...: the runs, as the user AS (may be empty)
+in_place_checks() {
+    ip_db=$1
+    ip_what=$2
+    shift 2
+    run "$@" $PASSIM_INDEX --db "$ip_db" "$T/corpus"
+    expect_rc 0 "$ip_what: a first build on two threads"
+    expect_match 'so the index is built in place, on one writer, and not compacted' "$ERR" \
+        "$ip_what: says it builds in place"
+    run "$@" $PASSIM_SEARCH --db "$ip_db" --color=never talks
+    expect_rc 0 "$ip_what: the index is searchable"
+    ip_before=$("$DBCHECK" "$ip_db" --files)
+    run "$@" $PASSIM_INDEX --db "$ip_db" "$T/corpus"
+    expect_rc 0 "$ip_what: the next run"
+    expect_eq "$ERR" "" "$ip_what: the next run has nothing to say (no compaction to retry)"
+    expect_match 'up to date' "$OUT" "$ip_what: the next run is up to date"
+    run "$@" $PASSIM_INDEX --db "$ip_db" --rebuild "$T/corpus"
+    expect_rc 2 "$ip_what: --rebuild refused"
+    expect_match 'cannot rebuild: a rebuild builds the new index beside it' "$ERR" \
+        "$ip_what: --rebuild says why"
+    expect_eq "$("$DBCHECK" "$ip_db" --files)" "$ip_before" "$ip_what: --rebuild left the index as it was"
+}
+mkdir "$T/mp"
+if mount -t tmpfs -o size=32m tmpfs "$T/mp" 2>/dev/null; then
+    in_place_checks "$T/mp" "an index folder that is a mount point"
+    umount "$T/mp" || fail "unmounting the tmpfs"
+else
+    echo "skipped: an index folder that is a mount point (mount -t tmpfs does not work here)"
+fi
+mkdir -p "$T/rp/db"
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null && id nobody >/dev/null 2>&1; then
+    chmod 755 "$T" "$T/rp"
+    chown nobody "$T/rp/db"
+    chmod -R a+rX "$T/corpus"
+    in_place_checks "$T/rp/db" "an index folder whose parent may not be written" \
+        setpriv --reuid=nobody --regid=nogroup --clear-groups --
+elif [ "$(id -u)" != 0 ]; then
+    chmod a-w "$T/rp"
+    in_place_checks "$T/rp/db" "an index folder whose parent may not be written"
+    chmod u+w "$T/rp"
+fi
 
 finish
