@@ -688,8 +688,12 @@ static xs_status_t open_db(xs_db_t **out, const char *path, xs_mode_t mode)
     if (st == XS_ERR_LOCKED)
         report_locked(path);
     else if (st != XS_OK)
-        fprintf(stderr, "passim-index: %s: cannot open index: %s\n", path,
-                *xs_last_error() ? xs_last_error() : xs_status_str(st));
+        fprintf(stderr, "passim-index: %s: cannot open index: %s%s\n", path,
+                *xs_last_error() ? xs_last_error() : xs_status_str(st),
+                st == XS_ERR_CORRUPT || st == XS_ERR_BACKEND
+                    ? " (it seems damaged; even --rebuild must open it: remove the folder and "
+                      "run passim-index again to build it afresh)"
+                    : "");
     else if (mode != XS_DB_READ)
         write_pid(path);
     return st;

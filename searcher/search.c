@@ -186,8 +186,10 @@ bool srch_engine_open(srch_engine_t *e, const char *const *paths, size_t n_paths
             snprintf(engine_msg, sizeof engine_msg,
                      "%s: no index here (create one with passim-index, or give --db)", bad);
         } else {
-            snprintf(engine_msg, sizeof engine_msg, "%s: cannot open index: %s", bad,
-                     *xs_last_error() ? xs_last_error() : xs_status_str(st));
+            snprintf(engine_msg, sizeof engine_msg, "%s: cannot open index: %.300s%s", bad,
+                     *xs_last_error() ? xs_last_error() : xs_status_str(st),
+                     st == XS_ERR_CORRUPT || st == XS_ERR_BACKEND
+                         ? " (it seems damaged: remove the folder and index again)" : "");
         }
         *err_msg = engine_msg;
         return false;

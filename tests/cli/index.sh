@@ -350,6 +350,19 @@ run $PASSIM_SEARCH --db "$DB" --db "$T/layout.db" Kabul
 expect_rc 2 "combined search with an index of another layout refused"
 expect_match 'layout\.db: the index was written by another version of passim' "$ERR" \
     "the combined search names the index of another layout"
+# A damaged index (a table cut short) cannot be opened, not even by a
+# rebuild: both programs say so, and what to do.
+cp -r "$T/layout.db" "$T/cut.db"
+truncate -s 100 "$T/cut.db/postlist.glass"
+run $PASSIM_SEARCH --db "$T/cut.db" Kabul
+expect_rc 2 "search of a damaged index"
+expect_match 'cut\.db: cannot open index: .*\(it seems damaged: remove the folder and index again\)' \
+    "$ERR" "a damaged index: the searcher says what to do"
+run $PASSIM_INDEX --db "$T/cut.db" --rebuild corpus
+expect_rc 2 "rebuild of a damaged index"
+expect_match 'cut\.db: cannot open index: .*even --rebuild must open it: remove the folder' \
+    "$ERR" "a damaged index: the indexer says what to do"
+rm -rf "$T/cut.db"
 # No layout record at all (damage, or another program's index)
 cp -r "$T/layout.db" "$T/nolayout.db"
 run "$DBCHECK" "$T/nolayout.db" --set-meta passim:layout ""
