@@ -442,6 +442,8 @@ static int visit_dir(walk_t *w, const struct stat *st, const dir_stack_t *up,
         int err = errno;
         if (err == EACCES && access(w->path.data, X_OK) != 0)
             problem(w, w->path.data, "cannot enter folder", EACCES);
+        else if (err == ENAMETOOLONG) /* the path to its .passimignore */
+            problem(w, w->path.data, "cannot walk the folder: its path is too long", err);
         else
             problem(w, w->path.data, "cannot read its " IGNORE_FILE ", so the folder is not "
                     "walked", err);
