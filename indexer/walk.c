@@ -221,7 +221,9 @@ static char *place_of(const walk_t *w, const char *path)
 static void problem(walk_t *w, const char *path, const char *what, int err)
 {
     char msg[256];
-    if (err)
+    if (err == ENAMETOOLONG) /* past PATH_MAX */
+        snprintf(msg, sizeof msg, "%s: its path is too long", what);
+    else if (err)
         snprintf(msg, sizeof msg, "%s: %s", what, strerror(err));
     else
         snprintf(msg, sizeof msg, "%s", what);
@@ -443,7 +445,7 @@ static int visit_dir(walk_t *w, const struct stat *st, const dir_stack_t *up,
         if (err == EACCES && access(w->path.data, X_OK) != 0)
             problem(w, w->path.data, "cannot enter folder", EACCES);
         else if (err == ENAMETOOLONG) /* the path to its .passimignore */
-            problem(w, w->path.data, "cannot walk the folder: its path is too long", err);
+            problem(w, w->path.data, "cannot walk the folder", err);
         else
             problem(w, w->path.data, "cannot read its " IGNORE_FILE ", so the folder is not "
                     "walked", err);

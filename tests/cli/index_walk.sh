@@ -485,4 +485,25 @@ expect_no_match 'mv_old' "$OUT" "the moved article found once, under its new nam
 run "$DBCHECK" mv.db --files
 expect_match 'other/c\.txt' "$OUT" "a gone file outside the PATH, its text not added again, stays"
 
+# A folder whose path is longer than the system takes (PATH_MAX): named, with
+# the cause; what lies above it is indexed.
+mkdir "$T/deep"
+python3 - "$T/deep" <<'EOF'
+import os, sys
+os.chdir(sys.argv[1])
+for i in range(90):
+    d = 'd%02d_' % i + 'x' * 46
+    os.mkdir(d)
+    os.chdir(d)
+    if i == 10:
+        open('shallow.txt', 'w').write('Shallow\n\nA shallowword here.\n')
+open('deep.txt', 'w').write('Deep\n\nA deepword here.\n')
+EOF
+run $PASSIM_INDEX --db "$T/deep.db" "$T/deep"
+expect_rc 1 "a folder past PATH_MAX: exit status 1"
+expect_match 'its path is too long' "$ERR" "a folder past PATH_MAX: said so"
+expect_no_match 'passimignore' "$ERR" "a folder past PATH_MAX: no .passimignore blamed"
+run $PASSIM_SEARCH --db "$T/deep.db" shallowword
+expect_rc 0 "a folder past PATH_MAX: what lies above it is indexed"
+rm -rf "$T/deep" "$T/deep.db"
 finish
