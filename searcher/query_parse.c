@@ -367,17 +367,26 @@ static bool lex_word(parser_t *p, size_t start, size_t end)
     while (body_end > start && p->q[body_end - 1] == '*')
         body_end--;
     /* A '*' inside a word ("negotiat*ion") asks for what the index cannot
-     * answer: said, rather than read as two words. One before a word is
-     * emphasis ("*very important*") and is let through. */
+     * answer: said, rather than read as two words, and so is a '?' there
+     * ("Tal?ban"), a wildcard elsewhere. One '*' before a word is emphasis
+     * ("*very important*") and is let through when a '*' closes it later;
+     * with none, it asks for a suffix ("*ing"), which is said too. */
     const char *q = p->q;
     for (size_t k = start; k < body_end; k++) {
+        if (q[k] == '?' && k > start && word_char_before(q, start, k)
+            && text_is_word_char(q, body_end, k + 1)) {
+            fail(p, k + 1, "'?' is no wildcard: only a '*' ending a word is (prefix*), "
+                           "at column %zu", char_column(p, k + 1));
+            return false;
+        }
         if (q[k] != '*')
             continue;
         size_t run_end = k;
         while (run_end < body_end && q[run_end] == '*')
             run_end++;
-        if (k > start && word_char_before(q, start, k)
-            && text_is_word_char(q, body_end, run_end)) {
+        bool inside = k > start && word_char_before(q, start, k);
+        if (text_is_word_char(q, body_end, run_end)
+            && (inside || !memchr(q + run_end, '*', p->len - run_end))) {
             fail(p, k + 1, "a wildcard can only end a word (prefix*) at column %zu",
                  char_column(p, k + 1));
             return false;

@@ -188,6 +188,8 @@ static const parse_row_t parse_rows[] = {
     { "kabul NEAR/5 moscow", AND_, "(NEAR/5 kabul moscow)" },
     /* a '*' before a word is emphasis, not a wildcard, and not an error */
     { "*kabul talks*", AND_, "(AND kabul (PREFIX talks))" },
+    /* a '?' ending a word or standing alone is punctuation */
+    { "kabul? talks ?", AND_, "(AND kabul talk)" },
     { "foo\xe2\x80\x94" "*bar*\xe2\x80\x94" "baz", AND_, "(PHRASE foo bar baz)" },
     { "kabul NEAR moscow", AND_, "(NEAR/10 kabul moscow)" },
     { "kabul NEAR/0 moscow", AND_, "(NEAR/0 kabul moscow)" },
@@ -556,6 +558,11 @@ static const error_row_t error_rows[] = {
     /* a wildcard only ends a word */
     { "peace negotiat*ion", AND_, "a wildcard can only end a word (prefix*) at column 15", 15 },
     { "café*s", AND_, "a wildcard can only end a word (prefix*) at column 5", 5 },
+    /* ...and cannot start one: a '*' before a word that none closes later */
+    { "peace *ing", AND_, "a wildcard can only end a word (prefix*) at column 7", 7 },
+    /* '?' is no wildcard inside a word */
+    { "Tal?ban", AND_, "'?' is no wildcard: only a '*' ending a word is (prefix*), at column 4",
+      4 },
     /* columns count characters, not bytes */
     { "café \"x", AND_, "unbalanced quote at column 6", 6 },
     { "Αθήνα (x", AND_, "unclosed parenthesis at column 7", 7 },
