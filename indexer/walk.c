@@ -16,6 +16,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <limits.h>
 #include <stdio.h>
@@ -325,6 +326,18 @@ static int visit_file(walk_t *w, const struct stat *st, const dir_stack_t *up,
         free(key);
         return 0;
     }
+    /* A PATH that is a file the run may not read fails as a PATH, as a
+     * folder it cannot open does (a first run of nothing else makes no
+     * index); a file inside a folder fails when it is read. */
+    if (up == w->above) {
+        int fd = open(w->path.data, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+        if (fd < 0) {
+            problem(w, w->path.data, "cannot read", errno);
+            free(key);
+            return -1;
+        }
+        close(fd);
+    }
     const char *slash = strrchr(w->path.data, '/');
     const char *base = slash ? slash + 1 : w->path.data;
     const char *rel = rel_of(w, w->path.data, base);
@@ -506,11 +519,13 @@ static int visit(walk_t *w, const dir_stack_t *up, unsigned char type)
         return visit_dir(w, &st, up, type);
     if (S_ISREG(st.st_mode))
         return visit_file(w, &st, up, type);
-    if (up == w->above)
+    if (up == w->above) {
         problem(w, w->path.data, "not a regular file or folder", 0);
-    else        /* a pipe, socket or device inside a folder: never text */
-        w->cb->problem(w->path.data, NULL, "skipped: not a regular file", IDX_WALK_SKIPPED,
-                       w->cb->payload);
+        return -1;
+    }
+    /* a pipe, socket or device inside a folder: never text */
+    w->cb->problem(w->path.data, NULL, "skipped: not a regular file", IDX_WALK_SKIPPED,
+                   w->cb->payload);
     return 0;
 }
 

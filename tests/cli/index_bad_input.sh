@@ -53,6 +53,22 @@ expect_match 'self: symbolic link loop' "$ERR" "self link reported"
 expect_match 'sub/up: symbolic link loop' "$ERR" "folder loop reported"
 expect_no_match 'Segmentation|Aborted|AddressSanitizer|runtime error' "$ERR" "no crash"
 
+# A first run whose only PATH is a file it cannot read, or no file at all
+# (a pipe, a device), makes no index, as one whose PATH is missing.
+if [ -e "$D/unreadable.txt" ]; then
+    run $AS_USER $PASSIM_INDEX --db "$T/one.db" "$D/unreadable.txt"
+    expect_rc 2 "only PATH an unreadable file: exit status 2"
+    expect_match 'unreadable.txt: cannot read: Permission denied' "$ERR" \
+        "only PATH an unreadable file: named"
+    expect_match 'no index made, since no PATH given can be read' "$ERR" \
+        "only PATH an unreadable file: no index made"
+    [ -e "$T/one.db" ] && fail "only PATH an unreadable file: an index folder left" || pass
+fi
+run $PASSIM_INDEX --db "$T/one.db" /dev/null
+expect_rc 2 "only PATH a device: exit status 2"
+expect_match '/dev/null: not a regular file or folder' "$ERR" "only PATH a device: named"
+[ -e "$T/one.db" ] && fail "only PATH a device: an index folder left" || pass
+
 # An index folder that may not be read is said to be so, not missing.
 if [ -e "$D/unreadable.txt" ]; then
     chmod 000 "$T/bad.db"
