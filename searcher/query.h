@@ -217,6 +217,10 @@ bool srch_query_cut_prefix(srch_query_t *q, const srch_node_t *n, size_t len);
 bool srch_query_prefix_also(srch_query_t *q, const srch_node_t *n, const char *stems,
                             size_t len, size_t n_stems);
 
+/* How the query read a character that may have been meant as a wildcard (a
+ * '*' before a word, a '?' inside one), to tell the user; NULL if none. */
+const char *srch_query_note(const srch_query_t *q);
+
 /* A static name of a status. */
 const char *srch_query_status_str(srch_query_status_t st);
 

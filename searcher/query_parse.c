@@ -41,6 +41,7 @@ struct srch_query {
     srch_node_t *root;
     const srch_node_t **dropped; /* the stopwords left out, in query order */
     size_t n_dropped;
+    char note[160];          /* how a character that looks like a wildcard was read */
     arena_block_t *blocks;   /* newest first */
 };
 
@@ -112,6 +113,11 @@ bool srch_query_prefix_also(srch_query_t *q, const srch_node_t *n, const char *s
     return true;
 }
 
+const char *srch_query_note(const srch_query_t *q)
+{
+    return q != NULL && q->note[0] ? q->note : NULL;
+}
+
 const srch_node_t *srch_query_root(const srch_query_t *q)
 {
     return q != NULL ? q->root : NULL;
@@ -169,6 +175,18 @@ typedef struct parser {
 
 static void fail(parser_t *p, size_t column, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* Keep the first note of the query (srch_query_note()). */
+static void note(parser_t *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void note(parser_t *p, const char *fmt, ...)
+{
+    if (p->out->note[0])
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(p->out->note, sizeof p->out->note, fmt, ap);
+    va_end(ap);
+}
 
 /* The column, counted in characters, of byte column (1-based) of the query:
  * what messages say, for "at column 7" to point at the 7th character of
@@ -367,30 +385,33 @@ static bool lex_word(parser_t *p, size_t start, size_t end)
     while (body_end > start && p->q[body_end - 1] == '*')
         body_end--;
     /* A '*' inside a word ("negotiat*ion") asks for what the index cannot
-     * answer: said, rather than read as two words, and so is a '?' there
-     * ("Tal?ban"), a wildcard elsewhere. One '*' before a word is emphasis
-     * ("*very important*") and is let through when a '*' closes it later;
-     * with none, it asks for a suffix ("*ing"), which is said too. */
+     * answer: said, rather than read as two words. One before a word is
+     * emphasis ("*very important*", "**kwargs") and is let through; so is a
+     * '?' inside a word ("php?title"), as punctuation. Where either may have
+     * been meant as a wildcard (no later '*' closes the first: "*ing"; a
+     * letter on both sides of the '?': "Tal?ban"), a note says how it was
+     * read. */
     const char *q = p->q;
     for (size_t k = start; k < body_end; k++) {
         if (q[k] == '?' && k > start && word_char_before(q, start, k)
-            && text_is_word_char(q, body_end, k + 1)) {
-            fail(p, k + 1, "'?' is no wildcard: only a '*' ending a word is (prefix*), "
-                           "at column %zu", char_column(p, k + 1));
-            return false;
-        }
+            && text_is_word_char(q, body_end, k + 1))
+            note(p, "'?' is no wildcard (only a '*' ending a word is): '%.*s' is read with "
+                    "it as punctuation", (int)(end - start), q + start);
         if (q[k] != '*')
             continue;
         size_t run_end = k;
         while (run_end < body_end && q[run_end] == '*')
             run_end++;
         bool inside = k > start && word_char_before(q, start, k);
-        if (text_is_word_char(q, body_end, run_end)
-            && (inside || !memchr(q + run_end, '*', p->len - run_end))) {
+        if (inside && text_is_word_char(q, body_end, run_end)) {
             fail(p, k + 1, "a wildcard can only end a word (prefix*) at column %zu",
                  char_column(p, k + 1));
             return false;
         }
+        if (!inside && text_is_word_char(q, body_end, run_end)
+            && !memchr(q + run_end, '*', p->len - run_end))
+            note(p, "a '*' cannot start a wildcard (only prefix* is one): '%.*s' is read as "
+                    "the word", (int)(end - start), q + start);
         k = run_end - 1;
     }
     scan_t sc = scan_words(p->q + start, body_end - start);

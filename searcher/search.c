@@ -949,6 +949,8 @@ static srch_run_status_t run_once(srch_engine_t *e, const char *q, const srch_se
         snprintf(err->message, sizeof err->message, "%s", srch_query_status_str(qs));
         return SRCH_RUN_ERROR;
     }
+    if (srch_query_note(r->query))
+        text_buf_printf(&r->notes, "passim-search: %s\n", srch_query_note(r->query));
     xs_status_t wst = widen_prefixes(e, r->query, &r->notes);
     if (wst != XS_OK) {
         set_error(err, "cannot read the index's terms", wst);

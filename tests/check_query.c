@@ -266,6 +266,35 @@ START_TEST(test_query_parse_rows)
 }
 END_TEST
 
+/* A character that may have been meant as a wildcard but is none is read as
+ * emphasis or punctuation, with a note; where no such doubt arises, no note. */
+START_TEST(test_query_wildcard_notes)
+{
+    static const struct {
+        const char *query, *want, *note;
+    } rows[] = {
+        { "peace *ing", "(AND peac ing)", "a '*' cannot start a wildcard (only prefix* is one): "
+                                          "'*ing' is read as the word" },
+        { "Tal?ban", "(PHRASE tal ban)", "'?' is no wildcard (only a '*' ending a word is): "
+                                         "'Tal?ban' is read with it as punctuation" },
+        { "*kabul talks*", "(AND kabul (PREFIX talks))", NULL },
+        { "kabul? talks ?", "(AND kabul talk)", NULL },
+        { "talks*", "(PREFIX talks)", NULL },
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        srch_query_t *q = parse_ok(rows[i].query, strlen(rows[i].query), AND_);
+        char *got = describe(q);
+        ck_assert_str_eq(got, rows[i].want);
+        if (rows[i].note)
+            ck_assert_str_eq(srch_query_note(q) ? srch_query_note(q) : "(none)", rows[i].note);
+        else
+            ck_assert_ptr_null(srch_query_note(q));
+        free(got);
+        srch_query_free(q);
+    }
+}
+END_TEST
+
 /* Inputs that must parse or be refused cleanly: never crash, never leave an
  * empty error or a column outside the query. */
 typedef struct odd_row {
@@ -558,11 +587,7 @@ static const error_row_t error_rows[] = {
     /* a wildcard only ends a word */
     { "peace negotiat*ion", AND_, "a wildcard can only end a word (prefix*) at column 15", 15 },
     { "café*s", AND_, "a wildcard can only end a word (prefix*) at column 5", 5 },
-    /* ...and cannot start one: a '*' before a word that none closes later */
-    { "peace *ing", AND_, "a wildcard can only end a word (prefix*) at column 7", 7 },
-    /* '?' is no wildcard inside a word */
-    { "Tal?ban", AND_, "'?' is no wildcard: only a '*' ending a word is (prefix*), at column 4",
-      4 },
+
     /* columns count characters, not bytes */
     { "café \"x", AND_, "unbalanced quote at column 6", 6 },
     { "Αθήνα (x", AND_, "unclosed parenthesis at column 7", 7 },
@@ -1158,6 +1183,7 @@ Suite *make_query_suite(void)
     TCase *tc = tcase_create("parse");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_loop_test(tc, test_query_parse_rows, 0, sizeof parse_rows / sizeof parse_rows[0]);
+    tcase_add_test(tc, test_query_wildcard_notes);
     tcase_add_loop_test(tc, test_query_parse_odd, 0, sizeof odd_rows / sizeof odd_rows[0]);
     tcase_add_test(tc, test_query_parse_dropped);
     tcase_add_test(tc, test_query_parse_ten_thousand_words);

@@ -232,6 +232,13 @@ expect_match '\[stabilising\]' "$OUT" "a whole word and a star: its word"
 run $S --highlight plain 'negotiation*'
 expect_rc 0 "a whole word with a star, far from its stem"
 expect_match '\[negotiations\]' "$OUT" "and finds and highlights its forms"
+# No suffix and no one-letter wildcard: read as the word, with a note.
+run $S --highlight plain '*talks'
+expect_rc 0 "a '*' before a word: searched"
+expect_match "a '\*' cannot start a wildcard \(only prefix\* is one\): '\*talks' is read as the word" \
+    "$ERR" "a '*' before a word: a note says how it was read"
+run $S '**kwargs talks*'
+expect_no_match "cannot start a wildcard" "$ERR" "a '*' closed later is emphasis: no note"
 # With no word lists, the prefix as a whole word is still found, and a
 # prefix a few letters past a stem is read as that stem, with a note.
 $PASSIM_INDEX -q --no-spelling --db "$T/nolists.db" "$CORPUS" >/dev/null \
