@@ -163,6 +163,11 @@ static const tok_row_t tok_rows[] = {
      "apples@0[2,8) and@1[11,14) pears@2[15,20) 1@4[21,22)NS x@5[24,25) 2@7[26,27)NS y@8[29,30)"},
     {"| Germany | 4.5 |", 0, "germany@0[2,9) 4.5@2[12,15)N"},
     {"> quoted\n> # head", 0, "quoted@0[2,8) head@2[13,17)"},
+    {"a\rb\r\rc\r\r\nd", 0, "a@0[0,1) b@1[2,3) c@3[5,6) d@4[9,10)"},
+    {"a\n> b\n> c\nd", 0, "a@0[0,1) b@2[4,5) c@3[8,9) d@5[10,11)"},
+    {"A|B testing | C", 0, "a@0[0,1) b@1[2,3) testing@2[4,11) c@4[14,15)"},
+    {"#42 is fixed\n#hashtag\n## Head", 0,
+     "42@0[1,3)N is@1[4,6) fixed@2[7,12) hashtag@3[14,21) head@5[25,29)"},
     /* ...but not a line break inside a paragraph, even before a number */
     {"founded in\n1987. It grew", 0, "founded@0[0,7) in@1[8,10) 1987@2[11,15)NS it@3[17,19) grew@4[20,24)"},
     {"a\nb", 0, "a@0[0,1) b@1[2,3)"},

@@ -89,8 +89,10 @@ enum {
  * - The target of a Markdown link, "](...)", is skipped.
  * - Between two blocks the position skips TEXT_BLOCK_GAP more, so that no
  *   phrase matches across them: a blank line (or a line of no word, as a
- *   heading's underline), a line break into a heading, list item, quote or
- *   table row, or out of a heading, and a table cell's bar ('|').
+ *   heading's underline), a line break into a heading ("# " to "###### "),
+ *   list item or table row, out of a heading or row, into or out of a quote
+ *   ('>'), and a table cell's bar ('|' with white space or a line's edge
+ *   beside it, not "A|B").
  */
 typedef struct text_token {
     const char *word;   /* folded token, NUL-terminated; valid only during the callback */

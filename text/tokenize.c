@@ -281,18 +281,28 @@ static size_t scan_word(tok_state_t *st, size_t start)
     return i;
 }
 
-/* Skip the spaces, tabs and quote markers ('>') that may open a line at i. */
-static size_t past_line_indent(const unsigned char *s, size_t len, size_t i)
+/* Skip the spaces, tabs and quote markers ('>') that may open a line at i;
+ * *quoted tells whether there was a marker. */
+static size_t past_line_indent(const unsigned char *s, size_t len, size_t i, bool *quoted)
 {
-    while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '>'))
+    *quoted = false;
+    while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '>')) {
+        *quoted = *quoted || s[i] == '>';
         i++;
+    }
     return i;
+}
+
+static bool is_line_end(const unsigned char *s, size_t len, size_t i)
+{
+    return i >= len || s[i] == '\n' || s[i] == '\r';
 }
 
 /* What a line that starts (past its indent) at i opens. */
 typedef enum {
     LINE_TEXT,
-    LINE_ROW,      /* a block of one line: a heading ('#') or a table row ('|') */
+    LINE_ROW,      /* a block of one line: a heading (one to six '#' before a space
+                      or the line's end) or a table row ('|') */
     LINE_ITEM,     /* a bulleted item ("-", "*" or "+" before a space), or one
                       numbered 1 ("1." or "1)" before a space) */
     LINE_NUMBERED  /* an item of another number: a list's after an item, else
@@ -303,9 +313,15 @@ static line_kind_t line_kind(const unsigned char *s, size_t len, size_t i)
 {
     if (i >= len)
         return LINE_TEXT;
-    if (s[i] == '#' || s[i] == '|')
+    if (s[i] == '|')
         return LINE_ROW;
     size_t j = i;
+    if (s[i] == '#') {
+        while (j < len && j - i < 7 && s[j] == '#')
+            j++;
+        return j - i <= 6 && (is_line_end(s, len, j) || s[j] == ' ' || s[j] == '\t')
+               ? LINE_ROW : LINE_TEXT;
+    }
     if (s[j] == '-' || s[j] == '*' || s[j] == '+') {
         j++;
     } else {
@@ -321,17 +337,30 @@ static line_kind_t line_kind(const unsigned char *s, size_t len, size_t i)
     return !numbered || (j - i == 2 && s[i] == '1') ? LINE_ITEM : LINE_NUMBERED;
 }
 
+/* Whether the '|' at s[i] is a table's bar: white space or a line's edge on
+ * one side at least ("| a | b |"), not a word's ("A|B testing"). */
+static bool is_bar(const unsigned char *s, size_t len, size_t i)
+{
+    bool before = i == 0 || s[i - 1] == ' ' || s[i - 1] == '\t' || s[i - 1] == '\n'
+                  || s[i - 1] == '\r';
+    bool after = is_line_end(s, len, i + 1) || s[i + 1] == ' ' || s[i + 1] == '\t';
+    return before || after;
+}
+
 /* Whether s[from..to), the text between two tokens, crosses a block boundary
  * (text.h, above text_token_t). from is where the earlier token ends. */
 static bool crosses_block(const unsigned char *s, size_t len, size_t from, size_t to)
 {
     size_t line_break = NO_TOKEN, breaks = 0;
     for (size_t i = from; i < to; i++) {
-        if (s[i] == '|')
+        if (s[i] == '|' && is_bar(s, len, i))
             return true;
         if (s[i] == '\n' || s[i] == '\r') {
-            if (s[i] == '\r' && i + 1 < to && s[i + 1] == '\n')
-                i++;
+            size_t j = i;
+            while (j < to && s[j] == '\r')
+                j++;
+            if (j > i && j < to && s[j] == '\n')
+                i = j; /* "\r\n", and "\r\r\n" as some tools write it, is one */
             if (++breaks > 1)
                 return true; /* a blank line, or a line of no word between */
             line_break = i;
@@ -342,10 +371,11 @@ static bool crosses_block(const unsigned char *s, size_t len, size_t from, size_
     size_t start = from;
     while (start > 0 && s[start - 1] != '\n' && s[start - 1] != '\r')
         start--;
-    line_kind_t before = line_kind(s, len, past_line_indent(s, len, start));
-    line_kind_t after = line_kind(s, len, past_line_indent(s, len, line_break + 1));
-    if (before == LINE_ROW)
-        return true; /* a heading or a row ends with its line */
+    bool quoted_before, quoted_after;
+    line_kind_t before = line_kind(s, len, past_line_indent(s, len, start, &quoted_before));
+    line_kind_t after = line_kind(s, len, past_line_indent(s, len, line_break + 1, &quoted_after));
+    if (before == LINE_ROW || quoted_before != quoted_after)
+        return true; /* a heading or a row ends with its line; a quote starts or ends */
     if (after == LINE_NUMBERED)
         return before != LINE_TEXT;
     return after != LINE_TEXT;
