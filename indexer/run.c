@@ -101,9 +101,11 @@ static void on_signal(int sig)
         return;
     }
     idx_stop_signal = sig;
+    int saved = errno; /* a failed write must not change what the run reads */
     if (signal_clears_line)
         (void)!write(STDERR_FILENO, "\r\033[K", 4);
     (void)!write(STDERR_FILENO, note, sizeof note - 1);
+    errno = saved;
 }
 
 /* What on_fatal() says: the index a run writes, whether a progress line
@@ -732,16 +734,31 @@ static char *tmp_path(const char *db_path, const char *name)
     return asprintf(&p, "%s.tmp-%ld-%s", db_path, (long)getpid(), name) < 0 ? NULL : p;
 }
 
+/* Whether the folder at path is the root of a mount: the kernel says so
+ * (Linux 5.8 and later), or it lies on another device than its parent. */
+static bool is_mount_point(const char *path)
+{
+#ifdef STATX_ATTR_MOUNT_ROOT
+    struct statx sx;
+    if (statx(AT_FDCWD, path, 0, STATX_BASIC_STATS, &sx) == 0
+        && (sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT))
+        return (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT) != 0;
+#endif
+    char *parent = NULL;
+    struct stat here, up;
+    bool other = asprintf(&parent, "%s/..", path) >= 0 && stat(path, &here) == 0
+                 && stat(parent, &up) == 0 && here.st_dev != up.st_dev;
+    free(parent);
+    return other;
+}
+
 /* Why the index folder at db_path cannot be swapped for a new one built
  * beside it, as first builds on several threads, their compaction and
  * rebuilds do (a static message), or NULL if it can. */
 static const char *why_not_swappable(const char *db_path)
 {
     static char why[200];
-    struct statx sx;
-    if (statx(AT_FDCWD, db_path, 0, STATX_BASIC_STATS, &sx) == 0
-        && (sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT)
-        && (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT))
+    if (is_mount_point(db_path))
         return "it is a mount point";
     char *probe = tmp_path(db_path, "probe");
     if (!probe)
