@@ -422,6 +422,41 @@ static int listed_word(const char *word, size_t len, uint32_t count, void *paylo
     return add_word_stem(ws, word, len) ? 0 : 1;
 }
 
+/* The offset of the first line of a word list (spell.h: sorted bytewise, one
+ * word a line) whose first byte is b or more; len if none. */
+static size_t first_line_from(const char *list, size_t len, unsigned char b)
+{
+    size_t lo = 0, hi = len; /* the answer is in [lo, hi]; lo starts a line */
+    while (lo < hi) {
+        size_t at = lo + (hi - lo) / 2;
+        while (at > lo && list[at - 1] != '\n')
+            at--;
+        if ((unsigned char)list[at] >= b) {
+            hi = at;
+        } else {
+            const char *nl = memchr(list + at, '\n', len - at);
+            lo = nl ? (size_t)(nl - list) + 1 : len;
+        }
+    }
+    return lo;
+}
+
+/* Offer listed_word() the words of a list that may start with ws's prefix:
+ * those that start with its first byte, and those that start with a byte
+ * past ASCII (an accented letter, which may lose its accent). */
+static void scan_list(word_stems_t *ws, const char *list, size_t len)
+{
+    unsigned char first = (unsigned char)ws->n->stem[0];
+    size_t wide = first_line_from(list, len, 0x80);
+    if (first < 0x80) {
+        size_t from = first_line_from(list, wide, first);
+        size_t to = first_line_from(list, wide, first + 1);
+        if (text_spell_each(list + from, to - from, listed_word, ws) != 0)
+            return;
+    }
+    text_spell_each(list + wide, len - wide, listed_word, ws);
+}
+
 /* Make wildcard n find too the words it starts whose stems it does not start:
  * the prefix as a whole word, and the words of the index's word lists that it
  * starts (none with --no-spelling; of a combined search's first index only,
@@ -444,7 +479,7 @@ static void add_word_stems(widen_t *w, const srch_node_t *n)
         if (!text_words_key(&key, len))
             w->st = XS_ERR_NOMEM;
         else if (get_metadata(w->e->db, key.data, &list, &list_len) == XS_OK && list)
-            text_spell_each(list, list_len, listed_word, &ws);
+            scan_list(&ws, list, list_len);
         free(list);
     }
     text_buf_free(&key);
