@@ -468,12 +468,12 @@ static void add_word_stems(widen_t *w, const srch_node_t *n)
         text_buf_free(&ws.stems);
         return;
     }
-    /* Folding never shortens a word by half (ligatures are expanded as it
-     * is tokenized): no list of words shorter could hold one it starts. */
+    /* Dropping accents never makes a word longer (ligatures were expanded
+     * as it was tokenized): no list of words shorter than the prefix holds
+     * one it starts. */
     size_t chars = text_spell_chars(n->stem, ws.prefix_len);
     text_buf_t key = TEXT_BUF_INIT;
-    for (size_t len = chars > 1 ? (chars + 1) / 2 : 1; w->st == XS_OK && len <= TEXT_SPELL_WORD_MAX;
-         len++) {
+    for (size_t len = chars; w->st == XS_OK && len <= TEXT_SPELL_WORD_MAX; len++) {
         char *list = NULL;
         size_t list_len = 0;
         if (!text_words_key(&key, len))
