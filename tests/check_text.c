@@ -165,7 +165,18 @@ static const tok_row_t tok_rows[] = {
     {"> quoted\n> # head", 0, "quoted@0[2,8) head@2[13,17)"},
     {"a\rb\r\rc\r\r\nd", 0, "a@0[0,1) b@1[2,3) c@3[5,6) d@4[9,10)"},
     {"a\n> b\n> c\nd", 0, "a@0[0,1) b@2[4,5) c@3[8,9) d@5[10,11)"},
-    {"A|B testing | C", 0, "a@0[0,1) b@1[2,3) testing@2[4,11) c@4[14,15)"},
+    {"A|B testing | C", 0, "a@0[0,1) b@1[2,3) testing@2[4,11) c@3[14,15)"},
+    {"|a|b|\nps aux | grep", 0, "a@0[1,2) b@2[3,4) ps@4[6,8) aux@5[9,12) grep@6[15,19)"},
+    /* in a fenced code block, lines are lines, whatever they open with */
+    {"x\n```\nrun\n# set it\n- y\n```\nz", 0,
+     "x@0[0,1) run@2[6,9) set@3[12,15) it@4[16,18) y@5[21,22) z@7[27,28)"},
+    {"x\n~~~\na\n```\n# b\n~~~\n# c", 0, "x@0[0,1) a@2[6,7) b@4[14,15) c@6[22,23)"},
+    /* numbered lines are items in a list, else wrapped lines */
+    {"peak of\n3. The rate\n10. Then", 0,
+     "peak@0[0,4) of@1[5,7) 3@2[8,9)NS the@3[11,14) rate@4[15,19) 10@5[20,22)NS then@6[24,28)"},
+    {"1. a\n2. b", 0, "1@0[0,1)NS a@1[3,4) 2@3[5,6)NS b@4[8,9)"},
+    /* indented four columns, a heading is no heading */
+    {"on\n    ## Red\nWine", 0, "on@0[0,2) red@1[10,13) wine@2[14,18)"},
     {"#42 is fixed\n#hashtag\n## Head", 0,
      "42@0[1,3)N is@1[4,6) fixed@2[7,12) hashtag@3[14,21) head@5[25,29)"},
     /* ...but not a line break inside a paragraph, even before a number */

@@ -89,10 +89,11 @@ enum {
  * - The target of a Markdown link, "](...)", is skipped.
  * - Between two blocks the position skips TEXT_BLOCK_GAP more, so that no
  *   phrase matches across them: a blank line (or a line of no word, as a
- *   heading's underline), a line break into a heading ("# " to "###### "),
- *   list item or table row, out of a heading or row, into or out of a quote
- *   ('>'), and a table cell's bar ('|' with white space or a line's edge
- *   beside it, not "A|B").
+ *   heading's underline), a line break into or out of a heading ("# " to
+ *   "###### "), a table row (a line opening with '|'), a code fence, into a
+ *   list item (a numbered line only in a list: else it is a wrapped line),
+ *   into or out of a quote ('>'), and a bar between a table row's cells.
+ *   Inside a fenced code block a line is only a line.
  */
 typedef struct text_token {
     const char *word;   /* folded token, NUL-terminated; valid only during the callback */

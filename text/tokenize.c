@@ -66,6 +66,10 @@ typedef struct tok_state {
     uint32_t pos;
     size_t prev_end;        /* end of the last emitted token, or NO_TOKEN */
     size_t last_end;        /* the same, not reset by a token too long to keep */
+    unsigned line;          /* the kind of the line the text is at (line_kind_t) */
+    bool quoted;            /* that line is in a quote ('>') */
+    bool in_list;           /* a list item came since the last blank line */
+    unsigned char fence;    /* inside a fenced code block: its '`' or '~'; else 0 */
     size_t link_fail_until; /* see text__link_target_end() */
     size_t raw_len;
     bool overflow;          /* raw would have passed RAW_CAP: drop the token */
@@ -281,46 +285,39 @@ static size_t scan_word(tok_state_t *st, size_t start)
     return i;
 }
 
-/* Skip the spaces, tabs and quote markers ('>') that may open a line at i;
- * *quoted tells whether there was a marker. */
-static size_t past_line_indent(const unsigned char *s, size_t len, size_t i, bool *quoted)
-{
-    *quoted = false;
-    while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '>')) {
-        *quoted = *quoted || s[i] == '>';
-        i++;
-    }
-    return i;
-}
+/* The kinds of line that decide where a block starts or ends. */
+typedef enum {
+    LINE_TEXT,
+    LINE_CODE,     /* inside a fenced code block: no block starts there */
+    LINE_FENCE,    /* a code fence: three or more '`' or '~' */
+    LINE_HEADING,  /* one to six '#' before a space or the line's end */
+    LINE_TABLE,    /* a table row: it opens with '|' */
+    LINE_ITEM,     /* a bulleted item ("-", "*" or "+" before a space), one
+                      numbered 1 ("1." or "1)" before a space), or one of
+                      another number in a list */
+    LINE_NUMBERED  /* another number and "." or ")" before a space: an item in a
+                      list, else more likely a wrapped line that opens with one */
+} line_kind_t;
 
 static bool is_line_end(const unsigned char *s, size_t len, size_t i)
 {
     return i >= len || s[i] == '\n' || s[i] == '\r';
 }
 
-/* What a line that starts (past its indent) at i opens. */
-typedef enum {
-    LINE_TEXT,
-    LINE_ROW,      /* a block of one line: a heading (one to six '#' before a space
-                      or the line's end) or a table row ('|') */
-    LINE_ITEM,     /* a bulleted item ("-", "*" or "+" before a space), or one
-                      numbered 1 ("1." or "1)" before a space) */
-    LINE_NUMBERED  /* an item of another number: a list's after an item, else
-                      more likely a wrapped line that starts with a number */
-} line_kind_t;
-
+/* What a line whose text (past its indent) starts at i opens, as Markdown
+ * reads it out of code. */
 static line_kind_t line_kind(const unsigned char *s, size_t len, size_t i)
 {
     if (i >= len)
         return LINE_TEXT;
     if (s[i] == '|')
-        return LINE_ROW;
+        return LINE_TABLE;
     size_t j = i;
     if (s[i] == '#') {
         while (j < len && j - i < 7 && s[j] == '#')
             j++;
         return j - i <= 6 && (is_line_end(s, len, j) || s[j] == ' ' || s[j] == '\t')
-               ? LINE_ROW : LINE_TEXT;
+               ? LINE_HEADING : LINE_TEXT;
     }
     if (s[j] == '-' || s[j] == '*' || s[j] == '+') {
         j++;
@@ -337,48 +334,82 @@ static line_kind_t line_kind(const unsigned char *s, size_t len, size_t i)
     return !numbered || (j - i == 2 && s[i] == '1') ? LINE_ITEM : LINE_NUMBERED;
 }
 
-/* Whether the '|' at s[i] is a table's bar: white space or a line's edge on
- * one side at least ("| a | b |"), not a word's ("A|B testing"). */
-static bool is_bar(const unsigned char *s, size_t len, size_t i)
+/* The fence character of a code fence at i ("```", "~~~" or longer), or 0. */
+static unsigned char fence_at(const unsigned char *s, size_t len, size_t i)
 {
-    bool before = i == 0 || s[i - 1] == ' ' || s[i - 1] == '\t' || s[i - 1] == '\n'
-                  || s[i - 1] == '\r';
-    bool after = is_line_end(s, len, i + 1) || s[i + 1] == ' ' || s[i + 1] == '\t';
-    return before || after;
+    if (i + 2 >= len || (s[i] != '`' && s[i] != '~'))
+        return 0;
+    return s[i + 1] == s[i] && s[i + 2] == s[i] ? s[i] : 0;
 }
 
-/* Whether s[from..to), the text between two tokens, crosses a block boundary
- * (text.h, above text_token_t). from is where the earlier token ends. */
-static bool crosses_block(const unsigned char *s, size_t len, size_t from, size_t to)
+/* Read the line that starts at i into st (its kind, whether it is quoted, a
+ * fence opened or closed), and say whether going into it from the line
+ * before crosses a block boundary: into or out of a heading, table row or
+ * fence, into a list item, into or out of a quote. */
+static bool open_line(tok_state_t *st, size_t i)
 {
-    size_t line_break = NO_TOKEN, breaks = 0;
+    const unsigned char *s = st->s;
+    size_t len = st->len, indent = 0;
+    bool quoted = false;
+    for (; i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '>'); i++) {
+        if (s[i] == '>')
+            quoted = true, indent = 0;
+        else
+            indent += s[i] == '\t' ? 4 : 1;
+    }
+    line_kind_t before = (line_kind_t)st->line, kind;
+    unsigned char fence = indent <= 3 ? fence_at(s, len, i) : 0;
+    if (fence && (!st->fence || st->fence == fence)) {
+        st->fence = st->fence ? 0 : fence;
+        kind = LINE_FENCE;
+    } else if (st->fence) {
+        kind = LINE_CODE;
+    } else {
+        kind = line_kind(s, len, i);
+        /* Indented four columns, a heading or a row is code or a line
+         * carried on; a numbered line is an item only in a list. */
+        if ((kind == LINE_HEADING || kind == LINE_TABLE) && indent > 3)
+            kind = LINE_TEXT;
+        if (kind == LINE_NUMBERED)
+            kind = st->in_list ? LINE_ITEM : LINE_TEXT;
+    }
+    bool was_quoted = st->quoted;
+    st->line = kind;
+    st->quoted = quoted;
+    st->in_list = st->in_list || kind == LINE_ITEM;
+    if (kind == LINE_CODE)
+        return before == LINE_FENCE || quoted != was_quoted;
+    return before == LINE_HEADING || before == LINE_TABLE || before == LINE_FENCE
+           || kind == LINE_HEADING || kind == LINE_TABLE || kind == LINE_FENCE
+           || kind == LINE_ITEM || quoted != was_quoted;
+}
+
+/* Follow the text s[from..to) between two tokens (from the text's start
+ * for the first): the lines it starts, read into st. True if it crosses a
+ * block boundary (text.h, above text_token_t): a blank line (or a line of no
+ * word), a boundary between lines (open_line()), a table row's bar. */
+static bool crosses_block(tok_state_t *st, size_t from, size_t to)
+{
+    const unsigned char *s = st->s;
+    bool boundary = false;
+    unsigned breaks = 0;
     for (size_t i = from; i < to; i++) {
-        if (s[i] == '|' && is_bar(s, len, i))
-            return true;
-        if (s[i] == '\n' || s[i] == '\r') {
+        if (s[i] == '|' && st->line == LINE_TABLE) {
+            boundary = true;
+        } else if (s[i] == '\n' || s[i] == '\r') {
             size_t j = i;
             while (j < to && s[j] == '\r')
                 j++;
             if (j > i && j < to && s[j] == '\n')
                 i = j; /* "\r\n", and "\r\r\n" as some tools write it, is one */
-            if (++breaks > 1)
-                return true; /* a blank line, or a line of no word between */
-            line_break = i;
+            if (++breaks > 1) {
+                boundary = true; /* a blank line, or a line of no word between */
+                st->in_list = false;
+            }
+            boundary |= open_line(st, i + 1);
         }
     }
-    if (breaks == 0)
-        return false;
-    size_t start = from;
-    while (start > 0 && s[start - 1] != '\n' && s[start - 1] != '\r')
-        start--;
-    bool quoted_before, quoted_after;
-    line_kind_t before = line_kind(s, len, past_line_indent(s, len, start, &quoted_before));
-    line_kind_t after = line_kind(s, len, past_line_indent(s, len, line_break + 1, &quoted_after));
-    if (before == LINE_ROW || quoted_before != quoted_after)
-        return true; /* a heading or a row ends with its line; a quote starts or ends */
-    if (after == LINE_NUMBERED)
-        return before != LINE_TEXT;
-    return after != LINE_TEXT;
+    return boundary;
 }
 
 static inline void reset_raw(tok_state_t *st)
@@ -433,8 +464,12 @@ static int take_token(tok_state_t *st, size_t start, unsigned first_class, size_
         flags |= TEXT_TOK_SENTENCE_END;
     }
 
-    if (st->last_end != NO_TOKEN && crosses_block(st->s, st->len, st->last_end, start))
+    if (st->last_end == NO_TOKEN) {
+        open_line(st, 0);
+        crosses_block(st, 0, start);
+    } else if (crosses_block(st, st->last_end, start)) {
         st->pos += TEXT_BLOCK_GAP;
+    }
     text_token_t tok = {
         .word = word,
         .word_len = word_len,
@@ -584,6 +619,9 @@ int text_tokenize(const char *s, size_t len, uint32_t first_pos, text_token_fn f
     st.pos = first_pos;
     st.prev_end = NO_TOKEN;
     st.last_end = NO_TOKEN;
+    st.line = LINE_TEXT;
+    st.quoted = st.in_list = false;
+    st.fence = 0;
     st.link_fail_until = 0;
 
     size_t i = 0;
