@@ -76,8 +76,12 @@ static int add_token(const text_term_t *t, void *payload)
     xs_status_t st = xs_doc_add_posting(job->ctx->doc, t->stem, t->stem_len, t->tok->pos);
     if (st != XS_OK)
         return (int)st;
-    if (job->ctx->spell && !(t->tok->flags & TEXT_TOK_NUMBER) && t->tok->word_len >= 3
-        && idx_counter_add(job->ctx->spell, t->tok->word, t->tok->word_len) == 0)
+    if (!job->ctx->spell || (t->tok->flags & TEXT_TOK_NUMBER))
+        return 0;
+    /* the word without an elided article: "organisation", not "l'organisation" */
+    size_t elided = text_elided_len(job->ctx->analyzer, t->tok->word, t->tok->word_len);
+    if (t->tok->word_len - elided >= 3
+        && idx_counter_add(job->ctx->spell, t->tok->word + elided, t->tok->word_len - elided) == 0)
         return XS_ERR_NOMEM; /* a word list with holes would mislead "did you mean" */
     return 0;
 }

@@ -788,7 +788,10 @@ static srch_node_t *words_node(parser_t *p, const lex_tok_t *t, srch_field_t fie
         return n;
     }
     srch_node_t *last = terms.v[terms.n - 1];
-    if (utf8_chars(last->word) < 2) {
+    /* Terms hold no elided article ("l'organ*" is organ*) and no accents
+     * (text_stem): nor may the prefix that finds them. */
+    const char *bare = last->word + text_elided_len(p->a, last->word, strlen(last->word));
+    if (utf8_chars(bare) < 2) {
         fail(p, last->column, "wildcard prefix too short at column %zu",
              char_column(p, last->column));
         return NULL;
@@ -798,10 +801,9 @@ static srch_node_t *words_node(parser_t *p, const lex_tok_t *t, srch_field_t fie
         return NULL;
     pre->field = field;
     pre->text = last->text;
-    pre->word = pre->stem = last->word;
-    /* Terms hold no accents (text_stem): nor may the prefix that finds them. */
+    pre->word = pre->stem = bare;
     char plain[TEXT_TOKEN_MAX + 1];
-    size_t plain_len = text_unaccent(last->word, strlen(last->word), plain, sizeof plain);
+    size_t plain_len = text_unaccent(pre->word, strlen(pre->word), plain, sizeof plain);
     if (plain_len > 0 && !(pre->stem = arena_strndup(p->out, plain, plain_len))) {
         fail_nomem(p);
         return NULL;

@@ -460,14 +460,16 @@ static void scan_list(word_stems_t *ws, const char *list, size_t len)
 /* Make wildcard n find too the words it starts whose stems it does not start:
  * the prefix as a whole word, and the words of the index's word lists that it
  * starts (none with --no-spelling; of a combined search's first index only,
- * as Xapian reads metadata). */
-static void add_word_stems(widen_t *w, const srch_node_t *n)
+ * as Xapian reads metadata). False if the index has no word lists (or on
+ * failure, w->st). */
+static bool add_word_stems(widen_t *w, const srch_node_t *n)
 {
     word_stems_t ws = { w, n, strlen(n->stem), TEXT_BUF_INIT, 0 };
     if (!add_word_stem(&ws, n->word, strlen(n->word))) {
         text_buf_free(&ws.stems);
-        return;
+        return false;
     }
+    bool has_lists = false;
     /* Dropping accents never makes a word longer (ligatures were expanded
      * as it was tokenized): no list of words shorter than the prefix holds
      * one it starts. */
@@ -480,6 +482,16 @@ static void add_word_stems(widen_t *w, const srch_node_t *n)
             w->st = XS_ERR_NOMEM;
         else if (get_metadata(w->e->db, key.data, &list, &list_len) == XS_OK && list)
             scan_list(&ws, list, list_len);
+        has_lists = has_lists || list;
+        free(list);
+    }
+    /* a list of words as short as the prefix, or shorter, says there are lists */
+    for (size_t len = 1; !has_lists && w->st == XS_OK && len < chars; len++) {
+        char *list = NULL;
+        if (!text_words_key(&key, len))
+            w->st = XS_ERR_NOMEM;
+        else
+            has_lists = get_metadata(w->e->db, key.data, &list, NULL) == XS_OK && list;
         free(list);
     }
     text_buf_free(&key);
@@ -487,12 +499,13 @@ static void add_word_stems(widen_t *w, const srch_node_t *n)
         && !srch_query_prefix_also(w->q, n, ws.stems.data, ws.stems.len, ws.n_stems))
         w->st = XS_ERR_NOMEM;
     text_buf_free(&ws.stems);
+    return has_lists;
 }
 
 /* A wildcard finds the words whose stems its prefix starts, and those it
- * starts whose stems it does not start (add_word_stems()). One that finds
- * nothing so is read as the longest stem that its prefix, a few letters
- * shorter, is (a word kept in no list, with --no-spelling: "negotiat*", whose
+ * starts whose stems it does not start (add_word_stems()). In an index with
+ * no word lists (--no-spelling), one that finds nothing so is read as the
+ * longest stem that its prefix, a few letters shorter, is ("negotiat*", whose
  * words stem to negoti, is negoti*); a note says so. */
 static void widen_node(widen_t *w, const srch_node_t *n)
 {
@@ -504,9 +517,8 @@ static void widen_node(widen_t *w, const srch_node_t *n)
     bool found = false;
     if ((w->st = has_term(w, n, len, false, &found)) != XS_OK)
         return;
-    if (n->n_also == 0)
-        add_word_stems(w, n);
-    if (found || n->n_also > 0 || w->st != XS_OK)
+    bool has_lists = n->n_also > 0 || add_word_stems(w, n);
+    if (found || n->n_also > 0 || has_lists || w->st != XS_OK)
         return;
     for (size_t cut = len - 1; cut + PREFIX_CUT_MAX >= len && cut >= PREFIX_KEEP_MIN; cut--) {
         if (((unsigned char)n->stem[cut] & 0xC0) == 0x80)
@@ -1117,7 +1129,8 @@ static bool suggestion_held(const char *word, size_t len, void *payload)
 static bool suggest(srch_engine_t *e, const srch_word_t *w, text_buf_t *b)
 {
     text_spell_best_t best;
-    if (!text_spell_best_init(&best, w->word, strlen(w->word)))
+    size_t elided = text_elided_len(e->analyzer, w->word, strlen(w->word));
+    if (!text_spell_best_init(&best, w->word + elided, strlen(w->word) - elided))
         return false;
     suggestion_check_t check = { e, w, TEXT_BUF_INIT, 0, false };
     best.accept = suggestion_held;

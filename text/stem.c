@@ -310,6 +310,11 @@ static size_t elided_len(const text_analyzer_t *a, const char *w, size_t len)
     return 0;
 }
 
+size_t text_elided_len(const text_analyzer_t *a, const char *word, size_t len)
+{
+    return a && word ? elided_len(a, word, len) : 0;
+}
+
 const char *text_stem(text_analyzer_t *a, const char *word, size_t len, size_t *stem_len)
 {
     size_t dummy;

@@ -196,6 +196,12 @@ const char **text_languages(void);
  */
 const char *text_stem(text_analyzer_t *a, const char *word, size_t len, size_t *stem_len);
 
+/* How many bytes of the folded word[0..len) are an elided word and its
+ * apostrophe, which text_stem() passes over ("l'" of "l'école" in French);
+ * 0 if none, or in a language without elisions. The word lists of "did you
+ * mean" hold words without them. */
+size_t text_elided_len(const text_analyzer_t *a, const char *word, size_t len);
+
 /*
  * Stopwords. The list is empty until one of these is called. Words are folded
  * with text_fold() before they are stored.

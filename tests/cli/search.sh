@@ -733,6 +733,16 @@ for q in "fr école" "fr été" "fr Orléans" "fr l'hôpital" "ru привет" 
     expect_rc 0 "another language: ${q#* } found"
 done
 expect_match '\[Kırmızı\]' "$OUT" "another language: the word highlighted as written"
+# An elided article is no part of the word for wildcards and suggestions.
+printf "Nouvelles\n\nL'organisation d'habitation.\n" >"$T/fr/b.txt"
+$PASSIM_INDEX -q --db "$T/fr.db" --lang french "$T/fr" >/dev/null
+for q in 'organisatio*' "l'organ*" 'habitatio*'; do
+    run $PASSIM_SEARCH --db "$T/fr.db" --highlight plain "$q"
+    expect_rc 0 "an elided word: $q finds it"
+done
+expect_match "\[d'habitation\]" "$OUT" "an elided word: highlighted whole"
+run $PASSIM_SEARCH --db "$T/fr.db" organisaton
+expect_match "did you mean 'organisation'\?" "$ERR" "an elided word: offered without its article"
 # French stems a word typed without its accents otherwise: the accented word
 # is offered.
 run $PASSIM_SEARCH --db "$T/fr.db" fermee
