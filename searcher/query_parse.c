@@ -388,9 +388,9 @@ static bool lex_word(parser_t *p, size_t start, size_t end)
      * answer: said, rather than read as two words. One before a word is
      * emphasis ("*very important*", "**kwargs") and is let through; so is a
      * '?' inside a word ("php?title"), as punctuation. Where either may have
-     * been meant as a wildcard (no later '*' closes the first: "*ing"; a
-     * letter on both sides of the '?': "Tal?ban"), a note says how it was
-     * read. */
+     * been meant as a wildcard (a single '*' that no later one closes:
+     * "*ing"; a letter on both sides of the '?': "Tal?ban"), a note says how
+     * it was read. */
     const char *q = p->q;
     for (size_t k = start; k < body_end; k++) {
         if (q[k] == '?' && k > start && word_char_before(q, start, k)
@@ -408,7 +408,7 @@ static bool lex_word(parser_t *p, size_t start, size_t end)
                  char_column(p, k + 1));
             return false;
         }
-        if (!inside && text_is_word_char(q, body_end, run_end)
+        if (!inside && run_end - k == 1 && text_is_word_char(q, body_end, run_end)
             && !memchr(q + run_end, '*', p->len - run_end))
             note(p, "a '*' cannot start a wildcard (only prefix* is one): '%.*s' is read as "
                     "the word", (int)(end - start), q + start);

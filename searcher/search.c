@@ -198,6 +198,10 @@ bool srch_engine_open(srch_engine_t *e, const char *const *paths, size_t n_paths
      * metadata from the first one only. A query is stemmed one way, so the
      * indexes must share a language. */
     bool layouts_ok = true;
+    if (n_paths > 1 && !(e->parts = calloc(n_paths, sizeof *e->parts))) {
+        snprintf(engine_msg, sizeof engine_msg, "out of memory");
+        layouts_ok = false;
+    }
     if (n_paths == 1)
         layouts_ok = layout_ok(e->db, paths[0]);
     else
@@ -227,7 +231,7 @@ bool srch_engine_open(srch_engine_t *e, const char *const *paths, size_t n_paths
                 layouts_ok = false;
             }
             free(lang);
-            xs_db_free(one);
+            e->parts[e->n_parts++] = one; /* freed with the engine */
         }
     if (!layouts_ok) {
         *err_msg = engine_msg;
@@ -254,6 +258,11 @@ bool srch_engine_open(srch_engine_t *e, const char *const *paths, size_t n_paths
 
 void srch_engine_close(srch_engine_t *e)
 {
+    for (size_t i = 0; i < e->n_parts; i++)
+        xs_db_free(e->parts[i]);
+    free(e->parts);
+    e->parts = NULL;
+    e->n_parts = 0;
     xs_db_free(e->db);
     text_analyzer_free(e->analyzer);
     free(e->lang);
@@ -422,6 +431,32 @@ static int listed_word(const char *word, size_t len, uint32_t count, void *paylo
     return add_word_stem(ws, word, len) ? 0 : 1;
 }
 
+/* The word list of words of chars characters of every index searched (each
+ * of several, not only the first, whose metadata Xapian would read), for fn
+ * with payload; stops at fn's first false. False if there is none at all. */
+static bool each_word_list(srch_engine_t *e, size_t chars,
+                           bool (*fn)(const char *list, size_t len, void *payload),
+                           void *payload, xs_status_t *st)
+{
+    xs_db_t *const *dbs = e->n_parts > 0 ? e->parts : &e->db;
+    size_t n = e->n_parts > 0 ? e->n_parts : 1;
+    text_buf_t key = TEXT_BUF_INIT;
+    bool any = false, go_on = true;
+    if (!text_words_key(&key, chars))
+        *st = XS_ERR_NOMEM;
+    for (size_t i = 0; *st == XS_OK && go_on && i < n; i++) {
+        char *list = NULL;
+        size_t len = 0;
+        if (dbs[i] && get_metadata(dbs[i], key.data, &list, &len) == XS_OK && list) {
+            any = true;
+            go_on = fn(list, len, payload);
+        }
+        free(list);
+    }
+    text_buf_free(&key);
+    return any;
+}
+
 /* The offset of the first line of a word list (spell.h: sorted bytewise, one
  * word a line) whose first byte is b or more; len if none. */
 static size_t first_line_from(const char *list, size_t len, unsigned char b)
@@ -444,17 +479,26 @@ static size_t first_line_from(const char *list, size_t len, unsigned char b)
 /* Offer listed_word() the words of a list that may start with ws's prefix:
  * those that start with its first byte, and those that start with a byte
  * past ASCII (an accented letter, which may lose its accent). */
-static void scan_list(word_stems_t *ws, const char *list, size_t len)
+static bool scan_list(const char *list, size_t len, void *payload)
 {
+    word_stems_t *ws = payload;
     unsigned char first = (unsigned char)ws->n->stem[0];
     size_t wide = first_line_from(list, len, 0x80);
     if (first < 0x80) {
         size_t from = first_line_from(list, wide, first);
         size_t to = first_line_from(list, wide, first + 1);
         if (text_spell_each(list + from, to - from, listed_word, ws) != 0)
-            return;
+            return false;
     }
-    text_spell_each(list + wide, len - wide, listed_word, ws);
+    return text_spell_each(list + wide, len - wide, listed_word, ws) == 0;
+}
+
+static bool any_list(const char *list, size_t len, void *payload)
+{
+    (void)list;
+    (void)len;
+    (void)payload;
+    return false; /* one is enough */
 }
 
 /* Make wildcard n find too the words it starts whose stems it does not start:
@@ -474,27 +518,11 @@ static bool add_word_stems(widen_t *w, const srch_node_t *n)
      * as it was tokenized): no list of words shorter than the prefix holds
      * one it starts. */
     size_t chars = text_spell_chars(n->stem, ws.prefix_len);
-    text_buf_t key = TEXT_BUF_INIT;
-    for (size_t len = chars; w->st == XS_OK && len <= TEXT_SPELL_WORD_MAX; len++) {
-        char *list = NULL;
-        size_t list_len = 0;
-        if (!text_words_key(&key, len))
-            w->st = XS_ERR_NOMEM;
-        else if (get_metadata(w->e->db, key.data, &list, &list_len) == XS_OK && list)
-            scan_list(&ws, list, list_len);
-        has_lists = has_lists || list;
-        free(list);
-    }
-    /* a list of words as short as the prefix, or shorter, says there are lists */
-    for (size_t len = 1; !has_lists && w->st == XS_OK && len < chars; len++) {
-        char *list = NULL;
-        if (!text_words_key(&key, len))
-            w->st = XS_ERR_NOMEM;
-        else
-            has_lists = get_metadata(w->e->db, key.data, &list, NULL) == XS_OK && list;
-        free(list);
-    }
-    text_buf_free(&key);
+    for (size_t len = chars; w->st == XS_OK && len <= TEXT_SPELL_WORD_MAX; len++)
+        has_lists |= each_word_list(w->e, len, scan_list, &ws, &w->st);
+    /* a list of words shorter than the prefix says there are lists too */
+    for (size_t len = 1; !has_lists && w->st == XS_OK && len < chars; len++)
+        has_lists = each_word_list(w->e, len, any_list, NULL, &w->st);
     if (w->st == XS_OK && ws.n_stems > 0
         && !srch_query_prefix_also(w->q, n, ws.stems.data, ws.stems.len, ws.n_stems))
         w->st = XS_ERR_NOMEM;
@@ -1123,6 +1151,17 @@ static bool suggestion_held(const char *word, size_t len, void *payload)
     return !suggestion_df(payload, word, len, &df) || df > 0;
 }
 
+typedef struct scan_best {
+    text_spell_best_t *best;
+    bool ok;            /* false once memory ran out */
+} scan_best_t;
+
+static bool scan_best(const char *list, size_t len, void *payload)
+{
+    scan_best_t *sb = payload;
+    return (sb->ok = text_spell_best_scan(sb->best, list, len));
+}
+
 /* The word of the index's word lists (spell.h) that w most likely meant and
  * that would find something in its place, into b (cleared first); false if
  * there is none. */
@@ -1136,17 +1175,11 @@ static bool suggest(srch_engine_t *e, const srch_word_t *w, text_buf_t *b)
     best.accept = suggestion_held;
     best.accept_payload = &check;
     size_t n = best.n_chars, lo = n > TEXT_SPELL_MAX_DISTANCE ? n - TEXT_SPELL_MAX_DISTANCE : 1;
-    text_buf_t key = TEXT_BUF_INIT;
-    bool ok = true;
-    for (size_t len = lo; ok && len <= n + TEXT_SPELL_MAX_DISTANCE; len++) {
-        char *list = NULL;
-        size_t list_len = 0;
-        ok = text_words_key(&key, len);
-        if (ok && get_metadata(e->db, key.data, &list, &list_len) == XS_OK && list)
-            ok = text_spell_best_scan(&best, list, list_len);
-        free(list);
-    }
-    text_buf_free(&key);
+    xs_status_t st = XS_OK;
+    scan_best_t sb = { &best, true };
+    for (size_t len = lo; sb.ok && st == XS_OK && len <= n + TEXT_SPELL_MAX_DISTANCE; len++)
+        each_word_list(e, len, scan_best, &sb, &st);
+    bool ok = sb.ok && st == XS_OK;
     uint32_t df = 0;
     ok = ok && best.found && suggestion_df(&check, best.word.data, best.word.len, &df) && df > 0;
     text_buf_free(&check.term);

@@ -74,6 +74,9 @@ typedef struct srch_engine {
     char *lang;                /* the index's stemming language */
     srch_id_cache_t *ids;      /* for hits that need only their ids (may be NULL) */
     char *cwd;                 /* the current folder, canonical (NULL if unknown) */
+    xs_db_t **parts;           /* indexes searched together: each one, for its word
+                                  lists (Xapian reads metadata from the first only) */
+    size_t n_parts;
 } srch_engine_t;
 
 /* Open the databases at paths (several: shards searched together) and make an

@@ -278,6 +278,7 @@ START_TEST(test_query_wildcard_notes)
         { "Tal?ban", "(PHRASE tal ban)", "'?' is no wildcard (only a '*' ending a word is): "
                                          "'Tal?ban' is read with it as punctuation" },
         { "*kabul talks*", "(AND kabul (PREFIX talks))", NULL },
+        { "python **kwargs", "(AND python kwarg)", NULL },
         { "kabul? talks ?", "(AND kabul talk)", NULL },
         { "talks*", "(PREFIX talks)", NULL },
     };

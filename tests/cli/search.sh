@@ -232,6 +232,18 @@ expect_match '\[stabilising\]' "$OUT" "a whole word and a star: its word"
 run $S --highlight plain 'negotiation*'
 expect_rc 0 "a whole word with a star, far from its stem"
 expect_match '\[negotiations\]' "$OUT" "and finds and highlights its forms"
+# Indexes searched together: the word lists of each serve wildcards and
+# "did you mean".
+mkdir -p "$T/wa" "$T/wb"
+printf 'A\n\nThe negotiations went on.\n' >"$T/wa/a.txt"
+printf 'B\n\nThe organization grew.\n' >"$T/wb/b.txt"
+$PASSIM_INDEX -q --db "$T/wa.db" "$T/wa" >/dev/null
+$PASSIM_INDEX -q --db "$T/wb.db" "$T/wb" >/dev/null
+run $PASSIM_SEARCH --db "$T/wa.db" --db "$T/wb.db" --color=never --highlight plain 'organizatio*'
+expect_match '\[organization\]' "$OUT" "two indexes: a wildcard reads the second's word lists"
+run $PASSIM_SEARCH --db "$T/wa.db" --db "$T/wb.db" --color=never organizaton
+expect_match "did you mean 'organization'" "$ERR" "two indexes: so does \"did you mean\""
+rm -rf "$T/wa" "$T/wb" "$T/wa.db" "$T/wb.db"
 # No suffix and no one-letter wildcard: read as the word, with a note.
 run $S --highlight plain '*talks'
 expect_rc 0 "a '*' before a word: searched"
