@@ -333,7 +333,21 @@ typedef struct widen {
     text_buf_t *notes;
     text_buf_t term;
     xs_status_t st;
+    uint32_t max;       /* stems a wildcard keeps at most (0: all) */
 } widen_t;
+
+typedef struct stem_count {
+    uint32_t n, stop;
+} stem_count_t;
+
+static int count_stem(const char *term, size_t len, uint32_t termfreq, void *payload)
+{
+    (void)term;
+    (void)len;
+    (void)termfreq;
+    stem_count_t *c = payload;
+    return ++c->n >= c->stop;
+}
 
 static int any_term(const char *term, size_t len, uint32_t termfreq, void *payload)
 {
@@ -546,6 +560,19 @@ static void widen_node(widen_t *w, const srch_node_t *n)
     if ((w->st = has_term(w, n, len, false, &found)) != XS_OK)
         return;
     bool has_lists = n->n_also > 0 || add_word_stems(w, n);
+    if (found && w->max > 0 && w->notes && w->st == XS_OK) {
+        /* more stems than a search keeps: the most frequent are searched */
+        stem_count_t c = { 0, w->max + 1 };
+        if (!field_term(&w->term, n->field, n->stem, len))
+            w->st = XS_ERR_NOMEM;
+        else
+            w->st = xs_db_terms(w->e->db, w->term.data, w->term.len, count_stem, &c, NULL);
+        if (w->st == XS_OK && c.n > w->max)
+            text_buf_printf(w->notes, "passim-search: more than %u stems start with '%s%s': "
+                                      "the %u most frequent are searched\n",
+                            (unsigned)w->max, n->field == SRCH_FIELD_TITLE ? "title:" : "",
+                            n->stem, (unsigned)w->max);
+    }
     if (found || n->n_also > 0 || has_lists || w->st != XS_OK)
         return;
     for (size_t cut = len - 1; cut + PREFIX_CUT_MAX >= len && cut >= PREFIX_KEEP_MIN; cut--) {
@@ -565,9 +592,10 @@ static void widen_node(widen_t *w, const srch_node_t *n)
     }
 }
 
-static xs_status_t widen_prefixes(srch_engine_t *e, srch_query_t *q, text_buf_t *notes)
+static xs_status_t widen_prefixes(srch_engine_t *e, srch_query_t *q, uint32_t max,
+                                  text_buf_t *notes)
 {
-    widen_t w = { e, q, notes, TEXT_BUF_INIT, XS_OK };
+    widen_t w = { e, q, notes, TEXT_BUF_INIT, XS_OK, max };
     widen_node(&w, srch_query_root(q));
     text_buf_free(&w.term);
     return w.st;
@@ -1026,7 +1054,7 @@ static srch_run_status_t run_once(srch_engine_t *e, const char *q, const srch_se
     }
     if (srch_query_note(r->query))
         text_buf_printf(&r->notes, "passim-search: %s\n", srch_query_note(r->query));
-    xs_status_t wst = widen_prefixes(e, r->query, &r->notes);
+    xs_status_t wst = widen_prefixes(e, r->query, s->build.wildcard_max, &r->notes);
     if (wst != XS_OK) {
         set_error(err, "cannot read the index's terms", wst);
         srch_result_free(r);
@@ -1043,7 +1071,7 @@ static srch_run_status_t run_once(srch_engine_t *e, const char *q, const srch_se
         po.default_op = SRCH_DEFAULT_OR;
         po.joined_phrase_too = true;
         if (srch_query_parse(&any, q, strlen(q), e->analyzer, &po, NULL) == SRCH_QUERY_OK
-            && widen_prefixes(e, any, NULL) != XS_OK) {
+            && widen_prefixes(e, any, s->build.wildcard_max, NULL) != XS_OK) {
             srch_query_free(any); /* then no fallback */
             any = NULL;
         }

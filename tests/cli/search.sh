@@ -244,6 +244,18 @@ expect_match '\[organization\]' "$OUT" "two indexes: a wildcard reads the second
 run $PASSIM_SEARCH --db "$T/wa.db" --db "$T/wb.db" --color=never organizaton
 expect_match "did you mean 'organization'" "$ERR" "two indexes: so does \"did you mean\""
 rm -rf "$T/wa" "$T/wb" "$T/wa.db" "$T/wb.db"
+# A prefix that starts more stems than a search keeps says so.
+mkdir -p "$T/many"
+python3 -c "
+import sys
+sys.stdout.write('Many\n\n' + ' '.join('zorb%sx' % ''.join(chr(97 + (i // 26 ** k) % 26) for k in range(3)) for i in range(120)) + '.\n')
+" >"$T/many/a.txt"
+$PASSIM_INDEX -q --db "$T/many.db" "$T/many" >/dev/null
+run $PASSIM_SEARCH --db "$T/many.db" 'zorb*'
+expect_rc 0 "a prefix of many stems: found"
+expect_match "more than 100 stems start with 'zorb': the 100 most frequent are searched" "$ERR" \
+    "a prefix of many stems: a note says some are left out"
+rm -rf "$T/many" "$T/many.db"
 # No suffix and no one-letter wildcard: read as the word, with a note.
 run $S --highlight plain '*talks'
 expect_rc 0 "a '*' before a word: searched"
