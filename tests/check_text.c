@@ -171,6 +171,12 @@ static const tok_row_t tok_rows[] = {
     {"x\n```\nrun\n# set it\n- y\n```\nz", 0,
      "x@0[0,1) run@2[6,9) set@3[12,15) it@4[16,18) y@5[21,22) z@7[27,28)"},
     {"x\n~~~\na\n```\n# b\n~~~\n# c", 0, "x@0[0,1) a@2[6,7) b@4[14,15) c@6[22,23)"},
+    /* a fence closes with a bare fence as long; "```ls```" is inline code;
+     * '>' in code is no quote */
+    {"````md\n```python\n# a b\nuse\n````\nz", 0,
+     "md@0[4,6) python@2[10,16) a@3[19,20) b@4[21,22) use@5[23,26) z@7[32,33)"},
+    {"```ls``` x\n- one\n- two", 0, "ls@0[3,5) x@1[9,10) one@3[13,16) two@5[19,22)"},
+    {"```\n>>> import a\nb\n```", 0, "import@0[8,14) a@1[15,16) b@2[17,18)"},
     /* numbered lines are items in a list, else wrapped lines */
     {"peak of\n3. The rate\n10. Then", 0,
      "peak@0[0,4) of@1[5,7) 3@2[8,9)NS the@3[11,14) rate@4[15,19) 10@5[20,22)NS then@6[24,28)"},

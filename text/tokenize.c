@@ -69,7 +69,8 @@ typedef struct tok_state {
     unsigned line;          /* the kind of the line the text is at (line_kind_t) */
     bool quoted;            /* that line is in a quote ('>') */
     bool in_list;           /* a list item came since the last blank line */
-    unsigned char fence;    /* inside a fenced code block: its '`' or '~'; else 0 */
+    bool in_fence;          /* inside a fenced code block, opened by fence */
+    text__fence_t fence;
     size_t link_fail_until; /* see text__link_target_end() */
     size_t raw_len;
     bool overflow;          /* raw would have passed RAW_CAP: drop the token */
@@ -334,14 +335,6 @@ static line_kind_t line_kind(const unsigned char *s, size_t len, size_t i)
     return !numbered || (j - i == 2 && s[i] == '1') ? LINE_ITEM : LINE_NUMBERED;
 }
 
-/* The fence character of a code fence at i ("```", "~~~" or longer), or 0. */
-static unsigned char fence_at(const unsigned char *s, size_t len, size_t i)
-{
-    if (i + 2 >= len || (s[i] != '`' && s[i] != '~'))
-        return 0;
-    return s[i + 1] == s[i] && s[i + 2] == s[i] ? s[i] : 0;
-}
-
 /* Read the line that starts at i into st (its kind, whether it is quoted, a
  * fence opened or closed), and say whether going into it from the line
  * before crosses a block boundary: into or out of a heading, table row or
@@ -350,19 +343,25 @@ static bool open_line(tok_state_t *st, size_t i)
 {
     const unsigned char *s = st->s;
     size_t len = st->len, indent = 0;
-    bool quoted = false;
-    for (; i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '>'); i++) {
+    /* Quote markers: in code, only those of a quote the code is in (">>>"
+     * opens a line of a Python session) */
+    bool quoted = false, markers = !st->in_fence || st->quoted;
+    for (; i < len && (s[i] == ' ' || s[i] == '\t' || (markers && s[i] == '>')); i++) {
         if (s[i] == '>')
             quoted = true, indent = 0;
         else
             indent += s[i] == '\t' ? 4 : 1;
     }
+    if (st->in_fence && !markers)
+        quoted = st->quoted;
     line_kind_t before = (line_kind_t)st->line, kind;
-    unsigned char fence = indent <= 3 ? fence_at(s, len, i) : 0;
-    if (fence && (!st->fence || st->fence == fence)) {
-        st->fence = st->fence ? 0 : fence;
+    size_t end = i;
+    while (!is_line_end(s, len, end))
+        end++;
+    if (indent <= 3 && text__fence_toggles((const char *)s, i, end, st->in_fence, &st->fence)) {
+        st->in_fence = !st->in_fence;
         kind = LINE_FENCE;
-    } else if (st->fence) {
+    } else if (st->in_fence) {
         kind = LINE_CODE;
     } else {
         kind = line_kind(s, len, i);
@@ -620,8 +619,7 @@ int text_tokenize(const char *s, size_t len, uint32_t first_pos, text_token_fn f
     st.prev_end = NO_TOKEN;
     st.last_end = NO_TOKEN;
     st.line = LINE_TEXT;
-    st.quoted = st.in_list = false;
-    st.fence = 0;
+    st.quoted = st.in_list = st.in_fence = false;
     st.link_fail_until = 0;
 
     size_t i = 0;
