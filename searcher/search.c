@@ -319,7 +319,7 @@ static void word_term(const srch_word_t *w, text_buf_t *term)
     field_term(term, w->field, w->stem, strlen(w->stem));
 }
 
-/* ---- wildcards that match no stem -------------------------------------- */
+/* ---- wildcards: the words they start ------------------------------------ */
 
 /* How many bytes a wildcard's prefix may lose to reach a stem: Snowball
  * takes a few letters off a word's end ("negotiations" is negoti). */
@@ -516,10 +516,9 @@ static bool any_list(const char *list, size_t len, void *payload)
 }
 
 /* Make wildcard n find too the words it starts whose stems it does not start:
- * the prefix as a whole word, and the words of the index's word lists that it
- * starts (none with --no-spelling; of a combined search's first index only,
- * as Xapian reads metadata). False if the index has no word lists (or on
- * failure, w->st). */
+ * the prefix as a whole word, and the words of the word lists that it starts
+ * (each_word_list(): of every index searched; none with --no-spelling).
+ * False if there are no word lists (or on failure, w->st). */
 static bool add_word_stems(widen_t *w, const srch_node_t *n)
 {
     word_stems_t ws = { w, n, strlen(n->stem), TEXT_BUF_INIT, 0 };
@@ -569,7 +568,8 @@ static void widen_node(widen_t *w, const srch_node_t *n)
             w->st = xs_db_terms(w->e->db, w->term.data, w->term.len, count_stem, &c, NULL);
         if (w->st == XS_OK && c.n > w->max)
             text_buf_printf(w->notes, "passim-search: more than %u stems start with '%s%s': "
-                                      "the %u most frequent are searched\n",
+                                      "the %u most frequent are searched (and any as "
+                                      "frequent as the least of them)\n",
                             (unsigned)w->max, n->field == SRCH_FIELD_TITLE ? "title:" : "",
                             n->stem, (unsigned)w->max);
     }
