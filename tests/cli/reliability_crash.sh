@@ -440,10 +440,12 @@ expect_eq "$("$DBCHECK" "$DB" --files | sort)" "$BEFORE" "--rebuild, SIGTERM: th
 no_tmp_left "$DB" "--rebuild, SIGTERM"
 
 # --- SIGINT inside a large file: said at once; a second SIGINT stops the
-# run there and then, and the index keeps its last commit
-mkdir "$T/big"
-cp "$C/1.txt" "$T/big/"
-python3 - "$T/big/large.txt" <<'EOF'
+# run there and then, and the index keeps its last commit (not under
+# PASSIM_WRAPPER: valgrind delivers signals late, and the timing is lost)
+if [ -z "$WRAP" ]; then
+    mkdir "$T/big"
+    cp "$C/1.txt" "$T/big/"
+    python3 - "$T/big/large.txt" <<'EOF'
 import random, sys
 rnd = random.Random(7)
 words = ['oil', 'price', 'market', 'grain', 'talks', 'bank', 'rate', 'trade', 'ship', 'crop']
@@ -451,34 +453,37 @@ with open(sys.argv[1], 'w') as f:
     for i in range(60000):
         f.write(' '.join(rnd.choice(words) for _ in range(20)) + '.\n\n')
 EOF
-run $IDX --jobs 1 --db "$T/big.db" "$T/big/1.txt"
-expect_rc 0 "SIGINT twice: the first build"
-start_index --jobs 1 --db "$T/big.db" "$T/big"
-sleep 0.5
-kill -INT "$PID" 2>/dev/null
-i=0
-while [ "$i" -lt 100 ] && ! grep -q 'stopping at a clean point' "$T/bg.err" && kill -0 "$PID" 2>/dev/null; do
-    sleep 0.02
-    i=$((i + 1))
-done
-if kill -0 "$PID" 2>/dev/null; then
-    expect_match 'stopping at a clean point; interrupt again to stop at once' "$(cat "$T/bg.err")" \
-        "SIGINT inside a large file: said at once"
+    run $IDX --jobs 1 --db "$T/big.db" "$T/big/1.txt"
+    expect_rc 0 "SIGINT twice: the first build"
+    start_index --jobs 1 --db "$T/big.db" "$T/big"
+    sleep 0.5
     kill -INT "$PID" 2>/dev/null
-    stop_index
-    expect_eq "$RC" 130 "SIGINT twice: the run ends by the signal"
-    expect_no_match 'interrupted by SIGINT;' "$ERR" "SIGINT twice: there and then, with no summary"
-    check_index "$T/big.db" "after SIGINT twice"
-    expect_eq "$(files_in "$T/big.db")" 1 "SIGINT twice: the index keeps its last commit"
-    run $IDX --jobs 1 --db "$T/big.db" "$T/big"
-    expect_rc 0 "the run after SIGINT twice"
-    expect_eq "$(files_in "$T/big.db")" 2 "the run after SIGINT twice: the large file is in"
-    no_tmp_left "$T/big.db" "SIGINT twice"
+    i=0
+    while [ "$i" -lt 500 ] && ! grep -q 'stopping at a clean point' "$T/bg.err" && kill -0 "$PID" 2>/dev/null; do
+        sleep 0.02
+        i=$((i + 1))
+    done
+    if kill -0 "$PID" 2>/dev/null; then
+        expect_match 'stopping at a clean point; interrupt again to stop at once' "$(cat "$T/bg.err")" \
+            "SIGINT inside a large file: said at once"
+        kill -INT "$PID" 2>/dev/null
+        stop_index
+        expect_eq "$RC" 130 "SIGINT twice: the run ends by the signal"
+        expect_no_match 'interrupted by SIGINT;' "$ERR" "SIGINT twice: there and then, with no summary"
+        check_index "$T/big.db" "after SIGINT twice"
+        expect_eq "$(files_in "$T/big.db")" 1 "SIGINT twice: the index keeps its last commit"
+        run $IDX --jobs 1 --db "$T/big.db" "$T/big"
+        expect_rc 0 "the run after SIGINT twice"
+        expect_eq "$(files_in "$T/big.db")" 2 "the run after SIGINT twice: the large file is in"
+        no_tmp_left "$T/big.db" "SIGINT twice"
+    else
+        stop_index
+        echo "SIGINT inside a large file: the indexer had ended first (status $RC)"
+    fi
+    rm -rf "$T/big" "$T/big.db"
 else
-    stop_index
-    echo "SIGINT inside a large file: the indexer had ended first (status $RC)"
+    echo "skipped: SIGINT twice inside a large file (PASSIM_WRAPPER)"
 fi
-rm -rf "$T/big" "$T/big.db"
 
 # --- a fresh build on two threads stopped by SIGINT: no index, and the
 # summary counts nothing as added
