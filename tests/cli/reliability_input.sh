@@ -111,7 +111,10 @@ expect_match 'nul.txt: skipped: not a text file' "$ERR" "NUL bytes: skipped, nam
 expect_match 'loop-a: symbolic link loop' "$ERR" "link loop named"
 expect_match 'sub/up: symbolic link loop' "$ERR" "folder loop named"
 expect_match 'dangling: broken symbolic link' "$ERR" "dangling link named"
-expect_match 'long-[0-9]+-x+: cannot read: its path is too long' "$ERR" "path over PATH_MAX named"
+# Where the limit falls depends on how long the test folder's own path is: on
+# a file or folder below the last folder, or on that folder's .passimignore.
+expect_match 'long-[0-9]+-x+: cannot (read|walk the folder): its path is too long' "$ERR" \
+    "path over PATH_MAX named"
 if [ -p "$D/fifo" ]; then
     expect_match 'fifo: skipped: not a regular file$' "$ERR" \
         "a FIFO in a folder is passed over (never opened), with a note"
