@@ -191,6 +191,8 @@ static const tok_row_t tok_rows[] = {
     /* 28b: a footnote reference is no word; its definition's text is */
     {"peace[^1] talks\n[^1]: See x", 0, "peace@0[0,5) talks@1[10,15) see@2[22,25) x@3[26,27)"},
     {"a [^ b] c", 0, "a@0[0,1) b@1[5,6) c@2[8,9)"},
+    /* ...after up to three spaces, as a link reference definition: four make code */
+    {"x\n   [^2]: y\n    [^3]: z", 0, "x@0[0,1) y@1[11,12) 3@2[19,20)N z@3[23,24)"},
     /* 28c: a link reference definition's address is no word, its label is */
     {"See [g][r].\n\n[r]: https://ex.org/celery \"T\"", 0,
      "see@0[0,3) g@1[5,6) r@2[8,9)S r@4[14,15) t@5[41,42)"},

@@ -522,16 +522,26 @@ static bool footnote_follows(unsigned char c)
            || c >= 0x80 || (c != 0 && strchr(".,;:!?)*_", c) != NULL);
 }
 
+/* Whether only up to three spaces stand before s[i] on its line: where a
+ * Markdown definition's "[" may open it. */
+static bool opens_line(const char *s, size_t i)
+{
+    size_t line = i;
+    while (line > 0 && i - line <= 3 && s[line - 1] == ' ')
+        line--;
+    return i - line <= 3 && (line == 0 || s[line - 1] == '\n');
+}
+
 /* Past a Markdown footnote reference at s[i] ("[^1]", "[^note]": a label
  * of no white space, on one line, after a word, and not a link's text), or
- * past the label of a footnote definition at a line's start ("[^1]: ..."),
- * or 0. A regular expression's class ("[^aeiou]" in quotes or alone) is no
- * footnote. */
+ * past the label of a footnote definition at a line's start ("[^1]: ...",
+ * after at most three spaces), or 0. A regular expression's class
+ * ("[^aeiou]" in quotes or alone) is no footnote. */
 static size_t footnote_ref_end(const char *s, size_t len, size_t i)
 {
     if (s[i] != '[' || i + 2 >= len || s[i + 1] != '^')
         return 0;
-    bool line_start = i == 0 || s[i - 1] == '\n';
+    bool line_start = opens_line(s, i);
     if (!line_start && !footnote_follows((unsigned char)s[i - 1]))
         return 0;
     for (size_t j = i + 2; j < len && j < i + LINK_MAX; j++) {
@@ -564,12 +574,7 @@ static size_t link_definition_end(const char *s, size_t len, size_t i)
     size_t open = i, floor = i > LINK_LABEL_MAX ? i - LINK_LABEL_MAX : 0;
     while (open > floor && s[open] != '[' && s[open] != '\n')
         open--;
-    if (s[open] != '[')
-        return 0;
-    size_t line = open;
-    while (line > 0 && s[line - 1] == ' ')
-        line--;
-    if (open - line > 3 || (line > 0 && s[line - 1] != '\n'))
+    if (s[open] != '[' || !opens_line(s, open))
         return 0;
     size_t j = i + 2;
     while (j < len && (s[j] == ' ' || s[j] == '\t'))
