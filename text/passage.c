@@ -33,6 +33,7 @@ typedef struct pass_state {
     size_t line_pos;            /* line cursor: byte offset ... */
     uint32_t line_no;           /* ... the number of the line it is on ... */
     size_t line_start;          /* ... and the offset where that line starts */
+    text__reader_t reader;      /* the whole text's words, read as far as needed */
 } pass_state_t;
 
 
@@ -61,8 +62,19 @@ static void emit(pass_state_t *st, size_t a, size_t b)
         a++;
     while (b > a && text__is_space_byte((unsigned char)st->s[b - 1]))
         b--;
-    if (a == b || !text__has_word_char(st->s + a, b - a))
+    if (a == b)
         return;
+    if (!text__has_word_char(st->s + a, b - a)) {
+        /* Read alone, as the index and the searcher read a passage, the piece
+         * holds no word; read where it stands, it may. A cut can part a link's
+         * "](" from its address ("](x\u0090…) words": alone, the "\u0090"
+         * opens a control string that runs on to the end), or a footnote
+         * label from the word before it ("note [^1]:" is words, "[^1]:" alone
+         * a label). Such a piece starts at its first word. */
+        a = text__next_word_char(st->s, st->len, &st->reader, a, b);
+        if (a == b)
+            return;
+    }
     text_passage_t p;
     p.ordinal = st->ordinal++;
     p.start = a;
@@ -281,6 +293,7 @@ int text_passages(const char *s, size_t len, const text_passage_opts_t *opts,
     st.payload = payload;
     st.cur_start = NONE;
     st.line_no = 1;
+    st.reader = (text__reader_t)TEXT__READER_INIT;
 
     /* Front matter's lines are keys and values: a YAML comment there
      * ("# SEO settings") is no section title. */

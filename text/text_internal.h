@@ -126,6 +126,21 @@ bool text__fence_toggles(const char *s, size_t a, size_t b, bool in_fence, text_
  * token if that were not too long to keep (a line of CJK text); len if none. */
 size_t text__first_word_char(const char *s, size_t len);
 
+/* A reading of a whole text that finds its word characters in order, as
+ * text_tokenize() reads them there: a piece of the text read alone may read
+ * otherwise (a piece that starts after a link's "](" does not know that what
+ * follows is its address). Starts as TEXT__READER_INIT. */
+typedef struct text__reader {
+    size_t i;                   /* where reading goes on: between two units */
+    size_t link_fail_until;     /* see text__link_target_end() */
+} text__reader_t;
+#define TEXT__READER_INIT { 0, 0 }
+
+/* The offset of the first word character at or after from and before to, in
+ * the reading r of s[0..len); to if none. Calls go forward: from is never
+ * less than the offset a previous call returned. */
+size_t text__next_word_char(const char *s, size_t len, text__reader_t *r, size_t from, size_t to);
+
 /* Whether s[0..len) holds at least one word character outside what the
  * tokenizer passes over (link targets, footnote references, escape
  * sequences): text__first_word_char() finds one. */

@@ -644,16 +644,28 @@ int text_tokenize(const char *s, size_t len, uint32_t first_pos, text_token_fn f
     return 0;
 }
 
+size_t text__next_word_char(const char *s, size_t len, text__reader_t *r, size_t from, size_t to)
+{
+    /* Word characters are passed one by one: inside a token, what is no word
+     * character (an apostrophe, a soft hyphen, a digit group's comma) starts
+     * no unit that past_non_word() would take for more than that character. */
+    while (r->i < to && r->i < len) {
+        size_t cl;
+        unsigned c = text__classify((const unsigned char *)s, len, r->i, &cl);
+        if (!text__is_word_class(c))
+            r->i = past_non_word(s, len, r->i, c, cl, &r->link_fail_until);
+        else if (r->i >= from)
+            return r->i;
+        else
+            r->i += cl;
+    }
+    return to;
+}
+
 size_t text__first_word_char(const char *s, size_t len)
 {
-    size_t i = 0, cl, link_fail_until = 0;
-    while (i < len) {
-        unsigned c = text__classify((const unsigned char *)s, len, i, &cl);
-        if (text__is_word_class(c))
-            return i;
-        i = past_non_word(s, len, i, c, cl, &link_fail_until);
-    }
-    return len;
+    text__reader_t r = TEXT__READER_INIT;
+    return text__next_word_char(s, len, &r, 0, len);
 }
 
 bool text_is_word_char(const char *s, size_t len, size_t i)
