@@ -375,6 +375,23 @@ static bool word_char_before(const char *q, size_t start, size_t i)
     return k > start && text_is_word_char(q, i, k - 1);
 }
 
+/* The length of a name and ':' that open the chunk q[start..end) of a query
+ * of len bytes and come before a word, a phrase or a group ("author:smith",
+ * "site:\"x\"", "lang:(en)"), as another search engine's field would; 0 if
+ * none. A time ("10:30") or an address ("https://") is no such name. */
+static size_t field_like_len(const char *q, size_t start, size_t end, size_t len)
+{
+    size_t k = start;
+    while (k < end && k - start <= 20 && ((q[k] >= 'a' && q[k] <= 'z') || (q[k] >= 'A' && q[k] <= 'Z')))
+        k++;
+    if (k - start < 2 || k >= end || q[k] != ':')
+        return 0;
+    k++;
+    bool before_item = k < end ? text_is_word_char(q, end, k)
+                               : k < len && (q[k] == '"' || q[k] == '(');
+    return before_item ? k - start : 0;
+}
+
 /* A word chunk q[start..end): dropped if text/ finds no word in it (punctuation);
  * a trailing run of '*' right after the last word makes it a wildcard. */
 static bool lex_word(parser_t *p, size_t start, size_t end)
@@ -392,6 +409,10 @@ static bool lex_word(parser_t *p, size_t start, size_t end)
      * "*ing"; a letter on both sides of the '?': "Tal?ban"), a note says how
      * it was read. */
     const char *q = p->q;
+    size_t field = field_like_len(q, start, end, p->len);
+    if (field > 0)
+        note(p, "'%.*s' is no field (title: is the only one): its name is searched as a word",
+             (int)field, q + start);
     for (size_t k = start; k < body_end; k++) {
         if (q[k] == '?' && k > start && word_char_before(q, start, k)
             && text_is_word_char(q, body_end, k + 1))

@@ -267,7 +267,8 @@ START_TEST(test_query_parse_rows)
 END_TEST
 
 /* A character that may have been meant as a wildcard but is none is read as
- * emphasis or punctuation, with a note; where no such doubt arises, no note. */
+ * emphasis or punctuation, and a name and ':' as words, with a note; where no
+ * such doubt arises, no note. */
 START_TEST(test_query_wildcard_notes)
 {
     static const struct {
@@ -281,6 +282,13 @@ START_TEST(test_query_wildcard_notes)
         { "python **kwargs", "(AND python kwarg)", NULL },
         { "kabul? talks ?", "(AND kabul talk)", NULL },
         { "talks*", "(PREFIX talks)", NULL },
+        /* another engine's field: searched as words, and said so */
+        { "author:lavrov", "(PHRASE author lavrov)",
+          "'author:' is no field (title: is the only one): its name is searched as a word" },
+        { "talks site:\"tass ru\"", "(AND talk site (PHRASE tass ru))",
+          "'site:' is no field (title: is the only one): its name is searched as a word" },
+        { "at 10:30 https://x.org TITLE:kabul", "(AND (PHRASE 10 30) (PHRASE https x org) title:kabul)",
+          NULL },
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         srch_query_t *q = parse_ok(rows[i].query, strlen(rows[i].query), AND_);
