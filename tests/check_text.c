@@ -1957,7 +1957,12 @@ START_TEST(test_text_limits_buf)
     const struct { const char *word, *model, *want; } cases[] = {
         {"lavrov", "Lavrof", "Lavrov"}, {"moscow", "MOSKOW", "MOSCOW"},
         {"taliban", "talibn", "taliban"}, {"\xC3\xA9t\xC3\xA9", "\xC3\x89TE", "\xC3\x89T\xC3\x89"},
-        {"o'brien", "O'Brian", "O'brien"}, {"x", "X", "X"}, {"42nd", "42ND", "42ND"},
+        {"x", "X", "X"}, {"42nd", "42ND", "42ND"},
+        /* part by part, where the word has as many parts as the model */
+        {"o'brien", "O'Brian", "O'Brien"}, {"jean-luc", "Jean-Lux", "Jean-Luc"},
+        {"o'neill", "o'Neil", "o'Neill"}, {"o\xE2\x80\x99neill", "O\xE2\x80\x99Neil",
+                                           "O\xE2\x80\x99Neill"},
+        {"o'neill", "ONeil", "O'neill"}, {"al-qaeda", "AL-QAIDA", "AL-QAEDA"},
         {"ab", "1", "ab"},
         /* a sigma that ends the word is final, unless in capitals: λόγος, ΛΌΓΟΣ */
         {"\xCE\xBB\xCF\x8C\xCE\xB3\xCE\xBF\xCF\x83", "\xCE\xBB\xCE\xBF\xCE\xB3\xCE\xBF\xCE\xB6",

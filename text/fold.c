@@ -248,12 +248,37 @@ static bool has_case(utf8proc_int32_t cp)
     return utf8proc_tolower(cp) != cp || utf8proc_toupper(cp) != cp;
 }
 
-/* Whether model's letters are all capitals (two or more), or its first one is. */
-static void model_case(const char *model, size_t len, bool *all, bool *first)
+/* A word's parts are what an apostrophe or a hyphen joins: "O'Neill",
+ * "Jean-Luc". At most this many are followed. */
+#define CASE_PARTS 8
+
+/* The length of the apostrophe or hyphen at word[i] that starts a new part,
+ * or 0. */
+static size_t part_mark_len(const char *word, size_t len, size_t i)
 {
-    size_t letters = 0, upper = 0;
-    *first = false;
+    size_t n = text_apostrophe_len(word, len, i);
+    if (n == 0 && word[i] == '-')
+        n = 1;
+    return n;
+}
+
+/* How model was typed: whether its letters are all capitals (two or more),
+ * and, part by part, whether each part's first letter is one (*n_parts: how
+ * many parts). */
+static void model_case(const char *model, size_t len, bool *all, bool first[CASE_PARTS],
+                       size_t *n_parts)
+{
+    size_t letters = 0, upper = 0, part = 0;
+    bool seen = false;  /* a letter of this part met */
+    memset(first, 0, CASE_PARTS * sizeof first[0]);
     for (size_t i = 0; i < len;) {
+        size_t mark = part_mark_len(model, len, i);
+        if (mark > 0) {
+            part++;
+            seen = false;
+            i += mark;
+            continue;
+        }
         utf8proc_int32_t cp;
         utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)model + i,
                                               (utf8proc_ssize_t)(len - i), &cp);
@@ -263,27 +288,59 @@ static void model_case(const char *model, size_t len, bool *all, bool *first)
         if (!has_case(cp))
             continue;
         bool is_upper = utf8proc_tolower(cp) != cp;
-        if (letters++ == 0)
-            *first = is_upper;
+        if (!seen && part < CASE_PARTS)
+            first[part] = is_upper;
+        seen = true;
+        letters++;
         upper += is_upper;
     }
     *all = letters >= 2 && upper == letters;
+    *n_parts = part + 1;
+}
+
+/* How many parts word[0..len) has (see model_case()). */
+static size_t count_parts(const char *word, size_t len)
+{
+    size_t parts = 1;
+    for (size_t i = 0; i < len; i++) {
+        size_t mark = part_mark_len(word, len, i);
+        if (mark > 0) {
+            parts++;
+            i += mark - 1;
+        }
+    }
+    return parts;
 }
 
 bool text_case_like(text_buf_t *out, const char *word, size_t len, const char *model,
                     size_t model_len)
 {
-    bool all, first;
-    model_case(model, model_len, &all, &first);
-    bool done_first = false;
+    bool all, first[CASE_PARTS];
+    size_t n_parts;
+    model_case(model, model_len, &all, first, &n_parts);
+    /* Part by part where the word has as many as the model ("O'Neil":
+     * "O'Neill"), else the model's first part rules the word's first. */
+    bool by_part = n_parts <= CASE_PARTS && count_parts(word, len) == n_parts;
+    size_t part = 0;
+    bool done_first = false;    /* this part's first letter written */
     for (size_t i = 0; i < len;) {
+        size_t mark = part_mark_len(word, len, i);
+        if (mark > 0) {
+            if (!text_buf_append(out, word + i, mark))
+                return false;
+            part++;
+            if (by_part)
+                done_first = false;
+            i += mark;
+            continue;
+        }
         utf8proc_int32_t cp;
         utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)word + i,
                                               (utf8proc_ssize_t)(len - i), &cp);
         if (n <= 0)
             return text_buf_append(out, word + i, len - i);   /* not UTF-8: as it is */
         bool cased = has_case(cp);
-        if (all || (first && !done_first && cased))
+        if (all || (!done_first && cased && first[by_part ? part : 0]))
             cp = utf8proc_toupper(cp);
         /* Case folding makes every sigma σ: the last of a word is written ς. */
         else if (cp == 0x03C3 && done_first && i + (size_t)n == len)
