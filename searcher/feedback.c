@@ -117,14 +117,19 @@ static int add_term(const char *term, size_t len, double weight, void *payload)
  * not weighed by rarity (that would take a look-up per term on every query):
  * a rare feedback term still adds more than a common query word.
  */
-static double feedback_scale(srch_engine_t *e, const srch_query_t *q, const expansion_t *ex,
-                             double weight)
+static double feedback_scale(size_t n_words, const expansion_t *ex, double weight)
+{
+    double cap = (double)n_words / ex->sum;
+    return cap < weight ? cap : weight;
+}
+
+/* How many of q's words count for feedback (count_word()). */
+static size_t counted_words(srch_engine_t *e, const srch_query_t *q)
 {
     word_count_t c = { e, SRCH__STRSET_INIT, 0 };
     srch_query_words(q, count_word, &c);
     srch__strset_free(&c.seen);
-    double cap = (double)c.n / ex->sum;
-    return cap < weight ? cap : weight;
+    return c.n;
 }
 
 /* True if the tree under n is plain words joined by AND or OR (a quoted word
@@ -155,6 +160,11 @@ xs_status_t srch_feedback_expand(xs_query_t **out, srch_engine_t *e, const xs_qu
     const srch_node_t *root = srch_query_root(q);
     if (s->feedback_docs == 0 || s->feedback_terms == 0 || !root || !plain_words(root))
         return XS_OK;
+    /* No word that counts (stopwords alone): the feedback terms would weigh
+     * nothing, and are not searched for. */
+    size_t n_words = counted_words(e, q);
+    if (n_words == 0)
+        return XS_OK;
     xs_search_opts_t o = s->xapian;
     o.offset = 0;
     o.limit = s->feedback_docs;
@@ -179,7 +189,7 @@ xs_status_t srch_feedback_expand(xs_query_t **out, srch_engine_t *e, const xs_qu
         xs_query_t *any = NULL, *scaled = NULL;
         st = xs_query_combine(&any, XS_OP_OR, (const xs_query_t *const *)ex.terms, ex.n, 0);
         if (st == XS_OK)
-            st = xs_query_scale(&scaled, any, feedback_scale(e, q, &ex, s->feedback_weight));
+            st = xs_query_scale(&scaled, any, feedback_scale(n_words, &ex, s->feedback_weight));
         if (st == XS_OK) {
             const xs_query_t *both[2] = { xq, scaled };
             st = xs_query_combine(out, XS_OP_AND_MAYBE, both, 2, 0);

@@ -611,12 +611,19 @@ static xs_status_t word_df(srch_engine_t *e, const srch_word_t *w, text_buf_t *t
 
 /* ---- --explain ----------------------------------------------------------- */
 
-bool srch__strset_add(srch__strset_t *s, const char *key)
+bool srch__strset_has(const srch__strset_t *s, const char *key)
 {
     const char *k = s->keys.data;
     for (size_t i = 0; i < s->n; i++, k += strlen(k) + 1)
         if (strcmp(k, key) == 0)
-            return false;
+            return true;
+    return false;
+}
+
+bool srch__strset_add(srch__strset_t *s, const char *key)
+{
+    if (srch__strset_has(s, key))
+        return false;
     size_t len = s->keys.len;
     if (text_buf_append(&s->keys, key, strlen(key) + 1))
         s->n++;
@@ -713,10 +720,44 @@ typedef struct hit_terms {
     srch_engine_t *e;
     const srch_settings_t *s;
     const xs_query_t *passage;  /* matches this passage only, or NULL */
+    const srch__strset_t *unwanted; /* terms only excluded items look for */
     text_buf_t *b;
     size_t n;
-    text_buf_t listed;          /* the terms listed so far, each NUL-terminated */
+    srch__strset_t listed;      /* the terms listed so far */
 } hit_terms_t;
+
+typedef struct term_sets {
+    srch__strset_t wanted, unwanted;
+    text_buf_t term;
+} term_sets_t;
+
+static int sort_word_term(const srch_word_t *w, void *payload)
+{
+    term_sets_t *t = payload;
+    if (w->prefix)
+        return 0;   /* Xapian lists no wildcard's words (xs_mset_matching_terms()) */
+    text_buf_clear(&t->term);
+    word_term(w, &t->term);
+    if (t->term.data)
+        srch__strset_add(w->excluded ? &t->unwanted : &t->wanted, t->term.data);
+    return 0;
+}
+
+/* The terms that only the excluded items of q look for (-"peace talks"
+ * Moscow: peac, talk), into *out: a passage that holds them did not match
+ * by them. Out of memory, fewer. */
+static void unwanted_terms(const srch_query_t *q, srch__strset_t *out)
+{
+    term_sets_t t = { SRCH__STRSET_INIT, SRCH__STRSET_INIT, TEXT_BUF_INIT };
+    srch_query_words(q, sort_word_term, &t);
+    const char *k = t.unwanted.keys.data;
+    for (size_t i = 0; i < t.unwanted.n; i++, k += strlen(k) + 1)
+        if (!srch__strset_has(&t.wanted, k))
+            srch__strset_add(out, k);
+    srch__strset_free(&t.wanted);
+    srch__strset_free(&t.unwanted);
+    text_buf_free(&t.term);
+}
 
 /* The weight a term alone gives the passage (BM25 weights add up over the
  * terms of a query; feedback terms then count at their fraction of it). */
@@ -742,26 +783,19 @@ static bool term_weight(const hit_terms_t *h, const char *term, size_t len, doub
     return ok;
 }
 
-/* Whether term was listed already (a wildcard may cover a word of the query). */
-static bool listed_before(hit_terms_t *h, const char *term, size_t len)
-{
-    for (size_t at = 0; at < h->listed.len;) {
-        size_t n = strlen(h->listed.data + at);
-        if (n == len && memcmp(h->listed.data + at, term, len) == 0)
-            return true;
-        at += n + 1;
-    }
-    text_buf_append(&h->listed, term, len);
-    text_buf_putc(&h->listed, '\0');
-    return false;
-}
-
 static int explain_term(const char *term, size_t len, uint32_t tf, void *payload)
 {
     (void)tf;
     hit_terms_t *h = payload;
     double w;
-    if (listed_before(h, term, len))
+    char key[4 * TEXT_TOKEN_MAX + 16];
+    if (len >= sizeof key || memchr(term, '\0', len))
+        return 0;   /* no term passim makes */
+    memcpy(key, term, len);
+    key[len] = '\0';
+    /* Listed once (a wildcard may cover a word of the query), and not at all
+     * if only an excluded item looks for it. */
+    if (srch__strset_has(h->unwanted, key) || !srch__strset_add(&h->listed, key))
         return 0;
     /* A title term is shown as the query writes it. */
     size_t title = strlen(PASSIM_PREFIX_TITLE);
@@ -973,6 +1007,9 @@ static srch_run_status_t make_hits(srch_engine_t *e, srch_result_t *r, const src
         return SRCH_RUN_ERROR;
     }
     srch_run_status_t rs = SRCH_RUN_OK;
+    srch__strset_t unwanted = SRCH__STRSET_INIT;
+    if (s->explain)
+        unwanted_terms(r->query, &unwanted);
     for (size_t i = 0; i < n; i++) {
         srch_hit_t *h = &r->hits[r->n_hits];
         int got = hit_record(e, r->mset, i, s, &h->rec);
@@ -1003,9 +1040,9 @@ static srch_run_status_t make_hits(srch_engine_t *e, srch_result_t *r, const src
         }
         if (s->explain) {
             xs_query_t *passage = passage_query(r->mset, i, h->rec.ordinal);
-            hit_terms_t ht = { e, s, passage, &h->explain, 0, TEXT_BUF_INIT };
+            hit_terms_t ht = { e, s, passage, &unwanted, &h->explain, 0, SRCH__STRSET_INIT };
             xs_mset_matching_terms(r->mset, i, explain_term, &ht);
-            text_buf_free(&ht.listed);
+            srch__strset_free(&ht.listed);
             xs_query_free(passage);
             text_buf_printf(&h->explain, "%s   passage %u of %.*s, %zu match%s in it; "
                             "each matched term's own BM25 weight in this passage is shown"
@@ -1018,6 +1055,7 @@ static srch_run_status_t make_hits(srch_engine_t *e, srch_result_t *r, const src
         }
         r->n_hits++;
     }
+    srch__strset_free(&unwanted);
     return rs;
 }
 

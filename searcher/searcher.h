@@ -135,6 +135,8 @@ typedef struct srch__strset {
 /* Add key to s: true if it was not there yet (and if memory ran out: a word
  * taken twice rather than not at all). */
 bool srch__strset_add(srch__strset_t *s, const char *key);
+/* Whether key is in s. */
+bool srch__strset_has(const srch__strset_t *s, const char *key);
 void srch__strset_free(srch__strset_t *s);
 
 /* ---- the id cache (idcache.c), internal to searcher/ ------------------------

@@ -611,10 +611,17 @@ for q in Lavrov Moscow; do
         "a word that matches nothing leaves '$q' as it was"
 done
 for q in '"peace talks"' '"Taliban"' '"Taliban" Moscow' 'Kalashnikov -Zeppelin' 'talk*' 'title:talks' \
-         '+peace talks' 'peace NEAR/3 talks'; do
+         '+peace talks' 'peace NEAR/3 talks' 'to be or not to be' 'us'; do
     run $S --explain --any "$q"
     expect_no_match '^xapian: .*AND_MAYBE [0-9.]+ \* \(' "$OUT" "no feedback terms for $q"
 done
+
+# A hit's matched terms are those it matched by: not an excluded item's.
+run $S --explain -n 3 -- '-"peace talks" Moscow'
+expect_match '^   matched: moscow [0-9.]+$' "$OUT" "an excluded phrase's words are not matched terms"
+expect_no_match 'matched: .*(peac|talk)' "$OUT" "...in any hit"
+run $S --explain -n 10 -- 'talks -"peace talks"'
+expect_match 'matched: talk [0-9.]+$' "$OUT" "...but a word searched outside it is"
 
 # Stopwords the query keeps are flagged; --no-stopwords has no list to flag them by.
 run $S --explain '"of the Taliban" Lavrov'
