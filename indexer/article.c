@@ -136,7 +136,8 @@ static int on_passage(const text_passage_t *p, void *payload)
 
     if ((st = xs_doc_clear(doc)) != XS_OK)
         return (int)st;
-    int rc = text_analyze(ctx->analyzer, art->text + p->start, p->end - p->start, 1, add_token, job);
+    int rc = text_analyze_in(ctx->analyzer, art->text + p->start, p->end - p->start, 1,
+                             &p->fence, add_token, job);
     if (rc != 0)
         return rc;
     if ((st = add_title_terms(doc, job->title)) != XS_OK)
@@ -175,7 +176,7 @@ static int on_passage(const text_passage_t *p, void *payload)
         .heading = heading, .heading_len = heading_len,
         .text = art->text + p->start, .text_len = p->end - p->start,
         .ordinal = p->ordinal, .first_line = p->first_line, .last_line = p->last_line,
-        .first_column = p->first_column,
+        .first_column = p->first_column, .fence = p->fence,
     };
     text_buf_clear(&ctx->record);
     if (!text_record_encode(&r, &ctx->record))

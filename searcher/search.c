@@ -1029,9 +1029,9 @@ static srch_run_status_t make_hits(srch_engine_t *e, srch_result_t *r, const src
         }
         h->rank = xs_mset_rank(r->mset, i) + 1;
         h->score = xs_mset_weight(r->mset, i);
-        if (s->snippets && !srch_snippet_build(&h->snippet, e->analyzer, h->rec.text,
-                                               h->rec.text_len, r->units, r->n_units,
-                                               s->context)) {
+        if (s->snippets && !srch_snippet_build_in(&h->snippet, e->analyzer, h->rec.text,
+                                                  h->rec.text_len, &h->rec.fence, r->units,
+                                                  r->n_units, s->context)) {
             free(h->path); /* not counted in n_hits: srch_result_free() does not see it */
             h->path = NULL;
             set_error(err, "out of memory", XS_ERR_NOMEM);

@@ -624,6 +624,13 @@ bool srch_snippet_build(srch_snippet_t *out, text_analyzer_t *a, const char *tex
                         size_t len, const srch_hl_unit_t *units, size_t n_units,
                         unsigned context_words)
 {
+    return srch_snippet_build_in(out, a, text, len, NULL, units, n_units, context_words);
+}
+
+bool srch_snippet_build_in(srch_snippet_t *out, text_analyzer_t *a, const char *text,
+                           size_t len, const text_open_fence_t *open,
+                           const srch_hl_unit_t *units, size_t n_units, unsigned context_words)
+{
     build_t b = { 0 };
     match_t *kept = NULL; /* the matches, by first token */
     bool ok = false;
@@ -637,7 +644,7 @@ bool srch_snippet_build(srch_snippet_t *out, text_analyzer_t *a, const char *tex
     b.n_units = n_units;
     if (!prepare_units(&b))
         goto done;
-    if (a && len > 0 && text_analyze(a, text, len, 0, on_term, &b) != 0)
+    if (a && len > 0 && text_analyze_in(a, text, len, 0, open, on_term, &b) != 0)
         goto done;
     drop_lone_near_matches(&b);
     if (!(kept = sorted_copy(b.matches, b.n_matches, cmp_by_first)))

@@ -87,6 +87,12 @@ bool srch_snippet_build(srch_snippet_t *out, text_analyzer_t *a, const char *tex
                         size_t len, const srch_hl_unit_t *units, size_t n_units,
                         unsigned context_words);
 
+/* The same for a passage that starts inside the code block open (its
+ * record's fence): its words are read as the indexer read them. */
+bool srch_snippet_build_in(srch_snippet_t *out, text_analyzer_t *a, const char *text,
+                           size_t len, const text_open_fence_t *open,
+                           const srch_hl_unit_t *units, size_t n_units, unsigned context_words);
+
 void srch_snippet_free(srch_snippet_t *s);
 
 /* How matches are marked. */

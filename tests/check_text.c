@@ -274,6 +274,31 @@ START_TEST(test_text_tokenize_first_pos)
 }
 END_TEST
 
+/* A piece of a text that starts inside a fenced code block is read as in it
+ * (text_tokenize_in()): its closing fence closes the block, and the list
+ * after it has its boundaries, as in the whole text. */
+START_TEST(test_text_tokenize_in_open_fence)
+{
+    static const char piece[] = "b = 2\n```\n\n- red\n- wine";
+    static const char whole[] = "```py\na = 1\n\nb = 2\n```\n\n- red\n- wine";
+    const text_open_fence_t open = { '`', 3 }, none = { 0, 0 };
+    text_buf_t b = TEXT_BUF_INIT;
+    text_buf_puts(&b, "");
+    ck_assert_int_eq(text_tokenize_in(piece, strlen(piece), 0, &open, render_token, &b), 0);
+    ck_assert_str_eq(b.data, "b@0[0,1) 2@1[4,5)N red@3[13,16) wine@5[19,23)");
+    /* The whole text: the same gaps after its fence. */
+    char *got = tokens_of(whole, strlen(whole), 0);
+    ck_assert_str_eq(got, "py@0[3,5) a@2[6,7) 1@3[10,11)N b@5[13,14) 2@6[17,18)N red@8[26,29) "
+                          "wine@10[32,36)");
+    free(got);
+    /* Read alone with no block open, the closing fence opens one: no gaps. */
+    text_buf_clear(&b);
+    ck_assert_int_eq(text_tokenize_in(piece, strlen(piece), 0, &none, render_token, &b), 0);
+    ck_assert_str_eq(b.data, "b@0[0,1) 2@1[4,5)N red@3[13,16) wine@4[19,23)");
+    text_buf_free(&b);
+}
+END_TEST
+
 static int stop_after_two(const text_token_t *tok, void *payload)
 {
     int *n = payload;
@@ -1147,6 +1172,8 @@ static int render_passage(const text_passage_t *p, void *payload)
                     (unsigned)p->first_line, (unsigned)p->last_line);
     if (p->heading_start != p->heading_end)
         text_buf_printf(b, "h[%zu,%zu)", p->heading_start, p->heading_end);
+    if (p->fence.c)
+        text_buf_printf(b, "f%c%u", p->fence.c, (unsigned)p->fence.n);
     return 0;
 }
 
@@ -1244,6 +1271,14 @@ static const passage_row_t passage_rows[] = {
     {"Intro\n\tline one\n\tline two", 1, 100, "0[0,5)L1-1 1[7,25)L2-3"},
     /* 20: short indented paragraphs still join the next one */
     {"a\n  b\n  c", 10, 100, "0[0,9)L1-3"},
+    /* 21: a passage that starts inside a fenced code block says which (f):
+     * after a blank line in it, or cut from a long one */
+    {"```py\na = 1\n\nb = 2\n```\n\n- red\n- wine", 1, 100,
+     "0[0,11)L1-2 1[13,22)L4-5f`3 2[24,36)L7-8"},
+    {"~~~~\none two\nthree four\n~~~\nfive six\n~~~~\nseven", 5, 20,
+     "0[0,12)L1-2 1[13,27)L3-4f~4 2[28,47)L5-7f~4"},
+    /* ...but not in a comment, where a fence opens no block */
+    {"<!--\n```\nold\n-->\n\nText.", 1, 100, "0[0,16)L1-4 1[18,23)L6-6"},
 };
 
 START_TEST(test_text_passages_table)
@@ -1428,10 +1463,11 @@ END_TEST
 /* ------------------------------------------------------------------------ */
 
 static const text_record_t record_rows[] = {
-    {"a/b", 3, "/x/a/b.md", 9, "Title", 5, "## Heading", 10, "Some text.", 10, 0, 1, 3, 5},
-    {"", 0, "", 0, "", 0, "", 0, "", 0, 0, 0, 0, 0},
+    {"a/b", 3, "/x/a/b.md", 9, "Title", 5, "## Heading", 10, "Some text.", 10, 0, 1, 3, 5,
+     {0, 0}},
+    {"", 0, "", 0, "", 0, "", 0, "", 0, 0, 0, 0, 0, {'`', 3}},
     {"id", 2, "p", 1, "T\xC3\xA9", 3, "", 0, "x", 1, UINT32_MAX, UINT32_MAX - 1, UINT32_MAX,
-     UINT32_MAX},
+     UINT32_MAX, {'~', UINT32_MAX >> 1}},
 };
 
 START_TEST(test_text_record_roundtrip)
@@ -1455,6 +1491,8 @@ START_TEST(test_text_record_roundtrip)
     ck_assert_uint_eq(out.first_line, in->first_line);
     ck_assert_uint_eq(out.last_line, in->last_line);
     ck_assert_uint_eq(out.first_column, in->first_column);
+    ck_assert_int_eq(out.fence.c, in->fence.c);
+    ck_assert_uint_eq(out.fence.n, in->fence.n);
     /* Every truncation is refused and leaves *r zeroed. */
     for (size_t n = 0; n < b.len; n++) {
         memset(&out, 0xAB, sizeof out);
@@ -1580,6 +1618,15 @@ START_TEST(test_text_record_garbage)
      * has no first column. */
     ck_assert(text_record_decode("P\x01\0\0\0\0\0\0\0\0", 10, &r));
     ck_assert_uint_eq(r.first_column, 0);
+    /* One written before version 3 has no fence: it starts in no code. */
+    ck_assert(text_record_decode("P\x02\0\0\0\x01\0\0\0\0\0", 11, &r));
+    ck_assert_uint_eq(r.first_column, 1);
+    ck_assert_int_eq(r.fence.c, 0);
+    /* A fence of fewer than three is no fence. */
+    ck_assert(text_record_decode("P\x03\0\0\0\x01\x07\0\0\0\0\0", 12, &r));
+    ck_assert_int_eq(r.fence.c, '~');
+    ck_assert_uint_eq(r.fence.n, 3);
+    ck_assert(!text_record_decode("P\x03\0\0\0\x01\x05\0\0\0\0\0", 12, &r));
     /* Bytes from an LCG: never accepted, never read out of bounds (ASan). */
     uint32_t x = 7;
     char junk[64];
@@ -2201,6 +2248,7 @@ Suite *make_text_suite(void)
     tc = tcase_create("tokenize");
     tcase_add_loop_test(tc, test_text_tokenize_table, 0, N_ROWS(tok_rows));
     tcase_add_test(tc, test_text_tokenize_first_pos);
+    tcase_add_test(tc, test_text_tokenize_in_open_fence);
     tcase_add_test(tc, test_text_tokenize_stop);
     tcase_add_test(tc, test_text_tokenize_apostrophes_same_terms);
     suite_add_tcase(s, tc);

@@ -19,6 +19,14 @@
 
 #define NONE ((size_t)-1)
 
+/* What the lines read so far have left open: an HTML comment, a fenced code
+ * block. */
+typedef struct cut_lines {
+    size_t next;                /* the offset of the next line to read */
+    bool in_comment, in_fence;
+    text__fence_t fence;
+} cut_lines_t;
+
 typedef struct pass_state {
     const char *s;
     size_t len;
@@ -34,6 +42,8 @@ typedef struct pass_state {
     uint32_t line_no;           /* ... the number of the line it is on ... */
     size_t line_start;          /* ... and the offset where that line starts */
     text__reader_t reader;      /* the whole text's words, read as far as needed */
+    size_t front_end;           /* where front matter ends (0: none) */
+    cut_lines_t lines;          /* the lines read up to the passage emitted last */
 } pass_state_t;
 
 
@@ -51,6 +61,45 @@ static uint32_t line_of(pass_state_t *st, size_t pos)
         st->line_start = st->line_pos;
     }
     return st->line_no;
+}
+
+static bool has_comment_end(const char *s, size_t a, size_t b);
+static bool opens_comment(const char *s, size_t a, size_t b);
+
+/* Read line s[i..eol) into l: whether it opens or closes an HTML comment
+ * (none in front matter, which ends at front_end) or, outside one, a fenced
+ * code block. Returns whether the line is in a comment (it opens none then);
+ * *in_code receives whether it is in a block (a fence that opens one is
+ * not). */
+static bool read_line(cut_lines_t *l, const char *s, size_t i, size_t eol, size_t front_end,
+                      bool *in_code)
+{
+    bool commented = l->in_comment;
+    *in_code = l->in_fence;
+    if (l->in_comment)
+        l->in_comment = !has_comment_end(s, i, eol);
+    else if (!l->in_fence && i >= front_end)
+        l->in_comment = opens_comment(s, i, eol);
+    if (!commented && !l->in_comment && text__fence_toggles(s, i, eol, l->in_fence, &l->fence))
+        l->in_fence = !l->in_fence;
+    l->next = eol + 1;
+    return commented;
+}
+
+/* The code block open at the line of offset a (calls go forward), into
+ * *open: what a passage that starts there must be read in. */
+static void fence_open_at(pass_state_t *st, size_t a, text_open_fence_t *open)
+{
+    cut_lines_t *l = &st->lines;
+    while (l->next < a) {
+        const char *nl = memchr(st->s + l->next, '\n', a - l->next);
+        if (nl == NULL)
+            break;      /* a is on this line */
+        bool in_code;
+        (void)read_line(l, st->s, l->next, (size_t)(nl - st->s), st->front_end, &in_code);
+    }
+    open->c = l->in_fence ? l->fence.c : 0;
+    open->n = !l->in_fence ? 0 : l->fence.n < UINT32_MAX ? (uint32_t)l->fence.n : UINT32_MAX;
 }
 
 /* Report s[a..b) trimmed of white space, if it holds a word. */
@@ -84,6 +133,7 @@ static void emit(pass_state_t *st, size_t a, size_t b)
     p.last_line = line_of(st, b - 1);
     p.heading_start = st->cur_head_start;
     p.heading_end = st->cur_head_end;
+    fence_open_at(st, a, &p.fence);
     st->rc = st->fn(&p, st->payload);
 }
 
@@ -298,9 +348,11 @@ int text_passages(const char *s, size_t len, const text_passage_opts_t *opts,
     /* Front matter's lines are keys and values: a YAML comment there
      * ("# SEO settings") is no section title. */
     size_t front_end = text_front_matter(s, len, NULL, NULL);
+    st.front_end = front_end;
     size_t para_start = NONE, para_end = 0, i = 0;
-    bool in_fence = false, in_comment = false, prev_indented = false;
-    text__fence_t fence = { 0, 0, false };
+    bool prev_indented = false;
+    cut_lines_t lines;
+    memset(&lines, 0, sizeof lines);
     while (i < len && st.rc == 0) {
         const char *nl = memchr(s + i, '\n', len - i);
         size_t eol = nl != NULL ? (size_t)(nl - s) : len;
@@ -312,12 +364,8 @@ int text_passages(const char *s, size_t len, const text_passage_opts_t *opts,
         }
         /* An HTML comment's lines are text, never headings nor fences (a
          * draft commented out: "<!--", "# Old title", "-->"). */
-        bool commented = in_comment;
-        if (in_comment)
-            in_comment = !has_comment_end(s, i, eol);
-        else if (!in_fence && i >= front_end)
-            in_comment = opens_comment(s, i, eol);
-        bool structure = !in_fence && !commented && i >= front_end; /* headings may start here */
+        bool in_code, commented = read_line(&lines, s, i, eol, front_end, &in_code);
+        bool structure = !in_code && !commented && i >= front_end; /* headings may start here */
         if (is_blank_line(s, i, eol)) {
             if (para_start != NONE)
                 add_paragraph(&st, para_start, para_end);
@@ -343,13 +391,11 @@ int text_passages(const char *s, size_t len, const text_passage_opts_t *opts,
             para_start = NONE;
         } else {
             bool indented = is_indented_line(s, i, eol);
-            if (para_start != NONE && indented && !prev_indented && !in_fence) {
+            if (para_start != NONE && indented && !prev_indented && !in_code) {
                 add_paragraph(&st, para_start, para_end);
                 para_start = NONE;
             }
             prev_indented = indented;
-            if (!commented && !in_comment && text__fence_toggles(s, i, eol, in_fence, &fence))
-                in_fence = !in_fence;
             if (para_start == NONE)
                 para_start = i;
             para_end = eol;

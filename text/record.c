@@ -6,9 +6,11 @@
  * against what is left and wants the input used up exactly, so truncated or
  * garbled index data is refused, never read past.
  *
- *   passage record:  'P' 2  ordinal first_line last_line first_column
+ *   passage record:  'P' 3  ordinal first_line last_line first_column fence
  *                          docid path title heading text
- *                    ('P' 1, without first_column, is still read)
+ *                    fence: 0, or the open block's fence length << 1 | (1 for
+ *                    '~', 0 for '`'); ('P' 2, without fence, and 'P' 1, without
+ *                    first_column either, are still read)
  *   file record:     'F' 1  size zigzag(mtime_ns) hash[8] n_passages path key
  */
 #include <stdlib.h>
@@ -19,7 +21,7 @@
 
 #define PASSAGE_MAGIC 'P'
 #define FILE_MAGIC 'F'
-#define PASSAGE_VERSION 2
+#define PASSAGE_VERSION 3
 #define FILE_VERSION 1
 
 static bool put_varint(text_buf_t *b, uint64_t v)
@@ -105,12 +107,31 @@ static bool get_header(reader_t *r, char magic, unsigned max, unsigned *version)
     return true;
 }
 
+/* The fence field of a passage record (see the top of the file). */
+static uint64_t fence_code(const text_open_fence_t *f)
+{
+    if (f->c == 0)
+        return 0;
+    uint32_t n = f->n < UINT32_MAX >> 1 ? f->n : UINT32_MAX >> 1;   /* read back as 32 bits */
+    return (uint64_t)n << 1 | (f->c == '~');
+}
+
+static bool fence_decode(uint32_t code, text_open_fence_t *f)
+{
+    memset(f, 0, sizeof *f);
+    if (code == 0)
+        return true;
+    f->c = code & 1 ? '~' : '`';
+    f->n = code >> 1;
+    return f->n >= 3;   /* a fence is three or more */
+}
+
 bool text_record_encode(const text_record_t *rec, text_buf_t *b)
 {
     size_t old_len = b->len;
     bool ok = put_header(b, PASSAGE_MAGIC, PASSAGE_VERSION) && put_varint(b, rec->ordinal) &&
               put_varint(b, rec->first_line) && put_varint(b, rec->last_line) &&
-              put_varint(b, rec->first_column) &&
+              put_varint(b, rec->first_column) && put_varint(b, fence_code(&rec->fence)) &&
               put_string(b, rec->docid, rec->docid_len) &&
               put_string(b, rec->path, rec->path_len) &&
               put_string(b, rec->title, rec->title_len) &&
@@ -132,10 +153,12 @@ bool text_record_decode(const char *data, size_t len, text_record_t *rec)
     text_record_t tmp;
     memset(&tmp, 0, sizeof tmp);
     unsigned version;
+    uint32_t fence = 0;
     bool ok = get_header(&r, PASSAGE_MAGIC, PASSAGE_VERSION, &version) &&
               get_u32(&r, &tmp.ordinal) && get_u32(&r, &tmp.first_line) &&
               get_u32(&r, &tmp.last_line) &&
               (version < 2 || get_u32(&r, &tmp.first_column)) &&
+              (version < 3 || get_u32(&r, &fence)) && fence_decode(fence, &tmp.fence) &&
               get_string(&r, &tmp.docid, &tmp.docid_len) &&
               get_string(&r, &tmp.path, &tmp.path_len) &&
               get_string(&r, &tmp.title, &tmp.title_len) &&

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "text.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -30,6 +31,8 @@ typedef struct text_record {
     uint32_t first_column;                   /* 1-based byte column where the text starts
                                                 in first_line; 0: not recorded (indexes
                                                 written before it was) */
+    text_open_fence_t fence;                 /* the code block open where the text
+                                                starts (text_passage_t) */
 } text_record_t;
 
 /* Append the encoding of r to b. Returns false if memory ran out. */

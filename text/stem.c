@@ -422,11 +422,17 @@ static int analyze_token(const text_token_t *tok, void *payload)
     return ctx->fn(&term, ctx->payload);
 }
 
-int text_analyze(text_analyzer_t *a, const char *s, size_t len, uint32_t first_pos,
-                 text_term_fn fn, void *payload)
+int text_analyze_in(text_analyzer_t *a, const char *s, size_t len, uint32_t first_pos,
+                    const text_open_fence_t *open, text_term_fn fn, void *payload)
 {
     if (a == NULL || fn == NULL)
         return 0;
     analyze_ctx_t ctx = {a, fn, payload};
-    return text_tokenize(s, len, first_pos, analyze_token, &ctx);
+    return text_tokenize_in(s, len, first_pos, open, analyze_token, &ctx);
+}
+
+int text_analyze(text_analyzer_t *a, const char *s, size_t len, uint32_t first_pos,
+                 text_term_fn fn, void *payload)
+{
+    return text_analyze_in(a, s, len, first_pos, NULL, fn, payload);
 }

@@ -64,10 +64,11 @@
 /* Bumped whenever the layout or the analysis changes (6: British spellings
  * stem as American ones; no passage id term; 7: French, Italian and Catalan
  * elisions, the dotless i, Cyrillic stress accents; 8: positions skip one
- * between blocks, TEXT_BLOCK_GAP): an index of another
+ * between blocks, TEXT_BLOCK_GAP; 9: a passage that starts inside a code
+ * block is read as in it, and its record says so): an index of another
  * layout is refused (searching it would misread it, updating it would mix
  * two). */
-#define PASSIM_LAYOUT_VERSION "8"
+#define PASSIM_LAYOUT_VERSION "9"
 
 /* Longest term or metadata key written, in bytes (Xapian's limit is 245 for
  * terms and 255 for keys). */

@@ -122,6 +122,20 @@ typedef int (*text_token_fn)(const text_token_t *tok, void *payload);
 int text_tokenize(const char *s, size_t len, uint32_t first_pos, text_token_fn fn,
                   void *payload);
 
+/* A fenced code block that is open where a piece of a text starts, as the
+ * passage splitter reads the whole text (a passage cut from a long block, or
+ * one that starts after a blank line in a block): its fence. Read alone, the
+ * piece would take the block's closing fence for an opening one. */
+typedef struct text_open_fence {
+    char c;             /* '`' or '~'; 0: no block is open */
+    uint32_t n;         /* how many of them (three or more) */
+} text_open_fence_t;
+
+/* text_tokenize() of a piece of a text that starts inside the block open
+ * (NULL or open->c 0: in none, as text_tokenize()). */
+int text_tokenize_in(const char *s, size_t len, uint32_t first_pos,
+                     const text_open_fence_t *open, text_token_fn fn, void *payload);
+
 /* Whether the character at s[i] (i < len) is one text_tokenize() keeps inside
  * a word: a letter, a digit, another number or a combining mark. For callers
  * that must tell where a word starts or ends (the query parser's wildcards). */
@@ -232,6 +246,10 @@ typedef int (*text_term_fn)(const text_term_t *term, void *payload);
  * order. Returns 0 or the first non-zero value fn returned. */
 int text_analyze(text_analyzer_t *a, const char *s, size_t len, uint32_t first_pos,
                  text_term_fn fn, void *payload);
+
+/* text_analyze() of a piece that starts inside the block open (text_tokenize_in()). */
+int text_analyze_in(text_analyzer_t *a, const char *s, size_t len, uint32_t first_pos,
+                    const text_open_fence_t *open, text_term_fn fn, void *payload);
 
 /* ------------------------------------------------------------------------ */
 /* 3. Markdown-aware lines                                                  */
@@ -349,6 +367,9 @@ typedef struct text_passage {
                                may start after an indent or in mid-line) */
     size_t heading_start;   /* byte range of the heading line it stands under */
     size_t heading_end;     /* (heading_start == heading_end: none) */
+    text_open_fence_t fence;    /* the code block open where it starts, for
+                                   text_tokenize_in() to read it as in the
+                                   whole text (not a block in a quote) */
 } text_passage_t;
 
 typedef int (*text_passage_fn)(const text_passage_t *p, void *payload);

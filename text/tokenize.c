@@ -612,6 +612,12 @@ static size_t past_non_word(const char *s, size_t len, size_t i, unsigned c, siz
 int text_tokenize(const char *s, size_t len, uint32_t first_pos, text_token_fn fn,
                   void *payload)
 {
+    return text_tokenize_in(s, len, first_pos, NULL, fn, payload);
+}
+
+int text_tokenize_in(const char *s, size_t len, uint32_t first_pos,
+                     const text_open_fence_t *open, text_token_fn fn, void *payload)
+{
     if (s == NULL || fn == NULL)
         return 0;
 
@@ -625,6 +631,13 @@ int text_tokenize(const char *s, size_t len, uint32_t first_pos, text_token_fn f
     st.last_end = NO_TOKEN;
     st.line = LINE_TEXT;
     st.quoted = st.in_list = st.in_fence = false;
+    if (open != NULL && open->c != 0) {
+        st.line = LINE_CODE;
+        st.in_fence = true;
+        st.fence.c = open->c;
+        st.fence.n = open->n;
+        st.fence.bare = false;
+    }
     st.link_fail_until = 0;
 
     size_t i = 0;

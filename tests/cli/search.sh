@@ -793,4 +793,25 @@ run $PASSIM_SEARCH --db "$T/blocks.db" --highlight plain '"red wine"'
 expect_rc 0 "a phrase within a block matches"
 expect_match 'Mild \[red wine\] suits' "$OUT" "and is highlighted there"
 expect_no_match 'Red\] \[Wine\|\[Red Wine' "$OUT" "and not across blocks"
+
+# A passage that starts inside a code block (after a blank line in it) is
+# read as in it: its closing fence closes the block, and the list after it
+# keeps its boundaries; the code's own lines still make phrases.
+mkdir -p "$T/fence"
+{
+    printf '# Notes\n\n'
+    for i in 1 2 3; do printf 'The setup needs a fresh machine and some patience, step %s. ' "$i"; done
+    printf '\n\n```python\ndef setup():\n'
+    for i in 1 2 3 4 5 6 7 8; do printf '    step_%s()  # run step %s of the setup\n' "$i" "$i"; done
+    printf '\ndef teardown():\n    return 2\n```\n\n- red\n- wine cellar\n'
+} >"$T/fence/notes.md"
+$PASSIM_INDEX -q --db "$T/fence.db" "$T/fence" >/dev/null
+run $PASSIM_SEARCH --db "$T/fence.db" -f json cellar
+expect_match '"text": "def teardown' "$OUT" "the passage starts inside the code block"
+run $PASSIM_SEARCH --db "$T/fence.db" '"red wine"'
+expect_rc 1 "after a code block closed in a passage that started in it, list items part a phrase"
+run $PASSIM_SEARCH --db "$T/fence.db" --highlight plain 'red wine'
+expect_match '\[red\] - \[wine\] cellar' "$OUT" "the words are found and highlighted apart"
+run $PASSIM_SEARCH --db "$T/fence.db" --highlight plain '"teardown return"'
+expect_match '\[teardown\(\): return\]' "$OUT" "lines of code make a phrase"
 finish

@@ -93,6 +93,10 @@ static int on_passage(const text_passage_t *p, void *payload)
         FUZZ_CHECK(memchr(s + p->heading_start, '\n', p->heading_end - p->heading_start) == NULL,
                    "heading spans lines");
     }
+    FUZZ_CHECK(p->fence.c == 0 ? p->fence.n == 0
+                               : (p->fence.c == '`' || p->fence.c == '~') && p->fence.n >= 3,
+               "passage at %zu in a block of fence '%c' x %u", p->start, p->fence.c ? p->fence.c : '0',
+               (unsigned)p->fence.n);
     if (c->n == c->cap) {
         size_t cap = c->cap ? 2 * c->cap : 64;
         span_t *v = realloc(c->spans, cap * sizeof *v);
