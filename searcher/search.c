@@ -290,13 +290,19 @@ void srch_result_free(srch_result_t *r)
 /* Set when the last failure of this thread came from the index changing under
  * the search (Xapian's DatabaseModifiedError, or a document of the results gone
  * when feedback reads it, DocNotFoundError): srch_run() then reopens and runs
- * the query again. */
-static _Thread_local bool failed_modified;
+ * the query again. Xapian may also report that race as damage (a block of
+ * the revision being read already reused by the writer: "EOF reading block
+ * N"), so failed_damaged has srch_run() run it again after a pause: a really
+ * damaged index fails every attempt and is reported, as when it is opened. */
+static _Thread_local bool failed_modified, failed_damaged;
 
 static void set_error(srch_error_t *err, const char *what, xs_status_t st)
 {
-    failed_modified = st == XS_ERR_MODIFIED || strstr(xs_last_error(), "DatabaseModifiedError")
-                      || strstr(xs_last_error(), "DocNotFoundError");
+    const char *msg = xs_last_error();
+    failed_damaged = st == XS_ERR_CORRUPT || strstr(msg, "DatabaseCorruptError")
+                     || strstr(msg, "DatabaseError:");
+    failed_modified = failed_damaged || st == XS_ERR_MODIFIED
+                      || strstr(msg, "DatabaseModifiedError") || strstr(msg, "DocNotFoundError");
     snprintf(err->message, sizeof err->message, "%s: %s", what,
              *xs_last_error() ? xs_last_error() : xs_status_str(st));
     err->column = 0;
@@ -1309,12 +1315,14 @@ srch_run_status_t srch_run(srch_engine_t *e, const char *q, const srch_settings_
                            srch_result_t *r, srch_error_t *err)
 {
     for (int attempt = 0;; attempt++) {
-        failed_modified = false;
+        failed_modified = failed_damaged = false;
         srch_run_status_t rs = run_once(e, q, s, r, err);
         if (rs != SRCH_RUN_ERROR || !failed_modified || attempt == MODIFIED_RETRIES)
             return rs;
         /* A writer committed while we read: results must come from one
          * revision, so start again on the latest one. */
+        if (failed_damaged)
+            nanosleep(&(struct timespec){ .tv_nsec = 20 * 1000 * 1000 }, NULL);
         xs_db_reopen(e->db);
         srch__id_cache_clear(e->ids);
     }
