@@ -23,6 +23,7 @@
  * block. */
 typedef struct cut_lines {
     size_t next;                /* the offset of the next line to read */
+    size_t seen;                /* no line ends in [next, seen) */
     bool in_comment, in_fence;
     text__fence_t fence;
 } cut_lines_t;
@@ -92,9 +93,14 @@ static void fence_open_at(pass_state_t *st, size_t a, text_open_fence_t *open)
 {
     cut_lines_t *l = &st->lines;
     while (l->next < a) {
-        const char *nl = memchr(st->s + l->next, '\n', a - l->next);
-        if (nl == NULL)
+        /* Where the line was looked through already (a long line cut into
+         * many passages), it is not again: the text is read once. */
+        size_t from = l->seen > l->next ? l->seen : l->next;
+        const char *nl = memchr(st->s + from, '\n', a - from);
+        if (nl == NULL) {
+            l->seen = a;
             break;      /* a is on this line */
+        }
         bool in_code;
         (void)read_line(l, st->s, l->next, (size_t)(nl - st->s), st->front_end, &in_code);
     }
