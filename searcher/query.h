@@ -247,6 +247,7 @@ typedef struct srch_word {
     bool prefix;           /* a wildcard prefix (word*) */
     size_t n_also;         /* a wildcard: the stems it finds that its prefix does
                               not start (srch_node_t.also) */
+    const char *also;      /* ...those n_also stems, each NUL-terminated */
     bool in_phrase;        /* part of a phrase */
 } srch_word_t;
 

@@ -72,7 +72,8 @@ static int visit_term(const srch_node_t *n, bool excluded, bool in_phrase, srch_
         .text = n->text, .word = n->word, .stem = n->stem, .field = n->field,
         .column = n->column, .excluded = excluded,
         .stopword = (n->flags & SRCH_TERM_STOPWORD) != 0,
-        .prefix = n->kind == SRCH_NODE_PREFIX, .n_also = n->n_also, .in_phrase = in_phrase,
+        .prefix = n->kind == SRCH_NODE_PREFIX, .n_also = n->n_also, .also = n->also,
+        .in_phrase = in_phrase,
     };
     return fn(&w, payload);
 }

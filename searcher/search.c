@@ -734,34 +734,58 @@ typedef struct hit_terms {
 
 typedef struct term_sets {
     srch__strset_t wanted, unwanted;
+    srch__strset_t prefixes;    /* the wanted wildcards' terms: what they start is wanted */
     text_buf_t term;
 } term_sets_t;
 
 static int sort_word_term(const srch_word_t *w, void *payload)
 {
     term_sets_t *t = payload;
-    if (w->prefix)
-        return 0;   /* Xapian lists no wildcard's words (xs_mset_matching_terms()) */
+    if (w->prefix && w->excluded)
+        return 0;   /* what an excluded wildcard looks for is never listed: nothing to hide */
     text_buf_clear(&t->term);
     word_term(w, &t->term);
-    if (t->term.data)
+    if (!t->term.data)
+        return 0;
+    if (!w->prefix) {
         srch__strset_add(w->excluded ? &t->unwanted : &t->wanted, t->term.data);
+        return 0;
+    }
+    /* A wildcard finds the stems its prefix starts, and those it lists apart
+     * ("change*": chang). */
+    srch__strset_add(&t->prefixes, t->term.data);
+    const char *also = w->also;
+    for (size_t a = 0; also && a < w->n_also; a++, also += strlen(also) + 1) {
+        text_buf_clear(&t->term);
+        if (field_term(&t->term, w->field, also, strlen(also)) && t->term.data)
+            srch__strset_add(&t->wanted, t->term.data);
+    }
     return 0;
 }
 
+static bool starts_a_prefix(const srch__strset_t *prefixes, const char *term)
+{
+    const char *k = prefixes->keys.data;
+    for (size_t i = 0; i < prefixes->n; i++, k += strlen(k) + 1)
+        if (strncmp(term, k, strlen(k)) == 0)
+            return true;
+    return false;
+}
+
 /* The terms that only the excluded items of q look for (-"peace talks"
- * Moscow: peac, talk), into *out: a passage that holds them did not match
- * by them. Out of memory, fewer. */
+ * Moscow: peac, talk; but not with pea*), into *out: a passage that holds
+ * them did not match by them. Out of memory, fewer. */
 static void unwanted_terms(const srch_query_t *q, srch__strset_t *out)
 {
-    term_sets_t t = { SRCH__STRSET_INIT, SRCH__STRSET_INIT, TEXT_BUF_INIT };
+    term_sets_t t = { SRCH__STRSET_INIT, SRCH__STRSET_INIT, SRCH__STRSET_INIT, TEXT_BUF_INIT };
     srch_query_words(q, sort_word_term, &t);
     const char *k = t.unwanted.keys.data;
     for (size_t i = 0; i < t.unwanted.n; i++, k += strlen(k) + 1)
-        if (!srch__strset_has(&t.wanted, k))
+        if (!srch__strset_has(&t.wanted, k) && !starts_a_prefix(&t.prefixes, k))
             srch__strset_add(out, k);
     srch__strset_free(&t.wanted);
     srch__strset_free(&t.unwanted);
+    srch__strset_free(&t.prefixes);
     text_buf_free(&t.term);
 }
 

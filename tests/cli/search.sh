@@ -622,6 +622,8 @@ expect_match '^   matched: moscow [0-9.]+$' "$OUT" "an excluded phrase's words a
 expect_no_match 'matched: .*(peac|talk)' "$OUT" "...in any hit"
 run $S --explain -n 10 -- 'talks -"peace talks"'
 expect_match 'matched: talk [0-9.]+$' "$OUT" "...but a word searched outside it is"
+run $S --explain -n 10 -- 'pea* -"peace talks"'
+expect_match 'matched: peac [0-9.]+$' "$OUT" "...and so is one a wildcard searched outside it finds"
 
 # Stopwords the query keeps are flagged; --no-stopwords has no list to flag them by.
 run $S --explain '"of the Taliban" Lavrov'
