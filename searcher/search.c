@@ -298,13 +298,18 @@ static _Thread_local bool failed_modified, failed_damaged;
 
 static void set_error(srch_error_t *err, const char *what, xs_status_t st)
 {
-    const char *msg = xs_last_error();
+    /* Running out of memory is no race; the shim's last message may be one
+     * from before, a race already overcome. */
+    const char *msg = st == XS_ERR_NOMEM ? "" : xs_last_error();
     failed_damaged = st == XS_ERR_CORRUPT || strstr(msg, "DatabaseCorruptError")
                      || strstr(msg, "DatabaseError:");
     failed_modified = failed_damaged || st == XS_ERR_MODIFIED
                       || strstr(msg, "DatabaseModifiedError") || strstr(msg, "DocNotFoundError");
-    snprintf(err->message, sizeof err->message, "%s: %s", what,
-             *xs_last_error() ? xs_last_error() : xs_status_str(st));
+    const char *why = *msg ? msg : xs_status_str(st);
+    if (strcmp(what, why) == 0) /* "out of memory" */
+        snprintf(err->message, sizeof err->message, "%s", what);
+    else
+        snprintf(err->message, sizeof err->message, "%s: %s", what, why);
     err->column = 0;
 }
 
