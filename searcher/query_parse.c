@@ -171,6 +171,8 @@ typedef struct parser {
     unsigned depth;               /* parentheses open */
     unsigned strict;              /* > 0: inside a signed, NOT or NEAR item, where a
                                      hyphenated word stays a phrase */
+    size_t field_start, field_len; /* the first name of another engine's field
+                                      ("author:"), if field_len > 0 */
 } parser_t;
 
 static void fail(parser_t *p, size_t column, const char *fmt, ...)
@@ -378,7 +380,8 @@ static bool word_char_before(const char *q, size_t start, size_t i)
 /* The length of a name and ':' that open the chunk q[start..end) of a query
  * of len bytes and come before a word, a phrase or a group ("author:smith",
  * "site:\"x\"", "lang:(en)"), as another search engine's field would; 0 if
- * none. A time ("10:30") or an address ("https://") is no such name. */
+ * none. A time ("10:30"), a port ("localhost:8080") or an address
+ * ("https://") is no such name. */
 static size_t field_like_len(const char *q, size_t start, size_t end, size_t len)
 {
     size_t k = start;
@@ -387,7 +390,7 @@ static size_t field_like_len(const char *q, size_t start, size_t end, size_t len
     if (k - start < 2 || k >= end || q[k] != ':')
         return 0;
     k++;
-    bool before_item = k < end ? text_is_word_char(q, end, k)
+    bool before_item = k < end ? (q[k] < '0' || q[k] > '9') && text_is_word_char(q, end, k)
                                : k < len && (q[k] == '"' || q[k] == '(');
     return before_item ? k - start : 0;
 }
@@ -410,9 +413,10 @@ static bool lex_word(parser_t *p, size_t start, size_t end)
      * it was read. */
     const char *q = p->q;
     size_t field = field_like_len(q, start, end, p->len);
-    if (field > 0)
-        note(p, "'%.*s' is no field (title: is the only one): its name is searched as a word",
-             (int)field, q + start);
+    if (field > 0 && p->field_len == 0) {
+        p->field_start = start;     /* said at the end, if nothing else is */
+        p->field_len = field;
+    }
     for (size_t k = start; k < body_end; k++) {
         if (q[k] == '?' && k > start && word_char_before(q, start, k)
             && text_is_word_char(q, body_end, k + 1))
@@ -575,6 +579,10 @@ static bool lex(parser_t *p)
         p->toks[n++] = *t;
     }
     p->n_toks = n;
+    /* Another engine's field is said only if no note of more weight is. */
+    if (p->field_len > 0)
+        note(p, "'%.*s' is no field (title: is the only one): its name is searched as a word",
+             (int)p->field_len, q + p->field_start);
     lex_tok_t end = { .kind = TK_END, .start = len, .end = len };
     return push_tok(p, &end);
 }

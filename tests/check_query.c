@@ -289,6 +289,11 @@ START_TEST(test_query_wildcard_notes)
           "'site:' is no field (title: is the only one): its name is searched as a word" },
         { "at 10:30 https://x.org TITLE:kabul", "(AND (PHRASE 10 30) (PHRASE https x org) title:kabul)",
           NULL },
+        { "localhost:8080", "(PHRASE localhost 8080)", NULL },
+        /* a note of more weight comes first */
+        { "display:none Tal?ban", "(AND (PHRASE display none) (PHRASE tal ban))",
+          "'?' is no wildcard (only a '*' ending a word is): 'Tal?ban' is read with it as "
+          "punctuation" },
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         srch_query_t *q = parse_ok(rows[i].query, strlen(rows[i].query), AND_);
