@@ -2010,6 +2010,7 @@ START_TEST(test_text_limits_buf)
         {"o'neill", "o'Neil", "o'Neill"}, {"o\xE2\x80\x99neill", "O\xE2\x80\x99Neil",
                                            "O\xE2\x80\x99Neill"},
         {"o'neill", "ONeil", "O'neill"}, {"al-qaeda", "AL-QAIDA", "AL-QAEDA"},
+        {"\xCE\xB1\xCF\x83-\xCF\x83", "\xCE\x91\xCF\x83-\xCF\x83", "\xCE\x91\xCF\x83-\xCF\x82"},
         {"ab", "1", "ab"},
         /* a sigma that ends the word is final, unless in capitals: λόγος, ΛΌΓΟΣ */
         {"\xCE\xBB\xCF\x8C\xCE\xB3\xCE\xBF\xCF\x83", "\xCE\xBB\xCE\xBF\xCE\xB3\xCE\xBF\xCE\xB6",

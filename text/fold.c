@@ -323,6 +323,7 @@ bool text_case_like(text_buf_t *out, const char *word, size_t len, const char *m
     bool by_part = n_parts <= CASE_PARTS && count_parts(word, len) == n_parts;
     size_t part = 0;
     bool done_first = false;    /* this part's first letter written */
+    bool cased_before = false;  /* a letter of the word written */
     for (size_t i = 0; i < len;) {
         size_t mark = part_mark_len(word, len, i);
         if (mark > 0) {
@@ -343,9 +344,10 @@ bool text_case_like(text_buf_t *out, const char *word, size_t len, const char *m
         if (all || (!done_first && cased && first[by_part ? part : 0]))
             cp = utf8proc_toupper(cp);
         /* Case folding makes every sigma σ: the last of a word is written ς. */
-        else if (cp == 0x03C3 && done_first && i + (size_t)n == len)
+        else if (cp == 0x03C3 && cased_before && i + (size_t)n == len)
             cp = 0x03C2;
         done_first |= cased;
+        cased_before |= cased;
         if (!text_buf_put_utf8(out, (uint32_t)cp))
             return false;
         i += (size_t)n;
