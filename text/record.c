@@ -110,8 +110,8 @@ static bool get_header(reader_t *r, char magic, unsigned max, unsigned *version)
 /* The fence field of a passage record (see the top of the file). */
 static uint64_t fence_code(const text_open_fence_t *f)
 {
-    if (f->c == 0)
-        return 0;
+    if ((f->c != '`' && f->c != '~') || f->n < 3)
+        return 0;   /* no fence: none open */
     uint32_t n = f->n < UINT32_MAX >> 1 ? f->n : UINT32_MAX >> 1;   /* read back as 32 bits */
     return (uint64_t)n << 1 | (f->c == '~');
 }
