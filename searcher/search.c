@@ -58,18 +58,35 @@ void srch_settings_init(srch_settings_t *s)
 
 static _Thread_local char engine_msg[512];
 
+/* A reader's failure that a writer committing meanwhile can cause: the
+ * revision being read was discarded (XS_ERR_MODIFIED), or a block of it was
+ * already reused, which Xapian reports as damage (XS_ERR_CORRUPT: "EOF
+ * reading block N", "Expected block N to be level 1, not 0"). Whether the
+ * attempt numbered attempt (from 0) that failed with st is to be made again,
+ * after a pause of 20 ms for damage: damage is believed only if it is still
+ * there after MODIFIED_RETRIES pauses, so a really damaged index is reported
+ * within about 0.1 s. */
+static bool try_again(xs_status_t st, int attempt)
+{
+    if ((st != XS_ERR_MODIFIED && st != XS_ERR_CORRUPT) || attempt >= MODIFIED_RETRIES)
+        return false;
+    if (st == XS_ERR_CORRUPT)
+        nanosleep(&(struct timespec){ .tv_nsec = 20 * 1000 * 1000 }, NULL);
+    return true;
+}
+
 /* Metadata value of key as a NUL-terminated string in *out (NULL if unset), of
  * length *len (len may be NULL), reopening the index if a writer moves on
  * while it is read. */
 static xs_status_t get_metadata(xs_db_t *db, const char *key, char **out, size_t *len)
 {
     xs_status_t st;
-    for (int attempt = 0;; attempt++) {
-        st = xs_db_get_metadata(db, key, out, len);
-        if (st != XS_ERR_MODIFIED || attempt == MODIFIED_RETRIES)
-            return st;
+    for (int attempt = 0; (st = xs_db_get_metadata(db, key, out, len)) != XS_OK; attempt++) {
+        if (!try_again(st, attempt))
+            break;
         xs_db_reopen(db);
     }
+    return st;
 }
 
 /* Whether the index at path (open as db) has this passim's layout; if not, or
@@ -139,17 +156,12 @@ bool srch_engine_open(srch_engine_t *e, const char *const *paths, size_t n_paths
     memset(e, 0, sizeof *e);
     xs_status_t st;
     /* A writer committing twice while the index opens discards the revision
-     * being read: open again. Xapian may also report that race as damage (a
-     * block of the old revision already reused: "Expected block N to be level
-     * 1, not 0"), so damage is believed only if it is still there after a
-     * pause; a really damaged index fails every attempt and is reported. */
+     * being read: open again. */
     for (int attempt = 0;; attempt++) {
         st = n_paths == 1 ? xs_db_open(&e->db, paths[0], XS_DB_READ)
                           : xs_db_open_many(&e->db, paths, n_paths);
-        if ((st != XS_ERR_MODIFIED && st != XS_ERR_CORRUPT) || attempt == MODIFIED_RETRIES)
+        if (st == XS_OK || !try_again(st, attempt))
             break;
-        if (st == XS_ERR_CORRUPT)
-            nanosleep(&(struct timespec){ .tv_nsec = 20 * 1000 * 1000 }, NULL);
     }
     if (st != XS_OK) {
         /* Name the index that fails: open them one by one. */
@@ -287,24 +299,16 @@ void srch_result_free(srch_result_t *r)
     memset(r, 0, sizeof *r);
 }
 
-/* Set when the last failure of this thread came from the index changing under
- * the search (Xapian's DatabaseModifiedError, or a document of the results gone
- * when feedback reads it, DocNotFoundError): srch_run() then reopens and runs
- * the query again. Xapian may also report that race as damage (a block of
- * the revision being read already reused by the writer: "EOF reading block
- * N"), so failed_damaged has srch_run() run it again after a pause: a really
- * damaged index fails every attempt and is reported, as when it is opened. */
-static _Thread_local bool failed_modified, failed_damaged;
+/* The shim's status of this thread's last failure of a search, for srch_run()
+ * to tell a writer's race (see try_again()) from a real failure. */
+static _Thread_local xs_status_t failed_status;
 
 static void set_error(srch_error_t *err, const char *what, xs_status_t st)
 {
-    /* Running out of memory is no race; the shim's last message may be one
-     * from before, a race already overcome. */
+    failed_status = st;
+    /* The shim's last message is not about running out of memory here: it
+     * may be one from before, a race already overcome. */
     const char *msg = st == XS_ERR_NOMEM ? "" : xs_last_error();
-    failed_damaged = st == XS_ERR_CORRUPT || strstr(msg, "DatabaseCorruptError")
-                     || strstr(msg, "DatabaseError:");
-    failed_modified = failed_damaged || st == XS_ERR_MODIFIED
-                      || strstr(msg, "DatabaseModifiedError") || strstr(msg, "DocNotFoundError");
     const char *why = *msg ? msg : xs_status_str(st);
     if (strcmp(what, why) == 0) /* "out of memory" */
         snprintf(err->message, sizeof err->message, "%s", what);
@@ -881,23 +885,23 @@ static bool title_only(const srch_query_t *q)
 }
 
 /* Build q's Xapian query on the index as it is (a wildcard's words, the
- * feedback terms) and search it. XS_OK with *xq_out; else the status, and in
- * *what the step that failed. */
-static xs_status_t match_once(srch_engine_t *e, srch_result_t *r, const srch_query_t *q,
-                              const srch_settings_t *s, xs_query_t **xq_out, const char **what)
+ * feedback terms) and search it into r->mset. SRCH_RUN_OK with the query in
+ * *xq_out; else SRCH_RUN_ERROR with err naming the step that failed. */
+static srch_run_status_t match(srch_engine_t *e, srch_result_t *r, const srch_query_t *q,
+                               const srch_settings_t *s, xs_query_t **xq_out, srch_error_t *err)
 {
     xs_query_t *xq = NULL;
     xs_status_t st = srch_query_build(&xq, q, e->db, &s->build);
     if (st != XS_OK) {
-        *what = "cannot build the query";
-        return st;
+        set_error(err, "cannot build the query", st);
+        return SRCH_RUN_ERROR;
     }
     xs_query_t *expanded = NULL;
     st = srch_feedback_expand(&expanded, e, xq, q, s);
     if (st != XS_OK) {
         xs_query_free(xq);
-        *what = "feedback search failed";
-        return st;
+        set_error(err, "feedback search failed", st);
+        return SRCH_RUN_ERROR;
     }
     r->expanded = expanded != NULL;
     if (expanded) {
@@ -926,31 +930,10 @@ static xs_status_t match_once(srch_engine_t *e, srch_result_t *r, const srch_que
     st = xs_search(&r->mset, e->db, xq, &o);
     if (st != XS_OK) {
         xs_query_free(xq);
-        *what = "search failed";
-        return st;
-    }
-    *xq_out = xq;
-    return XS_OK;
-}
-
-static srch_run_status_t match(srch_engine_t *e, srch_result_t *r, const srch_query_t *q,
-                               const srch_settings_t *s, xs_query_t **xq_out, srch_error_t *err)
-{
-    const char *what = NULL;
-    xs_status_t st;
-    for (int attempt = 0;; attempt++) {
-        st = match_once(e, r, q, s, xq_out, &what);
-        if (st != XS_ERR_MODIFIED || attempt == MODIFIED_RETRIES)
-            break;
-        /* A writer has moved on: the query is made again on its revision, so
-         * that a wildcard stands for the words the highlights will read. */
-        xs_db_reopen(e->db);
-        srch__id_cache_clear(e->ids); /* document ids now name another revision */
-    }
-    if (st != XS_OK) {
-        set_error(err, what, st);
+        set_error(err, "search failed", st);
         return SRCH_RUN_ERROR;
     }
+    *xq_out = xq;
     return SRCH_RUN_OK;
 }
 
@@ -1049,9 +1032,7 @@ static srch_run_status_t make_hits(srch_engine_t *e, srch_result_t *r, const src
         srch_hit_t *h = &r->hits[r->n_hits];
         int got = hit_record(e, r->mset, i, s, &h->rec);
         if (got < 0) {
-            /* Run again only if a writer moved on (set_error() reads the
-             * shim's message); a damaged index would fail again. */
-            set_error(err, "cannot read a result", XS_ERR_BACKEND);
+            set_error(err, "cannot read a result", xs_last_status());
             rs = SRCH_RUN_ERROR;
             break;
         }
@@ -1344,14 +1325,13 @@ srch_run_status_t srch_run(srch_engine_t *e, const char *q, const srch_settings_
                            srch_result_t *r, srch_error_t *err)
 {
     for (int attempt = 0;; attempt++) {
-        failed_modified = failed_damaged = false;
+        failed_status = XS_OK;
         srch_run_status_t rs = run_once(e, q, s, r, err);
-        if (rs != SRCH_RUN_ERROR || !failed_modified || attempt == MODIFIED_RETRIES)
+        if (rs != SRCH_RUN_ERROR || !try_again(failed_status, attempt))
             return rs;
         /* A writer committed while we read: results must come from one
-         * revision, so start again on the latest one. */
-        if (failed_damaged)
-            nanosleep(&(struct timespec){ .tv_nsec = 20 * 1000 * 1000 }, NULL);
+         * revision, so start again on the latest one, query and all, so that
+         * a wildcard stands for the words the highlights will read. */
         xs_db_reopen(e->db);
         srch__id_cache_clear(e->ids);
     }

@@ -46,8 +46,13 @@ typedef enum {
     XS_ERR_INVALID,        /* bad argument (NULL handle, bad option, wrong mode...) */
     XS_ERR_NOT_FOUND,      /* no such database, document or key */
     XS_ERR_LOCKED,         /* the database is locked by another writer */
-    XS_ERR_CORRUPT,        /* the database is damaged or of an unknown version */
-    XS_ERR_MODIFIED,       /* the database changed under a reader: reopen, retry */
+    XS_ERR_CORRUPT,        /* the database is damaged or of an unknown version; a
+                              reader may also see a writer's race this way (a block
+                              of its revision already reused): believe it only if
+                              it is still so after a pause */
+    XS_ERR_MODIFIED,       /* the database changed under a reader (a writer committed
+                              over its revision, or deleted a result's document):
+                              reopen, retry */
     XS_ERR_TERM_TOO_LONG,  /* a term longer than XS_TERM_MAX bytes */
     XS_ERR_IO,             /* a read or write failed (disk full, permissions) */
     XS_ERR_BACKEND,        /* any other Xapian error */
@@ -65,6 +70,11 @@ const char *xs_status_str(xs_status_t st);
  * "no such database: /tmp/x.db"; "" if none yet. Valid until the next xs_ call;
  * successful calls do not clear it, so read it only after a failure. */
 const char *xs_last_error(void);
+
+/* Status of the last failure on this thread (XS_OK if none yet), under the
+ * same terms as xs_last_error(): what a getter that fails with NULL or 0
+ * (xs_mset_value(), say) would have returned. */
+xs_status_t xs_last_status(void);
 
 /* Xapian's version string ("1.4.22"), static. */
 const char *xs_version(void);
@@ -336,8 +346,8 @@ uint32_t xs_mset_collapse_count(const xs_mset_t *m, size_t i);
 /* Document data and value slot of result i: borrowed from m (valid until m is
  * freed), NUL-terminated, length in *len (len may be NULL); an unset slot is ""
  * with *len 0. NULL with *len 0 on error (see xs_last_error()), for example when
- * a writer has moved on since the search (the message names Xapian's
- * DatabaseModifiedError): reopen the database and search again. */
+ * a writer has moved on since the search (xs_last_status() is then
+ * XS_ERR_MODIFIED): reopen the database and search again. */
 const char *xs_mset_data(xs_mset_t *m, size_t i, size_t *len);
 const char *xs_mset_value(xs_mset_t *m, size_t i, unsigned slot, size_t *len);
 

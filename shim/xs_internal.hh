@@ -75,6 +75,9 @@ struct xs_mset {
  * the last error. Call only from inside a catch block (it re-throws). */
 xs_status_t xs__status_from_exception() noexcept;
 
+/* Record st as the last failure's status, keeping its message; return st. */
+xs_status_t xs__restatus(xs_status_t st) noexcept;
+
 /* Record a printf-style message as the last error and return st. */
 xs_status_t xs__fail(xs_status_t st, const char *fmt, ...) noexcept
     __attribute__((format(printf, 2, 3)));

@@ -48,6 +48,15 @@ class first_of_same : public Xapian::MatchDecider {
     }
 };
 
+/* The status of the exception being handled while a result is read. A
+ * result's document is missing only if a writer deleted it after the search:
+ * the database changed under the reader. Call only from a catch block. */
+xs_status_t result_failure() noexcept
+{
+    xs_status_t st = xs__status_from_exception();
+    return st == XS_ERR_NOT_FOUND ? xs__restatus(XS_ERR_MODIFIED) : st;
+}
+
 bool check_index(const xs_mset_t *m, size_t i, const char *what) noexcept
 {
     if (!m) {
@@ -171,7 +180,7 @@ extern "C" uint32_t xs_mset_rank(const xs_mset_t *m, size_t i)
     try {
         return m->item(i).get_rank();
     } catch (...) {
-        xs__status_from_exception();
+        result_failure();
         return 0;
     }
 }
@@ -183,7 +192,7 @@ extern "C" double xs_mset_weight(const xs_mset_t *m, size_t i)
     try {
         return m->item(i).get_weight();
     } catch (...) {
-        xs__status_from_exception();
+        result_failure();
         return 0.0;
     }
 }
@@ -195,7 +204,7 @@ extern "C" xs_docid_t xs_mset_docid(const xs_mset_t *m, size_t i)
     try {
         return *m->item(i);
     } catch (...) {
-        xs__status_from_exception();
+        result_failure();
         return 0;
     }
 }
@@ -207,7 +216,7 @@ extern "C" uint32_t xs_mset_collapse_count(const xs_mset_t *m, size_t i)
     try {
         return m->item(i).get_collapse_count();
     } catch (...) {
-        xs__status_from_exception();
+        result_failure();
         return 0;
     }
 }
@@ -229,7 +238,7 @@ extern "C" const char *xs_mset_data(xs_mset_t *m, size_t i, size_t *len)
             *len = m->data[i].size();
         return m->data[i].c_str();
     } catch (...) {
-        xs__status_from_exception();
+        result_failure();
         return NULL;
     }
 }
@@ -253,7 +262,7 @@ extern "C" const char *xs_mset_value(xs_mset_t *m, size_t i, unsigned slot, size
             *len = it->second.size();
         return it->second.c_str();
     } catch (...) {
-        xs__status_from_exception();
+        result_failure();
         return NULL;
     }
 }
@@ -275,7 +284,7 @@ extern "C" xs_status_t xs_mset_matching_terms(xs_mset_t *m, size_t i, xs_term_fn
         }
         return XS_OK;
     } catch (...) {
-        return xs__status_from_exception();
+        return result_failure();
     }
 }
 
@@ -301,7 +310,7 @@ extern "C" xs_status_t xs_mset_doc_terms(xs_mset_t *m, size_t i, const char *pre
         }
         return XS_OK;
     } catch (...) {
-        return xs__status_from_exception();
+        return result_failure();
     }
 }
 
@@ -337,7 +346,7 @@ extern "C" xs_status_t xs_mset_expand(xs_mset_t *m, size_t n_docs, size_t n_term
         }
         return XS_OK;
     } catch (...) {
-        return xs__status_from_exception();
+        return result_failure();
     }
 }
 

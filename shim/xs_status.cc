@@ -19,6 +19,7 @@
 namespace {
 
 thread_local char last_error[1024];
+thread_local xs_status_t last_status;
 
 /* Keep the message on one line: callers print it after a prefix. */
 void flatten(char *s)
@@ -87,7 +88,9 @@ extern "C" void xs_set_fatal_handler(xs_fatal_fn fn)
     fatal_fn = fn;
 }
 
-xs_status_t xs__status_from_exception() noexcept
+namespace {
+
+xs_status_t classify_exception() noexcept
 {
     /* get_description() allocates; if that throws, the class alone is kept. */
     try {
@@ -125,8 +128,14 @@ xs_status_t xs__status_from_exception() noexcept
         } catch (const Xapian::InvalidOperationError &e) {
             set_error("%s", e.get_description().c_str());
             return XS_ERR_INVALID;
-        } catch (const Xapian::DatabaseError &e) {
+        } catch (const Xapian::DatabaseCreateError &e) {
             return io_or(XS_ERR_BACKEND, e);
+        } catch (const Xapian::DatabaseError &e) {
+            /* Without an errno, a table that does not read as Xapian wrote
+             * it ("EOF reading block N", "Expected block N to be level 1,
+             * not 0"): damage, or a block of the revision being read that a
+             * writer has already reused. */
+            return io_or(XS_ERR_CORRUPT, e);
         } catch (const Xapian::Error &e) {
             set_error("%s", e.get_description().c_str());
             return XS_ERR_BACKEND;
@@ -149,12 +158,27 @@ xs_status_t xs__status_from_exception() noexcept
     }
 }
 
+} /* namespace */
+
+xs_status_t xs__status_from_exception() noexcept
+{
+    last_status = classify_exception();
+    return last_status;
+}
+
+xs_status_t xs__restatus(xs_status_t st) noexcept
+{
+    last_status = st;
+    return st;
+}
+
 xs_status_t xs__fail(xs_status_t st, const char *fmt, ...) noexcept
 {
     va_list ap;
     va_start(ap, fmt);
     set_error_v(fmt, ap);
     va_end(ap);
+    last_status = st;
     return st;
 }
 
@@ -223,6 +247,11 @@ extern "C" const char *xs_status_str(xs_status_t st)
 extern "C" const char *xs_last_error(void)
 {
     return last_error;
+}
+
+extern "C" xs_status_t xs_last_status(void)
+{
+    return last_status;
 }
 
 extern "C" const char *xs_version(void)

@@ -476,6 +476,45 @@ START_TEST(test_shim_open_corrupt)
 }
 END_TEST
 
+/* A table cut short reads as Xapian's plain DatabaseError ("EOF reading
+ * block N"): damage, which a reader may also meet in a writer's race, and
+ * which is then reported as such, for the caller to retry after a pause. */
+START_TEST(test_shim_table_cut_short_is_corrupt)
+{
+    xs_db_t *db;
+    xs_query_t *q;
+    xs_mset_t *m = NULL;
+    char table[PATH_LEN], id[32], text[64];
+
+    OK(xs_db_open(&db, tpath("short.db"), XS_DB_CREATE));
+    OK(xs_db_begin(db));
+    for (unsigned i = 0; i < 3000; i++) {
+        snprintf(id, sizeof id, "d%u", i);
+        snprintf(text, sizeof text, "w%u w%u w%u common", i % 500, (i * 7) % 500, i % 11);
+        add_text_doc(db, id, text, NULL);
+    }
+    OK(xs_db_commit(db));
+    xs_db_free(db);
+    snprintf(table, sizeof table, "%s/postlist.glass", tpath("short.db"));
+    struct stat sb;
+    ck_assert_int_eq(stat(table, &sb), 0);
+    ck_assert_int_gt(sb.st_size, 8 * 8192);
+    ck_assert_int_eq(truncate(table, 8192), 0);
+
+    xs_status_t st = xs_db_open(&db, tpath("short.db"), XS_DB_READ);
+    if (st == XS_OK) {
+        q = term_q("common", 0);
+        st = xs_search(&m, db, q, NULL);
+        xs_query_free(q);
+        xs_mset_free(m);
+        xs_db_free(db);
+    }
+    ck_assert_int_eq(st, XS_ERR_CORRUPT);
+    ck_assert_int_eq(xs_last_status(), XS_ERR_CORRUPT);
+    ERROR_HAS("block");
+}
+END_TEST
+
 START_TEST(test_shim_closed_handle_refuses)
 {
     xs_db_t *db;
@@ -909,6 +948,45 @@ static int collect_term(const char *term, size_t len, uint32_t tf, void *payload
     w->n++;
     return w->stop_after && w->n >= w->stop_after ? 7 : 0;
 }
+
+/* A result whose document a writer has deleted since the search, read after
+ * the reader moved on to the writer's revision: the database changed under
+ * the reader, not a document that never was. (Xapian hands out such a
+ * document's data and values as empty; its terms fail.) */
+START_TEST(test_shim_result_deleted_since_is_modified)
+{
+    xs_db_t *reader, *writer;
+    xs_query_t *q = term_q("quick", 0);
+    xs_mset_t *m;
+    struct walk w = { 0 };
+
+    build_corpus(tpath("gone.db"));
+    OK(xs_db_open(&reader, tpath("gone.db"), XS_DB_READ));
+    OK(xs_search(&m, reader, q, NULL));
+    ck_assert_uint_eq(xs_mset_size(m), 3);
+    OK(xs_db_open(&writer, tpath("gone.db"), XS_DB_WRITE));
+    OK(xs_db_begin(writer));
+    OK(xs_db_delete_documents(writer, "quick", 5));
+    OK(xs_db_commit(writer));
+    xs_db_free(writer);
+    OK(xs_db_reopen(reader));
+
+    FAILS(xs_mset_doc_terms(m, 0, "Q", 1, collect_term, &w), XS_ERR_MODIFIED);
+    ck_assert_int_eq(xs_last_status(), XS_ERR_MODIFIED);
+    ERROR_HAS("DocNotFoundError");
+    FAILS(xs_mset_matching_terms(m, 1, collect_term, &w), XS_ERR_MODIFIED);
+    /* A later failure of another kind has its own status. */
+    ck_assert_ptr_null(xs_mset_value(m, 3, 0, NULL));
+    ck_assert_int_eq(xs_last_status(), XS_ERR_INVALID);
+    /* A success leaves the last failure's status as it was. */
+    ck_assert_uint_eq(xs_mset_size(m), 3);
+    ck_assert_int_eq(xs_last_status(), XS_ERR_INVALID);
+    ck_assert_uint_eq(w.n, 0);
+    xs_mset_free(m);
+    xs_query_free(q);
+    xs_db_free(reader);
+}
+END_TEST
 
 START_TEST(test_shim_terms_walk_prefix)
 {
@@ -2217,6 +2295,7 @@ Suite *make_shim_suite(void)
     tcase_add_test(tc, test_shim_open_bad_arguments);
     tcase_add_test(tc, test_shim_open_io_error);
     tcase_add_test(tc, test_shim_open_corrupt);
+    tcase_add_test(tc, test_shim_table_cut_short_is_corrupt);
     tcase_add_test(tc, test_shim_closed_handle_refuses);
     tcase_add_test(tc, test_shim_reopen_sees_new_commits);
     suite_add_tcase(s, tc);
@@ -2280,6 +2359,7 @@ Suite *make_shim_suite(void)
     tcase_add_test(tc, test_shim_search_value_range);
     tcase_add_test(tc, test_shim_mset_data_and_values);
     tcase_add_test(tc, test_shim_mset_null_handle);
+    tcase_add_test(tc, test_shim_result_deleted_since_is_modified);
     tcase_add_test(tc, test_shim_mset_matching_terms);
     tcase_add_test(tc, test_shim_mset_expand);
     suite_add_tcase(s, tc);
