@@ -17,8 +17,10 @@
 
 /* Title stems and their positions, kept for all passages of one article. */
 typedef struct title_terms {
-    text_buf_t terms;    /* prefixed terms, each NUL-terminated */
+    text_buf_t terms;    /* prefixed terms, each NUL-terminated, at positions 1... */
     uint32_t n;
+    text_buf_t compounds;    /* prefixed hyphenated words joined, with no position */
+    uint32_t n_compounds;
 } title_terms_t;
 
 typedef struct passage_job {
@@ -62,18 +64,25 @@ void idx_article_ctx_free(idx_article_ctx_t *ctx)
 static int add_title_term(const text_term_t *t, void *payload)
 {
     title_terms_t *tt = payload;
-    if (!text_buf_puts(&tt->terms, PASSIM_PREFIX_TITLE)
-        || !text_buf_append(&tt->terms, t->stem, t->stem_len)
-        || !text_buf_putc(&tt->terms, '\0'))
+    text_buf_t *to = t->compound ? &tt->compounds : &tt->terms;
+    if (!text_buf_puts(to, PASSIM_PREFIX_TITLE) || !text_buf_append(to, t->stem, t->stem_len)
+        || !text_buf_putc(to, '\0'))
         return XS_ERR_NOMEM;
-    tt->n++;
+    if (t->compound)
+        tt->n_compounds++;
+    else
+        tt->n++;
     return 0;
 }
 
 static int add_token(const text_term_t *t, void *payload)
 {
     passage_job_t *job = payload;
-    xs_status_t st = xs_doc_add_posting(job->ctx->doc, t->stem, t->stem_len, t->tok->pos);
+    /* A hyphenated word joined has no position of its own: phrases go from
+     * part to part, as they are written. */
+    xs_status_t st = t->compound
+                     ? xs_doc_add_term(job->ctx->doc, t->stem, t->stem_len, 1)
+                     : xs_doc_add_posting(job->ctx->doc, t->stem, t->stem_len, t->tok->pos);
     if (st != XS_OK)
         return (int)st;
     if (!job->ctx->spell || (t->tok->flags & TEXT_TOK_NUMBER))
@@ -92,6 +101,14 @@ static xs_status_t add_title_terms(xs_doc_t *doc, const title_terms_t *tt)
     for (uint32_t i = 0; i < tt->n; i++) {
         size_t n = strlen(p);
         xs_status_t st = xs_doc_add_posting(doc, p, n, i + 1);
+        if (st != XS_OK)
+            return st;
+        p += n + 1;
+    }
+    p = tt->compounds.data;
+    for (uint32_t i = 0; i < tt->n_compounds; i++) {
+        size_t n = strlen(p);
+        xs_status_t st = xs_doc_add_term(doc, p, n, 1);
         if (st != XS_OK)
             return st;
         p += n + 1;
@@ -205,7 +222,7 @@ static size_t clean_title(const text_title_t *t, char *out)
 xs_status_t idx_article_index(idx_article_ctx_t *ctx, const idx_article_t *art,
                               idx_doc_fn fn, void *payload, uint32_t *n_passages)
 {
-    title_terms_t title = { TEXT_BUF_INIT, 0 };
+    title_terms_t title = { TEXT_BUF_INIT, 0, TEXT_BUF_INIT, 0 };
     passage_job_t job = { ctx, art, &title, fn, payload, XS_OK, 0 };
     char cleaned[TITLE_MAX + 1];
 
@@ -221,11 +238,13 @@ xs_status_t idx_article_index(idx_article_ctx_t *ctx, const idx_article_t *art,
         int rc = text_analyze(ctx->analyzer, cleaned, n, 1, add_title_term, &title);
         if (rc != 0) {
             text_buf_free(&title.terms);
+            text_buf_free(&title.compounds);
             return (xs_status_t)rc;
         }
     }
     int rc = text_passages(art->text, art->len, &ctx->passage_opts, on_passage, &job);
     text_buf_free(&title.terms);
+    text_buf_free(&title.compounds);
     *n_passages = job.n_passages;
     return (xs_status_t)rc;
 }

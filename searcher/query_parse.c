@@ -722,6 +722,8 @@ static int collect_term(const text_term_t *term, void *payload)
 {
     collect_t *c = payload;
     parser_t *p = c->p;
+    if (term->compound)
+        return 0; /* a hyphenated word is searched by its parts, as typed */
     size_t start = c->base + term->tok->start, end = c->base + term->tok->end;
     srch_node_t *n = new_node(p, SRCH_NODE_TERM, start + 1);
     if (n == NULL)

@@ -1201,6 +1201,8 @@ typedef struct suggestion_check {
 static int suggestion_term(const text_term_t *t, void *payload)
 {
     suggestion_check_t *c = payload;
+    if (t->compound)
+        return 0;
     c->n_terms++;
     c->stopword = t->stopword;
     text_buf_append(&c->term, t->stem, t->stem_len);

@@ -118,29 +118,39 @@ static bool listed(const char *const *v, size_t n, const char *s, size_t len)
     return false;
 }
 
-/* text_analyze() callback: record the token and every unit that ends on it. */
+/* text_analyze() callback: record the token and every unit that ends on it.
+ * A hyphenated word's compound ("cofounder" of "co-founder") is no token of
+ * its own: a word unit that it matches covers its two parts, the last two
+ * tokens; phrases and NEARs go from part to part, as in the index, where the
+ * compound has no position. */
 static int on_term(const text_term_t *term, void *payload)
 {
     build_t *b = payload;
     const text_token_t *tok = term->tok;
-    size_t i = b->n_toks;
-
-    tok_t *grown = text_grow(b->toks, &b->cap_toks, i + 1, sizeof *grown);
-    if (!grown)
-        return 1;
-    b->toks = grown;
-    b->toks[i] = (tok_t) { tok->start, tok->end, tok->flags };
-    b->n_toks++;
-    bool adjacent = i > 0 && tok->pos == b->next_pos;
-    b->next_pos = tok->pos + 1;
+    bool compound = term->compound;
+    if (compound && b->n_toks < 2)
+        return 0;
+    size_t i = compound ? b->n_toks - 1 : b->n_toks;
+    bool adjacent = false;
+    if (!compound) {
+        tok_t *grown = text_grow(b->toks, &b->cap_toks, i + 1, sizeof *grown);
+        if (!grown)
+            return 1;
+        b->toks = grown;
+        b->toks[i] = (tok_t) { tok->start, tok->end, tok->flags };
+        b->n_toks++;
+        adjacent = i > 0 && tok->pos == b->next_pos;
+        b->next_pos = tok->pos + 1;
+    }
 
     for (size_t u = 0; u < b->n_units; u++) {
-        if (!b->usable[u])
+        if (!b->usable[u]
+            || (compound && (b->units[u].kind == SRCH_HL_PHRASE || b->units[u].near_only)))
             continue;
         const srch_hl_unit_t *unit = &b->units[u];
         const size_t *len = &b->stem_len[b->stem_off[u]];
         bool hit = false;
-        size_t first = i;
+        size_t first = compound ? i - 1 : i;
 
         switch (unit->kind) {
         case SRCH_HL_TERM:

@@ -365,7 +365,9 @@ xs_status_t xs_mset_doc_terms(xs_mset_t *m, size_t i, const char *prefix, size_t
 
 /* Pseudo-relevance feedback: the n_terms best expansion terms from the top
  * n_docs results of m (Xapian's ESet over an RSet of those documents), ignoring
- * terms that start with an upper-case ASCII letter (prefixed terms).
+ * terms that start with an upper-case ASCII letter (prefixed terms) and terms
+ * with no position in any of those documents (added with xs_doc_add_term():
+ * not words as written). Fewer may come when many of the best have none.
  * fn(term, len, weight, payload) is called for each, best first; a non-zero
  * return stops. n_docs is capped at the size of m; n_docs or n_terms 0: no calls. */
 typedef int (*xs_expand_fn)(const char *term, size_t len, double weight, void *payload);

@@ -53,6 +53,7 @@ struct xs_mset {
      * counted reference to the database, so a forgotten free is not a crash;
      * the header still asks for the mset to be freed first. */
     Xapian::Enquire enquire;
+    Xapian::Database db;    /* what enquire searches (a handle sharing its state) */
     Xapian::MSet mset;
     /* The results asked for: mset[first .. first + count). The mset may hold
      * more ranked before them (see xs_search_opts_t.check_at_least). */
@@ -68,7 +69,7 @@ struct xs_mset {
     std::vector<bool> data_loaded;
     std::map<std::pair<size_t, unsigned>, std::string> values;
 
-    explicit xs_mset(const Xapian::Database &db) : enquire(db) {}
+    explicit xs_mset(const Xapian::Database &database) : enquire(database), db(database) {}
 };
 
 /* Map the exception being handled to a status and record its description as

@@ -1939,6 +1939,66 @@ START_TEST(test_shim_mset_expand)
 }
 END_TEST
 
+/* Terms with no position in the documents fed back are not words as they
+ * are written (a hyphenated word's parts joined): not offered, unless one of
+ * the documents writes them. */
+START_TEST(test_shim_mset_expand_skips_unpositioned)
+{
+    static const char *const texts[] = { "alpha beta gamma", "alpha beta delta",
+                                         "other words here", "more words here" };
+    xs_db_t *db;
+    xs_doc_t *doc;
+    OK(xs_db_open(&db, tpath("joined.db"), XS_DB_CREATE));
+    OK(xs_db_begin(db));
+    for (size_t i = 0; i < 4; i++) {
+        char id[8];
+        snprintf(id, sizeof id, "j%zu", i);
+        OK(xs_doc_new(&doc));
+        uint32_t pos = 0;
+        for (const char *p = texts[i]; *p;) {
+            size_t n = strcspn(p, " ");
+            OK(xs_doc_add_posting(doc, p, n, ++pos));
+            p += n + strspn(p + n, " ");
+        }
+        if (i < 2) {
+            OK(xs_doc_add_term(doc, "alphabeta", 9, 1));
+            /* written in the first document, joined in the second */
+            if (i == 0)
+                OK(xs_doc_add_posting(doc, "betagamma", 9, ++pos));
+            else
+                OK(xs_doc_add_term(doc, "betagamma", 9, 1));
+        }
+        OK(xs_doc_set_data(doc, id, strlen(id)));
+        OK(xs_db_add_document(db, doc, NULL));
+        xs_doc_free(doc);
+    }
+    OK(xs_db_commit(db));
+
+    xs_query_t *q = term_q("alpha", 0);
+    xs_mset_t *m;
+    struct expansion e;
+    memset(&e, 0, sizeof e);
+    OK(xs_search(&m, db, q, NULL));
+    ck_assert_uint_eq(xs_mset_size(m), 2);
+    OK(xs_mset_expand(m, 2, 50, collect_expansion, &e));
+    bool beta = false, betagamma = false;
+    for (size_t i = 0; i < e.n; i++) {
+        ck_assert_msg(strcmp(e.terms[i], "alphabeta") != 0, "a term with no position offered");
+        beta |= strcmp(e.terms[i], "beta") == 0;
+        betagamma |= strcmp(e.terms[i], "betagamma") == 0;
+    }
+    ck_assert(beta);
+    ck_assert(betagamma);
+    /* As many as asked, when there are as many words. */
+    memset(&e, 0, sizeof e);
+    OK(xs_mset_expand(m, 2, 2, collect_expansion, &e));
+    ck_assert_uint_eq(e.n, 2);
+    xs_mset_free(m);
+    xs_query_free(q);
+    xs_db_free(db);
+}
+END_TEST
+
 /* ------------------------------------------------------------------------ */
 /* NULL handles and out pointers across the database API                    */
 /* ------------------------------------------------------------------------ */
@@ -2362,6 +2422,7 @@ Suite *make_shim_suite(void)
     tcase_add_test(tc, test_shim_result_deleted_since_is_modified);
     tcase_add_test(tc, test_shim_mset_matching_terms);
     tcase_add_test(tc, test_shim_mset_expand);
+    tcase_add_test(tc, test_shim_mset_expand_skips_unpositioned);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("search_defaults");

@@ -314,15 +314,20 @@ START_TEST(test_text_tokenize_stop)
 }
 END_TEST
 
-/* The stems of a text, "*" after each stopword. */
+/* The stems of a text, "*" after each stopword, a hyphenated word's parts
+ * joined in brackets with the bytes it spans and its position. */
 static int collect_stem(const text_term_t *t, void *payload)
 {
     text_buf_t *b = payload;
     if (b->len > 0)
         text_buf_putc(b, ' ');
+    if (t->compound)
+        text_buf_putc(b, '[');
     text_buf_append(b, t->stem, t->stem_len);
     if (t->stopword)
         text_buf_putc(b, '*');
+    if (t->compound)
+        text_buf_printf(b, " %zu-%zu @%u]", t->tok->start, t->tok->end, (unsigned)t->tok->pos);
     return 0;
 }
 
@@ -684,6 +689,19 @@ START_TEST(test_text_stem_cache)
 }
 END_TEST
 
+static int count_terms(const text_term_t *t, void *payload)
+{
+    (void)t;
+    ++*(int *)payload;
+    return 0;
+}
+
+static int stop_at_compound(const text_term_t *t, void *payload)
+{
+    ++*(int *)payload;
+    return t->compound ? 9 : 0;
+}
+
 static int stop_at_first_term(const text_term_t *t, void *payload)
 {
     (void)t;
@@ -695,10 +713,54 @@ START_TEST(test_text_stem_analyze)
 {
     text_analyzer_t *a;
     ck_assert_int_eq(text_analyzer_new(&a, "english"), TEXT_OK);
-    char *got = stems_of(a, "The talks were transferred to Moscow's talking-shop.");
-    ck_assert_str_eq(got, "the talk were transfer to moscow talk shop");
+    char *got = stems_of(a, "The talks were transferred to Moscow's talk-shop.");
+    ck_assert_str_eq(got, "the talk were transfer to moscow talk shop [talkshop 39-48 @6]");
     free(got);
     ck_assert_int_eq(text_analyze(a, "a b", 3, 0, stop_at_first_term, NULL), 7);
+    text_analyzer_free(a);
+}
+END_TEST
+
+/* A word of two parts of letters joined by a hyphen is analysed joined too,
+ * right after its parts; a word of more parts, or of numbers or acronyms, is
+ * not. */
+START_TEST(test_text_analyze_compounds)
+{
+    static const struct {
+        const char *text, *stems;
+    } rows[] = {
+        { "the co-founders met", "the* co founder [cofound 4-15 @1] met" },
+        { "E-Mail", "e mail [email 0-6 @0]" },
+        { "al-Qaida's x-rays.", "al qaida [alqaida 0-10 @0] x ray [xray 11-17 @2]" },
+        { "state-of-the-art", "state of* the* art" },
+        { "a well-to-do co-op", "a* well to* do* co op [coop 13-18 @4]" },
+        { "1986-87 U.S.-led pre-1990 B-52", "1986 87 us led pre 1990 b 52" },
+        { "in-to", "in* to* [into* 0-5 @0]" },
+        { "well- known", "well known" },
+        { "day\xE2\x80\x91long", "day long [daylong 0-10 @0]" },  /* U+2011 */
+        { "talks\n\nco-\nfounder", "talk co founder" },
+    };
+    text_analyzer_t *a;
+    ck_assert_int_eq(text_analyzer_new(&a, "english"), TEXT_OK);
+    ck_assert_int_eq(text_analyzer_default_stopwords(a), TEXT_OK);
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        char *got = stems_of(a, rows[i].text);
+        ck_assert_msg(strcmp(got, rows[i].stems) == 0, "%s: got '%s', want '%s'",
+                      rows[i].text, got, rows[i].stems);
+        free(got);
+    }
+    /* Parts that would make a word longer than a token make none. */
+    char longer[2 * 40 + 2];
+    memset(longer, 'a', sizeof longer - 1);
+    longer[40] = '-';
+    longer[sizeof longer - 1] = '\0';
+    int n = 0;
+    ck_assert_int_eq(text_analyze(a, longer, strlen(longer), 0, count_terms, &n), 0);
+    ck_assert_int_eq(n, 2);
+    /* The compound's callback value comes back too, at the end of the text. */
+    n = 0;
+    ck_assert_int_eq(text_analyze(a, "co-op", 5, 0, stop_at_compound, &n), 9);
+    ck_assert_int_eq(n, 3);
     text_analyzer_free(a);
 }
 END_TEST
@@ -2268,6 +2330,7 @@ Suite *make_text_suite(void)
     tcase_add_test(tc, test_text_stem_languages);
     tcase_add_test(tc, test_text_stem_cache);
     tcase_add_test(tc, test_text_stem_analyze);
+    tcase_add_test(tc, test_text_analyze_compounds);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
 

@@ -410,16 +410,73 @@ typedef struct analyze_ctx {
     text_analyzer_t *a;
     text_term_fn fn;
     void *payload;
+    /* The last token, if it is a word of letters that may be the first part
+     * of a hyphenated word (first_len 0 if not) ... */
+    char first[TEXT_TOKEN_MAX + 1];
+    size_t first_len, first_start;
+    uint32_t first_pos;
+    /* ... and the two parts joined, once the second has come, until the
+     * token after it says whether there are only two. */
+    char joined[TEXT_TOKEN_MAX + 1];
+    text_token_t compound;
+    bool pending;
 } analyze_ctx_t;
 
-static int analyze_token(const text_token_t *tok, void *payload)
+static int emit(analyze_ctx_t *ctx, const text_token_t *tok, bool compound)
 {
-    analyze_ctx_t *ctx = payload;
     text_term_t term;
     term.tok = tok;
     term.stem = text_stem(ctx->a, tok->word, tok->word_len, &term.stem_len);
     term.stopword = text_is_stopword(ctx->a, tok);
+    term.compound = compound;
     return ctx->fn(&term, ctx->payload);
+}
+
+/* Whether a token is a word of letters, which may be part of a compound. */
+static bool letters_only(const text_token_t *tok)
+{
+    return !(tok->flags & (TEXT_TOK_NUMBER | TEXT_TOK_ACRONYM));
+}
+
+static int analyze_token(const text_token_t *tok, void *payload)
+{
+    analyze_ctx_t *ctx = payload;
+    bool later_part = tok->flags & TEXT_TOK_JOINED;
+    if (ctx->pending) {
+        ctx->pending = false;
+        if (!later_part) { /* two parts: the compound goes right after them */
+            int rc = emit(ctx, &ctx->compound, true);
+            if (rc != 0)
+                return rc;
+        }
+    }
+    int rc = emit(ctx, tok, false);
+    if (rc != 0)
+        return rc;
+
+    if (later_part && ctx->first_len > 0 && letters_only(tok)
+        && ctx->first_len + tok->word_len <= TEXT_TOKEN_MAX) {
+        memcpy(ctx->joined, ctx->first, ctx->first_len);
+        memcpy(ctx->joined + ctx->first_len, tok->word, tok->word_len);
+        ctx->joined[ctx->first_len + tok->word_len] = '\0';
+        ctx->compound = (text_token_t){
+            .word = ctx->joined,
+            .word_len = ctx->first_len + tok->word_len,
+            .start = ctx->first_start,
+            .end = tok->end,
+            .pos = ctx->first_pos,
+            .flags = 0,
+        };
+        ctx->pending = true;
+    }
+    ctx->first_len = 0;
+    if (!later_part && letters_only(tok)) {
+        memcpy(ctx->first, tok->word, tok->word_len);
+        ctx->first_len = tok->word_len;
+        ctx->first_start = tok->start;
+        ctx->first_pos = tok->pos;
+    }
+    return 0;
 }
 
 int text_analyze_in(text_analyzer_t *a, const char *s, size_t len, uint32_t first_pos,
@@ -427,8 +484,16 @@ int text_analyze_in(text_analyzer_t *a, const char *s, size_t len, uint32_t firs
 {
     if (a == NULL || fn == NULL)
         return 0;
-    analyze_ctx_t ctx = {a, fn, payload};
-    return text_tokenize_in(s, len, first_pos, open, analyze_token, &ctx);
+    analyze_ctx_t ctx;
+    ctx.a = a;
+    ctx.fn = fn;
+    ctx.payload = payload;
+    ctx.first_len = 0;
+    ctx.pending = false;
+    int rc = text_tokenize_in(s, len, first_pos, open, analyze_token, &ctx);
+    if (rc == 0 && ctx.pending)
+        rc = emit(&ctx, &ctx.compound, true);
+    return rc;
 }
 
 int text_analyze(text_analyzer_t *a, const char *s, size_t len, uint32_t first_pos,

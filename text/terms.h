@@ -3,7 +3,9 @@
  * the searcher reads through these names only; change them here and nowhere else.
  *
  * Terms (Xapian convention: an upper-case prefix, then the value):
- *   <stem>            a passage token's stem, with its position (no prefix)
+ *   <stem>            a passage token's stem, with its position (no prefix); a
+ *                     hyphenated word's parts joined ("cofounder" of
+ *                     "co-founder"), with none
  *   S<stem>           a stem of the article's title, with its position in the title;
  *                     added to every passage of the article (title:word queries)
  *   K<key>            every passage of one file (delete all of them at once)
@@ -65,10 +67,11 @@
  * stem as American ones; no passage id term; 7: French, Italian and Catalan
  * elisions, the dotless i, Cyrillic stress accents; 8: positions skip one
  * between blocks, TEXT_BLOCK_GAP; 9: a passage that starts inside a code
- * block is read as in it, and its record says so): an index of another
+ * block is read as in it, and its record says so; 10: a hyphenated word of
+ * two parts is indexed joined too, with no position): an index of another
  * layout is refused (searching it would misread it, updating it would mix
  * two). */
-#define PASSIM_LAYOUT_VERSION "9"
+#define PASSIM_LAYOUT_VERSION "10"
 
 /* Longest term or metadata key written, in bytes (Xapian's limit is 245 for
  * terms and 255 for keys). */

@@ -238,12 +238,22 @@ typedef struct text_term {
     const char *stem;
     size_t stem_len;
     bool stopword;      /* text_is_stopword(a, tok) */
+    bool compound;      /* the two parts of a hyphenated word, joined: see below */
 } text_term_t;
 
 typedef int (*text_term_fn)(const text_term_t *term, void *payload);
 
 /* Tokenize s[0..len) and stem each token; fn is called once per token in text
- * order. Returns 0 or the first non-zero value fn returned. */
+ * order. Returns 0 or the first non-zero value fn returned.
+ *
+ * A word of two parts of letters joined by a hyphen ("co-founder", "e-mail",
+ * "al-Qaida"; not "1986-87", "U.S.-led" nor "state-of-the-art") is also
+ * analysed as one word ("cofounder"), so that the word typed solid finds it:
+ * a term with compound set, right after its second part, whose token spans
+ * both parts (start of the first, end of the second), with no flags. It takes
+ * no position of its own (tok->pos is the first part's): the index holds it
+ * without one, so phrases and NEAR go from part to part, as the word is
+ * written. Callers that want only the words as written skip it. */
 int text_analyze(text_analyzer_t *a, const char *s, size_t len, uint32_t first_pos,
                  text_term_fn fn, void *payload);
 

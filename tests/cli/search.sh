@@ -209,6 +209,19 @@ run $S --highlight plain 'U.S.-backed'
 expect_match '\[U\.S\.-backed\]' "$OUT" "hyphenated acronym as a phrase"
 run $S --highlight plain 'stabilis*'
 expect_match '\[stabilising\]' "$OUT" "wildcard highlighted"
+# A hyphenated word of two parts is found typed solid, and highlighted whole.
+run $S --highlight plain cofounder
+expect_rc 0 "a word typed solid"
+expect_match 'Taliban \[co-founder\] Mullah' "$OUT" "finds it written with a hyphen"
+run $S --highlight plain -n 1 'Moscow daylong'
+expect_match 'a \[day-long\] summit' "$OUT" "among other words"
+run $S --highlight plain alqaida
+expect_match '\[al-Qaida\]' "$OUT" "whatever the case of its parts"
+# In a phrase, the index reads it from part to part, as it is written.
+run $S '"Taliban cofounder"'
+expect_rc 1 "a phrase with the word typed solid"
+run $S --highlight plain '"Taliban co-founder"'
+expect_match '\[Taliban co-founder\]' "$OUT" "the phrase as written"
 # British and American spellings find each other (articles 003 and 004).
 run $S --highlight plain -n 10 'recognise Taliban'
 expect_match '\[recognize\]' "$OUT" "a British word finds the American spelling"

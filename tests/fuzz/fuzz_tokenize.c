@@ -104,10 +104,37 @@ static int on_token(const text_token_t *t, void *payload)
     return 0;
 }
 
+/* A hyphenated word's parts joined: right after its second part, the two
+ * parts' words one after the other, over their bytes, at the first's
+ * position. */
+static void check_compound(tok_check_t *c, const text_token_t *t)
+{
+    FUZZ_CHECK(c->n >= 2, "compound '%s' after %zu tokens", t->word, c->n);
+    FUZZ_CHECK(t->end == c->prev_end && t->pos == c->prev_pos - 1 && t->flags == 0,
+               "compound '%s' [%zu, %zu) at %u after a token ending %zu at %u", t->word,
+               t->start, t->end, (unsigned)t->pos, c->prev_end, (unsigned)c->prev_pos);
+    FUZZ_CHECK(t->word_len <= TEXT_TOKEN_MAX && t->word[t->word_len] == '\0',
+               "compound of %zu bytes", t->word_len);
+    if (c->n <= MAX_SEEN) {
+        const seen_t *first = &c->seen[c->n - 2], *second = &c->seen[c->n - 1];
+        FUZZ_CHECK(!(first->flags & TEXT_TOK_JOINED) && (second->flags & TEXT_TOK_JOINED)
+                       && !((first->flags | second->flags) & (TEXT_TOK_NUMBER | TEXT_TOK_ACRONYM)),
+                   "compound '%s' of parts flagged %#x and %#x", t->word, first->flags,
+                   second->flags);
+        FUZZ_CHECK(t->start == first->start && t->word_len == first->word_len + second->word_len
+                       && memcmp(t->word, first->word, first->word_len) == 0
+                       && memcmp(t->word + first->word_len, second->word, second->word_len) == 0,
+                   "compound '%s' of '%s' and '%s'", t->word, first->word, second->word);
+    }
+}
+
 static int on_term(const text_term_t *term, void *payload)
 {
     tok_check_t *c = payload;
-    check_token(c, term->tok);
+    if (term->compound)
+        check_compound(c, term->tok);
+    else
+        check_token(c, term->tok);
     FUZZ_CHECK(term->stem != NULL && term->stem[term->stem_len] == '\0', "stem not terminated");
     FUZZ_CHECK(fuzz_utf8_ok(term->stem, term->stem_len), "stem of '%s' is not valid UTF-8",
                term->tok->word);
