@@ -513,6 +513,10 @@ bool idx_writer_commit(idx_writer_t *w, bool last)
                                 strlen(PASSIM_LAYOUT_VERSION));
     if (st == XS_OK && w->first_build)
         st = xs_db_set_metadata(w->db, PASSIM_META_FIRST_BUILD, "1", 1);
+    /* Passages whose words were not counted: the word lists now miss them,
+     * which wildcards must know (they then read the index as one with none). */
+    if (st == XS_OK && !spell && w->batch_passages > 0)
+        st = xs_db_set_metadata(w->db, PASSIM_META_WORDS_PARTIAL, "1", 1);
     if (st == XS_OK)
         st = xs_db_commit(w->db);
     if (st != XS_OK) {

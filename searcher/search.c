@@ -558,9 +558,28 @@ static bool add_word_stems(widen_t *w, const srch_node_t *n)
     return has_lists;
 }
 
+/* Whether every index searched has word lists that hold the words of all its
+ * files: none was built or updated with --no-spelling, nor left words due by
+ * a run killed before its last commit. A failure to tell counts as a no. */
+static bool words_complete(srch_engine_t *e)
+{
+    xs_db_t *const *dbs = e->n_parts > 0 ? e->parts : &e->db;
+    size_t n = e->n_parts > 0 ? e->n_parts : 1;
+    for (size_t i = 0; i < n; i++) {
+        bool lists = false, due = true, partial = true;
+        if (xs_db_has_metadata(dbs[i], PASSIM_META_WORDS, &lists) != XS_OK
+            || xs_db_has_metadata(dbs[i], PASSIM_META_WORDS_DUE, &due) != XS_OK
+            || xs_db_has_metadata(dbs[i], PASSIM_META_WORDS_PARTIAL, &partial) != XS_OK
+            || !lists || due || partial)
+            return false;
+    }
+    return true;
+}
+
 /* A wildcard finds the words whose stems its prefix starts, and those it
  * starts whose stems it does not start (add_word_stems()). In an index with
- * no word lists (--no-spelling), one that finds nothing so is read as the
+ * no word lists, or lists that miss some files' words (--no-spelling, for a
+ * build or an update), one that finds nothing so is read as the
  * longest stem that its prefix, a few letters shorter, is ("negotiat*", whose
  * words stem to negoti, is negoti*); a note says so. */
 static void widen_node(widen_t *w, const srch_node_t *n)
@@ -588,7 +607,7 @@ static void widen_node(widen_t *w, const srch_node_t *n)
                             (unsigned)w->max, n->field == SRCH_FIELD_TITLE ? "title:" : "",
                             n->stem, (unsigned)w->max);
     }
-    if (found || n->n_also > 0 || has_lists || w->st != XS_OK)
+    if (found || n->n_also > 0 || w->st != XS_OK || (has_lists && words_complete(w->e)))
         return;
     for (size_t cut = len - 1; cut + PREFIX_CUT_MAX >= len && cut >= PREFIX_KEEP_MIN; cut--) {
         if (((unsigned char)n->stem[cut] & 0xC0) == 0x80)

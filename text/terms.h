@@ -40,6 +40,9 @@
  *                          its end: an index that holds it was left by a first
  *                          build killed before then, and the run that completes
  *                          it compacts it, as the first would have
+ *   PASSIM_META_WORDS_PARTIAL  set by a commit that wrote passages without
+ *                          counting their words (--no-spelling): the word lists
+ *                          miss some files' words until the index is rebuilt
  *   PASSIM_META_WORDS_DUE<n>  the words met in the files of one commit that are
  *                          not in the lists yet (a list of words of any length);
  *                          n in ten decimal digits. The last commit of a run
@@ -62,6 +65,7 @@
 #define PASSIM_META_VERSION  "passim:layout"
 #define PASSIM_META_WORDS    "passim:words:"
 #define PASSIM_META_WORDS_DUE "passim:words-due:"
+#define PASSIM_META_WORDS_PARTIAL "passim:words-partial"
 #define PASSIM_META_FIRST_BUILD "passim:first-build"
 /* Bumped whenever the layout or the analysis changes (6: British spellings
  * stem as American ones; no passage id term; 7: French, Italian and Catalan

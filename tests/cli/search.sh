@@ -288,7 +288,25 @@ expect_rc 0 "no word lists: a wildcard longer than the stems it means"
 expect_eq "$ERR" "passim-search: no word's stem starts with 'negotiat'; read as negoti*" \
     "no word lists: is read as the stem, and says so"
 expect_match '\[negotiations\]' "$OUT" "no word lists: and finds and highlights its words"
-rm -rf "$T/nolists.db"
+# Lists that miss some files' words are read as none: an index built with
+# --no-spelling and updated without it, or searched with one that has lists.
+$PASSIM_INDEX -q --db "$T/lists.db" "$CORPUS/000_15c4c714383f619c.txt" >/dev/null \
+    || fail "indexing one article"
+run $PASSIM_SEARCH --db "$T/lists.db" --db "$T/nolists.db" --color=never --highlight plain \
+    'negotiat*'
+expect_rc 0 "lists of one index of two: a wildcard longer than the stems it means"
+expect_match '\[negotiations\]' "$OUT" "lists of one index of two: finds its words in the other"
+run $PASSIM_SEARCH --db "$T/lists.db" --color=never 'negotiat*'
+expect_rc 1 "complete lists are trusted"
+mkdir "$T/partial" && cp "$CORPUS"/*.txt "$T/partial/" || fail "copying the corpus"
+$PASSIM_INDEX -q --no-spelling --db "$T/partial.db" "$T/partial" >/dev/null \
+    && echo "One more line." >>"$T/partial/004_30d30edba93f37e1.txt" \
+    && $PASSIM_INDEX -q --db "$T/partial.db" "$T/partial" >/dev/null \
+    || fail "indexing with --no-spelling, then updating without it"
+run $PASSIM_SEARCH --db "$T/partial.db" --color=never --highlight plain 'negotiat*'
+expect_rc 0 "lists begun by an update: a wildcard longer than the stems it means"
+expect_match '\[negotiations\]' "$OUT" "lists begun by an update: finds words of the other files"
+rm -rf "$T/nolists.db" "$T/lists.db" "$T/partial.db" "$T/partial"
 # A prefix that starts stems finds itself as a whole word too: leaders* is
 # leadership and leader (the stem of "leaders", which it does not start).
 run $S --highlight plain -C 0 -n 100 --per-doc 0 'leaders*'
