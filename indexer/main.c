@@ -82,6 +82,7 @@ static int run(int argc, char **argv)
     static char name[] = "passim-index";
     if (argc > 0)
         argv[0] = name;
+    bool db_given = false;
     while ((c = getopt_long(argc, argv, "d:l:j:qhV", longopts, NULL)) != -1) {
         switch (c) {
         case 'd':
@@ -89,6 +90,12 @@ static int run(int argc, char **argv)
                 fputs("passim-index: --db: the folder name is empty\n", stderr);
                 return IDX_EXIT_ERROR;
             }
+            if (db_given) {
+                fprintf(stderr, "passim-index: --db given twice (%s, %s): a run writes one "
+                                "index; run passim-index once for each\n", o.db_path, optarg);
+                return IDX_EXIT_ERROR;
+            }
+            db_given = true;
             o.db_path = optarg;
             break;
         case 'l': o.lang = optarg; break;

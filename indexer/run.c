@@ -684,6 +684,23 @@ static void remove_pid(const char *db_path)
         unlink(pidfile);
 }
 
+/* Whether the folder that is to hold a new index at path exists; if not,
+ * says so. (Xapian would make the index's own folder, not those above it.) */
+static bool parent_exists(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash || slash == path)
+        return true;
+    char parent[PATH_MAX];
+    int n = snprintf(parent, sizeof parent, "%.*s", (int)(slash - path), path);
+    struct stat st;
+    if (n < 0 || (size_t)n >= sizeof parent || stat(parent, &st) == 0 || errno != ENOENT)
+        return true; /* other failures are Xapian's to report */
+    fprintf(stderr, "passim-index: %s: cannot create the index: its folder %s does not exist "
+                    "(make it first, or give --db another path)\n", path, parent);
+    return false;
+}
+
 static xs_status_t open_db(xs_db_t **out, const char *path, xs_mode_t mode)
 {
     xs_status_t st = xs_db_open(out, path, mode);
@@ -1505,6 +1522,8 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
         fprintf(stderr, "passim-index: %s: exists and is not an index folder\n", o->db_path);
         goto out;
     }
+    if (!db_existed && errno == ENOENT && !parent_exists(o->db_path))
+        goto out;
     /* Xapian would add its files to any folder, and the first compaction
      * would then replace the folder, and remove it with all it held. */
     if (holds_other_files(o->db_path)) {

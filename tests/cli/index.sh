@@ -296,6 +296,16 @@ expect_eq "$OUT" "$before" "the index in the current folder is as it was"
 run $PASSIM_INDEX --db mine/n1.txt corpus
 expect_rc 2 "--db naming a regular file"
 expect_eq "$ERR" "passim-index: mine/n1.txt: exists and is not an index folder" "a regular file refused"
+run $PASSIM_INDEX --db missing/sub.db corpus
+expect_rc 2 "--db in a folder that does not exist"
+expect_eq "$ERR" "passim-index: missing/sub.db: cannot create the index: its folder missing does not exist (make it first, or give --db another path)" \
+    "a missing folder named"
+[ -e missing ] && fail "a missing folder: made" || pass
+run $PASSIM_INDEX --db one.db --db two.db corpus
+expect_rc 2 "--db twice"
+expect_eq "$ERR" "passim-index: --db given twice (one.db, two.db): a run writes one index; run passim-index once for each" \
+    "--db twice: said so"
+[ -e one.db ] || [ -e two.db ] && fail "--db twice: an index made" || pass
 ln -s nowhere.db dangling.db
 run $PASSIM_INDEX --db dangling.db corpus
 expect_rc 2 "--db naming a link to nothing"
