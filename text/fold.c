@@ -312,6 +312,22 @@ static size_t count_parts(const char *word, size_t len)
     return parts;
 }
 
+/* How many letters with a case the part of word that starts at i has. */
+static size_t part_letters(const char *word, size_t len, size_t i)
+{
+    size_t letters = 0;
+    while (i < len && part_mark_len(word, len, i) == 0) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)word + i,
+                                              (utf8proc_ssize_t)(len - i), &cp);
+        if (n <= 0)
+            break;
+        letters += has_case(cp);
+        i += (size_t)n;
+    }
+    return letters;
+}
+
 bool text_case_like(text_buf_t *out, const char *word, size_t len, const char *model,
                     size_t model_len)
 {
@@ -319,7 +335,9 @@ bool text_case_like(text_buf_t *out, const char *word, size_t len, const char *m
     size_t n_parts;
     model_case(model, model_len, &all, first, &n_parts);
     /* Part by part where the word has as many as the model ("O'Neil":
-     * "O'Neill"), else the model's first part rules the word's first. */
+     * "O'Neill"), else the model's first part rules the word's first, and
+     * its later parts of three letters or more: a name ("Neill": "O'Neill"),
+     * not a contraction ("Dont": "Don't", "Youre": "You're"). */
     bool by_part = n_parts <= CASE_PARTS && count_parts(word, len) == n_parts;
     size_t part = 0;
     bool done_first = false;    /* this part's first letter written */
@@ -330,9 +348,9 @@ bool text_case_like(text_buf_t *out, const char *word, size_t len, const char *m
             if (!text_buf_append(out, word + i, mark))
                 return false;
             part++;
-            if (by_part)
-                done_first = false;
             i += mark;
+            if (by_part || (first[0] && part_letters(word, len, i) >= 3))
+                done_first = false;
             continue;
         }
         utf8proc_int32_t cp;
