@@ -646,17 +646,34 @@ static char *other_docid_path(idx_writer_t *w, const char *docid, const char *ke
     return path;
 }
 
+/* Whether one of the first n suspects was warned about with docid and path:
+ * two files of this run that share an id make one warning, not two. */
+static bool warned_already(const idx_writer_t *w, size_t n, const bool *warned,
+                           const char *docid, const char *path)
+{
+    for (size_t j = 0; j < n; j++)
+        if (warned[j] && strcmp(w->suspects[j].docid, docid) == 0
+            && strcmp(w->suspects[j].path, path) == 0)
+            return true;
+    return false;
+}
+
 void idx_writer_warn_docids(idx_writer_t *w)
 {
+    bool *warned = w->n_suspects ? calloc(w->n_suspects, sizeof *warned) : NULL;
     for (size_t i = 0; i < w->n_suspects; i++) {
         const idx_docid_suspect_t *s = &w->suspects[i];
         if (docid_files(w, s->docid) <= 1)
             continue; /* the other file went in this run */
         char *other = other_docid_path(w, s->docid, s->key);
-        if (other)
+        if (other && !(warned && warned_already(w, i, warned, s->docid, other))) {
             idx_note_docid(w->rep, s->path, s->docid, other);
+            if (warned)
+                warned[i] = true;
+        }
         free(other);
     }
+    free(warned);
 }
 
 /* ---- indexing a file ----------------------------------------------------- */

@@ -451,6 +451,13 @@ for j in 1 2; do
     expect_rc 0 "same docid, --jobs $j: not a failure"
     expect_eq "$ERR" "passim-index: col/a.txt: $msg" "same docid, --jobs $j: both files named, even with -q"
 done
+# An update that indexes both (the folder renamed) names them once too.
+mv col Col
+run $PASSIM_INDEX -q --db "$T/col1.db" Col
+expect_eq "$(printf '%s\n' "$ERR" | grep -c "docid 'a' is also")" 1 \
+    "same docid, both files of an update: one warning"
+mv Col col
+run $PASSIM_INDEX -q --db "$T/col1.db" col
 printf 'Another\n\nThe reStructuredText one.\n' > col/a.rst
 run $PASSIM_INDEX --db "$T/col1.db" col
 expect_match "^passim-index: col/a.rst: docid 'a' is also col/a\.(md|txt)'s; " "$ERR" \
