@@ -863,6 +863,15 @@ static const clean_row_t clean_rows[] = {
     {"## Heading", 0, "Heading"},
     {"### Title ###  ", 0, "Title"},
     {"# C#", 0, "C#"},
+    /* a task's box after its bullet; a table row's outer bars */
+    {"- [ ] buy milk", 0, "buy milk"},
+    {"* [x] call mum", 0, "call mum"},
+    {"- [link](x) and more", 0, "link and more"},
+    {"- [ ]", 0, ""},
+    {"[ ] not a task", 0, "[ ] not a task"},
+    {"| Name | Role |", 0, "Name | Role"},
+    {"|a\\|", 0, "a|"},
+    {"|", 0, ""},
     /* emphasis around words */
     {"**Former Afghan President** (AP / TASS)", 0, "Former Afghan President (AP / TASS)"},
     {"**Related article:** more", 0, "Related article: more"},

@@ -213,8 +213,9 @@ static bool opens_link(const char *s, size_t len, size_t i, size_t *fail_until)
 }
 
 /* Skip what starts a line and is not text: indentation, block quote marks, a
- * heading's hashes or, with lists, a list bullet or number. *heading tells
- * whether it was a heading. */
+ * heading's hashes or, with lists, a list bullet (and a task's box) or
+ * number, or a table row's first bar. *heading tells whether it was a
+ * heading. */
 static size_t skip_line_start(const char *s, size_t len, bool lists, bool *heading)
 {
     size_t i = 0;
@@ -240,6 +241,15 @@ static size_t skip_line_start(const char *s, size_t len, bool lists, bool *headi
     } else if (i + 1 < len && (s[i] == '-' || s[i] == '*' || s[i] == '+') &&
                (s[i + 1] == ' ' || s[i + 1] == '\t')) {
         i++;
+        /* A task's box: "- [ ] buy milk", "- [x] call mum". */
+        size_t j = i;
+        while (j < len && (s[j] == ' ' || s[j] == '\t'))
+            j++;
+        if (j + 2 < len && s[j] == '[' && (s[j + 1] == ' ' || s[j + 1] == 'x' || s[j + 1] == 'X')
+            && s[j + 2] == ']' && (j + 3 == len || s[j + 3] == ' ' || s[j + 3] == '\t'))
+            i = j + 3;
+    } else if (i < len && s[i] == '|') {
+        i++;    /* a table row's first bar (its last goes with the line's end) */
     } else {
         /* An ordered list's number, "1." or "2)"; at most three digits, so
          * that a line that opens with a year ("1984. The year...") stays. */
@@ -251,6 +261,17 @@ static size_t skip_line_start(const char *s, size_t len, bool lists, bool *headi
             i += k + 1;
     }
     return i;
+}
+
+/* The end of a table row's text: without trailing white space, nor the
+ * bar that closes the row ("| Name | Role |"). */
+static size_t row_text_end(const char *s, size_t start, size_t end)
+{
+    while (end > start && text__is_space_byte((unsigned char)s[end - 1]))
+        end--;
+    if (end > start && s[end - 1] == '|' && (end - 1 == start || s[end - 2] != '\\'))
+        end--;
+    return end;
 }
 
 /* The end of a heading's text: without trailing white space, nor the optional
@@ -426,6 +447,8 @@ static size_t clean(const char *s, size_t len, char *out, size_t cap, clean_mode
     bool heading = false;
     size_t i = markdown ? skip_line_start(s, len, mode == CLEAN_MARKDOWN, &heading) : 0;
     size_t end = heading ? heading_text_end(s, i, len) : len;
+    if (i > 0 && s[i - 1] == '|' && mode == CLEAN_MARKDOWN)
+        end = row_text_end(s, i, end);
     size_t start = i, fail_until = 0, ref;
     bool in_code = false;
     utf8proc_int32_t ref_cp;
