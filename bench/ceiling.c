@@ -21,7 +21,7 @@ typedef struct ceiling {
 static int count_token(const text_term_t *t, void *payload)
 {
     ceiling_t *c = payload;
-    c->tokens += t->stem_len > 0;
+    c->tokens += t->stem_len > 0 && !t->compound; /* a hyphenated word's parts are its tokens */
     return 0;
 }
 

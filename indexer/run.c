@@ -1504,15 +1504,15 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
     idx_report_init(&r.rep, o->progress > 0 || (o->progress < 0 && isatty(STDERR_FILENO)),
                     o->quiet);
     bool db_existed = stat(o->db_path, &dbst) == 0;
+    int db_errno = db_existed ? 0 : errno;
     char link_to[PATH_MAX];
     ssize_t tn;
-    if (!db_existed && errno == ELOOP) {
+    if (db_errno == ELOOP) {
         fprintf(stderr, "passim-index: %s: a loop of symbolic links; give --db another path\n",
                 o->db_path);
         goto out;
     }
-    if (!db_existed && errno == ENOENT
-        && (tn = readlink(o->db_path, link_to, sizeof link_to - 1)) >= 0) {
+    if (db_errno == ENOENT && (tn = readlink(o->db_path, link_to, sizeof link_to - 1)) >= 0) {
         link_to[tn] = '\0';
         fprintf(stderr, "passim-index: %s: a symbolic link to %s, which leads nowhere; make "
                         "that folder, or give --db another path\n", o->db_path, link_to);
@@ -1522,7 +1522,7 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
         fprintf(stderr, "passim-index: %s: exists and is not an index folder\n", o->db_path);
         goto out;
     }
-    if (!db_existed && errno == ENOENT && !parent_exists(o->db_path))
+    if (db_errno == ENOENT && !parent_exists(o->db_path))
         goto out;
     /* Xapian would add its files to any folder, and the first compaction
      * would then replace the folder, and remove it with all it held. */

@@ -82,7 +82,9 @@ static xs_status_t get_metadata(xs_db_t *db, const char *key, char **out, size_t
 {
     xs_status_t st;
     for (int attempt = 0; (st = xs_db_get_metadata(db, key, out, len)) != XS_OK; attempt++) {
-        if (!try_again(st, attempt))
+        /* Damage is not waited for here: a word list is read for every
+         * length a wildcard may reach, and opening the index waits already. */
+        if (st != XS_ERR_MODIFIED || attempt >= MODIFIED_RETRIES)
             break;
         xs_db_reopen(db);
     }
@@ -306,8 +308,8 @@ static _Thread_local xs_status_t failed_status;
 static void set_error(srch_error_t *err, const char *what, xs_status_t st)
 {
     failed_status = st;
-    /* The shim's last message is not about running out of memory here: it
-     * may be one from before, a race already overcome. */
+    /* For XS_ERR_NOMEM, xs_last_error() is not read: it may be an older
+     * message, of a race already overcome. */
     const char *msg = st == XS_ERR_NOMEM ? "" : xs_last_error();
     const char *why = *msg ? msg : xs_status_str(st);
     if (strcmp(what, why) == 0) /* "out of memory" */
@@ -1144,9 +1146,13 @@ static srch_run_status_t run_once(srch_engine_t *e, const char *q, const srch_se
         po.default_op = SRCH_DEFAULT_OR;
         po.joined_phrase_too = true;
         if (srch_query_parse(&any, q, strlen(q), e->analyzer, &po, NULL) == SRCH_QUERY_OK
-            && widen_prefixes(e, any, s->build.wildcard_max, NULL) != XS_OK) {
-            srch_query_free(any); /* then no fallback */
+            && (wst = widen_prefixes(e, any, s->build.wildcard_max, NULL)) != XS_OK) {
+            srch_query_free(any);
             any = NULL;
+            /* The index failed (a writer's race, which srch_run() retries):
+             * no ranking of the passages with any word is no answer. */
+            set_error(err, "cannot read the index's terms", wst);
+            rs = SRCH_RUN_ERROR;
         }
         if (any != NULL) {
             xs_mset_t *empty = r->mset;
@@ -1163,16 +1169,18 @@ static srch_run_status_t run_once(srch_engine_t *e, const char *q, const srch_se
                 xs_query_free(xq);
                 xq = xq_any;
             } else {
+                /* Nothing has any word either, or the index failed (err
+                 * says how; srch_run() retries a writer's race). */
                 xs_mset_free(r->mset);
                 xs_query_free(xq_any);
                 r->mset = empty;
                 r->query = strict;
                 srch_query_free(any);
-                rs = SRCH_RUN_OK;
             }
         }
     }
     if (rs != SRCH_RUN_OK) {
+        xs_query_free(xq);
         srch_result_free(r);
         return rs;
     }

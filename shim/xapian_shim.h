@@ -73,7 +73,8 @@ const char *xs_last_error(void);
 
 /* Status of the last failure on this thread (XS_OK if none yet), under the
  * same terms as xs_last_error(): what a getter that fails with NULL or 0
- * (xs_mset_value(), say) would have returned. */
+ * (xs_mset_value(), say) would have returned. An unset metadata key is a
+ * failure too (XS_ERR_NOT_FOUND): read it right after the call it is about. */
 xs_status_t xs_last_status(void);
 
 /* Xapian's version string ("1.4.22"), static. */

@@ -269,8 +269,8 @@ static const row_t match_rows[] = {
       { NEAR_TERM("Taliban", 1, 3), NEAR_TERM("cofounder", 1, 3) }, 0,
       "The Taliban co-founder met." },
     /* ...nor a word of three parts, nor of numbers */
-    { "A state-of-the-art B-52.", { TERM("stateof"), TERM("b52") }, 0,
-      "A state-of-the-art B-52." },
+    { "A state-of-the-art B2-bomber.", { TERM("stateof"), TERM("b2bomber") }, 0,
+      "A state-of-the-art B2-bomber." },
     /* A prefix matches the stems it starts, as in the index... */
     { "Transfers and transformations, not transit.", { PREFIX("Transf") }, 0,
       "[Transfers] and [transformations], not transit." },

@@ -735,6 +735,7 @@ START_TEST(test_text_analyze_compounds)
         { "state-of-the-art", "state of* the* art" },
         { "a well-to-do co-op", "a* well to* do* co op [coop 13-18 @4]" },
         { "1986-87 U.S.-led pre-1990 B-52", "1986 87 us led pre 1990 b 52" },
+        { "a B2-bomber, an mp3-player", "a* b2 bomber an* mp3 player" },
         { "in-to", "in* to* [into* 0-5 @0]" },
         { "well- known", "well known" },
         { "day\xE2\x80\x91long", "day long [daylong 0-10 @0]" },  /* U+2011 */
@@ -757,6 +758,20 @@ START_TEST(test_text_analyze_compounds)
     int n = 0;
     ck_assert_int_eq(text_analyze(a, longer, strlen(longer), 0, count_terms, &n), 0);
     ck_assert_int_eq(n, 2);
+    /* A part too long to be a token is a part all the same: the word has
+     * three, and makes no compound. */
+    char part[71], three[120];
+    memset(part, 'b', sizeof part - 1);
+    part[sizeof part - 1] = '\0';
+    snprintf(three, sizeof three, "co-founder-%s next", part);
+    ck_assert_int_eq(text_analyze(a, three, strlen(three), 0, stop_at_compound, &n), 0);
+    snprintf(three, sizeof three, "%s-co-founder next", part);
+    ck_assert_int_eq(text_analyze(a, three, strlen(three), 0, stop_at_compound, &n), 0);
+    snprintf(three, sizeof three, "%s\xE2\x80\x90" "co-founder next", part);
+    ck_assert_int_eq(text_analyze(a, three, strlen(three), 0, stop_at_compound, &n), 0);
+    /* ...but a word that ends a sentence with a hyphen is two parts */
+    n = 0;
+    ck_assert_int_eq(text_analyze(a, "co-op- ", 7, 0, stop_at_compound, &n), 9);
     /* The compound's callback value comes back too, at the end of the text. */
     n = 0;
     ck_assert_int_eq(text_analyze(a, "co-op", 5, 0, stop_at_compound, &n), 9);

@@ -410,6 +410,8 @@ typedef struct analyze_ctx {
     text_analyzer_t *a;
     text_term_fn fn;
     void *payload;
+    const char *s;      /* the text analysed */
+    size_t len;
     /* The last token, if it is a word of letters that may be the first part
      * of a hyphenated word (first_len 0 if not) ... */
     char first[TEXT_TOKEN_MAX + 1];
@@ -432,10 +434,47 @@ static int emit(analyze_ctx_t *ctx, const text_token_t *tok, bool compound)
     return ctx->fn(&term, ctx->payload);
 }
 
-/* Whether a token is a word of letters, which may be part of a compound. */
+/* Whether a token is a word of letters, which may be part of a compound: no
+ * acronym, no digit ("B2", "mp3"). */
 static bool letters_only(const text_token_t *tok)
 {
-    return !(tok->flags & (TEXT_TOK_NUMBER | TEXT_TOK_ACRONYM));
+    if (tok->flags & (TEXT_TOK_NUMBER | TEXT_TOK_ACRONYM))
+        return false;
+    const unsigned char *w = (const unsigned char *)tok->word;
+    for (size_t i = 0, n; i < tok->word_len; i += n) {
+        unsigned c = text__classify(w, tok->word_len, i, &n);
+        if (c == TEXT__C_DIGIT || c == TEXT__C_U_DIGIT || c == TEXT__C_U_NUMBER)
+            return false;
+    }
+    return true;
+}
+
+/* Whether a hyphen joins a word character to the part that starts at s[at]:
+ * the part is not a word's first, though no token came before it (the one
+ * there was too long to keep). */
+static bool hyphen_before(const char *s, size_t at)
+{
+    for (size_t cl = 1; cl <= 3; cl += 2) { /* "-" is one byte, U+2010 and U+2011 three */
+        size_t n;
+        if (at < cl + 1
+            || text__classify((const unsigned char *)s, at, at - cl, &n) != TEXT__C_HYPHEN
+            || n != cl)
+            continue;
+        size_t c = at - cl - 1;
+        while (c > 0 && ((unsigned char)s[c] & 0xC0) == 0x80)
+            c--;
+        return text_is_word_char(s, at - cl, c);
+    }
+    return false;
+}
+
+/* Whether a hyphen joins the part that ends at s[at] to a word character
+ * after it: a later part, kept as a token or not. */
+static bool hyphen_after(const char *s, size_t len, size_t at)
+{
+    size_t n;
+    return at < len && text__classify((const unsigned char *)s, len, at, &n) == TEXT__C_HYPHEN
+           && at + n < len && text_is_word_char(s, len, at + n);
 }
 
 static int analyze_token(const text_token_t *tok, void *payload)
@@ -455,7 +494,8 @@ static int analyze_token(const text_token_t *tok, void *payload)
         return rc;
 
     if (later_part && ctx->first_len > 0 && letters_only(tok)
-        && ctx->first_len + tok->word_len <= TEXT_TOKEN_MAX) {
+        && ctx->first_len + tok->word_len <= TEXT_TOKEN_MAX
+        && !hyphen_after(ctx->s, ctx->len, tok->end)) {
         memcpy(ctx->joined, ctx->first, ctx->first_len);
         memcpy(ctx->joined + ctx->first_len, tok->word, tok->word_len);
         ctx->joined[ctx->first_len + tok->word_len] = '\0';
@@ -470,7 +510,7 @@ static int analyze_token(const text_token_t *tok, void *payload)
         ctx->pending = true;
     }
     ctx->first_len = 0;
-    if (!later_part && letters_only(tok)) {
+    if (!later_part && letters_only(tok) && !hyphen_before(ctx->s, tok->start)) {
         memcpy(ctx->first, tok->word, tok->word_len);
         ctx->first_len = tok->word_len;
         ctx->first_start = tok->start;
@@ -488,6 +528,8 @@ int text_analyze_in(text_analyzer_t *a, const char *s, size_t len, uint32_t firs
     ctx.a = a;
     ctx.fn = fn;
     ctx.payload = payload;
+    ctx.s = s;
+    ctx.len = len;
     ctx.first_len = 0;
     ctx.pending = false;
     int rc = text_tokenize_in(s, len, first_pos, open, analyze_token, &ctx);

@@ -306,6 +306,10 @@ $PASSIM_INDEX -q --no-spelling --db "$T/partial.db" "$T/partial" >/dev/null \
 run $PASSIM_SEARCH --db "$T/partial.db" --color=never --highlight plain 'negotiat*'
 expect_rc 0 "lists begun by an update: a wildcard longer than the stems it means"
 expect_match '\[negotiations\]' "$OUT" "lists begun by an update: finds words of the other files"
+expect_match "read as negoti\*" "$ERR" "lists begun by an update: read as a shorter stem, with a note"
+$PASSIM_INDEX -q --rebuild --db "$T/partial.db" "$T/partial" >/dev/null || fail "--rebuild"
+run $PASSIM_SEARCH --db "$T/partial.db" --color=never --highlight plain 'negotiat*'
+expect_eq "$ERR" "" "rebuilt with word lists: found through them, with no note"
 rm -rf "$T/nolists.db" "$T/lists.db" "$T/partial.db" "$T/partial"
 # A prefix that starts stems finds itself as a whole word too: leaders* is
 # leadership and leader (the stem of "leaders", which it does not start).
