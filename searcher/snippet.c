@@ -487,8 +487,9 @@ static bool sentence_start(const build_t *b, const char *text, size_t k)
  * too: a term inside a shown phrase is on screen all the same. The earliest best
  * window decides which matches are shown; the window is then moved, as far as
  * those matches stay inside, to centre them, or to the nearest sentence start if
- * one is in reach (all those windows score the same). by_first: the matches
- * sorted by first token.
+ * one is in reach (all those windows score the same; near the passage's end,
+ * the window may then be cut short by it). by_first: the matches sorted by
+ * first token.
  */
 static bool choose_window(const build_t *b, const match_t *by_first, const char *text, size_t w,
                           size_t *start)
@@ -543,19 +544,29 @@ static bool choose_window(const build_t *b, const match_t *by_first, const char 
                     l = mt[j].last;
             }
         }
-        /* Every start in [lo, hi] keeps f..l inside, so scores at least as well. */
+        /* Every start in [lo, hi] keeps f..l inside, so scores at least as
+         * well. A sentence start up to hi_short is taken too: the window
+         * then ends with the passage, up to a third shorter, rather than
+         * start in mid-sentence or leave the end of the matches' sentence
+         * out. */
         size_t lo = l + 1 > w ? l + 1 - w : 0;
         size_t hi = f < n - w ? f : n - w;
+        size_t hi_short = n - (w - w / 3);
+        if (hi_short > f)
+            hi_short = f;
+        if (hi_short < hi)
+            hi_short = hi;
         size_t slack = w - (l - f + 1);
         size_t centre = f > slack / 2 ? f - slack / 2 : 0;
         if (centre < lo)
             centre = lo;
-        if (centre > hi)
-            centre = hi;
-        size_t pick = centre, dist = (size_t) -1;
-        for (size_t k = lo; k <= hi; k++) {
+        if (centre > hi_short)
+            centre = hi_short;
+        size_t pick = centre < hi ? centre : hi, dist = (size_t) -1;
+        for (size_t k = lo; k <= hi_short; k++) {
             size_t d = k < centre ? centre - k : k - centre;
-            if (d < dist && sentence_start(b, text, k)) {
+            /* the later of two as near: more of the matches' sentence shows */
+            if (d <= dist && sentence_start(b, text, k)) {
                 pick = k;
                 dist = d;
             }
@@ -673,7 +684,7 @@ bool srch_snippet_build_in(srch_snippet_t *out, text_analyzer_t *a, const char *
     } else {
         if (!choose_window(&b, kept, text, w, &first))
             goto done;
-        last = first + w - 1;
+        last = first + w - 1 < b.n_toks ? first + w - 1 : b.n_toks - 1;
         /* A word cut at the window's edge could say the opposite ("OPEC"
          * out of "non-OPEC", "7" out of "7-3/4"): its parts come in whole. */
         for (size_t k = 0; k < JOINED_MAX && first > 0 && joined(&b, text, first - 1); k++)

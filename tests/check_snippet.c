@@ -388,6 +388,16 @@ static const row_t window_rows[] = {
     /* A window that can start a sentence does, the match still inside. */
     { "Words before here. Start of it has the target word inside. More.",
       { TERM("target") }, 6, "\xe2\x80\xa6Start of it has the [target]\xe2\x80\xa6" },
+    /* Near the end, the sentence of the match from its start to the end of
+     * the passage, a window cut short, rather than one that cuts both. */
+    { "Alpha beta gamma delta epsilon. Zeta eta theta iota kappa lambda. Then the target "
+      "word came last of all.", { TERM("target") }, 12,
+      "\xe2\x80\xa6Then the [target] word came last of all." },
+    /* ...but never a third shorter. */
+    { "One two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+      "fifteen. Then the target.", { TERM("target") }, 12,
+      "\xe2\x80\xa6" "seven eight nine ten eleven twelve thirteen fourteen fifteen. Then the "
+      "[target]." },
     /* Closing punctuation right after the last token comes along. */
     { "She said \xe2\x80\x9cthe end is near.\xe2\x80\x9d Then we left the place.",
       { TERM("is") }, 3, "\xe2\x80\xa6" "end [is] near.\xe2\x80\x9d\xe2\x80\xa6" },
