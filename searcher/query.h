@@ -311,4 +311,28 @@ xs_status_t srch_query_units(const srch_query_t *q, const xs_db_t *db, uint32_t 
 /* Free what srch_query_units() returned; NULL allowed. */
 void srch_query_units_free(srch_hl_unit_t *units);
 
+/* srch_query_build() of node n of a query alone (a part of it, to test a
+ * passage against), as srch_query_build() would build it there. */
+xs_status_t srch_query_build_node(xs_query_t **out, const srch_node_t *n, const xs_db_t *db,
+                                  const srch_build_opts_t *opts);
+
+/* Whether node n of a query matches the passage at hand (false if that
+ * cannot be told). */
+typedef bool (*srch_node_test_fn)(const srch_node_t *n, void *payload);
+
+/*
+ * Which of the n_units highlight units of q (srch_query_units()) do not count
+ * in a passage that q matches: a unit counts where one of its places in the
+ * query does, and a place counts when each AND it stands in has its other
+ * items in the passage, no AND_NOT whose kept side it stands on has what it
+ * excludes, and each AND_MAYBE it is an optional item of has its required
+ * one. A passage that q matches settles most of these; the rest, below an OR
+ * or an optional item ("Carol OR Alice -Postgres": Alice counts only without
+ * Postgres), are asked of test. Sets off[k] for a unit that does not count,
+ * clears the others. Returns whether some unit is off (false also when
+ * memory ran out: then every unit counts).
+ */
+bool srch_query_units_off(const srch_query_t *q, bool *off, size_t n_units,
+                          srch_node_test_fn test, void *payload);
+
 #endif /* PASSIM_QUERY_H */

@@ -458,6 +458,18 @@ xs_status_t srch_query_build(xs_query_t **out, const srch_query_t *q, const xs_d
     return build_node(out, &c, root, true);
 }
 
+xs_status_t srch_query_build_node(xs_query_t **out, const srch_node_t *n, const xs_db_t *db,
+                                  const srch_build_opts_t *opts)
+{
+    static const srch_build_opts_t defaults = SRCH_BUILD_OPTS_INIT;
+    if (out != NULL)
+        *out = NULL;
+    if (out == NULL || n == NULL)
+        return XS_ERR_INVALID;
+    build_ctx_t c = { opts ? *opts : defaults, db, 0 };
+    return build_node(out, &c, n, true);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Highlight units                                                          */
 /* ------------------------------------------------------------------------ */
@@ -728,4 +740,108 @@ xs_status_t srch_query_units(const srch_query_t *q, const xs_db_t *db, uint32_t 
 void srch_query_units_free(srch_hl_unit_t *units)
 {
     free(units);
+}
+
+/* ---- units that a passage does not bear out ------------------------------ */
+
+/* Nodes between the root and a leaf followed; parentheses nest at most
+ * SRCH_QUERY_MAX_DEPTH deep, and each level makes a few nodes. */
+#define PLACE_DEPTH_MAX (4 * SRCH_QUERY_MAX_DEPTH + 8)
+
+typedef struct units_off {
+    const leaf_list_t *l;
+    bool *counts;           /* per unit: one of its places counts */
+    bool any_asked;         /* a place's conditions were not all settled */
+    bool too_deep;          /* a place below PLACE_DEPTH_MAX: every unit counts */
+    srch_node_test_fn test;
+    void *payload;
+    const srch_node_t *path[PLACE_DEPTH_MAX];
+    size_t at[PLACE_DEPTH_MAX];  /* which item of path[d] the walk is in */
+} units_off_t;
+
+/* Whether the place of the leaf at the end of the path counts (see
+ * srch_query_units_off()). Conditions of a node known to match (the root,
+ * every item of a matching AND, the kept side of a matching AND_NOT, the
+ * required item of a matching AND_MAYBE) hold already. */
+static bool place_counts(units_off_t *u, size_t depth)
+{
+    bool known = true;
+    for (size_t d = 0; d < depth; d++) {
+        const srch_node_t *a = u->path[d];
+        size_t c = u->at[d];
+        if (!known) {
+            u->any_asked |= a->kind == SRCH_NODE_AND || a->kind == SRCH_NODE_AND_NOT
+                            || (a->kind == SRCH_NODE_AND_MAYBE && c > 0);
+            for (size_t j = 0; j < a->n_kids; j++) {
+                if (j == c)
+                    continue;
+                if (a->kind == SRCH_NODE_AND && !u->test(a->kids[j], u->payload))
+                    return false;
+                if (a->kind == SRCH_NODE_AND_NOT && j > 0 && u->test(a->kids[j], u->payload))
+                    return false;
+                if (a->kind == SRCH_NODE_AND_MAYBE && c > 0 && j == 0
+                    && !u->test(a->kids[0], u->payload))
+                    return false;
+            }
+        }
+        known = known && (a->kind == SRCH_NODE_AND || (a->kind == SRCH_NODE_AND_NOT && c == 0)
+                          || (a->kind == SRCH_NODE_AND_MAYBE && c == 0));
+    }
+    return true;
+}
+
+/* Walk the places of the units below n (at depth), as gather() finds them. */
+static void walk_places(units_off_t *u, const srch_node_t *n, size_t depth)
+{
+    if (depth >= PLACE_DEPTH_MAX) {
+        u->too_deep = true;
+        return;
+    }
+    switch (n->kind) {
+    case SRCH_NODE_TERM:
+    case SRCH_NODE_PHRASE:
+    case SRCH_NODE_PREFIX: {
+        const srch_node_t *leaf = n->kind == SRCH_NODE_PHRASE && n->n_kids ? n->kids[0] : n;
+        if (leaf->field == SRCH_FIELD_TITLE)
+            return;
+        size_t k = 0;
+        while (k < u->l->n && !same_unit(u->l->v[k].node, n))
+            k++;
+        if (k < u->l->n && !u->counts[k])
+            u->counts[k] = place_counts(u, depth);
+        return;
+    }
+    default:
+        u->path[depth] = n;
+        /* what an AND_NOT excludes has no place to count */
+        size_t kids = n->kind == SRCH_NODE_AND_NOT ? 1 : n->n_kids;
+        for (size_t k = 0; k < kids; k++) {
+            u->at[depth] = k;
+            walk_places(u, n->kids[k], depth + 1);
+        }
+        return;
+    }
+}
+
+bool srch_query_units_off(const srch_query_t *q, bool *off, size_t n_units,
+                          srch_node_test_fn test, void *payload)
+{
+    const srch_node_t *root = srch_query_root(q);
+    if (off == NULL || n_units == 0)
+        return false;
+    memset(off, 0, n_units * sizeof *off);
+    if (root == NULL || test == NULL)
+        return false;
+    leaf_list_t l = { NULL, 0, 0, NULL, 0, 0, 0 };
+    units_off_t u = { &l, NULL, false, false, test, payload, { NULL }, { 0 } };
+    bool some_off = false;
+    if (gather(&l, root, NULL) && l.n == n_units && (u.counts = calloc(l.n, sizeof *u.counts))) {
+        walk_places(&u, root, 0);
+        for (size_t k = 0; u.any_asked && !u.too_deep && k < l.n; k++)
+            some_off |= off[k] = !u.counts[k];
+    }
+    free(u.counts);
+    free(l.v);
+    free(l.p);
+    return some_off;
 }

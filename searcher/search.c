@@ -757,6 +757,7 @@ typedef struct hit_terms {
     const srch_settings_t *s;
     const xs_query_t *passage;  /* matches this passage only, or NULL */
     const srch__strset_t *unwanted; /* terms only excluded items look for */
+    const srch__strset_t *off;  /* terms only units that do not count here look for */
     text_buf_t *b;
     size_t n;
     srch__strset_t listed;      /* the terms listed so far */
@@ -855,7 +856,8 @@ static int explain_term(const char *term, size_t len, uint32_t tf, void *payload
     key[len] = '\0';
     /* Listed once (a wildcard may cover a word of the query), and not at all
      * if only an excluded item looks for it. */
-    if (srch__strset_has(h->unwanted, key) || !srch__strset_add(&h->listed, key))
+    if (srch__strset_has(h->unwanted, key) || srch__strset_has(h->off, key)
+        || !srch__strset_add(&h->listed, key))
         return 0;
     /* A title term is shown as the query writes it. */
     size_t title = strlen(PASSIM_PREFIX_TITLE);
@@ -886,6 +888,73 @@ static xs_query_t *passage_query(xs_mset_t *m, size_t i, uint32_t ordinal)
     free(k);
     text_buf_free(&term);
     return q;
+}
+
+/* The passage of result i, for srch_query_units_off() to test parts of the
+ * query against. */
+typedef struct passage_test {
+    srch_engine_t *e;
+    const srch_settings_t *s;
+    xs_mset_t *m;
+    size_t i;
+    uint32_t ordinal;
+    xs_query_t *passage;    /* passage_query(), made on first use */
+} passage_test_t;
+
+/* srch_node_test_fn: whether query node n matches the passage, searching
+ * for it there; true when that cannot be told (memory, a writer's race). */
+static bool node_in_passage(const srch_node_t *n, void *payload)
+{
+    passage_test_t *t = payload;
+    if (!t->passage && !(t->passage = passage_query(t->m, t->i, t->ordinal)))
+        return true;
+    xs_query_t *nq = NULL, *both = NULL;
+    xs_mset_t *m = NULL;
+    xs_search_opts_t o = XS_SEARCH_OPTS_INIT;
+    o.limit = 1;
+    bool in = true;
+    if (srch_query_build_node(&nq, n, t->e->db, &t->s->build) == XS_OK) {
+        const xs_query_t *parts[2] = { nq, t->passage };
+        if (xs_query_combine(&both, XS_OP_FILTER, parts, 2, 0) == XS_OK
+            && xs_search(&m, t->e->db, both, &o) == XS_OK)
+            in = xs_mset_size(m) > 0;
+    }
+    xs_mset_free(m);
+    xs_query_free(both);
+    xs_query_free(nq);
+    return in;
+}
+
+/* The highlight units of result i's passage: r->units, or, where some do not
+ * count there ("Carol OR Alice -Postgres" in a passage with Postgres: Alice),
+ * their copy in shown (room for r->n_units) with those left without stems,
+ * which marks nothing, and their terms in *off_terms for --explain (unless
+ * a unit that counts looks for them too). off: room for r->n_units. */
+static const srch_hl_unit_t *hit_units(const srch_result_t *r, passage_test_t *t, bool *off,
+                                       srch_hl_unit_t *shown, srch__strset_t *off_terms)
+{
+    if (!off || !shown || !srch_query_units_off(r->query, off, r->n_units, node_in_passage, t))
+        return r->units;
+    memcpy(shown, r->units, r->n_units * sizeof *shown);
+    srch__strset_t on = SRCH__STRSET_INIT;
+    for (size_t pass = 0; pass < 2; pass++)
+        for (size_t k = 0; k < r->n_units; k++) {
+            const srch_hl_unit_t *u = &r->units[k];
+            bool is_off = off[k];
+            if ((pass == 0) == is_off || u->kind == SRCH_HL_PREFIX)
+                continue;
+            for (size_t j = 0; j < u->n_stems; j++) {
+                if (!is_off)
+                    srch__strset_add(&on, u->stems[j]);
+                else if (!srch__strset_has(&on, u->stems[j]))
+                    srch__strset_add(off_terms, u->stems[j]);
+            }
+        }
+    srch__strset_free(&on);
+    for (size_t k = 0; k < r->n_units; k++)
+        if (off[k])
+            shown[k].n_stems = 0;
+    return shown;
 }
 
 /* ---- running ------------------------------------------------------------- */
@@ -1049,6 +1118,9 @@ static srch_run_status_t make_hits(srch_engine_t *e, srch_result_t *r, const src
     srch__strset_t unwanted = SRCH__STRSET_INIT;
     if (s->explain)
         unwanted_terms(r->query, &unwanted);
+    /* Without room to tell which units count in each passage, all do. */
+    bool *off = s->snippets && r->n_units ? calloc(r->n_units, sizeof *off) : NULL;
+    srch_hl_unit_t *shown = off ? malloc(r->n_units * sizeof *shown) : NULL;
     for (size_t i = 0; i < n; i++) {
         srch_hit_t *h = &r->hits[r->n_hits];
         int got = hit_record(e, r->mset, i, s, &h->rec);
@@ -1066,21 +1138,29 @@ static srch_run_status_t make_hits(srch_engine_t *e, srch_result_t *r, const src
         }
         h->rank = xs_mset_rank(r->mset, i) + 1;
         h->score = xs_mset_weight(r->mset, i);
+        passage_test_t pt = { e, s, r->mset, i, h->rec.ordinal, NULL };
+        srch__strset_t off_terms = SRCH__STRSET_INIT;
+        const srch_hl_unit_t *units = s->snippets ? hit_units(r, &pt, off, shown, &off_terms)
+                                                  : r->units;
         if (s->snippets && !srch_snippet_build_in(&h->snippet, e->analyzer, h->rec.text,
-                                                  h->rec.text_len, &h->rec.fence, r->units,
+                                                  h->rec.text_len, &h->rec.fence, units,
                                                   r->n_units, s->context)) {
             free(h->path); /* not counted in n_hits: srch_result_free() does not see it */
             h->path = NULL;
+            xs_query_free(pt.passage);
+            srch__strset_free(&off_terms);
             set_error(err, "out of memory", XS_ERR_NOMEM);
             rs = SRCH_RUN_ERROR;
             break;
         }
         if (s->explain) {
-            xs_query_t *passage = passage_query(r->mset, i, h->rec.ordinal);
-            hit_terms_t ht = { e, s, passage, &unwanted, &h->explain, 0, SRCH__STRSET_INIT };
+            xs_query_t *passage = pt.passage ? pt.passage
+                                             : passage_query(r->mset, i, h->rec.ordinal);
+            pt.passage = passage;
+            hit_terms_t ht = { e, s, passage, &unwanted, &off_terms, &h->explain, 0,
+                               SRCH__STRSET_INIT };
             xs_mset_matching_terms(r->mset, i, explain_term, &ht);
             srch__strset_free(&ht.listed);
-            xs_query_free(passage);
             text_buf_printf(&h->explain, "%s   passage %u of %.*s, %zu match%s in it; "
                             "each matched term's own BM25 weight in this passage is shown"
                             "%s\n",
@@ -1090,8 +1170,12 @@ static srch_run_status_t make_hits(srch_engine_t *e, srch_result_t *r, const src
                             r->expanded ? " (feedback terms count at their fraction of it)"
                                         : "");
         }
+        xs_query_free(pt.passage);
+        srch__strset_free(&off_terms);
         r->n_hits++;
     }
+    free(off);
+    free(shown);
     srch__strset_free(&unwanted);
     return rs;
 }

@@ -1065,6 +1065,93 @@ START_TEST(test_query_units_rows)
 END_TEST
 
 /* Weights are IDFs from the database: rarer words weigh more; no database, 1. */
+/* A passage for srch_query_units_off(): the stems it holds, " a b c ". */
+typedef struct fake_passage {
+    const char *stems;
+    unsigned asked;
+} fake_passage_t;
+
+static bool fake_has(const fake_passage_t *p, const srch_node_t *n)
+{
+    switch (n->kind) {
+    case SRCH_NODE_TERM: {
+        char key[80];
+        snprintf(key, sizeof key, " %s ", n->stem);
+        return strstr(p->stems, key) != NULL;
+    }
+    case SRCH_NODE_OR:
+        for (size_t k = 0; k < n->n_kids; k++)
+            if (fake_has(p, n->kids[k]))
+                return true;
+        return false;
+    case SRCH_NODE_AND_NOT:
+        for (size_t k = 1; k < n->n_kids; k++)
+            if (fake_has(p, n->kids[k]))
+                return false;
+        return fake_has(p, n->kids[0]);
+    case SRCH_NODE_AND_MAYBE:
+        return fake_has(p, n->kids[0]);
+    default: /* AND, PHRASE and NEAR (as if their words were in reach) */
+        for (size_t k = 0; k < n->n_kids; k++)
+            if (!fake_has(p, n->kids[k]))
+                return false;
+        return true;
+    }
+}
+
+static bool fake_test(const srch_node_t *n, void *payload)
+{
+    fake_passage_t *p = payload;
+    p->asked++;
+    return fake_has(p, n);
+}
+
+/* Units that a passage the query matches does not bear out: the words of a
+ * side of an OR that did not match there. */
+START_TEST(test_query_units_off)
+{
+    static const struct {
+        const char *query, *passage, *off;  /* off: the stems of the units off */
+        bool asks;
+    } rows[] = {
+        { "Carol OR Alice -Postgres", " carol alic postgr ", "alic", true },
+        { "Carol OR Alice -Postgres", " carol alic ", "", true },
+        { "(Alice AND week) OR roadmap", " alic roadmap ", "alic", true },
+        { "(Alice AND week) OR roadmap", " alic week roadmap ", "", true },
+        { "(Alice OR Bob) AND week", " alic week ", "", false },
+        { "Alice Carol -Postgres", " alic carol ", "", false },
+        { "Alice OR (Alice AND week)", " alic ", "", true },
+        { "Carol OR (\"peace talks\" -Postgres)", " carol peac talk postgr ", "peac talk",
+          true },
+        { "Carol OR (Alice NEAR/2 Bob -Postgres)", " carol alic bob postgr ", "alic bob", true },
+    };
+    for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
+        srch_query_t *q = parse_ok(rows[r].query, strlen(rows[r].query), 0);
+        srch_hl_unit_t *u = NULL;
+        size_t n = 0;
+        ck_assert_int_eq(srch_query_units(q, NULL, 0, &u, &n), XS_OK);
+        bool off[8];
+        ck_assert_uint_le(n, 8);
+        fake_passage_t p = { rows[r].passage, 0 };
+        bool some = srch_query_units_off(q, off, n, fake_test, &p);
+        text_buf_t b = TEXT_BUF_INIT;
+        ck_assert(text_buf_puts(&b, ""));
+        for (size_t k = 0; k < n; k++)
+            for (size_t j = 0; off[k] && j < u[k].n_stems; j++)
+                ck_assert(text_buf_printf(&b, "%s%s", b.len ? " " : "", u[k].stems[j]));
+        ck_assert_msg(strcmp(b.data, rows[r].off) == 0, "%s in%s: off '%s', want '%s'",
+                      rows[r].query, rows[r].passage, b.data, rows[r].off);
+        ck_assert_int_eq(some, *rows[r].off != '\0');
+        ck_assert_msg((p.asked > 0) == rows[r].asks, "%s: asked %u times", rows[r].query,
+                      p.asked);
+        text_buf_free(&b);
+        srch_query_units_free(u);
+        srch_query_free(q);
+    }
+    ck_assert(!srch_query_units_off(NULL, NULL, 0, fake_test, NULL));
+}
+END_TEST
+
 START_TEST(test_query_units_weights)
 {
     srch_hl_unit_t *u = NULL;
@@ -1230,6 +1317,7 @@ Suite *make_query_suite(void)
     tcase_add_checked_fixture(tc, db_setup, db_teardown);
     tcase_add_loop_test(tc, test_query_units_rows, 0, sizeof unit_rows / sizeof unit_rows[0]);
     tcase_add_test(tc, test_query_units_weights);
+    tcase_add_test(tc, test_query_units_off);
     tcase_add_test(tc, test_query_units_snippet);
     tcase_add_test(tc, test_query_units_wildcard_kept);
     tcase_add_test(tc, test_query_units_words);

@@ -112,6 +112,25 @@ sys.exit(0 if ok else 1)' && pass || fail "Lavrov hits, none with Taliban"
 run $S --highlight plain 'Lavrov NOT Taliban'
 expect_no_match 'Taliban' "$(printf '%s\n' "$OUT" | grep '^   [^/]')" "NOT Taliban: never shown"
 
+# --- a side of an OR that does not match a passage marks nothing in it
+mkdir "$T/sides"
+printf 'Standup\n\nAlice will migrate the billing service to Postgres. Carol drafts the roadmap.\n' \
+    >"$T/sides/a.md"
+printf 'Plan\n\nAlice and Carol plan the week.\n' >"$T/sides/c.md"
+$PASSIM_INDEX -q --db "$T/sides.db" "$T/sides" >/dev/null || fail "indexing two notes"
+run $PASSIM_SEARCH --db "$T/sides.db" --color=never --highlight plain --explain \
+    'Carol OR Alice -Postgres'
+expect_match '^   Plan \[Alice\] and \[Carol\] plan the week\.$' "$OUT" \
+    "OR: both sides marked where both match"
+expect_match '^   Standup Alice will migrate the billing service to Postgres\. \[Carol\]' "$OUT" \
+    "OR: the side excluded there is not marked"
+expect_match '^   matched: carol [0-9.]*$' "$OUT" "OR: nor listed as matched by --explain"
+run $PASSIM_SEARCH --db "$T/sides.db" --color=never --highlight plain '(Alice AND week) OR roadmap'
+expect_match 'Standup Alice will .* Carol drafts the \[roadmap\]\.$' "$OUT" \
+    "an AND whose other item is missing marks nothing"
+expect_match 'Plan \[Alice\] and Carol plan the \[week\]\.$' "$OUT" "and all of it where it matches"
+rm -rf "$T/sides" "$T/sides.db"
+
 # --- xyzzy: exit 1, nothing on stdout
 run $S xyzzy
 expect_rc 1 "xyzzy"
