@@ -582,6 +582,9 @@ static const stem_row_t stem_rows[] = {
     {"english", "promise", "promis"}, {"english", "exercised", "exercis"},
     {"english", "hour", "hour"}, {"english", "tours", "tour"}, {"english", "genre", "genr"},
     {"english", "organisation's", "organ"}, {"english", "neighbours'", "neighbor"},
+    {"english", "memoisation", "memoiz"}, {"english", "memoization", "memoiz"},
+    {"english", "serialised", "serial"}, {"english", "serialized", "serial"},
+    {"english", "tokenising", "token"}, {"english", "tokenizing", "token"},
     {"porter", "colour", "color"},
     {"french", "organisation", "organis"},      /* English only */
     {"porter", "talking", "talk"},              /* the original Porter algorithm */
