@@ -936,20 +936,18 @@ static const srch_hl_unit_t *hit_units(const srch_result_t *r, passage_test_t *t
     if (!off || !shown || !srch_query_units_off(r->query, off, r->n_units, node_in_passage, t))
         return r->units;
     memcpy(shown, r->units, r->n_units * sizeof *shown);
+    /* The terms of word and phrase units (a wildcard's are not listed by
+     * stem), those that count first. */
     srch__strset_t on = SRCH__STRSET_INIT;
-    for (size_t pass = 0; pass < 2; pass++)
-        for (size_t k = 0; k < r->n_units; k++) {
-            const srch_hl_unit_t *u = &r->units[k];
-            bool is_off = off[k];
-            if ((pass == 0) == is_off || u->kind == SRCH_HL_PREFIX)
-                continue;
-            for (size_t j = 0; j < u->n_stems; j++) {
-                if (!is_off)
-                    srch__strset_add(&on, u->stems[j]);
-                else if (!srch__strset_has(&on, u->stems[j]))
-                    srch__strset_add(off_terms, u->stems[j]);
-            }
-        }
+    for (size_t k = 0; k < r->n_units; k++)
+        for (size_t j = 0; !off[k] && r->units[k].kind != SRCH_HL_PREFIX
+                           && j < r->units[k].n_stems; j++)
+            srch__strset_add(&on, r->units[k].stems[j]);
+    for (size_t k = 0; k < r->n_units; k++)
+        for (size_t j = 0; off[k] && r->units[k].kind != SRCH_HL_PREFIX
+                           && j < r->units[k].n_stems; j++)
+            if (!srch__strset_has(&on, r->units[k].stems[j]))
+                srch__strset_add(off_terms, r->units[k].stems[j]);
     srch__strset_free(&on);
     for (size_t k = 0; k < r->n_units; k++)
         if (off[k])
