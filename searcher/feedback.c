@@ -57,7 +57,7 @@ static int count_word(const srch_word_t *w, void *payload)
 {
     word_count_t *c = payload;
     uint32_t df = 0;
-    if (w->excluded || w->prefix || w->stopword || w->field != SRCH_FIELD_BODY)
+    if (w->excluded || w->prefix || w->stopword || w->solid || w->field != SRCH_FIELD_BODY)
         return 0;
     /* Out of memory, a repeated word may count twice: no more harm. */
     if (srch__strset_add(&c->seen, w->stem)

@@ -605,7 +605,7 @@ static int run_batch(cli_t *o, int argc)
 static int list_word(const srch_word_t *w, void *payload)
 {
     text_buf_t *b = payload;
-    if (!w->excluded)
+    if (!w->excluded && !w->solid)
         text_buf_printf(b, "%s%s%s", b->len ? ", " : "",
                         w->field == SRCH_FIELD_TITLE ? "title:" : "", w->text);
     return 0;

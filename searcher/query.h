@@ -98,8 +98,10 @@ enum {
     SRCH_TERM_BARE = 1u << 2,      /* a plain word: the only kind of stopword dropped */
     SRCH_PHRASE_JOINED = 1u << 3,  /* PHRASE: words joined by punctuation, not quoted */
     SRCH_TERM_QUOTED = 1u << 4,    /* a word in quotes alone: a phrase of one */
-    SRCH_PHRASE_ALSO = 1u << 5     /* PHRASE: a joined word's, beside its parts
+    SRCH_PHRASE_ALSO = 1u << 5,    /* PHRASE: a joined word's, beside its parts
                                       (srch_parse_opts_t's joined_phrase_too) */
+    SRCH_TERM_SOLID = 1u << 6      /* a two-part hyphenated word typed solid
+                                      ("co-founder": cofounder), beside its parts */
 };
 
 typedef struct srch_node srch_node_t;
@@ -249,6 +251,8 @@ typedef struct srch_word {
                               not start (srch_node_t.also) */
     const char *also;      /* ...those n_also stems, each NUL-terminated */
     bool in_phrase;        /* part of a phrase */
+    bool solid;            /* a hyphenated word typed solid, searched beside its
+                              parts (SRCH_TERM_SOLID): not a word of its own */
 } srch_word_t;
 
 typedef int (*srch_word_fn)(const srch_word_t *w, void *payload);

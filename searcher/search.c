@@ -711,7 +711,9 @@ static int explain_word(const srch_word_t *w, void *payload)
         text_buf_puts(x->b, "prefix (its words: see the xapian line)");
     else
         text_buf_printf(x->b, "in %u passage%s", df, df == 1 ? "" : "s");
-    if (!w->prefix && df == 0)
+    if (w->solid) /* its parts are listed too: the word matches either way */
+        text_buf_puts(x->b, "  note: typed solid, or hyphenated");
+    else if (!w->prefix && df == 0)
         text_buf_puts(x->b, "  warning: matches nothing");
     if (w->stopword)
         text_buf_puts(x->b, "  note: stopword, kept");
@@ -1385,7 +1387,7 @@ static bool suggest(srch_engine_t *e, const srch_word_t *w, text_buf_t *b)
 static int report_word(const srch_word_t *w, void *payload)
 {
     missing_ctx_t *m = payload;
-    if (w->excluded)
+    if (w->excluded || w->solid) /* its parts are named */
         return 0;
     uint32_t df = 0;
     if (w->prefix) {

@@ -102,14 +102,26 @@ static const parse_row_t parse_rows[] = {
     { "café", AND_, "cafe" },
     { "kabul-", AND_, "kabul" },                             /* trailing hyphen: punctuation */
     /* one chunk, several tokens: a phrase */
-    { "thermo-aeroelastic", AND_, "(PHRASE thermo aeroelast)" },
-    { "ex-Soviet", AND_, "(PHRASE ex soviet)" },
     { "U.S.-backed", AND_, "(PHRASE us back)" },
     { "foo/bar", AND_, "(PHRASE foo bar)" },
-    { "anti-taliban kabul", AND_, "(AND (PHRASE anti taliban) kabul)" },
+    { "state-of-the-art", AND_, "(PHRASE state of the art)" },
+    { "B-52", AND_, "(PHRASE b 52)" },
+    /* a hyphenated word of two parts of letters: or the word typed solid */
+    { "thermo-aeroelastic", AND_, "(OR (PHRASE thermo aeroelast) thermoaeroelast)" },
+    { "ex-Soviet", AND_, "(OR (PHRASE ex soviet) exsoviet)" },
+    { "anti-taliban kabul", AND_, "(AND (OR (PHRASE anti taliban) antitaliban) kabul)" },
+    { "to-do", AND_, "(OR (PHRASE to do) todo)" },
+    { "\"taliban co-founder\"", AND_,
+      "(OR (PHRASE taliban co founder) (PHRASE taliban cofound))" },
+    { "\"co-founder e-mail\"", AND_, "(OR (PHRASE co founder e mail) (PHRASE cofound email))" },
+    { "co-found*", AND_, "(AND co (PREFIX found))" },           /* not before a wildcard */
+    { "co-founder NEAR taliban", AND_, "(NEAR/10 (PHRASE co founder) taliban)" }, /* nor in */
+    { "taliban NEAR co-founder", AND_, "(NEAR/10 taliban (PHRASE co founder))" }, /* a NEAR */
     /* any-word mode: a hyphenated word is a bag of its parts (ranks better)... */
     { "heat-transfer slab", OR_, "(OR (OR heat transfer) slab)" },
-    { "heat-transfer slab", OR_ | PHR, "(OR (OR heat transfer (PHRASE heat transfer)) slab)" },
+    /* ... with their phrase and the word typed solid in the any-word fallback */
+    { "heat-transfer slab", OR_ | PHR,
+      "(OR (OR heat transfer (PHRASE heat transfer) heattransf) slab)" },
     { "U.S.-backed", OR_ | PHR, "(OR us back (PHRASE us back))" },
     { "slab", OR_ | PHR, "slab" },
     { "time-to-failure", OR_, "(OR time failur)" },          /* its stopwords go too */
@@ -117,11 +129,11 @@ static const parse_row_t parse_rows[] = {
     { "to-do", OR_, "(OR to do)" },                          /* all stopwords: kept */
     { "+time-to-failure", OR_, "(PHRASE time to failur)" },
     /* ...but stays a phrase where it is required, excluded, or in a NEAR */
-    { "+heat-transfer slab", OR_, "(AND_MAYBE (PHRASE heat transfer) slab)" },
-    { "slab -heat-transfer", OR_, "(AND_NOT slab (PHRASE heat transfer))" },
+    { "+heat-transfer slab", OR_, "(AND_MAYBE (OR (PHRASE heat transfer) heattransf) slab)" },
+    { "slab -heat-transfer", OR_, "(AND_NOT slab (OR (PHRASE heat transfer) heattransf))" },
     { "heat-transfer NEAR/2 slab", OR_, "(NEAR/2 (PHRASE heat transfer) slab)" },
     { "slab NEAR heat-transfer", OR_, "(NEAR/10 slab (PHRASE heat transfer))" },
-    { "\"heat-transfer\" slab", OR_, "(OR (PHRASE heat transfer) slab)" },
+    { "\"heat-transfer\" slab", OR_, "(OR (OR (PHRASE heat transfer) heattransf) slab)" },
     /* quoted phrases */
     { "\"peace talks\"", AND_, "(PHRASE peac talk)" },
     { "“peace talks”", AND_, "(PHRASE peac talk)" },         /* curly quotes */
@@ -223,7 +235,8 @@ static const parse_row_t parse_rows[] = {
     { "title:talk*", AND_, "(PREFIX title:talk)" },
     { "title:(kabul OR moscow) talks", AND_, "(AND (OR title:kabul title:moscow) talk)" },
     { "-title:kabul moscow", AND_, "(AND_NOT moscow title:kabul)" },
-    { "title:thermo-aeroelastic", AND_, "(PHRASE title:thermo title:aeroelast)" },
+    { "title:thermo-aeroelastic", AND_,
+      "(OR (PHRASE title:thermo title:aeroelast) title:thermoaeroelast)" },
     { "title:the war", AND_, "(AND title:the war)" },        /* stopword under title: kept */
     { "subtitle:kabul", AND_, "(PHRASE subtitl kabul)" },    /* unknown field: words */
     /* stopwords */
@@ -748,6 +761,7 @@ static const struct {
               "Lavrov met Taliban envoys in Moscow, one two three four five six seven "
               "eight nine ten, then Kabul." },
     /* 6 */ { "Kabul diary", "Nothing happened today." },
+    /* 7 */ { "Founders", "The thermoaeroelastic cofounder of an e-mail club." },
 };
 
 typedef struct index_ctx {
@@ -868,7 +882,17 @@ static const match_row_t match_rows[] = {
     { "\"talks peace\"", AND_, "" },
     { "\"kabul talks\"", AND_, "3" },
     { "\"the kabul talks\"", AND_, "3" },               /* stopwords kept in phrases */
-    { "thermo-aeroelastic", AND_, "4" },
+    { "thermo-aeroelastic", AND_, "4,7" },              /* written either way */
+    { "thermoaeroelastic", AND_, "4,7" },
+    { "\"thermo-aeroelastic model\"", AND_, "4" },
+    { "\"thermo-aeroelastic cofounder\"", AND_, "7" },
+    { "\"thermoaeroelastic co-founder\"", AND_, "7" },
+    /* a phrase's hyphenated words are taken all as written or all solid */
+    { "\"co-founder of an email\"", AND_, "" },
+    { "\"co-founder of an e-mail\"", AND_, "" },
+    { "co-founder -e-mail", AND_, "" },
+    { "cofounder -thermo-aeroelastic", AND_, "" },
+    { "thermo-aeroelastic NEAR/1 model", AND_, "4" },   /* NEAR counts the parts */
     { "\"aeroelastic thermo\"", AND_, "" },
     { "moscow NEAR/1 kabul", AND_, "1" },               /* one word between */
     { "moscow NEAR/0 kabul", AND_, "" },

@@ -241,6 +241,15 @@ run $S '"Taliban cofounder"'
 expect_rc 1 "a phrase with the word typed solid"
 run $S --highlight plain '"Taliban co-founder"'
 expect_match '\[Taliban co-founder\]' "$OUT" "the phrase as written"
+# And the other way round: typed with a hyphen, it finds the word written
+# solid (articles 001 and 004 have "email"), alone and in a phrase.
+run $S --highlight plain -n 5 e-mail
+expect_match 'Your \[email\] address' "$OUT" "a hyphenated word finds it written solid"
+expect_match 'us to \[email\] you' "$OUT" "in every article"
+run $S --highlight plain '"your e-mail address"'
+expect_match '\[Your email address\]' "$OUT" "in a phrase too"
+run $S e-mail NEAR address
+expect_rc 1 "a NEAR counts the parts, as written"
 # British and American spellings find each other (articles 003 and 004).
 run $S --highlight plain -n 10 'recognise Taliban'
 expect_match '\[recognize\]' "$OUT" "a British word finds the American spelling"
