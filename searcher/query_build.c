@@ -823,6 +823,26 @@ static void walk_places(units_off_t *u, const srch_node_t *n, size_t depth)
     }
 }
 
+/* Whether a unit below n may be off once the path above it is not settled
+ * (unsettled): an AND, an AND_NOT or an AND_MAYBE's optional item met there
+ * would be asked of the passage (place_counts()). */
+static bool may_ask(const srch_node_t *n, bool unsettled, size_t depth)
+{
+    if (n->kind == SRCH_NODE_TERM || n->kind == SRCH_NODE_PHRASE || n->kind == SRCH_NODE_PREFIX)
+        return false;
+    if (depth >= PLACE_DEPTH_MAX)
+        return false; /* walk_places() counts every unit there */
+    size_t kids = n->kind == SRCH_NODE_AND_NOT ? 1 : n->n_kids;
+    for (size_t k = 0; k < kids; k++) {
+        bool optional = n->kind == SRCH_NODE_OR || (n->kind == SRCH_NODE_AND_MAYBE && k > 0);
+        if (unsettled && (n->kind != SRCH_NODE_OR && (n->kind != SRCH_NODE_AND_MAYBE || k > 0)))
+            return true;
+        if (may_ask(n->kids[k], unsettled || optional, depth + 1))
+            return true;
+    }
+    return false;
+}
+
 bool srch_query_units_off(const srch_query_t *q, bool *off, size_t n_units,
                           srch_node_test_fn test, void *payload)
 {
@@ -830,7 +850,9 @@ bool srch_query_units_off(const srch_query_t *q, bool *off, size_t n_units,
     if (off == NULL || n_units == 0)
         return false;
     memset(off, 0, n_units * sizeof *off);
-    if (root == NULL || test == NULL)
+    /* Most queries settle every place (all words; an OR of words): they
+     * cost one look at the tree's shape, for each passage. */
+    if (root == NULL || test == NULL || !may_ask(root, false, 0))
         return false;
     leaf_list_t l = { NULL, 0, 0, NULL, 0, 0, 0 };
     units_off_t u = { &l, NULL, false, false, test, payload, { NULL }, { 0 } };

@@ -1148,6 +1148,13 @@ START_TEST(test_query_units_off)
         { "Carol OR (\"peace talks\" -Postgres)", " carol peac talk postgr ", "peac talk",
           true },
         { "Carol OR (Alice NEAR/2 Bob -Postgres)", " carol alic bob postgr ", "alic bob", true },
+        /* shapes that settle every place: nothing asked */
+        { "Alice OR Bob", " alic bob ", "", false },
+        { "Carol OR (Alice NEAR/2 Bob)", " carol alic bob ", "", false },
+        { "(Alice OR Bob) -Postgres", " alic bob ", "", false },
+        { "co-founder Carol", " co founder carol ", "", false },
+        /* an AND below an OR, however deep */
+        { "Carol OR ((Alice OR (Bob Dave)) week)", " carol alic bob week ", "bob", true },
     };
     for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
         srch_query_t *q = parse_ok(rows[r].query, strlen(rows[r].query), 0);
