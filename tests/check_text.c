@@ -4,7 +4,8 @@
  * (over-long tokens, huge inputs, invalid UTF-8). Most cases are tables run
  * with tcase_add_loop_test, so each row reports on its own; tokens are compared
  * as a compact string "word@pos[start,end)FLAGS" with FLAGS from J (joined),
- * A (acronym), N (number), S (sentence end).
+ * A (acronym), N (number), S (sentence end), C (capitals), < and > (a hyphen
+ * joins it to a word before, after).
  */
 #include <check.h>
 #include <stdio.h>
@@ -37,6 +38,10 @@ static void render_flags(text_buf_t *b, unsigned flags)
         text_buf_putc(b, 'S');
     if (flags & TEXT_TOK_CAPITALS)
         text_buf_putc(b, 'C');
+    if (flags & TEXT_TOK_HYPHEN_BEFORE)
+        text_buf_putc(b, '<');
+    if (flags & TEXT_TOK_HYPHEN_AFTER)
+        text_buf_putc(b, '>');
 }
 
 /* Hot callbacks test with if + ck_abort_msg: every passing ck_assert records a
@@ -105,7 +110,7 @@ static const tok_row_t tok_rows[] = {
     /* 5: acronym at the end of the text ends the sentence; range covers the last dot */
     {"U.S.", 0, "us@0[0,4)AS"},
     /* 6: acronym, then a hyphenated word joined to it */
-    {"U.S.-backed peace", 0, "us@0[0,4)A backed@1[5,11)J peace@2[12,17)"},
+    {"U.S.-backed peace", 0, "us@0[0,4)A> backed@1[5,11)J< peace@2[12,17)"},
     /* 7: "U.S. Embassy" does not end a sentence */
     {"the U.S. Embassy", 0, "the@0[0,3) us@1[4,8)A embassy@2[9,16)"},
     /* 8: lower-case and three-letter acronyms */
@@ -128,16 +133,16 @@ static const tok_row_t tok_rows[] = {
     /* 16: comma not between digits separates */
     {"1, 2,a", 0, "1@0[0,1)N 2@1[3,4)N a@2[5,6)"},
     /* 17: hyphenated word: parts at consecutive positions, later ones joined */
-    {"thermo-aeroelastic", 0, "thermo@0[0,6) aeroelastic@1[7,18)J"},
+    {"thermo-aeroelastic", 0, "thermo@0[0,6)> aeroelastic@1[7,18)J<"},
     /* 18: prefix hyphen, folded case */
-    {"ex-Soviet", 0, "ex@0[0,2) soviet@1[3,9)J"},
+    {"ex-Soviet", 0, "ex@0[0,2)> soviet@1[3,9)J<"},
     /* 19: U+2010 and U+2011 are hyphens */
     {"ex\xE2\x80\x90Soviet well\xE2\x80\x91known", 0,
-     "ex@0[0,2) soviet@1[5,11)J well@2[12,16) known@3[19,24)J"},
+     "ex@0[0,2)> soviet@1[5,11)J< well@2[12,16)> known@3[19,24)J<"},
     /* 20: a double hyphen or a spaced one does not join */
     {"x--y a - b", 0, "x@0[0,1) y@1[3,4) a@2[5,6) b@3[9,10)"},
     /* 21: a number after a hyphen */
-    {"covid-19", 0, "covid@0[0,5) 19@1[6,8)JN"},
+    {"covid-19", 0, "covid@0[0,5)> 19@1[6,8)JN<"},
     /* 22: Markdown emphasis is not part of words */
     {"**bold** _it_ text", 0, "bold@0[2,6) it@1[10,12) text@2[14,18)"},
     /* 23: heading marks are not words */
@@ -253,6 +258,10 @@ static const tok_row_t tok_rows[] = {
      * word is no part of it; at its edge it parts; a zero-width space parts */
     {"Tali\xC2\xAD" "ban Ka\xE2\x80\x8D" "bul a\xE2\x80\x8E" "b \xC2\xAD" "x y\xC2\xAD co\xE2\x80\x8B" "op", 0,
      "taliban@0[0,9) kabul@1[10,18) ab@2[19,24) x@3[27,28) y@4[29,30) co@5[33,35) op@6[38,40)"},
+    /* 50: the hyphens around a part: a hyphen at a word's edge joins nothing */
+    {"state-of-art -x y- co-op.", 0,
+     "state@0[0,5)> of@1[6,8)J<> art@2[9,12)J< x@3[14,15) y@4[16,17) co@5[19,21)> "
+     "op@6[22,24)JS<"},
 };
 
 START_TEST(test_text_tokenize_table)
@@ -269,7 +278,7 @@ END_TEST
 START_TEST(test_text_tokenize_first_pos)
 {
     char *got = tokens_of("a b-c", 5, 100);
-    ck_assert_str_eq(got, "a@100[0,1) b@101[2,3) c@102[4,5)J");
+    ck_assert_str_eq(got, "a@100[0,1) b@101[2,3)> c@102[4,5)J<");
     free(got);
 }
 END_TEST
@@ -1776,7 +1785,8 @@ START_TEST(test_text_limits_token_max)
     memset(s, 'b', TEXT_TOKEN_MAX + 1);
     memcpy(s + TEXT_TOKEN_MAX + 1, "-c d-e", 6);
     got = tokens_of(s, TEXT_TOKEN_MAX + 7, 0);
-    ck_assert_str_eq(got, "c@0[66,67) d@1[68,69) e@2[70,71)J");
+    /* ... but a later part all the same (<), which starts no compound. */
+    ck_assert_str_eq(got, "c@0[66,67)< d@1[68,69)> e@2[70,71)J<");
     free(got);
 }
 END_TEST

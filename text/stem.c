@@ -410,18 +410,11 @@ typedef struct analyze_ctx {
     text_analyzer_t *a;
     text_term_fn fn;
     void *payload;
-    const char *s;      /* the text analysed */
-    size_t len;
-    /* The last token, if it is a word of letters that may be the first part
-     * of a hyphenated word (first_len 0 if not) ... */
+    /* The last token, if it is a word of letters that is the first part of a
+     * hyphenated word (first_len 0 if not). */
     char first[TEXT_TOKEN_MAX + 1];
     size_t first_len, first_start;
     uint32_t first_pos;
-    /* ... and the two parts joined, once the second has come, until the
-     * token after it says whether there are only two. */
-    char joined[TEXT_TOKEN_MAX + 1];
-    text_token_t compound;
-    bool pending;
 } analyze_ctx_t;
 
 static int emit(analyze_ctx_t *ctx, const text_token_t *tok, bool compound)
@@ -449,74 +442,44 @@ static bool letters_only(const text_token_t *tok)
     return true;
 }
 
-/* Whether a hyphen joins a word character to the part that starts at s[at]:
- * the part is not a word's first, though no token came before it (the one
- * there was too long to keep). */
-static bool hyphen_before(const char *s, size_t at)
+/* Emit the compound of a hyphenated word's two parts: the first kept in
+ * ctx, the second tok. */
+static int emit_compound(analyze_ctx_t *ctx, const text_token_t *tok)
 {
-    for (size_t cl = 1; cl <= 3; cl += 2) { /* "-" is one byte, U+2010 and U+2011 three */
-        size_t n;
-        if (at < cl + 1
-            || text__classify((const unsigned char *)s, at, at - cl, &n) != TEXT__C_HYPHEN
-            || n != cl)
-            continue;
-        size_t c = at - cl - 1;
-        while (c > 0 && ((unsigned char)s[c] & 0xC0) == 0x80)
-            c--;
-        return text_is_word_char(s, at - cl, c);
-    }
-    return false;
+    char joined[TEXT_TOKEN_MAX + 1];
+    memcpy(joined, ctx->first, ctx->first_len);
+    memcpy(joined + ctx->first_len, tok->word, tok->word_len);
+    joined[ctx->first_len + tok->word_len] = '\0';
+    text_token_t compound = {
+        .word = joined,
+        .word_len = ctx->first_len + tok->word_len,
+        .start = ctx->first_start,
+        .end = tok->end,
+        .pos = ctx->first_pos,
+        .flags = 0,
+    };
+    return emit(ctx, &compound, true);
 }
 
-/* Whether a hyphen joins the part that ends at s[at] to a word character
- * after it: a later part, kept as a token or not. */
-static bool hyphen_after(const char *s, size_t len, size_t at)
-{
-    size_t n;
-    return at < len && text__classify((const unsigned char *)s, len, at, &n) == TEXT__C_HYPHEN
-           && at + n < len && text_is_word_char(s, len, at + n);
-}
-
+/* A word of exactly two parts is told by the hyphens around them, which the
+ * tokenizer reports also when a part beyond them was too long to keep. */
 static int analyze_token(const text_token_t *tok, void *payload)
 {
     analyze_ctx_t *ctx = payload;
-    bool later_part = tok->flags & TEXT_TOK_JOINED;
-    if (ctx->pending) {
-        ctx->pending = false;
-        if (!later_part) { /* two parts: the compound goes right after them */
-            int rc = emit(ctx, &ctx->compound, true);
-            if (rc != 0)
-                return rc;
-        }
-    }
     int rc = emit(ctx, tok, false);
-    if (rc != 0)
-        return rc;
-
-    if (later_part && ctx->first_len > 0 && letters_only(tok)
-        && ctx->first_len + tok->word_len <= TEXT_TOKEN_MAX
-        && !hyphen_after(ctx->s, ctx->len, tok->end)) {
-        memcpy(ctx->joined, ctx->first, ctx->first_len);
-        memcpy(ctx->joined + ctx->first_len, tok->word, tok->word_len);
-        ctx->joined[ctx->first_len + tok->word_len] = '\0';
-        ctx->compound = (text_token_t){
-            .word = ctx->joined,
-            .word_len = ctx->first_len + tok->word_len,
-            .start = ctx->first_start,
-            .end = tok->end,
-            .pos = ctx->first_pos,
-            .flags = 0,
-        };
-        ctx->pending = true;
-    }
+    if (rc == 0 && ctx->first_len > 0 && (tok->flags & TEXT_TOK_JOINED)
+        && !(tok->flags & TEXT_TOK_HYPHEN_AFTER) && letters_only(tok)
+        && ctx->first_len + tok->word_len <= TEXT_TOKEN_MAX)
+        rc = emit_compound(ctx, tok);
     ctx->first_len = 0;
-    if (!later_part && letters_only(tok) && !hyphen_before(ctx->s, tok->start)) {
+    unsigned hyphens = tok->flags & (TEXT_TOK_HYPHEN_BEFORE | TEXT_TOK_HYPHEN_AFTER);
+    if (hyphens == TEXT_TOK_HYPHEN_AFTER && letters_only(tok)) {
         memcpy(ctx->first, tok->word, tok->word_len);
         ctx->first_len = tok->word_len;
         ctx->first_start = tok->start;
         ctx->first_pos = tok->pos;
     }
-    return 0;
+    return rc;
 }
 
 int text_analyze_in(text_analyzer_t *a, const char *s, size_t len, uint32_t first_pos,
@@ -528,14 +491,8 @@ int text_analyze_in(text_analyzer_t *a, const char *s, size_t len, uint32_t firs
     ctx.a = a;
     ctx.fn = fn;
     ctx.payload = payload;
-    ctx.s = s;
-    ctx.len = len;
     ctx.first_len = 0;
-    ctx.pending = false;
-    int rc = text_tokenize_in(s, len, first_pos, open, analyze_token, &ctx);
-    if (rc == 0 && ctx.pending)
-        rc = emit(&ctx, &ctx.compound, true);
-    return rc;
+    return text_tokenize_in(s, len, first_pos, open, analyze_token, &ctx);
 }
 
 int text_analyze(text_analyzer_t *a, const char *s, size_t len, uint32_t first_pos,

@@ -72,6 +72,13 @@ enum {
     /* Written in capitals, two or more ("US", "WHO", "IT"): most likely an
      * acronym, so never treated as a stopword either. */
     TEXT_TOK_CAPITALS = 1u << 4,
+    /* A hyphen joins the token to a word before it: a later part of a
+     * hyphenated word, also when the part before was too long to be a token
+     * (then it is not TEXT_TOK_JOINED). */
+    TEXT_TOK_HYPHEN_BEFORE = 1u << 5,
+    /* A hyphen joins the token to a word character after it: another part
+     * follows, whether or not it is short enough to be a token. */
+    TEXT_TOK_HYPHEN_AFTER = 1u << 6,
 };
 
 /*

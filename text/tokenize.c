@@ -66,6 +66,7 @@ typedef struct tok_state {
     uint32_t pos;
     size_t prev_end;        /* end of the last emitted token, or NO_TOKEN */
     size_t last_end;        /* the same, not reset by a token too long to keep */
+    size_t word_end;        /* end of the last word scanned, kept or too long */
     unsigned line;          /* the kind of the line the text is at (line_kind_t) */
     bool quoted;            /* that line is in a quote ('>') */
     bool in_list;           /* a list item came since the last blank line */
@@ -420,6 +421,15 @@ static inline void reset_raw(tok_state_t *st)
     st->lower = false;
 }
 
+/* Whether one hyphen is all there is between a word that ends at end and the
+ * word character at start. */
+static bool hyphen_between(const tok_state_t *st, size_t end, size_t start)
+{
+    size_t cl;
+    return end < start && start <= st->len && text__classify(st->s, st->len, end, &cl) == TEXT__C_HYPHEN
+           && end + cl == start;
+}
+
 /* Cut the token starting at the word character at start and report it. Returns
  * the callback's value; *next receives the offset to continue from. */
 static int take_token(tok_state_t *st, size_t start, unsigned first_class, size_t *next)
@@ -439,6 +449,16 @@ static int take_token(tok_state_t *st, size_t start, unsigned first_class, size_
         end = scan_word(st, start);
     *next = end;
 
+    /* The parts of a hyphenated word, kept or not, are told by the hyphens
+     * between them. */
+    if (st->word_end != NO_TOKEN && hyphen_between(st, st->word_end, start))
+        flags |= TEXT_TOK_HYPHEN_BEFORE;
+    st->word_end = end;
+    size_t cl;
+    if (end < st->len && text__classify(st->s, st->len, end, &cl) == TEXT__C_HYPHEN
+        && text__is_word_class(class_at(st, end + cl, &cl)))
+        flags |= TEXT_TOK_HYPHEN_AFTER;
+
     size_t word_len = 0;
     const char *word = finish_word(st, &word_len);
     if (word == NULL) {
@@ -450,12 +470,8 @@ static int take_token(tok_state_t *st, size_t start, unsigned first_class, size_
         flags |= TEXT_TOK_NUMBER;
     else if (!(flags & TEXT_TOK_ACRONYM) && st->n_upper >= 2 && !st->lower && !st->non_ascii)
         flags |= TEXT_TOK_CAPITALS;
-    if (st->prev_end != NO_TOKEN && st->prev_end < start) {
-        size_t cl;
-        if (text__classify(st->s, st->len, st->prev_end, &cl) == TEXT__C_HYPHEN &&
-            st->prev_end + cl == start)
-            flags |= TEXT_TOK_JOINED;
-    }
+    if (st->prev_end != NO_TOKEN && hyphen_between(st, st->prev_end, start))
+        flags |= TEXT_TOK_JOINED;
     if ((flags & TEXT_TOK_ACRONYM) && st->s[end - 1] == '.') {
         if (acronym_ends_sentence(st, end))
             flags |= TEXT_TOK_SENTENCE_END;
@@ -629,6 +645,7 @@ int text_tokenize_in(const char *s, size_t len, uint32_t first_pos,
     st.pos = first_pos;
     st.prev_end = NO_TOKEN;
     st.last_end = NO_TOKEN;
+    st.word_end = NO_TOKEN;
     st.line = LINE_TEXT;
     st.quoted = st.in_list = st.in_fence = false;
     if (open != NULL && open->c != 0) {

@@ -18,7 +18,7 @@
 /* Token flags text.h defines; any other bit is garbage. */
 #define KNOWN_FLAGS \
     (TEXT_TOK_JOINED | TEXT_TOK_ACRONYM | TEXT_TOK_NUMBER | TEXT_TOK_SENTENCE_END | \
-     TEXT_TOK_CAPITALS)
+     TEXT_TOK_CAPITALS | TEXT_TOK_HYPHEN_BEFORE | TEXT_TOK_HYPHEN_AFTER)
 
 /* Tokens remembered from the first pass, to compare with the second. */
 #define MAX_SEEN 4096
@@ -68,6 +68,8 @@ static void check_token(tok_check_t *c, const text_token_t *t)
     FUZZ_CHECK(!(t->flags & TEXT_TOK_CAPITALS) || !(t->flags & (TEXT_TOK_ACRONYM | TEXT_TOK_NUMBER)),
                "capitals with acronym or number: flags %#x", t->flags);
     FUZZ_CHECK(c->n > 0 || !(t->flags & TEXT_TOK_JOINED), "first token joined");
+    FUZZ_CHECK(!(t->flags & TEXT_TOK_JOINED) || (t->flags & TEXT_TOK_HYPHEN_BEFORE),
+               "joined with no hyphen before: flags %#x", t->flags);
     for (size_t k = 0; k < t->word_len; k++) {
         unsigned char ch = (unsigned char)t->word[k];
         FUZZ_CHECK(ch > ' ' && ch != 0x7F, "word '%s' holds byte %#x", t->word, ch);
