@@ -1320,10 +1320,16 @@ static int suggestion_term(const text_term_t *t, void *payload)
     return 0;
 }
 
+/* A stopword is offered only one edit away: a slip in a common word
+ * ("becuase", "Didnt") is likely, a word two away seldom meant one ("naïve"
+ * is no typo of "have"). */
+#define STOPWORD_DISTANCE_MAX 1
+
 /* How many passages hold the word (in c->w's field), into c->df; false if it
- * is not one word that is no stopword (then it finds nothing in its place:
- * "naïve" is no typo of "have"). */
-static bool suggestion_df(suggestion_check_t *c, const char *word, size_t len, uint32_t *df)
+ * is not one word, or a stopword more than STOPWORD_DISTANCE_MAX edits away
+ * (then it finds nothing in its place). */
+static bool suggestion_df(suggestion_check_t *c, const char *word, size_t len,
+                          unsigned distance, uint32_t *df)
 {
     text_buf_clear(&c->term);
     c->n_terms = 0;
@@ -1332,18 +1338,18 @@ static bool suggestion_df(suggestion_check_t *c, const char *word, size_t len, u
     if (c->w->field == SRCH_FIELD_TITLE)
         text_buf_puts(&c->term, PASSIM_PREFIX_TITLE);
     text_analyze(c->e->analyzer, word, len, 1, suggestion_term, c);
-    return c->n_terms == 1 && !c->stopword && c->term.data
-           && xs_db_termfreq(c->e->db, c->term.data, c->term.len, df) == XS_OK;
+    return c->n_terms == 1 && (!c->stopword || distance <= STOPWORD_DISTANCE_MAX)
+           && c->term.data && xs_db_termfreq(c->e->db, c->term.data, c->term.len, df) == XS_OK;
 }
 
 /* The lists keep the words of files since changed or deleted: a word no
  * passage holds any more (in w's field: the lists hold the words of the
  * text) is passed over, and the next nearest considered. A stopword or a
  * word of several parts is not: if it is the nearest, nothing is offered. */
-static bool suggestion_held(const char *word, size_t len, void *payload)
+static bool suggestion_held(const char *word, size_t len, unsigned distance, void *payload)
 {
     uint32_t df;
-    return !suggestion_df(payload, word, len, &df) || df > 0;
+    return !suggestion_df(payload, word, len, distance, &df) || df > 0;
 }
 
 typedef struct scan_best {
@@ -1376,7 +1382,8 @@ static bool suggest(srch_engine_t *e, const srch_word_t *w, text_buf_t *b)
         each_word_list(e, len, scan_best, &sb, &st);
     bool ok = sb.ok && st == XS_OK;
     uint32_t df = 0;
-    ok = ok && best.found && suggestion_df(&check, best.word.data, best.word.len, &df) && df > 0;
+    ok = ok && best.found
+         && suggestion_df(&check, best.word.data, best.word.len, best.distance, &df) && df > 0;
     text_buf_free(&check.term);
     text_buf_clear(b);
     ok = ok && text_case_like(b, best.word.data, best.word.len, w->text, strlen(w->text));

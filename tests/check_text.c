@@ -2271,6 +2271,10 @@ static const best_row_t best_rows[] = {
     {"ferm\xC3\xA9" "e\t1\n", "ferm\xC3\xA9" "e", NULL},
     {"fermee\t1\nferm\xC3\xA9" "e\t1\n", "ferm\xC3\xA9" "e", "fermee"},
     {"resume\t1\n", "r\xC3\xA9sum\xC3\xA9" "e", "resume"},
+    /* apostrophes count for nothing either */
+    {"want\t50\nwon't\t1\n", "wont", "won't"},
+    {"o'neill\t1\n", "oneil", "o'neill"},
+    {"it's\t1\n", "it's", NULL},
 };
 
 START_TEST(test_text_spell_best)

@@ -32,12 +32,23 @@ static size_t decode(const char *word, size_t len, uint32_t *cp, size_t max)
 
 /* decode() of word without the accents of its Latin and Greek letters
  * (text_unaccent()), as matching reads them: "resumee" is one edit from
- * "résumé", whose words "resume" finds. */
-static size_t decode_unaccented(const char *word, size_t len, uint32_t *cp, size_t max)
+ * "résumé", whose words "resume" finds; and without apostrophes, which a
+ * word typed in haste leaves out: "wont" is "won't" before it is "want". */
+static size_t decode_plain(const char *word, size_t len, uint32_t *cp, size_t max)
 {
     char plain[4 * TEXT_SPELL_WORD_MAX + 1];
     size_t n = text_unaccent(word, len, plain, sizeof plain);
-    return n ? decode(plain, n, cp, max) : decode(word, len, cp, max);
+    if (n == 0) {
+        if (len >= sizeof plain)
+            return decode(word, len, cp, max);
+        memcpy(plain, word, len);
+        n = len;
+    }
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++)
+        if (plain[i] != '\'')
+            plain[kept++] = plain[i];
+    return decode(plain, kept, cp, max);
 }
 
 size_t text_spell_chars(const char *word, size_t len)
@@ -199,7 +210,7 @@ bool text_spell_best_init(text_spell_best_t *best, const char *word, size_t len)
 {
     memset(best, 0, sizeof *best);
     best->word = (text_buf_t)TEXT_BUF_INIT;
-    best->n_chars = decode_unaccented(word, len, best->chars, TEXT_SPELL_WORD_MAX);
+    best->n_chars = decode_plain(word, len, best->chars, TEXT_SPELL_WORD_MAX);
     best->n_typed = decode(word, len, best->typed, TEXT_SPELL_WORD_MAX);
     return best->n_chars > 0 && best->n_chars <= TEXT_SPELL_WORD_MAX;
 }
@@ -217,7 +228,7 @@ static int consider(const char *word, size_t len, uint32_t count, void *payload)
 {
     text_spell_best_t *best = payload;
     uint32_t cp[TEXT_SPELL_WORD_MAX];
-    size_t n = decode_unaccented(word, len, cp, TEXT_SPELL_WORD_MAX);
+    size_t n = decode_plain(word, len, cp, TEXT_SPELL_WORD_MAX);
     if (n > TEXT_SPELL_WORD_MAX)
         return 0;
     /* Fewer edits than the word has characters: "e" is no typo of "the". */
@@ -235,7 +246,7 @@ static int consider(const char *word, size_t len, uint32_t count, void *payload)
             && cmp_bytes(word, len, best->word.data, best->word.len) >= 0)
             return 0;
     }
-    if (best->accept && !best->accept(word, len, best->accept_payload))
+    if (best->accept && !best->accept(word, len, d, best->accept_payload))
         return 0;
     text_buf_clear(&best->word);
     if (!text_buf_append(&best->word, word, len))

@@ -14,7 +14,7 @@
  * A suggestion is the word at the smallest edit distance (insertions,
  * deletions, substitutions and swaps of two neighbouring characters, counted
  * in characters, accents of Latin and Greek letters left out as matching
- * leaves them out), at most TEXT_SPELL_MAX_DISTANCE, fewer than the characters
+ * leaves them out, and apostrophes), at most TEXT_SPELL_MAX_DISTANCE, fewer than the characters
  * of the word typed, and not 0; among those, the most frequent, then the first
  * in byte order.
  */
@@ -79,15 +79,16 @@ typedef struct text_spell_best {
     text_buf_t word;    /* the suggestion (NUL-terminated) when found */
     /* If set, after init: a word that would be the best so far is taken only
      * if accept() says yes (a word the lists still hold but the index no
-     * longer has, say). Called only for such words, so rarely. */
-    bool (*accept)(const char *word, size_t len, void *payload);
+     * longer has, say); distance is its number of edits. Called only for
+     * such words, so rarely. */
+    bool (*accept)(const char *word, size_t len, unsigned distance, void *payload);
     void *accept_payload;
 } text_spell_best_t;
 
 /* Start looking for the word typed (folded, as the indexer counts words).
  * A word one or two edits away is offered, or one that differs from it only
- * in accents: a language whose stemmer reads accents stems "fermee" otherwise
- * than "fermée". False if it cannot be corrected (empty or too long). */
+ * in accents or apostrophes: a language whose stemmer reads accents stems
+ * "fermee" otherwise than "fermée", and "wont" is no form of "won't". False if it cannot be corrected (empty or too long). */
 bool text_spell_best_init(text_spell_best_t *best, const char *word, size_t len);
 
 /* Consider every word of a list. False if memory ran out. */

@@ -165,9 +165,14 @@ run $PASSIM_SEARCH --db giraffes.db giraffxx
 expect_eq "$ERR" "passim-search: no passage contains 'giraffxx'; did you mean 'giraffe'?" \
     "a word of a deleted file is not suggested"
 run $S 'naïve'
-expect_match "^passim-search: no passage contains 'naïve'$" "$ERR" "no stopword suggested"
+expect_match "^passim-search: no passage contains 'naïve'$" "$ERR" \
+    "no stopword suggested two edits away"
 run $S 'teh zeppelin'
-expect_no_match "did you mean" "$ERR" "nor a word farther than the stopword it is a typo of"
+expect_match "no passage contains 'teh'; did you mean 'the'\?" "$ERR" "but one edit away"
+run $S becuase
+expect_match "did you mean 'because'\?" "$ERR" "a stopword's typo"
+run $S Didnt
+expect_match "did you mean 'Didn't'\?" "$ERR" "an apostrophe left out"
 
 # --- bad queries: exit 2 with what and where
 run $S '"unbalanced'
