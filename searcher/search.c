@@ -24,7 +24,13 @@
 #include "spell.h"
 #include "terms.h"
 
-#define MODIFIED_RETRIES 5
+/* How often a search starts again on the latest revision when a writer's
+ * commits discarded the one it read: each attempt is a new chance to finish
+ * between two commits, which a slow search (a loaded machine, a sanitizer)
+ * under frequent commits may need many of. */
+#define MODIFIED_RETRIES 20
+/* How often damage is waited for before it is believed (try_again()). */
+#define DAMAGE_RETRIES 5
 
 void srch_settings_init(srch_settings_t *s)
 {
@@ -62,16 +68,21 @@ static _Thread_local char engine_msg[512];
  * revision being read was discarded (XS_ERR_MODIFIED), or a block of it was
  * already reused, which Xapian reports as damage (XS_ERR_CORRUPT: "EOF
  * reading block N", "Expected block N to be level 1, not 0"). Whether the
- * attempt numbered attempt (from 0) that failed with st is to be made again,
- * after a pause of 20 ms for damage: damage is believed only if it is still
- * there after MODIFIED_RETRIES pauses, so a really damaged index is reported
- * within about 0.1 s. */
-static bool try_again(xs_status_t st, int attempt)
+ * attempt that failed with st is to be made again, counting both kinds in
+ * *t, after a pause of 20 ms for damage: damage is believed only if it is
+ * still there after DAMAGE_RETRIES pauses, so a really damaged index is
+ * reported within about 0.1 s. */
+typedef struct tries {
+    int modified, damaged;
+} tries_t;
+
+static bool try_again(xs_status_t st, tries_t *t)
 {
-    if ((st != XS_ERR_MODIFIED && st != XS_ERR_CORRUPT) || attempt >= MODIFIED_RETRIES)
+    if (st == XS_ERR_MODIFIED)
+        return ++t->modified <= MODIFIED_RETRIES;
+    if (st != XS_ERR_CORRUPT || ++t->damaged > DAMAGE_RETRIES)
         return false;
-    if (st == XS_ERR_CORRUPT)
-        nanosleep(&(struct timespec){ .tv_nsec = 20 * 1000 * 1000 }, NULL);
+    nanosleep(&(struct timespec){ .tv_nsec = 20 * 1000 * 1000 }, NULL);
     return true;
 }
 
@@ -159,12 +170,11 @@ bool srch_engine_open(srch_engine_t *e, const char *const *paths, size_t n_paths
     xs_status_t st;
     /* A writer committing twice while the index opens discards the revision
      * being read: open again. */
-    for (int attempt = 0;; attempt++) {
+    tries_t tries = { 0, 0 };
+    do {
         st = n_paths == 1 ? xs_db_open(&e->db, paths[0], XS_DB_READ)
                           : xs_db_open_many(&e->db, paths, n_paths);
-        if (st == XS_OK || !try_again(st, attempt))
-            break;
-    }
+    } while (st != XS_OK && try_again(st, &tries));
     if (st != XS_OK) {
         /* Name the index that fails: open them one by one. */
         const char *bad = paths[0];
@@ -1444,10 +1454,11 @@ void srch_report_missing(srch_engine_t *e, const srch_result_t *r, text_buf_t *b
 srch_run_status_t srch_run(srch_engine_t *e, const char *q, const srch_settings_t *s,
                            srch_result_t *r, srch_error_t *err)
 {
-    for (int attempt = 0;; attempt++) {
+    tries_t tries = { 0, 0 };
+    for (;;) {
         failed_status = XS_OK;
         srch_run_status_t rs = run_once(e, q, s, r, err);
-        if (rs != SRCH_RUN_ERROR || !try_again(failed_status, attempt))
+        if (rs != SRCH_RUN_ERROR || !try_again(failed_status, &tries))
             return rs;
         /* A writer committed while we read: results must come from one
          * revision, so start again on the latest one, query and all, so that
