@@ -169,7 +169,8 @@ static const tok_row_t tok_rows[] = {
     {"| Germany | 4.5 |", 0, "germany@0[2,9) 4.5@2[12,15)N"},
     {"> quoted\n> # head", 0, "quoted@0[2,8) head@2[13,17)"},
     {"a\rb\r\rc\r\r\nd", 0, "a@0[0,1) b@1[2,3) c@3[5,6) d@4[9,10)"},
-    {"a\n> b\n> c\nd", 0, "a@0[0,1) b@2[4,5) c@3[8,9) d@5[10,11)"},
+    {"a\n> b\n> c\nd", 0, "a@0[0,1) b@2[4,5) c@3[8,9) d@4[10,11)"},  /* d: a lazy line */
+    {"a\n> b\n>\nd\n> e", 0, "a@0[0,1) b@2[4,5) d@4[8,9) e@6[12,13)"},
     {"A|B testing | C", 0, "a@0[0,1) b@1[2,3) testing@2[4,11) c@3[14,15)"},
     {"|a|b|\nps aux | grep", 0, "a@0[1,2) b@2[3,4) ps@4[6,8) aux@5[9,12) grep@6[15,19)"},
     /* in a fenced code block, lines are lines, whatever they open with */
@@ -262,6 +263,11 @@ static const tok_row_t tok_rows[] = {
     {"state-of-art -x y- co-op.", 0,
      "state@0[0,5)> of@1[6,8)J<> art@2[9,12)J< x@3[14,15) y@4[16,17) co@5[19,21)> "
      "op@6[22,24)JS<"},
+    /* 51: a line with no '>' after a quote's text carries its paragraph on
+     * (a "lazy" line), not after a blank line, nor a heading or an item */
+    {"> lazy green\nturtle\n> a\n\nb\n> c\n# d\n> e\n- f", 0,
+     "lazy@0[2,6) green@1[7,12) turtle@2[13,19) a@3[22,23) b@5[25,26) c@7[29,30) d@9[33,34) "
+     "e@11[37,38) f@13[41,42)"},
 };
 
 START_TEST(test_text_tokenize_table)

@@ -69,6 +69,7 @@ typedef struct tok_state {
     size_t word_end;        /* end of the last word scanned, kept or too long */
     unsigned line;          /* the kind of the line the text is at (line_kind_t) */
     bool quoted;            /* that line is in a quote ('>') */
+    bool blank;             /* that line holds nothing past its quote markers */
     bool in_list;           /* a list item came since the last blank line */
     bool in_fence;          /* inside a fenced code block, opened by fence */
     text__fence_t fence;
@@ -372,8 +373,14 @@ static bool open_line(tok_state_t *st, size_t i)
             kind = LINE_TEXT;
         if (kind == LINE_NUMBERED)
             kind = st->in_list ? LINE_ITEM : LINE_TEXT;
+        /* A line of text with no '>' right after a quote's text carries its
+         * paragraph on (Markdown's "lazy" line): "> lazy green\nturtle". */
+        if (!quoted && st->quoted && !st->blank && kind == LINE_TEXT
+            && !is_line_end(s, len, i) && (before == LINE_TEXT || before == LINE_ITEM))
+            quoted = true;
     }
     bool was_quoted = st->quoted;
+    st->blank = is_line_end(s, len, i);
     st->line = kind;
     st->quoted = quoted;
     st->in_list = st->in_list || kind == LINE_ITEM;
@@ -647,7 +654,7 @@ int text_tokenize_in(const char *s, size_t len, uint32_t first_pos,
     st.last_end = NO_TOKEN;
     st.word_end = NO_TOKEN;
     st.line = LINE_TEXT;
-    st.quoted = st.in_list = st.in_fence = false;
+    st.quoted = st.blank = st.in_list = st.in_fence = false;
     if (open != NULL && open->c != 0) {
         st.line = LINE_CODE;
         st.in_fence = true;
