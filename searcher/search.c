@@ -148,7 +148,18 @@ static bool layout_ok(xs_db_t *db, const char *path)
                      docs, docs == 1 ? "" : "s");
     }
     free(layout);
-    return !other;
+    if (other || !counted || docs == 0)
+        return !other;
+    /* A writer's race here is no damage: the search that follows meets it
+     * again, and starts again. */
+    st = xs_db_check_tables(db);
+    if (st == XS_ERR_CORRUPT) {
+        snprintf(engine_msg, sizeof engine_msg,
+                 "%s: the index is damaged: %s (remove the folder and index again)", path,
+                 xs_last_error());
+        return false;
+    }
+    return true;
 }
 
 /* The language the index at db was built in (english when it does not say):

@@ -178,6 +178,13 @@ xs_status_t xs_db_metadata(const xs_db_t *db, const char *prefix, xs_meta_fn fn,
  * is set), without reading values. */
 xs_status_t xs_db_has_metadata(const xs_db_t *db, const char *prefix, bool *out);
 
+/* For a database whose every document has terms with positions: XS_OK, or
+ * XS_ERR_CORRUPT if it holds documents but its position table or its term
+ * list table is missing (a table file deleted). Xapian opens such a database
+ * and fails, or silently matches phrases as plain words, only when the table
+ * is used. Reads one block of the term list table. */
+xs_status_t xs_db_check_tables(const xs_db_t *db);
+
 /* How a compaction settles a metadata key that several sources hold: fn gets
  * the key and its n values (in source order) and puts a malloc'ed value in *out,
  * of length *out_len (*out may stay NULL for an empty value); non-zero fails

@@ -21,6 +21,14 @@
 
 namespace {
 
+/* Whether path/name exists. */
+bool file_in(const char *path, const char *name)
+{
+    std::string f = std::string(path) + "/" + name;
+    struct stat sb;
+    return stat(f.c_str(), &sb) == 0;
+}
+
 /* Refine the message for the failures a caller reports to a person: the path
  * matters more there than Xapian's wording. Call only from a catch block. */
 xs_status_t open_failure(const char *path, xs_mode_t mode) noexcept
@@ -46,6 +54,13 @@ xs_status_t open_failure(const char *path, xs_mode_t mode) noexcept
     xs_status_t st = xs__status_from_exception();
     if (st == XS_ERR_NOT_FOUND)
         return xs__fail(st, "no such database: %s", path);
+    /* A glass database whose table file was deleted: damage, not a failure
+     * of the system (a writer opens every table Xapian always creates). */
+    if (st == XS_ERR_IO && file_in(path, "iamglass")) {
+        for (const char *table : { "postlist.glass", "termlist.glass" })
+            if (!file_in(path, table))
+                return xs__fail(XS_ERR_CORRUPT, "its table file %s is missing", table);
+    }
     if (st == XS_ERR_LOCKED)
         return xs__fail(st, "database locked by another writer: %s", path);
     return st;
@@ -491,6 +506,28 @@ extern "C" xs_status_t xs_db_has_metadata(const xs_db_t *db, const char *prefix,
         std::string p = prefix ? prefix : "";
         *out = rdb.metadata_keys_begin(p) != rdb.metadata_keys_end(p);
         return XS_OK;
+    } catch (...) {
+        return xs__status_from_exception();
+    }
+}
+
+extern "C" xs_status_t xs_db_check_tables(const xs_db_t *db)
+{
+    xs_status_t st = xs__check_db(db, "xs_db_check_tables");
+    if (st != XS_OK)
+        return st;
+    try {
+        const Xapian::Database &rdb = db->reader();
+        if (rdb.get_doccount() == 0)
+            return XS_OK;
+        if (!rdb.has_positions())
+            return xs__fail(XS_ERR_CORRUPT, "its position table is missing or empty");
+        Xapian::PostingIterator first = rdb.postlist_begin(std::string());
+        if (first != rdb.postlist_end(std::string()))
+            (void)rdb.termlist_begin(*first);
+        return XS_OK;
+    } catch (const Xapian::FeatureUnavailableError &) {
+        return xs__fail(XS_ERR_CORRUPT, "its term list table is missing");
     } catch (...) {
         return xs__status_from_exception();
     }

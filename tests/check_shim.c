@@ -515,6 +515,49 @@ START_TEST(test_shim_table_cut_short_is_corrupt)
 }
 END_TEST
 
+/* A table file deleted: Xapian opens the database all the same, and
+ * xs_db_check_tables() names what is missing. An empty database, or one with
+ * both tables, passes. */
+START_TEST(test_shim_check_tables)
+{
+    static const struct {
+        const char *file, *message;
+    } rows[] = {
+        { NULL, NULL },
+        { "position.glass", "position table" },
+        { "termlist.glass", "term list table" },
+    };
+    xs_db_t *db;
+    char path[PATH_LEN];
+    OK(xs_db_open(&db, tpath("empty.db"), XS_DB_CREATE));
+    OK(xs_db_check_tables(db));
+    xs_db_free(db);
+    for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
+        char name[32];
+        snprintf(name, sizeof name, "tables%zu.db", r);
+        OK(xs_db_open(&db, tpath(name), XS_DB_CREATE));
+        OK(xs_db_begin(db));
+        add_text_doc(db, "a", "peace talks resumed", NULL);
+        OK(xs_db_commit(db));
+        xs_db_free(db);
+        if (rows[r].file) {
+            snprintf(path, sizeof path, "%s/%s", tpath(name), rows[r].file);
+            ck_assert_int_eq(unlink(path), 0);
+        }
+        OK(xs_db_open(&db, tpath(name), XS_DB_READ));
+        xs_status_t st = xs_db_check_tables(db);
+        if (rows[r].message) {
+            ck_assert_int_eq(st, XS_ERR_CORRUPT);
+            ERROR_HAS(rows[r].message);
+        } else {
+            ck_assert_int_eq(st, XS_OK);
+        }
+        xs_db_free(db);
+    }
+    ck_assert_int_eq(xs_db_check_tables(NULL), XS_ERR_INVALID);
+}
+END_TEST
+
 START_TEST(test_shim_closed_handle_refuses)
 {
     xs_db_t *db;
@@ -2356,6 +2399,7 @@ Suite *make_shim_suite(void)
     tcase_add_test(tc, test_shim_open_io_error);
     tcase_add_test(tc, test_shim_open_corrupt);
     tcase_add_test(tc, test_shim_table_cut_short_is_corrupt);
+    tcase_add_test(tc, test_shim_check_tables);
     tcase_add_test(tc, test_shim_closed_handle_refuses);
     tcase_add_test(tc, test_shim_reopen_sees_new_commits);
     suite_add_tcase(s, tc);

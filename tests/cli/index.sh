@@ -373,6 +373,30 @@ expect_rc 2 "rebuild of a damaged index"
 expect_match 'cut\.db: cannot open index: .*even --rebuild must open it: remove the folder' \
     "$ERR" "a damaged index: the indexer says what to do"
 rm -rf "$T/cut.db"
+# A table file deleted: Xapian opens the rest for reading, and phrases would
+# match as plain words. Both programs say what is missing. Without positions
+# an update is refused and a rebuild mends it; without term lists Xapian
+# cannot open the index for writing at all.
+for table in position termlist; do
+    run $PASSIM_INDEX -q --db "$T/$table.db" corpus
+    rm "$T/$table.db/$table.glass"
+    run $PASSIM_SEARCH --db "$T/$table.db" '"peace talks"'
+    expect_rc 2 "search of an index without its $table table"
+    expect_match "$table\.db: the index is damaged: its (position|term list) table is missing.* \(remove the folder and index again\)" \
+        "$ERR" "no $table table: said so by the searcher"
+    run $PASSIM_INDEX --db "$T/$table.db" corpus
+    expect_rc 2 "update of an index without its $table table"
+done
+expect_match 'termlist\.db: cannot open index: its table file termlist\.glass is missing \(it seems damaged; even --rebuild must open it' \
+    "$ERR" "no term list table: said so by the indexer"
+run $PASSIM_INDEX --db "$T/position.db" corpus
+expect_match "position\.db: the index is damaged: its position table is missing.*; use --rebuild to rebuild it" \
+    "$ERR" "no position table: said so by the indexer"
+run $PASSIM_INDEX -q --db "$T/position.db" --rebuild corpus
+expect_rc 0 "an index without its position table: rebuilt"
+run $PASSIM_SEARCH --db "$T/position.db" '"peace talks"'
+expect_rc 0 "and searched again"
+rm -rf "$T/position.db" "$T/termlist.db"
 # No layout record at all (damage, or another program's index)
 cp -r "$T/layout.db" "$T/nolayout.db"
 run "$DBCHECK" "$T/nolayout.db" --set-meta passim:layout ""
