@@ -100,8 +100,10 @@ enum {
     SRCH_TERM_QUOTED = 1u << 4,    /* a word in quotes alone: a phrase of one */
     SRCH_PHRASE_ALSO = 1u << 5,    /* PHRASE: a joined word's, beside its parts
                                       (srch_parse_opts_t's joined_phrase_too) */
-    SRCH_TERM_SOLID = 1u << 6      /* a two-part hyphenated word typed solid
+    SRCH_TERM_SOLID = 1u << 6,     /* a two-part hyphenated word typed solid
                                       ("co-founder": cofounder), beside its parts */
+    SRCH_OR_SOLID = 1u << 7        /* OR: a phrase with hyphenated words, then the
+                                      same with them typed solid */
 };
 
 typedef struct srch_node srch_node_t;
@@ -109,7 +111,7 @@ typedef struct srch_node srch_node_t;
 struct srch_node {
     srch_node_kind_t kind;
     srch_field_t field;     /* TERM, PREFIX */
-    unsigned flags;         /* TERM: SRCH_TERM_*; PHRASE: SRCH_PHRASE_JOINED */
+    unsigned flags;         /* TERM: SRCH_TERM_*; PHRASE: SRCH_PHRASE_*; OR: SRCH_OR_SOLID */
     const char *text;       /* TERM, PREFIX: the word as typed (a copy) */
     const char *word;       /* TERM: folded word; PREFIX: folded prefix */
     const char *stem;       /* TERM: its stem; PREFIX: the folded prefix */
@@ -253,6 +255,8 @@ typedef struct srch_word {
     bool in_phrase;        /* part of a phrase */
     bool solid;            /* a hyphenated word typed solid, searched beside its
                               parts (SRCH_TERM_SOLID): not a word of its own */
+    const srch_node_t *either; /* the (OR phrase solid) of a hyphenated word that
+                              the word is in (SRCH_OR_SOLID), else NULL */
 } srch_word_t;
 
 typedef int (*srch_word_fn)(const srch_word_t *w, void *payload);

@@ -65,28 +65,30 @@ bool srch_query_describe(const srch_query_t *q, text_buf_t *b)
 /* Words                                                                    */
 /* ------------------------------------------------------------------------ */
 
-static int visit_term(const srch_node_t *n, bool excluded, bool in_phrase, srch_word_fn fn,
-                      void *payload)
+static int visit_term(const srch_node_t *n, bool excluded, bool in_phrase,
+                      const srch_node_t *either, srch_word_fn fn, void *payload)
 {
     srch_word_t w = {
         .text = n->text, .word = n->word, .stem = n->stem, .field = n->field,
         .column = n->column, .excluded = excluded,
         .stopword = (n->flags & SRCH_TERM_STOPWORD) != 0,
         .prefix = n->kind == SRCH_NODE_PREFIX, .n_also = n->n_also, .also = n->also,
-        .in_phrase = in_phrase, .solid = (n->flags & SRCH_TERM_SOLID) != 0,
+        .in_phrase = in_phrase, .solid = (n->flags & SRCH_TERM_SOLID) != 0, .either = either,
     };
     return fn(&w, payload);
 }
 
-static int visit_words(const srch_node_t *n, bool excluded, bool in_phrase, srch_word_fn fn,
-                       void *payload)
+static int visit_words(const srch_node_t *n, bool excluded, bool in_phrase,
+                       const srch_node_t *either, srch_word_fn fn, void *payload)
 {
     if (n->kind == SRCH_NODE_TERM || n->kind == SRCH_NODE_PREFIX)
-        return visit_term(n, excluded, in_phrase, fn, payload);
+        return visit_term(n, excluded, in_phrase, either, fn, payload);
     bool phrase = n->kind == SRCH_NODE_PHRASE;
+    if (n->kind == SRCH_NODE_OR && (n->flags & SRCH_OR_SOLID))
+        either = n;
     for (size_t k = 0; k < n->n_kids; k++) {
         bool ex = excluded || (n->kind == SRCH_NODE_AND_NOT && k == 1);
-        int rc = visit_words(n->kids[k], ex, phrase, fn, payload);
+        int rc = visit_words(n->kids[k], ex, phrase, either, fn, payload);
         if (rc != 0)
             return rc;
     }
@@ -98,7 +100,7 @@ int srch_query_words(const srch_query_t *q, srch_word_fn fn, void *payload)
     const srch_node_t *root = srch_query_root(q);
     if (root == NULL || fn == NULL)
         return 0;
-    return visit_words(root, false, false, fn, payload);
+    return visit_words(root, false, false, NULL, fn, payload);
 }
 
 int srch_query_dropped_words(const srch_query_t *q, srch_word_fn fn, void *payload)
@@ -106,7 +108,7 @@ int srch_query_dropped_words(const srch_query_t *q, srch_word_fn fn, void *paylo
     const srch_node_t *const *dropped;
     size_t n = srch_query_dropped(q, &dropped);
     for (size_t k = 0; fn != NULL && k < n; k++) {
-        int rc = visit_term(dropped[k], false, false, fn, payload);
+        int rc = visit_term(dropped[k], false, false, NULL, fn, payload);
         if (rc != 0)
             return rc;
     }
@@ -834,10 +836,14 @@ static bool may_ask(const srch_node_t *n, bool unsettled, size_t depth)
         return false; /* walk_places() counts every unit there */
     size_t kids = n->kind == SRCH_NODE_AND_NOT ? 1 : n->n_kids;
     for (size_t k = 0; k < kids; k++) {
-        bool optional = n->kind == SRCH_NODE_OR || (n->kind == SRCH_NODE_AND_MAYBE && k > 0);
-        if (unsettled && (n->kind != SRCH_NODE_OR && (n->kind != SRCH_NODE_AND_MAYBE || k > 0)))
+        bool optional = n->kind == SRCH_NODE_AND_MAYBE && k > 0;
+        if (unsettled && (n->kind == SRCH_NODE_AND || n->kind == SRCH_NODE_AND_NOT || optional))
             return true;
-        if (may_ask(n->kids[k], unsettled || optional, depth + 1))
+        /* what settles a place: an AND, the kept side of an AND_NOT, the
+         * required item of an AND_MAYBE (place_counts()) */
+        bool settles = n->kind == SRCH_NODE_AND || n->kind == SRCH_NODE_AND_NOT
+                       || (n->kind == SRCH_NODE_AND_MAYBE && k == 0);
+        if (may_ask(n->kids[k], unsettled || !settles, depth + 1))
             return true;
     }
     return false;

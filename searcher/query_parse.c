@@ -170,9 +170,7 @@ typedef struct parser {
     size_t n_toks, cap_toks, i;   /* i: the current token */
     unsigned depth;               /* parentheses open */
     unsigned strict;              /* > 0: inside a signed, NOT or NEAR item, where a
-                                     hyphenated word stays a phrase */
-    unsigned near;                /* > 0: inside a NEAR item after the first, where a
-                                     hyphenated word is only its parts' phrase */
+                                     hyphenated word is not a bag of its parts */
     size_t field_start, field_len; /* the first name of another engine's field
                                       ("author:"), if field_len > 0 */
 } parser_t;
@@ -828,19 +826,20 @@ static srch_node_t *or_solid(parser_t *p, srch_node_t *n, const node_vec_t *term
         return NULL;
     if (alt_node->kind == SRCH_NODE_PHRASE)
         alt_node->flags = n->flags;
-    return binary(p, SRCH_NODE_OR, n, alt_node);
+    srch_node_t *either = binary(p, SRCH_NODE_OR, n, alt_node);
+    if (either != NULL)
+        either->flags = SRCH_OR_SOLID;
+    return either;
 }
 
 /* A word chunk or a quoted phrase: a TERM, a PHRASE of its tokens, or (a
  * chunk ending in '*') a wildcard. Only a one-word chunk is a bare word. A
  * hyphenated word of two parts also finds the word written solid (or_solid()),
- * except in a NEAR, which counts positions, and before a wildcard. */
+ * except before a wildcard, and in a NEAR (near_item()). */
 static srch_node_t *words_node(parser_t *p, const lex_tok_t *t, srch_field_t field)
 {
     node_vec_t terms, solid = { NULL, 0, 0 };
-    bool in_near = p->near > 0 || p->toks[p->i].kind == TK_NEAR;
-    if (!analyze(p, t->body_start, t->body_end, field, &terms,
-                 t->wildcard || in_near ? NULL : &solid))
+    if (!analyze(p, t->body_start, t->body_end, field, &terms, t->wildcard ? NULL : &solid))
         return NULL;
     if (terms.n == 0) {   /* the lexer saw words: only a broken analyzer gets here */
         fail(p, t->start + 1, "no word at column %zu", char_column(p, t->start + 1));
@@ -855,8 +854,8 @@ static srch_node_t *words_node(parser_t *p, const lex_tok_t *t, srch_field_t fie
          * ("heat-transfer") counts as its parts, which ranks better than
          * demanding the phrase (measured on Cranfield), and its stopword
          * parts go as typed ones do ("time-to-failure" is "time failure").
-         * Where the word is required, excluded or in a NEAR, it stays a
-         * phrase. */
+         * Where the word is required, excluded or in a NEAR, it is a phrase
+         * of its parts, or the word typed solid (or_solid()). */
         if (t->kind == TK_WORD && terms.n > 1 && p->opts.default_op == SRCH_DEFAULT_OR
             && p->strict == 0 && p->toks[p->i].kind != TK_NEAR) {
             for (size_t k = 0; k < terms.n && field == SRCH_FIELD_BODY; k++)
@@ -1074,6 +1073,11 @@ static srch_field_t item_field(const srch_node_t *n)
 static bool near_item(parser_t *p, const part_t *pt, node_vec_t *items, size_t *n_words)
 {
     srch_node_t *n = pt->pos;
+    /* A NEAR counts positions: a hyphenated word is its parts' phrase there,
+     * as written (the word typed solid has no position where it is
+     * hyphenated). */
+    if (n != NULL && n->kind == SRCH_NODE_OR && (n->flags & SRCH_OR_SOLID))
+        n = n->kids[0];
     if (n == NULL || pt->neg.n > 0 ||
         (n->kind != SRCH_NODE_TERM && n->kind != SRCH_NODE_PHRASE)) {
         fail(p, pt->column, "NEAR needs words or phrases at column %zu",
@@ -1110,10 +1114,8 @@ static bool parse_near(parser_t *p, srch_field_t field, part_t *out)
             dist = op->near_n;
         part_t it;
         p->strict++;
-        p->near++;
         bool ok = need_operand(p, op, false) && parse_primary(p, field, &it) &&
                   near_item(p, &it, &items, &n_words);
-        p->near--;
         p->strict--;
         if (!ok)
             return false;

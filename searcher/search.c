@@ -64,6 +64,11 @@ void srch_settings_init(srch_settings_t *s)
 
 static _Thread_local char engine_msg[512];
 
+/* Failures of one search (or of opening the index) met so far, by kind. */
+typedef struct tries {
+    int modified, damaged;
+} tries_t;
+
 /* A reader's failure that a writer committing meanwhile can cause: the
  * revision being read was discarded (XS_ERR_MODIFIED), or a block of it was
  * already reused, which Xapian reports as damage (XS_ERR_CORRUPT: "EOF
@@ -72,10 +77,6 @@ static _Thread_local char engine_msg[512];
  * *t, after a pause of 20 ms for damage: damage is believed only if it is
  * still there after DAMAGE_RETRIES pauses, so a really damaged index is
  * reported within about 0.1 s. */
-typedef struct tries {
-    int modified, damaged;
-} tries_t;
-
 static bool try_again(xs_status_t st, tries_t *t)
 {
     if (st == XS_ERR_MODIFIED)
@@ -666,6 +667,27 @@ static xs_status_t word_df(srch_engine_t *e, const srch_word_t *w, text_buf_t *t
     return xs_db_termfreq(e->db, term->data, term->len, df);
 }
 
+/* Whether one way of writing the hyphenated word of either (SRCH_OR_SOLID)
+ * has all its words somewhere: then the parts of the other way are not
+ * missing words ("e-mail" in an index that has only "email"). */
+static bool either_found(srch_engine_t *e, const srch_node_t *either, text_buf_t *term)
+{
+    for (size_t k = 0; k < either->n_kids; k++) {
+        const srch_node_t *way = either->kids[k];
+        size_t n = way->kind == SRCH_NODE_TERM ? 1 : way->n_kids;
+        bool all = true;
+        for (size_t j = 0; all && j < n; j++) {
+            const srch_node_t *t = way->kind == SRCH_NODE_TERM ? way : way->kids[j];
+            uint32_t df = 0;
+            all = field_term(term, t->field, t->stem, strlen(t->stem)) && term->data
+                  && xs_db_termfreq(e->db, term->data, term->len, &df) == XS_OK && df > 0;
+        }
+        if (all)
+            return true;
+    }
+    return false;
+}
+
 /* ---- --explain ----------------------------------------------------------- */
 
 bool srch__strset_has(const srch__strset_t *s, const char *key)
@@ -734,7 +756,7 @@ static int explain_word(const srch_word_t *w, void *payload)
         text_buf_printf(x->b, "in %u passage%s", df, df == 1 ? "" : "s");
     if (w->solid) /* its parts are listed too: the word matches either way */
         text_buf_puts(x->b, "  note: typed solid, or hyphenated");
-    else if (!w->prefix && df == 0)
+    else if (!w->prefix && df == 0 && !(w->either && either_found(x->e, w->either, &x->term)))
         text_buf_puts(x->b, "  warning: matches nothing");
     if (w->stopword)
         text_buf_puts(x->b, "  note: stopword, kept");
@@ -1417,6 +1439,8 @@ static int report_word(const srch_word_t *w, void *payload)
     missing_ctx_t *m = payload;
     if (w->excluded || w->solid) /* its parts are named */
         return 0;
+    if (w->either && either_found(m->e, w->either, &m->term))
+        return 0; /* written the other way, the word is there */
     uint32_t df = 0;
     if (w->prefix) {
         /* A wildcard: missing if no term starts with it (after widening)

@@ -117,6 +117,9 @@ static const parse_row_t parse_rows[] = {
     { "co-found*", AND_, "(AND co (PREFIX found))" },           /* not before a wildcard */
     { "co-founder NEAR taliban", AND_, "(NEAR/10 (PHRASE co founder) taliban)" }, /* nor in */
     { "taliban NEAR co-founder", AND_, "(NEAR/10 taliban (PHRASE co founder))" }, /* a NEAR */
+    { "(co-founder) NEAR taliban", AND_, "(NEAR/10 (PHRASE co founder) taliban)" },
+    { "(\"co-founder\") NEAR/2 taliban", AND_, "(NEAR/2 (PHRASE co founder) taliban)" },
+    { "title:(co-founder) NEAR title:x", AND_, "(NEAR/10 (PHRASE title:co title:founder) title:x)" },
     /* any-word mode: a hyphenated word is a bag of its parts (ranks better)... */
     { "heat-transfer slab", OR_, "(OR (OR heat transfer) slab)" },
     /* ... with their phrase and the word typed solid in the any-word fallback */

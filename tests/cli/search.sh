@@ -255,6 +255,12 @@ run $S --highlight plain '"your e-mail address"'
 expect_match '\[Your email address\]' "$OUT" "in a phrase too"
 run $S e-mail NEAR address
 expect_rc 1 "a NEAR counts the parts, as written"
+# The parts of one way of writing it are not named missing when the other
+# way is there.
+run $S --all 'e-mail zeppelin'
+expect_eq "$ERR" "passim-search: no passage contains 'zeppelin'" "only the missing word is named"
+run $S --explain e-mail
+expect_no_match 'matches nothing' "$OUT" "--explain warns of no part"
 # British and American spellings find each other (articles 003 and 004).
 run $S --highlight plain -n 10 'recognise Taliban'
 expect_match '\[recognize\]' "$OUT" "a British word finds the American spelling"
