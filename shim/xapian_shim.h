@@ -182,7 +182,8 @@ xs_status_t xs_db_has_metadata(const xs_db_t *db, const char *prefix, bool *out)
  * XS_ERR_CORRUPT if it holds documents but its position table or its term
  * list table is missing (a table file deleted). Xapian opens such a database
  * and fails, or silently matches phrases as plain words, only when the table
- * is used. Reads one block of the term list table. */
+ * is used. Reads one block of the term list table; a read that fails (a
+ * writer's race) is left to the caller's next read: XS_OK. */
 xs_status_t xs_db_check_tables(const xs_db_t *db);
 
 /* How a compaction settles a metadata key that several sources hold: fn gets

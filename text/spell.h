@@ -14,8 +14,9 @@
  * A suggestion is the word at the smallest edit distance (insertions,
  * deletions, substitutions and swaps of two neighbouring characters, counted
  * in characters, accents of Latin and Greek letters left out as matching
- * leaves them out, and apostrophes), at most TEXT_SPELL_MAX_DISTANCE, fewer than the characters
- * of the word typed, and not 0; among those, the most frequent, then the first
+ * leaves them out, and apostrophes), at most TEXT_SPELL_MAX_DISTANCE, fewer
+ * than the characters of the word typed, and not 0 unless it differs from it
+ * (in accents or apostrophes); among those, the most frequent, then the first
  * in byte order.
  */
 #ifndef PASSIM_SPELL_H
@@ -88,7 +89,8 @@ typedef struct text_spell_best {
 /* Start looking for the word typed (folded, as the indexer counts words).
  * A word one or two edits away is offered, or one that differs from it only
  * in accents or apostrophes: a language whose stemmer reads accents stems
- * "fermee" otherwise than "fermée", and "wont" is no form of "won't". False if it cannot be corrected (empty or too long). */
+ * "fermee" otherwise than "fermée", and "wont" is no form of "won't".
+ * False if it cannot be corrected (empty or too long). */
 bool text_spell_best_init(text_spell_best_t *best, const char *word, size_t len);
 
 /* Consider every word of a list. False if memory ran out. */

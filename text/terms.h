@@ -72,10 +72,11 @@
  * elisions, the dotless i, Cyrillic stress accents; 8: positions skip one
  * between blocks, TEXT_BLOCK_GAP; 9: a passage that starts inside a code
  * block is read as in it, and its record says so; 10: a hyphenated word of
- * two parts is indexed joined too, with no position): an index of another
+ * two parts is indexed joined too, with no position; 11: a line with no '>'
+ * right after a quote's text carries the quote's paragraph on): an index of another
  * layout is refused (searching it would misread it, updating it would mix
  * two). */
-#define PASSIM_LAYOUT_VERSION "10"
+#define PASSIM_LAYOUT_VERSION "11"
 
 /* Longest term or metadata key written, in bytes (Xapian's limit is 245 for
  * terms and 255 for keys). */
