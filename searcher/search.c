@@ -660,11 +660,21 @@ static xs_status_t widen_prefixes(srch_engine_t *e, srch_query_t *q, uint32_t ma
 }
 
 /* How many passages hold a query word (its term left in term). */
+/* How many passages hold stem in field, into *df; term is room for its
+ * index term. */
+static xs_status_t stem_df(srch_engine_t *e, srch_field_t field, const char *stem,
+                           text_buf_t *term, uint32_t *df)
+{
+    *df = 0;
+    if (!field_term(term, field, stem, strlen(stem)) || !term->data)
+        return XS_ERR_NOMEM;
+    return xs_db_termfreq(e->db, term->data, term->len, df);
+}
+
 static xs_status_t word_df(srch_engine_t *e, const srch_word_t *w, text_buf_t *term,
                            uint32_t *df)
 {
-    word_term(w, term);
-    return xs_db_termfreq(e->db, term->data, term->len, df);
+    return stem_df(e, w->field, w->stem, term, df);
 }
 
 /* Whether one way of writing the hyphenated word of either (SRCH_OR_SOLID)
@@ -678,9 +688,8 @@ static bool either_found(srch_engine_t *e, const srch_node_t *either, text_buf_t
         bool all = true;
         for (size_t j = 0; all && j < n; j++) {
             const srch_node_t *t = way->kind == SRCH_NODE_TERM ? way : way->kids[j];
-            uint32_t df = 0;
-            all = field_term(term, t->field, t->stem, strlen(t->stem)) && term->data
-                  && xs_db_termfreq(e->db, term->data, term->len, &df) == XS_OK && df > 0;
+            uint32_t df;
+            all = stem_df(e, t->field, t->stem, term, &df) == XS_OK && df > 0;
         }
         if (all)
             return true;
@@ -1387,8 +1396,9 @@ static bool suggestion_df(suggestion_check_t *c, const char *word, size_t len,
 
 /* The lists keep the words of files since changed or deleted: a word no
  * passage holds any more (in w's field: the lists hold the words of the
- * text) is passed over, and the next nearest considered. A stopword or a
- * word of several parts is not: if it is the nearest, nothing is offered. */
+ * text) is passed over, and the next nearest considered. A word of several
+ * parts, or a stopword farther than STOPWORD_DISTANCE_MAX, is not: if it is
+ * the nearest, nothing is offered. */
 static bool suggestion_held(const char *word, size_t len, unsigned distance, void *payload)
 {
     uint32_t df;
