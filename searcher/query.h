@@ -102,8 +102,11 @@ enum {
                                       (srch_parse_opts_t's joined_phrase_too) */
     SRCH_TERM_SOLID = 1u << 6,     /* a two-part hyphenated word typed solid
                                       ("co-founder": cofounder), beside its parts */
-    SRCH_OR_SOLID = 1u << 7        /* OR: a phrase with hyphenated words, then the
+    SRCH_OR_SOLID = 1u << 7,       /* OR: a phrase with hyphenated words, then the
                                       same with them typed solid */
+    SRCH_OR_PARTS = 1u << 8        /* OR: a hyphenated word's parts as a bag of words
+                                      (any-word queries), each a TERM, then perhaps
+                                      their phrase and the word typed solid */
 };
 
 typedef struct srch_node srch_node_t;
@@ -111,7 +114,7 @@ typedef struct srch_node srch_node_t;
 struct srch_node {
     srch_node_kind_t kind;
     srch_field_t field;     /* TERM, PREFIX */
-    unsigned flags;         /* TERM: SRCH_TERM_*; PHRASE: SRCH_PHRASE_*; OR: SRCH_OR_SOLID */
+    unsigned flags;         /* TERM: SRCH_TERM_*; PHRASE: SRCH_PHRASE_*; OR: SRCH_OR_* */
     const char *text;       /* TERM, PREFIX: the word as typed (a copy) */
     const char *word;       /* TERM: folded word; PREFIX: folded prefix */
     const char *stem;       /* TERM: its stem; PREFIX: the folded prefix */

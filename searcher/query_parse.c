@@ -855,9 +855,11 @@ static srch_node_t *words_node(parser_t *p, const lex_tok_t *t, srch_field_t fie
          * demanding the phrase (measured on Cranfield), and its stopword
          * parts go as typed ones do ("time-to-failure" is "time failure").
          * Where the word is required, excluded or in a NEAR, it is a phrase
-         * of its parts, or the word typed solid (or_solid()). */
+         * of its parts, or the word typed solid (or_solid()); a NEAR's first
+         * item is known to be one only after it, so near_item() turns the
+         * bag back into the phrase. */
         if (t->kind == TK_WORD && terms.n > 1 && p->opts.default_op == SRCH_DEFAULT_OR
-            && p->strict == 0 && p->toks[p->i].kind != TK_NEAR) {
+            && p->strict == 0) {
             for (size_t k = 0; k < terms.n && field == SRCH_FIELD_BODY; k++)
                 terms.v[k]->flags |= SRCH_TERM_BARE;
             node_vec_t again;
@@ -874,8 +876,10 @@ static srch_node_t *words_node(parser_t *p, const lex_tok_t *t, srch_field_t fie
             if (p->opts.joined_phrase_too && !vec_append(p, &terms, &solid))
                 return NULL;
             srch_node_t *n = node_of(p, SRCH_NODE_OR, &terms);
-            if (n != NULL)
+            if (n != NULL) {
                 n->column = t->start + 1;
+                n->flags = SRCH_OR_PARTS;
+            }
             return n;
         }
         srch_node_t *n = phrase_of(p, &terms, t->start + 1);
@@ -1070,6 +1074,25 @@ static srch_field_t item_field(const srch_node_t *n)
     return n->field;
 }
 
+/* The phrase of the parts of bag, a hyphenated word's bag of words
+ * (SRCH_OR_PARTS): its kids up to the first that is not a part. */
+static srch_node_t *parts_phrase(parser_t *p, const srch_node_t *bag)
+{
+    node_vec_t parts = { NULL, 0, 0 };
+    for (size_t k = 0; k < bag->n_kids; k++) {
+        srch_node_t *kid = bag->kids[k];
+        if (kid->kind != SRCH_NODE_TERM || (kid->flags & SRCH_TERM_SOLID))
+            break;
+        unbare(kid);
+        if (!vec_push(p, &parts, kid))
+            return NULL;
+    }
+    srch_node_t *n = phrase_of(p, &parts, bag->column);
+    if (n != NULL && n->kind == SRCH_NODE_PHRASE)
+        n->flags |= SRCH_PHRASE_JOINED;
+    return n;
+}
+
 static bool near_item(parser_t *p, const part_t *pt, node_vec_t *items, size_t *n_words)
 {
     srch_node_t *n = pt->pos;
@@ -1078,6 +1101,9 @@ static bool near_item(parser_t *p, const part_t *pt, node_vec_t *items, size_t *
      * hyphenated). */
     if (n != NULL && n->kind == SRCH_NODE_OR && (n->flags & SRCH_OR_SOLID))
         n = n->kids[0];
+    else if (n != NULL && n->kind == SRCH_NODE_OR && (n->flags & SRCH_OR_PARTS)
+             && (n = parts_phrase(p, n)) == NULL)
+        return false;
     if (n == NULL || pt->neg.n > 0 ||
         (n->kind != SRCH_NODE_TERM && n->kind != SRCH_NODE_PHRASE)) {
         fail(p, pt->column, "NEAR needs words or phrases at column %zu",

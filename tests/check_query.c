@@ -136,6 +136,12 @@ static const parse_row_t parse_rows[] = {
     { "slab -heat-transfer", OR_, "(AND_NOT slab (OR (PHRASE heat transfer) heattransf))" },
     { "heat-transfer NEAR/2 slab", OR_, "(NEAR/2 (PHRASE heat transfer) slab)" },
     { "slab NEAR heat-transfer", OR_, "(NEAR/10 slab (PHRASE heat transfer))" },
+    { "(heat-transfer) NEAR/2 slab", OR_, "(NEAR/2 (PHRASE heat transfer) slab)" },
+    { "(heat-transfer) NEAR/2 slab", OR_ | PHR, "(NEAR/2 (PHRASE heat transfer) slab)" },
+    { "(time-to-failure) NEAR x", OR_, "(NEAR/10 (PHRASE time to failur) x)" },
+    { "((state-of-the-art)) NEAR x y", OR_, "(OR (NEAR/10 (PHRASE state of the art) x) y)" },
+    { "title:(heat-transfer) NEAR title:x", OR_,
+      "(NEAR/10 (PHRASE title:heat title:transfer) title:x)" },
     { "\"heat-transfer\" slab", OR_, "(OR (OR (PHRASE heat transfer) heattransf) slab)" },
     /* quoted phrases */
     { "\"peace talks\"", AND_, "(PHRASE peac talk)" },
