@@ -143,6 +143,10 @@ static const parse_row_t parse_rows[] = {
     { "title:(heat-transfer) NEAR title:x", OR_,
       "(NEAR/10 (PHRASE title:heat title:transfer) title:x)" },
     { "\"heat-transfer\" slab", OR_, "(OR (OR (PHRASE heat transfer) heattransf) slab)" },
+    /* Chinese and Japanese: a word of several characters is their phrase */
+    { "经济政策", AND_, "(PHRASE 经 济 政 策)" },
+    { "经济 東京タワー", AND_, "(AND (PHRASE 经 济) (PHRASE 東 京 タワー))" },
+    { "经济", OR_, "(OR 经 济)" },
     /* quoted phrases */
     { "\"peace talks\"", AND_, "(PHRASE peac talk)" },
     { "“peace talks”", AND_, "(PHRASE peac talk)" },         /* curly quotes */

@@ -219,9 +219,9 @@ static const tok_row_t tok_rows[] = {
      0,
      "\xD0\xBC\xD0\xBE\xD1\x81\xD0\xBA\xD0\xB2\xD0\xB0@0[0,12) \xD0\xB8@1[13,15) "
      "\xD0\xBA\xD0\xB8\xD0\xB5\xD0\xB2@2[16,24)"},
-    /* 33: CJK: a run of ideographs is one token */
+    /* 33: CJK: each ideograph is a token of its own (北京 東京) */
     {"\xE5\x8C\x97\xE4\xBA\xAC \xE6\x9D\xB1\xE4\xBA\xAC", 0,
-     "\xE5\x8C\x97\xE4\xBA\xAC@0[0,6) \xE6\x9D\xB1\xE4\xBA\xAC@1[7,13)"},
+     "\xE5\x8C\x97@0[0,3) \xE4\xBA\xAC@1[3,6) \xE6\x9D\xB1@2[7,10) \xE4\xBA\xAC@3[10,13)"},
     /* 34: fullwidth letters fold to ASCII */
     {"\xEF\xBC\xA1\xEF\xBC\xA2\xEF\xBC\xA3", 0, "abc@0[0,9)"},
     /* 35: invalid UTF-8 separates words and is never part of one */
@@ -268,6 +268,22 @@ static const tok_row_t tok_rows[] = {
     {"> lazy green\nturtle\n> a\n\nb\n> c\n# d\n> e\n- f", 0,
      "lazy@0[2,6) green@1[7,12) turtle@2[13,19) a@3[22,23) b@5[25,26) c@7[29,30) d@9[33,34) "
      "e@11[37,38) f@13[41,42)"},
+    /* 52: an ideograph ends the word before it (iPhone手机2023年) */
+    {"iPhone\xE6\x89\x8B\xE6\x9C\xBA" "2023\xE5\xB9\xB4", 0,
+     "iphone@0[0,6) \xE6\x89\x8B@1[6,9) \xE6\x9C\xBA@2[9,12) 2023@3[12,16)N \xE5\xB9\xB4@4[16,19)"},
+    /* 53: hiragana are tokens of their own, katakana run on as words; U+3002
+     * ends a sentence (東京タワーへ行く。) */
+    {"\xE6\x9D\xB1\xE4\xBA\xAC\xE3\x82\xBF\xE3\x83\xAF\xE3\x83\xBC\xE3\x81\xB8\xE8\xA1\x8C"
+     "\xE3\x81\x8F\xE3\x80\x82", 0,
+     "\xE6\x9D\xB1@0[0,3) \xE4\xBA\xAC@1[3,6) \xE3\x82\xBF\xE3\x83\xAF\xE3\x83\xBC@2[6,15) "
+     "\xE3\x81\xB8@3[15,18) \xE8\xA1\x8C@4[18,21) \xE3\x81\x8F@5[21,24)S"},
+    /* 54: a kana's combining mark is part of it (NFC), a compatibility
+     * ideograph folds (NFKC), a full-width ? ends a sentence, Hangul words
+     * are spaced (か+U+3099 と U+F900 ？ 서울에서 만나요) */
+    {"\xE3\x81\x8B\xE3\x82\x99\xE3\x81\xA8\xEF\xA4\x80\xEF\xBC\x9F"
+     "\xEC\x84\x9C\xEC\x9A\xB8\xEC\x97\x90\xEC\x84\x9C \xEB\xA7\x8C\xEB\x82\x98\xEC\x9A\x94", 0,
+     "\xE3\x81\x8C@0[0,6) \xE3\x81\xA8@1[6,9) \xE8\xB1\x88@2[9,12)S "
+     "\xEC\x84\x9C\xEC\x9A\xB8\xEC\x97\x90\xEC\x84\x9C@3[15,27) \xEB\xA7\x8C\xEB\x82\x98\xEC\x9A\x94@4[28,37)"},
 };
 
 START_TEST(test_text_tokenize_table)

@@ -90,6 +90,10 @@ enum {
  *   "Russia's" -> "russia's"; the English stemmer then removes "'s").
  * - Digits separated by "," are one number without the commas ("14,000" ->
  *   "14000"); digits separated by "." keep the dot ("1.35").
+ * - A Han ideograph or a hiragana is a token by itself, as Chinese and Japanese
+ *   put no space between words ("经济政策" is four tokens at consecutive
+ *   positions, which the query parser reads as a phrase, as it reads any word
+ *   it cuts in parts).
  * - Single letters separated by dots are an acronym without dots ("U.S." -> "us").
  * - A hyphen between two word characters splits the word into parts, the later
  *   ones flagged TEXT_TOK_JOINED.

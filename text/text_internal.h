@@ -26,7 +26,8 @@ enum {
     TEXT__C_U_MARK,     /* non-ASCII mark (M*) */
     TEXT__C_U_DIGIT,    /* non-ASCII decimal digit (Nd) */
     TEXT__C_U_NUMBER,   /* other non-ASCII number (Nl, No) */
-    TEXT__C_WORD_LAST = TEXT__C_U_NUMBER,
+    TEXT__C_U_IDEO,     /* a letter that is a word by itself (text__is_ideo()) */
+    TEXT__C_WORD_LAST = TEXT__C_U_IDEO,
     TEXT__C_APOS,       /* ' U+2018 U+2019 U+02BC */
     TEXT__C_HYPHEN,     /* - U+2010 U+2011 */
     TEXT__C_INVISIBLE,  /* a format character that may stand inside a word and
@@ -44,6 +45,25 @@ enum {
 
 /* Class of each ASCII byte; defined in tokenize.c. */
 extern const unsigned char text__ascii_class[128];
+
+/* Whether the letter or number cp is a Han ideograph (Chinese characters,
+ * Japanese kanji, with their iteration marks and numerals) or a hiragana:
+ * scripts written with no space between words, where each character is a
+ * token of its own and a phrase of them matches the word. Katakana and
+ * Hangul, whose words run on or are spaced, are letters like any other. */
+static inline bool text__is_ideo(utf8proc_int32_t cp)
+{
+    if (cp < 0x3005)
+        return false;
+    return cp <= 0x3007                         /* 々 〆 〇 */
+           || (cp >= 0x3021 && cp <= 0x3029)    /* Hangzhou numerals */
+           || (cp >= 0x3038 && cp <= 0x303B)
+           || (cp >= 0x3041 && cp <= 0x309F)    /* hiragana */
+           || (cp >= 0x3400 && cp <= 0x4DBF)    /* extension A */
+           || (cp >= 0x4E00 && cp <= 0x9FFF)    /* unified ideographs */
+           || (cp >= 0xF900 && cp <= 0xFAFF)    /* compatibility ideographs */
+           || (cp >= 0x20000 && cp <= 0x3FFFF); /* extensions B and on */
+}
 
 /* Class of the character at s[i] (i < len); its length in bytes goes to *clen
  * (1 for an invalid byte, which is TEXT__C_OTHER). Inline because the tokenizer
@@ -78,13 +98,13 @@ static inline unsigned text__classify(const unsigned char *s, size_t len, size_t
     switch (utf8proc_category(cp)) {
     case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
     case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO:
-        return TEXT__C_U_LETTER;
+        return text__is_ideo(cp) ? TEXT__C_U_IDEO : TEXT__C_U_LETTER;
     case UTF8PROC_CATEGORY_MN: case UTF8PROC_CATEGORY_MC: case UTF8PROC_CATEGORY_ME:
         return TEXT__C_U_MARK;
     case UTF8PROC_CATEGORY_ND:
         return TEXT__C_U_DIGIT;
     case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_NO:
-        return TEXT__C_U_NUMBER;
+        return text__is_ideo(cp) ? TEXT__C_U_IDEO : TEXT__C_U_NUMBER;
     default:
         return TEXT__C_OTHER;
     }

@@ -165,8 +165,14 @@ static size_t skip_closers(const unsigned char *s, size_t len, size_t i, size_t 
 
 static bool sentence_punct_follows(const tok_state_t *st, size_t end)
 {
-    size_t i = skip_closers(st->s, st->len, end, end + SENTENCE_LOOKAHEAD);
-    return i < st->len && (st->s[i] == '.' || st->s[i] == '!' || st->s[i] == '?');
+    const unsigned char *s = st->s;
+    size_t i = skip_closers(s, st->len, end, end + SENTENCE_LOOKAHEAD);
+    if (i < st->len && (s[i] == '.' || s[i] == '!' || s[i] == '?'))
+        return true;
+    /* U+3002 。, and the full-width U+FF01 ！ and U+FF1F ？ */
+    return i + 2 < st->len && ((s[i] == 0xE3 && s[i + 1] == 0x80 && s[i + 2] == 0x82)
+                               || (s[i] == 0xEF && s[i + 1] == 0xBC
+                                   && (s[i + 2] == 0x81 || s[i + 2] == 0x9F)));
 }
 
 /*
@@ -253,6 +259,16 @@ static size_t scan_word(tok_state_t *st, size_t start)
     unsigned prev = TEXT__C_OTHER;
     while (i < st->len) {
         unsigned c = text__classify(st->s, st->len, i, &cl);
+        if (c == TEXT__C_U_IDEO) {
+            /* A word by itself, with its marks; it ends the word before it. */
+            if (i > start)
+                break;
+            do {
+                raw_put_char(st, c, i, cl);
+                i += cl;
+            } while (i < st->len && (c = text__classify(st->s, st->len, i, &cl)) == TEXT__C_U_MARK);
+            break;
+        }
         if (text__is_word_class(c)) {
             raw_put_char(st, c, i, cl);
             prev = c;

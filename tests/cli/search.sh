@@ -856,6 +856,20 @@ run $PASSIM_SEARCH --db "$T/fr.db" fermee
 expect_match "no passage contains 'fermee'; did you mean 'fermée'\\?" "$ERR" \
     "a word that differs in accents only is offered"
 
+# Chinese and Japanese put no space between words: each ideograph or
+# hiragana is a word, a query word of several is their phrase.
+mkdir -p "$T/cjk"
+printf '# 东京新闻\n\n日本政府今天宣布了新的经济政策。\n\n東京タワーへ行く。\n' >"$T/cjk/a.md"
+$PASSIM_INDEX -q --db "$T/cjk.db" "$T/cjk" >/dev/null
+for q in '经济' '经济政策' '政府 政策' 'タワー' '"東京タワー"' 'title:东京'; do
+    run $PASSIM_SEARCH --db "$T/cjk.db" --highlight plain "$q"
+    expect_rc 0 "Chinese and Japanese: $q found"
+done
+run $PASSIM_SEARCH --db "$T/cjk.db" --highlight plain '经济政策'
+expect_match '新的\[经济政策\]。' "$OUT" "Chinese: the word highlighted whole"
+run $PASSIM_SEARCH --db "$T/cjk.db" --all '经政'
+expect_rc 1 "Chinese: characters apart are not the word they would make"
+
 # A phrase does not run across blocks: paragraphs, a heading and the text
 # after it, list items, table cells.
 mkdir -p "$T/blocks"
