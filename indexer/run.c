@@ -791,7 +791,27 @@ static const char *why_not_swappable(const char *db_path)
     return verdict;
 }
 
-/* Remove the temporary folders of runs that died (their pid is gone). */
+/* Whether the process pid has ended: it is gone, or a zombie that its parent
+ * has not reaped yet (a run killed with its parent, as `timeout -s KILL`
+ * does, waits so for whatever reaps orphans). */
+static bool pid_ended(long pid)
+{
+    if (kill((pid_t)pid, 0) != 0)
+        return errno == ESRCH;
+    char path[64], stat_line[512];
+    snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+    FILE *f = fopen(path, "re");
+    if (f == NULL)
+        return errno == ENOENT;
+    size_t n = fread(stat_line, 1, sizeof stat_line - 1, f);
+    fclose(f);
+    stat_line[n] = '\0';
+    /* "pid (name) state ...": the name may hold anything, ")" too */
+    const char *close = strrchr(stat_line, ')');
+    return close != NULL && close[1] == ' ' && (close[2] == 'Z' || close[2] == 'X');
+}
+
+/* Remove the temporary folders of runs that died (their pid has ended). */
 static void remove_stale_tmp(const char *db_path)
 {
     char *dir_copy = strdup(db_path), *base_copy = strdup(db_path);
@@ -805,7 +825,7 @@ static void remove_stale_tmp(const char *db_path)
         if (strncmp(e->d_name, base, blen) != 0 || strncmp(e->d_name + blen, ".tmp-", 5) != 0)
             continue;
         long pid = strtol(e->d_name + blen + 5, NULL, 10);
-        if (pid > 0 && pid != (long)getpid() && kill((pid_t)pid, 0) != 0 && errno == ESRCH) {
+        if (pid > 0 && pid != (long)getpid() && pid_ended(pid)) {
             char *p;
             if (asprintf(&p, "%s/%s", dir, e->d_name) >= 0) {
                 remove_tree(p);
