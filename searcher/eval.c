@@ -227,7 +227,7 @@ bool srch_qrels_read(srch_qrels_t **out, FILE *f, const char *name, srch_eval_er
         if (line.nul) {
             set_err(err, name, line_no, NUL_IN_LINE);
             ok = false;
-        } else if (n < 4) {
+        } else if (n != 4) {
             set_err(err, name, line_no, "expected 'qid 0 docid gain'");
             ok = false;
         } else if (!parse_gain(fields[3], &gain)) {
@@ -457,7 +457,7 @@ bool srch_eval_run_read(srch_eval_run_t **out, FILE *f, const char *name, srch_e
             ok = false;
             break;
         }
-        if (n < 6) {
+        if (n != 6) {
             set_err(err, name, line_no, "expected 'qid Q0 docid rank score tag'");
             ok = false;
             break;
@@ -530,9 +530,10 @@ static int result_key_cmp(const void *key, const void *elem)
 
 /* Turn lines[0..n) (one query, in rank order) into its ranking: docids without
  * repeats (the first, best-placed occurrence stays), in docids. Returns the
- * length. refs and keep are scratch arrays of n entries. */
+ * length; *repeated is a docid that was repeated, if any. refs and keep are
+ * scratch arrays of n entries. */
 static size_t dedup_ranking(run_line_t *const *lines, size_t n, const char **docids,
-                            ranked_ref_t *refs, bool *keep)
+                            ranked_ref_t *refs, bool *keep, const char **repeated)
 {
     for (size_t i = 0; i < n; i++) {
         refs[i].docid = lines[i]->docid;
@@ -542,8 +543,10 @@ static size_t dedup_ranking(run_line_t *const *lines, size_t n, const char **doc
     if (n > 1)
         qsort(refs, n, sizeof *refs, ref_cmp);
     for (size_t i = 1; i < n; i++)
-        if (strcmp(refs[i].docid, refs[i - 1].docid) == 0)
+        if (strcmp(refs[i].docid, refs[i - 1].docid) == 0) {
             keep[refs[i].rank] = false;
+            *repeated = refs[i].docid;
+        }
     size_t m = 0;
     for (size_t i = 0; i < n; i++)
         if (keep[i])
@@ -594,8 +597,14 @@ bool srch_eval_score(srch_eval_result_t *out, const srch_qrels_t *q, const srch_
             ? bsearch(lines[i]->qid, out->queries, out->n_queries, sizeof *out->queries,
                       result_key_cmp)
             : NULL;
+        const char *repeated = NULL;
+        size_t m = dedup_ranking(lines + i, end - i, docids, refs, keep, &repeated);
+        if (m < end - i && out->n_repeats == 0) {
+            out->repeat_qid = lines[i]->qid;
+            out->repeat_docid = repeated;
+        }
+        out->n_repeats += end - i - m;
         if (eq) {
-            size_t m = dedup_ranking(lines + i, end - i, docids, refs, keep);
             const qrels_query_t *qq = find_query(q, eq->qid);
             eq->answered = true;
             eq->m = query_metrics(qq, docids, m);

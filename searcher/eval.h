@@ -141,6 +141,11 @@ typedef struct srch_eval_result {
                                     for an answered run means the two name documents
                                     differently (articles and passages) */
     srch_metrics_t mean;         /* means over the judged queries */
+    size_t n_repeats;            /* run lines ranking a document that their query
+                                    ranks already: each document counts once, where
+                                    it ranks best */
+    const char *repeat_qid;      /* the query and document of one of them, borrowed */
+    const char *repeat_docid;    /* from the run, which must outlive the result */
 } srch_eval_result_t;
 
 /*
@@ -166,9 +171,10 @@ const srch_eval_query_t *srch_eval_result_find(const srch_eval_result_t *res, co
 bool srch_eval_report(text_buf_t *b, const srch_eval_result_t *res, bool per_query);
 
 /* Warn on f when the run answered judged queries but the qrels judge none of
- * its documents: every metric is 0, which would look like a result. run names
- * the run ("RUN_A.trec", "this run"). */
-void srch_eval_warn_unjudged(FILE *f, const srch_eval_result_t *res, const char *run,
-                             const char *qrels);
+ * its documents (every metric is 0, which would look like a result), and when
+ * it ranks a document twice for one query (a broken run; it counts once). run
+ * names the run ("RUN_A.trec", "this run"). */
+void srch_eval_warn(FILE *f, const srch_eval_result_t *res, const char *run,
+                    const char *qrels);
 
 #endif /* PASSIM_EVAL_H */

@@ -128,13 +128,18 @@ static bool load_run(srch_eval_run_t **out, const char *path)
     return false;
 }
 
-void srch_eval_warn_unjudged(FILE *f, const srch_eval_result_t *res, const char *run,
-                             const char *qrels)
+void srch_eval_warn(FILE *f, const srch_eval_result_t *res, const char *run,
+                    const char *qrels)
 {
     if (res->n_answered > 0 && res->n_judged_docs == 0)
         fprintf(f, "passim-search: warning: %s judges none of the documents of %s, so every "
                    "metric is 0: do both name them alike (articles as docid, passages as "
                    "docid#n)?\n", qrels, run);
+    if (res->n_repeats > 0)
+        fprintf(f, "passim-search: warning: %s: document %s is ranked more than once for "
+                   "query %s (%zu repeated line%s in all); each document counts once, where it "
+                   "ranks best\n", run, res->repeat_docid, res->repeat_qid, res->n_repeats,
+                res->n_repeats == 1 ? "" : "s");
 }
 
 int srch_compare(const char *run_a, const char *run_b, const char *qrels_path, bool per_query)
@@ -154,9 +159,9 @@ int srch_compare(const char *run_a, const char *run_b, const char *qrels_path, b
         goto done;
     if (!srch_eval_score(&s.a, qrels, ra) || !srch_eval_score(&s.b, qrels, rb))
         goto nomem;
-    srch_eval_warn_unjudged(stderr, &s.a, run_a, qrels_path);
+    srch_eval_warn(stderr, &s.a, run_a, qrels_path);
     if (strcmp(run_a, run_b) != 0)
-        srch_eval_warn_unjudged(stderr, &s.b, run_b, qrels_path);
+        srch_eval_warn(stderr, &s.b, run_b, qrels_path);
     size_t n = s.a.n_queries;
     s.d_ndcg = malloc((n ? n : 1) * sizeof *s.d_ndcg);
     s.d_ap = malloc((n ? n : 1) * sizeof *s.d_ap);

@@ -348,7 +348,7 @@ typedef struct parse_row {
 static const parse_row_t qrels_rows[] = {
     { "q 0 a 1\n", NULL },
     { "\n  \nq 0 a 1\n\n", NULL },                       /* blank lines are skipped */
-    { "q 0 a 1 extra fields\n", NULL },                  /* more fields: ignored */
+    { "q 0 a 1\nq 0 b 1 extra\n", "test.qrels:2: expected 'qid 0 docid gain'" }, /* another format */
     { "q\t0\ta\t+2\r\n", NULL },                         /* tabs, CRLF, a signed gain */
     { "q 0 a 1", NULL },                                 /* no final newline */
     { "q 0 a 1\nq 0 b\n", "test.qrels:2: expected 'qid 0 docid gain'" },
@@ -396,7 +396,7 @@ END_TEST
 
 static const parse_row_t run_rows[] = {
     { "1 Q0 a 1 2.5 tag\n", NULL },
-    { "\n1 Q0 a 1 2.5 tag extra\n\n", NULL },
+    { "\n1 Q0 a 1 2.5 tag extra\n\n", "test.run:2: expected 'qid Q0 docid rank score tag'" },
     { "1 Q0 a 1 1e-3 tag\n", NULL },
     { "1 Q0 a 1 2.5\n", "test.run:1: expected 'qid Q0 docid rank score tag'" },
     { "1 Q0 a 1 2.5 t\n1 Q0 b 2 high t\n", "test.run:2: the score is not a number" },

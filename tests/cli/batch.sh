@@ -421,6 +421,15 @@ expect_match "^passim-search: warning: passage.qrels judges none of the document
 expect_eq "$(printf '%s\n' "$ERR" | grep -c 'judges none')" 1 "--compare: one warning for a run given twice"
 run $S --compare one.trec one.trec --qrels "$QRELS"
 expect_no_match 'judges none' "$ERR" "--compare with matching qrels: no warning"
+expect_no_match 'more than once' "$ERR" "--compare, a run of passim's: no document twice"
+# A run that ranks a document twice for one query is broken: said, and the
+# document counts once, where it ranks best.
+{ head -n 1 one.trec; cat one.trec; } > twice.trec
+run $S --compare twice.trec one.trec --qrels "$QRELS"
+expect_rc 0 "--compare, a document ranked twice"
+expect_match "^passim-search: warning: twice.trec: document [^ ]* is ranked more than once for query lavrov \(1 repeated line in all\)" \
+    "$ERR" "--compare, a document ranked twice: a warning"
+expect_match '^nDCG@10 +([0-9.]+) +\1 ' "$OUT" "--compare, a document ranked twice: it counts once"
 
 # --- metrics against tests/data/batch.qrels, worked out by hand
 # The run (doc level, any word), as checked just below:
