@@ -791,9 +791,10 @@ static const char *why_not_swappable(const char *db_path)
     return verdict;
 }
 
-/* Whether the process pid has ended: it is gone, or a zombie that its parent
- * has not reaped yet (a run killed with its parent, as `timeout -s KILL`
- * does, waits so for whatever reaps orphans). */
+/* Whether the process pid has ended: it is gone, or /proc says it is a
+ * zombie that its parent has not reaped yet (a run killed with its parent,
+ * as `timeout -s KILL` does, waits so for whatever reaps orphans). Anything
+ * less certain counts as alive: its folders are kept. */
 static bool pid_ended(long pid)
 {
     if (kill((pid_t)pid, 0) != 0)
@@ -801,8 +802,8 @@ static bool pid_ended(long pid)
     char path[64], stat_line[512];
     snprintf(path, sizeof path, "/proc/%ld/stat", pid);
     FILE *f = fopen(path, "re");
-    if (f == NULL)
-        return errno == ENOENT;
+    if (f == NULL) /* no /proc here, or reaped in between: ask again */
+        return kill((pid_t)pid, 0) != 0 && errno == ESRCH;
     size_t n = fread(stat_line, 1, sizeof stat_line - 1, f);
     fclose(f);
     stat_line[n] = '\0';
