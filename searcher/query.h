@@ -104,9 +104,12 @@ enum {
                                       ("co-founder": cofounder), beside its parts */
     SRCH_OR_SOLID = 1u << 7,       /* OR: a phrase with hyphenated words, then the
                                       same with them typed solid */
-    SRCH_OR_PARTS = 1u << 8        /* OR: a hyphenated word's parts as a bag of words
+    SRCH_OR_PARTS = 1u << 8,       /* OR: a hyphenated word's parts as a bag of words
                                       (any-word queries), each a TERM, then perhaps
                                       their phrase and the word typed solid */
+    SRCH_TERM_IDEO = 1u << 9       /* an ideograph or hiragana (TEXT_TOK_IDEO): a
+                                      word by itself, which the words beside it
+                                      touch */
 };
 
 typedef struct srch_node srch_node_t;

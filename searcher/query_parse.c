@@ -743,6 +743,8 @@ static int collect_term(const text_term_t *term, void *payload)
         n->flags |= SRCH_TERM_STOPWORD;
     if (term->tok->flags & TEXT_TOK_ACRONYM)
         n->flags |= SRCH_TERM_ACRONYM;
+    if (term->tok->flags & TEXT_TOK_IDEO)
+        n->flags |= SRCH_TERM_IDEO;
     if (term->compound) {
         n->flags |= SRCH_TERM_SOLID;
         return vec_push(p, &c->solid, n) ? 0 : 1;
@@ -845,7 +847,10 @@ static srch_node_t *words_node(parser_t *p, const lex_tok_t *t, srch_field_t fie
         fail(p, t->start + 1, "no word at column %zu", char_column(p, t->start + 1));
         return NULL;
     }
-    if (!t->wildcard) {
+    /* An ideograph is a whole word: no word starts with it but itself
+     * ("经济*" is "经济"). */
+    bool wildcard = t->wildcard && !(terms.v[terms.n - 1]->flags & SRCH_TERM_IDEO);
+    if (!wildcard) {
         if (t->kind == TK_WORD && terms.n == 1 && field == SRCH_FIELD_BODY)
             terms.v[0]->flags |= SRCH_TERM_BARE;
         if (t->kind == TK_PHRASE && terms.n == 1)
@@ -854,16 +859,22 @@ static srch_node_t *words_node(parser_t *p, const lex_tok_t *t, srch_field_t fie
          * ("heat-transfer") counts as its parts, which ranks better than
          * demanding the phrase (measured on Cranfield), and its stopword
          * parts go as typed ones do ("time-to-failure" is "time failure").
+         * A word of ideographs ("经济") counts as its characters and, so
+         * that the word ranks above characters apart, as their phrase too.
          * Where the word is required, excluded or in a NEAR, it is a phrase
          * of its parts, or the word typed solid (or_solid()); a NEAR's first
          * item is known to be one only after it, so near_item() turns the
          * bag back into the phrase. */
         if (t->kind == TK_WORD && terms.n > 1 && p->opts.default_op == SRCH_DEFAULT_OR
             && p->strict == 0) {
-            for (size_t k = 0; k < terms.n && field == SRCH_FIELD_BODY; k++)
-                terms.v[k]->flags |= SRCH_TERM_BARE;
+            bool ideographs = false;
+            for (size_t k = 0; k < terms.n; k++) {
+                ideographs |= (terms.v[k]->flags & SRCH_TERM_IDEO) != 0;
+                if (field == SRCH_FIELD_BODY)
+                    terms.v[k]->flags |= SRCH_TERM_BARE;
+            }
             node_vec_t again;
-            if (p->opts.joined_phrase_too
+            if ((p->opts.joined_phrase_too || ideographs)
                 && analyze(p, t->body_start, t->body_end, field, &again, NULL) && again.n > 1) {
                 srch_node_t *phrase = phrase_of(p, &again, t->start + 1);
                 if (phrase == NULL || !vec_push(p, &terms, phrase))

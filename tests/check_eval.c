@@ -266,8 +266,8 @@ START_TEST(test_eval_score_ties_and_order)
      *   ideal b (2), c (1): 3/1 + 1/log2 3 = 3.630930, nDCG = 0.796708;
      *   AP = (1 + 1) / 2 = 1; P@10 = 2/10; R@100 = 1; RR = 1.
      * Query 10 is judged and not answered: 0 everywhere.
-     * Query 7 (no relevant document) and query 99 (not in the qrels) are
-     * ignored, answered or not.
+     * Query 7 (no relevant document) and query 99 (not in the qrels, a
+     * repeated) are ignored, answered or not.
      * Means over 3 judged queries:
      *   nDCG = (0.430677 + 0.796708 + 0) / 3 = 0.409128
      *   MAP = (0.25 + 1 + 0) / 3 = 0.416667
@@ -283,7 +283,8 @@ START_TEST(test_eval_score_ties_and_order)
                                   "7 Q0 a 1 1.0 t\n"
                                   "99 Q0 a 1 1.0 t\n"
                                   "1 Q0 b 9 1.0 t\n"
-                                  "1 Q0 a 1 0.5 t\n",
+                                  "1 Q0 a 1 0.5 t\n"
+                                  "99 Q0 a 2 0.5 t\n",
                                   NULL);
     ck_assert_ptr_nonnull(r);
     ck_assert(srch_eval_run_add(r, "1", "y", 3.0));
@@ -291,6 +292,11 @@ START_TEST(test_eval_score_ties_and_order)
     ck_assert(srch_eval_score(&res, q, r));
     ck_assert_uint_eq(res.n_queries, 3);
     ck_assert_uint_eq(res.n_answered, 2);
+    /* Documents ranked twice, judged queries or not: a in 1, b in 2, a in 99;
+     * the first of them named. */
+    ck_assert_uint_eq(res.n_repeats, 3);
+    ck_assert_str_eq(res.repeat_qid, "1");
+    ck_assert_str_eq(res.repeat_docid, "a");
     /* The reference scorer's order: shorter qids first. */
     ck_assert_str_eq(res.queries[0].qid, "1");
     ck_assert_str_eq(res.queries[1].qid, "2");

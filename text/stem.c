@@ -428,10 +428,11 @@ static int emit(analyze_ctx_t *ctx, const text_token_t *tok, bool compound)
 }
 
 /* Whether a token is a word of letters, which may be part of a compound: no
- * acronym, no digit ("B2", "mp3"). */
+ * acronym, no digit ("B2", "mp3"), no ideograph (a word by itself, which the
+ * words beside it touch). */
 static bool letters_only(const text_token_t *tok)
 {
-    if (tok->flags & (TEXT_TOK_NUMBER | TEXT_TOK_ACRONYM))
+    if (tok->flags & (TEXT_TOK_NUMBER | TEXT_TOK_ACRONYM | TEXT_TOK_IDEO))
         return false;
     const unsigned char *w = (const unsigned char *)tok->word;
     for (size_t i = 0, n; i < tok->word_len; i += n) {

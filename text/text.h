@@ -79,6 +79,9 @@ enum {
     /* A hyphen joins the token to a word character after it: another part
      * follows, whether or not it is short enough to be a token. */
     TEXT_TOK_HYPHEN_AFTER = 1u << 6,
+    /* A Han ideograph or a hiragana, a word by itself: the words beside it
+     * may touch it ("经济" is two tokens). */
+    TEXT_TOK_IDEO = 1u << 7,
 };
 
 /*

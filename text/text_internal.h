@@ -33,8 +33,11 @@ enum {
     TEXT__C_INVISIBLE,  /* a format character that may stand inside a word and
                          * is no part of it: soft hyphen U+00AD, zero-width
                          * (non-)joiner U+200C U+200D, word joiner U+2060,
-                         * U+FEFF, and the direction marks U+061C U+200E
-                         * U+200F U+202A-U+202E U+2066-U+2069 (not the
+                         * U+FEFF, the direction marks U+061C U+200E
+                         * U+200F U+202A-U+202E U+2066-U+2069, and the
+                         * variation selectors U+FE00-U+FE0F and
+                         * U+E0100-U+E01EF that pick a glyph of an
+                         * ideograph (not the
                          * zero-width space U+200B, which parts words) */
     TEXT__C_DOT,        /* . */
     TEXT__C_COMMA,      /* , */
@@ -50,7 +53,9 @@ extern const unsigned char text__ascii_class[128];
  * Japanese kanji, with their iteration marks and numerals) or a hiragana:
  * scripts written with no space between words, where each character is a
  * token of its own and a phrase of them matches the word. Katakana and
- * Hangul, whose words run on or are spaced, are letters like any other. */
+ * Hangul, whose words run on or are spaced, are letters like any other; so
+ * is the digraph ゟ (U+309F), which folds to two hiragana. Each character
+ * here folds to one such character (NFKC), marks aside. */
 static inline bool text__is_ideo(utf8proc_int32_t cp)
 {
     if (cp < 0x3005)
@@ -58,10 +63,13 @@ static inline bool text__is_ideo(utf8proc_int32_t cp)
     return cp <= 0x3007                         /* 々 〆 〇 */
            || (cp >= 0x3021 && cp <= 0x3029)    /* Hangzhou numerals */
            || (cp >= 0x3038 && cp <= 0x303B)
-           || (cp >= 0x3041 && cp <= 0x309F)    /* hiragana */
+           || (cp >= 0x3041 && cp <= 0x309E)    /* hiragana */
+           || (cp >= 0x3280 && cp <= 0x3289)    /* circled numerals ㊀ to ㊉ */
            || (cp >= 0x3400 && cp <= 0x4DBF)    /* extension A */
            || (cp >= 0x4E00 && cp <= 0x9FFF)    /* unified ideographs */
            || (cp >= 0xF900 && cp <= 0xFAFF)    /* compatibility ideographs */
+           || (cp >= 0x1B001 && cp <= 0x1B11F)  /* hentaigana */
+           || cp == 0x1B132 || (cp >= 0x1B150 && cp <= 0x1B152) /* small hiragana */
            || (cp >= 0x20000 && cp <= 0x3FFFF); /* extensions B and on */
 }
 
@@ -95,6 +103,8 @@ static inline unsigned text__classify(const unsigned char *s, size_t len, size_t
     default:
         break;
     }
+    if ((cp >= 0xFE00 && cp <= 0xFE0F) || (cp >= 0xE0100 && cp <= 0xE01EF))
+        return TEXT__C_INVISIBLE;
     switch (utf8proc_category(cp)) {
     case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
     case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO:

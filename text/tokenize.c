@@ -156,6 +156,11 @@ static size_t skip_closers(const unsigned char *s, size_t len, size_t i, size_t 
             i += 3;     /* U+2019 ’ and U+201D ” */
         } else if (c == 0xC2 && i + 1 < len && s[i + 1] == 0xBB) {
             i += 2;     /* U+00BB » */
+        } else if (c == 0xE3 && i + 2 < len && s[i + 1] == 0x80 &&
+                   (s[i + 2] == 0x8D || s[i + 2] == 0x8F)) {
+            i += 3;     /* U+300D 」 and U+300F 』 */
+        } else if (c == 0xEF && i + 2 < len && s[i + 1] == 0xBC && s[i + 2] == 0x89) {
+            i += 3;     /* U+FF09 ） */
         } else {
             break;
         }
@@ -169,8 +174,9 @@ static bool sentence_punct_follows(const tok_state_t *st, size_t end)
     size_t i = skip_closers(s, st->len, end, end + SENTENCE_LOOKAHEAD);
     if (i < st->len && (s[i] == '.' || s[i] == '!' || s[i] == '?'))
         return true;
-    /* U+3002 。, and the full-width U+FF01 ！ and U+FF1F ？ */
+    /* U+3002 。, the half-width U+FF61 ｡, the full-width U+FF01 ！ and U+FF1F ？ */
     return i + 2 < st->len && ((s[i] == 0xE3 && s[i + 1] == 0x80 && s[i + 2] == 0x82)
+                               || (s[i] == 0xEF && s[i + 1] == 0xBD && s[i + 2] == 0xA1)
                                || (s[i] == 0xEF && s[i + 1] == 0xBC
                                    && (s[i + 2] == 0x81 || s[i + 2] == 0x9F)));
 }
@@ -252,6 +258,13 @@ static size_t scan_acronym(tok_state_t *st, size_t start)
     return n_letters >= 2 ? end : 0;
 }
 
+/* Whether a character of class c carries on the word before it: a word
+ * character, but no ideograph, which is a word by itself. */
+static inline bool continues_word(unsigned c)
+{
+    return text__is_word_class(c) && c != TEXT__C_U_IDEO;
+}
+
 /* Scan an ordinary word starting at start; returns the offset just past it. */
 static size_t scan_word(tok_state_t *st, size_t start)
 {
@@ -277,7 +290,7 @@ static size_t scan_word(tok_state_t *st, size_t start)
         }
         if (c == TEXT__C_APOS) {
             /* Inside a word ("Russia's", "don’t"); otherwise a quote mark. */
-            if (!text__is_word_class(class_at(st, i + cl, &cl_next)))
+            if (!continues_word(class_at(st, i + cl, &cl_next)))
                 break;
             raw_putc(st, '\'');
             i += cl;
@@ -285,7 +298,7 @@ static size_t scan_word(tok_state_t *st, size_t start)
         }
         if (c == TEXT__C_INVISIBLE) {
             /* "Tali\u00ADban" is "Taliban"; one between words parts them. */
-            if (!text__is_word_class(class_at(st, i + cl, &cl_next)))
+            if (!continues_word(class_at(st, i + cl, &cl_next)))
                 break;
             i += cl;
             continue;
@@ -489,7 +502,9 @@ static int take_token(tok_state_t *st, size_t start, unsigned first_class, size_
         return 0;
     }
 
-    if (first_class == TEXT__C_DIGIT || first_class == TEXT__C_U_DIGIT)
+    if (first_class == TEXT__C_U_IDEO)
+        flags |= TEXT_TOK_IDEO;
+    else if (first_class == TEXT__C_DIGIT || first_class == TEXT__C_U_DIGIT)
         flags |= TEXT_TOK_NUMBER;
     else if (!(flags & TEXT_TOK_ACRONYM) && st->n_upper >= 2 && !st->lower && !st->non_ascii)
         flags |= TEXT_TOK_CAPITALS;

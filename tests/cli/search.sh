@@ -869,6 +869,20 @@ run $PASSIM_SEARCH --db "$T/cjk.db" --highlight plain '经济政策'
 expect_match '新的\[经济政策\]。' "$OUT" "Chinese: the word highlighted whole"
 run $PASSIM_SEARCH --db "$T/cjk.db" --all '经政'
 expect_rc 1 "Chinese: characters apart are not the word they would make"
+run $PASSIM_SEARCH --db "$T/cjk.db" --highlight plain '经济*'
+expect_match '新的\[经济\]政策' "$OUT" "Chinese: a wildcard after an ideograph adds nothing"
+# In an any-word reading, the word ranks above its characters apart.
+printf '济南\n\n济南是一座城市，火车经过这里。\n' >"$T/cjk/b.md"
+$PASSIM_INDEX -q --db "$T/cjk.db" "$T/cjk" >/dev/null
+run $PASSIM_SEARCH --db "$T/cjk.db" --any --vimgrep '经济'
+expect_match '^[^:]*a\.md:' "$(printf '%s\n' "$OUT" | head -n 1)" \
+    "Chinese, any word: the passage with the word first"
+expect_match 'b\.md:' "$OUT" "Chinese, any word: the characters apart found too"
+# A variation selector (U+FE00) picks an ideograph's glyph: no part of it.
+printf '名\n\n漢\357\270\200字の本\n' >"$T/cjk/c.md"
+$PASSIM_INDEX -q --db "$T/cjk.db" "$T/cjk" >/dev/null
+run $PASSIM_SEARCH --db "$T/cjk.db" --all '漢字'
+expect_rc 0 "Japanese: a word written with a variation selector is found"
 
 # A phrase does not run across blocks: paragraphs, a heading and the text
 # after it, list items, table cells.

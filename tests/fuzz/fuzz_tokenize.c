@@ -5,20 +5,22 @@
  * text.h: offsets inside the input and increasing, positions consecutive,
  * words non-empty, at most TEXT_TOKEN_MAX bytes, valid UTF-8 and folded
  * already (folding a token's word again gives the same word, which is what
- * lets the query side fold words it cut itself). Both passes must cut the
- * same tokens. The Markdown line cleaner and the title finder, which share
- * the tokenizer's character classes, are checked on the same bytes, and so
- * are the word lists of "did you mean", read as a list (spell.h).
+ * lets the query side fold words it cut itself), and a token of an
+ * ideograph or hiragana holds no other. Both passes must cut the same
+ * tokens. The Markdown line cleaner and the title finder, which share the
+ * tokenizer's character classes, are checked on the same bytes, and so are
+ * the word lists of "did you mean", read as a list (spell.h).
  */
 #include <string.h>
 
 #include "fuzz.h"
 #include "spell.h"
+#include "text_internal.h"
 
 /* Token flags text.h defines; any other bit is garbage. */
 #define KNOWN_FLAGS \
     (TEXT_TOK_JOINED | TEXT_TOK_ACRONYM | TEXT_TOK_NUMBER | TEXT_TOK_SENTENCE_END | \
-     TEXT_TOK_CAPITALS | TEXT_TOK_HYPHEN_BEFORE | TEXT_TOK_HYPHEN_AFTER)
+     TEXT_TOK_CAPITALS | TEXT_TOK_HYPHEN_BEFORE | TEXT_TOK_HYPHEN_AFTER | TEXT_TOK_IDEO)
 
 /* Tokens remembered from the first pass, to compare with the second. */
 #define MAX_SEEN 4096
@@ -70,6 +72,17 @@ static void check_token(tok_check_t *c, const text_token_t *t)
     FUZZ_CHECK(c->n > 0 || !(t->flags & TEXT_TOK_JOINED), "first token joined");
     FUZZ_CHECK(!(t->flags & TEXT_TOK_JOINED) || (t->flags & TEXT_TOK_HYPHEN_BEFORE),
                "joined with no hyphen before: flags %#x", t->flags);
+    /* An ideograph or hiragana is a word by itself: one, with its marks
+     * (which folding may turn into letters: U+0345 is iota). */
+    if (t->flags & TEXT_TOK_IDEO) {
+        const unsigned char *w = (const unsigned char *)t->word;
+        size_t cl;
+        FUZZ_CHECK(text__classify(w, t->word_len, 0, &cl) == TEXT__C_U_IDEO,
+                   "ideograph token '%s' starts otherwise", t->word);
+        for (size_t k = cl; k < t->word_len; k += cl)
+            FUZZ_CHECK(text__classify(w, t->word_len, k, &cl) != TEXT__C_U_IDEO,
+                       "ideograph token '%s' holds another", t->word);
+    }
     for (size_t k = 0; k < t->word_len; k++) {
         unsigned char ch = (unsigned char)t->word[k];
         FUZZ_CHECK(ch > ' ' && ch != 0x7F, "word '%s' holds byte %#x", t->word, ch);
@@ -120,7 +133,8 @@ static void check_compound(tok_check_t *c, const text_token_t *t)
     if (c->n <= MAX_SEEN) {
         const seen_t *first = &c->seen[c->n - 2], *second = &c->seen[c->n - 1];
         FUZZ_CHECK(!(first->flags & TEXT_TOK_JOINED) && (second->flags & TEXT_TOK_JOINED)
-                       && !((first->flags | second->flags) & (TEXT_TOK_NUMBER | TEXT_TOK_ACRONYM)),
+                       && !((first->flags | second->flags)
+                            & (TEXT_TOK_NUMBER | TEXT_TOK_ACRONYM | TEXT_TOK_IDEO)),
                    "compound '%s' of parts flagged %#x and %#x", t->word, first->flags,
                    second->flags);
         FUZZ_CHECK(t->start == first->start && t->word_len == first->word_len + second->word_len
