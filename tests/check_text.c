@@ -2136,6 +2136,24 @@ START_TEST(test_text_limits_buf)
     ck_assert_ptr_null(b.data);
     text_buf_free(&b);
 
+    /* text_buf_put_padded(): padded to terminal columns, not bytes: an
+     * accent composed or combining takes none more, an ideograph two, a bad
+     * byte one; a longer string is not cut. */
+    const struct { const char *s; const char *want; } pads[] = {
+        { "ab", "ab    " },
+        { "caf\xC3\xA9", "caf\xC3\xA9  " },
+        { "cafe\xCC\x81", "cafe\xCC\x81  " },
+        { "\xE6\xBC\xA2\xE5\xAD\x97", "\xE6\xBC\xA2\xE5\xAD\x97  " },
+        { "a\xFF", "a\xFF    " },
+        { "abcdefgh", "abcdefgh" },
+    };
+    for (size_t k = 0; k < N_ROWS(pads); k++) {
+        text_buf_t p = TEXT_BUF_INIT;
+        ck_assert(text_buf_put_padded(&p, pads[k].s, 6));
+        ck_assert_msg(strcmp(p.data, pads[k].want) == 0, "row %zu: \"%s\"", k, p.data);
+        text_buf_free(&p);
+    }
+
     /* text_case_like(): the case a word was typed in. */
     const struct { const char *word, *model, *want; } cases[] = {
         {"lavrov", "Lavrof", "Lavrov"}, {"moscow", "MOSKOW", "MOSCOW"},

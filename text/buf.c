@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <utf8proc.h>
+
 #include "buf.h"
 
 bool text_buf_reserve(text_buf_t *b, size_t extra)
@@ -66,12 +68,22 @@ bool text_buf_puts(text_buf_t *b, const char *s)
 
 bool text_buf_put_padded(text_buf_t *b, const char *s, size_t width)
 {
-    size_t chars = 0;
-    for (const char *p = s; *p; p++)
-        chars += ((unsigned char)*p & 0xC0) != 0x80; /* not a continuation byte */
-    if (!text_buf_puts(b, s))
+    size_t columns = 0, len = strlen(s);
+    for (size_t i = 0; i < len;) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+                                              (utf8proc_ssize_t)(len - i), &cp);
+        if (n <= 0) { /* a bad byte: one column, as a replacement character */
+            columns++;
+            i++;
+            continue;
+        }
+        columns += (size_t)utf8proc_charwidth(cp);
+        i += (size_t)n;
+    }
+    if (!text_buf_append(b, s, len))
         return false;
-    for (; chars < width; chars++)
+    for (; columns < width; columns++)
         if (!text_buf_putc(b, ' '))
             return false;
     return true;

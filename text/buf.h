@@ -28,8 +28,9 @@ bool text_buf_reserve(text_buf_t *b, size_t extra);
 bool text_buf_append(text_buf_t *b, const void *data, size_t len);
 bool text_buf_putc(text_buf_t *b, char c);
 bool text_buf_puts(text_buf_t *b, const char *s);
-/* Append the UTF-8 string s, then spaces up to width characters (printf's
- * "%-10s" counts bytes, which misaligns "Café" and "Россия" in a table). */
+/* Append the UTF-8 string s, then spaces up to width columns of a terminal
+ * (printf's "%-10s" counts bytes, which misaligns "Café" and "Россия" in a
+ * table; a combining mark takes no column, an ideograph two). */
 bool text_buf_put_padded(text_buf_t *b, const char *s, size_t width);
 /* Append code point cp in UTF-8; a surrogate or a value past U+10FFFF goes in
  * as U+FFFD. */
