@@ -17,6 +17,7 @@
 
 #include "eval.h"
 #include "lines.h"
+#include "text.h"
 
 /* ---- small helpers -------------------------------------------------------- */
 
@@ -53,20 +54,11 @@ static size_t split_fields(char *line, char **fields, size_t max)
     }
 }
 
-/* Characters of a UTF-8 string (not bytes): the reference scorer orders its
- * queries by the length of the qid as a Python string. */
-static size_t utf8_chars(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
-}
-
-/* ireval's query order: shorter qids first, then byte order. */
+/* ireval's query order: shorter qids first (in characters, as the length of
+ * a Python string), then byte order. */
 static int qid_order(const char *a, const char *b)
 {
-    size_t la = utf8_chars(a), lb = utf8_chars(b);
+    size_t la = text_utf8_chars(a), lb = text_utf8_chars(b);
     if (la != lb)
         return la < lb ? -1 : 1;
     return strcmp(a, b);

@@ -778,15 +778,6 @@ static srch_node_t *phrase_of(parser_t *p, const node_vec_t *terms, size_t colum
     return n;
 }
 
-/* Number of UTF-8 characters in s. */
-static size_t utf8_chars(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xc0) != 0x80;
-    return n;
-}
-
 /* The solid word of solid whose first part is at column, or NULL. */
 static srch_node_t *solid_at(const node_vec_t *solid, size_t column)
 {
@@ -902,7 +893,7 @@ static srch_node_t *words_node(parser_t *p, const lex_tok_t *t, srch_field_t fie
     /* Terms hold no elided article ("l'organ*" is organ*) and no accents
      * (text_stem): nor may the prefix that finds them. */
     const char *bare = last->word + text_elided_len(p->a, last->word, strlen(last->word));
-    if (utf8_chars(bare) < 2) {
+    if (text_utf8_chars(bare) < 2) {
         fail(p, last->column, "wildcard prefix too short at column %zu",
              char_column(p, last->column));
         return NULL;

@@ -471,6 +471,10 @@ text_decode_status_t text_decode(const char *data, size_t len, text_buf_t *out, 
 /* Length of the valid UTF-8 character at s (n bytes available), or 0. */
 size_t text_utf8_char_len(const char *s, size_t n);
 
+/* Characters (code points) of the UTF-8 C string s: its bytes that are no
+ * continuation byte. */
+size_t text_utf8_chars(const char *s);
+
 /* The valid UTF-8 character at s (n bytes available): its length, with its
  * code point in *cp; 0 if the bytes there are not a well-formed character
  * (stray continuation, overlong form, surrogate, past U+10FFFF, cut short). */

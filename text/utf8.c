@@ -173,6 +173,14 @@ size_t text_utf8_char_len(const char *s, size_t n)
     return text_utf8_decode(s, n, &cp);
 }
 
+size_t text_utf8_chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
 size_t text_utf8_decode(const char *s, size_t n, uint32_t *cp)
 {
     const unsigned char *u = (const unsigned char *)s;
