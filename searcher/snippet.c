@@ -691,6 +691,17 @@ bool srch_snippet_build_in(srch_snippet_t *out, text_analyzer_t *a, const char *
             first--;
         for (size_t k = 0; k < JOINED_MAX && last + 1 < b.n_toks && joined(&b, text, last); k++)
             last++;
+        /* Nor is a phrase shown in part, unmarked: one across an edge comes
+         * in whole ("经济政" of 经济政策, its characters touching). */
+        for (size_t i = 0; i < b.n_matches; i++) {
+            const match_t *mt = &b.matches[i];
+            if (units[mt->unit].kind != SRCH_HL_PHRASE)
+                continue;
+            if (mt->first < first && mt->last >= first)
+                first = mt->first;
+            if (mt->first <= last && mt->last > last)
+                last = mt->last;
+        }
         window_bytes(&b, text, len, first, last, out);
     }
 

@@ -404,6 +404,9 @@ static const row_t window_rows[] = {
     /* A phrase is never cut: the window grows to hold it. */
     { "Some words then peace talks and more words after.", { PHRASE("peace talks") }, 1,
       "\xe2\x80\xa6[peace talks]\xe2\x80\xa6" },
+    /* ...nor shown in part at an edge, unmarked: the window takes it in. */
+    { "peace talks peace talks and more words here now", { PHRASE("peace talks") }, 3,
+      "[peace talks] [peace talks]\xe2\x80\xa6" },
     /* A word joined by punctuation is not cut at the window's edges: the
      * window takes its other parts in ("non-OPEC", not "OPEC"). */
     { "He said that some non-OPEC states cut a lot of output, and rates fell to 7-3/4 pct today.",
