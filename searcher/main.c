@@ -744,8 +744,9 @@ static int run_single(cli_t *o, int argc, char **argv)
             /* "some": a required word (+word) stays required. */
             text_buf_puts(&notes, r.relaxed_phrases & SRCH_PHRASES_JOINED
                                   ? "passim-search: no passage has all the words and phrases "
-                                    "(words joined by a hyphen or other punctuation are a "
-                                    "phrase); showing passages with some of the words\n"
+                                    "(words joined by a hyphen or other punctuation, and "
+                                    "Chinese or Japanese words, are phrases); showing "
+                                    "passages with some of the words\n"
                                   : r.relaxed_phrases
                                   ? "passim-search: no passage has all the words and phrases; "
                                     "showing passages with some of the words\n"

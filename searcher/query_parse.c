@@ -850,22 +850,21 @@ static srch_node_t *words_node(parser_t *p, const lex_tok_t *t, srch_field_t fie
          * ("heat-transfer") counts as its parts, which ranks better than
          * demanding the phrase (measured on Cranfield), and its stopword
          * parts go as typed ones do ("time-to-failure" is "time failure").
-         * A word of ideographs ("经济") counts as its characters and, so
-         * that the word ranks above characters apart, as their phrase too.
          * Where the word is required, excluded or in a NEAR, it is a phrase
          * of its parts, or the word typed solid (or_solid()); a NEAR's first
          * item is known to be one only after it, so near_item() turns the
-         * bag back into the phrase. */
+         * bag back into the phrase. A word of ideographs ("经济") is always
+         * the phrase of its characters: one of them alone is next to no
+         * word at all. */
+        bool ideographs = false;
+        for (size_t k = 0; k < terms.n; k++)
+            ideographs |= (terms.v[k]->flags & SRCH_TERM_IDEO) != 0;
         if (t->kind == TK_WORD && terms.n > 1 && p->opts.default_op == SRCH_DEFAULT_OR
-            && p->strict == 0) {
-            bool ideographs = false;
-            for (size_t k = 0; k < terms.n; k++) {
-                ideographs |= (terms.v[k]->flags & SRCH_TERM_IDEO) != 0;
-                if (field == SRCH_FIELD_BODY)
-                    terms.v[k]->flags |= SRCH_TERM_BARE;
-            }
+            && p->strict == 0 && !ideographs) {
+            for (size_t k = 0; k < terms.n && field == SRCH_FIELD_BODY; k++)
+                terms.v[k]->flags |= SRCH_TERM_BARE;
             node_vec_t again;
-            if ((p->opts.joined_phrase_too || ideographs)
+            if (p->opts.joined_phrase_too
                 && analyze(p, t->body_start, t->body_end, field, &again, NULL) && again.n > 1) {
                 srch_node_t *phrase = phrase_of(p, &again, t->start + 1);
                 if (phrase == NULL || !vec_push(p, &terms, phrase))

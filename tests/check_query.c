@@ -146,8 +146,9 @@ static const parse_row_t parse_rows[] = {
     /* Chinese and Japanese: a word of several characters is their phrase */
     { "经济政策", AND_, "(PHRASE 经 济 政 策)" },
     { "经济 東京タワー", AND_, "(AND (PHRASE 经 济) (PHRASE 東 京 タワー))" },
-    { "经济", OR_, "(OR 经 济 (PHRASE 经 济))" },            /* the word ranks first */
-    { "经济 改革", OR_, "(OR (OR 经 济 (PHRASE 经 济)) (OR 改 革 (PHRASE 改 革)))" },
+    { "经济", OR_, "(PHRASE 经 济)" },                    /* in any-word queries too */
+    { "经济 改革", OR_ | PHR, "(OR (PHRASE 经 济) (PHRASE 改 革))" },
+    { "WTO-经济 x", OR_, "(OR (PHRASE wto 经 济) x)" },
     { "经济*", AND_, "(PHRASE 经 济)" },                  /* an ideograph is a whole word */
     { "経*", AND_, "経" },
     { "iPhone手*", AND_, "(PHRASE iphon 手)" },

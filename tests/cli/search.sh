@@ -207,7 +207,7 @@ expect_no_match 'some_words' "$OUT" "only then"
 for q in 'Taliban/Moscow' 'Kabul-format'; do
     run $S "$q"
     expect_rc 0 "$q falls back to any word"
-    expect_match 'no passage has all the words and phrases \(words joined by a hyphen or other punctuation are a phrase\)' \
+    expect_match 'no passage has all the words and phrases \(words joined by a hyphen or other punctuation, and Chinese or Japanese words, are phrases\)' \
         "$ERR" "$q: the note names the phrase"
 done
 # There, a joined word counts as its parts and as the phrase, which a passage
@@ -871,13 +871,16 @@ run $PASSIM_SEARCH --db "$T/cjk.db" --all '经政'
 expect_rc 1 "Chinese: characters apart are not the word they would make"
 run $PASSIM_SEARCH --db "$T/cjk.db" --highlight plain '经济*'
 expect_match '新的\[经济\]政策' "$OUT" "Chinese: a wildcard after an ideograph adds nothing"
-# In an any-word reading, the word ranks above its characters apart.
+# In an any-word reading too, a word is the phrase of its characters: one
+# alone is next to no word.
 printf '济南\n\n济南是一座城市，火车经过这里。\n' >"$T/cjk/b.md"
 $PASSIM_INDEX -q --db "$T/cjk.db" "$T/cjk" >/dev/null
-run $PASSIM_SEARCH --db "$T/cjk.db" --any --vimgrep '经济'
-expect_match '^[^:]*a\.md:' "$(printf '%s\n' "$OUT" | head -n 1)" \
-    "Chinese, any word: the passage with the word first"
-expect_match 'b\.md:' "$OUT" "Chinese, any word: the characters apart found too"
+run $PASSIM_SEARCH --db "$T/cjk.db" --any --vimgrep '经济 城市'
+expect_match 'a\.md:.*经济' "$OUT" "Chinese, any word: the passage with one word"
+expect_match 'b\.md:.*城市' "$OUT" "Chinese, any word: the passage with the other"
+expect_eq "$(printf '%s\n' "$OUT" | wc -l)" 2 "Chinese, any word: characters apart are no match"
+run $PASSIM_SEARCH --db "$T/cjk.db" '政党'
+expect_rc 1 "Chinese: a word no passage holds finds nothing, though a character of it is there"
 # A variation selector (U+FE00) picks an ideograph's glyph: no part of it.
 printf '名\n\n漢\357\270\200字の本\n' >"$T/cjk/c.md"
 $PASSIM_INDEX -q --db "$T/cjk.db" "$T/cjk" >/dev/null
