@@ -531,8 +531,13 @@ static bool lex(parser_t *p)
             boundary = keyword_ok = false;
             continue;
         }
-        if (len - i >= 6 && strncasecmp(q + i, "title:", 6) == 0) {
-            size_t after = i + 6;
+        /* "title:", also with the full-width colon of a CJK input method */
+        size_t colon = len - i < 6 || strncasecmp(q + i, "title", 5) != 0 ? 0
+                       : q[i + 5] == ':'                                   ? 1
+                       : len - i >= 8 && memcmp(q + i + 5, "\xEF\xBC\x9A", 3) == 0 ? 3
+                                                                            : 0;
+        if (colon > 0) {
+            size_t after = i + 5 + colon;
             if (after == len || q[after] == ')' || space_len(q + after, len - after) > 0) {
                 fail(p, i + 1, "nothing after title: at column %zu", char_column(p, i + 1));
                 return false;

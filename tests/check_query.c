@@ -150,6 +150,7 @@ static const parse_row_t parse_rows[] = {
     { "经济 改革", OR_ | PHR, "(OR (PHRASE 经 济) (PHRASE 改 革))" },
     { "WTO-经济 x", OR_, "(OR (PHRASE wto 经 济) x)" },
     { "经济*", AND_, "(PHRASE 经 济)" },                  /* an ideograph is a whole word */
+    { "title：经济", AND_, "(PHRASE title:经 title:济)" },  /* a full-width colon */
     { "経*", AND_, "経" },
     { "iPhone手*", AND_, "(PHRASE iphon 手)" },
     { "WTO-经济", AND_, "(PHRASE wto 经 济)" },             /* no compound of ideographs */
