@@ -2345,6 +2345,20 @@ START_TEST(test_text_spell_best)
 }
 END_TEST
 
+/* A word too long to keep is not corrected, also when it would fit without
+ * its apostrophes (the word itself could then be offered for it). */
+START_TEST(test_text_spell_best_too_long)
+{
+    char word[TEXT_SPELL_WORD_MAX + 5];
+    for (size_t i = 0; i < TEXT_SPELL_WORD_MAX + 4; i++)
+        word[i] = i % 2 ? '\'' : 'a';
+    word[TEXT_SPELL_WORD_MAX + 4] = '\0';
+    text_spell_best_t b;
+    ck_assert(!text_spell_best_init(&b, word, strlen(word)));
+    text_spell_best_free(&b);
+}
+END_TEST
+
 /* ------------------------------------------------------------------------ */
 
 /* The lines of data (len bytes) read by text_lines_*, joined by '|', with
@@ -2469,6 +2483,7 @@ Suite *make_text_suite(void)
     tcase_add_loop_test(tc, test_text_spell_merge, 0, N_ROWS(merge_rows));
     tcase_add_test(tc, test_text_spell_list);
     tcase_add_loop_test(tc, test_text_spell_best, 0, N_ROWS(best_rows));
+    tcase_add_test(tc, test_text_spell_best_too_long);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("limits");

@@ -212,7 +212,10 @@ bool text_spell_best_init(text_spell_best_t *best, const char *word, size_t len)
     best->word = (text_buf_t)TEXT_BUF_INIT;
     best->n_chars = decode_plain(word, len, best->chars, TEXT_SPELL_WORD_MAX);
     best->n_typed = decode(word, len, best->typed, TEXT_SPELL_WORD_MAX);
-    return best->n_chars > 0 && best->n_chars <= TEXT_SPELL_WORD_MAX;
+    /* Too long typed, though not without its apostrophes: same_as_typed()
+     * could not tell the word itself from another. */
+    return best->n_chars > 0 && best->n_chars <= TEXT_SPELL_WORD_MAX
+           && best->n_typed <= TEXT_SPELL_WORD_MAX;
 }
 
 /* Whether word[0..len) is the word typed, accents and all. */

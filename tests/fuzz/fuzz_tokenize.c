@@ -198,7 +198,9 @@ static void check_clean_line(const char *s, size_t len)
 
 /* The bytes as a word list: merged with nothing, only its well-formed lines
  * remain, and merging that with itself doubles every count (to the cap);
- * suggestions for its first line's word are never that word. */
+ * suggestions for its first line's word are never that word (though they may
+ * be no edit from it, differing in apostrophes or accents alone: "wont" and
+ * "won't"). */
 static void check_word_list(const char *s, size_t size)
 {
     text_buf_t clean = TEXT_BUF_INIT, twice = TEXT_BUF_INIT;
@@ -213,7 +215,6 @@ static void check_word_list(const char *s, size_t size)
         size_t wlen = (size_t)(tab - clean.data);
         if (text_spell_best_init(&best, clean.data, wlen)) {
             FUZZ_CHECK(text_spell_best_scan(&best, s, size), "scan failed");
-            FUZZ_CHECK(!best.found || best.distance >= 1, "distance %u", best.distance);
             FUZZ_CHECK(!best.found || best.word.len != wlen
                            || memcmp(best.word.data, clean.data, wlen) != 0,
                        "suggested the word itself");
