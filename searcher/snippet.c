@@ -452,9 +452,13 @@ static int64_t gain(int64_t points, size_t count)
 }
 
 /* Whether tokens k and k + 1 are parts of one written word, joined by a
- * little ASCII punctuation and no space: "non-OPEC", "7-3/4", "DAIG.F". */
+ * little ASCII punctuation and no space: "non-OPEC", "7-3/4", "DAIG.F".
+ * Chinese and Japanese characters touch with nothing between them, and each
+ * is a word of its own: they are not parts. */
 static bool joined(const build_t *b, const char *text, size_t k)
 {
+    if ((b->toks[k].flags | b->toks[k + 1].flags) & TEXT_TOK_IDEO)
+        return false;
     size_t from = b->toks[k].end, to = b->toks[k + 1].start;
     if (to - from > 3)
         return false;
@@ -692,15 +696,23 @@ bool srch_snippet_build_in(srch_snippet_t *out, text_analyzer_t *a, const char *
         for (size_t k = 0; k < JOINED_MAX && last + 1 < b.n_toks && joined(&b, text, last); k++)
             last++;
         /* Nor is a phrase shown in part, unmarked: one across an edge comes
-         * in whole ("经济政" of 经济政策, its characters touching). */
-        for (size_t i = 0; i < b.n_matches; i++) {
-            const match_t *mt = &b.matches[i];
-            if (units[mt->unit].kind != SRCH_HL_PHRASE)
-                continue;
-            if (mt->first < first && mt->last >= first)
-                first = mt->first;
-            if (mt->first <= last && mt->last > last)
-                last = mt->last;
+         * in whole ("经济政" of 经济政策, its characters touching). Taking
+         * one in can put another across the new edge: repeat until none is. */
+        for (bool grew = true; grew;) {
+            grew = false;
+            for (size_t i = 0; i < b.n_matches; i++) {
+                const match_t *mt = &b.matches[i];
+                if (units[mt->unit].kind != SRCH_HL_PHRASE)
+                    continue;
+                if (mt->first < first && mt->last >= first) {
+                    first = mt->first;
+                    grew = true;
+                }
+                if (mt->first <= last && mt->last > last) {
+                    last = mt->last;
+                    grew = true;
+                }
+            }
         }
         window_bytes(&b, text, len, first, last, out);
     }

@@ -412,6 +412,18 @@ static const row_t window_rows[] = {
     { "He said that some non-OPEC states cut a lot of output, and rates fell to 7-3/4 pct today.",
       { TERM("OPEC") }, 1, "\xe2\x80\xa6non-[OPEC]\xe2\x80\xa6" },
     { "Rates fell to 7-3/4 pct today.", { TERM("rates") }, 4, "[Rates] fell to 7-3/4\xe2\x80\xa6" },
+    /* Chinese and Japanese characters touch, but each is a word: the window
+     * takes in no more of them than it was given. */
+    { "日本政府今天宣布了新的经济政策和改革计划。", { PHRASE("经济政策") }, 4,
+      "\xe2\x80\xa6[经济政策]\xe2\x80\xa6" },
+    { "日本政府今天宣布了新的经济政策和改革计划。", { TERM("宣") }, 3,
+      "\xe2\x80\xa6天[宣]布\xe2\x80\xa6" },
+    /* Phrases overlapping across an edge all come in, however they chain:
+     * the window would start at the sentence "Began now but", and taking in
+     * "talks began" puts "peace talks" across the edge. */
+    { "One two peace talks. Began now but alpha beta gamma delta epsilon.",
+      { PHRASE("peace talks"), PHRASE("talks began"), TERM_W("now", 50), TERM_W("but", 50) },
+      3, "\xe2\x80\xa6[peace talks. Began] [now] [but]\xe2\x80\xa6" },
     /* A passage within context_words is shown whole, trimmed. */
     { "  Short text, whole.\n", { TERM("text") }, 10, "Short [text], whole." },
     /* context_words 0: the whole passage. */
