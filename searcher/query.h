@@ -263,6 +263,8 @@ typedef struct srch_word {
                               parts (SRCH_TERM_SOLID): not a word of its own */
     const srch_node_t *either; /* the (OR phrase solid) of a hyphenated word that
                               the word is in (SRCH_OR_SOLID), else NULL */
+    bool ideo;             /* a Chinese or Japanese character (SRCH_TERM_IDEO): a
+                              word of several is those typed touching */
 } srch_word_t;
 
 typedef int (*srch_word_fn)(const srch_word_t *w, void *payload);

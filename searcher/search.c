@@ -1345,12 +1345,23 @@ static srch_run_status_t run_once(srch_engine_t *e, const char *q, const srch_se
  * with a look through the word lists for a suggestion); the rest counted. */
 #define MISSING_NAMED_MAX 10
 
+/* Chinese or Japanese characters typed touching, one word ("經濟"): named
+ * whole if any of them is missing. */
+typedef struct ideo_word {
+    bool open;
+    bool missing;          /* one of its characters is */
+    srch_field_t field;
+    size_t end_column;     /* the column just after its last character */
+    text_buf_t text;       /* as typed */
+} ideo_word_t;
+
 typedef struct missing_ctx {
     srch_engine_t *e;
     text_buf_t *b;
     text_buf_t term;
     srch__strset_t named; /* the words named, or counted among the more */
     size_t n_more;
+    ideo_word_t ideo;
 } missing_ctx_t;
 
 typedef struct suggestion_check {
@@ -1444,40 +1455,89 @@ static bool suggest(srch_engine_t *e, const srch_word_t *w, text_buf_t *b)
     return ok;
 }
 
-static int report_word(const srch_word_t *w, void *payload)
+/* Whether no passage holds w (in its field). */
+static bool word_missing(missing_ctx_t *m, const srch_word_t *w)
 {
-    missing_ctx_t *m = payload;
-    if (w->excluded || w->solid) /* its parts are named */
-        return 0;
     if (w->either && either_found(m->e, w->either, &m->term))
-        return 0; /* written the other way, the word is there */
-    uint32_t df = 0;
+        return false; /* written the other way, the word is there */
     if (w->prefix) {
         /* A wildcard: missing if no term starts with it (after widening)
          * and it finds no word whose stem it does not start. */
         bool found = true;
         if (w->n_also > 0)
-            return 0;
+            return false;
         word_term(w, &m->term);
-        if (!m->term.data || starts_a_term(m->e, m->term.data, m->term.len, &found) != XS_OK
-            || found)
-            return 0;
-    } else if (word_df(m->e, w, &m->term, &df) != XS_OK || df > 0) {
-        return 0;
+        return m->term.data && starts_a_term(m->e, m->term.data, m->term.len, &found) == XS_OK
+               && !found;
     }
-    if (!word_set_add(&m->named, w))
-        return 0; /* named already */
+    uint32_t df = 0;
+    return word_df(m->e, w, &m->term, &df) == XS_OK && df == 0;
+}
+
+/* Whether a missing word, told apart by key, is named: not if it was named
+ * already, or if MISSING_NAMED_MAX were (it is then counted). */
+static bool to_name(missing_ctx_t *m, const char *key)
+{
+    if (!srch__strset_add(&m->named, key))
+        return false;
     if (m->named.n > MISSING_NAMED_MAX) {
         m->n_more++;
+        return false;
+    }
+    return true;
+}
+
+static const char *missing_where(srch_field_t field)
+{
+    return field == SRCH_FIELD_TITLE ? "article title" : "passage";
+}
+
+/* Name the Chinese or Japanese word gathered so far, if it is missing. */
+static void close_ideo_word(missing_ctx_t *m)
+{
+    ideo_word_t *iw = &m->ideo;
+    if (iw->open && iw->missing && iw->text.data) {
+        text_buf_t key = TEXT_BUF_INIT;
+        if (text_buf_puts(&key, iw->field == SRCH_FIELD_TITLE ? "t+=" : "w+=")
+            && text_buf_append(&key, iw->text.data, iw->text.len) && to_name(m, key.data))
+            text_buf_printf(m->b, "passim-search: no %s contains '%s'\n",
+                            missing_where(iw->field), iw->text.data);
+        text_buf_free(&key);
+    }
+    iw->open = iw->missing = false;
+    text_buf_clear(&iw->text);
+}
+
+static int report_word(const srch_word_t *w, void *payload)
+{
+    missing_ctx_t *m = payload;
+    ideo_word_t *iw = &m->ideo;
+    if (w->excluded || w->solid) /* its parts are named */
+        return 0;
+    if (w->ideo) {
+        if (!iw->open || w->field != iw->field || w->column != iw->end_column)
+            close_ideo_word(m);
+        iw->open = true;
+        iw->field = w->field;
+        iw->end_column = w->column + strlen(w->text);
+        iw->missing |= word_missing(m, w);
+        text_buf_puts(&iw->text, w->text);
         return 0;
     }
+    close_ideo_word(m);
+    if (!word_missing(m, w))
+        return 0;
+    char key[4 + 4 * TEXT_TOKEN_MAX];   /* a word is a token: at most TEXT_TOKEN_MAX bytes */
+    snprintf(key, sizeof key, "%c+%c%s", w->field == SRCH_FIELD_TITLE ? 't' : 'w',
+             w->prefix ? '*' : '=', w->word);
+    if (!to_name(m, key))
+        return 0;
     if (w->prefix) {
         text_buf_printf(m->b, "passim-search: no word%s starts with '%s'\n",
                         w->field == SRCH_FIELD_TITLE ? " of a title" : "", w->text);
         return 0;
     }
-    text_buf_printf(m->b, "passim-search: no %s contains '%s'",
-                    w->field == SRCH_FIELD_TITLE ? "article title" : "passage", w->text);
+    text_buf_printf(m->b, "passim-search: no %s contains '%s'", missing_where(w->field), w->text);
     if (suggest(m->e, w, &m->term))
         text_buf_printf(m->b, "; did you mean '%s'?", m->term.data);
     text_buf_putc(m->b, '\n');
@@ -1486,13 +1546,15 @@ static int report_word(const srch_word_t *w, void *payload)
 
 void srch_report_missing(srch_engine_t *e, const srch_result_t *r, text_buf_t *b)
 {
-    missing_ctx_t m = { e, b, TEXT_BUF_INIT, SRCH__STRSET_INIT, 0 };
+    missing_ctx_t m = { e, b, TEXT_BUF_INIT, SRCH__STRSET_INIT, 0, { 0 } };
     if (r->query)
         srch_query_words(r->query, report_word, &m);
+    close_ideo_word(&m);
     if (m.n_more > 0)
         text_buf_printf(b, "passim-search: and %zu more word%s that no passage contains\n",
                         m.n_more, m.n_more == 1 ? "" : "s");
     text_buf_free(&m.term);
+    text_buf_free(&m.ideo.text);
     srch__strset_free(&m.named);
 }
 

@@ -881,6 +881,14 @@ expect_match 'b\.md:.*城市' "$OUT" "Chinese, any word: the passage with the ot
 expect_eq "$(printf '%s\n' "$OUT" | wc -l)" 2 "Chinese, any word: characters apart are no match"
 run $PASSIM_SEARCH --db "$T/cjk.db" '政党'
 expect_rc 1 "Chinese: a word no passage holds finds nothing, though a character of it is there"
+expect_eq "$ERR" "passim-search: no passage contains '政党'" \
+    "Chinese: the missing word is named whole, not the character missing"
+run $PASSIM_SEARCH --db "$T/cjk.db" --all '"经济 經濟" 政府'
+expect_eq "$ERR" "passim-search: no passage contains '經濟'" \
+    "Chinese: of words typed apart in a phrase, the missing one is named"
+run $PASSIM_SEARCH --db "$T/cjk.db" '经济 NEAR/0 政府'
+expect_eq "$ERR" "passim-search: no passage has 经济, 政府 within 0 words of each other" \
+    "Chinese: a NEAR that matches nothing names its words, not their characters"
 # A variation selector (U+FE00) picks an ideograph's glyph: no part of it.
 printf '名\n\n漢\357\270\200字の本\n' >"$T/cjk/c.md"
 $PASSIM_INDEX -q --db "$T/cjk.db" "$T/cjk" >/dev/null
