@@ -1318,6 +1318,10 @@ typedef struct passage_row {
     const char *expected;           /* "ordinal[start,end)Lfirst-last h[heading]" */
 } passage_row_t;
 
+/* 50 word characters: two in a row are more than a token holds
+ * (TEXT_TOKEN_MAX), and are no word. */
+#define X50 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+
 static const passage_row_t passage_rows[] = {
     /* 0: two paragraphs, no joining */
     {"Para one.\n\nPara two.", 1, 100, "0[0,9)L1-1 1[11,20)L3-3"},
@@ -1396,6 +1400,13 @@ static const passage_row_t passage_rows[] = {
      * whose words are all in link targets */
     {"---\n\n***\n\nword", 1, 100, "0[10,14)L5-5"},
     {"![](cover.jpg)\n\nBody.", 1, 100, "0[16,21)L3-3"},
+    /* ...nor are pieces whose word characters are too many in a row to make
+     * a word (a hex dump, base64), which nothing could find */
+    {"Title\n\n" X50 X50 X50 X50 "\n\nend", 1, 100, "0[0,5)L1-1 1[209,212)L5-5"},
+    {X50 X50 X50 X50, 1, 100, ""},
+    {X50 X50 " ok", 1, 100, "0[101,103)L1-1"},
+    /* ...though a piece cut from one alone is a word, as the index reads it */
+    {X50 X50 X50, 1, 100, "0[100,150)L1-1"},
     /* 17: nothing at all */
     {" \n\t\n", 0, 0, ""},
     /* 18: an indented line after an unindented one starts a paragraph
@@ -1896,9 +1907,15 @@ START_TEST(test_text_limits_huge_line_passages)
     size_t len = 20u << 20, n;
     char *s = malloc(len);
     ck_assert_ptr_nonnull(s);
-    /* One 20 MB token of two-byte letters: hard cuts on character boundaries. */
+    /* 20 MB of two-byte letters: far too many in a row to be a word, so no
+     * passage; with a slash after every four, words without a space between:
+     * hard cuts on character boundaries. */
     for (size_t i = 0; i < len; i += 2)
         memcpy(s + i, "\xC3\xA9", 2);
+    check_passages(s, len, 200, 1200, &n);
+    ck_assert_uint_eq(n, 0);
+    for (size_t i = 8; i < len; i += 9)
+        s[i] = '/';
     check_passages(s, len, 200, 1200, &n);
     ck_assert_uint_ge(n, len / 1200);
     ck_assert_uint_le(n, len / 1200 + 2);

@@ -108,6 +108,33 @@ static void fence_open_at(pass_state_t *st, size_t a, text_open_fence_t *open)
     open->n = !l->in_fence ? 0 : l->fence.n < UINT32_MAX ? (uint32_t)l->fence.n : UINT32_MAX;
 }
 
+static int first_token(const text_token_t *tok, void *payload)
+{
+    (void)tok;
+    (void)payload;
+    return 1;
+}
+
+/* Whether s[a..b), read alone in the block open at a (into *fence), as the
+ * index and the searcher read a passage, holds a word. */
+static bool holds_word(pass_state_t *st, size_t a, size_t b, text_open_fence_t *fence)
+{
+    fence_open_at(st, a, fence);
+    return text_tokenize_in(st->s + a, b - a, 0, fence, first_token, NULL) != 0;
+}
+
+/* Past the word characters that start at offset i (none if the character
+ * there is not one), before b; classified in the whole text, as the reader
+ * of emit() classifies them, so that a word character it finds is passed. */
+static size_t past_word_chars(const pass_state_t *st, size_t i, size_t b)
+{
+    const unsigned char *u = (const unsigned char *)st->s;
+    size_t cl;
+    while (i < b && text__is_word_class(text__classify(u, st->len, i, &cl)))
+        i += cl;
+    return i;
+}
+
 /* Report s[a..b) trimmed of white space, if it holds a word. */
 static void emit(pass_state_t *st, size_t a, size_t b)
 {
@@ -131,6 +158,17 @@ static void emit(pass_state_t *st, size_t a, size_t b)
             return;
     }
     text_passage_t p;
+    /* Read alone, the piece may hold word characters and yet no word: too
+     * many in a row to make one (TEXT_TOKEN_MAX: a hex dump, a line of
+     * base64), or a cut made its only word read as something else ("note
+     * [^1]:" cut before its label). It then starts at the first word
+     * character, of the whole text's reading, from which it holds a word;
+     * if there is none, it is no passage (nothing could find it). */
+    for (size_t from = a; !holds_word(st, a, b, &p.fence); from = a) {
+        a = text__next_word_char(st->s, st->len, &st->reader, past_word_chars(st, from, b), b);
+        if (a == b)
+            return;
+    }
     p.ordinal = st->ordinal++;
     p.start = a;
     p.end = b;
@@ -139,7 +177,6 @@ static void emit(pass_state_t *st, size_t a, size_t b)
     p.last_line = line_of(st, b - 1);
     p.heading_start = st->cur_head_start;
     p.heading_end = st->cur_head_end;
-    fence_open_at(st, a, &p.fence);
     st->rc = st->fn(&p, st->payload);
 }
 

@@ -408,8 +408,10 @@ bool text_is_underline(const char *s, size_t len);
 bool text_is_underlined(const char *s, size_t len, size_t end);
 
 /* Split s[0..len) into passages (opts NULL: TEXT_PASSAGE_OPTS_INIT) and call fn
- * for each, in order. Passages cover every byte that holds a word character.
- * Returns 0 or the first non-zero value fn returned. */
+ * for each, in order. Passages cover every token of the text, and each holds
+ * one, read alone (in its fence) as text_tokenize_in() reads it: word
+ * characters too many in a row to be a token make no passage. Returns 0 or
+ * the first non-zero value fn returned. */
 int text_passages(const char *s, size_t len, const text_passage_opts_t *opts,
                   text_passage_fn fn, void *payload);
 

@@ -895,6 +895,16 @@ $PASSIM_INDEX -q --db "$T/cjk.db" "$T/cjk" >/dev/null
 run $PASSIM_SEARCH --db "$T/cjk.db" --all '漢字'
 expect_rc 0 "Japanese: a word written with a variation selector is found"
 
+# Word characters too many in a row to be a word (a hex dump) make no
+# passage, which only a title: query could list.
+mkdir -p "$T/dump"
+{ printf 'Dump\n\n'; i=0; while [ $i -lt 100 ]; do printf '0123456789abcdef0123456789abcdef'; i=$((i + 1)); done
+  printf '\n\nend of dump\n'; } >"$T/dump/d.txt"
+$PASSIM_INDEX -q --db "$T/dump.db" "$T/dump" >/dev/null
+run $PASSIM_SEARCH --db "$T/dump.db" --vimgrep --per-doc 0 'title:dump'
+expect_eq "$(printf '%s\n' "$OUT" | cut -d: -f2 | tr '\n' ' ')" "1 5 " \
+    "a run of 3200 word characters is no passage: the title's and the last are"
+
 # A phrase does not run across blocks: paragraphs, a heading and the text
 # after it, list items, table cells.
 mkdir -p "$T/blocks"

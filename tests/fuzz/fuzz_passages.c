@@ -5,8 +5,8 @@
  * document order and numbered so, non-overlapping, inside the input, trimmed,
  * never longer than the maximum, never ending inside a UTF-8 character of
  * valid text, with line numbers that match the newlines before them and a
- * heading that is a "#" line standing before the passage. Together they must
- * cover every word character of the input.
+ * heading that is a "#" line standing before the passage, each holding a word
+ * read alone. Together they must cover every word of the input.
  */
 #include <string.h>
 
@@ -47,6 +47,13 @@ static uint32_t line_at(pass_check_t *c, size_t pos)
     return c->line_no;
 }
 
+static int first_token(const text_token_t *tok, void *payload)
+{
+    (void)tok;
+    (void)payload;
+    return 1;
+}
+
 static int on_passage(const text_passage_t *p, void *payload)
 {
     pass_check_t *c = payload;
@@ -62,8 +69,9 @@ static int on_passage(const text_passage_t *p, void *payload)
     FUZZ_CHECK(!is_space_byte((unsigned char)s[p->start]) &&
                    !is_space_byte((unsigned char)s[p->end - 1]),
                "passage [%zu, %zu) not trimmed", p->start, p->end);
-    FUZZ_CHECK(text__has_word_char(s + p->start, p->end - p->start),
-               "passage [%zu, %zu) without a word character", p->start, p->end);
+    text_open_fence_t fence = p->fence;
+    FUZZ_CHECK(text_tokenize_in(s + p->start, p->end - p->start, 0, &fence, first_token, NULL),
+               "passage [%zu, %zu) without a word, read alone", p->start, p->end);
     if (c->valid_utf8) {
         FUZZ_CHECK(((unsigned char)s[p->start] & 0xC0) != 0x80, "passage starts inside a character");
         FUZZ_CHECK(p->end == c->len || ((unsigned char)s[p->end] & 0xC0) != 0x80,
@@ -111,20 +119,34 @@ static int on_passage(const text_passage_t *p, void *payload)
     return 0;
 }
 
-/* Every word character of the whole text lies in a passage (passages come
- * sorted), except those the tokenizer passes over there: a terminal escape
- * sequence ("\033i"), a link's address ("](img/cover.jpg)"), which are no
- * text; a piece of a cut paragraph that holds nothing else is no passage. */
+/* Every byte of every word of the whole text lies in a passage (passages
+ * come sorted, and so do words). What the tokenizer passes over is in none
+ * perhaps: a terminal escape sequence ("\033i"), a link's address
+ * ("](img/cover.jpg)"), word characters too many in a row to be a word. */
+typedef struct cover {
+    const pass_check_t *c;
+    size_t k;               /* the first passage that does not end before */
+} cover_t;
+
+static bool in_passage(cover_t *v, size_t i)
+{
+    while (v->k < v->c->n && v->c->spans[v->k].end <= i)
+        v->k++;
+    return v->k < v->c->n && v->c->spans[v->k].start <= i;
+}
+
+static int cover_token(const text_token_t *tok, void *payload)
+{
+    cover_t *v = payload;
+    FUZZ_CHECK(in_passage(v, tok->start), "word at %zu is in no passage", tok->start);
+    FUZZ_CHECK(in_passage(v, tok->end - 1), "word ending at %zu is in no passage", tok->end);
+    return 0;
+}
+
 static void check_coverage(const pass_check_t *c)
 {
-    text__reader_t r = TEXT__READER_INIT;
-    size_t k = 0, j = 0;
-    while ((j = text__next_word_char(c->s, c->len, &r, j, c->len)) < c->len) {
-        while (k < c->n && c->spans[k].end <= j)
-            k++;
-        FUZZ_CHECK(k < c->n && c->spans[k].start <= j, "word character at %zu is in no passage", j);
-        j++;
-    }
+    cover_t v = { c, 0 };
+    text_tokenize(c->s, c->len, 0, cover_token, &v);
 }
 
 static int stop_at_second(const text_passage_t *p, void *payload)
