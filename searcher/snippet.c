@@ -471,6 +471,16 @@ static bool joined(const build_t *b, const char *text, size_t k)
 /* Parts of a joined word a window takes in past its edge, each way. */
 #define JOINED_MAX 4
 
+/* Move the window's edges, first and last (tokens), out past the parts of a
+ * joined word that either cuts, up to JOINED_MAX parts each way. */
+static void take_in_joined(const build_t *b, const char *text, size_t *first, size_t *last)
+{
+    for (size_t k = 0; k < JOINED_MAX && *first > 0 && joined(b, text, *first - 1); k++)
+        (*first)--;
+    for (size_t k = 0; k < JOINED_MAX && *last + 1 < b->n_toks && joined(b, text, *last); k++)
+        (*last)++;
+}
+
 /* Whether token k opens a sentence or a paragraph. */
 static bool sentence_start(const build_t *b, const char *text, size_t k)
 {
@@ -690,14 +700,12 @@ bool srch_snippet_build_in(srch_snippet_t *out, text_analyzer_t *a, const char *
             goto done;
         last = first + w - 1 < b.n_toks ? first + w - 1 : b.n_toks - 1;
         /* A word cut at the window's edge could say the opposite ("OPEC"
-         * out of "non-OPEC", "7" out of "7-3/4"): its parts come in whole. */
-        for (size_t k = 0; k < JOINED_MAX && first > 0 && joined(&b, text, first - 1); k++)
-            first--;
-        for (size_t k = 0; k < JOINED_MAX && last + 1 < b.n_toks && joined(&b, text, last); k++)
-            last++;
-        /* Nor is a phrase shown in part, unmarked: one across an edge comes
+         * out of "non-OPEC", "7" out of "7-3/4"): its parts come in whole.
+         * Nor is a phrase shown in part, unmarked: one across an edge comes
          * in whole ("经济政" of 经济政策, its characters touching). Taking
-         * one in can put another across the new edge: repeat until none is. */
+         * one in can put another, or a joined word, across the new edge:
+         * repeat until none is. */
+        take_in_joined(&b, text, &first, &last);
         for (bool grew = true; grew;) {
             grew = false;
             for (size_t i = 0; i < b.n_matches; i++) {
@@ -713,6 +721,8 @@ bool srch_snippet_build_in(srch_snippet_t *out, text_analyzer_t *a, const char *
                     grew = true;
                 }
             }
+            if (grew)
+                take_in_joined(&b, text, &first, &last);
         }
         window_bytes(&b, text, len, first, last, out);
     }

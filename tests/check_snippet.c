@@ -424,6 +424,10 @@ static const row_t window_rows[] = {
     { "One two peace talks. Began now but alpha beta gamma delta epsilon.",
       { PHRASE("peace talks"), PHRASE("talks began"), TERM_W("now", 50), TERM_W("but", 50) },
       3, "\xe2\x80\xa6[peace talks. Began] [now] [but]\xe2\x80\xa6" },
+    /* ...and so does a joined word that a phrase taken in puts across it */
+    { "One two non-OPEC talks. Began now but alpha beta gamma delta epsilon.",
+      { PHRASE("opec talks"), PHRASE("talks began"), TERM_W("now", 50), TERM_W("but", 50) },
+      3, "\xe2\x80\xa6non-[OPEC talks. Began] [now] [but]\xe2\x80\xa6" },
     /* A passage within context_words is shown whole, trimmed. */
     { "  Short text, whole.\n", { TERM("text") }, 10, "Short [text], whole." },
     /* context_words 0: the whole passage. */
