@@ -601,23 +601,16 @@ static int run_batch(cli_t *o, int argc)
     return srch_batch(&b);
 }
 
-/* A list of the positive words of a query, ", " between them; Chinese or
- * Japanese characters typed touching are one word ("经济"). */
-typedef struct word_list {
-    text_buf_t b;
-    size_t ideo_end;    /* the column just after the last character listed, or 0 */
-} word_list_t;
-
+/* Appends the text of each positive word of a query to a list, ", " between
+ * them; Chinese or Japanese characters typed touching are one word ("经济"). */
 static int list_word(const srch_word_t *w, void *payload)
 {
-    word_list_t *l = payload;
+    text_buf_t *b = payload;
     if (w->excluded || w->solid)
         return 0;
-    if (!(w->ideo && w->column == l->ideo_end))
-        text_buf_printf(&l->b, "%s%s", l->b.len ? ", " : "",
-                        w->field == SRCH_FIELD_TITLE ? "title:" : "");
-    text_buf_puts(&l->b, w->text);
-    l->ideo_end = w->ideo ? w->column + strlen(w->text) : 0;
+    if (!w->ideo_touching)
+        text_buf_printf(b, "%s%s", b->len ? ", " : "", w->field == SRCH_FIELD_TITLE ? "title:" : "");
+    text_buf_puts(b, w->text);
     return 0;
 }
 
@@ -665,9 +658,8 @@ static void note_no_hits(text_buf_t *b, srch_engine_t *e, const srch_result_t *r
     bool all_terms = root->kind == SRCH_NODE_AND;
     for (size_t i = 0; all_terms && i < root->n_kids; i++)
         all_terms = root->kids[i]->kind == SRCH_NODE_TERM;
-    word_list_t list = { TEXT_BUF_INIT, 0 };
-    srch_query_words(r->query, list_word, &list);
-    text_buf_t words = list.b;
+    text_buf_t words = TEXT_BUF_INIT;
+    srch_query_words(r->query, list_word, &words);
     if (all_terms && words.len) {
         text_buf_printf(b, "passim-search: no passage has all of: %s%s\n", words.data,
                         s->mode == SRCH_MODE_ALL ? " (--any ranks the passages with any of them)"

@@ -107,9 +107,11 @@ enum {
     SRCH_OR_PARTS = 1u << 8,       /* OR: a hyphenated word's parts as a bag of words
                                       (any-word queries), each a TERM, then perhaps
                                       their phrase and the word typed solid */
-    SRCH_TERM_IDEO = 1u << 9       /* an ideograph or hiragana (TEXT_TOK_IDEO): a
+    SRCH_TERM_IDEO = 1u << 9,      /* an ideograph or hiragana (TEXT_TOK_IDEO): a
                                       word by itself, which the words beside it
                                       touch */
+    SRCH_TERM_IDEO_TOUCHING = 1u << 10 /* one that touches the one before it
+                                      (TEXT_TOK_IDEO_TOUCHING): typed as one word */
 };
 
 typedef struct srch_node srch_node_t;
@@ -263,8 +265,9 @@ typedef struct srch_word {
                               parts (SRCH_TERM_SOLID): not a word of its own */
     const srch_node_t *either; /* the (OR phrase solid) of a hyphenated word that
                               the word is in (SRCH_OR_SOLID), else NULL */
-    bool ideo;             /* a Chinese or Japanese character (SRCH_TERM_IDEO): a
-                              word of several is those typed touching */
+    bool ideo;             /* a Chinese or Japanese character (SRCH_TERM_IDEO) */
+    bool ideo_touching;    /* one typed touching the one before it, in one word
+                              (SRCH_TERM_IDEO_TOUCHING) */
 } srch_word_t;
 
 typedef int (*srch_word_fn)(const srch_word_t *w, void *payload);

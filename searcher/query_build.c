@@ -75,6 +75,7 @@ static int visit_term(const srch_node_t *n, bool excluded, bool in_phrase,
         .prefix = n->kind == SRCH_NODE_PREFIX, .n_also = n->n_also, .also = n->also,
         .in_phrase = in_phrase, .solid = (n->flags & SRCH_TERM_SOLID) != 0, .either = either,
         .ideo = (n->flags & SRCH_TERM_IDEO) != 0,
+        .ideo_touching = (n->flags & SRCH_TERM_IDEO_TOUCHING) != 0,
     };
     return fn(&w, payload);
 }

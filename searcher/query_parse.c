@@ -750,6 +750,8 @@ static int collect_term(const text_term_t *term, void *payload)
         n->flags |= SRCH_TERM_ACRONYM;
     if (term->tok->flags & TEXT_TOK_IDEO)
         n->flags |= SRCH_TERM_IDEO;
+    if (term->tok->flags & TEXT_TOK_IDEO_TOUCHING)
+        n->flags |= SRCH_TERM_IDEO_TOUCHING;
     if (term->compound) {
         n->flags |= SRCH_TERM_SOLID;
         return vec_push(p, &c->solid, n) ? 0 : 1;

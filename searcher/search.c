@@ -726,14 +726,24 @@ void srch__strset_free(srch__strset_t *s)
     s->n = 0;
 }
 
-/* Add w to s, told apart by its field, whether it is excluded or a prefix,
- * and its folded form: true if it was not there yet. */
+/* A key for w in a word set: its field, whether it is excluded or a prefix,
+ * and its folded form. */
+typedef struct word_key {
+    char s[4 + 4 * TEXT_TOKEN_MAX];     /* a word is a token: at most TEXT_TOKEN_MAX bytes */
+} word_key_t;
+
+static const char *word_key(word_key_t *k, const srch_word_t *w)
+{
+    snprintf(k->s, sizeof k->s, "%c%c%c%s", w->field == SRCH_FIELD_TITLE ? 't' : 'w',
+             w->excluded ? '-' : '+', w->prefix ? '*' : '=', w->word);
+    return k->s;
+}
+
+/* Add w to s: true if it was not there yet. */
 static bool word_set_add(srch__strset_t *s, const srch_word_t *w)
 {
-    char key[4 + 4 * TEXT_TOKEN_MAX];   /* a word is a token: at most TEXT_TOKEN_MAX bytes */
-    snprintf(key, sizeof key, "%c%c%c%s", w->field == SRCH_FIELD_TITLE ? 't' : 'w',
-             w->excluded ? '-' : '+', w->prefix ? '*' : '=', w->word);
-    return srch__strset_add(s, key);
+    word_key_t k;
+    return srch__strset_add(s, word_key(&k, w));
 }
 
 typedef struct explain_ctx {
@@ -1351,7 +1361,6 @@ typedef struct ideo_word {
     bool open;
     bool missing;          /* one of its characters is */
     srch_field_t field;
-    size_t end_column;     /* the column just after its last character */
     text_buf_t text;       /* as typed */
 } ideo_word_t;
 
@@ -1515,22 +1524,20 @@ static int report_word(const srch_word_t *w, void *payload)
     if (w->excluded || w->solid) /* its parts are named */
         return 0;
     if (w->ideo) {
-        if (!iw->open || w->field != iw->field || w->column != iw->end_column)
+        if (!iw->open || !w->ideo_touching || w->field != iw->field)
             close_ideo_word(m);
         iw->open = true;
         iw->field = w->field;
-        iw->end_column = w->column + strlen(w->text);
-        iw->missing |= word_missing(m, w);
+        if (!iw->missing)
+            iw->missing = word_missing(m, w);
         text_buf_puts(&iw->text, w->text);
         return 0;
     }
     close_ideo_word(m);
     if (!word_missing(m, w))
         return 0;
-    char key[4 + 4 * TEXT_TOKEN_MAX];   /* a word is a token: at most TEXT_TOKEN_MAX bytes */
-    snprintf(key, sizeof key, "%c+%c%s", w->field == SRCH_FIELD_TITLE ? 't' : 'w',
-             w->prefix ? '*' : '=', w->word);
-    if (!to_name(m, key))
+    word_key_t key;
+    if (!to_name(m, word_key(&key, w)))
         return 0;
     if (w->prefix) {
         text_buf_printf(m->b, "passim-search: no word%s starts with '%s'\n",

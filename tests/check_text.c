@@ -5,7 +5,8 @@
  * with tcase_add_loop_test, so each row reports on its own; tokens are compared
  * as a compact string "word@pos[start,end)FLAGS" with FLAGS from J (joined),
  * A (acronym), N (number), S (sentence end), C (capitals), < and > (a hyphen
- * joins it to a word before, after), I (an ideograph or hiragana).
+ * joins it to a word before, after), I (an ideograph or hiragana), T (one
+ * touching the one before).
  */
 #include <check.h>
 #include <stdio.h>
@@ -44,6 +45,8 @@ static void render_flags(text_buf_t *b, unsigned flags)
         text_buf_putc(b, '>');
     if (flags & TEXT_TOK_IDEO)
         text_buf_putc(b, 'I');
+    if (flags & TEXT_TOK_IDEO_TOUCHING)
+        text_buf_putc(b, 'T');
 }
 
 /* Hot callbacks test with if + ck_abort_msg: every passing ck_assert records a
@@ -223,7 +226,7 @@ static const tok_row_t tok_rows[] = {
      "\xD0\xBA\xD0\xB8\xD0\xB5\xD0\xB2@2[16,24)"},
     /* 33: CJK: each ideograph is a token of its own (北京 東京) */
     {"\xE5\x8C\x97\xE4\xBA\xAC \xE6\x9D\xB1\xE4\xBA\xAC", 0,
-     "\xE5\x8C\x97@0[0,3)I \xE4\xBA\xAC@1[3,6)I \xE6\x9D\xB1@2[7,10)I \xE4\xBA\xAC@3[10,13)I"},
+     "\xE5\x8C\x97@0[0,3)I \xE4\xBA\xAC@1[3,6)IT \xE6\x9D\xB1@2[7,10)I \xE4\xBA\xAC@3[10,13)IT"},
     /* 34: fullwidth letters fold to ASCII */
     {"\xEF\xBC\xA1\xEF\xBC\xA2\xEF\xBC\xA3", 0, "abc@0[0,9)"},
     /* 35: invalid UTF-8 separates words and is never part of one */
@@ -272,33 +275,33 @@ static const tok_row_t tok_rows[] = {
      "e@11[37,38) f@13[41,42)"},
     /* 52: an ideograph ends the word before it (iPhone手机2023年) */
     {"iPhone\xE6\x89\x8B\xE6\x9C\xBA" "2023\xE5\xB9\xB4", 0,
-     "iphone@0[0,6) \xE6\x89\x8B@1[6,9)I \xE6\x9C\xBA@2[9,12)I 2023@3[12,16)N \xE5\xB9\xB4@4[16,19)I"},
+     "iphone@0[0,6) \xE6\x89\x8B@1[6,9)I \xE6\x9C\xBA@2[9,12)IT 2023@3[12,16)N \xE5\xB9\xB4@4[16,19)I"},
     /* 53: hiragana are tokens of their own, katakana run on as words; U+3002
      * ends a sentence (東京タワーへ行く。) */
     {"\xE6\x9D\xB1\xE4\xBA\xAC\xE3\x82\xBF\xE3\x83\xAF\xE3\x83\xBC\xE3\x81\xB8\xE8\xA1\x8C"
      "\xE3\x81\x8F\xE3\x80\x82", 0,
-     "\xE6\x9D\xB1@0[0,3)I \xE4\xBA\xAC@1[3,6)I \xE3\x82\xBF\xE3\x83\xAF\xE3\x83\xBC@2[6,15) "
-     "\xE3\x81\xB8@3[15,18)I \xE8\xA1\x8C@4[18,21)I \xE3\x81\x8F@5[21,24)SI"},
+     "\xE6\x9D\xB1@0[0,3)I \xE4\xBA\xAC@1[3,6)IT \xE3\x82\xBF\xE3\x83\xAF\xE3\x83\xBC@2[6,15) "
+     "\xE3\x81\xB8@3[15,18)I \xE8\xA1\x8C@4[18,21)IT \xE3\x81\x8F@5[21,24)SIT"},
     /* 54: a kana's combining mark is part of it (NFC), a compatibility
      * ideograph folds (NFKC), a full-width ? ends a sentence, Hangul words
      * are spaced (か+U+3099 と U+F900 ？ 서울에서 만나요) */
     {"\xE3\x81\x8B\xE3\x82\x99\xE3\x81\xA8\xEF\xA4\x80\xEF\xBC\x9F"
      "\xEC\x84\x9C\xEC\x9A\xB8\xEC\x97\x90\xEC\x84\x9C \xEB\xA7\x8C\xEB\x82\x98\xEC\x9A\x94", 0,
-     "\xE3\x81\x8C@0[0,6)I \xE3\x81\xA8@1[6,9)I \xE8\xB1\x88@2[9,12)SI "
+     "\xE3\x81\x8C@0[0,6)I \xE3\x81\xA8@1[6,9)IT \xE8\xB1\x88@2[9,12)SIT "
      "\xEC\x84\x9C\xEC\x9A\xB8\xEC\x97\x90\xEC\x84\x9C@3[15,27) \xEB\xA7\x8C\xEB\x82\x98\xEC\x9A\x94@4[28,37)"},
     /* 55: a variation selector picks a glyph and is no part of the word
      * (漢+U+FE00 字, 葛+U+E0100 城) */
     {"\xE6\xBC\xA2\xEF\xB8\x80\xE5\xAD\x97 \xE8\x91\x9B\xF3\xA0\x84\x80\xE5\x9F\x8E", 0,
-     "\xE6\xBC\xA2@0[0,3)I \xE5\xAD\x97@1[6,9)I \xE8\x91\x9B@2[10,13)I \xE5\x9F\x8E@3[17,20)I"},
+     "\xE6\xBC\xA2@0[0,3)I \xE5\xAD\x97@1[6,9)IT \xE8\x91\x9B@2[10,13)I \xE5\x9F\x8E@3[17,20)IT"},
     /* 56: an apostrophe before an ideograph ends the word, as a quote mark
      * (Obama'经济 ‘iPhone’手机) */
     {"Obama'\xE7\xBB\x8F\xE6\xB5\x8E \xE2\x80\x98iPhone\xE2\x80\x99\xE6\x89\x8B\xE6\x9C\xBA", 0,
-     "obama@0[0,5) \xE7\xBB\x8F@1[6,9)I \xE6\xB5\x8E@2[9,12)I iphone@3[16,22) "
-     "\xE6\x89\x8B@4[25,28)I \xE6\x9C\xBA@5[28,31)I"},
+     "obama@0[0,5) \xE7\xBB\x8F@1[6,9)I \xE6\xB5\x8E@2[9,12)IT iphone@3[16,22) "
+     "\xE6\x89\x8B@4[25,28)I \xE6\x9C\xBA@5[28,31)IT"},
     /* 57: closing brackets before a full stop; a circled numeral is an
      * ideograph (「東京」。㊀) */
     {"\xE3\x80\x8C\xE6\x9D\xB1\xE4\xBA\xAC\xE3\x80\x8D\xE3\x80\x82\xE3\x8A\x80", 0,
-     "\xE6\x9D\xB1@0[3,6)I \xE4\xBA\xAC@1[6,9)SI \xE4\xB8\x80@2[15,18)I"},
+     "\xE6\x9D\xB1@0[3,6)I \xE4\xBA\xAC@1[6,9)SIT \xE4\xB8\x80@2[15,18)I"},
 };
 
 START_TEST(test_text_tokenize_table)
@@ -1405,6 +1408,7 @@ static const passage_row_t passage_rows[] = {
     {"Title\n\n" X50 X50 X50 X50 "\n\nend", 1, 100, "0[0,5)L1-1 1[209,212)L5-5"},
     {X50 X50 X50 X50, 1, 100, ""},
     {X50 X50 " ok", 1, 100, "0[101,103)L1-1"},
+    {X50 "'" X50 " " X50 "\xC2\xAD" X50, 1, 300, ""},     /* an apostrophe, a soft hyphen */
     /* ...though a piece cut from one alone is a word, as the index reads it */
     {X50 X50 X50, 1, 100, "0[100,150)L1-1"},
     /* 17: nothing at all */

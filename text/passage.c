@@ -123,18 +123,6 @@ static bool holds_word(pass_state_t *st, size_t a, size_t b, text_open_fence_t *
     return text_tokenize_in(st->s + a, b - a, 0, fence, first_token, NULL) != 0;
 }
 
-/* Past the word characters that start at offset i (none if the character
- * there is not one), before b; classified in the whole text, as the reader
- * of emit() classifies them, so that a word character it finds is passed. */
-static size_t past_word_chars(const pass_state_t *st, size_t i, size_t b)
-{
-    const unsigned char *u = (const unsigned char *)st->s;
-    size_t cl;
-    while (i < b && text__is_word_class(text__classify(u, st->len, i, &cl)))
-        i += cl;
-    return i;
-}
-
 /* Report s[a..b) trimmed of white space, if it holds a word. */
 static void emit(pass_state_t *st, size_t a, size_t b)
 {
@@ -146,26 +134,22 @@ static void emit(pass_state_t *st, size_t a, size_t b)
         b--;
     if (a == b)
         return;
-    if (!text__has_word_char(st->s + a, b - a)) {
-        /* Read alone, as the index and the searcher read a passage, the piece
-         * holds no word; read where it stands, it may. A cut can part a link's
-         * "](" from its address ("](x\u0090…) words": alone, the "\u0090"
-         * opens a control string that runs on to the end), or a footnote
-         * label from the word before it ("note [^1]:" is words, "[^1]:" alone
-         * a label). Such a piece starts at its first word. */
-        a = text__next_word_char(st->s, st->len, &st->reader, a, b);
-        if (a == b)
-            return;
-    }
+    /* Read alone, as the index and the searcher read a passage, the piece
+     * may hold no word, though read where it stands it does: a cut can part
+     * a link's "](" from its address ("](x\u0090…) words": alone, the
+     * "\u0090" opens a control string that runs on to the end), or a
+     * footnote label from the word before it ("note [^1]:" is words, "[^1]:"
+     * alone a label). Such a piece starts at the first word, of the whole
+     * text's reading, from which it holds one. A piece with none from
+     * anywhere is no passage: its word characters may also run on too long
+     * to make a word (TEXT_TOKEN_MAX: a hex dump, a line of base64), which
+     * nothing could find. */
     text_passage_t p;
-    /* Read alone, the piece may hold word characters and yet no word: too
-     * many in a row to make one (TEXT_TOKEN_MAX: a hex dump, a line of
-     * base64), or a cut made its only word read as something else ("note
-     * [^1]:" cut before its label). It then starts at the first word
-     * character, of the whole text's reading, from which it holds a word;
-     * if there is none, it is no passage (nothing could find it). */
     for (size_t from = a; !holds_word(st, a, b, &p.fence); from = a) {
-        a = text__next_word_char(st->s, st->len, &st->reader, past_word_chars(st, from, b), b);
+        /* past the word read from there, not beyond the piece (a word
+         * megabytes long is read once), and always on */
+        size_t past = text__word_end(st->s, b, from);
+        a = text__next_word_char(st->s, st->len, &st->reader, past > from ? past : from + 1, b);
         if (a == b)
             return;
     }

@@ -82,6 +82,10 @@ enum {
     /* A Han ideograph or a hiragana, a word by itself: the words beside it
      * may touch it ("经济" is two tokens). */
     TEXT_TOK_IDEO = 1u << 7,
+    /* A TEXT_TOK_IDEO token that touches the one before it, also one, with
+     * nothing between but invisible characters (a variation selector): the
+     * later character of a word written as one ("济" in "经济"). */
+    TEXT_TOK_IDEO_TOUCHING = 1u << 8,
 };
 
 /*

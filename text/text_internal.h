@@ -153,7 +153,7 @@ bool text__fence_toggles(const char *s, size_t a, size_t b, bool in_fence, text_
 
 /* The offset of the first word character of s[0..len) outside Markdown link
  * targets and escape sequences, where text_tokenize() would start its first
- * token if that were not too long to keep (a line of CJK text); len if none. */
+ * token if that were not too long to keep; len if none. */
 size_t text__first_word_char(const char *s, size_t len);
 
 /* A reading of a whole text that finds its word characters in order, as
@@ -171,10 +171,10 @@ typedef struct text__reader {
  * less than the offset a previous call returned. */
 size_t text__next_word_char(const char *s, size_t len, text__reader_t *r, size_t from, size_t to);
 
-/* Whether s[0..len) holds at least one word character outside what the
- * tokenizer passes over (link targets, footnote references, escape
- * sequences): text__first_word_char() finds one. */
-bool text__has_word_char(const char *s, size_t len);
+/* Where the word that text_tokenize() would read from the word character
+ * at s[i] ends, kept or too long to keep ("Russia's" and "14,000" whole, an
+ * acronym past its last dot); i if s[i] is no word character. */
+size_t text__word_end(const char *s, size_t len, size_t i);
 
 /*
  * The end of a Markdown link target: s[i] is ']' and s[i + 1] is '('; returns the

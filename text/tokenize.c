@@ -65,6 +65,7 @@ typedef struct tok_state {
     void *payload;
     uint32_t pos;
     size_t prev_end;        /* end of the last emitted token, or NO_TOKEN */
+    bool prev_ideo;         /* that token is TEXT_TOK_IDEO */
     size_t last_end;        /* the same, not reset by a token too long to keep */
     size_t word_end;        /* end of the last word scanned, kept or too long */
     unsigned line;          /* the kind of the line the text is at (line_kind_t) */
@@ -457,6 +458,16 @@ static inline void reset_raw(tok_state_t *st)
     st->lower = false;
 }
 
+/* Whether s[from..to) holds nothing but invisible characters (or nothing). */
+static bool only_invisible(const tok_state_t *st, size_t from, size_t to)
+{
+    size_t cl;
+    for (size_t i = from; i < to; i += cl)
+        if (text__classify(st->s, st->len, i, &cl) != TEXT__C_INVISIBLE)
+            return false;
+    return true;
+}
+
 /* Whether one hyphen is all there is between a word that ends at end and the
  * word character at start. */
 static bool hyphen_between(const tok_state_t *st, size_t end, size_t start)
@@ -502,8 +513,11 @@ static int take_token(tok_state_t *st, size_t start, unsigned first_class, size_
         return 0;
     }
 
-    if (first_class == TEXT__C_U_IDEO)
+    if (first_class == TEXT__C_U_IDEO) {
         flags |= TEXT_TOK_IDEO;
+        if (st->prev_end != NO_TOKEN && st->prev_ideo && only_invisible(st, st->prev_end, start))
+            flags |= TEXT_TOK_IDEO_TOUCHING;
+    }
     else if (first_class == TEXT__C_DIGIT || first_class == TEXT__C_U_DIGIT)
         flags |= TEXT_TOK_NUMBER;
     else if (!(flags & TEXT_TOK_ACRONYM) && st->n_upper >= 2 && !st->lower && !st->non_ascii)
@@ -532,6 +546,7 @@ static int take_token(tok_state_t *st, size_t start, unsigned first_class, size_
         .flags = flags,
     };
     st->prev_end = end;
+    st->prev_ideo = (flags & TEXT_TOK_IDEO) != 0;
     st->last_end = end;
     return st->fn(&tok, st->payload);
 }
@@ -682,6 +697,7 @@ int text_tokenize_in(const char *s, size_t len, uint32_t first_pos,
     st.payload = payload;
     st.pos = first_pos;
     st.prev_end = NO_TOKEN;
+    st.prev_ideo = false;
     st.last_end = NO_TOKEN;
     st.word_end = NO_TOKEN;
     st.line = LINE_TEXT;
@@ -742,7 +758,21 @@ bool text_is_word_char(const char *s, size_t len, size_t i)
     return i < len && text__is_word_class(text__classify((const unsigned char *)s, len, i, &cl));
 }
 
-bool text__has_word_char(const char *s, size_t len)
+size_t text__word_end(const char *s, size_t len, size_t i)
 {
-    return text__first_word_char(s, len) < len;
+    tok_state_t st;
+    st.s = (const unsigned char *)s;
+    st.len = len;
+    reset_raw(&st);
+    size_t cl, end = 0;
+    unsigned c = i < len ? text__classify(st.s, len, i, &cl) : TEXT__C_OTHER;
+    if (!text__is_word_class(c))
+        return i;
+    if (is_letter_class(c))
+        end = scan_acronym(&st, i);
+    if (end == 0) {
+        reset_raw(&st);
+        end = scan_word(&st, i);
+    }
+    return end;
 }

@@ -894,6 +894,9 @@ printf '名\n\n漢\357\270\200字の本\n' >"$T/cjk/c.md"
 $PASSIM_INDEX -q --db "$T/cjk.db" "$T/cjk" >/dev/null
 run $PASSIM_SEARCH --db "$T/cjk.db" --all '漢字'
 expect_rc 0 "Japanese: a word written with a variation selector is found"
+run $PASSIM_SEARCH --db "$T/cjk.db" --all "$(printf '\346\274\242\357\270\200\345\205\232')"
+expect_eq "$ERR" "passim-search: no passage contains '漢党'" \
+    "Japanese: a missing word with a variation selector in it is named whole"
 
 # Word characters too many in a row to be a word (a hex dump) make no
 # passage, which only a title: query could list.

@@ -20,7 +20,8 @@
 /* Token flags text.h defines; any other bit is garbage. */
 #define KNOWN_FLAGS \
     (TEXT_TOK_JOINED | TEXT_TOK_ACRONYM | TEXT_TOK_NUMBER | TEXT_TOK_SENTENCE_END | \
-     TEXT_TOK_CAPITALS | TEXT_TOK_HYPHEN_BEFORE | TEXT_TOK_HYPHEN_AFTER | TEXT_TOK_IDEO)
+     TEXT_TOK_CAPITALS | TEXT_TOK_HYPHEN_BEFORE | TEXT_TOK_HYPHEN_AFTER | TEXT_TOK_IDEO | \
+     TEXT_TOK_IDEO_TOUCHING)
 
 /* Tokens remembered from the first pass, to compare with the second. */
 #define MAX_SEEN 4096
@@ -38,6 +39,7 @@ typedef struct tok_check {
     uint32_t first_pos;
     size_t n;               /* tokens so far */
     size_t prev_end;
+    unsigned prev_flags;
     uint32_t prev_pos;
     seen_t *seen;           /* first pass: filled; second pass: compared */
     bool compare;
@@ -83,6 +85,15 @@ static void check_token(tok_check_t *c, const text_token_t *t)
             FUZZ_CHECK(text__classify(w, t->word_len, k, &cl) != TEXT__C_U_IDEO,
                        "ideograph token '%s' holds another", t->word);
     }
+    /* One touches the one before: both ideographs, nothing visible between. */
+    if (t->flags & TEXT_TOK_IDEO_TOUCHING) {
+        FUZZ_CHECK((t->flags & TEXT_TOK_IDEO) && c->n > 0 && (c->prev_flags & TEXT_TOK_IDEO),
+                   "touching, but not an ideograph after one: flags %#x, before %#x", t->flags,
+                   c->prev_flags);
+        for (size_t k = c->prev_end; k < t->start; k++)
+            FUZZ_CHECK((unsigned char)c->text[k] >= 0x80, "touching across byte %#x at %zu",
+                       (unsigned char)c->text[k], k);
+    }
     for (size_t k = 0; k < t->word_len; k++) {
         unsigned char ch = (unsigned char)t->word[k];
         FUZZ_CHECK(ch > ' ' && ch != 0x7F, "word '%s' holds byte %#x", t->word, ch);
@@ -109,6 +120,7 @@ static void check_token(tok_check_t *c, const text_token_t *t)
         }
     }
     c->prev_end = t->end;
+    c->prev_flags = t->flags;
     c->prev_pos = t->pos;
     c->n++;
 }
