@@ -226,8 +226,8 @@ static const char *finish_word(tok_state_t *st, size_t *word_len)
 }
 
 /* The scanners below are inlined into the tokenizer's loop, their hot path,
- * though text__word_end() calls them too: called, they cost the tokenizer
- * a tenth more instructions (callgrind). */
+ * though text__word_end() calls them too (through scan_token()): called,
+ * they cost the tokenizer a tenth more instructions (callgrind). */
 #define HOT_INLINE inline __attribute__((always_inline))
 
 /*
@@ -463,6 +463,24 @@ static inline void reset_raw(tok_state_t *st)
     st->lower = false;
 }
 
+/* Read the word whose first character, of class first_class, is at start,
+ * into st's raw buffer: a dotted acronym (flagged in *flags) or an ordinary
+ * word. Returns the offset just past it. */
+static HOT_INLINE size_t scan_token(tok_state_t *st, size_t start, unsigned first_class,
+                                    unsigned *flags)
+{
+    reset_raw(st);
+    if (is_letter_class(first_class)) {
+        size_t end = scan_acronym(st, start);
+        if (end != 0) {
+            *flags |= TEXT_TOK_ACRONYM;
+            return end;
+        }
+        reset_raw(st);
+    }
+    return scan_word(st, start);
+}
+
 /* Whether s[from..to) holds nothing but invisible characters (or nothing). */
 static bool only_invisible(const tok_state_t *st, size_t from, size_t to)
 {
@@ -487,18 +505,7 @@ static bool hyphen_between(const tok_state_t *st, size_t end, size_t start)
 static int take_token(tok_state_t *st, size_t start, unsigned first_class, size_t *next)
 {
     unsigned flags = 0;
-    size_t end = 0;
-
-    reset_raw(st);
-    if (is_letter_class(first_class)) {
-        end = scan_acronym(st, start);
-        if (end != 0)
-            flags |= TEXT_TOK_ACRONYM;
-        else
-            reset_raw(st);
-    }
-    if (end == 0)
-        end = scan_word(st, start);
+    size_t end = scan_token(st, start, first_class, &flags);
     *next = end;
 
     /* The parts of a hyphenated word, kept or not, are told by the hyphens
@@ -522,8 +529,7 @@ static int take_token(tok_state_t *st, size_t start, unsigned first_class, size_
         flags |= TEXT_TOK_IDEO;
         if (st->prev_end != NO_TOKEN && st->prev_ideo && only_invisible(st, st->prev_end, start))
             flags |= TEXT_TOK_IDEO_TOUCHING;
-    }
-    else if (first_class == TEXT__C_DIGIT || first_class == TEXT__C_U_DIGIT)
+    } else if (first_class == TEXT__C_DIGIT || first_class == TEXT__C_U_DIGIT)
         flags |= TEXT_TOK_NUMBER;
     else if (!(flags & TEXT_TOK_ACRONYM) && st->n_upper >= 2 && !st->lower && !st->non_ascii)
         flags |= TEXT_TOK_CAPITALS;
@@ -768,16 +774,7 @@ size_t text__word_end(const char *s, size_t len, size_t i)
     tok_state_t st;
     st.s = (const unsigned char *)s;
     st.len = len;
-    reset_raw(&st);
-    size_t cl, end = 0;
-    unsigned c = i < len ? text__classify(st.s, len, i, &cl) : TEXT__C_OTHER;
-    if (!text__is_word_class(c))
-        return i;
-    if (is_letter_class(c))
-        end = scan_acronym(&st, i);
-    if (end == 0) {
-        reset_raw(&st);
-        end = scan_word(&st, i);
-    }
-    return end;
+    size_t cl;
+    unsigned c = i < len ? text__classify(st.s, len, i, &cl) : TEXT__C_OTHER, flags = 0;
+    return text__is_word_class(c) ? scan_token(&st, i, c, &flags) : i;
 }
