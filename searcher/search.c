@@ -726,24 +726,25 @@ void srch__strset_free(srch__strset_t *s)
     s->n = 0;
 }
 
-/* A key for w in a word set: its field, whether it is excluded or a prefix,
- * and its folded form. */
-typedef struct word_key {
-    char s[4 + 4 * TEXT_TOKEN_MAX];     /* a word is a token: at most TEXT_TOKEN_MAX bytes */
-} word_key_t;
-
-static const char *word_key(word_key_t *k, const srch_word_t *w)
+/* A key in a word set for a word of the field, excluded or not, a prefix or
+ * not, whose folded form is WORD (LEN bytes), into k (cleared first). */
+static bool word_key(text_buf_t *k, srch_field_t field, bool excluded, bool prefix,
+                     const char *word, size_t len)
 {
-    snprintf(k->s, sizeof k->s, "%c%c%c%s", w->field == SRCH_FIELD_TITLE ? 't' : 'w',
-             w->excluded ? '-' : '+', w->prefix ? '*' : '=', w->word);
-    return k->s;
+    char head[3] = { field == SRCH_FIELD_TITLE ? 't' : 'w', excluded ? '-' : '+',
+                     prefix ? '*' : '=' };
+    text_buf_clear(k);
+    return text_buf_append(k, head, sizeof head) && text_buf_append(k, word, len);
 }
 
-/* Add w to s: true if it was not there yet. */
+/* Add w to s: true if it was not there yet (or memory ran out). */
 static bool word_set_add(srch__strset_t *s, const srch_word_t *w)
 {
-    word_key_t k;
-    return srch__strset_add(s, word_key(&k, w));
+    text_buf_t k = TEXT_BUF_INIT;
+    bool added = !word_key(&k, w->field, w->excluded, w->prefix, w->word, strlen(w->word))
+                 || srch__strset_add(s, k.data);
+    text_buf_free(&k);
+    return added;
 }
 
 typedef struct explain_ctx {
@@ -1362,12 +1363,14 @@ typedef struct ideo_word {
     bool missing;          /* one of its characters is */
     srch_field_t field;
     text_buf_t text;       /* as typed */
+    text_buf_t word;       /* folded: what tells two of them apart */
 } ideo_word_t;
 
 typedef struct missing_ctx {
     srch_engine_t *e;
     text_buf_t *b;
     text_buf_t term;
+    text_buf_t key;       /* of a word, in named */
     srch__strset_t named; /* the words named, or counted among the more */
     size_t n_more;
     ideo_word_t ideo;
@@ -1505,16 +1508,14 @@ static const char *missing_where(srch_field_t field)
 static void close_ideo_word(missing_ctx_t *m)
 {
     ideo_word_t *iw = &m->ideo;
-    if (iw->open && iw->missing && iw->text.data) {
-        text_buf_t key = TEXT_BUF_INIT;
-        if (text_buf_puts(&key, iw->field == SRCH_FIELD_TITLE ? "t+=" : "w+=")
-            && text_buf_append(&key, iw->text.data, iw->text.len) && to_name(m, key.data))
-            text_buf_printf(m->b, "passim-search: no %s contains '%s'\n",
-                            missing_where(iw->field), iw->text.data);
-        text_buf_free(&key);
-    }
+    if (iw->open && iw->missing && iw->text.data
+        && word_key(&m->key, iw->field, false, false, iw->word.data, iw->word.len)
+        && to_name(m, m->key.data))
+        text_buf_printf(m->b, "passim-search: no %s contains '%s'\n", missing_where(iw->field),
+                        iw->text.data);
     iw->open = iw->missing = false;
     text_buf_clear(&iw->text);
+    text_buf_clear(&iw->word);
 }
 
 static int report_word(const srch_word_t *w, void *payload)
@@ -1531,13 +1532,14 @@ static int report_word(const srch_word_t *w, void *payload)
         if (!iw->missing)
             iw->missing = word_missing(m, w);
         text_buf_puts(&iw->text, w->text);
+        text_buf_puts(&iw->word, w->word);
         return 0;
     }
     close_ideo_word(m);
     if (!word_missing(m, w))
         return 0;
-    word_key_t key;
-    if (!to_name(m, word_key(&key, w)))
+    if (!word_key(&m->key, w->field, w->excluded, w->prefix, w->word, strlen(w->word))
+        || !to_name(m, m->key.data))
         return 0;
     if (w->prefix) {
         text_buf_printf(m->b, "passim-search: no word%s starts with '%s'\n",
@@ -1553,7 +1555,7 @@ static int report_word(const srch_word_t *w, void *payload)
 
 void srch_report_missing(srch_engine_t *e, const srch_result_t *r, text_buf_t *b)
 {
-    missing_ctx_t m = { e, b, TEXT_BUF_INIT, SRCH__STRSET_INIT, 0, { 0 } };
+    missing_ctx_t m = { e, b, TEXT_BUF_INIT, TEXT_BUF_INIT, SRCH__STRSET_INIT, 0, { 0 } };
     if (r->query)
         srch_query_words(r->query, report_word, &m);
     close_ideo_word(&m);
@@ -1561,7 +1563,9 @@ void srch_report_missing(srch_engine_t *e, const srch_result_t *r, text_buf_t *b
         text_buf_printf(b, "passim-search: and %zu more word%s that no passage contains\n",
                         m.n_more, m.n_more == 1 ? "" : "s");
     text_buf_free(&m.term);
+    text_buf_free(&m.key);
     text_buf_free(&m.ideo.text);
+    text_buf_free(&m.ideo.word);
     srch__strset_free(&m.named);
 }
 

@@ -897,6 +897,10 @@ expect_rc 0 "Japanese: a word written with a variation selector is found"
 run $PASSIM_SEARCH --db "$T/cjk.db" --all "$(printf '\346\274\242\357\270\200\345\205\232')"
 expect_eq "$ERR" "passim-search: no passage contains '漢党'" \
     "Japanese: a missing word with a variation selector in it is named whole"
+# U+FA47, a compatibility ideograph, folds to U+6F22: one word, two spellings.
+run $PASSIM_SEARCH --db "$T/cjk.db" --any "$(printf '\357\251\207\345\205\232 \346\274\242\345\205\232 xyzzyq')"
+expect_eq "$(printf '%s\n' "$ERR" | grep -c "contains '.*党'")" 1 \
+    "Japanese: a missing word typed in two forms that fold alike is named once"
 
 # Word characters too many in a row to be a word (a hex dump) make no
 # passage, which only a title: query could list.
