@@ -7,6 +7,9 @@
  *   dbcheck DB --term T    the number of passages holding term T
  *   dbcheck DB --docs      the number of passages alone, with no check: cheap
  *                          enough to poll an index that a run is writing
+ *   dbcheck DB --first-build  "yes" if the index still carries the mark of
+ *                          a first build on one writer (it is not compacted
+ *                          yet), else "no"
  *   dbcheck DB --words     the word lists of "did you mean": "<word> <count>"
  *                          lines, by list (length), each in its own order, then
  *                          the words due (not in the lists yet), by value
@@ -173,11 +176,12 @@ int main(int argc, char **argv)
     bool usage = argc < 2 || argc > 5
                  || (argc == 3 && strcmp(argv[2], "--files") != 0
                      && strcmp(argv[2], "--words") != 0 && strcmp(argv[2], "--docs") != 0
-                     && strcmp(argv[2], "--foreign") != 0)
+                     && strcmp(argv[2], "--foreign") != 0
+                     && strcmp(argv[2], "--first-build") != 0)
                  || (argc == 4 && strcmp(argv[2], "--term") != 0)
                  || (argc == 5 && strcmp(argv[2], "--set-meta") != 0);
     if (usage) {
-        fputs("usage: dbcheck DB [--files | --words | --docs | --term TERM"
+        fputs("usage: dbcheck DB [--files | --words | --docs | --first-build | --term TERM"
               " | --set-meta KEY VALUE | --foreign]\n", stderr);
         return 2;
     }
@@ -202,6 +206,18 @@ int main(int argc, char **argv)
         uint32_t docs = 0;
         st = xs_db_doccount(c.db, &docs);
         printf("%u\n", docs);
+        xs_db_free(c.db);
+        return st == XS_OK ? 0 : 2;
+    }
+    if (argc == 3 && strcmp(argv[2], "--first-build") == 0) {
+        char *mark = NULL;
+        st = xs_db_get_metadata(c.db, PASSIM_META_FIRST_BUILD, &mark, NULL);
+        if (st == XS_OK || st == XS_ERR_NOT_FOUND) {
+            puts(st == XS_OK ? "yes" : "no");
+            st = XS_OK;
+        } else
+            fprintf(stderr, "dbcheck: %s: %s\n", argv[1], xs_last_error());
+        free(mark);
         xs_db_free(c.db);
         return st == XS_OK ? 0 : 2;
     }
