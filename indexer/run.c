@@ -1569,6 +1569,19 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
         refuse_cwd(o->db_path);
         goto out;
     }
+    /* From its first change on disk, a run that is interrupted stops at a
+     * clean point (on_signal()). */
+    signal_clears_line = isatty(STDERR_FILENO);
+    struct sigaction sa = { .sa_handler = on_signal };
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    /* Past a file size limit, or to a closed pipe, a write fails (EFBIG,
+     * EPIPE) and is reported like any other, rather than killing the run. */
+    struct sigaction ign = { .sa_handler = SIG_IGN };
+    sigemptyset(&ign.sa_mask);
+    sigaction(SIGXFSZ, &ign, NULL);
+    sigaction(SIGPIPE, &ign, NULL);
     remove_stale_tmp(o->db_path);
     clear_unfinished_creation(o->db_path);
     /* The live index is opened for writing in every case: its lock keeps a
@@ -1622,17 +1635,6 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
     /* A fresh build on one writer reads and analyses on a second thread. */
     bool ahead = fresh && !in_cwd && !parallel;
 
-    signal_clears_line = isatty(STDERR_FILENO);
-    struct sigaction sa = { .sa_handler = on_signal };
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    /* Past a file size limit, or to a closed pipe, a write fails (EFBIG,
-     * EPIPE) and is reported like any other, rather than killing the run. */
-    struct sigaction ign = { .sa_handler = SIG_IGN };
-    sigemptyset(&ign.sa_mask);
-    sigaction(SIGXFSZ, &ign, NULL);
-    sigaction(SIGPIPE, &ign, NULL);
     fatal_db_path = o->db_path;
     fatal_rep = &r.rep;
     fatal_nothing_made = parallel && !db_existed;
