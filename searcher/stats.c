@@ -53,37 +53,37 @@ double srch_stats_randomization(const double *diff, size_t n, unsigned trials, u
     return ((double)extreme + 1) / ((double)trials + 1);
 }
 
+/* Values this close to zero are replaced by it in Lentz's method, which would
+ * otherwise divide by zero. */
+#define LENTZ_TINY 1e-300
+
+static double not_zero(double v)
+{
+    return fabs(v) < LENTZ_TINY ? LENTZ_TINY : v;
+}
+
+/* One step of Lentz's method with partial numerator num: updates c and d and
+ * returns the factor by which the fraction's value changes. */
+static double lentz_step(double num, double *c, double *d)
+{
+    *d = 1.0 / not_zero(1.0 + num * *d);
+    *c = not_zero(1.0 + num / *c);
+    return *d * *c;
+}
+
 /* The continued fraction of I_x(a, b), for x < (a + 1) / (a + b + 2). */
 static double beta_fraction(double a, double b, double x)
 {
-    const double tiny = 1e-300, eps = 1e-15;
-    double c = 1.0, d = 1.0 - (a + b) * x / (a + 1.0);
-    if (fabs(d) < tiny)
-        d = tiny;
-    d = 1.0 / d;
+    const double eps = 1e-15;
+    double c = 1.0, d = 1.0 / not_zero(1.0 - (a + b) * x / (a + 1.0));
     double h = d;
     for (int m = 1; m <= 1000; m++) {
         double two_m = 2.0 * m;
         /* even step: m (b - m) x / ((a + 2m - 1)(a + 2m)) */
-        double num = m * (b - m) * x / ((a + two_m - 1.0) * (a + two_m));
-        d = 1.0 + num * d;
-        c = 1.0 + num / c;
-        if (fabs(d) < tiny)
-            d = tiny;
-        if (fabs(c) < tiny)
-            c = tiny;
-        d = 1.0 / d;
-        h *= d * c;
+        h *= lentz_step(m * (b - m) * x / ((a + two_m - 1.0) * (a + two_m)), &c, &d);
         /* odd step: -(a + m)(a + b + m) x / ((a + 2m)(a + 2m + 1)) */
-        num = -(a + m) * (a + b + m) * x / ((a + two_m) * (a + two_m + 1.0));
-        d = 1.0 + num * d;
-        c = 1.0 + num / c;
-        if (fabs(d) < tiny)
-            d = tiny;
-        if (fabs(c) < tiny)
-            c = tiny;
-        d = 1.0 / d;
-        double delta = d * c;
+        double delta =
+            lentz_step(-(a + m) * (a + b + m) * x / ((a + two_m) * (a + two_m + 1.0)), &c, &d);
         h *= delta;
         if (fabs(delta - 1.0) < eps)
             break;
