@@ -309,74 +309,60 @@ extern "C" bool xs_db_in_batch(const xs_db_t *db)
 /* Statistics and walks                                                     */
 /* ------------------------------------------------------------------------ */
 
-extern "C" xs_status_t xs_db_doccount(const xs_db_t *db, uint32_t *out)
+namespace {
+
+/* The shape every statistic shares: *out zeroed, db checked (and the term
+ * term[0..len), for a statistic of a term), then get(reader) stored in *out,
+ * with Xapian's exceptions turned into a status; what names the caller in
+ * messages. */
+template <typename T, typename Get>
+xs_status_t read_stat(const xs_db_t *db, bool of_term, const char *term, size_t len, T *out,
+                      const char *what, Get get) noexcept
 {
     if (!out)
-        return xs__fail(XS_ERR_INVALID, "xs_db_doccount: out is NULL");
+        return xs__fail(XS_ERR_INVALID, "%s: out is NULL", what);
     *out = 0;
-    xs_status_t st = xs__check_db(db, "xs_db_doccount");
+    xs_status_t st = xs__check_db(db, what);
+    if (st == XS_OK && of_term)
+        st = xs__check_term(term, len, what);
     if (st != XS_OK)
         return st;
     try {
-        *out = db->reader().get_doccount();
+        *out = get(db->reader());
         return XS_OK;
     } catch (...) {
         return xs__status_from_exception();
     }
 }
 
+} // namespace
+
+extern "C" xs_status_t xs_db_doccount(const xs_db_t *db, uint32_t *out)
+{
+    return read_stat(db, false, nullptr, 0, out, "xs_db_doccount",
+                     [](const Xapian::Database &r) { return r.get_doccount(); });
+}
+
 extern "C" xs_status_t xs_db_avlength(const xs_db_t *db, double *out)
 {
-    if (!out)
-        return xs__fail(XS_ERR_INVALID, "xs_db_avlength: out is NULL");
-    *out = 0;
-    xs_status_t st = xs__check_db(db, "xs_db_avlength");
-    if (st != XS_OK)
-        return st;
-    try {
-        *out = db->reader().get_avlength();
-        return XS_OK;
-    } catch (...) {
-        return xs__status_from_exception();
-    }
+    return read_stat(db, false, nullptr, 0, out, "xs_db_avlength",
+                     [](const Xapian::Database &r) { return r.get_avlength(); });
 }
 
 extern "C" xs_status_t xs_db_termfreq(const xs_db_t *db, const char *term, size_t len,
                                       uint32_t *out)
 {
-    if (!out)
-        return xs__fail(XS_ERR_INVALID, "xs_db_termfreq: out is NULL");
-    *out = 0;
-    xs_status_t st = xs__check_db(db, "xs_db_termfreq");
-    if (st == XS_OK)
-        st = xs__check_term(term, len, "xs_db_termfreq");
-    if (st != XS_OK)
-        return st;
-    try {
-        *out = db->reader().get_termfreq(std::string(term, len));
-        return XS_OK;
-    } catch (...) {
-        return xs__status_from_exception();
-    }
+    return read_stat(db, true, term, len, out, "xs_db_termfreq", [&](const Xapian::Database &r) {
+        return r.get_termfreq(std::string(term, len));
+    });
 }
 
 extern "C" xs_status_t xs_db_collfreq(const xs_db_t *db, const char *term, size_t len,
                                       uint64_t *out)
 {
-    if (!out)
-        return xs__fail(XS_ERR_INVALID, "xs_db_collfreq: out is NULL");
-    *out = 0;
-    xs_status_t st = xs__check_db(db, "xs_db_collfreq");
-    if (st == XS_OK)
-        st = xs__check_term(term, len, "xs_db_collfreq");
-    if (st != XS_OK)
-        return st;
-    try {
-        *out = db->reader().get_collection_freq(std::string(term, len));
-        return XS_OK;
-    } catch (...) {
-        return xs__status_from_exception();
-    }
+    return read_stat(db, true, term, len, out, "xs_db_collfreq", [&](const Xapian::Database &r) {
+        return r.get_collection_freq(std::string(term, len));
+    });
 }
 
 extern "C" xs_status_t xs_db_terms(const xs_db_t *db, const char *prefix, size_t prefix_len,
