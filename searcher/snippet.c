@@ -36,6 +36,7 @@
 typedef struct tok {
     size_t start, end;  /* byte range in the passage */
     unsigned flags;     /* TEXT_TOK_* */
+    uint32_t pos;       /* position, as indexed: one is skipped between blocks */
 } tok_t;
 
 /* One place where a unit matches: tokens first..last, both included. */
@@ -137,7 +138,7 @@ static int on_term(const text_term_t *term, void *payload)
         if (!grown)
             return 1;
         b->toks = grown;
-        b->toks[i] = (tok_t) { tok->start, tok->end, tok->flags };
+        b->toks[i] = (tok_t) { tok->start, tok->end, tok->flags, tok->pos };
         b->n_toks++;
         adjacent = i > 0 && tok->pos == b->next_pos;
         b->next_pos = tok->pos + 1;
@@ -279,14 +280,23 @@ typedef struct near_run {
     size_t n_starts;
 } near_run_t;
 
+/* The last position of the stretch of window positions that starts at token s
+ * (in 64 bits: a window may be as long as positions go). */
+static uint64_t stretch_end(const build_t *b, size_t s, uint32_t window)
+{
+    return (uint64_t)b->toks[s].pos + window - 1;
+}
+
 /*
- * The stretches of r's window (r->window tokens) that hold a match of each of
- * its items, a unit that is two items twice, into r->starts: as the search
- * asks of a NEAR or a chain. A stretch that holds them can start at the first
- * of its matches, so the starts tried are those of the items' matches; one
- * sweep, as in choose_window(): a match enters when the stretch's end reaches
- * its last token and leaves when the start passes its first. by_first: the
- * matches sorted by first token. False if memory ran out.
+ * The stretches of r's window (r->window positions, as the search counts
+ * them: a block boundary between two tokens is a position of its own) that
+ * hold a match of each of its items, a unit that is two items twice, into
+ * r->starts: as the search asks of a NEAR or a chain. A stretch that holds
+ * them can start at the first of its matches, so the starts tried are those
+ * of the items' matches; one sweep, as in choose_window(): a match enters
+ * when the stretch's end reaches its last token and leaves when the start
+ * passes its first (positions grow with tokens). by_first: the matches sorted
+ * by first token. False if memory ran out.
  */
 static bool near_stretches(const build_t *b, const match_t *by_first, near_run_t *r)
 {
@@ -304,7 +314,7 @@ static bool near_stretches(const build_t *b, const match_t *by_first, near_run_t
         size_t s = by_first[i].first;
         if (!need[by_first[i].unit] || (r->n_starts && r->starts[r->n_starts - 1] == s))
             continue;
-        size_t e = s + r->window - 1;
+        uint64_t e = stretch_end(b, s, r->window);
         for (; out_i < m && by_first[out_i].first < s; out_i++) {
             size_t j = by_first[out_i].id;
             if (inside[j]) {
@@ -312,7 +322,7 @@ static bool near_stretches(const build_t *b, const match_t *by_first, near_run_t
                 satisfied -= count[mt[j].unit]-- == need[mt[j].unit];
             }
         }
-        for (; in_i < m && mt[in_i].last <= e; in_i++) {
+        for (; in_i < m && b->toks[mt[in_i].last].pos <= e; in_i++) {
             if (need[mt[in_i].unit] && mt[in_i].first >= s) {
                 inside[in_i] = true;
                 satisfied += ++count[mt[in_i].unit] == need[mt[in_i].unit];
@@ -327,15 +337,15 @@ static bool near_stretches(const build_t *b, const match_t *by_first, near_run_t
     return ok;
 }
 
-/* Whether one of r's stretches holds match m: one that starts between
- * m->last - window + 1 and m->first. */
-static bool in_stretch(const near_run_t *r, const match_t *m)
+/* Whether one of r's stretches holds match m: one that starts at a token
+ * between the first whose stretch reaches m->last and m->first. */
+static bool in_stretch(const build_t *b, const near_run_t *r, const match_t *m)
 {
-    size_t lo = m->last + 1 > r->window ? m->last + 1 - r->window : 0;
-    size_t a = 0, z = r->n_starts; /* the first start >= lo */
+    uint64_t last = b->toks[m->last].pos;
+    size_t a = 0, z = r->n_starts; /* the first start whose stretch reaches last */
     while (a < z) {
         size_t mid = a + (z - a) / 2;
-        if (r->starts[mid] < lo)
+        if (stretch_end(b, r->starts[mid], r->window) < last)
             a = mid + 1;
         else
             z = mid;
@@ -381,7 +391,7 @@ static void drop_lone_near_matches(build_t *b)
         const srch_hl_unit_t *unit = &b->units[m->unit];
         keep[i] = !unit->near_only || unit->n_nears == 0;
         for (size_t r = 0; !keep[i] && r < n_runs; r++)
-            keep[i] = near_times(unit, runs[r].id) && in_stretch(&runs[r], m);
+            keep[i] = near_times(unit, runs[r].id) && in_stretch(b, &runs[r], m);
     }
     size_t n = 0;
     for (size_t i = 0; ok && i < b->n_matches; i++)

@@ -327,6 +327,18 @@ static const row_t match_rows[] = {
     { "bank a b c d e interest rates; bank f interest rates.",
       { NEAR_TERM("bank", 1, 7), NEAR_TERM("interest", 1, 7), NEAR_TERM("rates", 1, 7) }, 0,
       "bank a b c d e [interest] [rates]; [bank] f [interest] [rates]." },
+    /* A NEAR's window counts positions as the index does, one between blocks
+     * (red NEAR/0 wine: a window of 2): none across a heading and its
+     * paragraph, list items or table cells... */
+    { "## Red\n\nWine and red wine.", { NEAR_TERM("red", 1, 2), NEAR_TERM("wine", 1, 2) }, 0,
+      "## Red Wine and [red] [wine]." },
+    { "- first red\n- wine second", { NEAR_TERM("red", 1, 2), NEAR_TERM("wine", 1, 2) }, 0,
+      "- first red - wine second" },
+    { "| col red | wine col |", { NEAR_TERM("red", 1, 2), NEAR_TERM("wine", 1, 2) }, 0,
+      "| col red | wine col |" },
+    /* ...but a wider window reaches over the boundary (NEAR/1: 3 positions) */
+    { "| col red | wine col |", { NEAR_TERM("red", 1, 3), NEAR_TERM("wine", 1, 3) }, 0,
+      "| col [red] | [wine] col |" },
 };
 
 START_TEST(test_snippet_match_rows)
