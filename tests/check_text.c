@@ -1417,6 +1417,9 @@ static const passage_row_t passage_rows[] = {
      * (newswire and abstracts indent paragraphs instead of blank lines) */
     {"Title line\n  First para\nwraps here.\n  Second para\nwraps.", 1, 100,
      "0[0,10)L1-1 1[13,35)L2-3 2[38,56)L4-5"},
+    /* ...but not one that carries a list item on: "1." or "-", wrapped */
+    {"1. The first item\n   wraps here.\n2. The second\n   wraps too.\n- third\n\tgoes on",
+     1, 100, "0[0,77)L1-6"},
     /* 19: consecutive indented lines stay one paragraph; a tab indents too */
     {"Intro\n\tline one\n\tline two", 1, 100, "0[0,5)L1-1 1[7,25)L2-3"},
     /* 20: short indented paragraphs still join the next one */
@@ -1429,6 +1432,9 @@ static const passage_row_t passage_rows[] = {
      "0[0,12)L1-2 1[13,27)L3-4f~4 2[28,47)L5-7f~4"},
     /* ...but not in a comment, where a fence opens no block */
     {"<!--\n```\nold\n-->\n\nText.", 1, 100, "0[0,16)L1-4 1[18,23)L6-6"},
+    /* 22: a line indented as code is no heading above an underline */
+    {"Text.\n\tcode line\n-----\nMore.", 1, 100, "0[0,5)L1-1 1[7,16)L2-2 2[23,28)L4-4"},
+    {"Text.\n    code line\n-----\nMore.", 1, 100, "0[0,5)L1-1 1[10,19)L2-2 2[26,31)L4-4"},
 };
 
 START_TEST(test_text_passages_table)

@@ -320,10 +320,36 @@ bool text_is_underlined(const char *s, size_t len, size_t end)
 }
 
 /* A line that starts with a tab or two spaces: the first line of an indented
- * paragraph, when the line before it was not indented. */
+ * paragraph, when the line before it was not indented (nor a list item's,
+ * which such a line carries on). */
 static bool is_indented_line(const char *s, size_t a, size_t b)
 {
     return (a < b && s[a] == '\t') || (a + 1 < b && s[a] == ' ' && s[a + 1] == ' ');
+}
+
+/* Whether line s[a..b) opens a list item: "- ", "* ", "+ ", or a number of at
+ * most nine digits and "." or ")" ("1. ", "12) "), after at most three
+ * spaces. */
+static bool is_item_line(const char *s, size_t a, size_t b)
+{
+    if (text__is_bullet_line(s, a, b))
+        return true;
+    a += text__indent3(s + a, b - a);
+    size_t k = 0;
+    while (a + k < b && k < 10 && s[a + k] >= '0' && s[a + k] <= '9')
+        k++;
+    return k >= 1 && k <= 9 && a + k + 1 < b && (s[a + k] == '.' || s[a + k] == ')')
+           && (s[a + k + 1] == ' ' || s[a + k + 1] == '\t');
+}
+
+/* Whether line s[a..b) is indented as code: four columns or more (a tab
+ * reaches the next multiple of four). */
+static bool is_code_indented(const char *s, size_t a, size_t b)
+{
+    size_t col = 0;
+    for (; a < b && col < 4 && (s[a] == ' ' || s[a] == '\t'); a++)
+        col = s[a] == '\t' ? col / 4 * 4 + 4 : col + 1;
+    return col >= 4;
 }
 
 /* A rule ("***", "- - -") indented at most three spaces: four make it code. */
@@ -377,7 +403,7 @@ int text_passages(const char *s, size_t len, const text_passage_opts_t *opts,
     size_t front_end = text_front_matter(s, len, NULL, NULL);
     st.front_end = front_end;
     size_t para_start = NONE, para_end = 0, i = 0;
-    bool prev_indented = false;
+    bool prev_indented = false, prev_item = false; /* of the line before, in a paragraph */
     cut_lines_t lines;
     memset(&lines, 0, sizeof lines);
     while (i < len && st.rc == 0) {
@@ -405,6 +431,7 @@ int text_passages(const char *s, size_t len, const text_passage_opts_t *opts,
         } else if (structure && para_start != NONE && para_end + 1 == i
                    && memchr(s + para_start, '\n', para_end - para_start) == NULL
                    && !text__is_bullet_line(s, para_start, para_end)
+                   && !is_code_indented(s, para_start, para_end)
                    && text_is_underline(s + i, eol - i)) {
             /* The one line above is a heading; its underline goes with it. */
             add_heading(&st, para_start, para_end);
@@ -418,18 +445,19 @@ int text_passages(const char *s, size_t len, const text_passage_opts_t *opts,
             para_start = NONE;
         } else {
             bool indented = is_indented_line(s, i, eol);
-            if (para_start != NONE && indented && !prev_indented && !in_code) {
+            if (para_start != NONE && indented && !prev_indented && !prev_item && !in_code) {
                 add_paragraph(&st, para_start, para_end);
                 para_start = NONE;
             }
             prev_indented = indented;
+            prev_item = !indented && is_item_line(s, i, eol);
             if (para_start == NONE)
                 para_start = i;
             para_end = eol;
             i = eol + 1;
             continue;
         }
-        prev_indented = false;
+        prev_indented = prev_item = false;
         i = eol + 1;
     }
     if (para_start != NONE && st.rc == 0)
