@@ -934,6 +934,51 @@ static int explain_term(const char *term, size_t len, uint32_t tf, void *payload
     return 0;
 }
 
+/* Whether unit u looks for the term stem (a wildcard: one it takes). */
+static bool unit_covers(const srch_hl_unit_t *u, const char *stem)
+{
+    if (u->kind == SRCH_HL_PREFIX && u->n_allowed == 0 && u->n_stems > 0
+        && strncmp(stem, u->stems[0], strlen(u->stems[0])) == 0)
+        return true;
+    for (size_t j = 0; j < u->n_allowed; j++)
+        if (strcmp(u->allowed[j], stem) == 0)
+            return true;
+    for (size_t j = u->kind == SRCH_HL_PREFIX ? 1 : 0; j < u->n_stems; j++)
+        if (strcmp(u->stems[j], stem) == 0)
+            return true;
+    return false;
+}
+
+/* Add to off_terms, for --explain, the words of the phrases and NEAR items
+ * that the snippet found nowhere in the passage (a passage found by Lavrov in
+ * `Lavrov OR "peace talks"` may hold peace and talks apart), unless a unit
+ * that counts there looks for them too: a plain word or wildcard that is not
+ * off (Xapian lists only the terms the passage holds), or a phrase or item
+ * found. off: the units that do not count (hit_units()). */
+static void add_unfound_terms(const srch_result_t *r, const srch_snippet_t *sn, const bool *off,
+                              srch__strset_t *off_terms)
+{
+    if (!sn->unit_found)
+        return;
+    for (size_t k = 0; k < r->n_units; k++) {
+        const srch_hl_unit_t *u = &r->units[k];
+        bool placed = u->kind == SRCH_HL_PHRASE || u->near_only;
+        if (!placed || sn->unit_found[k] || u->kind == SRCH_HL_PREFIX)
+            continue;
+        for (size_t j = 0; j < u->n_stems; j++) {
+            bool on = false;
+            for (size_t v = 0; !on && v < r->n_units; v++) {
+                const srch_hl_unit_t *w = &r->units[v];
+                bool counts = !(off && off[v])
+                              && (sn->unit_found[v] || !(w->kind == SRCH_HL_PHRASE || w->near_only));
+                on = counts && unit_covers(w, u->stems[j]);
+            }
+            if (!on)
+                srch__strset_add(off_terms, u->stems[j]);
+        }
+    }
+}
+
 /* A query matching only result i's passage: its file's term and its ordinal. */
 static xs_query_t *passage_query(xs_mset_t *m, size_t i, uint32_t ordinal)
 {
@@ -1217,6 +1262,7 @@ static srch_run_status_t make_hits(srch_engine_t *e, srch_result_t *r, const src
             break;
         }
         if (s->explain) {
+            add_unfound_terms(r, &h->snippet, units == r->units ? NULL : off, &off_terms);
             xs_query_t *passage = pt.passage ? pt.passage
                                              : passage_query(r->mset, i, h->rec.ordinal);
             pt.passage = passage;

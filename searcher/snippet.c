@@ -755,6 +755,12 @@ bool srch_snippet_build_in(srch_snippet_t *out, text_analyzer_t *a, const char *
         };
     out->n_matches_total = out->n_spans + outside;
     free(spans);
+    if (n_units > 0) {
+        if (!(out->unit_found = calloc(n_units, sizeof *out->unit_found)))
+            goto done;
+        for (size_t i = 0; i < b.n_matches; i++)
+            out->unit_found[b.matches[i].unit] = true;
+    }
     ok = true;
 done:
     free(kept);
@@ -769,5 +775,6 @@ void srch_snippet_free(srch_snippet_t *s)
     if (!s)
         return;
     free(s->spans);
+    free(s->unit_found);
     memset(s, 0, sizeof *s);
 }

@@ -73,6 +73,8 @@ typedef struct srch_snippet {
     size_t n_spans;
     size_t n_matches_total;   /* the spans shown, and those the whole passage
                                  would have outside the window */
+    bool *unit_found;         /* for each unit given: whether it matches somewhere
+                                 in the passage (NULL when no unit was given) */
 } srch_snippet_t;
 
 /*

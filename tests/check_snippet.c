@@ -696,7 +696,7 @@ START_TEST(test_snippet_hostile_spans)
 {
     const char *p = "caf\xc3\xa9 na\xc3\xafve \xe2\x80\xae text";
     srch_span_t spans[] = { { 2, 4, 0 }, { 3, 9, 1 }, { 8, 8, 0 }, { 7, 100, 1 }, { 1, 2, 0 } };
-    srch_snippet_t s = { 0, strlen(p) + 50, true, true, spans, 5, 5 };
+    srch_snippet_t s = { 0, strlen(p) + 50, true, true, spans, 5, 5, NULL };
     srch_hl_unit_t units[2] = { { SRCH_HL_TERM, NULL, 0, 0, 1, NULL, 0, false, NULL, 0 },
                                 { SRCH_HL_TERM, NULL, 0, 7, 1, NULL, 0, false, NULL, 0 } };
 

@@ -129,6 +129,23 @@ run $PASSIM_SEARCH --db "$T/sides.db" --color=never --highlight plain '(Alice AN
 expect_match 'Standup Alice will .* Carol drafts the \[roadmap\]\.$' "$OUT" \
     "an AND whose other item is missing marks nothing"
 expect_match 'Plan \[Alice\] and Carol plan the \[week\]\.$' "$OUT" "and all of it where it matches"
+# A phrase or a NEAR below an OR: its words, in the passage but not together,
+# are neither marked nor listed as matched.
+printf 'Apart\n\nThe red car passed; wine was served. Alice came.\n' >"$T/sides/apart.md"
+printf 'Together\n\nRed wine for Alice.\n' >"$T/sides/together.md"
+$PASSIM_INDEX -q --db "$T/sides.db" "$T/sides" >/dev/null || fail "indexing four notes"
+for q in 'Alice OR "red wine"' 'Alice OR red NEAR/0 wine'; do
+    run $PASSIM_SEARCH --db "$T/sides.db" --color=never --highlight plain -C 0 --per-doc 0 \
+        --explain "$q"
+    expect_match '^   Apart The red car passed; wine was served\. \[Alice\] came\.$' "$OUT" \
+        "$q: apart, the words are not marked"
+    expect_match '^   Together \[Red\] \[wine\] for \[Alice\]\.$|^   Together \[Red wine\] for \[Alice\]\.$' "$OUT" \
+        "$q: together, they are"
+    expect_match '^   matched: alic [0-9.]*$' "$(printf '%s\n' "$OUT" | grep -A1 '^   Apart ')" \
+        "$q: apart, they are not listed as matched by --explain"
+    expect_match '^   matched: .*red.*wine|^   matched: .*wine.*red' "$OUT" \
+        "$q: together, they are listed"
+done
 rm -rf "$T/sides" "$T/sides.db"
 
 # --- xyzzy: exit 1, nothing on stdout
