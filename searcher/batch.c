@@ -320,12 +320,15 @@ static void answer(const batch_t *b, srch_engine_t *e, batch_query_t *q)
         first = o->settings.offset < r.n_hits ? o->settings.offset : r.n_hits;
         n_page = r.n_hits - first < o->settings.limit ? r.n_hits - first : o->settings.limit;
     }
-    q->ran = true;
-    q->n_hits = n_page;
     /* JSON carries the query's explanation in its object, text under its
      * header; TREC lines have no room for it. */
     bool json = o->print.format == SRCH_FMT_JSON && !o->metrics_only;
     bool text = o->print.format == SRCH_FMT_TEXT && !o->metrics_only;
+    q->ran = true;
+    /* What the query found: the hits shown, or the ranking's page (TREC
+     * lines, metrics), whose articles listed twice by several indexes are
+     * there once. */
+    q->n_hits = b->need_ranking && !json && !text ? q->ranking.n : n_page;
     if (r.explain.len && !json && !text)
         ok = text_buf_append(&q->err, r.explain.data, r.explain.len);
     if (ok && !o->metrics_only) {

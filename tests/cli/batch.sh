@@ -564,4 +564,18 @@ run $PASSIM_SEARCH --compare a.trec short.trec --qrels "$QRELS"
 expect_rc 2 "--compare with a bad run"
 expect_match 'short\.trec:1: expected' "$ERR" "bad run line named"
 
+# A TREC page that the same article in two indexes leaves empty found nothing.
+mkdir -p twin/a twin/b
+printf 'Beveled plates\n\nFlat plates with beveled edges.\n' >twin/a/1.txt
+cp twin/a/1.txt twin/b/1.txt
+$PASSIM_INDEX -q --db twin/a.db twin/a >/dev/null && $PASSIM_INDEX -q --db twin/b.db twin/b >/dev/null ||
+    fail "indexing the twins"
+printf 'q1\tbeveled\n' >twin/q.tsv
+run $PASSIM_SEARCH --db twin/a.db --db twin/b.db --batch twin/q.tsv -f trec -n 1
+expect_eq "$OUT" "q1 Q0 1 1 $(printf '%s' "$OUT" | cut -d' ' -f5) passim" "the twins are one line"
+run $PASSIM_SEARCH --db twin/a.db --db twin/b.db --batch twin/q.tsv -f trec -n 1 --offset 1
+expect_rc 1 "the page after the twins: nothing found"
+expect_eq "$OUT" "" "the page after the twins is empty"
+expect_match ' 0 failed, 0 with results;' "$ERR" "and the summary says so"
+
 finish
