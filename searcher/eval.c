@@ -596,6 +596,7 @@ bool srch_eval_score(srch_eval_result_t *out, const srch_qrels_t *q, const srch_
             out->repeat_docid = repeated;
         }
         out->n_repeats += end - i - m;
+        out->n_run_queries++;
         if (eq) {
             const qrels_query_t *qq = find_query(q, eq->qid);
             eq->answered = true;

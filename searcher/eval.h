@@ -137,6 +137,9 @@ typedef struct srch_eval_result {
                                     byte order (1, 2, ..., 10, 11...) */
     size_t n_queries;
     size_t n_answered;           /* judged queries the run answers */
+    size_t n_run_queries;        /* queries the run answers, judged or not: some, and
+                                    none answered, means the two name queries
+                                    differently */
     size_t n_judged_docs;        /* documents of the run the qrels judge, any gain: 0
                                     for an answered run means the two name documents
                                     differently (articles and passages) */

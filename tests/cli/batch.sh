@@ -421,6 +421,14 @@ expect_match "^passim-search: warning: passage.qrels judges none of the document
 expect_eq "$(printf '%s\n' "$ERR" | grep -c 'judges none')" 1 "--compare: one warning for a run given twice"
 run $S --compare one.trec one.trec --qrels "$QRELS"
 expect_no_match 'judges none' "$ERR" "--compare with matching qrels: no warning"
+# Query ids the qrels do not know: every metric 0, and a warning says why.
+printf 'other-id 0 %s 1\n' "$passage" > other.qrels
+run $S --batch one.tsv --level passage --qrels other.qrels --metrics-only
+expect_match "^passim-search: warning: other.qrels judges none of the queries of this run, so every metric is 0" \
+    "$ERR" "qrels of other query ids: a warning"
+run $S --compare one.trec one.trec --qrels other.qrels
+expect_match "^passim-search: warning: other.qrels judges none of the queries of one.trec" \
+    "$ERR" "--compare with qrels of other query ids: a warning"
 expect_no_match 'more than once' "$ERR" "--compare, a run of passim's: no document twice"
 # A run that ranks a document twice for one query is broken: said, and the
 # document counts once, where it ranks best.
