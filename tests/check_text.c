@@ -1104,6 +1104,8 @@ static const first_line_row_t first_line_rows[] = {
     {"<br>\n<p align=\"center\">\n", true, 0, 4},  /* HTML only: the first */
     {"<!-- generated -->\n<!--\nTODO: badges\n-->\n# Real Title\n", true, 41, 53},
     {"<!--\nnote\n-->\n<!--\nx\n-->\nReal\n", true, 25, 29},
+    {"<!--\ndraft: true\n--> Release checklist\n", true, 20, 38}, /* the comment's end is no part */
+    {"<!--\nx\n-->\n<!-- y -->  Title\n", true, 21, 28},
     /* a line of images alone (a README's badges) is passed over too */
     {"[![Build](b.svg)](x) ![Cov](c.svg)\n\n# Project\n", true, 36, 45},
     {"![](cover.jpg)\nText\n", true, 15, 19},

@@ -1205,7 +1205,7 @@ static bool first_line_from(const char *s, size_t len, size_t from, size_t *star
     size_t scan = from;  /* where fences are looked for next: a line start */
     while (scan > 0 && s[scan - 1] != '\n')
         scan--;
-    size_t code_at = len;
+    size_t code_at = len, title_from = 0;
     bool in_code = false, found = false;
     text__fence_t fence = { 0, 0, false };
     for (size_t next = past_comments(s, len, from, &scan), at2; next < len;) {
@@ -1230,6 +1230,10 @@ static bool first_line_from(const char *s, size_t len, size_t from, size_t *star
         }
         if (!html_only_line(s, a2, b2)) {
             at = at2;
+            /* A comment that closes on this line, before its word, is no
+             * part of the title ("--> Release checklist"). */
+            if (next > a2)
+                title_from = next;
             found = true;
             break;
         }
@@ -1240,6 +1244,8 @@ static bool first_line_from(const char *s, size_t len, size_t from, size_t *star
     size_t a = at;
     while (a > 0 && s[a - 1] != '\n')
         a--;
+    if (found && title_from > a && title_from <= at)
+        a = title_from;
     size_t b = line_end(s, len, at);
     if (found)
         headline_under(s, len, a, b, &a, &b);
