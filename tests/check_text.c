@@ -1242,6 +1242,10 @@ static const front_matter_row_t front_matter_rows[] = {
     {"---\ntitle: Foo\n  # c\n  bar\n---\n", 31, "Foo"},  /* a comment line too */
     {"---\ntitle: 'It''s\n  a ''quote''' # c\n---\n", 41, "It''s\n  a ''quote''"},
     {"---\ntitle:\n  en: English\n---\n", 29, NULL},       /* a mapping is no title */
+    {"---\ntitle:\n  Quarterly report\n  draft\nx: 1\n---\n", 47,
+     "Quarterly report\n  draft"},              /* a value below "title:" alone */
+    {"---\ntitle:\n  # c\n  \"T: quoted\"\n---\n", 35, "T: quoted"},
+    {"---\ntitle:\n  - one\n  - two\n---\n", 31, NULL},      /* a list is no title */
     {"+++\ntitle = \"T\"\n  x = 1\n+++\n", 28, "T"},          /* TOML: one line */
     {"+++\nd = \"\"\"\n[x]\n+++\n\"\"\"\ntitle = \"T\"\n+++\n", 40, "T"}, /* lines of a string */
     {"+++\ntitle = \'\'\'\nT\'\'\'\n+++\n", 25, "T"},

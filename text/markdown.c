@@ -700,8 +700,9 @@ static bool is_yaml_null(const char *v, size_t n)
                           || memcmp(v, "NULL", 4) == 0));
 }
 
-/* What the title key's value may still take from the indented lines below. */
-typedef enum { GOES_ON_NO, GOES_ON_PLAIN, GOES_ON_QUOTED, GOES_ON_BLOCK } goes_on_t;
+/* What the title key's value may still take from the indented lines below:
+ * GOES_ON_FIRST, its whole value, "title:" having none on its line. */
+typedef enum { GOES_ON_NO, GOES_ON_PLAIN, GOES_ON_QUOTED, GOES_ON_BLOCK, GOES_ON_FIRST } goes_on_t;
 
 /* The title's value starts on the key's line at s[va..vb) (trimmed): where it
  * is, and whether it may go on below. */
@@ -709,7 +710,7 @@ static goes_on_t title_start(const char *s, size_t va, size_t vb, fm_title_t *t)
 {
     t->a = t->b = va;
     if (va == vb)
-        return GOES_ON_NO;      /* "title:" alone opens a mapping or a list */
+        return GOES_ON_FIRST;   /* "title:" alone: the value is below, if any */
     /* YAML's properties of the value, an anchor "&a" and a tag "!!str", are
      * no part of it. */
     while (va < vb && (s[va] == '&' || s[va] == '!')) {
@@ -775,6 +776,20 @@ static goes_on_t title_goes_on(const char *s, size_t a, size_t b, goes_on_t goes
     }
     t->b = b;
     return GOES_ON_QUOTED;
+}
+
+/* The first indented line s[a..b) (trimmed, not blank) below "title:" with
+ * no value on its line: the value's start, as on the key's line, unless it
+ * opens a list ("- item") or a mapping ("en: Title"), or is a comment. */
+static goes_on_t title_below(const char *s, size_t a, size_t b, fm_title_t *t)
+{
+    size_t ka, kb;
+    bool sure;
+    if (s[a] == '#' || (s[a] == '-' && (b - a == 1 || s[a + 1] == ' ' || s[a + 1] == '\t'))
+        || parse_key(s, a, b, ':', &ka, &kb, &sure) != 0)
+        return s[a] == '#' ? GOES_ON_FIRST : GOES_ON_NO;
+    goes_on_t goes_on = title_start(s, a, b, t);
+    return goes_on == GOES_ON_FIRST ? GOES_ON_NO : goes_on;
 }
 
 /* A TOML multi-line string opened by the three quotes at s[va] (""" or
@@ -850,7 +865,9 @@ static size_t front_matter(const char *s, size_t len, fm_title_t *title)
         if (a == b)
             continue;           /* blank */
         if (s[i] == ' ' || s[i] == '\t') {
-            if (goes_on == GOES_ON_PLAIN && s[a] == '#')
+            if (goes_on == GOES_ON_FIRST)
+                goes_on = title_below(s, a, b, &t);
+            else if (goes_on == GOES_ON_PLAIN && s[a] == '#')
                 goes_on = GOES_ON_NO; /* a comment ends a bare value */
             else if (goes_on != GOES_ON_NO)
                 goes_on = title_goes_on(s, a, b, goes_on, &t);
