@@ -464,8 +464,12 @@ static const char *removal_reason(const known_file_t *k)
     struct stat st;
     if (k->why)
         return k->why;
-    if (stat(k->key, &st) != 0)
+    if (lstat(k->key, &st) != 0)
         return "file is gone";
+    if (S_ISLNK(st.st_mode))    /* a link in its place: the walk met what it leads to */
+        return stat(k->key, &st) == 0 && S_ISREG(st.st_mode)
+                   ? "now a symbolic link: the file it leads to is the article"
+                   : "now a symbolic link to no regular file";
     if (!S_ISREG(st.st_mode))
         return "no longer a regular file";
     return k->place ? "a symbolic link led to it, and no longer does" : "not met under the PATH";

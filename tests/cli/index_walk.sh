@@ -272,6 +272,25 @@ rm canon/mixed/f.txt
 run $PASSIM_INDEX --db canon.db canon/mixed
 expect_match 'up to date, nothing changed' "$OUT" "a link to a file held directly goes: the file stays"
 
+# --- a file moved away and linked back, or replaced by a link to another:
+# its record goes, saying so, and what the link leads to is the article
+mkdir -p relink/notes relink/away
+printf 'Alpha\n\nabout herring\n' > relink/notes/a.txt
+printf 'Beta\n\nabout mackerel\n' > relink/notes/b.txt
+run $PASSIM_INDEX --db relink.db relink/notes
+mv relink/notes/a.txt relink/away/a.txt && ln -s ../away/a.txt relink/notes/a.txt
+rm relink/notes/b.txt && ln -s a.txt relink/notes/b.txt
+run $PASSIM_INDEX --db relink.db relink/notes
+expect_match ': 1 added, 0 updated, 2 removed' "$OUT" "files replaced by links"
+expect_match 'notes/a\.txt: removed from the index \(now a symbolic link: the file it leads to is the article\)$' \
+    "$ERR" "a file moved away and linked back: said why"
+expect_match 'notes/b\.txt: removed from the index \(now a symbolic link: the file it leads to is the article\)$' \
+    "$ERR" "a file replaced by a link to another: said why"
+run $PASSIM_SEARCH --db relink.db herring
+expect_rc 0 "the file moved away is found through its link"
+run $PASSIM_SEARCH --db relink.db mackerel
+expect_rc 1 "the file replaced is not"
+
 # --- a file met only through a link goes when the link goes or leads elsewhere,
 # and so do the files of a linked folder when they go or the link does
 mkdir -p lk/n lk/ext lk/ext2
