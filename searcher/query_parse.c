@@ -173,6 +173,9 @@ typedef struct parser {
                                      hyphenated word is not a bag of its parts */
     size_t field_start, field_len; /* the first name of another engine's field
                                       ("author:"), if field_len > 0 */
+    size_t emphasis;              /* the '*'s before a word ("*", "**") that opened
+                                     an emphasis no '*'s after a word have closed
+                                     yet: how many; 0: none */
 } parser_t;
 
 static void fail(parser_t *p, size_t column, const char *fmt, ...)
@@ -396,7 +399,9 @@ static size_t field_like_len(const char *q, size_t start, size_t end, size_t len
 }
 
 /* A word chunk q[start..end): dropped if text/ finds no word in it (punctuation);
- * a trailing run of '*' right after the last word makes it a wildcard. */
+ * a trailing run of '*' right after the last word makes it a wildcard, unless
+ * it closes an emphasis that as many '*' before a word opened ("*very
+ * important*", "**state**"; not "**kwargs talks*"). */
 static bool lex_word(parser_t *p, size_t start, size_t end)
 {
     lex_tok_t t = { .kind = TK_WORD, .start = start, .end = end,
@@ -447,9 +452,23 @@ static bool lex_word(parser_t *p, size_t start, size_t end)
     size_t word_end = start + sc.last_end, k = word_end, a;
     while (k < body_end && (a = text_apostrophe_len(q, body_end, k)) > 0)
         k += a;
+    /* An emphasis opened here, or before and not closed: as many '*' after
+     * the word close it. */
+    size_t opening = 0;
+    while (start + opening < body_end && q[start + opening] == '*')
+        opening++;
+    size_t open = p->emphasis ? p->emphasis : opening;
     if (body_end < end && k == body_end) {
-        t.wildcard = true;
-        t.body_end = word_end;
+        if (open == end - body_end) {
+            note(p, "a '*' that closes an emphasis is no wildcard: '%.*s' is read as the word",
+                 (int)(end - start), q + start);
+            p->emphasis = 0;
+        } else {
+            t.wildcard = true;
+            t.body_end = word_end;
+        }
+    } else {
+        p->emphasis = open;
     }
     return push_tok(p, &t);
 }

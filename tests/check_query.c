@@ -218,8 +218,10 @@ static const parse_row_t parse_rows[] = {
     { "And Or", KEEP, "(AND and or)" },
     /* NEAR */
     { "kabul NEAR/5 moscow", AND_, "(NEAR/5 kabul moscow)" },
-    /* a '*' before a word is emphasis, not a wildcard, and not an error */
-    { "*kabul talks*", AND_, "(AND kabul (PREFIX talks))" },
+    /* a '*' before a word is emphasis, not a wildcard, and not an error, and
+     * so is the '*' after a word that closes it; a later one is a wildcard */
+    { "*kabul talks*", AND_, "(AND kabul talk)" },
+    { "*kabul* talks*", AND_, "(AND kabul (PREFIX talks))" },
     /* a '?' ending a word or standing alone is punctuation */
     { "kabul? talks ?", AND_, "(AND kabul talk)" },
     { "foo\xe2\x80\x94" "*bar*\xe2\x80\x94" "baz", AND_, "(PHRASE foo bar baz)" },
@@ -311,7 +313,14 @@ START_TEST(test_query_wildcard_notes)
                                           "'*ing' is read as the word" },
         { "Tal?ban", "(PHRASE tal ban)", "'?' is no wildcard (only a '*' ending a word is): "
                                          "'Tal?ban' is read with it as punctuation" },
-        { "*kabul talks*", "(AND kabul (PREFIX talks))", NULL },
+        /* a '*' after a word that closes an emphasis is none either */
+        { "*kabul talks*", "(AND kabul talk)", "a '*' that closes an emphasis is no wildcard: "
+                                               "'talks*' is read as the word" },
+        { "*state*", "state", "a '*' that closes an emphasis is no wildcard: '*state*' is read "
+                              "as the word" },
+        { "**bold** stabil*", "(AND bold (PREFIX stabil))", "a '*' that closes an emphasis is no "
+                                                            "wildcard: '**bold**' is read as the word" },
+        { "**kwargs talks*", "(AND kwarg (PREFIX talks))", NULL }, /* not as many: a wildcard */
         { "python **kwargs", "(AND python kwarg)", NULL },
         { "kabul? talks ?", "(AND kabul talk)", NULL },
         { "talks*", "(PREFIX talks)", NULL },
