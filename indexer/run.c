@@ -87,14 +87,28 @@ typedef struct run {
 
 static bool signal_clears_line; /* stderr is a terminal: a progress line may be on it */
 
+/* What the first signal is answered with at once. */
+typedef struct signal_note {
+    const char *text;
+    size_t len;
+} signal_note_t;
+#define SIGNAL_NOTE(s) { s, sizeof s - 1 }
+/* An update stops at its next clean point, which a large file can put
+ * seconds away. */
+static const signal_note_t update_note = SIGNAL_NOTE(
+    "passim-index: stopping at a clean point; interrupt again to stop at once (the index "
+    "keeps its last commit)\n");
+/* A rebuild or a parallel build, written beside the index, is dropped at once. */
+static const signal_note_t whole_note = SIGNAL_NOTE(
+    "passim-index: stopping; this build is dropped unless it is complete already (the index "
+    "stays as it was until then)\n");
+static const signal_note_t *volatile signal_note = &update_note;
+
 /* SIGINT or SIGTERM: the run stops at its next clean point (the end of the
- * file it is at, in most runs), which a large file can put seconds away, so
- * it says so at once; a second one ends it there and then, as SIGKILL would,
- * which leaves the last commit in place. */
+ * file it is at, in most runs), and says so at once; a second one ends it
+ * there and then, as SIGKILL would, which leaves the last commit in place. */
 static void on_signal(int sig)
 {
-    static const char note[] = "passim-index: stopping at a clean point; interrupt again "
-                               "to stop at once (the index keeps its last commit)\n";
     if (idx_stop_signal) {
         signal(sig, SIG_DFL);
         raise(sig);
@@ -102,9 +116,10 @@ static void on_signal(int sig)
     }
     idx_stop_signal = sig;
     int saved = errno; /* a failed write must not change what the run reads */
+    const signal_note_t *note = signal_note;
     if (signal_clears_line)
         (void)!write(STDERR_FILENO, "\r\033[K", 4);
-    (void)!write(STDERR_FILENO, note, sizeof note - 1);
+    (void)!write(STDERR_FILENO, note->text, note->len);
     errno = saved;
 }
 
@@ -880,6 +895,33 @@ static bool holds_other_files(const char *db_path)
     return other;
 }
 
+/* Whether the folder at path holds nothing at all. */
+static bool folder_is_empty(const char *path)
+{
+    DIR *d = opendir(path);
+    if (!d)
+        return false;
+    bool empty = true;
+    struct dirent *e;
+    while (empty && (e = readdir(d)) != NULL)
+        empty = strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0;
+    closedir(d);
+    return empty;
+}
+
+/* Remove the index files from the folder at db_path, and no other. */
+static void remove_index_files(const char *db_path)
+{
+    DIR *d = opendir(db_path);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL)
+        if (is_index_file(e->d_name))
+            unlinkat(dirfd(d), e->d_name, 0);
+    closedir(d);
+}
+
 /* Whether the folder at db_path holds the version file of a Xapian index. */
 static bool has_version_file(const char *db_path)
 {
@@ -1532,7 +1574,7 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
     char *held_lang = NULL, *rebuild_path = NULL;
     root_t *roots = NULL;
     struct stat dbst;
-    bool drop_new_db = false;  /* the index folder this run made holds nothing of use */
+    bool drop_new_db = false;  /* the index this run made holds nothing of use */
     double t0 = idx_now();
 
     idx_report_init(&r.rep, o->progress > 0 || (o->progress < 0 && isatty(STDERR_FILENO)),
@@ -1556,6 +1598,9 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
         fprintf(stderr, "passim-index: %s: exists and is not an index folder\n", o->db_path);
         goto out;
     }
+    /* A new folder, or an empty one given with --db: a first build that makes
+     * nothing of use leaves it as it was, gone or empty. */
+    bool no_index_before = !db_existed || folder_is_empty(o->db_path);
     if (db_errno == ENOENT && !parent_exists(o->db_path))
         goto out;
     /* Xapian would add its files to any folder, and the first compaction
@@ -1576,6 +1621,7 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
     /* From its first change on disk, a run that is interrupted stops at a
      * clean point (on_signal()). */
     signal_clears_line = isatty(STDERR_FILENO);
+    signal_note = o->rebuild ? &whole_note : &update_note;
     struct sigaction sa = { .sa_handler = on_signal };
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
@@ -1636,12 +1682,14 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
                         "writer, and not compacted\n", o->db_path, unswappable);
     bool in_place = in_cwd || unswappable;
     bool parallel = o->jobs > 1 && fresh && !in_place;
+    if (parallel)
+        signal_note = &whole_note;
     /* A fresh build on one writer reads and analyses on a second thread. */
     bool ahead = fresh && !in_cwd && !parallel;
 
     fatal_db_path = o->db_path;
     fatal_rep = &r.rep;
-    fatal_nothing_made = parallel && !db_existed;
+    fatal_nothing_made = parallel && no_index_before;
     xs_set_fatal_handler(on_fatal);
 
     xs_db_t *target = db;      /* where the sequential writer writes */
@@ -1691,7 +1739,7 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
     bool root_failed = roots_failed > 0;
     /* A first run none of whose PATHs could be read (a typo, most likely)
      * leaves no empty index behind. */
-    if (!db_existed && roots_failed == n_paths && !r.w.fatal && !idx_stop_signal) {
+    if (no_index_before && roots_failed == n_paths && !r.w.fatal && !idx_stop_signal) {
         fprintf(stderr, "passim-index: %s: no index made, since no PATH given can be read\n",
                 o->db_path);
         drop_new_db = true;
@@ -1768,7 +1816,7 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
          * signal came once its index was complete (while it was compacted). */
         bool whole = o->rebuild || parallel, discarded = whole && !ok;
         /* A first build discarded leaves no empty index behind. */
-        drop_new_db = discarded && !db_existed;
+        drop_new_db = discarded && no_index_before;
         fprintf(stderr, "passim-index: interrupted by %s; %s\n",
                 idx_stop_signal == SIGINT ? "SIGINT" : "SIGTERM",
                 drop_new_db ? "nothing was changed: no index was made"
@@ -1786,7 +1834,7 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
     } else if (ok) {
         summary(&r, idx_now() - t0, false);
         status = r.w.st.failed || r.walk_failed ? IDX_EXIT_SOME_FAILED : IDX_EXIT_OK;
-    } else if (parallel && !db_existed) {
+    } else if (parallel && no_index_before) {
         /* A parallel first build that failed put nothing in place: it leaves
          * no empty index behind. */
         drop_new_db = true;
@@ -1803,8 +1851,12 @@ out:
         free(rebuild_path);
     }
     xs_db_free(db);
-    if (drop_new_db && !holds_other_files(o->db_path))
-        remove_tree(o->db_path);
+    if (drop_new_db && !holds_other_files(o->db_path)) {
+        if (db_existed)
+            remove_index_files(o->db_path);
+        else
+            remove_tree(o->db_path);
+    }
     for (size_t i = 0; roots && i < n_paths; i++) {
         free(roots[i].key);
         free(roots[i].place);

@@ -222,6 +222,13 @@ passim-index: typo.db: no index made, since no PATH given can be read" \
         "the PATHs named, and no index made (--jobs $j)"
     [ ! -e typo.db ] && pass || fail "no index folder left by a first run with no PATH read (--jobs $j)"
 done
+# ...and a folder made for it is left empty
+mkdir made.db
+run $PASSIM_INDEX --db made.db --jobs 2 no-such-folder
+expect_rc 2 "a first run into an empty folder, with no PATH that can be read"
+expect_match 'made.db: no index made, since no PATH given can be read' "$ERR" "said so"
+[ -d made.db ] && [ -z "$(ls -A made.db)" ] && pass || fail "the folder made for the index is left empty"
+rm -rf made.db
 run $PASSIM_INDEX -q --db typo.db corpus no-such-folder
 expect_rc 1 "a first run with one PATH of two that can be read"
 [ -f typo.db/iamglass ] && pass || fail "the index is made from the PATH that can be read"

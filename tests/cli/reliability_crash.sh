@@ -475,6 +475,8 @@ for pause in 0.2 0.05 0; do
     echo "--rebuild --jobs 2, SIGTERM after $pause s: the rebuild had completed first"
 done
 expect_no_crash "--rebuild --jobs 2, SIGTERM" "143"
+expect_match '^passim-index: stopping; this build is dropped unless it is complete already' \
+    "$ERR" "--rebuild, SIGTERM: answered at once"
 expect_match 'interrupted by SIGTERM; nothing was changed' "$ERR" "--rebuild, SIGTERM: said on stderr"
 expect_match '^passim-index: .*/idx\.db: interrupted, nothing changed \([0-9]+ files? indexed by this run (was|were) discarded\) in [0-9.]+ s$' \
     "$OUT" "--rebuild, SIGTERM: the summary says nothing changed"
@@ -539,28 +541,39 @@ else
 fi
 
 # --- a fresh build on two threads stopped by SIGINT: no index, and the
-# summary counts nothing as added (a round in which the build was complete
-# before the signal came is tried again, up to three times)
+# summary counts nothing as added; a folder given empty is left empty (a
+# round in which the build was complete before the signal came is tried
+# again, up to three times)
 F=$T/int.db
-for try in 1 2 3; do
+for made in no yes; do
+    for try in 1 2 3; do
+        rm -rf "$F"
+        [ "$made" = yes ] && mkdir "$F"
+        start_index --jobs 2 --db "$F" "$C"
+        wait_shards "$F"
+        kill -0 "$PID" 2>/dev/null && kill -INT "$PID"
+        stop_index
+        [ "$RC" -eq 0 ] || printf '%s\n' "$ERR" | grep -q 'the new index was complete' || break
+        echo "fresh --jobs 2 build, SIGINT, try $try: the build had completed first"
+    done
+    what="fresh --jobs 2 build (folder made first: $made), SIGINT"
+    expect_no_crash "$what" "130"
+    expect_match '^passim-index: stopping; this build is dropped unless it is complete already' \
+        "$ERR" "$what: the first signal answered at once"
+    expect_match 'interrupted by SIGINT; nothing was changed: no index was made' "$ERR" \
+        "$what: said on stderr"
+    expect_match '^passim-index: .*/int\.db: interrupted, nothing changed \([0-9]+ files? indexed by this run (was|were) discarded\) in [0-9.]+ s$' \
+        "$OUT" "$what: the summary says nothing changed"
+    expect_no_match 'added' "$OUT" "$what: no file counted as added"
+    expect_eq "$(files_in "$F")" 0 "$what: the index holds nothing"
+    if [ "$made" = yes ]; then
+        [ -d "$F" ] && [ -z "$(ls -A "$F")" ] && pass || fail "$what: the folder is not left empty"
+    else
+        [ -e "$F" ] && fail "$what: an empty index folder left behind" || pass
+    fi
+    no_tmp_left "$F" "$what"
     rm -rf "$F"
-    start_index --jobs 2 --db "$F" "$C"
-    wait_shards "$F"
-    kill -0 "$PID" 2>/dev/null && kill -INT "$PID"
-    stop_index
-    [ "$RC" -eq 0 ] || printf '%s\n' "$ERR" | grep -q 'the new index was complete' || break
-    echo "fresh --jobs 2 build, SIGINT, try $try: the build had completed first"
 done
-expect_no_crash "fresh --jobs 2 build, SIGINT" "130"
-expect_match 'interrupted by SIGINT; nothing was changed: no index was made' "$ERR" \
-    "fresh --jobs 2 build, SIGINT: said on stderr"
-expect_match '^passim-index: .*/int\.db: interrupted, nothing changed \([0-9]+ files? indexed by this run (was|were) discarded\) in [0-9.]+ s$' \
-    "$OUT" "fresh --jobs 2 build, SIGINT: the summary says nothing changed"
-expect_no_match 'added' "$OUT" "fresh --jobs 2 build, SIGINT: no file counted as added"
-expect_eq "$(files_in "$F")" 0 "fresh --jobs 2 build, SIGINT: the index holds nothing"
-[ -e "$F" ] && fail "fresh --jobs 2 build, SIGINT: an empty index folder left behind" || pass
-no_tmp_left "$F" "fresh --jobs 2 build, SIGINT"
-rm -rf "$F"
 
 # --- a fresh build on two threads killed midway, then completed
 if [ -z "$WRAP" ]; then
