@@ -461,20 +461,32 @@ static int64_t gain(int64_t points, size_t count)
     return count - 1 <= REPEAT_BONUS_MAX ? points / 10 : 0;
 }
 
+/* Whether cp, not ASCII, joins the parts of a word as a hyphen or a dot
+ * does: the Unicode hyphens and the en dash ("non‑OPEC", "Russia–Ukraine",
+ * "2018–2022"), the middle dot ("col·lecció") and the hyphenation point, the
+ * katakana middle dot ("ジョン・スミス"), the full-width hyphen-minus and the
+ * fraction slash ("7⁄8"). */
+static bool joins_parts(uint32_t cp)
+{
+    return (cp >= 0x2010 && cp <= 0x2013) || cp == 0x00B7 || cp == 0x2027 || cp == 0x30FB
+           || cp == 0xFF0D || cp == 0x2044;
+}
+
 /* Whether tokens k and k + 1 are parts of one written word, joined by a
- * little ASCII punctuation and no space: "non-OPEC", "7-3/4", "DAIG.F".
- * Chinese and Japanese characters touch with nothing between them, and each
- * is a word of its own: they are not parts. */
+ * little punctuation (three characters at most) and no space: "non-OPEC",
+ * "7-3/4", "DAIG.F", "non‑OPEC". Chinese and Japanese characters touch with
+ * nothing between them, and each is a word of its own: they are not parts. */
 static bool joined(const build_t *b, const char *text, size_t k)
 {
     if ((b->toks[k].flags | b->toks[k + 1].flags) & TEXT_TOK_IDEO)
         return false;
-    size_t from = b->toks[k].end, to = b->toks[k + 1].start;
-    if (to - from > 3)
-        return false;
-    for (size_t i = from; i < to; i++)
-        if ((unsigned char)text[i] >= 0x80 || is_blank((unsigned char)text[i]))
+    size_t from = b->toks[k].end, to = b->toks[k + 1].start, chars = 0;
+    for (size_t i = from, n; i < to; i += n, chars++) {
+        uint32_t cp = (unsigned char)text[i];
+        n = cp < 0x80 ? 1 : text_utf8_decode(text + i, to - i, &cp);
+        if (chars == 3 || n == 0 || (cp < 0x80 ? is_blank((unsigned char)cp) : !joins_parts(cp)))
             return false;
+    }
     return true;
 }
 
@@ -695,11 +707,13 @@ bool srch_snippet_build_in(srch_snippet_t *out, text_analyzer_t *a, const char *
     if (!(kept = sorted_copy(b.matches, b.n_matches, cmp_by_first)))
         goto done;
 
-    /* A phrase longer than the window could never be shown whole. */
+    /* A match longer than the window (a phrase, or a word typed solid that
+     * matches both parts of a hyphenated one, "cofounder" of "co-founder")
+     * could never be shown whole: the window takes the longest in. */
     size_t w = context_words;
-    for (size_t u = 0; w > 0 && u < n_units; u++)
-        if (b.usable[u] && units[u].kind == SRCH_HL_PHRASE && units[u].n_stems > w)
-            w = units[u].n_stems;
+    for (size_t i = 0; w > 0 && i < b.n_matches; i++)
+        if (b.matches[i].last - b.matches[i].first + 1 > w)
+            w = b.matches[i].last - b.matches[i].first + 1;
 
     size_t first = 0, last = b.n_toks ? b.n_toks - 1 : 0;
     if (w == 0 || b.n_toks <= w) {

@@ -424,6 +424,21 @@ static const row_t window_rows[] = {
     { "He said that some non-OPEC states cut a lot of output, and rates fell to 7-3/4 pct today.",
       { TERM("OPEC") }, 1, "\xe2\x80\xa6non-[OPEC]\xe2\x80\xa6" },
     { "Rates fell to 7-3/4 pct today.", { TERM("rates") }, 4, "[Rates] fell to 7-3/4\xe2\x80\xa6" },
+    /* ...also when the punctuation is not ASCII: a non-breaking hyphen, an en
+     * dash, a middle dot */
+    { "Output from non\xe2\x80\x91OPEC producers rose sharply in March.", { TERM("OPEC") }, 1,
+      "\xe2\x80\xa6non\xe2\x80\x91[OPEC]\xe2\x80\xa6" },
+    { "The Russia\xe2\x80\x93Ukraine talks stalled again.", { TERM("Ukraine") }, 1,
+      "\xe2\x80\xa6Russia\xe2\x80\x93[Ukraine]\xe2\x80\xa6" },
+    { "La col\xc2\xb7lecci\xc3\xb3 del museu es va obrir.", { TERM("lecci\xc3\xb3") }, 1,
+      "\xe2\x80\xa6" "col\xc2\xb7[lecci\xc3\xb3]\xe2\x80\xa6" },
+    /* ...but not by a dash between spaces */
+    { "Talks \xe2\x80\x93 stalled again in the city.", { TERM("stalled") }, 1,
+      "\xe2\x80\xa6[stalled]\xe2\x80\xa6" },
+    /* A word typed solid that matches a hyphenated one's two parts is
+     * longer than a window of one: the window takes it in. */
+    { "Yesterday the co-founder resigned, and the board accepted it.", { TERM("cofounder") }, 1,
+      "\xe2\x80\xa6[co-founder]\xe2\x80\xa6" },
     /* Chinese and Japanese characters touch, but each is a word: the window
      * takes in no more of them than it was given. */
     { "日本政府今天宣布了新的经济政策和改革计划。", { PHRASE("经济政策") }, 4,
