@@ -1426,6 +1426,13 @@ static const passage_row_t passage_rows[] = {
     /* ...but not one that carries a list item on: "1." or "-", wrapped */
     {"1. The first item\n   wraps here.\n2. The second\n   wraps too.\n- third\n\tgoes on",
      1, 100, "0[0,77)L1-6"},
+    /* ...nor one under a line that does not end a sentence (a wrapped item
+     * of another list, "•" or "a)"; a poem's indented lines), unless that
+     * line is a title: alone, ending in a word */
+    {"Notes\n\n\xe2\x80\xa2 The chair proposed that it be moved to\n  the hall, as agreed.\n"
+     "\xe2\x80\xa2 The roof\n  leaks.", 1, 100, "0[0,5)L1-1 1[7,94)L3-6"},
+    {"The wheel has stopped, the race is dry,\n  The miller's gone away;\nAnd children dare "
+     "each other in\n  To hear the timbers speak.", 1, 200, "0[0,126)L1-4"},
     /* 19: consecutive indented lines stay one paragraph; a tab indents too */
     {"Intro\n\tline one\n\tline two", 1, 100, "0[0,5)L1-1 1[7,25)L2-3"},
     /* 20: short indented paragraphs still join the next one */

@@ -319,12 +319,62 @@ bool text_is_underlined(const char *s, size_t len, size_t end)
     return text_is_underline(next, (size_t)((next_end ? next_end : s + len) - next));
 }
 
+/* How the line that ends at s[end] (exclusive; it starts at or after a)
+ * ends: a sentence (".", "?", "!", ":" or "…", closing quotes and brackets
+ * after them), a bare word (a letter or digit: a title), or other
+ * punctuation ("," ";" "-": a sentence goes on). */
+typedef enum { LINE_ENDS_SENTENCE, LINE_ENDS_WORD, LINE_ENDS_OTHER } line_ending_t;
+
+static line_ending_t line_ending(const char *s, size_t a, size_t end)
+{
+    while (end > a && text__is_space_byte((unsigned char)s[end - 1]))
+        end--;
+    /* closing quotes and brackets: " ' ) ] ” ’ » */
+    for (;;) {
+        if (end > a && strchr("\"')]", s[end - 1]) != NULL && s[end - 1] != '\0')
+            end--;
+        else if (end >= a + 3 && (unsigned char)s[end - 3] == 0xE2 && (unsigned char)s[end - 2] == 0x80
+                 && ((unsigned char)s[end - 1] == 0x9D || (unsigned char)s[end - 1] == 0x99))
+            end -= 3;
+        else if (end >= a + 2 && (unsigned char)s[end - 2] == 0xC2 && (unsigned char)s[end - 1] == 0xBB)
+            end -= 2;
+        else
+            break;
+    }
+    if (end == a)
+        return LINE_ENDS_OTHER;
+    unsigned char c = (unsigned char)s[end - 1];
+    if (c == '.' || c == '?' || c == '!' || c == ':')
+        return LINE_ENDS_SENTENCE;
+    if (end >= a + 3 && (unsigned char)s[end - 3] == 0xE2 && (unsigned char)s[end - 2] == 0x80
+        && c == 0xA6)
+        return LINE_ENDS_SENTENCE;          /* "…" */
+    return c >= 0x80 || (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
+               ? LINE_ENDS_WORD : LINE_ENDS_OTHER;
+}
+
 /* A line that starts with a tab or two spaces: the first line of an indented
  * paragraph, when the line before it was not indented (nor a list item's,
- * which such a line carries on). */
+ * which such a line carries on) and ended a sentence, or was the title: the
+ * text's first line, alone, ending in a word. Else it carries the sentence
+ * on: a wrapped "•" or "a)" item, a poem's indented line. */
 static bool is_indented_line(const char *s, size_t a, size_t b)
 {
     return (a < b && s[a] == '\t') || (a + 1 < b && s[a] == ' ' && s[a + 1] == ' ');
+}
+
+/* Whether an indented line after the paragraph s[a..end), whose last line
+ * is not, opens a paragraph of its own (is_indented_line()); first: the
+ * paragraph is the text's first. */
+static bool new_indented_paragraph(const char *s, size_t a, size_t end, bool first)
+{
+    const char *nl = memchr(s + a, '\n', end - a);
+    const char *last_nl = nl;
+    while (nl != NULL && (nl = memchr(nl + 1, '\n', (size_t)(s + end - (nl + 1)))) != NULL)
+        last_nl = nl;
+    size_t last = last_nl ? (size_t)(last_nl - s) + 1 : a;
+    line_ending_t e = line_ending(s, last, end);
+    return e == LINE_ENDS_SENTENCE || (e == LINE_ENDS_WORD && last_nl == NULL && first);
 }
 
 /* Whether line s[a..b) opens a list item: "- ", "* ", "+ ", or a number of at
@@ -404,6 +454,11 @@ int text_passages(const char *s, size_t len, const text_passage_opts_t *opts,
     st.front_end = front_end;
     size_t para_start = NONE, para_end = 0, i = 0;
     bool prev_indented = false, prev_item = false; /* of the line before, in a paragraph */
+    size_t first_text = 0;  /* where the text's first line starts */
+    while (first_text < len && text__is_space_byte((unsigned char)s[first_text]))
+        first_text++;
+    while (first_text > 0 && s[first_text - 1] != '\n')
+        first_text--;
     cut_lines_t lines;
     memset(&lines, 0, sizeof lines);
     while (i < len && st.rc == 0) {
@@ -445,7 +500,8 @@ int text_passages(const char *s, size_t len, const text_passage_opts_t *opts,
             para_start = NONE;
         } else {
             bool indented = is_indented_line(s, i, eol);
-            if (para_start != NONE && indented && !prev_indented && !prev_item && !in_code) {
+            if (para_start != NONE && indented && !prev_indented && !prev_item && !in_code
+                && new_indented_paragraph(s, para_start, para_end, para_start == first_text)) {
                 add_paragraph(&st, para_start, para_end);
                 para_start = NONE;
             }
