@@ -172,6 +172,10 @@ typedef struct srch_error {
     size_t column;
 } srch_error_t;
 
+/* Whether s[0..len) would be read as an operator (AND, OR, NOT, NEAR, NEAR/n),
+ * not as a word. */
+bool srch_query_is_operator(const char *s, size_t len);
+
 /*
  * Parse q[0..len) (need not be NUL-terminated) into a query tree.
  *   out   receives the query (NULL on failure); free it with srch_query_free().

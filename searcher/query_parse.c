@@ -324,6 +324,13 @@ static bool is_item_start(tok_kind_t k)
 
 /* A chunk that is an operator: AND, OR, NOT, NEAR, NEAR/n. Returns false if it
  * is a word; on a bad NEAR/n it fails and returns true. */
+bool srch_query_is_operator(const char *s, size_t len)
+{
+    return (len == 3 && (memcmp(s, "AND", 3) == 0 || memcmp(s, "NOT", 3) == 0))
+           || (len == 2 && memcmp(s, "OR", 2) == 0)
+           || (len >= 4 && memcmp(s, "NEAR", 4) == 0 && (len == 4 || s[4] == '/'));
+}
+
 static bool lex_operator(parser_t *p, size_t start, size_t end, lex_tok_t *t)
 {
     const char *s = p->q + start;

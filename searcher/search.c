@@ -1419,6 +1419,8 @@ typedef struct missing_ctx {
     text_buf_t key;       /* of a word, in named */
     srch__strset_t named; /* the words named, or counted among the more */
     size_t n_more;
+    bool more_in_text;    /* some of the more are missing from passages' text */
+    bool more_in_titles;  /* some from titles */
     ideo_word_t ideo;
 } missing_ctx_t;
 
@@ -1485,6 +1487,16 @@ static bool scan_best(const char *list, size_t len, void *payload)
     return (sb->ok = text_spell_best_scan(sb->best, list, len));
 }
 
+/* Where the typed text of w goes on after its elided article, whose folded
+ * form is w->word's first elided bytes (letters and an apostrophe: the "L'"
+ * or "l’" of "L’Afganistan"); 0 if there is none. */
+static size_t typed_after_elision(const srch_word_t *w, size_t elided)
+{
+    size_t len = strlen(w->text), letters = elided > 0 ? elided - 1 : 0;
+    size_t a = elided > 0 && letters < len ? text_apostrophe_len(w->text, len, letters) : 0;
+    return a > 0 ? letters + a : 0;
+}
+
 /* The word of the index's word lists (spell.h) that w most likely meant and
  * that would find something in its place, into b (cleared first); false if
  * there is none. */
@@ -1508,7 +1520,13 @@ static bool suggest(srch_engine_t *e, const srch_word_t *w, text_buf_t *b)
          && suggestion_df(&check, best.word.data, best.word.len, best.distance, &df) && df > 0;
     text_buf_free(&check.term);
     text_buf_clear(b);
-    ok = ok && text_case_like(b, best.word.data, best.word.len, w->text, strlen(w->text));
+    /* In the case the word was typed in, after its elided article ("l'" of
+     * "L'Afganistan": "Afghanistan"); not if that reads as an operator
+     * ("ANDD": "AND" would be no word). */
+    size_t after = typed_after_elision(w, elided);
+    ok = ok && text_case_like(b, best.word.data, best.word.len, w->text + after,
+                              strlen(w->text) - after)
+         && !srch_query_is_operator(b->data, b->len);
     text_spell_best_free(&best);
     return ok;
 }
@@ -1532,14 +1550,18 @@ static bool word_missing(missing_ctx_t *m, const srch_word_t *w)
     return word_df(m->e, w, &m->term, &df) == XS_OK && df == 0;
 }
 
-/* Whether a missing word, told apart by key, is named: not if it was named
- * already, or if MISSING_NAMED_MAX were (it is then counted). */
-static bool to_name(missing_ctx_t *m, const char *key)
+/* Whether a missing word of field, told apart by key, is named: not if it
+ * was named already, or if MISSING_NAMED_MAX were (it is then counted). */
+static bool to_name(missing_ctx_t *m, const char *key, srch_field_t field)
 {
     if (!srch__strset_add(&m->named, key))
         return false;
     if (m->named.n > MISSING_NAMED_MAX) {
         m->n_more++;
+        if (field == SRCH_FIELD_TITLE)
+            m->more_in_titles = true;
+        else
+            m->more_in_text = true;
         return false;
     }
     return true;
@@ -1556,7 +1578,7 @@ static void close_ideo_word(missing_ctx_t *m)
     ideo_word_t *iw = &m->ideo;
     if (iw->open && iw->missing && iw->text.data
         && word_key(&m->key, iw->field, false, false, iw->word.data, iw->word.len)
-        && to_name(m, m->key.data))
+        && to_name(m, m->key.data, iw->field))
         text_buf_printf(m->b, "passim-search: no %s contains '%s'\n", missing_where(iw->field),
                         iw->text.data);
     iw->open = iw->missing = false;
@@ -1585,7 +1607,7 @@ static int report_word(const srch_word_t *w, void *payload)
     if (!word_missing(m, w))
         return 0;
     if (!word_key(&m->key, w->field, w->excluded, w->prefix, w->word, strlen(w->word))
-        || !to_name(m, m->key.data))
+        || !to_name(m, m->key.data, w->field))
         return 0;
     if (w->prefix) {
         text_buf_printf(m->b, "passim-search: no word%s starts with '%s'\n",
@@ -1601,13 +1623,16 @@ static int report_word(const srch_word_t *w, void *payload)
 
 void srch_report_missing(srch_engine_t *e, const srch_result_t *r, text_buf_t *b)
 {
-    missing_ctx_t m = { e, b, TEXT_BUF_INIT, TEXT_BUF_INIT, SRCH__STRSET_INIT, 0, { 0 } };
+    missing_ctx_t m = { e, b, TEXT_BUF_INIT, TEXT_BUF_INIT, SRCH__STRSET_INIT, 0, false, false,
+                        { 0 } };
     if (r->query)
         srch_query_words(r->query, report_word, &m);
     close_ideo_word(&m);
     if (m.n_more > 0)
-        text_buf_printf(b, "passim-search: and %zu more word%s that no passage contains\n",
-                        m.n_more, m.n_more == 1 ? "" : "s");
+        text_buf_printf(b, "passim-search: and %zu more word%s that no %s contains\n",
+                        m.n_more, m.n_more == 1 ? "" : "s",
+                        !m.more_in_text ? "article title"
+                        : m.more_in_titles ? "passage or article title" : "passage");
     text_buf_free(&m.term);
     text_buf_free(&m.key);
     text_buf_free(&m.ideo.text);

@@ -164,6 +164,12 @@ expect_eq "$(printf '%s\n' "$ERR" | grep -c "^passim-search: no passage contains
     "at most ten missing words are named"
 expect_match "^passim-search: and 2 more words that no passage contains$" "$ERR" \
     "and the rest counted"
+run $S 'title:(ya yb yc yd ye yf yg yh yi yj yk yl)'
+expect_match "^passim-search: and 2 more words that no article title contains$" "$ERR" \
+    "and the rest counted, where they were looked for"
+# No operator is offered: typed in capitals, it would be no word.
+run $S ANDD
+expect_eq "$ERR" "passim-search: no passage contains 'ANDD'" "no operator offered for a word"
 # A suggestion must find something where the word was looked for.
 run $S 'title:Kabl'
 expect_match "no article title contains 'Kabl'; did you mean 'Kabul'\\?" "$ERR" "title: suggestion"
@@ -867,6 +873,8 @@ done
 expect_match "\[d'habitation\]" "$OUT" "an elided word: highlighted whole"
 run $PASSIM_SEARCH --db "$T/fr.db" organisaton
 expect_match "did you mean 'organisation'\?" "$ERR" "an elided word: offered without its article"
+run $PASSIM_SEARCH --db "$T/fr.db" "l'Organisaton"
+expect_match "did you mean 'Organisation'\?" "$ERR" "an elided word: offered in the case of the word"
 # French stems a word typed without its accents otherwise: the accented word
 # is offered.
 run $PASSIM_SEARCH --db "$T/fr.db" fermee
