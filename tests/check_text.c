@@ -1448,6 +1448,8 @@ static const passage_row_t passage_rows[] = {
     /* 22: a line indented as code is no heading above an underline */
     {"Text.\n\tcode line\n-----\nMore.", 1, 100, "0[0,5)L1-1 1[7,16)L2-2 2[23,28)L4-4"},
     {"Text.\n    code line\n-----\nMore.", 1, 100, "0[0,5)L1-1 1[10,19)L2-2 2[26,31)L4-4"},
+    /* ...nor a quote's line: a quote, then a rule */
+    {"Text.\n\n> Can we?\n---\nMore.", 1, 100, "0[0,5)L1-1 1[7,16)L3-3 2[21,26)L5-5"},
 };
 
 START_TEST(test_text_passages_table)

@@ -392,6 +392,13 @@ static bool is_item_line(const char *s, size_t a, size_t b)
            && (s[a + k + 1] == ' ' || s[a + k + 1] == '\t');
 }
 
+/* Whether line s[a..b) is a quote's: "> " after at most three spaces. */
+static bool is_quote_line(const char *s, size_t a, size_t b)
+{
+    a += text__indent3(s + a, b - a);
+    return a < b && s[a] == '>';
+}
+
 /* Whether line s[a..b) is indented as code: four columns or more (a tab
  * reaches the next multiple of four). */
 static bool is_code_indented(const char *s, size_t a, size_t b)
@@ -487,6 +494,7 @@ int text_passages(const char *s, size_t len, const text_passage_opts_t *opts,
                    && memchr(s + para_start, '\n', para_end - para_start) == NULL
                    && !text__is_bullet_line(s, para_start, para_end)
                    && !is_code_indented(s, para_start, para_end)
+                   && !is_quote_line(s, para_start, para_end)
                    && text_is_underline(s + i, eol - i)) {
             /* The one line above is a heading; its underline goes with it. */
             add_heading(&st, para_start, para_end);
