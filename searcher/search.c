@@ -373,6 +373,7 @@ typedef struct widen {
     text_buf_t term;
     xs_status_t st;
     uint32_t max;       /* stems a wildcard keeps at most (0: all) */
+    srch__strset_t noted; /* the wildcards a note was written for, by field and stem */
 } widen_t;
 
 typedef struct stem_count {
@@ -600,6 +601,18 @@ static bool words_complete(srch_engine_t *e)
     return true;
 }
 
+/* Whether wildcard n has no note yet (a wildcard typed twice has one). */
+static bool first_note(widen_t *w, const srch_node_t *n)
+{
+    if (!w->notes)
+        return false;
+    text_buf_t key = TEXT_BUF_INIT;
+    bool first = text_buf_printf(&key, "%c%s", n->field == SRCH_FIELD_TITLE ? 'T' : 'P', n->stem)
+                 && srch__strset_add(&w->noted, key.data);
+    text_buf_free(&key);
+    return first;
+}
+
 /* A wildcard finds the words whose stems its prefix starts, and those it
  * starts whose stems it does not start (add_word_stems()). In an index with
  * no word lists, or lists that miss some files' words (--no-spelling, for a
@@ -617,7 +630,7 @@ static void widen_node(widen_t *w, const srch_node_t *n)
     if ((w->st = has_term(w, n, len, false, &found)) != XS_OK)
         return;
     bool has_lists = n->n_also > 0 || add_word_stems(w, n);
-    if (found && w->max > 0 && w->notes && w->st == XS_OK) {
+    if (found && w->max > 0 && w->st == XS_OK && first_note(w, n)) {
         /* more stems than a search keeps: the most frequent are searched */
         stem_count_t c = { 0, w->max + 1 };
         if (!field_term(&w->term, n->field, n->stem, len))
@@ -640,7 +653,7 @@ static void widen_node(widen_t *w, const srch_node_t *n)
             return;
         if (!found)
             continue;
-        if (w->notes)
+        if (first_note(w, n))
             text_buf_printf(w->notes, "passim-search: no word's stem starts with '%s'; "
                                       "read as %s%.*s*\n", n->stem,
                             n->field == SRCH_FIELD_TITLE ? "title:" : "", (int)cut, n->stem);
@@ -653,9 +666,10 @@ static void widen_node(widen_t *w, const srch_node_t *n)
 static xs_status_t widen_prefixes(srch_engine_t *e, srch_query_t *q, uint32_t max,
                                   text_buf_t *notes)
 {
-    widen_t w = { e, q, notes, TEXT_BUF_INIT, XS_OK, max };
+    widen_t w = { e, q, notes, TEXT_BUF_INIT, XS_OK, max, SRCH__STRSET_INIT };
     widen_node(&w, srch_query_root(q));
     text_buf_free(&w.term);
+    srch__strset_free(&w.noted);
     return w.st;
 }
 
@@ -1610,8 +1624,17 @@ static int report_word(const srch_word_t *w, void *payload)
         || !to_name(m, m->key.data, w->field))
         return 0;
     if (w->prefix) {
-        text_buf_printf(m->b, "passim-search: no word%s starts with '%s'\n",
-                        w->field == SRCH_FIELD_TITLE ? " of a title" : "", w->text);
+        /* Without word lists only stems can be looked at: a word may start
+         * with the prefix that its stem does not ("organizatio*", stem
+         * organ). */
+        if (words_complete(m->e))
+            text_buf_printf(m->b, "passim-search: no word%s starts with '%s'\n",
+                            w->field == SRCH_FIELD_TITLE ? " of a title" : "", w->text);
+        else
+            text_buf_printf(m->b, "passim-search: no stem of a word%s starts with '%s', and the "
+                                  "index keeps no list of its words to look further: type a "
+                                  "shorter prefix, or the whole word\n",
+                            w->field == SRCH_FIELD_TITLE ? " of a title" : "", w->text);
         return 0;
     }
     text_buf_printf(m->b, "passim-search: no %s contains '%s'", missing_where(w->field), w->text);

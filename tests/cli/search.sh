@@ -350,6 +350,13 @@ expect_rc 0 "no word lists: a wildcard longer than the stems it means"
 expect_eq "$ERR" "passim-search: no word's stem starts with 'negotiat'; read as negoti*" \
     "no word lists: is read as the stem, and says so"
 expect_match '\[negotiations\]' "$OUT" "no word lists: and finds and highlights its words"
+run $PASSIM_SEARCH --db "$T/nolists.db" --color=never 'negotiat* OR Kabul negotiat*'
+expect_eq "$ERR" "passim-search: no word's stem starts with 'negotiat'; read as negoti*" \
+    "no word lists: a wildcard typed twice, said once"
+run $PASSIM_SEARCH --db "$T/nolists.db" --color=never 'organizatio*'
+expect_rc 1 "no word lists: a wildcard past a short stem (organization: organ)"
+expect_match "^passim-search: no stem of a word starts with 'organizatio', and the index keeps no list" \
+    "$ERR" "no word lists: the note says stems were looked at, not words"
 # Lists that miss some files' words are read as none: an index built with
 # --no-spelling and updated without it, or searched with one that has lists.
 $PASSIM_INDEX -q --db "$T/lists.db" "$CORPUS/000_15c4c714383f619c.txt" >/dev/null \
