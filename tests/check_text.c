@@ -1448,6 +1448,9 @@ static const passage_row_t passage_rows[] = {
     /* 22: a line indented as code is no heading above an underline */
     {"Text.\n\tcode line\n-----\nMore.", 1, 100, "0[0,5)L1-1 1[7,16)L2-2 2[23,28)L4-4"},
     {"Text.\n    code line\n-----\nMore.", 1, 100, "0[0,5)L1-1 1[10,19)L2-2 2[26,31)L4-4"},
+    /* 23: a long table is cut between its rows, not after "Inc." in one */
+    {"Acme Inc.   412.5 1.2\nBeta Corp.   13.2 0.4\nGamma Inc.   1.5 0.1", 1, 30,
+     "0[0,21)L1-1 1[22,43)L2-2 2[44,64)L3-3"},
     /* ...nor a quote's line: a quote, then a rule */
     {"Text.\n\n> Can we?\n---\nMore.", 1, 100, "0[0,5)L1-1 1[7,16)L3-3 2[21,26)L5-5"},
 };

@@ -166,7 +166,9 @@ static void emit(pass_state_t *st, size_t a, size_t b)
 
 /* The offset just past the sentence end whose punctuation is at s[i], or 0:
  * ". ", "? ", "! ", with closing quotes or markup allowed in between
- * ("said.” Then", "**done.** Next"). */
+ * ("said.” Then", "**done.** Next"), and no digit after the space: a table's
+ * row goes on ("Acme Bancorp Inc.   412.5"). (A small letter may start a
+ * sentence: some collections are written all in small letters.) */
 static size_t sentence_end_at(const char *s, size_t limit, size_t i)
 {
     const unsigned char *u = (const unsigned char *)s;
@@ -183,7 +185,12 @@ static size_t sentence_end_at(const char *s, size_t limit, size_t i)
             break;
         }
     }
-    return j < limit && text__is_space_byte(u[j]) ? j : 0;
+    if (j >= limit || !text__is_space_byte(u[j]))
+        return 0;
+    size_t k = j;
+    while (k < limit && text__is_space_byte(u[k]))
+        k++;
+    return k < limit && u[k] >= '0' && u[k] <= '9' ? 0 : j;
 }
 
 /* Emit s[a..b), cut into pieces of at most max_bytes. */
