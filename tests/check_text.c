@@ -1105,6 +1105,8 @@ static const first_line_row_t first_line_rows[] = {
     {"<!-- generated -->\n<!--\nTODO: badges\n-->\n# Real Title\n", true, 41, 53},
     {"<!--\nnote\n-->\n<!--\nx\n-->\nReal\n", true, 25, 29},
     {"<!--\ndraft: true\n--> Release checklist\n", true, 20, 38}, /* the comment's end is no part */
+    {"[![Build][b]][u] [![npm][n]][m]\n\n# fastqueue\n", true, 33, 44}, /* badges by reference */
+    {"![][logo]\n\nName here\n", true, 11, 20},
     {"<!--\nx\n-->\n<!-- y -->  Title\n", true, 21, 28},
     /* a line of images alone (a README's badges) is passed over too */
     {"[![Build](b.svg)](x) ![Cov](c.svg)\n\n# Project\n", true, 36, 45},

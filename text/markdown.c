@@ -1015,17 +1015,19 @@ static size_t put_escape(const char *s, size_t end, size_t i, text_buf_t *out, b
     return 2;
 }
 
-/* Past "](target)" at s[i] (i < b), or 0. */
+/* Past "](target)" or "][label]" (a reference, defined elsewhere) at s[i]
+ * (i < b), or 0. */
 static size_t target_end(const char *s, size_t b, size_t i)
 {
-    if (i + 1 >= b || s[i] != ']' || s[i + 1] != '(')
+    if (i + 1 >= b || s[i] != ']' || (s[i + 1] != '(' && s[i + 1] != '['))
         return 0;
-    const char *close = memchr(s + i + 2, ')', b - i - 2);
+    const char *close = memchr(s + i + 2, s[i + 1] == '(' ? ')' : ']', b - i - 2);
     return close ? (size_t)(close - s) + 1 : 0;
 }
 
 /* Past the Markdown image at s[i] within s[..b), "![alt](src)" or one that is
- * a link, "[![alt](src)](href)" (a README's badge); else 0. */
+ * a link, "[![alt](src)](href)" (a README's badge), their targets given
+ * inline or by reference ("[![npm][npm-badge]][npm-url]"); else 0. */
 static size_t image_end(const char *s, size_t b, size_t i)
 {
     bool linked = i + 1 < b && s[i] == '[' && s[i + 1] == '!';
