@@ -877,36 +877,45 @@ static bool is_index_file(const char *name)
            || strncmp(name, "changes", 7) == 0;
 }
 
+/* Whether the folder at path holds an entry whose name passes keep ("." and
+ * ".." aside): 1 if so, 0 if not, -1 if it cannot be read. */
+static int holds_entry(const char *path, bool (*keep)(const char *name))
+{
+    DIR *d = opendir(path);
+    if (!d)
+        return -1;
+    bool found = false;
+    struct dirent *e;
+    while (!found && (e = readdir(d)) != NULL)
+        found = strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 && keep(e->d_name);
+    closedir(d);
+    return found;
+}
+
+static bool is_other_file(const char *name)
+{
+    return !is_index_file(name);
+}
+
+static bool is_any_file(const char *name)
+{
+    (void)name;
+    return true;
+}
+
 /* Whether the folder at db_path holds a file that is not an index's (the
  * user's own files, say): such a folder is not made into an index, and never
  * replaced, since what is replaced is removed. False if it cannot be read
  * (opening the index then says why). */
 static bool holds_other_files(const char *db_path)
 {
-    DIR *d = opendir(db_path);
-    if (!d)
-        return false;
-    bool other = false;
-    struct dirent *e;
-    while (!other && (e = readdir(d)) != NULL)
-        other = strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0
-                && !is_index_file(e->d_name);
-    closedir(d);
-    return other;
+    return holds_entry(db_path, is_other_file) == 1;
 }
 
 /* Whether the folder at path holds nothing at all. */
 static bool folder_is_empty(const char *path)
 {
-    DIR *d = opendir(path);
-    if (!d)
-        return false;
-    bool empty = true;
-    struct dirent *e;
-    while (empty && (e = readdir(d)) != NULL)
-        empty = strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0;
-    closedir(d);
-    return empty;
+    return holds_entry(path, is_any_file) == 0;
 }
 
 /* Remove the index files from the folder at db_path, and no other. */
