@@ -948,19 +948,11 @@ static int explain_term(const char *term, size_t len, uint32_t tf, void *payload
     return 0;
 }
 
-/* Whether unit u looks for the term stem (a wildcard: one it takes). */
-static bool unit_covers(const srch_hl_unit_t *u, const char *stem)
+/* Whether unit u matches only where its words stand together: a phrase, or
+ * an item of NEARs alone. */
+static bool placed(const srch_hl_unit_t *u)
 {
-    if (u->kind == SRCH_HL_PREFIX && u->n_allowed == 0 && u->n_stems > 0
-        && strncmp(stem, u->stems[0], strlen(u->stems[0])) == 0)
-        return true;
-    for (size_t j = 0; j < u->n_allowed; j++)
-        if (strcmp(u->allowed[j], stem) == 0)
-            return true;
-    for (size_t j = u->kind == SRCH_HL_PREFIX ? 1 : 0; j < u->n_stems; j++)
-        if (strcmp(u->stems[j], stem) == 0)
-            return true;
-    return false;
+    return u->kind == SRCH_HL_PHRASE || u->near_only;
 }
 
 /* Add to off_terms, for --explain, the words of the phrases and NEAR items
@@ -976,17 +968,13 @@ static void add_unfound_terms(const srch_result_t *r, const srch_snippet_t *sn, 
         return;
     for (size_t k = 0; k < r->n_units; k++) {
         const srch_hl_unit_t *u = &r->units[k];
-        bool placed = u->kind == SRCH_HL_PHRASE || u->near_only;
-        if (!placed || sn->unit_found[k] || u->kind == SRCH_HL_PREFIX)
+        if (!placed(u) || sn->unit_found[k] || u->kind == SRCH_HL_PREFIX)
             continue;
         for (size_t j = 0; j < u->n_stems; j++) {
             bool on = false;
-            for (size_t v = 0; !on && v < r->n_units; v++) {
-                const srch_hl_unit_t *w = &r->units[v];
-                bool counts = !(off && off[v])
-                              && (sn->unit_found[v] || !(w->kind == SRCH_HL_PHRASE || w->near_only));
-                on = counts && unit_covers(w, u->stems[j]);
-            }
+            for (size_t v = 0; !on && v < r->n_units; v++)
+                on = !(off && off[v]) && (sn->unit_found[v] || !placed(&r->units[v]))
+                     && srch_hl_unit_takes(&r->units[v], u->stems[j]);
             if (!on)
                 srch__strset_add(off_terms, u->stems[j]);
         }

@@ -119,6 +119,34 @@ static bool listed(const char *const *v, size_t n, const char *s, size_t len)
     return false;
 }
 
+/* Whether prefix unit u, with n usable stems of lengths len (NULL: measured
+ * here), takes a token whose stem is stem[0..stem_len). */
+static bool prefix_takes(const srch_hl_unit_t *u, size_t n, const size_t *len, const char *stem,
+                         size_t stem_len)
+{
+    if (n == 0)
+        return false;
+    if (u->n_allowed ? listed(u->allowed, u->n_allowed, stem, stem_len)
+                     : starts_with(stem, stem_len, u->stems[0],
+                                   len ? len[0] : strlen(u->stems[0])))
+        return true;
+    for (size_t k = 1; k < n; k++)
+        if (same(stem, stem_len, u->stems[k], len ? len[k] : strlen(u->stems[k])))
+            return true;
+    return false;
+}
+
+bool srch_hl_unit_takes(const srch_hl_unit_t *u, const char *stem)
+{
+    size_t n = u->stems ? u->n_stems : 0, stem_len = strlen(stem);
+    if (u->kind == SRCH_HL_PREFIX)
+        return prefix_takes(u, n, NULL, stem, stem_len);
+    for (size_t k = 0; k < (u->kind == SRCH_HL_TERM && n > 1 ? 1 : n); k++)
+        if (u->stems[k] && same(stem, stem_len, u->stems[k], strlen(u->stems[k])))
+            return true;
+    return false;
+}
+
 /* text_analyze() callback: record the token and every unit that ends on it.
  * A hyphenated word's compound ("cofounder" of "co-founder") is no token of
  * its own: a word unit that it matches covers its two parts, the last two
@@ -163,12 +191,8 @@ static int on_term(const text_term_t *term, void *payload)
              * stem "fli", starts no stem of fly*), unless the search took
              * that stem too (stems[1...], those of the words the prefix
              * starts: "fli"). */
-            if (unit->n_allowed)
-                hit = listed(unit->allowed, unit->n_allowed, term->stem, term->stem_len);
-            else
-                hit = starts_with(term->stem, term->stem_len, unit->stems[0], len[0]);
-            for (size_t k = 1; !hit && k < b->stem_off[u + 1] - b->stem_off[u]; k++)
-                hit = same(term->stem, term->stem_len, unit->stems[k], len[k]);
+            hit = prefix_takes(unit, b->stem_off[u + 1] - b->stem_off[u], len, term->stem,
+                               term->stem_len);
             break;
         case SRCH_HL_PHRASE: {
             /* live[k]: the phrase's first k+1 stems end at this token. Updated from

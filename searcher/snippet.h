@@ -56,6 +56,10 @@ typedef struct srch_hl_unit {
     size_t n_allowed;
 } srch_hl_unit_t;
 
+/* Whether unit u takes a token whose stem is stem: a word's, a wildcard's
+ * (as the snippet marks it), or one of a phrase's words. */
+bool srch_hl_unit_takes(const srch_hl_unit_t *u, const char *stem);
+
 /* A highlighted byte range of the passage. A phrase is one span from its first
  * token's start to its last token's end, and matches that share a token are
  * one span over all of them; `unit` is the longest one's (its colour). */
