@@ -1063,6 +1063,12 @@ START_TEST(test_text_markdown_clean_heading)
     doc = "- Buy milk\n---\n\nGroceries.\n";   /* a list item and a rule */
     ck_assert(text_title_source(doc, strlen(doc), &b, &t));
     ck_assert(!t.underlined);
+    doc = "2. Usage\n~~~~~~~~\n\nRun it.\n";     /* reStructuredText's underline */
+    ck_assert(text_title_source(doc, strlen(doc), &b, &t));
+    ck_assert(t.underlined);
+    doc = "2. Usage\n~~~\ncode\n~~~\n";         /* shorter: a fence */
+    ck_assert(text_title_source(doc, strlen(doc), &b, &t));
+    ck_assert(!t.underlined);
     text_buf_free(&b);
 }
 END_TEST
@@ -1453,6 +1459,15 @@ static const passage_row_t passage_rows[] = {
     /* 23: a long table is cut between its rows, not after "Inc." in one */
     {"Acme Inc.   412.5 1.2\nBeta Corp.   13.2 0.4\nGamma Inc.   1.5 0.1", 1, 30,
      "0[0,21)L1-1 1[22,43)L2-2 2[44,64)L3-3"},
+    /* 24: reStructuredText's "~" and "^" underlines, as long as the line
+     * above or longer, make a heading and open no code block; shorter, under
+     * a paragraph's line, "~~~" opens one as CommonMark reads it */
+    {"Usage\n~~~~~\n\nRun it.\n\nNotes\n  ^^^^^^^^ \n\nMore.", 1, 100,
+     "0[0,11)L1-2h[0,5) 1[13,20)L4-4h[0,5) 2[22,38)L6-7h[22,27) 3[41,46)L9-9h[22,27)"},
+    {"Some text\n~~~\n# x\n~~~\n\nafter", 1, 100, "0[0,21)L1-4 1[23,28)L6-6"},
+    {"Caf\xc3\xa9 au lait\n~~~~~~~~~~~~\n\nhot", 1, 100,
+     "0[0,26)L1-2h[0,13) 1[28,31)L4-4h[0,13)"},   /* counted in characters */
+    {"~~~~~\n# x\n~~~~~\n\nafter", 1, 100, "0[0,15)L1-3 1[17,22)L5-5"},
     /* ...nor a quote's line: a quote, then a rule */
     {"Text.\n\n> Can we?\n---\nMore.", 1, 100, "0[0,5)L1-1 1[7,16)L3-3 2[21,26)L5-5"},
 };

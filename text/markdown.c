@@ -325,12 +325,50 @@ static bool fence_line(const char *s, size_t a, size_t b, text__fence_t *f)
     return f->n >= 3;
 }
 
+bool text__is_rst_underline(const char *s, size_t a, size_t b)
+{
+    size_t i = a + text__indent3(s + a, b - a), run = 0;
+    char c = i < b ? s[i] : 0;
+    if (c != '~' && c != '^')
+        return false;
+    for (; i < b && s[i] == c; i++)
+        run++;
+    while (i < b && text__is_space_byte((unsigned char)s[i]))
+        i++;
+    if (run < 3 || i < b)
+        return false;
+    size_t above_end = a;
+    while (above_end > 0 && s[above_end - 1] != '\n')
+        above_end--;    /* the start of a's line */
+    if (above_end == 0)
+        return false;
+    above_end--;        /* its '\n' */
+    size_t above = above_end;
+    while (above > 0 && s[above - 1] != '\n')
+        above--;
+    /* The characters of the line above, but for white space around them. */
+    while (above < above_end && text__is_space_byte((unsigned char)s[above]))
+        above++;
+    while (above_end > above && text__is_space_byte((unsigned char)s[above_end - 1]))
+        above_end--;
+    size_t chars = 0;
+    bool word = false;
+    for (size_t k = above; k < above_end; k++) {
+        unsigned char u = (unsigned char)s[k];
+        chars += (u & 0xc0) != 0x80;
+        word = word || u >= 0x80 || (u >= '0' && u <= '9') || ((u | 0x20) >= 'a' && (u | 0x20) <= 'z');
+    }
+    return word && run >= chars;
+}
+
 bool text__fence_toggles(const char *s, size_t a, size_t b, bool in_fence, text__fence_t *open)
 {
     text__fence_t f;
     if (!fence_line(s, a, b, &f))
         return false;
     if (!in_fence) {
+        if (f.c == '~' && text__is_rst_underline(s, a, b))
+            return false;   /* "Usage" over "~~~~~": a heading, no code */
         *open = f;
         return true;
     }

@@ -317,13 +317,21 @@ bool text_is_underline(const char *s, size_t len)
     return run >= 3 && i == len;
 }
 
+/* Whether line s[a..b) of the text s underlines the line above it, Setext's
+ * way or reStructuredText's. */
+static bool underlines(const char *s, size_t a, size_t b)
+{
+    return text_is_underline(s + a, b - a) || text__is_rst_underline(s, a, b);
+}
+
 bool text_is_underlined(const char *s, size_t len, size_t end)
 {
     const char *nl = end < len ? memchr(s + end, '\n', len - end) : NULL;
     if (!nl)
         return false;
-    const char *next = nl + 1, *next_end = memchr(next, '\n', (size_t)(s + len - next));
-    return text_is_underline(next, (size_t)((next_end ? next_end : s + len) - next));
+    size_t next = (size_t)(nl - s) + 1;
+    const char *next_end = memchr(s + next, '\n', len - next);
+    return underlines(s, next, next_end ? (size_t)(next_end - s) : len);
 }
 
 /* How the line that ends at s[end] (exclusive; it starts at or after a)
@@ -502,7 +510,7 @@ int text_passages(const char *s, size_t len, const text_passage_opts_t *opts,
                    && !text__is_bullet_line(s, para_start, para_end)
                    && !is_code_indented(s, para_start, para_end)
                    && !is_quote_line(s, para_start, para_end)
-                   && text_is_underline(s + i, eol - i)) {
+                   && underlines(s, i, eol)) {
             /* The one line above is a heading; its underline goes with it. */
             add_heading(&st, para_start, para_end);
             st.cur_end = eol;

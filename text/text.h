@@ -375,7 +375,8 @@ typedef struct text_passage_opts {
  * two spaces first) after a line that is not indented starts a paragraph, as
  * in plain text with paragraph indents (newswire, abstracts). A Markdown heading line ("# ..."
  * to "###### ...", after at most three spaces), or a line of text alone
- * underlined with three or more "=" or "-" (the underline going with it; a
+ * underlined with three or more "=" or "-", or with as many "~" or "^" as it
+ * has characters or more (reStructuredText; the underline going with it; a
  * list item's line, "- item", is no heading, "1. Introduction" is),
  * outside fenced code blocks and front matter, always starts a new passage, the one that holds it, and becomes the heading
  * of that passage and of those after it, until the next heading. A long
@@ -408,7 +409,9 @@ typedef int (*text_passage_fn)(const text_passage_t *p, void *payload);
 bool text_is_underline(const char *s, size_t len);
 
 /* Whether the line after the one that ends at s[end] (a passage's heading_end)
- * is such an underline: the heading is a Setext one, not a "#" line. */
+ * is such an underline, or one of reStructuredText's "~" or "^" underlines
+ * (as long as the line above or longer): the heading is an underlined one,
+ * not a "#" line. */
 bool text_is_underlined(const char *s, size_t len, size_t end);
 
 /* Split s[0..len) into passages (opts NULL: TEXT_PASSAGE_OPTS_INIT) and call fn

@@ -146,9 +146,19 @@ typedef struct text__fence {
     bool bare;          /* nothing but spaces after it */
 } text__fence_t;
 
+/* Whether line s[a..b) (s the whole text) is a reStructuredText underline
+ * that makes the line above it a heading: at most three spaces, then three or
+ * more "~" or "^" and nothing else but blanks, under a line with a letter or
+ * digit that is no longer (in characters, white space around it left out).
+ * CommonMark would open a code block at such a "~~~" line under a paragraph;
+ * under a line of text as long as itself, it is far more often a heading's
+ * underline, and a fence would take the rest of the text into code. */
+bool text__is_rst_underline(const char *s, size_t a, size_t b);
+
 /* Whether line s[a..b) opens a code block (*open set to its fence) or, in
  * one (in_fence), closes it: a fence of the same character, at least as
- * long, with nothing after it ("```" inside a "````" block is code). */
+ * long, with nothing after it ("```" inside a "````" block is code). A
+ * reStructuredText underline (text__is_rst_underline()) opens none. */
 bool text__fence_toggles(const char *s, size_t a, size_t b, bool in_fence, text__fence_t *open);
 
 /* The offset of the first word character of s[0..len) outside Markdown link
