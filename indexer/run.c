@@ -601,31 +601,57 @@ static int cmp_added(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* A file this run added with k's text, if k's file is gone (its folder
- * renamed or moved, most likely): k moved there. added[] is sorted by hash. */
-static const idx_added_t *moved_to(const run_t *r, const known_file_t *k)
+/* The files whose text a gone one may have moved to: those this run added,
+ * and those the index holds that the walk met (added by a run interrupted
+ * after the move, "unchanged" now). Each sorted by hash. */
+typedef struct moved_ctx {
+    idx_added_t *met;       /* built when first needed */
+    size_t n_met;
+    bool met_built;
+} moved_ctx_t;
+
+static const idx_added_t *find_hash(const idx_added_t *list, size_t n, uint64_t hash)
 {
-    idx_added_t want = { k->rec.hash, NULL };
-    const idx_added_t *a = r->w.n_added ? bsearch(&want, r->w.added, r->w.n_added,
-                                                  sizeof want, cmp_added) : NULL;
+    idx_added_t want = { hash, NULL };
+    return n ? bsearch(&want, list, n, sizeof want, cmp_added) : NULL;
+}
+
+/* A file with k's text, met or added by this run, if k's file is gone (its
+ * folder renamed or moved, most likely): k moved there. NULL if there is
+ * none, or memory ran out. */
+static const idx_added_t *moved_to(const run_t *r, const known_file_t *k, moved_ctx_t *m)
+{
     struct stat st;
-    if (a == NULL || k->rec.n_passages == 0 || lstat(k->key, &st) == 0
-        || (errno != ENOENT && errno != ENOTDIR))
+    if (k->rec.n_passages == 0 || lstat(k->key, &st) == 0 || (errno != ENOENT && errno != ENOTDIR))
         return NULL;
-    return a;
+    const idx_added_t *a = find_hash(r->w.added, r->w.n_added, k->rec.hash);
+    if (a != NULL)
+        return a;
+    if (!m->met_built) {
+        m->met_built = true;
+        if ((m->met = malloc((r->n_known ? r->n_known : 1) * sizeof *m->met)) == NULL)
+            return NULL;
+        for (size_t i = 0; i < r->n_known; i++)
+            if (r->known[i].seen && r->known[i].rec.n_passages > 0)
+                m->met[m->n_met++] = (idx_added_t) { r->known[i].rec.hash, r->known[i].path };
+        if (m->n_met > 1)
+            qsort(m->met, m->n_met, sizeof *m->met, cmp_added);
+    }
+    return find_hash(m->met, m->n_met, k->rec.hash);
 }
 
 /* Remove the files the index knows under a root of this run (by key, or by
  * where the walk met them) that the walk did not meet, unless they lie under
  * a folder that could not be read. A file met through a link from under a
  * root goes when the link goes or leads elsewhere. A file elsewhere goes if
- * it is gone and this run added its text under another name: it moved (the
+ * it is gone and this run met its text under another name: it moved (the
  * folder renamed, and indexed by its new name), and would show twice. */
 static void remove_vanished(run_t *r, const root_t *roots, size_t n_roots)
 {
     if (r->w.n_added > 1)
         qsort(r->w.added, r->w.n_added, sizeof *r->w.added, cmp_added);
     text_buf_t why = TEXT_BUF_INIT;
+    moved_ctx_t m = { NULL, 0, false };
     for (size_t i = 0; i < r->n_known && !r->w.fatal && !idx_stop_signal; i++) {
         known_file_t *k = &r->known[i];
         if (k->seen)
@@ -634,10 +660,10 @@ static void remove_vanished(run_t *r, const root_t *roots, size_t n_roots)
         for (size_t j = 0; j < n_roots && !in_scope; j++)
             in_scope = (roots[j].key && under(k->key, roots[j].key))
                        || (roots[j].place && k->place && under(k->place, roots[j].place));
-        const idx_added_t *moved = in_scope ? NULL : moved_to(r, k);
+        const idx_added_t *moved = in_scope ? NULL : moved_to(r, k, &m);
         if (moved) {
             text_buf_clear(&why);
-            if (!text_buf_printf(&why, "gone, and its text was added as %s", moved->path))
+            if (!text_buf_printf(&why, "gone, and its text is indexed as %s", moved->path))
                 text_buf_clear(&why);
         }
         bool removed = (in_scope && !behind_problem(r, k)) || moved;
@@ -650,6 +676,7 @@ static void remove_vanished(run_t *r, const root_t *roots, size_t n_roots)
         else
             note_skipped_known(r, k);
     }
+    free(m.met);
     text_buf_free(&why);
 }
 
@@ -831,7 +858,43 @@ static bool pid_ended(long pid)
     return close != NULL && close[1] == ' ' && (close[2] == 'Z' || close[2] == 'X');
 }
 
-/* Remove the temporary folders of runs that died (their pid has ended). */
+static int holds_entry(const char *path, bool (*keep)(const char *name, bool is_dir));
+static bool is_index_file(const char *name);
+
+/* Whether an entry of a temporary folder is no file of an index being made:
+ * neither an index's file, nor a table Xapian's compaction writes in passes
+ * ("tmp0_1.glass"). */
+static bool is_other_tmp_file(const char *name, bool is_dir)
+{
+    size_t n = strlen(name);
+    return is_dir || !(is_index_file(name) || (n > 6 && strcmp(name + n - 6, ".glass") == 0));
+}
+
+/* Whether name, after the "DB.tmp-" of a temporary folder, is the rest of
+ * one that a run makes: its pid, "-", and what it is for (tmp_path()). */
+static bool is_tmp_name(const char *rest, long *pid)
+{
+    static const char *const kinds[] = { "compact", "merged", "probe", "rebuild" };
+    char *end;
+    errno = 0;
+    *pid = strtol(rest, &end, 10);
+    if (errno != 0 || end == rest || *rest < '0' || *rest > '9' || *end != '-')
+        return false;
+    const char *kind = end + 1;
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        if (strcmp(kind, kinds[i]) == 0)
+            return true;
+    if (strncmp(kind, "shard", 5) != 0 || kind[5] == '\0')
+        return false;
+    for (const char *c = kind + 5; *c; c++)
+        if (*c < '0' || *c > '9')
+            return false;
+    return true;
+}
+
+/* Remove the temporary folders of runs that died (their pid has ended): only
+ * a folder named as a run names them (DB.tmp-PID-KIND) that holds nothing
+ * but an index's files. Anything else so named is the user's, and stays. */
 static void remove_stale_tmp(const char *db_path)
 {
     char *dir_copy = strdup(db_path), *base_copy = strdup(db_path);
@@ -844,14 +907,15 @@ static void remove_stale_tmp(const char *db_path)
     while (d && (e = readdir(d)) != NULL) {
         if (strncmp(e->d_name, base, blen) != 0 || strncmp(e->d_name + blen, ".tmp-", 5) != 0)
             continue;
-        long pid = strtol(e->d_name + blen + 5, NULL, 10);
-        if (pid > 0 && pid != (long)getpid() && pid_ended(pid)) {
-            char *p;
-            if (asprintf(&p, "%s/%s", dir, e->d_name) >= 0) {
-                remove_tree(p);
-                free(p);
-            }
-        }
+        long pid;
+        char *p;
+        struct stat st;
+        if (!is_tmp_name(e->d_name + blen + 5, &pid) || pid <= 0 || pid == (long)getpid()
+            || !pid_ended(pid) || asprintf(&p, "%s/%s", dir, e->d_name) < 0)
+            continue;
+        if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode) && holds_entry(p, is_other_tmp_file) == 0)
+            remove_tree(p);
+        free(p);
     }
     if (d)
         closedir(d);
@@ -859,57 +923,99 @@ static void remove_stale_tmp(const char *db_path)
     free(base_copy);
 }
 
+/* The tables of a Xapian 1.4 ("glass") index, each a file NAME.glass. */
+static const char *const glass_tables[] = {
+    "docdata", "position", "postlist", "spelling", "synonym", "termlist"
+};
+
 /* Whether name is a file Xapian writes while it creates a database (before its
  * version file, iamglass, is in place), or the pid file of passim-index. */
 static bool is_creation_file(const char *name)
 {
+    if (strcmp(name, "flintlock") == 0 || strcmp(name, "v.tmp") == 0
+        || strcmp(name, "passim-index.pid") == 0)
+        return true;
     size_t n = strlen(name);
-    return strcmp(name, "flintlock") == 0 || strcmp(name, "v.tmp") == 0
-           || strcmp(name, "passim-index.pid") == 0
-           || (n > 6 && strcmp(name + n - 6, ".glass") == 0);
+    for (size_t i = 0; i < sizeof glass_tables / sizeof glass_tables[0]; i++) {
+        size_t t = strlen(glass_tables[i]);
+        if (n == t + 6 && strncmp(name, glass_tables[i], t) == 0 && strcmp(name + t, ".glass") == 0)
+            return true;
+    }
+    return false;
 }
 
 /* Whether name is a file of a Xapian index folder: one of its creation, its
- * version file, or a changeset of replication. */
+ * version file, or a changeset of replication ("changes" and a number).
+ * Only these exact names: a user's "changes.md" or "notes.glass" is no
+ * index file, and a folder that holds one is never replaced nor removed. */
 static bool is_index_file(const char *name)
 {
-    return is_creation_file(name) || strcmp(name, "iamglass") == 0
-           || strncmp(name, "changes", 7) == 0;
+    if (is_creation_file(name) || strcmp(name, "iamglass") == 0)
+        return true;
+    if (strncmp(name, "changes", 7) != 0 || name[7] == '\0')
+        return false;
+    for (const char *c = name + 7; *c; c++)
+        if (*c < '0' || *c > '9')
+            return false;
+    return true;
 }
 
-/* Whether the folder at path holds an entry whose name passes keep ("." and
- * ".." aside): 1 if so, 0 if not, -1 if it cannot be read. */
-static int holds_entry(const char *path, bool (*keep)(const char *name))
+/* Whether the folder at path holds an entry that passes keep ("." and ".."
+ * aside; is_dir: the entry is a folder, or may be one): 1 if so, 0 if not,
+ * -1 if it cannot be read (errno says why). */
+static int holds_entry(const char *path, bool (*keep)(const char *name, bool is_dir))
 {
     DIR *d = opendir(path);
     if (!d)
         return -1;
     bool found = false;
     struct dirent *e;
-    while (!found && (e = readdir(d)) != NULL)
-        found = strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 && keep(e->d_name);
+    errno = 0;
+    while (!found && (e = readdir(d)) != NULL) {
+        bool is_dir = e->d_type != DT_REG;  /* unknown, a link: not surely a file */
+        if (e->d_type == DT_UNKNOWN) {
+            struct stat st;
+            is_dir = fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0
+                     || !S_ISREG(st.st_mode);
+        }
+        found = strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0
+                && keep(e->d_name, is_dir);
+    }
+    int saved = errno;
     closedir(d);
-    return found;
+    errno = saved;
+    return found ? 1 : e == NULL && saved != 0 ? -1 : 0;
 }
 
-static bool is_other_file(const char *name)
+static bool is_other_file(const char *name, bool is_dir)
 {
-    return !is_index_file(name);
+    return is_dir || !is_index_file(name);
 }
 
-static bool is_any_file(const char *name)
+static bool is_any_file(const char *name, bool is_dir)
 {
     (void)name;
+    (void)is_dir;
     return true;
 }
 
-/* Whether the folder at db_path holds a file that is not an index's (the
+/* Whether the folder at db_path may hold files that are not an index's (the
  * user's own files, say): such a folder is not made into an index, and never
- * replaced, since what is replaced is removed. False if it cannot be read
- * (opening the index then says why). */
+ * replaced, since what is replaced is removed. So is a folder that exists
+ * but cannot be listed: what it holds is unknown. False if there is none. */
 static bool holds_other_files(const char *db_path)
 {
-    return holds_entry(db_path, is_other_file) == 1;
+    int held = holds_entry(db_path, is_other_file);
+    return held == 1 || (held < 0 && errno != ENOENT && errno != ENOTDIR);
+}
+
+/* Why a folder that holds_other_files() is left alone, for a message. */
+static const char *why_other_files(const char *db_path, char *buf, size_t cap)
+{
+    if (holds_entry(db_path, is_other_file) >= 0)
+        return "it holds other files";
+    snprintf(buf, cap, "what it holds cannot be listed: %s", strerror(errno));
+    return buf;
 }
 
 /* Whether the folder at path holds nothing at all. */
@@ -927,7 +1033,7 @@ static void remove_index_files(const char *db_path)
     struct dirent *e;
     while ((e = readdir(d)) != NULL)
         if (is_index_file(e->d_name))
-            unlinkat(dirfd(d), e->d_name, 0);
+            unlinkat(dirfd(d), e->d_name, 0);   /* a folder so named stays */
     closedir(d);
 }
 
@@ -1060,8 +1166,9 @@ static bool swap_in(const char *new_path, const char *db_path)
 {
     struct stat st;
     if (holds_other_files(db_path)) {
-        fprintf(stderr, "passim-index: %s: not replaced, since it holds files that are not "
-                        "the index's\n", db_path);
+        char buf[256];
+        fprintf(stderr, "passim-index: %s: not replaced, since %s\n", db_path,
+                why_other_files(db_path, buf, sizeof buf));
         return false;
     }
     if (nftw(new_path, sync_entry, 16, FTW_PHYS) != 0) {
@@ -1615,8 +1722,10 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
     /* Xapian would add its files to any folder, and the first compaction
      * would then replace the folder, and remove it with all it held. */
     if (holds_other_files(o->db_path)) {
-        fprintf(stderr, "passim-index: %s: exists and is not an index folder (it holds other "
-                        "files); give --db a new or empty folder\n", o->db_path);
+        char buf[256];
+        fprintf(stderr, "passim-index: %s: exists and is not an index folder (%s); give --db "
+                        "a new or empty folder\n", o->db_path,
+                why_other_files(o->db_path, buf, sizeof buf));
         goto out;
     }
     /* An index in the current folder is only ever updated in place, even when
@@ -1778,7 +1887,7 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
     /* A fresh build has met all its files before it reads one. */
     if (r.collect)
         r.rep.files_total = (unsigned)r.n_files;
-    bool ok, finished = false, compacted = false;
+    bool ok, finished = false, compacted = false, compact_failed = false;
     if (parallel) {
         ok = !r.w.fatal && !idx_stop_signal && build_parallel(&r, lang, o->jobs);
     } else {
@@ -1814,6 +1923,7 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
              * index is searchable as it is; a compacted copy (about half the
              * size) then takes its place. */
             compacted = compact_into(o->db_path, o->db_path);
+            compact_failed = !compacted;
         }
     }
     if (ok)
@@ -1842,7 +1952,12 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
         status = 128 + idx_stop_signal;
     } else if (ok) {
         summary(&r, idx_now() - t0, false);
-        status = r.w.st.failed || r.walk_failed ? IDX_EXIT_SOME_FAILED : IDX_EXIT_OK;
+        /* A compaction that failed (a full disk, most likely) left the index
+         * complete and searchable, but what stopped it is an error all the
+         * same, for a script to see. */
+        status = compact_failed                     ? IDX_EXIT_ERROR
+                 : r.w.st.failed || r.walk_failed ? IDX_EXIT_SOME_FAILED
+                                                  : IDX_EXIT_OK;
     } else if (parallel && no_index_before) {
         /* A parallel first build that failed put nothing in place: it leaves
          * no empty index behind. */

@@ -266,6 +266,44 @@ expect_rc 2 "--db . in a folder of other files"
 expect_eq "$ERR" "passim-index: .: $refused" "--db . refused"
 expect_eq "$(cd mine && find . | sort | tr '\n' ' ')" ". ./n1.txt ./sub ./sub/d.txt " \
     "--db . adds nothing to the folder"
+# Only the exact names of Xapian's files are an index's: a note named like
+# a changeset or a table, or a folder named like a table, is the user's.
+for other in changes.md notes.glass changes2.txt; do
+    mkdir near.db
+    echo precious >"near.db/$other"
+    run $PASSIM_INDEX -q --db near.db corpus
+    expect_rc 2 "--db naming a folder that holds $other"
+    expect_eq "$(cat "near.db/$other")" precious "$other stays"
+    rm -r near.db
+done
+mkdir -p near.db/postlist.glass
+echo keep >near.db/postlist.glass/a.txt
+run $PASSIM_INDEX -q --db near.db corpus
+expect_rc 2 "--db naming a folder that holds a folder named like a table"
+expect_eq "$(cat near.db/postlist.glass/a.txt)" keep "the folder's file stays"
+rm -r near.db
+
+# --- beside the index, only the temporary folders of runs that died are
+# removed: named as a run names them, holding only an index's files
+run $PASSIM_INDEX -q --db side.db corpus
+expect_rc 0 "an index to put things beside"
+dead=$(sh -c 'echo $$')          # the pid of a process that has ended
+echo Q3 >"side.db.tmp-$dead-final.xlsx"
+mkdir "side.db.tmp-$dead-drafts" "side.db.tmp-$dead-rebuild" "side.db.tmp-$dead-shard1" \
+    "side.db.tmp-$dead-compact"
+echo draft >"side.db.tmp-$dead-drafts/a.txt"
+echo mine >"side.db.tmp-$dead-compact/notes.txt"
+cp side.db/*.glass side.db/iamglass "side.db.tmp-$dead-rebuild/"
+: >"side.db.tmp-$dead-shard1/tmp0_1.glass"
+run $PASSIM_INDEX -q --db side.db corpus
+expect_rc 0 "an update beside other things"
+expect_eq "$(ls -d side.db.tmp-* | sort | tr '\n' ' ')" \
+    "side.db.tmp-$dead-compact side.db.tmp-$dead-drafts side.db.tmp-$dead-final.xlsx " \
+    "a run's folders of index files removed, the user's kept"
+expect_eq "$(cat "side.db.tmp-$dead-final.xlsx" "side.db.tmp-$dead-drafts/a.txt" \
+    "side.db.tmp-$dead-compact/notes.txt" | tr '\n' ' ')" "Q3 draft mine " "their files stay"
+rm -r side.db side.db.tmp-*
+
 # --- --db the current folder: updated in place, never replaced whole
 cwd_refused='is the current folder or holds it; this run would replace the index whole (a first build or --rebuild), so run it from another folder'
 mkdir here

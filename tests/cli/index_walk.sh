@@ -104,6 +104,19 @@ if [ "$AS_USER" != none ]; then
     expect_match 'unopened.db: no index made, since no PATH given can be read' "$ERR" \
         "no index is made"
     [ -e unopened.db ] && fail "a folder was left for the index" || pass
+    # A --db folder whose entries cannot be listed may hold anything: it is
+    # refused, not replaced by a compacted index.
+    mkdir drop
+    echo secret > drop/keep.txt
+    chmod 333 drop
+    for j in 1 2; do
+        run $AS_USER $PASSIM_INDEX --db drop --jobs $j locks/3.txt
+        expect_rc 2 "a --db folder that cannot be listed (--jobs $j)"
+        expect_match '^passim-index: drop: exists and is not an index folder \(what it holds cannot be listed: Permission denied\)' \
+            "$ERR" "the folder and the problem named (--jobs $j)"
+    done
+    chmod 755 drop
+    expect_eq "$(ls -A drop)" "keep.txt" "the folder stays as it was"
 fi
 
 # --- index folders inside the tree are passed over, whatever their name
@@ -495,7 +508,7 @@ mv mv_old mv_new
 run $PASSIM_INDEX --db mv.db mv_new
 expect_rc 0 "a renamed folder indexed by its new name"
 expect_match ': 2 added, 0 updated, 2 removed' "$OUT" "its old articles are removed"
-expect_match '^passim-index: mv_old/a\.txt: removed from the index \(gone, and its text was added as mv_new/a\.txt\)$' \
+expect_match '^passim-index: mv_old/a\.txt: removed from the index \(gone, and its text is indexed as mv_new/a\.txt\)$' \
     "$ERR" "a moved file is named with where its text went"
 expect_no_match 'docid' "$ERR" "a moved file shares no article id with itself"
 run $PASSIM_SEARCH --db mv.db -f json -n 100 --per-doc 0 albatross
@@ -503,6 +516,17 @@ expect_match '"total": 1, .*"path": "mv_new/a.txt"' "$OUT" "the moved article fo
 expect_no_match 'mv_old' "$OUT" "the moved article found once, under its new name"
 run "$DBCHECK" mv.db --files
 expect_match 'other/c\.txt' "$OUT" "a gone file outside the PATH, its text not added again, stays"
+# ...also when the new name's file was indexed already (a run interrupted
+# after the move, a copy indexed before the original went): met unchanged
+mkdir -p cp_old
+printf 'Copied\n\nThe sooty shearwater.\n' > cp_old/a.txt
+cp -R cp_old cp_new
+$PASSIM_INDEX -q --db cp.db cp_old cp_new >/dev/null
+rm -r cp_old
+run $PASSIM_INDEX --db cp.db cp_new
+expect_match ': 0 added, 0 updated, 1 removed, 1 unchanged' "$OUT" "the gone copy is removed"
+expect_match '^passim-index: cp_old/a\.txt: removed from the index \(gone, and its text is indexed as cp_new/a\.txt\)$' \
+    "$ERR" "the gone copy named with where its text is"
 
 # A folder whose path is longer than the system takes (PATH_MAX): named, with
 # the cause; what lies above it is indexed.
