@@ -193,6 +193,7 @@ bool srch_snippet_render(text_buf_t *b, const char *text, size_t len, const srch
         put_str(&w, ELLIPSIS);
 
     size_t next = 0;            /* next span to open */
+    size_t hidden = 0;          /* next hidden range */
     bool open = false;
     size_t open_end = 0;
     bool wrote_text = false;    /* no space before the window's first character */
@@ -204,6 +205,12 @@ bool srch_snippet_render(text_buf_t *b, const char *text, size_t len, const srch
         if (open && p >= open_end) {
             close_mark(&w);
             open = false;
+        }
+        while (hidden < s->n_hidden && s->hidden[hidden].end <= p)
+            hidden++;
+        if (hidden < s->n_hidden && s->hidden[hidden].start <= p) {
+            p = s->hidden[hidden].end;   /* markup, "**" or "](url)" */
+            continue;
         }
         size_t esc = u[p] == 0x1b || u[p] == 0xc2 ? text_escape_len(text + p, end - p) : 0;
         if (esc) {

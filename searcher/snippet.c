@@ -701,6 +701,39 @@ static void window_bytes(const build_t *b, const char *text, size_t len, size_t 
     out->cut_after = has_ink(text, end, len);
 }
 
+/* Gathers the window's markup, leaving out what would hide part of a span. */
+typedef struct hiding {
+    srch_snippet_t *out;
+    size_t cap;
+    size_t next_span;   /* the first span that does not end before the range */
+} hiding_t;
+
+static int hide_range(size_t start, size_t end, void *payload)
+{
+    hiding_t *h = payload;
+    srch_snippet_t *out = h->out;
+    if (start < out->start)
+        start = out->start;
+    if (end > out->end)
+        end = out->end;
+    if (start >= end)
+        return 0;
+    while (h->next_span < out->n_spans && out->spans[h->next_span].end <= start)
+        h->next_span++;
+    if (h->next_span < out->n_spans && out->spans[h->next_span].start < end)
+        return 0;   /* a match in an HTML tag ("<p align=center>") stays shown */
+    if (out->n_hidden == h->cap) {
+        size_t cap = h->cap ? 2 * h->cap : 16;
+        srch_range_t *r = realloc(out->hidden, cap * sizeof *r);
+        if (!r)
+            return -1;
+        out->hidden = r;
+        h->cap = cap;
+    }
+    out->hidden[out->n_hidden++] = (srch_range_t) { start, end };
+    return 0;
+}
+
 bool srch_snippet_build(srch_snippet_t *out, text_analyzer_t *a, const char *text,
                         size_t len, const srch_hl_unit_t *units, size_t n_units,
                         unsigned context_words)
@@ -793,6 +826,9 @@ bool srch_snippet_build_in(srch_snippet_t *out, text_analyzer_t *a, const char *
         };
     out->n_matches_total = out->n_spans + outside;
     free(spans);
+    hiding_t hiding = { out, 0, 0 };
+    if (len > 0 && text_markup_ranges(text, out->end, open, hide_range, &hiding) != 0)
+        goto done;
     if (n_units > 0) {
         if (!(out->unit_found = calloc(n_units, sizeof *out->unit_found)))
             goto done;
@@ -813,6 +849,7 @@ void srch_snippet_free(srch_snippet_t *s)
     if (!s)
         return;
     free(s->spans);
+    free(s->hidden);
     free(s->unit_found);
     memset(s, 0, sizeof *s);
 }

@@ -68,6 +68,11 @@ typedef struct srch_span {
     unsigned unit;
 } srch_span_t;
 
+/* A byte range of the passage. */
+typedef struct srch_range {
+    size_t start, end;
+} srch_range_t;
+
 /* The chosen window and the matches inside it. */
 typedef struct srch_snippet {
     size_t start, end;        /* byte range of the window in the passage */
@@ -79,6 +84,10 @@ typedef struct srch_snippet {
                                  would have outside the window */
     bool *unit_found;         /* for each unit given: whether it matches somewhere
                                  in the passage (NULL when no unit was given) */
+    srch_range_t *hidden;     /* Markdown's markup in the window, not shown
+                                 (text_markup_ranges()), none across a span;
+                                 sorted, inside [start, end) */
+    size_t n_hidden;
 } srch_snippet_t;
 
 /*
@@ -119,7 +128,7 @@ typedef enum {
 
 /*
  * Append the rendering of snippet s of text to b with markup m: the window's
- * text, "…" where it was cut, each span marked. Every markup drops terminal
+ * text but for its hidden ranges, "…" where it was cut, each span marked. Every markup drops terminal
  * escape sequences whole (text_escape_len()) and control characters (tabs and
  * newlines become spaces, runs of white space one space) and never emits
  * invalid UTF-8; HTML also escapes & < > " and '. A window that starts inside

@@ -331,7 +331,7 @@ static const row_t match_rows[] = {
      * (red NEAR/0 wine: a window of 2): none across a heading and its
      * paragraph, list items or table cells... */
     { "## Red\n\nWine and red wine.", { NEAR_TERM("red", 1, 2), NEAR_TERM("wine", 1, 2) }, 0,
-      "## Red Wine and [red] [wine]." },
+      "Red Wine and [red] [wine]." },
     { "- first red\n- wine second", { NEAR_TERM("red", 1, 2), NEAR_TERM("wine", 1, 2) }, 0,
       "- first red - wine second" },
     { "| col red | wine col |", { NEAR_TERM("red", 1, 2), NEAR_TERM("wine", 1, 2) }, 0,
@@ -466,11 +466,11 @@ static const row_t window_rows[] = {
     { "One two three four five six seven.", { { 0, NULL, 0, 0, 0, 0, 0 } }, 3,
       "One two three\xe2\x80\xa6" },
     /* A window at the passage start keeps its leading punctuation. */
-    { "**Bold** words begin this quite long passage of text.", { TERM("bold") }, 3,
-      "**[Bold]** words begin\xe2\x80\xa6" },
+    { "\"Bold\" words begin this quite long passage of text.", { TERM("bold") }, 3,
+      "\"[Bold]\" words begin\xe2\x80\xa6" },
     /* A window at the passage end keeps everything after its last token. */
-    { "Many words lead up to the very **end**", { TERM("end") }, 3,
-      "\xe2\x80\xa6the very **[end]**" },
+    { "Many words lead up to the very (end).", { TERM("end") }, 3,
+      "\xe2\x80\xa6the very ([end])." },
     /* Only blank text left out before the window: no ellipsis there. */
     { "\n\n  alpha beta gamma  \n", { TERM("beta") }, 2, "alpha [beta]\xe2\x80\xa6" },
 };
@@ -514,23 +514,32 @@ typedef struct render_row {
     const char *expected;
 } render_row_t;
 
-#define TOM_JERRY "Tom & \"Jerry\" <b>it's</b> fine"
+#define TOM_JERRY "Tom & \"Jerry\" <GM>it's</GM> fine"
 #define TJ_UNITS { { SRCH_HL_TERM, "jerry", 0, 1, 0, 0, 0 }, { SRCH_HL_TERM, "tom", 1, 1, 0, 0, 0 } }
 
 static const render_row_t render_rows[] = {
     /* ANSI: bold, colour by the unit's colour index, reset after each. */
     { TOM_JERRY, TJ_UNITS, 0, SRCH_MARK_ANSI,
-      "\033[1;32mTom\033[0m & \"\033[1;31mJerry\033[0m\" <b>it's</b> fine" },
+      "\033[1;32mTom\033[0m & \"\033[1;31mJerry\033[0m\" <GM>it's</GM> fine" },
     /* HTML: <mark>, and & < > " ' escaped. */
     { TOM_JERRY, TJ_UNITS, 0, SRCH_MARK_HTML,
-      "<mark>Tom</mark> &amp; &quot;<mark>Jerry</mark>&quot; &lt;b&gt;it&#39;s&lt;/b&gt; "
+      "<mark>Tom</mark> &amp; &quot;<mark>Jerry</mark>&quot; &lt;GM&gt;it&#39;s&lt;/GM&gt; "
       "fine" },
     /* Markdown: **, and the text's own markup characters escaped. */
     { TOM_JERRY, TJ_UNITS, 0, SRCH_MARK_MARKDOWN,
-      "**Tom** \\& \"**Jerry**\" \\<b\\>it's\\</b\\> fine" },
+      "**Tom** \\& \"**Jerry**\" \\<GM\\>it's\\</GM\\> fine" },
+    { "a_b 2 * 3 [x] #1 ~/ | <GM> &amp;", { TERM("x") }, 0, SRCH_MARK_MARKDOWN,
+      "a\\_b 2 \\* 3 \\[**x**\\] \\#1 \\~/ \\| \\<GM\\> \\&amp;" },
+    /* Markdown's own markup is not shown (text_markup_ranges()), in every
+     * format: a heading's hashes, emphasis, a link's brackets and target,
+     * backticks, rules and underlines, a fence; not in code. */
     { "## **Greater Leverage** [link](x) `code` a_b", { TERM("leverage") }, 0,
-      SRCH_MARK_MARKDOWN,
-      "\\#\\# \\*\\*Greater **Leverage**\\*\\* \\[link\\](x) \\`code\\` a\\_b" },
+      SRCH_MARK_MARKDOWN, "Greater **Leverage** link code a\\_b" },
+    { "Title\n=====\n\n> *Quoted* ![alt](i.png) <b>bold</b> <https://x.org>\n\n---\n"
+      "```sh\n# **kwargs\n```", { TERM("quot") }, 0, SRCH_MARK_PLAIN,
+      "Title [Quoted] alt bold https://x.org sh # **kwargs" },
+    /* ...but markup around a match stays shown, a tag's word among them */
+    { "<p align=\"center\">", { TERM("center") }, 0, SRCH_MARK_PLAIN, "<p align=\"[center]\">" },
     /* A list item's marker that opens the snippet is text, not a list; the
      * same characters elsewhere are left alone. */
     { "- milk and 12. eggs", { TERM("milk") }, 0, SRCH_MARK_MARKDOWN,
@@ -545,9 +554,9 @@ static const render_row_t render_rows[] = {
     { "+\x01\tmilk", { TERM("milk") }, 0, SRCH_MARK_MARKDOWN, "\\+ **milk**" },  /* as shown */
     { "12.\033[0m milk", { TERM("milk") }, 0, SRCH_MARK_MARKDOWN, "12\\. **milk**" },
     /* Plain brackets. */
-    { TOM_JERRY, TJ_UNITS, 0, SRCH_MARK_PLAIN, "[Tom] & \"[Jerry]\" <b>it's</b> fine" },
+    { TOM_JERRY, TJ_UNITS, 0, SRCH_MARK_PLAIN, "[Tom] & \"[Jerry]\" <GM>it's</GM> fine" },
     /* No marks at all. */
-    { TOM_JERRY, TJ_UNITS, 0, SRCH_MARK_NONE, "Tom & \"Jerry\" <b>it's</b> fine" },
+    { TOM_JERRY, TJ_UNITS, 0, SRCH_MARK_NONE, "Tom & \"Jerry\" <GM>it's</GM> fine" },
     /* Colours cycle through six: index 2, 5, then 8 = 2 again. */
     { "red green blue", { { SRCH_HL_TERM, "red", 2, 1, 0, 0, 0 }, { SRCH_HL_TERM, "green", 5, 1, 0, 0, 0 },
                           { SRCH_HL_TERM, "blue", 8, 1, 0, 0, 0 } }, 0, SRCH_MARK_ANSI,
@@ -711,7 +720,8 @@ START_TEST(test_snippet_hostile_spans)
 {
     const char *p = "caf\xc3\xa9 na\xc3\xafve \xe2\x80\xae text";
     srch_span_t spans[] = { { 2, 4, 0 }, { 3, 9, 1 }, { 8, 8, 0 }, { 7, 100, 1 }, { 1, 2, 0 } };
-    srch_snippet_t s = { 0, strlen(p) + 50, true, true, spans, 5, 5, NULL };
+    srch_snippet_t s = { .start = 0, .end = strlen(p) + 50, .cut_before = true, .cut_after = true,
+                         .spans = spans, .n_spans = 5, .n_matches_total = 5 };
     srch_hl_unit_t units[2] = { { SRCH_HL_TERM, NULL, 0, 0, 1, NULL, 0, false, NULL, 0 },
                                 { SRCH_HL_TERM, NULL, 0, 7, 1, NULL, 0, false, NULL, 0 } };
 

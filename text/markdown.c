@@ -465,6 +465,71 @@ static size_t autolink_end(const char *s, size_t end, size_t i)
     return 0;
 }
 
+/* What Markdown reads at s[i] (ASCII, no white space nor control) of the
+ * line s[start..end), in a code span when in_code; inline_markup() tells. */
+typedef enum {
+    INLINE_TEXT,        /* one character of text */
+    INLINE_LITERAL,     /* a run of "*", "_" or "~" that is text ("2 * 3") */
+    INLINE_ESCAPE,      /* "\*": the backslash is markup, the next character text */
+    INLINE_TICK,        /* a backtick, opening or closing a code span */
+    INLINE_MARKUP,      /* markup alone: emphasis, a link's "[" or "](target)",
+                           an image's "!", an HTML element's tag */
+    INLINE_AUTOLINK,    /* "<https://x.org>": its text is what the brackets hold */
+    INLINE_CHAR_REF     /* "&amp;": one character, *cp */
+} inline_t;
+
+/* What starts at s[i] (see inline_t), and where it ends, into *next. */
+static inline_t inline_markup(const char *s, size_t start, size_t end, size_t i, bool in_code,
+                              size_t *fail_until, size_t *next, utf8proc_int32_t *cp)
+{
+    unsigned char c = (unsigned char)s[i];
+    size_t ref;
+    *next = i + 1;
+    if (c == '\\' && i + 1 < end && is_ascii_punct((unsigned char)s[i + 1])) {
+        *next = i + 2;
+        return INLINE_ESCAPE;
+    }
+    if (c == '`')
+        return INLINE_TICK;                 /* "`<div>`" stays as it is */
+    if (c == '*' || c == '_'
+        || (c == '~' && i + 1 < end && s[i + 1] == '~' && (i + 2 == end || s[i + 2] != '~')
+            && (i == start || s[i - 1] != '~'))) {
+        /* Emphasis, and "~~" (a strikethrough, as GitHub writes it; "~"
+         * alone is a home folder, "~~~" a fence). */
+        size_t j = i;
+        while (j < end && s[j] == (char)c)
+            j++;
+        *next = j;
+        unsigned char before = i > start ? (unsigned char)s[i - 1] : ' ';
+        unsigned char after = j < end ? (unsigned char)s[j] : ' ';
+        bool literal = (text__is_space_byte(before) && text__is_space_byte(after)) ||
+                       (is_wordish(before) && is_wordish(after));
+        return literal ? INLINE_LITERAL : INLINE_MARKUP;
+    }
+    if (in_code)
+        return INLINE_TEXT;
+    if ((c == '!' && i + 1 < end && s[i + 1] == '[' && opens_link(s, end, i + 1, fail_until))
+        || (c == '[' && opens_link(s, end, i, fail_until)))
+        return INLINE_MARKUP;               /* an image keeps its alt text */
+    if (c == '<' && (ref = html_tag_end(s, end, i)) != 0) {
+        *next = ref;                        /* "<h1>", "<!-- -->" */
+        return INLINE_MARKUP;
+    }
+    if (c == '<' && (ref = autolink_end(s, end, i)) != 0) {
+        *next = ref;
+        return INLINE_AUTOLINK;
+    }
+    if (c == '&' && (ref = char_ref(s, end, i, cp)) != 0) {
+        *next = i + ref;
+        return INLINE_CHAR_REF;
+    }
+    if (c == ']' && i + 1 < end && s[i + 1] == '(' && (ref = text__link_target_end(s, end, i, fail_until)) != 0) {
+        *next = ref;
+        return INLINE_MARKUP;
+    }
+    return INLINE_TEXT;
+}
+
 /* How a line is read by clean(). */
 typedef enum {
     CLEAN_MARKDOWN,             /* text_clean_line() */
@@ -487,7 +552,7 @@ static size_t clean(const char *s, size_t len, char *out, size_t cap, clean_mode
     size_t end = heading ? heading_text_end(s, i, len) : len;
     if (i > 0 && s[i - 1] == '|' && mode == CLEAN_MARKDOWN)
         end = row_text_end(s, i, end);
-    size_t start = i, fail_until = 0, ref;
+    size_t start = i, fail_until = 0;
     bool in_code = false;
     utf8proc_int32_t ref_cp;
 
@@ -507,55 +572,35 @@ static size_t clean(const char *s, size_t len, char *out, size_t cap, clean_mode
             } else if (!markdown) {
                 put_char(&w, s + i, 1);
                 i++;
-            } else if (c == '\\' && i + 1 < end && is_ascii_punct((unsigned char)s[i + 1])) {
-                put_char(&w, s + i + 1, 1);             /* "\*" is a literal "*" */
-                i += 2;
-            } else if (c == '`') {
-                in_code = !in_code;                     /* "`<div>`" stays as it is */
-                i++;
-            } else if (c == '*' || c == '_'
-                       || (c == '~' && i + 1 < end && s[i + 1] == '~'
-                           && (i + 2 == end || s[i + 2] != '~')
-                           && (i == start || s[i - 1] != '~'))) {
-                /* Emphasis, and "~~" (a strikethrough, as GitHub writes
-                 * it; "~" alone is a home folder, "~~~" a fence). */
-                size_t j = i;
-                while (j < end && s[j] == (char)c)
-                    j++;
-                unsigned char before = i > start ? (unsigned char)s[i - 1] : ' ';
-                unsigned char after = j < end ? (unsigned char)s[j] : ' ';
-                bool literal = (text__is_space_byte(before) && text__is_space_byte(after)) ||
-                               (is_wordish(before) && is_wordish(after));
-                if (literal)
-                    for (size_t k = i; k < j; k++)
-                        put_char(&w, s + k, 1);
-                i = j;
-            } else if (c == '!' && i + 1 < end && s[i + 1] == '[' &&
-                       !in_code && opens_link(s, end, i + 1, &fail_until)) {
-                i++;                                    /* image: keep the alt text */
-            } else if (c == '[' && !in_code && opens_link(s, end, i, &fail_until)) {
-                i++;
-            } else if (c == '<' && !in_code && html_tag_end(s, end, i) != 0) {
-                i = html_tag_end(s, end, i);            /* "<h1>", "<!-- -->" */
-            } else if (c == '<' && !in_code && (ref = autolink_end(s, end, i)) != 0) {
-                put_char(&w, s + i + 1, ref - i - 2);   /* "<https://x.org>" */
-                i = ref;
-            } else if (c == '&' && !in_code && (ref = char_ref(s, end, i, &ref_cp)) != 0) {
-                utf8proc_uint8_t u[4];                  /* "&amp;" is "&" */
-                utf8proc_ssize_t un = utf8proc_encode_char(ref_cp, u);
-                put_code_point(&w, ref_cp, (const char *)u, (size_t)un);
-                i += ref;
-            } else if (c == ']' && !in_code && i + 1 < end && s[i + 1] == '(') {
-                size_t t = text__link_target_end(s, end, i, &fail_until);
-                if (t != 0) {
-                    i = t;
-                } else {
-                    put_char(&w, s + i, 1);
-                    i++;
-                }
             } else {
-                put_char(&w, s + i, 1);
-                i++;
+                size_t next;
+                switch (inline_markup(s, start, end, i, in_code, &fail_until, &next, &ref_cp)) {
+                case INLINE_TEXT:
+                    put_char(&w, s + i, 1);
+                    break;
+                case INLINE_LITERAL:
+                    for (size_t k = i; k < next; k++)
+                        put_char(&w, s + k, 1);
+                    break;
+                case INLINE_ESCAPE:
+                    put_char(&w, s + i + 1, 1);         /* "\*" is a literal "*" */
+                    break;
+                case INLINE_TICK:
+                    in_code = !in_code;
+                    break;
+                case INLINE_MARKUP:
+                    break;
+                case INLINE_AUTOLINK:
+                    put_char(&w, s + i + 1, next - i - 2);  /* "<https://x.org>" */
+                    break;
+                case INLINE_CHAR_REF: {
+                    utf8proc_uint8_t u[4];              /* "&amp;" is "&" */
+                    utf8proc_ssize_t un = utf8proc_encode_char(ref_cp, u);
+                    put_code_point(&w, ref_cp, (const char *)u, (size_t)un);
+                    break;
+                }
+                }
+                i = next;
             }
             continue;
         }
@@ -587,6 +632,88 @@ size_t text_clean_heading(const char *s, size_t len, char *out, size_t cap)
 size_t text_clean_plain(const char *s, size_t len, char *out, size_t cap)
 {
     return clean(s, len, out, cap, CLEAN_PLAIN);
+}
+
+static size_t line_end(const char *s, size_t len, size_t i);
+
+/* The markup of line s[a..b) of a passage, outside code, to fn: what opens
+ * the line (block quote marks, a heading's hashes), its inline markup as
+ * clean() leaves it out, and a heading's closing hashes. */
+static int line_markup(const char *s, size_t a, size_t b, text_markup_fn fn, void *payload)
+{
+    bool heading;
+    size_t i = a + skip_line_start(s + a, b - a, false, &heading);
+    size_t end = heading ? heading_text_end(s, i, b) : b;
+    int rc = i > a ? fn(a, i, payload) : 0;
+    if (rc != 0)
+        return rc;
+    size_t start = i, fail_until = 0;
+    bool in_code = false;
+    utf8proc_int32_t cp;
+    while (i < end) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x80 || c <= ' ' || c == 0x7F) {
+            i++;
+            continue;
+        }
+        size_t next, hide_a = i, hide_b = i;
+        switch (inline_markup(s, start, end, i, in_code, &fail_until, &next, &cp)) {
+        case INLINE_TEXT: case INLINE_LITERAL: case INLINE_CHAR_REF:
+            break;
+        case INLINE_TICK:
+            in_code = !in_code;
+            hide_b = next;
+            break;
+        case INLINE_ESCAPE:
+            hide_b = i + 1;
+            break;
+        case INLINE_MARKUP:
+            hide_b = next;
+            break;
+        case INLINE_AUTOLINK:
+            if ((rc = fn(i, i + 1, payload)) != 0)
+                return rc;
+            hide_a = next - 1;
+            hide_b = next;
+            break;
+        }
+        if (hide_b > hide_a && (rc = fn(hide_a, hide_b, payload)) != 0)
+            return rc;
+        i = next;
+    }
+    return end < b ? fn(end, b, payload) : 0;
+}
+
+int text_markup_ranges(const char *s, size_t len, const text_open_fence_t *open,
+                       text_markup_fn fn, void *payload)
+{
+    text__fence_t fence = { open ? open->c : 0, open ? open->n : 0, true };
+    bool in_fence = fence.c != 0;
+    for (size_t a = 0; a < len;) {
+        size_t b = line_end(s, len, a);
+        int rc = 0;
+        size_t indent = 0, i = a;
+        for (; i < b && (s[i] == ' ' || s[i] == '\t') && indent < 4; i++)
+            indent += s[i] == '\t' ? 4 : 1;
+        if (text__fence_toggles(s, a, b, in_fence, &fence)) {
+            in_fence = !in_fence;
+            size_t run = i;
+            while (run < b && s[run] == fence.c)
+                run++;
+            rc = fn(i, run, payload);           /* the fence, not what it says after */
+        } else if (in_fence || indent >= 4) {
+            rc = 0;                             /* code */
+        } else if (text__is_thematic_break(s + a, b - a) || text_is_underline(s + a, b - a)
+                   || text__is_rst_underline(s, a, b)) {
+            rc = fn(a, b, payload);             /* a rule, an underline */
+        } else {
+            rc = line_markup(s, a, b, fn, payload);
+        }
+        if (rc != 0)
+            return rc;
+        a = b + 1;
+    }
+    return 0;
 }
 
 /* Whether s[a..b) holds a word (a word character outside a link target), and

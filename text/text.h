@@ -296,6 +296,25 @@ int text_analyze_in(text_analyzer_t *a, const char *s, size_t len, uint32_t firs
  */
 size_t text_clean_line(const char *s, size_t len, char *out, size_t cap);
 
+/* Called with a byte range [start, end) of a text; a value other than 0
+ * stops the walk and is returned. */
+typedef int (*text_markup_fn)(size_t start, size_t end, void *payload);
+
+/*
+ * Calls fn, in order, for each byte range of s[0..len) (a passage; open: the
+ * code block it starts in, NULL for none) that Markdown reads as markup, not
+ * text: what text_clean_line() leaves out of a line (block quote marks, a
+ * heading's hashes, emphasis and "~~" markers, backticks, an escaping
+ * backslash, a link's "[" and "](target)", an image's "!", an HTML element's
+ * tags, an autolink's "<" and ">"), rules and underlines ("---", "===",
+ * "~~~~~" under a line as long), and the backticks or tildes of a fence.
+ * Nothing of a line in a fenced code block or indented as code (four
+ * columns). For showing a passage as text; an HTML tag's words, which are
+ * indexed, are in its range.
+ */
+int text_markup_ranges(const char *s, size_t len, const text_open_fence_t *open,
+                       text_markup_fn fn, void *payload);
+
 /* text_clean_line() for a heading's line: "# Title" loses its hashes as
  * there, and the line of an underlined heading ("1. Introduction" above
  * "===") keeps a number or bullet at its start, its own text. */
