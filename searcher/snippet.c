@@ -477,12 +477,16 @@ static int64_t unit_points(double w)
     return (int64_t) (w * 1000.0 + 0.5);
 }
 
-/* What the count-th match of a unit adds to a window's score. */
+/* What the count-th match of a unit adds to a window's score: a repeat
+ * earns at least a point, also for a unit found nearly everywhere (a
+ * wildcard's many words), so that the window with more of it still wins. */
 static int64_t gain(int64_t points, size_t count)
 {
     if (count == 1)
         return points;
-    return count - 1 <= REPEAT_BONUS_MAX ? points / 10 : 0;
+    if (count - 1 > REPEAT_BONUS_MAX)
+        return 0;
+    return points >= 10 ? points / 10 : 1;
 }
 
 /* Whether cp, not ASCII, joins the parts of a word as a hyphen or a dot

@@ -455,6 +455,10 @@ static const row_t window_rows[] = {
     { "One two non-OPEC talks. Began now but alpha beta gamma delta epsilon.",
       { PHRASE("opec talks"), PHRASE("talks began"), TERM_W("now", 50), TERM_W("but", 50) },
       3, "\xe2\x80\xa6non-[OPEC talks. Began] [now] [but]\xe2\x80\xa6" },
+    /* A unit found almost everywhere (a wildcard's many words) still shows
+     * where it is the most: a repeat earns at least a point. */
+    { "Afghan one two three four five six Afghan seven Afghan eight Afghan.",
+      { TERM_W("afghan", 0.004) }, 4, "\xe2\x80\xa6[Afghan] seven [Afghan] eight\xe2\x80\xa6" },
     /* A passage within context_words is shown whole, trimmed. */
     { "  Short text, whole.\n", { TERM("text") }, 10, "Short [text], whole." },
     /* context_words 0: the whole passage. */
