@@ -429,6 +429,15 @@ static bool lex_word(parser_t *p, size_t start, size_t end)
         p->field_start = start;     /* said at the end, if nothing else is */
         p->field_len = field;
     }
+    /* Its name is a word, and what follows the ':' another, not one word
+     * joined by punctuation ("author:Lavrov" is author and Lavrov); but for
+     * a sign, which would then take the name alone ("-author:Lavrov"
+     * excludes the two together, as before a phrase). */
+    const lex_tok_t *before = p->n_toks > 0 ? &p->toks[p->n_toks - 1] : NULL;
+    bool signed_item = before && (before->kind == TK_PLUS || before->kind == TK_MINUS)
+                       && before->end == start;
+    if (field > 0 && start + field < end && !signed_item)
+        return lex_word(p, start, start + field) && lex_word(p, start + field, end);
     for (size_t k = start; k < body_end; k++) {
         if (q[k] == '?' && k > start && word_char_before(q, start, k)
             && text_is_word_char(q, body_end, k + 1))

@@ -260,7 +260,7 @@ static const parse_row_t parse_rows[] = {
     { "title:thermo-aeroelastic", AND_,
       "(OR (PHRASE title:thermo title:aeroelast) title:thermoaeroelast)" },
     { "title:the war", AND_, "(AND title:the war)" },        /* stopword under title: kept */
-    { "subtitle:kabul", AND_, "(PHRASE subtitl kabul)" },    /* unknown field: words */
+    { "subtitle:kabul", AND_, "(AND subtitl kabul)" },    /* unknown field: words */
     /* stopwords */
     { "the war", AND_, "war" },
     { "the war", KEEP, "(AND the war)" },
@@ -325,7 +325,9 @@ START_TEST(test_query_wildcard_notes)
         { "kabul? talks ?", "(AND kabul talk)", NULL },
         { "talks*", "(PREFIX talks)", NULL },
         /* another engine's field: searched as words, and said so */
-        { "author:lavrov", "(PHRASE author lavrov)",
+        { "author:lavrov", "(AND author lavrov)",
+          "'author:' is no field (title: is the only one): its name is searched as a word" },
+        { "talks -author:lavrov", "(AND_NOT talk (PHRASE author lavrov))",   /* signed: joined */
           "'author:' is no field (title: is the only one): its name is searched as a word" },
         { "talks site:\"tass ru\"", "(AND talk site (PHRASE tass ru))",
           "'site:' is no field (title: is the only one): its name is searched as a word" },
@@ -333,7 +335,7 @@ START_TEST(test_query_wildcard_notes)
           NULL },
         { "localhost:8080", "(PHRASE localhost 8080)", NULL },
         /* a note of more weight comes first */
-        { "display:none Tal?ban", "(AND (PHRASE display none) (PHRASE tal ban))",
+        { "display:none Tal?ban", "(AND display none (PHRASE tal ban))",
           "'?' is no wildcard (only a '*' ending a word is): 'Tal?ban' is read with it as "
           "punctuation" },
     };
