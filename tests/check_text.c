@@ -1459,6 +1459,10 @@ static const passage_row_t passage_rows[] = {
     /* 23: a long table is cut between its rows, not after "Inc." in one */
     {"Acme Inc.   412.5 1.2\nBeta Corp.   13.2 0.4\nGamma Inc.   1.5 0.1", 1, 30,
      "0[0,21)L1-1 1[22,43)L2-2 2[44,64)L3-3"},
+    /* 23b: Chinese and Japanese text is cut after a full stop (with its
+     * closing bracket), else after a comma, never inside a word */
+    {"一二三四。五六七八。」九十", 1, 20, "0[0,15)L1-1 1[15,33)L1-1 2[33,39)L1-1"},
+    {"一二三，四五六七八", 1, 20, "0[0,12)L1-1 1[12,27)L1-1"},
     /* 24: reStructuredText's "~" and "^" underlines, as long as the line
      * above or longer, make a heading and open no code block; shorter, under
      * a paragraph's line, "~~~" opens one as CommonMark reads it */

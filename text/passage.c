@@ -193,6 +193,41 @@ static size_t sentence_end_at(const char *s, size_t limit, size_t i)
     return k < limit && u[k] >= '0' && u[k] <= '9' ? 0 : j;
 }
 
+/* Chinese and Japanese punctuation, which needs no space after it: the
+ * offset just past the full stop, exclamation or question mark at s[i]
+ * ("。", "！", "？", with closing quotes and brackets after it: "。」"), into
+ * *sentence, or past the comma, enumeration comma, semicolon or colon there
+ * ("，", "、", "；", "："), into *pause; 0 for what is neither. A text in
+ * these scripts has few spaces, so these are where it may be cut without
+ * cutting a word in two. */
+static void cjk_mark_at(const char *s, size_t limit, size_t i, size_t *sentence, size_t *pause)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    *sentence = *pause = 0;
+    if (i + 3 > limit)
+        return;
+    unsigned cp = ((u[i] & 0x0Fu) << 12) | ((u[i + 1] & 0x3Fu) << 6) | (u[i + 2] & 0x3Fu);
+    if ((u[i] & 0xF0) != 0xE0 || (u[i + 1] & 0xC0) != 0x80 || (u[i + 2] & 0xC0) != 0x80)
+        return;
+    if (cp == 0xFF0C || cp == 0x3001 || cp == 0xFF1B || cp == 0xFF1A) {
+        *pause = i + 3;
+        return;
+    }
+    if (cp != 0x3002 && cp != 0xFF01 && cp != 0xFF1F)
+        return;
+    size_t j = i + 3;
+    for (;;) {  /* 」 』 ） ” ’ 》 〉 */
+        unsigned next = j + 3 <= limit && (u[j] & 0xF0) == 0xE0
+                        ? ((u[j] & 0x0Fu) << 12) | ((u[j + 1] & 0x3Fu) << 6) | (u[j + 2] & 0x3Fu)
+                        : 0;
+        if (next != 0x300D && next != 0x300F && next != 0xFF09 && next != 0x201D
+            && next != 0x2019 && next != 0x300B && next != 0x3009)
+            break;
+        j += 3;
+    }
+    *sentence = j;
+}
+
 /* Emit s[a..b), cut into pieces of at most max_bytes. */
 static void emit_cut(pass_state_t *st, size_t a, size_t b)
 {
@@ -222,6 +257,13 @@ static void emit_cut(pass_state_t *st, size_t a, size_t b)
                 size_t e = sentence_end_at(s, b, i);
                 if (e != 0 && e <= limit && e - a >= st->min_bytes)
                     sentence = e;
+            } else if (c == 0xE3 || c == 0xEF) {
+                size_t e, pause;
+                cjk_mark_at(s, b, i, &e, &pause);
+                if (e != 0 && e <= limit && e - a >= st->min_bytes)
+                    sentence = e;
+                else if (pause != 0 && pause <= limit)
+                    space = pause;
             }
         }
         size_t cut = sentence ? sentence

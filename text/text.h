@@ -400,9 +400,10 @@ typedef struct text_passage_opts {
  * outside fenced code blocks and front matter, always starts a new passage, the one that holds it, and becomes the heading
  * of that passage and of those after it, until the next heading. A long
  * paragraph is cut after the last sentence end (". ", "? ", "! ", closing
- * quotes allowed) that leaves at least min_bytes, else at the last line end
- * that does (a list, a table, code: whole lines), else at the last white
- * space, else at max_bytes. A passage never ends in the middle of a UTF-8 character;
+ * quotes allowed; "。", "！", "？" with no space) that leaves at least
+ * min_bytes, else at the last line end that does (a list, a table, code:
+ * whole lines), else at the last white space or Chinese or Japanese comma,
+ * else at max_bytes. A passage never ends in the middle of a UTF-8 character;
  * passages with no word character (a "---" line, an image alone: "![](x.jpg)",
  * whose address is no word) are not reported.
  */
