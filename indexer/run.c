@@ -543,11 +543,16 @@ static char *gone_root(run_t *r, const char *path)
 }
 
 /* Whether what could not be followed at skip is the link that led to k, a
- * file now deleted (its article goes, "file is gone"), rather than a folder
- * whose files may come back (a disk not mounted). */
+ * file now deleted (its article goes, "file is gone"), or a link that took
+ * the place of k's file, rather than a folder whose files may come back (a
+ * disk not mounted). */
 static bool link_to_gone_file(const known_file_t *k, const char *skip)
 {
     struct stat st;
+    /* A file that a link which cannot be followed replaced (deleted, and a
+     * link to nothing, or a loop, made in its place): its text is gone. */
+    if (!k->place && strcmp(k->key, skip) == 0 && lstat(k->key, &st) == 0 && S_ISLNK(st.st_mode))
+        return true;
     if (!k->place || strcmp(k->place, skip) != 0 || stat(k->key, &st) == 0 || errno != ENOENT)
         return false;
     /* Gone from a folder that is there: deleted, not on a disk not mounted. */

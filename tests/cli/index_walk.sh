@@ -303,6 +303,24 @@ run $PASSIM_SEARCH --db relink.db herring
 expect_rc 0 "the file moved away is found through its link"
 run $PASSIM_SEARCH --db relink.db mackerel
 expect_rc 1 "the file replaced is not"
+# ...and by a link that cannot be followed (to nothing, or a loop): its text
+# is gone, and a rebuild is not held up by it
+printf 'Gamma\n\nabout sprat\n' > relink/notes/c.txt
+printf 'Delta\n\nabout shad\n' > relink/notes/d.txt
+run $PASSIM_INDEX -q --db relink.db relink/notes
+rm relink/notes/c.txt relink/notes/d.txt
+ln -s /nonexistent/c.txt relink/notes/c.txt
+ln -s d.txt relink/notes/d.txt
+run $PASSIM_INDEX --db relink.db relink/notes
+expect_match ': 0 added, 0 updated, 2 removed' "$OUT" "files replaced by links that lead nowhere"
+expect_match 'notes/c\.txt: removed from the index \(now a symbolic link to no regular file\)$' \
+    "$ERR" "a file replaced by a broken link: said why"
+expect_match 'notes/d\.txt: symbolic link loop' "$ERR" "the loop named"
+run $PASSIM_SEARCH --db relink.db sprat OR shad
+expect_rc 1 "their text is not found"
+run $PASSIM_INDEX --db relink.db --rebuild relink/notes
+expect_rc 1 "a rebuild: the links named as failures, not refused"
+rm relink/notes/c.txt relink/notes/d.txt
 
 # --- a file met only through a link goes when the link goes or leads elsewhere,
 # and so do the files of a linked folder when they go or the link does
