@@ -1528,7 +1528,10 @@ static const char *passage_problem(const passage_check_t *c, const text_passage_
         return "empty or out of bounds";
     if (p->start < c->prev_end)
         return "overlaps the previous passage";
-    if (p->end - p->start > c->opts.max_bytes)
+    size_t crs = 0;     /* the "\r" of "\r\n", not counted */
+    for (size_t i = p->start; i + 1 < p->end; i++)
+        crs += c->s[i] == '\r' && c->s[i + 1] == '\n';
+    if (p->end - p->start - crs > c->opts.max_bytes)
         return "longer than max_bytes";
     if (memchr(" \t\r\n", c->s[p->start], 4) || memchr(" \t\r\n", c->s[p->end - 1], 4))
         return "not trimmed";
@@ -1633,6 +1636,54 @@ START_TEST(test_text_passages_invariants)
         size_t max = opts[o][1], min = opts[o][0] > max ? max : opts[o][0];
         check_passages(s, len, min, max, &n);
         ck_assert_uint_gt(n, len / max / 2);
+        free(s);
+    }
+}
+END_TEST
+
+static int collect_range(const text_passage_t *p, void *payload)
+{
+    text_buf_t *b = payload;
+    size_t r[2] = { p->start, p->end };
+    return text_buf_append(b, (const char *)r, sizeof r) ? 0 : 1;
+}
+
+/* A text with "\r\n" line ends is cut where the same text with "\n" is. */
+START_TEST(test_text_passages_crlf_as_lf)
+{
+    static const size_t opts[][2] = {{200, 1200}, {0, 16}, {50, 60}};
+    for (unsigned seed = 1; seed <= 6; seed++) {
+        size_t len;
+        char *s = make_text(seed, 12000, &len);
+        text_buf_t lf = TEXT_BUF_INIT, crlf = TEXT_BUF_INIT, got_lf = TEXT_BUF_INIT,
+                   got_crlf = TEXT_BUF_INIT;
+        size_t *lf_at = malloc((2 * len + 1) * sizeof *lf_at); /* CRLF offset -> LF offset */
+        ck_assert_ptr_nonnull(lf_at);
+        for (size_t i = 0; i < len; i++) {
+            if (s[i] == '\r')
+                continue;
+            if (s[i] == '\n') {
+                lf_at[crlf.len] = lf.len;
+                text_buf_putc(&crlf, '\r');
+            }
+            lf_at[crlf.len] = lf.len;
+            text_buf_putc(&crlf, s[i]);
+            text_buf_putc(&lf, s[i]);
+        }
+        lf_at[crlf.len] = lf.len;
+        text_passage_opts_t o = { opts[seed % 3][0], opts[seed % 3][1] };
+        ck_assert_int_eq(text_passages(lf.data, lf.len, &o, collect_range, &got_lf), 0);
+        ck_assert_int_eq(text_passages(crlf.data, crlf.len, &o, collect_range, &got_crlf), 0);
+        ck_assert_uint_eq(got_lf.len, got_crlf.len);
+        const size_t *a = (const size_t *)got_lf.data, *b = (const size_t *)got_crlf.data;
+        for (size_t k = 0; k < got_lf.len / sizeof(size_t); k++)
+            ck_assert_msg(lf_at[b[k]] == a[k], "seed %u, bound %zu: %zu in CRLF is %zu, not %zu",
+                          seed, k, b[k], lf_at[b[k]], a[k]);
+        free(lf_at);
+        text_buf_free(&lf);
+        text_buf_free(&crlf);
+        text_buf_free(&got_lf);
+        text_buf_free(&got_crlf);
         free(s);
     }
 }
@@ -2533,6 +2584,7 @@ Suite *make_text_suite(void)
     tc = tcase_create("passages");
     tcase_add_loop_test(tc, test_text_passages_table, 0, N_ROWS(passage_rows));
     tcase_add_test(tc, test_text_passages_invariants);
+    tcase_add_test(tc, test_text_passages_crlf_as_lf);
     tcase_add_test(tc, test_text_passages_stop);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);

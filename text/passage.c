@@ -228,6 +228,29 @@ static void cjk_mark_at(const char *s, size_t limit, size_t i, size_t *sentence,
     *sentence = j;
 }
 
+/* Sizes are counted without the "\r" of a "\r\n", so that a file saved with
+ * Windows line ends is cut as the same file with "\n" alone is. */
+
+/* Whether s[a..b) holds at least n bytes so counted. */
+static bool holds_bytes(const char *s, size_t a, size_t b, size_t n)
+{
+    if (b - a < n)
+        return false;
+    size_t counted = 0;
+    for (size_t i = a; i < b && counted < n; i++)
+        counted += !(s[i] == '\r' && i + 1 < b && s[i + 1] == '\n');
+    return counted >= n;
+}
+
+/* The offset past the first n bytes of s[a..b) so counted, at most b. */
+static size_t bytes_end(const char *s, size_t a, size_t b, size_t n)
+{
+    size_t i = a;
+    for (size_t counted = 0; i < b && counted < n; i++)
+        counted += !(s[i] == '\r' && i + 1 < b && s[i + 1] == '\n');
+    return i;
+}
+
 /* Emit s[a..b), cut into pieces of at most max_bytes. */
 static void emit_cut(pass_state_t *st, size_t a, size_t b)
 {
@@ -237,7 +260,7 @@ static void emit_cut(pass_state_t *st, size_t a, size_t b)
             a++;
         while (b > a && text__is_space_byte((unsigned char)s[b - 1]))
             b--;
-        if (b - a <= st->max_bytes || st->rc != 0) {
+        if (!holds_bytes(s, a, b, st->max_bytes + 1) || st->rc != 0) {
             emit(st, a, b);
             return;
         }
@@ -245,22 +268,25 @@ static void emit_cut(pass_state_t *st, size_t a, size_t b)
          * at least min_bytes before it, else the last line end that does (a
          * list, a table, code: no item cut in two), else the last white
          * space. */
-        size_t limit = a + st->max_bytes;
+        size_t limit = bytes_end(s, a, b, st->max_bytes);
         size_t sentence = 0, line = 0, space = 0;
+        size_t crs = 0;     /* the "\r" of "\r\n" in s[a..i) */
         for (size_t i = a + 1; i < limit; i++) {
             unsigned char c = (unsigned char)s[i];
+            crs += c == '\n' && s[i - 1] == '\r';
+            size_t before = i - a - crs;    /* counted before s[i] */
             if (text__is_space_byte(c)) {
                 space = i;
-                if (c == '\n' && i - a >= st->min_bytes)
+                if (c == '\n' && before >= st->min_bytes)
                     line = i;
             } else if (c == '.' || c == '?' || c == '!') {
                 size_t e = sentence_end_at(s, b, i);
-                if (e != 0 && e <= limit && e - a >= st->min_bytes)
+                if (e != 0 && e <= limit && e - i + before >= st->min_bytes)
                     sentence = e;
             } else if (c == 0xE3 || c == 0xEF) {
                 size_t e, pause;
                 cjk_mark_at(s, b, i, &e, &pause);
-                if (e != 0 && e <= limit && e - a >= st->min_bytes)
+                if (e != 0 && e <= limit && e - i + before >= st->min_bytes)
                     sentence = e;
                 else if (pause != 0 && pause <= limit)
                     space = pause;
@@ -292,7 +318,7 @@ static void flush(pass_state_t *st)
 
 static void add_paragraph(pass_state_t *st, size_t a, size_t b)
 {
-    if (st->cur_start != NONE && st->cur_end - st->cur_start < st->min_bytes) {
+    if (st->cur_start != NONE && !holds_bytes(st->s, st->cur_start, st->cur_end, st->min_bytes)) {
         st->cur_end = b;    /* too short to stand alone: join */
         return;
     }

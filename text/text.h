@@ -379,7 +379,8 @@ bool text_title_source(const char *s, size_t len, text_buf_t *out, text_title_t 
 /* 4. Passages                                                              */
 /* ------------------------------------------------------------------------ */
 
-/* Size bounds of a passage, in bytes of source text. */
+/* Size bounds of a passage, in bytes of source text (the "\r" of a "\r\n"
+ * not counted: a file with Windows line ends is cut as with "\n" alone). */
 typedef struct text_passage_opts {
     size_t min_bytes;   /* a paragraph shorter than this joins the next one */
     size_t max_bytes;   /* a longer paragraph is cut at sentence ends, else line ends */
