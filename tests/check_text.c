@@ -1108,6 +1108,7 @@ static const first_line_row_t first_line_rows[] = {
     {"<!--\n  editor note\n-->\nGood Title\n", true, 23, 33},
     {"<h1>Kept</h1>\nBody", true, 0, 13},
     {"<br>\n<p align=\"center\">\n", true, 0, 4},  /* HTML only: the first */
+    {"<!DOCTYPE html>\n<html lang=\"en\">\n<head><title>Saved</title></head>\n", true, 33, 66},
     {"<!-- generated -->\n<!--\nTODO: badges\n-->\n# Real Title\n", true, 41, 53},
     {"<!--\nnote\n-->\n<!--\nx\n-->\nReal\n", true, 25, 29},
     {"<!--\ndraft: true\n--> Release checklist\n", true, 20, 38}, /* the comment's end is no part */

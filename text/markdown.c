@@ -9,6 +9,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "text_internal.h"
 
@@ -378,15 +379,16 @@ bool text__fence_toggles(const char *s, size_t a, size_t b, bool in_fence, text_
 /* HTML elements whose tags are taken out of titles and headings. Only these:
  * "<T>" of "List<T>" or "<alice@example.com>" are text. */
 static const char *const html_elements[] = {
-    "a", "abbr", "article", "aside", "audio", "b", "bdi", "bdo", "big", "blockquote", "br",
-    "button", "caption", "center", "cite", "code", "col", "colgroup", "data", "dd", "del",
-    "details", "dfn", "div", "dl", "dt", "em", "embed", "figcaption", "figure", "font",
-    "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "i", "iframe",
-    "img", "input", "ins", "kbd", "label", "li", "main", "mark", "meter", "nav", "noscript",
-    "object", "ol", "output", "p", "picture", "pre", "progress", "q", "rp", "rt", "ruby",
-    "s", "samp", "script", "section", "small", "source", "span", "strike", "strong",
-    "style", "sub", "summary", "sup", "svg", "table", "tbody", "td", "template", "textarea",
-    "tfoot", "th", "thead", "time", "tr", "track", "tt", "u", "ul", "var", "video", "wbr",
+    "a", "abbr", "article", "aside", "audio", "b", "bdi", "bdo", "big", "blockquote", "body",
+    "br", "button", "caption", "center", "cite", "code", "col", "colgroup", "data", "dd",
+    "del", "details", "dfn", "div", "dl", "dt", "em", "embed", "figcaption", "figure", "font",
+    "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "head", "header", "hr", "html", "i",
+    "iframe", "img", "input", "ins", "kbd", "label", "li", "link", "main", "mark", "meta",
+    "meter", "nav", "noscript", "object", "ol", "output", "p", "picture", "pre", "progress",
+    "q", "rp", "rt", "ruby", "s", "samp", "script", "section", "small", "source", "span",
+    "strike", "strong", "style", "sub", "summary", "sup", "svg", "table", "tbody", "td",
+    "template", "textarea",
+    "tfoot", "th", "thead", "time", "title", "tr", "track", "tt", "u", "ul", "var", "video", "wbr",
 };
 
 static bool is_ascii_alnum(unsigned char c)
@@ -422,6 +424,13 @@ static size_t html_tag_end(const char *s, size_t end, size_t i)
         for (size_t j = i + 4; j + 3 <= end && s[j] != '\n'; j++)
             if (memcmp(s + j, "-->", 3) == 0)
                 return j + 3;
+        return 0;
+    }
+    if (end - i >= 9 && s[i + 1] == '!' && (s[i + 2] | 0x20) == 'd'
+        && strncasecmp(s + i + 2, "doctype", 7) == 0) {
+        for (size_t j = i + 9; j < end && s[j] != '\n'; j++)   /* "<!DOCTYPE html>" */
+            if (s[j] == '>')
+                return j + 1;
         return 0;
     }
     size_t j = i + 1;
