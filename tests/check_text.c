@@ -936,6 +936,10 @@ static const clean_row_t clean_rows[] = {
     {"- [link](x) and more", 0, "link and more"},
     {"- [ ]", 0, ""},
     {"[ ] not a task", 0, "[ ] not a task"},
+    /* a badge (an image that is a link) has no words of the title's; an
+     * image alone keeps its alt text */
+    {"# rustfmt [![linux](https://ci/b.svg)](https://ci) [![npm][n]][m]", 0, "rustfmt"},
+    {"![Logo](l.png) Acme", 0, "Logo Acme"},
     {"| Name | Role |", 0, "Name | Role"},
     {"|a\\|", 0, "a|"},
     {"|", 0, ""},

@@ -539,6 +539,8 @@ static inline_t inline_markup(const char *s, size_t start, size_t end, size_t i,
     return INLINE_TEXT;
 }
 
+static size_t image_end(const char *s, size_t b, size_t i);
+
 /* How a line is read by clean(). */
 typedef enum {
     CLEAN_MARKDOWN,             /* text_clean_line() */
@@ -581,6 +583,8 @@ static size_t clean(const char *s, size_t len, char *out, size_t cap, clean_mode
             } else if (!markdown) {
                 put_char(&w, s + i, 1);
                 i++;
+            } else if (c == '[' && i + 1 < end && s[i + 1] == '!' && image_end(s, end, i) != 0) {
+                i = image_end(s, end, i);   /* a badge, "[![build](b.svg)](ci)": no words */
             } else {
                 size_t next;
                 switch (inline_markup(s, start, end, i, in_code, &fail_until, &next, &ref_cp)) {
