@@ -542,6 +542,8 @@ static const render_row_t render_rows[] = {
     { "Title\n=====\n\n> *Quoted* ![alt](i.png) <b>bold</b> <https://x.org>\n\n---\n"
       "```sh\n# **kwargs\n```", { TERM("quot") }, 0, SRCH_MARK_PLAIN,
       "Title [Quoted] alt bold https://x.org sh # **kwargs" },
+    { "def f(**kwargs): *note* `__init__`", { TERM("note") }, 0, SRCH_MARK_PLAIN,
+      "def f(**kwargs): [note] __init__" },   /* emphasis only where it pairs */
     /* ...but markup around a match stays shown, a tag's word among them */
     { "<p align=\"center\">", { TERM("center") }, 0, SRCH_MARK_PLAIN, "<p align=\"[center]\">" },
     /* A list item's marker that opens the snippet is text, not a list; the

@@ -936,6 +936,9 @@ static const clean_row_t clean_rows[] = {
     {"- [link](x) and more", 0, "link and more"},
     {"- [ ]", 0, ""},
     {"[ ] not a task", 0, "[ ] not a task"},
+    /* emphasis only where a run of as many pairs with it; none in code */
+    {"Pass **kwargs and *args, a **bold** move", 0, "Pass **kwargs and *args, a bold move"},
+    {"The `__init__` of _this_ class__", 0, "The __init__ of this class__"},
     /* a badge (an image that is a link) has no words of the title's; an
      * image alone keeps its alt text */
     {"# rustfmt [![linux](https://ci/b.svg)](https://ci) [![npm][n]][m]", 0, "rustfmt"},

@@ -487,6 +487,59 @@ typedef enum {
     INLINE_CHAR_REF     /* "&amp;": one character, *cp */
 } inline_t;
 
+/* How far a run of emphasis looks for the run that pairs with it. */
+#define EMPHASIS_REACH 400
+
+/* Whether the run s[k..r) of the line s[start..end) may open emphasis
+ * (CommonMark's left-flanking: text follows it, and if that is punctuation,
+ * space or punctuation comes before it) or, mirrored, close it. */
+static bool run_flanks(const char *s, size_t start, size_t end, size_t k, size_t r, bool left)
+{
+    unsigned char before = k > start ? (unsigned char)s[k - 1] : ' ';
+    unsigned char after = r < end ? (unsigned char)s[r] : ' ';
+    unsigned char in = left ? after : before, out = left ? before : after;
+    return !text__is_space_byte(in)
+           && (!is_ascii_punct(in) || text__is_space_byte(out) || is_ascii_punct(out));
+}
+
+/* Whether the run of emphasis s[i..j) in the line s[start..end) has a
+ * partner, a run of as many of its character: one that closes it after it,
+ * before any other that could open one or a code span; or one that opens it
+ * before it, likewise. "*args" or "**kwargs" alone are text, as Markdown
+ * shows them. */
+static bool emphasis_paired(const char *s, size_t start, size_t end, size_t i, size_t j)
+{
+    char c = s[i];
+    size_t n = j - i;
+    if (run_flanks(s, start, end, i, j, true)) {
+        size_t to = end - j > EMPHASIS_REACH ? j + EMPHASIS_REACH : end;
+        for (size_t k = j; k < to && s[k] != '`';) {
+            size_t r = k;
+            while (r < end && s[r] == c)
+                r++;
+            if (r - k == n && run_flanks(s, start, end, k, r, false))
+                return true;
+            if (r - k == n && run_flanks(s, start, end, k, r, true))
+                break;      /* a nearer opener takes the closer */
+            k = r > k ? r : k + 1;
+        }
+    }
+    if (run_flanks(s, start, end, i, j, false)) {
+        size_t from = i - start > EMPHASIS_REACH ? i - EMPHASIS_REACH : start;
+        for (size_t k = i; k > from && s[k - 1] != '`';) {
+            size_t q = k;
+            while (q > start && s[q - 1] == c)
+                q--;
+            if (k - q == n && run_flanks(s, start, end, q, k, true))
+                return true;
+            if (k - q == n && run_flanks(s, start, end, q, k, false))
+                break;      /* a nearer closer has the opener */
+            k = q < k ? q : k - 1;
+        }
+    }
+    return false;
+}
+
 /* What starts at s[i] (see inline_t), and where it ends, into *next. */
 static inline_t inline_markup(const char *s, size_t start, size_t end, size_t i, bool in_code,
                               size_t *fail_until, size_t *next, utf8proc_int32_t *cp)
@@ -504,15 +557,17 @@ static inline_t inline_markup(const char *s, size_t start, size_t end, size_t i,
         || (c == '~' && i + 1 < end && s[i + 1] == '~' && (i + 2 == end || s[i + 2] != '~')
             && (i == start || s[i - 1] != '~'))) {
         /* Emphasis, and "~~" (a strikethrough, as GitHub writes it; "~"
-         * alone is a home folder, "~~~" a fence). */
+         * alone is a home folder, "~~~" a fence), when a run of as many
+         * pairs with it; in a code span ("`__init__`"), text. */
         size_t j = i;
         while (j < end && s[j] == (char)c)
             j++;
         *next = j;
         unsigned char before = i > start ? (unsigned char)s[i - 1] : ' ';
         unsigned char after = j < end ? (unsigned char)s[j] : ' ';
-        bool literal = (text__is_space_byte(before) && text__is_space_byte(after)) ||
-                       (is_wordish(before) && is_wordish(after));
+        bool literal = in_code || (text__is_space_byte(before) && text__is_space_byte(after))
+                       || (is_wordish(before) && is_wordish(after))
+                       || !emphasis_paired(s, start, end, i, j);
         return literal ? INLINE_LITERAL : INLINE_MARKUP;
     }
     if (in_code)
