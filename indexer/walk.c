@@ -599,32 +599,23 @@ typedef struct above {
     size_t n;
 } above_t;
 
-/*
- * Read the patterns of the folders above a folder root into *a: they apply
- * below those folders, so they apply below root whichever PATH was given. The
- * search goes up to the folder that holds the index (skip_key's parent), as
- * git reads .gitignore files up to the top of the repository, or up to the
- * filesystem root when the index lies elsewhere. Out of memory, it stops
- * where it is.
- */
-static void read_above(above_t *a, const char *root, const char *skip_key,
-                       const idx_walk_cb_t *cb)
+/* Read the patterns of dir and the folders above it, up to top (or the
+ * filesystem's root), into *a, each with root_at (the root's path, below
+ * them all) cut to the root's path below it; dir is used up. A .passimignore
+ * that cannot be read is noted, unless it lies above noted_above. */
+static void read_chain(above_t *a, size_t *cap, char *dir, const char *root_at, const char *top,
+                       const char *root, const char *noted_above, const idx_walk_cb_t *cb)
 {
-    char *dir = parent_key(root), *top = NULL, *root_key = realpath(root, NULL);
-    if (skip_key && (top = strdup(skip_key)) != NULL)
-        to_parent(top);
-    /* The root as a path below the folders above it ("a/b" is below "a"
-     * even if b is a link). */
-    char *logical = idx_place_of(root);
-    size_t cap = 0;
-    /* Nothing above a root that holds the index itself. */
-    bool done = !dir || (top && root_key && strcmp(root_key, top) == 0);
-    while (!done) {
+    for (bool last = !dir; !last;) {
         /* One above the PATHs that cannot be read is passed over, with a
-         * note: it may be another user's, and the user's own folders are
-         * walked with theirs read, or not at all. */
-        ignore_t *pats;
-        if (!read_ignore(dir, &pats)) {
+         * note (once: not again if noted_above is below it): it may be
+         * another user's, and the user's own folders are walked with
+         * theirs read, or not at all. */
+        ignore_t *pats = NULL;
+        size_t n = strlen(dir);
+        bool noted = noted_above && strncmp(noted_above, dir, n) == 0
+                     && (noted_above[n] == '/' || (n > 0 && dir[n - 1] == '/'));
+        if (!read_ignore(dir, &pats) && !noted) {
             int err = errno;
             text_buf_t msg = TEXT_BUF_INIT, path = TEXT_BUF_INIT;
             if (text_buf_printf(&path, "%s%s%s", dir, strcmp(dir, "/") ? "/" : "", IGNORE_FILE)
@@ -635,24 +626,59 @@ static void read_above(above_t *a, const char *root, const char *skip_key,
             text_buf_free(&path);
         }
         if (pats) {
-            dir_stack_t *grown = text_grow(a->dirs, &cap, a->n + 1, sizeof *grown);
+            dir_stack_t *grown = text_grow(a->dirs, cap, a->n + 1, sizeof *grown);
             if (!grown) {
                 free_ignore(pats);
                 break;
             }
             a->dirs = grown;
-            size_t n = strlen(dir);
-            const char *below = logical && strncmp(logical, dir, n) == 0 ? logical + n : NULL;
+            const char *below = root_at && strncmp(root_at, dir, n) == 0 ? root_at + n : NULL;
             while (below && *below == '/')
                 below++;
             a->dirs[a->n++] = (dir_stack_t){ .ignore = pats,
                                              .to_root = below ? strdup(below) : NULL };
         }
-        done = (top && strcmp(dir, top) == 0) || !to_parent(dir);
+        last = (top && strcmp(dir, top) == 0) || !to_parent(dir);
+    }
+    free(dir);
+}
+
+/*
+ * Read the patterns of the folders above a folder root into *a: they apply
+ * below those folders, so they apply below root whichever PATH was given:
+ * those above the root as spelt ("a/b" is below "a" even if b is a link),
+ * and those above where it leads, if elsewhere (a PATH that is a link to
+ * "data/notes" is under data's patterns, as "data/notes" would be). The
+ * search goes up to the folder that holds the index (skip_key's parent), as
+ * git reads .gitignore files up to the top of the repository, or up to the
+ * filesystem root when the index lies elsewhere. Out of memory, it stops
+ * where it is.
+ */
+static void read_above(above_t *a, const char *root, const char *skip_key,
+                       const idx_walk_cb_t *cb)
+{
+    char *top = NULL, *root_key = realpath(root, NULL);
+    if (skip_key && (top = strdup(skip_key)) != NULL)
+        to_parent(top);
+    char *logical = idx_place_of(root);
+    size_t cap = 0;
+    /* Nothing above a root that holds the index itself. */
+    if (!(top && root_key && strcmp(root_key, top) == 0)) {
+        read_chain(a, &cap, parent_key(root), logical, top, root, NULL, cb);
+        char *real_dir = root_key && logical && strcmp(root_key, logical) != 0
+                         ? strdup(root_key) : NULL;
+        if (real_dir && !to_parent(real_dir)) {
+            free(real_dir);
+            real_dir = NULL;
+        }
+        /* A folder above both is read again for the path below it where
+         * the root leads: "notes/old.md" in r/.passimignore keeps out old.md
+         * when the PATH is r/alias, a link to r/notes. */
+        if (real_dir)
+            read_chain(a, &cap, real_dir, root_key, top, root, logical, cb);
     }
     for (size_t i = 0; i + 1 < a->n; i++)
         a->dirs[i].up = &a->dirs[i + 1];
-    free(dir);
     free(top);
     free(root_key);
     free(logical);

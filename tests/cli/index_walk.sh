@@ -226,6 +226,21 @@ run "$DBCHECK" bound/proj/passim.db --files
 expect_eq "$OUT" "1 bound/proj/sub/a.txt" \
     "the folder that holds the index is the last one read, as a repository's top"
 
+# --- a PATH that is a link: the patterns above where it leads apply too, so
+# a file is ignored whichever way it is reached
+mkdir -p viaq/data/notes viaq/home
+printf 'Old\n\nAn old draft.\n' > viaq/data/notes/old.md
+printf 'New\n\nA new note.\n' > viaq/data/notes/new.md
+echo notes/old.md > viaq/data/.passimignore
+ln -s notes viaq/data/alias
+ln -s ../data/notes viaq/home/notes
+for root in viaq/data/notes viaq/data/alias viaq/home/notes; do
+    rm -rf viaq.db
+    run $PASSIM_INDEX -q --db viaq.db $root
+    run "$DBCHECK" viaq.db --files
+    expect_eq "$(printf '%s\n' "$OUT" | sed 's|.*/||')" "new.md" "the ignored file stays out, from the PATH $root"
+done
+
 # --- a PATH that is gone: its articles go if the index has them, else an error
 mkdir -p gone/sub
 printf 'Single\n\nOne file given alone.\n' > single.txt
