@@ -705,27 +705,16 @@ static void window_bytes(const build_t *b, const char *text, size_t len, size_t 
     out->cut_after = has_ink(text, end, len);
 }
 
-/* Gathers the window's markup, leaving out what would hide part of a span. */
+/* Gathers the passage's markup (text_markup_ranges()). */
 typedef struct hiding {
     srch_snippet_t *out;
     size_t cap;
-    size_t next_span;   /* the first span that does not end before the range */
 } hiding_t;
 
 static int hide_range(size_t start, size_t end, void *payload)
 {
     hiding_t *h = payload;
     srch_snippet_t *out = h->out;
-    if (start < out->start)
-        start = out->start;
-    if (end > out->end)
-        end = out->end;
-    if (start >= end)
-        return 0;
-    while (h->next_span < out->n_spans && out->spans[h->next_span].end <= start)
-        h->next_span++;
-    if (h->next_span < out->n_spans && out->spans[h->next_span].start < end)
-        return 0;   /* a match in an HTML tag ("<p align=center>") stays shown */
     if (out->n_hidden == h->cap) {
         size_t cap = h->cap ? 2 * h->cap : 16;
         srch_range_t *r = realloc(out->hidden, cap * sizeof *r);
@@ -736,6 +725,26 @@ static int hide_range(size_t start, size_t end, void *payload)
     }
     out->hidden[out->n_hidden++] = (srch_range_t) { start, end };
     return 0;
+}
+
+/* Whether text[from..to) holds something a reader would see once its
+ * markup (s's hidden ranges) is left out. */
+static bool has_ink_shown(const char *text, size_t from, size_t to, const srch_snippet_t *s)
+{
+    size_t h = 0;
+    for (size_t p = from; p < to;) {
+        while (h < s->n_hidden && s->hidden[h].end <= p)
+            h++;
+        if (h < s->n_hidden && s->hidden[h].start <= p) {
+            p = s->hidden[h].end;
+            continue;
+        }
+        size_t next = h < s->n_hidden && s->hidden[h].start < to ? s->hidden[h].start : to;
+        if (has_ink(text, p, next))
+            return true;
+        p = next;
+    }
+    return false;
 }
 
 bool srch_snippet_build(srch_snippet_t *out, text_analyzer_t *a, const char *text,
@@ -830,9 +839,13 @@ bool srch_snippet_build_in(srch_snippet_t *out, text_analyzer_t *a, const char *
         };
     out->n_matches_total = out->n_spans + outside;
     free(spans);
-    hiding_t hiding = { out, 0, 0 };
-    if (len > 0 && text_markup_ranges(text, out->end, open, hide_range, &hiding) != 0)
+    /* Markup is not shown, and text outside the window that is only markup
+     * ("](https://...)" after its last word) is no cut. */
+    hiding_t hiding = { out, 0 };
+    if (len > 0 && text_markup_ranges(text, len, open, hide_range, &hiding) != 0)
         goto done;
+    out->cut_before = out->cut_before && has_ink_shown(text, 0, out->start, out);
+    out->cut_after = out->cut_after && has_ink_shown(text, out->end, len, out);
     if (n_units > 0) {
         if (!(out->unit_found = calloc(n_units, sizeof *out->unit_found)))
             goto done;

@@ -84,9 +84,9 @@ typedef struct srch_snippet {
                                  would have outside the window */
     bool *unit_found;         /* for each unit given: whether it matches somewhere
                                  in the passage (NULL when no unit was given) */
-    srch_range_t *hidden;     /* Markdown's markup in the window, not shown
-                                 (text_markup_ranges()), none across a span;
-                                 sorted, inside [start, end) */
+    srch_range_t *hidden;     /* Markdown's markup in the passage, not shown
+                                 (text_markup_ranges()): no word is in one;
+                                 sorted */
     size_t n_hidden;
 } srch_snippet_t;
 

@@ -475,6 +475,9 @@ static const row_t window_rows[] = {
     /* A window at the passage end keeps everything after its last token. */
     { "Many words lead up to the very (end).", { TERM("end") }, 3,
       "\xe2\x80\xa6the very ([end])." },
+    /* Only markup left out after the window (a link's target): no ellipsis */
+    { "See [w0 w1 w2 w3 dingo end.](https://example.com/long/path)", { TERM("dingo") }, 3,
+      "\xe2\x80\xa6w3 [dingo] end." },
     /* Only blank text left out before the window: no ellipsis there. */
     { "\n\n  alpha beta gamma  \n", { TERM("beta") }, 2, "alpha [beta]\xe2\x80\xa6" },
 };
@@ -541,10 +544,20 @@ static const render_row_t render_rows[] = {
       SRCH_MARK_MARKDOWN, "Greater **Leverage** link code a\\_b" },
     { "Title\n=====\n\n> *Quoted* ![alt](i.png) <b>bold</b> <https://x.org>\n\n---\n"
       "```sh\n# **kwargs\n```", { TERM("quot") }, 0, SRCH_MARK_PLAIN,
-      "Title [Quoted] alt bold https://x.org sh # **kwargs" },
+      "Title [Quoted] alt <b>bold</b> https://x.org sh # **kwargs" },
     { "def f(**kwargs): *note* `__init__`", { TERM("note") }, 0, SRCH_MARK_PLAIN,
       "def f(**kwargs): [note] __init__" },   /* emphasis only where it pairs */
-    /* ...but markup around a match stays shown, a tag's word among them */
+    /* Hidden inside a phrase's mark too; an HTML tag, whose words are
+     * indexed, "_", a code span's content and a lone backtick are text */
+    { "A **bold** claim [the docs](https://x.org/d) or", { PHRASE("bold claim"), PHRASE("docs or") },
+      0, SRCH_MARK_PLAIN, "A [bold claim] the [docs or]" },
+    { "from __future__ import; self._cache_size; convert <input> <output>", { TERM("import") },
+      0, SRCH_MARK_PLAIN, "from __future__ [import]; self._cache_size; convert <input> <output>" },
+    { "Match `^\\d+\\.$`, use ``a `tick` b`` or a (`) tick", { TERM("match") }, 0,
+      SRCH_MARK_PLAIN, "[Match] ^\\d+\\.$, use a `tick` b or a (`) tick" },
+    { "And a [link whose text\nwraps](https://x.org/page) for it.", { TERM("link") }, 0,
+      SRCH_MARK_PLAIN, "And a [[link] whose text wraps](https://x.org/page) for it." },
+    /* ...and markup that holds a match stays shown, a tag's word among them */
     { "<p align=\"center\">", { TERM("center") }, 0, SRCH_MARK_PLAIN, "<p align=\"[center]\">" },
     /* A list item's marker that opens the snippet is text, not a list; the
      * same characters elsewhere are left alone. */

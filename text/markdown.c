@@ -502,6 +502,14 @@ static bool run_flanks(const char *s, size_t start, size_t end, size_t k, size_t
            && (!is_ascii_punct(in) || text__is_space_byte(out) || is_ascii_punct(out));
 }
 
+/* Whether the run s[k..r) of the line s[start..end) stands between two
+ * letters or digits, as "*" in "2*3" or "_" in "snake_case": text. */
+static bool inside_word(const char *s, size_t start, size_t end, size_t k, size_t r)
+{
+    return k > start && r < end && is_wordish((unsigned char)s[k - 1])
+           && is_wordish((unsigned char)s[r]);
+}
+
 /* Whether the run of emphasis s[i..j) in the line s[start..end) has a
  * partner, a run of as many of its character: one that closes it after it,
  * before any other that could open one or a code span; or one that opens it
@@ -517,7 +525,7 @@ static bool emphasis_paired(const char *s, size_t start, size_t end, size_t i, s
             size_t r = k;
             while (r < end && s[r] == c)
                 r++;
-            if (r - k == n && run_flanks(s, start, end, k, r, false))
+            if (r - k == n && run_flanks(s, start, end, k, r, false) && !inside_word(s, start, end, k, r))
                 return true;
             if (r - k == n && run_flanks(s, start, end, k, r, true))
                 break;      /* a nearer opener takes the closer */
@@ -530,7 +538,7 @@ static bool emphasis_paired(const char *s, size_t start, size_t end, size_t i, s
             size_t q = k;
             while (q > start && s[q - 1] == c)
                 q--;
-            if (k - q == n && run_flanks(s, start, end, q, k, true))
+            if (k - q == n && run_flanks(s, start, end, q, k, true) && !inside_word(s, start, end, q, k))
                 return true;
             if (k - q == n && run_flanks(s, start, end, q, k, false))
                 break;      /* a nearer closer has the opener */
@@ -541,18 +549,43 @@ static bool emphasis_paired(const char *s, size_t start, size_t end, size_t i, s
 }
 
 /* What starts at s[i] (see inline_t), and where it ends, into *next. */
-static inline_t inline_markup(const char *s, size_t start, size_t end, size_t i, bool in_code,
+static inline_t inline_markup(const char *s, size_t start, size_t end, size_t i, size_t *code,
                               size_t *fail_until, size_t *next, utf8proc_int32_t *cp)
 {
     unsigned char c = (unsigned char)s[i];
     size_t ref;
+    bool in_code = *code != 0;
     *next = i + 1;
-    if (c == '\\' && i + 1 < end && is_ascii_punct((unsigned char)s[i + 1])) {
+    if (c == '`') {
+        /* A code span opens at a run of backticks that a run of as many
+         * closes on the line ("``a `b` c``"), and holds text as it is
+         * ("`<div>`", "`C:\\`"); a backtick with no partner is text. */
+        size_t j = i;
+        while (j < end && s[j] == '`')
+            j++;
+        *next = j;
+        if (in_code) {
+            if (j - i != *code)
+                return INLINE_LITERAL;
+            *code = 0;
+            return INLINE_TICK;
+        }
+        for (size_t k = j; k < end;) {
+            size_t r = k;
+            while (r < end && s[r] == '`')
+                r++;
+            if (r - k == j - i) {
+                *code = j - i;
+                return INLINE_TICK;
+            }
+            k = r > k ? r : k + 1;
+        }
+        return INLINE_LITERAL;
+    }
+    if (c == '\\' && !in_code && i + 1 < end && is_ascii_punct((unsigned char)s[i + 1])) {
         *next = i + 2;
         return INLINE_ESCAPE;
     }
-    if (c == '`')
-        return INLINE_TICK;                 /* "`<div>`" stays as it is */
     if (c == '*' || c == '_'
         || (c == '~' && i + 1 < end && s[i + 1] == '~' && (i + 2 == end || s[i + 2] != '~')
             && (i == start || s[i - 1] != '~'))) {
@@ -618,8 +651,7 @@ static size_t clean(const char *s, size_t len, char *out, size_t cap, clean_mode
     size_t end = heading ? heading_text_end(s, i, len) : len;
     if (i > 0 && s[i - 1] == '|' && mode == CLEAN_MARKDOWN)
         end = row_text_end(s, i, end);
-    size_t start = i, fail_until = 0;
-    bool in_code = false;
+    size_t start = i, fail_until = 0, code = 0;
     utf8proc_int32_t ref_cp;
 
     while (i < end && !w.full) {
@@ -642,7 +674,7 @@ static size_t clean(const char *s, size_t len, char *out, size_t cap, clean_mode
                 i = image_end(s, end, i);   /* a badge, "[![build](b.svg)](ci)": no words */
             } else {
                 size_t next;
-                switch (inline_markup(s, start, end, i, in_code, &fail_until, &next, &ref_cp)) {
+                switch (inline_markup(s, start, end, i, &code, &fail_until, &next, &ref_cp)) {
                 case INLINE_TEXT:
                     put_char(&w, s + i, 1);
                     break;
@@ -654,8 +686,6 @@ static size_t clean(const char *s, size_t len, char *out, size_t cap, clean_mode
                     put_char(&w, s + i + 1, 1);         /* "\*" is a literal "*" */
                     break;
                 case INLINE_TICK:
-                    in_code = !in_code;
-                    break;
                 case INLINE_MARKUP:
                     break;
                 case INLINE_AUTOLINK:
@@ -715,8 +745,7 @@ static int line_markup(const char *s, size_t a, size_t b, text_markup_fn fn, voi
     int rc = i > a ? fn(a, i, payload) : 0;
     if (rc != 0)
         return rc;
-    size_t start = i, fail_until = 0;
-    bool in_code = false;
+    size_t start = i, fail_until = 0, code = 0, links = 0;
     utf8proc_int32_t cp;
     while (i < end) {
         unsigned char c = (unsigned char)s[i];
@@ -725,17 +754,24 @@ static int line_markup(const char *s, size_t a, size_t b, text_markup_fn fn, voi
             continue;
         }
         size_t next, hide_a = i, hide_b = i;
-        switch (inline_markup(s, start, end, i, in_code, &fail_until, &next, &cp)) {
+        switch (inline_markup(s, start, end, i, &code, &fail_until, &next, &cp)) {
         case INLINE_TEXT: case INLINE_LITERAL: case INLINE_CHAR_REF:
             break;
         case INLINE_TICK:
-            in_code = !in_code;
             hide_b = next;
             break;
         case INLINE_ESCAPE:
             hide_b = i + 1;
             break;
         case INLINE_MARKUP:
+            /* Shown as text: an HTML tag, whose words are indexed ("<p
+             * align=center>", a placeholder "<input>"); "_", often part of
+             * a name ("__init__", "self._cache"); a link's "](target)"
+             * whose "[" is on another line. */
+            if (c == '<' || c == '_' || (c == ']' && links == 0))
+                break;
+            links += c == '[';
+            links -= c == ']' && links > 0;
             hide_b = next;
             break;
         case INLINE_AUTOLINK:
