@@ -161,7 +161,25 @@ static int run(int argc, char **argv)
         }
         o.lang = lang;
     }
+    /* "notes.db/" and "notes.db/." are notes.db: the temporary folders a run
+     * makes beside the index (DB.tmp-...) must not land inside it. */
+    char *db_path = strdup(o.db_path);
+    if (!db_path) {
+        fputs("passim-index: out of memory\n", stderr);
+        free(lang);
+        return IDX_EXIT_ERROR;
+    }
+    for (size_t n = strlen(db_path); n > 1;) {
+        if (db_path[n - 1] == '/')
+            db_path[--n] = '\0';
+        else if (n > 2 && db_path[n - 1] == '.' && db_path[n - 2] == '/')
+            db_path[n -= 2] = '\0';
+        else
+            break;
+    }
+    o.db_path = db_path;
     int status = idx_run(&o, argv + optind, (size_t)(argc - optind));
+    free(db_path);
     free(lang);
     return status;
 }

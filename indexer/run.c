@@ -46,6 +46,8 @@ typedef struct known_file {
     char *path;
     char *place;             /* where the walk met it, if a link led there; else NULL */
     bool seen;               /* met by this run's walk */
+    bool unchanged;          /* ...with the size and mtime it had: its record holds
+                                its text's hash */
     const char *why;         /* why it goes if the walk does not meet it: passed over
                                 on purpose, or its PATH is gone; NULL if unknown */
     char *skipped_at;        /* where the walk found it no article (a pipe in its
@@ -296,6 +298,7 @@ static int on_file(const idx_file_t *f, void *payload)
     if (k && !r->o->rebuild && k->rec.size == f->size && k->rec.mtime_ns == f->mtime_ns
         && !moved) {
         r->w.st.unchanged++;
+        k->unchanged = true;
         return 0;
     }
     idx_file_t g = *f;
@@ -550,9 +553,29 @@ static bool link_to_gone_file(const known_file_t *k, const char *skip)
 {
     struct stat st;
     /* A file that a link which cannot be followed replaced (deleted, and a
-     * link to nothing, or a loop, made in its place): its text is gone. */
-    if (!k->place && strcmp(k->key, skip) == 0 && lstat(k->key, &st) == 0 && S_ISLNK(st.st_mode))
-        return true;
+     * loop made in its place, or a link to nothing in a folder that is
+     * there): its text is gone. Not one that may come back: a link to a
+     * folder not there (a disk not mounted), or that may not be searched. */
+    if (!k->place && strcmp(k->key, skip) == 0 && lstat(k->key, &st) == 0 && S_ISLNK(st.st_mode)) {
+        if (stat(k->key, &st) == 0 || (errno != ELOOP && errno != ENOENT))
+            return false;
+        if (errno == ELOOP)
+            return true;
+        char target[PATH_MAX];
+        ssize_t n = readlink(k->key, target, sizeof target - 1);
+        if (n <= 0)
+            return false;
+        target[n] = '\0';
+        char *from = strdup(k->key), *full = NULL;
+        bool there = false;
+        if (from && asprintf(&full, "%s%s%s", target[0] == '/' ? "" : dirname(from),
+                             target[0] == '/' ? "" : "/", target) >= 0) {
+            there = stat(dirname(full), &st) == 0 && S_ISDIR(st.st_mode);
+            free(full);
+        }
+        free(from);
+        return there;
+    }
     if (!k->place || strcmp(k->place, skip) != 0 || stat(k->key, &st) == 0 || errno != ENOENT)
         return false;
     /* Gone from a folder that is there: deleted, not on a disk not mounted. */
@@ -607,8 +630,9 @@ static int cmp_added(const void *a, const void *b)
 }
 
 /* The files whose text a gone one may have moved to: those this run added,
- * and those the index holds that the walk met (added by a run interrupted
- * after the move, "unchanged" now). Each sorted by hash. */
+ * and those the index holds that the walk met unchanged (added by a run
+ * interrupted after the move); not one met changed, whose record still has
+ * the text it had. Each sorted by hash. */
 typedef struct moved_ctx {
     idx_added_t *met;       /* built when first needed */
     size_t n_met;
@@ -637,7 +661,7 @@ static const idx_added_t *moved_to(const run_t *r, const known_file_t *k, moved_
         if ((m->met = malloc((r->n_known ? r->n_known : 1) * sizeof *m->met)) == NULL)
             return NULL;
         for (size_t i = 0; i < r->n_known; i++)
-            if (r->known[i].seen && r->known[i].rec.n_passages > 0)
+            if (r->known[i].unchanged && r->known[i].rec.n_passages > 0)
                 m->met[m->n_met++] = (idx_added_t) { r->known[i].rec.hash, r->known[i].path };
         if (m->n_met > 1)
             qsort(m->met, m->n_met, sizeof *m->met, cmp_added);
@@ -949,20 +973,14 @@ static bool is_creation_file(const char *name)
     return false;
 }
 
-/* Whether name is a file of a Xapian index folder: one of its creation, its
- * version file, or a changeset of replication ("changes" and a number).
- * Only these exact names: a user's "changes.md" or "notes.glass" is no
- * index file, and a folder that holds one is never replaced nor removed. */
+/* Whether name is a file of a Xapian index folder as passim-index makes
+ * one: one of its creation, or its version file. Only these exact names: a
+ * user's "changes.md", "changes2024" (passim never turns on Xapian's
+ * replication, whose changesets are so named) or "notes.glass" is no index
+ * file, and a folder that holds one is never replaced nor removed. */
 static bool is_index_file(const char *name)
 {
-    if (is_creation_file(name) || strcmp(name, "iamglass") == 0)
-        return true;
-    if (strncmp(name, "changes", 7) != 0 || name[7] == '\0')
-        return false;
-    for (const char *c = name + 7; *c; c++)
-        if (*c < '0' || *c > '9')
-            return false;
-    return true;
+    return is_creation_file(name) || strcmp(name, "iamglass") == 0;
 }
 
 /* Whether the folder at path holds an entry that passes keep ("." and ".."

@@ -268,7 +268,7 @@ expect_eq "$(cd mine && find . | sort | tr '\n' ' ')" ". ./n1.txt ./sub ./sub/d.
     "--db . adds nothing to the folder"
 # Only the exact names of Xapian's files are an index's: a note named like
 # a changeset or a table, or a folder named like a table, is the user's.
-for other in changes.md notes.glass changes2.txt; do
+for other in changes.md notes.glass changes2.txt changes2024; do
     mkdir near.db
     echo precious >"near.db/$other"
     run $PASSIM_INDEX -q --db near.db corpus
@@ -282,6 +282,16 @@ run $PASSIM_INDEX -q --db near.db corpus
 expect_rc 2 "--db naming a folder that holds a folder named like a table"
 expect_eq "$(cat near.db/postlist.glass/a.txt)" keep "the folder's file stays"
 rm -r near.db
+
+# --- --db DIR/. is DIR: its temporary folders go beside it, not inside
+mkdir dotdb
+for j in 1 2; do
+    run $PASSIM_INDEX -q --db dotdb/. --jobs $j corpus
+    expect_rc 0 "--db DIR/. (--jobs $j)"
+done
+run "$DBCHECK" dotdb --first-build
+expect_eq "$OUT" "no" "the first build was compacted"
+rm -r dotdb
 
 # --- beside the index, only the temporary folders of runs that died are
 # removed: named as a run names them, holding only an index's files

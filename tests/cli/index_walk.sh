@@ -318,14 +318,17 @@ run $PASSIM_SEARCH --db relink.db herring
 expect_rc 0 "the file moved away is found through its link"
 run $PASSIM_SEARCH --db relink.db mackerel
 expect_rc 1 "the file replaced is not"
-# ...and by a link that cannot be followed (to nothing, or a loop): its text
-# is gone, and a rebuild is not held up by it
+# ...and by a link that cannot be followed, to nothing in a folder that is
+# there or a loop: its text is gone, and a rebuild is not held up by it; one
+# to a folder not there (a disk not mounted) keeps it
 printf 'Gamma\n\nabout sprat\n' > relink/notes/c.txt
 printf 'Delta\n\nabout shad\n' > relink/notes/d.txt
+printf 'Epsilon\n\nabout smelt\n' > relink/notes/e.txt
 run $PASSIM_INDEX -q --db relink.db relink/notes
-rm relink/notes/c.txt relink/notes/d.txt
-ln -s /nonexistent/c.txt relink/notes/c.txt
+rm relink/notes/c.txt relink/notes/d.txt relink/notes/e.txt
+ln -s ../away/deleted.txt relink/notes/c.txt
 ln -s d.txt relink/notes/d.txt
+ln -s /nonexistent/e.txt relink/notes/e.txt
 run $PASSIM_INDEX --db relink.db relink/notes
 expect_match ': 0 added, 0 updated, 2 removed' "$OUT" "files replaced by links that lead nowhere"
 expect_match 'notes/c\.txt: removed from the index \(now a symbolic link to no regular file\)$' \
@@ -333,6 +336,9 @@ expect_match 'notes/c\.txt: removed from the index \(now a symbolic link to no r
 expect_match 'notes/d\.txt: symbolic link loop' "$ERR" "the loop named"
 run $PASSIM_SEARCH --db relink.db sprat OR shad
 expect_rc 1 "their text is not found"
+run $PASSIM_SEARCH --db relink.db smelt
+expect_rc 0 "a file behind a link to a folder not there stays"
+rm relink/notes/e.txt
 run $PASSIM_INDEX --db relink.db --rebuild relink/notes
 expect_rc 1 "a rebuild: the links named as failures, not refused"
 rm relink/notes/c.txt relink/notes/d.txt
@@ -560,6 +566,15 @@ run $PASSIM_INDEX --db cp.db cp_new
 expect_match ': 0 added, 0 updated, 1 removed, 1 unchanged' "$OUT" "the gone copy is removed"
 expect_match '^passim-index: cp_old/a\.txt: removed from the index \(gone, and its text is indexed as cp_new/a\.txt\)$' \
     "$ERR" "the gone copy named with where its text is"
+# ...but not when the copy met has changed since: its text is not indexed
+mkdir -p cp2_old cp2_new
+printf 'Copied\n\nThe grey petrel.\n' > cp2_old/a.txt
+cp cp2_old/a.txt cp2_new/a.txt
+$PASSIM_INDEX -q --db cp2.db cp2_old cp2_new >/dev/null
+mv cp2_old cp2_off
+printf 'Changed\n\nSomething else entirely.\n' > cp2_new/a.txt
+run $PASSIM_INDEX --db cp2.db cp2_new
+expect_match ': 0 added, 1 updated, 0 removed' "$OUT" "a gone file whose copy changed stays"
 
 # A folder whose path is longer than the system takes (PATH_MAX): named, with
 # the cause; what lies above it is indexed.
