@@ -557,6 +557,8 @@ static const render_row_t render_rows[] = {
       SRCH_MARK_PLAIN, "[Match] ^\\d+\\.$, use a `tick` b or a (`) tick" },
     { "And a [link whose text\nwraps](https://x.org/page) for it.", { TERM("link") }, 0,
       SRCH_MARK_PLAIN, "And a [[link] whose text wraps](https://x.org/page) for it." },
+    { "| Name | Role |\n|------|:----:|\n| Ann | chair |", { TERM("ann") }, 0, SRCH_MARK_PLAIN,
+      "| Name | Role | | [Ann] | chair |" },   /* a table's delimiter row */
     /* ...and markup that holds a match stays shown, a tag's word among them */
     { "<p align=\"center\">", { TERM("center") }, 0, SRCH_MARK_PLAIN, "<p align=\"[center]\">" },
     /* A list item's marker that opens the snippet is text, not a list; the

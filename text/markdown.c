@@ -788,6 +788,28 @@ static int line_markup(const char *s, size_t a, size_t b, text_markup_fn fn, voi
     return end < b ? fn(end, b, payload) : 0;
 }
 
+/* Whether line s[a..b) is a table's delimiter row, "|------|:----:|": bars,
+ * dashes (three or more in a cell), colons and blanks, with a bar. */
+static bool is_table_delimiter(const char *s, size_t a, size_t b)
+{
+    bool bar = false;
+    size_t dashes = 0, cells = 0;
+    for (size_t i = a; i < b; i++) {
+        char c = s[i];
+        if (c == '|') {
+            bar = true;
+            cells += dashes >= 3;
+            dashes = 0;
+        } else if (c == '-') {
+            dashes++;
+        } else if (c != ':' && !text__is_space_byte((unsigned char)c)) {
+            return false;
+        }
+    }
+    cells += dashes >= 3;
+    return bar && cells > 0;
+}
+
 int text_markup_ranges(const char *s, size_t len, const text_open_fence_t *open,
                        text_markup_fn fn, void *payload)
 {
@@ -808,8 +830,8 @@ int text_markup_ranges(const char *s, size_t len, const text_open_fence_t *open,
         } else if (in_fence || indent >= 4) {
             rc = 0;                             /* code */
         } else if (text__is_thematic_break(s + a, b - a) || text_is_underline(s + a, b - a)
-                   || text__is_rst_underline(s, a, b)) {
-            rc = fn(a, b, payload);             /* a rule, an underline */
+                   || text__is_rst_underline(s, a, b) || is_table_delimiter(s, a, b)) {
+            rc = fn(a, b, payload);             /* a rule, an underline, "|---|:--|" */
         } else {
             rc = line_markup(s, a, b, fn, payload);
         }
