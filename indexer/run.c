@@ -993,8 +993,9 @@ static int holds_entry(const char *path, bool (*keep)(const char *name, bool is_
         return -1;
     bool found = false;
     struct dirent *e;
-    errno = 0;
-    while (!found && (e = readdir(d)) != NULL) {
+    /* errno is 0 before each entry is read: readdir() sets it only on an
+     * error, and an entry's fstatat() may have set it before. */
+    while (!found && (errno = 0, e = readdir(d)) != NULL) {
         bool is_dir = e->d_type != DT_REG;  /* unknown, a link: not surely a file */
         if (e->d_type == DT_UNKNOWN) {
             struct stat st;
