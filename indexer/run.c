@@ -887,71 +887,6 @@ static bool pid_ended(long pid)
     return close != NULL && close[1] == ' ' && (close[2] == 'Z' || close[2] == 'X');
 }
 
-static int holds_entry(const char *path, bool (*keep)(const char *name, bool is_dir));
-static bool is_index_file(const char *name);
-
-/* Whether an entry of a temporary folder is no file of an index being made:
- * neither an index's file, nor a table Xapian's compaction writes in passes
- * ("tmp0_1.glass"). */
-static bool is_other_tmp_file(const char *name, bool is_dir)
-{
-    size_t n = strlen(name);
-    return is_dir || !(is_index_file(name) || (n > 6 && strcmp(name + n - 6, ".glass") == 0));
-}
-
-/* Whether name, after the "DB.tmp-" of a temporary folder, is the rest of
- * one that a run makes: its pid, "-", and what it is for (tmp_path()). */
-static bool is_tmp_name(const char *rest, long *pid)
-{
-    static const char *const kinds[] = { "compact", "merged", "probe", "rebuild" };
-    char *end;
-    errno = 0;
-    *pid = strtol(rest, &end, 10);
-    if (errno != 0 || end == rest || *rest < '0' || *rest > '9' || *end != '-')
-        return false;
-    const char *kind = end + 1;
-    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
-        if (strcmp(kind, kinds[i]) == 0)
-            return true;
-    if (strncmp(kind, "shard", 5) != 0 || kind[5] == '\0')
-        return false;
-    for (const char *c = kind + 5; *c; c++)
-        if (*c < '0' || *c > '9')
-            return false;
-    return true;
-}
-
-/* Remove the temporary folders of runs that died (their pid has ended): only
- * a folder named as a run names them (DB.tmp-PID-KIND) that holds nothing
- * but an index's files. Anything else so named is the user's, and stays. */
-static void remove_stale_tmp(const char *db_path)
-{
-    char *dir_copy = strdup(db_path), *base_copy = strdup(db_path);
-    /* dirname() may return "." without writing to dir_copy: its result is the folder. */
-    const char *dir = dir_copy && base_copy ? dirname(dir_copy) : NULL;
-    DIR *d = dir ? opendir(dir) : NULL;
-    const char *base = d ? basename(base_copy) : "";
-    size_t blen = strlen(base);
-    struct dirent *e;
-    while (d && (e = readdir(d)) != NULL) {
-        if (strncmp(e->d_name, base, blen) != 0 || strncmp(e->d_name + blen, ".tmp-", 5) != 0)
-            continue;
-        long pid;
-        char *p;
-        struct stat st;
-        if (!is_tmp_name(e->d_name + blen + 5, &pid) || pid <= 0 || pid == (long)getpid()
-            || !pid_ended(pid) || asprintf(&p, "%s/%s", dir, e->d_name) < 0)
-            continue;
-        if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode) && holds_entry(p, is_other_tmp_file) == 0)
-            remove_tree(p);
-        free(p);
-    }
-    if (d)
-        closedir(d);
-    free(dir_copy);
-    free(base_copy);
-}
-
 /* The tables of a Xapian 1.4 ("glass") index, each a file NAME.glass. */
 static const char *const glass_tables[] = {
     "docdata", "position", "postlist", "spelling", "synonym", "termlist"
@@ -1040,6 +975,68 @@ static const char *why_other_files(const char *db_path, char *buf, size_t cap)
         return "it holds other files";
     snprintf(buf, cap, "what it holds cannot be listed: %s", strerror(errno));
     return buf;
+}
+
+/* Whether an entry of a temporary folder is no file of an index being made:
+ * neither an index's file, nor a table Xapian's compaction writes in passes
+ * ("tmp0_1.glass"). */
+static bool is_other_tmp_file(const char *name, bool is_dir)
+{
+    size_t n = strlen(name);
+    return is_dir || !(is_index_file(name) || (n > 6 && strcmp(name + n - 6, ".glass") == 0));
+}
+
+/* Whether name, after the "DB.tmp-" of a temporary folder, is the rest of
+ * one that a run makes: its pid, "-", and what it is for (tmp_path()). */
+static bool is_tmp_name(const char *rest, long *pid)
+{
+    static const char *const kinds[] = { "compact", "merged", "probe", "rebuild" };
+    char *end;
+    errno = 0;
+    *pid = strtol(rest, &end, 10);
+    if (errno != 0 || end == rest || *rest < '0' || *rest > '9' || *end != '-')
+        return false;
+    const char *kind = end + 1;
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        if (strcmp(kind, kinds[i]) == 0)
+            return true;
+    if (strncmp(kind, "shard", 5) != 0 || kind[5] == '\0')
+        return false;
+    for (const char *c = kind + 5; *c; c++)
+        if (*c < '0' || *c > '9')
+            return false;
+    return true;
+}
+
+/* Remove the temporary folders of runs that died (their pid has ended): only
+ * a folder named as a run names them (DB.tmp-PID-KIND) that holds nothing
+ * but an index's files. Anything else so named is the user's, and stays. */
+static void remove_stale_tmp(const char *db_path)
+{
+    char *dir_copy = strdup(db_path), *base_copy = strdup(db_path);
+    /* dirname() may return "." without writing to dir_copy: its result is the folder. */
+    const char *dir = dir_copy && base_copy ? dirname(dir_copy) : NULL;
+    DIR *d = dir ? opendir(dir) : NULL;
+    const char *base = d ? basename(base_copy) : "";
+    size_t blen = strlen(base);
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL) {
+        if (strncmp(e->d_name, base, blen) != 0 || strncmp(e->d_name + blen, ".tmp-", 5) != 0)
+            continue;
+        long pid;
+        char *p;
+        struct stat st;
+        if (!is_tmp_name(e->d_name + blen + 5, &pid) || pid <= 0 || pid == (long)getpid()
+            || !pid_ended(pid) || asprintf(&p, "%s/%s", dir, e->d_name) < 0)
+            continue;
+        if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode) && holds_entry(p, is_other_tmp_file) == 0)
+            remove_tree(p);
+        free(p);
+    }
+    if (d)
+        closedir(d);
+    free(dir_copy);
+    free(base_copy);
 }
 
 /* Whether the folder at path holds nothing at all. */

@@ -487,8 +487,19 @@ typedef enum {
     INLINE_CHAR_REF     /* "&amp;": one character, *cp */
 } inline_t;
 
-/* How far a run of emphasis looks for the run that pairs with it. */
+/* How far a run of emphasis looks for the run that pairs with it, and a
+ * code span's opening backticks for their closing ones (further than a
+ * passage is long: only a line of some other kind of file is longer). */
 #define EMPHASIS_REACH 400
+#define CODE_SPAN_REACH 4096
+
+/* Past the run of c that starts at s[k] (k itself if s[k] is not c). */
+static size_t run_end(const char *s, size_t end, size_t k, char c)
+{
+    while (k < end && s[k] == c)
+        k++;
+    return k;
+}
 
 /* Whether the run s[k..r) of the line s[start..end) may open emphasis
  * (CommonMark's left-flanking: text follows it, and if that is punctuation,
@@ -522,9 +533,7 @@ static bool emphasis_paired(const char *s, size_t start, size_t end, size_t i, s
     if (run_flanks(s, start, end, i, j, true)) {
         size_t to = end - j > EMPHASIS_REACH ? j + EMPHASIS_REACH : end;
         for (size_t k = j; k < to && s[k] != '`';) {
-            size_t r = k;
-            while (r < end && s[r] == c)
-                r++;
+            size_t r = run_end(s, end, k, c);
             if (r - k == n && run_flanks(s, start, end, k, r, false) && !inside_word(s, start, end, k, r))
                 return true;
             if (r - k == n && run_flanks(s, start, end, k, r, true))
@@ -560,9 +569,7 @@ static inline_t inline_markup(const char *s, size_t start, size_t end, size_t i,
         /* A code span opens at a run of backticks that a run of as many
          * closes on the line ("``a `b` c``"), and holds text as it is
          * ("`<div>`", "`C:\\`"); a backtick with no partner is text. */
-        size_t j = i;
-        while (j < end && s[j] == '`')
-            j++;
+        size_t j = run_end(s, end, i, '`');
         *next = j;
         if (in_code) {
             if (j - i != *code)
@@ -570,10 +577,9 @@ static inline_t inline_markup(const char *s, size_t start, size_t end, size_t i,
             *code = 0;
             return INLINE_TICK;
         }
-        for (size_t k = j; k < end;) {
-            size_t r = k;
-            while (r < end && s[r] == '`')
-                r++;
+        size_t to = end - j > CODE_SPAN_REACH ? j + CODE_SPAN_REACH : end;
+        for (size_t k = j; k < to;) {
+            size_t r = run_end(s, end, k, '`');
             if (r - k == j - i) {
                 *code = j - i;
                 return INLINE_TICK;
@@ -592,9 +598,7 @@ static inline_t inline_markup(const char *s, size_t start, size_t end, size_t i,
         /* Emphasis, and "~~" (a strikethrough, as GitHub writes it; "~"
          * alone is a home folder, "~~~" a fence), when a run of as many
          * pairs with it; in a code span ("`__init__`"), text. */
-        size_t j = i;
-        while (j < end && s[j] == (char)c)
-            j++;
+        size_t j = run_end(s, end, i, (char)c);
         *next = j;
         unsigned char before = i > start ? (unsigned char)s[i - 1] : ' ';
         unsigned char after = j < end ? (unsigned char)s[j] : ' ';
@@ -651,7 +655,7 @@ static size_t clean(const char *s, size_t len, char *out, size_t cap, clean_mode
     size_t end = heading ? heading_text_end(s, i, len) : len;
     if (i > 0 && s[i - 1] == '|' && mode == CLEAN_MARKDOWN)
         end = row_text_end(s, i, end);
-    size_t start = i, fail_until = 0, code = 0;
+    size_t start = i, fail_until = 0, code = 0, badge;
     utf8proc_int32_t ref_cp;
 
     while (i < end && !w.full) {
@@ -670,8 +674,8 @@ static size_t clean(const char *s, size_t len, char *out, size_t cap, clean_mode
             } else if (!markdown) {
                 put_char(&w, s + i, 1);
                 i++;
-            } else if (c == '[' && i + 1 < end && s[i + 1] == '!' && image_end(s, end, i) != 0) {
-                i = image_end(s, end, i);   /* a badge, "[![build](b.svg)](ci)": no words */
+            } else if (c == '[' && i + 1 < end && s[i + 1] == '!' && (badge = image_end(s, end, i))) {
+                i = badge;                  /* a badge, "[![build](b.svg)](ci)": no words */
             } else {
                 size_t next;
                 switch (inline_markup(s, start, end, i, &code, &fail_until, &next, &ref_cp)) {
