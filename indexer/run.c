@@ -1725,6 +1725,13 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
                 o->db_path);
         goto out;
     }
+    /* Not there, or not to be told (a folder on the way that may not be
+     * searched): not an index folder that "exists". */
+    if (db_errno != 0 && db_errno != ENOENT && db_errno != ENOTDIR) {
+        fprintf(stderr, "passim-index: %s: cannot be reached: %s\n", o->db_path,
+                strerror(db_errno));
+        goto out;
+    }
     if (db_errno == ENOENT && (tn = readlink(o->db_path, link_to, sizeof link_to - 1)) >= 0) {
         link_to[tn] = '\0';
         fprintf(stderr, "passim-index: %s: a symbolic link to %s, which leads nowhere; make "

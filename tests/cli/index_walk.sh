@@ -117,6 +117,15 @@ if [ "$AS_USER" != none ]; then
     done
     chmod 755 drop
     expect_eq "$(ls -A drop)" "keep.txt" "the folder stays as it was"
+    # Under a folder that may not be searched, --db cannot be told to exist
+    # or not: it is named as out of reach, not as a folder that exists.
+    chmod 766 drop
+    run $AS_USER $PASSIM_INDEX --db drop/new.db locks/3.txt
+    chmod 755 drop
+    expect_rc 2 "a --db under a folder that may not be searched"
+    expect_match '^passim-index: drop/new.db: cannot be reached: Permission denied$' "$ERR" \
+        "the path and the problem named"
+    expect_eq "$(ls -A drop)" "keep.txt" "nothing is made there"
 fi
 
 # --- index folders inside the tree are passed over, whatever their name
