@@ -1872,10 +1872,12 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
             roots[i].place = idx_place_of(paths[i]);
         } else {
             roots_failed++;
-            /* A PATH that is a link left broken: what it led to may go
-             * (link_to_gone_file()). */
-            if (lstat(paths[i], &path_st) == 0 && S_ISLNK(path_st.st_mode))
+            /* A PATH that is a link left broken: what it led to may go, and
+             * so may the file it took the place of (link_to_gone_file()). */
+            if (lstat(paths[i], &path_st) == 0 && S_ISLNK(path_st.st_mode)) {
+                roots[i].key = key_in_folder(paths[i]);
                 roots[i].place = idx_place_of(paths[i]);
+            }
         }
     }
     /* The files met only through links, now that every PATH is walked. */

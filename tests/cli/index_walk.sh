@@ -351,6 +351,22 @@ rm relink/notes/e.txt
 run $PASSIM_INDEX --db relink.db --rebuild relink/notes
 expect_rc 1 "a rebuild: the links named as failures, not refused"
 rm relink/notes/c.txt relink/notes/d.txt
+# the same for a file given as the PATH itself
+printf 'Zeta\n\nabout dace\n' > relink/notes/z.txt
+printf 'Eta\n\nabout rudd\n' > relink/notes/y.txt
+run $PASSIM_INDEX -q --db relink-path.db relink/notes/z.txt relink/notes/y.txt
+rm relink/notes/z.txt relink/notes/y.txt
+ln -s ../away/deleted.txt relink/notes/z.txt
+ln -s /nonexistent/y.txt relink/notes/y.txt
+run $PASSIM_INDEX --db relink-path.db relink/notes/z.txt relink/notes/y.txt
+expect_rc 1 "PATHs that are links which lead nowhere are failures"
+expect_match 'notes/z\.txt: removed from the index \(now a symbolic link to no regular file\)$' \
+    "$ERR" "a PATH replaced by a broken link: its article goes, said why"
+run $PASSIM_SEARCH --db relink-path.db dace
+expect_rc 1 "its text is not found"
+run $PASSIM_SEARCH --db relink-path.db rudd
+expect_rc 0 "a PATH now a link to a folder not there keeps its article"
+rm relink/notes/z.txt relink/notes/y.txt
 
 # --- a file met only through a link goes when the link goes or leads elsewhere,
 # and so do the files of a linked folder when they go or the link does
