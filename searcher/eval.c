@@ -31,23 +31,46 @@ static void set_err(srch_eval_error_t *err, const char *name, size_t line, const
         snprintf(err->message, sizeof err->message, "%s: %s", name, what);
 }
 
-/* Split line (modified in place) at white space into at most max fields;
- * returns the number of fields found (counting past max). */
+/* Byte length of the white space at p (NUL-terminated UTF-8), or 0: what
+ * Python's str.split() splits at, as ireval.py reads its files: ASCII white
+ * space, the separators U+001C..U+001F, NEL, NO-BREAK SPACE and the Unicode
+ * spaces (U+1680, U+2000..U+200A, U+2028, U+2029, U+202F, U+205F, U+3000). */
+static size_t py_space_len(const char *p)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    if (*u == ' ' || (*u >= '\t' && *u <= '\r') || (*u >= 0x1C && *u <= 0x1F))
+        return 1;
+    if (u[0] == 0xC2 && (u[1] == 0x85 || u[1] == 0xA0))
+        return 2;
+    if (u[0] == 0xE1 && u[1] == 0x9A && u[2] == 0x80)
+        return 3;
+    if (u[0] == 0xE2 && u[1] == 0x80 && ((u[2] >= 0x80 && u[2] <= 0x8A) || u[2] == 0xA8
+                                         || u[2] == 0xA9 || u[2] == 0xAF))
+        return 3;
+    if ((u[0] == 0xE2 && u[1] == 0x81 && u[2] == 0x9F)
+        || (u[0] == 0xE3 && u[1] == 0x80 && u[2] == 0x80))
+        return 3;
+    return 0;
+}
+
+/* Split line (modified in place) at white space (py_space_len()) into at most
+ * max fields; returns the number of fields found (counting past max). */
 static size_t split_fields(char *line, char **fields, size_t max)
 {
-    size_t n = 0;
+    size_t n = 0, sp;
     char *p = line;
     for (;;) {
-        while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n' || *p == '\v' || *p == '\f')
-            p++;
+        while ((sp = py_space_len(p)) > 0)
+            p += sp;
         if (!*p)
             return n;
         char *start = p;
-        while (*p && !(*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n' || *p == '\v'
-                       || *p == '\f'))
+        while (*p && (sp = py_space_len(p)) == 0)
             p++;
-        if (*p)
-            *p++ = '\0';
+        if (*p) {
+            *p = '\0';
+            p += sp;
+        }
         if (n < max)
             fields[n] = start;
         n++;

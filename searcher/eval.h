@@ -180,4 +180,9 @@ bool srch_eval_report(text_buf_t *b, const srch_eval_result_t *res, bool per_que
 void srch_eval_warn(FILE *f, const srch_eval_result_t *res, const char *run,
                     const char *qrels);
 
+/* Warn on f when the file at path (qrels, or a run) starts with a UTF-8 byte
+ * order mark: passim drops it, but ireval.py keeps it as part of the first
+ * query id, so their figures would differ. */
+void srch_eval_warn_bom(FILE *f, const char *path);
+
 #endif /* PASSIM_EVAL_H */

@@ -28,6 +28,17 @@ static void metrics_array(const srch_metrics_t *m, double v[5])
     v[4] = m->rr;
 }
 
+/* An id from a qrels or run file, fit for a terminal (text_safe_append()),
+ * padded to width columns, into b. */
+static bool put_safe_id(text_buf_t *b, const char *id, size_t width)
+{
+    text_buf_t safe = TEXT_BUF_INIT;
+    bool ok = text_safe_append(&safe, id, strlen(id), true)
+              && text_buf_put_padded(b, safe.data ? safe.data : "", width);
+    text_buf_free(&safe);
+    return ok;
+}
+
 bool srch_eval_report(text_buf_t *b, const srch_eval_result_t *res, bool per_query)
 {
     bool ok = true;
@@ -36,7 +47,7 @@ bool srch_eval_report(text_buf_t *b, const srch_eval_result_t *res, bool per_que
                              "R@100", "RR");
         for (size_t i = 0; i < res->n_queries && ok; i++) {
             const srch_eval_query_t *q = &res->queries[i];
-            ok = text_buf_put_padded(b, q->qid, 10)
+            ok = put_safe_id(b, q->qid, 10)
                  && text_buf_printf(b, " %-8.4f %-8.4f %-8.4f %-8.4f %.4f%s\n",
                                     q->m.ndcg10, q->m.ap, q->m.p10, q->m.r100, q->m.rr,
                                     q->answered ? "" : "   (not answered)");
@@ -95,7 +106,7 @@ static void print_comparison(FILE *f, const side_by_side_t *s, const char *run_a
         text_buf_t qid = TEXT_BUF_INIT;
         for (size_t i = 0; i < n; i++) {
             text_buf_clear(&qid);
-            (void)text_buf_put_padded(&qid, s->a.queries[i].qid, 10); /* else unpadded */
+            (void)put_safe_id(&qid, s->a.queries[i].qid, 10); /* else unpadded */
             fprintf(f, "%s %9.4f %9.4f %9.4f %9.4f\n", qid.data ? qid.data : "",
                     s->a.queries[i].m.ndcg10, s->b.queries[i].m.ndcg10, s->a.queries[i].m.ap,
                     s->b.queries[i].m.ap);
@@ -139,11 +150,30 @@ void srch_eval_warn(FILE *f, const srch_eval_result_t *res, const char *run,
         fprintf(f, "passim-search: warning: %s judges none of the documents of %s, so every "
                    "metric is 0: do both name them alike (articles as docid, passages as "
                    "docid#n)?\n", qrels, run);
-    if (res->n_repeats > 0)
+    if (res->n_repeats > 0) {
+        text_buf_t docid = TEXT_BUF_INIT, qid = TEXT_BUF_INIT;
+        (void)put_safe_id(&docid, res->repeat_docid, 0); /* else left out */
+        (void)put_safe_id(&qid, res->repeat_qid, 0);
         fprintf(f, "passim-search: warning: %s: document %s is ranked more than once for "
                    "query %s (%zu repeated line%s in all); each document counts once, where it "
-                   "ranks best\n", run, res->repeat_docid, res->repeat_qid, res->n_repeats,
-                res->n_repeats == 1 ? "" : "s");
+                   "ranks best\n", run, docid.data ? docid.data : "",
+                qid.data ? qid.data : "", res->n_repeats, res->n_repeats == 1 ? "" : "s");
+        text_buf_free(&docid);
+        text_buf_free(&qid);
+    }
+}
+
+void srch_eval_warn_bom(FILE *f, const char *path)
+{
+    FILE *in = fopen(path, "rb");
+    unsigned char mark[3];
+    if (in && fread(mark, 1, sizeof mark, in) == sizeof mark && mark[0] == 0xEF
+        && mark[1] == 0xBB && mark[2] == 0xBF)
+        fprintf(f, "passim-search: warning: %s starts with a byte order mark, which passim "
+                   "drops; ireval.py reads it as part of the first query id, so its figures "
+                   "differ unless the mark is removed\n", path);
+    if (in)
+        fclose(in);
 }
 
 int srch_compare(const char *run_a, const char *run_b, const char *qrels_path, bool per_query)
@@ -166,6 +196,10 @@ int srch_compare(const char *run_a, const char *run_b, const char *qrels_path, b
     srch_eval_warn(stderr, &s.a, run_a, qrels_path);
     if (strcmp(run_a, run_b) != 0)
         srch_eval_warn(stderr, &s.b, run_b, qrels_path);
+    srch_eval_warn_bom(stderr, qrels_path);
+    srch_eval_warn_bom(stderr, run_a);
+    if (strcmp(run_a, run_b) != 0)
+        srch_eval_warn_bom(stderr, run_b);
     size_t n = s.a.n_queries;
     s.d_ndcg = malloc((n ? n : 1) * sizeof *s.d_ndcg);
     s.d_ap = malloc((n ? n : 1) * sizeof *s.d_ap);

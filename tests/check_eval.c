@@ -424,6 +424,25 @@ START_TEST(test_eval_parse_run)
 }
 END_TEST
 
+START_TEST(test_eval_parse_python_spaces)
+{
+    /* Fields are split where ireval.py's str.split() splits them: at no-break
+     * and ideographic spaces, at U+001F too; not at a zero-width space. */
+    srch_qrels_t *q = qrels_from("q\xC2\xA0" "0\xE3\x80\x80" "a\x1F" "2\xE2\x80\x89\n", NULL);
+    ck_assert_ptr_nonnull(q);
+    int g;
+    ck_assert(srch_qrels_gain(q, "q", "a", &g));
+    ck_assert_int_eq(g, 2);
+    srch_qrels_free(q);
+    srch_eval_error_t err = { "" };
+    ck_assert_ptr_null(qrels_from("q 0 a 1\xE2\x80\x8B\n", &err));
+    ck_assert_str_eq(err.message, "test.qrels:1: the gain is not an integer from -1000 to 1000");
+    srch_eval_run_t *r = run_from("q\xE2\x80\x83Q0 a\xC2\x85" "1 2.5 t\n", &err);
+    ck_assert_msg(r != NULL, "%s", err.message);
+    srch_eval_run_free(r);
+}
+END_TEST
+
 START_TEST(test_eval_parse_bom_and_nul)
 {
     /* A UTF-8 byte order mark is not part of the first query id. */
@@ -624,6 +643,7 @@ Suite *make_eval_suite(void)
     tcase_add_loop_test(tc, test_eval_parse_qrels, 0, sizeof qrels_rows / sizeof qrels_rows[0]);
     tcase_add_test(tc, test_eval_parse_qrels_last_wins);
     tcase_add_loop_test(tc, test_eval_parse_run, 0, sizeof run_rows / sizeof run_rows[0]);
+    tcase_add_test(tc, test_eval_parse_python_spaces);
     tcase_add_test(tc, test_eval_parse_bom_and_nul);
     tcase_add_test(tc, test_eval_load_missing);
     suite_add_tcase(s, tc);

@@ -438,6 +438,25 @@ expect_rc 0 "--compare, a document ranked twice"
 expect_match "^passim-search: warning: twice.trec: document [^ ]* is ranked more than once for query lavrov \(1 repeated line in all\)" \
     "$ERR" "--compare, a document ranked twice: a warning"
 expect_match '^nDCG@10 +([0-9.]+) +\1 ' "$OUT" "--compare, a document ranked twice: it counts once"
+# Ids from qrels and runs reach the terminal without their escapes.
+printf 'q\033[31mRED 0 d1 1\n' > esc.qrels
+printf 'q\033[31mRED Q0 d1 1 1 t\nq\033[31mRED Q0 d\033]0;title\a 2 1 t\nq\033[31mRED Q0 d\033]0;title\a 3 0.5 t\n' > esc.trec
+run $S --compare esc.trec esc.trec --qrels esc.qrels --per-query
+expect_rc 0 "--compare, ids with escapes"
+expect_no_match "$(printf '\033')" "$OUT$ERR" "--compare: no escape reaches the terminal"
+expect_match '^qRED +1\.0000' "$OUT" "--compare: the id without its escape in the table"
+expect_match 'document d is ranked more than once for query qRED ' "$ERR" \
+    "--compare: the ids without their escapes in the warning"
+# A byte order mark: dropped, with a warning that ireval.py keeps it.
+{ printf '\357\273\277'; cat "$QRELS"; } > bom.qrels
+run $S --compare one.trec one.trec --qrels bom.qrels
+expect_match "^passim-search: warning: bom.qrels starts with a byte order mark, which passim drops; ireval.py reads it" \
+    "$ERR" "--compare, qrels with a byte order mark: a warning"
+run $S --batch one.tsv --qrels bom.qrels --metrics-only
+expect_match "^passim-search: warning: bom.qrels starts with a byte order mark" "$ERR" \
+    "--qrels with a byte order mark: a warning"
+run $S --compare one.trec one.trec --qrels "$QRELS"
+expect_no_match 'byte order mark' "$ERR" "no byte order mark: no warning"
 
 # --- metrics against tests/data/batch.qrels, worked out by hand
 # The run (doc level, any word), as checked just below:
