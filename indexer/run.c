@@ -477,6 +477,15 @@ static void on_skipped(const char *key, const char *why, void *payload)
 
 /* Why a file the walk did not meet goes: what the walk said, else whether it
  * is still there. */
+/* Whether path resolves to itself: no symbolic link on the way. */
+static bool resolves_to_itself(const char *path)
+{
+    char *real = realpath(path, NULL);
+    bool same = real && strcmp(real, path) == 0;
+    free(real);
+    return same;
+}
+
 static const char *removal_reason(const known_file_t *k)
 {
     struct stat st;
@@ -484,13 +493,25 @@ static const char *removal_reason(const known_file_t *k)
         return k->why;
     if (lstat(k->key, &st) != 0)
         return "file is gone";
-    if (S_ISLNK(st.st_mode))    /* a link in its place: the walk met what it leads to */
-        return stat(k->key, &st) == 0 && S_ISREG(st.st_mode)
-                   ? "now a symbolic link: the file it leads to is the article"
-                   : "now a symbolic link to no regular file";
+    if (S_ISLNK(st.st_mode)) {  /* a link in its place: the walk met what it leads to */
+        if (stat(k->key, &st) != 0)
+            return "now a symbolic link to no regular file";
+        return S_ISREG(st.st_mode) ? "now a symbolic link: the file it leads to is the article"
+               : S_ISDIR(st.st_mode) ? "now a symbolic link to a folder"
+                                     : "now a symbolic link to no regular file";
+    }
     if (!S_ISREG(st.st_mode))
         return "no longer a regular file";
-    return k->place ? "a symbolic link led to it, and no longer does" : "not met under the PATH";
+    if (!resolves_to_itself(k->key))  /* a folder above it made a link */
+        return "a folder on its path is now a symbolic link: the file it leads to is the article";
+    if (k->place) {
+        char *real = realpath(k->place, NULL);
+        bool still = real && strcmp(real, k->key) == 0;
+        free(real);
+        if (!still)
+            return "a symbolic link led to it, and no longer does";
+    }
+    return "not met under the PATH";
 }
 
 static bool under(const char *key, const char *dir)
@@ -686,9 +707,14 @@ static void remove_vanished(run_t *r, const root_t *roots, size_t n_roots)
         if (k->seen)
             continue;
         bool in_scope = false;
+        /* Under a PATH: where it leads, or as it is spelt (a file met before
+         * at a place that a link now takes, "notes" moved away and linked
+         * back: what the index holds there is stale). */
         for (size_t j = 0; j < n_roots && !in_scope; j++)
             in_scope = (roots[j].key && under(k->key, roots[j].key))
-                       || (roots[j].place && k->place && under(k->place, roots[j].place));
+                       || (roots[j].place
+                           && (under(k->key, roots[j].place)
+                               || (k->place && under(k->place, roots[j].place))));
         const idx_added_t *moved = in_scope ? NULL : moved_to(r, k, &m);
         if (moved) {
             text_buf_clear(&why);

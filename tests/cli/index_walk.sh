@@ -367,6 +367,48 @@ expect_rc 1 "its text is not found"
 run $PASSIM_SEARCH --db relink-path.db rudd
 expect_rc 0 "a PATH now a link to a folder not there keeps its article"
 rm relink/notes/z.txt relink/notes/y.txt
+# a PATH moved away and linked back, a file PATH replaced by a link to
+# another file, a folder below a PATH replaced by a link, a file by a link to
+# a folder: the articles met before at those places go, said why, so that no
+# text shows twice nor stays after it is gone
+mkdir -p mv/notes/sub mv/data mv/dir
+printf 'A\n\nnote quetzal\n' > mv/notes/a.txt
+printf 'B\n\nkeep toucan\n' > mv/notes/b.txt
+printf 'S\n\nsub heron\n' > mv/notes/sub/s.txt
+printf 'Q\n\nabout ibis\n' > mv/notes/q.txt
+printf 'O\n\nold vesper\n' > mv/o.txt
+printf 'T\n\nother walrus\n' > mv/target.txt
+printf 'X\n\nin dir\n' > mv/dir/x.txt
+run $PASSIM_INDEX -q --db mv.db mv/notes mv/o.txt
+mv mv/notes mv/data/notes
+ln -s data/notes mv/notes
+printf 'B\n\nchanged toucan\n' > mv/data/notes/b.txt
+mv mv/data/notes/sub mv/data/sub
+ln -s ../sub mv/data/notes/sub
+rm mv/data/notes/q.txt
+ln -s ../../dir mv/data/notes/q.txt
+rm mv/o.txt
+ln -s target.txt mv/o.txt
+run $PASSIM_INDEX --db mv.db mv/notes mv/o.txt
+expect_rc 0 "PATHs replaced by links"
+expect_match 'notes/a\.txt: removed from the index \(a folder on its path is now a symbolic link: the file it leads to is the article\)$' \
+    "$ERR" "a PATH moved away and linked back: said why"
+expect_match 'notes/sub/s\.txt: removed from the index \(a folder on its path is now a symbolic link' \
+    "$ERR" "a folder below the PATH replaced by a link: said why"
+expect_match 'notes/q\.txt: removed from the index \(now a symbolic link to a folder\)$' \
+    "$ERR" "a file replaced by a link to a folder: said why"
+expect_match 'mv/o\.txt: removed from the index \(now a symbolic link: the file it leads to is the article\)$' \
+    "$ERR" "a file PATH replaced by a link: said why"
+expect_no_match 'is also' "$ERR" "no docid is said to be taken twice"
+run $PASSIM_SEARCH --db mv.db --vimgrep 'quetzal OR toucan OR heron OR vesper OR walrus OR ibis'
+expect_eq "$(printf '%s\n' "$OUT" | sort)" "$(printf '%s\n' 'mv/notes/a.txt:3:6:A note quetzal' \
+    'mv/notes/b.txt:3:9:B changed toucan' 'mv/notes/sub/s.txt:3:5:S sub heron' 'mv/o.txt:3:7:T other walrus' | sort)" \
+    "each text found once, the new one, under the PATH as given"
+# A file a rebuild of another PATH leaves out is not met under the PATH, even
+# when a link led to it and still does.
+run $PASSIM_INDEX --db mv.db --rebuild mv/dir
+expect_match 'mv/notes/a\.txt: removed from the index \(not met under the PATH\)$' "$ERR" \
+    "a rebuild of another PATH: said why"
 
 # --- a file met only through a link goes when the link goes or leads elsewhere,
 # and so do the files of a linked folder when they go or the link does
