@@ -27,7 +27,9 @@ void idx_reader_free(idx_reader_t *rd)
 static int read_bytes(idx_reader_t *rd, const char *path, struct stat *st, bool *binary)
 {
     *binary = false;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* Without waiting: a pipe put in the file's place since the walk met
+     * it would wait for a writer (it reads as empty). */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     if (fd < 0)
         return errno;
     int err = 0;

@@ -74,10 +74,19 @@ static void free_ignore(ignore_t *pats)
     free(pats);
 }
 
+/* The errno of an ignore file that is no regular file (a pipe, which would
+ * block the walk, or a device): said as such (ignore_strerror()). */
+#define IGNORE_NOT_REGULAR ENODEV
+
+static const char *ignore_strerror(int err)
+{
+    return err == IGNORE_NOT_REGULAR ? "not a regular file" : strerror(err);
+}
+
 /* The patterns of dir's ignore file into *out (NULL: none). False, with
- * errno, if there is one that cannot be read: what it ignores is unknown. A
- * byte order mark, UTF-16 and UTF-32 and CRLF line ends are read; other bytes
- * are names' bytes. */
+ * errno, if there is one that cannot be read: what it ignores is unknown
+ * (IGNORE_NOT_REGULAR: it is no regular file). A byte order mark, UTF-16 and
+ * UTF-32 and CRLF line ends are read; other bytes are names' bytes. */
 static bool read_ignore(const char *dir, ignore_t **out)
 {
     *out = NULL;
@@ -86,13 +95,26 @@ static bool read_ignore(const char *dir, ignore_t **out)
         errno = ENOMEM;
         return false;
     }
-    FILE *f = fopen(path.data, "r");
+    /* Opened without waiting: a pipe of that name would wait for a writer. */
+    int fd = open(path.data, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     text_buf_free(&path);
-    if (!f)
+    if (fd < 0)
         return errno == ENOENT;
+    struct stat st;
+    int err = fstat(fd, &st) != 0   ? errno
+              : S_ISDIR(st.st_mode) ? EISDIR
+              : !S_ISREG(st.st_mode) ? IGNORE_NOT_REGULAR
+                                    : 0;
+    FILE *f = err == 0 ? fdopen(fd, "r") : NULL;
+    if (!f) {
+        err = err != 0 ? err : errno;
+        close(fd);
+        errno = err;
+        return false;
+    }
     text_lines_t lines;
     bool ok = text_lines_read_names(&lines, f);
-    int err = ok ? 0 : errno;
+    err = ok ? 0 : errno;
     fclose(f);
     ignore_t *pats = NULL;
     size_t n = 0, cap = 0;
@@ -459,6 +481,9 @@ static int visit_dir(walk_t *w, const struct stat *st, const dir_stack_t *up,
             problem(w, w->path.data, "cannot enter folder", EACCES);
         else if (err == ENAMETOOLONG) /* the path to its .passimignore */
             problem(w, w->path.data, "cannot walk the folder", err);
+        else if (err == IGNORE_NOT_REGULAR)
+            problem(w, w->path.data, "cannot read its " IGNORE_FILE ", so the folder is not "
+                    "walked: not a regular file", 0);
         else
             problem(w, w->path.data, "cannot read its " IGNORE_FILE ", so the folder is not "
                     "walked", err);
@@ -620,7 +645,7 @@ static void read_chain(above_t *a, size_t *cap, char *dir, const char *root_at, 
             text_buf_t msg = TEXT_BUF_INIT, path = TEXT_BUF_INIT;
             if (text_buf_printf(&path, "%s%s%s", dir, strcmp(dir, "/") ? "/" : "", IGNORE_FILE)
                 && text_buf_printf(&msg, "cannot read it (%s): what it keeps out of %s is "
-                                         "indexed", strerror(err), root))
+                                         "indexed", ignore_strerror(err), root))
                 cb->problem(path.data, NULL, msg.data, IDX_WALK_NOTE, cb->payload);
             text_buf_free(&msg);
             text_buf_free(&path);

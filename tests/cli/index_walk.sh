@@ -545,6 +545,18 @@ expect_rc 0 "an unreadable .passimignore above the PATH fails nothing"
 expect_match '^passim-index: /.*/up/\.passimignore: cannot read it \(Is a directory\): what it keeps out of up/sub is indexed$' \
     "$ERR" "and is named"
 expect_match ': 1 added' "$OUT" "the PATH is indexed"
+# A pipe of that name is not read (it would wait for a writer for ever).
+if command -v mkfifo >/dev/null && command -v timeout >/dev/null; then
+    mkdir -p pipe/top/sub
+    printf 'P\n\npiped text.\n' > pipe/top/sub/p.txt
+    mkfifo pipe/top/sub/.passimignore pipe/top/.passimignore
+    run timeout 60 $PASSIM_INDEX --db pipe.db pipe/top/sub
+    expect_rc 2 "a pipe as .passimignore fails its folder, without waiting"
+    expect_match '^passim-index: pipe/top/sub: cannot read its \.passimignore, so the folder is not walked: not a regular file$' \
+        "$ERR" "the pipe is named"
+    expect_match '^passim-index: /.*/pipe/top/\.passimignore: cannot read it \(not a regular file\): what it keeps out of pipe/top/sub is indexed$' \
+        "$ERR" "the pipe above the PATH is named"
+fi
 
 # --- a .passimignore in Latin-1 names Latin-1 files: its bytes are not converted
 mkdir -p l1
