@@ -330,7 +330,7 @@ static void answer(const batch_t *b, srch_engine_t *e, batch_query_t *q)
      * there once. */
     q->n_hits = b->need_ranking && !json && !text ? q->ranking.n : n_page;
     if (r.explain.len && !json && !text)
-        ok = text_buf_append(&q->err, r.explain.data, r.explain.len);
+        ok = text_safe_append(&q->err, r.explain.data, r.explain.len, false);
     if (ok && !o->metrics_only) {
         if (o->print.format == SRCH_FMT_TREC) {
             ok = srch_trec_print(&q->out, &q->ranking, (size_t)o->settings.offset + 1, q->qid,

@@ -141,6 +141,19 @@ static void write_all(const text_buf_t *b, FILE *f)
         fwrite(b->data, 1, b->len, f);
 }
 
+/* b, which repeats words of the query as typed (notes, --explain), to f fit
+ * for a terminal: text_safe_append() drops what could drive it or disguise
+ * the text (escapes, controls, bidi overrides). */
+static void write_safe(const text_buf_t *b, FILE *f)
+{
+    text_buf_t safe = TEXT_BUF_INIT;
+    if (b->len && !text_safe_append(&safe, b->data, b->len, false))
+        fputs("passim-search: out of memory\n", stderr);
+    else
+        write_all(&safe, f);
+    text_buf_free(&safe);
+}
+
 /* Everything the command line says, before defaults that depend on the mode
  * (single query, batch, compare) are settled. */
 typedef struct cli {
@@ -735,12 +748,12 @@ static int run_single(cli_t *o, int argc, char **argv)
         /* The query's explanation: before the hits in text, in the object in
          * JSON; vimgrep lines have no room for it. */
         if (r.explain.len && po.format == SRCH_FMT_TEXT)
-            write_all(&r.explain, stdout);
+            write_safe(&r.explain, stdout);
         else if (r.explain.len && po.format == SRCH_FMT_JSON) {
             po.explain = r.explain.data;
             po.explain_len = r.explain.len;
         } else if (r.explain.len)
-            write_all(&r.explain, stderr);
+            write_safe(&r.explain, stderr);
         if (r.notes.len)
             text_buf_append(&notes, r.notes.data, r.notes.len);
         if (r.relaxed) {
@@ -760,7 +773,7 @@ static int run_single(cli_t *o, int argc, char **argv)
         }
         if (r.n_hits == 0)
             note_no_hits(&notes, &e, &r, s);
-        write_all(&notes, stderr);
+        write_safe(&notes, stderr);
         if (r.n_hits > 0 || po.format == SRCH_FMT_JSON) {
             if (!srch_print_hits(&out, &po, NULL, q, r.total, r.hits, r.n_hits)) {
                 fputs("passim-search: out of memory\n", stderr);

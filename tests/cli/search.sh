@@ -614,6 +614,19 @@ expect_match '^l1 Q0 a 1 ' "$OUT" "a Latin-1 query in a batch file too"
 run $PASSIM_SEARCH --db accents.db --color=never 'и'
 expect_rc 1 "Cyrillic й keeps its breve: и does not match it"
 
+# Notes and --explain repeat the query's words without what could drive the
+# terminal or turn the text around (a bidi override, an escape).
+rlo=$(printf '\342\200\256')
+run $PASSIM_SEARCH --db "$DB" -- "xyzzy${rlo}abc"
+expect_rc 1 "a query word with a bidi override, found nowhere"
+expect_match "^passim-search: no passage contains 'xyzzyabc'" "$ERR" "the note leaves the override out"
+run $PASSIM_SEARCH --db "$DB" --explain -- "Karzai${rlo}abc Karzai"
+expect_no_match "$rlo" "$OUT$ERR" "--explain leaves the override out"
+printf 'q1\tKarzai%sabc Karzai\n' "$rlo" > rlo.tsv
+run $PASSIM_SEARCH --db "$DB" --explain --batch rlo.tsv -f trec
+expect_match "Karzaiabc" "$ERR" "a batch's --explain names the word"
+expect_no_match "$rlo" "$ERR" "a batch's --explain leaves the override out too"
+
 # --- colour: ANSI only when asked or on a terminal, never with NO_COLOR
 run $PASSIM_SEARCH --db "$DB" Kalashnikov
 expect_no_match "$(printf '\033')" "$OUT" "no escapes when stdout is not a terminal"
