@@ -28,8 +28,8 @@ enum {
     TEXT__C_U_NUMBER,   /* other non-ASCII number (Nl, No) */
     TEXT__C_U_IDEO,     /* a letter that is a word by itself (text__is_ideo()) */
     TEXT__C_WORD_LAST = TEXT__C_U_IDEO,
-    TEXT__C_APOS,       /* ' U+2018 U+2019 U+02BC */
-    TEXT__C_HYPHEN,     /* - U+2010 U+2011 */
+    TEXT__C_APOS,       /* ' U+2018 U+2019 U+02BC, full-width U+FF07 */
+    TEXT__C_HYPHEN,     /* - U+2010 U+2011, full-width U+FF0D */
     TEXT__C_INVISIBLE,  /* a format character that may stand inside a word and
                          * is no part of it: soft hyphen U+00AD, zero-width
                          * (non-)joiner U+200C U+200D, word joiner U+2060,
@@ -39,8 +39,8 @@ enum {
                          * U+E0100-U+E01EF that pick a glyph of an
                          * ideograph (not the
                          * zero-width space U+200B, which parts words) */
-    TEXT__C_DOT,        /* . */
-    TEXT__C_COMMA,      /* , */
+    TEXT__C_DOT,        /* . and the full-width U+FF0E (as NFKC reads it) */
+    TEXT__C_COMMA,      /* , and the full-width U+FF0C */
     TEXT__C_RBRACKET,   /* ] (may open a link target) */
     TEXT__C_SPACE,      /* ASCII white space: space \t \n \v \f \r */
     TEXT__C_OTHER       /* everything else, invalid UTF-8 and NUL included */
@@ -92,10 +92,16 @@ static inline unsigned text__classify(const unsigned char *s, size_t len, size_t
     }
     *clen = (size_t)n;
     switch (cp) {
-    case 0x2018: case 0x2019: case 0x02BC:
+    /* The full-width forms (typed by Chinese and Japanese input methods)
+     * are what NFKC folds them to: "３.５" is "3.5", "Ｏ＇Ｂｒｉｅｎ" "O'Brien". */
+    case 0x2018: case 0x2019: case 0x02BC: case 0xFF07:
         return TEXT__C_APOS;
-    case 0x2010: case 0x2011:
+    case 0x2010: case 0x2011: case 0xFF0D:
         return TEXT__C_HYPHEN;
+    case 0xFF0E:
+        return TEXT__C_DOT;
+    case 0xFF0C:
+        return TEXT__C_COMMA;
     case 0x00AD: case 0x061C: case 0x200C: case 0x200D: case 0x200E: case 0x200F:
     case 0x202A: case 0x202B: case 0x202C: case 0x202D: case 0x202E: case 0x2060:
     case 0x2066: case 0x2067: case 0x2068: case 0x2069: case 0xFEFF:

@@ -137,9 +137,9 @@ static inline unsigned class_at(const tok_state_t *st, size_t i, size_t *clen)
     return text__classify(st->s, st->len, i, clen);
 }
 
-static inline bool ascii_digit_at(const tok_state_t *st, size_t i)
+static inline bool is_digit_class(unsigned c)
 {
-    return i < st->len && st->s[i] >= '0' && st->s[i] <= '9';
+    return c == TEXT__C_DIGIT || c == TEXT__C_U_DIGIT;
 }
 
 /* Characters that may stand between a word and the punctuation ending its
@@ -175,11 +175,13 @@ static bool sentence_punct_follows(const tok_state_t *st, size_t end)
     size_t i = skip_closers(s, st->len, end, end + SENTENCE_LOOKAHEAD);
     if (i < st->len && (s[i] == '.' || s[i] == '!' || s[i] == '?'))
         return true;
-    /* U+3002 。, the half-width U+FF61 ｡, the full-width U+FF01 ！ and U+FF1F ？ */
+    /* U+3002 。, the half-width U+FF61 ｡, the full-width U+FF01 ！, U+FF0E ．
+     * and U+FF1F ？ */
     return i + 2 < st->len && ((s[i] == 0xE3 && s[i + 1] == 0x80 && s[i + 2] == 0x82)
                                || (s[i] == 0xEF && s[i + 1] == 0xBD && s[i + 2] == 0xA1)
                                || (s[i] == 0xEF && s[i + 1] == 0xBC
-                                   && (s[i + 2] == 0x81 || s[i + 2] == 0x9F)));
+                                   && (s[i + 2] == 0x81 || s[i + 2] == 0x8E
+                                       || s[i + 2] == 0x9F)));
 }
 
 /*
@@ -248,7 +250,7 @@ static HOT_INLINE size_t scan_acronym(tok_state_t *st, size_t start)
         if (next == TEXT__C_DOT) {
             raw_put_char(st, c, i, cl);
             n_letters++;
-            i += cl + 1;
+            i += cl + cl_next;
             end = i;
             continue;
         }
@@ -309,13 +311,13 @@ static HOT_INLINE size_t scan_word(tok_state_t *st, size_t start)
             i += cl;
             continue;
         }
-        if ((c == TEXT__C_COMMA || c == TEXT__C_DOT) && prev == TEXT__C_DIGIT &&
-            ascii_digit_at(st, i + 1)) {
-            /* "14,000" -> "14000"; "1.35" keeps its dot. */
+        if ((c == TEXT__C_COMMA || c == TEXT__C_DOT) && is_digit_class(prev)
+            && is_digit_class(class_at(st, i + cl, &cl_next))) {
+            /* "14,000" -> "14000"; "1.35" keeps its dot (full-width too). */
             if (c == TEXT__C_DOT)
                 raw_putc(st, '.');
             prev = TEXT__C_OTHER;
-            i++;
+            i += cl;
             continue;
         }
         break;
@@ -535,7 +537,9 @@ static int take_token(tok_state_t *st, size_t start, unsigned first_class, size_
         flags |= TEXT_TOK_CAPITALS;
     if (st->prev_end != NO_TOKEN && hyphen_between(st, st->prev_end, start))
         flags |= TEXT_TOK_JOINED;
-    if ((flags & TEXT_TOK_ACRONYM) && st->s[end - 1] == '.') {
+    if ((flags & TEXT_TOK_ACRONYM)
+        && (st->s[end - 1] == '.'
+            || (end >= 3 && memcmp(st->s + end - 3, "\xEF\xBC\x8E", 3) == 0))) { /* ． */
         if (acronym_ends_sentence(st, end))
             flags |= TEXT_TOK_SENTENCE_END;
     } else if (sentence_punct_follows(st, end)) {
