@@ -1514,7 +1514,8 @@ static bool suggest(srch_engine_t *e, const srch_word_t *w, text_buf_t *b)
     size_t n = best.n_chars, lo = n > TEXT_SPELL_MAX_DISTANCE ? n - TEXT_SPELL_MAX_DISTANCE : 1;
     xs_status_t st = XS_OK;
     scan_best_t sb = { &best, true };
-    for (size_t len = lo; sb.ok && st == XS_OK && len <= n + TEXT_SPELL_MAX_DISTANCE; len++)
+    size_t hi = n + TEXT_SPELL_MAX_DISTANCE + TEXT_SPELL_APOSTROPHES_MAX;
+    for (size_t len = lo; sb.ok && st == XS_OK && len <= hi; len++)
         each_word_list(e, len, scan_best, &sb, &st);
     bool ok = sb.ok && st == XS_OK;
     uint32_t df = 0;

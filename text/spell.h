@@ -29,6 +29,10 @@
 #include "buf.h"
 
 #define TEXT_SPELL_MAX_DISTANCE 2
+/* The lists' lengths count a word's apostrophes, which the edit distance
+ * leaves out: a word typed is looked for in lists up to this many characters
+ * longer still ("O'Nel", 4 characters without its apostrophe: "O'Neill", 7). */
+#define TEXT_SPELL_APOSTROPHES_MAX 2
 /* Words longer than this (in characters) are neither kept nor corrected. */
 #define TEXT_SPELL_WORD_MAX 64
 

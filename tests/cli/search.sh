@@ -196,6 +196,14 @@ run $S becuase
 expect_match "did you mean 'because'\?" "$ERR" "a stopword's typo"
 run $S Didnt
 expect_match "did you mean 'Didn't'\?" "$ERR" "an apostrophe left out"
+# Two edits from a word with an apostrophe, which the lists' lengths count.
+mkdir -p oneill
+printf "Paper\n\nEugene O'Neill wrote plays.\n" >oneill/a.txt
+$PASSIM_INDEX -q --db oneill.db oneill >/dev/null
+for q in "O'Nel" "ONel" "O'Nei"; do
+    run $PASSIM_SEARCH --db oneill.db "$q"
+    expect_match "did you mean 'O'Neill'\?" "$ERR" "'$q': two edits from O'Neill"
+done
 
 # --- bad queries: exit 2 with what and where
 run $S '"unbalanced'
