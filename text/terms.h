@@ -74,10 +74,12 @@
  * block is read as in it, and its record says so; 10: a hyphenated word of
  * two parts is indexed joined too, with no position; 11: a line with no '>'
  * right after a quote's text carries the quote's paragraph on; 12: each Han
- * ideograph and hiragana is a word by itself): an index of another
+ * ideograph and hiragana is a word by itself; 13: full-width digits, full
+ * stops, commas, apostrophes and hyphens read as NFKC folds them, and the
+ * digits of any script join into one number across "," and "."): an index of another
  * layout is refused (searching it would misread it, updating it would mix
  * two). */
-#define PASSIM_LAYOUT_VERSION "12"
+#define PASSIM_LAYOUT_VERSION "13"
 
 /* Longest term or metadata key written, in bytes (Xapian's limit is 245 for
  * terms and 255 for keys). */
