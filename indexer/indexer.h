@@ -177,10 +177,15 @@ typedef enum {
     IDX_READ_TEXT               /* art holds the article to index */
 } idx_read_kind_t;
 
+/* The file met as a regular one by the walk is none when opened (a pipe put
+ * in its place since). */
+#define IDX_ERR_NOT_REGULAR (-1)
+
 /* One file as read. */
 typedef struct idx_read {
     idx_read_kind_t kind;
-    int err;                    /* IDX_READ_FAILED: an errno value */
+    int err;                    /* IDX_READ_FAILED: an errno value, or
+                                   IDX_ERR_NOT_REGULAR */
     text_file_record_t rec;     /* size, mtime, hash, path and key (pointing into
                                    the file's); n_passages: the known count when
                                    unchanged, else 0 */

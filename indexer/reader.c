@@ -23,12 +23,12 @@ void idx_reader_free(idx_reader_t *rd)
  * TEXT_SNIFF_BYTES come first: when they say it is not text, *binary is set and
  * the rest is not read, so that a video or a disk image among the notes costs
  * 64 KiB on every run, not its size. A text file smaller than that takes one
- * read(). Returns 0 or an errno value. */
+ * read(). Returns 0, an errno value or IDX_ERR_NOT_REGULAR. */
 static int read_bytes(idx_reader_t *rd, const char *path, struct stat *st, bool *binary)
 {
     *binary = false;
     /* Without waiting: a pipe put in the file's place since the walk met
-     * it would wait for a writer (it reads as empty). */
+     * it would wait for a writer. */
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     if (fd < 0)
         return errno;
@@ -37,6 +37,8 @@ static int read_bytes(idx_reader_t *rd, const char *path, struct stat *st, bool 
     text_buf_clear(b);
     if (fstat(fd, st) != 0) {
         err = errno;
+    } else if (!S_ISREG(st->st_mode)) {
+        err = IDX_ERR_NOT_REGULAR;
     } else {
         bool sniffed = false;
         for (;;) {

@@ -683,7 +683,8 @@ bool idx_writer_begin(idx_writer_t *w, const idx_file_t *f, const text_file_reco
 {
     *passages = false;
     if (rd->kind == IDX_READ_FAILED) {
-        idx_note(w->rep, f->path, "cannot read: %s", strerror(rd->err));
+        idx_note(w->rep, f->path, "cannot read: %s",
+                 rd->err == IDX_ERR_NOT_REGULAR ? "no longer a regular file" : strerror(rd->err));
         w->st.failed++;
         return true;
     }
