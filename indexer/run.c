@@ -696,6 +696,19 @@ static const idx_added_t *moved_to(const run_t *r, const known_file_t *k, moved_
  * root goes when the link goes or leads elsewhere. A file elsewhere goes if
  * it is gone and this run met its text under another name: it moved (the
  * folder renamed, and indexed by its new name), and would show twice. */
+/* Whether k lies under a PATH of this run: where the PATH leads, or as it is
+ * spelt (a file met before at a place that a link now takes, "notes" moved
+ * away and linked back: what the index holds there is stale). */
+static bool under_roots(const known_file_t *k, const root_t *roots, size_t n_roots)
+{
+    for (size_t j = 0; j < n_roots; j++)
+        if ((roots[j].key && under(k->key, roots[j].key))
+            || (roots[j].place
+                && (under(k->key, roots[j].place) || (k->place && under(k->place, roots[j].place)))))
+            return true;
+    return false;
+}
+
 static void remove_vanished(run_t *r, const root_t *roots, size_t n_roots)
 {
     if (r->w.n_added > 1)
@@ -706,15 +719,7 @@ static void remove_vanished(run_t *r, const root_t *roots, size_t n_roots)
         known_file_t *k = &r->known[i];
         if (k->seen)
             continue;
-        bool in_scope = false;
-        /* Under a PATH: where it leads, or as it is spelt (a file met before
-         * at a place that a link now takes, "notes" moved away and linked
-         * back: what the index holds there is stale). */
-        for (size_t j = 0; j < n_roots && !in_scope; j++)
-            in_scope = (roots[j].key && under(k->key, roots[j].key))
-                       || (roots[j].place
-                           && (under(k->key, roots[j].place)
-                               || (k->place && under(k->place, roots[j].place))));
+        bool in_scope = under_roots(k, roots, n_roots);
         const idx_added_t *moved = in_scope ? NULL : moved_to(r, k, &m);
         if (moved) {
             text_buf_clear(&why);
@@ -1469,16 +1474,19 @@ static bool rebuild_loses_nothing(run_t *r, const char *new_path)
 
 /* Once a rebuild is in place: count the articles it left out as removed, and
  * name each, as an update names what it removes (one not under the PATHs
- * given: "not met under the PATH"); a file met and read, but not rebuilt, is
- * no longer text. */
-static void note_dropped(run_t *r)
+ * given, whatever became of it: "not met under the PATH"); a file met and
+ * read, but not rebuilt, is no longer text. */
+static void note_dropped(run_t *r, const root_t *roots, size_t n_roots)
 {
     r->w.st.removed += r->rebuild_dropped;
-    for (size_t i = 0; i < r->n_known && r->dropped && !r->rep.quiet; i++)
+    for (size_t i = 0; i < r->n_known && r->dropped && !r->rep.quiet; i++) {
+        const known_file_t *k = &r->known[i];
         if (r->dropped[i])
-            idx_note(&r->rep, r->known[i].path, "removed from the index (%s)",
-                     r->known[i].seen ? "not a text file any more"
-                                      : removal_reason(&r->known[i]));
+            idx_note(&r->rep, k->path, "removed from the index (%s)",
+                     k->seen                                   ? "not a text file any more"
+                     : k->why || under_roots(k, roots, n_roots) ? removal_reason(k)
+                                                                : "not met under the PATH");
+    }
 }
 
 /* ---- parallel build ------------------------------------------------------- */
@@ -1983,7 +1991,7 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
         }
     }
     if (ok)
-        note_dropped(&r);
+        note_dropped(&r, roots, n_paths);
     idx_note_docids_left(&r.rep);
     idx_progress_clear(&r.rep);
     if (idx_stop_signal) {

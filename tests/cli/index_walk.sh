@@ -409,6 +409,16 @@ expect_eq "$(printf '%s\n' "$OUT" | sort)" "$(printf '%s\n' 'mv/notes/a.txt:3:6:
 run $PASSIM_INDEX --db mv.db --rebuild mv/dir
 expect_match 'mv/notes/a\.txt: removed from the index \(not met under the PATH\)$' "$ERR" \
     "a rebuild of another PATH: said why"
+# So is one whose folder was moved away and linked back since.
+mkdir -p mv2/notes mv2/other mv2/data
+printf 'A\n\nnote quetzal\n' > mv2/notes/a.txt
+printf 'O\n\nother text\n' > mv2/other/o.txt
+run $PASSIM_INDEX -q --db mv2.db mv2/notes mv2/other
+mv mv2/notes mv2/data/notes
+ln -s data/notes mv2/notes
+run $PASSIM_INDEX --db mv2.db --rebuild mv2/other
+expect_match 'mv2/notes/a\.txt: removed from the index \(not met under the PATH\)$' "$ERR" \
+    "a rebuild of another PATH, a folder since linked: said why"
 
 # --- a file met only through a link goes when the link goes or leads elsewhere,
 # and so do the files of a linked folder when they go or the link does
