@@ -526,7 +526,7 @@ static bool report_metrics(const srch_batch_opts_t *o, const srch_qrels_t *qrels
     }
     write_buf(&b, o->metrics_only ? stdout : stderr);
     srch_eval_warn(stderr, &res, "this run", o->qrels);
-    srch_eval_warn_bom(stderr, o->qrels);
+    srch_eval_warn_bom(stderr, o->qrels, srch_qrels_had_bom(qrels));
     srch_eval_result_free(&res);
     text_buf_free(&b);
     return true;

@@ -113,7 +113,15 @@ struct srch_qrels {
     qrels_query_t *q;    /* sorted by qid (strcmp) */
     size_t n_q;
     size_t n_judged;
+    bool bom;            /* the file started with a UTF-8 byte order mark */
 };
+
+/* Whether the file read into l started with a UTF-8 byte order mark (which
+ * the lines leave out). */
+static bool had_utf8_bom(const text_lines_t *l)
+{
+    return l->raw.len >= 3 && memcmp(l->raw.data, "\xEF\xBB\xBF", 3) == 0;
+}
 
 /* One line as read, before grouping. */
 typedef struct raw_judgement {
@@ -267,11 +275,14 @@ bool srch_qrels_read(srch_qrels_t **out, FILE *f, const char *name, srch_eval_er
             }
         }
     }
+    bool bom = had_utf8_bom(&lines);
     text_lines_free(&lines);
     if (ok) {
         if (n_raw)
             qsort(raw, n_raw, sizeof *raw, raw_cmp);
         q = calloc(1, sizeof *q);
+        if (q)
+            q->bom = bom;
         if (q && n_raw)
             q->q = malloc(n_raw * sizeof *q->q);
         if (!q || (n_raw && !q->q) || !group_qrels(q, raw, n_raw)) {
@@ -311,6 +322,11 @@ bool srch_qrels_load(srch_qrels_t **out, const char *path, srch_eval_error_t *er
 size_t srch_qrels_n_judged(const srch_qrels_t *q)
 {
     return q ? q->n_judged : 0;
+}
+
+bool srch_qrels_had_bom(const srch_qrels_t *q)
+{
+    return q && q->bom;
 }
 
 bool srch_qrels_judges_passages(const srch_qrels_t *q)
@@ -405,7 +421,13 @@ typedef struct run_line {
 struct srch_eval_run {
     run_line_t *v;
     size_t n, cap;
+    bool bom;            /* its file started with a UTF-8 byte order mark */
 };
+
+bool srch_eval_run_had_bom(const srch_eval_run_t *r)
+{
+    return r && r->bom;
+}
 
 srch_eval_run_t *srch_eval_run_new(void)
 {
@@ -486,6 +508,7 @@ bool srch_eval_run_read(srch_eval_run_t **out, FILE *f, const char *name, srch_e
             ok = false;
         }
     }
+    (*out)->bom = had_utf8_bom(&lines);
     text_lines_free(&lines);
     if (!ok) {
         srch_eval_run_free(*out);

@@ -67,6 +67,9 @@ void srch_qrels_free(srch_qrels_t *q);
 /* Number of judged queries (with at least one relevant document). */
 size_t srch_qrels_n_judged(const srch_qrels_t *q);
 
+/* Whether its file started with a UTF-8 byte order mark (dropped). */
+bool srch_qrels_had_bom(const srch_qrels_t *q);
+
 /* Whether some judged id names a passage ("docid#n", as --level passage
  * writes them) rather than an article. */
 bool srch_qrels_judges_passages(const srch_qrels_t *q);
@@ -97,6 +100,9 @@ bool srch_eval_run_read(srch_eval_run_t **out, FILE *f, const char *name, srch_e
 bool srch_eval_run_load(srch_eval_run_t **out, const char *path, srch_eval_error_t *err);
 
 void srch_eval_run_free(srch_eval_run_t *r);
+
+/* Whether its file started with a UTF-8 byte order mark (dropped). */
+bool srch_eval_run_had_bom(const srch_eval_run_t *r);
 
 /*
  * The order of a ranking: < 0 when (score_a, docid_a) ranks before
@@ -180,9 +186,9 @@ bool srch_eval_report(text_buf_t *b, const srch_eval_result_t *res, bool per_que
 void srch_eval_warn(FILE *f, const srch_eval_result_t *res, const char *run,
                     const char *qrels);
 
-/* Warn on f when the file at path (qrels, or a run) starts with a UTF-8 byte
- * order mark: passim drops it, but ireval.py keeps it as part of the first
- * query id, so their figures would differ. */
-void srch_eval_warn_bom(FILE *f, const char *path);
+/* Warn on f that the file at path (qrels, or a run) started with a UTF-8
+ * byte order mark, when bom: passim drops it, but ireval.py keeps it as part
+ * of the first query id, so their figures would differ. */
+void srch_eval_warn_bom(FILE *f, const char *path, bool bom);
 
 #endif /* PASSIM_EVAL_H */

@@ -163,17 +163,12 @@ void srch_eval_warn(FILE *f, const srch_eval_result_t *res, const char *run,
     }
 }
 
-void srch_eval_warn_bom(FILE *f, const char *path)
+void srch_eval_warn_bom(FILE *f, const char *path, bool bom)
 {
-    FILE *in = fopen(path, "rb");
-    unsigned char mark[3];
-    if (in && fread(mark, 1, sizeof mark, in) == sizeof mark && mark[0] == 0xEF
-        && mark[1] == 0xBB && mark[2] == 0xBF)
+    if (bom)
         fprintf(f, "passim-search: warning: %s starts with a byte order mark, which passim "
                    "drops; ireval.py reads it as part of the first query id, so its figures "
                    "differ unless the mark is removed\n", path);
-    if (in)
-        fclose(in);
 }
 
 int srch_compare(const char *run_a, const char *run_b, const char *qrels_path, bool per_query)
@@ -196,10 +191,10 @@ int srch_compare(const char *run_a, const char *run_b, const char *qrels_path, b
     srch_eval_warn(stderr, &s.a, run_a, qrels_path);
     if (strcmp(run_a, run_b) != 0)
         srch_eval_warn(stderr, &s.b, run_b, qrels_path);
-    srch_eval_warn_bom(stderr, qrels_path);
-    srch_eval_warn_bom(stderr, run_a);
+    srch_eval_warn_bom(stderr, qrels_path, srch_qrels_had_bom(qrels));
+    srch_eval_warn_bom(stderr, run_a, srch_eval_run_had_bom(ra));
     if (strcmp(run_a, run_b) != 0)
-        srch_eval_warn_bom(stderr, run_b);
+        srch_eval_warn_bom(stderr, run_b, srch_eval_run_had_bom(rb));
     size_t n = s.a.n_queries;
     s.d_ndcg = malloc((n ? n : 1) * sizeof *s.d_ndcg);
     s.d_ap = malloc((n ? n : 1) * sizeof *s.d_ap);
