@@ -1121,7 +1121,15 @@ static const first_line_row_t first_line_rows[] = {
     {"<!--\n  editor note\n-->\nGood Title\n", true, 23, 33},
     {"<h1>Kept</h1>\nBody", true, 0, 13},
     {"<br>\n<p align=\"center\">\n", true, 0, 4},  /* HTML only: the first */
-    {"<!DOCTYPE html>\n<html lang=\"en\">\n<head><title>Saved</title></head>\n", true, 33, 66},
+    {"<!DOCTYPE html>\n<html lang=\"en\">\n<head><title>Saved</title></head>\n", true, 46, 51},
+    /* an XML declaration, tags over several lines, a <title> on a line of a
+     * whole page */
+    {"<?xml version=\"1.0\"?>\n<!DOCTYPE html PUBLIC \"-//W3C//DTD HTML 4.01//EN\"\n"
+     "    \"http://www.w3.org/TR/html4/strict.dtd\">\n<html>\n<head>\n<title>Notes</title>\n",
+     true, 138, 143},
+    {"<HTML\n><HEAD\n><TITLE\n>Users and Groups</TITLE\n></HEAD\n>", true, 22, 38},
+    {"<html><head><title>xsltproc</title></head><body><h2>Name</h2></body></html>", true, 19, 27},
+    {"<p>The <titles> tag</p>\n", true, 0, 23},    /* no <title> element */
     {"<!-- generated -->\n<!--\nTODO: badges\n-->\n# Real Title\n", true, 41, 53},
     {"<!--\nnote\n-->\n<!--\nx\n-->\nReal\n", true, 25, 29},
     {"<!--\ndraft: true\n--> Release checklist\n", true, 20, 38}, /* the comment's end is no part */

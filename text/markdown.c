@@ -426,6 +426,12 @@ static size_t html_tag_end(const char *s, size_t end, size_t i)
                 return j + 3;
         return 0;
     }
+    if (s[i + 1] == '?' && i + 2 < end && (s[i + 2] | 0x20) >= 'a' && (s[i + 2] | 0x20) <= 'z') {
+        for (size_t j = i + 3; j + 2 <= end && s[j] != '\n'; j++)  /* "<?xml version=...?>" */
+            if (s[j] == '?' && s[j + 1] == '>')
+                return j + 2;
+        return 0;
+    }
     if (end - i >= 9 && s[i + 1] == '!' && (s[i + 2] | 0x20) == 'd'
         && strncasecmp(s + i + 2, "doctype", 7) == 0) {
         for (size_t j = i + 9; j < end && s[j] != '\n'; j++)   /* "<!DOCTYPE html>" */
@@ -819,20 +825,34 @@ int text_markup_ranges(const char *s, size_t len, const text_open_fence_t *open,
 {
     text__fence_t fence = { open ? open->c : 0, open ? open->n : 0, true };
     bool in_fence = fence.c != 0;
+    /* A line indented four columns is code only where a code block may start
+     * or go on: after a blank line (or first), or after code. After text it
+     * carries a paragraph on, and in a list it is the item's (a nested item,
+     * "    * third level"), as CommonMark reads them. */
+    bool prev_blank = true, prev_code = false, in_list = false;
     for (size_t a = 0; a < len;) {
         size_t b = line_end(s, len, a);
         int rc = 0;
         size_t indent = 0, i = a;
         for (; i < b && (s[i] == ' ' || s[i] == '\t') && indent < 4; i++)
             indent += s[i] == '\t' ? 4 : 1;
+        size_t ink = i;
+        while (ink < b && text__is_space_byte((unsigned char)s[ink]))
+            ink++;
+        bool blank = ink == b;
+        bool code = false;
         if (text__fence_toggles(s, a, b, in_fence, &fence)) {
             in_fence = !in_fence;
             size_t run = i;
             while (run < b && s[run] == fence.c)
                 run++;
             rc = fn(i, run, payload);           /* the fence, not what it says after */
-        } else if (in_fence || indent >= 4) {
+        } else if (in_fence) {
             rc = 0;                             /* code */
+        } else if (blank) {
+            code = prev_code;                   /* a code block goes on over it */
+        } else if (indent >= 4 && (prev_code || (prev_blank && !in_list))) {
+            code = true;                        /* indented code */
         } else if (text__is_thematic_break(s + a, b - a) || text_is_underline(s + a, b - a)
                    || text__is_rst_underline(s, a, b) || is_table_delimiter(s, a, b)) {
             rc = fn(a, b, payload);             /* a rule, an underline, "|---|:--|" */
@@ -841,6 +861,10 @@ int text_markup_ranges(const char *s, size_t len, const text_open_fence_t *open,
         }
         if (rc != 0)
             return rc;
+        if (!blank && !in_fence && !code)
+            in_list = text__is_item_line(s, a, b) || (in_list && (indent > 0 || !prev_blank));
+        prev_blank = blank;
+        prev_code = code;
         a = b + 1;
     }
     return 0;
@@ -1355,27 +1379,103 @@ static bool html_only_line(const char *s, size_t a, size_t b)
     return tag;
 }
 
-/* Past the HTML comment that opens the blank-led text at s[i..len)
- * ("<!--\n  a note for editors\n-->"), on one line or several; else i. */
+/* How far a tag that goes on over lines is looked through for its end. */
+#define LONG_TAG_REACH 4096
+
+/* Past the HTML tag at s[j] ('<') that goes on over lines, as tools that
+ * write HTML lay them out: a DOCTYPE with its DTD on the next line, an XML
+ * declaration, "<HTML\n>" with its ">" on the next; else 0 (one that ends
+ * on its line is html_only_line()'s). */
+static size_t long_tag_end(const char *s, size_t len, size_t j)
+{
+    size_t limit = len - j > LONG_TAG_REACH ? j + LONG_TAG_REACH : len;
+    size_t k = j + 1;
+    const char *nl = memchr(s + j, '\n', limit - j);
+    if (!nl)
+        return 0;
+    if (k < len && s[k] == '?') {
+        for (k++; k + 2 <= limit; k++)
+            if (s[k] == '?' && s[k + 1] == '>')
+                return s + k > nl ? k + 2 : 0;
+        return 0;
+    }
+    if (k < len && s[k] == '!') {
+        if (len - k < 8 || strncasecmp(s + k + 1, "doctype", 7) != 0)
+            return 0;
+    } else {
+        if (k < len && s[k] == '/')
+            k++;
+        size_t name = k;
+        while (k < len && is_ascii_alnum((unsigned char)s[k]))
+            k++;
+        if (!is_html_element(s + name, k - name) || k >= len
+            || !(text__is_space_byte((unsigned char)s[k]) || s[k] == '>' || s[k] == '/'))
+            return 0;
+    }
+    for (; k < limit && s[k] != '<'; k++)
+        if (s[k] == '>')
+            return s + k > nl ? k + 1 : 0;
+    return 0;
+}
+
+/* Past the HTML comment or tag that opens the blank-led text at s[i..len)
+ * ("<!--\n  a note for editors\n-->", long_tag_end()), on one line or
+ * several; else i. */
 static size_t skip_comment(const char *s, size_t len, size_t i)
 {
     size_t j = i;
     while (j < len && text__is_space_byte((unsigned char)s[j]))
         j++;
-    if (len - j < 4 || memcmp(s + j, "<!--", 4) != 0)
+    if (j >= len || s[j] != '<')
         return i;
+    if (len - j < 4 || memcmp(s + j, "<!--", 4) != 0) {
+        size_t end = long_tag_end(s, len, j);
+        return end ? end : i;
+    }
     for (size_t k = j + 4; k + 3 <= len; k++)
         if (memcmp(s + k, "-->", 3) == 0)
             return k + 3;
     return i;
 }
 
-/* Past all the HTML comments that open s[i..len), one after the other. */
+/* Past all the HTML comments and tags that open s[i..len), one after the
+ * other. */
 static size_t skip_long_comments(const char *s, size_t len, size_t i)
 {
     for (size_t next; (next = skip_comment(s, len, i)) != i;)
         i = next;
     return i;
+}
+
+/* Find the case-insensitive ASCII word w in s[a..b); its offset, or b. */
+static size_t find_nocase(const char *s, size_t a, size_t b, const char *w)
+{
+    size_t n = strlen(w);
+    for (size_t i = a; i + n <= b; i++)
+        if (strncasecmp(s + i, w, n) == 0)
+            return i;
+    return b;
+}
+
+/* A title line of HTML that holds a <title> element, or its end: [*a, *b)
+ * narrowed to the element's text ("<head><title>xsltproc</title>..." on one
+ * line: "xsltproc", not every word of the page run together). */
+static void narrow_to_title_element(const char *s, size_t *a, size_t *b)
+{
+    size_t open = find_nocase(s, *a, *b, "<title");
+    if (open < *b) {
+        size_t gt = open + 6;
+        if (gt < *b && s[gt] != '>' && !text__is_space_byte((unsigned char)s[gt]))
+            return;    /* "<titles>" */
+        while (gt < *b && s[gt] != '>')
+            gt++;
+        if (gt >= *b)
+            return;
+        *a = gt + 1;
+    }
+    size_t close = find_nocase(s, *a, *b, "</title");
+    if (close > *a && close < *b)
+        *b = close;
 }
 
 /* Past the HTML comments that open s[x..len), for the search for a title;
@@ -1561,8 +1661,10 @@ static bool first_line_from(const char *s, size_t len, size_t from, size_t *star
     if (found && title_from > a && title_from <= at)
         a = title_from;
     size_t b = line_end(s, len, at);
-    if (found)
+    if (found) {
+        narrow_to_title_element(s, &a, &b);
         headline_under(s, len, a, b, &a, &b);
+    }
     while (b > a && s[b - 1] == '\r')
         b--;
     if (start != NULL)

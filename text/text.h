@@ -351,8 +351,11 @@ size_t text_front_matter(const char *s, size_t len, size_t *title_start, size_t 
  * matter if that has one, else the first line after the front matter (or of
  * s, when there is none or nothing follows it) that has a word (a word
  * character outside a link target, even in a run too long to be a token) and
- * is not HTML tags and comments, or images, alone, without its line end ("\n"
- * or "\r\n"); a front matter title set over several lines spans them. Such
+ * is not HTML tags and comments, or images, alone (an XML declaration, a
+ * tag or comment over several lines too: a DOCTYPE with its DTD on the next
+ * line, "<HTML\n>"), without its line end ("\n" or "\r\n"); a line of HTML
+ * that holds a <title> element is narrowed to its text; a front matter title
+ * set over several lines spans them. Such
  * lines are taken only when no other line has a word. False if s has no word
  * at all. */
 bool text_first_line(const char *s, size_t len, size_t *start, size_t *end);
