@@ -559,6 +559,11 @@ static const render_row_t render_rows[] = {
       SRCH_MARK_PLAIN, "And a [[link] whose text wraps](https://x.org/page) for it." },
     { "| Name | Role |\n|------|:----:|\n| Ann | chair |", { TERM("ann") }, 0, SRCH_MARK_PLAIN,
       "| Name | Role | | [Ann] | chair |" },   /* a table's delimiter row */
+    /* Emphasis pairs across a code span; a reference by its own text,
+     * "[Error][]", is its text; one by a label stays as it is */
+    { "* **Fix for `path` module (CVE-1)**: see [Error][] or [docs][ref], `**` and **b `x**` c**",
+      { TERM("modul") }, 0, SRCH_MARK_PLAIN,
+      "* Fix for path [module] (CVE-1): see Error or [docs][ref], ** and b x** c" },
     /* A line indented four columns is code after a blank line, not after
      * text nor in a list (a nested item, an item's wrapped line) */
     { "* **REPL**\n  * mode **gone**\n    [abc](https://x.org) - `v8`\n    * third **level**\n\n"

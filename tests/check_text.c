@@ -965,6 +965,8 @@ static const clean_row_t clean_rows[] = {
     {"[not a link] [x]", 0, "[not a link] [x]"},
     /* references are left as they are: "[WIP][backend]" is words */
     {"[Link **bold**][ref] and [WIP][backend]", 0, "[Link bold][ref] and [WIP][backend]"},
+    /* ...but one by its own text, "[Error][]", is its text */
+    {"The [Error][] class", 0, "The Error class"},
     {"m[i][j] and `[a](b)`", 0, "m[i][j] and [a](b)"},  /* an index, and code, are text */
     {"See <https://x.org/a?b=1> or <me@x.org>", 0, "See https://x.org/a?b=1 or me@x.org"},
     {"a <3 b, List<T>, <not a link>", 0, "a <3 b, List<T>, <not a link>"},

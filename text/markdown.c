@@ -193,6 +193,13 @@ static bool is_ascii_punct(unsigned char c)
            (c >= '{' && c <= '~');
 }
 
+/* Whether "][]" is at s[j]: the end of a link by reference to its own text
+ * ("[Error][]", defined elsewhere as "[Error]: url"), markup whole. */
+static bool collapsed_reference(const char *s, size_t len, size_t j)
+{
+    return j + 2 < len && s[j] == ']' && s[j + 1] == '[' && s[j + 2] == ']';
+}
+
 /* Whether the "[" at s[i] opens a link: a matching "]" on the line, then a
  * link target. ("[text][ref]" is left as it is: whether it is a link depends
  * on a definition elsewhere, and "[WIP][backend]" is words.) */
@@ -206,8 +213,9 @@ static bool opens_link(const char *s, size_t len, size_t i, size_t *fail_until)
         if (s[j] == '[') {
             depth++;
         } else if (s[j] == ']' && --depth == 0) {
-            return j + 1 < len && s[j + 1] == '(' &&
-                   text__link_target_end(s, len, j, fail_until) != 0;
+            return collapsed_reference(s, len, j)
+                   || (j + 1 < len && s[j + 1] == '('
+                       && text__link_target_end(s, len, j, fail_until) != 0);
         }
     }
     return false;
@@ -498,6 +506,9 @@ typedef enum {
  * passage is long: only a line of some other kind of file is longer). */
 #define EMPHASIS_REACH 400
 #define CODE_SPAN_REACH 4096
+/* How many runs of backticks emphasis looks past for its partner (each a
+ * look for its own partner: the work on a line of many stays bounded). */
+#define EMPHASIS_SPANS_MAX 8
 
 /* Past the run of c that starts at s[k] (k itself if s[k] is not c). */
 static size_t run_end(const char *s, size_t end, size_t k, char c)
@@ -527,18 +538,56 @@ static bool inside_word(const char *s, size_t start, size_t end, size_t k, size_
            && is_wordish((unsigned char)s[r]);
 }
 
+/* Past the code span whose opening backticks start at s[k], closed before
+ * to ("`path`"); else past the backticks, which are text. */
+static size_t past_code_span(const char *s, size_t to, size_t k)
+{
+    size_t r = run_end(s, to, k, '`');
+    for (size_t m = r; m < to;) {
+        size_t e = run_end(s, to, m, '`');
+        if (e - m == r - k)
+            return e;
+        m = e > m ? e : m + 1;
+    }
+    return r;
+}
+
+/* Before the code span whose closing backticks end at s[k] (exclusive),
+ * opened at or after from; else before the backticks. */
+static size_t before_code_span(const char *s, size_t from, size_t k)
+{
+    size_t q = k;
+    while (q > from && s[q - 1] == '`')
+        q--;
+    for (size_t m = q; m > from;) {
+        size_t b = m;
+        while (b > from && s[b - 1] == '`')
+            b--;
+        if (m - b == k - q)
+            return b;
+        m = b < m ? b : m - 1;
+    }
+    return q;
+}
+
 /* Whether the run of emphasis s[i..j) in the line s[start..end) has a
  * partner, a run of as many of its character: one that closes it after it,
- * before any other that could open one or a code span; or one that opens it
- * before it, likewise. "*args" or "**kwargs" alone are text, as Markdown
- * shows them. */
+ * before any other that could open one, code spans passed over whole
+ * ("**Fix for `path`**"); or one that opens it before it, likewise.
+ * "*args" or "**kwargs" alone are text, as Markdown shows them. */
 static bool emphasis_paired(const char *s, size_t start, size_t end, size_t i, size_t j)
 {
     char c = s[i];
     size_t n = j - i;
     if (run_flanks(s, start, end, i, j, true)) {
-        size_t to = end - j > EMPHASIS_REACH ? j + EMPHASIS_REACH : end;
-        for (size_t k = j; k < to && s[k] != '`';) {
+        size_t to = end - j > EMPHASIS_REACH ? j + EMPHASIS_REACH : end, spans = 0;
+        for (size_t k = j; k < to;) {
+            if (s[k] == '`') {
+                if (++spans > EMPHASIS_SPANS_MAX)
+                    break;
+                k = past_code_span(s, to, k);
+                continue;
+            }
             size_t r = run_end(s, end, k, c);
             if (r - k == n && run_flanks(s, start, end, k, r, false) && !inside_word(s, start, end, k, r))
                 return true;
@@ -549,7 +598,14 @@ static bool emphasis_paired(const char *s, size_t start, size_t end, size_t i, s
     }
     if (run_flanks(s, start, end, i, j, false)) {
         size_t from = i - start > EMPHASIS_REACH ? i - EMPHASIS_REACH : start;
-        for (size_t k = i; k > from && s[k - 1] != '`';) {
+        size_t spans = 0;
+        for (size_t k = i; k > from;) {
+            if (s[k - 1] == '`') {
+                if (++spans > EMPHASIS_SPANS_MAX)
+                    break;
+                k = before_code_span(s, from, k);
+                continue;
+            }
             size_t q = k;
             while (q > start && s[q - 1] == c)
                 q--;
@@ -632,6 +688,10 @@ static inline_t inline_markup(const char *s, size_t start, size_t end, size_t i,
     }
     if (c == ']' && i + 1 < end && s[i + 1] == '(' && (ref = text__link_target_end(s, end, i, fail_until)) != 0) {
         *next = ref;
+        return INLINE_MARKUP;
+    }
+    if (collapsed_reference(s, end, i)) {
+        *next = i + 3;
         return INLINE_MARKUP;
     }
     return INLINE_TEXT;
