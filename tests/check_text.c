@@ -1132,6 +1132,13 @@ static const first_line_row_t first_line_rows[] = {
     {"<HTML\n><HEAD\n><TITLE\n>Users and Groups</TITLE\n></HEAD\n>", true, 22, 38},
     {"<html><head><title>xsltproc</title></head><body><h2>Name</h2></body></html>", true, 19, 27},
     {"<p>The <titles> tag</p>\n", true, 0, 23},    /* no <title> element */
+    /* reStructuredText's explicit markup and fields alone, with what is
+     * indented under them, are no title */
+    {":orphan:\n\n.. _pip check:\n\n=========\npip check\n=========\n", true, 36, 45},
+    {".. Copyright (C) 2003 J. A.\n   All rights.\n\n   Reserved.\n\nIntro\n", true, 58, 63},
+    {":tocdepth: 2\n.. note::\n   A note.\nReal\n", true, 34, 38},
+    {":tada: Release notes\n", true, 0, 20},       /* a field with words: text */
+    {"... and so on\n", true, 0, 13},
     {"<!-- generated -->\n<!--\nTODO: badges\n-->\n# Real Title\n", true, 41, 53},
     {"<!--\nnote\n-->\n<!--\nx\n-->\nReal\n", true, 25, 29},
     {"<!--\ndraft: true\n--> Release checklist\n", true, 20, 38}, /* the comment's end is no part */

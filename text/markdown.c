@@ -1661,6 +1661,52 @@ static bool headline_under(const char *s, size_t len, size_t a, size_t b, size_t
     return true;
 }
 
+/* Whether line s[a..b) is reStructuredText markup, where no title is: an
+ * explicit markup line (".. a comment", ".. _target:", ".. note::") or a
+ * field alone (":orphan:", ":tocdepth: 2"), as Sphinx sources open. */
+static bool rst_markup_line(const char *s, size_t a, size_t b)
+{
+    if (b - a >= 2 && s[a] == '.' && s[a + 1] == '.'
+        && (b - a == 2 || s[a + 2] == ' ' || s[a + 2] == '\t' || s[a + 2] == '\r'))
+        return true;
+    if (s[a] != ':')
+        return false;
+    size_t i = a + 1;
+    while (i < b && (is_ascii_alnum((unsigned char)s[i]) || s[i] == '-' || s[i] == '_'))
+        i++;
+    if (i == a + 1 || i >= b || s[i] != ':')
+        return false;
+    /* At most one word after the field's name: ":tada: Release notes" is a
+     * line of text. */
+    size_t j = i + 1;
+    while (j < b && text__is_space_byte((unsigned char)s[j]))
+        j++;
+    while (j < b && !text__is_space_byte((unsigned char)s[j]))
+        j++;
+    while (j < b && text__is_space_byte((unsigned char)s[j]))
+        j++;
+    return j == b;
+}
+
+/* Past the lines indented under the line that ends at s[b] (an explicit
+ * markup block's, over blank lines too): the end of the last, or b. */
+static size_t past_indented(const char *s, size_t len, size_t b)
+{
+    for (size_t i = b; i < len;) {
+        size_t c = i + 1, d = line_end(s, len, c);
+        if (c >= len)
+            break;
+        if (blank_line(s, c, d)) {
+            i = d;
+            continue;
+        }
+        if (s[c] != ' ' && s[c] != '\t')
+            break;
+        b = i = d;
+    }
+    return b;
+}
+
 /* The first line from s[from] with a word, as text_first_line() finds it
  * once front matter has no title. */
 static bool first_line_from(const char *s, size_t len, size_t from, size_t *start, size_t *end)
@@ -1702,7 +1748,8 @@ static bool first_line_from(const char *s, size_t len, size_t from, size_t *star
             next = past_comments(s, len, scan, &scan);
             continue;
         }
-        if (!html_only_line(s, a2, b2)) {
+        bool rst = rst_markup_line(s, a2, b2);
+        if (!html_only_line(s, a2, b2) && !rst) {
             at = at2;
             /* A comment that closes on this line, before its word, is no
              * part of the title ("--> Release checklist"). */
@@ -1711,7 +1758,7 @@ static bool first_line_from(const char *s, size_t len, size_t from, size_t *star
             found = true;
             break;
         }
-        next = past_comments(s, len, b2, &scan);
+        next = past_comments(s, len, rst ? past_indented(s, len, b2) : b2, &scan);
     }
     if (!found && code_at < len)
         at = code_at;
