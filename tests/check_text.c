@@ -1138,6 +1138,11 @@ static const first_line_row_t first_line_rows[] = {
     {".. Copyright (C) 2003 J. A.\n   All rights.\n\n   Reserved.\n\nIntro\n", true, 58, 63},
     {":tocdepth: 2\n.. note::\n   A note.\nReal\n", true, 34, 38},
     {":tada: Release notes\n", true, 0, 20},       /* a field with words: text */
+    /* an address alone, or a field that holds one, is no title */
+    {"Format: https://www.debian.org/doc/copyright-format/1.0/\nUpstream-Name: curl\n", true, 57, 76},
+    {"https://example.org/a\n\nThe Headline\n", true, 23, 35},
+    {"See https://example.org/a today\n", true, 0, 31},
+    {"https://example.org/only\n", true, 0, 24},    /* nothing else has a word */
     {"... and so on\n", true, 0, 13},
     {"<!-- generated -->\n<!--\nTODO: badges\n-->\n# Real Title\n", true, 41, 53},
     {"<!--\nnote\n-->\n<!--\nx\n-->\nReal\n", true, 25, 29},

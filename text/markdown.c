@@ -1688,6 +1688,30 @@ static bool rst_markup_line(const char *s, size_t a, size_t b)
     return j == b;
 }
 
+/* Whether line s[a..b) is an address alone, or a field that holds one
+ * ("Source: https://...", a saved article's first line; a Debian copyright
+ * file's "Format: https://..."): no title. */
+static bool url_line(const char *s, size_t a, size_t b)
+{
+    trim(s, &a, &b);
+    size_t i = a;
+    while (i < b && i - a < 32 && (is_ascii_alnum((unsigned char)s[i]) || s[i] == '-'))
+        i++;
+    if (i > a && i < b && s[i] == ':' && i + 1 < b && text__is_space_byte((unsigned char)s[i + 1])) {
+        a = i + 1;
+        trim(s, &a, &b);
+    }
+    size_t scheme = a;
+    while (scheme < b && scheme - a < 16 && is_ascii_alnum((unsigned char)s[scheme]))
+        scheme++;
+    if (scheme == a || b - scheme < 4 || memcmp(s + scheme, "://", 3) != 0)
+        return false;
+    for (i = scheme + 3; i < b; i++)
+        if (text__is_space_byte((unsigned char)s[i]))
+            return false;
+    return true;
+}
+
 /* Past the lines indented under the line that ends at s[b] (an explicit
  * markup block's, over blank lines too): the end of the last, or b. */
 static size_t past_indented(const char *s, size_t len, size_t b)
@@ -1749,7 +1773,7 @@ static bool first_line_from(const char *s, size_t len, size_t from, size_t *star
             continue;
         }
         bool rst = rst_markup_line(s, a2, b2);
-        if (!html_only_line(s, a2, b2) && !rst) {
+        if (!html_only_line(s, a2, b2) && !rst && !url_line(s, a2, b2)) {
             at = at2;
             /* A comment that closes on this line, before its word, is no
              * part of the title ("--> Release checklist"). */
