@@ -1132,6 +1132,7 @@ static const first_line_row_t first_line_rows[] = {
     {"<HTML\n><HEAD\n><TITLE\n>Users and Groups</TITLE\n></HEAD\n>", true, 22, 38},
     {"<html><head><title>xsltproc</title></head><body><h2>Name</h2></body></html>", true, 19, 27},
     {"<p>The <titles> tag</p>\n", true, 0, 23},    /* no <title> element */
+    {"# </title> Kabul\n", true, 0, 16},           /* nothing inside it: the line */
     /* reStructuredText's explicit markup and fields alone, with what is
      * indented under them, are no title */
     {":orphan:\n\n.. _pip check:\n\n=========\npip check\n=========\n", true, 36, 45},

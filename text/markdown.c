@@ -1522,20 +1522,25 @@ static size_t find_nocase(const char *s, size_t a, size_t b, const char *w)
  * line: "xsltproc", not every word of the page run together). */
 static void narrow_to_title_element(const char *s, size_t *a, size_t *b)
 {
-    size_t open = find_nocase(s, *a, *b, "<title");
-    if (open < *b) {
+    size_t na = *a, nb = *b, at;
+    size_t open = find_nocase(s, na, nb, "<title");
+    if (open < nb) {
         size_t gt = open + 6;
-        if (gt < *b && s[gt] != '>' && !text__is_space_byte((unsigned char)s[gt]))
+        if (gt < nb && s[gt] != '>' && !text__is_space_byte((unsigned char)s[gt]))
             return;    /* "<titles>" */
-        while (gt < *b && s[gt] != '>')
+        while (gt < nb && s[gt] != '>')
             gt++;
-        if (gt >= *b)
+        if (gt >= nb)
             return;
-        *a = gt + 1;
+        na = gt + 1;
     }
-    size_t close = find_nocase(s, *a, *b, "</title");
-    if (close > *a && close < *b)
-        *b = close;
+    size_t close = find_nocase(s, na, nb, "</title");
+    if (close > na && close < nb)
+        nb = close;
+    if (first_word_in(s, na, nb, &at)) {  /* not "# </title> Kabul" */
+        *a = na;
+        *b = nb;
+    }
 }
 
 /* Past the HTML comments that open s[x..len), for the search for a title;
