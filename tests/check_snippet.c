@@ -561,16 +561,9 @@ static const render_row_t render_rows[] = {
       "| Name | Role | | [Ann] | chair |" },   /* a table's delimiter row */
     /* Emphasis pairs across a code span; a reference by its own text,
      * "[Error][]", is its text; one by a label stays as it is */
-    { "* **Fix for `path` module (CVE-1)**: see [Error][] or [docs][ref], `**` and **b `x**` c**",
+    { "* **Fix for `path` module (CVE-1)**: see [Error][] or [docs][ref], `**` and **b `x**` c** [][] [ ][]",
       { TERM("modul") }, 0, SRCH_MARK_PLAIN,
-      "* Fix for path [module] (CVE-1): see Error or [docs][ref], ** and b x** c" },
-    /* A line indented four columns is code after a blank line, not after
-     * text nor in a list (a nested item, an item's wrapped line) */
-    { "* **REPL**\n  * mode **gone**\n    [abc](https://x.org) - `v8`\n    * third **level**\n\n"
-      "    the item's **own**\n\nCode:\n\n    int *p = **gone**;\n\n    more *code*\nText\n"
-      "    carried **on**", { TERM("gone") }, 0, SRCH_MARK_PLAIN,
-      "* REPL * mode [gone] abc - v8 * third level the item's own Code: int *p = **[gone]**; "
-      "more *code* Text carried on" },
+      "* Fix for path [module] (CVE-1): see Error or [docs][ref], ** and b x** c [][] [ ][]" },
     /* ...and markup that holds a match stays shown, a tag's word among them */
     { "<p align=\"center\">", { TERM("center") }, 0, SRCH_MARK_PLAIN, "<p align=\"[center]\">" },
     /* A list item's marker that opens the snippet is text, not a list; the

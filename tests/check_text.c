@@ -1136,7 +1136,9 @@ static const first_line_row_t first_line_rows[] = {
     /* reStructuredText's explicit markup and fields alone, with what is
      * indented under them, are no title */
     {":orphan:\n\n.. _pip check:\n\n=========\npip check\n=========\n", true, 36, 45},
-    {".. Copyright (C) 2003 J. A.\n   All rights.\n\n   Reserved.\n\nIntro\n", true, 58, 63},
+    {".. warning::\n   All rights.\n\n   Reserved.\n\nIntro\n", true, 43, 48},
+    {".. so that's how it went\nNext\n", true, 0, 24},  /* a comment may be prose */
+    {":warning: Deprecated\n", true, 0, 20},
     {":tocdepth: 2\n.. note::\n   A note.\nReal\n", true, 34, 38},
     {":tada: Release notes\n", true, 0, 20},       /* a field with words: text */
     /* an address alone, or a field that holds one, is no title */
@@ -1144,6 +1146,13 @@ static const first_line_row_t first_line_rows[] = {
     {"https://example.org/a\n\nThe Headline\n", true, 23, 35},
     {"See https://example.org/a today\n", true, 0, 31},
     {"https://example.org/only\n", true, 0, 24},    /* nothing else has a word */
+    {"Re: https://example.org/issues/12\nBody\n", true, 0, 33},  /* a subject */
+    /* a <title> in prose is words; a page's style sheet is no title */
+    {"How to use the <title> element\n", true, 0, 30},
+    {"Note on <title>Foo</title> usage\n", true, 0, 32},
+    {"<html>\n<head>\n<style>\nTD {font-family: Verdana}\n</style>\n<title>The API</title>\n",
+     true, 64, 71},
+    {"[][] and [ ][] stay\n", true, 0, 19},
     {"... and so on\n", true, 0, 13},
     {"<!-- generated -->\n<!--\nTODO: badges\n-->\n# Real Title\n", true, 41, 53},
     {"<!--\nnote\n-->\n<!--\nx\n-->\nReal\n", true, 25, 29},

@@ -200,6 +200,14 @@ static bool collapsed_reference(const char *s, size_t len, size_t j)
     return j + 2 < len && s[j] == ']' && s[j + 1] == '[' && s[j + 2] == ']';
 }
 
+/* Whether s[a..b) is white space alone: no link label ("[ ][]" is text). */
+static bool blank_between(const char *s, size_t a, size_t b)
+{
+    while (a < b && text__is_space_byte((unsigned char)s[a]))
+        a++;
+    return a == b;
+}
+
 /* Whether the "[" at s[i] opens a link: a matching "]" on the line, then a
  * link target. ("[text][ref]" is left as it is: whether it is a link depends
  * on a definition elsewhere, and "[WIP][backend]" is words.) */
@@ -213,7 +221,7 @@ static bool opens_link(const char *s, size_t len, size_t i, size_t *fail_until)
         if (s[j] == '[') {
             depth++;
         } else if (s[j] == ']' && --depth == 0) {
-            return collapsed_reference(s, len, j)
+            return (collapsed_reference(s, len, j) && !blank_between(s, i + 1, j))
                    || (j + 1 < len && s[j + 1] == '('
                        && text__link_target_end(s, len, j, fail_until) != 0);
         }
@@ -885,34 +893,20 @@ int text_markup_ranges(const char *s, size_t len, const text_open_fence_t *open,
 {
     text__fence_t fence = { open ? open->c : 0, open ? open->n : 0, true };
     bool in_fence = fence.c != 0;
-    /* A line indented four columns is code only where a code block may start
-     * or go on: after a blank line (or first), or after code. After text it
-     * carries a paragraph on, and in a list it is the item's (a nested item,
-     * "    * third level"), as CommonMark reads them. */
-    bool prev_blank = true, prev_code = false, in_list = false;
     for (size_t a = 0; a < len;) {
         size_t b = line_end(s, len, a);
         int rc = 0;
         size_t indent = 0, i = a;
         for (; i < b && (s[i] == ' ' || s[i] == '\t') && indent < 4; i++)
             indent += s[i] == '\t' ? 4 : 1;
-        size_t ink = i;
-        while (ink < b && text__is_space_byte((unsigned char)s[ink]))
-            ink++;
-        bool blank = ink == b;
-        bool code = false;
         if (text__fence_toggles(s, a, b, in_fence, &fence)) {
             in_fence = !in_fence;
             size_t run = i;
             while (run < b && s[run] == fence.c)
                 run++;
             rc = fn(i, run, payload);           /* the fence, not what it says after */
-        } else if (in_fence) {
+        } else if (in_fence || indent >= 4) {
             rc = 0;                             /* code */
-        } else if (blank) {
-            code = prev_code;                   /* a code block goes on over it */
-        } else if (indent >= 4 && (prev_code || (prev_blank && !in_list))) {
-            code = true;                        /* indented code */
         } else if (text__is_thematic_break(s + a, b - a) || text_is_underline(s + a, b - a)
                    || text__is_rst_underline(s, a, b) || is_table_delimiter(s, a, b)) {
             rc = fn(a, b, payload);             /* a rule, an underline, "|---|:--|" */
@@ -921,10 +915,6 @@ int text_markup_ranges(const char *s, size_t len, const text_open_fence_t *open,
         }
         if (rc != 0)
             return rc;
-        if (!blank && !in_fence && !code)
-            in_list = text__is_item_line(s, a, b) || (in_list && (indent > 0 || !prev_blank));
-        prev_blank = blank;
-        prev_code = code;
         a = b + 1;
     }
     return 0;
@@ -1439,8 +1429,20 @@ static bool html_only_line(const char *s, size_t a, size_t b)
     return tag;
 }
 
-/* How far a tag that goes on over lines is looked through for its end. */
+/* Find the case-insensitive ASCII word w in s[a..b); its offset, or b. */
+static size_t find_nocase(const char *s, size_t a, size_t b, const char *w)
+{
+    size_t n = strlen(w);
+    for (size_t i = a; i + n <= b; i++)
+        if (strncasecmp(s + i, w, n) == 0)
+            return i;
+    return b;
+}
+
+/* How far a tag that goes on over lines is looked through for its end, and
+ * a page's style sheet or script for theirs. */
 #define LONG_TAG_REACH 4096
+#define SCRIPT_REACH 65536
 
 /* Past the HTML tag at s[j] ('<') that goes on over lines, as tools that
  * write HTML lay them out: a DOCTYPE with its DTD on the next line, an XML
@@ -1488,6 +1490,19 @@ static size_t skip_comment(const char *s, size_t len, size_t i)
         j++;
     if (j >= len || s[j] != '<')
         return i;
+    for (size_t k = 0; k < 2; k++) {
+        /* A page's style sheet or script, whose text is no title. */
+        static const char *const opens[] = { "<style", "<script" }, *const closes[] = {
+            "</style", "</script" };
+        size_t n = strlen(opens[k]);
+        if (len - j > n && strncasecmp(s + j, opens[k], n) == 0
+            && (s[j + n] == '>' || text__is_space_byte((unsigned char)s[j + n]))) {
+            size_t limit = len - j > SCRIPT_REACH ? j + SCRIPT_REACH : len;
+            size_t close = find_nocase(s, j + n, limit, closes[k]);
+            const char *gt = close < limit ? memchr(s + close, '>', limit - close) : NULL;
+            return gt ? (size_t)(gt - s) + 1 : i;
+        }
+    }
     if (len - j < 4 || memcmp(s + j, "<!--", 4) != 0) {
         size_t end = long_tag_end(s, len, j);
         return end ? end : i;
@@ -1507,15 +1522,6 @@ static size_t skip_long_comments(const char *s, size_t len, size_t i)
     return i;
 }
 
-/* Find the case-insensitive ASCII word w in s[a..b); its offset, or b. */
-static size_t find_nocase(const char *s, size_t a, size_t b, const char *w)
-{
-    size_t n = strlen(w);
-    for (size_t i = a; i + n <= b; i++)
-        if (strncasecmp(s + i, w, n) == 0)
-            return i;
-    return b;
-}
 
 /* A title line of HTML that holds a <title> element, or its end: [*a, *b)
  * narrowed to the element's text ("<head><title>xsltproc</title>..." on one
@@ -1666,14 +1672,21 @@ static bool headline_under(const char *s, size_t len, size_t a, size_t b, size_t
     return true;
 }
 
-/* Whether line s[a..b) is reStructuredText markup, where no title is: an
- * explicit markup line (".. a comment", ".. _target:", ".. note::") or a
- * field alone (":orphan:", ":tocdepth: 2"), as Sphinx sources open. */
+/* Whether line s[a..b) is reStructuredText markup, where no title is, as
+ * Sphinx sources open: a target (".. _pip check:"), a substitution (".. |x|
+ * ..."), a footnote or citation (".. [1] ..."), a directive (".. note::"),
+ * or a field alone, with a number at most (":orphan:", ":tocdepth: 2").
+ * Not a comment, which a line of prose may look like (".. and so on"). */
 static bool rst_markup_line(const char *s, size_t a, size_t b)
 {
-    if (b - a >= 2 && s[a] == '.' && s[a + 1] == '.'
-        && (b - a == 2 || s[a + 2] == ' ' || s[a + 2] == '\t' || s[a + 2] == '\r'))
-        return true;
+    if (b - a >= 4 && s[a] == '.' && s[a + 1] == '.' && s[a + 2] == ' ') {
+        size_t i = a + 3;
+        if (s[i] == '_' || s[i] == '|' || s[i] == '[')
+            return true;
+        while (i < b && (is_ascii_alnum((unsigned char)s[i]) || s[i] == '-'))
+            i++;
+        return i > a + 3 && i + 1 < b && s[i] == ':' && s[i + 1] == ':';
+    }
     if (s[a] != ':')
         return false;
     size_t i = a + 1;
@@ -1681,31 +1694,34 @@ static bool rst_markup_line(const char *s, size_t a, size_t b)
         i++;
     if (i == a + 1 || i >= b || s[i] != ':')
         return false;
-    /* At most one word after the field's name: ":tada: Release notes" is a
-     * line of text. */
     size_t j = i + 1;
     while (j < b && text__is_space_byte((unsigned char)s[j]))
         j++;
-    while (j < b && !text__is_space_byte((unsigned char)s[j]))
+    while (j < b && s[j] >= '0' && s[j] <= '9')
         j++;
     while (j < b && text__is_space_byte((unsigned char)s[j]))
         j++;
     return j == b;
 }
 
-/* Whether line s[a..b) is an address alone, or a field that holds one
+/* Whether line s[a..b) is an address alone, or a field that names one
  * ("Source: https://...", a saved article's first line; a Debian copyright
- * file's "Format: https://..."): no title. */
+ * file's "Format: https://..."; "Re: https://..." is a subject): no title. */
 static bool url_line(const char *s, size_t a, size_t b)
 {
+    static const char *const fields[] = { "format:", "source:", "url:", "link:", "origin:",
+                                          "homepage:" };
     trim(s, &a, &b);
-    size_t i = a;
-    while (i < b && i - a < 32 && (is_ascii_alnum((unsigned char)s[i]) || s[i] == '-'))
-        i++;
-    if (i > a && i < b && s[i] == ':' && i + 1 < b && text__is_space_byte((unsigned char)s[i + 1])) {
-        a = i + 1;
-        trim(s, &a, &b);
+    for (size_t k = 0; k < sizeof fields / sizeof fields[0]; k++) {
+        size_t n = strlen(fields[k]);
+        if (b - a > n && strncasecmp(s + a, fields[k], n) == 0
+            && text__is_space_byte((unsigned char)s[a + n])) {
+            a += n;
+            trim(s, &a, &b);
+            break;
+        }
     }
+    size_t i;
     size_t scheme = a;
     while (scheme < b && scheme - a < 16 && is_ascii_alnum((unsigned char)s[scheme]))
         scheme++;
@@ -1798,7 +1814,13 @@ static bool first_line_from(const char *s, size_t len, size_t from, size_t *star
         a = title_from;
     size_t b = line_end(s, len, at);
     if (found) {
-        narrow_to_title_element(s, &a, &b);
+        /* A line of HTML (it opens with a tag, or one before it on the line
+         * was passed over) holds the page's <title>; prose may name one. */
+        size_t ink = a;
+        while (ink < b && text__is_space_byte((unsigned char)s[ink]))
+            ink++;
+        if ((ink < b && s[ink] == '<') || (title_from > 0 && a == title_from))
+            narrow_to_title_element(s, &a, &b);
         headline_under(s, len, a, b, &a, &b);
     }
     while (b > a && s[b - 1] == '\r')

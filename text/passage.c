@@ -460,7 +460,10 @@ static bool new_indented_paragraph(const char *s, size_t a, size_t end, bool fir
     return e == LINE_ENDS_SENTENCE || (e == LINE_ENDS_WORD && last_nl == NULL && first);
 }
 
-bool text__is_item_line(const char *s, size_t a, size_t b)
+/* Whether line s[a..b) opens a list item: "- ", "* ", "+ ", or a number of at
+ * most nine digits and "." or ")" ("1. ", "12) "), after at most three
+ * spaces. */
+static bool is_item_line(const char *s, size_t a, size_t b)
 {
     if (text__is_bullet_line(s, a, b))
         return true;
@@ -594,7 +597,7 @@ int text_passages(const char *s, size_t len, const text_passage_opts_t *opts,
                 para_start = NONE;
             }
             prev_indented = indented;
-            prev_item = !indented && text__is_item_line(s, i, eol);
+            prev_item = !indented && is_item_line(s, i, eol);
             if (para_start == NONE)
                 para_start = i;
             para_end = eol;

@@ -221,11 +221,6 @@ static inline size_t text__indent3(const char *s, size_t len)
  * spaces): the line of a list, never a heading, though "---" follows it. */
 bool text__is_bullet_line(const char *s, size_t a, size_t b);
 
-/* Whether line s[a..b) opens a list item: "- ", "* ", "+ ", or a number of at
- * most nine digits and "." or ")" ("1. ", "12) "), after at most three
- * spaces. */
-bool text__is_item_line(const char *s, size_t a, size_t b);
-
 /* A set of folded words (the stopwords): open addressing over an arena. */
 typedef struct text__wordset {
     struct text__wordslot *slots;   /* n_slots entries, a power of two, or NULL */
