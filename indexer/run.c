@@ -475,17 +475,18 @@ static void on_skipped(const char *key, const char *why, void *payload)
 
 /* ---- removals ------------------------------------------------------------ */
 
-/* Why a file the walk did not meet goes: what the walk said, else whether it
- * is still there. */
-/* Whether path resolves to itself: no symbolic link on the way. */
-static bool resolves_to_itself(const char *path)
+/* Whether path resolves to key, a canonical path (to itself: no symbolic
+ * link on the way). */
+static bool resolves_to(const char *path, const char *key)
 {
     char *real = realpath(path, NULL);
-    bool same = real && strcmp(real, path) == 0;
+    bool same = real && strcmp(real, key) == 0;
     free(real);
     return same;
 }
 
+/* Why a file the walk did not meet goes: what the walk said, else whether it
+ * is still there. */
 static const char *removal_reason(const known_file_t *k)
 {
     struct stat st;
@@ -502,15 +503,10 @@ static const char *removal_reason(const known_file_t *k)
     }
     if (!S_ISREG(st.st_mode))
         return "no longer a regular file";
-    if (!resolves_to_itself(k->key))  /* a folder above it made a link */
+    if (!resolves_to(k->key, k->key))  /* a folder above it made a link */
         return "a folder on its path is now a symbolic link: the file it leads to is the article";
-    if (k->place) {
-        char *real = realpath(k->place, NULL);
-        bool still = real && strcmp(real, k->key) == 0;
-        free(real);
-        if (!still)
-            return "a symbolic link led to it, and no longer does";
-    }
+    if (k->place && !resolves_to(k->place, k->key))
+        return "a symbolic link led to it, and no longer does";
     return "not met under the PATH";
 }
 
@@ -690,12 +686,6 @@ static const idx_added_t *moved_to(const run_t *r, const known_file_t *k, moved_
     return find_hash(m->met, m->n_met, k->rec.hash);
 }
 
-/* Remove the files the index knows under a root of this run (by key, or by
- * where the walk met them) that the walk did not meet, unless they lie under
- * a folder that could not be read. A file met through a link from under a
- * root goes when the link goes or leads elsewhere. A file elsewhere goes if
- * it is gone and this run met its text under another name: it moved (the
- * folder renamed, and indexed by its new name), and would show twice. */
 /* Whether k lies under a PATH of this run: where the PATH leads, or as it is
  * spelt (a file met before at a place that a link now takes, "notes" moved
  * away and linked back: what the index holds there is stale). */
@@ -709,6 +699,12 @@ static bool under_roots(const known_file_t *k, const root_t *roots, size_t n_roo
     return false;
 }
 
+/* Remove the files the index knows under a root of this run (by key, or by
+ * where the walk met them) that the walk did not meet, unless they lie under
+ * a folder that could not be read. A file met through a link from under a
+ * root goes when the link goes or leads elsewhere. A file elsewhere goes if
+ * it is gone and this run met its text under another name: it moved (the
+ * folder renamed, and indexed by its new name), and would show twice. */
 static void remove_vanished(run_t *r, const root_t *roots, size_t n_roots)
 {
     if (r->w.n_added > 1)

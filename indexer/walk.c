@@ -481,12 +481,12 @@ static int visit_dir(walk_t *w, const struct stat *st, const dir_stack_t *up,
             problem(w, w->path.data, "cannot enter folder", EACCES);
         else if (err == ENAMETOOLONG) /* the path to its .passimignore */
             problem(w, w->path.data, "cannot walk the folder", err);
-        else if (err == IGNORE_NOT_REGULAR)
-            problem(w, w->path.data, "cannot read its " IGNORE_FILE ", so the folder is not "
-                    "walked: not a regular file", 0);
-        else
-            problem(w, w->path.data, "cannot read its " IGNORE_FILE ", so the folder is not "
-                    "walked", err);
+        else {
+            char what[160];
+            snprintf(what, sizeof what, "cannot read its " IGNORE_FILE ", so the folder is not "
+                     "walked: %s", ignore_strerror(err));
+            problem(w, w->path.data, what, 0);
+        }
         closedir(dir);
         free(key);
         return up != w->above ? 0 : -1;
