@@ -564,6 +564,21 @@ static const render_row_t render_rows[] = {
     { "* **Fix for `path` module (CVE-1)**: see [Error][] or [docs][ref], `**` and **b `x**` c** [][] [ ][]",
       { TERM("modul") }, 0, SRCH_MARK_PLAIN,
       "* Fix for path [module] (CVE-1): see Error or [docs][ref], ** and b x** c [][] [ ][]" },
+    /* In a list, a line indented less than four columns past the item's
+     * text is an item nested in it or its text, not code (CommonMark); four
+     * more make code; so do four columns after a heading, a paragraph after
+     * the list, and at the start of a passage, which cannot see a list. */
+    { "- Prepare *it*\n    - Sign the **binaries** [here](x)\n    1. **Thank** them\n"
+      "  * lazy `ok`", { TERM("sign") }, 0, SRCH_MARK_PLAIN,
+      "- Prepare it - [Sign] the binaries here 1. Thank them * lazy ok" },
+    { "1. Step *one*\n\n    more on **it**\n\n       *p = *q;", { TERM("step") }, 0,
+      SRCH_MARK_PLAIN, "1. [Step] one more on it *p = *q;" },
+    { "- item\n\nText after the list\n\n    **kwargs *a*", { TERM("text") }, 0,
+      SRCH_MARK_PLAIN, "- item [Text] after the list **kwargs *a*" },
+    { "- item\n## Usage\n\n    *a* = *b*", { TERM("usag") }, 0, SRCH_MARK_PLAIN,
+      "- item [Usage] *a* = *b*" },
+    { "    - **kwargs *a*\n    - *b*", { TERM("kwarg") }, 0, SRCH_MARK_PLAIN,
+      "- **[kwargs] *a* - *b*" },
     /* ...and markup that holds a match stays shown, a tag's word among them */
     { "<p align=\"center\">", { TERM("center") }, 0, SRCH_MARK_PLAIN, "<p align=\"[center]\">" },
     /* A list item's marker that opens the snippet is text, not a list; the

@@ -888,33 +888,76 @@ static bool is_table_delimiter(const char *s, size_t a, size_t b)
     return bar && cells > 0;
 }
 
+/* If the text of a line, from s[i] (past its indent of indent columns) to
+ * s[b], opens a list item ("- ", "* ", "+ ", "1. ", "2) "), the column its
+ * content starts at: past the marker and the blanks after it, one of them
+ * if there are five or more (the rest are code in the item). Else 0. */
+static size_t item_content_column(const char *s, size_t i, size_t b, size_t indent)
+{
+    size_t j = i;
+    if (j < b && (s[j] == '-' || s[j] == '*' || s[j] == '+')) {
+        j++;
+    } else {
+        while (j < b && j - i < 9 && s[j] >= '0' && s[j] <= '9')
+            j++;
+        if (j == i || j == b || (s[j] != '.' && s[j] != ')'))
+            return 0;
+        j++;
+    }
+    if (j == b || (s[j] != ' ' && s[j] != '\t'))
+        return 0;
+    size_t marker = indent + (j - i), blanks = 0;
+    for (; j < b && (s[j] == ' ' || s[j] == '\t'); j++)
+        blanks += s[j] == '\t' ? 4 - (marker + blanks) % 4 : 1;
+    return marker + (blanks >= 5 || j == b ? 1 : blanks);
+}
+
 int text_markup_ranges(const char *s, size_t len, const text_open_fence_t *open,
                        text_markup_fn fn, void *payload)
 {
     text__fence_t fence = { open ? open->c : 0, open ? open->n : 0, true };
-    bool in_fence = fence.c != 0;
+    bool in_fence = fence.c != 0, blank_before = false;
+    /* In a list, the column the last item's content starts at (0: in none).
+     * A line indented less than four columns past it is the item's text, or
+     * an item nested in it, not code: "- one\n    - nested" (CommonMark).
+     * A passage cut inside a list cannot tell, and reads it as code. */
+    size_t item_column = 0;
     for (size_t a = 0; a < len;) {
         size_t b = line_end(s, len, a);
         int rc = 0;
         size_t indent = 0, i = a;
-        for (; i < b && (s[i] == ' ' || s[i] == '\t') && indent < 4; i++)
-            indent += s[i] == '\t' ? 4 : 1;
+        for (; i < b && (s[i] == ' ' || s[i] == '\t'); i++)
+            indent += s[i] == '\t' ? 4 - indent % 4 : 1;
+        bool blank = i == b || text__is_space_byte((unsigned char)s[i]);
+        if (!in_fence && !blank) {
+            size_t column = item_content_column(s, i, b, indent);
+            if (column != 0 && (indent < 4 || (item_column != 0 && indent < item_column + 4)))
+                item_column = column;
+            else if (item_column != 0 && indent < item_column
+                     && (blank_before || s[i] == '#' || s[i] == '>' || s[i] == '`'
+                         || s[i] == '~'))
+                item_column = 0;    /* a paragraph, heading, quote or fence after the list */
+        }
+        bool code = in_fence || (indent >= 4 && (item_column == 0 || indent >= item_column + 4));
         if (text__fence_toggles(s, a, b, in_fence, &fence)) {
             in_fence = !in_fence;
             size_t run = i;
             while (run < b && s[run] == fence.c)
                 run++;
             rc = fn(i, run, payload);           /* the fence, not what it says after */
-        } else if (in_fence || indent >= 4) {
+        } else if (code) {
             rc = 0;                             /* code */
         } else if (text__is_thematic_break(s + a, b - a) || text_is_underline(s + a, b - a)
                    || text__is_rst_underline(s, a, b) || is_table_delimiter(s, a, b)) {
+            item_column = 0;
             rc = fn(a, b, payload);             /* a rule, an underline, "|---|:--|" */
         } else {
             rc = line_markup(s, a, b, fn, payload);
         }
         if (rc != 0)
             return rc;
+        if (!in_fence)
+            blank_before = blank;
         a = b + 1;
     }
     return 0;

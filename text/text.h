@@ -309,7 +309,8 @@ typedef int (*text_markup_fn)(size_t start, size_t end, void *payload);
  * tags, an autolink's "<" and ">"), rules and underlines ("---", "===",
  * "~~~~~" under a line as long), and the backticks or tildes of a fence.
  * Nothing of a line in a fenced code block or indented as code (four
- * columns). For showing a passage as text; an HTML tag's words, which are
+ * columns; in a list, four past the item's text). For showing a passage as
+ * text; an HTML tag's words, which are
  * indexed, are in its range.
  */
 int text_markup_ranges(const char *s, size_t len, const text_open_fence_t *open,
