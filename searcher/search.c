@@ -673,7 +673,6 @@ static xs_status_t widen_prefixes(srch_engine_t *e, srch_query_t *q, uint32_t ma
     return w.st;
 }
 
-/* How many passages hold a query word (its term left in term). */
 /* How many passages hold stem in field, into *df; term is room for its
  * index term. */
 static xs_status_t stem_df(srch_engine_t *e, srch_field_t field, const char *stem,

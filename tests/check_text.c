@@ -1152,6 +1152,14 @@ static const first_line_row_t first_line_rows[] = {
     {"Note on <title>Foo</title> usage\n", true, 0, 32},
     {"<html>\n<head>\n<style>\nTD {font-family: Verdana}\n</style>\n<title>The API</title>\n",
      true, 64, 71},
+    /* ...nor is one, or a script, opened after other tags on a line */
+    {"<html><head><style type=\"text/css\">\nTD {font: x}\n</style><title>Ref</title></head>\n",
+     true, 64, 67},
+    {"<html lang=\"en\"><head><script>\nwindow.x = 1;\n</script>\n<title>Page</title>\n",
+     true, 62, 66},
+    {"<head><style>p{}</style>\n<title>Same Line</title>\n", true, 32, 41},
+    {"<style>p{}</style> Real words\n", true, 18, 29},
+    {"<title>Usage</title>\n<p>x</p>\n<!-- c -->\nNext\n", true, 7, 12},  /* no comment */
     {"[][] and [ ][] stay\n", true, 0, 19},
     {"... and so on\n", true, 0, 13},
     {"<!-- generated -->\n<!--\nTODO: badges\n-->\n# Real Title\n", true, 41, 53},

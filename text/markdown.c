@@ -1451,13 +1451,55 @@ static size_t image_end(const char *s, size_t b, size_t i)
     return end && linked ? target_end(s, b, end) : end;
 }
 
+/* How far a tag that goes on over lines is looked through for its end, and
+ * a page's style sheet or script for theirs. */
+#define LONG_TAG_REACH 4096
+#define SCRIPT_REACH 65536
+
+/* Find the case-insensitive ASCII word w in s[a..b); its offset, or b. */
+static size_t find_nocase(const char *s, size_t a, size_t b, const char *w)
+{
+    size_t n = strlen(w);
+    for (size_t i = a; i + n <= b; i++)
+        if (strncasecmp(s + i, w, n) == 0)
+            return i;
+    return b;
+}
+
+/* Past the page's style sheet or script whose opening tag is at s[j] ('<'),
+ * its closing tag included, or 0 if it does not close within SCRIPT_REACH;
+ * *script tells whether s[j] opens one at all. Their text is no title. */
+static size_t script_end(const char *s, size_t len, size_t j, bool *script)
+{
+    static const char *const opens[] = { "<style", "<script" }, *const closes[] = {
+        "</style", "</script" };
+    *script = false;
+    for (size_t k = 0; k < 2; k++) {
+        size_t n = strlen(opens[k]);
+        if (len - j > n && strncasecmp(s + j, opens[k], n) == 0
+            && (s[j + n] == '>' || text__is_space_byte((unsigned char)s[j + n]))) {
+            *script = true;
+            size_t limit = len - j > SCRIPT_REACH ? j + SCRIPT_REACH : len;
+            size_t close = find_nocase(s, j + n, limit, closes[k]);
+            const char *gt = close < limit ? memchr(s + close, '>', limit - close) : NULL;
+            return gt ? (size_t)(gt - s) + 1 : 0;
+        }
+    }
+    return 0;
+}
+
 /* Whether line s[a..b) holds HTML tags and comments, or images, and nothing
  * else: no line for a title. */
 static bool html_only_line(const char *s, size_t a, size_t b)
 {
     bool tag = false;
     for (size_t i = a; i < b;) {
-        size_t t = html_tag_end(s, b, i);
+        bool script = false;
+        size_t t = s[i] == '<' ? script_end(s, b, i, &script) : 0;
+        if (script && !t)
+            return true;    /* the rest of the line, and more, is its code */
+        if (!t)
+            t = html_tag_end(s, b, i);
         if (!t)
             t = image_end(s, b, i);
         if (t) {
@@ -1471,21 +1513,6 @@ static bool html_only_line(const char *s, size_t a, size_t b)
     }
     return tag;
 }
-
-/* Find the case-insensitive ASCII word w in s[a..b); its offset, or b. */
-static size_t find_nocase(const char *s, size_t a, size_t b, const char *w)
-{
-    size_t n = strlen(w);
-    for (size_t i = a; i + n <= b; i++)
-        if (strncasecmp(s + i, w, n) == 0)
-            return i;
-    return b;
-}
-
-/* How far a tag that goes on over lines is looked through for its end, and
- * a page's style sheet or script for theirs. */
-#define LONG_TAG_REACH 4096
-#define SCRIPT_REACH 65536
 
 /* Past the HTML tag at s[j] ('<') that goes on over lines, as tools that
  * write HTML lay them out: a DOCTYPE with its DTD on the next line, an XML
@@ -1523,6 +1550,24 @@ static size_t long_tag_end(const char *s, size_t len, size_t j)
     return 0;
 }
 
+/* Past a line of HTML s[a..b) that opens a style sheet or script closed on a
+ * later line ("<head><style>" over the rules): past its closing tag. Else
+ * b. */
+static size_t past_line_script(const char *s, size_t len, size_t a, size_t b)
+{
+    for (size_t i = a; i < b; i++) {
+        if (s[i] != '<')
+            continue;
+        bool script;
+        size_t end = script_end(s, len, i, &script);
+        if (script && (end == 0 || end > b))
+            return end == 0 ? len : end;
+        if (script)
+            i = end - 1;
+    }
+    return b;
+}
+
 /* Past the HTML comment or tag that opens the blank-led text at s[i..len)
  * ("<!--\n  a note for editors\n-->", long_tag_end()), on one line or
  * several; else i. */
@@ -1533,23 +1578,12 @@ static size_t skip_comment(const char *s, size_t len, size_t i)
         j++;
     if (j >= len || s[j] != '<')
         return i;
-    for (size_t k = 0; k < 2; k++) {
-        /* A page's style sheet or script, whose text is no title. */
-        static const char *const opens[] = { "<style", "<script" }, *const closes[] = {
-            "</style", "</script" };
-        size_t n = strlen(opens[k]);
-        if (len - j > n && strncasecmp(s + j, opens[k], n) == 0
-            && (s[j + n] == '>' || text__is_space_byte((unsigned char)s[j + n]))) {
-            size_t limit = len - j > SCRIPT_REACH ? j + SCRIPT_REACH : len;
-            size_t close = find_nocase(s, j + n, limit, closes[k]);
-            const char *gt = close < limit ? memchr(s + close, '>', limit - close) : NULL;
-            return gt ? (size_t)(gt - s) + 1 : i;
-        }
-    }
-    if (len - j < 4 || memcmp(s + j, "<!--", 4) != 0) {
-        size_t end = long_tag_end(s, len, j);
+    bool script, comment = len - j >= 4 && memcmp(s + j, "<!--", 4) == 0;
+    size_t end = script_end(s, len, j, &script);
+    if (!script && !comment)
+        end = long_tag_end(s, len, j);
+    if (!comment)
         return end ? end : i;
-    }
     for (size_t k = j + 4; k + 3 <= len; k++)
         if (memcmp(s + k, "-->", 3) == 0)
             return k + 3;
@@ -1846,7 +1880,8 @@ static bool first_line_from(const char *s, size_t len, size_t from, size_t *star
             found = true;
             break;
         }
-        next = past_comments(s, len, rst ? past_indented(s, len, b2) : b2, &scan);
+        size_t past = rst ? past_indented(s, len, b2) : past_line_script(s, len, a2, b2);
+        next = past_comments(s, len, past, &scan);
     }
     if (!found && code_at < len)
         at = code_at;
