@@ -579,6 +579,16 @@ static const render_row_t render_rows[] = {
       "- item [Usage] *a* = *b*" },
     { "    - **kwargs *a*\n    - *b*", { TERM("kwarg") }, 0, SRCH_MARK_PLAIN,
       "- **[kwargs] *a* - *b*" },
+    /* nor are a footnote's reference and its definition's label, and a
+     * link reference definition's brackets and address (its label and
+     * title, which are indexed, are); a "[^x]" that is no footnote and
+     * "[INFO]: text" are shown */
+    { "See the [guide][] now[^1].\n\n[guide]: https://x.org/g \"Guide\"\n[^1]: A note, [^a-z] [x] ok.\n"
+      "[INFO]: Starting\n", { TERM("note"), TERM("guid") }, 0, SRCH_MARK_PLAIN,
+      "See the [guide] now. [guide] \"[Guide]\" A [note], [^a-z] [x] ok. [INFO]: Starting" },
+    /* a task's box is not shown, its bullet is */
+    { "- [ ] tag the *release*\n* [x] done [x] ok\n- [y] not a box", { TERM("tag") }, 0,
+      SRCH_MARK_PLAIN, "- [tag] the release * done [x] ok - [y] not a box" },
     /* ...and markup that holds a match stays shown, a tag's word among them */
     { "<p align=\"center\">", { TERM("center") }, 0, SRCH_MARK_PLAIN, "<p align=\"[center]\">" },
     /* A list item's marker that opens the snippet is text, not a list; the

@@ -229,6 +229,24 @@ static bool opens_link(const char *s, size_t len, size_t i, size_t *fail_until)
     return false;
 }
 
+/* If s[i..len) opens with a bullet and a task's box ("- [ ] buy milk",
+ * "* [x] call mum"), the end of the box, its "[" at *at; else 0. */
+static size_t task_box_end(const char *s, size_t len, size_t i, size_t *at)
+{
+    if (i + 1 >= len || (s[i] != '-' && s[i] != '*' && s[i] != '+')
+        || (s[i + 1] != ' ' && s[i + 1] != '\t'))
+        return 0;
+    size_t j = i + 1;
+    while (j < len && (s[j] == ' ' || s[j] == '\t'))
+        j++;
+    if (j + 2 < len && s[j] == '[' && (s[j + 1] == ' ' || s[j + 1] == 'x' || s[j + 1] == 'X')
+        && s[j + 2] == ']' && (j + 3 == len || s[j + 3] == ' ' || s[j + 3] == '\t')) {
+        *at = j;
+        return j + 3;
+    }
+    return 0;
+}
+
 /* Skip what starts a line and is not text: indentation, block quote marks, a
  * heading's hashes or, with lists, a list bullet (and a task's box) or
  * number, or a table row's first bar. *heading tells whether it was a
@@ -257,14 +275,8 @@ static size_t skip_line_start(const char *s, size_t len, bool lists, bool *headi
         return i;
     } else if (i + 1 < len && (s[i] == '-' || s[i] == '*' || s[i] == '+') &&
                (s[i + 1] == ' ' || s[i + 1] == '\t')) {
-        i++;
-        /* A task's box: "- [ ] buy milk", "- [x] call mum". */
-        size_t j = i;
-        while (j < len && (s[j] == ' ' || s[j] == '\t'))
-            j++;
-        if (j + 2 < len && s[j] == '[' && (s[j + 1] == ' ' || s[j + 1] == 'x' || s[j + 1] == 'X')
-            && s[j + 2] == ']' && (j + 3 == len || s[j + 3] == ' ' || s[j + 3] == '\t'))
-            i = j + 3;
+        size_t box_at, box = task_box_end(s, len, i, &box_at);
+        i = box ? box : i + 1;
     } else if (i < len && s[i] == '|') {
         i++;    /* a table row's first bar (its last goes with the line's end) */
     } else {
@@ -823,12 +835,43 @@ static int line_markup(const char *s, size_t a, size_t b, text_markup_fn fn, voi
     int rc = i > a ? fn(a, i, payload) : 0;
     if (rc != 0)
         return rc;
+    /* A task's box: the bullet is shown, the box is not. */
+    size_t box_at, box = heading ? 0 : task_box_end(s, end, i, &box_at);
+    if (box != 0) {
+        if ((rc = fn(box_at, box, payload)) != 0)
+            return rc;
+        i = box;
+    }
+    /* A link reference definition ("[guide]: https://x.org/guide"): its
+     * brackets, colon and address, which are not indexed. Its label and
+     * title are, and stay shown, so that a match in them is seen. */
+    if (!heading && i + 1 < end && s[i] == '[' && s[i + 1] != '^') {
+        const char *close = memchr(s + i + 1, ']', end - i - 1);
+        size_t address = close ? text__link_definition_end(s, end, (size_t)(close - s)) : 0;
+        if (address != 0) {
+            if ((rc = fn(i, i + 1, payload)) != 0
+                || (rc = fn((size_t)(close - s), address, payload)) != 0)
+                return rc;
+            i = address;
+        }
+    }
     size_t start = i, fail_until = 0, code = 0, links = 0;
     utf8proc_int32_t cp;
     while (i < end) {
         unsigned char c = (unsigned char)s[i];
         if (c >= 0x80 || c <= ' ' || c == 0x7F) {
             i++;
+            continue;
+        }
+        /* A footnote's reference ("peace[^1]"), or its definition's label
+         * and colon ("[^1]: The text"), shown as Markdown shows them: not
+         * here. */
+        size_t note = c == '[' && code == 0 ? text__footnote_ref_end(s, end, i) : 0;
+        if (note != 0) {
+            note += i == start && note < end && s[note] == ':';
+            if ((rc = fn(i, note, payload)) != 0)
+                return rc;
+            i = note;
             continue;
         }
         size_t next, hide_a = i, hide_b = i;

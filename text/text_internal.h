@@ -201,6 +201,15 @@ size_t text__word_end(const char *s, size_t len, size_t i);
  */
 size_t text__link_target_end(const char *s, size_t len, size_t i, size_t *fail_until);
 
+/* Past a Markdown footnote reference at s[i] ("peace[^1]"), or the label of
+ * a footnote definition opening a line ("[^1]: ..."), or 0. The tokenizer
+ * indexes neither; the snippet does not show them. */
+size_t text__footnote_ref_end(const char *s, size_t len, size_t i);
+
+/* Past the address of a Markdown link reference definition whose "]" is at
+ * s[i] ("[label]: https://x.org/a" opening a line), or 0. */
+size_t text__link_definition_end(const char *s, size_t len, size_t i);
+
 /* ASCII white space: space, tab, CR, LF, VT, FF. */
 static inline bool text__is_space_byte(unsigned char c)
 {

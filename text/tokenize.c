@@ -621,7 +621,7 @@ static bool opens_line(const char *s, size_t i)
  * past the label of a footnote definition at a line's start ("[^1]: ...",
  * after at most three spaces), or 0. A regular expression's class
  * ("[^aeiou]" in quotes or alone) is no footnote. */
-static size_t footnote_ref_end(const char *s, size_t len, size_t i)
+size_t text__footnote_ref_end(const char *s, size_t len, size_t i)
 {
     if (s[i] != '[' || i + 2 >= len || s[i + 1] != '^')
         return 0;
@@ -651,7 +651,7 @@ static size_t footnote_ref_end(const char *s, size_t len, size_t i)
  * quotes or parentheses, may follow the address; and it must look like one
  * (a "/", ":", "." or "#" in it, or "<...>"), so that "[INFO]: Starting" in
  * a log is text. */
-static size_t link_definition_end(const char *s, size_t len, size_t i)
+size_t text__link_definition_end(const char *s, size_t len, size_t i)
 {
     if (i + 2 >= len || s[i + 1] != ':' || (s[i + 2] != ' ' && s[i + 2] != '\t'))
         return 0;
@@ -687,8 +687,8 @@ static size_t past_non_word(const char *s, size_t len, size_t i, unsigned c, siz
         size_t end = text__link_target_end(s, len, i, link_fail_until);
         return end != 0 ? end : i + 1;
     }
-    size_t end = c == TEXT__C_RBRACKET ? link_definition_end(s, len, i)
-                 : s[i] == '['         ? footnote_ref_end(s, len, i)
+    size_t end = c == TEXT__C_RBRACKET ? text__link_definition_end(s, len, i)
+                 : s[i] == '['         ? text__footnote_ref_end(s, len, i)
                                        : 0;
     return end != 0 ? end : i + escape_or_char(s, len, i, cl);
 }
