@@ -556,7 +556,7 @@ static const render_row_t render_rows[] = {
     { "Match `^\\d+\\.$`, use ``a `tick` b`` or a (`) tick", { TERM("match") }, 0,
       SRCH_MARK_PLAIN, "[Match] ^\\d+\\.$, use a `tick` b or a (`) tick" },
     { "And a [link whose text\nwraps](https://x.org/page) for it.", { TERM("link") }, 0,
-      SRCH_MARK_PLAIN, "And a [[link] whose text wraps](https://x.org/page) for it." },
+      SRCH_MARK_PLAIN, "And a [link] whose text wraps for it." },
     { "| Name | Role |\n|------|:----:|\n| Ann | chair |", { TERM("ann") }, 0, SRCH_MARK_PLAIN,
       "| Name | Role | | [Ann] | chair |" },   /* a table's delimiter row */
     /* Emphasis pairs across a code span; a reference by its own text,
@@ -586,6 +586,17 @@ static const render_row_t render_rows[] = {
     { "See the [guide][] now[^1].\n\n[guide]: https://x.org/g \"Guide\"\n[^1]: A note, [^a-z] [x] ok.\n"
       "[INFO]: Starting\n", { TERM("note"), TERM("guid") }, 0, SRCH_MARK_PLAIN,
       "See the [guide] now. [guide] \"[Guide]\" A [note], [^a-z] [x] ok. [INFO]: Starting" },
+    /* a link whose text wraps onto the next line, as hard-wrapped Markdown
+     * has them; not over a blank line, nor one with no target */
+    { "Services are [hosted by\nSourceForge](https://sf.net/p/tcl/) today, [not\n\nhere](x) or [this\none].",
+      { TERM("host") }, 0, SRCH_MARK_PLAIN,
+      "Services are [hosted] by SourceForge today, [not here](x) or [this one]." },
+    /* so does a code span; its text is code, what follows it is not */
+    { "To rebuild, run `mandb\n--create *now*` after, then **restart** the `tapird` unit; `a\n\nb` ok",
+      { TERM("restart") }, 0, SRCH_MARK_PLAIN,
+      "To rebuild, run mandb --create *now* after, then [restart] the tapird unit; `a b` ok" },
+    { "The new `x' specifier, a block\nmacro now has letter `m'.", { TERM("block") }, 0,
+      SRCH_MARK_PLAIN, "The new `x' specifier, a [block] macro now has letter `m'." },
     /* a task's box is not shown, its bullet is */
     { "- [ ] tag the *release*\n* [x] done [x] ok\n- [y] not a box", { TERM("tag") }, 0,
       SRCH_MARK_PLAIN, "- [tag] the release * done [x] ok - [y] not a box" },

@@ -717,6 +717,26 @@ static inline_t inline_markup(const char *s, size_t start, size_t end, size_t i,
     return INLINE_TEXT;
 }
 
+/* If the "[" at s[i] opens a link whose text wraps onto the next line
+ * ("[hosted by\nSourceForge](https://...)", as hard-wrapped Markdown has
+ * them), the offset of its "]" there; else 0. One line break at most. */
+static size_t wrapped_link_close(const char *s, size_t len, size_t i)
+{
+    size_t limit = len - i > BRACKET_MAX ? i + BRACKET_MAX : len, fail_until = 0;
+    unsigned depth = 0, breaks = 0;
+    for (size_t j = i; j < limit; j++) {
+        if (s[j] == '\n' && ++breaks > 1)
+            return 0;
+        if (s[j] == '[') {
+            depth++;
+        } else if (s[j] == ']' && --depth == 0) {
+            return breaks == 1 && j + 1 < len && s[j + 1] == '('
+                   && text__link_target_end(s, len, j, &fail_until) != 0 ? j : 0;
+        }
+    }
+    return 0;
+}
+
 static size_t image_end(const char *s, size_t b, size_t i);
 
 /* How a line is read by clean(). */
@@ -823,11 +843,42 @@ size_t text_clean_plain(const char *s, size_t len, char *out, size_t cap)
 }
 
 static size_t line_end(const char *s, size_t len, size_t i);
+static bool blank_line(const char *s, size_t a, size_t b);
 
 /* The markup of line s[a..b) of a passage, outside code, to fn: what opens
  * the line (block quote marks, a heading's hashes), its inline markup as
  * clean() leaves it out, and a heading's closing hashes. */
-static int line_markup(const char *s, size_t a, size_t b, text_markup_fn fn, void *payload)
+/* What a line of a passage leaves open for the next: a link or a code span
+ * whose text wraps onto it. */
+typedef struct line_carry {
+    size_t link_close;  /* the "]" there of a link opened on the line before */
+    size_t code;        /* the backticks of a code span open since then */
+} line_carry_t;
+
+/* If the backticks s[i..j) close nowhere on their line, and a run of as many
+ * does on the next line (no blank line between), the code span they open
+ * wraps onto it: true. Not if an apostrophe follows them on their line:
+ * plain text quotes `like this' (GNU's NEWS files), and a "`" two lines
+ * apart would close no span there. */
+static bool code_span_wraps(const char *s, size_t len, size_t i, size_t j)
+{
+    const char *nl = memchr(s + j, '\n', len - j);
+    if (nl == NULL || memchr(s + j, '\'', (size_t)(nl - s) - j) != NULL)
+        return false;
+    size_t k = (size_t)(nl - s) + 1, end = line_end(s, len, k);
+    if (blank_line(s, k, end))
+        return false;
+    while (k < end) {
+        size_t r = run_end(s, end, k, '`');
+        if (r - k == j - i)
+            return true;
+        k = r > k ? r : k + 1;
+    }
+    return false;
+}
+
+static int line_markup(const char *s, size_t len, size_t a, size_t b, line_carry_t *carry,
+                       text_markup_fn fn, void *payload)
 {
     bool heading;
     size_t i = a + skip_line_start(s + a, b - a, false, &heading);
@@ -855,7 +906,8 @@ static int line_markup(const char *s, size_t a, size_t b, text_markup_fn fn, voi
             i = address;
         }
     }
-    size_t start = i, fail_until = 0, code = 0, links = 0;
+    size_t start = i, fail_until = 0, code = carry->code, links = 0;
+    carry->code = 0;
     utf8proc_int32_t cp;
     while (i < end) {
         unsigned char c = (unsigned char)s[i];
@@ -876,7 +928,20 @@ static int line_markup(const char *s, size_t a, size_t b, text_markup_fn fn, voi
         }
         size_t next, hide_a = i, hide_b = i;
         switch (inline_markup(s, start, end, i, &code, &fail_until, &next, &cp)) {
-        case INLINE_TEXT: case INLINE_LITERAL: case INLINE_CHAR_REF:
+        case INLINE_TEXT:
+            /* A link whose text goes on to the next line: its "[" here, its
+             * "](target)" there. */
+            if (c == '[' && code == 0 && (carry->link_close = wrapped_link_close(s, len, i)) != 0)
+                hide_b = i + 1;
+            break;
+        case INLINE_LITERAL:
+            /* So does a code span: its backticks here, as many there. */
+            if (c == '`' && code == 0 && code_span_wraps(s, len, i, next)) {
+                carry->code = next - i;
+                hide_b = next;
+            }
+            break;
+        case INLINE_CHAR_REF:
             break;
         case INLINE_TICK:
             hide_b = next;
@@ -888,9 +953,15 @@ static int line_markup(const char *s, size_t a, size_t b, text_markup_fn fn, voi
             /* Shown as text: an HTML tag, whose words are indexed ("<p
              * align=center>", a placeholder "<input>"); "_", often part of
              * a name ("__init__", "self._cache"); a link's "](target)"
-             * whose "[" is on another line. */
-            if (c == '<' || c == '_' || (c == ']' && links == 0))
+             * whose "[" is on another line, unless that line's link wraps
+             * onto this one. */
+            if (c == '<' || c == '_' || (c == ']' && links == 0 && i != carry->link_close))
                 break;
+            if (c == ']' && i == carry->link_close) {
+                carry->link_close = 0;
+                hide_b = next;
+                break;
+            }
             links += c == '[';
             links -= c == ']' && links > 0;
             hide_b = next;
@@ -965,6 +1036,7 @@ int text_markup_ranges(const char *s, size_t len, const text_open_fence_t *open,
      * an item nested in it, not code: "- one\n    - nested" (CommonMark).
      * A passage cut inside a list cannot tell, and reads it as code. */
     size_t item_column = 0;
+    line_carry_t carry = { 0, 0 };
     for (size_t a = 0; a < len;) {
         size_t b = line_end(s, len, a);
         int rc = 0;
@@ -995,8 +1067,10 @@ int text_markup_ranges(const char *s, size_t len, const text_open_fence_t *open,
             item_column = 0;
             rc = fn(a, b, payload);             /* a rule, an underline, "|---|:--|" */
         } else {
-            rc = line_markup(s, a, b, fn, payload);
+            rc = line_markup(s, len, a, b, &carry, fn, payload);
         }
+        if (in_fence || code)
+            carry = (line_carry_t) { 0, 0 };  /* no span or link goes on into code */
         if (rc != 0)
             return rc;
         if (!in_fence)
