@@ -662,15 +662,36 @@ static const idx_added_t *find_hash(const idx_added_t *list, size_t n, uint64_t 
     return n ? bsearch(&want, list, n, sizeof want, cmp_added) : NULL;
 }
 
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+/* In list (n, sorted by hash), a file with k's text; if that text makes no
+ * passage (an empty file, which many share), with k's name too. */
+static const idx_added_t *find_like(const idx_added_t *list, size_t n, const known_file_t *k)
+{
+    const idx_added_t *a = find_hash(list, n, k->rec.hash);
+    if (a == NULL || k->rec.n_passages > 0)
+        return a;
+    while (a > list && a[-1].hash == k->rec.hash)
+        a--;
+    for (; a < list + n && a->hash == k->rec.hash; a++)
+        if (strcmp(base_name(a->path), base_name(k->path)) == 0)
+            return a;
+    return NULL;
+}
+
 /* A file with k's text, met or added by this run, if k's file is gone (its
  * folder renamed or moved, most likely): k moved there. NULL if there is
  * none, or memory ran out. */
 static const idx_added_t *moved_to(const run_t *r, const known_file_t *k, moved_ctx_t *m)
 {
     struct stat st;
-    if (k->rec.n_passages == 0 || lstat(k->key, &st) == 0 || (errno != ENOENT && errno != ENOTDIR))
+    if (lstat(k->key, &st) == 0 || (errno != ENOENT && errno != ENOTDIR))
         return NULL;
-    const idx_added_t *a = find_hash(r->w.added, r->w.n_added, k->rec.hash);
+    const idx_added_t *a = find_like(r->w.added, r->w.n_added, k);
     if (a != NULL)
         return a;
     if (!m->met_built) {
@@ -678,12 +699,12 @@ static const idx_added_t *moved_to(const run_t *r, const known_file_t *k, moved_
         if ((m->met = malloc((r->n_known ? r->n_known : 1) * sizeof *m->met)) == NULL)
             return NULL;
         for (size_t i = 0; i < r->n_known; i++)
-            if (r->known[i].unchanged && r->known[i].rec.n_passages > 0)
+            if (r->known[i].unchanged)
                 m->met[m->n_met++] = (idx_added_t) { r->known[i].rec.hash, r->known[i].path };
         if (m->n_met > 1)
             qsort(m->met, m->n_met, sizeof *m->met, cmp_added);
     }
-    return find_hash(m->met, m->n_met, k->rec.hash);
+    return find_like(m->met, m->n_met, k);
 }
 
 /* Whether k lies under a PATH of this run: where the PATH leads, or as it is

@@ -731,7 +731,7 @@ xs_status_t idx_writer_add(const xs_doc_t *doc, void *writer)
     return xs_db_add_document(w->db, doc, NULL);
 }
 
-/* Remember file f, just added with passages, by its content hash, when
+/* Remember file f, just added, by its content hash, when
  * w->track_added. Out of memory, it goes unremembered: a file it moved from
  * stays in the index until its PATH is indexed again. */
 static void track_added(idx_writer_t *w, const idx_file_t *f, uint64_t hash)
@@ -761,7 +761,7 @@ bool idx_writer_end(idx_writer_t *w, const idx_file_t *f, const text_file_record
         return false;
     }
     check_docid(w, f, rd->docid, n);
-    if (!known && n > 0)
+    if (!known)
         track_added(w, f, rd->rec.hash);
     text_file_record_t rec = rd->rec;
     rec.n_passages = n;

@@ -629,21 +629,26 @@ fi
 mkdir -p mv_old other
 printf 'Moved\n\nThe wandering albatross.\n' > mv_old/a.txt
 printf 'Kept\n\nThe stay-at-home petrel.\n' > mv_old/b.txt
+: > mv_old/empty.txt
 printf 'Other\n\nA lone gannet.\n' > other/c.txt
+: > other/gone-empty.txt
 $PASSIM_INDEX -q --db mv.db mv_old other >/dev/null
-rm other/c.txt
+rm other/c.txt other/gone-empty.txt
 mv mv_old mv_new
 run $PASSIM_INDEX --db mv.db mv_new
 expect_rc 0 "a renamed folder indexed by its new name"
-expect_match ': 2 added, 0 updated, 2 removed' "$OUT" "its old articles are removed"
+expect_match ': 3 added, 0 updated, 3 removed' "$OUT" "its old articles are removed"
 expect_match '^passim-index: mv_old/a\.txt: removed from the index \(gone, and its text is indexed as mv_new/a\.txt\)$' \
     "$ERR" "a moved file is named with where its text went"
+expect_match '^passim-index: mv_old/empty\.txt: removed from the index \(gone, and its text is indexed as mv_new/empty\.txt\)$' \
+    "$ERR" "an empty file moved: known by its name too, as many files are empty"
 expect_no_match 'docid' "$ERR" "a moved file shares no article id with itself"
 run $PASSIM_SEARCH --db mv.db -f json -n 100 --per-doc 0 albatross
 expect_match '"total": 1, .*"path": "mv_new/a.txt"' "$OUT" "the moved article found, once"
 expect_no_match 'mv_old' "$OUT" "the moved article found once, under its new name"
 run "$DBCHECK" mv.db --files
 expect_match 'other/c\.txt' "$OUT" "a gone file outside the PATH, its text not added again, stays"
+expect_match 'other/gone-empty\.txt' "$OUT" "a gone empty file outside the PATH, none of its name added, stays"
 # ...also when the new name's file was indexed already (a run interrupted
 # after the move, a copy indexed before the original went): met unchanged
 mkdir -p cp_old
