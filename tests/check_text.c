@@ -1141,6 +1141,12 @@ static const first_line_row_t first_line_rows[] = {
     {":warning: Deprecated\n", true, 0, 20},
     {":tocdepth: 2\n.. note::\n   A note.\nReal\n", true, 34, 38},
     {":tada: Release notes\n", true, 0, 20},       /* a field with words: text */
+    {"(build-interface)=\n\n# Build System Interface\n", true, 20, 44}, /* MyST's target */
+    {"(see below)=\n", true, 0, 12},               /* no target: a space in it */
+    /* an Emacs mode line's "-*- ... -*-" is no part of a title */
+    {"GNU Make NEWS                -*- outline -*-\n", true, 0, 13},
+    {"-*- mode: text -*-\nThe Notes\n", true, 19, 28},
+    {"-*- mode: org -*- Meeting notes\n", true, 17, 31},
     /* an address alone, or a field that holds one, is no title */
     {"Format: https://www.debian.org/doc/copyright-format/1.0/\nUpstream-Name: curl\n", true, 57, 76},
     {"https://example.org/a\n\nThe Headline\n", true, 23, 35},

@@ -1869,10 +1869,23 @@ static bool headline_under(const char *s, size_t len, size_t a, size_t b, size_t
 /* Whether line s[a..b) is reStructuredText markup, where no title is, as
  * Sphinx sources open: a target (".. _pip check:"), a substitution (".. |x|
  * ..."), a footnote or citation (".. [1] ..."), a directive (".. note::"),
- * or a field alone, with a number at most (":orphan:", ":tocdepth: 2").
+ * or a field alone, with a number at most (":orphan:", ":tocdepth: 2");
+ * and MyST's target, "(build-interface)=", in Markdown written for Sphinx.
  * Not a comment, which a line of prose may look like (".. and so on"). */
 static bool rst_markup_line(const char *s, size_t a, size_t b)
 {
+    if (b - a >= 4 && s[a] == '(') {
+        size_t e = b;
+        while (e > a && text__is_space_byte((unsigned char)s[e - 1]))
+            e--;
+        if (e - a >= 4 && s[e - 1] == '=' && s[e - 2] == ')') {
+            for (size_t i = a + 1; i < e - 2; i++)
+                if (text__is_space_byte((unsigned char)s[i]) || s[i] == '(' || s[i] == ')')
+                    return false;
+            return true;
+        }
+        return false;
+    }
     if (b - a >= 4 && s[a] == '.' && s[a + 1] == '.' && s[a + 2] == ' ') {
         size_t i = a + 3;
         if (s[i] == '_' || s[i] == '|' || s[i] == '[')
@@ -1896,6 +1909,26 @@ static bool rst_markup_line(const char *s, size_t a, size_t b)
     while (j < b && text__is_space_byte((unsigned char)s[j]))
         j++;
     return j == b;
+}
+
+/* The "-*- ... -*-" of an Emacs mode line in line s[a..b) ("GNU Make NEWS
+ * -*- outline -*-", "# -*- coding: utf-8 -*-"), which tells the editor how
+ * to show the file: into [*ma, *mb). False if the line has none. */
+static bool mode_span(const char *s, size_t a, size_t b, size_t *ma, size_t *mb)
+{
+    for (size_t i = a; i + 3 <= b; i++) {
+        if (memcmp(s + i, "-*-", 3) != 0)
+            continue;
+        for (size_t j = i + 3; j + 3 <= b; j++) {
+            if (memcmp(s + j, "-*-", 3) == 0) {
+                *ma = i;
+                *mb = j + 3;
+                return true;
+            }
+        }
+        return false;
+    }
+    return false;
 }
 
 /* Whether line s[a..b) is an address alone, or a field that names one
@@ -1988,7 +2021,10 @@ static bool first_line_from(const char *s, size_t len, size_t from, size_t *star
             continue;
         }
         bool rst = rst_markup_line(s, a2, b2);
-        if (!html_only_line(s, a2, b2) && !rst && !url_line(s, a2, b2)) {
+        size_t ma, mb, w;
+        bool mode_only = mode_span(s, a2, b2, &ma, &mb) && !first_word_in(s, a2, ma, &w)
+                         && !first_word_in(s, mb, b2, &w);
+        if (!html_only_line(s, a2, b2) && !rst && !url_line(s, a2, b2) && !mode_only) {
             at = at2;
             /* A comment that closes on this line, before its word, is no
              * part of the title ("--> Release checklist"). */
@@ -2007,7 +2043,16 @@ static bool first_line_from(const char *s, size_t len, size_t from, size_t *star
         a--;
     if (found && title_from > a && title_from <= at)
         a = title_from;
-    size_t b = line_end(s, len, at);
+    size_t b = line_end(s, len, at), ma, mb, w;
+    if (found && mode_span(s, a, b, &ma, &mb)) {
+        if (first_word_in(s, a, ma, &w)) {
+            b = ma;     /* "GNU Make NEWS   -*- outline -*-" */
+            while (b > a && text__is_space_byte((unsigned char)s[b - 1]))
+                b--;
+        } else {
+            a = mb;
+        }
+    }
     if (found) {
         /* A line of HTML (it opens with a tag, or one before it on the line
          * was passed over) holds the page's <title>; prose may name one. */
