@@ -2490,7 +2490,10 @@ static const best_row_t best_rows[] = {
     {"email\t2\nsaid\t26\n", "mail", "email"},      /* nearer beats more frequent */
     {"bail\t1\nmaid\t5\nmall\t5\n", "mail", "maid"}, /* as near: most frequent, then byte order */
     {"the\t100\n", "e", NULL},                      /* it would replace the whole word */
-    {"the\t100\n", "th", "the"},
+    {"the\t100\ngun\t9\n", "th", NULL},              /* two characters: too short to tell */
+    {"gun\t9\n", "UN", NULL},
+    {"\xC3\xA7" "a\t1\n", "ca", "\xC3\xA7" "a"},        /* but accents are no edits */
+    {"the\t100\n", "teh", "the"},
     {"widget\t1\n", "widget", NULL},                /* the word itself is no suggestion */
     {"zebra\t1\n", "widget", NULL},
     {"", "widget", NULL},

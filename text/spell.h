@@ -29,6 +29,8 @@
 #include "buf.h"
 
 #define TEXT_SPELL_MAX_DISTANCE 2
+/* Words of at most this many characters are offered no word edits away. */
+#define TEXT_SPELL_SHORT 2
 /* The lists' lengths count a word's apostrophes, which the edit distance
  * leaves out: a word typed is looked for in lists up to this many characters
  * longer still ("O'Nel", 4 characters without its apostrophe: "O'Neill", 7). */

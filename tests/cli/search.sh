@@ -192,6 +192,9 @@ expect_match "^passim-search: no passage contains 'naïve'$" "$ERR" \
     "no stopword suggested two edits away"
 run $S 'teh zeppelin'
 expect_match "no passage contains 'teh'; did you mean 'the'\?" "$ERR" "but one edit away"
+run $S 'U.N.'
+expect_rc 1 "an acronym no passage has"
+expect_no_match "did you mean" "$ERR" "a word of two letters: no guess at a word an edit away ('gun')"
 run $S becuase
 expect_match "did you mean 'because'\?" "$ERR" "a stopword's typo"
 run $S Didnt
