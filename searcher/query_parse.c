@@ -267,14 +267,19 @@ static size_t space_len(const char *str, size_t n)
     return 0;
 }
 
-/* Byte length of a quote mark at s, or 0: '"' and the curly double quotes
- * U+201C, U+201D, U+201E, which text editors and web pages put in. */
+/* Byte length of a quote mark at s, or 0: '"', the curly double quotes
+ * U+201C, U+201D, U+201E and U+201F, which text editors and web pages put
+ * in, and the guillemets U+00AB and U+00BB of French, Russian or German
+ * ("«peace talks»", "»peace talks«"). Not the single quotes: U+2019 is also
+ * an apostrophe ("Russia’s"). */
 static size_t quote_len(const char *str, size_t n)
 {
     const unsigned char *s = (const unsigned char *)str;
     if (s[0] == '"')
         return 1;
-    if (n >= 3 && s[0] == 0xe2 && s[1] == 0x80 && s[2] >= 0x9c && s[2] <= 0x9e)
+    if (n >= 2 && s[0] == 0xc2 && (s[1] == 0xab || s[1] == 0xbb))
+        return 2;
+    if (n >= 3 && s[0] == 0xe2 && s[1] == 0x80 && s[2] >= 0x9c && s[2] <= 0x9f)
         return 3;
     return 0;
 }

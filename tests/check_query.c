@@ -157,6 +157,9 @@ static const parse_row_t parse_rows[] = {
     /* quoted phrases */
     { "\"peace talks\"", AND_, "(PHRASE peac talk)" },
     { "“peace talks”", AND_, "(PHRASE peac talk)" },         /* curly quotes */
+    { "«peace talks» »Moscow summit«", AND_,
+      "(AND (PHRASE peac talk) (PHRASE moscow summit))" },   /* guillemets */
+    { "‘peace talks’", AND_, "(AND peac talk)" },           /* single: apostrophes too */
     { "\"talks\"", AND_, "talk" },                           /* one word: the term */
     { "talk \"peace talks\"", AND_, "(AND talk (PHRASE peac talk))" },
     { "\"the war of the worlds\"", AND_, "(PHRASE the war of the world)" },  /* stopwords kept */
