@@ -662,25 +662,39 @@ static const idx_added_t *find_hash(const idx_added_t *list, size_t n, uint64_t 
     return n ? bsearch(&want, list, n, sizeof want, cmp_added) : NULL;
 }
 
-static const char *base_name(const char *path)
+/* How many of the last parts of paths a and b are the same: 2 for
+ * "notes/x/a.txt" and "Notes/x/a.txt". */
+static size_t same_last_parts(const char *a, const char *b)
 {
-    const char *slash = strrchr(path, '/');
-    return slash ? slash + 1 : path;
+    size_t na = strlen(a), nb = strlen(b), parts = 0;
+    while (na > 0 && nb > 0 && a[na - 1] == b[nb - 1]) {
+        na--, nb--;
+        parts += a[na] == '/';
+    }
+    bool whole = (na == 0 || a[na - 1] == '/') && (nb == 0 || b[nb - 1] == '/');
+    return parts + (whole && (na < strlen(a)));
 }
 
-/* In list (n, sorted by hash), a file with k's text; if that text makes no
- * passage (an empty file, which many share), with k's name too. */
+/* In list (n, sorted by hash), a file with k's text, the one whose path
+ * ends most like k's (a folder renamed: the rest of the path is the same);
+ * if that text makes no passage (an empty file, which many share), one with
+ * k's name at least. */
 static const idx_added_t *find_like(const idx_added_t *list, size_t n, const known_file_t *k)
 {
-    const idx_added_t *a = find_hash(list, n, k->rec.hash);
-    if (a == NULL || k->rec.n_passages > 0)
-        return a;
+    const idx_added_t *a = find_hash(list, n, k->rec.hash), *best = NULL;
+    if (a == NULL)
+        return NULL;
     while (a > list && a[-1].hash == k->rec.hash)
         a--;
-    for (; a < list + n && a->hash == k->rec.hash; a++)
-        if (strcmp(base_name(a->path), base_name(k->path)) == 0)
-            return a;
-    return NULL;
+    size_t best_parts = 0;
+    for (; a < list + n && a->hash == k->rec.hash; a++) {
+        size_t parts = same_last_parts(a->path, k->path);
+        if (best == NULL || parts > best_parts) {
+            best = a;
+            best_parts = parts;
+        }
+    }
+    return k->rec.n_passages > 0 || best_parts > 0 ? best : NULL;
 }
 
 /* A file with k's text, met or added by this run, if k's file is gone (its

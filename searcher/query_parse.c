@@ -267,21 +267,27 @@ static size_t space_len(const char *str, size_t n)
     return 0;
 }
 
-/* Byte length of a quote mark at s, or 0: '"', the curly double quotes
+/* Byte length of a quote mark at s, or 0: '"' and the curly double quotes
  * U+201C, U+201D, U+201E and U+201F, which text editors and web pages put
- * in, and the guillemets U+00AB and U+00BB of French, Russian or German
- * ("«peace talks»", "»peace talks«"). Not the single quotes: U+2019 is also
- * an apostrophe ("Russia’s"). */
+ * in. Not the single quotes: U+2019 is also an apostrophe ("Russia’s"). */
 static size_t quote_len(const char *str, size_t n)
 {
     const unsigned char *s = (const unsigned char *)str;
     if (s[0] == '"')
         return 1;
-    if (n >= 2 && s[0] == 0xc2 && (s[1] == 0xab || s[1] == 0xbb))
-        return 2;
     if (n >= 3 && s[0] == 0xe2 && s[1] == 0x80 && s[2] >= 0x9c && s[2] <= 0x9f)
         return 3;
     return 0;
+}
+
+/* Byte length of a guillemet at s (U+00AB, U+00BB), or 0. French, Russian
+ * and German quote with them, either way ("«peace talks»", "»peace
+ * talks«"); they quote a phrase only where one opens at a word's start and
+ * another closes it, else they are punctuation, as in the text. */
+static size_t guillemet_len(const char *str, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    return n >= 2 && s[0] == 0xc2 && (s[1] == 0xab || s[1] == 0xbb) ? 2 : 0;
 }
 
 static bool ends_chunk(const char *s, size_t n)
@@ -519,16 +525,26 @@ static bool lex(parser_t *p)
             keyword_ok = true;
             continue;
         }
-        size_t ql = quote_len(q + i, len - i);
+        size_t ql = quote_len(q + i, len - i), close = i + ql, cl = 0;
         if (ql > 0) {
-            size_t j = i + ql, cl = 0;
-            while (j < len && (cl = quote_len(q + j, len - j)) == 0)
-                j++;
-            if (j >= len) {
+            while (close < len && (cl = quote_len(q + close, len - close)) == 0)
+                close++;
+            if (close >= len) {
                 fail(p, i + 1, "unbalanced quote at column %zu", char_column(p, i + 1));
                 return false;
             }
-            for (size_t k = i + ql + 1; k < j; k++)
+        } else if ((ql = guillemet_len(q + i, len - i)) > 0
+                   && !word_char_before(q, 0, i)) {
+            /* closed by one at a word's end */
+            for (close = i + ql; close < len; close++)
+                if ((cl = guillemet_len(q + close, len - close)) > 0
+                    && (close + cl == len || !text_is_word_char(q, len, close + cl)))
+                    break;
+            if (close >= len)
+                ql = 0;     /* none closes it: punctuation */
+        }
+        if (ql > 0) {
+            for (size_t k = i + ql + 1; k < close; k++)
                 if (q[k] == '*' && word_char_before(q, i + ql, k)) {
                     fail(p, k + 1, "a wildcard inside a phrase at column %zu: phrases "
                                    "match whole words", char_column(p, k + 1));
@@ -536,14 +552,14 @@ static bool lex(parser_t *p)
                 }
             t.kind = TK_PHRASE;
             t.body_start = i + ql;
-            t.body_end = j;
-            t.end = j + cl;
+            t.body_end = close;
+            t.end = close + cl;
             if (t.end < len && q[t.end] == '*') {
                 fail(p, t.end + 1, "a wildcard after a phrase at column %zu: phrases match "
                                    "whole words", char_column(p, t.end + 1));
                 return false;
             }
-            if (scan_words(q + t.body_start, j - t.body_start).n_tokens > 0 && !push_tok(p, &t))
+            if (scan_words(q + t.body_start, close - t.body_start).n_tokens > 0 && !push_tok(p, &t))
                 return false;
             i = t.end;
             boundary = false;

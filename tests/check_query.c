@@ -160,6 +160,9 @@ static const parse_row_t parse_rows[] = {
     { "«peace talks» »Moscow summit«", AND_,
       "(AND (PHRASE peac talk) (PHRASE moscow summit))" },   /* guillemets */
     { "‘peace talks’", AND_, "(AND peac talk)" },           /* single: apostrophes too */
+    { "«\"peace talks\"» „peace «talks» about“", AND_,
+      "(AND (PHRASE peac talk) (PHRASE peac talk about))" },  /* nested: the outer quotes */
+    { "peace » talks a«b", AND_, "(AND peac talk (PHRASE a b))" },  /* alone: punctuation */
     { "\"talks\"", AND_, "talk" },                           /* one word: the term */
     { "talk \"peace talks\"", AND_, "(AND talk (PHRASE peac talk))" },
     { "\"the war of the worlds\"", AND_, "(PHRASE the war of the world)" },  /* stopwords kept */

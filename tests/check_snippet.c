@@ -564,15 +564,21 @@ static const render_row_t render_rows[] = {
     { "* **Fix for `path` module (CVE-1)**: see [Error][] or [docs][ref], `**` and **b `x**` c** [][] [ ][]",
       { TERM("modul") }, 0, SRCH_MARK_PLAIN,
       "* Fix for path [module] (CVE-1): see Error or [docs][ref], ** and b x** c [][] [ ][]" },
-    /* In a list, a line indented less than four columns past the item's
-     * text is an item nested in it or its text, not code (CommonMark); four
-     * more make code; so do four columns after a heading, a paragraph after
-     * the list, and at the start of a passage, which cannot see a list. */
+    /* In a list, an item indented less than four columns past the item's
+     * text is nested in it, not code (CommonMark); four more make code; so
+     * do four columns after a heading, a paragraph after the list, and at
+     * the start of a passage, which cannot see a list; and any other line
+     * indented four (plain text's lines wrapped under a bullet). In a
+     * paragraph, only a bullet or a 1 opens a list. */
     { "- Prepare *it*\n    - Sign the **binaries** [here](x)\n    1. **Thank** them\n"
       "  * lazy `ok`", { TERM("sign") }, 0, SRCH_MARK_PLAIN,
       "- Prepare it - [Sign] the binaries here 1. Thank them * lazy ok" },
     { "1. Step *one*\n\n    more on **it**\n\n       *p = *q;", { TERM("step") }, 0,
-      SRCH_MARK_PLAIN, "1. [Step] one more on it *p = *q;" },
+      SRCH_MARK_PLAIN, "1. [Step] one more on **it** *p = *q;" },
+    { "  * Lists of AUDIT_*, BPF_*,\n    IPV6_*, IP_*, KEY_* and\n    - *nested*", { TERM("list") }, 0,
+      SRCH_MARK_PLAIN, "* [Lists] of AUDIT_, BPF_, IPV6_*, IP_*, KEY_* and - nested" },
+    { "See step\n3. Then tau:\n\n    $ ls *tau*", { TERM("tau") }, 0, SRCH_MARK_PLAIN,
+      "See step 3. Then [tau]: $ ls *[tau]*" },
     { "- item\n\nText after the list\n\n    **kwargs *a*", { TERM("text") }, 0,
       SRCH_MARK_PLAIN, "- item [Text] after the list **kwargs *a*" },
     { "- item\n## Usage\n\n    *a* = *b*", { TERM("usag") }, 0, SRCH_MARK_PLAIN,
@@ -597,6 +603,14 @@ static const render_row_t render_rows[] = {
       "To rebuild, run mandb --create *now* after, then [restart] the tapird unit; `a b` ok" },
     { "The new `x' specifier, a block\nmacro now has letter `m'.", { TERM("block") }, 0,
       SRCH_MARK_PLAIN, "The new `x' specifier, a [block] macro now has letter `m'." },
+    { "[`iota()`]: #iota-fn\n[*kappa*]: http://x.org \"Kappa *title*\" and a[^b]*c x[^0-9]+ y[^z]",
+      { TERM("kappa") }, 0, SRCH_MARK_PLAIN,
+      "iota() [kappa] \"[Kappa] title\" and a[^b]*c x[^0-9]+ y" },
+    /* ...but not into a list item, a quote or another block */
+    { "- run `make\n- see [the docs](http://x.org/d), *omicron* and `cc`\nType `foo and\n> gamma `p*q*r` quoted\n"
+      "See [the epsilon\n- item](http://x.org/a) here", { TERM("omicron") }, 0, SRCH_MARK_PLAIN,
+      "- run `make - see the docs, [omicron] and cc Type `foo and gamma p*q*r quoted See [the epsilon - "
+      "item](http://x.org/a) here" },
     /* a task's box is not shown, its bullet is */
     { "- [ ] tag the *release*\n* [x] done [x] ok\n- [y] not a box", { TERM("tag") }, 0,
       SRCH_MARK_PLAIN, "- [tag] the release * done [x] ok - [y] not a box" },

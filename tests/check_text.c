@@ -1147,6 +1147,7 @@ static const first_line_row_t first_line_rows[] = {
     {"GNU Make NEWS                -*- outline -*-\n", true, 0, 13},
     {"-*- mode: text -*-\nThe Notes\n", true, 19, 28},
     {"-*- mode: org -*- Meeting notes\n", true, 17, 31},
+    {"Omega tricks -*- in Emacs -*- and more\n", true, 0, 38},
     /* an address alone, or a field that holds one, is no title */
     {"Format: https://www.debian.org/doc/copyright-format/1.0/\nUpstream-Name: curl\n", true, 57, 76},
     {"https://example.org/a\n\nThe Headline\n", true, 23, 35},

@@ -717,26 +717,6 @@ static inline_t inline_markup(const char *s, size_t start, size_t end, size_t i,
     return INLINE_TEXT;
 }
 
-/* If the "[" at s[i] opens a link whose text wraps onto the next line
- * ("[hosted by\nSourceForge](https://...)", as hard-wrapped Markdown has
- * them), the offset of its "]" there; else 0. One line break at most. */
-static size_t wrapped_link_close(const char *s, size_t len, size_t i)
-{
-    size_t limit = len - i > BRACKET_MAX ? i + BRACKET_MAX : len, fail_until = 0;
-    unsigned depth = 0, breaks = 0;
-    for (size_t j = i; j < limit; j++) {
-        if (s[j] == '\n' && ++breaks > 1)
-            return 0;
-        if (s[j] == '[') {
-            depth++;
-        } else if (s[j] == ']' && --depth == 0) {
-            return breaks == 1 && j + 1 < len && s[j + 1] == '('
-                   && text__link_target_end(s, len, j, &fail_until) != 0 ? j : 0;
-        }
-    }
-    return 0;
-}
-
 static size_t image_end(const char *s, size_t b, size_t i);
 
 /* How a line is read by clean(). */
@@ -843,7 +823,6 @@ size_t text_clean_plain(const char *s, size_t len, char *out, size_t cap)
 }
 
 static size_t line_end(const char *s, size_t len, size_t i);
-static bool blank_line(const char *s, size_t a, size_t b);
 
 /* The markup of line s[a..b) of a passage, outside code, to fn: what opens
  * the line (block quote marks, a heading's hashes), its inline markup as
@@ -854,6 +833,47 @@ typedef struct line_carry {
     size_t link_close;  /* the "]" there of a link opened on the line before */
     size_t code;        /* the backticks of a code span open since then */
 } line_carry_t;
+
+static size_t item_content_column(const char *s, size_t i, size_t b, size_t indent);
+
+/* Whether the line that starts at s[k] carries on the paragraph of the line
+ * before: it holds text and opens no block (a list item, a quote, a
+ * heading, a fence, a table row, a rule), which would end the paragraph. */
+static bool carries_paragraph(const char *s, size_t len, size_t k)
+{
+    size_t end = line_end(s, len, k), i = k;
+    while (i < end && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+    if (i == end || text__is_space_byte((unsigned char)s[i]) || s[i] == '>' || s[i] == '|'
+        || item_content_column(s, i, end, 0) != 0 || text__is_thematic_break(s + k, end - k))
+        return false;
+    size_t run = i;
+    while (run < end && s[run] == s[i] && run - i < 7)
+        run++;
+    if (s[i] == '#' && run - i <= 6 && (run == end || s[run] == ' ' || s[run] == '\t'))
+        return false;   /* a heading */
+    return !((s[i] == '`' || s[i] == '~') && run - i >= 3);   /* a fence */
+}
+
+/* If the "[" at s[i] opens a link whose text wraps onto the next line
+ * ("[hosted by\nSourceForge](https://...)", as hard-wrapped Markdown has
+ * them), the offset of its "]" there; else 0. One line break at most. */
+static size_t wrapped_link_close(const char *s, size_t len, size_t i)
+{
+    size_t limit = len - i > BRACKET_MAX ? i + BRACKET_MAX : len, fail_until = 0;
+    unsigned depth = 0, breaks = 0;
+    for (size_t j = i; j < limit; j++) {
+        if (s[j] == '\n' && (++breaks > 1 || !carries_paragraph(s, len, j + 1)))
+            return 0;
+        if (s[j] == '[') {
+            depth++;
+        } else if (s[j] == ']' && --depth == 0) {
+            return breaks == 1 && j + 1 < len && s[j + 1] == '('
+                   && text__link_target_end(s, len, j, &fail_until) != 0 ? j : 0;
+        }
+    }
+    return 0;
+}
 
 /* If the backticks s[i..j) close nowhere on their line, and a run of as many
  * does on the next line (no blank line between), the code span they open
@@ -866,7 +886,7 @@ static bool code_span_wraps(const char *s, size_t len, size_t i, size_t j)
     if (nl == NULL || memchr(s + j, '\'', (size_t)(nl - s) - j) != NULL)
         return false;
     size_t k = (size_t)(nl - s) + 1, end = line_end(s, len, k);
-    if (blank_line(s, k, end))
+    if (!carries_paragraph(s, len, k))
         return false;
     while (k < end) {
         size_t r = run_end(s, end, k, '`');
@@ -896,14 +916,15 @@ static int line_markup(const char *s, size_t len, size_t a, size_t b, line_carry
     /* A link reference definition ("[guide]: https://x.org/guide"): its
      * brackets, colon and address, which are not indexed. Its label and
      * title are, and stay shown, so that a match in them is seen. */
+    size_t def_close = 0, def_end = 0;
     if (!heading && i + 1 < end && s[i] == '[' && s[i + 1] != '^') {
         const char *close = memchr(s + i + 1, ']', end - i - 1);
-        size_t address = close ? text__link_definition_end(s, end, (size_t)(close - s)) : 0;
-        if (address != 0) {
-            if ((rc = fn(i, i + 1, payload)) != 0
-                || (rc = fn((size_t)(close - s), address, payload)) != 0)
+        def_end = close ? text__link_definition_end(s, end, (size_t)(close - s)) : 0;
+        if (def_end != 0) {
+            def_close = (size_t)(close - s);
+            if ((rc = fn(i, i + 1, payload)) != 0)
                 return rc;
-            i = address;
+            i++;
         }
     }
     size_t start = i, fail_until = 0, code = carry->code, links = 0;
@@ -911,6 +932,13 @@ static int line_markup(const char *s, size_t len, size_t a, size_t b, line_carry
     utf8proc_int32_t cp;
     while (i < end) {
         unsigned char c = (unsigned char)s[i];
+        if (i == def_close && def_end != 0) {
+            if ((rc = fn(i, def_end, payload)) != 0)
+                return rc;
+            i = def_end;    /* the label's "]", the colon and the address */
+            code = 0;
+            continue;
+        }
         if (c >= 0x80 || c <= ' ' || c == 0x7F) {
             i++;
             continue;
@@ -919,6 +947,8 @@ static int line_markup(const char *s, size_t len, size_t a, size_t b, line_carry
          * and colon ("[^1]: The text"), shown as Markdown shows them: not
          * here. */
         size_t note = c == '[' && code == 0 ? text__footnote_ref_end(s, end, i) : 0;
+        if (note != 0 && note < end && (is_wordish((unsigned char)s[note]) || strchr("*+?{", s[note])))
+            note = 0;   /* a regular expression's class: "a[^b]*c", "x[^0-9]+" */
         if (note != 0) {
             note += i == start && note < end && s[note] == ':';
             if ((rc = fn(i, note, payload)) != 0)
@@ -1030,11 +1060,13 @@ int text_markup_ranges(const char *s, size_t len, const text_open_fence_t *open,
                        text_markup_fn fn, void *payload)
 {
     text__fence_t fence = { open ? open->c : 0, open ? open->n : 0, true };
-    bool in_fence = fence.c != 0, blank_before = false;
+    bool in_fence = fence.c != 0, blank_before = true;
     /* In a list, the column the last item's content starts at (0: in none).
-     * A line indented less than four columns past it is the item's text, or
-     * an item nested in it, not code: "- one\n    - nested" (CommonMark).
-     * A passage cut inside a list cannot tell, and reads it as code. */
+     * An item indented less than four columns past it is nested in it, not
+     * code: "- one\n    - nested" (CommonMark). Other lines indented four
+     * columns stay code, as plain text's wrapped lines under a bullet are
+     * more often than Markdown's. A passage cut inside a list cannot tell,
+     * and reads a nested item as code. */
     size_t item_column = 0;
     line_carry_t carry = { 0, 0 };
     for (size_t a = 0; a < len;) {
@@ -1043,17 +1075,22 @@ int text_markup_ranges(const char *s, size_t len, const text_open_fence_t *open,
         size_t indent = 0, i = a;
         for (; i < b && (s[i] == ' ' || s[i] == '\t'); i++)
             indent += s[i] == '\t' ? 4 - indent % 4 : 1;
-        bool blank = i == b || text__is_space_byte((unsigned char)s[i]);
+        bool blank = i == b || text__is_space_byte((unsigned char)s[i]), nested = false;
         if (!in_fence && !blank) {
             size_t column = item_content_column(s, i, b, indent);
-            if (column != 0 && (indent < 4 || (item_column != 0 && indent < item_column + 4)))
+            /* In a paragraph, only a bullet or a 1 opens a list ("See step\n3.") */
+            if (column != 0 && item_column == 0 && !blank_before && s[i] >= '0' && s[i] <= '9'
+                && !(s[i] == '1' && (s[i + 1] == '.' || s[i + 1] == ')')))
+                column = 0;
+            nested = column != 0 && indent >= 4 && item_column != 0 && indent < item_column + 4;
+            if (column != 0 && (indent < 4 || nested))
                 item_column = column;
             else if (item_column != 0 && indent < item_column
                      && (blank_before || s[i] == '#' || s[i] == '>' || s[i] == '`'
                          || s[i] == '~'))
                 item_column = 0;    /* a paragraph, heading, quote or fence after the list */
         }
-        bool code = in_fence || (indent >= 4 && (item_column == 0 || indent >= item_column + 4));
+        bool code = in_fence || (indent >= 4 && !nested);
         if (text__fence_toggles(s, a, b, in_fence, &fence)) {
             in_fence = !in_fence;
             size_t run = i;
@@ -2045,13 +2082,14 @@ static bool first_line_from(const char *s, size_t len, size_t from, size_t *star
         a = title_from;
     size_t b = line_end(s, len, at), ma, mb, w;
     if (found && mode_span(s, a, b, &ma, &mb)) {
-        if (first_word_in(s, a, ma, &w)) {
+        bool before = first_word_in(s, a, ma, &w), after = first_word_in(s, mb, b, &w);
+        if (before && !after) {
             b = ma;     /* "GNU Make NEWS   -*- outline -*-" */
             while (b > a && text__is_space_byte((unsigned char)s[b - 1]))
                 b--;
-        } else {
-            a = mb;
-        }
+        } else if (!before) {
+            a = mb;     /* "-*- mode: org -*- Meeting notes" */
+        }               /* words on both sides: prose that names one */
     }
     if (found) {
         /* A line of HTML (it opens with a tag, or one before it on the line

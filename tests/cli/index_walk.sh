@@ -630,6 +630,8 @@ mkdir -p mv_old other
 printf 'Moved\n\nThe wandering albatross.\n' > mv_old/a.txt
 printf 'Kept\n\nThe stay-at-home petrel.\n' > mv_old/b.txt
 : > mv_old/empty.txt
+mkdir -p mv_old/sub
+: > mv_old/sub/empty.txt
 printf 'Other\n\nA lone gannet.\n' > other/c.txt
 : > other/gone-empty.txt
 $PASSIM_INDEX -q --db mv.db mv_old other >/dev/null
@@ -637,11 +639,13 @@ rm other/c.txt other/gone-empty.txt
 mv mv_old mv_new
 run $PASSIM_INDEX --db mv.db mv_new
 expect_rc 0 "a renamed folder indexed by its new name"
-expect_match ': 3 added, 0 updated, 3 removed' "$OUT" "its old articles are removed"
+expect_match ': 4 added, 0 updated, 4 removed' "$OUT" "its old articles are removed"
 expect_match '^passim-index: mv_old/a\.txt: removed from the index \(gone, and its text is indexed as mv_new/a\.txt\)$' \
     "$ERR" "a moved file is named with where its text went"
 expect_match '^passim-index: mv_old/empty\.txt: removed from the index \(gone, and its text is indexed as mv_new/empty\.txt\)$' \
     "$ERR" "an empty file moved: known by its name too, as many files are empty"
+expect_match '^passim-index: mv_old/sub/empty\.txt: removed from the index \(gone, and its text is indexed as mv_new/sub/empty\.txt\)$' \
+    "$ERR" "...and by as much of its path as is the same"
 expect_no_match 'docid' "$ERR" "a moved file shares no article id with itself"
 run $PASSIM_SEARCH --db mv.db -f json -n 100 --per-doc 0 albatross
 expect_match '"total": 1, .*"path": "mv_new/a.txt"' "$OUT" "the moved article found, once"
