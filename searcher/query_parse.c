@@ -533,9 +533,9 @@ static bool lex(parser_t *p)
                 fail(p, i + 1, "unbalanced quote at column %zu", char_column(p, i + 1));
                 return false;
             }
-        } else if ((ql = guillemet_len(q + i, len - i)) > 0
-                   && !word_char_before(q, 0, i)) {
+        } else if (guillemet_len(q + i, len - i) > 0 && !word_char_before(q, 0, i)) {
             /* closed by one at a word's end */
+            ql = guillemet_len(q + i, len - i);
             for (close = i + ql; close < len; close++)
                 if ((cl = guillemet_len(q + close, len - close)) > 0
                     && (close + cl == len || !text_is_word_char(q, len, close + cl)))
