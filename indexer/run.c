@@ -666,13 +666,13 @@ static const idx_added_t *find_hash(const idx_added_t *list, size_t n, uint64_t 
  * "notes/x/a.txt" and "Notes/x/a.txt". */
 static size_t same_last_parts(const char *a, const char *b)
 {
-    size_t na = strlen(a), nb = strlen(b), parts = 0;
+    size_t la = strlen(a), na = la, nb = strlen(b), parts = 0;
     while (na > 0 && nb > 0 && a[na - 1] == b[nb - 1]) {
         na--, nb--;
         parts += a[na] == '/';
     }
     bool whole = (na == 0 || a[na - 1] == '/') && (nb == 0 || b[nb - 1] == '/');
-    return parts + (whole && (na < strlen(a)));
+    return parts + (whole && na < la);
 }
 
 /* In list (n, sorted by hash), a file with k's text, the one whose path

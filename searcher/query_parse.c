@@ -525,7 +525,8 @@ static bool lex(parser_t *p)
             keyword_ok = true;
             continue;
         }
-        size_t ql = quote_len(q + i, len - i), close = i + ql, cl = 0;
+        size_t ql = quote_len(q + i, len - i), gl = ql ? 0 : guillemet_len(q + i, len - i);
+        size_t close = i + ql, cl = 0;
         if (ql > 0) {
             while (close < len && (cl = quote_len(q + close, len - close)) == 0)
                 close++;
@@ -533,9 +534,9 @@ static bool lex(parser_t *p)
                 fail(p, i + 1, "unbalanced quote at column %zu", char_column(p, i + 1));
                 return false;
             }
-        } else if (guillemet_len(q + i, len - i) > 0 && !word_char_before(q, 0, i)) {
+        } else if (gl > 0 && !word_char_before(q, 0, i)) {
             /* closed by one at a word's end */
-            ql = guillemet_len(q + i, len - i);
+            ql = gl;
             for (close = i + ql; close < len; close++)
                 if ((cl = guillemet_len(q + close, len - close)) > 0
                     && (close + cl == len || !text_is_word_char(q, len, close + cl)))

@@ -844,15 +844,14 @@ static bool carries_paragraph(const char *s, size_t len, size_t k)
     size_t end = line_end(s, len, k), i = k;
     while (i < end && (s[i] == ' ' || s[i] == '\t'))
         i++;
-    if (i == end || text__is_space_byte((unsigned char)s[i]) || s[i] == '>' || s[i] == '|'
-        || item_content_column(s, i, end, 0) != 0 || text__is_thematic_break(s + k, end - k))
+    if (i == end || text__is_space_byte((unsigned char)s[i]) || s[i] == '>' || s[i] == '|')
         return false;
-    size_t run = i;
-    while (run < end && s[run] == s[i] && run - i < 7)
-        run++;
-    if (s[i] == '#' && run - i <= 6 && (run == end || s[run] == ' ' || s[run] == '\t'))
-        return false;   /* a heading */
-    return !((s[i] == '`' || s[i] == '~') && run - i >= 3);   /* a fence */
+    bool heading;
+    text__fence_t fence = { 0, 0, false };
+    (void)skip_line_start(s + i, end - i, false, &heading);
+    return !heading && item_content_column(s, i, end, 0) == 0
+           && !text__is_thematic_break(s + k, end - k)
+           && !text__fence_toggles(s, k, end, false, &fence);
 }
 
 /* If the "[" at s[i] opens a link whose text wraps onto the next line

@@ -234,12 +234,10 @@ static int consider(const char *word, size_t len, uint32_t count, void *payload)
     size_t n = decode_plain(word, len, cp, TEXT_SPELL_WORD_MAX);
     if (n > TEXT_SPELL_WORD_MAX)
         return 0;
-    /* Fewer edits than the word has characters ("e" is no typo of "the"),
-     * and none in a word of two ("UN" could be any of "gun", "us", "in"):
-     * only its accents or apostrophes may differ. */
-    unsigned max = best->n_chars <= TEXT_SPELL_SHORT ? 0
-                   : best->n_chars - 1 < TEXT_SPELL_MAX_DISTANCE ? (unsigned)best->n_chars - 1
-                                                                 : TEXT_SPELL_MAX_DISTANCE;
+    /* No edit in a word of two characters or fewer ("e" is no typo of
+     * "the", and "UN" could be any of "gun", "us", "in"): only its accents
+     * or apostrophes may differ. */
+    unsigned max = best->n_chars <= TEXT_SPELL_SHORT ? 0 : TEXT_SPELL_MAX_DISTANCE;
     if (best->found)
         max = best->distance;
     unsigned d = text_spell_distance(best->chars, best->n_chars, cp, n, max);
