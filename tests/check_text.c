@@ -1148,6 +1148,27 @@ static const first_line_row_t first_line_rows[] = {
     {"-*- mode: text -*-\nThe Notes\n", true, 19, 28},
     {"-*- mode: org -*- Meeting notes\n", true, 17, 31},
     {"Omega tricks -*- in Emacs -*- and more\n", true, 0, 38},
+    /* a copyright notice, and the terms stated under it, are no title */
+    {"    Copyright (C) 1989-2018 Free Software Foundation, Inc.\n\n"
+     "    Copying and distribution of this file are permitted.\n\nThis is groff.\n",
+     true, 118, 132},
+    {"Copyright 1996, 1999-2016 FSF, Inc.\n\nVerbatim copying is permitted.\n\n"
+     "Changes in 6.2.1\n", true, 69, 85},
+    {"Copyright 2024 Jane Doe\nAll rights reserved.\n\nMy Notes\n", true, 46, 54},
+    {"\xC2\xA9 2024 Jane Doe\n\nMy Notes\n", true, 18, 26},
+    {"(c) 2024 Jane\nNext para\n\nTitle\n", true, 25, 30}, /* its paragraph goes */
+    {"Copyright 2024 X\n\nNot a notice at all.\n", true, 18, 38},
+    {"Copyright 2024 Jane Doe\n", true, 0, 23},        /* nothing else: the notice */
+    {"Copyright law in 2024\n", true, 0, 21},          /* no year after it: text */
+    {"Copyright\n=========\n", true, 0, 9},
+    /* a first line that names the title as metadata: its value */
+    {"% The Manual\n% Jane Doe\n", true, 2, 12},       /* Pandoc */
+    {"Title:   A Study\nAuthor: Me\n\nBody\n", true, 9, 16}, /* MultiMarkdown */
+    {"#+TITLE: Org Notes\n", true, 9, 18},
+    {"#+title: org notes\n", true, 9, 18},
+    {"Title:\nBody\n", true, 0, 6},                    /* no value: the line */
+    {"50% off today\n", true, 0, 13},
+    {"Intro\nTitle: Later\n", true, 0, 5},             /* only on the first line */
     /* an address alone, or a field that holds one, is no title */
     {"Format: https://www.debian.org/doc/copyright-format/1.0/\nUpstream-Name: curl\n", true, 57, 76},
     {"https://example.org/a\n\nThe Headline\n", true, 23, 35},

@@ -1996,6 +1996,87 @@ static bool url_line(const char *s, size_t a, size_t b)
     return true;
 }
 
+/* Where the title begins on a text's first line s[a..b) that names it as
+ * metadata: past Pandoc's "% ", MultiMarkdown's "Title:" or Org's "#+TITLE:"
+ * (in any case) when words follow; else a. */
+static size_t metadata_value(const char *s, size_t a, size_t b)
+{
+    static const char *const keys[] = { "%", "title:", "#+title:" };
+    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+        size_t n = strlen(keys[k]), v = a + n, w;
+        if (b - a > n && strncasecmp(s + a, keys[k], n) == 0
+            && text__is_space_byte((unsigned char)s[v]) && first_word_in(s, v, b, &w)) {
+            while (text__is_space_byte((unsigned char)s[v]))
+                v++;
+            return v;
+        }
+    }
+    return a;
+}
+
+/* Whether line s[a..b) opens a copyright notice, as GNU files do above their
+ * text ("Copyright (C) 1989-2018 Free Software Foundation, Inc.", "Copyright
+ * 2000-2023 ...", "(c) 2024 Jane Doe", "© 2024"): a sign or the word, then a
+ * year. A heading "Copyright" alone, or "Copyright law in 2024", is text. */
+static bool copyright_line(const char *s, size_t a, size_t b)
+{
+    trim(s, &a, &b);
+    bool word = b - a > 9 && strncasecmp(s + a, "copyright", 9) == 0
+                && text__is_space_byte((unsigned char)s[a + 9]);
+    if (word) {
+        a += 9;
+        trim(s, &a, &b);
+    }
+    bool sign = false;
+    if (b - a >= 3 && strncasecmp(s + a, "(c)", 3) == 0)
+        a += 3, sign = true;
+    else if (b - a >= 2 && memcmp(s + a, "\xC2\xA9", 2) == 0)
+        a += 2, sign = true;
+    if (!word && !sign)
+        return false;
+    trim(s, &a, &b);
+    size_t digits = 0;
+    while (a + digits < b && s[a + digits] >= '0' && s[a + digits] <= '9')
+        digits++;
+    return digits == 4;
+}
+
+/* Whether s[a..b) names a licence or copyright ("are permitted in any medium
+ * ... provided the copyright notice and this notice are preserved"). */
+static bool notice_text(const char *s, size_t a, size_t b)
+{
+    return find_nocase(s, a, b, "permitted") < b || find_nocase(s, a, b, "copyright") < b
+           || find_nocase(s, a, b, "licen") < b || find_nocase(s, a, b, "rights reserved") < b;
+}
+
+/* The end of the paragraph whose line ends at s[b]: the end of its last line
+ * before a blank one, or b. */
+static size_t paragraph_end(const char *s, size_t len, size_t b)
+{
+    while (b < len) {
+        size_t d = line_end(s, len, b + 1);
+        if (blank_line(s, b + 1, d))
+            break;
+        b = d;
+    }
+    return b;
+}
+
+/* Past a copyright notice whose first line ends at s[b]: its paragraph, and
+ * the one after it if that one states the terms (GNU's "Copying and
+ * distribution of this file ... are permitted"). */
+static size_t past_notice(const char *s, size_t len, size_t b)
+{
+    b = paragraph_end(s, len, b);
+    size_t c = b;
+    while (c < len && (text__is_space_byte((unsigned char)s[c]) || s[c] == '\n'))
+        c++;
+    if (c == len)
+        return b;
+    size_t d = paragraph_end(s, len, line_end(s, len, c));
+    return notice_text(s, c, d) ? d : b;
+}
+
 /* Past the lines indented under the line that ends at s[b] (an explicit
  * markup block's, over blank lines too): the end of the last, or b. */
 static size_t past_indented(const char *s, size_t len, size_t b)
@@ -2028,8 +2109,9 @@ static bool first_line_from(const char *s, size_t len, size_t from, size_t *star
         return false;
     /* Lines of HTML alone (a README's "<p align=\"center\">", an editor's
      * "<!-- comment -->") are passed over, and so are fenced code blocks
-     * ("```python", the code, "```"), unless no other line has a word: then
-     * the first word of a code block, else the first word. */
+     * ("```python", the code, "```") and copyright notices, unless no other
+     * line has a word: then the first word of a code block, else the first
+     * word. */
     size_t scan = from;  /* where fences are looked for next: a line start */
     while (scan > 0 && s[scan - 1] != '\n')
         scan--;
@@ -2060,7 +2142,9 @@ static bool first_line_from(const char *s, size_t len, size_t from, size_t *star
         size_t ma, mb, w;
         bool mode_only = mode_span(s, a2, b2, &ma, &mb) && !first_word_in(s, a2, ma, &w)
                          && !first_word_in(s, mb, b2, &w);
-        if (!html_only_line(s, a2, b2) && !rst && !url_line(s, a2, b2) && !mode_only) {
+        bool notice = copyright_line(s, a2, b2);
+        if (!html_only_line(s, a2, b2) && !rst && !url_line(s, a2, b2) && !mode_only
+            && !notice) {
             at = at2;
             /* A comment that closes on this line, before its word, is no
              * part of the title ("--> Release checklist"). */
@@ -2069,7 +2153,9 @@ static bool first_line_from(const char *s, size_t len, size_t from, size_t *star
             found = true;
             break;
         }
-        size_t past = rst ? past_indented(s, len, b2) : past_line_script(s, len, a2, b2);
+        size_t past = rst      ? past_indented(s, len, b2)
+                      : notice ? past_notice(s, len, b2)
+                               : past_line_script(s, len, a2, b2);
         next = past_comments(s, len, past, &scan);
     }
     if (!found && code_at < len)
@@ -2090,6 +2176,8 @@ static bool first_line_from(const char *s, size_t len, size_t from, size_t *star
             a = mb;     /* "-*- mode: org -*- Meeting notes" */
         }               /* words on both sides: prose that names one */
     }
+    if (found && blank_line(s, from, a))
+        a = metadata_value(s, a, b);
     if (found) {
         /* A line of HTML (it opens with a tag, or one before it on the line
          * was passed over) holds the page's <title>; prose may name one. */
