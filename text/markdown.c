@@ -233,10 +233,9 @@ static bool opens_link(const char *s, size_t len, size_t i, size_t *fail_until)
  * "* [x] call mum"), the end of the box, its "[" at *at; else 0. */
 static size_t task_box_end(const char *s, size_t len, size_t i, size_t *at)
 {
-    if (i + 1 >= len || (s[i] != '-' && s[i] != '*' && s[i] != '+')
-        || (s[i + 1] != ' ' && s[i + 1] != '\t'))
+    size_t j = text__list_marker_end(s, i, len, 0);
+    if (j == 0)
         return 0;
-    size_t j = i + 1;
     while (j < len && (s[j] == ' ' || s[j] == '\t'))
         j++;
     if (j + 2 < len && s[j] == '[' && (s[j + 1] == ' ' || s[j + 1] == 'x' || s[j + 1] == 'X')
@@ -273,21 +272,16 @@ static size_t skip_line_start(const char *s, size_t len, bool lists, bool *headi
         }
     } else if (!lists) {
         return i;
-    } else if (i + 1 < len && (s[i] == '-' || s[i] == '*' || s[i] == '+') &&
-               (s[i + 1] == ' ' || s[i + 1] == '\t')) {
-        size_t box_at, box = task_box_end(s, len, i, &box_at);
-        i = box ? box : i + 1;
     } else if (i < len && s[i] == '|') {
         i++;    /* a table row's first bar (its last goes with the line's end) */
     } else {
-        /* An ordered list's number, "1." or "2)"; at most three digits, so
-         * that a line that opens with a year ("1984. The year...") stays. */
-        size_t k = 0;
-        while (i + k < len && k < 4 && s[i + k] >= '0' && s[i + k] <= '9')
-            k++;
-        if (k >= 1 && k <= 3 && i + k + 1 < len && (s[i + k] == '.' || s[i + k] == ')')
-            && (s[i + k + 1] == ' ' || s[i + k + 1] == '\t'))
-            i += k + 1;
+        /* A bullet, or an ordered list's number ("1." or "2)") of a year's
+         * digits at most, so that "1984. The year..." stays. */
+        size_t marker = text__list_marker_end(s, i, len, TEXT__ITEM_DIGITS_SHORT);
+        if (marker != 0) {
+            size_t box_at, box = task_box_end(s, len, i, &box_at);
+            i = box ? box : marker;
+        }
     }
     return i;
 }
@@ -1037,17 +1031,8 @@ static bool is_table_delimiter(const char *s, size_t a, size_t b)
  * if there are five or more (the rest are code in the item). Else 0. */
 static size_t item_content_column(const char *s, size_t i, size_t b, size_t indent)
 {
-    size_t j = i;
-    if (j < b && (s[j] == '-' || s[j] == '*' || s[j] == '+')) {
-        j++;
-    } else {
-        while (j < b && j - i < 9 && s[j] >= '0' && s[j] <= '9')
-            j++;
-        if (j == i || j == b || (s[j] != '.' && s[j] != ')'))
-            return 0;
-        j++;
-    }
-    if (j == b || (s[j] != ' ' && s[j] != '\t'))
+    size_t j = text__list_marker_end(s, i, b, TEXT__ITEM_DIGITS);
+    if (j == 0)
         return 0;
     size_t marker = indent + (j - i), blanks = 0;
     for (; j < b && (s[j] == ' ' || s[j] == '\t'); j++)
@@ -1865,10 +1850,7 @@ static bool headline_line(const char *s, size_t a, size_t b)
     if ((s[a] >= 'a' && s[a] <= 'z') || strchr("-*+>|`~<![", s[a]) != NULL
         || html_only_line(s, a, b))
         return false;
-    size_t d = a;
-    while (d < b && d - a < 9 && s[d] >= '0' && s[d] <= '9')
-        d++;
-    if (d > a && d + 1 < b && (s[d] == '.' || s[d] == ')') && (s[d + 1] == ' ' || s[d + 1] == '\t'))
+    if (text__list_marker_end(s, a, b, TEXT__ITEM_DIGITS) != 0)
         return false; /* a numbered list item */
     if (b - a > 3 && (s[a] | 0x20) == 'b' && (s[a + 1] | 0x20) == 'y' && s[a + 2] == ' ')
         return false; /* a byline, "By" or "BY" */

@@ -363,8 +363,7 @@ static bool is_heading_line(const char *s, size_t a, size_t b)
 bool text__is_bullet_line(const char *s, size_t a, size_t b)
 {
     a += text__indent3(s + a, b - a);
-    return a + 1 < b && (s[a] == '-' || s[a] == '*' || s[a] == '+')
-           && (s[a + 1] == ' ' || s[a + 1] == '\t');
+    return text__list_marker_end(s, a, b, 0) != 0;
 }
 
 bool text_is_underline(const char *s, size_t len)
@@ -465,14 +464,8 @@ static bool new_indented_paragraph(const char *s, size_t a, size_t end, bool fir
  * spaces. */
 static bool is_item_line(const char *s, size_t a, size_t b)
 {
-    if (text__is_bullet_line(s, a, b))
-        return true;
     a += text__indent3(s + a, b - a);
-    size_t k = 0;
-    while (a + k < b && k < 10 && s[a + k] >= '0' && s[a + k] <= '9')
-        k++;
-    return k >= 1 && k <= 9 && a + k + 1 < b && (s[a + k] == '.' || s[a + k] == ')')
-           && (s[a + k + 1] == ' ' || s[a + k + 1] == '\t');
+    return text__list_marker_end(s, a, b, TEXT__ITEM_DIGITS) != 0;
 }
 
 /* Whether line s[a..b) is a quote's: "> " after at most three spaces. */

@@ -230,6 +230,19 @@ static inline size_t text__indent3(const char *s, size_t len)
  * spaces): the line of a list, never a heading, though "---" follows it. */
 bool text__is_bullet_line(const char *s, size_t a, size_t b);
 
+/* Digits an ordered list's number may have: CommonMark's nine, or three
+ * where a line's first number is more likely a year ("1984. The year...")
+ * than an item. */
+#define TEXT__ITEM_DIGITS 9
+#define TEXT__ITEM_DIGITS_SHORT 3
+
+/* A list item's marker at s[i], within s[0..b): a bullet ("-", "*", "+") or
+ * a number of at most max_digits digits (none with 0) and "." or ")",
+ * followed by a space or a tab. The end of the marker (its space not
+ * included), or 0 if there is none. The one reader of list markers for the
+ * tokenizer, passages, titles and snippets. */
+size_t text__list_marker_end(const char *s, size_t i, size_t b, size_t max_digits);
+
 /* A set of folded words (the stopwords): open addressing over an arena. */
 typedef struct text__wordset {
     struct text__wordslot *slots;   /* n_slots entries, a power of two, or NULL */

@@ -344,6 +344,21 @@ static bool is_line_end(const unsigned char *s, size_t len, size_t i)
     return i >= len || s[i] == '\n' || s[i] == '\r';
 }
 
+size_t text__list_marker_end(const char *s, size_t i, size_t b, size_t max_digits)
+{
+    size_t j = i;
+    if (j < b && (s[j] == '-' || s[j] == '*' || s[j] == '+')) {
+        j++;
+    } else {
+        while (j < b && j - i < max_digits && s[j] >= '0' && s[j] <= '9')
+            j++;
+        if (j == i || j == b || (s[j] != '.' && s[j] != ')'))
+            return 0;
+        j++;
+    }
+    return j < b && (s[j] == ' ' || s[j] == '\t') ? j : 0;
+}
+
 /* What a line whose text (past its indent) starts at i opens, as Markdown
  * reads it out of code. */
 static line_kind_t line_kind(const unsigned char *s, size_t len, size_t i)
@@ -359,16 +374,8 @@ static line_kind_t line_kind(const unsigned char *s, size_t len, size_t i)
         return j - i <= 6 && (is_line_end(s, len, j) || s[j] == ' ' || s[j] == '\t')
                ? LINE_HEADING : LINE_TEXT;
     }
-    if (s[j] == '-' || s[j] == '*' || s[j] == '+') {
-        j++;
-    } else {
-        while (j < len && j - i < 9 && s[j] >= '0' && s[j] <= '9')
-            j++;
-        if (j == i || j >= len || (s[j] != '.' && s[j] != ')'))
-            return LINE_TEXT;
-        j++;
-    }
-    if (j >= len || (s[j] != ' ' && s[j] != '\t'))
+    j = text__list_marker_end((const char *)s, i, len, TEXT__ITEM_DIGITS);
+    if (j == 0)
         return LINE_TEXT;
     bool numbered = s[i] >= '0' && s[i] <= '9';
     return !numbered || (j - i == 2 && s[i] == '1') ? LINE_ITEM : LINE_NUMBERED;
