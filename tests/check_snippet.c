@@ -585,6 +585,9 @@ static const render_row_t render_rows[] = {
       "- item [Usage] *a* = *b*" },
     { "    - **kwargs *a*\n    - *b*", { TERM("kwarg") }, 0, SRCH_MARK_PLAIN,
       "- **[kwargs] *a* - *b*" },
+    /* nor is a heading's attribute block, "#" or underlined; one in text is */
+    { "# Install {#install}\n\nOptions {: .wide}\n---\nSet {#x} here {.y}", { TERM("instal") }, 0,
+      SRCH_MARK_PLAIN, "[Install] Options Set {#x} here {.y}" },
     /* nor are a footnote's reference and its definition's label, and a
      * link reference definition's brackets and address (its label and
      * title, which are indexed, are); a "[^x]" that is no footnote and

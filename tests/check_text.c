@@ -199,6 +199,10 @@ static const tok_row_t tok_rows[] = {
     /* ...but not a line break inside a paragraph, even before a number */
     {"founded in\n1987. It grew", 0, "founded@0[0,7) in@1[8,10) 1987@2[11,15)NS it@3[17,19) grew@4[20,24)"},
     {"a\nb", 0, "a@0[0,1) b@1[2,3)"},
+    /* 28a: a heading's attribute block, at its line's end, is no word */
+    {"# Install {#install .big}\nUse {#x} or {.y}\nOpts {: #opts}\n===", 0,
+     "install@0[2,9) use@2[26,29) x@3[32,33) or@4[35,37) y@5[40,41) opts@6[43,47)"},
+    {"> ## Q {-}\n# {#only}\n    # c {#c}", 0, "q@0[5,6) c@2[27,28) c@3[31,32)"},
     /* 28b: a footnote reference is no word; its definition's text is */
     {"peace[^1] talks\n[^1]: See x", 0, "peace@0[0,5) talks@1[10,15) see@2[22,25) x@3[26,27)"},
     {"a [^ b] c", 0, "a@0[0,1) b@1[5,6) c@2[8,9)"},
@@ -1058,6 +1062,11 @@ START_TEST(test_text_markdown_clean_heading)
         {"  - a [link](x)", "- a link", "a link"},
         {"> 3. Quoted", "3. Quoted", "Quoted"},
         {"# Not a Setext line", "Not a Setext line", "Not a Setext line"},
+        /* a heading's attribute block is no part of it */
+        {"## Install {#install}", "Install", "Install"},
+        {"Options {: .wide #opts }", "Options", "Options {: .wide #opts }"},
+        {"# Appendix {-} ##", "Appendix {-}", "Appendix {-}"},
+        {"# Sets {a, b}", "Sets {a, b}", "Sets {a, b}"},
     };
     for (size_t k = 0; k < N_ROWS(rows); k++) {
         char out[128];
@@ -1169,6 +1178,8 @@ static const first_line_row_t first_line_rows[] = {
     {"Title:\nBody\n", true, 0, 6},                    /* no value: the line */
     {"50% off today\n", true, 0, 13},
     {"Intro\nTitle: Later\n", true, 0, 5},             /* only on the first line */
+    /* a heading's attribute block is no part of its title */
+    {"# Installing passim {#install}\n", true, 0, 30},
     /* an address alone, or a field that holds one, is no title */
     {"Format: https://www.debian.org/doc/copyright-format/1.0/\nUpstream-Name: curl\n", true, 57, 76},
     {"https://example.org/a\n\nThe Headline\n", true, 23, 35},

@@ -286,6 +286,25 @@ static size_t skip_line_start(const char *s, size_t len, bool lists, bool *headi
     return i;
 }
 
+/* Where a heading's text s[a..b) ends before an attribute block that closes
+ * it ("Install {#install}", text__attrs_block_end()), white space before it
+ * included; or b. */
+static size_t attrs_start(const char *s, size_t a, size_t b)
+{
+    size_t e = b;
+    while (e > a && text__is_space_byte((unsigned char)s[e - 1]))
+        e--;
+    if (e == a || s[e - 1] != '}')
+        return b;
+    const char *o = memrchr(s + a, '{', e - a);
+    if (o == NULL || text__attrs_block_end(s, b, (size_t)(o - s)) != e)
+        return b;
+    size_t start = (size_t)(o - s);
+    while (start > a && text__is_space_byte((unsigned char)s[start - 1]))
+        start--;
+    return start;
+}
+
 /* The end of a table row's text: without trailing white space, nor the
  * bar that closes the row ("| Name | Role |"). */
 static size_t row_text_end(const char *s, size_t start, size_t end)
@@ -308,7 +327,7 @@ static size_t heading_text_end(const char *s, size_t start, size_t end)
         e--;
     if (e < end && (e == start || s[e - 1] == ' ' || s[e - 1] == '\t'))
         return e;
-    return end;
+    return attrs_start(s, start, end);
 }
 
 bool text__is_thematic_break(const char *s, size_t len)
@@ -732,7 +751,9 @@ static size_t clean(const char *s, size_t len, char *out, size_t cap, clean_mode
     writer_t w = {out, cap, 0, false, false};
     bool heading = false;
     size_t i = markdown ? skip_line_start(s, len, mode == CLEAN_MARKDOWN, &heading) : 0;
-    size_t end = heading ? heading_text_end(s, i, len) : len;
+    size_t end = heading                ? heading_text_end(s, i, len)
+                 : mode == CLEAN_SETEXT ? attrs_start(s, i, len)
+                                        : len;
     if (i > 0 && s[i - 1] == '|' && mode == CLEAN_MARKDOWN)
         end = row_text_end(s, i, end);
     size_t start = i, fail_until = 0, code = 0, badge;
@@ -895,7 +916,9 @@ static int line_markup(const char *s, size_t len, size_t a, size_t b, line_carry
 {
     bool heading;
     size_t i = a + skip_line_start(s + a, b - a, false, &heading);
-    size_t end = heading ? heading_text_end(s, i, b) : b;
+    size_t end = heading                           ? heading_text_end(s, i, b)
+                 : text_is_underlined(s, len, b) ? attrs_start(s, i, b)
+                                                   : b;
     int rc = i > a ? fn(a, i, payload) : 0;
     if (rc != 0)
         return rc;

@@ -210,6 +210,17 @@ size_t text__footnote_ref_end(const char *s, size_t len, size_t i);
  * s[i] ("[label]: https://x.org/a" opening a line), or 0. */
 size_t text__link_definition_end(const char *s, size_t len, size_t i);
 
+/* Past an attribute block at s[i] that ends its line, as Pandoc, kramdown
+ * and Markdown's attribute extensions give a heading an id or classes
+ * ("{#install}", "{.unnumbered}", "{: #opts .wide}", "{-}"): after a space,
+ * with nothing but white space after it on the line; or 0. */
+size_t text__attrs_block_end(const char *s, size_t len, size_t i);
+
+/* text__attrs_block_end() where s[i]'s line is a heading ("#" after quote
+ * marks, or underlined): its id and classes are no words, in the index, the
+ * title, the heading shown or the snippet. */
+size_t text__heading_attrs_end(const char *s, size_t len, size_t i);
+
 /* ASCII white space: space, tab, CR, LF, VT, FF. */
 static inline bool text__is_space_byte(unsigned char c)
 {

@@ -684,9 +684,62 @@ size_t text__link_definition_end(const char *s, size_t len, size_t i)
     return j > target && address && then_ok ? j : 0;
 }
 
+/* How far an attribute block may reach past its "{". */
+#define ATTRS_MAX 256
+
+size_t text__attrs_block_end(const char *s, size_t len, size_t i)
+{
+    if (i == 0 || i >= len || s[i] != '{' || (s[i - 1] != ' ' && s[i - 1] != '\t'))
+        return 0;
+    size_t k = i + 1;
+    if (k < len && s[k] == ':')
+        k++;    /* kramdown's "{: ...}" */
+    while (k < len && (s[k] == ' ' || s[k] == '\t'))
+        k++;
+    if (k + 1 >= len)
+        return 0;
+    unsigned char n = (unsigned char)s[k + 1];   /* an id's or class's first */
+    bool named = (s[k] == '#' || s[k] == '.')
+                 && (n == '_' || n == '-'
+                     || (n < 0x80 && (text__ascii_class[n] == TEXT__C_LOWER
+                                      || text__ascii_class[n] == TEXT__C_UPPER
+                                      || text__ascii_class[n] == TEXT__C_DIGIT)));
+    if (!named && !(s[k] == '-' && s[k + 1] == '}'))
+        return 0;
+    size_t j = k;
+    while (j < len && j - i < ATTRS_MAX && s[j] != '}' && s[j] != '{' && s[j] != '\n'
+           && s[j] != '\r')
+        j++;
+    if (j >= len || s[j] != '}')
+        return 0;
+    size_t e = j + 1;
+    while (e < len && (s[e] == ' ' || s[e] == '\t'))
+        e++;
+    return is_line_end((const unsigned char *)s, len, e) ? j + 1 : 0;
+}
+
+size_t text__heading_attrs_end(const char *s, size_t len, size_t i)
+{
+    size_t end = text__attrs_block_end(s, len, i);
+    if (end == 0)
+        return 0;
+    size_t a = i, indent = 0;
+    while (a > 0 && s[a - 1] != '\n' && s[a - 1] != '\r')
+        a--;
+    for (; a < i && (s[a] == ' ' || s[a] == '>'); a++)
+        indent = s[a] == '>' ? 0 : indent + 1;
+    if (indent <= 3 && line_kind((const unsigned char *)s, len, a) == LINE_HEADING)
+        return end;
+    size_t e = end;
+    while (!is_line_end((const unsigned char *)s, len, e))
+        e++;
+    return text_is_underlined(s, len, e) ? end : 0;
+}
+
 /* Past what starts at s[i], of class c and cl bytes, and is no word: a
  * Markdown link target ("](url)", "[label]: url"), a footnote reference
- * ("[^1]"), an escape sequence, or the character. */
+ * ("[^1]"), a heading's attribute block ("{#id}"), an escape sequence, or
+ * the character. */
 static size_t past_non_word(const char *s, size_t len, size_t i, unsigned c, size_t cl,
                             size_t *link_fail_until)
 {
@@ -696,6 +749,7 @@ static size_t past_non_word(const char *s, size_t len, size_t i, unsigned c, siz
     }
     size_t end = c == TEXT__C_RBRACKET ? text__link_definition_end(s, len, i)
                  : s[i] == '['         ? text__footnote_ref_end(s, len, i)
+                 : s[i] == '{'         ? text__heading_attrs_end(s, len, i)
                                        : 0;
     return end != 0 ? end : i + escape_or_char(s, len, i, cl);
 }
