@@ -2101,6 +2101,22 @@ static size_t past_indented(const char *s, size_t len, size_t b)
     return b;
 }
 
+/* Whether line s[a..b) is one no title is taken from: 0 if it may give the
+ * title, else where the text goes on past it and what goes with it. */
+static size_t passed_over(const char *s, size_t len, size_t a, size_t b)
+{
+    size_t ma, mb, w;
+    if (rst_markup_line(s, a, b))       /* ".. note::" and the lines under it */
+        return past_indented(s, len, b);
+    if (copyright_line(s, a, b))        /* and the terms stated under it */
+        return past_notice(s, len, b);
+    if (html_only_line(s, a, b) || url_line(s, a, b)
+        || (mode_span(s, a, b, &ma, &mb) && !first_word_in(s, a, ma, &w)
+            && !first_word_in(s, mb, b, &w)))
+        return past_line_script(s, len, a, b);  /* a page's script may go on */
+    return 0;
+}
+
 /* The first line from s[from] with a word, as text_first_line() finds it
  * once front matter has no title. */
 static bool first_line_from(const char *s, size_t len, size_t from, size_t *start, size_t *end)
@@ -2143,13 +2159,8 @@ static bool first_line_from(const char *s, size_t len, size_t from, size_t *star
             next = past_comments(s, len, scan, &scan);
             continue;
         }
-        bool rst = rst_markup_line(s, a2, b2);
-        size_t ma, mb, w;
-        bool mode_only = mode_span(s, a2, b2, &ma, &mb) && !first_word_in(s, a2, ma, &w)
-                         && !first_word_in(s, mb, b2, &w);
-        bool notice = copyright_line(s, a2, b2);
-        if (!html_only_line(s, a2, b2) && !rst && !url_line(s, a2, b2) && !mode_only
-            && !notice) {
+        size_t past = passed_over(s, len, a2, b2);
+        if (past == 0) {
             at = at2;
             /* A comment that closes on this line, before its word, is no
              * part of the title ("--> Release checklist"). */
@@ -2158,9 +2169,6 @@ static bool first_line_from(const char *s, size_t len, size_t from, size_t *star
             found = true;
             break;
         }
-        size_t past = rst      ? past_indented(s, len, b2)
-                      : notice ? past_notice(s, len, b2)
-                               : past_line_script(s, len, a2, b2);
         next = past_comments(s, len, past, &scan);
     }
     if (!found && code_at < len)
