@@ -585,6 +585,19 @@ static const render_row_t render_rows[] = {
       "- item [Usage] *a* = *b*" },
     { "    - **kwargs *a*\n    - *b*", { TERM("kwarg") }, 0, SRCH_MARK_PLAIN,
       "- **[kwargs] *a* - *b*" },
+    /* emphasis that wraps onto the next line of its paragraph, as
+     * hard-wrapped Markdown has it; not over a blank line, into a list item
+     * or code, nor when a later run on the line could take the closer */
+    { "The **Former Afghan\nPresident** Karzai and *a\nb* met.", { TERM("presid") }, 0,
+      SRCH_MARK_PLAIN, "The Former Afghan [President] Karzai and a b met." },
+    { "x **a\n\nb** and *c\n- d* and *e\n    f* g", { TERM("b") }, 0, SRCH_MARK_PLAIN,
+      "x **a [b]** and *c - d* and *e f* g" },
+    { "2 * 3 and *x\ny* z *w", { TERM("z") }, 0, SRCH_MARK_PLAIN, "2 * 3 and x y [z] *w" },
+    { "a *b* *c\nd **e** f* g", { TERM("g") }, 0, SRCH_MARK_PLAIN, "a b c d e f [g]" },
+    { "one \"*\" and\nthe \"*\" g", { TERM("g") }, 0, SRCH_MARK_PLAIN,
+      "one \"*\" and the \"*\" [g]" },
+    { "/* x */\n/* y */ g *It wraps\nhere.* *\u00c9t\u00e9\nfin*", { TERM("g") }, 0, SRCH_MARK_PLAIN,
+      "/* x */ /* y */ [g] It wraps here. \u00c9t\u00e9 fin" },
     /* nor is a heading's attribute block, "#" or underlined; one in text is */
     { "# Install {#install}\n\nOptions {: .wide}\n---\nSet {#x} here {.y}", { TERM("instal") }, 0,
       SRCH_MARK_PLAIN, "[Install] Options Set {#x} here {.y}" },

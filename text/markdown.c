@@ -847,6 +847,7 @@ static size_t line_end(const char *s, size_t len, size_t i);
 typedef struct line_carry {
     size_t link_close;  /* the "]" there of a link opened on the line before */
     size_t code;        /* the backticks of a code span open since then */
+    size_t emph_close;  /* the "*" run there that closes emphasis opened so */
 } line_carry_t;
 
 static size_t item_content_column(const char *s, size_t i, size_t b, size_t indent);
@@ -909,6 +910,56 @@ static bool code_span_wraps(const char *s, size_t len, size_t i, size_t j)
         k = r > k ? r : k + 1;
     }
     return false;
+}
+
+/* If the run of "*" s[i..j), with no partner on its line and the line's
+ * last such run, opens emphasis that a run of as many closes on the next
+ * line, which carries the paragraph on and is no code ("**Former Afghan\n
+ * President** said"), where that run starts; else 0. The closing run is the
+ * next line's first of that length, code spans passed over, and has no
+ * partner on its own line. Each run can only open or only close ("*" in
+ * '"*"' could do both, and is text), the first opens before a word and the
+ * other closes after a word or a sentence's punctuation, lest hard-wrapped
+ * lines pair up runs far apart, as the stars of a C comment's end and of
+ * the next one's start. */
+static size_t wrapped_emphasis_close(const char *s, size_t len, size_t i, size_t j)
+{
+    size_t a = i, e = line_end(s, len, j), n = j - i;
+    while (a > 0 && s[a - 1] != '\n')
+        a--;
+    if (j == e || !is_wordish((unsigned char)s[j]) || run_flanks(s, a, e, i, j, false))
+        return 0;   /* "**Former", not the star of a C comment's end */
+    for (size_t k = j; k < e;) {
+        size_t r = run_end(s, e, k, '*');
+        if (r - k == n)
+            return 0;   /* a later run on the line takes the closer */
+        k = r > k ? r : k + 1;
+    }
+    if (e >= len || !carries_paragraph(s, len, e + 1))
+        return 0;
+    size_t c = e + 1, d = line_end(s, len, c), indent = 0;
+    for (size_t k = c; k < d && (s[k] == ' ' || s[k] == '\t'); k++)
+        indent += s[k] == '\t' ? 4 : 1;
+    if (indent >= 4)
+        return 0;   /* code, which shows its "*" */
+    size_t to = d - c > EMPHASIS_REACH ? c + EMPHASIS_REACH : d, spans = 0;
+    for (size_t k = c; k < to;) {
+        if (s[k] == '`') {
+            if (++spans > EMPHASIS_SPANS_MAX)
+                return 0;
+            k = past_code_span(s, to, k);
+            continue;
+        }
+        size_t r = run_end(s, d, k, '*');
+        if (r - k == n)
+            return k > c
+                   && (is_wordish((unsigned char)s[k - 1])
+                       || (s[k - 1] != '\0' && strchr(".,;:!?)\"'", s[k - 1]) != NULL))
+                   && run_flanks(s, c, d, k, r, false) && !run_flanks(s, c, d, k, r, true)
+                   && !emphasis_paired(s, c, d, k, r) ? k : 0;
+        k = r > k ? r : k + 1;
+    }
+    return 0;
 }
 
 static int line_markup(const char *s, size_t len, size_t a, size_t b, line_carry_t *carry,
@@ -981,9 +1032,17 @@ static int line_markup(const char *s, size_t len, size_t a, size_t b, line_carry
                 hide_b = i + 1;
             break;
         case INLINE_LITERAL:
-            /* So does a code span: its backticks here, as many there. */
+            /* So does a code span: its backticks here, as many there; and
+             * emphasis. */
             if (c == '`' && code == 0 && code_span_wraps(s, len, i, next)) {
                 carry->code = next - i;
+                hide_b = next;
+            } else if (c == '*' && code == 0 && carry->emph_close != 0
+                       && i == carry->emph_close) {
+                carry->emph_close = 0;
+                hide_b = next;
+            } else if (c == '*' && code == 0 && carry->emph_close <= i
+                       && (carry->emph_close = wrapped_emphasis_close(s, len, i, next)) != 0) {
                 hide_b = next;
             }
             break;
@@ -1075,7 +1134,7 @@ int text_markup_ranges(const char *s, size_t len, const text_open_fence_t *open,
      * more often than Markdown's. A passage cut inside a list cannot tell,
      * and reads a nested item as code. */
     size_t item_column = 0;
-    line_carry_t carry = { 0, 0 };
+    line_carry_t carry = { 0, 0, 0 };
     for (size_t a = 0; a < len;) {
         size_t b = line_end(s, len, a);
         int rc = 0;
@@ -1114,7 +1173,7 @@ int text_markup_ranges(const char *s, size_t len, const text_open_fence_t *open,
             rc = line_markup(s, len, a, b, &carry, fn, payload);
         }
         if (in_fence || code)
-            carry = (line_carry_t) { 0, 0 };  /* no span or link goes on into code */
+            carry = (line_carry_t) { 0, 0, 0 };   /* nothing goes on into code */
         if (rc != 0)
             return rc;
         if (!in_fence)
