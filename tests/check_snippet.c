@@ -594,6 +594,9 @@ static const render_row_t render_rows[] = {
       "x **a [b]** and *c - d* and *e f* g" },
     { "2 * 3 and *x\ny* z *w", { TERM("z") }, 0, SRCH_MARK_PLAIN, "2 * 3 and x y [z] *w" },
     { "a *b* *c\nd **e** f* g", { TERM("g") }, 0, SRCH_MARK_PLAIN, "a b c d e f [g]" },
+    /* a run of "*" inside a word pairs with one that is not */
+    { "**GPU**s and *un*done, 2*3*4, a_b_c, x**y**z g", { TERM("g") }, 0, SRCH_MARK_PLAIN,
+      "GPUs and undone, 2*3*4, a_b_c, x**y**z [g]" },
     { "one \"*\" and\nthe \"*\" g", { TERM("g") }, 0, SRCH_MARK_PLAIN,
       "one \"*\" and the \"*\" [g]" },
     { "/* x */\n/* y */ g *It wraps\nhere.* *\u00c9t\u00e9\nfin*", { TERM("g") }, 0, SRCH_MARK_PLAIN,

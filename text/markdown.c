@@ -607,11 +607,16 @@ static size_t before_code_span(const char *s, size_t from, size_t k)
  * partner, a run of as many of its character: one that closes it after it,
  * before any other that could open one, code spans passed over whole
  * ("**Fix for `path`**"); or one that opens it before it, likewise.
- * "*args" or "**kwargs" alone are text, as Markdown shows them. */
+ * "*args" or "**kwargs" alone are text, as Markdown shows them. A run
+ * between two letters or digits pairs only if it is of "*" and its partner
+ * is not so ("**GPU**s"), so that "2*3*4" and "snake_case_name" stay. */
 static bool emphasis_paired(const char *s, size_t start, size_t end, size_t i, size_t j)
 {
     char c = s[i];
     size_t n = j - i;
+    bool in_word = inside_word(s, start, end, i, j);
+    if (in_word && c != '*')
+        return false;
     if (run_flanks(s, start, end, i, j, true)) {
         size_t to = end - j > EMPHASIS_REACH ? j + EMPHASIS_REACH : end, spans = 0;
         for (size_t k = j; k < to;) {
@@ -622,7 +627,8 @@ static bool emphasis_paired(const char *s, size_t start, size_t end, size_t i, s
                 continue;
             }
             size_t r = run_end(s, end, k, c);
-            if (r - k == n && run_flanks(s, start, end, k, r, false) && !inside_word(s, start, end, k, r))
+            if (r - k == n && run_flanks(s, start, end, k, r, false)
+                && (!inside_word(s, start, end, k, r) || (c == '*' && !in_word)))
                 return true;
             if (r - k == n && run_flanks(s, start, end, k, r, true))
                 break;      /* a nearer opener takes the closer */
@@ -642,7 +648,8 @@ static bool emphasis_paired(const char *s, size_t start, size_t end, size_t i, s
             size_t q = k;
             while (q > start && s[q - 1] == c)
                 q--;
-            if (k - q == n && run_flanks(s, start, end, q, k, true) && !inside_word(s, start, end, q, k))
+            if (k - q == n && run_flanks(s, start, end, q, k, true)
+                && (!inside_word(s, start, end, q, k) || (c == '*' && !in_word)))
                 return true;
             if (k - q == n && run_flanks(s, start, end, q, k, false))
                 break;      /* a nearer closer has the opener */
@@ -698,7 +705,6 @@ static inline_t inline_markup(const char *s, size_t start, size_t end, size_t i,
         unsigned char before = i > start ? (unsigned char)s[i - 1] : ' ';
         unsigned char after = j < end ? (unsigned char)s[j] : ' ';
         bool literal = in_code || (text__is_space_byte(before) && text__is_space_byte(after))
-                       || (is_wordish(before) && is_wordish(after))
                        || !emphasis_paired(s, start, end, i, j);
         return literal ? INLINE_LITERAL : INLINE_MARKUP;
     }
