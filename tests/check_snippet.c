@@ -601,6 +601,11 @@ static const render_row_t render_rows[] = {
       "one \"*\" and the \"*\" [g]" },
     { "/* x */\n/* y */ g *It wraps\nhere.* *\u00c9t\u00e9\nfin*", { TERM("g") }, 0, SRCH_MARK_PLAIN,
       "/* x */ /* y */ [g] It wraps here. \u00c9t\u00e9 fin" },
+    /* a fenced block in a quote is code, without the quote's marks; ">>>"
+     * in a fence outside quotes is code */
+    { "> Run:\n>\n> ```sh\n> make **all**\n> > x\n>  ```\n> Then **stop**.\n\n```\n>>> a = *b*\n```",
+      { TERM("make") }, 0, SRCH_MARK_PLAIN,
+      "Run: sh [make] **all** > x Then stop. >>> a = *b*" },
     /* nor is a heading's attribute block, "#" or underlined; one in text is */
     { "# Install {#install}\n\nOptions {: .wide}\n---\nSet {#x} here {.y}", { TERM("instal") }, 0,
       SRCH_MARK_PLAIN, "[Install] Options Set {#x} here {.y}" },

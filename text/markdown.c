@@ -7,6 +7,7 @@
  * Markdown actually use is handled; anything else is kept as text, which is
  * the safe failure for a display string.
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -1128,11 +1129,33 @@ static size_t item_content_column(const char *s, size_t i, size_t b, size_t inde
     return marker + (blanks >= 5 || j == b ? 1 : blanks);
 }
 
+/* Past at most *levels block quote marks that open line s[a..b) ("> ",
+ * "> > "), or a; *levels becomes the number passed. */
+static size_t past_quote_marks(const char *s, size_t a, size_t b, unsigned *levels)
+{
+    unsigned n = 0;
+    for (size_t q = a; n < *levels; n++) {
+        q += text__indent3(s + q, b - q);
+        if (q == b || s[q] != '>')
+            break;
+        a = ++q;
+        if (a < b && s[a] == ' ')
+            a++;
+        q = a;
+    }
+    *levels = n;
+    return a;
+}
+
 int text_markup_ranges(const char *s, size_t len, const text_open_fence_t *open,
                        text_markup_fn fn, void *payload)
 {
     text__fence_t fence = { open ? open->c : 0, open ? open->n : 0, true };
     bool in_fence = fence.c != 0, blank_before = true;
+    /* The fence is in a block quote ("> ```sh"), so many levels deep: its
+     * lines' marks are no code, and its closing fence is looked for after
+     * them. */
+    unsigned fence_quotes = 0;
     /* In a list, the column the last item's content starts at (0: in none).
      * An item indented less than four columns past it is nested in it, not
      * code: "- one\n    - nested" (CommonMark). Other lines indented four
@@ -1163,14 +1186,17 @@ int text_markup_ranges(const char *s, size_t len, const text_open_fence_t *open,
                 item_column = 0;    /* a paragraph, heading, quote or fence after the list */
         }
         bool code = in_fence || (indent >= 4 && !nested);
-        if (text__fence_toggles(s, a, b, in_fence, &fence)) {
+        unsigned levels = in_fence ? fence_quotes : UINT_MAX;
+        size_t q = past_quote_marks(s, a, b, &levels);
+        if (text__fence_toggles(s, q, b, in_fence, &fence)) {
             in_fence = !in_fence;
-            size_t run = i;
+            fence_quotes = in_fence ? levels : 0;
+            size_t f = q > a ? q + text__indent3(s + q, b - q) : i, run = f;
             while (run < b && s[run] == fence.c)
                 run++;
-            rc = fn(i, run, payload);           /* the fence, not what it says after */
+            rc = fn(q > a ? a : i, run, payload); /* the fence, not what it says after */
         } else if (code) {
-            rc = 0;                             /* code */
+            rc = q > a ? fn(a, q, payload) : 0; /* code, without its quote's marks */
         } else if (text__is_thematic_break(s + a, b - a) || text_is_underline(s + a, b - a)
                    || text__is_rst_underline(s, a, b) || is_table_delimiter(s, a, b)) {
             item_column = 0;
