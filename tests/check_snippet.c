@@ -609,6 +609,8 @@ static const render_row_t render_rows[] = {
     /* nor is a heading's attribute block, "#" or underlined; one in text is */
     { "# Install {#install}\n\nOptions {: .wide}\n---\nSet {#x} here {.y}", { TERM("instal") }, 0,
       SRCH_MARK_PLAIN, "[Install] Options Set {#x} here {.y}" },
+    { "## Closed ## {#c}\n\n- item {#i}\n---\n```\n# code {#k}\n```", { TERM("close") }, 0,
+      SRCH_MARK_PLAIN, "[Closed] - item {#i} # code {#k}" },
     /* nor are a footnote's reference and its definition's label, and a
      * link reference definition's brackets and address (its label and
      * title, which are indexed, are); a "[^x]" that is no footnote and

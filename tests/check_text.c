@@ -203,6 +203,8 @@ static const tok_row_t tok_rows[] = {
     {"# Install {#install .big}\nUse {#x} or {.y}\nOpts {: #opts}\n===", 0,
      "install@0[2,9) use@2[26,29) x@3[32,33) or@4[35,37) y@5[40,41) opts@6[43,47)"},
     {"> ## Q {-}\n# {#only}\n    # c {#c}", 0, "q@0[5,6) c@2[27,28) c@3[31,32)"},
+    /* ...not in a fenced code block, nor under an item over a rule */
+    {"```\n# A {#b}\n```\n- c {#d}\n---", 0, "a@0[6,7) b@1[10,11) c@3[19,20) d@4[23,24)"},
     /* 28b: a footnote reference is no word; its definition's text is */
     {"peace[^1] talks\n[^1]: See x", 0, "peace@0[0,5) talks@1[10,15) see@2[22,25) x@3[26,27)"},
     {"a [^ b] c", 0, "a@0[0,1) b@1[5,6) c@2[8,9)"},
@@ -1067,6 +1069,11 @@ START_TEST(test_text_markdown_clean_heading)
         {"Options {: .wide #opts }", "Options", "Options {: .wide #opts }"},
         {"# Appendix {-} ##", "Appendix {-}", "Appendix {-}"},
         {"# Sets {a, b}", "Sets {a, b}", "Sets {a, b}"},
+        {"## My heading ##    {#foo}", "My heading", "My heading"},     /* Pandoc's closed form */
+        {"# Init {.x = 1, .y = 2}", "Init {.x = 1, .y = 2}", "Init {.x = 1, .y = 2}"},
+        {"# Version {.5}", "Version {.5}", "Version {.5}"},
+        {"# Set {#a key=\"v w\" .b}", "Set", "Set"},
+        {"# T {x=1}", "T {x=1}", "T {x=1}"},           /* a key alone: no id or class */
     };
     for (size_t k = 0; k < N_ROWS(rows); k++) {
         char out[128];
@@ -1165,9 +1172,34 @@ static const first_line_row_t first_line_rows[] = {
      "Changes in 6.2.1\n", true, 69, 85},
     {"Copyright 2024 Jane Doe\nAll rights reserved.\n\nMy Notes\n", true, 46, 54},
     {"\xC2\xA9 2024 Jane Doe\n\nMy Notes\n", true, 18, 26},
-    {"(c) 2024 Jane\nNext para\n\nTitle\n", true, 25, 30}, /* its paragraph goes */
-    {"Copyright 2024 X\n\nNot a notice at all.\n", true, 18, 38},
+    /* a line of no notice under it is text */
+    {"(c) 2024 Jane\nAll rights reserved.\nThe Real Title\n\nBody\n", true, 35, 49},
+    {"Copyright 2024 Xavier\n\nA plain paragraph.\n", true, 23, 41},
     {"Copyright 2024 Jane Doe\n", true, 0, 23},        /* nothing else: the notice */
+    /* ...nor is a licence alone, whose notice is then its title; a few words
+     * between two paragraphs of terms go with them */
+    {"Source: https://x.org/\n\nCopyright 2008 Dan N\n\nPermission is granted.\n", true, 24, 44},
+    {"Copyright 1991 FSF, Inc.\n\nIt is free software under either:\n\n"
+     "  * the GNU Lesser General Public License\n\nor\n\n  * the GNU General Public License\n\n"
+     "or both in parallel, as here.\n\nWITHOUT ANY WARRANTY.\n\n      THE GNU MP LIBRARY\n",
+     true, 198, 222},
+    {"Copyright (c) 2024 Acme Corp.\n\nPermission is hereby granted, free of charge.\n\n"
+     "The above copyright notice shall be included.\n\n"
+     "THE SOFTWARE IS PROVIDED \"AS IS\", WITHOUT WARRANTY.\n", true, 0, 29},
+    /* a GNU header's paragraphs of terms */
+    {"Copyright (C) 2024 Jane Doe\n\nThis program is free software.\n\n"
+     "It is distributed WITHOUT ANY WARRANTY.\n\n"
+     "You should have received a copy of the GNU General Public License.\n\n"
+     "Frobnicator user manual\n", true, 170, 193},
+    {"Copyright 2000-2023 Free Software Foundation, Inc.\nContributed by the AriC project.\n\n"
+     "This file is part of the GNU MPFR Library.\n\n####\n\nChanges from 4.1 to 4.2:\n",
+     true, 135, 159},
+    /* a headline: no holder after the year */
+    {"Copyright 2024 review of the year\n\nIt was a big year for copyright law.\n", true, 0, 33},
+    {"Copyright 1500 years of history\n\nBody\n", true, 0, 31},
+    {"(c) 2024 budget: the numbers\n\nBody\n", true, 0, 28},
+    {"Copyright 2019\xE2\x80\x93" "2024 \xC3\x89mile Zola\n\nBody\n", true, 35, 39},
+    {"Copyright 1999 by Jane\n\nBody\n", true, 24, 28},
     {"Copyright law in 2024\n", true, 0, 21},          /* no year after it: text */
     {"Copyright\n=========\n", true, 0, 9},
     /* a first line that names the title as metadata: its value */

@@ -321,6 +321,7 @@ static size_t row_text_end(const char *s, size_t start, size_t end)
  * closing hashes ("## Title ##"). */
 static size_t heading_text_end(const char *s, size_t start, size_t end)
 {
+    end = attrs_start(s, start, end);   /* "## Title ##  {#id}", as Pandoc has it */
     while (end > start && text__is_space_byte((unsigned char)s[end - 1]))
         end--;
     size_t e = end;
@@ -328,7 +329,7 @@ static size_t heading_text_end(const char *s, size_t start, size_t end)
         e--;
     if (e < end && (e == start || s[e - 1] == ' ' || s[e - 1] == '\t'))
         return e;
-    return attrs_start(s, start, end);
+    return end;
 }
 
 bool text__is_thematic_break(const char *s, size_t len)
@@ -974,9 +975,10 @@ static int line_markup(const char *s, size_t len, size_t a, size_t b, line_carry
 {
     bool heading;
     size_t i = a + skip_line_start(s + a, b - a, false, &heading);
-    size_t end = heading                           ? heading_text_end(s, i, b)
-                 : text_is_underlined(s, len, b) ? attrs_start(s, i, b)
-                                                   : b;
+    /* (An item over "---" is an item and a rule, as the tokenizer reads it.) */
+    bool underlined = !heading && text_is_underlined(s, len, b)
+                      && text__list_marker_end(s, i, b, TEXT__ITEM_DIGITS) == 0;
+    size_t end = heading ? heading_text_end(s, i, b) : underlined ? attrs_start(s, i, b) : b;
     int rc = i > a ? fn(a, i, payload) : 0;
     if (rc != 0)
         return rc;
@@ -2110,10 +2112,12 @@ static size_t metadata_value(const char *s, size_t a, size_t b)
     return a;
 }
 
-/* Whether line s[a..b) opens a copyright notice, as GNU files do above their
- * text ("Copyright (C) 1989-2018 Free Software Foundation, Inc.", "Copyright
- * 2000-2023 ...", "(c) 2024 Jane Doe", "© 2024"): a sign or the word, then a
- * year. A heading "Copyright" alone, or "Copyright law in 2024", is text. */
+/* Whether line s[a..b) is a copyright notice, as GNU files and licences put
+ * above their text ("Copyright (C) 1989-2018 Free Software Foundation, Inc.",
+ * "Copyright 1996, 1999-2016 ...", "(c) 2024 Jane Doe", "\u00a9 2024 Jane
+ * Doe", "Copyright 1999 by Jane"): the word or the sign, years, then the
+ * holder, a capital or "by". "Copyright 2024 review of the year", "(c) 2024
+ * budget" and "Copyright law" are headlines. */
 static bool copyright_line(const char *s, size_t a, size_t b)
 {
     trim(s, &a, &b);
@@ -2134,43 +2138,85 @@ static bool copyright_line(const char *s, size_t a, size_t b)
     size_t digits = 0;
     while (a + digits < b && s[a + digits] >= '0' && s[a + digits] <= '9')
         digits++;
-    return digits == 4;
+    if (digits != 4)
+        return false;
+    /* More years: "1996, 1999-2016, 2018-2020", "2019\u20132024" */
+    while (a < b && ((s[a] >= '0' && s[a] <= '9') || s[a] == ',' || s[a] == '-' || s[a] == ' '
+                     || (b - a >= 3 && memcmp(s + a, "\xE2\x80\x93", 3) == 0)))
+        a += (unsigned char)s[a] == 0xE2 ? 3 : 1;
+    return a < b
+           && ((s[a] >= 'A' && s[a] <= 'Z') || (unsigned char)s[a] >= 0xC0
+               || (b - a > 3 && strncasecmp(s + a, "by ", 3) == 0));
 }
 
-/* Whether s[a..b) names a licence or copyright ("are permitted in any medium
- * ... provided the copyright notice and this notice are preserved"). */
+/* Whether s[a..b) states the terms of a licence or names the work the
+ * text belongs to ("Copying and distribution of this file ... are
+ * permitted", "WITHOUT ANY WARRANTY", "This file is part of the GNU MP
+ * Library"). */
 static bool notice_text(const char *s, size_t a, size_t b)
 {
-    return find_nocase(s, a, b, "permitted") < b || find_nocase(s, a, b, "copyright") < b
-           || find_nocase(s, a, b, "licen") < b || find_nocase(s, a, b, "rights reserved") < b;
+    static const char *const words[] = { "permi", "copyright", "licen", "rights reserved",
+                                         "warrant", "redistribut", "free software", "notice",
+                                         "authoriz", "is part of", "contributed by",
+                                         "written by" };
+    for (size_t k = 0; k < sizeof words / sizeof words[0]; k++)
+        if (find_nocase(s, a, b, words[k]) < b)
+            return true;
+    return false;
 }
 
-/* The end of the paragraph whose line ends at s[b]: the end of its last line
- * before a blank one, or b. */
-static size_t paragraph_end(const char *s, size_t len, size_t b)
+/* How many paragraphs of terms under a notice are passed over at most, and
+ * how many words one between two of them may have. */
+#define NOTICE_PARAGRAPHS 16
+#define NOTICE_LINK_WORDS 6
+
+/* The paragraph after the one that ends at s[b]: its first character, at
+ * *c, and its end; or 0 if none follows. */
+static size_t next_paragraph(const char *s, size_t len, size_t b, size_t *c)
+{
+    while (b < len && text__is_space_byte((unsigned char)s[b]))
+        b++;
+    if (b == len)
+        return 0;
+    *c = b;
+    size_t d = line_end(s, len, b);
+    while (d < len) {
+        size_t e = line_end(s, len, d + 1);
+        if (blank_line(s, d + 1, e))
+            break;
+        d = e;
+    }
+    return d;
+}
+
+/* Past a copyright notice whose first line ends at s[b]: the lines under it
+ * that are notices too or name rights, authors or terms ("All rights
+ * reserved.", "Contributed by ..."), and, from its paragraph's end, the
+ * paragraphs that state terms (a GNU header's three, a licence's clauses,
+ * and a few words between two of them, "or", "or both in parallel, as
+ * here."). */
+static size_t past_notice(const char *s, size_t len, size_t b)
 {
     while (b < len) {
         size_t d = line_end(s, len, b + 1);
         if (blank_line(s, b + 1, d))
             break;
+        if (!copyright_line(s, b + 1, d) && !notice_text(s, b + 1, d))
+            return b;       /* "The Real Title" under the notice */
+        b = d;
+    }
+    for (unsigned n = 0; n < NOTICE_PARAGRAPHS; n++) {
+        size_t c, d = next_paragraph(s, len, b, &c), c2, d2;
+        if (d == 0)
+            break;
+        if (!notice_text(s, c, d)
+            && !(line_words(s, c, d) <= NOTICE_LINK_WORDS
+                 && (d2 = next_paragraph(s, len, d, &c2)) != 0
+                 && notice_text(s, c2, d2)))
+            break;
         b = d;
     }
     return b;
-}
-
-/* Past a copyright notice whose first line ends at s[b]: its paragraph, and
- * the one after it if that one states the terms (GNU's "Copying and
- * distribution of this file ... are permitted"). */
-static size_t past_notice(const char *s, size_t len, size_t b)
-{
-    b = paragraph_end(s, len, b);
-    size_t c = b;
-    while (c < len && (text__is_space_byte((unsigned char)s[c]) || s[c] == '\n'))
-        c++;
-    if (c == len)
-        return b;
-    size_t d = paragraph_end(s, len, line_end(s, len, c));
-    return notice_text(s, c, d) ? d : b;
 }
 
 /* Past the lines indented under the line that ends at s[b] (an explicit
@@ -2227,7 +2273,7 @@ static bool first_line_from(const char *s, size_t len, size_t from, size_t *star
     size_t scan = from;  /* where fences are looked for next: a line start */
     while (scan > 0 && s[scan - 1] != '\n')
         scan--;
-    size_t code_at = len, title_from = 0;
+    size_t code_at = len, notice_at = len, title_from = 0;
     bool in_code = false, found = false;
     text__fence_t fence = { 0, 0, false };
     for (size_t next = past_comments(s, len, from, &scan), at2; next < len;) {
@@ -2251,6 +2297,8 @@ static bool first_line_from(const char *s, size_t len, size_t from, size_t *star
             continue;
         }
         size_t past = passed_over(s, len, a2, b2);
+        if (past != 0 && notice_at == len && copyright_line(s, a2, b2))
+            notice_at = at2;
         if (past == 0) {
             at = at2;
             /* A comment that closes on this line, before its word, is no
@@ -2262,8 +2310,8 @@ static bool first_line_from(const char *s, size_t len, size_t from, size_t *star
         }
         next = past_comments(s, len, past, &scan);
     }
-    if (!found && code_at < len)
-        at = code_at;
+    if (!found)     /* a licence alone is titled by its notice */
+        at = notice_at < len ? notice_at : code_at < len ? code_at : at;
     size_t a = at;
     while (a > 0 && s[a - 1] != '\n')
         a--;

@@ -687,35 +687,79 @@ size_t text__link_definition_end(const char *s, size_t len, size_t i)
 /* How far an attribute block may reach past its "{". */
 #define ATTRS_MAX 256
 
+/* Whether c may go on an attribute's name ("install", "my-id", "x:y"), or
+ * start one (no digit, ".", ":"). */
+static bool attr_name_char(unsigned char c, bool first)
+{
+    if (c >= 0x80 || c == '_' || c == '-')
+        return true;
+    unsigned k = text__ascii_class[c];
+    if (k == TEXT__C_LOWER || k == TEXT__C_UPPER)
+        return true;
+    return !first && (k == TEXT__C_DIGIT || c == ':' || c == '.');
+}
+
+/* Past a name at s[k] within s[..b), or k. */
+static size_t attr_name_end(const char *s, size_t b, size_t k)
+{
+    if (k >= b || !attr_name_char((unsigned char)s[k], true))
+        return k;
+    for (k++; k < b && attr_name_char((unsigned char)s[k], false); k++)
+        ;
+    return k;
+}
+
 size_t text__attrs_block_end(const char *s, size_t len, size_t i)
 {
     if (i == 0 || i >= len || s[i] != '{' || (s[i - 1] != ' ' && s[i - 1] != '\t'))
         return 0;
-    size_t k = i + 1;
-    if (k < len && s[k] == ':')
+    size_t b = len - i > ATTRS_MAX ? i + ATTRS_MAX : len, k = i + 1;
+    if (k < b && s[k] == ':')
         k++;    /* kramdown's "{: ...}" */
-    while (k < len && (s[k] == ' ' || s[k] == '\t'))
-        k++;
-    if (k + 1 >= len)
+    /* Pandoc's attributes: "#id", ".class", "-" (unnumbered), key=value
+     * (its value quoted or one run), apart by white space; at least one of
+     * the first three, so that "{x=1}" or "{a, b}" stay text. */
+    bool marked = false;
+    for (;;) {
+        while (k < b && (s[k] == ' ' || s[k] == '\t'))
+            k++;
+        if (k < b && s[k] == '}')
+            break;
+        size_t t = k;
+        if (k < b && (s[k] == '#' || s[k] == '.')) {
+            t = attr_name_end(s, b, k + 1);
+            if (t == k + 1)
+                return 0;
+            marked = true;
+        } else if (k < b && s[k] == '-') {
+            t = k + 1;
+            marked = true;
+        } else {
+            t = attr_name_end(s, b, k);
+            if (t == k || t >= b || s[t] != '=')
+                return 0;
+            t++;
+            if (t < b && s[t] == '"') {
+                const char *q = memchr(s + t + 1, '"', b - t - 1);
+                if (q == NULL || memchr(s + t, '\n', (size_t)(q - s) - t) != NULL)
+                    return 0;
+                t = (size_t)(q - s) + 1;
+            } else {
+                while (t < b && !text__is_space_byte((unsigned char)s[t]) && s[t] != '}'
+                       && s[t] != '{' && s[t] != '"')
+                    t++;
+            }
+        }
+        if (t < b && s[t] != '}' && s[t] != ' ' && s[t] != '\t')
+            return 0;   /* "{#a}b" needs its end; "{.x = 1}" is no attribute */
+        k = t;
+    }
+    if (!marked || k >= b)
         return 0;
-    unsigned char n = (unsigned char)s[k + 1];   /* an id's or class's first */
-    bool named = (s[k] == '#' || s[k] == '.')
-                 && (n == '_' || n == '-'
-                     || (n < 0x80 && (text__ascii_class[n] == TEXT__C_LOWER
-                                      || text__ascii_class[n] == TEXT__C_UPPER
-                                      || text__ascii_class[n] == TEXT__C_DIGIT)));
-    if (!named && !(s[k] == '-' && s[k + 1] == '}'))
-        return 0;
-    size_t j = k;
-    while (j < len && j - i < ATTRS_MAX && s[j] != '}' && s[j] != '{' && s[j] != '\n'
-           && s[j] != '\r')
-        j++;
-    if (j >= len || s[j] != '}')
-        return 0;
-    size_t e = j + 1;
+    size_t e = k + 1;
     while (e < len && (s[e] == ' ' || s[e] == '\t'))
         e++;
-    return is_line_end((const unsigned char *)s, len, e) ? j + 1 : 0;
+    return is_line_end((const unsigned char *)s, len, e) ? k + 1 : 0;
 }
 
 size_t text__heading_attrs_end(const char *s, size_t len, size_t i)
@@ -730,6 +774,8 @@ size_t text__heading_attrs_end(const char *s, size_t len, size_t i)
         indent = s[a] == '>' ? 0 : indent + 1;
     if (indent <= 3 && line_kind((const unsigned char *)s, len, a) == LINE_HEADING)
         return end;
+    if (text__list_marker_end(s, a, len, TEXT__ITEM_DIGITS) != 0)
+        return 0;   /* "- item" over "---" is an item and a rule */
     size_t e = end;
     while (!is_line_end((const unsigned char *)s, len, e))
         e++;
@@ -738,10 +784,10 @@ size_t text__heading_attrs_end(const char *s, size_t len, size_t i)
 
 /* Past what starts at s[i], of class c and cl bytes, and is no word: a
  * Markdown link target ("](url)", "[label]: url"), a footnote reference
- * ("[^1]"), a heading's attribute block ("{#id}"), an escape sequence, or
- * the character. */
+ * ("[^1]"), a heading's attribute block ("{#id}", not in a fenced code
+ * block, in_fence), an escape sequence, or the character. */
 static size_t past_non_word(const char *s, size_t len, size_t i, unsigned c, size_t cl,
-                            size_t *link_fail_until)
+                            size_t *link_fail_until, bool in_fence)
 {
     if (c == TEXT__C_RBRACKET && i + 1 < len && s[i + 1] == '(') {
         size_t end = text__link_target_end(s, len, i, link_fail_until);
@@ -749,7 +795,7 @@ static size_t past_non_word(const char *s, size_t len, size_t i, unsigned c, siz
     }
     size_t end = c == TEXT__C_RBRACKET ? text__link_definition_end(s, len, i)
                  : s[i] == '['         ? text__footnote_ref_end(s, len, i)
-                 : s[i] == '{'         ? text__heading_attrs_end(s, len, i)
+                 : s[i] == '{' && !in_fence ? text__heading_attrs_end(s, len, i)
                                        : 0;
     return end != 0 ? end : i + escape_or_char(s, len, i, cl);
 }
@@ -798,7 +844,7 @@ int text_tokenize_in(const char *s, size_t len, uint32_t first_pos,
                 return rc;
             i = next;
         } else {
-            i = past_non_word(s, len, i, c, cl, &st.link_fail_until);
+            i = past_non_word(s, len, i, c, cl, &st.link_fail_until, st.in_fence);
         }
     }
     return 0;
@@ -813,7 +859,7 @@ size_t text__next_word_char(const char *s, size_t len, text__reader_t *r, size_t
         size_t cl;
         unsigned c = text__classify((const unsigned char *)s, len, r->i, &cl);
         if (!text__is_word_class(c))
-            r->i = past_non_word(s, len, r->i, c, cl, &r->link_fail_until);
+            r->i = past_non_word(s, len, r->i, c, cl, &r->link_fail_until, false);
         else if (r->i >= from)
             return r->i;
         else
