@@ -593,10 +593,16 @@ static const render_row_t render_rows[] = {
     { "x **a\n\nb** and *c\n- d* and *e\n    f* g", { TERM("b") }, 0, SRCH_MARK_PLAIN,
       "x **a [b]** and *c - d* and *e f* g" },
     { "2 * 3 and *x\ny* z *w", { TERM("z") }, 0, SRCH_MARK_PLAIN, "2 * 3 and x y [z] *w" },
+    { "# Head **foo\nbar** baz", { TERM("baz") }, 0, SRCH_MARK_PLAIN, "Head **foo bar** [baz]" },
     { "a *b* *c\nd **e** f* g", { TERM("g") }, 0, SRCH_MARK_PLAIN, "a b c d e f [g]" },
-    /* a run of "*" inside a word pairs with one that is not */
+    /* a "**" inside a word closes bold opened at a word's start; no other
+     * run inside a word pairs (globs, C, target triplets in NEWS files) */
     { "**GPU**s and *un*done, 2*3*4, a_b_c, x**y**z g", { TERM("g") }, 0, SRCH_MARK_PLAIN,
-      "GPUs and undone, 2*3*4, a_b_c, x**y**z [g]" },
+      "GPUs and *un*done, 2*3*4, a_b_c, x**y**z [g]" },
+    { "Use CHAR_BIT*sizeof(void*) or *foo*bar, a*b*, file*name* and str**val** g\n"
+      "(mips*-*-irix6*o32)", { TERM("g") }, 0, SRCH_MARK_PLAIN,
+      "Use CHAR_BIT*sizeof(void*) or *foo*bar, a*b*, file*name* and str**val** [g] "
+      "(mips*-*-irix6*o32)" },
     { "one \"*\" and\nthe \"*\" g", { TERM("g") }, 0, SRCH_MARK_PLAIN,
       "one \"*\" and the \"*\" [g]" },
     { "/* x */\n/* y */ g *It wraps\nhere.* *\u00c9t\u00e9\nfin*", { TERM("g") }, 0, SRCH_MARK_PLAIN,
@@ -606,6 +612,10 @@ static const render_row_t render_rows[] = {
     { "> Run:\n>\n> ```sh\n> make **all**\n> > x\n>  ```\n> Then **stop**.\n\n```\n>>> a = *b*\n```",
       { TERM("make") }, 0, SRCH_MARK_PLAIN,
       "Run: sh [make] **all** > x Then stop. >>> a = *b*" },
+    /* the quote's end ends its fence; a fence may open a list item */
+    { "> ```sh\n> make x\n\nAfter **bold** here\n\n> - ```\n>   code\n>   ```\n\n"
+      "- ```sh\n  make **x**\n  ```\n- item **y**", { TERM("bold") }, 0, SRCH_MARK_PLAIN,
+      "sh make x After [bold] here - code - sh make **x** - item y" },
     /* nor is a heading's attribute block, "#" or underlined; one in text is */
     { "# Install {#install}\n\nOptions {: .wide}\n---\nSet {#x} here {.y}", { TERM("instal") }, 0,
       SRCH_MARK_PLAIN, "[Install] Options Set {#x} here {.y}" },

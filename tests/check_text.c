@@ -203,7 +203,10 @@ static const tok_row_t tok_rows[] = {
     {"# Install {#install .big}\nUse {#x} or {.y}\nOpts {: #opts}\n===", 0,
      "install@0[2,9) use@2[26,29) x@3[32,33) or@4[35,37) y@5[40,41) opts@6[43,47)"},
     {"> ## Q {-}\n# {#only}\n    # c {#c}", 0, "q@0[5,6) c@2[27,28) c@3[31,32)"},
-    /* ...not in a fenced code block, nor under an item over a rule */
+    /* ...not in a fenced code block (which a list item may open, and a
+     * quote's end closes), nor under an item over a rule */
+    {"- ```\n  c\n  ```\n# H {#x}\n> ```\n> d\n\n# I {#y}", 0,
+     "c@0[8,9) h@2[18,19) d@4[33,34) i@6[38,39)"},
     {"```\n# A {#b}\n```\n- c {#d}\n---", 0, "a@0[6,7) b@1[10,11) c@3[19,20) d@4[23,24)"},
     /* 28b: a footnote reference is no word; its definition's text is */
     {"peace[^1] talks\n[^1]: See x", 0, "peace@0[0,5) talks@1[10,15) see@2[22,25) x@3[26,27)"},

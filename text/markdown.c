@@ -605,21 +605,31 @@ static size_t before_code_span(const char *s, size_t from, size_t k)
     return q;
 }
 
+/* Whether s[i..j) is "**" at a word's start, after white space or the
+ * line's start, before a letter or digit: "**GPU**s" may close inside a
+ * word. */
+static bool bold_at_word_start(const char *s, size_t start, size_t i, size_t j)
+{
+    return j - i == 2 && s[i] == '*' && (i == start || text__is_space_byte((unsigned char)s[i - 1]))
+           && is_wordish((unsigned char)s[j]);
+}
+
 /* Whether the run of emphasis s[i..j) in the line s[start..end) has a
  * partner, a run of as many of its character: one that closes it after it,
  * before any other that could open one, code spans passed over whole
  * ("**Fix for `path`**"); or one that opens it before it, likewise.
  * "*args" or "**kwargs" alone are text, as Markdown shows them. A run
- * between two letters or digits pairs only if it is of "*" and its partner
- * is not so ("**GPU**s"), so that "2*3*4" and "snake_case_name" stay. */
+ * between two letters or digits is text ("2*3*4", "snake_case_name",
+ * "CHAR_BIT*sizeof", "a*b*"), but for "**" that closes bold opened at a
+ * word's start ("**GPU**s"). */
 static bool emphasis_paired(const char *s, size_t start, size_t end, size_t i, size_t j)
 {
     char c = s[i];
     size_t n = j - i;
     bool in_word = inside_word(s, start, end, i, j);
-    if (in_word && c != '*')
+    if (in_word && (c != '*' || n != 2))
         return false;
-    if (run_flanks(s, start, end, i, j, true)) {
+    if (!in_word && run_flanks(s, start, end, i, j, true)) {
         size_t to = end - j > EMPHASIS_REACH ? j + EMPHASIS_REACH : end, spans = 0;
         for (size_t k = j; k < to;) {
             if (s[k] == '`') {
@@ -630,7 +640,7 @@ static bool emphasis_paired(const char *s, size_t start, size_t end, size_t i, s
             }
             size_t r = run_end(s, end, k, c);
             if (r - k == n && run_flanks(s, start, end, k, r, false)
-                && (!inside_word(s, start, end, k, r) || (c == '*' && !in_word)))
+                && (!inside_word(s, start, end, k, r) || bold_at_word_start(s, start, i, j)))
                 return true;
             if (r - k == n && run_flanks(s, start, end, k, r, true))
                 break;      /* a nearer opener takes the closer */
@@ -651,7 +661,8 @@ static bool emphasis_paired(const char *s, size_t start, size_t end, size_t i, s
             while (q > start && s[q - 1] == c)
                 q--;
             if (k - q == n && run_flanks(s, start, end, q, k, true)
-                && (!inside_word(s, start, end, q, k) || (c == '*' && !in_word)))
+                && !inside_word(s, start, end, q, k)
+                && (!in_word || bold_at_word_start(s, start, q, k)))
                 return true;
             if (k - q == n && run_flanks(s, start, end, q, k, false))
                 break;      /* a nearer closer has the opener */
@@ -1050,7 +1061,7 @@ static int line_markup(const char *s, size_t len, size_t a, size_t b, line_carry
                        && i == carry->emph_close) {
                 carry->emph_close = 0;
                 hide_b = next;
-            } else if (c == '*' && code == 0 && carry->emph_close <= i
+            } else if (c == '*' && code == 0 && !heading && carry->emph_close <= i
                        && (carry->emph_close = wrapped_emphasis_close(s, len, i, next)) != 0) {
                 hide_b = next;
             }
@@ -1152,6 +1163,7 @@ static size_t past_quote_marks(const char *s, size_t a, size_t b, unsigned *leve
 int text_markup_ranges(const char *s, size_t len, const text_open_fence_t *open,
                        text_markup_fn fn, void *payload)
 {
+    /* (The tokenizer's open_line() reads fences in quotes and items alike.) */
     text__fence_t fence = { open ? open->c : 0, open ? open->n : 0, true };
     bool in_fence = fence.c != 0, blank_before = true;
     /* The fence is in a block quote ("> ```sh"), so many levels deep: its
@@ -1173,6 +1185,9 @@ int text_markup_ranges(const char *s, size_t len, const text_open_fence_t *open,
         for (; i < b && (s[i] == ' ' || s[i] == '\t'); i++)
             indent += s[i] == '\t' ? 4 - indent % 4 : 1;
         bool blank = i == b || text__is_space_byte((unsigned char)s[i]), nested = false;
+        unsigned levels = fence_quotes;
+        if (in_fence && fence_quotes > 0 && (past_quote_marks(s, a, b, &levels), levels < fence_quotes))
+            in_fence = false, fence_quotes = 0;     /* the quote ends, and its fence with it */
         if (!in_fence && !blank) {
             size_t column = item_content_column(s, i, b, indent);
             /* In a paragraph, only a bullet or a 1 opens a list ("See step\n3.") */
@@ -1188,15 +1203,20 @@ int text_markup_ranges(const char *s, size_t len, const text_open_fence_t *open,
                 item_column = 0;    /* a paragraph, heading, quote or fence after the list */
         }
         bool code = in_fence || (indent >= 4 && !nested);
-        unsigned levels = in_fence ? fence_quotes : UINT_MAX;
-        size_t q = past_quote_marks(s, a, b, &levels);
-        if (text__fence_toggles(s, q, b, in_fence, &fence)) {
+        levels = in_fence ? fence_quotes : UINT_MAX;
+        size_t q = past_quote_marks(s, a, b, &levels), f = q;
+        if (!in_fence)
+            f = text__fence_after_item(s, q, b);
+        if (text__fence_toggles(s, f, b, in_fence, &fence)) {
             in_fence = !in_fence;
             fence_quotes = in_fence ? levels : 0;
-            size_t f = q > a ? q + text__indent3(s + q, b - q) : i, run = f;
+            f += text__indent3(s + f, b - f);
+            size_t run = f;
             while (run < b && s[run] == fence.c)
                 run++;
-            rc = fn(q > a ? a : i, run, payload); /* the fence, not what it says after */
+            rc = q > a ? fn(a, q, payload) : 0;     /* the quote's marks */
+            if (rc == 0)
+                rc = fn(f, run, payload);           /* the fence, not what it says after */
         } else if (code) {
             rc = q > a ? fn(a, q, payload) : 0; /* code, without its quote's marks */
         } else if (text__is_thematic_break(s + a, b - a) || text_is_underline(s + a, b - a)

@@ -254,6 +254,10 @@ bool text__is_bullet_line(const char *s, size_t a, size_t b);
  * tokenizer, passages, titles and snippets. */
 size_t text__list_marker_end(const char *s, size_t i, size_t b, size_t max_digits);
 
+/* Where a fence may open on the line s[a..b) whose quote marks end at a:
+ * after a list item's marker and its white space ("- ```sh"), else a. */
+size_t text__fence_after_item(const char *s, size_t a, size_t b);
+
 /* A set of folded words (the stopwords): open addressing over an arena. */
 typedef struct text__wordset {
     struct text__wordslot *slots;   /* n_slots entries, a power of two, or NULL */

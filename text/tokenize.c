@@ -359,6 +359,16 @@ size_t text__list_marker_end(const char *s, size_t i, size_t b, size_t max_digit
     return j < b && (s[j] == ' ' || s[j] == '\t') ? j : 0;
 }
 
+size_t text__fence_after_item(const char *s, size_t a, size_t b)
+{
+    size_t m = text__list_marker_end(s, a + text__indent3(s + a, b - a), b, TEXT__ITEM_DIGITS);
+    if (m == 0)
+        return a;
+    while (m < b && (s[m] == ' ' || s[m] == '\t'))
+        m++;
+    return m;
+}
+
 /* What a line whose text (past its indent) starts at i opens, as Markdown
  * reads it out of code. */
 static line_kind_t line_kind(const unsigned char *s, size_t len, size_t i)
@@ -400,11 +410,15 @@ static bool open_line(tok_state_t *st, size_t i)
     }
     if (st->in_fence && !markers)
         quoted = st->quoted;
+    else if (st->in_fence && st->quoted && !quoted)
+        st->in_fence = false;   /* the quote ends, and the fence opened in it */
     line_kind_t before = (line_kind_t)st->line, kind;
     size_t end = i;
     while (!is_line_end(s, len, end))
         end++;
-    if (indent <= 3 && text__fence_toggles((const char *)s, i, end, st->in_fence, &st->fence)) {
+    size_t fence_at = st->in_fence ? i : text__fence_after_item((const char *)s, i, end);
+    if (indent <= 3
+        && text__fence_toggles((const char *)s, fence_at, end, st->in_fence, &st->fence)) {
         st->in_fence = !st->in_fence;
         kind = LINE_FENCE;
     } else if (st->in_fence) {
