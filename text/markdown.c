@@ -1186,8 +1186,11 @@ int text_markup_ranges(const char *s, size_t len, const text_open_fence_t *open,
             indent += s[i] == '\t' ? 4 - indent % 4 : 1;
         bool blank = i == b || text__is_space_byte((unsigned char)s[i]), nested = false;
         unsigned levels = fence_quotes;
-        if (in_fence && fence_quotes > 0 && (past_quote_marks(s, a, b, &levels), levels < fence_quotes))
-            in_fence = false, fence_quotes = 0;     /* the quote ends, and its fence with it */
+        if (in_fence && fence_quotes > 0) {
+            (void)past_quote_marks(s, a, b, &levels);
+            if (levels < fence_quotes)
+                in_fence = false, fence_quotes = 0; /* the quote ends, and its fence with it */
+        }
         if (!in_fence && !blank) {
             size_t column = item_content_column(s, i, b, indent);
             /* In a paragraph, only a bullet or a 1 opens a list ("See step\n3.") */
