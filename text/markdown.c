@@ -931,21 +931,20 @@ static bool code_span_wraps(const char *s, size_t len, size_t i, size_t j)
     return false;
 }
 
-/* If the run of "*" s[i..j), with no partner on its line and the line's
- * last such run, opens emphasis that a run of as many closes on the next
- * line, which carries the paragraph on and is no code ("**Former Afghan\n
- * President** said"), where that run starts; else 0. The closing run is the
+/* If the run of "*" s[i..j) on the line that starts at s[a], with no
+ * partner on its line and the line's last such run, opens emphasis that a
+ * run of as many closes on the next line, which carries the paragraph on
+ * and is no code ("**Former Afghan\nPresident** said"), where that run
+ * starts; else 0. The closing run is the
  * next line's first of that length, code spans passed over, and has no
  * partner on its own line. Each run can only open or only close ("*" in
  * '"*"' could do both, and is text), the first opens before a word and the
  * other closes after a word or a sentence's punctuation, lest hard-wrapped
  * lines pair up runs far apart, as the stars of a C comment's end and of
  * the next one's start. */
-static size_t wrapped_emphasis_close(const char *s, size_t len, size_t i, size_t j)
+static size_t wrapped_emphasis_close(const char *s, size_t len, size_t a, size_t i, size_t j)
 {
-    size_t a = i, e = line_end(s, len, j), n = j - i;
-    while (a > 0 && s[a - 1] != '\n')
-        a--;
+    size_t e = line_end(s, len, j), n = j - i;
     if (j == e || !is_wordish((unsigned char)s[j]) || run_flanks(s, a, e, i, j, false))
         return 0;   /* "**Former", not the star of a C comment's end */
     for (size_t k = j; k < e;) {
@@ -1062,7 +1061,7 @@ static int line_markup(const char *s, size_t len, size_t a, size_t b, line_carry
                 carry->emph_close = 0;
                 hide_b = next;
             } else if (c == '*' && code == 0 && !heading && carry->emph_close <= i
-                       && (carry->emph_close = wrapped_emphasis_close(s, len, i, next)) != 0) {
+                       && (carry->emph_close = wrapped_emphasis_close(s, len, a, i, next)) != 0) {
                 hide_b = next;
             }
             break;

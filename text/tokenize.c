@@ -807,10 +807,10 @@ static size_t past_non_word(const char *s, size_t len, size_t i, unsigned c, siz
         size_t end = text__link_target_end(s, len, i, link_fail_until);
         return end != 0 ? end : i + 1;
     }
-    size_t end = c == TEXT__C_RBRACKET ? text__link_definition_end(s, len, i)
-                 : s[i] == '['         ? text__footnote_ref_end(s, len, i)
+    size_t end = c == TEXT__C_RBRACKET      ? text__link_definition_end(s, len, i)
+                 : s[i] == '['              ? text__footnote_ref_end(s, len, i)
                  : s[i] == '{' && !in_fence ? text__heading_attrs_end(s, len, i)
-                                       : 0;
+                                            : 0;
     return end != 0 ? end : i + escape_or_char(s, len, i, cl);
 }
 
