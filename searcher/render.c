@@ -208,8 +208,11 @@ bool srch_snippet_render(text_buf_t *b, const char *text, size_t len, const srch
         }
         while (hidden < s->n_hidden && s->hidden[hidden].end <= p)
             hidden++;
-        if (hidden < s->n_hidden && s->hidden[hidden].start <= p) {
-            p = s->hidden[hidden].end;   /* markup, "**" or "](url)" */
+        /* Markup ("**", "](url)") is not shown; a character reference
+         * ("&eacute;") is, as its character, when the window has it whole. */
+        const srch_range_t *h = hidden < s->n_hidden ? &s->hidden[hidden] : NULL;
+        if (h && h->start <= p && (h->shown == 0 || h->start < p)) {
+            p = h->end;
             continue;
         }
         size_t esc = u[p] == 0x1b || u[p] == 0xc2 ? text_escape_len(text + p, end - p) : 0;
@@ -232,7 +235,18 @@ bool srch_snippet_render(text_buf_t *b, const char *text, size_t len, const srch
         }
 
         uint32_t cp = 0;
-        size_t n = u[p] < 0x80 ? (cp = u[p], 1) : text_utf8_decode(text + p, end - p, &cp);
+        const char *chr = text + p;
+        char ref[4];
+        size_t n, step;
+        if (h && h->start == p) {
+            cp = h->shown;
+            chr = ref;
+            n = text_utf8_encode(cp, ref);
+            step = h->end - p;
+        } else {
+            n = u[p] < 0x80 ? (cp = u[p], 1) : text_utf8_decode(text + p, end - p, &cp);
+            step = n;
+        }
         if (n == 0) {
             if (!in_bad_run) {
                 if (pending_space && wrote_text)
@@ -252,10 +266,10 @@ bool srch_snippet_render(text_buf_t *b, const char *text, size_t len, const srch
             if (pending_space && wrote_text)
                 put_str(&w, " ");
             pending_space = false;
-            put_char(&w, text + p, n);
+            put_char(&w, chr, n);
             wrote_text = true;
         }
-        p += n;
+        p += step;
     }
     if (open)
         close_mark(&w);

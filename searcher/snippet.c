@@ -711,7 +711,7 @@ typedef struct hiding {
     size_t cap;
 } hiding_t;
 
-static int hide_range(size_t start, size_t end, void *payload)
+static int hide_range(size_t start, size_t end, uint32_t shown, void *payload)
 {
     hiding_t *h = payload;
     srch_snippet_t *out = h->out;
@@ -723,12 +723,13 @@ static int hide_range(size_t start, size_t end, void *payload)
         out->hidden = r;
         h->cap = cap;
     }
-    out->hidden[out->n_hidden++] = (srch_range_t) { start, end };
+    out->hidden[out->n_hidden++] = (srch_range_t) { start, end, shown };
     return 0;
 }
 
 /* Whether text[from..to) holds something a reader would see once its
- * markup (s's hidden ranges) is left out. */
+ * markup (s's hidden ranges) is left out, or shown as the characters it
+ * stands for. */
 static bool has_ink_shown(const char *text, size_t from, size_t to, const srch_snippet_t *s)
 {
     size_t h = 0;
@@ -736,6 +737,8 @@ static bool has_ink_shown(const char *text, size_t from, size_t to, const srch_s
         while (h < s->n_hidden && s->hidden[h].end <= p)
             h++;
         if (h < s->n_hidden && s->hidden[h].start <= p) {
+            if (s->hidden[h].shown > ' ' && s->hidden[h].shown != 0x7f)
+                return true;            /* a character reference's */
             p = s->hidden[h].end;
             continue;
         }

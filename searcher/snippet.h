@@ -68,9 +68,11 @@ typedef struct srch_span {
     unsigned unit;
 } srch_span_t;
 
-/* A byte range of the passage. */
+/* A byte range of the passage, and the character shown in its place (0:
+ * none; see text_markup_fn). */
 typedef struct srch_range {
     size_t start, end;
+    uint32_t shown;
 } srch_range_t;
 
 /* The chosen window and the matches inside it. */
@@ -85,8 +87,10 @@ typedef struct srch_snippet {
     bool *unit_found;         /* for each unit given: whether it matches somewhere
                                  in the passage (NULL when no unit was given) */
     srch_range_t *hidden;     /* Markdown's markup in the passage, not shown
-                                 (text_markup_ranges()): no word is in one;
-                                 sorted */
+                                 (text_markup_ranges()), and its character
+                                 references, shown as their characters: no
+                                 word is in the first, one may be in the
+                                 second ("caf&eacute;"); sorted */
     size_t n_hidden;
 } srch_snippet_t;
 

@@ -536,7 +536,16 @@ static const render_row_t render_rows[] = {
     { TOM_JERRY, TJ_UNITS, 0, SRCH_MARK_MARKDOWN,
       "**Tom** \\& \"**Jerry**\" \\<GM\\>it's\\</GM\\> fine" },
     { "a_b 2 * 3 [x] #1 ~/ | <GM> &amp;", { TERM("x") }, 0, SRCH_MARK_MARKDOWN,
-      "a\\_b 2 \\* 3 \\[**x**\\] \\#1 \\~/ \\| \\<GM\\> \\&amp;" },
+      "a\\_b 2 \\* 3 \\[**x**\\] \\#1 \\~/ \\| \\<GM\\> \\&" },
+    /* A character reference shows the character it names, in every format
+     * (escaped for HTML and Markdown), a match that holds or opens with one
+     * too; in a code span or block it is text. */
+    { "The caf&eacute; &amp; cr&egrave;me &lt;b&gt; `&amp;`\n\n    &lt;", { TERM("caf\xC3\xA9") }, 0,
+      SRCH_MARK_PLAIN, "The [caf\xC3\xA9] & cr\xC3\xA8me <b> &amp; &lt;" },
+    { "caf&eacute; &lt;b&gt; AT&amp;T", { TERM("caf\xC3\xA9") }, 0, SRCH_MARK_HTML,
+      "<mark>caf\xC3\xA9</mark> &lt;b&gt; AT&amp;T" },
+    { "&Eacute;cole &amp; *x*", { TERM("\xC3\xA9" "col") }, 0, SRCH_MARK_MARKDOWN,
+      "**\xC3\x89" "cole** \\& x" },
     /* Markdown's own markup is not shown (text_markup_ranges()), in every
      * format: a heading's hashes, emphasis, a link's brackets and target,
      * backticks, rules and underlines, a fence; not in code. */

@@ -317,6 +317,23 @@ static const tok_row_t tok_rows[] = {
      "\xEF\xBC\xB5\xEF\xBC\x8E\xEF\xBC\xAE\xEF\xBC\x8E "
      "\xEF\xBC\xAF\xEF\xBC\x87\xEF\xBC\xA2\xEF\xBD\x92\xEF\xBD\x89\xEF\xBD\x85\xEF\xBD\x8E", 0,
      "3.5@0[0,7)N 1000@1[8,23)N un@2[24,36)A o'brien@3[37,58)"},
+    /* 59: a character reference is the character it names, by name, in
+     * decimal or in hex (caf&eacute; cr&#232;me br&#xFB;l&#xE9;e); offsets
+     * stay in source bytes */
+    {"caf&eacute; cr&#232;me br&#xFB;l&#xE9;e", 0,
+     "caf\xC3\xA9@0[0,11) cr\xC3\xA8me@1[12,22) br\xC3\xBBl\xC3\xA9" "e@2[23,39)"},
+    /* 60: one that names no word character parts words, whole, as the
+     * character does; an apostrophe or a soft hyphen stays inside the word */
+    {"AT&amp;T don&rsquo;t &lt;GM&gt; x&shy;y", 0,
+     "at@0[0,2)C t@1[7,8) don't@2[9,20) gm@3[25,27)C xy@4[32,39)"},
+    /* 61: a '&' that opens no reference is a separator (no ';', no such
+     * name, no character) */
+    {"R&D &foo; &amp &#0; &#x110000;", 0,
+     "r@0[0,1) d@1[2,3) foo@2[5,8) amp@3[11,14) 0@4[17,18)N x110000@5[22,29)"},
+    /* 62: capitals by reference fold too; a word may open with one */
+    {"&Eacute;COLE &#65;BC", 0, "\xC3\xA9" "cole@0[0,12) abc@1[13,20)C"},
+    /* 63: a hyphen by reference joins words as the hyphen does */
+    {"non&#8209;OPEC", 0, "non@0[0,3)> opec@1[10,14)JC<"},
 };
 
 START_TEST(test_text_tokenize_table)

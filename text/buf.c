@@ -11,6 +11,7 @@
 #include <utf8proc.h>
 
 #include "buf.h"
+#include "text.h"
 
 bool text_buf_reserve(text_buf_t *b, size_t extra)
 {
@@ -130,29 +131,7 @@ bool text_buf_printf(text_buf_t *b, const char *fmt, ...)
 bool text_buf_put_utf8(text_buf_t *b, uint32_t cp)
 {
     char u[4];
-    size_t n;
-    if ((cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
-        cp = 0xFFFD;
-    if (cp < 0x80) {
-        u[0] = (char)cp;
-        n = 1;
-    } else if (cp < 0x800) {
-        u[0] = (char)(0xC0 | (cp >> 6));
-        u[1] = (char)(0x80 | (cp & 0x3F));
-        n = 2;
-    } else if (cp < 0x10000) {
-        u[0] = (char)(0xE0 | (cp >> 12));
-        u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        u[2] = (char)(0x80 | (cp & 0x3F));
-        n = 3;
-    } else {
-        u[0] = (char)(0xF0 | (cp >> 18));
-        u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-        u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        u[3] = (char)(0x80 | (cp & 0x3F));
-        n = 4;
-    }
-    return text_buf_append(b, u, n);
+    return text_buf_append(b, u, text_utf8_encode(cp, u));
 }
 
 void text_buf_clear(text_buf_t *b)

@@ -8,7 +8,6 @@
  * the safe failure for a display string.
  */
 #include <limits.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -68,117 +67,6 @@ static void put_code_point(writer_t *w, utf8proc_int32_t cp, const char *p, size
         put_char(w, p, n);
         break;
     }
-}
-
-/* The named character references read: HTML 4's 252 (its Latin-1, symbol and
- * special sets: "&eacute;", "&euro;", "&mdash;") and "&apos;", sorted by name
- * (bytewise) for a binary search. */
-static const struct named_ref {
-    const char *name;
-    utf8proc_int32_t cp;
-} named_refs[] = {
-    {"AElig", 0xC6}, {"Aacute", 0xC1}, {"Acirc", 0xC2}, {"Agrave", 0xC0}, {"Alpha", 0x391},
-    {"Aring", 0xC5}, {"Atilde", 0xC3}, {"Auml", 0xC4}, {"Beta", 0x392}, {"Ccedil", 0xC7},
-    {"Chi", 0x3A7}, {"Dagger", 0x2021}, {"Delta", 0x394}, {"ETH", 0xD0}, {"Eacute", 0xC9},
-    {"Ecirc", 0xCA}, {"Egrave", 0xC8}, {"Epsilon", 0x395}, {"Eta", 0x397}, {"Euml", 0xCB},
-    {"Gamma", 0x393}, {"Iacute", 0xCD}, {"Icirc", 0xCE}, {"Igrave", 0xCC}, {"Iota", 0x399},
-    {"Iuml", 0xCF}, {"Kappa", 0x39A}, {"Lambda", 0x39B}, {"Mu", 0x39C}, {"Ntilde", 0xD1},
-    {"Nu", 0x39D}, {"OElig", 0x152}, {"Oacute", 0xD3}, {"Ocirc", 0xD4}, {"Ograve", 0xD2},
-    {"Omega", 0x3A9}, {"Omicron", 0x39F}, {"Oslash", 0xD8}, {"Otilde", 0xD5}, {"Ouml", 0xD6},
-    {"Phi", 0x3A6}, {"Pi", 0x3A0}, {"Prime", 0x2033}, {"Psi", 0x3A8}, {"Rho", 0x3A1},
-    {"Scaron", 0x160}, {"Sigma", 0x3A3}, {"THORN", 0xDE}, {"Tau", 0x3A4}, {"Theta", 0x398},
-    {"Uacute", 0xDA}, {"Ucirc", 0xDB}, {"Ugrave", 0xD9}, {"Upsilon", 0x3A5}, {"Uuml", 0xDC},
-    {"Xi", 0x39E}, {"Yacute", 0xDD}, {"Yuml", 0x178}, {"Zeta", 0x396}, {"aacute", 0xE1},
-    {"acirc", 0xE2}, {"acute", 0xB4}, {"aelig", 0xE6}, {"agrave", 0xE0}, {"alefsym", 0x2135},
-    {"alpha", 0x3B1}, {"amp", 0x26}, {"and", 0x2227}, {"ang", 0x2220}, {"apos", 0x27},
-    {"aring", 0xE5}, {"asymp", 0x2248}, {"atilde", 0xE3}, {"auml", 0xE4}, {"bdquo", 0x201E},
-    {"beta", 0x3B2}, {"brvbar", 0xA6}, {"bull", 0x2022}, {"cap", 0x2229}, {"ccedil", 0xE7},
-    {"cedil", 0xB8}, {"cent", 0xA2}, {"chi", 0x3C7}, {"circ", 0x2C6}, {"clubs", 0x2663},
-    {"cong", 0x2245}, {"copy", 0xA9}, {"crarr", 0x21B5}, {"cup", 0x222A}, {"curren", 0xA4},
-    {"dArr", 0x21D3}, {"dagger", 0x2020}, {"darr", 0x2193}, {"deg", 0xB0}, {"delta", 0x3B4},
-    {"diams", 0x2666}, {"divide", 0xF7}, {"eacute", 0xE9}, {"ecirc", 0xEA}, {"egrave", 0xE8},
-    {"empty", 0x2205}, {"emsp", 0x2003}, {"ensp", 0x2002}, {"epsilon", 0x3B5},
-    {"equiv", 0x2261}, {"eta", 0x3B7}, {"eth", 0xF0}, {"euml", 0xEB}, {"euro", 0x20AC},
-    {"exist", 0x2203}, {"fnof", 0x192}, {"forall", 0x2200}, {"frac12", 0xBD}, {"frac14", 0xBC},
-    {"frac34", 0xBE}, {"frasl", 0x2044}, {"gamma", 0x3B3}, {"ge", 0x2265}, {"gt", 0x3E},
-    {"hArr", 0x21D4}, {"harr", 0x2194}, {"hearts", 0x2665}, {"hellip", 0x2026},
-    {"iacute", 0xED}, {"icirc", 0xEE}, {"iexcl", 0xA1}, {"igrave", 0xEC}, {"image", 0x2111},
-    {"infin", 0x221E}, {"int", 0x222B}, {"iota", 0x3B9}, {"iquest", 0xBF}, {"isin", 0x2208},
-    {"iuml", 0xEF}, {"kappa", 0x3BA}, {"lArr", 0x21D0}, {"lambda", 0x3BB}, {"lang", 0x2329},
-    {"laquo", 0xAB}, {"larr", 0x2190}, {"lceil", 0x2308}, {"ldquo", 0x201C}, {"le", 0x2264},
-    {"lfloor", 0x230A}, {"lowast", 0x2217}, {"loz", 0x25CA}, {"lrm", 0x200E},
-    {"lsaquo", 0x2039}, {"lsquo", 0x2018}, {"lt", 0x3C}, {"macr", 0xAF}, {"mdash", 0x2014},
-    {"micro", 0xB5}, {"middot", 0xB7}, {"minus", 0x2212}, {"mu", 0x3BC}, {"nabla", 0x2207},
-    {"nbsp", 0xA0}, {"ndash", 0x2013}, {"ne", 0x2260}, {"ni", 0x220B}, {"not", 0xAC},
-    {"notin", 0x2209}, {"nsub", 0x2284}, {"ntilde", 0xF1}, {"nu", 0x3BD}, {"oacute", 0xF3},
-    {"ocirc", 0xF4}, {"oelig", 0x153}, {"ograve", 0xF2}, {"oline", 0x203E}, {"omega", 0x3C9},
-    {"omicron", 0x3BF}, {"oplus", 0x2295}, {"or", 0x2228}, {"ordf", 0xAA}, {"ordm", 0xBA},
-    {"oslash", 0xF8}, {"otilde", 0xF5}, {"otimes", 0x2297}, {"ouml", 0xF6}, {"para", 0xB6},
-    {"part", 0x2202}, {"permil", 0x2030}, {"perp", 0x22A5}, {"phi", 0x3C6}, {"pi", 0x3C0},
-    {"piv", 0x3D6}, {"plusmn", 0xB1}, {"pound", 0xA3}, {"prime", 0x2032}, {"prod", 0x220F},
-    {"prop", 0x221D}, {"psi", 0x3C8}, {"quot", 0x22}, {"rArr", 0x21D2}, {"radic", 0x221A},
-    {"rang", 0x232A}, {"raquo", 0xBB}, {"rarr", 0x2192}, {"rceil", 0x2309}, {"rdquo", 0x201D},
-    {"real", 0x211C}, {"reg", 0xAE}, {"rfloor", 0x230B}, {"rho", 0x3C1}, {"rlm", 0x200F},
-    {"rsaquo", 0x203A}, {"rsquo", 0x2019}, {"sbquo", 0x201A}, {"scaron", 0x161},
-    {"sdot", 0x22C5}, {"sect", 0xA7}, {"shy", 0xAD}, {"sigma", 0x3C3}, {"sigmaf", 0x3C2},
-    {"sim", 0x223C}, {"spades", 0x2660}, {"sub", 0x2282}, {"sube", 0x2286}, {"sum", 0x2211},
-    {"sup", 0x2283}, {"sup1", 0xB9}, {"sup2", 0xB2}, {"sup3", 0xB3}, {"supe", 0x2287},
-    {"szlig", 0xDF}, {"tau", 0x3C4}, {"there4", 0x2234}, {"theta", 0x3B8}, {"thetasym", 0x3D1},
-    {"thinsp", 0x2009}, {"thorn", 0xFE}, {"tilde", 0x2DC}, {"times", 0xD7}, {"trade", 0x2122},
-    {"uArr", 0x21D1}, {"uacute", 0xFA}, {"uarr", 0x2191}, {"ucirc", 0xFB}, {"ugrave", 0xF9},
-    {"uml", 0xA8}, {"upsih", 0x3D2}, {"upsilon", 0x3C5}, {"uuml", 0xFC}, {"weierp", 0x2118},
-    {"xi", 0x3BE}, {"yacute", 0xFD}, {"yen", 0xA5}, {"yuml", 0xFF}, {"zeta", 0x3B6},
-    {"zwj", 0x200D}, {"zwnj", 0x200C},
-};
-
-static int named_ref_cmp(const void *key, const void *elem)
-{
-    return strcmp(key, ((const struct named_ref *)elem)->name);
-}
-
-/* The character reference at s[i] ("&amp;", "&#233;", "&#xE9;"), up to end:
- * its length, with the character in *cp; 0 if there is none (or it names no
- * character). */
-static size_t char_ref(const char *s, size_t end, size_t i, utf8proc_int32_t *cp)
-{
-    size_t j = i + 1, max = i + 12 < end ? i + 12 : end;
-    while (j < max && s[j] != ';')
-        j++;
-    if (j >= max || j == i + 1)
-        return 0;
-    const char *body = s + i + 1;
-    size_t n = j - i - 1;
-    long v = -1;
-    if (body[0] == '#') {
-        bool hex = n > 1 && (body[1] == 'x' || body[1] == 'X');
-        size_t k = hex ? 2 : 1;
-        if (k == n)
-            return 0;
-        for (v = 0; k < n; k++) {
-            int d = body[k] >= '0' && body[k] <= '9' ? body[k] - '0'
-                    : hex && body[k] >= 'a' && body[k] <= 'f' ? body[k] - 'a' + 10
-                    : hex && body[k] >= 'A' && body[k] <= 'F' ? body[k] - 'A' + 10 : -1;
-            if (d < 0 || v > 0x10FFFF)
-                return 0;
-            v = v * (hex ? 16 : 10) + d;
-        }
-    } else {
-        char name[12];
-        if (n >= sizeof name || memchr(body, '\0', n))
-            return 0;
-        memcpy(name, body, n);
-        name[n] = '\0';
-        const struct named_ref *r = bsearch(name, named_refs, sizeof named_refs / sizeof named_refs[0],
-                                            sizeof named_refs[0], named_ref_cmp);
-        if (r)
-            v = r->cp;
-    }
-    if (v <= 0 || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-        return 0;
-    if (v >= 0x80 && v <= 0x9F)
-        v = (long)text__cp1252((unsigned char)v); /* "&#146;" is ’, as browsers read it */
-    *cp = (utf8proc_int32_t)v;
-    return j + 1 - i;
 }
 
 /* Letters, digits and anything non-ASCII count as "inside a word" when telling
@@ -734,7 +622,7 @@ static inline_t inline_markup(const char *s, size_t start, size_t end, size_t i,
         *next = ref;
         return INLINE_AUTOLINK;
     }
-    if (c == '&' && (ref = char_ref(s, end, i, cp)) != 0) {
+    if (c == '&' && (ref = text__char_ref(s, end, i, cp)) != 0) {
         *next = i + ref;
         return INLINE_CHAR_REF;
     }
@@ -989,13 +877,13 @@ static int line_markup(const char *s, size_t len, size_t a, size_t b, line_carry
     bool underlined = !heading && text_is_underlined(s, len, b)
                       && text__list_marker_end(s, i, b, TEXT__ITEM_DIGITS) == 0;
     size_t end = heading ? heading_text_end(s, i, b) : underlined ? attrs_start(s, i, b) : b;
-    int rc = i > a ? fn(a, i, payload) : 0;
+    int rc = i > a ? fn(a, i, 0, payload) : 0;
     if (rc != 0)
         return rc;
     /* A task's box: the bullet is shown, the box is not. */
     size_t box_at, box = heading ? 0 : task_box_end(s, end, i, &box_at);
     if (box != 0) {
-        if ((rc = fn(box_at, box, payload)) != 0)
+        if ((rc = fn(box_at, box, 0, payload)) != 0)
             return rc;
         i = box;
     }
@@ -1008,7 +896,7 @@ static int line_markup(const char *s, size_t len, size_t a, size_t b, line_carry
         def_end = close ? text__link_definition_end(s, end, (size_t)(close - s)) : 0;
         if (def_end != 0) {
             def_close = (size_t)(close - s);
-            if ((rc = fn(i, i + 1, payload)) != 0)
+            if ((rc = fn(i, i + 1, 0, payload)) != 0)
                 return rc;
             i++;
         }
@@ -1019,7 +907,7 @@ static int line_markup(const char *s, size_t len, size_t a, size_t b, line_carry
     while (i < end) {
         unsigned char c = (unsigned char)s[i];
         if (i == def_close && def_end != 0) {
-            if ((rc = fn(i, def_end, payload)) != 0)
+            if ((rc = fn(i, def_end, 0, payload)) != 0)
                 return rc;
             i = def_end;    /* the label's "]", the colon and the address */
             code = 0;
@@ -1037,7 +925,7 @@ static int line_markup(const char *s, size_t len, size_t a, size_t b, line_carry
             note = 0;   /* a regular expression's class: "a[^b]*c", "x[^0-9]+" */
         if (note != 0) {
             note += i == start && note < end && s[note] == ':';
-            if ((rc = fn(i, note, payload)) != 0)
+            if ((rc = fn(i, note, 0, payload)) != 0)
                 return rc;
             i = note;
             continue;
@@ -1066,6 +954,8 @@ static int line_markup(const char *s, size_t len, size_t a, size_t b, line_carry
             }
             break;
         case INLINE_CHAR_REF:
+            if ((rc = fn(i, next, (uint32_t)cp, payload)) != 0)
+                return rc;
             break;
         case INLINE_TICK:
             hide_b = next;
@@ -1091,17 +981,17 @@ static int line_markup(const char *s, size_t len, size_t a, size_t b, line_carry
             hide_b = next;
             break;
         case INLINE_AUTOLINK:
-            if ((rc = fn(i, i + 1, payload)) != 0)
+            if ((rc = fn(i, i + 1, 0, payload)) != 0)
                 return rc;
             hide_a = next - 1;
             hide_b = next;
             break;
         }
-        if (hide_b > hide_a && (rc = fn(hide_a, hide_b, payload)) != 0)
+        if (hide_b > hide_a && (rc = fn(hide_a, hide_b, 0, payload)) != 0)
             return rc;
         i = next;
     }
-    return end < b ? fn(end, b, payload) : 0;
+    return end < b ? fn(end, b, 0, payload) : 0;
 }
 
 /* Whether line s[a..b) is a table's delimiter row, "|------|:----:|": bars,
@@ -1216,15 +1106,15 @@ int text_markup_ranges(const char *s, size_t len, const text_open_fence_t *open,
             size_t run = f;
             while (run < b && s[run] == fence.c)
                 run++;
-            rc = q > a ? fn(a, q, payload) : 0;     /* the quote's marks */
+            rc = q > a ? fn(a, q, 0, payload) : 0;     /* the quote's marks */
             if (rc == 0)
-                rc = fn(f, run, payload);           /* the fence, not what it says after */
+                rc = fn(f, run, 0, payload);           /* the fence, not what it says after */
         } else if (code) {
-            rc = q > a ? fn(a, q, payload) : 0; /* code, without its quote's marks */
+            rc = q > a ? fn(a, q, 0, payload) : 0; /* code, without its quote's marks */
         } else if (text__is_thematic_break(s + a, b - a) || text_is_underline(s + a, b - a)
                    || text__is_rst_underline(s, a, b) || is_table_delimiter(s, a, b)) {
             item_column = 0;
-            rc = fn(a, b, payload);             /* a rule, an underline, "|---|:--|" */
+            rc = fn(a, b, 0, payload);             /* a rule, an underline, "|---|:--|" */
         } else {
             rc = line_markup(s, len, a, b, &carry, fn, payload);
         }

@@ -104,6 +104,11 @@ enum {
  * - Single letters separated by dots are an acronym without dots ("U.S." -> "us").
  * - A hyphen between two word characters splits the word into parts, the later
  *   ones flagged TEXT_TOK_JOINED.
+ * - A character reference ("&eacute;", "&#233;", "&#xE9;") is the character
+ *   it names: "caf&eacute;" -> "café", "don&rsquo;t" -> "don't"; one that
+ *   names no word character, apostrophe, hyphen or invisible character
+ *   ("&amp;", "&nbsp;", "&lt;") separates words, whole. Offsets stay the
+ *   source's.
  * - The target of a Markdown link, "](...)", is skipped.
  * - Between two blocks the position skips TEXT_BLOCK_GAP more, so that no
  *   phrase matches across them: a blank line (or a line of no word, as a
@@ -296,9 +301,11 @@ int text_analyze_in(text_analyzer_t *a, const char *s, size_t len, uint32_t firs
  */
 size_t text_clean_line(const char *s, size_t len, char *out, size_t cap);
 
-/* Called with a byte range [start, end) of a text; a value other than 0
- * stops the walk and is returned. */
-typedef int (*text_markup_fn)(size_t start, size_t end, void *payload);
+/* Called with a byte range [start, end) of a text and what is shown in its
+ * place: nothing (shown 0), or the character shown (a character reference's,
+ * "&eacute;" for é, "&amp;" for &). A value other than 0 stops the walk and
+ * is returned. */
+typedef int (*text_markup_fn)(size_t start, size_t end, uint32_t shown, void *payload);
 
 /*
  * Calls fn, in order, for each byte range of s[0..len) (a passage; open: the
@@ -306,7 +313,8 @@ typedef int (*text_markup_fn)(size_t start, size_t end, void *payload);
  * text: what text_clean_line() leaves out of a line (block quote marks, a
  * heading's hashes, emphasis and "~~" markers, backticks, an escaping
  * backslash, a link's "[" and "](target)", an image's "!", an HTML element's
- * tags, an autolink's "<" and ">"), rules and underlines ("---", "===",
+ * tags, an autolink's "<" and ">"), each shown as nothing, and character
+ * references, each shown as its character; rules and underlines ("---", "===",
  * "~~~~~" under a line as long), and the backticks or tildes of a fence.
  * Nothing of a line in a fenced code block or indented as code (four
  * columns; in a list, four past the item's text). For showing a passage as
@@ -508,6 +516,10 @@ size_t text_utf8_char_len(const char *s, size_t n);
 /* Characters (code points) of the UTF-8 C string s: its bytes that are no
  * continuation byte. */
 size_t text_utf8_chars(const char *s);
+
+/* Write the character cp as UTF-8 to out (U+FFFD for a surrogate or a value
+ * past U+10FFFF); returns its length, 1 to 4. */
+size_t text_utf8_encode(uint32_t cp, char out[4]);
 
 /* The valid UTF-8 character at s (n bytes available): its length, with its
  * code point in *cp; 0 if the bytes there are not a well-formed character

@@ -135,6 +135,11 @@ static inline bool text__is_word_class(unsigned c)
  * undefined): how text that is not UTF-8 is read (utf8.c). */
 uint32_t text__cp1252(unsigned char c);
 
+/* The character reference at s[i] ("&amp;", "&#233;", "&#xE9;"; HTML 4's
+ * names and "&apos;", a ';' ending each), up to end: its length, with the
+ * character in *cp; 0 if there is none (or it names no character). */
+size_t text__char_ref(const char *s, size_t end, size_t i, utf8proc_int32_t *cp);
+
 /* The American spelling of the folded English word w[0..len) written to out
  * (cap bytes, NUL-terminated) when w is a British one the lists know
  * ("organisation", "neighbours", "travelled", "defence"): its length, or 0

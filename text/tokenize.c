@@ -107,10 +107,34 @@ static inline void raw_putc(tok_state_t *st, char c)
     st->raw[st->raw_len++] = c;
 }
 
+/* The character reference of clen bytes at s[i] ("&eacute;"): the character
+ * it names, as raw_put_char() puts characters. */
+static void raw_put_ref(tok_state_t *st, size_t i, size_t clen)
+{
+    utf8proc_int32_t cp = 0;
+    (void)text__char_ref((const char *)st->s, i + clen, i, &cp);
+    if (cp < 0x80) {
+        char b = (char)cp;
+        if (b >= 'A' && b <= 'Z') {
+            st->n_upper++;
+            b = (char)(b | 0x20);
+        } else {
+            st->lower |= b >= 'a' && b <= 'z';
+        }
+        raw_putc(st, b);
+        return;
+    }
+    char u[4];
+    st->non_ascii = true;
+    raw_put(st, (const unsigned char *)u, text_utf8_encode((uint32_t)cp, u));
+}
+
 /* Append the character s[i..i+clen) of class c, ASCII lower-cased. */
 static inline void raw_put_char(tok_state_t *st, unsigned c, size_t i, size_t clen)
 {
-    if (c == TEXT__C_UPPER) {
+    if (st->s[i] == '&' && clen > 1) {
+        raw_put_ref(st, i, clen);
+    } else if (c == TEXT__C_UPPER) {
         st->n_upper++;
         raw_putc(st, (char)(st->s[i] | 0x20));
     } else if (clen == 1) {
@@ -127,6 +151,39 @@ static inline bool is_letter_class(unsigned c)
     return c == TEXT__C_LOWER || c == TEXT__C_UPPER || c == TEXT__C_U_LETTER;
 }
 
+/* The class of the character reference at s[i] ("&eacute;", "&#233;",
+ * "&rsquo;"), whose length goes to *clen, by the character it names: a word
+ * character, an apostrophe ("don&rsquo;t"), a hyphen or an invisible one
+ * ("&shy;") is read as that character; any other ("&amp;", "&nbsp;",
+ * "&lt;") parts words, whole, as the character does. A '&' that starts no
+ * reference is itself, of one byte. */
+static unsigned ref_class(const unsigned char *s, size_t len, size_t i, size_t *clen)
+{
+    utf8proc_int32_t cp;
+    size_t n = text__char_ref((const char *)s, len, i, &cp);
+    if (n == 0) {
+        *clen = 1;
+        return TEXT__C_OTHER;
+    }
+    char u[4];
+    size_t ul = text_utf8_encode((uint32_t)cp, u), l;
+    unsigned c = text__classify((const unsigned char *)u, ul, 0, &l);
+    *clen = n;
+    return text__is_word_class(c) || c == TEXT__C_APOS || c == TEXT__C_HYPHEN
+                   || c == TEXT__C_INVISIBLE
+               ? c
+               : TEXT__C_OTHER;
+}
+
+/* Class of the character at s[i] (i < len) as the tokenizer reads it:
+ * text__classify()'s, but a character reference is the character it names
+ * (ref_class()), as Markdown and HTML read it, so that "caf&eacute;" is the
+ * word "café" and "AT&amp;T" the words of "AT&T". */
+static inline unsigned char_class(const unsigned char *s, size_t len, size_t i, size_t *clen)
+{
+    return s[i] == '&' ? ref_class(s, len, i, clen) : text__classify(s, len, i, clen);
+}
+
 /* Class of s[i], or TEXT__C_SPACE past the end (the end separates like a space). */
 static inline unsigned class_at(const tok_state_t *st, size_t i, size_t *clen)
 {
@@ -134,7 +191,7 @@ static inline unsigned class_at(const tok_state_t *st, size_t i, size_t *clen)
         *clen = 0;
         return TEXT__C_SPACE;
     }
-    return text__classify(st->s, st->len, i, clen);
+    return char_class(st->s, st->len, i, clen);
 }
 
 static inline bool is_digit_class(unsigned c)
@@ -279,7 +336,7 @@ static HOT_INLINE size_t scan_word(tok_state_t *st, size_t start)
     size_t i = start, cl, cl_next;
     unsigned prev = TEXT__C_OTHER;
     while (i < st->len) {
-        unsigned c = text__classify(st->s, st->len, i, &cl);
+        unsigned c = char_class(st->s, st->len, i, &cl);
         if (c == TEXT__C_U_IDEO) {
             /* A word by itself, with its marks; it ends the word before it. */
             if (i > start)
@@ -287,7 +344,7 @@ static HOT_INLINE size_t scan_word(tok_state_t *st, size_t start)
             do {
                 raw_put_char(st, c, i, cl);
                 i += cl;
-            } while (i < st->len && (c = text__classify(st->s, st->len, i, &cl)) == TEXT__C_U_MARK);
+            } while (i < st->len && (c = char_class(st->s, st->len, i, &cl)) == TEXT__C_U_MARK);
             break;
         }
         if (text__is_word_class(c)) {
@@ -509,7 +566,7 @@ static bool only_invisible(const tok_state_t *st, size_t from, size_t to)
 {
     size_t cl;
     for (size_t i = from; i < to; i += cl)
-        if (text__classify(st->s, st->len, i, &cl) != TEXT__C_INVISIBLE)
+        if (char_class(st->s, st->len, i, &cl) != TEXT__C_INVISIBLE)
             return false;
     return true;
 }
@@ -519,7 +576,7 @@ static bool only_invisible(const tok_state_t *st, size_t from, size_t to)
 static bool hyphen_between(const tok_state_t *st, size_t end, size_t start)
 {
     size_t cl;
-    return end < start && start <= st->len && text__classify(st->s, st->len, end, &cl) == TEXT__C_HYPHEN
+    return end < start && start <= st->len && char_class(st->s, st->len, end, &cl) == TEXT__C_HYPHEN
            && end + cl == start;
 }
 
@@ -537,7 +594,7 @@ static int take_token(tok_state_t *st, size_t start, unsigned first_class, size_
         flags |= TEXT_TOK_HYPHEN_BEFORE;
     st->word_end = end;
     size_t cl;
-    if (end < st->len && text__classify(st->s, st->len, end, &cl) == TEXT__C_HYPHEN
+    if (end < st->len && char_class(st->s, st->len, end, &cl) == TEXT__C_HYPHEN
         && text__is_word_class(class_at(st, end + cl, &cl)))
         flags |= TEXT_TOK_HYPHEN_AFTER;
 
@@ -850,7 +907,7 @@ int text_tokenize_in(const char *s, size_t len, uint32_t first_pos,
     size_t i = 0;
     while (i < len) {
         size_t cl;
-        unsigned c = text__classify(st.s, len, i, &cl);
+        unsigned c = char_class(st.s, len, i, &cl);
         if (text__is_word_class(c)) {
             size_t next;
             int rc = take_token(&st, i, c, &next);
@@ -871,7 +928,7 @@ size_t text__next_word_char(const char *s, size_t len, text__reader_t *r, size_t
      * no unit that past_non_word() would take for more than that character. */
     while (r->i < to && r->i < len) {
         size_t cl;
-        unsigned c = text__classify((const unsigned char *)s, len, r->i, &cl);
+        unsigned c = char_class((const unsigned char *)s, len, r->i, &cl);
         if (!text__is_word_class(c))
             r->i = past_non_word(s, len, r->i, c, cl, &r->link_fail_until, false);
         else if (r->i >= from)
@@ -891,7 +948,7 @@ size_t text__first_word_char(const char *s, size_t len)
 bool text_is_word_char(const char *s, size_t len, size_t i)
 {
     size_t cl;
-    return i < len && text__is_word_class(text__classify((const unsigned char *)s, len, i, &cl));
+    return i < len && text__is_word_class(char_class((const unsigned char *)s, len, i, &cl));
 }
 
 size_t text__word_end(const char *s, size_t len, size_t i)
@@ -900,6 +957,6 @@ size_t text__word_end(const char *s, size_t len, size_t i)
     st.s = (const unsigned char *)s;
     st.len = len;
     size_t cl;
-    unsigned c = i < len ? text__classify(st.s, len, i, &cl) : TEXT__C_OTHER, flags = 0;
+    unsigned c = i < len ? char_class(st.s, len, i, &cl) : TEXT__C_OTHER, flags = 0;
     return text__is_word_class(c) ? scan_token(&st, i, c, &flags) : i;
 }
