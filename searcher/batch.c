@@ -74,12 +74,14 @@ static void write_buf(const text_buf_t *b, FILE *f)
 
 /* ---- reading the query file ----------------------------------------------- */
 
+/* Whether line s holds nothing but white space, as a qrels or run line of
+ * no field does (srch_white_space_len()). */
 static bool only_space(const char *s)
 {
-    for (; *s; s++)
-        if (*s != ' ' && *s != '\t' && *s != '\v' && *s != '\f')
-            return false;
-    return true;
+    size_t n;
+    while ((n = srch_white_space_len(s)) > 0)
+        s += n;
+    return *s == '\0';
 }
 
 /* Cut line (no line end) into id and query. Sets q->bad for a line whose id

@@ -31,11 +31,7 @@ static void set_err(srch_eval_error_t *err, const char *name, size_t line, const
         snprintf(err->message, sizeof err->message, "%s: %s", name, what);
 }
 
-/* Byte length of the white space at p (NUL-terminated UTF-8), or 0: what
- * Python's str.split() splits at, as ireval.py reads its files: ASCII white
- * space, the separators U+001C..U+001F, NEL, NO-BREAK SPACE and the Unicode
- * spaces (U+1680, U+2000..U+200A, U+2028, U+2029, U+202F, U+205F, U+3000). */
-static size_t py_space_len(const char *p)
+size_t srch_white_space_len(const char *p)
 {
     const unsigned char *u = (const unsigned char *)p;
     if (*u == ' ' || (*u >= '\t' && *u <= '\r') || (*u >= 0x1C && *u <= 0x1F))
@@ -53,19 +49,20 @@ static size_t py_space_len(const char *p)
     return 0;
 }
 
-/* Split line (modified in place) at white space (py_space_len()) into at most
- * max fields; returns the number of fields found (counting past max). */
+/* Split line (modified in place) at white space (srch_white_space_len())
+ * into at most max fields; returns the number of fields found (counting past
+ * max). */
 static size_t split_fields(char *line, char **fields, size_t max)
 {
     size_t n = 0, sp;
     char *p = line;
     for (;;) {
-        while ((sp = py_space_len(p)) > 0)
+        while ((sp = srch_white_space_len(p)) > 0)
             p += sp;
         if (!*p)
             return n;
         char *start = p;
-        while (*p && (sp = py_space_len(p)) == 0)
+        while (*p && (sp = srch_white_space_len(p)) == 0)
             p++;
         if (*p) {
             *p = '\0';

@@ -6,8 +6,9 @@
  * The definitions are those of the reference scorer the project measures
  * itself with (ireval.py), so that our figures and its figures agree:
  *
- *  - qrels lines are "qid 0 docid gain" (white-space separated, more fields
- *    ignored); a later line for the same (qid, docid) replaces an earlier one.
+ *  - qrels lines are "qid 0 docid gain" (white-space separated; a line of
+ *    more or fewer fields is an error, where ireval.py would ignore the
+ *    extra ones); a later line for the same (qid, docid) replaces an earlier one.
  *    A document is relevant when its gain is > 0.
  *  - A run is a set of (qid, docid, score) lines. Each query's ranking is its
  *    lines sorted by score, highest first, ties broken by docid in descending
@@ -48,9 +49,17 @@ typedef struct srch_eval_error {
 
 typedef struct srch_qrels srch_qrels_t;
 
+/* Byte length of the white space at p (NUL-terminated UTF-8), or 0: what
+ * Python's str.split() splits at, as ireval.py reads its files: ASCII white
+ * space, the separators U+001C..U+001F, NEL, NO-BREAK SPACE and the Unicode
+ * spaces (U+1680, U+2000..U+200A, U+2028, U+2029, U+202F, U+205F, U+3000).
+ * Qrels and run files are split at it, and a query file's line of nothing
+ * else is blank. */
+size_t srch_white_space_len(const char *p);
+
 /*
  * Read qrels from f; name is the file name used in messages. Blank lines are
- * skipped; a line with fewer than 4 fields or a gain that is not an integer
+ * skipped; a line of other than 4 fields or with a gain that is not an integer
  * (from -1000 to 1000) is an error "NAME:LINE: ...". It is also an error when
  * no query has a relevant document ("NAME: no query has a relevant document"),
  * since nothing could then be scored.

@@ -142,6 +142,9 @@ static bool load_run(srch_eval_run_t **out, const char *path)
 void srch_eval_warn(FILE *f, const srch_eval_result_t *res, const char *run,
                     const char *qrels)
 {
+    if (res->n_run_queries == 0)
+        fprintf(f, "passim-search: warning: %s ranks no document for any query, so every "
+                   "metric is 0\n", run);
     if (res->n_answered == 0 && res->n_run_queries > 0 && res->n_queries > 0)
         fprintf(f, "passim-search: warning: %s judges none of the queries of %s, so every "
                    "metric is 0: do both name them alike (the query ids of the query file)?\n",

@@ -29,16 +29,18 @@ DOCIDS=$(cd "$CORPUS" && ls *.txt | sed 's/\.txt$//')
 
 # --- a query file: ids, no ids, comments, blank lines, one bad query
 tab=$(printf '\t')
+uspaces=$(printf '\302\240\343\200\200')  # a no-break space and an ideographic space
 cat >queries.tsv <<EOF
 # a comment: skipped
 k1${tab}Kalashnikov rifles
 Lavrov
 ${tab}  # a comment after blanks: skipped too
-   
+   ${uspaces}
 bad${tab}"unbalanced
 t1${tab}Taliban Moscow
 EOF
-# line 1 comment, 2 k1, 3 "Lavrov" (id 3), 4 comment, 5 blank, 6 bad, 7 t1
+# line 1 comment, 2 k1, 3 "Lavrov" (id 3), 4 comment, 5 blank (Unicode spaces
+# too), 6 bad, 7 t1
 
 run $S --batch queries.tsv
 expect_rc 2 "a batch with a bad query exits 2"
@@ -430,6 +432,12 @@ run $S --compare one.trec one.trec --qrels other.qrels
 expect_match "^passim-search: warning: other.qrels judges none of the queries of one.trec" \
     "$ERR" "--compare with qrels of other query ids: a warning"
 expect_no_match 'more than once' "$ERR" "--compare, a run of passim's: no document twice"
+# A run that ranks nothing (an empty file): every metric 0, and a warning.
+: > empty.trec
+run $S --compare empty.trec one.trec --qrels "$QRELS"
+expect_match "^passim-search: warning: empty.trec ranks no document for any query, so every metric is 0" \
+    "$ERR" "--compare with an empty run: a warning"
+expect_no_match 'one.trec ranks no document' "$ERR" "--compare: no such warning for a run that ranks"
 # A run that ranks a document twice for one query is broken: said, and the
 # document counts once, where it ranks best.
 { head -n 1 one.trec; cat one.trec; } > twice.trec
