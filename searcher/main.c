@@ -523,14 +523,21 @@ static void drop_repeated_dbs(cli_t *o)
         free(real[i]);
 }
 
+/* Whether --color=auto colours: on a terminal that can show colour (TERM
+ * set and not "dumb", as grep asks), unless NO_COLOR is set and not empty. */
+static bool auto_color(void)
+{
+    const char *no_color = getenv("NO_COLOR"), *term = getenv("TERM");
+    return isatty(STDOUT_FILENO) && term && strcmp(term, "dumb") != 0
+           && !(no_color && *no_color);
+}
+
 /* Colour and highlighting from --color, --highlight, the terminal and NO_COLOR. */
 static void resolve_output(cli_t *o)
 {
     srch_print_opts_t *po = &o->po;
-    const char *env_no_color = getenv("NO_COLOR");
     po->color = strcmp(o->color, "always") == 0
-                || (strcmp(o->color, "auto") == 0 && isatty(STDOUT_FILENO)
-                    && !(env_no_color && *env_no_color));
+                || (strcmp(o->color, "auto") == 0 && auto_color());
     if (po->format == SRCH_FMT_JSON || po->format == SRCH_FMT_TREC)
         po->color = false;
     if (!o->markup_set)

@@ -643,6 +643,23 @@ run $PASSIM_SEARCH --db "$DB" Kalashnikov
 expect_no_match "$(printf '\033')" "$OUT" "no escapes when stdout is not a terminal"
 run $PASSIM_SEARCH --db "$DB" --color=always Kalashnikov
 expect_match "$(printf '\033')\\[1;3[0-9]mKalashnikov" "$OUT" "ANSI highlight with --color=always"
+# On a terminal (script(1) gives one): colour by default, unless the
+# terminal cannot show it (TERM dumb or unset) or NO_COLOR says no.
+if script -qc true /dev/null >/dev/null 2>&1; then
+    on_tty() { script -qc "$*" /dev/null </dev/null 2>&1; }
+    esc=$(printf '\033')
+    expect_match "${esc}\\[1;3[0-9]mKalashnikov" \
+        "$(TERM=xterm on_tty "$PASSIM_SEARCH" --db "$DB" Kalashnikov)" "colour on a terminal"
+    expect_no_match "$esc" "$(TERM=dumb on_tty "$PASSIM_SEARCH" --db "$DB" Kalashnikov)" \
+        "no colour on a dumb terminal"
+    expect_no_match "$esc" "$(env -u TERM script -qc "$PASSIM_SEARCH --db $DB Kalashnikov" /dev/null </dev/null 2>&1)" \
+        "no colour with TERM unset"
+    expect_no_match "$esc" "$(NO_COLOR=1 TERM=xterm on_tty "$PASSIM_SEARCH" --db "$DB" Kalashnikov)" \
+        "no colour with NO_COLOR"
+    expect_match "${esc}\\[1;3[0-9]mKalashnikov" \
+        "$(TERM=dumb on_tty "$PASSIM_SEARCH" --db "$DB" --color=always Kalashnikov)" \
+        "--color=always colours a dumb terminal too"
+fi
 run $PASSIM_SEARCH --db "$DB" --highlight html 'Kalashnikov'
 expect_match '<mark>Kalashnikov</mark>' "$OUT" "html highlight"
 # The title, path and heading beside an HTML or Markdown snippet are escaped
