@@ -48,9 +48,10 @@
  * - title:item puts every leaf of the item under the title prefix
  *   (PASSIM_PREFIX_TITLE of text/terms.h).
  * - Stopwords (when the analyzer has a list and opts->drop_stopwords is set) are
- *   dropped only as bare words in positive places: not in phrases or NEAR, not
- *   signed (+the), not under title:, not excluded (NOT the, -(the OR a)), and
- *   not if the query has no other positive word ("the who" keeps both).
+ *   dropped only as bare words in positive places, in the text or under
+ *   title: alike: not in phrases or NEAR, not signed (+the), not excluded
+ *   (NOT the, -(the OR a)), and not if the query has no other positive word
+ *   ("the who" and "title:(the who)" keep both).
  *
  * Ownership: srch_query_t owns its tree and every string in it; nodes are
  * read-only to callers and live until srch_query_free().

@@ -906,7 +906,7 @@ static srch_node_t *words_node(parser_t *p, const lex_tok_t *t, srch_field_t fie
      * ("经济*" is "经济"). */
     bool wildcard = t->wildcard && !(terms.v[terms.n - 1]->flags & SRCH_TERM_IDEO);
     if (!wildcard) {
-        if (t->kind == TK_WORD && terms.n == 1 && field == SRCH_FIELD_BODY)
+        if (t->kind == TK_WORD && terms.n == 1)
             terms.v[0]->flags |= SRCH_TERM_BARE;
         if (t->kind == TK_PHRASE && terms.n == 1)
             terms.v[0]->flags |= SRCH_TERM_QUOTED;
@@ -925,7 +925,7 @@ static srch_node_t *words_node(parser_t *p, const lex_tok_t *t, srch_field_t fie
             ideographs |= (terms.v[k]->flags & SRCH_TERM_IDEO) != 0;
         if (t->kind == TK_WORD && terms.n > 1 && p->opts.default_op == SRCH_DEFAULT_OR
             && p->strict == 0 && !ideographs) {
-            for (size_t k = 0; k < terms.n && field == SRCH_FIELD_BODY; k++)
+            for (size_t k = 0; k < terms.n; k++)
                 terms.v[k]->flags |= SRCH_TERM_BARE;
             node_vec_t again;
             if (p->opts.joined_phrase_too

@@ -805,7 +805,8 @@ static int explain_dropped(const srch_word_t *w, void *payload)
         return 0;
     text_buf_puts(x->b, "  ");
     (void)text_buf_put_padded(x->b, w->text, 20);
-    text_buf_puts(x->b, " stopword, left out (+");
+    text_buf_puts(x->b, w->field == SRCH_FIELD_TITLE ? " stopword, left out (+title:"
+                                                     : " stopword, left out (+");
     text_buf_puts(x->b, w->text);
     text_buf_puts(x->b, " or a phrase keeps it)\n");
     return 0;

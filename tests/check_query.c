@@ -265,7 +265,11 @@ static const parse_row_t parse_rows[] = {
     { "-title:kabul moscow", AND_, "(AND_NOT moscow title:kabul)" },
     { "title:thermo-aeroelastic", AND_,
       "(OR (PHRASE title:thermo title:aeroelast) title:thermoaeroelast)" },
-    { "title:the war", AND_, "(AND title:the war)" },        /* stopword under title: kept */
+    /* a stopword under title: goes as in the text, unless nothing else is left */
+    { "title:the war", AND_, "war" },
+    { "title:(the kabul)", AND_, "title:kabul" },
+    { "title:(the who)", AND_, "(AND title:the title:who)" },
+    { "title:\"the war\"", AND_, "(PHRASE title:the title:war)" },
     { "subtitle:kabul", AND_, "(AND subtitl kabul)" },    /* unknown field: words */
     /* stopwords */
     { "the war", AND_, "war" },

@@ -679,6 +679,10 @@ run $S --explain 'the Kalashnikov of the'
 expect_eq "$(printf '%s\n' "$OUT" | grep -c 'stopword, left out')" 2 \
     "explain names each stopword left out, once"
 expect_match '^  the +stopword, left out \(\+the or a phrase keeps it\)$' "$OUT" "and how to keep it"
+run $S --explain 'title:(the Kabul)'
+expect_match '^query: title:kabul$' "$OUT" "a stopword under title: is left out as in the text"
+expect_match '^  the +stopword, left out \(\+title:the or a phrase keeps it\)$' "$OUT" \
+    "and how to keep it there"
 run $S --explain 'Kalashnikov -Zeppelin'
 expect_match '^query: \(AND_NOT kalashnikov zeppelin\)' "$OUT" "explain shows the tree"
 expect_match 'Kalashnikov +stem kalashnikov +in 1 passage$' "$OUT" "explain shows document frequencies"
