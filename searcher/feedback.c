@@ -153,6 +153,33 @@ static bool plain_words(const srch_node_t *n)
     }
 }
 
+/* How many articles tied with the last one taken feedback takes too. */
+#define FEEDBACK_TIES 1
+
+/* How many of m's first articles to take as relevant: n, and those that
+ * score as the n-th (at most FEEDBACK_TIES more) when the cut falls inside a
+ * tie; when more tie, only those that score above it. Which of the tied ones
+ * to take would otherwise be arbitrary (path order decides ties), and the
+ * words of those taken would lift them above their equals: of four notes
+ * alike but for their numbers, "Note 1" and "Note 2" came first at seven
+ * times the others' score. m holds n + FEEDBACK_TIES + 1 results, if there
+ * are as many. */
+static size_t feedback_articles(const xs_mset_t *m, size_t n)
+{
+    size_t size = xs_mset_size(m);
+    if (size <= n || n == 0)
+        return size < n ? size : n;
+    double cut = xs_mset_weight(m, n - 1);
+    size_t end = n;
+    while (end < size && xs_mset_weight(m, end) == cut)
+        end++;
+    if (end == n || (end < size && end - n <= FEEDBACK_TIES))
+        return end;
+    while (n > 0 && xs_mset_weight(m, n - 1) == cut)
+        n--;
+    return n;
+}
+
 xs_status_t srch_feedback_expand(xs_query_t **out, srch_engine_t *e, const xs_query_t *xq,
                                  const srch_query_t *q, const srch_settings_t *s)
 {
@@ -167,7 +194,7 @@ xs_status_t srch_feedback_expand(xs_query_t **out, srch_engine_t *e, const xs_qu
         return XS_OK;
     xs_search_opts_t o = s->xapian;
     o.offset = 0;
-    o.limit = s->feedback_docs;
+    o.limit = s->feedback_docs + FEEDBACK_TIES + 1; /* is the cut in a tie? */
     o.collapse_slot = PASSIM_SLOT_FILE; /* feedback from distinct articles */
     o.collapse_max = 1;
     xs_mset_t *m = NULL;
@@ -180,8 +207,9 @@ xs_status_t srch_feedback_expand(xs_query_t **out, srch_engine_t *e, const xs_qu
         xs_mset_free(m);
         return XS_ERR_NOMEM;
     }
-    if (xs_mset_size(m) > 0)
-        st = xs_mset_expand(m, xs_mset_size(m), s->feedback_terms, add_term, &ex);
+    size_t n_docs = feedback_articles(m, s->feedback_docs);
+    if (n_docs > 0)
+        st = xs_mset_expand(m, n_docs, s->feedback_terms, add_term, &ex);
     xs_mset_free(m);
     if (st == XS_OK)
         st = ex.st;

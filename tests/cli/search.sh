@@ -725,6 +725,21 @@ done
 # In any-word mode too they only reorder: the query's words decide what matches.
 run $S --explain --any 'peace talks'
 expect_match '^xapian: Query\(\(\(peac@1 OR talk@2\) AND_MAYBE 0\.[0-9]+ \* \(' "$OUT" "feedback terms only reorder any-word matches"
+# Articles that tie at feedback's cut are taken together, or not at all:
+# feedback does not lift two of four notes alike but for their numbers (path
+# order chose them) above the other two.
+mkdir -p "$T/tie"
+for i in 1 2 3 4; do printf 'Note %s\n\nThe quokka was seen near hut %s.\n' $i $i >"$T/tie/n$i.txt"; done
+$PASSIM_INDEX -q --db "$T/tie.db" "$T/tie" >/dev/null 2>&1
+run $PASSIM_SEARCH --db "$T/tie.db" quokka
+expect_eq "$(printf '%s\n' "$OUT" | sed -n 's/^[0-9]\. Note [0-9] (\([0-9.]*\))$/\1/p' | sort -u | wc -l)" 1 \
+    "four notes alike score alike with feedback"
+printf 'Other\n\nA quokka.\n' >"$T/tie/o.txt"
+rm "$T/tie/n4.txt"
+$PASSIM_INDEX -q --db "$T/tie.db" "$T/tie" >/dev/null 2>&1
+run $PASSIM_SEARCH --db "$T/tie.db" quokka
+expect_eq "$(printf '%s\n' "$OUT" | sed -n 's/^[0-9]\. Note [0-9] (\([0-9.]*\))$/\1/p' | sort -u | wc -l)" 1 \
+    "three notes alike after another article score alike with feedback"
 # Feedback terms together count as no more terms than the query has: the
 # footer that is the only hit for 'reply' once scored 40 with feedback, its own
 # word 4.7; each feedback term counts at most its own BM25 weight.
