@@ -1178,7 +1178,8 @@ static const first_line_row_t first_line_rows[] = {
     {":tocdepth: 2\n.. note::\n   A note.\nReal\n", true, 34, 38},
     {":tada: Release notes\n", true, 0, 20},       /* a field with words: text */
     {"(build-interface)=\n\n# Build System Interface\n", true, 20, 44}, /* MyST's target */
-    {"(see below)=\n", true, 0, 12},               /* no target: a space in it */
+    {"(vcs support)=\n\n# VCS Support\n", true, 16, 29}, /* a label may hold spaces */
+    {"( x)=\nReal\n", true, 0, 5},                 /* but not open or end with one */
     /* an Emacs mode line's "-*- ... -*-" is no part of a title */
     {"GNU Make NEWS                -*- outline -*-\n", true, 0, 13},
     {"-*- mode: text -*-\nThe Notes\n", true, 19, 28},

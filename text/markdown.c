@@ -1916,8 +1916,9 @@ static bool headline_under(const char *s, size_t len, size_t a, size_t b, size_t
  * Sphinx sources open: a target (".. _pip check:"), a substitution (".. |x|
  * ..."), a footnote or citation (".. [1] ..."), a directive (".. note::"),
  * or a field alone, with a number at most (":orphan:", ":tocdepth: 2");
- * and MyST's target, "(build-interface)=", in Markdown written for Sphinx.
- * Not a comment, which a line of prose may look like (".. and so on"). */
+ * and MyST's target, "(build-interface)=", "(vcs support)=", in Markdown
+ * written for Sphinx. Not a comment, which a line of prose may look like
+ * (".. and so on"). */
 static bool rst_markup_line(const char *s, size_t a, size_t b)
 {
     if (b - a >= 4 && s[a] == '(') {
@@ -1925,8 +1926,11 @@ static bool rst_markup_line(const char *s, size_t a, size_t b)
         while (e > a && text__is_space_byte((unsigned char)s[e - 1]))
             e--;
         if (e - a >= 4 && s[e - 1] == '=' && s[e - 2] == ')') {
+            if (text__is_space_byte((unsigned char)s[a + 1])
+                || text__is_space_byte((unsigned char)s[e - 3]))
+                return false;
             for (size_t i = a + 1; i < e - 2; i++)
-                if (text__is_space_byte((unsigned char)s[i]) || s[i] == '(' || s[i] == ')')
+                if (s[i] == '(' || s[i] == ')')
                     return false;
             return true;
         }
