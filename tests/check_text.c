@@ -1620,6 +1620,9 @@ static const passage_row_t passage_rows[] = {
     {"~~~~~\n# x\n~~~~~\n\nafter", 1, 100, "0[0,15)L1-3 1[17,22)L5-5"},
     /* ...nor a quote's line: a quote, then a rule */
     {"Text.\n\n> Can we?\n---\nMore.", 1, 100, "0[0,5)L1-1 1[7,16)L3-3 2[21,26)L5-5"},
+    /* a cut with no space to take is not made inside a character reference
+     * (a page that spells its Chinese as &#19968;...) */
+    {"&#19968;&#19968;&#19968;&#19968;", 1, 20, "0[0,16)L1-1 1[16,32)L1-1"},
 };
 
 START_TEST(test_text_passages_table)

@@ -9,6 +9,9 @@
 
 #include "text_internal.h"
 
+/* The longest reference read, its '&' and ';' included ("&thetasym;"). */
+#define CHAR_REF_MAX 12
+
 /* The named character references read: HTML 4's 252 (its Latin-1, symbol and
  * special sets: "&eacute;", "&euro;", "&mdash;") and "&apos;", sorted by name
  * (bytewise) for a binary search. */
@@ -77,7 +80,7 @@ static int named_ref_cmp(const void *key, const void *elem)
 
 size_t text__char_ref(const char *s, size_t end, size_t i, utf8proc_int32_t *cp)
 {
-    size_t j = i + 1, max = i + 12 < end ? i + 12 : end;
+    size_t j = i + 1, max = i + CHAR_REF_MAX < end ? i + CHAR_REF_MAX : end;
     while (j < max && s[j] != ';')
         j++;
     if (j >= max || j == i + 1)
@@ -115,4 +118,13 @@ size_t text__char_ref(const char *s, size_t end, size_t i, utf8proc_int32_t *cp)
         v = (long)text__cp1252((unsigned char)v); /* "&#146;" is ’, as browsers read it */
     *cp = (utf8proc_int32_t)v;
     return j + 1 - i;
+}
+
+size_t text__char_ref_floor(const char *s, size_t len, size_t n)
+{
+    utf8proc_int32_t cp;
+    for (size_t i = n; i > 0 && n - i < CHAR_REF_MAX; i--)
+        if (s[i - 1] == '&')
+            return text__char_ref(s, len, i - 1, &cp) > n - (i - 1) ? i - 1 : n;
+    return n;
 }

@@ -295,7 +295,7 @@ static void emit_cut(pass_state_t *st, size_t a, size_t b)
         size_t cut = sentence ? sentence
                      : line   ? line
                      : space  ? space
-                              : text_utf8_floor(s, b, limit);
+                              : text__char_ref_floor(s, b, text_utf8_floor(s, b, limit));
         if (cut <= a) {
             /* No boundary before the limit (a single huge, maybe broken
              * character sequence): cut after the first character. */

@@ -140,6 +140,11 @@ uint32_t text__cp1252(unsigned char c);
  * character in *cp; 0 if there is none (or it names no character). */
 size_t text__char_ref(const char *s, size_t end, size_t i, utf8proc_int32_t *cp);
 
+/* n, or, when s[0..len) has a character reference that starts before n and
+ * ends after it, where that reference starts: a cut at n would leave part of
+ * it on either side. */
+size_t text__char_ref_floor(const char *s, size_t len, size_t n);
+
 /* The American spelling of the folded English word w[0..len) written to out
  * (cap bytes, NUL-terminated) when w is a British one the lists know
  * ("organisation", "neighbours", "travelled", "defence"): its length, or 0
