@@ -1180,6 +1180,20 @@ static const first_line_row_t first_line_rows[] = {
     {"(build-interface)=\n\n# Build System Interface\n", true, 20, 44}, /* MyST's target */
     {"(vcs support)=\n\n# VCS Support\n", true, 16, 29}, /* a label may hold spaces */
     {"( x)=\nReal\n", true, 0, 5},                 /* but not open or end with one */
+    /* a notice in a comment: the whole comment */
+    {"# Copyright (C) 2000-2018 Free Software Foundation, Inc.\n#\n# This file is part of groff.\n\nReal Title\n", true, 90, 100},
+    {"/*\n * Copyright (C) 2010 Jane Doe\n *\n * Licensed under the MIT licence.\n */\n\nint x;\n", true, 77, 83},
+    {"/* Copyright 2010 Jane Doe */\nint y;\n", true, 30, 36},
+    {"// Copyright 2019 The Go Authors. All rights reserved.\n// Use of this source code\n\npackage zulu\n", true, 83, 95},
+    /* and a script's first line */
+    {"#!/bin/sh\n# Copyright 2003 Joe\n# All rights reserved\necho hi\n", true, 53, 60},
+    /* a headline */
+    {"# Copyright 2024 review of the year\n", true, 0, 35},
+    /* a notice alone titles */
+    {"# Copyright (C) 2020 Foo Inc.\n", true, 0, 29},
+    /* a version control system's stamp */
+    {"-------\n-- Copyright 2018-2022 Thomas E. Dickey --\n--\n-- Permission is hereby granted --\n-------\n-- $Id: NEWS,v 1.3895 $\n-------\n\nThis is a log\n", true, 130, 143},
+    {"$Id: x.c,v 1.2 $\nReal\n", true, 17, 21},
     /* an Emacs mode line's "-*- ... -*-" is no part of a title */
     {"GNU Make NEWS                -*- outline -*-\n", true, 0, 13},
     {"-*- mode: text -*-\nThe Notes\n", true, 19, 28},

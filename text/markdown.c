@@ -2028,6 +2028,63 @@ static size_t metadata_value(const char *s, size_t a, size_t b)
     return a;
 }
 
+/* Past the indentation of line s[a..b). */
+static size_t past_indent(const char *s, size_t a, size_t b)
+{
+    while (a < b && (s[a] == ' ' || s[a] == '\t'))
+        a++;
+    return a;
+}
+
+/* The comment marker that line s[a..b) of a source file's header opens with,
+ * after any indentation: '#' or ';' (one or more), "//", "--", a C comment's
+ * opening slash and star, or the star of its later lines; its length from a,
+ * with the spaces after it, or 0. */
+static size_t comment_marker_len(const char *s, size_t a, size_t b)
+{
+    size_t i = past_indent(s, a, b), m = i;
+    if (m < b && (s[m] == '#' || s[m] == ';')) {
+        while (m < b && s[m] == s[i])
+            m++;
+    } else if (b - m >= 2 && (memcmp(s + m, "//", 2) == 0 || memcmp(s + m, "--", 2) == 0
+                              || (s[m] == '/' && s[m + 1] == '*'))) {
+        m += 2;
+    } else if (m < b && s[m] == '*') {
+        m++;
+    } else {
+        return 0;
+    }
+    if (m < b && !text__is_space_byte((unsigned char)s[m]))
+        return 0;
+    while (m < b && text__is_space_byte((unsigned char)s[m]))
+        m++;
+    return m - a;
+}
+
+/* Past the comment that a source file's header opens with, on line s[a..b):
+ * the end of the last of the lines under it that open with the same marker
+ * (comment_marker_len(); a C comment's with its star, up to its closing star
+ * and slash), lines of the marker alone, a comment's blank lines, included. */
+static size_t past_comment(const char *s, size_t len, size_t a, size_t b)
+{
+    size_t m = past_indent(s, a, b);
+    bool c_comment = s[m] == '/' && s[m + 1] == '*';
+    for (;;) {
+        if (c_comment && find_nocase(s, a, b, "*/") < b)
+            return b;
+        if (b >= len)
+            return b;
+        size_t c = b + 1, d = line_end(s, len, c), i = past_indent(s, c, d);
+        bool same = c_comment ? i < d && s[i] == '*'
+                              : comment_marker_len(s, c, d) != 0 && s[i] == s[m]
+                                    && (strchr("#;*", s[m]) || s[i + 1] == s[m + 1]);
+        if (!same)
+            return b;
+        a = c;
+        b = d;
+    }
+}
+
 /* Whether line s[a..b) is a copyright notice, as GNU files and licences put
  * above their text ("Copyright (C) 1989-2018 Free Software Foundation, Inc.",
  * "Copyright 1996, 1999-2016 ...", "(c) 2024 Jane Doe", "\u00a9 2024 Jane
@@ -2155,14 +2212,22 @@ static size_t past_indented(const char *s, size_t len, size_t b)
 }
 
 /* Whether line s[a..b) is one no title is taken from: 0 if it may give the
- * title, else where the text goes on past it and what goes with it. */
-static size_t passed_over(const char *s, size_t len, size_t a, size_t b)
+ * title, else where the text goes on past it and what goes with it; *notice
+ * says whether it is a copyright notice. */
+static size_t passed_over(const char *s, size_t len, size_t a, size_t b, bool *notice)
 {
-    size_t ma, mb, w;
+    size_t ma, mb, w, m = comment_marker_len(s, a, b);
+    *notice = copyright_line(s, a + m, b);
+    if ((b - a >= 3 && memcmp(s + a, "#!/", 3) == 0)        /* a script's "#!/bin/sh" */
+        || (b - a - m >= 4 && memcmp(s + a + m, "$Id", 3) == 0) /* a version control */
+        || (b - a - m >= 8 && memcmp(s + a + m, "$Header", 7) == 0)) /* system's stamp */
+        return b;
+    if (*notice && m > 0)               /* "# Copyright ...": the whole comment */
+        return past_comment(s, len, a, b);
+    if (*notice)                        /* and the terms stated under it */
+        return past_notice(s, len, b);
     if (rst_markup_line(s, a, b))       /* ".. note::" and the lines under it */
         return past_indented(s, len, b);
-    if (copyright_line(s, a, b))        /* and the terms stated under it */
-        return past_notice(s, len, b);
     if (html_only_line(s, a, b) || url_line(s, a, b)
         || (mode_span(s, a, b, &ma, &mb) && !first_word_in(s, a, ma, &w)
             && !first_word_in(s, mb, b, &w)))
@@ -2212,8 +2277,9 @@ static bool first_line_from(const char *s, size_t len, size_t from, size_t *star
             next = past_comments(s, len, scan, &scan);
             continue;
         }
-        size_t past = passed_over(s, len, a2, b2);
-        if (past != 0 && notice_at == len && copyright_line(s, a2, b2))
+        bool notice;
+        size_t past = passed_over(s, len, a2, b2, &notice);
+        if (past != 0 && notice_at == len && notice)
             notice_at = at2;
         if (past == 0) {
             at = at2;
