@@ -1191,6 +1191,8 @@ static const first_line_row_t first_line_rows[] = {
     {"# Copyright 2024 review of the year\n", true, 0, 35},
     /* a notice alone titles */
     {"# Copyright (C) 2020 Foo Inc.\n", true, 0, 29},
+    /* a licence alone, its notice a heading: titled by it */
+    {"# Copyright (c) 2020 Jane Doe\n\nPermission is hereby granted, free of charge.\n", true, 0, 29},
     /* a version control system's stamp */
     {"-------\n-- Copyright 2018-2022 Thomas E. Dickey --\n--\n-- Permission is hereby granted --\n-------\n-- $Id: NEWS,v 1.3895 $\n-------\n\nThis is a log\n", true, 130, 143},
     {"$Id: x.c,v 1.2 $\nReal\n", true, 17, 21},

@@ -2223,7 +2223,7 @@ static size_t passed_over(const char *s, size_t len, size_t a, size_t b, bool *n
         || (b - a - m >= 8 && memcmp(s + a + m, "$Header", 7) == 0)) /* system's stamp */
         return b;
     if (*notice && m > 0)               /* "# Copyright ...": the whole comment */
-        return past_comment(s, len, a, b);
+        return past_notice(s, len, past_comment(s, len, a, b));
     if (*notice)                        /* and the terms stated under it */
         return past_notice(s, len, b);
     if (rst_markup_line(s, a, b))       /* ".. note::" and the lines under it */
