@@ -495,6 +495,10 @@ static bool lex_word(parser_t *p, size_t start, size_t end)
             t.body_end = word_end;
         }
     } else {
+        /* "co-*", "Moscow-*": no word ends right before the '*'. */
+        if (body_end < end && open != end - body_end)
+            note(p, "a '*' after punctuation is no wildcard (only prefix* is one): '%.*s' is "
+                    "read as the word", (int)(end - start), q + start);
         p->emphasis = open;
     }
     return push_tok(p, &t);

@@ -323,6 +323,10 @@ START_TEST(test_query_wildcard_notes)
                                           "'*ing' is read as the word" },
         { "Tal?ban", "(PHRASE tal ban)", "'?' is no wildcard (only a '*' ending a word is): "
                                          "'Tal?ban' is read with it as punctuation" },
+        /* nor one after punctuation; an emphasis closed after it is no note */
+        { "co-* talks", "(AND co talk)", "a '*' after punctuation is no wildcard (only prefix* "
+                                         "is one): 'co-*' is read as the word" },
+        { "**bold.** talks", "(AND bold talk)", NULL },
         /* a '*' after a word that closes an emphasis is none either */
         { "*kabul talks*", "(AND kabul talk)", "a '*' that closes an emphasis is no wildcard: "
                                                "'talks*' is read as the word" },
