@@ -193,15 +193,24 @@ static void note(parser_t *p, const char *fmt, ...)
     va_end(ap);
 }
 
-/* The column, counted in characters, of byte column (1-based) of the query:
- * what messages say, for "at column 7" to point at the 7th character of
- * 'café "x' and not its 7th byte. */
+/* The column, counted in characters, of byte column (1-based) of the query
+ * as messages show it (text_safe_append(): escape sequences, control
+ * characters and bidi overrides left out): what messages say, for "at column
+ * 7" to point at the 7th character of 'café "x' and not its 7th byte, nor
+ * past what a terminal was not shown. */
 static size_t char_column(const parser_t *p, size_t column)
 {
-    size_t chars = 1;
-    for (size_t i = 0; i + 1 < column && i < p->len; i++)
-        if (((unsigned char)p->q[i] & 0xC0) != 0x80)
-            chars++;
+    size_t n = column > 1 ? column - 1 : 0, chars = 1;
+    if (n > p->len)
+        n = p->len;
+    text_buf_t shown = TEXT_BUF_INIT;
+    if (text_safe_append(&shown, p->q, n, true)) {
+        chars += shown.data ? text_utf8_chars(shown.data) : 0;
+    } else {    /* out of memory: count bytes */
+        for (size_t i = 0; i < n; i++)
+            chars += ((unsigned char)p->q[i] & 0xC0) != 0x80;
+    }
+    text_buf_free(&shown);
     return chars;
 }
 

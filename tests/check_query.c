@@ -662,6 +662,10 @@ static const error_row_t error_rows[] = {
 
     /* columns count characters, not bytes */
     { "café \"x", AND_, "unbalanced quote at column 6", 6 },
+    /* ...of the query as messages show it: without an escape sequence or a
+     * bidi override, which a terminal is not shown */
+    { "\033[31m\"red", AND_, "unbalanced quote at column 1", 1 },
+    { "\xE2\x80\xAE\"abc", AND_, "unbalanced quote at column 1", 1 },
     { "Αθήνα (x", AND_, "unclosed parenthesis at column 7", 7 },
     { "東京 )", AND_, "unmatched ) at column 4", 4 },
     /* title: with nothing after it */
