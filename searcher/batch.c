@@ -237,6 +237,16 @@ static void query_failed(const batch_t *b, batch_query_t *q, const char *why)
         text_buf_printf(&q->err, "passim-search: %s:%u: %s\n", b->name, q->line, why);
     else if (query_message(&q->err, b, q, "query "))
         text_buf_printf(&q->err, ": %s\n", why);
+    /* JSON Lines keep a line for it, so that a reader can tell a query that
+     * failed from one that is missing. */
+    if (b->o->print.format == SRCH_FMT_JSON && !b->o->metrics_only) {
+        text_buf_t *o = &q->out;
+        (void)(text_buf_puts(o, "{\"qid\": ") && srch_json_string(o, q->qid, strlen(q->qid))
+               && text_buf_puts(o, ", \"query\": ")
+               && srch_json_string(o, q->text ? q->text : "", q->text ? strlen(q->text) : 0)
+               && text_buf_puts(o, ", \"error\": ") && srch_json_string(o, why, strlen(why))
+               && text_buf_puts(o, "}\n"));
+    }
 }
 
 /* The hits of ranking l, in its order, ranked from offset + 1: shallow copies

@@ -83,15 +83,17 @@ ok = t1["results"] and all("taliban" in r["text"].lower() and "moscow" in r["tex
                              for r in t1["results"])
 sys.exit(0 if ok else 1)' && pass || fail "--all: every hit has every word"
 
-# --- JSON Lines: one object per answered query, with qid and results
+# --- JSON Lines: one object per query, with qid and results, or the error
 run $S --batch queries.tsv -f json
 expect_rc 2 "json batch with a bad query"
 printf '%s\n' "$OUT" | python3 -c '
 import json, sys
 lines = sys.stdin.read().splitlines()
 objs = [json.loads(l) for l in lines]
-assert [o["qid"] for o in objs] == ["k1", "3", "t1"], [o["qid"] for o in objs]
-assert [o["query"] for o in objs] == ["Kalashnikov rifles", "Lavrov", "Taliban Moscow"]
+assert [o["qid"] for o in objs] == ["k1", "3", "bad", "t1"], [o["qid"] for o in objs]
+assert [o["query"] for o in objs] == ["Kalashnikov rifles", "Lavrov", "\"unbalanced", "Taliban Moscow"]
+bad = objs.pop(2)
+assert bad["error"] == "unbalanced quote at column 1" and "results" not in bad, bad
 for o in objs:
     assert isinstance(o["results"], list) and o["results"], o["qid"]
     assert [r["rank"] for r in o["results"]] == list(range(1, len(o["results"]) + 1))
@@ -105,7 +107,7 @@ run $S --batch queries.tsv -f json --explain
 printf '%s\n' "$OUT" | python3 -c '
 import json, sys
 objs = [json.loads(l) for l in sys.stdin.read().splitlines()]
-assert objs and all(o["explain"].startswith("query: ") for o in objs)
+assert objs and all(o["explain"].startswith("query: ") for o in objs if "error" not in o)
 ' && pass || fail "JSON Lines with --explain: an explain string per query"
 expect_no_match '^query: ' "$ERR" "JSON Lines with --explain: no explanation on stderr"
 # In text, each query's explanation comes under its own header.
@@ -198,7 +200,7 @@ import json, sys
 want = set()
 for line in open(sys.argv[1]):
     o = json.loads(line)
-    for r in o["results"]:
+    for r in o.get("results", []):
         want.add((o["qid"], "%s#%d" % (r["docid"], r["passage"]), "%.6f" % r["score"]))
 got = set((f[0], f[2], f[4]) for f in (l.split() for l in open(sys.argv[2])))
 assert got == want, (sorted(got - want)[:3], sorted(want - got)[:3])
