@@ -510,8 +510,12 @@ static bool joined(const build_t *b, const char *text, size_t k)
         return false;
     size_t from = b->toks[k].end, to = b->toks[k + 1].start, chars = 0;
     for (size_t i = from, n; i < to; i += n, chars++) {
-        uint32_t cp = (unsigned char)text[i];
-        n = cp < 0x80 ? 1 : text_utf8_decode(text + i, to - i, &cp);
+        /* A character reference is the character it names ("AT&amp;T"). */
+        uint32_t cp;
+        if ((n = text_char_ref(text, to, i, &cp)) == 0) {
+            cp = (unsigned char)text[i];
+            n = cp < 0x80 ? 1 : text_utf8_decode(text + i, to - i, &cp);
+        }
         if (chars == 3 || n == 0 || (cp < 0x80 ? is_blank((unsigned char)cp) : !joins_parts(cp)))
             return false;
     }
@@ -644,9 +648,17 @@ static bool choose_window(const build_t *b, const match_t *by_first, const char 
 }
 
 /* Length of the closing punctuation character at s[0..len) (".", "”", ")", the
- * "**" of emphasis...), 0 if there is none. */
+ * "**" of emphasis..., and a character reference to one, "&rdquo;"), 0 if
+ * there is none. */
 static size_t closing_punct(const char *s, size_t len)
 {
+    uint32_t cp;
+    size_t ref = text_char_ref(s, len, 0, &cp);
+    if (ref) {
+        char u[4];
+        size_t n = text_utf8_encode(cp, u);
+        return closing_punct(u, n) == n ? ref : 0;
+    }
     static const char *const multi[] = {
         "\xe2\x80\x9d", /* ” */
         "\xe2\x80\x99", /* ’ */

@@ -413,6 +413,9 @@ static const row_t window_rows[] = {
     /* Closing punctuation right after the last token comes along. */
     { "She said \xe2\x80\x9cthe end is near.\xe2\x80\x9d Then we left the place.",
       { TERM("is") }, 3, "\xe2\x80\xa6" "end [is] near.\xe2\x80\x9d\xe2\x80\xa6" },
+    /* ...also by reference */
+    { "She said &ldquo;the end is near.&rdquo; Then we left the place.",
+      { TERM("is") }, 3, "\xe2\x80\xa6" "end [is] near.\xe2\x80\x9d\xe2\x80\xa6" },
     /* A phrase is never cut: the window grows to hold it. */
     { "Some words then peace talks and more words after.", { PHRASE("peace talks") }, 1,
       "\xe2\x80\xa6[peace talks]\xe2\x80\xa6" },
@@ -432,6 +435,13 @@ static const row_t window_rows[] = {
       "\xe2\x80\xa6Russia\xe2\x80\x93[Ukraine]\xe2\x80\xa6" },
     { "La col\xc2\xb7lecci\xc3\xb3 del museu es va obrir.", { TERM("lecci\xc3\xb3") }, 1,
       "\xe2\x80\xa6" "col\xc2\xb7[lecci\xc3\xb3]\xe2\x80\xa6" },
+    /* ...also when it is a character reference, shown as its character */
+    { "Output from non&#8209;OPEC producers rose sharply in March.", { TERM("OPEC") }, 1,
+      "\xe2\x80\xa6non\xe2\x80\x91[OPEC]\xe2\x80\xa6" },
+    { "Shares of AT&amp;T rose sharply in March.", { TERM("rose") }, 1,
+      "\xe2\x80\xa6[rose]\xe2\x80\xa6" },
+    { "Shares of AT&amp;T rose sharply in March.", { TERM("at") }, 1,
+      "\xe2\x80\xa6[AT]&T\xe2\x80\xa6" },
     /* ...but not by a dash between spaces */
     { "Talks \xe2\x80\x93 stalled again in the city.", { TERM("stalled") }, 1,
       "\xe2\x80\xa6[stalled]\xe2\x80\xa6" },

@@ -128,3 +128,11 @@ size_t text__char_ref_floor(const char *s, size_t len, size_t n)
             return text__char_ref(s, len, i - 1, &cp) > n - (i - 1) ? i - 1 : n;
     return n;
 }
+
+size_t text_char_ref(const char *s, size_t len, size_t i, uint32_t *cp)
+{
+    utf8proc_int32_t c = 0;
+    size_t n = i < len && s[i] == '&' ? text__char_ref(s, len, i, &c) : 0;
+    *cp = n ? (uint32_t)c : 0;
+    return n;
+}

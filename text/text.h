@@ -517,6 +517,11 @@ size_t text_utf8_char_len(const char *s, size_t n);
  * continuation byte. */
 size_t text_utf8_chars(const char *s);
 
+/* The character reference at s[i] (i < len: "&eacute;", "&#233;", "&#xE9;",
+ * HTML 4's names and "&apos;", a ';' ending each) as the tokenizer reads it:
+ * its length, with the character in *cp; 0 if there is none there. */
+size_t text_char_ref(const char *s, size_t len, size_t i, uint32_t *cp);
+
 /* Write the character cp as UTF-8 to out (U+FFFD for a surrogate or a value
  * past U+10FFFF); returns its length, 1 to 4. */
 size_t text_utf8_encode(uint32_t cp, char out[4]);
