@@ -444,7 +444,11 @@ static bool lex_word(parser_t *p, size_t start, size_t end)
      * "*ing"; a letter on both sides of the '?': "Tal?ban"), a note says how
      * it was read. */
     const char *q = p->q;
-    size_t field = field_like_len(q, start, end, p->len);
+    const lex_tok_t *before = p->n_toks > 0 ? &p->toks[p->n_toks - 1] : NULL;
+    /* Right after "title:" a name and ':' are no field either, but words
+     * joined by punctuation ("title:Kabul:Moscow"), as in "title:10:30". */
+    bool titled = before && before->kind == TK_FIELD && before->end == start;
+    size_t field = titled ? 0 : field_like_len(q, start, end, p->len);
     if (field > 0 && p->field_len == 0) {
         p->field_start = start;     /* said at the end, if nothing else is */
         p->field_len = field;
@@ -453,7 +457,6 @@ static bool lex_word(parser_t *p, size_t start, size_t end)
      * joined by punctuation ("author:Lavrov" is author and Lavrov); but for
      * a sign, which would then take the name alone ("-author:Lavrov"
      * excludes the two together, as before a phrase). */
-    const lex_tok_t *before = p->n_toks > 0 ? &p->toks[p->n_toks - 1] : NULL;
     bool signed_item = before && (before->kind == TK_PLUS || before->kind == TK_MINUS)
                        && before->end == start;
     if (field > 0 && start + field < end && !signed_item)

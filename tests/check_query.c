@@ -348,6 +348,8 @@ START_TEST(test_query_wildcard_notes)
         { "at 10:30 https://x.org TITLE:kabul", "(AND (PHRASE 10 30) (PHRASE https x org) title:kabul)",
           NULL },
         { "localhost:8080", "(PHRASE localhost 8080)", NULL },
+        /* right after title:, no field either: words joined by a colon */
+        { "title:Kabul:Moscow", "(PHRASE title:kabul title:moscow)", NULL },
         /* a note of more weight comes first */
         { "display:none Tal?ban", "(AND display none (PHRASE tal ban))",
           "'?' is no wildcard (only a '*' ending a word is): 'Tal?ban' is read with it as "
