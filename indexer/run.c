@@ -807,6 +807,7 @@ static void write_pid(const char *db_path)
 {
     char pidfile[PATH_MAX];
     snprintf(pidfile, sizeof pidfile, "%s/%s", db_path, PID_FILE);
+    unlink(pidfile);    /* another user's (root's rebuild) would not open */
     FILE *f = fopen(pidfile, "w");
     if (f) {
         fprintf(f, "%ld\n", (long)getpid());
@@ -1241,10 +1242,35 @@ static bool sync_parent(const char *path)
     return rc == 0;
 }
 
-/* Put the finished index at new_path in place of db_path: its files are
- * synced to disk (temporary indexes are written without waiting for the
- * disk), then one atomic exchange (or a rename, when there was none), synced
- * in its folder too, then the old one is removed. */
+/* Give the index folder at path, and the files in it, the access the folder
+ * it replaces had (old): its owner and group where this user may set them,
+ * its permissions, and the files those less execute. A private index
+ * (chmod 700) stays private, and one another user owns stays theirs when
+ * root rebuilds it. What cannot be set is left as it was made. */
+static void keep_access(const char *path, const struct stat *old)
+{
+    mode_t dir_mode = old->st_mode & 07777, file_mode = old->st_mode & 0666;
+    DIR *d = opendir(path);
+    if (d != NULL) {
+        int fd = dirfd(d);
+        for (struct dirent *e; (e = readdir(d)) != NULL;) {
+            struct stat st;
+            if (fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode))
+                continue;
+            (void)fchownat(fd, e->d_name, old->st_uid, old->st_gid, AT_SYMLINK_NOFOLLOW);
+            (void)fchmodat(fd, e->d_name, file_mode, 0);
+        }
+        closedir(d);
+    }
+    (void)chown(path, old->st_uid, old->st_gid);
+    (void)chmod(path, dir_mode);
+}
+
+/* Put the finished index at new_path in place of db_path: it takes the old
+ * folder's access (keep_access()), its files are synced to disk (temporary
+ * indexes are written without waiting for the disk), then one atomic
+ * exchange (or a rename, when there was none), synced in its folder too, then
+ * the old one is removed. */
 static bool swap_in(const char *new_path, const char *db_path)
 {
     struct stat st;
@@ -1254,12 +1280,16 @@ static bool swap_in(const char *new_path, const char *db_path)
                 why_other_files(db_path, buf, sizeof buf));
         return false;
     }
+    bool replaces = stat(db_path, &st) == 0;
+    write_pid(new_path);
+    if (replaces)
+        keep_access(new_path, &st);
     if (nftw(new_path, sync_entry, 16, FTW_PHYS) != 0) {
         fprintf(stderr, "passim-index: %s: cannot sync the new index to disk: %s\n", db_path,
                 strerror(errno));
         return false;
     }
-    if (stat(db_path, &st) != 0) {
+    if (!replaces) {
         if (rename(new_path, db_path) != 0) {
             fprintf(stderr, "passim-index: %s: cannot move the new index in place: %s\n", db_path,
                     strerror(errno));
@@ -1276,7 +1306,6 @@ static bool swap_in(const char *new_path, const char *db_path)
         fprintf(stderr, "passim-index: %s: warning: the folder holding the index cannot be "
                         "synced to disk (%s); the new index is in place\n", db_path,
                 strerror(errno));
-    write_pid(db_path);
     remove_tree(new_path); /* now the old index, or nothing */
     return true;
 }
@@ -1833,10 +1862,15 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
      * clean point (on_signal()). */
     signal_clears_line = isatty(STDERR_FILENO);
     signal_note = o->rebuild ? &whole_note : &update_note;
-    struct sigaction sa = { .sa_handler = on_signal };
+    struct sigaction sa = { .sa_handler = on_signal }, was;
     sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    /* A signal ignored when the run started stays ignored (a shell starts a
+     * script's background jobs so, out of the reach of Ctrl-C), as sort and
+     * gzip leave it. */
+    if (sigaction(SIGINT, NULL, &was) != 0 || was.sa_handler != SIG_IGN)
+        sigaction(SIGINT, &sa, NULL);
+    if (sigaction(SIGTERM, NULL, &was) != 0 || was.sa_handler != SIG_IGN)
+        sigaction(SIGTERM, &sa, NULL);
     /* Past a file size limit, or to a closed pipe, a write fails (EFBIG,
      * EPIPE) and is reported like any other, rather than killing the run. */
     struct sigaction ign = { .sa_handler = SIG_IGN };

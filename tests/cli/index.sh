@@ -728,4 +728,22 @@ PY
 done
 expect_match 'the-file-name\.txt$' "$lines" "100 columns: the file's name is shown"
 expect_match '  …' "$lines" "100 columns: the path's start gives way"
+
+# --- an index made in place of a folder (a first build, --rebuild) keeps the
+# access the folder had: its permissions (its files those less execute) and
+# its owner
+mkdir -m 700 "$T/priv.db"
+$PASSIM_INDEX -q --db "$T/priv.db" --jobs 1 "$CORPUS" >/dev/null 2>&1
+expect_eq "$(stat -c %a "$T/priv.db")" 700 "a first build into a private folder keeps it private"
+expect_eq "$(stat -c %a "$T/priv.db/iamglass")" 600 "and makes its files private"
+chmod 750 "$T/priv.db"
+$PASSIM_INDEX -q --db "$T/priv.db" --rebuild --jobs 2 "$CORPUS" >/dev/null 2>&1
+expect_eq "$(stat -c %a "$T/priv.db")" 750 "--rebuild keeps the folder's permissions"
+expect_eq "$(stat -c %a "$T/priv.db/iamglass")" 640 "and gives its files those, less execute"
+if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
+    chown -R nobody "$T/priv.db"
+    $PASSIM_INDEX -q --db "$T/priv.db" --rebuild "$CORPUS" >/dev/null 2>&1
+    expect_eq "$(stat -c %U "$T/priv.db") $(stat -c %U "$T/priv.db/iamglass")" "nobody nobody" \
+        "root's --rebuild of another user's index leaves it, and its files, theirs"
+fi
 finish
