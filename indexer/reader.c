@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "indexer.h"
@@ -86,6 +87,24 @@ static int read_bytes(idx_reader_t *rd, const char *path, struct stat *st, bool 
     return err;
 }
 
+/* How recent a modification time is too recent to trust. A file changed
+ * again in the same tick of its filesystem's clock as it was read (FAT counts
+ * in 2 s, ext4 with small inodes in 1 s) keeps its size and time, and a
+ * later run would take it for unchanged; as git does with such "racily
+ * clean" files, its time is not recorded (0), so that the next run compares
+ * its content, and records the time then. */
+#define RACY_NS 2000000000LL
+
+static int64_t trusted_mtime(const struct stat *st)
+{
+    int64_t mtime = idx_mtime_ns(st);
+    struct timespec now;
+    if (clock_gettime(CLOCK_REALTIME, &now) != 0)
+        return 0;
+    int64_t now_ns = (int64_t)now.tv_sec * 1000000000LL + now.tv_nsec;
+    return now_ns - mtime < RACY_NS ? 0 : mtime;
+}
+
 void idx_read_file(idx_reader_t *rd, const idx_file_t *f, const text_file_record_t *known,
                    idx_read_t *out)
 {
@@ -103,7 +122,7 @@ void idx_read_file(idx_reader_t *rd, const idx_file_t *f, const text_file_record
     }
     out->rec = (text_file_record_t){
         .size = (uint64_t)rd->content.len,
-        .mtime_ns = idx_mtime_ns(&st),
+        .mtime_ns = trusted_mtime(&st),
         .hash = text_hash64(rd->content.data, rd->content.len),
         .path = f->path, .path_len = strlen(f->path),
         .key = f->key, .key_len = strlen(f->key),

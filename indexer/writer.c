@@ -678,6 +678,21 @@ void idx_writer_warn_docids(idx_writer_t *w)
 
 /* ---- indexing a file ----------------------------------------------------- */
 
+/* Remember file f, just added or met unchanged, by its content hash, when
+ * w->track_added. Out of memory, it goes unremembered: a file it moved from
+ * stays in the index until its PATH is indexed again. */
+static void track_added(idx_writer_t *w, const idx_file_t *f, uint64_t hash)
+{
+    if (!w->track_added)
+        return;
+    idx_added_t *grown = text_grow(w->added, &w->cap_added, w->n_added + 1, sizeof *grown);
+    if (!grown)
+        return;
+    w->added = grown;
+    if ((grown[w->n_added].path = strdup(f->path)) != NULL)
+        grown[w->n_added++].hash = hash;
+}
+
 bool idx_writer_begin(idx_writer_t *w, const idx_file_t *f, const text_file_record_t *known,
                       const idx_read_t *rd, bool *passages)
 {
@@ -695,9 +710,11 @@ bool idx_writer_begin(idx_writer_t *w, const idx_file_t *f, const text_file_reco
         w->st.failed++;
         return true;
     case IDX_READ_UNCHANGED:
-        /* Touched, not changed: remember the new mtime, keep the passages. */
+        /* Touched, not changed: remember the new mtime, keep the passages;
+         * met with its text, as a file skipped unchanged is. */
         w->st.unchanged++;
         idx_progress(w->rep, NULL, rd->rec.size, 0);
+        track_added(w, f, rd->rec.hash);
         return ensure_batch(w) && set_record(w, f->key, &rd->rec);
     case IDX_READ_FAILED:
     case IDX_READ_BINARY:
@@ -729,21 +746,6 @@ xs_status_t idx_writer_add(const xs_doc_t *doc, void *writer)
     if (idx_writer_abandoned(w))
         return XS_ERR_INVALID;          /* no need to finish a file to discard it */
     return xs_db_add_document(w->db, doc, NULL);
-}
-
-/* Remember file f, just added, by its content hash, when
- * w->track_added. Out of memory, it goes unremembered: a file it moved from
- * stays in the index until its PATH is indexed again. */
-static void track_added(idx_writer_t *w, const idx_file_t *f, uint64_t hash)
-{
-    if (!w->track_added)
-        return;
-    idx_added_t *grown = text_grow(w->added, &w->cap_added, w->n_added + 1, sizeof *grown);
-    if (!grown)
-        return;
-    w->added = grown;
-    if ((grown[w->n_added].path = strdup(f->path)) != NULL)
-        grown[w->n_added++].hash = hash;
 }
 
 bool idx_writer_end(idx_writer_t *w, const idx_file_t *f, const text_file_record_t *known,

@@ -729,6 +729,22 @@ done
 expect_match 'the-file-name\.txt$' "$lines" "100 columns: the file's name is shown"
 expect_match '  …' "$lines" "100 columns: the path's start gives way"
 
+# --- a file changed again within the tick of its filesystem's clock that it
+# was indexed in (same size, same time: "racily clean") is seen changed by
+# the next run, which compares its content
+mkdir "$T/racy"
+printf 'Todo\n\nbuy applesauce today\n' >"$T/racy/todo.txt"
+touch -r "$T/racy/todo.txt" "$T/racy.time"
+$PASSIM_INDEX -q --db "$T/racy.db" "$T/racy" >/dev/null 2>&1
+printf 'Todo\n\nbuy pineapples today\n' >"$T/racy/todo.txt"
+touch -r "$T/racy.time" "$T/racy/todo.txt"
+run $PASSIM_INDEX --db "$T/racy.db" "$T/racy"
+expect_match ': 0 added, 1 updated, 0 removed, 0 unchanged' "$OUT" "a racily clean file is read again"
+run $PASSIM_SEARCH --db "$T/racy.db" pineapples
+expect_rc 0 "its new text is found"
+run $PASSIM_INDEX --db "$T/racy.db" "$T/racy"
+expect_match 'up to date, nothing changed \(1 unchanged' "$OUT" "and it is unchanged after"
+
 # --- an index made in place of a folder (a first build, --rebuild) keeps the
 # access the folder had: its permissions (its files those less execute) and
 # its owner
