@@ -58,6 +58,14 @@ const unsigned char text__ascii_class[128] = {
 
 #define NO_TOKEN ((size_t)-1)
 
+/* The scanners and the character readers they use are inlined into the
+ * tokenizer's loop, their hot path, though text__word_end() calls them too
+ * (through scan_token()): called, they cost the tokenizer a tenth more
+ * instructions (callgrind). What is seldom met, a character reference, is
+ * read out of that path. */
+#define HOT_INLINE inline __attribute__((always_inline))
+#define COLD __attribute__((noinline, cold))
+
 typedef struct tok_state {
     const unsigned char *s;
     size_t len;
@@ -109,7 +117,7 @@ static inline void raw_putc(tok_state_t *st, char c)
 
 /* The character reference of clen bytes at s[i] ("&eacute;"): the character
  * it names, as raw_put_char() puts characters. */
-static void raw_put_ref(tok_state_t *st, size_t i, size_t clen)
+static COLD void raw_put_ref(tok_state_t *st, size_t i, size_t clen)
 {
     utf8proc_int32_t cp = 0;
     (void)text__char_ref((const char *)st->s, i + clen, i, &cp);
@@ -130,9 +138,9 @@ static void raw_put_ref(tok_state_t *st, size_t i, size_t clen)
 }
 
 /* Append the character s[i..i+clen) of class c, ASCII lower-cased. */
-static inline void raw_put_char(tok_state_t *st, unsigned c, size_t i, size_t clen)
+static HOT_INLINE void raw_put_char(tok_state_t *st, unsigned c, size_t i, size_t clen)
 {
-    if (st->s[i] == '&' && clen > 1) {
+    if (clen > 1 && st->s[i] == '&') {
         raw_put_ref(st, i, clen);
     } else if (c == TEXT__C_UPPER) {
         st->n_upper++;
@@ -157,7 +165,7 @@ static inline bool is_letter_class(unsigned c)
  * ("&shy;") is read as that character; any other ("&amp;", "&nbsp;",
  * "&lt;") parts words, whole, as the character does. A '&' that starts no
  * reference is itself, of one byte. */
-static unsigned ref_class(const unsigned char *s, size_t len, size_t i, size_t *clen)
+static COLD unsigned ref_class(const unsigned char *s, size_t len, size_t i, size_t *clen)
 {
     utf8proc_int32_t cp;
     size_t n = text__char_ref((const char *)s, len, i, &cp);
@@ -179,9 +187,10 @@ static unsigned ref_class(const unsigned char *s, size_t len, size_t i, size_t *
  * text__classify()'s, but a character reference is the character it names
  * (ref_class()), as Markdown and HTML read it, so that "caf&eacute;" is the
  * word "café" and "AT&amp;T" the words of "AT&T". */
-static inline unsigned char_class(const unsigned char *s, size_t len, size_t i, size_t *clen)
+static HOT_INLINE unsigned char_class(const unsigned char *s, size_t len, size_t i, size_t *clen)
 {
-    return s[i] == '&' ? ref_class(s, len, i, clen) : text__classify(s, len, i, clen);
+    unsigned c = text__classify(s, len, i, clen);
+    return c == TEXT__C_OTHER && s[i] == '&' ? ref_class(s, len, i, clen) : c;
 }
 
 /* Class of s[i], or TEXT__C_SPACE past the end (the end separates like a space). */
@@ -283,11 +292,6 @@ static const char *finish_word(tok_state_t *st, size_t *word_len)
     *word_len = n;
     return st->word;
 }
-
-/* The scanners below are inlined into the tokenizer's loop, their hot path,
- * though text__word_end() calls them too (through scan_token()): called,
- * they cost the tokenizer a tenth more instructions (callgrind). */
-#define HOT_INLINE inline __attribute__((always_inline))
 
 /*
  * Try to read a dotted acronym starting with the letter at start: two or more
@@ -573,7 +577,7 @@ static bool only_invisible(const tok_state_t *st, size_t from, size_t to)
 
 /* Whether one hyphen is all there is between a word that ends at end and the
  * word character at start. */
-static bool hyphen_between(const tok_state_t *st, size_t end, size_t start)
+static HOT_INLINE bool hyphen_between(const tok_state_t *st, size_t end, size_t start)
 {
     size_t cl;
     return end < start && start <= st->len && char_class(st->s, st->len, end, &cl) == TEXT__C_HYPHEN
