@@ -1862,10 +1862,15 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
      * clean point (on_signal()). */
     signal_clears_line = isatty(STDERR_FILENO);
     signal_note = o->rebuild ? &whole_note : &update_note;
-    struct sigaction sa = { .sa_handler = on_signal };
+    struct sigaction sa = { .sa_handler = on_signal }, was;
     sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    /* A signal ignored when the run started stays ignored (a shell starts a
+     * script's background jobs so, out of the reach of Ctrl-C), as sort and
+     * gzip leave it. */
+    if (sigaction(SIGINT, NULL, &was) != 0 || was.sa_handler != SIG_IGN)
+        sigaction(SIGINT, &sa, NULL);
+    if (sigaction(SIGTERM, NULL, &was) != 0 || was.sa_handler != SIG_IGN)
+        sigaction(SIGTERM, &sa, NULL);
     /* Past a file size limit, or to a closed pipe, a write fails (EFBIG,
      * EPIPE) and is reported like any other, rather than killing the run. */
     struct sigaction ign = { .sa_handler = SIG_IGN };

@@ -94,9 +94,12 @@ no_tmp_left() {
     expect_eq "$(ls -d "$1".tmp-* 2>/dev/null)" "" "$2: no temporary folder left"
 }
 
-# start_index ARGS...: passim-index in the background; its pid in $PID.
+# start_index ARGS...: passim-index in the background; its pid in $PID. A
+# shell starts a background job with SIGINT ignored, and the indexer leaves
+# an ignored signal ignored: env gives the job SIGINT back, as a terminal's
+# foreground run has it.
 start_index() {
-    $IDX "$@" >"$T/bg.out" 2>"$T/bg.err" &
+    env --default-signal=INT $IDX "$@" >"$T/bg.out" 2>"$T/bg.err" &
     PID=$!
 }
 
@@ -298,6 +301,27 @@ for sig in INT TERM; do
         "after SIG$sig and a complete run: same as a clean build"
 done
 rm -rf "$T/sig.db"
+
+# --- a run started with SIGINT ignored (a script's background job) keeps it
+# ignored, as sort and gzip do: kill -INT does not stop it, SIGTERM does
+rm -rf "$T/ign.db"
+( trap '' INT; exec $IDX --jobs 1 --batch 100 --db "$T/ign.db" "$C" >"$T/bg.out" 2>"$T/bg.err" ) &
+PID=$!
+if wait_committed "$T/ign.db"; then
+    kill -INT "$PID" 2>/dev/null
+    sleep 0.2
+    kill -TERM "$PID" 2>/dev/null
+    stop_index
+    expect_no_match 'SIGINT' "$ERR" "SIGINT ignored at the start: not taken"
+    # SIGTERM came after it, unless every file was in by then
+    [ "$RC" = 143 ] || [ "$RC" = 0 ] && pass \
+        || fail "SIGINT ignored at the start: status $RC, not 143 (SIGTERM) or 0"
+    check_index "$T/ign.db" "SIGINT ignored at the start"
+else
+    stop_index
+    echo "SIGINT ignored at the start: the indexer committed nothing before it ended (status $RC)"
+fi
+rm -rf "$T/ign.db"
 
 # --- an update stopped by SIGINT, while a file the index holds is a pipe
 # now: that file stays in the index, and the summary counts it as skipped
