@@ -125,26 +125,6 @@ static void on_signal(int sig)
     errno = saved;
 }
 
-/* What on_fatal() says: the index a run writes, whether a progress line
- * may be on screen, and whether the run is a parallel first build (which
- * commits nothing in place until its end). */
-static const char *fatal_db_path = "";
-static const idx_report_t *fatal_rep;
-static bool fatal_nothing_made;
-
-/* Xapian failed where it could not be caught (xs_set_fatal_handler()): say
- * so and end at once, the process's state not to be trusted. */
-static void on_fatal(const char *message)
-{
-    if (fatal_rep && fatal_rep->progress_shown)
-        fputs("\r\033[K", stderr);
-    fprintf(stderr, "passim-index: %s: cannot write the index: %s; %s\n", fatal_db_path,
-            message, fatal_nothing_made ? "no index was made (the next run uses the folder "
-                                          "left empty)"
-                                        : "it is as its last commit left it");
-    _exit(IDX_EXIT_ERROR);
-}
-
 /* ---- the files the index knows ------------------------------------------- */
 
 static int load_known(const char *key, size_t key_len, const char *value, size_t value_len,
@@ -1071,10 +1051,11 @@ static bool is_tmp_name(const char *rest, long *pid)
     return true;
 }
 
-/* Remove the temporary folders of runs that died (their pid has ended): only
- * a folder named as a run names them (DB.tmp-PID-KIND) that holds nothing
- * but an index's files. Anything else so named is the user's, and stays. */
-static void remove_stale_tmp(const char *db_path)
+/* Remove the temporary folders of runs that died (their pid has ended), or
+ * with this_run those of this one: only a folder named as a run names them
+ * (DB.tmp-PID-KIND) that holds nothing but an index's files. Anything else
+ * so named is the user's, and stays. */
+static void remove_tmp_folders(const char *db_path, bool this_run)
 {
     char *dir_copy = strdup(db_path), *base_copy = strdup(db_path);
     /* dirname() may return "." without writing to dir_copy: its result is the folder. */
@@ -1089,8 +1070,10 @@ static void remove_stale_tmp(const char *db_path)
         long pid;
         char *p;
         struct stat st;
-        if (!is_tmp_name(e->d_name + blen + 5, &pid) || pid <= 0 || pid == (long)getpid()
-            || !pid_ended(pid) || asprintf(&p, "%s/%s", dir, e->d_name) < 0)
+        if (!is_tmp_name(e->d_name + blen + 5, &pid) || pid <= 0)
+            continue;
+        bool ours = pid == (long)getpid();
+        if ((this_run ? !ours : ours || !pid_ended(pid)) || asprintf(&p, "%s/%s", dir, e->d_name) < 0)
             continue;
         if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode) && holds_entry(p, is_other_tmp_file) == 0)
             remove_tree(p);
@@ -1119,6 +1102,36 @@ static void remove_index_files(const char *db_path)
         if (is_index_file(e->d_name))
             unlinkat(dirfd(d), e->d_name, 0);   /* a folder so named stays */
     closedir(d);
+}
+
+/* What on_fatal() needs: the index a run writes, whether a progress line
+ * may be on screen, whether the run is a parallel first build (which
+ * commits nothing in place until its end), whether its folder was there
+ * before the run, and what the run leaves. */
+static const char *fatal_db_path = "";
+static const idx_report_t *fatal_rep;
+static bool fatal_nothing_made, fatal_db_existed;
+static const char *fatal_left = "";
+
+/* Xapian failed where it could not be caught (xs_set_fatal_handler()): say
+ * so and end at once, the process's state not to be trusted for more than
+ * removing what only this run made: its temporary folders (a rebuild,
+ * shards, a compacted copy), and the index a parallel first build made
+ * empty, as a run that fails otherwise leaves them. */
+static void on_fatal(const char *message)
+{
+    if (fatal_rep && fatal_rep->progress_shown)
+        fputs("\r\033[K", stderr);
+    remove_tmp_folders(fatal_db_path, true);
+    if (fatal_nothing_made && !holds_other_files(fatal_db_path)) {
+        if (fatal_db_existed)
+            remove_index_files(fatal_db_path);
+        else
+            remove_tree(fatal_db_path);
+    }
+    fprintf(stderr, "passim-index: %s: cannot write the index: %s; %s\n", fatal_db_path,
+            message, fatal_left);
+    _exit(IDX_EXIT_ERROR);
 }
 
 /* Whether the folder at db_path holds the version file of a Xapian index. */
@@ -1877,7 +1890,7 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
     sigemptyset(&ign.sa_mask);
     sigaction(SIGXFSZ, &ign, NULL);
     sigaction(SIGPIPE, &ign, NULL);
-    remove_stale_tmp(o->db_path);
+    remove_tmp_folders(o->db_path, false);
     clear_unfinished_creation(o->db_path);
     /* The live index is opened for writing in every case: its lock keeps a
      * second passim-index out, also while a rebuild or shards are written. */
@@ -1935,6 +1948,11 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
     fatal_db_path = o->db_path;
     fatal_rep = &r.rep;
     fatal_nothing_made = parallel && no_index_before;
+    fatal_db_existed = db_existed;
+    /* A rebuild writes beside the live index, and swaps only a complete one in. */
+    fatal_left = fatal_nothing_made ? "no index was made"
+                 : o->rebuild       ? "the index is as it was before this run"
+                                    : "it is as its last commit left it";
     xs_set_fatal_handler(on_fatal);
 
     xs_db_t *target = db;      /* where the sequential writer writes */

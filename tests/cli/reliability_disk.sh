@@ -78,6 +78,12 @@ for opts in "" "--rebuild --jobs 1" "--rebuild --jobs 2"; do
     run limited --db "$DB" $opts "$T/corpus" "$T/more"
     expect_refused "$DB" "file size limit ${opts:-(incremental)}"
     expect_match 'File too large|cannot' "$ERR" "file size limit ${opts:-(incremental)}: says why"
+    case "$opts" in
+        --rebuild*) expect_no_match 'last commit left it' "$ERR" \
+            "file size limit $opts: the index is said to be as it was, not as a commit left it" ;;
+    esac
+    expect_eq "$(ls -d "$DB".tmp-* 2>/dev/null)" "" \
+        "file size limit ${opts:-(incremental)}: no temporary folder left"
     check_intact "$DB" "$BEFORE" "file size limit ${opts:-(incremental)}"
 done
 run $PASSIM_INDEX -q --db "$DB" "$T/corpus" "$T/more"
@@ -108,6 +114,8 @@ for jobs in 1 2; do
         case "$ERR" in
             *"no index was made"*) [ -e "$T/first.db" ] && fail "no index said made, but one is left" || pass ;;
         esac
+        expect_eq "$(ls -d "$T/first.db".tmp-* 2>/dev/null)" "" \
+            "first build, --jobs $jobs, $blocks blocks: no temporary folder left"
         expect_eq "$(printf '%s\n' "$ERR" | grep '^passim-index' | sort | uniq -d)" "" \
             "first build, --jobs $jobs, $blocks blocks: no line said twice"
     done
