@@ -1547,17 +1547,18 @@ static bool rebuild_loses_nothing(run_t *r, const char *new_path)
 
 /* Once a rebuild is in place: count the articles it left out as removed, and
  * name each, as an update names what it removes (one not under the PATHs
- * given, whatever became of it: "not met under the PATH"); a file met and
- * read, but not rebuilt, is no longer text. */
+ * given, whatever became of it: "not met under the PATH"); a file met, but
+ * not rebuilt, is no longer text, unless it was deleted once met. */
 static void note_dropped(run_t *r, const root_t *roots, size_t n_roots)
 {
     r->w.st.removed += r->rebuild_dropped;
     for (size_t i = 0; i < r->n_known && r->dropped && !r->rep.quiet; i++) {
         const known_file_t *k = &r->known[i];
+        struct stat st;
         if (r->dropped[i])
             idx_note(&r->rep, k->path, "removed from the index (%s)",
-                     k->seen                                   ? "not a text file any more"
-                     : k->why || under_roots(k, roots, n_roots) ? removal_reason(k)
+                     k->seen && lstat(k->key, &st) == 0        ? "not a text file any more"
+                     : k->seen || k->why || under_roots(k, roots, n_roots) ? removal_reason(k)
                                                                 : "not met under the PATH");
     }
 }

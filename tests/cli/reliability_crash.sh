@@ -323,6 +323,38 @@ else
 fi
 rm -rf "$T/ign.db"
 
+# --- a file deleted while a rebuild runs, once the walk has met it: it
+# cannot be read (a failure, as grep counts one), and its article is removed
+# because the file is gone, not for being no text any more
+rm -rf "$T/del.db" "$T/del"
+cp -r "$C" "$T/del"
+run $IDX -q --db "$T/del.db" "$T/del"
+expect_rc 0 "a file deleted during a rebuild: the first build"
+last=$(ls "$T/del" | sort | tail -n 1)
+# Not quiet: the removal is noted.
+env --default-signal=INT $PASSIM_INDEX --no-progress --rebuild --jobs 1 --batch 100 \
+    --db "$T/del.db" "$T/del" >"$T/bg.out" 2>"$T/bg.err" &
+PID=$!
+i=0
+while [ "$i" -lt 2000 ] && ! ls -d "$T/del.db".tmp-*-rebuild >/dev/null 2>&1 \
+      && kill -0 "$PID" 2>/dev/null; do
+    sleep 0.01
+    i=$((i + 1))
+done
+rm "$T/del/$last"
+stop_index
+if printf '%s\n' "$ERR" | grep -q "$last: cannot read: No such file"; then
+    expect_rc 1 "a file deleted during a rebuild"
+    expect_match "$last: removed from the index \\(file is gone\\)" "$ERR" \
+        "a file deleted during a rebuild: removed as gone"
+    expect_no_match 'not a text file any more' "$ERR" \
+        "a file deleted during a rebuild: not said to be no text"
+else
+    echo "a file deleted during a rebuild: it was read before it was deleted (status $RC)"
+fi
+check_index "$T/del.db" "a file deleted during a rebuild"
+rm -rf "$T/del.db" "$T/del"
+
 # --- an update stopped by SIGINT, while a file the index holds is a pipe
 # now: that file stays in the index, and the summary counts it as skipped
 # (the run ends before the removals could decide on it)
