@@ -16,6 +16,7 @@
 #include "config.h"
 #include "eval.h"
 #include "searcher.h"
+#include "spell.h"
 
 #define MAX_DBS 64
 
@@ -236,6 +237,25 @@ static bool long_takes_next(const char *arg)
     return has_arg == required_argument;
 }
 
+/* The values of --format. */
+static const struct {
+    const char *name;
+    srch_format_t format;
+} formats[] = {
+    { "text", SRCH_FMT_TEXT },
+    { "json", SRCH_FMT_JSON },
+    { "trec", SRCH_FMT_TREC },
+};
+
+/* The format named name, or -1. */
+static int format_named(const char *name)
+{
+    for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
+        if (strcmp(name, formats[i].name) == 0)
+            return (int)formats[i].format;
+    return -1;
+}
+
 /* Whether v, attached to the short option opt ("-n5"), looks like its value
  * rather than the rest of a query word. */
 static bool plausible_value(char opt, const char *v)
@@ -247,12 +267,55 @@ static bool plausible_value(char opt, const char *v)
     case 'j':
         return strspn(v, "0123456789") == strlen(v);
     case 'f':
-        return strcmp(v, "text") == 0 || strcmp(v, "json") == 0 || strcmp(v, "trec") == 0;
+        return format_named(v) >= 0;
     case 'd':
         return strchr(v, '/') || (stat(v, &st) == 0 && S_ISDIR(st.st_mode));
     default:
         return false;
     }
+}
+
+/* What the short option opt takes, if v, attached to it, is more likely a
+ * mistyped value than the rest of an excluded word: a number that goes on
+ * with something else ("-n1O"), a format's name but for one edit ("-fjosn");
+ * else NULL. */
+static const char *mistyped_value(char opt, const char *v)
+{
+    switch (opt) {
+    case 'n':
+    case 'C':
+    case 'j':
+        return *v >= '0' && *v <= '9' ? "a number" : NULL;
+    case 'f': {
+        uint32_t typed[8], name[8];
+        size_t n = strlen(v);
+        if (n > sizeof typed / sizeof typed[0])
+            return NULL;
+        for (size_t i = 0; i < n; i++)
+            typed[i] = (unsigned char)v[i];
+        for (size_t k = 0; k < sizeof formats / sizeof formats[0]; k++) {
+            size_t m = strlen(formats[k].name);
+            for (size_t i = 0; i < m; i++)
+                name[i] = (unsigned char)formats[k].name[i];
+            if (text_spell_distance(typed, n, name, m, 1) <= 1)
+                return "text, json or trec";
+        }
+        return NULL;
+    }
+    default:
+        return NULL;
+    }
+}
+
+/* Say that arg, an option's letter with what looks like a mistyped value,
+ * is searched as an excluded word. */
+static void note_mistyped(const char *arg, const char *takes)
+{
+    text_buf_t b = TEXT_BUF_INIT;
+    text_buf_printf(&b, "passim-search: '%s' is searched as the excluded word '%s'; -%c takes %s\n",
+                    arg, arg + 1, arg[1], takes);
+    write_safe(&b, stderr);
+    text_buf_free(&b);
 }
 
 /*
@@ -299,6 +362,9 @@ static bool sort_arguments(int argc, char **argv, int *out_argc, char ***out)
         } else if (takes_value && plausible_value(a[1], a + 2)) {
             v[n++] = argv[i];
         } else {
+            const char *takes = takes_value ? mistyped_value(a[1], a + 2) : NULL;
+            if (takes)
+                note_mistyped(a, takes);
             word[i] = true;
         }
     }
@@ -324,7 +390,7 @@ static int usage_error(const char *msg)
 
 static int parse_options(cli_t *o, int argc, char **argv)
 {
-    int c;
+    int c, format;
     while ((c = getopt_long(argc, argv, SHORT_OPTS, longopts, NULL)) != -1) {
         switch (c) {
         case 'd':
@@ -372,12 +438,8 @@ static int parse_options(cli_t *o, int argc, char **argv)
         }
         case OPT_NO_STOP: o->s.stopwords = false; break;
         case 'f':
-            if (strcmp(optarg, "text") == 0)
-                o->po.format = SRCH_FMT_TEXT;
-            else if (strcmp(optarg, "json") == 0)
-                o->po.format = SRCH_FMT_JSON;
-            else if (strcmp(optarg, "trec") == 0)
-                o->po.format = SRCH_FMT_TREC;
+            if ((format = format_named(optarg)) >= 0)
+                o->po.format = (srch_format_t)format;
             else {
                 fprintf(stderr, "passim-search: --format: expected text, json or trec: %s\n",
                         optarg);

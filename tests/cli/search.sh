@@ -63,6 +63,16 @@ run $S -f json Moscow -Vladimir -n 3
 expect_eq "$(json_query_hits)" "Moscow -Vladimir 3" "-n 3 after an excluded word"
 run $S talks -n3 --per-doc 0 -fjson
 expect_eq "$(json_query_hits)" "talks 3" "values attached to short options"
+run $S Moscow -fjosn
+expect_rc 0 "a mistyped format"
+expect_match "^passim-search: '-fjosn' is searched as the excluded word 'fjosn'; -f takes text, json or trec$" \
+    "$ERR" "a mistyped format: a note says what is searched"
+expect_match '^1\. ' "$OUT" "a mistyped format: the query is searched, in text"
+run $S Kabul -n1O
+expect_match "'-n1O' is searched as the excluded word 'n1O'; -n takes a number" "$ERR" \
+    "a mistyped number: a note"
+run $S Moscow -fox -nuclear -japan -fret -Chinese
+expect_eq "$ERR" "" "excluded words that are no mistyped option: no note"
 run $S -f json Lavrov -- -n 3
 expect_eq "$(json_query_hits | cut -d' ' -f1-3)" "Lavrov -n 3" "after --, every argument is a query word"
 run $S talks -n
