@@ -325,6 +325,53 @@ static scan_t scan_words(const char *s, size_t len)
     return sc;
 }
 
+/* Whether q[from..to) of the query holds a run of word characters longer
+ * than a token may be (TEXT_TOKEN_MAX bytes), which text/ does not index:
+ * if so, say that it is left out (the query's first note). */
+static bool note_long_run(parser_t *p, size_t from, size_t to)
+{
+    const char *q = p->q;
+    for (size_t i = from; i < to;) {
+        size_t run = i, n;
+        while (run < to && text_is_word_char(q, to, run) && (n = char_len(q + run, to - run)) > 0)
+            run += n;
+        if (run - i > TEXT_TOKEN_MAX) {
+            note(p, "'%.*s…' is no word to search for (words longer than %d bytes are not "
+                    "indexed): it is left out of the query",
+                 (int)text_utf8_floor(q + i, run - i, 24), q + i, TEXT_TOKEN_MAX);
+            return true;
+        }
+        i = run > i ? run : i + ((n = char_len(q + i, to - i)) > 0 ? n : 1);
+    }
+    return false;
+}
+
+/* What note_long_word() has read of a range: where the last token ended. */
+typedef struct long_scan {
+    parser_t *p;
+    size_t base, from;
+} long_scan_t;
+
+static int long_gap(const text_token_t *tok, void *payload)
+{
+    long_scan_t *ls = payload;
+    if (note_long_run(ls->p, ls->base + ls->from, ls->base + tok->start))
+        return 1;
+    ls->from = tok->end;
+    return 0;
+}
+
+/* Note a word of q[start..end) that is too long to be a token, and so is no
+ * part of the query (it lies between the tokens text/ finds). */
+static void note_long_word(parser_t *p, size_t start, size_t end)
+{
+    if (p->out->note[0] || end - start <= TEXT_TOKEN_MAX)
+        return;
+    long_scan_t ls = { p, start, 0 };
+    if (text_tokenize(p->q + start, end - start, 1, long_gap, &ls) == 0)
+        note_long_run(p, start + ls.from, end);
+}
+
 static bool push_tok(parser_t *p, const lex_tok_t *t)
 {
     lex_tok_t *grown = text_grow(p->toks, &p->cap_toks, p->n_toks + 1, sizeof *grown);
@@ -484,8 +531,10 @@ static bool lex_word(parser_t *p, size_t start, size_t end)
         k = run_end - 1;
     }
     scan_t sc = scan_words(p->q + start, body_end - start);
-    if (sc.n_tokens == 0)
+    if (sc.n_tokens == 0) {
+        note_long_word(p, start, body_end);
         return true;
+    }
     /* Apostrophes between the word and the '*' are no part of it, as at the
      * end of any word: "didn'*" is didn* (didn't), "Russia's*" stays whole. */
     size_t word_end = start + sc.last_end, k = word_end, a;
@@ -841,6 +890,7 @@ static bool analyze(parser_t *p, size_t start, size_t end, srch_field_t field, n
     if (text_analyze(p->a, p->q + start, end - start, 1, collect_term, &c) != 0 ||
         p->status != SRCH_QUERY_OK)
         return false;
+    note_long_word(p, start, end);
     *out = c.terms;
     if (solid != NULL)
         *solid = c.solid;

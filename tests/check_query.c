@@ -311,6 +311,42 @@ START_TEST(test_query_parse_rows)
 }
 END_TEST
 
+/* A word too long to be indexed (over TEXT_TOKEN_MAX bytes) is left out of
+ * the query, and a note says so: alone, beside others, in a phrase, before a
+ * hyphen. A word of 64 bytes is a word, and a long run of ideographs is as
+ * many words: no note. */
+#define A16 "aaaaaaaaaaaaaaaa"
+#define A64 A16 A16 A16 A16
+#define LONG_NOTE "'aaaaaaaaaaaaaaaaaaaaaaaa…' is no word to search for (words longer than 64 " \
+                  "bytes are not indexed): it is left out of the query"
+START_TEST(test_query_long_word_notes)
+{
+    static const struct {
+        const char *query, *want, *note;
+    } rows[] = {
+        { "Moscow " A64 "a", "moscow", LONG_NOTE },
+        { "Moscow " A64 "a talks", "(AND moscow talk)", LONG_NOTE },
+        { "\"peace " A64 "a talks\"", "(PHRASE peac talk)", LONG_NOTE },
+        { "Moscow " A64 "a-talks", "(AND moscow talk)", LONG_NOTE },
+        { "Moscow " A64, "(AND moscow " A64 ")", NULL },
+        { "\"Moscow " A64 "\"", "(PHRASE moscow " A64 ")", NULL },
+        { "经济政策经济政策经济政策经济政策经济政策经济政策", NULL, NULL },
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        srch_query_t *q = parse_ok(rows[i].query, strlen(rows[i].query), AND_);
+        char *got = describe(q);
+        if (rows[i].want)
+            ck_assert_str_eq(got, rows[i].want);
+        if (rows[i].note)
+            ck_assert_str_eq(srch_query_note(q) ? srch_query_note(q) : "(none)", rows[i].note);
+        else
+            ck_assert_ptr_null(srch_query_note(q));
+        free(got);
+        srch_query_free(q);
+    }
+}
+END_TEST
+
 /* A character that may have been meant as a wildcard but is none is read as
  * emphasis or punctuation, and a name and ':' as words, with a note; where no
  * such doubt arises, no note. */
@@ -1370,6 +1406,7 @@ Suite *make_query_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_loop_test(tc, test_query_parse_rows, 0, sizeof parse_rows / sizeof parse_rows[0]);
     tcase_add_test(tc, test_query_wildcard_notes);
+    tcase_add_test(tc, test_query_long_word_notes);
     tcase_add_loop_test(tc, test_query_parse_odd, 0, sizeof odd_rows / sizeof odd_rows[0]);
     tcase_add_test(tc, test_query_parse_dropped);
     tcase_add_test(tc, test_query_parse_ten_thousand_words);
