@@ -64,9 +64,6 @@ static uint32_t line_of(pass_state_t *st, size_t pos)
     return st->line_no;
 }
 
-static bool has_comment_end(const char *s, size_t a, size_t b);
-static bool opens_comment(const char *s, size_t a, size_t b);
-
 /* Read line s[i..eol) into l: whether it opens or closes an HTML comment
  * (none in front matter, which ends at front_end) or, outside one, a fenced
  * code block. Returns whether the line is in a comment (it opens none then);
@@ -78,9 +75,9 @@ static bool read_line(cut_lines_t *l, const char *s, size_t i, size_t eol, size_
     bool commented = l->in_comment;
     *in_code = l->in_fence;
     if (l->in_comment)
-        l->in_comment = !has_comment_end(s, i, eol);
+        l->in_comment = !text__has_comment_end(s, i, eol);
     else if (!l->in_fence && i >= front_end)
-        l->in_comment = opens_comment(s, i, eol);
+        l->in_comment = text__opens_comment(s, i, eol);
     if (!commented && !l->in_comment && text__fence_toggles(s, i, eol, l->in_fence, &l->fence))
         l->in_fence = !l->in_fence;
     l->next = eol + 1;
@@ -492,8 +489,7 @@ static bool is_rule_line(const char *s, size_t a, size_t b)
     return i < b && s[i] != ' ' && s[i] != '\t' && text__is_thematic_break(s + a, b - a);
 }
 
-/* Whether line s[a..b) holds "-->". */
-static bool has_comment_end(const char *s, size_t a, size_t b)
+bool text__has_comment_end(const char *s, size_t a, size_t b)
 {
     for (size_t i = a; i + 3 <= b; i++)
         if (memcmp(s + i, "-->", 3) == 0)
@@ -501,13 +497,10 @@ static bool has_comment_end(const char *s, size_t a, size_t b)
     return false;
 }
 
-/* Whether line s[a..b) opens an HTML comment that goes on past it: "<!--"
- * after at most three spaces, and no "-->" after its "<!" ("<!-->" is a
- * whole comment). */
-static bool opens_comment(const char *s, size_t a, size_t b)
+bool text__opens_comment(const char *s, size_t a, size_t b)
 {
     a += text__indent3(s + a, b - a);
-    return b - a >= 4 && memcmp(s + a, "<!--", 4) == 0 && !has_comment_end(s, a + 2, b);
+    return b - a >= 4 && memcmp(s + a, "<!--", 4) == 0 && !text__has_comment_end(s, a + 2, b);
 }
 
 int text_passages(const char *s, size_t len, const text_passage_opts_t *opts,

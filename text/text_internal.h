@@ -177,6 +177,15 @@ bool text__is_rst_underline(const char *s, size_t a, size_t b);
  * reStructuredText underline (text__is_rst_underline()) opens none. */
 bool text__fence_toggles(const char *s, size_t a, size_t b, bool in_fence, text__fence_t *open);
 
+/* Whether line s[a..b) holds "-->", which closes an HTML comment. */
+bool text__has_comment_end(const char *s, size_t a, size_t b);
+
+/* Whether line s[a..b) opens an HTML comment that goes on past it: "<!--"
+ * after at most three spaces, and no "-->" after its "<!" ("<!-->" is a
+ * whole comment). Its lines are text, never headings nor fences (a draft
+ * commented out: "<!--", "# Old title", "-->"). */
+bool text__opens_comment(const char *s, size_t a, size_t b);
+
 /* The offset of the first word character of s[0..len) outside Markdown link
  * targets and escape sequences, where text_tokenize() would start its first
  * token if that were not too long to keep; len if none. */
