@@ -311,6 +311,22 @@ START_TEST(test_query_parse_rows)
 }
 END_TEST
 
+/* query parses as want (not checked if NULL), with note as its note (NULL:
+ * none). */
+static void expect_note(const char *query, const char *want, const char *note)
+{
+    srch_query_t *q = parse_ok(query, strlen(query), AND_);
+    char *got = describe(q);
+    if (want)
+        ck_assert_str_eq(got, want);
+    if (note)
+        ck_assert_str_eq(srch_query_note(q) ? srch_query_note(q) : "(none)", note);
+    else
+        ck_assert_ptr_null(srch_query_note(q));
+    free(got);
+    srch_query_free(q);
+}
+
 /* A word too long to be indexed (over TEXT_TOKEN_MAX bytes) is left out of
  * the query, and a note says so: alone, beside others, in a phrase, before a
  * hyphen. A word of 64 bytes is a word, and a long run of ideographs is as
@@ -332,18 +348,8 @@ START_TEST(test_query_long_word_notes)
         { "\"Moscow " A64 "\"", "(PHRASE moscow " A64 ")", NULL },
         { "经济政策经济政策经济政策经济政策经济政策经济政策", NULL, NULL },
     };
-    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-        srch_query_t *q = parse_ok(rows[i].query, strlen(rows[i].query), AND_);
-        char *got = describe(q);
-        if (rows[i].want)
-            ck_assert_str_eq(got, rows[i].want);
-        if (rows[i].note)
-            ck_assert_str_eq(srch_query_note(q) ? srch_query_note(q) : "(none)", rows[i].note);
-        else
-            ck_assert_ptr_null(srch_query_note(q));
-        free(got);
-        srch_query_free(q);
-    }
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        expect_note(rows[i].query, rows[i].want, rows[i].note);
 }
 END_TEST
 
@@ -391,17 +397,8 @@ START_TEST(test_query_wildcard_notes)
           "'?' is no wildcard (only a '*' ending a word is): 'Tal?ban' is read with it as "
           "punctuation" },
     };
-    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-        srch_query_t *q = parse_ok(rows[i].query, strlen(rows[i].query), AND_);
-        char *got = describe(q);
-        ck_assert_str_eq(got, rows[i].want);
-        if (rows[i].note)
-            ck_assert_str_eq(srch_query_note(q) ? srch_query_note(q) : "(none)", rows[i].note);
-        else
-            ck_assert_ptr_null(srch_query_note(q));
-        free(got);
-        srch_query_free(q);
-    }
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        expect_note(rows[i].query, rows[i].want, rows[i].note);
 }
 END_TEST
 

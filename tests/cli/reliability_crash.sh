@@ -145,16 +145,22 @@ wait_committed() {
     return 1
 }
 
+# wait_tmp DB KIND: until the background indexer makes a temporary folder
+# of KIND (a pattern: shard*, compact, rebuild) beside DB, or ends.
+wait_tmp() {
+    i=0
+    while [ "$i" -lt 4000 ] && ! ls -d "$1".tmp-*-$2 >/dev/null 2>&1 \
+          && kill -0 "$PID" 2>/dev/null; do
+        sleep 0.005
+        i=$((i + 1))
+    done
+}
+
 # wait_shards DB: until the background indexer writes its shards beside DB
 # (not merely probes the folder, before its signal handlers are set), or
 # ends.
 wait_shards() {
-    i=0
-    while [ "$i" -lt 2000 ] && ! ls -d "$1".tmp-*-shard* >/dev/null 2>&1 \
-          && kill -0 "$PID" 2>/dev/null; do
-        sleep 0.01
-        i=$((i + 1))
-    done
+    wait_tmp "$1" 'shard*'
 }
 
 # A clean build as the kill rounds run it (one job, small batches): its time
@@ -335,12 +341,7 @@ last=$(ls "$T/del" | sort | tail -n 1)
 env --default-signal=INT $PASSIM_INDEX --no-progress --rebuild --jobs 1 --batch 100 \
     --db "$T/del.db" "$T/del" >"$T/bg.out" 2>"$T/bg.err" &
 PID=$!
-i=0
-while [ "$i" -lt 2000 ] && ! ls -d "$T/del.db".tmp-*-rebuild >/dev/null 2>&1 \
-      && kill -0 "$PID" 2>/dev/null; do
-    sleep 0.01
-    i=$((i + 1))
-done
+wait_tmp "$T/del.db" rebuild
 rm "$T/del/$last"
 stop_index
 if printf '%s\n' "$ERR" | grep -q "$last: cannot read: No such file"; then
@@ -393,12 +394,7 @@ rm -rf "$T/pipe.db" "$T/pc"
 signal_while_compacting() {
     rm -rf "$2"
     start_index --jobs 1 --db "$2" "$C"
-    i=0
-    while [ "$i" -lt 4000 ] && ! ls -d "$2".tmp-*-compact >/dev/null 2>&1 \
-          && kill -0 "$PID" 2>/dev/null; do
-        sleep 0.005
-        i=$((i + 1))
-    done
+    wait_tmp "$2" compact
     kill -"$1" "$PID" 2>/dev/null
     stop_index
 }
