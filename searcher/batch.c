@@ -227,13 +227,23 @@ static long check_repeated_ids(const batch_t *b, bool fatal)
 
 /* ---- answering one query -------------------------------------------------- */
 
+/* Whether a message would show id as nothing: it is empty, or made only of
+ * what text_safe_append() leaves out (escape sequences, control characters). */
+static bool shows_as_nothing(const char *id)
+{
+    text_buf_t shown = TEXT_BUF_INIT;
+    bool nothing = text_safe_append(&shown, id, strlen(id), true) && shown.len == 0;
+    text_buf_free(&shown);
+    return nothing;
+}
+
 static void query_failed(const batch_t *b, batch_query_t *q, const char *why)
 {
     q->failed = true;
     q->n_hits = 0;
     text_buf_clear(&q->out);
     srch_trec_list_free(&q->ranking);
-    if (!*q->qid)
+    if (shows_as_nothing(q->qid))
         text_buf_printf(&q->err, "passim-search: %s:%u: %s\n", b->name, q->line, why);
     else if (query_message(&q->err, b, q, "query "))
         text_buf_printf(&q->err, ": %s\n", why);

@@ -389,6 +389,11 @@ expect_match '^passim-search: escid\.tsv:5: warning: query id zz already given o
 expect_match '^passim-search: escid\.tsv:2: query qX: bad query id' "$ERR" \
     "a query id is named without its escape sequence"
 expect_no_match "$(printf '\033')" "$ERR" "no escape sequence reaches the terminal"
+# an id of nothing but an escape sequence: the line is named, not an empty id
+printf '\033[31m\tKabul\nq2\tMoscow\n' > esconly.tsv
+run $S --batch esconly.tsv -f trec
+expect_match '^passim-search: esconly\.tsv:1: bad query id \(white space or control characters in it\)$' \
+    "$ERR" "an id of an escape sequence alone: its line named"
 
 # --auto falling back to some of the words says so in each query's output
 printf 'q1\tLavrov zzqnowhere\nq2\tLavrov\n' > some.tsv
