@@ -97,7 +97,9 @@ static bool split_line(batch_query_t *q, char *line, unsigned line_no)
             id++;
         while (end > id && end[-1] == ' ')
             *--end = '\0';
-        q->qid = strdup(id);
+        /* Both read as the file is where it could not be decoded as a
+         * whole (a NUL byte in it): a Latin-1 id as a Latin-1 query. */
+        q->qid = text_utf8_strdup(id);
         q->text = text_utf8_strdup(tab + 1);
         if (q->qid && !*q->qid)
             q->bad = "the query id before the tab is empty";

@@ -309,6 +309,12 @@ expect_match '^passim-search: nul.tsv:2: query 2: a NUL byte in the line' "$ERR"
 expect_match '^passim-search: nul.tsv:3: query c: a NUL byte in the line' "$ERR" \
     "a query cut by a NUL is named, not run in part"
 expect_match '^a Q0 ' "$OUT" "and the other queries run"
+# A file that a NUL byte keeps from being decoded whole: its lines are read
+# one by one, a Latin-1 query id as its query is.
+printf 'k\351\tLavrov\n\000b\tKabul\n' >nul-latin1.tsv
+run $S --batch nul-latin1.tsv -f trec -n 1
+expect_match '^ké Q0 004_30d30edba93f37e1 1 ' "$OUT" "a Latin-1 id beside a NUL line is read as Latin-1"
+expect_no_match 'bad query id' "$ERR" "and is no bad id"
 printf 'a b\tLavrov\n' >badid.tsv
 run $S --batch badid.tsv -f trec
 expect_rc 2 "a query id with a space is refused"
