@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "indexer.h"
+#include "terms.h"
 
 typedef struct ceiling {
     text_analyzer_t *a;
@@ -29,8 +30,8 @@ static int on_passage(const text_passage_t *p, void *payload)
 {
     ceiling_t *c = payload;
     c->passages++;
-    return text_analyze_in(c->a, c->text + p->start, p->end - p->start, 1, &p->fence,
-                           count_token, c);
+    return text_analyze_in(c->a, c->text + p->start, p->end - p->start, PASSIM_FIRST_POS,
+                           &p->fence, count_token, c);
 }
 
 static int on_file(const idx_file_t *f, void *payload)

@@ -17,7 +17,8 @@
 
 /* Title stems and their positions, kept for all passages of one article. */
 typedef struct title_terms {
-    text_buf_t terms;    /* prefixed terms, each NUL-terminated, at positions 1... */
+    text_buf_t terms;    /* prefixed terms, each NUL-terminated, at positions
+                            PASSIM_FIRST_POS... */
     uint32_t n;
     text_buf_t compounds;    /* prefixed hyphenated words joined, with no position */
     uint32_t n_compounds;
@@ -100,7 +101,7 @@ static xs_status_t add_title_terms(xs_doc_t *doc, const title_terms_t *tt)
     const char *p = tt->terms.data;
     for (uint32_t i = 0; i < tt->n; i++) {
         size_t n = strlen(p);
-        xs_status_t st = xs_doc_add_posting(doc, p, n, i + 1);
+        xs_status_t st = xs_doc_add_posting(doc, p, n, i + PASSIM_FIRST_POS);
         if (st != XS_OK)
             return st;
         p += n + 1;
@@ -153,8 +154,8 @@ static int on_passage(const text_passage_t *p, void *payload)
 
     if ((st = xs_doc_clear(doc)) != XS_OK)
         return (int)st;
-    int rc = text_analyze_in(ctx->analyzer, art->text + p->start, p->end - p->start, 1,
-                             &p->fence, add_token, job);
+    int rc = text_analyze_in(ctx->analyzer, art->text + p->start, p->end - p->start,
+                             PASSIM_FIRST_POS, &p->fence, add_token, job);
     if (rc != 0)
         return rc;
     if ((st = add_title_terms(doc, job->title)) != XS_OK)

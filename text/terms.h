@@ -81,6 +81,16 @@
  * two). */
 #define PASSIM_LAYOUT_VERSION "13"
 
+/* The position of the first word of a passage, and of a title. Not 1:
+ * Xapian 1.4's exact phrase match takes a term that a document holds with
+ * no position (a hyphenated word joined, above) to stand at position 0, so
+ * a phrase opening with one ("cofounder the", title:"air-bag Ford") would
+ * match wherever its other words stand at 1, 2 ... From 2 on, no word
+ * stands there. Positions are read only relative to each other: an index
+ * written when they started at 1 searches as before, that flaw aside, and
+ * needs no rebuild. */
+#define PASSIM_FIRST_POS 2
+
 /* Longest term or metadata key written, in bytes (Xapian's limit is 245 for
  * terms and 255 for keys). */
 #define PASSIM_TERM_MAX 245

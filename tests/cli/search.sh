@@ -290,6 +290,21 @@ run $S '"Taliban cofounder"'
 expect_rc 1 "a phrase with the word typed solid"
 run $S --highlight plain '"Taliban co-founder"'
 expect_match '\[Taliban co-founder\]' "$OUT" "the phrase as written"
+# A phrase that opens with the word joined (which has no position where it
+# is written with a hyphen) matches no passage merely for opening with the
+# phrase's next word: passage 9 of 002 says "Taliban co-founder" and opens
+# with "The joint calls".
+run $S '"co-founder the"'
+expect_rc 1 "a phrase opening with a hyphenated word, then a passage's first word"
+run $S '"cofounder the"'
+expect_rc 1 "the same typed solid"
+mkdir "$T/airbag"
+printf 'FORD <F> AIR-BAG PROGRAM\n\nThe program fits air bags to cars.\n' > "$T/airbag/ford.txt"
+run $PASSIM_INDEX -q --db "$T/airbag.db" "$T/airbag"
+run $PASSIM_SEARCH --db "$T/airbag.db" 'title:"air-bag Ford"'
+expect_rc 1 "nor a title phrase, for a title's first word"
+run $PASSIM_SEARCH --db "$T/airbag.db" 'title:"air-bag program"'
+expect_rc 0 "while the title's phrase is found"
 # And the other way round: typed with a hyphen, it finds the word written
 # solid (articles 001 and 004 have "email"), alone and in a phrase.
 run $S --highlight plain -n 5 e-mail
