@@ -533,12 +533,15 @@ static int visit(walk_t *w, const dir_stack_t *up, unsigned char type)
     if (stat(w->path.data, &st) != 0) {
         int err = errno;
         struct stat lst;
+        bool listed = up != w->above; /* by its folder: no PATH given */
         if (lstat(w->path.data, &lst) == 0 && S_ISLNK(lst.st_mode))
             problem(w, w->path.data,
                     err == ELOOP ? "symbolic link loop" : "broken symbolic link", err == ELOOP ? 0 : err);
-        else
+        else if (!(listed && err == ENOENT && errno == ENOENT))
             problem(w, w->path.data, "cannot read", err);
-        return up != w->above ? 0 : -1;
+        /* else deleted since its folder listed it: nothing to index, and an
+         * article of it goes as any deleted file's does */
+        return listed ? 0 : -1;
     }
     if (S_ISDIR(st.st_mode))
         return visit_dir(w, &st, up, type);
