@@ -1555,11 +1555,13 @@ static void note_dropped(run_t *r, const root_t *roots, size_t n_roots)
     for (size_t i = 0; i < r->n_known && r->dropped && !r->rep.quiet; i++) {
         const known_file_t *k = &r->known[i];
         struct stat st;
-        if (r->dropped[i])
-            idx_note(&r->rep, k->path, "removed from the index (%s)",
-                     k->seen && lstat(k->key, &st) == 0        ? "not a text file any more"
-                     : k->seen || k->why || under_roots(k, roots, n_roots) ? removal_reason(k)
-                                                                : "not met under the PATH");
+        if (!r->dropped[i])
+            continue;
+        bool still_there = k->seen && lstat(k->key, &st) == 0;
+        idx_note(&r->rep, k->path, "removed from the index (%s)",
+                 still_there ? "not a text file any more"
+                 : k->seen || k->why || under_roots(k, roots, n_roots) ? removal_reason(k)
+                                                                      : "not met under the PATH");
     }
 }
 
