@@ -591,22 +591,19 @@ static const render_row_t render_rows[] = {
     { "* **Fix for `path` module (CVE-1)**: see [Error][] or [docs][ref], `**` and **b `x**` c** [][] [ ][]",
       { TERM("modul") }, 0, SRCH_MARK_PLAIN,
       "* Fix for path [module] (CVE-1): see Error or [docs][ref], ** and b x** c [][] [ ][]" },
-    /* In a list, a line indented less than four columns past the item's
-     * text is the item's, not code (CommonMark): a nested item, a wrapped
-     * line, a paragraph of the item; four more make code; so do four
-     * columns after a heading, a paragraph after the list, and at the start
-     * of a passage, which cannot see a list. In a paragraph, only a bullet
-     * or a 1 opens a list. */
+    /* In a list, an item indented less than four columns past the item's
+     * text is nested in it, not code (CommonMark); four more make code; so
+     * do four columns after a heading, a paragraph after the list, and at
+     * the start of a passage, which cannot see a list; and any other line
+     * indented four (plain text's lines wrapped under a bullet). In a
+     * paragraph, only a bullet or a 1 opens a list. */
     { "- Prepare *it*\n    - Sign the **binaries** [here](x)\n    1. **Thank** them\n"
       "  * lazy `ok`", { TERM("sign") }, 0, SRCH_MARK_PLAIN,
       "- Prepare it - [Sign] the binaries here 1. Thank them * lazy ok" },
     { "1. Step *one*\n\n    more on **it**\n\n       *p = *q;", { TERM("step") }, 0,
-      SRCH_MARK_PLAIN, "1. [Step] one more on it *p = *q;" },
+      SRCH_MARK_PLAIN, "1. [Step] one more on **it** *p = *q;" },
     { "  * Lists of AUDIT_*, BPF_*,\n    IPV6_*, IP_*, KEY_* and\n    - *nested*", { TERM("list") }, 0,
-      SRCH_MARK_PLAIN, "* [Lists] of AUDIT_, BPF_, IPV6_, IP_, KEY_ and - nested" },
-    { "2. Direct the user:\n\n   - For network wombat issues,\n     [serverfault](https://x.org/) "
-      "and **wombat** bold", { TERM("wombat") }, 0, SRCH_MARK_PLAIN,
-      "2. Direct the user: - For network [wombat] issues, serverfault and [wombat] bold" },
+      SRCH_MARK_PLAIN, "* [Lists] of AUDIT_, BPF_, IPV6_*, IP_*, KEY_* and - nested" },
     { "See step\n3. Then tau:\n\n    $ ls *tau*", { TERM("tau") }, 0, SRCH_MARK_PLAIN,
       "See step 3. Then [tau]: $ ls *[tau]*" },
     { "- item\n\nText after the list\n\n    **kwargs *a*", { TERM("text") }, 0,

@@ -1061,10 +1061,11 @@ int text_markup_ranges(const char *s, size_t len, const text_open_fence_t *open,
      * them. */
     unsigned fence_quotes = 0;
     /* In a list, the column the last item's content starts at (0: in none).
-     * A line indented less than four columns past it is the item's, not
-     * code, as in CommonMark: a nested item ("- one\n    - nested"), a line
-     * wrapped under the item's text, a paragraph of the item. A passage cut
-     * inside a list cannot tell, and reads such a line as code. */
+     * An item indented less than four columns past it is nested in it, not
+     * code: "- one\n    - nested" (CommonMark). Other lines indented four
+     * columns stay code, as plain text's wrapped lines under a bullet are
+     * more often than Markdown's. A passage cut inside a list cannot tell,
+     * and reads a nested item as code. */
     size_t item_column = 0;
     line_carry_t carry = { 0, 0, 0 };
     /* Front matter (the passage is the text's first) and the lines of an
@@ -1118,7 +1119,7 @@ int text_markup_ranges(const char *s, size_t len, const text_open_fence_t *open,
                          || s[i] == '~'))
                 item_column = 0;    /* a paragraph, heading, quote or fence after the list */
         }
-        bool code = in_fence || (indent >= 4 && (item_column == 0 || indent >= item_column + 4));
+        bool code = in_fence || (indent >= 4 && !nested);
         levels = in_fence ? fence_quotes : UINT_MAX;
         size_t q = past_quote_marks(s, a, b, &levels), f = q;
         if (!in_fence)
