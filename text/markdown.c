@@ -745,7 +745,6 @@ size_t text_clean_plain(const char *s, size_t len, char *out, size_t cap)
 }
 
 static size_t line_end(const char *s, size_t len, size_t i);
-static bool is_delimiter(const char *s, size_t a, size_t b, const char *delim);
 
 /* The markup of line s[a..b) of a passage, outside code, to fn: what opens
  * the line (block quote marks, a heading's hashes), its inline markup as
@@ -1068,11 +1067,10 @@ int text_markup_ranges(const char *s, size_t len, const text_open_fence_t *open,
      * and reads a nested item as code. */
     size_t item_column = 0;
     line_carry_t carry = { 0, 0, 0 };
-    /* Front matter (the passage is the text's first) and the lines of an
-     * HTML comment are text, not Markdown, as the passages read them: shown
-     * as they are ("# reviewed" in YAML or in "<!--" ... "-->" is no
-     * heading). */
-    size_t front_end = text_front_matter(s, len, NULL, NULL);
+    /* The lines of an HTML comment are text, not Markdown, as the passages
+     * read them: shown as they are ("# draft" in "<!--" ... "-->" is no
+     * heading). (Front matter is not told apart: a passage cannot tell
+     * whether it starts its text.) */
     bool in_comment = false;
     for (size_t a = 0; a < len;) {
         size_t b = line_end(s, len, a);
@@ -1080,16 +1078,9 @@ int text_markup_ranges(const char *s, size_t len, const text_open_fence_t *open,
         bool commented = in_comment;
         if (in_comment)
             in_comment = !text__has_comment_end(s, a, b);
-        else if (!in_fence && a >= front_end)
+        else if (!in_fence)
             in_comment = text__opens_comment(s, a, b);
-        if (commented || a < front_end) {
-            /* the front matter's "---" or "+++" lines are shown as rules are: not at all */
-            rc = a < front_end && (is_delimiter(s, a, b, "---") || is_delimiter(s, a, b, "+++")
-                                   || is_delimiter(s, a, b, "..."))
-                     ? fn(a, b, 0, payload)
-                     : 0;
-            if (rc != 0)
-                return rc;
+        if (commented) {
             carry = (line_carry_t) { 0, 0, 0 };
             blank_before = false;
             a = b + 1;
