@@ -325,17 +325,28 @@ static scan_t scan_words(const char *s, size_t len)
     return sc;
 }
 
-/* Whether q[from..to) of the query holds a run of word characters longer
- * than a token may be (TEXT_TOKEN_MAX bytes), which text/ does not index:
- * if so, say that it is left out (the query's first note). */
+/* Whether q[from..to), a stretch of the query between two tokens, holds a
+ * word too long to be a token (over TEXT_TOKEN_MAX bytes once folded), which
+ * text/ does not index: if so, say that it is left out (the query's first
+ * note). A word runs on over apostrophes between its characters ("don't"),
+ * as the tokenizer reads one. */
 static bool note_long_run(parser_t *p, size_t from, size_t to)
 {
     const char *q = p->q;
+    char folded[TEXT_TOKEN_MAX + 1];
     for (size_t i = from; i < to;) {
         size_t run = i, n;
-        while (run < to && text_is_word_char(q, to, run) && (n = char_len(q + run, to - run)) > 0)
-            run += n;
-        if (run - i > TEXT_TOKEN_MAX) {
+        while (run < to) {
+            size_t a = text_apostrophe_len(q, to, run);
+            if (a > 0 && run > i && run + a < to && text_is_word_char(q, to, run + a))
+                run += a;
+            else if (text_is_word_char(q, to, run) && (n = char_len(q + run, to - run)) > 0)
+                run += n;
+            else
+                break;
+        }
+        if (run - i > TEXT_TOKEN_MAX
+            || (run > i && text_fold(q + i, run - i, folded, sizeof folded) == 0)) {
             note(p, "'%.*s…' is no word to search for (words longer than %d bytes are not "
                     "indexed): it is left out of the query",
                  (int)text_utf8_floor(q + i, run - i, 24), q + i, TEXT_TOKEN_MAX);
@@ -365,7 +376,8 @@ static int long_gap(const text_token_t *tok, void *payload)
  * part of the query (it lies between the tokens text/ finds). */
 static void note_long_word(parser_t *p, size_t start, size_t end)
 {
-    if (p->out->note[0] || end - start <= TEXT_TOKEN_MAX)
+    /* (Folding may lengthen a word: 32 "İ" are 64 bytes typed, 96 folded.) */
+    if (p->out->note[0] || end - start <= TEXT_TOKEN_MAX / 4)
         return;
     long_scan_t ls = { p, start, 0 };
     if (text_tokenize(p->q + start, end - start, 1, long_gap, &ls) == 0)
