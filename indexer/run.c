@@ -1950,7 +1950,11 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
 
     fatal_db_path = o->db_path;
     fatal_rep = &r.rep;
-    fatal_nothing_made = parallel && no_index_before;
+    /* A parallel build or a rebuild writes beside the live index, and puts
+     * nothing in place until it is complete: where there was no index, a
+     * failure leaves none. */
+    bool none_if_failed = (parallel || o->rebuild) && no_index_before;
+    fatal_nothing_made = none_if_failed;
     fatal_db_existed = db_existed;
     /* A rebuild writes beside the live index, and swaps only a complete one in. */
     fatal_left = fatal_nothing_made ? "no index was made"
@@ -2108,9 +2112,9 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
         status = compact_failed                     ? IDX_EXIT_ERROR
                  : r.w.st.failed || r.walk_failed ? IDX_EXIT_SOME_FAILED
                                                   : IDX_EXIT_OK;
-    } else if (parallel && no_index_before) {
-        /* A parallel first build that failed put nothing in place: it leaves
-         * no empty index behind. */
+    } else if (none_if_failed) {
+        /* A parallel first build, or a rebuild where there was no index, that
+         * failed put nothing in place: it leaves no empty index behind. */
         drop_new_db = true;
         fprintf(stderr, "passim-index: %s: no index was made\n", o->db_path);
     }

@@ -123,6 +123,17 @@ for jobs in 1 2; do
     expect_rc 0 "first build, --jobs $jobs: completed without the limit"
     expect_eq "$(ls -d "$T/first.db".tmp-* 2>/dev/null)" "" "--jobs $jobs: no temporary folder left"
 done
+# A --rebuild where there was no index writes beside the folder, as a
+# parallel build does: failed, it leaves no index and no temporary folder.
+for blocks in 3000 4500 6000; do
+    rm -rf "$T/first.db"
+    run limited --db "$T/first.db" --rebuild --jobs 1 -q "$T/big"
+    expect_refused "$T/first.db" "--rebuild of no index, $blocks blocks"
+    expect_match 'no index was made' "$ERR" "--rebuild of no index, $blocks blocks: says so"
+    [ -e "$T/first.db" ] && fail "--rebuild of no index, $blocks blocks: a folder is left" || pass
+    expect_eq "$(ls -d "$T/first.db".tmp-* 2>/dev/null)" "" \
+        "--rebuild of no index, $blocks blocks: no temporary folder left"
+done
 rm -rf "$T/first.db"
 # limited_signal ARGS...: the same without SIGXFSZ ignored.
 limited_signal() {
