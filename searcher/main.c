@@ -275,17 +275,29 @@ static bool plausible_value(char opt, const char *v)
     }
 }
 
+/* Whether v, a number that goes on with something else, looks like a
+ * mistyped number: one stray character ("1O", "2x", "10k") or letters that
+ * look like digits ("5O0", "l0"), not a word such as "3PO", "2ee" or "95th". */
+static bool mistyped_number(const char *v)
+{
+    size_t digits = strspn(v, "0123456789");
+    if (digits == 0)
+        return false;
+    const char *rest = v + digits;
+    return strlen(rest) == 1 || strspn(rest, "0123456789OolI") == strlen(rest);
+}
+
 /* What the short option opt takes, if v, attached to it, is more likely a
- * mistyped value than the rest of an excluded word: a number that goes on
- * with something else ("-n1O"), a format's name but for one edit ("-fjosn");
- * else NULL. */
+ * mistyped value than the rest of an excluded word: a number mistyped
+ * (mistyped_number()), a format's name but for one edit ("-fjosn"); else
+ * NULL. */
 static const char *mistyped_value(char opt, const char *v)
 {
     switch (opt) {
     case 'n':
     case 'C':
     case 'j':
-        return *v >= '0' && *v <= '9' ? "a number" : NULL;
+        return mistyped_number(v) ? "a number" : NULL;
     case 'f': {
         uint32_t typed[8], name[8];
         size_t n = strlen(v);

@@ -71,7 +71,12 @@ expect_match '^1\. ' "$OUT" "a mistyped format: the query is searched, in text"
 run $S Kabul -n1O
 expect_match "'-n1O' is searched as the excluded word 'n1O'; -n takes a number" "$ERR" \
     "a mistyped number: a note"
-run $S Moscow -fox -nuclear -japan -fret -Chinese
+run $S Kabul -C6O0 -j2x
+expect_match "'-C6O0' is searched as the excluded word 'C6O0'; -C takes a number" "$ERR" \
+    "a number with a letter like a digit: a note"
+expect_match "'-j2x' is searched as the excluded word 'j2x'; -j takes a number" "$ERR" \
+    "a number with one stray character: a note"
+run $S Moscow -fox -nuclear -japan -fret -Chinese -C3PO -j2ee -n95th
 expect_eq "$ERR" "" "excluded words that are no mistyped option: no note"
 run $S -f json Lavrov -- -n 3
 expect_eq "$(json_query_hits | cut -d' ' -f1-3)" "Lavrov -n 3" "after --, every argument is a query word"
