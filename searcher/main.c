@@ -321,8 +321,9 @@ static const char *mistyped_value(char opt, const char *v)
 
 /* Say that arg, an option's letter with what looks like a mistyped value,
  * is searched as an excluded word. */
-static void note_mistyped(const char *arg, const char *takes)
+static void note_mistyped(const char *arg)
 {
+    const char *takes = mistyped_value(arg[1], arg + 2);
     text_buf_t b = TEXT_BUF_INIT;
     text_buf_printf(&b, "passim-search: '%s' is searched as the excluded word '%s'; -%c takes %s\n",
                     arg, arg + 1, arg[1], takes);
@@ -338,20 +339,24 @@ static void note_mistyped(const char *arg, const char *takes)
  * value attached (plausible_value()); an option's value is the next argument
  * when not attached. Every other argument is a query word. *out gets a new
  * argv (free it; its strings are argv's): the program's name, the options in
- * order, "--", then the words in order; *out_argc its length. false if memory
- * ran out.
+ * order, "--", then the words in order; *out_argc its length. The words that
+ * look like an option with a mistyped value (mistyped_value()) are also
+ * listed in *typos, NULL-terminated (free it), to be noted once the options
+ * are known to be good. false if memory ran out.
  */
-static bool sort_arguments(int argc, char **argv, int *out_argc, char ***out)
+static bool sort_arguments(int argc, char **argv, int *out_argc, char ***out, char ***typos)
 {
     static char name[] = "passim-search", end_of_options[] = "--";
     char **v = malloc(((size_t)argc + 2) * sizeof *v);
     bool *word = calloc((size_t)argc + 1, sizeof *word);
-    if (!v || !word) {
+    char **t = malloc(((size_t)argc + 1) * sizeof *t);
+    if (!v || !word || !t) {
         free(v);
         free(word);
+        free(t);
         return false;
     }
-    int n = 0;
+    int n = 0, n_typos = 0;
     v[n++] = name; /* getopt_long() starts its messages with it */
     bool words_only = false, missing_value = false;
     for (int i = 1; i < argc; i++) {
@@ -374,9 +379,8 @@ static bool sort_arguments(int argc, char **argv, int *out_argc, char ***out)
         } else if (takes_value && plausible_value(a[1], a + 2)) {
             v[n++] = argv[i];
         } else {
-            const char *takes = takes_value ? mistyped_value(a[1], a + 2) : NULL;
-            if (takes)
-                note_mistyped(a, takes);
+            if (takes_value && mistyped_value(a[1], a + 2))
+                t[n_typos++] = argv[i];
             word[i] = true;
         }
     }
@@ -388,9 +392,11 @@ static bool sort_arguments(int argc, char **argv, int *out_argc, char ***out)
                 v[n++] = argv[i];
     }
     v[n] = NULL;
+    t[n_typos] = NULL;
     free(word);
     *out_argc = n;
     *out = v;
+    *typos = t;
     return true;
 }
 
@@ -900,13 +906,17 @@ int main(int argc, char **argv)
     srch_settings_init(&o.s);
     o.po.format = SRCH_FMT_TEXT;
     o.color = "auto";
-    char **args;
+    char **args, **typos;
     int n_args;
-    if (!sort_arguments(argc, argv, &n_args, &args)) {
+    if (!sort_arguments(argc, argv, &n_args, &args, &typos)) {
         fputs("passim-search: out of memory\n", stderr);
         return SRCH_EXIT_ERROR;
     }
     int status = parse_options(&o, n_args, args);
+    if (status == CLI_CONTINUE)
+        for (char **t = typos; *t; t++)
+            note_mistyped(*t);
+    free(typos);
     if (status == CLI_CONTINUE)
         status = o.compare ? run_compare(&o, n_args, args)
                  : o.batch ? run_batch(&o, n_args)

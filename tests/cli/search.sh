@@ -76,6 +76,10 @@ expect_match "'-C6O0' is searched as the excluded word 'C6O0'; -C takes a number
     "a number with a letter like a digit: a note"
 expect_match "'-j2x' is searched as the excluded word 'j2x'; -j takes a number" "$ERR" \
     "a number with one stray character: a note"
+run $S Kabul -n1O --limit x
+expect_rc 2 "a mistyped number beside a bad option"
+expect_no_match "searched as" "$ERR" \
+    "a mistyped number beside a bad option: no note, since nothing is searched"
 run $S Moscow -fox -nuclear -japan -fret -Chinese -C3PO -j2ee -n95th
 expect_eq "$ERR" "" "excluded words that are no mistyped option: no note"
 run $S -f json Lavrov -- -n 3
