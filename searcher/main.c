@@ -289,8 +289,8 @@ static bool mistyped_number(const char *v)
 
 /* What the short option opt takes, if v, attached to it, is more likely a
  * mistyped value than the rest of an excluded word: a number mistyped
- * (mistyped_number()), a format's name but for one edit ("-fjosn"); else
- * NULL. */
+ * (mistyped_number()), a format's name but for one edit ("-fjosn"), a folder
+ * name with a dot that names no folder ("-dnotes.bd"); else NULL. */
 static const char *mistyped_value(char opt, const char *v)
 {
     switch (opt) {
@@ -298,6 +298,10 @@ static const char *mistyped_value(char opt, const char *v)
     case 'C':
     case 'j':
         return mistyped_number(v) ? "a number" : NULL;
+    case 'd':
+        /* A name with a dot ("-dnotes.db" mistyped) is a folder's more often
+         * than a word's; a folder that exists was taken already. */
+        return strchr(v, '.') ? "a folder, and no folder has that name here" : NULL;
     case 'f': {
         uint32_t typed[8], name[8];
         size_t n = strlen(v);

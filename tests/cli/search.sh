@@ -76,6 +76,9 @@ expect_match "'-C6O0' is searched as the excluded word 'C6O0'; -C takes a number
     "a number with a letter like a digit: a note"
 expect_match "'-j2x' is searched as the excluded word 'j2x'; -j takes a number" "$ERR" \
     "a number with one stray character: a note"
+run $S Kabul -dnosuch.db
+expect_match "'-dnosuch.db' is searched as the excluded word 'dnosuch.db'; -d takes a folder, and no folder has that name here" \
+    "$ERR" "a mistyped index folder: a note"
 run $S Kabul -n1O --limit x
 expect_rc 2 "a mistyped number beside a bad option"
 expect_no_match "searched as" "$ERR" \
