@@ -607,9 +607,16 @@ static bool lex(parser_t *p)
         if (ql > 0) {
             while (close < len && (cl = quote_len(q + close, len - close)) == 0)
                 close++;
-            if (close >= len) {
+            if (close >= len && ql == 1) {
                 fail(p, i + 1, "unbalanced quote at column %zu", char_column(p, i + 1));
                 return false;
+            }
+            if (close >= len) {
+                /* A curly quote that none closes is punctuation, as in the
+                 * text: a line pasted from an article often has one. */
+                note(p, "the quote mark at column %zu has none to close it: it is read as "
+                        "punctuation", char_column(p, i + 1));
+                ql = 0;
             }
         } else if (gl > 0 && !word_char_before(q, 0, i)) {
             /* closed by one at a word's end */
