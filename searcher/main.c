@@ -861,6 +861,10 @@ static int run_single(cli_t *o, int argc, char **argv)
                                     "passages with some of them\n");
             /* A word that is nowhere is most likely misspelt: say which. */
             srch_report_missing(&e, &r, &notes);
+        } else if (r.n_hits > 0) {
+            /* So is one that others' hits make up for ("--any rifels",
+             * "Kalashnikov OR rifels"). */
+            srch_report_missing(&e, &r, &notes);
         }
         if (r.n_hits == 0)
             note_no_hits(&notes, &e, &r, s);

@@ -585,13 +585,17 @@ static bool add_word_stems(widen_t *w, const srch_node_t *n)
 
 /* Whether every index searched has word lists that hold the words of all its
  * files: none was built or updated with --no-spelling, nor left words due by
- * a run killed before its last commit. A failure to tell counts as a no. */
+ * a run killed before its last commit. An index of no passage has no words to
+ * list. A failure to tell counts as a no. */
 static bool words_complete(srch_engine_t *e)
 {
     xs_db_t *const *dbs = e->n_parts > 0 ? e->parts : &e->db;
     size_t n = e->n_parts > 0 ? e->n_parts : 1;
     for (size_t i = 0; i < n; i++) {
         bool lists = false, due = true, partial = true;
+        uint32_t passages = 1;
+        if (xs_db_doccount(dbs[i], &passages) == XS_OK && passages == 0)
+            continue;
         if (xs_db_has_metadata(dbs[i], PASSIM_META_WORDS, &lists) != XS_OK
             || xs_db_has_metadata(dbs[i], PASSIM_META_WORDS_DUE, &due) != XS_OK
             || xs_db_has_metadata(dbs[i], PASSIM_META_WORDS_PARTIAL, &partial) != XS_OK

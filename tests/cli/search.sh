@@ -189,6 +189,15 @@ expect_match "^passim-search: and 2 more words that no passage contains$" "$ERR"
 run $S 'title:(ya yb yc yd ye yf yg yh yi yj yk yl)'
 expect_match "^passim-search: and 2 more words that no article title contains$" "$ERR" \
     "and the rest counted, where they were looked for"
+# A word that is nowhere is named when the others find something too.
+for q in '--any Kalashnikov rifels' 'Kalashnikov OR rifels'; do
+    run $S $q
+    expect_rc 0 "'$q': hits"
+    expect_eq "$ERR" "passim-search: no passage contains 'rifels'; did you mean 'rifles'?" \
+        "'$q': the word that finds nothing is named"
+done
+run $S --any peace talks
+expect_eq "$ERR" "" "--any: no note when every word is somewhere"
 # No operator is offered: typed in capitals, it would be no word.
 run $S ANDD
 expect_eq "$ERR" "passim-search: no passage contains 'ANDD'" "no operator offered for a word"
@@ -405,6 +414,13 @@ run $PASSIM_SEARCH --db "$T/nolists.db" --color=never 'organizatio*'
 expect_rc 1 "no word lists: a wildcard past a short stem (organization: organ)"
 expect_match "^passim-search: no stem of a word starts with 'organizatio', and the index keeps no list" \
     "$ERR" "no word lists: the note says stems were looked at, not words"
+# An index of no article has no words to list: a wildcard finds none.
+mkdir -p "$T/nothing"
+$PASSIM_INDEX -q --db "$T/nothing.db" "$T/nothing" >/dev/null || fail "indexing an empty folder"
+run $PASSIM_SEARCH --db "$T/nothing.db" 'Kab*'
+expect_rc 1 "an empty index: a wildcard"
+expect_eq "$ERR" "passim-search: no word starts with 'Kab'" "an empty index: no word, said plainly"
+rm -rf "$T/nothing" "$T/nothing.db"
 # Lists that miss some files' words are read as none: an index built with
 # --no-spelling and updated without it, or searched with one that has lists.
 $PASSIM_INDEX -q --db "$T/lists.db" "$CORPUS/000_15c4c714383f619c.txt" >/dev/null \
