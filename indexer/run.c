@@ -1409,7 +1409,7 @@ static layout_verdict_t layout_matches(const idx_opts_t *o, xs_db_t *db)
             return o->rebuild ? LAYOUT_OK : LAYOUT_REFUSED;
         /* An update reads the term lists of the passages it replaces, and
          * must not add to an index whose phrases no longer work. */
-        if (xs_db_check_tables(db) == XS_ERR_CORRUPT) {
+        if (xs_db_check_tables(db, NULL) == XS_ERR_CORRUPT) {
             fprintf(stderr, "passim-index: %s: the index is damaged: %s; use --rebuild to "
                             "rebuild it\n", o->db_path, xs_last_error());
             return LAYOUT_REFUSED;

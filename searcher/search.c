@@ -153,11 +153,12 @@ static bool layout_ok(xs_db_t *db, const char *path)
         return !other;
     /* A writer's race here is no damage: the search that follows meets it
      * again, and starts again. */
-    st = xs_db_check_tables(db);
+    bool rebuildable = false;
+    st = xs_db_check_tables(db, &rebuildable);
     if (st == XS_ERR_CORRUPT) {
-        snprintf(engine_msg, sizeof engine_msg,
-                 "%s: the index is damaged: %s (remove the folder and index again)", path,
-                 xs_last_error());
+        snprintf(engine_msg, sizeof engine_msg, "%s: the index is damaged: %s (%s)", path,
+                 xs_last_error(), rebuildable ? "rebuild it with passim-index --rebuild"
+                                              : "remove the folder and index again");
         return false;
     }
     return true;

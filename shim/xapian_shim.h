@@ -183,8 +183,10 @@ xs_status_t xs_db_has_metadata(const xs_db_t *db, const char *prefix, bool *out)
  * list table is missing (a table file deleted). Xapian opens such a database
  * and fails, or silently matches phrases as plain words, only when the table
  * is used. Reads one block of the term list table; a read that fails (a
- * writer's race) is left to the caller's next read: XS_OK. */
-xs_status_t xs_db_check_tables(const xs_db_t *db);
+ * writer's race) is left to the caller's next read: XS_OK. *rebuildable (if
+ * not NULL) is set to whether a writer can still open the database to
+ * rebuild it: the position table alone is missing. */
+xs_status_t xs_db_check_tables(const xs_db_t *db, bool *rebuildable);
 
 /* How a compaction settles a metadata key that several sources hold: fn gets
  * the key and its n values (in source order) and puts a malloc'ed value in *out,

@@ -497,8 +497,10 @@ extern "C" xs_status_t xs_db_has_metadata(const xs_db_t *db, const char *prefix,
     }
 }
 
-extern "C" xs_status_t xs_db_check_tables(const xs_db_t *db)
+extern "C" xs_status_t xs_db_check_tables(const xs_db_t *db, bool *rebuildable)
 {
+    if (rebuildable)
+        *rebuildable = false;
     xs_status_t st = xs__check_db(db, "xs_db_check_tables");
     if (st != XS_OK)
         return st;
@@ -506,11 +508,16 @@ extern "C" xs_status_t xs_db_check_tables(const xs_db_t *db)
         const Xapian::Database &rdb = db->reader();
         if (rdb.get_doccount() == 0)
             return XS_OK;
-        if (!rdb.has_positions())
-            return xs__fail(XS_ERR_CORRUPT, "its position table is missing or empty");
+        /* The term list first: without it a writer cannot open the
+         * database either. */
         Xapian::PostingIterator first = rdb.postlist_begin(std::string());
         if (first != rdb.postlist_end(std::string()))
             (void)rdb.termlist_begin(*first);
+        if (!rdb.has_positions()) {
+            if (rebuildable)
+                *rebuildable = true;
+            return xs__fail(XS_ERR_CORRUPT, "its position table is missing or empty");
+        }
         return XS_OK;
     } catch (const Xapian::FeatureUnavailableError &) {
         return xs__fail(XS_ERR_CORRUPT, "its term list table is missing");

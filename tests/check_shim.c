@@ -522,15 +522,18 @@ START_TEST(test_shim_check_tables)
 {
     static const struct {
         const char *file, *message;
+        bool rebuildable;
     } rows[] = {
-        { NULL, NULL },
-        { "position.glass", "position table" },
-        { "termlist.glass", "term list table" },
+        { NULL, NULL, false },
+        { "position.glass", "position table", true },
+        { "termlist.glass", "term list table", false },
     };
     xs_db_t *db;
     char path[PATH_LEN];
+    bool rebuildable = true;
     OK(xs_db_open(&db, tpath("empty.db"), XS_DB_CREATE));
-    OK(xs_db_check_tables(db));
+    OK(xs_db_check_tables(db, &rebuildable));
+    ck_assert(!rebuildable);
     xs_db_free(db);
     for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
         char name[32];
@@ -545,7 +548,8 @@ START_TEST(test_shim_check_tables)
             ck_assert_int_eq(unlink(path), 0);
         }
         OK(xs_db_open(&db, tpath(name), XS_DB_READ));
-        xs_status_t st = xs_db_check_tables(db);
+        xs_status_t st = xs_db_check_tables(db, &rebuildable);
+        ck_assert(rebuildable == rows[r].rebuildable);
         if (rows[r].message) {
             ck_assert_int_eq(st, XS_ERR_CORRUPT);
             ERROR_HAS(rows[r].message);
@@ -554,7 +558,7 @@ START_TEST(test_shim_check_tables)
         }
         xs_db_free(db);
     }
-    ck_assert_int_eq(xs_db_check_tables(NULL), XS_ERR_INVALID);
+    ck_assert_int_eq(xs_db_check_tables(NULL, NULL), XS_ERR_INVALID);
 }
 END_TEST
 

@@ -437,8 +437,10 @@ for table in position termlist; do
     rm "$T/$table.db/$table.glass"
     run $PASSIM_SEARCH --db "$T/$table.db" '"peace talks"'
     expect_rc 2 "search of an index without its $table table"
-    expect_match "$table\.db: the index is damaged: its (position|term list) table is missing.* \(remove the folder and index again\)" \
-        "$ERR" "no $table table: said so by the searcher"
+    advice='remove the folder and index again'
+    [ $table = position ] && advice='rebuild it with passim-index --rebuild'
+    expect_match "$table\.db: the index is damaged: its (position|term list) table is missing.* \($advice\)" \
+        "$ERR" "no $table table: said so by the searcher, with what mends it"
     run $PASSIM_INDEX --db "$T/$table.db" corpus
     expect_rc 2 "update of an index without its $table table"
 done
