@@ -219,6 +219,9 @@ bool srch_engine_open(srch_engine_t *e, const char *const *paths, size_t n_paths
             /* Xapian finds no index in a folder it may not read. */
             snprintf(engine_msg, sizeof engine_msg, "%s: cannot open index: %s", bad,
                      strerror(EACCES));
+        } else if (st == XS_ERR_NOT_FOUND && stat(bad, &sb) == 0 && !S_ISDIR(sb.st_mode)) {
+            snprintf(engine_msg, sizeof engine_msg,
+                     "%s: not a folder: an index is the folder that passim-index made", bad);
         } else if (st == XS_ERR_NOT_FOUND) {
             snprintf(engine_msg, sizeof engine_msg,
                      "%s: no index here (create one with passim-index, or give --db)", bad);

@@ -34,6 +34,12 @@ expect_match '^passim-search: --limit: not a number' "$ERR" "bad --limit named"
 run $PASSIM_SEARCH --db "$T/none.db" talk
 expect_rc 2 "missing index"
 expect_match 'none.db: no index here' "$ERR" "missing index named"
+printf 'notes\n' >"$T/file.db"
+run $PASSIM_SEARCH --db "$T/file.db" talk
+expect_rc 2 "a file for an index"
+expect_match 'file\.db: not a folder: an index is the folder that passim-index made$' "$ERR" \
+    "a file for an index: said so"
+rm -f "$T/file.db"
 
 # --- options and query words in any order; -word is an excluded word
 # json_query_hits: the query and the number of results of the JSON in $OUT.
