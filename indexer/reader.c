@@ -128,10 +128,17 @@ void idx_read_file(idx_reader_t *rd, const idx_file_t *f, const text_file_record
         .key = f->key, .key_len = strlen(f->key),
     };
     /* Met through a link: where, unless the index holds the file as met
-     * directly (under another PATH), which stays its place. */
-    if (f->place && strcmp(f->place, f->key) != 0 && !(known && known->place_len == 0)) {
-        out->rec.place = f->place;
-        out->rec.place_len = strlen(f->place);
+     * directly (under another PATH), which stays its place, and its name
+     * for messages (a run over the link's PATH alone must not make the
+     * note of its removal name the link). */
+    if (f->place && strcmp(f->place, f->key) != 0) {
+        if (!(known && known->place_len == 0)) {
+            out->rec.place = f->place;
+            out->rec.place_len = strlen(f->place);
+        } else if (known->path_len > 0) {
+            out->rec.path = known->path;
+            out->rec.path_len = known->path_len;
+        }
     }
     if (known && known->hash == out->rec.hash && !f->moved) {
         out->rec.n_passages = known->n_passages;

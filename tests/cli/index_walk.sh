@@ -462,6 +462,19 @@ run $PASSIM_INDEX --db both.db both/A
 expect_match 'up to date, nothing changed' "$OUT" "the links gone: the file held directly stays"
 run $PASSIM_SEARCH --db both.db zebras
 expect_rc 0 "and is found"
+# Its content checked again through a link, by a run over the link's PATH
+# alone (its time changed, not its text): it keeps its own name, which the
+# note of its removal gives.
+mkdir -p both2/A both2/B
+printf 'F\n\nabout gnus\n' > both2/A/f.md
+ln -s ../A/f.md both2/B/l.txt
+$PASSIM_INDEX -q --db both2.db both2/A both2/B >/dev/null || fail "indexing both2"
+touch -d '2001-01-01' both2/A/f.md
+$PASSIM_INDEX -q --db both2.db both2/B >/dev/null || fail "indexing both2/B"
+rm both2/B/l.txt both2/A/f.md
+run $PASSIM_INDEX --db both2.db both2/A both2/B
+expect_match '^passim-index: both2/A/f\.md: removed from the index \(file is gone\)$' "$ERR" \
+    "a file held directly, checked through a link: its removal names it, not the link"
 # A link whose file is deleted: the link is broken (a failure), the article goes.
 mkdir -p gone/n gone/ext
 printf 'G\n\nabout okapis\n' > gone/ext/g.txt
