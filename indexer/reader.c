@@ -132,7 +132,7 @@ void idx_read_file(idx_reader_t *rd, const idx_file_t *f, const text_file_record
      * for messages (a run over the link's PATH alone must not make the
      * note of its removal name the link). */
     if (f->place && strcmp(f->place, f->key) != 0) {
-        if (!(known && known->place_len == 0) || f->moved) {
+        if (!(known && known->place_len == 0)) {
             out->rec.place = f->place;
             out->rec.place_len = strlen(f->place);
         } else if (known->path_len > 0) {

@@ -77,8 +77,6 @@ typedef struct run {
                                   walked: one a PATH holds itself is met there */
     size_t n_linked, cap_linked;
     bool draining;             /* the held files are being indexed */
-    const struct root *roots;  /* this run's PATHs, once walked (for the held files) */
-    size_t n_roots;
     bool *has_passages;        /* collected files: files[i] was indexed with passages */
     unsigned walk_failed;      /* problems met by the walk */
     unsigned walk_skipped;     /* files it passed over as no article (a pipe...) */
@@ -233,18 +231,12 @@ static void free_files(idx_file_t *v, size_t n)
     free(v);
 }
 
-static bool under_roots(const known_file_t *k, const struct root *roots, size_t n_roots);
-
 /* Whether f is met where the index last met it. A file the index holds as met
  * directly keeps that place when a link also leads to it: it goes when its own
- * PATH no longer has it, not when the link goes. Met only through a link
- * while a PATH of this run holds its place (a .passimignore keeps it out
- * there now, say), it is the link's. */
-static bool same_place(const run_t *r, const known_file_t *k, const idx_file_t *f)
+ * PATH no longer has it, not when the link goes. */
+static bool same_place(const known_file_t *k, const idx_file_t *f)
 {
-    if (!k->place)
-        return !(r->draining && f->via_link && under_roots(k, r->roots, r->n_roots));
-    return strcmp(f->place, k->place) == 0;
+    return !k->place || strcmp(f->place, k->place) == 0;
 }
 
 static int on_file(const idx_file_t *f, void *payload)
@@ -282,7 +274,7 @@ static int on_file(const idx_file_t *f, void *payload)
     /* Unchanged, unless it is met elsewhere now (a link that led to it goes,
      * or leads from elsewhere): its passages are then written again, under
      * the path it has now. */
-    bool moved = k && !same_place(r, k, f);
+    bool moved = k && !same_place(k, f);
     if (k && !r->o->rebuild && k->rec.size == f->size && k->rec.mtime_ns == f->mtime_ns
         && !moved) {
         r->w.st.unchanged++;
@@ -2014,8 +2006,6 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
     }
     /* The files met only through links, now that every PATH is walked. */
     r.draining = true;
-    r.roots = roots;
-    r.n_roots = n_paths;
     for (size_t i = 0; i < r.n_linked && !r.w.fatal && !idx_stop_signal; i++)
         on_file(&r.linked[i], &r);
     bool root_failed = roots_failed > 0;

@@ -475,23 +475,6 @@ rm both2/B/l.txt both2/A/f.md
 run $PASSIM_INDEX --db both2.db both2/A both2/B
 expect_match '^passim-index: both2/A/f\.md: removed from the index \(file is gone\)$' "$ERR" \
     "a file held directly, checked through a link: its removal names it, not the link"
-# A file that a .passimignore now keeps out of its PATH, met through a link
-# there too: it is the link's, as in a fresh build; let in again, its own.
-mkdir -p lkign
-printf 'A\n\nabout kudus\n' > lkign/a.txt
-$PASSIM_INDEX -q --db lkign.db lkign >/dev/null || fail "indexing lkign"
-echo a.txt > lkign/.passimignore
-ln -s a.txt lkign/l.txt
-run $PASSIM_INDEX --db lkign.db lkign
-expect_match ': 0 added, 1 updated, 0 removed' "$OUT" "ignored, met through a link: written again"
-run $PASSIM_SEARCH --db lkign.db -f json kudus
-expect_match '"docid": "l", "path": "lkign/l\.txt"' "$OUT" "ignored, met through a link: the link's name"
-rm lkign/.passimignore
-run $PASSIM_INDEX --db lkign.db lkign
-run $PASSIM_SEARCH --db lkign.db -f json kudus
-expect_match '"docid": "a", "path": "lkign/a\.txt"' "$OUT" "let in again: its own name"
-run $PASSIM_INDEX --db lkign.db lkign
-expect_match 'up to date, nothing changed' "$OUT" "and then unchanged"
 # A link whose file is deleted: the link is broken (a failure), the article goes.
 mkdir -p gone/n gone/ext
 printf 'G\n\nabout okapis\n' > gone/ext/g.txt
