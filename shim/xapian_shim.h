@@ -185,7 +185,7 @@ xs_status_t xs_db_has_metadata(const xs_db_t *db, const char *prefix, bool *out)
  * is used. Reads one block of the term list table; a read that fails (a
  * writer's race) is left to the caller's next read: XS_OK. *rebuildable (if
  * not NULL) is set to whether a writer can still open the database to
- * rebuild it: the position table alone is missing. */
+ * rebuild it: the position table is missing, the term list table is not. */
 xs_status_t xs_db_check_tables(const xs_db_t *db, bool *rebuildable);
 
 /* How a compaction settles a metadata key that several sources hold: fn gets

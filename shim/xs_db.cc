@@ -497,6 +497,23 @@ extern "C" xs_status_t xs_db_has_metadata(const xs_db_t *db, const char *prefix,
     }
 }
 
+/* Whether rdb's term list table is there, which a writer needs to open the
+ * database: false only when Xapian says it is missing (a read that fails
+ * otherwise is left to the writer to report). */
+static bool term_lists_open(const Xapian::Database &rdb)
+{
+    try {
+        Xapian::PostingIterator first = rdb.postlist_begin(std::string());
+        if (first != rdb.postlist_end(std::string()))
+            (void)rdb.termlist_begin(*first);
+        return true;
+    } catch (const Xapian::FeatureUnavailableError &) {
+        return false;
+    } catch (...) {
+        return true;
+    }
+}
+
 extern "C" xs_status_t xs_db_check_tables(const xs_db_t *db, bool *rebuildable)
 {
     if (rebuildable)
@@ -508,16 +525,14 @@ extern "C" xs_status_t xs_db_check_tables(const xs_db_t *db, bool *rebuildable)
         const Xapian::Database &rdb = db->reader();
         if (rdb.get_doccount() == 0)
             return XS_OK;
-        /* The term list first: without it a writer cannot open the
-         * database either. */
+        if (!rdb.has_positions()) {
+            if (rebuildable)
+                *rebuildable = term_lists_open(rdb);
+            return xs__fail(XS_ERR_CORRUPT, "its position table is missing or empty");
+        }
         Xapian::PostingIterator first = rdb.postlist_begin(std::string());
         if (first != rdb.postlist_end(std::string()))
             (void)rdb.termlist_begin(*first);
-        if (!rdb.has_positions()) {
-            if (rebuildable)
-                *rebuildable = true;
-            return xs__fail(XS_ERR_CORRUPT, "its position table is missing or empty");
-        }
         return XS_OK;
     } catch (const Xapian::FeatureUnavailableError &) {
         return xs__fail(XS_ERR_CORRUPT, "its term list table is missing");
