@@ -583,6 +583,7 @@ static bool lex(parser_t *p)
     size_t len = p->len, i = 0;
     bool boundary = true;     /* at the start of a chunk: a sign may start here */
     bool keyword_ok = true;   /* the next chunk may be an operator */
+    size_t depth = 0;         /* parentheses open */
 
     while (i < len && p->status == SRCH_QUERY_OK) {
         size_t w = space_len(q + i, len - i);
@@ -597,6 +598,10 @@ static bool lex(parser_t *p)
             t.kind = c == '(' ? TK_LPAREN : TK_RPAREN;
             if (!push_tok(p, &t))
                 return false;
+            if (c == '(')
+                depth++;
+            else if (depth > 0)
+                depth--;
             i++;
             boundary = c == '(';
             keyword_ok = true;
@@ -604,7 +609,14 @@ static bool lex(parser_t *p)
         }
         size_t ql = quote_len(q + i, len - i), gl = ql ? 0 : guillemet_len(q + i, len - i);
         size_t close = i + ql, cl = 0;
-        if (ql > 0) {
+        if (ql > 1 && word_char_before(q, 0, i)) {
+            /* A curly quote right after a word closes a quotation that the
+             * query does not hold (a line pasted from an article: "friends”
+             * have assured"): punctuation, as in the text. */
+            note(p, "the quote mark at column %zu closes nothing: it is read as punctuation",
+                 char_column(p, i + 1));
+            ql = 0;
+        } else if (ql > 0) {
             while (close < len && (cl = quote_len(q + close, len - close)) == 0)
                 close++;
             if (close >= len && ql == 1) {
@@ -612,11 +624,16 @@ static bool lex(parser_t *p)
                 return false;
             }
             if (close >= len) {
-                /* A curly quote that none closes is punctuation, as in the
-                 * text: a line pasted from an article often has one. */
-                note(p, "the quote mark at column %zu has none to close it: it is read as "
-                        "punctuation", char_column(p, i + 1));
-                ql = 0;
+                /* A curly quote that opens a quotation none closes (pasted
+                 * from an article, its end left out): the phrase runs to the
+                 * end of the query, or of the group it is in. */
+                if (depth > 0)
+                    for (close = i + ql; close < len && q[close] != ')'; close++)
+                        ;
+                note(p, "the quote mark at column %zu has none to close it: the phrase runs "
+                        "to the end of the %s", char_column(p, i + 1),
+                     depth > 0 ? "group" : "query");
+                cl = 0;
             }
         } else if (gl > 0 && !word_char_before(q, 0, i)) {
             /* closed by one at a word's end */

@@ -361,19 +361,29 @@ START_TEST(test_query_long_word_notes)
 }
 END_TEST
 
-/* A curly quote that none closes is punctuation, with a note (a line pasted
- * from an article often has one); a straight one is an error (above). */
+/* A curly quote right after a word closes nothing the query holds: it is
+ * punctuation. One that opens a phrase none closes runs to the end of the
+ * query, or of its group. Either way a note says so (a line pasted from an
+ * article often has one); a straight one unclosed is an error (above). */
+#define RUNS_ON(col, what) \
+    "the quote mark at column " #col " has none to close it: the phrase runs to the end of the " what
+#define CLOSES_NOTHING(col) \
+    "the quote mark at column " #col " closes nothing: it is read as punctuation"
 START_TEST(test_query_lone_curly_quote)
 {
     static const struct {
         const char *query, *want, *note;
     } rows[] = {
-        { "“peace talks", "(AND peac talk)",
-          "the quote mark at column 1 has none to close it: it is read as punctuation" },
-        { "friends” have assured", "(AND friend assur)",
-          "the quote mark at column 8 has none to close it: it is read as punctuation" },
-        { "“peace talks” and „Moscow", "(AND (PHRASE peac talk) moscow)",
-          "the quote mark at column 19 has none to close it: it is read as punctuation" },
+        { "“peace talks", "(PHRASE peac talk)", RUNS_ON(1, "query") },
+        { "Kabul -“peace talks", "(AND_NOT kabul (PHRASE peac talk))", RUNS_ON(8, "query") },
+        { "(Kabul “peace talks) OR Moscow", "(OR (AND kabul (PHRASE peac talk)) moscow)",
+          RUNS_ON(8, "group") },
+        { "peace talks”", "(AND peac talk)", CLOSES_NOTHING(12) },
+        { "friends” have assured “peace talks”", "(AND friend assur (PHRASE peac talk))",
+          CLOSES_NOTHING(8) },
+        { "friends” have assured \"peace talks\"", "(AND friend assur (PHRASE peac talk))",
+          CLOSES_NOTHING(8) },
+        { "“peace talks” and „Moscow", "(AND (PHRASE peac talk) moscow)", RUNS_ON(19, "query") },
         { "“peace talks”", "(PHRASE peac talk)", NULL },
         { "„peace talks“", "(PHRASE peac talk)", NULL },
     };
