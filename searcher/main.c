@@ -171,6 +171,7 @@ typedef struct cli {
     srch_progress_t progress;
     bool progress_set;
     bool format_set, vimgrep;
+    char **typos;   /* query words that look like an option with a mistyped value */
 } cli_t;
 
 #define CLI_CONTINUE (-1)
@@ -276,21 +277,23 @@ static bool plausible_value(char opt, const char *v)
 }
 
 /* Whether v, a number that goes on with something else, looks like a
- * mistyped number: one stray character ("1O", "2x", "10k") or letters that
- * look like digits ("5O0", "l0"), not a word such as "3PO", "2ee" or "95th". */
+ * mistyped number: one stray character ("1O", "2x", "10k", "5€"), or letters
+ * that look like digits and separators ("5O0", "1,000", "1.5"), not a word
+ * such as "3PO", "2ee" or "95th". */
 static bool mistyped_number(const char *v)
 {
     size_t digits = strspn(v, "0123456789");
     if (digits == 0)
         return false;
     const char *rest = v + digits;
-    return strlen(rest) == 1 || strspn(rest, "0123456789OolI") == strlen(rest);
+    size_t n = strlen(rest);
+    return text_utf8_char_len(rest, n) == n || strspn(rest, "0123456789OolI.,") == n;
 }
 
 /* What the short option opt takes, if v, attached to it, is more likely a
  * mistyped value than the rest of an excluded word: a number mistyped
- * (mistyped_number()), a format's name but for one edit ("-fjosn"), a folder
- * name with a dot that names no folder ("-dnotes.bd"); else NULL. */
+ * (mistyped_number()), a format's name but for one edit ("-fjosn"), an
+ * index's name that names no folder ("-dnotes.bd"); else NULL. */
 static const char *mistyped_value(char opt, const char *v)
 {
     switch (opt) {
@@ -298,10 +301,20 @@ static const char *mistyped_value(char opt, const char *v)
     case 'C':
     case 'j':
         return mistyped_number(v) ? "a number" : NULL;
-    case 'd':
-        /* A name with a dot ("-dnotes.db" mistyped) is a folder's more often
-         * than a word's; a folder that exists was taken already. */
-        return strchr(v, '.') ? "a folder, and no folder has that name here" : NULL;
+    case 'd': {
+        /* A name ending in ".db" but for one edit ("-dnotes.bd"), the name
+         * the README gives indexes, is a folder's ("-dr.who" is a word's);
+         * a folder that exists was taken already. */
+        const char *dot = strrchr(v, '.');
+        uint32_t ext[3], db[2] = { 'd', 'b' };
+        size_t n = dot ? strlen(dot + 1) : 0;
+        if (!dot || n == 0 || n > 3)
+            return NULL;
+        for (size_t i = 0; i < n; i++)
+            ext[i] = (unsigned char)dot[1 + i];
+        return text_spell_distance(ext, n, db, 2, 1) <= 1
+                   ? "a folder, and no folder has that name here" : NULL;
+    }
     case 'f': {
         uint32_t typed[8], name[8];
         size_t n = strlen(v);
@@ -323,16 +336,13 @@ static const char *mistyped_value(char opt, const char *v)
     }
 }
 
-/* Say that arg, an option's letter with what looks like a mistyped value,
- * is searched as an excluded word. */
-static void note_mistyped(const char *arg)
+/* Say in b that arg, an option's letter with what looks like a mistyped
+ * value, is searched as an excluded word. */
+static void note_mistyped(text_buf_t *b, const char *arg)
 {
     const char *takes = mistyped_value(arg[1], arg + 2);
-    text_buf_t b = TEXT_BUF_INIT;
-    text_buf_printf(&b, "passim-search: '%s' is searched as the excluded word '%s'; -%c takes %s\n",
+    text_buf_printf(b, "passim-search: '%s' is searched as the excluded word '%s'; -%c takes %s\n",
                     arg, arg + 1, arg[1], takes);
-    write_safe(&b, stderr);
-    text_buf_free(&b);
 }
 
 /*
@@ -845,6 +855,9 @@ static int run_single(cli_t *o, int argc, char **argv)
             po.explain_len = r.explain.len;
         } else if (r.explain.len)
             write_safe(&r.explain, stderr);
+        /* Said once the query is searched: not before an error. */
+        for (char **t = o->typos; *t; t++)
+            note_mistyped(&notes, *t);
         if (r.notes.len)
             text_buf_append(&notes, r.notes.data, r.notes.len);
         if (r.relaxed) {
@@ -920,15 +933,13 @@ int main(int argc, char **argv)
         fputs("passim-search: out of memory\n", stderr);
         return SRCH_EXIT_ERROR;
     }
+    o.typos = typos;
     int status = parse_options(&o, n_args, args);
-    if (status == CLI_CONTINUE)
-        for (char **t = typos; *t; t++)
-            note_mistyped(*t);
-    free(typos);
     if (status == CLI_CONTINUE)
         status = o.compare ? run_compare(&o, n_args, args)
                  : o.batch ? run_batch(&o, n_args)
                            : run_single(&o, n_args, args);
     free(args);
+    free(typos);
     return check_stdout(status);
 }

@@ -89,7 +89,13 @@ run $S Kabul -n1O --limit x
 expect_rc 2 "a mistyped number beside a bad option"
 expect_no_match "searched as" "$ERR" \
     "a mistyped number beside a bad option: no note, since nothing is searched"
-run $S Moscow -fox -nuclear -japan -fret -Chinese -C3PO -j2ee -n95th
+run $S -n1O '"peace'
+expect_rc 2 "a mistyped number beside a bad query"
+expect_no_match "searched as" "$ERR" "a mistyped number beside a bad query: no note"
+run $S Kabul -n1é
+expect_match "'-n1é' is searched as the excluded word 'n1é'; -n takes a number" "$ERR" \
+    "a number with one stray character, of two bytes: a note"
+run $S Moscow -fox -nuclear -japan -fret -Chinese -C3PO -j2ee -n95th -dr.who
 expect_eq "$ERR" "" "excluded words that are no mistyped option: no note"
 run $S -f json Lavrov -- -n 3
 expect_eq "$(json_query_hits | cut -d' ' -f1-3)" "Lavrov -n 3" "after --, every argument is a query word"
