@@ -497,15 +497,22 @@ extern "C" xs_status_t xs_db_has_metadata(const xs_db_t *db, const char *prefix,
     }
 }
 
+/* Opens the term list of rdb's first document: Xapian throws
+ * FeatureUnavailableError if the term list table is missing. */
+static void open_first_term_list(const Xapian::Database &rdb)
+{
+    Xapian::PostingIterator first = rdb.postlist_begin(std::string());
+    if (first != rdb.postlist_end(std::string()))
+        (void)rdb.termlist_begin(*first);
+}
+
 /* Whether rdb's term list table is there, which a writer needs to open the
  * database: false only when Xapian says it is missing (a read that fails
  * otherwise is left to the writer to report). */
 static bool term_lists_open(const Xapian::Database &rdb)
 {
     try {
-        Xapian::PostingIterator first = rdb.postlist_begin(std::string());
-        if (first != rdb.postlist_end(std::string()))
-            (void)rdb.termlist_begin(*first);
+        open_first_term_list(rdb);
         return true;
     } catch (const Xapian::FeatureUnavailableError &) {
         return false;
@@ -530,9 +537,7 @@ extern "C" xs_status_t xs_db_check_tables(const xs_db_t *db, bool *rebuildable)
                 *rebuildable = term_lists_open(rdb);
             return xs__fail(XS_ERR_CORRUPT, "its position table is missing or empty");
         }
-        Xapian::PostingIterator first = rdb.postlist_begin(std::string());
-        if (first != rdb.postlist_end(std::string()))
-            (void)rdb.termlist_begin(*first);
+        open_first_term_list(rdb);
         return XS_OK;
     } catch (const Xapian::FeatureUnavailableError &) {
         return xs__fail(XS_ERR_CORRUPT, "its term list table is missing");
