@@ -290,6 +290,21 @@ static bool mistyped_number(const char *v)
     return text_utf8_char_len(rest, n) == n || strspn(rest, "0123456789OolI.,") == n;
 }
 
+/* Whether the ASCII word typed is within one edit of name ("did you mean"'s
+ * distance, text_spell_distance()); words over 8 bytes are not compared. */
+static bool one_edit_from(const char *typed, const char *name)
+{
+    uint32_t a[8], b[8];
+    size_t n = strlen(typed), m = strlen(name);
+    if (n > sizeof a / sizeof a[0] || m > sizeof b / sizeof b[0])
+        return false;
+    for (size_t i = 0; i < n; i++)
+        a[i] = (unsigned char)typed[i];
+    for (size_t i = 0; i < m; i++)
+        b[i] = (unsigned char)name[i];
+    return text_spell_distance(a, n, b, m, 1) <= 1;
+}
+
 /* What the short option opt takes, if v, attached to it, is more likely a
  * mistyped value than the rest of an excluded word: a number mistyped
  * (mistyped_number()), a format's name but for one edit ("-fjosn"), an
@@ -306,31 +321,14 @@ static const char *mistyped_value(char opt, const char *v)
          * the README gives indexes, is a folder's ("-dr.who" is a word's);
          * a folder that exists was taken already. */
         const char *dot = strrchr(v, '.');
-        uint32_t ext[3], db[2] = { 'd', 'b' };
-        size_t n = dot ? strlen(dot + 1) : 0;
-        if (!dot || n == 0 || n > 3)
-            return NULL;
-        for (size_t i = 0; i < n; i++)
-            ext[i] = (unsigned char)dot[1 + i];
-        return text_spell_distance(ext, n, db, 2, 1) <= 1
+        return dot && dot[1] && one_edit_from(dot + 1, "db")
                    ? "a folder, and no folder has that name here" : NULL;
     }
-    case 'f': {
-        uint32_t typed[8], name[8];
-        size_t n = strlen(v);
-        if (n > sizeof typed / sizeof typed[0])
-            return NULL;
-        for (size_t i = 0; i < n; i++)
-            typed[i] = (unsigned char)v[i];
-        for (size_t k = 0; k < sizeof formats / sizeof formats[0]; k++) {
-            size_t m = strlen(formats[k].name);
-            for (size_t i = 0; i < m; i++)
-                name[i] = (unsigned char)formats[k].name[i];
-            if (text_spell_distance(typed, n, name, m, 1) <= 1)
+    case 'f':
+        for (size_t k = 0; k < sizeof formats / sizeof formats[0]; k++)
+            if (one_edit_from(v, formats[k].name))
                 return "text, json or trec";
-        }
         return NULL;
-    }
     default:
         return NULL;
     }
