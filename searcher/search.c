@@ -176,6 +176,42 @@ static char *index_lang(xs_db_t *db)
     return lang;
 }
 
+/* Say in engine_msg why the index at path, which Xapian could not open with
+ * status st, is not there to search: a link that leads nowhere or in a loop,
+ * a folder that may not be read, a file, no index, or Xapian's own reason. */
+static void describe_open_failure(const char *path, xs_status_t st)
+{
+    struct stat sb;
+    int stat_errno = stat(path, &sb) == 0 ? 0 : errno;
+    char link_to[PATH_MAX];
+    ssize_t tn = stat_errno == ENOENT ? readlink(path, link_to, sizeof link_to - 1) : -1;
+    if (tn >= 0) {
+        link_to[tn] = '\0';
+        snprintf(engine_msg, sizeof engine_msg,
+                 "%s: a symbolic link to %.200s, which leads nowhere: no index here", path,
+                 link_to);
+    } else if (stat_errno == ELOOP) {
+        snprintf(engine_msg, sizeof engine_msg, "%s: a loop of symbolic links: no index here",
+                 path);
+    } else if (st == XS_ERR_NOT_FOUND && stat_errno == 0 && S_ISDIR(sb.st_mode)
+               && access(path, R_OK | X_OK) != 0 && errno == EACCES) {
+        /* Xapian finds no index in a folder it may not read. */
+        snprintf(engine_msg, sizeof engine_msg, "%s: cannot open index: %s", path,
+                 strerror(EACCES));
+    } else if (st == XS_ERR_NOT_FOUND && stat_errno == 0 && !S_ISDIR(sb.st_mode)) {
+        snprintf(engine_msg, sizeof engine_msg,
+                 "%s: not a folder: an index is the folder that passim-index made", path);
+    } else if (st == XS_ERR_NOT_FOUND) {
+        snprintf(engine_msg, sizeof engine_msg,
+                 "%s: no index here (create one with passim-index, or give --db)", path);
+    } else {
+        snprintf(engine_msg, sizeof engine_msg, "%s: cannot open index: %.300s%s", path,
+                 *xs_last_error() ? xs_last_error() : xs_status_str(st),
+                 st == XS_ERR_CORRUPT || st == XS_ERR_BACKEND
+                     ? " (it seems damaged: remove the folder and index again)" : "");
+    }
+}
+
 bool srch_engine_open(srch_engine_t *e, const char *const *paths, size_t n_paths,
                       bool stopwords, const char **err_msg)
 {
@@ -201,36 +237,7 @@ bool srch_engine_open(srch_engine_t *e, const char *const *paths, size_t n_paths
             }
             xs_db_free(one);
         }
-        char link_to[PATH_MAX];
-        struct stat sb;
-        bool dangling = stat(bad, &sb) != 0 && errno == ENOENT;
-        bool loop = !dangling && stat(bad, &sb) != 0 && errno == ELOOP;
-        ssize_t tn = dangling ? readlink(bad, link_to, sizeof link_to - 1) : -1;
-        if (tn >= 0) {
-            link_to[tn] = '\0';
-            snprintf(engine_msg, sizeof engine_msg,
-                     "%s: a symbolic link to %.200s, which leads nowhere: no index here", bad,
-                     link_to);
-        } else if (loop) {
-            snprintf(engine_msg, sizeof engine_msg, "%s: a loop of symbolic links: no index here",
-                     bad);
-        } else if (st == XS_ERR_NOT_FOUND && stat(bad, &sb) == 0 && S_ISDIR(sb.st_mode)
-                   && access(bad, R_OK | X_OK) != 0 && errno == EACCES) {
-            /* Xapian finds no index in a folder it may not read. */
-            snprintf(engine_msg, sizeof engine_msg, "%s: cannot open index: %s", bad,
-                     strerror(EACCES));
-        } else if (st == XS_ERR_NOT_FOUND && stat(bad, &sb) == 0 && !S_ISDIR(sb.st_mode)) {
-            snprintf(engine_msg, sizeof engine_msg,
-                     "%s: not a folder: an index is the folder that passim-index made", bad);
-        } else if (st == XS_ERR_NOT_FOUND) {
-            snprintf(engine_msg, sizeof engine_msg,
-                     "%s: no index here (create one with passim-index, or give --db)", bad);
-        } else {
-            snprintf(engine_msg, sizeof engine_msg, "%s: cannot open index: %.300s%s", bad,
-                     *xs_last_error() ? xs_last_error() : xs_status_str(st),
-                     st == XS_ERR_CORRUPT || st == XS_ERR_BACKEND
-                         ? " (it seems damaged: remove the folder and index again)" : "");
-        }
+        describe_open_failure(bad, st);
         *err_msg = engine_msg;
         return false;
     }
