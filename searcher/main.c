@@ -171,7 +171,8 @@ typedef struct cli {
     srch_progress_t progress;
     bool progress_set;
     bool format_set, vimgrep;
-    char **typos;   /* query words that look like an option with a mistyped value */
+    text_buf_t typos; /* notes on query words that look like an option with a
+                       * mistyped value, given once the query is searched */
 } cli_t;
 
 #define CLI_CONTINUE (-1)
@@ -334,15 +335,6 @@ static const char *mistyped_value(char opt, const char *v)
     }
 }
 
-/* Say in b that arg, an option's letter with what looks like a mistyped
- * value, is searched as an excluded word. */
-static void note_mistyped(text_buf_t *b, const char *arg)
-{
-    const char *takes = mistyped_value(arg[1], arg + 2);
-    text_buf_printf(b, "passim-search: '%s' is searched as the excluded word '%s'; -%c takes %s\n",
-                    arg, arg + 1, arg[1], takes);
-}
-
 /*
  * An argument starting with '-' may be an excluded query word ("-Taliban"), so
  * argv is sorted into options and query words before getopt_long() sees it:
@@ -351,24 +343,22 @@ static void note_mistyped(text_buf_t *b, const char *arg)
  * value attached (plausible_value()); an option's value is the next argument
  * when not attached. Every other argument is a query word. *out gets a new
  * argv (free it; its strings are argv's): the program's name, the options in
- * order, "--", then the words in order; *out_argc its length. The words that
- * look like an option with a mistyped value (mistyped_value()) are also
- * listed in *typos, NULL-terminated (free it), to be noted once the options
- * are known to be good. false if memory ran out.
+ * order, "--", then the words in order; *out_argc its length. Each word that
+ * looks like an option with a mistyped value (mistyped_value()) gets a note
+ * in typos, for it to be given once the search is known to run. false if
+ * memory ran out.
  */
-static bool sort_arguments(int argc, char **argv, int *out_argc, char ***out, char ***typos)
+static bool sort_arguments(int argc, char **argv, int *out_argc, char ***out, text_buf_t *typos)
 {
     static char name[] = "passim-search", end_of_options[] = "--";
     char **v = malloc(((size_t)argc + 2) * sizeof *v);
     bool *word = calloc((size_t)argc + 1, sizeof *word);
-    char **t = malloc(((size_t)argc + 1) * sizeof *t);
-    if (!v || !word || !t) {
+    if (!v || !word) {
         free(v);
         free(word);
-        free(t);
         return false;
     }
-    int n = 0, n_typos = 0;
+    int n = 0;
     v[n++] = name; /* getopt_long() starts its messages with it */
     bool words_only = false, missing_value = false;
     for (int i = 1; i < argc; i++) {
@@ -391,8 +381,14 @@ static bool sort_arguments(int argc, char **argv, int *out_argc, char ***out, ch
         } else if (takes_value && plausible_value(a[1], a + 2)) {
             v[n++] = argv[i];
         } else {
-            if (takes_value && mistyped_value(a[1], a + 2))
-                t[n_typos++] = argv[i];
+            const char *takes = takes_value ? mistyped_value(a[1], a + 2) : NULL;
+            if (takes && !text_buf_printf(typos, "passim-search: '%s' is searched as the "
+                                          "excluded word '%s'; -%c takes %s\n",
+                                          a, a + 1, a[1], takes)) {
+                free(v);
+                free(word);
+                return false;
+            }
             word[i] = true;
         }
     }
@@ -404,11 +400,9 @@ static bool sort_arguments(int argc, char **argv, int *out_argc, char ***out, ch
                 v[n++] = argv[i];
     }
     v[n] = NULL;
-    t[n_typos] = NULL;
     free(word);
     *out_argc = n;
     *out = v;
-    *typos = t;
     return true;
 }
 
@@ -854,8 +848,8 @@ static int run_single(cli_t *o, int argc, char **argv)
         } else if (r.explain.len)
             write_safe(&r.explain, stderr);
         /* Said once the query is searched: not before an error. */
-        for (char **t = o->typos; *t; t++)
-            note_mistyped(&notes, *t);
+        if (o->typos.len)
+            text_buf_append(&notes, o->typos.data, o->typos.len);
         if (r.notes.len)
             text_buf_append(&notes, r.notes.data, r.notes.len);
         if (r.relaxed) {
@@ -870,13 +864,13 @@ static int run_single(cli_t *o, int argc, char **argv)
                                     "showing passages with some of the words\n"
                                   : "passim-search: no passage has all the words; showing "
                                     "passages with some of them\n");
-            /* A word that is nowhere is most likely misspelt: say which. */
-            srch_report_missing(&e, &r, &notes);
-        } else if (r.n_hits > 0) {
-            /* So is one that others' hits make up for ("--any rifels",
-             * "Kalashnikov OR rifels"). */
-            srch_report_missing(&e, &r, &notes);
         }
+        /* A word that is nowhere is most likely misspelt: say which, also
+         * when other words' hits make up for it ("--any rifels", "Kalashnikov
+         * OR rifels"). With no hit, note_no_hits() says why (a relaxed
+         * query's hits are all past --offset then). */
+        if (r.relaxed || r.n_hits > 0)
+            srch_report_missing(&e, &r, &notes);
         if (r.n_hits == 0)
             note_no_hits(&notes, &e, &r, s);
         write_safe(&notes, stderr);
@@ -925,19 +919,19 @@ int main(int argc, char **argv)
     srch_settings_init(&o.s);
     o.po.format = SRCH_FMT_TEXT;
     o.color = "auto";
-    char **args, **typos;
+    char **args;
     int n_args;
-    if (!sort_arguments(argc, argv, &n_args, &args, &typos)) {
+    if (!sort_arguments(argc, argv, &n_args, &args, &o.typos)) {
         fputs("passim-search: out of memory\n", stderr);
+        text_buf_free(&o.typos);
         return SRCH_EXIT_ERROR;
     }
-    o.typos = typos;
     int status = parse_options(&o, n_args, args);
     if (status == CLI_CONTINUE)
         status = o.compare ? run_compare(&o, n_args, args)
                  : o.batch ? run_batch(&o, n_args)
                            : run_single(&o, n_args, args);
     free(args);
-    free(typos);
+    text_buf_free(&o.typos);
     return check_stdout(status);
 }
