@@ -571,6 +571,9 @@ static const render_row_t render_rows[] = {
       "Ponds <!-- # draft *x* on [zebrafinch] --> More [zebrafinch]." },
     { "def f(**kwargs): *note* `__init__`", { TERM("note") }, 0, SRCH_MARK_PLAIN,
       "def f(**kwargs): [note] __init__" },   /* emphasis only where it pairs */
+    /* A word whose emphasis closes before its "'s" is one match. */
+    { "We saw **Moscow**'s plan", { TERM("moscow") }, 0, SRCH_MARK_MARKDOWN,
+      "We saw **Moscow's** plan" },
     /* Hidden inside a phrase's mark too; an HTML tag, whose words are
      * indexed, "_", a code span's content and a lone backtick are text */
     { "A **bold** claim [the docs](https://x.org/d) or", { PHRASE("bold claim"), PHRASE("docs or") },

@@ -334,6 +334,12 @@ static const tok_row_t tok_rows[] = {
     {"&Eacute;COLE &#65;BC", 0, "\xC3\xA9" "cole@0[0,12) abc@1[13,20)C"},
     /* 63: a hyphen by reference joins words as the hyphen does */
     {"non&#8209;OPEC", 0, "non@0[0,3)> opec@1[10,14)JC<"},
+    /* emphasis or a code span closing before "'s" leaves the word whole;
+     * elsewhere such markup parts words, and a lone apostrophe after it is a
+     * quote */
+    {"**Moscow**'s `Buffer`\xE2\x80\x99s _a_'d x*'s b**s c*' d****'s", 0,
+     "moscow's@0[2,12) buffer's@1[14,25) a'd@2[27,31) x's@3[32,36) b@4[37,38) s@5[40,41)"
+     " c@6[42,43) d@7[46,47) s@8[52,53)"},
 };
 
 START_TEST(test_text_tokenize_table)

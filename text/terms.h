@@ -76,10 +76,11 @@
  * right after a quote's text carries the quote's paragraph on; 12: each Han
  * ideograph and hiragana is a word by itself; 13: full-width digits, full
  * stops, commas, apostrophes and hyphens read as NFKC folds them, and the
- * digits of any script join into one number across "," and "."): an index of another
- * layout is refused (searching it would misread it, updating it would mix
- * two). */
-#define PASSIM_LAYOUT_VERSION "13"
+ * digits of any script join into one number across "," and "."; 14: emphasis
+ * or a code span closing before "'s" leaves the word whole, "**Moscow**'s"):
+ * an index of another layout is refused (searching it would misread it,
+ * updating it would mix two). */
+#define PASSIM_LAYOUT_VERSION "14"
 
 /* The position of the first word of a passage, and of a title. Not 1:
  * Xapian 1.4's exact phrase match takes a term that a document holds with

@@ -334,6 +334,20 @@ static inline bool continues_word(unsigned c)
     return text__is_word_class(c) && c != TEXT__C_U_IDEO;
 }
 
+/* If s[i] starts a run of up to three '*', '_' or '`' (emphasis or a code
+ * span closing) followed by an apostrophe inside a word ("**'s"), the
+ * apostrophe's offset; else 0. */
+static size_t run_past_markup(const tok_state_t *st, size_t i)
+{
+    size_t j = i, cl, cl_next;
+    while (j < st->len && j - i < 4 && st->s[j] == st->s[i])
+        j++;
+    if (j - i > 3 || class_at(st, j, &cl) != TEXT__C_APOS
+        || !continues_word(class_at(st, j + cl, &cl_next)))
+        return 0;
+    return j;
+}
+
 /* Scan an ordinary word starting at start; returns the offset just past it. */
 static HOT_INLINE size_t scan_word(tok_state_t *st, size_t start)
 {
@@ -363,6 +377,15 @@ static HOT_INLINE size_t scan_word(tok_state_t *st, size_t start)
                 break;
             raw_putc(st, '\'');
             i += cl;
+            continue;
+        }
+        if (i > start && (st->s[i] == '*' || st->s[i] == '_' || st->s[i] == '`')) {
+            /* Markup that closes on a word before its "'s" ("**Moscow**'s",
+             * "`Buffer`'s") leaves the word whole, as Markdown shows it. */
+            size_t r = run_past_markup(st, i);
+            if (r == 0)
+                break;
+            i = r;
             continue;
         }
         if (c == TEXT__C_INVISIBLE) {
