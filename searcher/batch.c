@@ -38,6 +38,7 @@ typedef struct batch_query {
     bool failed;
     bool ran;                  /* searched (latency is meaningful) */
     size_t n_hits;
+    bool past_offset;          /* results, all before --offset */
     double ms;                 /* latency */
     bool done;
 } batch_query_t;
@@ -74,14 +75,14 @@ static void write_buf(const text_buf_t *b, FILE *f)
 
 /* ---- reading the query file ----------------------------------------------- */
 
-/* Whether line s holds nothing but white space, as a qrels or run line of
- * no field does (srch_white_space_len()). */
-static bool only_space(const char *s)
+/* Past the white space that opens s, as it parts a qrels or run line's
+ * fields (srch_white_space_len(): no-break and other Unicode spaces too). */
+static const char *past_space(const char *s)
 {
     size_t n;
     while ((n = srch_white_space_len(s)) > 0)
         s += n;
-    return *s == '\0';
+    return s;
 }
 
 /* Cut line (no line end) into id and query. Sets q->bad for a line whose id
@@ -126,11 +127,12 @@ static void free_queries(batch_query_t *q, size_t n)
     free(q);
 }
 
-/* Add the query on one line. A comment ('#' first, after any blanks) and a
- * blank line hold none. */
+/* Add the query on one line. A comment ('#' first, after any blanks, the
+ * blanks of a blank line) and a blank line hold none. */
 static bool add_query(batch_t *b, size_t *cap, const text_line_t *line)
 {
-    if (!line->nul && (line->text[strspn(line->text, " \t")] == '#' || only_space(line->text)))
+    const char *first = past_space(line->text);
+    if (!line->nul && (*first == '#' || *first == '\0'))
         return true;
     batch_query_t *grown = text_grow(b->q, cap, b->n + 1, sizeof *grown);
     if (!grown)
@@ -196,13 +198,15 @@ static long check_repeated_ids(const batch_t *b, bool fatal)
     long n = 0;
     bool ok = v && first;
     if (ok) {
+        size_t n_good = 0;
         for (size_t i = 0; i < b->n; i++)
-            v[i] = &b->q[i];
-        qsort(v, b->n, sizeof *v, qid_ptr_cmp); /* by id, then line */
-        for (size_t i = 1, run = 0; i < b->n; i++) {
+            if (!b->q[i].bad) /* a bad line (a bad id, say) is no query: no ranking */
+                v[n_good++] = &b->q[i];
+        qsort(v, n_good, sizeof *v, qid_ptr_cmp); /* by id, then line */
+        for (size_t i = 1, run = 0; i < n_good; i++) {
             if (strcmp(v[run]->qid, v[i]->qid) != 0)
                 run = i;
-            else if (*v[i]->qid) /* an empty id is a bad query of its own */
+            else
                 first[v[i] - b->q] = v[run]->line;
         }
     }
@@ -353,6 +357,7 @@ static void answer(const batch_t *b, srch_engine_t *e, batch_query_t *q)
      * lines, metrics), whose articles listed twice by several indexes are
      * there once. */
     q->n_hits = b->need_ranking && !json && !text ? q->ranking.n : n_page;
+    q->past_offset = o->settings.offset > 0 && q->n_hits == 0 && r.total > 0;
     if (r.explain.len && !json && !text)
         ok = text_safe_append(&q->err, r.explain.data, r.explain.len, false);
     if (ok && !o->metrics_only) {
@@ -429,6 +434,12 @@ static void print_summary(const batch_t *b, size_t n_failed, size_t n_found, dou
                     "%.1f queries/s (%u job%s)\n",
             b->n, b->n == 1 ? "y" : "ies", n_failed, n_found, secs,
             secs > 0 ? (double)b->n / secs : 0.0, jobs, jobs == 1 ? "" : "s");
+    size_t n_past = 0;
+    for (size_t i = 0; i < b->n; i++)
+        n_past += b->q[i].past_offset;
+    if (n_past)
+        fprintf(stderr, "passim-search: %zu quer%s had results, all before --offset %u\n",
+                n_past, n_past == 1 ? "y" : "ies", b->o->settings.offset);
     if (n_ran) {
         qsort(ms, n_ran, sizeof *ms, double_cmp);
         double median = n_ran % 2 ? ms[n_ran / 2] : (ms[n_ran / 2 - 1] + ms[n_ran / 2]) / 2;

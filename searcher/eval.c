@@ -496,8 +496,12 @@ bool srch_eval_run_read(srch_eval_run_t **out, FILE *f, const char *name, srch_e
             ok = false;
             break;
         }
+        /* A decimal number, as trec_eval and Python read it: strtod() alone
+         * would take "0x1p-2" too. */
+        const char *digits = fields[4] + (fields[4][0] == '+' || fields[4][0] == '-');
         score = strtod(fields[4], &end);
-        if (end == fields[4] || *end || isnan(score)) {
+        if (end == fields[4] || *end || isnan(score)
+            || (digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X'))) {
             set_err(err, name, line_no, "the score is not a number");
             ok = false;
         } else if (!srch_eval_run_add(*out, fields[0], fields[2], score)) {

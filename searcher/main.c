@@ -638,6 +638,23 @@ static void resolve_output(cli_t *o)
     drop_repeated_dbs(o);
 }
 
+/* The first option given that would shape a ranking or how it is printed
+ * (its depth, level, format), or NULL: --compare takes runs already made. The
+ * options of searching alone (--db, --feedback...) may come from a command
+ * kept for both. */
+static const char *ranking_option(const cli_t *o)
+{
+    return o->limit_set        ? "--limit"
+           : o->s.offset > 0   ? "--offset"
+           : o->per_doc_set    ? "--per-doc"
+           : o->level_set      ? "--level"
+           : o->format_set     ? "--format"
+           : o->vimgrep        ? "--vimgrep"
+           : o->run_tag        ? "--run-tag"
+           : o->metrics_only   ? "--metrics-only"
+                               : NULL;
+}
+
 static int run_compare(cli_t *o, int argc, char **argv)
 {
     if (o->batch)
@@ -652,6 +669,13 @@ static int run_compare(cli_t *o, int argc, char **argv)
     if (optind + 1 < argc) {
         fprintf(stderr, "passim-search: --compare takes two runs; '%s' is one too many\n"
                         "Try 'passim-search --help' for more information.\n", argv[optind + 1]);
+        return SRCH_EXIT_ERROR;
+    }
+    const char *ignored = ranking_option(o);
+    if (ignored) {
+        fprintf(stderr, "passim-search: %s does nothing with --compare, which scores the "
+                        "two runs as they are\n"
+                        "Try 'passim-search --help' for more information.\n", ignored);
         return SRCH_EXIT_ERROR;
     }
     return srch_compare(o->compare, argv[optind], o->qrels, o->per_query);

@@ -388,12 +388,14 @@ expect_match '^passim-search: repeated.tsv:3: warning: query id q1 already given
 # the escape sequences it may hold.
 printf 'zz\tLavrov\nq\033[31mX\tKabul\nzz\tTaliban\nq\033[31mX\tMoscow\nzz\tKarzai\n' > escid.tsv
 run $S --batch escid.tsv -f json
-expect_eq "$(printf '%s\n' "$ERR" | grep 'already given' | cut -d: -f3 | tr '\n' ' ')" "3 4 5 " \
-    "repeated ids are named in the order of the file, each time"
+expect_eq "$(printf '%s\n' "$ERR" | grep 'already given' | cut -d: -f3 | tr '\n' ' ')" "3 5 " \
+    "repeated ids are named in the order of the file, each time (a bad id is no query)"
 expect_match '^passim-search: escid\.tsv:5: warning: query id zz already given on line 1$' "$ERR" \
     "a third use names the first"
 expect_match '^passim-search: escid\.tsv:2: query qX: bad query id' "$ERR" \
     "a query id is named without its escape sequence"
+expect_match '^passim-search: escid\.tsv:4: query qX: bad query id' "$ERR" \
+    "a bad id given twice is a bad id twice"
 expect_no_match "$(printf '\033')" "$ERR" "no escape sequence reaches the terminal"
 # an id of nothing but an escape sequence: the line is named, not an empty id
 printf '\033[31m\tKabul\nq2\tMoscow\n' > esconly.tsv
@@ -625,5 +627,38 @@ run $PASSIM_SEARCH --db twin/a.db --db twin/b.db --batch twin/q.tsv -f trec -n 1
 expect_rc 1 "the page after the twins: nothing found"
 expect_eq "$OUT" "" "the page after the twins is empty"
 expect_match ' 0 failed, 0 with results;' "$ERR" "and the summary says so"
+expect_match '^passim-search: 1 query had results, all before --offset 1$' "$ERR" \
+    "and that they are all before the offset"
+
+# A comment after Unicode blanks is skipped as one after spaces is.
+printf '\302\240# topics\n\343\200\200\f# more\nq1\tTaliban\n' >ucomment.tsv
+run $S --batch ucomment.tsv -f trec -n 1
+expect_rc 0 "comments after Unicode blanks: the batch runs"
+expect_eq "$(printf '%s\n' "$OUT" | cut -d' ' -f1)" "q1" "and they are no queries"
+
+# Lines whose ids are bad are failed queries, not a repeated id: the TREC run
+# goes on with the others.
+printf 'q 1\tTaliban\nq 1\tMoscow\nq2\tLavrov\n' >badids.tsv
+run $S --batch badids.tsv -f trec -n 1
+expect_rc 2 "bad ids: the batch fails"
+expect_match '^passim-search: badids\.tsv:2: query q 1: bad query id' "$ERR" "each bad id is named"
+expect_no_match 'already given' "$ERR" "bad ids are no repeated ids"
+expect_eq "$(printf '%s\n' "$OUT" | cut -d' ' -f1)" "q2" "the good query is answered"
+
+# --compare scores runs as they are: options that shape a ranking are refused;
+# those of searching, in a command kept for both, are not.
+printf 'q1 Q0 001_4f2621a6beb63337 1 2.5 a\n' >c1.trec
+run $S --compare c1.trec c1.trec --qrels "$QRELS" -n 10
+expect_rc 2 "--compare -n: refused"
+expect_match '^passim-search: --limit does nothing with --compare' "$ERR" "--compare -n: said so"
+run $S --compare c1.trec c1.trec --qrels "$QRELS" --level passage
+expect_match '^passim-search: --level does nothing with --compare' "$ERR" "--compare --level: said so"
+run $S --compare c1.trec c1.trec --qrels "$QRELS"
+expect_rc 0 "--compare with --db and --feedback given"
+# A score is a decimal number, as the reference scorer reads it.
+printf 'q1 Q0 001_4f2621a6beb63337 1 0x10 a\n' >hex.trec
+run $S --compare c1.trec hex.trec --qrels "$QRELS"
+expect_rc 2 "a hexadecimal score: refused"
+expect_match '^passim-search: hex\.trec:1: the score is not a number' "$ERR" "and named"
 
 finish
