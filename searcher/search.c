@@ -491,8 +491,14 @@ static int listed_word(const char *word, size_t len, uint32_t count, void *paylo
     size_t plain_len = text_unaccent(word, len, plain, sizeof plain);
     const char *bare = plain_len > 0 ? plain : word;
     size_t bare_len = plain_len > 0 ? plain_len : len;
-    if (bare_len < ws->prefix_len || memcmp(bare, prefix, ws->prefix_len) != 0)
-        return 0;
+    if (bare_len < ws->prefix_len || memcmp(bare, prefix, ws->prefix_len) != 0) {
+        /* Or as the word is read: "stabiliz*" starts "stabilising", read
+         * as "stabilizing" (text_respell()). */
+        char respelt[4 * TEXT_SPELL_WORD_MAX + 1];
+        size_t n = text_respell(ws->w->e->analyzer, bare, bare_len, respelt, sizeof respelt);
+        if (n < ws->prefix_len || memcmp(respelt, prefix, ws->prefix_len) != 0)
+            return 0;
+    }
     return add_word_stem(ws, word, len) ? 0 : 1;
 }
 

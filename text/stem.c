@@ -268,6 +268,12 @@ static bool is_english(const text_analyzer_t *a)
     return strcmp(a->lang, "english") == 0 || strcmp(a->lang, "porter") == 0;
 }
 
+size_t text_respell(const text_analyzer_t *a, const char *word, size_t len, char *out,
+                    size_t cap)
+{
+    return is_english(a) ? text__american(word, len, out, cap) : 0;
+}
+
 /* Whether the language's stemmer knows no accents: they go before stemming. */
 static bool unaccent_first(const text_analyzer_t *a)
 {
@@ -362,7 +368,7 @@ const char *text_stem(text_analyzer_t *a, const char *word, size_t len, size_t *
     }
     /* British spellings stem as the American ones do ("organisation"). */
     char american[TEXT_TOKEN_MAX + 1];
-    if (is_english(a) && (m = text__american(in, in_len, american, sizeof american)) != 0) {
+    if ((m = text_respell(a, in, in_len, american, sizeof american)) != 0) {
         in = american;
         in_len = m;
     }

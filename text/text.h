@@ -233,6 +233,13 @@ const char **text_languages(void);
  */
 const char *text_stem(text_analyzer_t *a, const char *word, size_t len, size_t *stem_len);
 
+/* The word as a's language reads it before stemming when that is not as it is
+ * written: for English, a British spelling's American one ("stabilising" ->
+ * "stabilizing", which text_stem() stems). Written to out (capacity cap,
+ * NUL-terminated); returns its length, or 0 when the word stays as written. */
+size_t text_respell(const text_analyzer_t *a, const char *word, size_t len, char *out,
+                    size_t cap);
+
 /* How many bytes of the folded word[0..len) are an elided word and its
  * apostrophe, which text_stem() passes over ("l'" of "l'école" in French);
  * 0 if none, or in a language without elisions. The word lists of "did you

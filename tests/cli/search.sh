@@ -373,6 +373,10 @@ expect_match '\[organization\]' "$OUT" "organizatio* finds organization (stem or
 run $S --highlight plain 'stabilising*'
 expect_eq "$ERR" "" "a whole word and a star: no note"
 expect_match '\[stabilising\]' "$OUT" "a whole word and a star: its word"
+# An American prefix starts British words, as the whole word finds them.
+run $S --highlight plain 'stabiliz*'
+expect_rc 0 "an American prefix of British words"
+expect_match '\[stabilising\]' "$OUT" "finds and highlights them"
 run $S --highlight plain 'negotiation*'
 expect_rc 0 "a whole word with a star, far from its stem"
 expect_match '\[negotiations\]' "$OUT" "and finds and highlights its forms"
