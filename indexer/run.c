@@ -1030,24 +1030,73 @@ static bool is_other_tmp_file(const char *name, bool is_dir)
 }
 
 /* Whether name, after the "DB.tmp-" of a temporary folder, is the rest of
- * one that a run makes: its pid, "-", and what it is for (tmp_path()). */
-static bool is_tmp_name(const char *rest, long *pid)
+ * one that a run makes: its pid, "-", and what it is for (tmp_path()), which
+ * *kind then points at. */
+static bool is_tmp_name(const char *rest, long *pid, const char **kind)
 {
-    static const char *const kinds[] = { "compact", "merged", "probe", "rebuild" };
+    static const char *const kinds[] = { "compact", "merged", "probe", "rebuild", "replaced" };
     char *end;
     errno = 0;
     *pid = strtol(rest, &end, 10);
-    if (errno != 0 || end == rest || *rest < '0' || *rest > '9' || *end != '-')
+    if (errno != 0 || end == rest || *rest < '0' || *rest > '9' || *end != '-' || *pid <= 0)
         return false;
-    const char *kind = end + 1;
+    *kind = end + 1;
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
-        if (strcmp(kind, kinds[i]) == 0)
+        if (strcmp(*kind, kinds[i]) == 0)
             return true;
-    if (strncmp(kind, "shard", 5) != 0 || kind[5] == '\0')
+    if (strncmp(*kind, "shard", 5) != 0 || (*kind)[5] == '\0')
         return false;
-    for (const char *c = kind + 5; *c; c++)
+    for (const char *c = *kind + 5; *c; c++)
         if (*c < '0' || *c > '9')
             return false;
+    return true;
+}
+
+/* Call fn(path, pid, kind, arg) for each entry beside the index at db_path
+ * named as a run names its temporary folders (DB.tmp-PID-KIND), until fn
+ * returns false. */
+static void each_tmp_folder(const char *db_path,
+                            bool (*fn)(const char *path, long pid, const char *kind, void *arg),
+                            void *arg)
+{
+    char *dir_copy = strdup(db_path), *base_copy = strdup(db_path);
+    /* dirname() may return "." without writing to dir_copy: its result is the folder. */
+    const char *dir = dir_copy && base_copy ? dirname(dir_copy) : NULL;
+    DIR *d = dir ? opendir(dir) : NULL;
+    const char *base = d ? basename(base_copy) : "";
+    size_t blen = strlen(base);
+    bool more = true;
+    struct dirent *e;
+    while (more && d && (e = readdir(d)) != NULL) {
+        long pid;
+        const char *kind;
+        char *p;
+        if (strncmp(e->d_name, base, blen) != 0 || strncmp(e->d_name + blen, ".tmp-", 5) != 0
+            || !is_tmp_name(e->d_name + blen + 5, &pid, &kind)
+            || asprintf(&p, "%s/%s", dir, e->d_name) < 0)
+            continue;
+        more = fn(p, pid, kind, arg);
+        free(p);
+    }
+    if (d)
+        closedir(d);
+    free(dir_copy);
+    free(base_copy);
+}
+
+/* each_tmp_folder(): remove the folder at path if it is of a run that died
+ * (*this_run false) or of this one (true), and holds nothing but an index's
+ * files. */
+static bool remove_if_left(const char *path, long pid, const char *kind, void *this_run)
+{
+    /* An index moved aside by this run is not left: it may be the only one. */
+    if (*(bool *)this_run && strcmp(kind, "replaced") == 0)
+        return true;
+    bool ours = pid == (long)getpid();
+    struct stat st;
+    if ((*(bool *)this_run ? ours : !ours && pid_ended(pid)) && lstat(path, &st) == 0
+        && S_ISDIR(st.st_mode) && holds_entry(path, is_other_tmp_file) == 0)
+        remove_tree(path);
     return true;
 }
 
@@ -1057,32 +1106,36 @@ static bool is_tmp_name(const char *rest, long *pid)
  * so named is the user's, and stays. */
 static void remove_tmp_folders(const char *db_path, bool this_run)
 {
-    char *dir_copy = strdup(db_path), *base_copy = strdup(db_path);
-    /* dirname() may return "." without writing to dir_copy: its result is the folder. */
-    const char *dir = dir_copy && base_copy ? dirname(dir_copy) : NULL;
-    DIR *d = dir ? opendir(dir) : NULL;
-    const char *base = d ? basename(base_copy) : "";
-    size_t blen = strlen(base);
-    struct dirent *e;
-    while (d && (e = readdir(d)) != NULL) {
-        if (strncmp(e->d_name, base, blen) != 0 || strncmp(e->d_name + blen, ".tmp-", 5) != 0)
-            continue;
-        long pid;
-        char *p;
-        struct stat st;
-        if (!is_tmp_name(e->d_name + blen + 5, &pid) || pid <= 0)
-            continue;
-        bool ours = pid == (long)getpid();
-        if ((this_run ? !ours : ours || !pid_ended(pid)) || asprintf(&p, "%s/%s", dir, e->d_name) < 0)
-            continue;
-        if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode) && holds_entry(p, is_other_tmp_file) == 0)
-            remove_tree(p);
-        free(p);
-    }
-    if (d)
-        closedir(d);
-    free(dir_copy);
-    free(base_copy);
+    each_tmp_folder(db_path, remove_if_left, &this_run);
+}
+
+/* each_tmp_folder(): put back at db_path (arg) the index that a run which
+ * died while it replaced it in two steps (replace_in_two_steps()) had moved
+ * aside to path. */
+static bool put_back(const char *path, long pid, const char *kind, void *db_path)
+{
+    struct stat st;
+    if (strcmp(kind, "replaced") != 0 || !pid_ended(pid) || lstat(path, &st) != 0
+        || !S_ISDIR(st.st_mode))
+        return true;
+    if (rename(path, db_path) == 0)
+        fprintf(stderr, "passim-index: %s: put back the index that a run stopped while "
+                        "replacing it had left at %s\n", (const char *)db_path, path);
+    else if (errno != ENOENT) /* (another run put it back first) */
+        fprintf(stderr, "passim-index: %s: cannot put back the index that a run stopped "
+                        "while replacing it had left at %s: %s\n", (const char *)db_path,
+                path, strerror(errno));
+    return false;
+}
+
+/* Where there is no index folder at db_path, but a run died between the two
+ * renames of replace_in_two_steps(), the old index it had moved aside goes
+ * back in place. */
+static void restore_replaced(const char *db_path)
+{
+    struct stat st;
+    if (lstat(db_path, &st) != 0 && errno == ENOENT)
+        each_tmp_folder(db_path, put_back, (void *)db_path);
 }
 
 /* Whether the folder at path holds nothing at all. */
@@ -1279,11 +1332,55 @@ static void keep_access(const char *path, const struct stat *old)
     (void)chmod(path, dir_mode);
 }
 
+/* Whether errno, from renameat2(RENAME_EXCHANGE), says that the file system
+ * (NFS, CIFS, FUSE, exFAT...) or the kernel cannot exchange two folders. */
+static bool exchange_unsupported(int err)
+{
+    return err == EINVAL || err == ENOSYS || err == ENOTSUP || err == EOPNOTSUPP;
+}
+
+/* Replace the index folder at db_path by the one at new_path where they
+ * cannot be exchanged in one step: the old folder is renamed aside
+ * (DB.tmp-PID-replaced), the new one into its place, and the old one is
+ * removed. Between the two renames there is no index at db_path; a run that
+ * dies there leaves the old one aside, and the next run puts it back
+ * (restore_replaced()). False, with a message, on failure: the old index is
+ * then where it was. */
+static bool replace_in_two_steps(const char *new_path, const char *db_path)
+{
+    char *aside = tmp_path(db_path, "replaced");
+    if (!aside) {
+        fputs("passim-index: out of memory\n", stderr);
+        return false;
+    }
+    bool ok = rename(db_path, aside) == 0;
+    if (!ok) {
+        fprintf(stderr, "passim-index: %s: cannot replace the index (the file system cannot "
+                        "exchange two folders, and the old one cannot be moved aside): %s\n",
+                db_path, strerror(errno));
+    } else if (rename(new_path, db_path) != 0) {
+        int err = errno;
+        ok = false;
+        if (rename(aside, db_path) == 0)
+            fprintf(stderr, "passim-index: %s: cannot move the new index in place: %s\n",
+                    db_path, strerror(err));
+        else
+            fprintf(stderr, "passim-index: %s: cannot move the new index in place (%s), nor "
+                            "the old one back (%s): it is at %s, and the next passim-index "
+                            "puts it back\n", db_path, strerror(err), strerror(errno), aside);
+    } else {
+        remove_tree(aside);
+    }
+    free(aside);
+    return ok;
+}
+
 /* Put the finished index at new_path in place of db_path: it takes the old
  * folder's access (keep_access()), its files are synced to disk (temporary
  * indexes are written without waiting for the disk), then one atomic
- * exchange (or a rename, when there was none), synced in its folder too, then
- * the old one is removed. */
+ * exchange (or a rename, when there was none; or two, where the file system
+ * cannot exchange folders), synced in its folder too, then the old one is
+ * removed. */
 static bool swap_in(const char *new_path, const char *db_path)
 {
     struct stat st;
@@ -1309,9 +1406,13 @@ static bool swap_in(const char *new_path, const char *db_path)
             return false;
         }
     } else if (renameat2(AT_FDCWD, new_path, AT_FDCWD, db_path, RENAME_EXCHANGE) != 0) {
-        fprintf(stderr, "passim-index: %s: cannot replace the index: %s\n", db_path,
-                strerror(errno));
-        return false;
+        if (!exchange_unsupported(errno)) {
+            fprintf(stderr, "passim-index: %s: cannot replace the index: %s\n", db_path,
+                    strerror(errno));
+            return false;
+        }
+        if (!replace_in_two_steps(new_path, db_path))
+            return false;
     }
     /* The new index is in place and searchable; only a crash of the machine
      * now could bring the old one back. */
@@ -1814,6 +1915,7 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
         db_path = link_target;
     }
     opts.db_path = db_path;
+    restore_replaced(db_path);
     const idx_opts_t *o = &opts;
     run_t r = { .o = o };
     int status = IDX_EXIT_ERROR;

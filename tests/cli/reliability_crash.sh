@@ -13,7 +13,9 @@
 # A first build killed while it compacts: the next run compacts it.
 # --rebuild (one job and two) and a fresh --jobs 2 build killed midway: the
 # previous index is untouched and no DB.tmp-* folder survives the next run,
-# also when --db names the index without its folder.
+# also when --db names the index without its folder. Where the file system
+# cannot exchange two folders (strace makes renameat2 fail), the new index
+# goes in with two renames, and an index left aside between them is put back.
 #
 # The kill delays are random, scaled to the work left; the seed is printed
 # (PASSIM_CRASH_SEED=N repeats a run). Under PASSIM_WRAPPER (valgrind) the
@@ -385,6 +387,56 @@ if [ -z "$WRAP" ] && command -v strace >/dev/null 2>&1 && strace -o /dev/null tr
     rm -rf "$T/del.db" "$T/del"
 else
     echo "skipped: a file gone when the walk looks at it (no strace, or under PASSIM_WRAPPER)"
+fi
+
+# --- a file system that cannot exchange two folders in one step (NFS, CIFS,
+# FUSE, exFAT: renameat2(RENAME_EXCHANGE) fails with EINVAL, as strace makes
+# it fail here): the new index replaces the old in two renames, in a first
+# build on two jobs, in --rebuild on one and two, and in the compaction that
+# ends a first build on one job (which then leaves no mark of an unfinished
+# first build)
+if [ -z "$WRAP" ] && command -v strace >/dev/null 2>&1 && strace -o /dev/null true 2>/dev/null; then
+    mkdir "$T/ex"
+    cp "$C/1.txt" "$C/2.txt" "$C/3.txt" "$T/ex/"
+    no_exchange() {
+        run env ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+            strace -f -qq -o /dev/null -e trace=renameat2 -e inject=renameat2:error=EINVAL \
+            $PASSIM_INDEX --no-progress "$@" --db "$T/ex.db" "$T/ex"
+    }
+    for args in "--jobs 2" "--rebuild --jobs 2" "--rebuild --jobs 1" "--jobs 1"; do
+        [ "$args" = "--jobs 1" ] && rm -rf "$T/ex.db"
+        no_exchange $args
+        expect_rc 0 "no folder exchange, $args"
+        check_index "$T/ex.db" "no folder exchange, $args"
+        expect_eq "$(files_in "$T/ex.db")" 3 "no folder exchange, $args: the files are in"
+        no_tmp_left "$T/ex.db" "no folder exchange, $args"
+    done
+    run $IDX --db "$T/ex.db" "$T/ex"
+    expect_rc 0 "no folder exchange: the first build on one job was completed"
+    expect_match 'up to date' "$OUT" "no folder exchange: the next run has nothing to do"
+
+    # A run that died between the two renames left no index in place and
+    # the old one aside: the next run puts it back. One that died after
+    # them left the old one aside only: the next run removes it.
+    sh -c 'exit 0' &
+    dead=$!
+    wait "$dead"
+    mv "$T/ex.db" "$T/ex.db.tmp-$dead-replaced"
+    run $PASSIM_SEARCH --db "$T/ex.db" market
+    expect_rc 2 "the index moved aside by a run that died: not found"
+    run $PASSIM_INDEX --no-progress --db "$T/ex.db" "$T/ex"
+    expect_rc 0 "the index moved aside by a run that died: the next run"
+    expect_match "put back the index that a run stopped while replacing it had left at .*ex\.db\.tmp-$dead-replaced" \
+        "$ERR" "the index moved aside by a run that died: put back, and said so"
+    expect_match 'up to date' "$OUT" "the index moved aside by a run that died: as it was"
+    no_tmp_left "$T/ex.db" "the index moved aside by a run that died"
+    cp -R "$T/ex.db" "$T/ex.db.tmp-$dead-replaced"
+    run $IDX --db "$T/ex.db" "$T/ex"
+    expect_rc 0 "an old index left aside by a run that died once the new was in"
+    no_tmp_left "$T/ex.db" "an old index left aside by a run that died once the new was in"
+    rm -rf "$T/ex.db" "$T/ex"
+else
+    echo "skipped: a file system that cannot exchange folders (no strace, or under PASSIM_WRAPPER)"
 fi
 
 # --- an update stopped by SIGINT, while a file the index holds is a pipe
