@@ -200,8 +200,11 @@ typedef int (*xs_meta_merge_fn)(const char *key, size_t key_len, const char *con
  * not exist: XS_ERR_INVALID). Document ids are renumbered in source order. A
  * metadata key held by several sources gets the value merge makes of theirs,
  * or, with merge NULL, the first source's. A missing source is
- * XS_ERR_NOT_FOUND, named in the message. If compaction itself fails, dest may
- * be left partly written. */
+ * XS_ERR_NOT_FOUND, named in the message. A source, or the result, that
+ * xs_db_check_tables() finds without its position or term list table is
+ * XS_ERR_CORRUPT, named in the message (Xapian takes a table that did not
+ * open for one that is not there, and would compact without it). If
+ * compaction itself fails, dest may be left partly written. */
 xs_status_t xs_db_compact(const char *const *sources, size_t n_sources, const char *dest,
                           xs_meta_merge_fn merge, void *payload);
 

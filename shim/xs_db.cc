@@ -521,15 +521,12 @@ static bool term_lists_open(const Xapian::Database &rdb)
     }
 }
 
-extern "C" xs_status_t xs_db_check_tables(const xs_db_t *db, bool *rebuildable)
+/* xs_db_check_tables() of a Database. */
+static xs_status_t check_tables(const Xapian::Database &rdb, bool *rebuildable)
 {
     if (rebuildable)
         *rebuildable = false;
-    xs_status_t st = xs__check_db(db, "xs_db_check_tables");
-    if (st != XS_OK)
-        return st;
     try {
-        const Xapian::Database &rdb = db->reader();
         if (rdb.get_doccount() == 0)
             return XS_OK;
         if (!rdb.has_positions()) {
@@ -546,6 +543,20 @@ extern "C" xs_status_t xs_db_check_tables(const xs_db_t *db, bool *rebuildable)
          * report as damage, or damage itself) is no finding about the
          * tables: the caller's next read meets it again, and tells which. */
         return XS_OK;
+    }
+}
+
+extern "C" xs_status_t xs_db_check_tables(const xs_db_t *db, bool *rebuildable)
+{
+    if (rebuildable)
+        *rebuildable = false;
+    xs_status_t st = xs__check_db(db, "xs_db_check_tables");
+    if (st != XS_OK)
+        return st;
+    try {
+        return check_tables(db->reader(), rebuildable);
+    } catch (...) {
+        return xs__status_from_exception();
     }
 }
 
@@ -598,6 +609,18 @@ class MetadataMerger : public Xapian::Compactor {
 
 } /* namespace */
 
+/* Whether the database at path, open as rdb, has the tables check_tables()
+ * asks for; if not, the message names path, and says that a table which did
+ * not open (too many open files, say) looks missing too. */
+static bool tables_to_compact(const Xapian::Database &rdb, const char *path)
+{
+    if (check_tables(rdb, NULL) == XS_OK)
+        return true;
+    std::string why = xs_last_error();
+    xs__fail(XS_ERR_CORRUPT, "%s: %s (or could not be opened)", path, why.c_str());
+    return false;
+}
+
 extern "C" xs_status_t xs_db_compact(const char *const *sources, size_t n_sources,
                                      const char *dest, xs_meta_merge_fn merge, void *payload)
 {
@@ -616,17 +639,24 @@ extern "C" xs_status_t xs_db_compact(const char *const *sources, size_t n_source
         return xs__fail(XS_ERR_INVALID, "destination already exists: %s", dest);
     const char *current = sources[0];
     try {
+        /* Xapian reads a table file that does not open (too many open files,
+         * say) as one that is not there, and a compaction would then drop the
+         * table without a word: every source, and the result, must have
+         * theirs. */
         Xapian::Database all;
         for (size_t i = 0; i < n_sources; i++) {
             current = sources[i];
-            all.add_database(Xapian::Database(current));
+            Xapian::Database one(current);
+            if (!tables_to_compact(one, current))
+                return XS_ERR_CORRUPT;
+            all.add_database(one);
         }
         current = dest;
         MetadataMerger merger(merge, payload);
         all.compact(dest, Xapian::DBCOMPACT_MULTIPASS, 0, merger);
         if (merger.failed)
             return xs__fail(XS_ERR_NOMEM, "out of memory while compacting into %s", dest);
-        return XS_OK;
+        return tables_to_compact(Xapian::Database(dest), dest) ? XS_OK : XS_ERR_CORRUPT;
     } catch (const std::bad_alloc &) {
         return xs__fail(XS_ERR_NOMEM, "out of memory while compacting into %s", dest);
     } catch (...) {

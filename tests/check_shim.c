@@ -2373,6 +2373,32 @@ START_TEST(test_shim_compact_errors)
 }
 END_TEST
 
+/* A source without its position or term list table (Xapian takes one that
+ * does not open for one that is not there) is refused, named, rather than
+ * compacted into an index without it. */
+START_TEST(test_shim_compact_missing_table)
+{
+    static const char *const tables[] = { "position.glass", "termlist.glass" };
+    static const char *const said[] = { "its position table is missing or empty",
+                                        "its term list table is missing" };
+    const char *sources[2];
+    char path[PATH_LEN], want[PATH_LEN + 96];
+
+    sources[0] = tpath("a.db");
+    build_small(sources[0], "a", 1, words_a);
+    for (size_t t = 0; t < 2; t++) {
+        sources[1] = tpath(t == 0 ? "b0.db" : "b1.db");
+        build_small(sources[1], "b", 2, words_b);
+        snprintf(path, sizeof path, "%s/%s", sources[1], tables[t]);
+        ck_assert_int_eq(unlink(path), 0);
+        FAILS(xs_db_compact(sources, 2, tpath("out.db"), NULL, NULL), XS_ERR_CORRUPT);
+        snprintf(want, sizeof want, "%s: %s (or could not be opened)", sources[1], said[t]);
+        ck_assert_str_eq(xs_last_error(), want);
+        ck_assert_int_ne(access(tpath("out.db"), F_OK), 0);
+    }
+}
+END_TEST
+
 /* ------------------------------------------------------------------------ */
 /* Suite                                                                    */
 /* ------------------------------------------------------------------------ */
@@ -2486,6 +2512,7 @@ Suite *make_shim_suite(void)
     tcase_add_test(tc, test_shim_compact);
     tcase_add_test(tc, test_shim_compact_metadata);
     tcase_add_test(tc, test_shim_compact_errors);
+    tcase_add_test(tc, test_shim_compact_missing_table);
     suite_add_tcase(s, tc);
 
     return s;

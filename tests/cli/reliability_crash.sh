@@ -434,6 +434,29 @@ if [ -z "$WRAP" ] && command -v strace >/dev/null 2>&1 && strace -o /dev/null tr
     run $IDX --db "$T/ex.db" "$T/ex"
     expect_rc 0 "an old index left aside by a run that died once the new was in"
     no_tmp_left "$T/ex.db" "an old index left aside by a run that died once the new was in"
+
+    # The position table failing to open (too many open files) at one of
+    # its first opens: Xapian takes it for no table, and a compaction would
+    # drop it. The run fails, or makes a complete index; never one without
+    # positions.
+    abs_db=$(cd "$T" && pwd -P)/ex.db
+    for when in 2 3 4; do
+        rm -rf "$T/ex.db"
+        run env ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+            strace -f -qq -o /dev/null -P "$abs_db/position.glass" -e trace=openat \
+            -e inject=openat:error=EMFILE:when=$when \
+            $PASSIM_INDEX --no-progress --jobs 1 --db "$abs_db" "$T/ex"
+        if [ "$RC" != 0 ]; then
+            expect_rc 2 "position table not opened, open $when"
+            expect_match 'could not be compacted .*position table is missing or empty \(or could not be opened\)' \
+                "$ERR" "position table not opened, open $when: the compaction says why it failed"
+        fi
+        check_index "$T/ex.db" "position table not opened, open $when"
+        run $IDX --db "$T/ex.db" "$T/ex"
+        expect_rc 0 "position table not opened, open $when: the next run"
+        check_index "$T/ex.db" "position table not opened, open $when: the next run"
+        no_tmp_left "$T/ex.db" "position table not opened, open $when"
+    done
     rm -rf "$T/ex.db" "$T/ex"
 else
     echo "skipped: a file system that cannot exchange folders (no strace, or under PASSIM_WRAPPER)"
