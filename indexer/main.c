@@ -105,9 +105,8 @@ static int run(int argc, char **argv)
         case OPT_PROGRESS: o.progress = 1; break;
         case OPT_NO_PROGRESS: o.progress = 0; break;
         case 'j': {
-            char *end;
-            unsigned long n = strtoul(optarg, &end, 10);
-            if (*optarg == '\0' || *end != '\0' || n == 0 || n > 64) {
+            unsigned long n;
+            if (!text_parse_count(optarg, 64, &n) || n == 0) {
                 fprintf(stderr, "passim-index: --jobs: not a number from 1 to 64: %s\n", optarg);
                 return IDX_EXIT_ERROR;
             }
@@ -115,9 +114,8 @@ static int run(int argc, char **argv)
             break;
         }
         case OPT_BATCH: {
-            char *end;
-            unsigned long n = strtoul(optarg, &end, 10);
-            if (*optarg == '\0' || *end != '\0' || n == 0 || n > 100000000) {
+            unsigned long n;
+            if (!text_parse_count(optarg, 100000000, &n) || n == 0) {
                 fprintf(stderr, "passim-index: --batch: not a number from 1 to 100000000: %s\n",
                         optarg);
                 return IDX_EXIT_ERROR;

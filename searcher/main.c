@@ -103,10 +103,8 @@ static void usage(FILE *f)
 static bool parse_uint(const char *opt, const char *s, unsigned long min, unsigned long max,
                        uint32_t *out)
 {
-    char *end;
-    errno = 0;
-    unsigned long n = strtoul(s, &end, 10);
-    if (*s == '\0' || *s == '-' || *end != '\0' || errno || n > max) {
+    unsigned long n;
+    if (!text_parse_count(s, max, &n)) {
         fprintf(stderr, "passim-search: %s: not a number from %lu to %lu: %s\n", opt, min, max,
                 s);
         return false;

@@ -576,6 +576,10 @@ bool text_safe_append(text_buf_t *b, const char *s, size_t len, bool fold_space)
  * False if one could not be opened. */
 bool text_hold_std_fds(void);
 
+/* A count given on the command line: s is ASCII digits only (no sign, no
+ * blank, as a person types a count) and at most max; false otherwise. */
+bool text_parse_count(const char *s, unsigned long max, unsigned long *out);
+
 /* A stable 64-bit hash of a byte string (for content fingerprints). */
 uint64_t text_hash64(const void *data, size_t len);
 

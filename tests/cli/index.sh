@@ -44,6 +44,17 @@ run $PASSIM_INDEX --bogus corpus
 expect_rc 2 "unknown option"
 expect_match "^passim-index: unrecognized option '--bogus'" "$ERR" \
     "unknown option named, by the program's name"
+# A count is digits only: no sign, no blank, no base, nothing past the range
+for opt in --jobs --batch; do
+    for v in 0 ' 3' '+3' '3 ' '-1' '0x10' '100000001' '-18446744073709551615'; do
+        [ "$opt" = --jobs ] && [ "$v" = 100000001 ] && v=65
+        run $PASSIM_INDEX --db "$DB" $opt "$v" corpus
+        expect_rc 2 "$opt '$v'"
+        expect_match "^passim-index: $opt: not a number from 1 to [0-9]+: " "$ERR" "$opt '$v': why"
+        expect_eq "${ERR##*: }" "$v" "$opt '$v': the value named as given"
+        [ ! -e "$DB" ] && pass || fail "$opt '$v': no index made"
+    done
+done
 run $PASSIM_INDEX --db "$DB" --lang klingon corpus
 expect_rc 2 "unknown language"
 expect_match 'klingon' "$ERR" "unknown language is named"

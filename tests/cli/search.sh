@@ -31,6 +31,13 @@ expect_rc 2 "no query"
 run $S --limit x talk
 expect_rc 2 "bad --limit"
 expect_match '^passim-search: --limit: not a number' "$ERR" "bad --limit named"
+# A count is digits only: no sign, no blank, no base, nothing past the range
+for v in ' 3' '+3' '3 ' '-1' '0x10' '1e3' '18446744073709551616' '-18446744073709551615'; do
+    run $S --limit "$v" talk
+    expect_rc 2 "--limit '$v'"
+    expect_match '^passim-search: --limit: not a number from 1 to [0-9]+: ' "$ERR" "--limit '$v': why"
+    expect_eq "${ERR##*: }" "$v" "--limit '$v': the value named as given"
+done
 run $PASSIM_SEARCH --db "$T/none.db" talk
 expect_rc 2 "missing index"
 expect_match 'none.db: no index here' "$ERR" "missing index named"
