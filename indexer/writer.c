@@ -542,6 +542,16 @@ static bool delete_passages(idx_writer_t *w, const char *key)
     return true;
 }
 
+/* Whether the index may hold passages of the file with this key (a lookup
+ * that fails says it may). */
+static bool holds_passages(idx_writer_t *w, const char *key)
+{
+    uint32_t n = 1;
+    if (text_key_term(&w->scratch, PASSIM_PREFIX_FILE, key, ""))
+        (void)xs_db_termfreq(w->db, w->scratch.data, w->scratch.len, &n);
+    return n > 0;
+}
+
 /* Write (rec) or delete (rec NULL) the record of the file with this key. */
 static bool set_record(idx_writer_t *w, const char *key, const text_file_record_t *rec)
 {
@@ -721,11 +731,15 @@ bool idx_writer_begin(idx_writer_t *w, const idx_file_t *f, const text_file_reco
     case IDX_READ_TEXT:
         break;
     }
-    if (!ensure_batch(w))
+    bool binary = rd->kind == IDX_READ_BINARY;
+    /* Its old passages go; a file that is no text and that the index holds
+     * nothing of leaves it untouched, with no batch to commit. */
+    bool old = known || (w->may_hold_old && (!binary || holds_passages(w, f->key)));
+    if ((old || !binary) && !ensure_batch(w))
         return false;
-    if ((known || w->may_hold_old) && !delete_passages(w, f->key))
+    if (old && !delete_passages(w, f->key))
         return false;
-    if (rd->kind == IDX_READ_BINARY) {
+    if (binary) {
         /* Indexed when it was text: its passages (deleted above) and record go. */
         if (known)
             w->st.removed++;
@@ -734,7 +748,7 @@ bool idx_writer_begin(idx_writer_t *w, const idx_file_t *f, const text_file_reco
         if (!w->rep->quiet)
             idx_note(w->rep, f->path, known ? "removed from the index (not a text file any more)"
                                             : "skipped: not a text file");
-        return set_record(w, f->key, NULL);
+        return !old || set_record(w, f->key, NULL);
     }
     *passages = true;
     return true;
