@@ -909,15 +909,32 @@ static const char *why_not_swappable(const char *db_path)
     return verdict;
 }
 
-/* Whether the process pid has ended: it is gone, or /proc says it is a
- * zombie that its parent has not reaped yet (a run killed with its parent,
- * as `timeout -s KILL` does, waits so for whatever reaps orphans). Anything
- * less certain counts as alive: its folders are kept. */
-static bool pid_ended(long pid)
+/* When the system started, in seconds since the epoch (0 if unknown). */
+static long long boot_time(void)
+{
+    long long btime = 0;
+    char line[256];
+    FILE *f = fopen("/proc/stat", "re");
+    while (f && btime == 0 && fgets(line, sizeof line, f))
+        if (sscanf(line, "btime %lld", &btime) != 1)
+            btime = 0;
+    if (f)
+        fclose(f);
+    return btime;
+}
+
+/* Whether the run with pid, whose temporary folder was last modified at
+ * mtime, has ended: no process has that pid, /proc says it is a zombie that
+ * its parent has not reaped yet (a run killed with its parent, as `timeout
+ * -s KILL` does, waits so for whatever reaps orphans), or the process that
+ * has it now started after the folder was last modified, so cannot be the
+ * run that wrote it (the pid was used again). Anything less certain counts
+ * as alive: its folders are kept. */
+static bool pid_ended(long pid, time_t mtime)
 {
     if (kill((pid_t)pid, 0) != 0)
         return errno == ESRCH;
-    char path[64], stat_line[512];
+    char path[64], stat_line[1024];
     snprintf(path, sizeof path, "/proc/%ld/stat", pid);
     FILE *f = fopen(path, "re");
     if (f == NULL) /* no /proc here, or reaped in between: ask again */
@@ -927,7 +944,22 @@ static bool pid_ended(long pid)
     stat_line[n] = '\0';
     /* "pid (name) state ...": the name may hold anything, ")" too */
     const char *close = strrchr(stat_line, ')');
-    return close != NULL && close[1] == ' ' && (close[2] == 'Z' || close[2] == 'X');
+    if (close == NULL || close[1] != ' ')
+        return false;
+    if (close[2] == 'Z' || close[2] == 'X')
+        return true;
+    /* Its start, field 22, in clock ticks since boot: 19 fields on from the
+     * state (field 3). The boot time counts whole seconds: 2 s to spare. */
+    const char *field = close + 2;
+    for (int i = 0; i < 19 && field; i++)
+        if ((field = strchr(field, ' ')) != NULL)
+            field++;
+    unsigned long long ticks;
+    long hz = sysconf(_SC_CLK_TCK);
+    long long boot = boot_time();
+    if (field == NULL || sscanf(field, "%llu", &ticks) != 1 || hz <= 0 || boot <= 0)
+        return false;
+    return boot + (long long)(ticks / (unsigned long long)hz) > (long long)mtime + 2;
 }
 
 /* The tables of a Xapian 1.4 ("glass") index, each a file NAME.glass. */
@@ -1087,6 +1119,24 @@ static void each_tmp_folder(const char *db_path,
 /* each_tmp_folder(): remove the folder at path if it is of a run that died
  * (*this_run false) or of this one (true), and holds nothing but an index's
  * files. */
+/* Whether a writer holds the lock of the index at path: an index moved
+ * aside (DB.tmp-PID-replaced) by a run still at work, which keeps it open
+ * while it replaces it, whatever its pid and times say. */
+static bool writer_holds(const char *path)
+{
+    char *p;
+    if (asprintf(&p, "%s/flintlock", path) < 0)
+        return true;
+    int fd = open(p, O_RDWR | O_CLOEXEC);
+    free(p);
+    if (fd < 0)
+        return false;
+    struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+    bool held = fcntl(fd, F_GETLK, &fl) != 0 || fl.l_type != F_UNLCK;
+    close(fd);
+    return held;
+}
+
 static bool remove_if_left(const char *path, long pid, const char *kind, void *this_run)
 {
     /* An index moved aside by this run is not left: it may be the only one. */
@@ -1094,8 +1144,10 @@ static bool remove_if_left(const char *path, long pid, const char *kind, void *t
         return true;
     bool ours = pid == (long)getpid();
     struct stat st;
-    if ((*(bool *)this_run ? ours : !ours && pid_ended(pid)) && lstat(path, &st) == 0
-        && S_ISDIR(st.st_mode) && holds_entry(path, is_other_tmp_file) == 0)
+    if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)
+        && (*(bool *)this_run ? ours : !ours && pid_ended(pid, st.st_mtime))
+        && holds_entry(path, is_other_tmp_file) == 0
+        && (strcmp(kind, "replaced") != 0 || !writer_holds(path)))
         remove_tree(path);
     return true;
 }
@@ -1115,8 +1167,8 @@ static void remove_tmp_folders(const char *db_path, bool this_run)
 static bool put_back(const char *path, long pid, const char *kind, void *db_path)
 {
     struct stat st;
-    if (strcmp(kind, "replaced") != 0 || !pid_ended(pid) || lstat(path, &st) != 0
-        || !S_ISDIR(st.st_mode))
+    if (strcmp(kind, "replaced") != 0 || lstat(path, &st) != 0 || !S_ISDIR(st.st_mode)
+        || !pid_ended(pid, st.st_mtime) || writer_holds(path))
         return true;
     if (rename(path, db_path) == 0)
         fprintf(stderr, "passim-index: %s: put back the index that a run stopped while "

@@ -462,6 +462,45 @@ else
     echo "skipped: a file system that cannot exchange folders (no strace, or under PASSIM_WRAPPER)"
 fi
 
+# --- temporary folders of a run whose pid a later process has taken: that
+# process started after the folder was last written, so it is not the run,
+# and the folder goes; one written since that process started stays. An
+# index moved aside whose lock a writer holds stays, whatever its pid says.
+mkdir "$T/pr"
+cp "$C/1.txt" "$T/pr/"
+run $IDX --db "$T/pr.db" "$T/pr"
+sleep 60 &
+live=$!
+sh -c 'exit 0' &
+dead=$!
+wait "$dead"
+mkdir "$T/pr.db.tmp-$live-rebuild" "$T/pr.db.tmp-$live-merged"
+touch -d '2020-01-01 12:00' "$T/pr.db.tmp-$live-rebuild"
+cp -R "$T/pr.db" "$T/pr.db.tmp-$dead-replaced"
+python3 -c '
+import fcntl, sys, time
+f = open(sys.argv[1], "r+")
+fcntl.lockf(f, fcntl.LOCK_EX)
+print("locked", flush=True)
+time.sleep(60)
+' "$T/pr.db.tmp-$dead-replaced/flintlock" >"$T/lock.out" &
+locker=$!
+i=0
+while [ "$i" -lt 500 ] && ! grep -q locked "$T/lock.out"; do sleep 0.01; i=$((i + 1)); done
+run $IDX --db "$T/pr.db" "$T/pr"
+expect_rc 0 "a run's pid taken by a later process"
+[ ! -e "$T/pr.db.tmp-$live-rebuild" ] && pass \
+    || fail "a folder written before its pid's process started: removed"
+[ -d "$T/pr.db.tmp-$live-merged" ] && pass \
+    || fail "a folder written since its pid's process started: kept"
+[ -d "$T/pr.db.tmp-$dead-replaced" ] && pass \
+    || fail "an index moved aside, its lock held: kept"
+kill "$live" "$locker" 2>/dev/null
+wait "$live" "$locker" 2>/dev/null
+run $IDX --db "$T/pr.db" "$T/pr"
+no_tmp_left "$T/pr.db" "once the pid's process and the lock are gone"
+rm -rf "$T/pr.db" "$T/pr"
+
 # --- an update stopped by SIGINT, while a file the index holds is a pipe
 # now: that file stays in the index, and the summary counts it as skipped
 # (the run ends before the removals could decide on it)
