@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "query.h"
+#include "strset.h"
 #include "terms.h"
 
 /* ------------------------------------------------------------------------ */
@@ -429,19 +430,52 @@ static xs_status_t build_node(xs_query_t **out, build_ctx_t *c, const srch_node_
         [SRCH_NODE_AND] = XS_OP_AND, [SRCH_NODE_OR] = XS_OP_OR,
         [SRCH_NODE_AND_MAYBE] = XS_OP_AND_MAYBE, [SRCH_NODE_AND_NOT] = XS_OP_AND_NOT,
     };
+    /* A word typed several times among the items of an AND or an OR is
+     * searched once, its weight multiplied as many times: what Xapian gives
+     * the copies, each searched on its own (a query of a word pasted
+     * thousands of times took seconds). */
+    bool fold = n->kind == SRCH_NODE_AND || n->kind == SRCH_NODE_OR;
     xs_query_t **v = calloc(n->n_kids ? n->n_kids : 1, sizeof *v);
-    if (v == NULL)
-        return XS_ERR_NOMEM;
-    xs_status_t st = XS_OK;
-    size_t k = 0;
+    uint32_t *times = calloc(n->n_kids ? n->n_kids : 1, sizeof *times);
+    size_t *first = calloc(n->n_kids ? n->n_kids : 1, sizeof *first);
+    srch__strset_t seen = SRCH__STRSET_INIT;
+    text_buf_t key = TEXT_BUF_INIT;
+    xs_status_t st = v && times && first ? XS_OK : XS_ERR_NOMEM;
+    size_t k = 0, n_v = 0;
     for (; st == XS_OK && k < n->n_kids; k++) {
+        const srch_node_t *kid = n->kids[k];
+        if (fold && kid->kind == SRCH_NODE_TERM) {
+            text_buf_clear(&key);
+            size_t i = text_buf_printf(&key, "%d %s", (int)kid->field, kid->stem)
+                       ? srch__strset_find(&seen, key.data) : SIZE_MAX;
+            if (i != SIZE_MAX) {
+                times[first[i]]++;
+                continue;
+            }
+            size_t before = seen.n;
+            if (key.data && srch__strset_add(&seen, key.data) && seen.n > before)
+                first[before] = n_v;
+        }
         /* what an AND_NOT takes away is not searched for: no title boost there */
         bool pos_k = positive && !(n->kind == SRCH_NODE_AND_NOT && k > 0);
-        st = build_node(&v[k], c, n->kids[k], pos_k);
+        times[n_v] = 1;
+        st = build_node(&v[n_v++], c, kid, pos_k);
+    }
+    for (size_t i = 0; st == XS_OK && i < n_v; i++) {
+        xs_query_t *scaled = NULL;
+        if (times[i] > 1 && (st = xs_query_scale(&scaled, v[i], times[i])) == XS_OK) {
+            xs_query_free(v[i]);
+            v[i] = scaled;
+        }
     }
     if (st == XS_OK)
-        st = xs_query_combine(out, ops[n->kind], (const xs_query_t *const *)v, n->n_kids, 0);
-    free_all(v, k);
+        st = xs_query_combine(out, ops[n->kind], (const xs_query_t *const *)v, n_v, 0);
+    if (v)
+        free_all(v, n_v);
+    free(times);
+    free(first);
+    srch__strset_free(&seen);
+    text_buf_free(&key);
     if (st != XS_OK)
         *out = NULL;
     return st;
@@ -499,38 +533,62 @@ typedef struct leaf_list {
     placing_t *p;
     size_t n_p, cap_p;
     size_t n_stems;     /* stems of all phrases, for the block's pointer area */
+    srch__strset_t keys; /* unit_key() of each leaf, numbered as v */
 } leaf_list_t;
 
-static bool same_unit(const srch_node_t *a, const srch_node_t *b)
+#define LEAF_LIST_INIT { NULL, 0, 0, NULL, 0, 0, 0, SRCH__STRSET_INIT }
+
+static void leaf_list_free(leaf_list_t *l)
 {
-    if (a->kind != b->kind)
-        return false;
-    if (a->kind != SRCH_NODE_PHRASE)
-        return strcmp(a->stem, b->stem) == 0;
-    if (a->n_kids != b->n_kids)
-        return false;
-    for (size_t k = 0; k < a->n_kids; k++)
-        if (strcmp(a->kids[k]->stem, b->kids[k]->stem) != 0)
-            return false;
-    return true;
+    free(l->v);
+    free(l->p);
+    srch__strset_free(&l->keys);
+}
+
+/* What makes two leaves one unit, into k: the kind, and the stem, or a
+ * phrase's stems in order. False if memory ran out. */
+static bool unit_key(text_buf_t *k, const srch_node_t *n)
+{
+    text_buf_clear(k);
+    bool ok = text_buf_printf(k, "%d", (int)n->kind);
+    if (n->kind != SRCH_NODE_PHRASE)
+        return ok && text_buf_printf(k, " %s", n->stem);
+    for (size_t i = 0; ok && i < n->n_kids; i++)
+        ok = text_buf_printf(k, " %s", n->kids[i]->stem);
+    return ok;
+}
+
+/* The number of n's unit in l, or SIZE_MAX if it has none (or memory ran out). */
+static size_t find_leaf(const leaf_list_t *l, const srch_node_t *n)
+{
+    text_buf_t k = TEXT_BUF_INIT;
+    size_t at = unit_key(&k, n) ? srch__strset_find(&l->keys, k.data) : SIZE_MAX;
+    text_buf_free(&k);
+    return at;
 }
 
 static bool add_leaf(leaf_list_t *l, const srch_node_t *n, const srch_node_t *near)
 {
-    size_t k = 0;
-    while (k < l->n && !same_unit(l->v[k].node, n))
-        k++;
-    if (k == l->n) {
+    text_buf_t key = TEXT_BUF_INIT;
+    if (!unit_key(&key, n))
+        return false;
+    size_t k = srch__strset_find(&l->keys, key.data);
+    if (k == SIZE_MAX) {
+        k = l->n;
         leaf_t *v = text_grow(l->v, &l->cap, l->n + 1, sizeof *v);
-        if (v == NULL)
+        if (v != NULL)
+            l->v = v;
+        if (v == NULL || !srch__strset_add(&l->keys, key.data) || l->keys.n != k + 1) {
+            text_buf_free(&key);
             return false;
-        l->v = v;
+        }
         l->v[l->n++] = (leaf_t){ n, false };
         if (n->kind == SRCH_NODE_PHRASE)
             l->n_stems += n->n_kids;
         else if (n->kind == SRCH_NODE_PREFIX && n->n_also > 0)
             l->n_stems += 1 + n->n_also;
     }
+    text_buf_free(&key);
     if (near == NULL) {
         l->v[k].anywhere = true;
         return true;
@@ -650,10 +708,9 @@ xs_status_t srch_query_units(const srch_query_t *q, const xs_db_t *db, uint32_t 
     if (root == NULL || units == NULL || n_units == NULL)
         return XS_ERR_INVALID;
 
-    leaf_list_t l = { NULL, 0, 0, NULL, 0, 0, 0 };
+    leaf_list_t l = LEAF_LIST_INIT;
     if (!gather(&l, root, NULL)) {
-        free(l.v);
-        free(l.p);
+        leaf_list_free(&l);
         return XS_ERR_NOMEM;
     }
     xs_status_t st = XS_OK;
@@ -730,8 +787,7 @@ xs_status_t srch_query_units(const srch_query_t *q, const xs_db_t *db, uint32_t 
     for (size_t k = 0; kept && k < l.n; k++)
         free_kept(&kept[k]);
     free(kept);
-    free(l.v);
-    free(l.p);
+    leaf_list_free(&l);
     if (st != XS_OK) {
         free(u);
         return st;
@@ -808,9 +864,7 @@ static void walk_places(units_off_t *u, const srch_node_t *n, size_t depth)
         const srch_node_t *leaf = n->kind == SRCH_NODE_PHRASE && n->n_kids ? n->kids[0] : n;
         if (leaf->field == SRCH_FIELD_TITLE)
             return;
-        size_t k = 0;
-        while (k < u->l->n && !same_unit(u->l->v[k].node, n))
-            k++;
+        size_t k = find_leaf(u->l, n);
         if (k < u->l->n && !u->counts[k])
             u->counts[k] = place_counts(u, depth);
         return;
@@ -862,7 +916,7 @@ bool srch_query_units_off(const srch_query_t *q, bool *off, size_t n_units,
      * cost one look at the tree's shape, for each passage. */
     if (root == NULL || test == NULL || !may_ask(root, false, 0))
         return false;
-    leaf_list_t l = { NULL, 0, 0, NULL, 0, 0, 0 };
+    leaf_list_t l = LEAF_LIST_INIT;
     units_off_t u = { &l, NULL, false, false, test, payload, { NULL }, { 0 } };
     bool some_off = false;
     if (gather(&l, root, NULL) && l.n == n_units && (u.counts = calloc(l.n, sizeof *u.counts))) {
@@ -871,7 +925,6 @@ bool srch_query_units_off(const srch_query_t *q, bool *off, size_t n_units,
             some_off |= off[k] = !u.counts[k];
     }
     free(u.counts);
-    free(l.v);
-    free(l.p);
+    leaf_list_free(&l);
     return some_off;
 }

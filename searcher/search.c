@@ -733,33 +733,6 @@ static bool either_found(srch_engine_t *e, const srch_node_t *either, text_buf_t
 
 /* ---- --explain ----------------------------------------------------------- */
 
-bool srch__strset_has(const srch__strset_t *s, const char *key)
-{
-    const char *k = s->keys.data;
-    for (size_t i = 0; i < s->n; i++, k += strlen(k) + 1)
-        if (strcmp(k, key) == 0)
-            return true;
-    return false;
-}
-
-bool srch__strset_add(srch__strset_t *s, const char *key)
-{
-    if (srch__strset_has(s, key))
-        return false;
-    size_t len = s->keys.len;
-    if (text_buf_append(&s->keys, key, strlen(key) + 1))
-        s->n++;
-    else
-        s->keys.len = len;
-    return true;
-}
-
-void srch__strset_free(srch__strset_t *s)
-{
-    text_buf_free(&s->keys);
-    s->n = 0;
-}
-
 /* A key in a word set for a word of the field, excluded or not, a prefix or
  * not, whose folded form is WORD (LEN bytes), into k (cleared first). */
 static bool word_key(text_buf_t *k, srch_field_t field, bool excluded, bool prefix,

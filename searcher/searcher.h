@@ -23,6 +23,7 @@
 
 #include "output.h"
 #include "query.h"
+#include "strset.h"
 #include "text.h"
 #include "xapian_shim.h"
 
@@ -122,22 +123,6 @@ void srch_result_free(srch_result_t *r);
  * no passage contains, with a spelling suggestion when the index has one. */
 void srch_report_missing(srch_engine_t *e, const srch_result_t *r, text_buf_t *b);
 
-/* ---- a set of strings, internal to searcher/ (search.c) -------------------
- * A query's words met so far, each once: a handful, so a list of strings,
- * NUL-terminated, one after the other. */
-typedef struct srch__strset {
-    text_buf_t keys;
-    size_t n;
-} srch__strset_t;
-
-#define SRCH__STRSET_INIT { TEXT_BUF_INIT, 0 }
-
-/* Add key to s: true if it was not there yet (and if memory ran out: a word
- * taken twice rather than not at all). */
-bool srch__strset_add(srch__strset_t *s, const char *key);
-/* Whether key is in s. */
-bool srch__strset_has(const srch__strset_t *s, const char *key);
-void srch__strset_free(srch__strset_t *s);
 
 /* ---- the id cache (idcache.c), internal to searcher/ ------------------------
  * Xapian document id -> article id and passage number, filled and read by
