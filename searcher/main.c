@@ -16,6 +16,7 @@
 #include "config.h"
 #include "eval.h"
 #include "searcher.h"
+#include "strset.h"
 #include "spell.h"
 
 #define MAX_DBS 64
@@ -729,16 +730,48 @@ static int run_batch(cli_t *o, int argc)
     return srch_batch(&b);
 }
 
-/* Appends the text of each positive word of a query to a list, ", " between
- * them; Chinese or Japanese characters typed touching are one word ("经济"). */
+/* How many words a message lists before it counts the rest. */
+#define LISTED_WORDS_MAX 10
+
+/* A list of a query's positive words for a message: the first
+ * LISTED_WORDS_MAX of them, each once unless repeats count (in a NEAR), and
+ * how many more. */
+typedef struct word_list {
+    bool repeats;          /* a word typed twice is listed twice */
+    text_buf_t text;       /* the words, ", " between them */
+    srch__strset_t seen;   /* each word as listed, "title:" and all */
+    text_buf_t word;       /* the word being added */
+    size_t n_listed;
+    size_t n_more;         /* words left out past LISTED_WORDS_MAX */
+    bool last_listed;      /* whether the last word was listed (not repeated, not left out) */
+} word_list_t;
+
+/* srch_query_words(): add the positive word w to the list; Chinese or
+ * Japanese characters typed touching are one word ("经济"), listed with the
+ * word they touch. */
 static int list_word(const srch_word_t *w, void *payload)
 {
-    text_buf_t *b = payload;
+    word_list_t *l = payload;
     if (w->excluded || w->solid)
         return 0;
-    if (!w->ideo_touching)
-        text_buf_printf(b, "%s%s", b->len ? ", " : "", w->field == SRCH_FIELD_TITLE ? "title:" : "");
-    text_buf_puts(b, w->text);
+    if (w->ideo_touching) {
+        if (l->last_listed)
+            text_buf_puts(&l->text, w->text);
+        return 0;
+    }
+    text_buf_clear(&l->word);
+    text_buf_printf(&l->word, "%s%s", w->field == SRCH_FIELD_TITLE ? "title:" : "", w->text);
+    l->last_listed = false;
+    if (!l->word.data || (!l->repeats && srch__strset_has(&l->seen, l->word.data)))
+        return 0;
+    if (l->n_listed >= LISTED_WORDS_MAX) {
+        l->n_more++;
+        return 0;
+    }
+    srch__strset_add(&l->seen, l->word.data);
+    l->n_listed++;
+    text_buf_printf(&l->text, "%s%s", l->text.len ? ", " : "", l->word.data);
+    l->last_listed = true;
     return 0;
 }
 
@@ -786,21 +819,27 @@ static void note_no_hits(text_buf_t *b, srch_engine_t *e, const srch_result_t *r
     bool all_terms = root->kind == SRCH_NODE_AND;
     for (size_t i = 0; all_terms && i < root->n_kids; i++)
         all_terms = root->kids[i]->kind == SRCH_NODE_TERM;
-    text_buf_t words = TEXT_BUF_INIT;
-    srch_query_words(r->query, list_word, &words);
-    if (all_terms && words.len) {
-        text_buf_printf(b, "passim-search: no passage has all of: %s%s\n", words.data,
+    word_list_t l = { root->kind == SRCH_NODE_NEAR, TEXT_BUF_INIT, SRCH__STRSET_INIT,
+                      TEXT_BUF_INIT, 0, 0, false };
+    srch_query_words(r->query, list_word, &l);
+    if (l.n_more > 0)
+        text_buf_printf(&l.text, " and %zu more", l.n_more);
+    const char *words = l.text.data;
+    if (all_terms && words) {
+        text_buf_printf(b, "passim-search: no passage has all of: %s%s\n", words,
                         s->mode == SRCH_MODE_ALL ? " (--any ranks the passages with any of them)"
                                                  : "");
-    } else if (root->kind == SRCH_NODE_NEAR && words.len) {
+    } else if (root->kind == SRCH_NODE_NEAR && words) {
         text_buf_printf(b, "passim-search: no passage has %s within %u word%s of each other\n",
-                        words.data, root->distance, root->distance == 1 ? "" : "s");
+                        words, root->distance, root->distance == 1 ? "" : "s");
     } else {
         text_buf_puts(b, "passim-search: no passage matches the query, read as ");
         srch_query_describe(r->query, b);
         text_buf_putc(b, '\n');
     }
-    text_buf_free(&words);
+    text_buf_free(&l.text);
+    text_buf_free(&l.word);
+    srch__strset_free(&l.seen);
 }
 
 static int run_single(cli_t *o, int argc, char **argv)

@@ -630,6 +630,15 @@ run $S --all 'Lavrov summit'
 expect_rc 1 "--all, no passage with both words"
 expect_eq "$OUT" "" "--all, no passage with both words: nothing on stdout"
 expect_match '^passim-search: no passage has all of: Lavrov, summit' "$ERR" "--all: why nothing"
+# each word once, ten of them, then how many more
+run $S --all 'Kabul Lavrov summit Moscow Taliban Karzai Kabul Lavrov summit Moscow Taliban Karzai talks Putin Ghani rifles Noor'
+expect_eq "$ERR" "passim-search: no passage has all of: Kabul, Lavrov, summit, Moscow, Taliban, Karzai, talks, Putin, Ghani, rifles and 1 more (--any ranks the passages with any of them)" \
+    "--all: a long list of words, each named once, ten of them"
+# in a NEAR, where a word twice means two of it, repeats are named
+run $S "$(python3 -c 'print(" NEAR/1 ".join(["Kabul"] * 300))')"
+expect_rc 1 "a NEAR of 300 words"
+expect_eq "$ERR" "passim-search: no passage has Kabul, Kabul, Kabul, Kabul, Kabul, Kabul, Kabul, Kabul, Kabul, Kabul and 290 more within 1 word of each other" \
+    "a NEAR of 300 words: ten named, the rest counted"
 run $S 'Moscow NEAR/0 summit'
 expect_rc 1 "NEAR/0"
 expect_match '^passim-search: no passage has Moscow, summit within 0 words of each other' \
