@@ -1273,8 +1273,12 @@ static bool near_item(parser_t *p, const part_t *pt, node_vec_t *items, size_t *
         return false;
     if (n == NULL || pt->neg.n > 0 ||
         (n->kind != SRCH_NODE_TERM && n->kind != SRCH_NODE_PHRASE)) {
-        fail(p, pt->column, "NEAR needs words or phrases at column %zu",
-             char_column(p, pt->column));
+        /* Xapian 1.4 counts the positions of words and phrases only. */
+        const char *why = n == NULL || pt->neg.n > 0 ? ""
+                          : n->kind == SRCH_NODE_PREFIX ? ": not a wildcard"
+                                                        : ": not a group in parentheses";
+        fail(p, pt->column, "NEAR needs words or phrases at column %zu%s",
+             char_column(p, pt->column), why);
         return false;
     }
     /* A title's words and a passage's are counted apart: the distance from

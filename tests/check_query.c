@@ -717,13 +717,15 @@ static const error_row_t error_rows[] = {
     { "kabul NEAR/3x moscow", AND_, "bad NEAR distance at column 7", 7 },
     { "kabul NEAR/1001 moscow", AND_, "NEAR distance over 1000 at column 7", 7 },
     { "kabul NEAR/99999999999999999999 moscow", AND_, "NEAR distance over 1000 at column 7", 7 },
-    { "kabul NEAR (moscow OR lavrov)", AND_, "NEAR needs words or phrases at column 12", 12 },
-    { "(kabul moscow) NEAR lavrov", AND_, "NEAR needs words or phrases at column 1", 1 },
+    { "kabul NEAR (moscow OR lavrov)", AND_,
+      "NEAR needs words or phrases at column 12: not a group in parentheses", 12 },
+    { "(kabul moscow) NEAR lavrov", AND_,
+      "NEAR needs words or phrases at column 1: not a group in parentheses", 1 },
     { "kabul NEAR -moscow", AND_,
       "NEAR needs words or phrases at column 12: no sign (+, -, NOT) before them", 12 },
     { "kabul NEAR NOT moscow", AND_,
       "NEAR needs words or phrases at column 12: no sign (+, -, NOT) before them", 12 },
-    { "kabul NEAR mosc*", AND_, "NEAR needs words or phrases at column 12", 12 },
+    { "kabul NEAR mosc*", AND_, "NEAR needs words or phrases at column 12: not a wildcard", 12 },
     /* a title's words and a passage's are counted apart */
     { "title:zebra NEAR/0 mango", AND_, "NEAR between title: and other words at column 20: "
       "a title's words are counted apart", 20 },
