@@ -2650,6 +2650,23 @@ START_TEST(test_text_spell_best_too_long)
 }
 END_TEST
 
+/* A number is not corrected: the lists hold no numbers, and the nearest
+ * word with letters ("md80" for "8080") is no typo of it. A word with
+ * letters and digits is. */
+START_TEST(test_text_spell_best_number)
+{
+    static const char list[] = "md80\t5\nport\t9\n";
+    text_spell_best_t b;
+    ck_assert(!text_spell_best_init(&b, "8080", 4));
+    text_spell_best_free(&b);
+    ck_assert(text_spell_best_init(&b, "md81", 4));
+    ck_assert(text_spell_best_scan(&b, list, strlen(list)));
+    ck_assert(b.found);
+    ck_assert_str_eq(b.word.data, "md80");
+    text_spell_best_free(&b);
+}
+END_TEST
+
 /* ------------------------------------------------------------------------ */
 
 /* The lines of data (len bytes) read by text_lines_*, joined by '|', with
@@ -2776,6 +2793,7 @@ Suite *make_text_suite(void)
     tcase_add_test(tc, test_text_spell_list);
     tcase_add_loop_test(tc, test_text_spell_best, 0, N_ROWS(best_rows));
     tcase_add_test(tc, test_text_spell_best_too_long);
+    tcase_add_test(tc, test_text_spell_best_number);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("limits");

@@ -214,8 +214,13 @@ bool text_spell_best_init(text_spell_best_t *best, const char *word, size_t len)
     best->n_typed = decode(word, len, best->typed, TEXT_SPELL_WORD_MAX);
     /* Too long typed, though not without its apostrophes: same_as_typed()
      * could not tell the word itself from another. */
-    return best->n_chars > 0 && best->n_chars <= TEXT_SPELL_WORD_MAX
-           && best->n_typed <= TEXT_SPELL_WORD_MAX;
+    if (best->n_chars == 0 || best->n_chars > TEXT_SPELL_WORD_MAX
+        || best->n_typed > TEXT_SPELL_WORD_MAX)
+        return false;
+    for (size_t i = 0; i < best->n_chars; i++)
+        if (best->chars[i] < '0' || best->chars[i] > '9')
+            return true;
+    return false; /* a number: "8080" is no typo of "md80" */
 }
 
 /* Whether word[0..len) is the word typed, accents and all. */

@@ -96,7 +96,8 @@ typedef struct text_spell_best {
  * A word one or two edits away is offered, or one that differs from it only
  * in accents or apostrophes: a language whose stemmer reads accents stems
  * "fermee" otherwise than "fermée", and "wont" is no form of "won't".
- * False if it cannot be corrected (empty or too long). */
+ * False if it cannot be corrected (empty, too long, or a number, which the
+ * lists do not hold). */
 bool text_spell_best_init(text_spell_best_t *best, const char *word, size_t len);
 
 /* Consider every word of a list. False if memory ran out. */
