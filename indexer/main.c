@@ -12,6 +12,8 @@
 #include "config.h"
 #include "indexer.h"
 
+#define TRY_HELP "Try 'passim-index --help' for more information.\n"
+
 static void usage(FILE *f)
 {
     fputs(
@@ -88,11 +90,13 @@ static int run(int argc, char **argv)
         case 'd':
             if (*optarg == '\0') {
                 fputs("passim-index: --db: the folder name is empty\n", stderr);
+                fputs(TRY_HELP, stderr);
                 return IDX_EXIT_ERROR;
             }
             if (db_given) {
                 fprintf(stderr, "passim-index: --db given twice (%s, %s): a run writes one "
                                 "index; run passim-index once for each\n", o.db_path, optarg);
+                fputs(TRY_HELP, stderr);
                 return IDX_EXIT_ERROR;
             }
             db_given = true;
@@ -108,6 +112,7 @@ static int run(int argc, char **argv)
             unsigned long n;
             if (!text_parse_count(optarg, 64, &n) || n == 0) {
                 fprintf(stderr, "passim-index: --jobs: not a number from 1 to 64: %s\n", optarg);
+                fputs(TRY_HELP, stderr);
                 return IDX_EXIT_ERROR;
             }
             o.jobs = (unsigned)n;
@@ -118,6 +123,7 @@ static int run(int argc, char **argv)
             if (!text_parse_count(optarg, 100000000, &n) || n == 0) {
                 fprintf(stderr, "passim-index: --batch: not a number from 1 to 100000000: %s\n",
                         optarg);
+                fputs(TRY_HELP, stderr);
                 return IDX_EXIT_ERROR;
             }
             o.batch_passages = (uint32_t)n;
@@ -131,14 +137,13 @@ static int run(int argc, char **argv)
         case 'V':
             printf("passim-index %s (Xapian %s)\n", PACKAGE_VERSION, xs_version());
             return IDX_EXIT_OK;
-        default:
-            fputs("Try 'passim-index --help' for more information.\n", stderr);
+        default: /* getopt said what */
+            fputs(TRY_HELP, stderr);
             return IDX_EXIT_ERROR;
         }
     }
     if (optind >= argc) {
-        fputs("passim-index: no PATH to index\n"
-              "Try 'passim-index --help' for more information.\n", stderr);
+        fputs("passim-index: no PATH to index\n" TRY_HELP, stderr);
         return IDX_EXIT_ERROR;
     }
     char *lang = NULL;

@@ -405,9 +405,19 @@ static bool sort_arguments(int argc, char **argv, int *out_argc, char ***out, te
     return true;
 }
 
+#define TRY_HELP "Try 'passim-search --help' for more information.\n"
+
 static int usage_error(const char *msg)
 {
-    fprintf(stderr, "passim-search: %s\nTry 'passim-search --help' for more information.\n", msg);
+    fprintf(stderr, "passim-search: %s\n" TRY_HELP, msg);
+    return SRCH_EXIT_ERROR;
+}
+
+/* An option or its value refused, in parse_options(), whose caller adds
+ * TRY_HELP to this and every other refusal there. */
+static int option_error(const char *msg)
+{
+    fprintf(stderr, "passim-search: %s\n", msg);
     return SRCH_EXIT_ERROR;
 }
 
@@ -433,7 +443,7 @@ static int parse_options(cli_t *o, int argc, char **argv)
             srch_mode_t mode = c == OPT_ALL ? SRCH_MODE_ALL
                                : c == OPT_ANY ? SRCH_MODE_ANY : SRCH_MODE_AUTO;
             if (o->mode_set && o->s.mode != mode)
-                return usage_error("--all, --any and --auto cannot be combined");
+                return option_error("--all, --any and --auto cannot be combined");
             o->s.mode = mode;
             o->mode_set = true;
             break;
@@ -509,7 +519,7 @@ static int parse_options(cli_t *o, int argc, char **argv)
         }
         case OPT_BATCH:
             if (o->batch)
-                return usage_error("--batch takes one FILE: give it once");
+                return option_error("--batch takes one FILE: give it once");
             o->batch = optarg;
             break;
         case OPT_LEVEL:
@@ -533,9 +543,9 @@ static int parse_options(cli_t *o, int argc, char **argv)
             break;
         case OPT_QRELS:
             if (o->qrels)
-                return usage_error("--qrels takes one FILE: give it once");
+                return option_error("--qrels takes one FILE: give it once");
             if (strcmp(optarg, "-") == 0)
-                return usage_error("--qrels: standard input is read by --batch only; name "
+                return option_error("--qrels: standard input is read by --batch only; name "
                                    "a file ('./-' for one called '-')");
             o->qrels = optarg;
             break;
@@ -550,22 +560,19 @@ static int parse_options(cli_t *o, int argc, char **argv)
             break;
         case OPT_COMPARE:
             if (o->compare)
-                return usage_error("--compare takes two runs: give it once");
+                return option_error("--compare takes two runs: give it once");
             o->compare = optarg;
             break;
         case 'h': usage(stdout); return SRCH_EXIT_FOUND;
         case 'V':
             printf("passim-search %s (Xapian %s)\n", PACKAGE_VERSION, xs_version());
             return SRCH_EXIT_FOUND;
-        default:
-            fputs("Try 'passim-search --help' for more information.\n", stderr);
+        default: /* getopt said what */
             return SRCH_EXIT_ERROR;
         }
     }
     if (o->vimgrep && o->format_set) {
-        fputs("passim-search: --vimgrep and --format cannot be used together\n"
-              "Try 'passim-search --help' for more information.\n", stderr);
-        return SRCH_EXIT_ERROR;
+        return option_error("--vimgrep and --format cannot be used together");
     }
     return CLI_CONTINUE;
 }
@@ -667,14 +674,14 @@ static int run_compare(cli_t *o, int argc, char **argv)
                            "the runs ('./-' for one called '-')");
     if (optind + 1 < argc) {
         fprintf(stderr, "passim-search: --compare takes two runs; '%s' is one too many\n"
-                        "Try 'passim-search --help' for more information.\n", argv[optind + 1]);
+                        TRY_HELP, argv[optind + 1]);
         return SRCH_EXIT_ERROR;
     }
     const char *ignored = ranking_option(o);
     if (ignored) {
         fprintf(stderr, "passim-search: %s does nothing with --compare, which scores the "
                         "two runs as they are\n"
-                        "Try 'passim-search --help' for more information.\n", ignored);
+                        TRY_HELP, ignored);
         return SRCH_EXIT_ERROR;
     }
     return srch_compare(o->compare, argv[optind], o->qrels, o->per_query);
@@ -846,7 +853,7 @@ static int run_single(cli_t *o, int argc, char **argv)
 {
     const char *only = batch_only_option(o);
     if (only) {
-        fprintf(stderr, "passim-search: %s needs --batch\n", only);
+        fprintf(stderr, "passim-search: %s needs --batch\n" TRY_HELP, only);
         return SRCH_EXIT_ERROR;
     }
     if (o->qrels || o->per_query)
@@ -988,6 +995,8 @@ int main(int argc, char **argv)
         return SRCH_EXIT_ERROR;
     }
     int status = parse_options(&o, n_args, args);
+    if (status == SRCH_EXIT_ERROR)
+        fputs(TRY_HELP, stderr);
     if (status == CLI_CONTINUE)
         status = o.compare ? run_compare(&o, n_args, args)
                  : o.batch ? run_batch(&o, n_args)

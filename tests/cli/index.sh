@@ -51,7 +51,10 @@ for opt in --jobs --batch; do
         run $PASSIM_INDEX --db "$DB" $opt "$v" corpus
         expect_rc 2 "$opt '$v'"
         expect_match "^passim-index: $opt: not a number from 1 to [0-9]+: " "$ERR" "$opt '$v': why"
-        expect_eq "${ERR##*: }" "$v" "$opt '$v': the value named as given"
+        first=$(printf '%s\n' "$ERR" | head -n 1)
+        expect_eq "${first##*: }" "$v" "$opt '$v': the value named as given"
+        expect_eq "$(printf '%s\n' "$ERR" | tail -n 1)" \
+            "Try 'passim-index --help' for more information." "$opt '$v': where to look"
         [ ! -e "$DB" ] && pass || fail "$opt '$v': no index made"
     done
 done
@@ -369,7 +372,8 @@ expect_eq "$ERR" "passim-index: missing/sub.db: cannot create the index: its fol
 [ -e missing ] && fail "a missing folder: made" || pass
 run $PASSIM_INDEX --db one.db --db two.db corpus
 expect_rc 2 "--db twice"
-expect_eq "$ERR" "passim-index: --db given twice (one.db, two.db): a run writes one index; run passim-index once for each" \
+expect_eq "$ERR" "passim-index: --db given twice (one.db, two.db): a run writes one index; run passim-index once for each
+Try 'passim-index --help' for more information." \
     "--db twice: said so"
 [ -e one.db ] || [ -e two.db ] && fail "--db twice: an index made" || pass
 ln -s nowhere.db dangling.db

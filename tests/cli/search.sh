@@ -53,7 +53,17 @@ for v in ' 3' '+3' '3 ' '-1' '0x10' '1e3' '18446744073709551616' '-1844674407370
     run $S --limit "$v" talk
     expect_rc 2 "--limit '$v'"
     expect_match '^passim-search: --limit: not a number from 1 to [0-9]+: ' "$ERR" "--limit '$v': why"
-    expect_eq "${ERR##*: }" "$v" "--limit '$v': the value named as given"
+    first=$(printf '%s\n' "$ERR" | head -n 1)
+    expect_eq "${first##*: }" "$v" "--limit '$v': the value named as given"
+done
+# every refused option or value ends as getopt's own refusals do
+for args in '--limit x' '--format xml' '--color sometimes' '--level page' '--jobs 2' \
+            '--db=' '--vimgrep --format json' '--bogus'; do
+    run $S $args talks
+    expect_rc 2 "usage error: $args"
+    expect_eq "$(printf '%s\n' "$ERR" | tail -n 1)" "Try 'passim-search --help' for more information." \
+        "usage error: $args: where to look"
+    expect_eq "$(printf '%s\n' "$ERR" | grep -c 'Try ')" 1 "usage error: $args: said once"
 done
 run $PASSIM_SEARCH --db "$T/none.db" talk
 expect_rc 2 "missing index"
