@@ -25,6 +25,7 @@
 #include <libgen.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -854,7 +855,8 @@ static int rm_entry(const char *path, const struct stat *sb, int flag, struct FT
     (void)sb;
     (void)flag;
     (void)ftw;
-    return remove(path);
+    /* An entry gone already is no reason to stop removing the rest. */
+    return remove(path) == 0 || errno == ENOENT ? 0 : -1;
 }
 
 static void remove_tree(const char *path)
@@ -1225,6 +1227,13 @@ static const char *fatal_left = "";
  * empty, as a run that fails otherwise leaves them. */
 static void on_fatal(const char *message)
 {
+    /* Two shards' writers may fail at once: one cleans up and ends the run;
+     * a second removing the same folders beside it could leave both half
+     * removed (each stopping where the other had been first). */
+    static atomic_flag ending = ATOMIC_FLAG_INIT;
+    if (atomic_flag_test_and_set(&ending))
+        for (;;)
+            pause();
     if (fatal_rep && fatal_rep->progress_shown)
         fputs("\r\033[K", stderr);
     remove_tmp_folders(fatal_db_path, true);
