@@ -990,6 +990,19 @@ static const clean_row_t clean_rows[] = {
     {"_it_ and __bold__", 0, "it and bold"},
     /* literal stars and underscores */
     {"2 * 3 = snake_case", 0, "2 * 3 = snake_case"},
+    /* emphasis beside punctuation or white space beyond ASCII: curly quotes,
+     * dashes, a no-break space; between ideographs, which are words by
+     * themselves; but not between letters, accented or not */
+    {"He said \xe2\x80\x9c*Dune*\xe2\x80\x9d is *great*\xe2\x80\x94really", 0,
+     "He said \xe2\x80\x9c" "Dune\xe2\x80\x9d is great\xe2\x80\x94really"},
+    {"Plan\xe2\x80\x94*draft* and \xc2\xab~~struck~~\xc2\xbb", 0,
+     "Plan\xe2\x80\x94" "draft and \xc2\xabstruck\xc2\xbb"},
+    {"Four *Mazar*\xe2\x80\x99s plan", 0, "Four Mazar\xe2\x80\x99s plan"},
+    {"\xe8\xbf\x99\xe6\x98\xaf**\xe9\x87\x8d\xe8\xa6\x81**\xe7\x9a\x84", 0,
+     "\xe8\xbf\x99\xe6\x98\xaf\xe9\x87\x8d\xe8\xa6\x81\xe7\x9a\x84"},
+    {"caf\xc3\xa9*au*lait and na\xc3\xafve_x_y", 0, "caf\xc3\xa9*au*lait and na\xc3\xafve_x_y"},
+    {"\xe2\x80\x9c<em>Quoted</em>\xe2\x80\x9d and \xe4\xb8\xad<b>\xe6\x96\x87</b>", 0,
+     "\xe2\x80\x9cQuoted\xe2\x80\x9d and \xe4\xb8\xad\xe6\x96\x87"},
     /* links and images */
     {"By [Reuters](#)", 0, "By Reuters"},
     {"See [the **report**](http://x.y/(z)) now", 0, "See the report now"},

@@ -82,6 +82,54 @@ static bool is_ascii_punct(unsigned char c)
            (c >= '{' && c <= '~');
 }
 
+/* What a character beside a run of emphasis is to it: white space,
+ * punctuation (or a symbol), a letter or digit, or a Han ideograph or
+ * hiragana, a word by itself (the tokenizer's classes: text__classify()). */
+typedef enum { SIDE_SPACE, SIDE_PUNCT, SIDE_WORD, SIDE_IDEO } side_t;
+
+/* The side the character that starts at s[i] is; past end, space. */
+static side_t side_at(const char *s, size_t end, size_t i)
+{
+    if (i >= end)
+        return SIDE_SPACE;
+    unsigned char c = (unsigned char)s[i];
+    if (c < 0x80)
+        return text__is_space_byte(c) || c < ' ' || c == 0x7F ? SIDE_SPACE
+               : is_ascii_punct(c)                            ? SIDE_PUNCT
+                                                               : SIDE_WORD;
+    size_t clen;
+    unsigned cls = text__classify((const unsigned char *)s, end, i, &clen);
+    if (cls == TEXT__C_U_IDEO)
+        return SIDE_IDEO;
+    if (text__is_word_class(cls) || cls == TEXT__C_INVISIBLE)
+        return SIDE_WORD;
+    utf8proc_int32_t cp;
+    if (utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)clen, &cp) > 0) {
+        utf8proc_category_t cat = utf8proc_category(cp);
+        if (cat == UTF8PROC_CATEGORY_ZS || cat == UTF8PROC_CATEGORY_ZL
+            || cat == UTF8PROC_CATEGORY_ZP)
+            return SIDE_SPACE;
+    }
+    return SIDE_PUNCT;  /* curly quotes, dashes, CJK punctuation, symbols */
+}
+
+/* The side the character that ends at s[k] (exclusive) is; at start, space. */
+static side_t side_before(const char *s, size_t start, size_t k)
+{
+    if (k <= start)
+        return SIDE_SPACE;
+    size_t i = k - 1;
+    while (i > start && k - i < 4 && ((unsigned char)s[i] & 0xC0) == 0x80)
+        i--;
+    return side_at(s, k, i);
+}
+
+/* Whether a side is a letter, a digit or an ideograph. */
+static bool side_is_text(side_t side)
+{
+    return side == SIDE_WORD || side == SIDE_IDEO;
+}
+
 /* Whether "][]" is at s[j]: the end of a link by reference to its own text
  * ("[Error][]", defined elsewhere as "[Error]: url"), markup whole. */
 static bool collapsed_reference(const char *s, size_t len, size_t j)
@@ -373,8 +421,8 @@ static size_t html_tag_end(const char *s, size_t end, size_t i)
     size_t j = i + 1;
     if (s[j] == '/')
         j++;
-    else if (i > 0 && is_wordish((unsigned char)s[i - 1]))
-        return 0; /* an opening tag starts no word: "a<b" */
+    else if (i > 0 && is_ascii_alnum((unsigned char)s[i - 1]))
+        return 0; /* an opening tag starts no word: "a<b" (but "中<b>文</b>") */
     size_t name = j;
     while (j < end && is_ascii_alnum((unsigned char)s[j]))
         j++;
@@ -446,19 +494,17 @@ static size_t run_end(const char *s, size_t end, size_t k, char c)
  * space or punctuation comes before it) or, mirrored, close it. */
 static bool run_flanks(const char *s, size_t start, size_t end, size_t k, size_t r, bool left)
 {
-    unsigned char before = k > start ? (unsigned char)s[k - 1] : ' ';
-    unsigned char after = r < end ? (unsigned char)s[r] : ' ';
-    unsigned char in = left ? after : before, out = left ? before : after;
-    return !text__is_space_byte(in)
-           && (!is_ascii_punct(in) || text__is_space_byte(out) || is_ascii_punct(out));
+    side_t before = side_before(s, start, k), after = side_at(s, end, r);
+    side_t in = left ? after : before, out = left ? before : after;
+    return in != SIDE_SPACE && (in != SIDE_PUNCT || out == SIDE_SPACE || out == SIDE_PUNCT);
 }
 
 /* Whether the run s[k..r) of the line s[start..end) stands between two
- * letters or digits, as "*" in "2*3" or "_" in "snake_case": text. */
+ * letters or digits, as "*" in "2*3" or "_" in "snake_case": text. Not
+ * between ideographs, which are words by themselves ("这是**重要**的"). */
 static bool inside_word(const char *s, size_t start, size_t end, size_t k, size_t r)
 {
-    return k > start && r < end && is_wordish((unsigned char)s[k - 1])
-           && is_wordish((unsigned char)s[r]);
+    return side_before(s, start, k) == SIDE_WORD && side_at(s, end, r) == SIDE_WORD;
 }
 
 /* Past the code span whose opening backticks start at s[k], closed before
@@ -496,10 +542,10 @@ static size_t before_code_span(const char *s, size_t from, size_t k)
 /* Whether s[i..j) is "**" at a word's start, after white space or the
  * line's start, before a letter or digit: "**GPU**s" may close inside a
  * word. */
-static bool bold_at_word_start(const char *s, size_t start, size_t i, size_t j)
+static bool bold_at_word_start(const char *s, size_t start, size_t end, size_t i, size_t j)
 {
-    return j - i == 2 && s[i] == '*' && (i == start || text__is_space_byte((unsigned char)s[i - 1]))
-           && is_wordish((unsigned char)s[j]);
+    return j - i == 2 && s[i] == '*' && side_before(s, start, i) == SIDE_SPACE
+           && side_is_text(side_at(s, end, j));
 }
 
 /* Whether the run of emphasis s[i..j) in the line s[start..end) has a
@@ -528,7 +574,7 @@ static bool emphasis_paired(const char *s, size_t start, size_t end, size_t i, s
             }
             size_t r = run_end(s, end, k, c);
             if (r - k == n && run_flanks(s, start, end, k, r, false)
-                && (!inside_word(s, start, end, k, r) || bold_at_word_start(s, start, i, j)))
+                && (!inside_word(s, start, end, k, r) || bold_at_word_start(s, start, end, i, j)))
                 return true;
             if (r - k == n && run_flanks(s, start, end, k, r, true))
                 break;      /* a nearer opener takes the closer */
@@ -550,7 +596,7 @@ static bool emphasis_paired(const char *s, size_t start, size_t end, size_t i, s
                 q--;
             if (k - q == n && run_flanks(s, start, end, q, k, true)
                 && !inside_word(s, start, end, q, k)
-                && (!in_word || bold_at_word_start(s, start, q, k)))
+                && (!in_word || bold_at_word_start(s, start, end, q, k)))
                 return true;
             if (k - q == n && run_flanks(s, start, end, q, k, false))
                 break;      /* a nearer closer has the opener */
@@ -603,9 +649,9 @@ static inline_t inline_markup(const char *s, size_t start, size_t end, size_t i,
          * pairs with it; in a code span ("`__init__`"), text. */
         size_t j = run_end(s, end, i, (char)c);
         *next = j;
-        unsigned char before = i > start ? (unsigned char)s[i - 1] : ' ';
-        unsigned char after = j < end ? (unsigned char)s[j] : ' ';
-        bool literal = in_code || (text__is_space_byte(before) && text__is_space_byte(after))
+        bool literal = in_code
+                       || (side_before(s, start, i) == SIDE_SPACE
+                           && side_at(s, end, j) == SIDE_SPACE)
                        || !emphasis_paired(s, start, end, i, j);
         return literal ? INLINE_LITERAL : INLINE_MARKUP;
     }
@@ -833,7 +879,7 @@ static bool code_span_wraps(const char *s, size_t len, size_t i, size_t j)
 static size_t wrapped_emphasis_close(const char *s, size_t len, size_t a, size_t i, size_t j)
 {
     size_t e = line_end(s, len, j), n = j - i;
-    if (j == e || !is_wordish((unsigned char)s[j]) || run_flanks(s, a, e, i, j, false))
+    if (j == e || !side_is_text(side_at(s, e, j)) || run_flanks(s, a, e, i, j, false))
         return 0;   /* "**Former", not the star of a C comment's end */
     for (size_t k = j; k < e;) {
         size_t r = run_end(s, e, k, '*');
@@ -859,7 +905,7 @@ static size_t wrapped_emphasis_close(const char *s, size_t len, size_t a, size_t
         size_t r = run_end(s, d, k, '*');
         if (r - k == n)
             return k > c
-                   && (is_wordish((unsigned char)s[k - 1])
+                   && (side_is_text(side_before(s, c, k))
                        || (s[k - 1] != '\0' && strchr(".,;:!?)\"'", s[k - 1]) != NULL))
                    && run_flanks(s, c, d, k, r, false) && !run_flanks(s, c, d, k, r, true)
                    && !emphasis_paired(s, c, d, k, r) ? k : 0;
