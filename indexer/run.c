@@ -1163,33 +1163,70 @@ static void remove_tmp_folders(const char *db_path, bool this_run)
     each_tmp_folder(db_path, remove_if_left, &this_run);
 }
 
-/* each_tmp_folder(): put back at db_path (arg) the index that a run which
+/* What restore_replaced() looks for beside the index at db_path. */
+typedef struct replaced_scan {
+    const char *db_path;
+    long live_pid;      /* a run at work between its two renames, or 0 */
+} replaced_scan_t;
+
+/* each_tmp_folder(): put back at the index's path the index that a run which
  * died while it replaced it in two steps (replace_in_two_steps()) had moved
- * aside to path. */
-static bool put_back(const char *path, long pid, const char *kind, void *db_path)
+ * aside to path; or note the run that has, if it is still at work. */
+static bool put_back(const char *path, long pid, const char *kind, void *arg)
 {
+    replaced_scan_t *scan = arg;
     struct stat st;
-    if (strcmp(kind, "replaced") != 0 || lstat(path, &st) != 0 || !S_ISDIR(st.st_mode)
-        || !pid_ended(pid, st.st_mtime) || writer_holds(path))
+    if (strcmp(kind, "replaced") != 0 || lstat(path, &st) != 0 || !S_ISDIR(st.st_mode))
         return true;
-    if (rename(path, db_path) == 0)
+    if (!pid_ended(pid, st.st_mtime) || writer_holds(path)) {
+        scan->live_pid = pid;
+        return false;
+    }
+    if (rename(path, scan->db_path) == 0)
         fprintf(stderr, "passim-index: %s: put back the index that a run stopped while "
-                        "replacing it had left at %s\n", (const char *)db_path, path);
+                        "replacing it had left at %s\n", scan->db_path, path);
     else if (errno != ENOENT) /* (another run put it back first) */
         fprintf(stderr, "passim-index: %s: cannot put back the index that a run stopped "
-                        "while replacing it had left at %s: %s\n", (const char *)db_path,
-                path, strerror(errno));
+                        "while replacing it had left at %s: %s\n", scan->db_path, path,
+                strerror(errno));
     return false;
 }
 
-/* Where there is no index folder at db_path, but a run died between the two
- * renames of replace_in_two_steps(), the old index it had moved aside goes
- * back in place. */
-static void restore_replaced(const char *db_path)
+/* The path the symbolic link at path leads to (joined to the link's folder
+ * when relative), malloc'ed; NULL if it is none. */
+static char *link_leads_to(const char *path)
+{
+    char to[PATH_MAX], *copy = NULL, *joined = NULL;
+    ssize_t n = readlink(path, to, sizeof to - 1);
+    if (n <= 0)
+        return NULL;
+    to[n] = '\0';
+    if (to[0] == '/')
+        return strdup(to);
+    if ((copy = strdup(path)) != NULL && asprintf(&joined, "%s/%s", dirname(copy), to) < 0)
+        joined = NULL;
+    free(copy);
+    return joined;
+}
+
+/* Where there is no index folder at db_path (or where a link there leads),
+ * but a run died between the two renames of replace_in_two_steps(), the old
+ * index it had moved aside goes back in place. False, said, if a run still
+ * at work is between them: this run, finding no index, would make one. */
+static bool restore_replaced(const char *db_path)
 {
     struct stat st;
-    if (lstat(db_path, &st) != 0 && errno == ENOENT)
-        each_tmp_folder(db_path, put_back, (void *)db_path);
+    char *target = NULL;
+    if (lstat(db_path, &st) == 0 && S_ISLNK(st.st_mode))
+        target = link_leads_to(db_path);
+    replaced_scan_t scan = { target ? target : db_path, 0 };
+    if (lstat(scan.db_path, &st) != 0 && errno == ENOENT)
+        each_tmp_folder(scan.db_path, put_back, &scan);
+    if (scan.live_pid)
+        fprintf(stderr, "passim-index: %s: another passim-index (pid %ld) is replacing the "
+                        "index; run again when it has finished\n", db_path, scan.live_pid);
+    free(target);
+    return scan.live_pid == 0;
 }
 
 /* Whether the folder at path holds nothing at all. */
@@ -1420,15 +1457,26 @@ static bool replace_in_two_steps(const char *new_path, const char *db_path)
                         "exchange two folders, and the old one cannot be moved aside): %s\n",
                 db_path, strerror(errno));
     } else if (rename(new_path, db_path) != 0) {
-        int err = errno;
+        int err = errno, back_err;
+        char *kept = NULL;
         ok = false;
-        if (rename(aside, db_path) == 0)
+        if (rename(aside, db_path) == 0) {
             fprintf(stderr, "passim-index: %s: cannot move the new index in place: %s\n",
                     db_path, strerror(err));
-        else
+        } else {
+            /* Something is at db_path now: the old index leaves the name of
+             * a temporary folder, which a later run could remove. */
+            back_err = errno;
+            if (asprintf(&kept, "%s.old-%ld", db_path, (long)getpid()) < 0
+                || rename(aside, kept) != 0) {
+                free(kept);
+                kept = NULL;
+            }
             fprintf(stderr, "passim-index: %s: cannot move the new index in place (%s), nor "
-                            "the old one back (%s): it is at %s, and the next passim-index "
-                            "puts it back\n", db_path, strerror(err), strerror(errno), aside);
+                            "the old one back (%s): it is at %s; move it back by hand\n",
+                    db_path, strerror(err), strerror(back_err), kept ? kept : aside);
+            free(kept);
+        }
     } else {
         remove_tree(aside);
     }
@@ -1965,6 +2013,10 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
     }
     for (size_t n = strlen(db_path); n > 1 && db_path[n - 1] == '/'; n--)
         db_path[n - 1] = '\0';
+    if (!restore_replaced(db_path)) {
+        free(db_path);
+        return IDX_EXIT_ERROR;
+    }
     /* A symbolic link to the index: the swap would put a folder in the link's
      * place and leave the old index behind at its target. The target is the
      * index. */
@@ -1976,7 +2028,6 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
         db_path = link_target;
     }
     opts.db_path = db_path;
-    restore_replaced(db_path);
     const idx_opts_t *o = &opts;
     run_t r = { .o = o };
     int status = IDX_EXIT_ERROR;

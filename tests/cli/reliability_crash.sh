@@ -435,6 +435,41 @@ if [ -z "$WRAP" ] && command -v strace >/dev/null 2>&1 && strace -o /dev/null tr
     expect_rc 0 "an old index left aside by a run that died once the new was in"
     no_tmp_left "$T/ex.db" "an old index left aside by a run that died once the new was in"
 
+    # The same through a symbolic link to the index, whose target is gone.
+    mkdir "$T/store"
+    mv "$T/ex.db" "$T/store/idx.db.tmp-$dead-replaced"
+    ln -s "$T/store/idx.db" "$T/link.db"
+    run $PASSIM_INDEX --no-progress --db "$T/link.db" "$T/ex"
+    expect_rc 0 "an index moved aside, through a link: the next run"
+    expect_match "put back the index" "$ERR" "an index moved aside, through a link: put back"
+    expect_match 'up to date' "$OUT" "an index moved aside, through a link: as it was"
+    no_tmp_left "$T/store/idx.db" "an index moved aside, through a link"
+    # While the run that moved it aside is at work (alive, holding its
+    # lock), another run finds no index, and must not make one.
+    mv "$T/store/idx.db" "$T/store/idx.db.tmp-$dead-replaced"
+    python3 -c '
+import fcntl, sys, time
+f = open(sys.argv[1], "r+")
+fcntl.lockf(f, fcntl.LOCK_EX)
+print("locked", flush=True)
+time.sleep(60)
+' "$T/store/idx.db.tmp-$dead-replaced/flintlock" >"$T/lock.out" &
+    locker=$!
+    i=0
+    while [ "$i" -lt 500 ] && ! grep -q locked "$T/lock.out"; do sleep 0.01; i=$((i + 1)); done
+    run $PASSIM_INDEX --no-progress --db "$T/link.db" "$T/ex"
+    expect_rc 2 "an index moved aside by a run at work: another run"
+    expect_match "another passim-index \(pid $dead\) is replacing the index" "$ERR" \
+        "an index moved aside by a run at work: said so"
+    [ ! -e "$T/store/idx.db" ] && pass || fail "an index moved aside by a run at work: none made"
+    kill "$locker" 2>/dev/null
+    wait "$locker" 2>/dev/null
+    run $PASSIM_INDEX --no-progress --db "$T/link.db" "$T/ex"
+    expect_rc 0 "an index moved aside, once its run has ended"
+    expect_match 'up to date' "$OUT" "an index moved aside, once its run has ended: as it was"
+    mv "$T/store/idx.db" "$T/ex.db"
+    rm -rf "$T/store" "$T/link.db"
+
     # The position table failing to open (too many open files) at one of
     # its first opens: Xapian takes it for no table, and a compaction would
     # drop it. The run fails, or makes a complete index; never one without
