@@ -769,13 +769,12 @@ static int list_word(const srch_word_t *w, void *payload)
     text_buf_clear(&l->word);
     text_buf_printf(&l->word, "%s%s", w->field == SRCH_FIELD_TITLE ? "title:" : "", w->text);
     l->last_listed = false;
-    if (!l->word.data || (!l->repeats && srch__strset_has(&l->seen, l->word.data)))
-        return 0;
+    if (!l->word.data || (!l->repeats && !srch__strset_add(&l->seen, l->word.data)))
+        return 0; /* named or counted already */
     if (l->n_listed >= LISTED_WORDS_MAX) {
         l->n_more++;
         return 0;
     }
-    srch__strset_add(&l->seen, l->word.data);
     l->n_listed++;
     text_buf_printf(&l->text, "%s%s", l->text.len ? ", " : "", l->word.data);
     l->last_listed = true;

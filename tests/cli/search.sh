@@ -644,6 +644,8 @@ expect_match '^passim-search: no passage has all of: Lavrov, summit' "$ERR" "--a
 run $S --all 'Kabul Lavrov summit Moscow Taliban Karzai Kabul Lavrov summit Moscow Taliban Karzai talks Putin Ghani rifles Noor'
 expect_eq "$ERR" "passim-search: no passage has all of: Kabul, Lavrov, summit, Moscow, Taliban, Karzai, talks, Putin, Ghani, rifles and 1 more (--any ranks the passages with any of them)" \
     "--all: a long list of words, each named once, ten of them"
+run $S --all 'Kabul Lavrov summit Moscow Taliban Karzai talks Putin Ghani rifles Noor Noor Noor Russia Russia'
+expect_match 'rifles and 2 more' "$ERR" "--all: the words past ten counted once each"
 # in a NEAR, where a word twice means two of it, repeats are named
 run $S "$(python3 -c 'print(" NEAR/1 ".join(["Kabul"] * 300))')"
 expect_rc 1 "a NEAR of 300 words"
