@@ -988,6 +988,11 @@ static const clean_row_t clean_rows[] = {
     {"**Former Afghan President** (AP / TASS)", 0, "Former Afghan President (AP / TASS)"},
     {"**Related article:** more", 0, "Related article: more"},
     {"_it_ and __bold__", 0, "it and bold"},
+    /* a backslash that ends the line is a hard line break: markup; one in
+     * a code span, or escaped, is text */
+    {"Address line one\\", 0, "Address line one"},
+    {"Address line one\\\r", 0, "Address line one"},
+    {"A code `a\\` and C:\\\\", 0, "A code a\\ and C:\\"},
     /* literal stars and underscores */
     {"2 * 3 = snake_case", 0, "2 * 3 = snake_case"},
     /* emphasis beside punctuation or white space beyond ASCII: curly quotes,

@@ -641,6 +641,8 @@ static inline_t inline_markup(const char *s, size_t start, size_t end, size_t i,
         *next = i + 2;
         return INLINE_ESCAPE;
     }
+    if (c == '\\' && !in_code && (i + 1 == end || (i + 2 == end && s[i + 1] == '\r')))
+        return INLINE_MARKUP;   /* a hard line break: the backslash is markup */
     if (c == '*' || c == '_'
         || (c == '~' && i + 1 < end && s[i + 1] == '~' && (i + 2 == end || s[i + 2] != '~')
             && (i == start || s[i - 1] != '~'))) {
