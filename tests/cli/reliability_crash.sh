@@ -125,6 +125,25 @@ kill_after() {
     stop_index
 }
 
+# hold_lock FILE: a process that holds a write lock on FILE, as Xapian's
+# writers hold theirs (fcntl), until it is killed; its pid in $locker.
+hold_lock() {
+    rm -f "$T/lock.out"
+    python3 -c '
+import fcntl, sys, time
+f = open(sys.argv[1], "r+")
+fcntl.lockf(f, fcntl.LOCK_EX)
+print("locked", flush=True)
+time.sleep(60)
+' "$1" >"$T/lock.out" &
+    locker=$!
+    h_i=0
+    while [ "$h_i" -lt 500 ] && ! grep -q locked "$T/lock.out" 2>/dev/null; do
+        sleep 0.01
+        h_i=$((h_i + 1))
+    done
+}
+
 # files_in DB: the number of files the index holds (0 if there is no index).
 files_in() {
     n=$("$DBCHECK" "$1" 2>/dev/null | sed -n 's/^files //p')
@@ -447,16 +466,7 @@ if [ -z "$WRAP" ] && command -v strace >/dev/null 2>&1 && strace -o /dev/null tr
     # While the run that moved it aside is at work (alive, holding its
     # lock), another run finds no index, and must not make one.
     mv "$T/store/idx.db" "$T/store/idx.db.tmp-$dead-replaced"
-    python3 -c '
-import fcntl, sys, time
-f = open(sys.argv[1], "r+")
-fcntl.lockf(f, fcntl.LOCK_EX)
-print("locked", flush=True)
-time.sleep(60)
-' "$T/store/idx.db.tmp-$dead-replaced/flintlock" >"$T/lock.out" &
-    locker=$!
-    i=0
-    while [ "$i" -lt 500 ] && ! grep -q locked "$T/lock.out"; do sleep 0.01; i=$((i + 1)); done
+    hold_lock "$T/store/idx.db.tmp-$dead-replaced/flintlock"
     run $PASSIM_INDEX --no-progress --db "$T/link.db" "$T/ex"
     expect_rc 2 "an index moved aside by a run at work: another run"
     expect_match "another passim-index \(pid $dead\) is replacing the index" "$ERR" \
@@ -512,16 +522,7 @@ wait "$dead"
 mkdir "$T/pr.db.tmp-$live-rebuild" "$T/pr.db.tmp-$live-merged"
 touch -d '2020-01-01 12:00' "$T/pr.db.tmp-$live-rebuild"
 cp -R "$T/pr.db" "$T/pr.db.tmp-$dead-replaced"
-python3 -c '
-import fcntl, sys, time
-f = open(sys.argv[1], "r+")
-fcntl.lockf(f, fcntl.LOCK_EX)
-print("locked", flush=True)
-time.sleep(60)
-' "$T/pr.db.tmp-$dead-replaced/flintlock" >"$T/lock.out" &
-locker=$!
-i=0
-while [ "$i" -lt 500 ] && ! grep -q locked "$T/lock.out"; do sleep 0.01; i=$((i + 1)); done
+hold_lock "$T/pr.db.tmp-$dead-replaced/flintlock"
 run $IDX --db "$T/pr.db" "$T/pr"
 expect_rc 0 "a run's pid taken by a later process"
 [ ! -e "$T/pr.db.tmp-$live-rebuild" ] && pass \
