@@ -1118,9 +1118,6 @@ static void each_tmp_folder(const char *db_path,
     free(base_copy);
 }
 
-/* each_tmp_folder(): remove the folder at path if it is of a run that died
- * (*this_run false) or of this one (true), and holds nothing but an index's
- * files. */
 /* Whether a writer holds the lock of the index at path: an index moved
  * aside (DB.tmp-PID-replaced) by a run still at work, which keeps it open
  * while it replaces it, whatever its pid and times say. */
@@ -1139,6 +1136,9 @@ static bool writer_holds(const char *path)
     return held;
 }
 
+/* each_tmp_folder(): remove the folder at path if it is of a run that died
+ * (*this_run false) or of this one (true), and holds nothing but an index's
+ * files. */
 static bool remove_if_left(const char *path, long pid, const char *kind, void *this_run)
 {
     /* An index moved aside by this run is not left: it may be the only one. */
@@ -1443,7 +1443,8 @@ static bool exchange_unsupported(int err)
  * removed. Between the two renames there is no index at db_path; a run that
  * dies there leaves the old one aside, and the next run puts it back
  * (restore_replaced()). False, with a message, on failure: the old index is
- * then where it was. */
+ * then where it was, or, if something took its place meanwhile, kept as
+ * DB.old-PID. */
 static bool replace_in_two_steps(const char *new_path, const char *db_path)
 {
     char *aside = tmp_path(db_path, "replaced");
