@@ -2624,6 +2624,13 @@ static const best_row_t best_rows[] = {
     {"\xC3\xA7" "a\t1\n", "ca", "\xC3\xA7" "a"},        /* but accents are no edits */
     {"the\t100\n", "teh", "the"},
     {"widget\t1\n", "widget", NULL},                /* the word itself is no suggestion */
+    /* two edits only if either word has six characters or more */
+    {"putin\t9\n", "plain", NULL},
+    {"putin\t9\n", "putn", "putin"},
+    {"oneill\t1\n", "onel", "oneill"},
+    {"paper\t9\n", "pipers", "paper"},
+    {"moscow\t3\n", "mscw", "moscow"},
+    {"kabul\t3\n", "kbl", NULL},
     {"zebra\t1\n", "widget", NULL},
     {"", "widget", NULL},
     /* accents count as matching counts them: not at all */

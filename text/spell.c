@@ -248,6 +248,10 @@ static int consider(const char *word, size_t len, uint32_t count, void *payload)
     unsigned d = text_spell_distance(best->chars, best->n_chars, cp, n, max);
     if (d > max || (d == 0 && same_as_typed(best, word, len)))
         return 0;
+    /* Two edits change too much of two short words: "plain" is no typo of
+     * "putin", though "O'Nel" may be one of "O'Neill". */
+    if (d >= 2 && (n > best->n_chars ? n : best->n_chars) < TEXT_SPELL_TWO_EDITS_MIN)
+        return 0;
     if (best->found) {
         if (d == best->distance && count < best->count)
             return 0;

@@ -14,10 +14,11 @@
  * A suggestion is the word at the smallest edit distance (insertions,
  * deletions, substitutions and swaps of two neighbouring characters, counted
  * in characters, accents of Latin and Greek letters left out as matching
- * leaves them out, and apostrophes), at most TEXT_SPELL_MAX_DISTANCE, fewer
- * than the characters of the word typed, and not 0 unless it differs from it
- * (in accents or apostrophes); among those, the most frequent, then the first
- * in byte order.
+ * leaves them out, and apostrophes), at most TEXT_SPELL_MAX_DISTANCE and
+ * fewer than the characters of the word typed; two edits only if one of the
+ * two words has TEXT_SPELL_TWO_EDITS_MIN characters or more; and not 0 unless
+ * the word differs from the one typed (in accents or apostrophes). Among
+ * those, the most frequent, then the first in byte order.
  */
 #ifndef PASSIM_SPELL_H
 #define PASSIM_SPELL_H
@@ -31,6 +32,8 @@
 #define TEXT_SPELL_MAX_DISTANCE 2
 /* Words of at most this many characters are offered no word edits away. */
 #define TEXT_SPELL_SHORT 2
+/* Two edits apart, one of the two words has at least this many characters. */
+#define TEXT_SPELL_TWO_EDITS_MIN 6
 /* The lists' lengths count a word's apostrophes, which the edit distance
  * leaves out: a word typed is looked for in lists up to this many characters
  * longer still ("O'Nel", 4 characters without its apostrophe: "O'Neill", 7). */

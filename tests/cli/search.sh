@@ -269,6 +269,9 @@ expect_match "^passim-search: no passage contains 'naïve'$" "$ERR" \
     "no stopword suggested two edits away"
 run $S 'teh zeppelin'
 expect_match "no passage contains 'teh'; did you mean 'the'\?" "$ERR" "but one edit away"
+run $S plain
+expect_match "no passage contains 'plain'; did you mean 'playing'\?" "$ERR" \
+    "two edits only with a word of six letters: 'putin' is more frequent but too short"
 run $S 'U.N.'
 expect_rc 1 "an acronym no passage has"
 expect_no_match "did you mean" "$ERR" "a word of two letters: no guess at a word an edit away ('gun')"
