@@ -300,6 +300,28 @@ static xs_status_t build_term(xs_query_t **out, build_ctx_t *c, const srch_node_
     return st;
 }
 
+static bool is_leaf(const srch_node_t *n)
+{
+    return n->kind == SRCH_NODE_TERM || n->kind == SRCH_NODE_PREFIX
+           || n->kind == SRCH_NODE_PHRASE;
+}
+
+/* A leaf (is_leaf()) as a string, into k: its kind, and its stem or a
+ * phrase's stems in order, each with its field if field (two leaves with the
+ * same key search the same terms). False if memory ran out. */
+static bool leaf_key(text_buf_t *k, const srch_node_t *n, bool field)
+{
+    text_buf_clear(k);
+    bool ok = text_buf_printf(k, "%d", (int)n->kind);
+    const srch_node_t *const *v = n->kind == SRCH_NODE_PHRASE
+                                  ? (const srch_node_t *const *)n->kids : &n;
+    size_t n_v = n->kind == SRCH_NODE_PHRASE ? n->n_kids : 1;
+    for (size_t i = 0; ok && i < n_v; i++)
+        ok = field ? text_buf_printf(k, " %d %s", (int)v[i]->field, v[i]->stem)
+                   : text_buf_printf(k, " %s", v[i]->stem);
+    return ok;
+}
+
 static xs_status_t build_node(xs_query_t **out, build_ctx_t *c, const srch_node_t *n,
                               bool positive);
 
@@ -430,10 +452,10 @@ static xs_status_t build_node(xs_query_t **out, build_ctx_t *c, const srch_node_
         [SRCH_NODE_AND] = XS_OP_AND, [SRCH_NODE_OR] = XS_OP_OR,
         [SRCH_NODE_AND_MAYBE] = XS_OP_AND_MAYBE, [SRCH_NODE_AND_NOT] = XS_OP_AND_NOT,
     };
-    /* A word typed several times among the items of an AND or an OR is
-     * searched once, its weight multiplied as many times: what Xapian gives
-     * the copies, each searched on its own (a query of a word pasted
-     * thousands of times took seconds). */
+    /* A word, phrase or wildcard typed several times among the items of an
+     * AND or an OR is searched once, its weight multiplied as many times:
+     * what Xapian gives the copies, each searched on its own (a query of a
+     * word pasted thousands of times took seconds). */
     bool fold = n->kind == SRCH_NODE_AND || n->kind == SRCH_NODE_OR;
     xs_query_t **v = calloc(n->n_kids ? n->n_kids : 1, sizeof *v);
     uint32_t *times = calloc(n->n_kids ? n->n_kids : 1, sizeof *times);
@@ -444,10 +466,9 @@ static xs_status_t build_node(xs_query_t **out, build_ctx_t *c, const srch_node_
     size_t k = 0, n_v = 0;
     for (; st == XS_OK && k < n->n_kids; k++) {
         const srch_node_t *kid = n->kids[k];
-        if (fold && kid->kind == SRCH_NODE_TERM) {
-            text_buf_clear(&key);
-            size_t i = text_buf_printf(&key, "%d %s", (int)kid->field, kid->stem)
-                       ? srch__strset_find(&seen, key.data) : SIZE_MAX;
+        if (fold && is_leaf(kid)) {
+            size_t i = leaf_key(&key, kid, true) ? srch__strset_find(&seen, key.data)
+                                                 : SIZE_MAX;
             if (i != SIZE_MAX) {
                 times[first[i]]++;
                 continue;
@@ -549,13 +570,7 @@ static void leaf_list_free(leaf_list_t *l)
  * phrase's stems in order. False if memory ran out. */
 static bool unit_key(text_buf_t *k, const srch_node_t *n)
 {
-    text_buf_clear(k);
-    bool ok = text_buf_printf(k, "%d", (int)n->kind);
-    if (n->kind != SRCH_NODE_PHRASE)
-        return ok && text_buf_printf(k, " %s", n->stem);
-    for (size_t i = 0; ok && i < n->n_kids; i++)
-        ok = text_buf_printf(k, " %s", n->kids[i]->stem);
-    return ok;
+    return leaf_key(k, n, false);
 }
 
 /* The number of n's unit in l, or SIZE_MAX if it has none (or memory ran out). */

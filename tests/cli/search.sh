@@ -31,22 +31,31 @@ expect_rc 2 "no query"
 run $S --limit x talk
 expect_rc 2 "bad --limit"
 expect_match '^passim-search: --limit: not a number' "$ERR" "bad --limit named"
-# --- a word typed many times is searched once, weighted as many times (as
-# Xapian weighs the copies): 3000 copies score 3000 times one
+# --- a word, phrase or wildcard typed many times is searched once, weighted
+# as many times (as Xapian weighs the copies): 3000 copies score 3000 times one
 run $S --explain --feedback 0 'talks talks Kabul'
 expect_match '^xapian: Query\(\(2 \* talk@1 AND kabul@2\)\)$' "$OUT" "a word typed twice: searched once, weighed twice"
-run $S -f json --feedback 0 -n 5 talks
-one=$OUT
-run $S -f json --feedback 0 -n 5 "$(python3 -c 'print(" ".join(["talks"] * 3000))')"
-expect_rc 0 "a word typed 3000 times"
-python3 - "$one" "$OUT" <<'PY' && pass || fail "a word typed 3000 times: the same passages, 3000 times the score"
+run $S --explain --feedback 0 '"peace talks" Kabul "peace talks"'
+expect_match '^xapian: Query\(\(2 \* \(peac@1 PHRASE 2 talk@2\) AND kabul@3\)\)$' "$OUT" \
+    "a phrase typed twice: searched once, weighed twice"
+run $S --explain --feedback 0 'talk* talks title:talks talk*'
+expect_match '^xapian: Query\(\(2 \* talk AND talk@1 AND Stalk@2\)\)$' "$OUT" \
+    "a wildcard typed twice: searched once; the same stem in a title is another item"
+for item in talks '"peace talks"' 'talk*' 'title:Kabul'; do
+    run $S -f json --feedback 0 -n 5 "$item"
+    one=$OUT
+    run $S -f json --feedback 0 -n 5 "$(python3 -c 'import sys; print(" ".join([sys.argv[1]] * 3000))' "$item")"
+    expect_rc 0 "$item typed 3000 times"
+    python3 - "$one" "$OUT" <<'PY' && pass || fail "$item typed 3000 times: the same passages, 3000 times the score"
 import json, sys
 one, many = (json.loads(a) for a in sys.argv[1:3])
 key = lambda h: (h["path"], h["passage"])
+assert one["results"], "no result"
 assert [key(h) for h in one["results"]] == [key(h) for h in many["results"]], "order"
 for a, b in zip(one["results"], many["results"]):
     assert abs(b["score"] - 3000 * a["score"]) <= 1e-6 * b["score"] + 0.01, (a["score"], b["score"])
 PY
+done
 
 # A count is digits only: no sign, no blank, no base, nothing past the range
 for v in ' 3' '+3' '3 ' '-1' '0x10' '1e3' '18446744073709551616' '-18446744073709551615'; do
