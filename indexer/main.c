@@ -146,6 +146,11 @@ static int run(int argc, char **argv)
         fputs("passim-index: no PATH to index\n" TRY_HELP, stderr);
         return IDX_EXIT_ERROR;
     }
+    for (int i = optind; i < argc; i++)
+        if (*argv[i] == '\0') {
+            fputs("passim-index: a PATH is empty\n" TRY_HELP, stderr);
+            return IDX_EXIT_ERROR;
+        }
     char *lang = NULL;
     if (o.lang) {
         text_analyzer_t *a;

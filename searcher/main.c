@@ -427,10 +427,8 @@ static int parse_options(cli_t *o, int argc, char **argv)
     while ((c = getopt_long(argc, argv, SHORT_OPTS, longopts, NULL)) != -1) {
         switch (c) {
         case 'd':
-            if (*optarg == '\0') {
-                fputs("passim-search: --db: the folder name is empty\n", stderr);
-                return SRCH_EXIT_ERROR;
-            }
+            if (*optarg == '\0')
+                return option_error("--db: the folder name is empty");
             if (o->n_dbs == MAX_DBS) {
                 fprintf(stderr, "passim-search: at most %d --db\n", MAX_DBS);
                 return SRCH_EXIT_ERROR;
@@ -520,6 +518,8 @@ static int parse_options(cli_t *o, int argc, char **argv)
         case OPT_BATCH:
             if (o->batch)
                 return option_error("--batch takes one FILE: give it once");
+            if (*optarg == '\0')
+                return option_error("--batch: the file name is empty");
             o->batch = optarg;
             break;
         case OPT_LEVEL:
@@ -547,6 +547,8 @@ static int parse_options(cli_t *o, int argc, char **argv)
             if (strcmp(optarg, "-") == 0)
                 return option_error("--qrels: standard input is read by --batch only; name "
                                    "a file ('./-' for one called '-')");
+            if (*optarg == '\0')
+                return option_error("--qrels: the file name is empty");
             o->qrels = optarg;
             break;
         case OPT_METRICS_ONLY: o->metrics_only = true; break;
@@ -669,6 +671,8 @@ static int run_compare(cli_t *o, int argc, char **argv)
         return usage_error("--compare needs --qrels FILE");
     if (optind == argc)
         return usage_error("--compare needs two runs: --compare RUN_A RUN_B");
+    if (*o->compare == '\0' || *argv[optind] == '\0')
+        return usage_error("--compare: a run's file name is empty");
     if (strcmp(o->compare, "-") == 0 || strcmp(argv[optind], "-") == 0)
         return usage_error("--compare: standard input is read by --batch only; name "
                            "the runs ('./-' for one called '-')");

@@ -356,6 +356,16 @@ expect_match '^passim-search: --db: the folder name is empty$' "$ERR" "an empty 
 run $PASSIM_INDEX --db '' corpus
 expect_rc 2 "an empty --db for the indexer"
 expect_match '^passim-index: --db: the folder name is empty$' "$ERR" "an empty --db is said so"
+run $PASSIM_INDEX --db "$T/empty-path.db" corpus ''
+expect_rc 2 "an empty PATH"
+expect_match '^passim-index: a PATH is empty$' "$ERR" "an empty PATH is said so"
+[ ! -e "$T/empty-path.db" ] && pass || fail "an empty PATH: no index made"
+for args in "--batch ''" "--batch queries.tsv --qrels ''" "--compare '' b.trec --qrels q" \
+            "--compare a.trec '' --qrels q"; do
+    eval "run \$S $args"
+    expect_rc 2 "$args"
+    expect_match '^passim-search: --[a-z]*: (the|a run.s) file name is empty$' "$ERR" "$args: said so"
+done
 run $S --batch missing.tsv
 expect_rc 2 "missing query file"
 expect_match 'missing\.tsv: No such file' "$ERR" "missing query file named"
