@@ -677,6 +677,8 @@ static const render_row_t render_rows[] = {
     /* a task's box is not shown, its bullet is */
     { "- [ ] tag the *release*\n* [x] done [x] ok\n- [y] not a box", { TERM("tag") }, 0,
       SRCH_MARK_PLAIN, "- [tag] the release * done [x] ok - [y] not a box" },
+    /* ...nor is it a word: only a shown x matches */
+    { "- [x] done [x] ok", { TERM("x") }, 0, SRCH_MARK_PLAIN, "- done [[x]] ok" },
     /* ...and markup that holds a match stays shown, a tag's word among them */
     { "<p align=\"center\">", { TERM("center") }, 0, SRCH_MARK_PLAIN, "<p align=\"[center]\">" },
     /* A list item's marker that opens the snippet is text, not a list; the

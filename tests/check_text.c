@@ -221,6 +221,13 @@ static const tok_row_t tok_rows[] = {
     {"[Note]: see/this then more", 0, "note@0[1,5) see@1[8,11) this@2[12,16) then@3[17,21) more@4[22,26)"},
     {"grep \"[^aeiou]\"", 0, "grep@0[0,4) aeiou@1[8,13)"},
     {"peace[^1](https://x.org/p) talks", 0, "peace@0[0,5) 1@1[7,8)N talks@2[27,32)"},
+    /* 28d: a task's box after a bullet is no word, in a quote and in code too;
+     * after a number, or with no bullet, or another letter, it is */
+    {"- [x] call\n> * [X] mum\n  + [ ] ok", 0, "call@0[6,10) mum@2[19,22) ok@4[31,33)"},
+    {"```\n- [x] a\n```", 0, "a@0[10,11)"},
+    {"1. [x] a\n[x] b\n- [y] c\n- [x]d", 0,
+     "1@0[0,1)NS x@1[4,5) a@2[7,8) x@3[10,11) b@4[13,14) y@6[18,19) c@7[21,22) x@9[26,27) "
+     "d@10[28,29)"},
     /* 29: accents and case: É -> é, Straße -> strasse (case folding) */
     {"\xC3\x89ric STRASSE Stra\xC3\x9F" "e", 0,
      "\xC3\xA9ric@0[0,5) strasse@1[6,13)C strasse@2[14,21)"},

@@ -175,12 +175,10 @@ static size_t task_box_end(const char *s, size_t len, size_t i, size_t *at)
         return 0;
     while (j < len && (s[j] == ' ' || s[j] == '\t'))
         j++;
-    if (j + 2 < len && s[j] == '[' && (s[j + 1] == ' ' || s[j + 1] == 'x' || s[j + 1] == 'X')
-        && s[j + 2] == ']' && (j + 3 == len || s[j + 3] == ' ' || s[j + 3] == '\t')) {
+    size_t end = text__task_box_end(s, len, j);
+    if (end != 0)
         *at = j;
-        return j + 3;
-    }
-    return 0;
+    return end;
 }
 
 /* Skip what starts a line and is not text: indentation, block quote marks, a

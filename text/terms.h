@@ -79,10 +79,11 @@
  * digits of any script join into one number across "," and "."; 14: emphasis
  * or a code span closing before "'s" leaves the word whole, "**Moscow**'s";
  * 15: emphasis and HTML tags beside non-ASCII punctuation or ideographs are
- * markup, as beside ASCII punctuation, "“*Dune*”", "中<b>文</b>"):
+ * markup, as beside ASCII punctuation, "“*Dune*”", "中<b>文</b>"; 16: a
+ * task's box is no word, "- [x] call mum"):
  * an index of another layout is refused (searching it would misread it,
  * updating it would mix two). */
-#define PASSIM_LAYOUT_VERSION "15"
+#define PASSIM_LAYOUT_VERSION "16"
 
 /* The position of the first word of a passage, and of a title. Not 1:
  * Xapian 1.4's exact phrase match takes a term that a document holds with

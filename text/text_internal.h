@@ -273,6 +273,12 @@ bool text__is_bullet_line(const char *s, size_t a, size_t b);
  * tokenizer, passages, titles and snippets. */
 size_t text__list_marker_end(const char *s, size_t i, size_t b, size_t max_digits);
 
+/* Past a task's box at s[i], "[ ]", "[x]" or "[X]" right after a bullet that
+ * opens its line (past indentation and quote marks) and before white space
+ * or the line's end: "- [x] call mum". A box is no word: the indexer, titles
+ * and snippets all leave it out. Else 0. */
+size_t text__task_box_end(const char *s, size_t len, size_t i);
+
 /* Where a fence may open on the line s[a..b) whose quote marks end at a:
  * after a list item's marker and its white space ("- ```sh"), else a. */
 size_t text__fence_after_item(const char *s, size_t a, size_t b);

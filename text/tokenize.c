@@ -443,6 +443,24 @@ size_t text__list_marker_end(const char *s, size_t i, size_t b, size_t max_digit
     return j < b && (s[j] == ' ' || s[j] == '\t') ? j : 0;
 }
 
+size_t text__task_box_end(const char *s, size_t len, size_t i)
+{
+    if (i + 2 >= len || s[i] != '[' || (s[i + 1] != ' ' && s[i + 1] != 'x' && s[i + 1] != 'X')
+        || s[i + 2] != ']'
+        || !(is_line_end((const unsigned char *)s, len, i + 3) || s[i + 3] == ' '
+             || s[i + 3] == '\t'))
+        return 0;
+    size_t a = i;
+    while (a > 0 && s[a - 1] != '\n' && s[a - 1] != '\r')
+        a--;
+    while (a < i && (s[a] == ' ' || s[a] == '\t' || s[a] == '>'))
+        a++;
+    size_t m = text__list_marker_end(s, a, i, 0);
+    while (m != 0 && m < i && (s[m] == ' ' || s[m] == '\t'))
+        m++;
+    return m != 0 && m == i ? i + 3 : 0;
+}
+
 size_t text__fence_after_item(const char *s, size_t a, size_t b)
 {
     size_t m = text__list_marker_end(s, a + text__indent3(s + a, b - a), b, TEXT__ITEM_DIGITS);
@@ -882,8 +900,9 @@ size_t text__heading_attrs_end(const char *s, size_t len, size_t i)
 
 /* Past what starts at s[i], of class c and cl bytes, and is no word: a
  * Markdown link target ("](url)", "[label]: url"), a footnote reference
- * ("[^1]"), a heading's attribute block ("{#id}", not in a fenced code
- * block, in_fence), an escape sequence, or the character. */
+ * ("[^1]"), a task's box ("- [x]"), a heading's attribute block ("{#id}",
+ * not in a fenced code block, in_fence), an escape sequence, or the
+ * character. */
 static size_t past_non_word(const char *s, size_t len, size_t i, unsigned c, size_t cl,
                             size_t *link_fail_until, bool in_fence)
 {
@@ -892,6 +911,7 @@ static size_t past_non_word(const char *s, size_t len, size_t i, unsigned c, siz
         return end != 0 ? end : i + 1;
     }
     size_t end = c == TEXT__C_RBRACKET      ? text__link_definition_end(s, len, i)
+                 : s[i] == '[' && text__task_box_end(s, len, i) != 0 ? i + 3
                  : s[i] == '['              ? text__footnote_ref_end(s, len, i)
                  : s[i] == '{' && !in_fence ? text__heading_attrs_end(s, len, i)
                                             : 0;
