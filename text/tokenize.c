@@ -450,15 +450,18 @@ size_t text__task_box_end(const char *s, size_t len, size_t i)
         || !(is_line_end((const unsigned char *)s, len, i + 3) || s[i + 3] == ' '
              || s[i + 3] == '\t'))
         return 0;
-    size_t a = i;
-    while (a > 0 && s[a - 1] != '\n' && s[a - 1] != '\r')
+    /* Back over the white space and the bullet, then indentation and quote
+     * marks alone up to the line's start: never further than that, so that
+     * a long line of boxes is read in linear time. */
+    size_t j = i;
+    while (j > 0 && (s[j - 1] == ' ' || s[j - 1] == '\t'))
+        j--;
+    if (j == i || j == 0 || (s[j - 1] != '-' && s[j - 1] != '*' && s[j - 1] != '+'))
+        return 0;
+    size_t a = j - 1;
+    while (a > 0 && (s[a - 1] == ' ' || s[a - 1] == '\t' || s[a - 1] == '>'))
         a--;
-    while (a < i && (s[a] == ' ' || s[a] == '\t' || s[a] == '>'))
-        a++;
-    size_t m = text__list_marker_end(s, a, i, 0);
-    while (m != 0 && m < i && (s[m] == ' ' || s[m] == '\t'))
-        m++;
-    return m != 0 && m == i ? i + 3 : 0;
+    return a == 0 || s[a - 1] == '\n' || s[a - 1] == '\r' ? i + 3 : 0;
 }
 
 size_t text__fence_after_item(const char *s, size_t a, size_t b)
