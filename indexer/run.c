@@ -1948,8 +1948,10 @@ static bool build_parallel(run_t *r, const char *lang, unsigned jobs)
 /* ---- the run ------------------------------------------------------------- */
 
 /* The summary line. A run whose work was discarded (an interrupted rebuild or
- * parallel build) changed nothing, whatever it had indexed. */
-static void summary(const run_t *r, double secs, bool discarded)
+ * parallel build) changed nothing, whatever it had indexed; one cut short
+ * (interrupted before every file was done) is not up to date, whatever it
+ * changed. */
+static void summary(const run_t *r, double secs, bool discarded, bool cut)
 {
     const idx_stats_t *s = &r->w.st;
     double mbs = secs > 0 ? s->bytes / 1e6 / secs : 0;
@@ -1959,6 +1961,10 @@ static void summary(const run_t *r, double secs, bool discarded)
                "%s discarded) in %.2f s\n", r->o->db_path, s->added + s->updated,
                s->added + s->updated == 1 ? "" : "s", s->added + s->updated == 1 ? "was" : "were",
                secs);
+    else if (cut)
+        printf("passim-index: %s: interrupted, not up to date (%u added, %u updated, %u removed, "
+               "%u unchanged, %u skipped, %u failed before it) in %.2f s\n", r->o->db_path,
+               s->added, s->updated, s->removed, s->unchanged, skipped, failed, secs);
     else if (s->added + s->updated + s->removed == 0 && r->created)
         printf("passim-index: %s: created, with no article (%u skipped, %u failed) in %.2f s\n",
                r->o->db_path, skipped, failed, secs);
@@ -2317,10 +2323,10 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
                             "next run compacts the index"
                 : ok      ? "the files finished so far are committed; run again to finish"
                           : "the last batch was discarded; run again to finish");
-        summary(&r, idx_now() - t0, discarded);
+        summary(&r, idx_now() - t0, discarded, !whole && !finished);
         status = 128 + idx_stop_signal;
     } else if (ok) {
-        summary(&r, idx_now() - t0, false);
+        summary(&r, idx_now() - t0, false, false);
         /* A compaction that failed (a full disk, most likely) left the index
          * complete and searchable, but what stopped it is an error all the
          * same, for a script to see. */

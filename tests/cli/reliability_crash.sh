@@ -318,6 +318,8 @@ for sig in INT TERM; do
     expect_no_crash "SIG$sig" "$want"
     expect_match "interrupted by SIG$sig; the files finished so far are committed" "$ERR" \
         "SIG$sig: said on stderr"
+    expect_match "^passim-index: .*/sig\\.db: interrupted, not up to date \\([0-9]+ added, 0 updated, 0 removed, 0 unchanged, 0 skipped, 0 failed before it\\) in [0-9.]+ s$" \
+        "$OUT" "SIG$sig: the summary says the index is not up to date"
     check_index "$T/sig.db" "after SIG$sig"
     n=$(files_in "$T/sig.db")
     [ "$n" -gt 0 ] && [ "$n" -lt "$N_NOW" ] && pass \
