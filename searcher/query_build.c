@@ -307,9 +307,11 @@ static bool is_leaf(const srch_node_t *n)
 }
 
 /* A leaf (is_leaf()) as a string, into k: its kind, and its stem or a
- * phrase's stems in order, each with its field if field (two leaves with the
- * same key search the same terms). False if memory ran out. */
-static bool leaf_key(text_buf_t *k, const srch_node_t *n, bool field)
+ * phrase's stems in order; if exact, each with its field, and a wildcard with
+ * the stems it searches too (n->also: two wildcards cut back to the same
+ * prefix may have different ones), so that two leaves with the same exact key
+ * search the same terms. False if memory ran out. */
+static bool leaf_key(text_buf_t *k, const srch_node_t *n, bool exact)
 {
     text_buf_clear(k);
     bool ok = text_buf_printf(k, "%d", (int)n->kind);
@@ -317,8 +319,12 @@ static bool leaf_key(text_buf_t *k, const srch_node_t *n, bool field)
                                   ? (const srch_node_t *const *)n->kids : &n;
     size_t n_v = n->kind == SRCH_NODE_PHRASE ? n->n_kids : 1;
     for (size_t i = 0; ok && i < n_v; i++)
-        ok = field ? text_buf_printf(k, " %d %s", (int)v[i]->field, v[i]->stem)
+        ok = exact ? text_buf_printf(k, " %d %s", (int)v[i]->field, v[i]->stem)
                    : text_buf_printf(k, " %s", v[i]->stem);
+    const char *also = n->kind == SRCH_NODE_PREFIX && exact ? n->also : NULL;
+    ok = ok && (also == NULL || text_buf_printf(k, " also %zu", n->n_also));
+    for (size_t a = 0; ok && also && a < n->n_also; a++, also += strlen(also) + 1)
+        ok = text_buf_printf(k, " %s", also);
     return ok;
 }
 

@@ -41,6 +41,17 @@ expect_match '^xapian: Query\(\(2 \* \(peac@1 PHRASE 2 talk@2\) AND kabul@3\)\)$
 run $S --explain --feedback 0 'talk* talks title:talks talk*'
 expect_match '^xapian: Query\(\(2 \* talk AND talk@1 AND Stalk@2\)\)$' "$OUT" \
     "a wildcard typed twice: searched once; the same stem in a title is another item"
+# ...but not two wildcards cut back to the same prefix, which search different
+# stems: with no word lists, agrez* is agre* without the stems agre* starts
+mkdir -p agree
+printf 'One\n\nWe agree on this.\n' >agree/a.txt
+printf 'Two\n\nThe agr code is here.\n' >agree/b.txt
+$PASSIM_INDEX -q --no-spelling --db agree.db agree >/dev/null
+run $PASSIM_SEARCH --db agree.db --all --feedback 0 --explain 'agre* agrez*'
+expect_match '^xapian: Query\(\(\(agre SYNONYM agr\) AND agre\)\)$' "$OUT" \
+    "two wildcards of one stem that search different ones are not folded"
+run $PASSIM_SEARCH --db agree.db --any --feedback 0 -f json 'agrez* agre*'
+expect_match '"path": "agree/b.txt"' "$OUT" "...and each finds its own"
 for item in talks '"peace talks"' 'talk*' 'title:Kabul'; do
     run $S -f json --feedback 0 -n 5 "$item"
     one=$OUT
