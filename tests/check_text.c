@@ -225,6 +225,8 @@ static const tok_row_t tok_rows[] = {
      * after a number, or with no bullet, or another letter, it is */
     {"- [x] call\n> * [X] mum\n  + [ ] ok", 0, "call@0[6,10) mum@2[19,22) ok@4[31,33)"},
     {"```\n- [x] a\n```", 0, "a@0[10,11)"},
+    /* (a lone CR in a file of LF lines, a progress bar's redraw, starts no line) */
+    {"a\r- [x] b", 0, "a@0[0,1) x@2[5,6) b@3[8,9)"},
     {"1. [x] a\n[x] b\n- [y] c\n- [x]d", 0,
      "1@0[0,1)NS x@1[4,5) a@2[7,8) x@3[10,11) b@4[13,14) y@6[18,19) c@7[21,22) x@9[26,27) "
      "d@10[28,29)"},

@@ -452,7 +452,9 @@ size_t text__task_box_end(const char *s, size_t len, size_t i)
         return 0;
     /* Back over the white space and the bullet, then indentation and quote
      * marks alone up to the line's start: never further than that, so that
-     * a long line of boxes is read in linear time. */
+     * a long line of boxes is read in linear time. A line starts after a line
+     * feed, as snippets and titles read lines: a lone CR left in a file of LF
+     * lines (text_decode()) is a progress bar's redraw, not a line's end. */
     size_t j = i;
     while (j > 0 && (s[j - 1] == ' ' || s[j - 1] == '\t'))
         j--;
@@ -461,7 +463,7 @@ size_t text__task_box_end(const char *s, size_t len, size_t i)
     size_t a = j - 1;
     while (a > 0 && (s[a - 1] == ' ' || s[a - 1] == '\t' || s[a - 1] == '>'))
         a--;
-    return a == 0 || s[a - 1] == '\n' || s[a - 1] == '\r' ? i + 3 : 0;
+    return a == 0 || s[a - 1] == '\n' ? i + 3 : 0;
 }
 
 size_t text__fence_after_item(const char *s, size_t a, size_t b)
