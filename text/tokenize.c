@@ -916,10 +916,10 @@ static size_t past_non_word(const char *s, size_t len, size_t i, unsigned c, siz
         return end != 0 ? end : i + 1;
     }
     size_t end = c == TEXT__C_RBRACKET      ? text__link_definition_end(s, len, i)
-                 : s[i] == '[' && text__task_box_end(s, len, i) != 0 ? i + 3
-                 : s[i] == '['              ? text__footnote_ref_end(s, len, i)
                  : s[i] == '{' && !in_fence ? text__heading_attrs_end(s, len, i)
                                             : 0;
+    if (s[i] == '[' && (end = text__task_box_end(s, len, i)) == 0)
+        end = text__footnote_ref_end(s, len, i);
     return end != 0 ? end : i + escape_or_char(s, len, i, cl);
 }
 
