@@ -1180,6 +1180,9 @@ static bool parse_group(parser_t *p, srch_field_t field, part_t *out)
     }
     take(p);
     out->column = col;
+    /* A sign inside stays inside: "(+oil) wheat" is as optional as "(+oil
+     * kabul) wheat", its group's one item required within it alone. */
+    out->required = false;
     return true;
 }
 

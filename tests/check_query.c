@@ -192,6 +192,11 @@ static const parse_row_t parse_rows[] = {
     { "kabul moscow -taliban", OR_, "(AND_NOT (OR kabul moscow) taliban)" },
     { "+kabul", OR_, "kabul" },
     { "(kabul -taliban) moscow", OR_, "(OR (AND_NOT kabul taliban) moscow)" },
+    /* a sign stays in its group, one item or more */
+    { "(+kabul) moscow", OR_, "(OR kabul moscow)" },
+    { "(+kabul peace) moscow", OR_, "(OR (AND_MAYBE kabul peac) moscow)" },
+    { "title:(+kabul) moscow", OR_, "(OR title:kabul moscow)" },
+    { "+(+kabul) moscow", OR_, "(AND_MAYBE kabul moscow)" },
     { "kabul moscow AND talks", OR_, "(OR kabul (AND moscow talk))" },  /* AND groups */
     { "kabul AND -taliban moscow", OR_, "(OR (AND_NOT kabul taliban) moscow)" },
     /* boolean operators and precedence: NOT > AND > OR */
