@@ -236,7 +236,7 @@ xs_status_t idx_article_index(idx_article_ctx_t *ctx, const idx_article_t *art,
         size_t n = clean_title(&source, cleaned);
         if (!text_buf_append(&ctx->title, cleaned, n))
             return XS_ERR_NOMEM;
-        int rc = text_analyze(ctx->analyzer, cleaned, n, 1, add_title_term, &title);
+        int rc = text_analyze_plain(ctx->analyzer, cleaned, n, 1, add_title_term, &title);
         if (rc != 0) {
             text_buf_free(&title.terms);
             text_buf_free(&title.compounds);

@@ -395,6 +395,25 @@ START_TEST(test_text_tokenize_in_open_fence)
 }
 END_TEST
 
+/* Text already cleaned of its markup (a title as shown) is read plainly: no
+ * task's box, footnote reference, link target nor heading attributes is passed
+ * over; a terminal escape sequence still is. */
+START_TEST(test_text_tokenize_plain)
+{
+    static const char shown[] = "- [x] bar[^1] [a](b) {#c} \033[31md";
+    text_buf_t b = TEXT_BUF_INIT;
+    text_buf_puts(&b, "");
+    ck_assert_int_eq(text_tokenize_plain(shown, strlen(shown), 1, render_token, &b), 0);
+    ck_assert_str_eq(b.data, "x@1[3,4) bar@2[6,9) 1@3[11,12)N a@4[15,16) b@5[18,19) c@6[23,24) "
+                             "d@7[31,32)");
+    /* Read as Markdown, the same text has fewer words. */
+    char *got = tokens_of(shown, strlen(shown), 1);
+    ck_assert_str_eq(got, "bar@1[6,9) a@2[15,16) c@3[23,24) d@4[31,32)");
+    free(got);
+    text_buf_free(&b);
+}
+END_TEST
+
 static int stop_after_two(const text_token_t *tok, void *payload)
 {
     int *n = payload;
@@ -1022,6 +1041,8 @@ static const clean_row_t clean_rows[] = {
     {"See [the **report**](http://x.y/(z)) now", 0, "See the report now"},
     {"![a photo](p.jpg) caption", 0, "a photo caption"},
     {"[not a link] [x]", 0, "[not a link] [x]"},
+    /* an escaped "[" opens no link: its "](target)" is text */
+    {"\\[see](target) and [a](b) ](c)", 0, "[see](target) and a ](c)"},
     /* references are left as they are: "[WIP][backend]" is words */
     {"[Link **bold**][ref] and [WIP][backend]", 0, "[Link bold][ref] and [WIP][backend]"},
     /* ...but one by its own text, "[Error][]", is its text */
@@ -2769,6 +2790,7 @@ Suite *make_text_suite(void)
     tcase_add_loop_test(tc, test_text_tokenize_table, 0, N_ROWS(tok_rows));
     tcase_add_test(tc, test_text_tokenize_first_pos);
     tcase_add_test(tc, test_text_tokenize_in_open_fence);
+    tcase_add_test(tc, test_text_tokenize_plain);
     tcase_add_test(tc, test_text_tokenize_stop);
     tcase_add_test(tc, test_text_tokenize_apostrophes_same_terms);
     suite_add_tcase(s, tc);

@@ -709,7 +709,7 @@ static size_t clean(const char *s, size_t len, char *out, size_t cap, clean_mode
                                         : len;
     if (i > 0 && s[i - 1] == '|' && mode == CLEAN_MARKDOWN)
         end = row_text_end(s, i, end);
-    size_t start = i, fail_until = 0, code = 0, badge;
+    size_t start = i, fail_until = 0, code = 0, badge, links = 0;
     utf8proc_int32_t ref_cp;
 
     while (i < end && !w.full) {
@@ -744,7 +744,17 @@ static size_t clean(const char *s, size_t len, char *out, size_t cap, clean_mode
                     put_char(&w, s + i + 1, 1);         /* "\*" is a literal "*" */
                     break;
                 case INLINE_TICK:
+                    break;
                 case INLINE_MARKUP:
+                    /* A link's "](target)" with no "[" before it on the
+                     * line ("\[see](x)") is text, as line_markup() shows it. */
+                    if (c == ']' && links == 0) {
+                        put_char(&w, s + i, 1);
+                        next = i + 1;   /* and the target is read as text */
+                        break;
+                    }
+                    links += c == '[';
+                    links -= c == ']' && links > 0;
                     break;
                 case INLINE_AUTOLINK:
                     put_char(&w, s + i + 1, next - i - 2);  /* "<https://x.org>" */

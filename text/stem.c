@@ -489,8 +489,9 @@ static int analyze_token(const text_token_t *tok, void *payload)
     return rc;
 }
 
-int text_analyze_in(text_analyzer_t *a, const char *s, size_t len, uint32_t first_pos,
-                    const text_open_fence_t *open, text_term_fn fn, void *payload)
+/* text_analyze_in(), or text_analyze_plain() if plain. */
+static int analyze(text_analyzer_t *a, const char *s, size_t len, uint32_t first_pos,
+                   const text_open_fence_t *open, bool plain, text_term_fn fn, void *payload)
 {
     if (a == NULL || fn == NULL)
         return 0;
@@ -499,11 +500,24 @@ int text_analyze_in(text_analyzer_t *a, const char *s, size_t len, uint32_t firs
     ctx.fn = fn;
     ctx.payload = payload;
     ctx.first_len = 0;
-    return text_tokenize_in(s, len, first_pos, open, analyze_token, &ctx);
+    return plain ? text_tokenize_plain(s, len, first_pos, analyze_token, &ctx)
+                 : text_tokenize_in(s, len, first_pos, open, analyze_token, &ctx);
+}
+
+int text_analyze_in(text_analyzer_t *a, const char *s, size_t len, uint32_t first_pos,
+                    const text_open_fence_t *open, text_term_fn fn, void *payload)
+{
+    return analyze(a, s, len, first_pos, open, false, fn, payload);
 }
 
 int text_analyze(text_analyzer_t *a, const char *s, size_t len, uint32_t first_pos,
                  text_term_fn fn, void *payload)
 {
-    return text_analyze_in(a, s, len, first_pos, NULL, fn, payload);
+    return analyze(a, s, len, first_pos, NULL, false, fn, payload);
+}
+
+int text_analyze_plain(text_analyzer_t *a, const char *s, size_t len, uint32_t first_pos,
+                       text_term_fn fn, void *payload)
+{
+    return analyze(a, s, len, first_pos, NULL, true, fn, payload);
 }

@@ -80,10 +80,12 @@
  * or a code span closing before "'s" leaves the word whole, "**Moscow**'s";
  * 15: emphasis and HTML tags beside non-ASCII punctuation or ideographs are
  * markup, as beside ASCII punctuation, "“*Dune*”", "中<b>文</b>"; 16: a
- * task's box is no word, "- [x] call mum"):
+ * task's box is no word, "- [x] call mum"; 17: a title's words are read
+ * from the title as shown, where no markup is left to pass over, "\- [x]
+ * bar" shown "- [x] bar" holds x):
  * an index of another layout is refused (searching it would misread it,
  * updating it would mix two). */
-#define PASSIM_LAYOUT_VERSION "16"
+#define PASSIM_LAYOUT_VERSION "17"
 
 /* The position of the first word of a passage, and of a title. Not 1:
  * Xapian 1.4's exact phrase match takes a term that a document holds with

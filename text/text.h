@@ -159,6 +159,13 @@ typedef struct text_open_fence {
 int text_tokenize_in(const char *s, size_t len, uint32_t first_pos,
                      const text_open_fence_t *open, text_token_fn fn, void *payload);
 
+/* text_tokenize() of text already cleaned of its markup (text_clean_line(): a
+ * title as shown): every word shown is a word. Nothing is passed over as
+ * Markdown would be (a link's target, a footnote reference, a task's box, a
+ * heading's attributes); a terminal escape sequence still is. */
+int text_tokenize_plain(const char *s, size_t len, uint32_t first_pos, text_token_fn fn,
+                        void *payload);
+
 /* Whether the character at s[i] (i < len) is one text_tokenize() keeps inside
  * a word: a letter, a digit, another number or a combining mark. For callers
  * that must tell where a word starts or ends (the query parser's wildcards). */
@@ -290,6 +297,10 @@ int text_analyze(text_analyzer_t *a, const char *s, size_t len, uint32_t first_p
 /* text_analyze() of a piece that starts inside the block open (text_tokenize_in()). */
 int text_analyze_in(text_analyzer_t *a, const char *s, size_t len, uint32_t first_pos,
                     const text_open_fence_t *open, text_term_fn fn, void *payload);
+
+/* text_analyze() of text already cleaned of its markup (text_tokenize_plain()). */
+int text_analyze_plain(text_analyzer_t *a, const char *s, size_t len, uint32_t first_pos,
+                       text_term_fn fn, void *payload);
 
 /* ------------------------------------------------------------------------ */
 /* 3. Markdown-aware lines                                                  */

@@ -923,14 +923,9 @@ static size_t past_non_word(const char *s, size_t len, size_t i, unsigned c, siz
     return end != 0 ? end : i + escape_or_char(s, len, i, cl);
 }
 
-int text_tokenize(const char *s, size_t len, uint32_t first_pos, text_token_fn fn,
-                  void *payload)
-{
-    return text_tokenize_in(s, len, first_pos, NULL, fn, payload);
-}
-
-int text_tokenize_in(const char *s, size_t len, uint32_t first_pos,
-                     const text_open_fence_t *open, text_token_fn fn, void *payload)
+/* text_tokenize_in(), or text_tokenize_plain() if plain. */
+static int tokenize(const char *s, size_t len, uint32_t first_pos, const text_open_fence_t *open,
+                    bool plain, text_token_fn fn, void *payload)
 {
     if (s == NULL || fn == NULL)
         return 0;
@@ -966,11 +961,31 @@ int text_tokenize_in(const char *s, size_t len, uint32_t first_pos,
             if (rc != 0)
                 return rc;
             i = next;
+        } else if (plain) {
+            i += escape_or_char(s, len, i, cl);
         } else {
             i = past_non_word(s, len, i, c, cl, &st.link_fail_until, st.in_fence);
         }
     }
     return 0;
+}
+
+int text_tokenize(const char *s, size_t len, uint32_t first_pos, text_token_fn fn,
+                  void *payload)
+{
+    return tokenize(s, len, first_pos, NULL, false, fn, payload);
+}
+
+int text_tokenize_in(const char *s, size_t len, uint32_t first_pos,
+                     const text_open_fence_t *open, text_token_fn fn, void *payload)
+{
+    return tokenize(s, len, first_pos, open, false, fn, payload);
+}
+
+int text_tokenize_plain(const char *s, size_t len, uint32_t first_pos, text_token_fn fn,
+                        void *payload)
+{
+    return tokenize(s, len, first_pos, NULL, true, fn, payload);
 }
 
 size_t text__next_word_char(const char *s, size_t len, text__reader_t *r, size_t from, size_t to)

@@ -395,6 +395,16 @@ run $PASSIM_SEARCH --db "$T/airbag.db" 'title:"air-bag Ford"'
 expect_rc 1 "nor a title phrase, for a title's first word"
 run $PASSIM_SEARCH --db "$T/airbag.db" 'title:"air-bag program"'
 expect_rc 0 "while the title's phrase is found"
+# A title's words are those it is shown with, its markup gone: an escaped
+# bullet keeps its box, an escaped bracket its link target, and both are words.
+mkdir "$T/shown"
+printf '\\- [x] tick\n\nBody.\n' > "$T/shown/box.md"
+printf '\\[see](target) here\n\nBody.\n' > "$T/shown/link.md"
+run $PASSIM_INDEX -q --db "$T/shown.db" "$T/shown"
+run $PASSIM_SEARCH --db "$T/shown.db" -f json 'title:x'
+expect_match '"title": "- \[x\] tick"' "$OUT" "a title shown with a box finds its x"
+run $PASSIM_SEARCH --db "$T/shown.db" -f json 'title:target'
+expect_match '"title": "\[see\]\(target\) here"' "$OUT" "an escaped bracket opens no link in a title"
 # And the other way round: typed with a hyphen, it finds the word written
 # solid (articles 001 and 004 have "email"), alone and in a phrase.
 run $S --highlight plain -n 5 e-mail

@@ -7,7 +7,8 @@
  * already (folding a token's word again gives the same word, which is what
  * lets the query side fold words it cut itself), and a token of an
  * ideograph or hiragana holds no other. Both passes must cut the same
- * tokens. The Markdown line cleaner and the title finder, which share the
+ * tokens, and so must text_tokenize_plain() and text_analyze_plain().
+ * The Markdown line cleaner and the title finder, which share the
  * tokenizer's character classes, are checked on the same bytes, and so are
  * the word lists of "did you mean", read as a list (spell.h).
  */
@@ -253,6 +254,15 @@ int passim_fuzz_tokenize(const uint8_t *data, size_t size)
                         .compare = true, .a = a };
     FUZZ_CHECK(text_analyze(a, s, size, first_pos, on_term, &c2) == 0, "analyze failed");
     FUZZ_CHECK(c2.n == n_tokens, "%zu tokens, then %zu analysed", n_tokens, c2.n);
+
+    /* Read plainly, as a title is, the same promises hold. */
+    tok_check_t p1 = { .text = s, .len = size, .first_pos = first_pos, .seen = seen, .a = a };
+    FUZZ_CHECK(text_tokenize_plain(s, size, first_pos, on_token, &p1) == 0, "plain tokenize failed");
+    tok_check_t p2 = { .text = s, .len = size, .first_pos = first_pos, .seen = seen,
+                       .compare = true, .a = a };
+    FUZZ_CHECK(text_analyze_plain(a, s, size, first_pos, on_term, &p2) == 0,
+               "plain analyze failed");
+    FUZZ_CHECK(p2.n == p1.n, "%zu plain tokens, then %zu analysed", p1.n, p2.n);
 
     size_t stops = 0;
     int rc = text_tokenize(s, size, 0, stop_at_third, &stops);
