@@ -152,7 +152,7 @@ static bool read_queries(batch_t *b, FILE *f)
 {
     text_lines_t lines;
     if (!text_lines_read(&lines, f)) {
-        fprintf(stderr, "passim-search: %s: %s\n", b->name, strerror(errno));
+        fprintf(stderr, "passim-search: %s: cannot read: %s\n", b->name, strerror(errno));
         text_lines_free(&lines);
         return false;
     }
@@ -573,7 +573,7 @@ static bool open_queries(batch_t *b, const char *path)
     b->name = is_stdin ? "(standard input)" : path;
     FILE *f = is_stdin ? stdin : fopen(path, "r");
     if (!f) {
-        fprintf(stderr, "passim-search: %s: %s\n", path, strerror(errno));
+        fprintf(stderr, "passim-search: %s: cannot read: %s\n", path, strerror(errno));
         return false;
     }
     bool ok = read_queries(b, f);

@@ -31,6 +31,14 @@ static void set_err(srch_eval_error_t *err, const char *name, size_t line, const
         snprintf(err->message, sizeof err->message, "%s: %s", name, what);
 }
 
+/* set_err() for a file that could not be opened or read: errno says why. */
+static void set_read_err(srch_eval_error_t *err, const char *name)
+{
+    char what[160];
+    snprintf(what, sizeof what, "cannot read: %s", strerror(errno));
+    set_err(err, name, 0, what);
+}
+
 size_t srch_white_space_len(const char *p)
 {
     const unsigned char *u = (const unsigned char *)p;
@@ -233,7 +241,7 @@ bool srch_qrels_read(srch_qrels_t **out, FILE *f, const char *name, srch_eval_er
 
     text_lines_t lines;
     if (!text_lines_read(&lines, f)) {
-        set_err(err, name, 0, strerror(errno));
+        set_read_err(err, name);
         text_lines_free(&lines);
         return false;
     }
@@ -308,7 +316,7 @@ bool srch_qrels_load(srch_qrels_t **out, const char *path, srch_eval_error_t *er
     *out = NULL;
     FILE *f = fopen(path, "r");
     if (!f) {
-        set_err(err, path, 0, strerror(errno));
+        set_read_err(err, path);
         return false;
     }
     bool ok = srch_qrels_read(out, f, path, err);
@@ -471,7 +479,7 @@ bool srch_eval_run_read(srch_eval_run_t **out, FILE *f, const char *name, srch_e
     }
     text_lines_t lines;
     if (!text_lines_read(&lines, f)) {
-        set_err(err, name, 0, strerror(errno));
+        set_read_err(err, name);
         text_lines_free(&lines);
         srch_eval_run_free(*out);
         *out = NULL;
@@ -523,7 +531,7 @@ bool srch_eval_run_load(srch_eval_run_t **out, const char *path, srch_eval_error
     *out = NULL;
     FILE *f = fopen(path, "r");
     if (!f) {
-        set_err(err, path, 0, strerror(errno));
+        set_read_err(err, path);
         return false;
     }
     bool ok = srch_eval_run_read(out, f, path, err);

@@ -201,6 +201,10 @@ static void describe_open_failure(const char *path, xs_status_t st)
     } else if (st == XS_ERR_NOT_FOUND && stat_errno == 0 && !S_ISDIR(sb.st_mode)) {
         snprintf(engine_msg, sizeof engine_msg,
                  "%s: not a folder: an index is the folder that passim-index made", path);
+    } else if (st == XS_ERR_NOT_FOUND && stat_errno == 0) {
+        snprintf(engine_msg, sizeof engine_msg,
+                 "%s: no index here: a folder that passim-index did not make (an index is the "
+                 "folder named by passim-index --db)", path);
     } else if (st == XS_ERR_NOT_FOUND) {
         snprintf(engine_msg, sizeof engine_msg,
                  "%s: no index here (create one with passim-index, or give --db)", path);
@@ -1629,6 +1633,12 @@ static int report_word(const srch_word_t *w, void *payload)
 
 void srch_report_missing(srch_engine_t *e, const srch_result_t *r, text_buf_t *b)
 {
+    uint32_t passages = 1;
+    if (xs_db_doccount(e->db, &passages) == XS_OK && passages == 0) {
+        text_buf_puts(b, "passim-search: the index holds no article yet (passim-index adds files "
+                         "to it)\n");
+        return;
+    }
     missing_ctx_t m = { e, b, TEXT_BUF_INIT, TEXT_BUF_INIT, SRCH__STRSET_INIT, 0, false, false,
                         { 0 } };
     if (r->query)

@@ -501,7 +501,7 @@ START_TEST(test_eval_load_missing)
     srch_qrels_t *q = (srch_qrels_t *)1;
     ck_assert(!srch_qrels_load(&q, "/nonexistent/qrels.txt", &err));
     ck_assert_ptr_null(q);
-    ck_assert_str_eq(err.message, "/nonexistent/qrels.txt: No such file or directory");
+    ck_assert_str_eq(err.message, "/nonexistent/qrels.txt: cannot read: No such file or directory");
     srch_eval_run_t *r = (srch_eval_run_t *)1;
     ck_assert(!srch_eval_run_load(&r, "/nonexistent/run", &err));
     ck_assert_ptr_null(r);

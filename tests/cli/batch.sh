@@ -368,7 +368,7 @@ for args in "--batch ''" "--batch queries.tsv --qrels ''" "--compare '' b.trec -
 done
 run $S --batch missing.tsv
 expect_rc 2 "missing query file"
-expect_match 'missing\.tsv: No such file' "$ERR" "missing query file named"
+expect_match 'missing\.tsv: cannot read: No such file' "$ERR" "missing query file named"
 run $S --batch queries.tsv 'extra query'
 expect_rc 2 "--batch with a query on the command line"
 run $S -f trec Lavrov

@@ -87,7 +87,12 @@ for args in '--limit x' '--format xml' '--color sometimes' '--level page' '--job
 done
 run $PASSIM_SEARCH --db "$T/none.db" talk
 expect_rc 2 "missing index"
-expect_match 'none.db: no index here' "$ERR" "missing index named"
+expect_match 'none.db: no index here \(create one' "$ERR" "missing index named"
+mkdir "$T/notes"
+run $PASSIM_SEARCH --db "$T/notes" talk
+expect_rc 2 "a folder that is no index"
+expect_match 'notes: no index here: a folder that passim-index did not make \(an index is the folder named by passim-index --db\)$' \
+    "$ERR" "a folder that is no index: said so"
 printf 'notes\n' >"$T/file.db"
 run $PASSIM_SEARCH --db "$T/file.db" talk
 expect_rc 2 "a file for an index"
@@ -502,7 +507,8 @@ mkdir -p "$T/nothing"
 $PASSIM_INDEX -q --db "$T/nothing.db" "$T/nothing" >/dev/null || fail "indexing an empty folder"
 run $PASSIM_SEARCH --db "$T/nothing.db" 'Kab*'
 expect_rc 1 "an empty index: a wildcard"
-expect_eq "$ERR" "passim-search: no word starts with 'Kab'" "an empty index: no word, said plainly"
+expect_eq "$ERR" "passim-search: the index holds no article yet (passim-index adds files to it)" \
+    "an empty index: said plainly"
 rm -rf "$T/nothing" "$T/nothing.db"
 # Lists that miss some files' words are read as none: an index built with
 # --no-spelling and updated without it, or searched with one that has lists.
