@@ -25,8 +25,9 @@
  */
 #define EDGE_KEEP_MAX 32
 
-/* Closing punctuation taken along after a window's last token, at most this
- * many characters, so that a run of dots cannot grow the window. */
+/* Closing punctuation taken along after a window's last token, and opening
+ * punctuation before its first, at most this many characters each, so that
+ * a run of dots cannot grow the window. */
 #define TAIL_PUNCT_MAX 4
 
 /* A repeated unit earns a tenth of its weight per repeat, for this many
@@ -667,11 +668,36 @@ static size_t closing_punct(const char *s, size_t len)
     };
     if (len == 0)
         return 0;
-    if (s[0] != '\0' && strchr(".!?;:)]}\"'*_`", s[0]))
+    if (s[0] != '\0' && strchr(".!?;:)]}>\"'*_`", s[0]))
         return 1;
     for (size_t i = 0; i < sizeof multi / sizeof multi[0]; i++) {
         size_t n = strlen(multi[i]);
         if (n <= len && memcmp(s, multi[i], n) == 0)
+            return n;
+    }
+    return 0;
+}
+
+/* Length of the opening punctuation character that ends at s[at], after
+ * s[from] ('"', "(", "“", the "**" of emphasis, the "<" or "</" of an HTML
+ * tag whose name is the word after it), 0 if there is none. */
+static size_t opening_punct_before(const char *s, size_t from, size_t at)
+{
+    static const char *const multi[] = {
+        "\xe2\x80\x9c", /* “ */
+        "\xe2\x80\x98", /* ‘ */
+        "\xc2\xab",     /* « */
+    };
+    if (at == from)
+        return 0;
+    char c = s[at - 1];
+    if (c != '\0' && strchr("\"'([{<*_`", c))
+        return 1;
+    if (c == '/' && at - 1 > from && s[at - 2] == '<')
+        return 2;
+    for (size_t i = 0; i < sizeof multi / sizeof multi[0]; i++) {
+        size_t n = strlen(multi[i]);
+        if (n <= at - from && memcmp(s + at - n, multi[i], n) == 0)
             return n;
     }
     return 0;
@@ -698,10 +724,13 @@ static void window_bytes(const build_t *b, const char *text, size_t len, size_t 
     size_t n = b->n_toks;
     size_t start = b->toks[s].start, end = b->toks[e].end;
 
-    if (s == 0) {
-        size_t lead = trim_start(text, 0, start);
-        if (start - lead <= EDGE_KEEP_MAX)
-            start = lead;
+    size_t lead = s == 0 ? trim_start(text, 0, start) : start;
+    if (s == 0 && start - lead <= EDGE_KEEP_MAX) {
+        start = lead;
+    } else {
+        size_t limit = s > 0 ? b->toks[s - 1].end : 0;
+        for (size_t i = 0, c; i < TAIL_PUNCT_MAX && (c = opening_punct_before(text, limit, start)); i++)
+            start -= c;
     }
     size_t tail = e + 1 == n ? trim_end(text, end, len) : end;
     if (e + 1 == n && tail - end <= EDGE_KEEP_MAX) {

@@ -416,6 +416,14 @@ static const row_t window_rows[] = {
     /* ...also by reference */
     { "She said &ldquo;the end is near.&rdquo; Then we left the place.",
       { TERM("is") }, 3, "\xe2\x80\xa6" "end [is] near.\xe2\x80\x9d\xe2\x80\xa6" },
+    /* ...and opening punctuation right before the first: quotes, brackets,
+     * and an HTML tag's "<" or "</", whose name is a word */
+    { "Then she said \xe2\x80\x9cpeace is near\xe2\x80\x9d and left the room.",
+      { TERM("peace") }, 1, "\xe2\x80\xa6\xe2\x80\x9c[peace]\xe2\x80\xa6" },
+    { "The long talks (held in Moscow) ended on a cold day.", { TERM("held") }, 1,
+      "\xe2\x80\xa6([held]\xe2\x80\xa6" },
+    { "one two three four five six <b>bold</b> seven eight nine ten", { TERM("bold") }, 3,
+      "\xe2\x80\xa6<b>[bold]</b>\xe2\x80\xa6" },
     /* A phrase is never cut: the window grows to hold it. */
     { "Some words then peace talks and more words after.", { PHRASE("peace talks") }, 1,
       "\xe2\x80\xa6[peace talks]\xe2\x80\xa6" },
