@@ -140,9 +140,18 @@ static bool add_query(batch_t *b, size_t *cap, const text_line_t *line)
     b->q = grown;
     batch_query_t *q = &b->q[b->n++];
     memset(q, 0, sizeof *q);
-    bool ok = split_line(q, line->text, line->no);
-    if (line->nul)
-        q->bad = "a NUL byte in the line (is the file text?)";
+    if (!line->nul)
+        return split_line(q, line->text, line->no);
+    /* A line with a NUL byte is not searched, but reported whole: each NUL
+     * shown as U+FFFD, not cutting the query (or its id) short. */
+    text_buf_t whole = TEXT_BUF_INIT;
+    bool ok = text_buf_puts(&whole, "");
+    for (size_t i = 0; ok && i < line->len; i++)
+        ok = line->text[i] ? text_buf_putc(&whole, line->text[i])
+                           : text_buf_puts(&whole, "\xEF\xBF\xBD");
+    ok = ok && split_line(q, whole.data, line->no);
+    text_buf_free(&whole);
+    q->bad = "a NUL byte in the line (is the file text?)";
     return ok;
 }
 

@@ -304,11 +304,14 @@ expect_match '"query": "café"' "$OUT" "a query file in Latin-1 is read as Windo
 printf 'a\tLavrov\n\000b\tKabul\nc\tMos\000cow\n' >nul.tsv
 run $S --batch nul.tsv -f trec
 expect_rc 2 "lines with NUL bytes"
-expect_match '^passim-search: nul.tsv:2: query 2: a NUL byte in the line' "$ERR" \
+expect_match '^passim-search: nul.tsv:2: query �b: a NUL byte in the line' "$ERR" \
     "a line starting with NUL is named, not skipped"
 expect_match '^passim-search: nul.tsv:3: query c: a NUL byte in the line' "$ERR" \
     "a query cut by a NUL is named, not run in part"
 expect_match '^a Q0 ' "$OUT" "and the other queries run"
+run $S --batch nul.tsv -f json
+expect_match '^\{"qid": "c", "query": "Mos�cow", "error": "a NUL byte' "$OUT" \
+    "the query is reported whole, its NUL shown as U+FFFD"
 # A file that a NUL byte keeps from being decoded whole: its lines are read
 # one by one, a Latin-1 query id as its query is.
 printf 'k\351\tLavrov\n\000b\tKabul\n' >nul-latin1.tsv
