@@ -918,13 +918,17 @@ static int collect_term(const text_term_t *term, void *payload)
 }
 
 /* The TERM nodes of q[start..end), in order; and, if solid is not NULL, its
- * two-part hyphenated words typed solid (SRCH_TERM_SOLID). */
+ * two-part hyphenated words typed solid (SRCH_TERM_SOLID). Words of a title
+ * are read as the indexer reads the title, plainly (text_analyze_plain()):
+ * a title phrase copied from a title as shown finds it. */
 static bool analyze(parser_t *p, size_t start, size_t end, srch_field_t field, node_vec_t *out,
                     node_vec_t *solid)
 {
     collect_t c = { p, start, field, { NULL, 0, 0 }, { NULL, 0, 0 }, solid != NULL };
-    if (text_analyze(p->a, p->q + start, end - start, 1, collect_term, &c) != 0 ||
-        p->status != SRCH_QUERY_OK)
+    const char *s = p->q + start;
+    int rc = field == SRCH_FIELD_TITLE ? text_analyze_plain(p->a, s, end - start, 1, collect_term, &c)
+                                       : text_analyze(p->a, s, end - start, 1, collect_term, &c);
+    if (rc != 0 || p->status != SRCH_QUERY_OK)
         return false;
     note_long_word(p, start, end);
     *out = c.terms;

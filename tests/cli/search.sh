@@ -410,6 +410,12 @@ run $PASSIM_SEARCH --db "$T/shown.db" -f json 'title:x'
 expect_match '"title": "- \[x\] tick"' "$OUT" "a title shown with a box finds its x"
 run $PASSIM_SEARCH --db "$T/shown.db" -f json 'title:target'
 expect_match '"title": "\[see\]\(target\) here"' "$OUT" "an escaped bracket opens no link in a title"
+# ...and a title phrase is read as the title is, so that one copied from a
+# title as shown finds it.
+run $PASSIM_SEARCH --db "$T/shown.db" -f json 'title:"[see](target) here"'
+expect_match '"title": "\[see\]\(target\) here"' "$OUT" "a title phrase copied from the title as shown"
+run $PASSIM_SEARCH --db "$T/shown.db" --explain 'title:"- [x] tick"'
+expect_match 'title:x' "$OUT" "a title phrase's box is a word, as in the title"
 # And the other way round: typed with a hyphen, it finds the word written
 # solid (articles 001 and 004 have "email"), alone and in a phrase.
 run $S --highlight plain -n 5 e-mail
