@@ -28,7 +28,7 @@
 /* Closing punctuation taken along after a window's last token, and opening
  * punctuation before its first, at most this many characters each, so that
  * a run of dots cannot grow the window. */
-#define TAIL_PUNCT_MAX 4
+#define EDGE_PUNCT_MAX 4
 
 /* A repeated unit earns a tenth of its weight per repeat, for this many
  * repeats at most: a word said five times must not beat a second, rarer word. */
@@ -648,9 +648,14 @@ static bool choose_window(const build_t *b, const match_t *by_first, const char 
     return true;
 }
 
+/* ASCII punctuation that may close (or open) what a window's last (or
+ * first) word stands in. */
+static const char closing_ascii[] = ".!?;:)]}>\"'*_`";
+static const char opening_ascii[] = "\"'([{<*_`";
+
 /* Length of the closing punctuation character at s[0..len) (".", "”", ")", the
- * "**" of emphasis..., and a character reference to one, "&rdquo;"), 0 if
- * there is none. */
+ * "**" of emphasis..., a character reference to one, "&rdquo;", or a
+ * backslash escape of one, "\)"), 0 if there is none. */
 static size_t closing_punct(const char *s, size_t len)
 {
     uint32_t cp;
@@ -668,8 +673,10 @@ static size_t closing_punct(const char *s, size_t len)
     };
     if (len == 0)
         return 0;
-    if (s[0] != '\0' && strchr(".!?;:)]}>\"'*_`", s[0]))
+    if (s[0] != '\0' && strchr(closing_ascii, s[0]))
         return 1;
+    if (s[0] == '\\' && len > 1 && s[1] != '\0' && strchr(closing_ascii, s[1]))
+        return 2;
     for (size_t i = 0; i < sizeof multi / sizeof multi[0]; i++) {
         size_t n = strlen(multi[i]);
         if (n <= len && memcmp(s, multi[i], n) == 0)
@@ -678,9 +685,13 @@ static size_t closing_punct(const char *s, size_t len)
     return 0;
 }
 
-/* Length of the opening punctuation character that ends at s[at], after
- * s[from] ('"', "(", "“", the "**" of emphasis, the "<" or "</" of an HTML
- * tag whose name is the word after it), 0 if there is none. */
+/* Longest character reference looked for before a window's first word. */
+#define REF_BACK_MAX 32
+
+/* Length of the opening punctuation character that ends just before s[at],
+ * after s[from] ('"', "(", "“", the "**" of emphasis, the "<" or "</" of an
+ * HTML tag whose name is the word after it; a backslash escape of one, "\(",
+ * or a character reference to one, "&ldquo;"), 0 if there is none. */
 static size_t opening_punct_before(const char *s, size_t from, size_t at)
 {
     static const char *const multi[] = {
@@ -691,10 +702,21 @@ static size_t opening_punct_before(const char *s, size_t from, size_t at)
     if (at == from)
         return 0;
     char c = s[at - 1];
-    if (c != '\0' && strchr("\"'([{<*_`", c))
-        return 1;
+    if (c != '\0' && strchr(opening_ascii, c))
+        return at - 1 > from && s[at - 2] == '\\' ? 2 : 1;
     if (c == '/' && at - 1 > from && s[at - 2] == '<')
         return 2;
+    if (c == ';') {
+        size_t k = at - 1, stop = at - from > REF_BACK_MAX ? at - REF_BACK_MAX : from;
+        while (k > stop && s[k] != '&')
+            k--;
+        uint32_t cp;
+        if (s[k] == '&' && text_char_ref(s, at, k, &cp) == at - k) {
+            char u[4];
+            size_t n = text_utf8_encode(cp, u);
+            return opening_punct_before(u, 0, n) == n ? at - k : 0;
+        }
+    }
     for (size_t i = 0; i < sizeof multi / sizeof multi[0]; i++) {
         size_t n = strlen(multi[i]);
         if (n <= at - from && memcmp(s + at - n, multi[i], n) == 0)
@@ -729,7 +751,7 @@ static void window_bytes(const build_t *b, const char *text, size_t len, size_t 
         start = lead;
     } else {
         size_t limit = s > 0 ? b->toks[s - 1].end : 0;
-        for (size_t i = 0, c; i < TAIL_PUNCT_MAX && (c = opening_punct_before(text, limit, start)); i++)
+        for (size_t i = 0, c; i < EDGE_PUNCT_MAX && (c = opening_punct_before(text, limit, start)); i++)
             start -= c;
     }
     size_t tail = e + 1 == n ? trim_end(text, end, len) : end;
@@ -737,7 +759,7 @@ static void window_bytes(const build_t *b, const char *text, size_t len, size_t 
         end = tail;
     } else {
         size_t limit = e + 1 < n ? b->toks[e + 1].start : len;
-        for (size_t i = 0, c; i < TAIL_PUNCT_MAX && (c = closing_punct(text + end, limit - end)); i++)
+        for (size_t i = 0, c; i < EDGE_PUNCT_MAX && (c = closing_punct(text + end, limit - end)); i++)
             end += c;
     }
     out->start = start;

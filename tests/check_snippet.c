@@ -424,6 +424,15 @@ static const row_t window_rows[] = {
       "\xe2\x80\xa6([held]\xe2\x80\xa6" },
     { "one two three four five six <b>bold</b> seven eight nine ten", { TERM("bold") }, 3,
       "\xe2\x80\xa6<b>[bold]</b>\xe2\x80\xa6" },
+    /* ...also by reference or escaped, at both ends alike */
+    { "one two &lt;b&gt;bold&lt;/b&gt; seven eight", { TERM("bold") }, 1,
+      "\xe2\x80\xa6<b>[bold]</b>\xe2\x80\xa6" },
+    { "one two &ldquo;peace&rdquo; seven eight", { TERM("peace") }, 1,
+      "\xe2\x80\xa6\xe2\x80\x9c[peace]\xe2\x80\x9d\xe2\x80\xa6" },
+    { "one two &lt;peace&gt; seven eight", { TERM("peace") }, 1,
+      "\xe2\x80\xa6<[peace]>\xe2\x80\xa6" },
+    { "one two \\(peace\\) seven eight", { TERM("peace") }, 1,
+      "\xe2\x80\xa6([peace])\xe2\x80\xa6" },
     /* A phrase is never cut: the window grows to hold it. */
     { "Some words then peace talks and more words after.", { PHRASE("peace talks") }, 1,
       "\xe2\x80\xa6[peace talks]\xe2\x80\xa6" },
