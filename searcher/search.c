@@ -203,8 +203,8 @@ static void describe_open_failure(const char *path, xs_status_t st)
                  "%s: not a folder: an index is the folder that passim-index made", path);
     } else if (st == XS_ERR_NOT_FOUND && stat_errno == 0) {
         snprintf(engine_msg, sizeof engine_msg,
-                 "%s: no index here: a folder that passim-index did not make (an index is the "
-                 "folder named by passim-index --db)", path);
+                 "%s: no index here: a folder with none in it (an index is the folder named by "
+                 "passim-index --db)", path);
     } else if (st == XS_ERR_NOT_FOUND) {
         snprintf(engine_msg, sizeof engine_msg,
                  "%s: no index here (create one with passim-index, or give --db)", path);
@@ -1635,8 +1635,8 @@ void srch_report_missing(srch_engine_t *e, const srch_result_t *r, text_buf_t *b
 {
     uint32_t passages = 1;
     if (xs_db_doccount(e->db, &passages) == XS_OK && passages == 0) {
-        text_buf_puts(b, "passim-search: the index holds no article yet (passim-index adds files "
-                         "to it)\n");
+        text_buf_puts(b, "passim-search: the index holds no passage: no article yet, or none "
+                         "with a word (passim-index adds files to it)\n");
         return;
     }
     missing_ctx_t m = { e, b, TEXT_BUF_INIT, TEXT_BUF_INIT, SRCH__STRSET_INIT, 0, false, false,

@@ -402,7 +402,7 @@ for j in 1 2; do
     expect_rc 0 "--jobs $j: a first run over an empty folder"
     run $PASSIM_SEARCH --db "$T/nothing$j.db" Kabul
     expect_rc 1 "--jobs $j: the index of an empty folder searches"
-    expect_eq "$ERR" "passim-search: the index holds no article yet (passim-index adds files to it)" \
+    expect_eq "$ERR" "passim-search: the index holds no passage: no article yet, or none with a word (passim-index adds files to it)" \
         "--jobs $j: and finds nothing, for the index holds nothing"
 done
 run "$DBCHECK" "$T/nothing1.db" --set-meta passim:layout ""

@@ -91,7 +91,7 @@ expect_match 'none.db: no index here \(create one' "$ERR" "missing index named"
 mkdir "$T/notes"
 run $PASSIM_SEARCH --db "$T/notes" talk
 expect_rc 2 "a folder that is no index"
-expect_match 'notes: no index here: a folder that passim-index did not make \(an index is the folder named by passim-index --db\)$' \
+expect_match 'notes: no index here: a folder with none in it \(an index is the folder named by passim-index --db\)$' \
     "$ERR" "a folder that is no index: said so"
 printf 'notes\n' >"$T/file.db"
 run $PASSIM_SEARCH --db "$T/file.db" talk
@@ -513,7 +513,7 @@ mkdir -p "$T/nothing"
 $PASSIM_INDEX -q --db "$T/nothing.db" "$T/nothing" >/dev/null || fail "indexing an empty folder"
 run $PASSIM_SEARCH --db "$T/nothing.db" 'Kab*'
 expect_rc 1 "an empty index: a wildcard"
-expect_eq "$ERR" "passim-search: the index holds no article yet (passim-index adds files to it)" \
+expect_eq "$ERR" "passim-search: the index holds no passage: no article yet, or none with a word (passim-index adds files to it)" \
     "an empty index: said plainly"
 rm -rf "$T/nothing" "$T/nothing.db"
 # Lists that miss some files' words are read as none: an index built with
