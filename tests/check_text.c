@@ -221,6 +221,20 @@ static const tok_row_t tok_rows[] = {
     {"[Note]: see/this then more", 0, "note@0[1,5) see@1[8,11) this@2[12,16) then@3[17,21) more@4[22,26)"},
     {"grep \"[^aeiou]\"", 0, "grep@0[0,4) aeiou@1[8,13)"},
     {"peace[^1](https://x.org/p) talks", 0, "peace@0[0,5) 1@1[7,8)N talks@2[27,32)"},
+    /* 28c'': a "](target)" is a link's only after a "[" that opens it, on its
+     * line or the line before, that no backslash escapes */
+    {"\\[see](notes) a](b) \\\\[c](d)", 0,
+     "see@0[2,5) notes@1[7,12) a@2[14,15) b@3[17,18) c@4[23,24)"},
+    {"[x\ny](z) [a [b] c](d)\n\n[e\n\nf](g)", 0,
+     "x@0[1,2) y@1[3,4) a@2[10,11) b@3[13,14) c@4[16,17) e@6[24,25) f@8[27,28) g@9[30,31)"},
+    /* 28c''': in a fenced code block, shown as written, a link's target, a
+     * footnote reference and a definition's address are words */
+    {"```\nsee [d](tgt) x[^1]\n[r]: https://x.org/p\n```", 0,
+     "see@0[4,7) d@1[9,10) tgt@2[12,15) x@3[17,18) 1@4[20,21)N r@5[24,25) https@6[28,33) "
+     "x@7[36,37)S org@8[38,41) p@9[42,43)"},
+    /* ...and a regular expression's class is no footnote reference */
+    {"Use a[^b]*c or x[^yz]+ here[^2].", 0,
+     "use@0[0,3) a@1[4,5) b@2[7,8) c@3[10,11) or@4[12,14) x@5[15,16) yz@6[18,20) here@7[23,27)"},
     /* 28d: a task's box after a bullet is no word, in a quote and in code too;
      * after a number, or with no bullet, or another letter, it is */
     {"- [x] call\n> * [X] mum\n  + [ ] ok", 0, "call@0[6,10) mum@2[19,22) ok@4[31,33)"},

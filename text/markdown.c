@@ -977,8 +977,6 @@ static int line_markup(const char *s, size_t len, size_t a, size_t b, line_carry
          * and colon ("[^1]: The text"), shown as Markdown shows them: not
          * here. */
         size_t note = c == '[' && code == 0 ? text__footnote_ref_end(s, end, i) : 0;
-        if (note != 0 && note < end && (is_wordish((unsigned char)s[note]) || strchr("*+?{", s[note])))
-            note = 0;   /* a regular expression's class: "a[^b]*c", "x[^0-9]+" */
         if (note != 0) {
             note += i == start && note < end && s[note] == ':';
             if ((rc = fn(i, note, 0, payload)) != 0)

@@ -82,7 +82,10 @@
  * markup, as beside ASCII punctuation, "“*Dune*”", "中<b>文</b>"; 16: a
  * task's box is no word, "- [x] call mum"; 17: a title's words are read
  * from the title as shown, where no markup is left to pass over, "\- [x]
- * bar" shown "- [x] bar" holds x):
+ * bar" shown "- [x] bar" holds x; a "](target)" is a link's only after a
+ * "[" that no backslash escapes, "\[see](notes)" holding notes; a fenced
+ * code block's link targets and footnote references are words; a regular
+ * expression's class is no footnote reference, "a[^b]*c"):
  * an index of another layout is refused (searching it would misread it,
  * updating it would mix two). */
 #define PASSIM_LAYOUT_VERSION "17"

@@ -221,8 +221,10 @@ size_t text__word_end(const char *s, size_t len, size_t i);
 size_t text__link_target_end(const char *s, size_t len, size_t i, size_t *fail_until);
 
 /* Past a Markdown footnote reference at s[i] ("peace[^1]"), or the label of
- * a footnote definition opening a line ("[^1]: ..."), or 0. The tokenizer
- * indexes neither; the snippet does not show them. */
+ * a footnote definition opening a line ("[^1]: ..."), or 0: not a regular
+ * expression's class, which a word character or one of "*+?{" follows
+ * ("a[^b]*c"). The tokenizer indexes neither; the snippet does not show
+ * them. */
 size_t text__footnote_ref_end(const char *s, size_t len, size_t i);
 
 /* Past the address of a Markdown link reference definition whose "]" is at

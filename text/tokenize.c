@@ -758,8 +758,13 @@ size_t text__footnote_ref_end(const char *s, size_t len, size_t i)
         return 0;
     for (size_t j = i + 2; j < len && j < i + LINK_MAX; j++) {
         if (s[j] == ']') {
-            bool after_ok = line_start ? j + 1 < len && s[j + 1] == ':'
-                                       : j + 1 >= len || s[j + 1] != '(';
+            unsigned char next = j + 1 < len ? (unsigned char)s[j + 1] : ' ';
+            /* A regular expression's class goes on after its bracket:
+             * "a[^b]*c", "x[^0-9]+", "foo[^bar]baz". */
+            bool regex = next >= 0x80 || (next >= '0' && next <= '9')
+                         || ((next | 0x20) >= 'a' && (next | 0x20) <= 'z')
+                         || (next != 0 && strchr("*+?{", next) != NULL);
+            bool after_ok = line_start ? next == ':' : next != '(' && !regex;
             return j > i + 2 && after_ok ? j + 1 : 0;
         }
         if (text__is_space_byte((unsigned char)s[j]) || s[j] == '[')
@@ -903,23 +908,59 @@ size_t text__heading_attrs_end(const char *s, size_t len, size_t i)
     return text_is_underlined(s, len, e) ? end : 0;
 }
 
+/* Farthest back a link's "[" is looked for from its "](". */
+#define LINK_TEXT_MAX 1024
+
+/* Whether a "[" that no backslash escapes opens the bracket that the "]" at
+ * s[i] closes, on its line or the line before (a link's text wrapped): only
+ * then is the "](target)" after it a link's target, as snippets read it. An
+ * escaped "\[see](notes)", or a "](notes)" with no "[", is text. */
+static bool link_text_before(const char *s, size_t i)
+{
+    size_t stop = i > LINK_TEXT_MAX ? i - LINK_TEXT_MAX : 0;
+    unsigned depth = 0, breaks = 0;
+    for (size_t j = i; j-- > stop;) {
+        char c = s[j];
+        if (c == '\n' && ++breaks > 1)
+            return false;
+        if (c != '[' && c != ']')
+            continue;
+        size_t k = j;
+        while (k > stop && s[k - 1] == '\\')
+            k--;
+        if ((j - k) % 2 == 1)
+            continue;   /* "\[", but not "\\[" */
+        if (c == ']')
+            depth++;
+        else if (depth-- == 0)
+            return true;
+    }
+    return false;
+}
+
 /* Past what starts at s[i], of class c and cl bytes, and is no word: a
- * Markdown link target ("](url)", "[label]: url"), a footnote reference
- * ("[^1]"), a task's box ("- [x]"), a heading's attribute block ("{#id}",
- * not in a fenced code block, in_fence), an escape sequence, or the
+ * task's box ("- [x]", in code too: in_fence may not know yet that a line
+ * opens or closes a block, until a word of it is read); out of a fenced
+ * code block (in_fence), which shows its text as written, a Markdown link
+ * target ("](url)", "[label]: url"), a footnote reference ("[^1]") or a
+ * heading's attribute block ("{#id}"); an escape sequence; or the
  * character. */
 static size_t past_non_word(const char *s, size_t len, size_t i, unsigned c, size_t cl,
                             size_t *link_fail_until, bool in_fence)
 {
-    if (c == TEXT__C_RBRACKET && i + 1 < len && s[i + 1] == '(') {
-        size_t end = text__link_target_end(s, len, i, link_fail_until);
+    size_t end = s[i] == '[' ? text__task_box_end(s, len, i) : 0;
+    if (end != 0)
+        return end;
+    if (in_fence)
+        return i + escape_or_char(s, len, i, cl);
+    if (c == TEXT__C_RBRACKET && i + 1 < len && s[i + 1] == '(' && link_text_before(s, i)) {
+        end = text__link_target_end(s, len, i, link_fail_until);
         return end != 0 ? end : i + 1;
     }
-    size_t end = c == TEXT__C_RBRACKET      ? text__link_definition_end(s, len, i)
-                 : s[i] == '{' && !in_fence ? text__heading_attrs_end(s, len, i)
-                                            : 0;
-    if (s[i] == '[' && (end = text__task_box_end(s, len, i)) == 0)
-        end = text__footnote_ref_end(s, len, i);
+    end = c == TEXT__C_RBRACKET ? text__link_definition_end(s, len, i)
+          : s[i] == '{'         ? text__heading_attrs_end(s, len, i)
+          : s[i] == '['         ? text__footnote_ref_end(s, len, i)
+                                : 0;
     return end != 0 ? end : i + escape_or_char(s, len, i, cl);
 }
 

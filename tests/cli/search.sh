@@ -416,6 +416,16 @@ run $PASSIM_SEARCH --db "$T/shown.db" -f json 'title:"[see](target) here"'
 expect_match '"title": "\[see\]\(target\) here"' "$OUT" "a title phrase copied from the title as shown"
 run $PASSIM_SEARCH --db "$T/shown.db" --explain 'title:"- [x] tick"'
 expect_match 'title:x' "$OUT" "a title phrase's box is a word, as in the title"
+# In a passage too, what the snippet shows is searched: an escaped bracket's
+# "(target)", a link in a fenced code block, a regular expression's class.
+mkdir "$T/shown2"
+printf 'Notes\n\nSee \\[draft](sketch) and a[^bq]*c.\n\n```\nopen [docs](https://x.org/manual)\n```\n' \
+    > "$T/shown2/a.md"
+run $PASSIM_INDEX -q --db "$T/shown2.db" "$T/shown2"
+for word in sketch bq manual; do
+    run $PASSIM_SEARCH --db "$T/shown2.db" --highlight plain "$word"
+    expect_match "\\[$word\\]" "$OUT" "a word the snippet shows is found: $word"
+done
 # And the other way round: typed with a hyphen, it finds the word written
 # solid (articles 001 and 004 have "email"), alone and in a phrase.
 run $S --highlight plain -n 5 e-mail
