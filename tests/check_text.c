@@ -225,10 +225,16 @@ static const tok_row_t tok_rows[] = {
      * line or the line before, that no backslash escapes */
     {"\\[see](notes) a](b) \\\\[c](d)", 0,
      "see@0[2,5) notes@1[7,12) a@2[14,15) b@3[17,18) c@4[23,24)"},
+    {"See [x \\[y]](z) [p \\] q](r) **B[^2]** Really[^3]? w[^vu]?", 0,
+     "see@0[0,3) x@1[5,6) y@2[9,10) p@3[17,18) q@4[22,23) r@5[25,26) b@6[30,31) really@7[38,44) "
+     "w@8[50,51)"},
     {"[x\ny](z) [a [b] c](d)\n\n[e\n\nf](g)", 0,
      "x@0[1,2) y@1[3,4) a@2[10,11) b@3[13,14) c@4[16,17) e@6[24,25) f@8[27,28) g@9[30,31)"},
     /* 28c''': in a fenced code block, shown as written, a link's target, a
      * footnote reference and a definition's address are words */
+    /* (a footnote's definition that opens a line is none, in code too: the
+     * line may be the first after the fence, which no word has told yet) */
+    {"```\nc\n```\n[^zed]: note", 0, "c@0[4,5) note@2[18,22)"},
     {"```\nsee [d](tgt) x[^1]\n[r]: https://x.org/p\n```", 0,
      "see@0[4,7) d@1[9,10) tgt@2[12,15) x@3[17,18) 1@4[20,21)N r@5[24,25) https@6[28,33) "
      "x@7[36,37)S org@8[38,41) p@9[42,43)"},

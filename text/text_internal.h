@@ -195,11 +195,19 @@ size_t text__first_word_char(const char *s, size_t len);
  * text_tokenize() reads them there: a piece of the text read alone may read
  * otherwise (a piece that starts after a link's "](" does not know that what
  * follows is its address). Starts as TEXT__READER_INIT. */
+/* What a reading has learnt of the links in a text, so that a line full of
+ * "](" is read in linear time. */
+typedef struct text__links {
+    size_t fail_until;          /* see text__link_target_end() */
+    size_t no_open_at;          /* 1 + the offset of the last "](" that no "["
+                                   opened (0: none yet) */
+} text__links_t;
+
 typedef struct text__reader {
     size_t i;                   /* where reading goes on: between two units */
-    size_t link_fail_until;     /* see text__link_target_end() */
+    text__links_t links;
 } text__reader_t;
-#define TEXT__READER_INIT { 0, 0 }
+#define TEXT__READER_INIT { 0, { 0, 0 } }
 
 /* The offset of the first word character at or after from and before to, in
  * the reading r of s[0..len); to if none. Calls go forward: from is never
@@ -222,9 +230,9 @@ size_t text__link_target_end(const char *s, size_t len, size_t i, size_t *fail_u
 
 /* Past a Markdown footnote reference at s[i] ("peace[^1]"), or the label of
  * a footnote definition opening a line ("[^1]: ..."), or 0: not a regular
- * expression's class, which a word character or one of "*+?{" follows
- * ("a[^b]*c"). The tokenizer indexes neither; the snippet does not show
- * them. */
+ * expression's class, which an ASCII letter or digit, "{" or "+" follows, or
+ * "*" or "?" and a letter or digit ("foo[^bar]baz", "a[^b]*c"). The
+ * tokenizer indexes neither; the snippet does not show them. */
 size_t text__footnote_ref_end(const char *s, size_t len, size_t i);
 
 /* Past the address of a Markdown link reference definition whose "]" is at

@@ -82,7 +82,7 @@ typedef struct tok_state {
     bool in_list;           /* a list item came since the last blank line */
     bool in_fence;          /* inside a fenced code block, opened by fence */
     text__fence_t fence;
-    size_t link_fail_until; /* see text__link_target_end() */
+    text__links_t links;
     size_t raw_len;
     bool overflow;          /* raw would have passed RAW_CAP: drop the token */
     bool non_ascii;         /* raw holds non-ASCII bytes: fold it with utf8proc */
@@ -726,6 +726,11 @@ static size_t escape_or_char(const char *s, size_t len, size_t i, size_t cl)
     return esc ? esc : cl;
 }
 
+static bool is_ascii_alnum(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
 /* Whether the byte before a "[^" may end what a footnote marks: a word, or
  * the punctuation after one ("peace[^1]", "said.[^2]", "**this**[^3]"). */
 static bool footnote_follows(unsigned char c)
@@ -758,12 +763,14 @@ size_t text__footnote_ref_end(const char *s, size_t len, size_t i)
         return 0;
     for (size_t j = i + 2; j < len && j < i + LINK_MAX; j++) {
         if (s[j] == ']') {
-            unsigned char next = j + 1 < len ? (unsigned char)s[j + 1] : ' ';
             /* A regular expression's class goes on after its bracket:
-             * "a[^b]*c", "x[^0-9]+", "foo[^bar]baz". */
-            bool regex = next >= 0x80 || (next >= '0' && next <= '9')
-                         || ((next | 0x20) >= 'a' && (next | 0x20) <= 'z')
-                         || (next != 0 && strchr("*+?{", next) != NULL);
+             * "foo[^bar]baz", "x[^0-9]+", "[^a]{2}", "a[^b]*c" (but "*"
+             * or "?" alone after a footnote is emphasis or punctuation,
+             * "**Bold[^1]**", "Really[^2]?"). */
+            unsigned char next = j + 1 < len ? (unsigned char)s[j + 1] : ' ';
+            unsigned char then = j + 2 < len ? (unsigned char)s[j + 2] : ' ';
+            bool regex = is_ascii_alnum(next) || next == '{' || next == '+'
+                         || ((next == '*' || next == '?') && is_ascii_alnum(then));
             bool after_ok = line_start ? next == ':' : next != '(' && !regex;
             return j > i + 2 && after_ok ? j + 1 : 0;
         }
@@ -909,52 +916,66 @@ size_t text__heading_attrs_end(const char *s, size_t len, size_t i)
 }
 
 /* Farthest back a link's "[" is looked for from its "](". */
-#define LINK_TEXT_MAX 1024
+#define LINK_TEXT_MAX 1023
 
-/* Whether a "[" that no backslash escapes opens the bracket that the "]" at
- * s[i] closes, on its line or the line before (a link's text wrapped): only
- * then is the "](target)" after it a link's target, as snippets read it. An
- * escaped "\[see](notes)", or a "](notes)" with no "[", is text. */
-static bool link_text_before(const char *s, size_t i)
+/* Whether s[j] is escaped by an odd run of backslashes (looked at back to
+ * stop). */
+static bool escaped(const char *s, size_t stop, size_t j)
 {
+    size_t k = j;
+    while (k > stop && s[k - 1] == '\\')
+        k--;
+    return (j - k) % 2 == 1;
+}
+
+/* Whether a "[" opens the bracket that the "]" at s[i] closes, on its line
+ * or the line before (a link's text wrapped), and no backslash escapes that
+ * "[": only then is the "](target)" after it a link's target, as snippets
+ * read it. Brackets inside are counted escaped or not, as snippets count
+ * them ("[x \[y]](z)" is a link). An escaped "\[see](notes)", or a
+ * "](notes)" with no "[", is text. A "](" that a previous one, with no "["
+ * between them, found no "[" for has none either (links->no_open_at): a
+ * line of them is read in linear time. */
+static bool link_text_before(const char *s, size_t i, text__links_t *links)
+{
+    size_t last = links->no_open_at;
+    if (last != 0 && last - 1 < i && memchr(s + last, '[', i - last) == NULL) {
+        links->no_open_at = i + 1;
+        return false;
+    }
     size_t stop = i > LINK_TEXT_MAX ? i - LINK_TEXT_MAX : 0;
     unsigned depth = 0, breaks = 0;
     for (size_t j = i; j-- > stop;) {
         char c = s[j];
         if (c == '\n' && ++breaks > 1)
-            return false;
-        if (c != '[' && c != ']')
-            continue;
-        size_t k = j;
-        while (k > stop && s[k - 1] == '\\')
-            k--;
-        if ((j - k) % 2 == 1)
-            continue;   /* "\[", but not "\\[" */
+            break;
         if (c == ']')
             depth++;
-        else if (depth-- == 0)
-            return true;
+        else if (c == '[' && depth-- == 0)
+            return !escaped(s, stop, j);
     }
+    links->no_open_at = i + 1;
     return false;
 }
 
 /* Past what starts at s[i], of class c and cl bytes, and is no word: a
- * task's box ("- [x]", in code too: in_fence may not know yet that a line
- * opens or closes a block, until a word of it is read); out of a fenced
- * code block (in_fence), which shows its text as written, a Markdown link
- * target ("](url)", "[label]: url"), a footnote reference ("[^1]") or a
+ * task's box ("- [x]") or a footnote's definition ("[^1]: ..."), in code
+ * too, since in_fence may not know yet that a line opens or closes a block
+ * until a word of it is read; out of a fenced code block (in_fence), which
+ * shows its text as written, a Markdown link target ("](url)", "[label]:
+ * url", whose "]" comes after a word), a footnote reference ("[^1]") or a
  * heading's attribute block ("{#id}"); an escape sequence; or the
  * character. */
 static size_t past_non_word(const char *s, size_t len, size_t i, unsigned c, size_t cl,
-                            size_t *link_fail_until, bool in_fence)
+                            text__links_t *links, bool in_fence)
 {
     size_t end = s[i] == '[' ? text__task_box_end(s, len, i) : 0;
     if (end != 0)
         return end;
-    if (in_fence)
+    if (in_fence && !(s[i] == '[' && opens_line(s, i)))
         return i + escape_or_char(s, len, i, cl);
-    if (c == TEXT__C_RBRACKET && i + 1 < len && s[i + 1] == '(' && link_text_before(s, i)) {
-        end = text__link_target_end(s, len, i, link_fail_until);
+    if (c == TEXT__C_RBRACKET && i + 1 < len && s[i + 1] == '(' && link_text_before(s, i, links)) {
+        end = text__link_target_end(s, len, i, &links->fail_until);
         return end != 0 ? end : i + 1;
     }
     end = c == TEXT__C_RBRACKET ? text__link_definition_end(s, len, i)
@@ -990,7 +1011,7 @@ static int tokenize(const char *s, size_t len, uint32_t first_pos, const text_op
         st.fence.n = open->n;
         st.fence.bare = false;
     }
-    st.link_fail_until = 0;
+    st.links = (text__links_t){ 0, 0 };
 
     size_t i = 0;
     while (i < len) {
@@ -1005,7 +1026,7 @@ static int tokenize(const char *s, size_t len, uint32_t first_pos, const text_op
         } else if (plain) {
             i += escape_or_char(s, len, i, cl);
         } else {
-            i = past_non_word(s, len, i, c, cl, &st.link_fail_until, st.in_fence);
+            i = past_non_word(s, len, i, c, cl, &st.links, st.in_fence);
         }
     }
     return 0;
@@ -1038,7 +1059,7 @@ size_t text__next_word_char(const char *s, size_t len, text__reader_t *r, size_t
         size_t cl;
         unsigned c = char_class((const unsigned char *)s, len, r->i, &cl);
         if (!text__is_word_class(c))
-            r->i = past_non_word(s, len, r->i, c, cl, &r->link_fail_until, false);
+            r->i = past_non_word(s, len, r->i, c, cl, &r->links, false);
         else if (r->i >= from)
             return r->i;
         else
