@@ -368,11 +368,6 @@ static const char *const html_elements[] = {
     "tfoot", "th", "thead", "time", "title", "tr", "track", "tt", "u", "ul", "var", "video", "wbr",
 };
 
-static bool is_ascii_alnum(unsigned char c)
-{
-    return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
-}
-
 static bool is_html_element(const char *s, size_t len)
 {
     for (size_t k = 0; k < sizeof html_elements / sizeof html_elements[0]; k++) {
@@ -419,10 +414,10 @@ static size_t html_tag_end(const char *s, size_t end, size_t i)
     size_t j = i + 1;
     if (s[j] == '/')
         j++;
-    else if (i > 0 && is_ascii_alnum((unsigned char)s[i - 1]))
+    else if (i > 0 && text__is_ascii_alnum((unsigned char)s[i - 1]))
         return 0; /* an opening tag starts no word: "a<b" (but "中<b>文</b>") */
     size_t name = j;
-    while (j < end && is_ascii_alnum((unsigned char)s[j]))
+    while (j < end && text__is_ascii_alnum((unsigned char)s[j]))
         j++;
     if (!is_html_element(s + name, j - name) || j >= end
         || !(s[j] == '>' || s[j] == '/' || s[j] == ' ' || s[j] == '\t'))
@@ -439,7 +434,7 @@ static size_t html_tag_end(const char *s, size_t end, size_t i)
 static size_t autolink_end(const char *s, size_t end, size_t i)
 {
     size_t j = i + 1, scheme = 0;
-    while (j < end && (is_ascii_alnum((unsigned char)s[j]) || s[j] == '+' || s[j] == '.'
+    while (j < end && (text__is_ascii_alnum((unsigned char)s[j]) || s[j] == '+' || s[j] == '.'
                        || s[j] == '-'))
         j++;
     scheme = j - (i + 1);
@@ -1774,7 +1769,7 @@ static size_t long_tag_end(const char *s, size_t len, size_t j)
         if (k < len && s[k] == '/')
             k++;
         size_t name = k;
-        while (k < len && is_ascii_alnum((unsigned char)s[k]))
+        while (k < len && text__is_ascii_alnum((unsigned char)s[k]))
             k++;
         if (!is_html_element(s + name, k - name) || k >= len
             || !(text__is_space_byte((unsigned char)s[k]) || s[k] == '>' || s[k] == '/'))
@@ -2010,14 +2005,14 @@ static bool rst_markup_line(const char *s, size_t a, size_t b)
         size_t i = a + 3;
         if (s[i] == '_' || s[i] == '|' || s[i] == '[')
             return true;
-        while (i < b && (is_ascii_alnum((unsigned char)s[i]) || s[i] == '-'))
+        while (i < b && (text__is_ascii_alnum((unsigned char)s[i]) || s[i] == '-'))
             i++;
         return i > a + 3 && i + 1 < b && s[i] == ':' && s[i + 1] == ':';
     }
     if (s[a] != ':')
         return false;
     size_t i = a + 1;
-    while (i < b && (is_ascii_alnum((unsigned char)s[i]) || s[i] == '-' || s[i] == '_'))
+    while (i < b && (text__is_ascii_alnum((unsigned char)s[i]) || s[i] == '-' || s[i] == '_'))
         i++;
     if (i == a + 1 || i >= b || s[i] != ':')
         return false;
@@ -2070,7 +2065,7 @@ static bool url_line(const char *s, size_t a, size_t b)
     }
     size_t i;
     size_t scheme = a;
-    while (scheme < b && scheme - a < 16 && is_ascii_alnum((unsigned char)s[scheme]))
+    while (scheme < b && scheme - a < 16 && text__is_ascii_alnum((unsigned char)s[scheme]))
         scheme++;
     if (scheme == a || b - scheme < 4 || memcmp(s + scheme, "://", 3) != 0)
         return false;

@@ -191,10 +191,6 @@ bool text__opens_comment(const char *s, size_t a, size_t b);
  * token if that were not too long to keep; len if none. */
 size_t text__first_word_char(const char *s, size_t len);
 
-/* A reading of a whole text that finds its word characters in order, as
- * text_tokenize() reads them there: a piece of the text read alone may read
- * otherwise (a piece that starts after a link's "](" does not know that what
- * follows is its address). Starts as TEXT__READER_INIT. */
 /* What a reading has learnt of the links in a text, so that a line full of
  * "](" is read in linear time. */
 typedef struct text__links {
@@ -203,6 +199,10 @@ typedef struct text__links {
                                    opened (0: none yet) */
 } text__links_t;
 
+/* A reading of a whole text that finds its word characters in order, as
+ * text_tokenize() reads them there: a piece of the text read alone may read
+ * otherwise (a piece that starts after a link's "](" does not know that what
+ * follows is its address). Starts as TEXT__READER_INIT. */
 typedef struct text__reader {
     size_t i;                   /* where reading goes on: between two units */
     text__links_t links;
@@ -249,6 +249,12 @@ size_t text__attrs_block_end(const char *s, size_t len, size_t i);
  * marks, or underlined): its id and classes are no words, in the index, the
  * title, the heading shown or the snippet. */
 size_t text__heading_attrs_end(const char *s, size_t len, size_t i);
+
+/* Whether c is an ASCII letter or digit. */
+static inline bool text__is_ascii_alnum(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
 
 /* ASCII white space: space, tab, CR, LF, VT, FF. */
 static inline bool text__is_space_byte(unsigned char c)

@@ -726,11 +726,6 @@ static size_t escape_or_char(const char *s, size_t len, size_t i, size_t cl)
     return esc ? esc : cl;
 }
 
-static bool is_ascii_alnum(unsigned char c)
-{
-    return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
-}
-
 /* Whether the byte before a "[^" may end what a footnote marks: a word, or
  * the punctuation after one ("peace[^1]", "said.[^2]", "**this**[^3]"). */
 static bool footnote_follows(unsigned char c)
@@ -769,8 +764,8 @@ size_t text__footnote_ref_end(const char *s, size_t len, size_t i)
              * "**Bold[^1]**", "Really[^2]?"). */
             unsigned char next = j + 1 < len ? (unsigned char)s[j + 1] : ' ';
             unsigned char then = j + 2 < len ? (unsigned char)s[j + 2] : ' ';
-            bool regex = is_ascii_alnum(next) || next == '{' || next == '+'
-                         || ((next == '*' || next == '?') && is_ascii_alnum(then));
+            bool regex = text__is_ascii_alnum(next) || next == '{' || next == '+'
+                         || ((next == '*' || next == '?') && text__is_ascii_alnum(then));
             bool after_ok = line_start ? next == ':' : next != '(' && !regex;
             return j > i + 2 && after_ok ? j + 1 : 0;
         }
