@@ -806,6 +806,7 @@ typedef struct part {
     srch_node_t *pos;    /* NULL: only exclusions */
     node_vec_t neg;      /* excluded items */
     bool required;       /* +item: matters in OR mode */
+    bool signed_inside;  /* a group whose one item had a sign: "(+item)" */
     bool joined;         /* an item that came after an explicit AND */
     size_t column;       /* where the item starts, for messages */
 } part_t;
@@ -1186,6 +1187,7 @@ static bool parse_group(parser_t *p, srch_field_t field, part_t *out)
     out->column = col;
     /* A sign inside stays inside: "(+oil) wheat" is as optional as "(+oil
      * kabul) wheat", its group's one item required within it alone. */
+    out->signed_inside = out->required || out->signed_inside;
     out->required = false;
     return true;
 }
@@ -1278,12 +1280,13 @@ static bool near_item(parser_t *p, const part_t *pt, node_vec_t *items, size_t *
     else if (n != NULL && n->kind == SRCH_NODE_OR && (n->flags & SRCH_OR_PARTS)
              && (n = parts_phrase(p, n)) == NULL)
         return false;
-    if (n == NULL || pt->neg.n > 0 ||
-        (n->kind != SRCH_NODE_TERM && n->kind != SRCH_NODE_PHRASE)) {
-        /* Xapian 1.4 counts the positions of words and phrases only. */
-        const char *why = n == NULL || pt->neg.n > 0 ? ""
-                          : n->kind == SRCH_NODE_PREFIX ? ": not a wildcard"
-                                                        : ": not a group in parentheses";
+    bool simple = n != NULL && (n->kind == SRCH_NODE_TERM || n->kind == SRCH_NODE_PHRASE);
+    if (!simple || pt->neg.n > 0 || pt->signed_inside) {
+        /* Xapian 1.4 counts the positions of words and phrases only, and a
+         * sign means nothing there, bracketed ("(+b)", "(-b)") or not. */
+        const char *why = n == NULL || (simple && pt->neg.n == 0) ? ": no sign (+, -, NOT) before them"
+                          : n->kind == SRCH_NODE_PREFIX           ? ": not a wildcard"
+                                                                  : ": not a group in parentheses";
         fail(p, pt->column, "NEAR needs words or phrases at column %zu%s",
              char_column(p, pt->column), why);
         return false;
@@ -1597,7 +1600,7 @@ static bool parse_query(parser_t *p)
         return false;
     }
     if (top.pos == NULL) {
-        fail(p, top.column, "query has only excluded terms");
+        fail(p, top.column, "query has only excluded terms (-, NOT): give a word to find too");
         return false;
     }
     srch_node_t *root = fix_part(p, &top);

@@ -731,6 +731,17 @@ static const error_row_t error_rows[] = {
     { "kabul NEAR NOT moscow", AND_,
       "NEAR needs words or phrases at column 12: no sign (+, -, NOT) before them", 12 },
     { "kabul NEAR mosc*", AND_, "NEAR needs words or phrases at column 12: not a wildcard", 12 },
+    /* bracketed, a sign is refused as it is bare */
+    { "kabul NEAR (+moscow)", AND_,
+      "NEAR needs words or phrases at column 12: no sign (+, -, NOT) before them", 12 },
+    { "((+moscow)) NEAR kabul", AND_,
+      "NEAR needs words or phrases at column 1: no sign (+, -, NOT) before them", 1 },
+    { "kabul NEAR (-moscow)", AND_,
+      "NEAR needs words or phrases at column 12: no sign (+, -, NOT) before them", 12 },
+    { "kabul NEAR (moscow -lavrov)", AND_,
+      "NEAR needs words or phrases at column 12: not a group in parentheses", 12 },
+    { "kabul NEAR (+moscow lavrov)", AND_,
+      "NEAR needs words or phrases at column 12: not a group in parentheses", 12 },
     /* a title's words and a passage's are counted apart */
     { "title:zebra NEAR/0 mango", AND_, "NEAR between title: and other words at column 20: "
       "a title's words are counted apart", 20 },
@@ -774,11 +785,11 @@ static const error_row_t error_rows[] = {
     { "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
       AND_, NO_WORD, 1 },
     /* only exclusions */
-    { "-kabul", AND_, "query has only excluded terms", 1 },
-    { "-kabul -moscow", OR_, "query has only excluded terms", 1 },
-    { "NOT kabul", AND_, "query has only excluded terms", 1 },
-    { "-kabul NOT moscow", AND_, "query has only excluded terms", 1 },
-    { "(-kabul -moscow)", AND_, "query has only excluded terms", 1 },
+    { "-kabul", AND_, "query has only excluded terms (-, NOT): give a word to find too", 1 },
+    { "-kabul -moscow", OR_, "query has only excluded terms (-, NOT): give a word to find too", 1 },
+    { "NOT kabul", AND_, "query has only excluded terms (-, NOT): give a word to find too", 1 },
+    { "-kabul NOT moscow", AND_, "query has only excluded terms (-, NOT): give a word to find too", 1 },
+    { "(-kabul -moscow)", AND_, "query has only excluded terms (-, NOT): give a word to find too", 1 },
     { "lavrov OR -moscow", AND_, "only excluded terms at column 11", 11 },
     { "lavrov -(-moscow)", AND_, "only excluded terms at column 8", 8 },
     /* wildcards */
