@@ -1110,6 +1110,8 @@ static const clean_row_t clean_rows[] = {
     {"## The `<div>` element", 0, "The <div> element"},
     {"Generics: List<T> and Map<K,V>", 0, "Generics: List<T> and Map<K,V>"},
     {"if a<b and c>d then", 0, "if a<b and c>d then"},
+    {"x<b>y</b>z and <b>w</b>z", 0, "x<b>y</b>z and wz"},   /* closes a tag that is text */
+    {"2<sup>10</sup> <I>it</I> n<i>x</I>", 0, "2<sup>10</sup> it n<i>x</I>"},
     {"<P ALIGN=center>Shout</P><br/>", 0, "Shout"},
     /* list markers go: a bullet, or an ordered list's number of 1 to 3 digits */
     {"- list item title", 0, "list item title"},

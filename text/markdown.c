@@ -384,10 +384,27 @@ static bool is_html_element(const char *s, size_t len)
     return false;
 }
 
+/* How far back on its line a closing tag looks for its opening tag. */
+#define TAG_OPENER_REACH 256
+
+/* Whether the closing tag of element s[name..name+n) at s[i] closes an
+ * opening tag that is text, one right after a letter or digit ("x<b>y</b>z"):
+ * the nearest "<name" before it on its line, within TAG_OPENER_REACH. */
+static bool closes_text_tag(const char *s, size_t i, size_t name, size_t n)
+{
+    size_t stop = i > TAG_OPENER_REACH ? i - TAG_OPENER_REACH : 0;
+    for (size_t j = i; j-- > stop && s[j] != '\n';)
+        if (s[j] == '<' && j + 1 + n < i && strncasecmp(s + j + 1, s + name, n) == 0
+            && !text__is_ascii_alnum((unsigned char)s[j + 1 + n]))
+            return j > 0 && text__is_ascii_alnum((unsigned char)s[j - 1]);
+    return false;
+}
+
 /* The end of the HTML tag or comment that starts at s[i] ('<'), on one line
  * of s[0..end): "<p align=\"center\">", "</h1>", "<br/>", "<!-- a note -->";
  * 0 if none starts there ("a < b", "<3", "List<T>", "<https://x.org>"). An
- * opening tag right after a letter or digit ("a<b and c>d") is text too. */
+ * opening tag right after a letter or digit ("a<b and c>d") is text too, and
+ * so is the tag that closes it ("x<b>y</b>z"). */
 static size_t html_tag_end(const char *s, size_t end, size_t i)
 {
     if (i + 1 >= end || s[i] != '<')
@@ -421,6 +438,8 @@ static size_t html_tag_end(const char *s, size_t end, size_t i)
         j++;
     if (!is_html_element(s + name, j - name) || j >= end
         || !(s[j] == '>' || s[j] == '/' || s[j] == ' ' || s[j] == '\t'))
+        return 0;
+    if (s[i + 1] == '/' && closes_text_tag(s, i, name, j - name))
         return 0;
     for (; j < end && s[j] != '\n' && s[j] != '<'; j++)
         if (s[j] == '>')

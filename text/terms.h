@@ -85,10 +85,12 @@
  * bar" shown "- [x] bar" holds x; a "](target)" is a link's only after a
  * "[" that no backslash escapes, "\[see](notes)" holding notes; a fenced
  * code block's link targets and footnote references are words; a regular
- * expression's class is no footnote reference, "a[^b]*c"):
+ * expression's class is no footnote reference, "a[^b]*c"; 18: a title's
+ * closing tag of an opening tag that is text, right after a letter or
+ * digit, is text too, "x<b>y</b>z"):
  * an index of another layout is refused (searching it would misread it,
  * updating it would mix two). */
-#define PASSIM_LAYOUT_VERSION "17"
+#define PASSIM_LAYOUT_VERSION "18"
 
 /* The position of the first word of a passage, and of a title. Not 1:
  * Xapian 1.4's exact phrase match takes a term that a document holds with
