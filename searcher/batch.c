@@ -608,11 +608,22 @@ int srch_batch(const srch_batch_opts_t *o)
             fprintf(stderr, "passim-search: %s\n", err.message);
             return SRCH_EXIT_ERROR;
         }
-        /* Every metric would be 0, which looks like a result. */
-        if (o->level == SRCH_LEVEL_PASSAGE && !srch_qrels_judges_passages(qrels)) {
-            fprintf(stderr, "passim-search: %s judges articles, and --level passage ranks "
-                            "passages (docid#n): no judgement could match; use --level doc\n",
-                    o->qrels);
+        /* A judgement of an article could never match: its query would
+         * score 0, which looks like a result. */
+        const char *qid, *article = o->level == SRCH_LEVEL_PASSAGE
+                                    ? srch_qrels_first_article(qrels, &qid) : NULL;
+        if (article != NULL) {
+            text_buf_t shown = TEXT_BUF_INIT;
+            bool ok = text_buf_printf(&shown, "passim-search: %s judges articles (query ", o->qrels)
+                      && text_safe_append(&shown, qid, strlen(qid), true)
+                      && text_buf_printf(&shown, ": ")
+                      && text_safe_append(&shown, article, strlen(article), true)
+                      && text_buf_printf(&shown, "), and --level passage ranks passages "
+                                                 "(docid#n): no judgement of an article could "
+                                                 "match; use --level doc, or judge passages "
+                                                 "only\n");
+            fputs(ok ? shown.data : "passim-search: out of memory\n", stderr);
+            text_buf_free(&shown);
             srch_qrels_free(qrels);
             return SRCH_EXIT_ERROR;
         }

@@ -334,13 +334,28 @@ bool srch_qrels_had_bom(const srch_qrels_t *q)
     return q && q->bom;
 }
 
-bool srch_qrels_judges_passages(const srch_qrels_t *q)
+/* Whether id names a passage: "docid#n", n digits, as --level passage
+ * writes them ("c#.txt" is an article's). */
+static bool names_passage(const char *id)
+{
+    const char *h = strrchr(id, '#');
+    if (h == NULL || h[1] == '\0')
+        return false;
+    while (*++h)
+        if (*h < '0' || *h > '9')
+            return false;
+    return true;
+}
+
+const char *srch_qrels_first_article(const srch_qrels_t *q, const char **qid)
 {
     for (size_t i = 0; q && i < q->n_q; i++)
         for (size_t k = 0; k < q->q[i].n_j; k++)
-            if (strchr(q->q[i].j[k].docid, '#'))
-                return true;
-    return false;
+            if (!names_passage(q->q[i].j[k].docid)) {
+                *qid = q->q[i].qid;
+                return q->q[i].j[k].docid;
+            }
+    return NULL;
 }
 
 static int query_key_cmp(const void *key, const void *elem)

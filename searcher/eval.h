@@ -79,9 +79,10 @@ size_t srch_qrels_n_judged(const srch_qrels_t *q);
 /* Whether its file started with a UTF-8 byte order mark (dropped). */
 bool srch_qrels_had_bom(const srch_qrels_t *q);
 
-/* Whether some judged id names a passage ("docid#n", as --level passage
- * writes them) rather than an article. */
-bool srch_qrels_judges_passages(const srch_qrels_t *q);
+/* The first judged id, by query then id, that names an article rather than
+ * a passage ("docid#n", as --level passage writes them), its query's id in
+ * *qid; NULL if every judged id names a passage. */
+const char *srch_qrels_first_article(const srch_qrels_t *q, const char **qid);
 
 /* The gain of docid for qid: *gain is set and true returned when judged. */
 bool srch_qrels_gain(const srch_qrels_t *q, const char *qid, const char *docid, int *gain);

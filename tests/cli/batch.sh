@@ -429,7 +429,7 @@ expect_eq "$(printf '%s\n' "$OUT" | grep -c '"some_words": true')" 1 "and in JSO
 printf 'lavrov\tLavrov\n' > one.tsv
 run $S --batch one.tsv -f trec --level passage --qrels "$QRELS"
 expect_rc 2 "--level passage with article qrels"
-expect_match 'judges articles, and --level passage ranks passages' "$ERR" \
+expect_match 'judges articles \(query kalash: 000_15c4c714383f619c\), and --level passage ranks passages' "$ERR" \
     "--level passage with article qrels: why"
 run $S --batch one.tsv -f trec --level passage -n 1
 passage=$(printf '%s\n' "$OUT" | awk '{print $3}')
@@ -438,6 +438,16 @@ run $S --batch one.tsv -f trec --level passage --qrels passage.qrels --metrics-o
 expect_rc 0 "--level passage with passage qrels"
 expect_match 'MRR[^0-9]*1\.0000' "$OUT" "--level passage with passage qrels: the judged passage first"
 expect_no_match 'judges none' "$ERR" "--level passage with passage qrels: no warning"
+# judgements of passages and of an article: the article's could never match
+{ cat passage.qrels; printf 'lavrov 0 %s 1\n' "${passage%#*}"; } > artpass.qrels
+run $S --batch one.tsv -f trec --level passage --qrels artpass.qrels --metrics-only
+expect_rc 2 "--level passage with an article among passage qrels"
+expect_match "judges articles \\(query lavrov: ${passage%#*}\\)" "$ERR" \
+    "--level passage with an article among passage qrels: which"
+# an article whose id has a '#' is no passage
+printf 'lavrov 0 c#.txt 1\n' > hash.qrels
+run $S --batch one.tsv -f trec --level passage --qrels hash.qrels --metrics-only
+expect_rc 2 "--level passage with the qrels of an article 'c#.txt'"
 # The other way round, an article run against judgements of passages: every
 # metric 0, and a warning says why (so does --compare).
 run $S --batch one.tsv --qrels passage.qrels --metrics-only
