@@ -5,6 +5,7 @@
  * and the p-values of paired significance tests (stats.c). The figures come
  * from eval.c; this file only lays them out.
  */
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,15 +40,33 @@ static bool put_safe_id(text_buf_t *b, const char *id, size_t width)
     return ok;
 }
 
+/* The width of a per-query table's first column: "qid" padded to 10, or to
+ * the widest of the ids as put_safe_id() shows them. */
+static int qid_column(const srch_eval_query_t *q, size_t n)
+{
+    size_t width = 10;
+    text_buf_t safe = TEXT_BUF_INIT;
+    for (size_t i = 0; i < n; i++) {
+        text_buf_clear(&safe);
+        if (text_safe_append(&safe, q[i].qid, strlen(q[i].qid), true) && safe.data) {
+            size_t w = text_columns(safe.data, safe.len);
+            width = w > width ? w : width;
+        }
+    }
+    text_buf_free(&safe);
+    return width > INT_MAX ? INT_MAX : (int)width;
+}
+
 bool srch_eval_report(text_buf_t *b, const srch_eval_result_t *res, bool per_query)
 {
     bool ok = true;
     if (per_query) {
-        ok = text_buf_printf(b, "%-10s %-8s %-8s %-8s %-8s %s\n", "qid", "nDCG@10", "AP", "P@10",
-                             "R@100", "RR");
+        int width = qid_column(res->queries, res->n_queries);
+        ok = text_buf_printf(b, "%-*s %-8s %-8s %-8s %-8s %s\n", width, "qid", "nDCG@10", "AP",
+                             "P@10", "R@100", "RR");
         for (size_t i = 0; i < res->n_queries && ok; i++) {
             const srch_eval_query_t *q = &res->queries[i];
-            ok = put_safe_id(b, q->qid, 10)
+            ok = put_safe_id(b, q->qid, (size_t)width)
                  && text_buf_printf(b, " %-8.4f %-8.4f %-8.4f %-8.4f %.4f%s\n",
                                     q->m.ndcg10, q->m.ap, q->m.p10, q->m.r100, q->m.rr,
                                     q->answered ? "" : "   (not answered)");
@@ -102,11 +121,13 @@ static void print_comparison(FILE *f, const side_by_side_t *s, const char *run_a
     size_t n = s->a.n_queries;
     fprintf(f, "A: %s\nB: %s\njudged queries: %zu (%s)\n\n", run_a, run_b, n, qrels);
     if (per_query) {
-        fprintf(f, "%-10s %9s %9s %9s %9s\n", "qid", "nDCG@10 A", "nDCG@10 B", "AP A", "AP B");
+        int width = qid_column(s->a.queries, n);
+        fprintf(f, "%-*s %9s %9s %9s %9s\n", width, "qid", "nDCG@10 A", "nDCG@10 B", "AP A",
+                "AP B");
         text_buf_t qid = TEXT_BUF_INIT;
         for (size_t i = 0; i < n; i++) {
             text_buf_clear(&qid);
-            (void)put_safe_id(&qid, s->a.queries[i].qid, 10); /* else unpadded */
+            (void)put_safe_id(&qid, s->a.queries[i].qid, (size_t)width); /* else unpadded */
             fprintf(f, "%s %9.4f %9.4f %9.4f %9.4f\n", qid.data ? qid.data : "",
                     s->a.queries[i].m.ndcg10, s->b.queries[i].m.ndcg10, s->a.queries[i].m.ap,
                     s->b.queries[i].m.ap);

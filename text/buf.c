@@ -67,9 +67,9 @@ bool text_buf_puts(text_buf_t *b, const char *s)
     return text_buf_append(b, s, strlen(s));
 }
 
-bool text_buf_put_padded(text_buf_t *b, const char *s, size_t width)
+size_t text_columns(const char *s, size_t len)
 {
-    size_t columns = 0, len = strlen(s);
+    size_t columns = 0;
     for (size_t i = 0; i < len;) {
         utf8proc_int32_t cp;
         utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
@@ -82,9 +82,15 @@ bool text_buf_put_padded(text_buf_t *b, const char *s, size_t width)
         columns += (size_t)utf8proc_charwidth(cp);
         i += (size_t)n;
     }
+    return columns;
+}
+
+bool text_buf_put_padded(text_buf_t *b, const char *s, size_t width)
+{
+    size_t len = strlen(s);
     if (!text_buf_append(b, s, len))
         return false;
-    for (; columns < width; columns++)
+    for (size_t columns = text_columns(s, len); columns < width; columns++)
         if (!text_buf_putc(b, ' '))
             return false;
     return true;

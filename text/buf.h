@@ -32,6 +32,8 @@ bool text_buf_puts(text_buf_t *b, const char *s);
  * (printf's "%-10s" counts bytes, which misaligns "Café" and "Россия" in a
  * table; a combining mark takes no column, an ideograph two). */
 bool text_buf_put_padded(text_buf_t *b, const char *s, size_t width);
+/* The terminal columns the UTF-8 string s[0..len) takes, as counted above. */
+size_t text_columns(const char *s, size_t len);
 /* Append code point cp in UTF-8; a surrogate or a value past U+10FFFF goes in
  * as U+FFFD. */
 bool text_buf_put_utf8(text_buf_t *b, uint32_t cp);

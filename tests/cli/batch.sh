@@ -628,6 +628,13 @@ expect_match '^nDCG@10 +0 +4 +0 +1\.0000 +1\.0000$' "$OUT" "a run against itself
 expect_match '^AP +0 +4 +0 +1\.0000 +1\.0000$' "$OUT" "a run against itself (AP)"
 run $PASSIM_SEARCH --compare a.trec b.trec --qrels "$QRELS" --per-query
 expect_match '^taliban +0\.3869 +1\.0000 +0\.2000 +1\.0000$' "$OUT" "--compare --per-query"
+# An id longer than the first column widens it for every row.
+printf 'averyveryverylongqid 0 a 1\n1 0 a 1\n' > long.qrels
+printf 'averyveryverylongqid Q0 a 1 1 t\n1 Q0 a 1 1 t\n' > long.trec
+run $PASSIM_SEARCH --compare long.trec long.trec --qrels long.qrels --per-query
+expect_match '^qid {18}nDCG@10 A' "$OUT" "--compare --per-query, a long id: the header widened"
+expect_match '^1 {20}  +1\.0000' "$OUT" "--compare --per-query, a long id: the short id's row too"
+expect_match '^averyveryverylongqid {4}1\.0000' "$OUT" "--compare --per-query, a long id: its row"
 run $PASSIM_SEARCH --compare a.trec b.trec
 expect_rc 2 "--compare without --qrels"
 run $PASSIM_SEARCH --compare a.trec --qrels "$QRELS"
