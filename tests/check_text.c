@@ -2517,6 +2517,9 @@ START_TEST(test_text_limits_buf)
         {"lavrov", "Lavrof", "Lavrov"}, {"moscow", "MOSKOW", "MOSCOW"},
         {"taliban", "talibn", "taliban"}, {"\xC3\xA9t\xC3\xA9", "\xC3\x89TE", "\xC3\x89T\xC3\x89"},
         {"x", "X", "X"}, {"42nd", "42ND", "42ND"},
+        /* mostly capitals, two or more: all */
+        {"tass", "TASSs", "TASS"}, {"gpu", "GPUs", "GPU"}, {"mcdonald", "McDonld", "Mcdonald"},
+        {"ab", "Ab", "Ab"},
         /* part by part, where the word has as many parts as the model */
         {"o'brien", "O'Brian", "O'Brien"}, {"jean-luc", "Jean-Lux", "Jean-Luc"},
         {"o'neill", "o'Neil", "o'Neill"}, {"o\xE2\x80\x99neill", "O\xE2\x80\x99Neil",

@@ -294,7 +294,9 @@ static void model_case(const char *model, size_t len, bool *all, bool first[CASE
         letters++;
         upper += is_upper;
     }
-    *all = letters >= 2 && upper == letters;
+    /* Mostly capitals: an acronym's plural or a slip of the shift key,
+     * "GPUs", "TASss". */
+    *all = upper >= 2 && 2 * upper > letters;
     *n_parts = part + 1;
 }
 

@@ -272,6 +272,8 @@ expect_eq "$ERR" "" "--any: no note when every word is somewhere"
 # No operator is offered: typed in capitals, it would be no word.
 run $S ANDD
 expect_eq "$ERR" "passim-search: no passage contains 'ANDD'" "no operator offered for a word"
+run $S TASSs
+expect_match "did you mean 'TASS'\\?" "$ERR" "a word typed mostly in capitals: offered in capitals"
 # A suggestion must find something where the word was looked for.
 run $S 'title:Kabl'
 expect_match "no article title contains 'Kabl'; did you mean 'Kabul'\\?" "$ERR" "title: suggestion"
