@@ -794,11 +794,8 @@ static void query_refused(const char *q, const char *why)
 {
     size_t n = strlen(q);
     bool cut = n > QUOTED_QUERY_MAX;
-    if (cut) {
-        n = QUOTED_QUERY_MAX;
-        while (n > 0 && ((unsigned char)q[n] & 0xC0) == 0x80)
-            n--;        /* not inside a character */
-    }
+    if (cut)
+        n = text_grapheme_floor(q, n, QUOTED_QUERY_MAX);   /* "é" is not cut from its accent */
     text_buf_t b = TEXT_BUF_INIT;
     bool ok = text_buf_puts(&b, "passim-search: query '") && text_safe_append(&b, q, n, true)
               && text_buf_printf(&b, "%s': %s\n", cut ? "\xE2\x80\xA6" : "", why);

@@ -323,6 +323,9 @@ expect_eq "$ERR" "passim-search: query '\"unbalanced': unbalanced quote at colum
 run $S "$(printf 'word %.0s' $(seq 30))("
 expect_match "^passim-search: query '(word ){16}…': unclosed parenthesis at column 151$" \
     "$ERR" "a long bad query is named by its start"
+run $S "($(printf 'word %.0s' $(seq 15))ae$(printf '\314\201\314\201\314\201') x"
+expect_match "^passim-search: query '\\((word ){15}a…': unclosed" "$ERR" \
+    "a long bad query is cut before a letter, not between it and its accents"
 expect_eq "$OUT" "" "nothing on stdout for a bad query"
 run $S '(kabul OR moscow'
 expect_rc 2 "unbalanced parenthesis"
