@@ -231,20 +231,21 @@ static const tok_row_t tok_rows[] = {
     {"[x\ny](z) [a [b] c](d)\n\n[e\n\nf](g)", 0,
      "x@0[1,2) y@1[3,4) a@2[10,11) b@3[13,14) c@4[16,17) e@6[24,25) f@8[27,28) g@9[30,31)"},
     /* 28c''': in a fenced code block, shown as written, a link's target, a
-     * footnote reference and a definition's address are words */
-    /* (a footnote's definition that opens a line is none, in code too: the
-     * line may be the first after the fence, which no word has told yet) */
+     * footnote reference, a footnote's definition and a definition's
+     * address are words; the line after the closing fence is no code */
     {"```\nc\n```\n[^zed]: note", 0, "c@0[4,5) note@2[18,22)"},
+    {"```\n[^1]: a\n```", 0, "1@0[6,7)N a@1[10,11)"},
     {"```\nsee [d](tgt) x[^1]\n[r]: https://x.org/p\n```", 0,
      "see@0[4,7) d@1[9,10) tgt@2[12,15) x@3[17,18) 1@4[20,21)N r@5[24,25) https@6[28,33) "
      "x@7[36,37)S org@8[38,41) p@9[42,43)"},
     /* ...and a regular expression's class is no footnote reference */
     {"Use a[^b]*c or x[^yz]+ here[^2].", 0,
      "use@0[0,3) a@1[4,5) b@2[7,8) c@3[10,11) or@4[12,14) x@5[15,16) yz@6[18,20) here@7[23,27)"},
-    /* 28d: a task's box after a bullet is no word, in a quote and in code too;
-     * after a number, or with no bullet, or another letter, it is */
+    /* 28d: a task's box after a bullet is no word, in a quote too; in code,
+     * shown as written, after a number, or with no bullet, or another
+     * letter, it is */
     {"- [x] call\n> * [X] mum\n  + [ ] ok", 0, "call@0[6,10) mum@2[19,22) ok@4[31,33)"},
-    {"```\n- [x] a\n```", 0, "a@0[10,11)"},
+    {"```\n- [x] a\n```", 0, "x@0[7,8) a@1[10,11)"},
     /* (a lone CR in a file of LF lines, a progress bar's redraw, starts no line) */
     {"a\r- [x] b", 0, "a@0[0,1) x@2[5,6) b@3[8,9)"},
     {"1. [x] a\n[x] b\n- [y] c\n- [x]d", 0,

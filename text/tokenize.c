@@ -75,6 +75,10 @@ typedef struct tok_state {
     size_t prev_end;        /* end of the last emitted token, or NO_TOKEN */
     bool prev_ideo;         /* that token is TEXT_TOK_IDEO */
     size_t last_end;        /* the same, not reset by a token too long to keep */
+    size_t followed;        /* the lines that start before here are read into
+                               the state below (follow()) */
+    unsigned breaks;        /* line breaks met since the last token kept */
+    bool boundary;          /* a block boundary met since then */
     size_t word_end;        /* end of the last word scanned, kept or too long */
     unsigned line;          /* the kind of the line the text is at (line_kind_t) */
     bool quoted;            /* that line is in a quote ('>') */
@@ -556,32 +560,47 @@ static bool open_line(tok_state_t *st, size_t i)
            || kind == LINE_ITEM || quoted != was_quoted;
 }
 
-/* Follow the text s[from..to) between two tokens (from the text's start
- * for the first): the lines it starts, read into st. True if it crosses a
- * block boundary (text.h, above text_token_t): a blank line (or a line of no
- * word), a boundary between lines (open_line()), a table row's bar. */
-static bool crosses_block(tok_state_t *st, size_t from, size_t to)
+/* Follow the text up to to (from where the last call stopped): the lines it
+ * starts, read into st as they start, so that what comes next, a word or
+ * not, is read as its line is (in a fenced code block or not). Notes in st
+ * whether it crosses a block boundary (text.h, above text_token_t) since
+ * the last token kept: a blank line (or a line of no word), a boundary
+ * between lines (open_line()), a table row's bar. A call never stops
+ * between the "\r" and the "\n" of a line break. */
+static void follow(tok_state_t *st, size_t to)
 {
     const unsigned char *s = st->s;
-    bool boundary = false;
-    unsigned breaks = 0;
-    for (size_t i = from; i < to; i++) {
+    for (size_t i = st->followed; i < to; i++) {
         if (s[i] == '|' && st->line == LINE_TABLE) {
-            boundary = true;
+            st->boundary = true;
         } else if (s[i] == '\n' || s[i] == '\r') {
             size_t j = i;
             while (j < to && s[j] == '\r')
                 j++;
             if (j > i && j < to && s[j] == '\n')
                 i = j; /* "\r\n", and "\r\r\n" as some tools write it, is one */
-            if (++breaks > 1) {
-                boundary = true; /* a blank line, or a line of no word between */
+            if (++st->breaks > 1) {
+                st->boundary = true; /* a blank line, or a line of no word between */
                 st->in_list = false;
             }
-            boundary |= open_line(st, i + 1);
+            st->boundary |= open_line(st, i + 1);
         }
     }
-    return boundary;
+    if (to > st->followed)
+        st->followed = to;
+}
+
+/* Past the line break at s[i] ("\n", "\r\n", "\r\r\n" or "\r"). */
+static size_t past_line_break(const unsigned char *s, size_t len, size_t i)
+{
+    size_t j = i + 1;
+    if (s[i] == '\r') {
+        while (j < len && s[j] == '\r')
+            j++;
+        if (j < len && s[j] == '\n')
+            j++;
+    }
+    return j;
 }
 
 static inline void reset_raw(tok_state_t *st)
@@ -634,6 +653,7 @@ static HOT_INLINE bool hyphen_between(const tok_state_t *st, size_t end, size_t 
  * the callback's value; *next receives the offset to continue from. */
 static int take_token(tok_state_t *st, size_t start, unsigned first_class, size_t *next)
 {
+    follow(st, start);
     unsigned flags = 0;
     size_t end = scan_token(st, start, first_class, &flags);
     *next = end;
@@ -674,12 +694,10 @@ static int take_token(tok_state_t *st, size_t start, unsigned first_class, size_
         flags |= TEXT_TOK_SENTENCE_END;
     }
 
-    if (st->last_end == NO_TOKEN) {
-        open_line(st, 0);
-        crosses_block(st, 0, start);
-    } else if (crosses_block(st, st->last_end, start)) {
+    if (st->last_end != NO_TOKEN && st->boundary)
         st->pos += TEXT_BLOCK_GAP;
-    }
+    st->boundary = false;
+    st->breaks = 0;
     text_token_t tok = {
         .word = word,
         .word_len = word_len,
@@ -953,22 +971,20 @@ static bool link_text_before(const char *s, size_t i, text__links_t *links)
     return false;
 }
 
-/* Past what starts at s[i], of class c and cl bytes, and is no word: a
- * task's box ("- [x]") or a footnote's definition ("[^1]: ..."), in code
- * too, since in_fence may not know yet that a line opens or closes a block
- * until a word of it is read; out of a fenced code block (in_fence), which
- * shows its text as written, a Markdown link target ("](url)", "[label]:
- * url", whose "]" comes after a word), a footnote reference ("[^1]") or a
- * heading's attribute block ("{#id}"); an escape sequence; or the
- * character. */
+/* Past what starts at s[i], of class c and cl bytes, and is no word: out
+ * of a fenced code block (in_fence), which shows its text as written, a
+ * task's box ("- [x]"), a Markdown link target ("](url)", "[label]: url",
+ * whose "]" comes after a word), a footnote reference ("[^1]") or
+ * definition ("[^1]: ...") or a heading's attribute block ("{#id}"); an
+ * escape sequence; or the character. */
 static size_t past_non_word(const char *s, size_t len, size_t i, unsigned c, size_t cl,
                             text__links_t *links, bool in_fence)
 {
+    if (in_fence)
+        return i + escape_or_char(s, len, i, cl);
     size_t end = s[i] == '[' ? text__task_box_end(s, len, i) : 0;
     if (end != 0)
         return end;
-    if (in_fence && !(s[i] == '[' && opens_line(s, i)))
-        return i + escape_or_char(s, len, i, cl);
     if (c == TEXT__C_RBRACKET && i + 1 < len && s[i + 1] == '(' && link_text_before(s, i, links)) {
         end = text__link_target_end(s, len, i, &links->fail_until);
         return end != 0 ? end : i + 1;
@@ -1007,6 +1023,10 @@ static int tokenize(const char *s, size_t len, uint32_t first_pos, const text_op
         st.fence.bare = false;
     }
     st.links = (text__links_t){ 0, 0 };
+    st.followed = 0;
+    st.breaks = 0;
+    st.boundary = false;
+    open_line(&st, 0);
 
     size_t i = 0;
     while (i < len) {
@@ -1018,6 +1038,9 @@ static int tokenize(const char *s, size_t len, uint32_t first_pos, const text_op
             if (rc != 0)
                 return rc;
             i = next;
+        } else if (s[i] == '\n' || s[i] == '\r') {
+            i = past_line_break(st.s, len, i);
+            follow(&st, i);
         } else if (plain) {
             i += escape_or_char(s, len, i, cl);
         } else {
