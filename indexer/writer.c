@@ -703,6 +703,20 @@ static void track_added(idx_writer_t *w, const idx_file_t *f, uint64_t hash)
         grown[w->n_added++].hash = hash;
 }
 
+/* Whether rec would write what the index holds for the file already: a
+ * file read again because its time was too recent to trust, found as it
+ * was, and still too recent. Not known if memory ran out: then it is
+ * written. */
+static bool same_record(const text_file_record_t *known, const text_file_record_t *rec)
+{
+    text_buf_t a = TEXT_BUF_INIT, b = TEXT_BUF_INIT;
+    bool same = text_file_record_encode(known, &a) && text_file_record_encode(rec, &b)
+                && a.len == b.len && memcmp(a.data, b.data, a.len) == 0;
+    text_buf_free(&a);
+    text_buf_free(&b);
+    return same;
+}
+
 bool idx_writer_begin(idx_writer_t *w, const idx_file_t *f, const text_file_record_t *known,
                       const idx_read_t *rd, bool *passages)
 {
@@ -721,11 +735,14 @@ bool idx_writer_begin(idx_writer_t *w, const idx_file_t *f, const text_file_reco
         return true;
     case IDX_READ_UNCHANGED:
         /* Touched, not changed: remember the new mtime, keep the passages;
-         * met with its text, as a file skipped unchanged is. */
+         * met with its text, as a file skipped unchanged is. A record the
+         * same as before is not written: it would commit a revision that
+         * changes nothing. */
         w->st.unchanged++;
         idx_progress(w->rep, NULL, rd->rec.size, 0);
         track_added(w, f, rd->rec.hash);
-        return ensure_batch(w) && set_record(w, f->key, &rd->rec);
+        return (known && same_record(known, &rd->rec))
+               || (ensure_batch(w) && set_record(w, f->key, &rd->rec));
     case IDX_READ_FAILED:
     case IDX_READ_BINARY:
     case IDX_READ_TEXT:

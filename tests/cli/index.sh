@@ -539,6 +539,21 @@ version=$(cksum <"$T/tobin.db/iamglass")
 run $PASSIM_INDEX --db "$T/tobin.db" tobin
 expect_match 'up to date, nothing changed' "$OUT" "a binary file met again: nothing changed"
 expect_eq "$(cksum <"$T/tobin.db/iamglass")" "$version" "a binary file met again: nothing committed"
+# A time in the future is trusted: the file is not read again, and nothing
+# is committed.
+mkdir -p fresh
+printf 'fresh words here\n' > fresh/a.txt
+run $PASSIM_INDEX --db "$T/fresh.db" fresh
+touch -d '2099-01-01 12:00' fresh/a.txt
+run $PASSIM_INDEX --db "$T/fresh.db" fresh
+version=$(cksum <"$T/fresh.db/iamglass")
+run $PASSIM_INDEX --db "$T/fresh.db" fresh
+expect_match 'up to date, nothing changed' "$OUT" "a file dated in the future met again: nothing changed"
+expect_eq "$(cksum <"$T/fresh.db/iamglass")" "$version" \
+    "a file dated in the future met again: nothing committed"
+printf 'fresh words changed\n' > fresh/a.txt
+run $PASSIM_INDEX --db "$T/fresh.db" fresh
+expect_match '0 added, 1 updated' "$OUT" "a file dated in the future, then changed: updated"
 
 # --- a single file as the root: its id is its name without extension
 run $PASSIM_INDEX --db "$T/one.db" corpus/000_15c4c714383f619c.txt
