@@ -425,6 +425,17 @@ static bool lex_operator(parser_t *p, size_t start, size_t end, lex_tok_t *t)
     else if (n == 4 && memcmp(s, "NEAR", 4) == 0) {
         t->kind = TK_NEAR;
         t->near_n = SRCH_NEAR_DEFAULT;
+        /* "NEAR /3": a distance parted from its NEAR is a word */
+        size_t k = end;
+        while (k < p->len && (p->q[k] == ' ' || p->q[k] == '\t'))
+            k++;
+        size_t d = k + 1;
+        while (d < p->len && p->q[d] >= '0' && p->q[d] <= '9')
+            d++;
+        if (k > end && k < p->len && p->q[k] == '/' && d > k + 1)
+            note(p, "'/%.*s' after NEAR is the word '%.*s', and NEAR is NEAR/%d: write "
+                    "NEAR/%.*s, with no space, for that distance", (int)(d - k - 1), p->q + k + 1,
+                 (int)(d - k - 1), p->q + k + 1, SRCH_NEAR_DEFAULT, (int)(d - k - 1), p->q + k + 1);
     } else if (n >= 5 && memcmp(s, "NEAR/", 5) == 0) {
         t->kind = TK_NEAR;
         uint32_t v = 0;

@@ -436,6 +436,11 @@ START_TEST(test_query_wildcard_notes)
         { "localhost:8080", "(PHRASE localhost 8080)", NULL },
         /* right after title:, no field either: words joined by a colon */
         { "title:Kabul:Moscow", "(PHRASE title:kabul title:moscow)", NULL },
+        /* a NEAR's distance parted from it by a space is a word */
+        { "moscow NEAR /3 summit", "(AND (NEAR/10 moscow 3) summit)",
+          "'/3' after NEAR is the word '3', and NEAR is NEAR/10: write NEAR/3, with no space, "
+          "for that distance" },
+        { "moscow NEAR summit /3", "(AND (NEAR/10 moscow summit) 3)", NULL },
         /* a note of more weight comes first */
         { "display:none Tal?ban", "(AND display none (PHRASE tal ban))",
           "'?' is no wildcard (only a '*' ending a word is): 'Tal?ban' is read with it as "
