@@ -43,7 +43,8 @@
 /* A file the index held when the run began. */
 typedef struct known_file {
     char *key;
-    text_file_record_t rec;  /* rec.path points into path, rec.place into place */
+    text_file_record_t rec;  /* rec.key points into key, rec.path into path, rec.place
+                                into place */
     char *path;
     char *place;             /* where the walk met it, if a link led there; else NULL */
     bool seen;               /* met by this run's walk */
@@ -153,6 +154,7 @@ static int load_known(const char *key, size_t key_len, const char *value, size_t
         return -1;
     }
     k->rec = rec;
+    k->rec.key = k->key;
     k->rec.path = k->path;
     k->rec.place = k->place;
     r->n_known++;
