@@ -566,8 +566,9 @@ static bool open_line(tok_state_t *st, size_t i)
 }
 
 /* Follow the text up to to (from where the last call stopped): the lines it
- * starts, read into st as they start, so that what comes next, a word or
- * not, is read as its line is (in a fenced code block or not). Notes in st
+ * starts, read into st, so that what is at to, a word or what
+ * past_non_word() reads, is read as its line is (in a fenced code block or
+ * not), and not as the line of the word before. Notes in st
  * whether it crosses a block boundary (text.h, above text_token_t) since
  * the last token kept: a blank line (or a line of no word), a boundary
  * between lines (open_line()), a table row's bar. A call never stops
@@ -575,9 +576,10 @@ static bool open_line(tok_state_t *st, size_t i)
 static void follow(tok_state_t *st, size_t to)
 {
     const unsigned char *s = st->s;
+    bool boundary = false;
     for (size_t i = st->followed; i < to; i++) {
         if (s[i] == '|' && st->line == LINE_TABLE) {
-            st->boundary = true;
+            boundary = true;
         } else if (s[i] == '\n' || s[i] == '\r') {
             size_t j = i;
             while (j < to && s[j] == '\r')
@@ -585,27 +587,15 @@ static void follow(tok_state_t *st, size_t to)
             if (j > i && j < to && s[j] == '\n')
                 i = j; /* "\r\n", and "\r\r\n" as some tools write it, is one */
             if (++st->breaks > 1) {
-                st->boundary = true; /* a blank line, or a line of no word between */
+                boundary = true; /* a blank line, or a line of no word between */
                 st->in_list = false;
             }
-            st->boundary |= open_line(st, i + 1);
+            boundary |= open_line(st, i + 1);
         }
     }
+    st->boundary |= boundary;
     if (to > st->followed)
         st->followed = to;
-}
-
-/* Past the line break at s[i] ("\n", "\r\n", "\r\r\n" or "\r"). */
-static size_t past_line_break(const unsigned char *s, size_t len, size_t i)
-{
-    size_t j = i + 1;
-    if (s[i] == '\r') {
-        while (j < len && s[j] == '\r')
-            j++;
-        if (j < len && s[j] == '\n')
-            j++;
-    }
-    return j;
 }
 
 static inline void reset_raw(tok_state_t *st)
@@ -662,6 +652,7 @@ static int take_token(tok_state_t *st, size_t start, unsigned first_class, size_
     unsigned flags = 0;
     size_t end = scan_token(st, start, first_class, &flags);
     *next = end;
+    st->followed = end;     /* a word starts no line and holds no table bar */
 
     /* The parts of a hyphenated word, kept or not, are told by the hyphens
      * between them. */
@@ -1044,12 +1035,13 @@ static int tokenize(const char *s, size_t len, uint32_t first_pos, const text_op
             if (rc != 0)
                 return rc;
             i = next;
-        } else if (s[i] == '\n' || s[i] == '\r') {
-            i = past_line_break(st.s, len, i);
-            follow(&st, i);
         } else if (plain) {
             i += escape_or_char(s, len, i, cl);
         } else {
+            /* What past_non_word() reads differently in a fenced code block
+             * is read with the state of its own line. */
+            if (c == TEXT__C_RBRACKET || s[i] == '[' || s[i] == '{')
+                follow(&st, i);
             i = past_non_word(s, len, i, c, cl, &st.links, st.in_fence);
         }
     }
