@@ -643,9 +643,6 @@ static const render_row_t render_rows[] = {
      * run inside a word pairs (globs, C, target triplets in NEWS files) */
     { "**GPU**s and *un*done, 2*3*4, a_b_c, x**y**z g", { TERM("g") }, 0, SRCH_MARK_PLAIN,
       "GPUs and *un*done, 2*3*4, a_b_c, x**y**z [g]" },
-    /* ...and the word shown is the word found, marked whole */
-    { "The **GPU**s and **big GPU**s, x**y**z", { TERM("gpus") }, 0, SRCH_MARK_PLAIN,
-      "The [GPUs] and big [GPUs], x**y**z" },
     { "Use CHAR_BIT*sizeof(void*) or *foo*bar, a*b*, file*name* and str**val** g\n"
       "(mips*-*-irix6*o32)", { TERM("g") }, 0, SRCH_MARK_PLAIN,
       "Use CHAR_BIT*sizeof(void*) or *foo*bar, a*b*, file*name* and str**val** [g] "

@@ -370,13 +370,6 @@ static const tok_row_t tok_rows[] = {
     {"**Moscow**'s `Buffer`\xE2\x80\x99s _a_'d x*'s b**s c*' d****'s", 0,
      "moscow's@0[2,12) buffer's@1[14,25) a'd@2[27,31) x's@3[32,36) b@4[37,38) s@5[40,41)"
      " c@6[42,43) d@7[46,47) s@8[52,53)"},
-    /* bold that opened at a word's start and closes inside a word leaves
-     * it whole, as Markdown shows it; other runs inside words part them */
-    {"**GPU**s x**y**z **big GPU**s *GPU*s **bird**ing", 0,
-     "gpus@0[2,8) x@1[9,10) y@2[12,13) z@3[15,16) big@4[19,22) gpus@5[23,29) gpu@6[31,34)C"
-     " s@7[35,36) birding@8[39,48)"},
-    /* ...but not in a fenced code block, shown as written */
-    {"```\n**GPU**s\n```\n**GPU**s", 0, "gpu@0[6,9)C s@1[11,12) gpus@3[19,25)"},
 };
 
 START_TEST(test_text_tokenize_table)

@@ -618,21 +618,6 @@ static bool emphasis_paired(const char *s, size_t start, size_t end, size_t i, s
     return false;
 }
 
-bool text__bold_closes_in_word(const char *s, size_t len, size_t i)
-{
-    if (i == 0 || i + 2 >= len || s[i] != '*' || s[i + 1] != '*' || s[i - 1] == '*'
-        || s[i + 2] == '*')
-        return false;
-    /* The line, as far as emphasis_paired() looks and a character more,
-     * which tells it whether the text before goes on. */
-    size_t start = i, end = i + 2;
-    while (start > 0 && i - start <= EMPHASIS_REACH && s[start - 1] != '\n')
-        start--;
-    while (end < len && end - i <= EMPHASIS_REACH && s[end] != '\n')
-        end++;
-    return inside_word(s, start, end, i, i + 2) && emphasis_paired(s, start, end, i, i + 2);
-}
-
 /* What starts at s[i] (see inline_t), and where it ends, into *next. */
 static inline_t inline_markup(const char *s, size_t start, size_t end, size_t i, size_t *code,
                               size_t *fail_until, size_t *next, utf8proc_int32_t *cp)

@@ -89,7 +89,7 @@
  * closing tag of an opening tag that is text, right after a letter or
  * digit, is text too, "x<b>y</b>z"; a line is known to be in a fenced code
  * block where it starts, and a task's box or a footnote's definition there
- * is words; bold that closes inside a word leaves it whole, "**GPU**s"):
+ * is words):
  * an index of another layout is refused (searching it would misread it,
  * updating it would mix two). */
 #define PASSIM_LAYOUT_VERSION "18"

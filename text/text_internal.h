@@ -235,11 +235,6 @@ size_t text__link_target_end(const char *s, size_t len, size_t i, size_t *fail_u
  * tokenizer indexes neither; the snippet does not show them. */
 size_t text__footnote_ref_end(const char *s, size_t len, size_t i);
 
-/* Whether the "**" at s[i], between two word characters, closes bold that
- * opened at a word's start on its line ("**GPU**s"), as snippets read it:
- * Markdown shows the word whole, "GPUs", and the tokenizer reads it so. */
-bool text__bold_closes_in_word(const char *s, size_t len, size_t i);
-
 /* Past the address of a Markdown link reference definition whose "]" is at
  * s[i] ("[label]: https://x.org/a" opening a line), or 0. */
 size_t text__link_definition_end(const char *s, size_t len, size_t i);

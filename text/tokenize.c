@@ -85,7 +85,6 @@ typedef struct tok_state {
     bool blank;             /* that line holds nothing past its quote markers */
     bool in_list;           /* a list item came since the last blank line */
     bool in_fence;          /* inside a fenced code block, opened by fence */
-    bool plain;             /* no Markdown to read (text_tokenize_plain()) */
     text__fence_t fence;
     text__links_t links;
     size_t raw_len;
@@ -386,12 +385,8 @@ static HOT_INLINE size_t scan_word(tok_state_t *st, size_t start)
         }
         if (i > start && (st->s[i] == '*' || st->s[i] == '_' || st->s[i] == '`')) {
             /* Markup that closes on a word before its "'s" ("**Moscow**'s",
-             * "`Buffer`'s") leaves the word whole, as Markdown shows it, and
-             * so does bold that closes inside a word ("**GPU**s"). */
+             * "`Buffer`'s") leaves the word whole, as Markdown shows it. */
             size_t r = run_past_markup(st, i);
-            if (r == 0 && !st->plain && !st->in_fence
-                && text__bold_closes_in_word((const char *)st->s, st->len, i))
-                r = i + 2;
             if (r == 0)
                 break;
             i = r;
@@ -1011,7 +1006,6 @@ static int tokenize(const char *s, size_t len, uint32_t first_pos, const text_op
     st.word_end = NO_TOKEN;
     st.line = LINE_TEXT;
     st.quoted = st.blank = st.in_list = st.in_fence = false;
-    st.plain = plain;
     if (open != NULL && open->c != 0) {
         st.line = LINE_CODE;
         st.in_fence = true;
@@ -1101,7 +1095,6 @@ size_t text__word_end(const char *s, size_t len, size_t i)
     tok_state_t st;
     st.s = (const unsigned char *)s;
     st.len = len;
-    st.in_fence = st.plain = false;
     size_t cl;
     unsigned c = i < len ? char_class(st.s, len, i, &cl) : TEXT__C_OTHER, flags = 0;
     return text__is_word_class(c) ? scan_token(&st, i, c, &flags) : i;
