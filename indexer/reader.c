@@ -92,10 +92,11 @@ static int read_bytes(idx_reader_t *rd, const char *path, struct stat *st, bool 
  * in 2 s, ext4 with small inodes in 1 s) keeps its size and time, and a
  * later run would take it for unchanged; as git does with such "racily
  * clean" files, its time is not recorded (0), so that the next run compares
- * its content, and records the time then. A time in the future (a clock
- * set wrong, an archive's) is recorded: a change made now would give the
- * file now's time, and not recording it would have every run read the
- * file again. */
+ * its content, and records the time then. A time further in the future (a
+ * clock set wrong, an archive's) is recorded: a change made now would give
+ * the file now's time, and not recording it would have every run read the
+ * file again. Within RACY_NS ahead, it may be a file server's clock a little
+ * ahead of this one's: not trusted either. */
 #define RACY_NS 2000000000LL
 
 static int64_t trusted_mtime(const struct stat *st)
@@ -105,7 +106,7 @@ static int64_t trusted_mtime(const struct stat *st)
     if (clock_gettime(CLOCK_REALTIME, &now) != 0)
         return 0;
     int64_t age = (int64_t)now.tv_sec * 1000000000LL + now.tv_nsec - mtime;
-    return age >= 0 && age < RACY_NS ? 0 : mtime;
+    return age > -RACY_NS && age < RACY_NS ? 0 : mtime;
 }
 
 void idx_read_file(idx_reader_t *rd, const idx_file_t *f, const text_file_record_t *known,
