@@ -330,9 +330,63 @@ static size_t part_letters(const char *word, size_t len, size_t i)
     return letters;
 }
 
+/* How many characters s[0..len) has, or 0 if it is not valid UTF-8. */
+static size_t count_chars(const char *s, size_t len)
+{
+    size_t chars = 0;
+    for (size_t i = 0; i < len; chars++) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+                                              (utf8proc_ssize_t)(len - i), &cp);
+        if (n <= 0)
+            return 0;
+        i += (size_t)n;
+    }
+    return chars;
+}
+
+/* Append word's next character cp to out, a capital if upper, else as it is;
+ * a sigma that ends a word with a cased letter before it is written final,
+ * since case folding makes every sigma σ. */
+static bool put_cased(text_buf_t *out, utf8proc_int32_t cp, bool upper, bool cased_before,
+                      bool last)
+{
+    if (upper)
+        cp = utf8proc_toupper(cp);
+    else if (cp == 0x03C3 && cased_before && last)
+        cp = 0x03C2;
+    return text_buf_put_utf8(out, (uint32_t)cp);
+}
+
+/* text_case_like() for a word as long as its model: character by character
+ * ("GPUs": "TPUs", "MySQK": "MySQL"). */
+static bool case_by_char(text_buf_t *out, const char *word, size_t len, const char *model,
+                         size_t model_len)
+{
+    bool cased_before = false;
+    for (size_t i = 0, j = 0; i < len && j < model_len;) {
+        utf8proc_int32_t cp, mcp;
+        utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)word + i,
+                                              (utf8proc_ssize_t)(len - i), &cp);
+        utf8proc_ssize_t m = utf8proc_iterate((const utf8proc_uint8_t *)model + j,
+                                              (utf8proc_ssize_t)(model_len - j), &mcp);
+        if (n <= 0 || m <= 0)   /* count_chars() said both are UTF-8 */
+            return false;
+        i += (size_t)n;
+        j += (size_t)m;
+        if (!put_cased(out, cp, utf8proc_tolower(mcp) != mcp, cased_before, i == len))
+            return false;
+        cased_before |= has_case(cp);
+    }
+    return true;
+}
+
 bool text_case_like(text_buf_t *out, const char *word, size_t len, const char *model,
                     size_t model_len)
 {
+    size_t chars = count_chars(word, len);
+    if (chars > 0 && chars == count_chars(model, model_len))
+        return case_by_char(out, word, len, model, model_len);
     bool all, first[CASE_PARTS];
     size_t n_parts;
     model_case(model, model_len, &all, first, &n_parts);
@@ -361,15 +415,11 @@ bool text_case_like(text_buf_t *out, const char *word, size_t len, const char *m
         if (n <= 0)
             return text_buf_append(out, word + i, len - i);   /* not UTF-8: as it is */
         bool cased = has_case(cp);
-        if (all || (!done_first && cased && first[by_part ? part : 0]))
-            cp = utf8proc_toupper(cp);
-        /* Case folding makes every sigma σ: the last of a word is written ς. */
-        else if (cp == 0x03C3 && cased_before && i + (size_t)n == len)
-            cp = 0x03C2;
+        bool upper = all || (!done_first && cased && first[by_part ? part : 0]);
+        if (!put_cased(out, cp, upper, cased_before, i + (size_t)n == len))
+            return false;
         done_first |= cased;
         cased_before |= cased;
-        if (!text_buf_put_utf8(out, (uint32_t)cp))
-            return false;
         i += (size_t)n;
     }
     return true;

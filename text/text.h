@@ -185,9 +185,11 @@ size_t text_apostrophe_len(const char *s, size_t len, size_t i);
 size_t text_fold(const char *s, size_t len, char *out, size_t cap);
 
 /* Append word[0..len) (lower case, as text_fold() gives it) to out in the case
- * model was typed in: all capitals if most of model's letters are (two or
- * more of them: "GPUs"), else a capital first if model's first letter is one ("Lavrof":
- * "Lavrov"), else as it is. False if memory ran out. */
+ * model was typed in: letter by letter if the two have as many characters
+ * ("GPUs": "TPUs", "MySQK": "MySQL"), else all capitals if most of model's
+ * letters are (two or more of them: "TASSs": "TASS"), else a capital first if
+ * model's first letter is one ("Lavrf": "Lavrov"), else as it is. False if
+ * memory ran out. */
 bool text_case_like(text_buf_t *out, const char *word, size_t len, const char *model,
                     size_t model_len);
 
