@@ -577,6 +577,10 @@ static bool lex_word(parser_t *p, size_t start, size_t end)
         } else {
             t.wildcard = true;
             t.body_end = word_end;
+            if (end - body_end > 1)
+                note(p, "'%.*s' is read as the wildcard '%.*s*' (one '*' is enough)",
+                     (int)(end - start), q + start, (int)(word_end - start - opening),
+                     q + start + opening);
         }
     } else {
         /* "co-*", "Moscow-*": no word ends right before the '*'. */

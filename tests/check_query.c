@@ -424,6 +424,11 @@ START_TEST(test_query_wildcard_notes)
         { "python **kwargs", "(AND python kwarg)", NULL },
         { "kabul? talks ?", "(AND kabul talk)", NULL },
         { "talks*", "(PREFIX talks)", NULL },
+        /* more '*' than one: the same wildcard, said */
+        { "negotiat**", "(PREFIX negotiat)", "'negotiat**' is read as the wildcard 'negotiat*' "
+                                             "(one '*' is enough)" },
+        { "*kabul**", "(PREFIX kabul)", "'*kabul**' is read as the wildcard 'kabul*' (one '*' "
+                                        "is enough)" },
         /* another engine's field: searched as words, and said so */
         { "author:lavrov", "(AND author lavrov)",
           "'author:' is no field (title: is the only one): its name is searched as a word" },
