@@ -24,6 +24,7 @@
 #include "eval.h"
 #include "lines.h"
 #include "searcher.h"
+#include "terms.h"
 
 /* One line of the query file, and what answering it produced. */
 typedef struct batch_query {
@@ -591,6 +592,42 @@ static bool open_queries(batch_t *b, const char *path)
     return ok;
 }
 
+/* Whether id is the id of an article of e's index (its first passage holds
+ * the id term). */
+static bool indexed_article(const char *id, void *arg)
+{
+    srch_engine_t *e = arg;
+    text_buf_t term = TEXT_BUF_INIT;
+    uint32_t n = 0;
+    bool found = text_key_term(&term, PASSIM_PREFIX_DOCID, id, "")
+                 && xs_db_termfreq(e->db, term.data, term.len, &n) == XS_OK && n > 0;
+    text_buf_free(&term);
+    return found;
+}
+
+/* With --level passage, whether every id qrels judges is a passage's: a
+ * judgement of an article could never match, and its query would score 0,
+ * which looks like a result. Says which is not, if one is not. */
+static bool judges_passages(const srch_batch_opts_t *o, const srch_qrels_t *qrels,
+                            srch_engine_t *e)
+{
+    const char *qid, *article = srch_qrels_first_article(qrels, indexed_article, e, &qid);
+    if (article == NULL)
+        return true;
+    text_buf_t shown = TEXT_BUF_INIT;
+    bool ok = text_buf_printf(&shown, "passim-search: %s judges articles (query ", o->qrels)
+              && text_safe_append(&shown, qid, strlen(qid), true)
+              && text_buf_printf(&shown, ": ")
+              && text_safe_append(&shown, article, strlen(article), true)
+              && text_buf_printf(&shown, "), and --level passage ranks passages "
+                                         "(docid#n): no judgement of an article could "
+                                         "match; use --level doc, or judge passages "
+                                         "only\n");
+    fputs(ok ? shown.data : "passim-search: out of memory\n", stderr);
+    text_buf_free(&shown);
+    return false;
+}
+
 int srch_batch(const srch_batch_opts_t *o)
 {
     batch_t b = { .o = o };
@@ -606,25 +643,6 @@ int srch_batch(const srch_batch_opts_t *o)
         srch_eval_error_t err;
         if (!srch_qrels_load(&qrels, o->qrels, &err)) {
             fprintf(stderr, "passim-search: %s\n", err.message);
-            return SRCH_EXIT_ERROR;
-        }
-        /* A judgement of an article could never match: its query would
-         * score 0, which looks like a result. */
-        const char *qid, *article = o->level == SRCH_LEVEL_PASSAGE
-                                    ? srch_qrels_first_article(qrels, &qid) : NULL;
-        if (article != NULL) {
-            text_buf_t shown = TEXT_BUF_INIT;
-            bool ok = text_buf_printf(&shown, "passim-search: %s judges articles (query ", o->qrels)
-                      && text_safe_append(&shown, qid, strlen(qid), true)
-                      && text_buf_printf(&shown, ": ")
-                      && text_safe_append(&shown, article, strlen(article), true)
-                      && text_buf_printf(&shown, "), and --level passage ranks passages "
-                                                 "(docid#n): no judgement of an article could "
-                                                 "match; use --level doc, or judge passages "
-                                                 "only\n");
-            fputs(ok ? shown.data : "passim-search: out of memory\n", stderr);
-            text_buf_free(&shown);
-            srch_qrels_free(qrels);
             return SRCH_EXIT_ERROR;
         }
         run = srch_eval_run_new();
@@ -655,6 +673,8 @@ int srch_batch(const srch_batch_opts_t *o)
             goto done;
         }
     }
+    if (qrels && o->level == SRCH_LEVEL_PASSAGE && !judges_passages(o, qrels, &w[0].e))
+        goto done;
     pthread_mutex_init(&b.lock, NULL);
     pthread_cond_init(&b.done_cond, NULL);
     size_t n_failed = 0, n_found = 0;

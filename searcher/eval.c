@@ -347,11 +347,14 @@ static bool names_passage(const char *id)
     return true;
 }
 
-const char *srch_qrels_first_article(const srch_qrels_t *q, const char **qid)
+const char *srch_qrels_first_article(const srch_qrels_t *q,
+                                     bool (*is_article)(const char *id, void *arg), void *arg,
+                                     const char **qid)
 {
     for (size_t i = 0; q && i < q->n_q; i++)
         for (size_t k = 0; k < q->q[i].n_j; k++)
-            if (!names_passage(q->q[i].j[k].docid)) {
+            if (!names_passage(q->q[i].j[k].docid)
+                || (is_article && is_article(q->q[i].j[k].docid, arg))) {
                 *qid = q->q[i].qid;
                 return q->q[i].j[k].docid;
             }

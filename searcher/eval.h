@@ -80,9 +80,13 @@ size_t srch_qrels_n_judged(const srch_qrels_t *q);
 bool srch_qrels_had_bom(const srch_qrels_t *q);
 
 /* The first judged id, by query then id, that names an article rather than
- * a passage ("docid#n", as --level passage writes them), its query's id in
- * *qid; NULL if every judged id names a passage. */
-const char *srch_qrels_first_article(const srch_qrels_t *q, const char **qid);
+ * a passage: one not written "docid#n" (n in digits, as --level passage
+ * writes them), or one that is_article(id, arg) says is an article's id (an
+ * article whose id ends in '#' and digits); is_article may be NULL. Its
+ * query's id in *qid; NULL if every judged id names a passage. */
+const char *srch_qrels_first_article(const srch_qrels_t *q,
+                                     bool (*is_article)(const char *id, void *arg), void *arg,
+                                     const char **qid);
 
 /* The gain of docid for qid: *gain is set and true returned when judged. */
 bool srch_qrels_gain(const srch_qrels_t *q, const char *qid, const char *docid, int *gain);

@@ -448,6 +448,22 @@ expect_match "judges articles \\(query lavrov: ${passage%#*}\\)" "$ERR" \
 printf 'lavrov 0 c#.txt 1\n' > hash.qrels
 run $S --batch one.tsv -f trec --level passage --qrels hash.qrels --metrics-only
 expect_rc 2 "--level passage with the qrels of an article 'c#.txt'"
+# nor is one whose id ends in '#' and digits, as a passage's does: the index
+# knows it is an article
+mkdir hashdocs && printf 'oil prices rose\n' > 'hashdocs/rep#3'
+$PASSIM_INDEX -q --db hash.db hashdocs >/dev/null 2>&1 || fail "indexing 'rep#3'"
+printf 'q1\toil\n' > oil.tsv
+printf 'q1 0 rep#3 1\n' > hash3.qrels
+run $PASSIM_SEARCH --db hash.db --batch oil.tsv -f trec --level passage --qrels hash3.qrels \
+    --metrics-only
+expect_rc 2 "--level passage with the qrels of an article 'rep#3'"
+expect_match "judges articles \\(query q1: rep#3\\)" "$ERR" \
+    "--level passage with the qrels of an article 'rep#3': which"
+printf 'q1 0 rep#3#0 1\n' > hash3p.qrels
+run $PASSIM_SEARCH --db hash.db --batch oil.tsv -f trec --level passage --qrels hash3p.qrels \
+    --metrics-only
+expect_rc 0 "--level passage with the qrels of a passage of 'rep#3'"
+expect_match "^MAP +1\\.0000" "$OUT" "--level passage, a passage of 'rep#3' found"
 # The other way round, an article run against judgements of passages: every
 # metric 0, and a warning says why (so does --compare).
 run $S --batch one.tsv --qrels passage.qrels --metrics-only
