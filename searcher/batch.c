@@ -380,6 +380,7 @@ static void answer(const batch_t *b, srch_engine_t *e, batch_query_t *q)
             po.units = r.units;
             po.n_units = r.n_units;
             po.some_words = r.relaxed;
+            po.total_exact = r.total_exact;
             if ((json || text) && r.explain.len) {
                 po.explain = r.explain.data;
                 po.explain_len = r.explain.len;

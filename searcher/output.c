@@ -224,16 +224,19 @@ bool srch_print_hits(text_buf_t *b, const srch_print_opts_t *o, const char *qid,
         if (qid) {
             ok = text_buf_printf(b, "%s== query %s: ", o->color ? "\033[1m" : "", qid);
             ok = ok && text_safe_append(b, query, strlen(query), true);
-            /* Xapian's estimate of the matching passages, at most --per-doc
-             * of each article (one: articles): not a count of the hits listed. */
+            /* The matching passages, at most --per-doc of each article (one:
+             * articles), as Xapian counts or estimates them: not a count of
+             * the hits listed. */
             const char *unit = o->articles ? "article" : "passage";
+            const char *about = o->total_exact ? "" : "about ";
             if (ok && o->some_words)
-                ok = text_buf_printf(b, " (no %s has all the words; about %u %s some)", unit,
+                ok = text_buf_printf(b, " (no %s has all the words; %s%u %s some)", unit, about,
                                      total, total == 1 ? "has" : "have");
             else
                 ok = ok && (total == 0   ? text_buf_printf(b, " (no %s matches)", unit)
-                            : total == 1 ? text_buf_printf(b, " (about 1 %s matches)", unit)
-                                         : text_buf_printf(b, " (about %u %ss match)", total, unit));
+                            : total == 1 ? text_buf_printf(b, " (%s1 %s matches)", about, unit)
+                                         : text_buf_printf(b, " (%s%u %ss match)", about, total,
+                                                           unit));
             ok = ok && text_buf_printf(b, "%s\n", o->color ? "\033[0m" : "");
         }
         if (ok && o->explain)

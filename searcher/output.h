@@ -37,6 +37,7 @@ typedef struct srch_print_opts {
     const char *explain;       /* JSON: the query's --explain text ("explain"), or NULL */
     size_t explain_len;
     bool some_words;           /* no hit has every word: they have some (--auto fell back) */
+    bool total_exact;          /* the total is a count, not Xapian's estimate */
 } srch_print_opts_t;
 
 /* Append s[0..len) to b as a JSON string literal (quotes included): control

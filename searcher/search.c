@@ -1215,6 +1215,7 @@ static srch_run_status_t make_hits(srch_engine_t *e, srch_result_t *r, const src
 {
     size_t n = xs_mset_size(r->mset);
     r->total = xs_mset_estimated(r->mset);
+    r->total_exact = xs_mset_lower_bound(r->mset) == xs_mset_upper_bound(r->mset);
     if (n == 0)
         return SRCH_RUN_OK;
     r->hits = calloc(n, sizeof *r->hits);

@@ -99,6 +99,7 @@ typedef struct srch_result {
     srch_hit_t *hits;
     size_t n_hits;
     uint32_t total;            /* estimated matching passages */
+    bool total_exact;          /* total is a count, not an estimate */
     bool expanded;             /* feedback terms were added to the query */
     bool relaxed;              /* AUTO mode fell back to any word */
     unsigned relaxed_phrases;  /* and the phrases of the query it fell back from:
