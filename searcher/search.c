@@ -763,6 +763,8 @@ typedef struct explain_ctx {
     text_buf_t *b;
     text_buf_t term;
     srch__strset_t listed; /* a word typed twice, or in a phrase and alone, once */
+    srch__strset_t dropped; /* so is a stopword left out, also when it is kept elsewhere
+                               ("the Kabul \"of the\"") */
 } explain_ctx_t;
 
 static int explain_word(const srch_word_t *w, void *payload)
@@ -799,7 +801,7 @@ static int explain_word(const srch_word_t *w, void *payload)
 static int explain_dropped(const srch_word_t *w, void *payload)
 {
     explain_ctx_t *x = payload;
-    if (!word_set_add(&x->listed, w))
+    if (!word_set_add(&x->dropped, w))
         return 0;
     text_buf_puts(x->b, "  ");
     (void)text_buf_put_padded(x->b, w->text, 20);
@@ -812,7 +814,7 @@ static int explain_dropped(const srch_word_t *w, void *payload)
 
 static void explain_query(srch_engine_t *e, srch_result_t *r, xs_query_t *xq)
 {
-    explain_ctx_t x = { e, &r->explain, TEXT_BUF_INIT, SRCH__STRSET_INIT };
+    explain_ctx_t x = { e, &r->explain, TEXT_BUF_INIT, SRCH__STRSET_INIT, SRCH__STRSET_INIT };
     text_buf_puts(&r->explain, "query: ");
     srch_query_describe(r->query, &r->explain);
     if (r->relaxed)
@@ -827,6 +829,7 @@ static void explain_query(srch_engine_t *e, srch_result_t *r, xs_query_t *xq)
     }
     text_buf_free(&x.term);
     srch__strset_free(&x.listed);
+    srch__strset_free(&x.dropped);
 }
 
 typedef struct hit_terms {

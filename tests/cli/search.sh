@@ -853,6 +853,10 @@ run $S --explain 'the Kalashnikov of the'
 expect_eq "$(printf '%s\n' "$OUT" | grep -c 'stopword, left out')" 2 \
     "explain names each stopword left out, once"
 expect_match '^  the +stopword, left out \(\+the or a phrase keeps it\)$' "$OUT" "and how to keep it"
+run $S --explain 'the Kabul "of the"'
+expect_match '^  the +stopword, left out \(\+the or a phrase keeps it\)$' "$OUT" \
+    "explain names a stopword left out that a phrase keeps"
+expect_match '^  the +stem the .*stopword, kept$' "$OUT" "and the phrase's, kept"
 run $S --explain 'title:(the Kabul)'
 expect_match '^query: title:kabul$' "$OUT" "a stopword under title: is left out as in the text"
 expect_match '^  the +stopword, left out \(\+title:the or a phrase keeps it\)$' "$OUT" \
