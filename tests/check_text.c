@@ -1698,6 +1698,12 @@ static const passage_row_t passage_rows[] = {
     /* 23: a long table is cut between its rows, not after "Inc." in one */
     {"Acme Inc.   412.5 1.2\nBeta Corp.   13.2 0.4\nGamma Inc.   1.5 0.1", 1, 30,
      "0[0,21)L1-1 1[22,43)L2-2 2[44,64)L3-3"},
+    /* ...and a long numbered list between its items, not after an item's
+     * number ("18."), where no digit follows a sentence's end on its line */
+    {"1. Check it.\n2. Write it.\n3. Sign it.", 1, 20,
+     "0[0,12)L1-1 1[13,25)L2-2 2[26,37)L3-3"},
+    {"Steps\n\n18. Check the valve and the gauge.\n19. Write it down.", 1, 45,
+     "0[0,5)L1-1 1[7,41)L3-3 2[42,60)L4-4"},
     /* 23b: Chinese and Japanese text is cut after a full stop (with its
      * closing bracket), else after a comma, never inside a word */
     {"一二三四。五六七八。」九十", 1, 20, "0[0,15)L1-1 1[15,33)L1-1 2[33,39)L1-1"},

@@ -161,15 +161,33 @@ static void emit(pass_state_t *st, size_t a, size_t b)
     st->rc = st->fn(&p, st->payload);
 }
 
+/* Whether the '.' at u[i] ends an ordered list's item number, "12." at a
+ * line's start (after an indent or a quote's '>'). */
+static bool ends_item_number(const unsigned char *u, size_t i)
+{
+    size_t k = i;
+    while (k > 0 && u[k - 1] >= '0' && u[k - 1] <= '9' && i - k < 9)
+        k--;
+    if (k == i)
+        return false;
+    while (k > 0 && (u[k - 1] == ' ' || u[k - 1] == '\t' || u[k - 1] == '>'))
+        k--;
+    return k == 0 || u[k - 1] == '\n' || u[k - 1] == '\r';
+}
+
 /* The offset just past the sentence end whose punctuation is at s[i], or 0:
  * ". ", "? ", "! ", with closing quotes or markup allowed in between
- * ("said.” Then", "**done.** Next"), and no digit after the space: a table's
- * row goes on ("Acme Bancorp Inc.   412.5"). (A small letter may start a
- * sentence: some collections are written all in small letters.) */
+ * ("said.” Then", "**done.** Next"); not a list item's number ("18. Step"),
+ * and no digit after the space on the same line: a table's row goes on
+ * ("Acme Bancorp Inc.   412.5"), where a list's next item does not
+ * ("down.\n18. Step"). (A small letter may start a sentence: some
+ * collections are written all in small letters.) */
 static size_t sentence_end_at(const char *s, size_t limit, size_t i)
 {
     const unsigned char *u = (const unsigned char *)s;
     if (u[i] != '.' && u[i] != '?' && u[i] != '!')
+        return 0;
+    if (u[i] == '.' && ends_item_number(u, i))
         return 0;
     size_t j = i + 1;
     while (j < limit) {
@@ -185,9 +203,10 @@ static size_t sentence_end_at(const char *s, size_t limit, size_t i)
     if (j >= limit || !text__is_space_byte(u[j]))
         return 0;
     size_t k = j;
-    while (k < limit && text__is_space_byte(u[k]))
-        k++;
-    return k < limit && u[k] >= '0' && u[k] <= '9' ? 0 : j;
+    bool new_line = false;
+    for (; k < limit && text__is_space_byte(u[k]); k++)
+        new_line |= u[k] == '\n' || u[k] == '\r';
+    return !new_line && k < limit && u[k] >= '0' && u[k] <= '9' ? 0 : j;
 }
 
 /* Chinese and Japanese punctuation, which needs no space after it: the

@@ -89,10 +89,11 @@
  * closing tag of an opening tag that is text, right after a letter or
  * digit, is text too, "x<b>y</b>z"; a line is known to be in a fenced code
  * block where it starts, and a task's box or a footnote's definition there
- * is words):
+ * is words; 19: a long numbered list is cut between its items, never
+ * after an item's number "18."):
  * an index of another layout is refused (searching it would misread it,
  * updating it would mix two). */
-#define PASSIM_LAYOUT_VERSION "18"
+#define PASSIM_LAYOUT_VERSION "19"
 
 /* The position of the first word of a passage, and of a title. Not 1:
  * Xapian 1.4's exact phrase match takes a term that a document holds with
