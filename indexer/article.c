@@ -88,10 +88,13 @@ static int add_token(const text_term_t *t, void *payload)
         return (int)st;
     if (!job->ctx->spell || (t->tok->flags & TEXT_TOK_NUMBER))
         return 0;
-    /* the word without an elided article: "organisation", not "l'organisation" */
-    size_t elided = text_elided_len(job->ctx->analyzer, t->tok->word, t->tok->word_len);
-    if (t->tok->word_len - elided >= 3
-        && idx_counter_add(job->ctx->spell, t->tok->word + elided, t->tok->word_len - elided) == 0)
+    /* the word without an elided article or a possessive: "organisation", not
+     * "l'organisation"; "o'brien", not "o'brien's" */
+    const char *word = t->tok->word;
+    size_t len = t->tok->word_len;
+    size_t elided = text_elided_len(job->ctx->analyzer, word, len);
+    len -= text_possessive_len(job->ctx->analyzer, word + elided, len - elided);
+    if (len - elided >= 3 && idx_counter_add(job->ctx->spell, word + elided, len - elided) == 0)
         return XS_ERR_NOMEM; /* a word list with holes would mislead "did you mean" */
     return 0;
 }

@@ -2529,7 +2529,8 @@ START_TEST(test_text_limits_buf)
         {"ab", "Ab", "Ab"}, {"lavrov", "Lavrf", "Lavrov"},
         /* as long as the model: letter by letter */
         {"tpus", "GPUs", "TPUs"}, {"mysql", "MySQK", "MySQL"}, {"mcdonald", "McDnoald", "McDonald"},
-        {"\xC3\xA9t\xC3\xA9", "\xC3\x89tE", "\xC3\x89t\xC3\x89"}, {"gpus", "GPU5", "GPUs"},
+        {"\xC3\xA9t\xC3\xA9", "\xC3\x89tE", "\xC3\x89t\xC3\x89"}, {"gpus", "GPU5", "GPUS"},
+        {"o'brien", "Obriens", "O'Brien"},
         /* part by part, where the word has as many parts as the model */
         {"o'brien", "O'Brian", "O'Brien"}, {"jean-luc", "Jean-Lux", "Jean-Luc"},
         {"o'neill", "o'Neil", "o'Neill"}, {"o\xE2\x80\x99neill", "O\xE2\x80\x99Neil",

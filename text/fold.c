@@ -330,19 +330,24 @@ static size_t part_letters(const char *word, size_t len, size_t i)
     return letters;
 }
 
-/* How many characters s[0..len) has, or 0 if it is not valid UTF-8. */
-static size_t count_chars(const char *s, size_t len)
+/* Whether word and model, both valid UTF-8, have as many characters, with
+ * letters that have a case in the same places: "tpus" and "GPUs", not
+ * "o'brien" and "Obriens". */
+static bool cased_alike(const char *word, size_t len, const char *model, size_t model_len)
 {
-    size_t chars = 0;
-    for (size_t i = 0; i < len; chars++) {
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+    size_t i = 0, j = 0;
+    while (i < len && j < model_len) {
+        utf8proc_int32_t cp, mcp;
+        utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)word + i,
                                               (utf8proc_ssize_t)(len - i), &cp);
-        if (n <= 0)
-            return 0;
+        utf8proc_ssize_t m = utf8proc_iterate((const utf8proc_uint8_t *)model + j,
+                                              (utf8proc_ssize_t)(model_len - j), &mcp);
+        if (n <= 0 || m <= 0 || has_case(cp) != has_case(mcp))
+            return false;
         i += (size_t)n;
+        j += (size_t)m;
     }
-    return chars;
+    return i == len && j == model_len && len > 0;
 }
 
 /* Append word's next character cp to out, a capital if upper, else as it is;
@@ -358,8 +363,8 @@ static bool put_cased(text_buf_t *out, utf8proc_int32_t cp, bool upper, bool cas
     return text_buf_put_utf8(out, (uint32_t)cp);
 }
 
-/* text_case_like() for a word as long as its model: character by character
- * ("GPUs": "TPUs", "MySQK": "MySQL"). */
+/* text_case_like() for a word cased_alike() its model: character by
+ * character ("GPUs": "TPUs", "MySQK": "MySQL"). */
 static bool case_by_char(text_buf_t *out, const char *word, size_t len, const char *model,
                          size_t model_len)
 {
@@ -370,7 +375,7 @@ static bool case_by_char(text_buf_t *out, const char *word, size_t len, const ch
                                               (utf8proc_ssize_t)(len - i), &cp);
         utf8proc_ssize_t m = utf8proc_iterate((const utf8proc_uint8_t *)model + j,
                                               (utf8proc_ssize_t)(model_len - j), &mcp);
-        if (n <= 0 || m <= 0)   /* count_chars() said both are UTF-8 */
+        if (n <= 0 || m <= 0)   /* cased_alike() said both are UTF-8 */
             return false;
         i += (size_t)n;
         j += (size_t)m;
@@ -384,8 +389,7 @@ static bool case_by_char(text_buf_t *out, const char *word, size_t len, const ch
 bool text_case_like(text_buf_t *out, const char *word, size_t len, const char *model,
                     size_t model_len)
 {
-    size_t chars = count_chars(word, len);
-    if (chars > 0 && chars == count_chars(model, model_len))
+    if (cased_alike(word, len, model, model_len))
         return case_by_char(out, word, len, model, model_len);
     bool all, first[CASE_PARTS];
     size_t n_parts;

@@ -321,6 +321,12 @@ size_t text_elided_len(const text_analyzer_t *a, const char *word, size_t len)
     return a && word ? elided_len(a, word, len) : 0;
 }
 
+size_t text_possessive_len(const text_analyzer_t *a, const char *word, size_t len)
+{
+    return a && word && is_english(a) && len > 2 && word[len - 2] == '\'' && word[len - 1] == 's'
+           ? 2 : 0;
+}
+
 const char *text_stem(text_analyzer_t *a, const char *word, size_t len, size_t *stem_len)
 {
     size_t dummy;

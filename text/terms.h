@@ -90,7 +90,8 @@
  * digit, is text too, "x<b>y</b>z"; a line is known to be in a fenced code
  * block where it starts, and a task's box or a footnote's definition there
  * is words; 19: a long numbered list is cut between its items, never
- * after an item's number "18."):
+ * after an item's number "18."; the word lists hold English possessives
+ * without their "'s"):
  * an index of another layout is refused (searching it would misread it,
  * updating it would mix two). */
 #define PASSIM_LAYOUT_VERSION "19"

@@ -185,8 +185,8 @@ size_t text_apostrophe_len(const char *s, size_t len, size_t i);
 size_t text_fold(const char *s, size_t len, char *out, size_t cap);
 
 /* Append word[0..len) (lower case, as text_fold() gives it) to out in the case
- * model was typed in: letter by letter if the two have as many characters
- * ("GPUs": "TPUs", "MySQK": "MySQL"), else all capitals if most of model's
+ * model was typed in: letter by letter if the two have as many characters,
+ * with letters in the same places ("GPUs": "TPUs", "MySQK": "MySQL"), else all capitals if most of model's
  * letters are (two or more of them: "TASSs": "TASS"), else a capital first if
  * model's first letter is one ("Lavrf": "Lavrov"), else as it is. False if
  * memory ran out. */
@@ -255,6 +255,12 @@ size_t text_respell(const text_analyzer_t *a, const char *word, size_t len, char
  * 0 if none, or in a language without elisions. The word lists of "did you
  * mean" hold words without them. */
 size_t text_elided_len(const text_analyzer_t *a, const char *word, size_t len);
+
+/* How many bytes at the end of the folded word[0..len) are a possessive
+ * that text_stem() removes: English's "'s" ("o'brien's"); 0 if none, or in
+ * another language. The word lists of "did you mean" hold words without it,
+ * so that a name met only as "O'Brien's" is offered as "O'Brien". */
+size_t text_possessive_len(const text_analyzer_t *a, const char *word, size_t len);
 
 /*
  * Stopwords. The list is empty until one of these is called. Words are folded

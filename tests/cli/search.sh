@@ -314,6 +314,14 @@ for q in "O'Nel" "ONel" "O'Nei"; do
     run $PASSIM_SEARCH --db oneill.db "$q"
     expect_match "did you mean 'O'Neill'\?" "$ERR" "'$q': two edits from O'Neill"
 done
+# A name met only as a possessive is offered without its 's.
+mkdir -p obrien
+printf "Notes\n\nThe doc said go. O'Brien's friend came.\n" >obrien/a.txt
+$PASSIM_INDEX -q --db obrien.db obrien >/dev/null
+for q in Brien Obriens "O'Brein's"; do
+    run $PASSIM_SEARCH --db obrien.db "$q"
+    expect_match "did you mean 'O'Brien'\?" "$ERR" "'$q': O'Brien, met as O'Brien's"
+done
 
 # --- bad queries: exit 2 with what and where
 run $S '"unbalanced'
