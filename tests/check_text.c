@@ -238,6 +238,13 @@ static const tok_row_t tok_rows[] = {
     {"```\nsee [d](tgt) x[^1]\n[r]: https://x.org/p\n```", 0,
      "see@0[4,7) d@1[9,10) tgt@2[12,15) x@3[17,18) 1@4[20,21)N r@5[24,25) https@6[28,33) "
      "x@7[36,37)S org@8[38,41) p@9[42,43)"},
+    /* ...and so are they where snippets show them as written too: in a code
+     * span, a line indented as code, an HTML comment */
+    {"Some `[a](spantgt)` x", 0, "some@0[0,4) a@1[7,8) spantgt@2[10,17) x@3[20,21)"},
+    {"Intro.\n\n    code [a](indtgt)", 0,
+     "intro@0[0,5)S code@2[12,16) a@3[18,19) indtgt@4[21,27)"},
+    {"<!--\n[a](comtgt) x[^n1]\n-->", 0, "a@0[6,7) comtgt@1[9,15) x@2[17,18) n1@3[20,22)"},
+    {"See [a](hidtgt) x[^n2]", 0, "see@0[0,3) a@1[5,6) x@2[16,17)"},
     /* ...and a regular expression's class is no footnote reference */
     {"Use a[^b]*c or x[^yz]+ here[^2].", 0,
      "use@0[0,3) a@1[4,5) b@2[7,8) c@3[10,11) or@4[12,14) x@5[15,16) yz@6[18,20) here@7[23,27)"},

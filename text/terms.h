@@ -91,7 +91,9 @@
  * block where it starts, and a task's box or a footnote's definition there
  * is words; 19: a long numbered list is cut between its items, never
  * after an item's number "18."; the word lists hold English possessives
- * without their "'s"):
+ * without their "'s"; a link's target, a footnote reference, a task's box
+ * or heading attributes that snippets show as written, in a code span, a
+ * line indented as code or an HTML comment, are words):
  * an index of another layout is refused (searching it would misread it,
  * updating it would mix two). */
 #define PASSIM_LAYOUT_VERSION "19"

@@ -10,6 +10,7 @@
  * (classifying characters only) and then dropped, so a 100 MB "word" costs one
  * linear pass and no normalisation.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "text_internal.h"
@@ -66,9 +67,21 @@ const unsigned char text__ascii_class[128] = {
 #define HOT_INLINE inline __attribute__((always_inline))
 #define COLD __attribute__((noinline, cold))
 
+/* The parts of a text that snippets show as nothing (text_markup_ranges()):
+ * merged ranges, sorted, read when first needed. */
+typedef struct hidden {
+    size_t *r;              /* start, end, start, end... */
+    size_t n;               /* ranges */
+    size_t cap;             /* ranges r has room for */
+    bool read;              /* r holds them (or could not: failed) */
+    bool failed;            /* out of memory */
+} hidden_t;
+
 typedef struct tok_state {
     const unsigned char *s;
     size_t len;
+    const text_open_fence_t *open; /* the fenced code block s starts in, or NULL */
+    hidden_t hidden;
     text_token_fn fn;
     void *payload;
     uint32_t pos;
@@ -987,6 +1000,71 @@ static size_t past_non_word(const char *s, size_t len, size_t i, unsigned c, siz
     return end != 0 ? end : i + escape_or_char(s, len, i, cl);
 }
 
+static int add_hidden(size_t start, size_t end, uint32_t shown, void *payload)
+{
+    hidden_t *h = payload;
+    if (shown != 0 || end <= start)
+        return 0;   /* a character reference, shown as its character */
+    if (h->n == h->cap) {
+        size_t cap = h->cap ? 2 * h->cap : 16;
+        size_t *r = cap <= SIZE_MAX / (2 * sizeof *r) ? realloc(h->r, cap * 2 * sizeof *r) : NULL;
+        if (r == NULL)
+            return 1;
+        h->r = r;
+        h->cap = cap;
+    }
+    h->r[2 * h->n] = start;
+    h->r[2 * h->n + 1] = end;
+    h->n++;
+    return 0;
+}
+
+static int range_cmp(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Whether snippets show s[i] as nothing, as markup: what past_non_word()
+ * passes over is no word only then. Where they show it as written (a
+ * code span, a line indented as code, an HTML comment, a link target whose
+ * "[" they do not pair with it), its words are words, so that what a
+ * snippet shows can be found. Out of memory, as if hidden. */
+static bool hidden_at(tok_state_t *st, size_t i)
+{
+    hidden_t *h = &st->hidden;
+    if (!h->read) {
+        h->read = true;
+        h->failed = text_markup_ranges((const char *)st->s, st->len, st->open, add_hidden, h) != 0;
+        if (!h->failed && h->n > 1) {
+            qsort(h->r, h->n, 2 * sizeof *h->r, range_cmp);
+            size_t kept = 0;     /* merge those that overlap or touch */
+            for (size_t k = 1; k < h->n; k++) {
+                if (h->r[2 * k] <= h->r[2 * kept + 1]) {
+                    if (h->r[2 * k + 1] > h->r[2 * kept + 1])
+                        h->r[2 * kept + 1] = h->r[2 * k + 1];
+                } else {
+                    kept++;
+                    h->r[2 * kept] = h->r[2 * k];
+                    h->r[2 * kept + 1] = h->r[2 * k + 1];
+                }
+            }
+            h->n = kept + 1;
+        }
+    }
+    if (h->failed)
+        return true;
+    size_t lo = 0, hi = h->n;   /* the first range that starts after i */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (h->r[2 * mid] <= i)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo > 0 && i < h->r[2 * (lo - 1) + 1];
+}
+
 /* text_tokenize_in(), or text_tokenize_plain() if plain. */
 static int tokenize(const char *s, size_t len, uint32_t first_pos, const text_open_fence_t *open,
                     bool plain, text_token_fn fn, void *payload)
@@ -997,6 +1075,8 @@ static int tokenize(const char *s, size_t len, uint32_t first_pos, const text_op
     tok_state_t st;
     st.s = (const unsigned char *)s;
     st.len = len;
+    st.open = open;
+    st.hidden = (hidden_t){ NULL, 0, 0, false, false };
     st.fn = fn;
     st.payload = payload;
     st.pos = first_pos;
@@ -1026,19 +1106,27 @@ static int tokenize(const char *s, size_t len, uint32_t first_pos, const text_op
         if (text__is_word_class(c)) {
             size_t next;
             int rc = take_token(&st, i, c, &next);
-            if (rc != 0)
+            if (rc != 0) {
+                free(st.hidden.r);
                 return rc;
+            }
             i = next;
         } else if (plain) {
             i += escape_or_char(s, len, i, cl);
-        } else {
+        } else if (c == TEXT__C_RBRACKET || s[i] == '[' || s[i] == '{') {
             /* What past_non_word() reads differently in a fenced code block
-             * is read with the state of its own line. */
-            if (c == TEXT__C_RBRACKET || s[i] == '[' || s[i] == '{')
-                follow(&st, i);
+             * is read with the state of its own line; what it passes over
+             * is passed over where snippets hide it. */
+            follow(&st, i);
+            size_t next = past_non_word(s, len, i, c, cl, &st.links, st.in_fence);
+            if (next > i + cl && !hidden_at(&st, i))
+                next = i + cl;
+            i = next;
+        } else {
             i = past_non_word(s, len, i, c, cl, &st.links, st.in_fence);
         }
     }
+    free(st.hidden.r);
     return 0;
 }
 

@@ -439,6 +439,19 @@ for word in sketch bq manual; do
     run $PASSIM_SEARCH --db "$T/shown2.db" --highlight plain "$word"
     expect_match "\\[$word\\]" "$OUT" "a word the snippet shows is found: $word"
 done
+# So is a link's target, a footnote reference or a heading's attributes in a
+# code span, a line indented as code or an HTML comment; a link's target
+# that the snippet hides is not.
+mkdir "$T/shown3"
+printf 'Notes\n\nSee `[a](spantgt)` and [b](hidtgt).\n\n    run [c](indtgt)\n' > "$T/shown3/a.md"
+printf 'Notes\n\n<!--\n[d](comtgt) x[^comnote]\n# Old {#comattr}\n-->\n' > "$T/shown3/b.md"
+run $PASSIM_INDEX -q --db "$T/shown3.db" "$T/shown3"
+for word in spantgt indtgt comtgt comnote comattr; do
+    run $PASSIM_SEARCH --db "$T/shown3.db" --highlight plain "$word"
+    expect_match "\\[$word\\]" "$OUT" "a word the snippet shows as written is found: $word"
+done
+run $PASSIM_SEARCH --db "$T/shown3.db" hidtgt
+expect_rc 1 "a link's target that the snippet hides is not"
 # And the other way round: typed with a hyphen, it finds the word written
 # solid (articles 001 and 004 have "email"), alone and in a phrase.
 run $S --highlight plain -n 5 e-mail
