@@ -593,17 +593,27 @@ static bool open_queries(batch_t *b, const char *path)
     return ok;
 }
 
-/* Whether id is the id of an article of e's index (its first passage holds
- * the id term). */
-static bool indexed_article(const char *id, void *arg)
+/* Whether docid[0..len) is the id of an article of e's index (its first
+ * passage holds the id term). */
+static bool has_article(srch_engine_t *e, const char *docid, size_t len)
 {
-    srch_engine_t *e = arg;
-    text_buf_t term = TEXT_BUF_INIT;
+    text_buf_t id = TEXT_BUF_INIT, term = TEXT_BUF_INIT;
     uint32_t n = 0;
-    bool found = text_key_term(&term, PASSIM_PREFIX_DOCID, id, "")
+    bool found = len > 0 && text_buf_append(&id, docid, len)
+                 && text_key_term(&term, PASSIM_PREFIX_DOCID, id.data, "")
                  && xs_db_termfreq(e->db, term.data, term.len, &n) == XS_OK && n > 0;
     text_buf_free(&term);
+    text_buf_free(&id);
     return found;
+}
+
+/* Whether id ("rep#3") can only be an article's id: the index has an
+ * article of that id, and none of the id before its '#' ("rep"), whose
+ * passage it would be. */
+static bool only_article(const char *id, void *arg)
+{
+    const char *hash = strrchr(id, '#');
+    return hash && has_article(arg, id, strlen(id)) && !has_article(arg, id, (size_t)(hash - id));
 }
 
 /* With --level passage, whether every id qrels judges is a passage's: a
@@ -612,7 +622,7 @@ static bool indexed_article(const char *id, void *arg)
 static bool judges_passages(const srch_batch_opts_t *o, const srch_qrels_t *qrels,
                             srch_engine_t *e)
 {
-    const char *qid, *article = srch_qrels_first_article(qrels, indexed_article, e, &qid);
+    const char *qid, *article = srch_qrels_first_article(qrels, only_article, e, &qid);
     if (article == NULL)
         return true;
     text_buf_t shown = TEXT_BUF_INIT;

@@ -81,8 +81,8 @@ bool srch_qrels_had_bom(const srch_qrels_t *q);
 
 /* The first judged id, by query then id, that names an article rather than
  * a passage: one not written "docid#n" (n in digits, as --level passage
- * writes them), or one that is_article(id, arg) says is an article's id (an
- * article whose id ends in '#' and digits); is_article may be NULL. Its
+ * writes them), or one that is_article(id, arg) says can only be an article's
+ * id (an article whose id ends in '#' and digits); is_article may be NULL. Its
  * query's id in *qid; NULL if every judged id names a passage. */
 const char *srch_qrels_first_article(const srch_qrels_t *q,
                                      bool (*is_article)(const char *id, void *arg), void *arg,

@@ -1711,6 +1711,9 @@ static const passage_row_t passage_rows[] = {
      "0[0,12)L1-1 1[13,25)L2-2 2[26,37)L3-3"},
     {"Steps\n\n18. Check the valve and the gauge.\n19. Write it down.", 1, 45,
      "0[0,5)L1-1 1[7,41)L3-3 2[42,60)L4-4"},
+    /* ...while in a paragraph a number that starts a line ends a sentence */
+    {"The members met again and the count reached\n1999. Then the members left.", 1, 60,
+     "0[0,49)L1-2 1[50,72)L2-2"},
     /* 23b: Chinese and Japanese text is cut after a full stop (with its
      * closing bracket), else after a comma, never inside a word */
     {"一二三四。五六七八。」九十", 1, 20, "0[0,15)L1-1 1[15,33)L1-1 2[33,39)L1-1"},

@@ -161,8 +161,23 @@ static void emit(pass_state_t *st, size_t a, size_t b)
     st->rc = st->fn(&p, st->payload);
 }
 
-/* Whether the '.' at u[i] ends an ordered list's item number, "12." at a
- * line's start (after an indent or a quote's '>'). */
+/* The offset of the first byte of the line before the one that starts at
+ * k (k > 0, u[k - 1] a line break). */
+static size_t line_before(const unsigned char *u, size_t k)
+{
+    size_t j = k - 1;
+    if (j > 0 && u[j] == '\n' && u[j - 1] == '\r')
+        j--;
+    while (j > 0 && u[j - 1] != '\n' && u[j - 1] != '\r')
+        j--;
+    return j;
+}
+
+/* Whether the '.' at u[i] ends an ordered list's item number: "12." at a
+ * line's start (after an indent or a quote's '>'), where a list may go on:
+ * "1.", or after a blank line, an item or an item's wrapped line (indented).
+ * In a paragraph, a number that a line starts with ends its sentence: "the
+ * count reached\n1999. Then". */
 static bool ends_item_number(const unsigned char *u, size_t i)
 {
     size_t k = i;
@@ -170,9 +185,22 @@ static bool ends_item_number(const unsigned char *u, size_t i)
         k--;
     if (k == i)
         return false;
+    bool one = i - k == 1 && u[k] == '1';
     while (k > 0 && (u[k - 1] == ' ' || u[k - 1] == '\t' || u[k - 1] == '>'))
         k--;
-    return k == 0 || u[k - 1] == '\n' || u[k - 1] == '\r';
+    if (k > 0 && u[k - 1] != '\n' && u[k - 1] != '\r')
+        return false;
+    if (one || k == 0)
+        return true;
+    size_t t = line_before(u, k), cols = 0;   /* past a quote's '>' */
+    for (; t < k - 1 && (u[t] == '>' || u[t] == ' ' || u[t] == '\t'); t++)
+        cols = u[t] == '>' ? 0 : cols + (u[t] == '\t' ? 4 : 1);
+    if (u[t] == '\n' || u[t] == '\r' || cols >= 2)
+        return true;    /* blank, or indented: an item's wrapped line */
+    size_t d = t;
+    while (d < k && u[d] >= '0' && u[d] <= '9')
+        d++;
+    return d > t && d < k && (u[d] == '.' || u[d] == ')');   /* an item */
 }
 
 /* The offset just past the sentence end whose punctuation is at s[i], or 0:

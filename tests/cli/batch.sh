@@ -468,6 +468,14 @@ run $PASSIM_SEARCH --db hash.db --batch oil.tsv -f trec --level passage --qrels 
     --metrics-only
 expect_rc 0 "--level passage with the qrels of a passage of 'rep#3'"
 expect_match "^MAP +1\\.0000" "$OUT" "--level passage, a passage of 'rep#3' found"
+# ...but an id that is also a passage of an article is that passage: with
+# 'rep' indexed, 'rep#3' may be its passage 3, as a run writes it
+python3 -c "print('\\n\\n'.join(('Part %d of the oil report. ' % i) * 20 for i in range(6)))" \
+    > hashdocs/rep
+$PASSIM_INDEX -q --db hash.db hashdocs >/dev/null 2>&1 || fail "indexing 'rep'"
+run $PASSIM_SEARCH --db hash.db --batch oil.tsv -f trec --level passage --qrels hash3.qrels \
+    --metrics-only
+expect_rc 0 "--level passage, 'rep#3' judged with an article 'rep' indexed: a passage"
 # The other way round, an article run against judgements of passages: every
 # metric 0, and a warning says why (so does --compare).
 run $S --batch one.tsv --qrels passage.qrels --metrics-only
