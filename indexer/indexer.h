@@ -100,9 +100,12 @@ typedef struct idx_walk_cb {
  * (up to skip_key's parent, else up to the filesystem root); the folder
  * skip_key (the database itself, when it lies inside root) and its temporary
  * folders (skip_key.tmp-*), silently; any other Xapian database folder, with
- * a note. Returns 0, the file callback's non-zero value, or -1 if root itself cannot be
- * reached (reported through problem).
+ * a note. Returns 0, the file callback's non-zero value, -1 if root itself
+ * cannot be reached (reported through problem), or IDX_WALK_PASSED_OVER if
+ * root is an index folder (the one being written, or another) or in one:
+ * noted, and nothing in it walked.
  */
+#define IDX_WALK_PASSED_OVER (-2)
 int idx_walk(const char *root, const char *skip_key, const idx_walk_cb_t *cb);
 
 /* The canonical path of name in the folder whose canonical path is dir_key

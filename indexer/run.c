@@ -2206,7 +2206,7 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
     if (!roots)
         goto out;
     idx_walk_cb_t cb = { on_file, on_problem, on_skipped, &r };
-    size_t roots_failed = 0;
+    size_t roots_failed = 0, roots_passed = 0; /* passed over: index folders */
     for (size_t i = 0; i < n_paths && !r.w.fatal && !idx_stop_signal; i++) {
         /* (A rebuild does not drop a PATH that is gone: see below.) */
         if (!o->rebuild && (roots[i].key = gone_root(&r, paths[i])) != NULL) {
@@ -2214,7 +2214,10 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
             continue;
         }
         struct stat path_st;
-        if (idx_walk(paths[i], r.db_key, &cb) >= 0) {
+        int walked = idx_walk(paths[i], r.db_key, &cb);
+        if (walked == IDX_WALK_PASSED_OVER)
+            roots_passed++;
+        if (walked >= 0 || walked == IDX_WALK_PASSED_OVER) {
             roots[i].key = realpath(paths[i], NULL);
             roots[i].place = idx_place_of(paths[i]);
         } else {
@@ -2232,20 +2235,25 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
     for (size_t i = 0; i < r.n_linked && !r.w.fatal && !idx_stop_signal; i++)
         on_file(&r.linked[i], &r);
     bool root_failed = roots_failed > 0;
-    /* A first run none of whose PATHs could be read (a typo, most likely)
-     * leaves no empty index behind. */
-    if (no_index_before && roots_failed == n_paths && !r.w.fatal && !idx_stop_signal) {
-        fprintf(stderr, "passim-index: %s: no index made, since no PATH given can be read\n",
-                o->db_path);
+    /* A first run none of whose PATHs could be read (a typo, most likely),
+     * or that named only index folders, leaves no empty index behind. */
+    if (no_index_before && roots_failed + roots_passed == n_paths && !r.w.fatal
+        && !idx_stop_signal) {
+        fprintf(stderr, "passim-index: %s: no index made, since no PATH given %s\n", o->db_path,
+                roots_passed ? "holds articles (an index folder is never indexed)"
+                             : "can be read");
         drop_new_db = true;
         goto out;
     }
     /* A rebuild replaces the whole index with what the PATHs hold now: one of
      * them not there at all (a typo, a disk not mounted) would silently drop
-     * its articles, so the rebuild is abandoned instead. */
-    if (o->rebuild && root_failed && !r.w.fatal && !idx_stop_signal) {
-        fprintf(stderr, "passim-index: %s: not rebuilt, since a PATH given cannot be read; "
-                        "the index is as it was\n", o->db_path);
+     * its articles, so the rebuild is abandoned instead; so is one that
+     * named only index folders, which would leave an empty index. */
+    if (o->rebuild && (root_failed || roots_passed == n_paths) && !r.w.fatal
+        && !idx_stop_signal) {
+        fprintf(stderr, "passim-index: %s: not rebuilt, since %s; the index is as it was\n",
+                o->db_path, root_failed ? "a PATH given cannot be read"
+                : "no PATH given holds articles (an index folder is never indexed)");
         goto out;
     }
 

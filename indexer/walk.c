@@ -329,10 +329,14 @@ static bool own_index(const walk_t *w, const char *key)
            && (key[n] == '\0' || key[n] == '/' || strncmp(key + n, ".tmp-", 5) == 0);
 }
 
-static void own_index_note(walk_t *w, const char *what)
+/* Passing over the index being written: a note, and IDX_WALK_PASSED_OVER,
+ * only when a PATH given is it or in it. */
+static int own_index_passed(walk_t *w, const char *what)
 {
-    if (strcmp(w->path.data, w->root) == 0)
-        w->cb->problem(w->path.data, NULL, what, IDX_WALK_NOTE, w->cb->payload);
+    if (strcmp(w->path.data, w->root) != 0)
+        return 0;
+    w->cb->problem(w->path.data, NULL, what, IDX_WALK_NOTE, w->cb->payload);
+    return IDX_WALK_PASSED_OVER;
 }
 
 static int visit_file(walk_t *w, const struct stat *st, const dir_stack_t *up,
@@ -344,9 +348,8 @@ static int visit_file(walk_t *w, const struct stat *st, const dir_stack_t *up,
         return 0;
     }
     if (own_index(w, key)) {
-        own_index_note(w, "skipped: a file of the index being written (--db)");
         free(key);
-        return 0;
+        return own_index_passed(w, "skipped: a file of the index being written (--db)");
     }
     /* A PATH that is a file the run may not read fails as a PATH, as a
      * folder it cannot open does (a first run of nothing else makes no
@@ -461,9 +464,8 @@ static int visit_dir(walk_t *w, const struct stat *st, const dir_stack_t *up,
         }
     char *key = canonical(w, up, type);
     if (own_index(w, key)) {
-        own_index_note(w, "skipped: the index being written (--db), or a folder in it");
         free(key);
-        return 0;
+        return own_index_passed(w, "skipped: the index being written (--db), or a folder in it");
     }
     DIR *dir = opendir(w->path.data);
     if (!dir) {
@@ -506,6 +508,8 @@ static int visit_dir(walk_t *w, const struct stat *st, const dir_stack_t *up,
         w->cb->problem(w->path.data, NULL, "skipped: a Xapian index folder", IDX_WALK_NOTE,
                        w->cb->payload);
         skipped(w, key, NULL, "in a Xapian index folder");
+        if (up == w->above)
+            rc = IDX_WALK_PASSED_OVER;
     } else if (n > 1) {
         qsort(names, n, sizeof *names, cmp_entries);
     }

@@ -152,6 +152,19 @@ expect_match 'up to date, nothing changed \(1 unchanged, 0 skipped, 0 failed\)' 
     "the other indexes' lock and pid files never count"
 expect_eq "$ERR" "" "--quiet leaves out the notes on index folders"
 
+# --- an index folder as the only PATH: nothing to index, and nothing made or lost
+run $PASSIM_INDEX --db fromindex.db clean/passim.db
+expect_rc 2 "a first build of an index folder alone"
+expect_match '^passim-index: fromindex.db: no index made, since no PATH given holds articles \(an index folder is never indexed\)$' \
+    "$ERR" "says why no index is made"
+expect_eq "$(ls -d fromindex.db* 2>/dev/null)" "" "and leaves no folder behind"
+run $PASSIM_INDEX --db clean/sub.db --rebuild clean/backup clean/sub.db
+expect_rc 2 "a rebuild of index folders alone"
+expect_match 'clean/sub.db: not rebuilt, since no PATH given holds articles' "$ERR" \
+    "is refused, saying why"
+run "$DBCHECK" clean/sub.db --files
+expect_eq "$OUT" "1 clean/a.txt" "and the index keeps its articles"
+
 # --- a file removed from the index says why
 mkdir -p why/logs why/notes
 for f in a.txt b.log logs/c.txt notes/d.txt notes/e.txt; do
