@@ -595,15 +595,13 @@ static bool open_queries(batch_t *b, const char *path)
 
 /* Whether docid[0..len) is the id of an article of e's index (its first
  * passage holds the id term). */
-static bool has_article(srch_engine_t *e, const char *docid, size_t len)
+static bool has_article(srch_engine_t *e, const char *docid)
 {
-    text_buf_t id = TEXT_BUF_INIT, term = TEXT_BUF_INIT;
+    text_buf_t term = TEXT_BUF_INIT;
     uint32_t n = 0;
-    bool found = len > 0 && text_buf_append(&id, docid, len)
-                 && text_key_term(&term, PASSIM_PREFIX_DOCID, id.data, "")
+    bool found = *docid && text_key_term(&term, PASSIM_PREFIX_DOCID, docid, "")
                  && xs_db_termfreq(e->db, term.data, term.len, &n) == XS_OK && n > 0;
     text_buf_free(&term);
-    text_buf_free(&id);
     return found;
 }
 
@@ -613,7 +611,12 @@ static bool has_article(srch_engine_t *e, const char *docid, size_t len)
 static bool only_article(const char *id, void *arg)
 {
     const char *hash = strrchr(id, '#');
-    return hash && has_article(arg, id, strlen(id)) && !has_article(arg, id, (size_t)(hash - id));
+    if (!hash || !has_article(arg, id))
+        return false;
+    char *before = strndup(id, (size_t)(hash - id));
+    bool only = before && !has_article(arg, before);
+    free(before);
+    return only;
 }
 
 /* With --level passage, whether every id qrels judges is a passage's: a
