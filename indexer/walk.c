@@ -520,8 +520,7 @@ static int visit_dir(walk_t *w, const struct stat *st, const dir_stack_t *up,
             rc = -1;
         else
             rc = visit(w, &here, names[i].type);
-        w->path.len = keep;
-        w->path.data[keep] = '\0';
+        text_buf_truncate(&w->path, keep);
     }
     for (size_t i = 0; i < n; i++)
         free(names[i].name);

@@ -202,8 +202,7 @@ static xs_status_t read_kept(const xs_db_t *db, const char *term, size_t len, ui
         }
         from += stem_len;
     }
-    k->stems.len = to;
-    k->stems.data[to] = '\0';
+    text_buf_truncate(&k->stems, to);
     k->n = n_kept;
     return XS_OK;
 }

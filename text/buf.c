@@ -142,9 +142,14 @@ bool text_buf_put_utf8(text_buf_t *b, uint32_t cp)
 
 void text_buf_clear(text_buf_t *b)
 {
-    b->len = 0;
+    text_buf_truncate(b, 0);
+}
+
+void text_buf_truncate(text_buf_t *b, size_t len)
+{
+    b->len = len;
     if (b->data != NULL)
-        b->data[0] = '\0';
+        b->data[len] = '\0';
 }
 
 void text_buf_free(text_buf_t *b)

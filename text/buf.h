@@ -54,6 +54,8 @@ bool text_buf_vprintf(text_buf_t *b, const char *fmt, va_list ap)
 void *text_grow(void *v, size_t *cap, size_t need, size_t size);
 /* Forget the contents, keep the allocation. */
 void text_buf_clear(text_buf_t *b);
+/* Cut back to the first len bytes (len no more than b->len). */
+void text_buf_truncate(text_buf_t *b, size_t len);
 /* Free the allocation and reset to TEXT_BUF_INIT. */
 void text_buf_free(text_buf_t *b);
 

@@ -330,26 +330,6 @@ static size_t part_letters(const char *word, size_t len, size_t i)
     return letters;
 }
 
-/* Whether word and model, both valid UTF-8, have as many characters, with
- * letters that have a case in the same places: "tpus" and "GPUs", not
- * "o'brien" and "Obriens". */
-static bool cased_alike(const char *word, size_t len, const char *model, size_t model_len)
-{
-    size_t i = 0, j = 0;
-    while (i < len && j < model_len) {
-        utf8proc_int32_t cp, mcp;
-        utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)word + i,
-                                              (utf8proc_ssize_t)(len - i), &cp);
-        utf8proc_ssize_t m = utf8proc_iterate((const utf8proc_uint8_t *)model + j,
-                                              (utf8proc_ssize_t)(model_len - j), &mcp);
-        if (n <= 0 || m <= 0 || has_case(cp) != has_case(mcp))
-            return false;
-        i += (size_t)n;
-        j += (size_t)m;
-    }
-    return i == len && j == model_len && len > 0;
-}
-
 /* Append word's next character cp to out, a capital if upper, else as it is;
  * a sigma that ends a word with a cased letter before it is written final,
  * since case folding makes every sigma σ. */
@@ -363,34 +343,41 @@ static bool put_cased(text_buf_t *out, utf8proc_int32_t cp, bool upper, bool cas
     return text_buf_put_utf8(out, (uint32_t)cp);
 }
 
-/* text_case_like() for a word cased_alike() its model: character by
- * character ("GPUs": "TPUs", "MySQK": "MySQL"). */
-static bool case_by_char(text_buf_t *out, const char *word, size_t len, const char *model,
-                         size_t model_len)
+/* text_case_like() character by character, where word has as many
+ * characters as its model, with letters in the same places ("GPUs":
+ * "TPUs", "MySQK": "MySQL"): 1 if so, 0 (out as it was) if not, -1 if
+ * memory ran out. */
+static int case_by_char(text_buf_t *out, const char *word, size_t len, const char *model,
+                        size_t model_len)
 {
+    size_t start = out->len, i = 0, j = 0;
     bool cased_before = false;
-    for (size_t i = 0, j = 0; i < len && j < model_len;) {
+    while (i < len && j < model_len) {
         utf8proc_int32_t cp, mcp;
         utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)word + i,
                                               (utf8proc_ssize_t)(len - i), &cp);
         utf8proc_ssize_t m = utf8proc_iterate((const utf8proc_uint8_t *)model + j,
                                               (utf8proc_ssize_t)(model_len - j), &mcp);
-        if (n <= 0 || m <= 0)   /* cased_alike() said both are UTF-8 */
-            return false;
+        if (n <= 0 || m <= 0 || has_case(cp) != has_case(mcp))
+            break;
         i += (size_t)n;
         j += (size_t)m;
         if (!put_cased(out, cp, utf8proc_tolower(mcp) != mcp, cased_before, i == len))
-            return false;
+            return -1;
         cased_before |= has_case(cp);
     }
-    return true;
+    if (i == len && j == model_len && len > 0)
+        return 1;
+    text_buf_truncate(out, start);
+    return 0;
 }
 
 bool text_case_like(text_buf_t *out, const char *word, size_t len, const char *model,
                     size_t model_len)
 {
-    if (cased_alike(word, len, model, model_len))
-        return case_by_char(out, word, len, model, model_len);
+    int by_char = case_by_char(out, word, len, model, model_len);
+    if (by_char != 0)
+        return by_char > 0;
     bool all, first[CASE_PARTS];
     size_t n_parts;
     model_case(model, model_len, &all, first, &n_parts);

@@ -137,10 +137,8 @@ bool text_record_encode(const text_record_t *rec, text_buf_t *b)
               put_string(b, rec->title, rec->title_len) &&
               put_string(b, rec->heading, rec->heading_len) &&
               put_string(b, rec->text, rec->text_len);
-    if (!ok && b->data != NULL) {
-        b->len = old_len;
-        b->data[old_len] = '\0';
-    }
+    if (!ok)
+        text_buf_truncate(b, old_len);
     return ok;
 }
 
@@ -184,10 +182,8 @@ bool text_file_record_encode(const text_file_record_t *rec, text_buf_t *b)
               put_string(b, rec->path, rec->path_len) && put_string(b, rec->key, rec->key_len) &&
               /* optional, last: records written before it have none */
               (rec->place_len == 0 || put_string(b, rec->place, rec->place_len));
-    if (!ok && b->data != NULL) {
-        b->len = old_len;
-        b->data[old_len] = '\0';
-    }
+    if (!ok)
+        text_buf_truncate(b, old_len);
     return ok;
 }
 
