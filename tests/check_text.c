@@ -371,6 +371,15 @@ static const tok_row_t tok_rows[] = {
     {"&Eacute;COLE &#65;BC", 0, "\xC3\xA9" "cole@0[0,12) abc@1[13,20)C"},
     /* 63: a hyphen by reference joins words as the hyphen does */
     {"non&#8209;OPEC", 0, "non@0[0,3)> opec@1[10,14)JC<"},
+    /* 64: in a code span, a line indented as code and after a backslash,
+     * snippets show a reference as written: its name is a word there */
+    {"`caf&eacute;` AT\\&amp;T\n\n    r&eacute;sum&eacute;", 0,
+     "caf@0[1,4) eacute@1[5,11) at@2[14,16)C amp@3[18,21) t@4[22,23) r@6[29,30) "
+     "eacute@7[31,37) sum@8[38,41) eacute@9[42,48)"},
+    /* 65: in an HTML comment too, and outside it a reference is still a
+     * character */
+    {"<!-- na&iuml;ve --> na&iuml;ve", 0,
+     "na@0[5,7) iuml@1[8,12) ve@2[13,15) na\xC3\xAFve@3[20,30)"},
     /* emphasis or a code span closing before "'s" leaves the word whole;
      * elsewhere such markup parts words, and a lone apostrophe after it is a
      * quote */

@@ -93,10 +93,12 @@
  * after an item's number "18."; the word lists hold English possessives
  * without their "'s"; a link's target, a footnote reference, a task's box
  * or heading attributes that snippets show as written, in a code span, a
- * line indented as code or an HTML comment, are words):
+ * line indented as code or an HTML comment, are words; 20: a character
+ * reference that snippets show as written, in code, an HTML comment or
+ * after a backslash, is read as written, its name a word):
  * an index of another layout is refused (searching it would misread it,
  * updating it would mix two). */
-#define PASSIM_LAYOUT_VERSION "19"
+#define PASSIM_LAYOUT_VERSION "20"
 
 /* The position of the first word of a passage, and of a title. Not 1:
  * Xapian 1.4's exact phrase match takes a term that a document holds with

@@ -67,13 +67,17 @@ const unsigned char text__ascii_class[128] = {
 #define HOT_INLINE inline __attribute__((always_inline))
 #define COLD __attribute__((noinline, cold))
 
-/* The parts of a text that snippets show as nothing (text_markup_ranges()):
- * merged ranges, sorted, read when first needed. */
+/* What snippets show of a text otherwise than as written, as
+ * text_markup_ranges() reads it, read when first needed: the parts they show
+ * as nothing, and the character references they show as their character. */
 typedef struct hidden {
-    size_t *r;              /* start, end, start, end... */
+    size_t *r;              /* hidden: start, end, start, end..., merged, sorted */
     size_t n;               /* ranges */
     size_t cap;             /* ranges r has room for */
-    bool read;              /* r holds them (or could not: failed) */
+    size_t *refs;           /* where the references shown as characters start, sorted */
+    size_t n_refs;
+    size_t refs_cap;
+    bool read;              /* r and refs hold them (or could not: failed) */
     bool failed;            /* out of memory */
 } hidden_t;
 
@@ -81,7 +85,7 @@ typedef struct tok_state {
     const unsigned char *s;
     size_t len;
     const text_open_fence_t *open; /* the fenced code block s starts in, or NULL */
-    hidden_t hidden;
+    hidden_t *hidden;       /* NULL: no markup read, every reference a character */
     text_token_fn fn;
     void *payload;
     uint32_t pos;
@@ -108,6 +112,108 @@ typedef struct tok_state {
     char raw[RAW_CAP + 1];
     char word[TEXT_TOKEN_MAX + 1];
 } tok_state_t;
+
+static int add_hidden(size_t start, size_t end, uint32_t shown, void *payload)
+{
+    hidden_t *h = payload;
+    if (shown != 0) {   /* a character reference, shown as its character */
+        size_t *grown = text_grow(h->refs, &h->refs_cap, h->n_refs + 1, sizeof *grown);
+        if (grown == NULL)
+            return 1;
+        h->refs = grown;
+        h->refs[h->n_refs++] = start;
+        return 0;
+    }
+    if (end <= start)
+        return 0;
+    size_t *grown = text_grow(h->r, &h->cap, h->n + 1, 2 * sizeof *grown);
+    if (grown == NULL)
+        return 1;
+    h->r = grown;
+    h->r[2 * h->n] = start;
+    h->r[2 * h->n + 1] = end;
+    h->n++;
+    return 0;
+}
+
+static int size_cmp(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* st's hidden parts and references shown, read if not yet: NULL if st reads
+ * no markup or memory ran out. */
+static hidden_t *markup_read(const tok_state_t *st)
+{
+    hidden_t *h = st->hidden;
+    if (h == NULL || h->read)
+        return h == NULL || h->failed ? NULL : h;
+    h->read = true;
+    h->failed = text_markup_ranges((const char *)st->s, st->len, st->open, add_hidden, h) != 0;
+    if (h->failed)
+        return NULL;
+    if (h->n > 1) {
+        qsort(h->r, h->n, 2 * sizeof *h->r, size_cmp);
+        size_t kept = 0;     /* merge those that overlap or touch */
+        for (size_t k = 1; k < h->n; k++) {
+            if (h->r[2 * k] <= h->r[2 * kept + 1]) {
+                if (h->r[2 * k + 1] > h->r[2 * kept + 1])
+                    h->r[2 * kept + 1] = h->r[2 * k + 1];
+            } else {
+                kept++;
+                h->r[2 * kept] = h->r[2 * k];
+                h->r[2 * kept + 1] = h->r[2 * k + 1];
+            }
+        }
+        h->n = kept + 1;
+    }
+    if (h->n_refs > 1)
+        qsort(h->refs, h->n_refs, sizeof *h->refs, size_cmp);
+    return h;
+}
+
+/* The first of the n sorted values of v, taken every step-th, that is past
+ * i: n if none. */
+static size_t first_past(const size_t *v, size_t n, size_t step, size_t i)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v[step * mid] <= i)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Whether snippets show s[i] as nothing, as markup: what past_non_word()
+ * passes over is no word only then. Where they show it as written (a
+ * code span, a line indented as code, an HTML comment, a link target whose
+ * "[" they do not pair with it), its words are words, so that what a
+ * snippet shows can be found. Out of memory, as if hidden. */
+static bool hidden_at(const tok_state_t *st, size_t i)
+{
+    const hidden_t *h = markup_read(st);
+    if (h == NULL)
+        return true;
+    size_t k = first_past(h->r, h->n, 2, i);
+    return k > 0 && i < h->r[2 * (k - 1) + 1];
+}
+
+/* Whether snippets show the character reference at s[i] as the character it
+ * names: not in code or after a backslash, where they show it as written,
+ * so that its name is a word there. Out of memory, or reading no markup,
+ * as a character. */
+static bool ref_shown_at(const tok_state_t *st, size_t i)
+{
+    const hidden_t *h = markup_read(st);
+    if (h == NULL)
+        return true;
+    size_t k = first_past(h->refs, h->n_refs, 1, i);
+    return k > 0 && h->refs[k - 1] == i;
+}
 
 static inline void raw_put(tok_state_t *st, const unsigned char *p, size_t n)
 {
@@ -210,6 +316,26 @@ static HOT_INLINE unsigned char_class(const unsigned char *s, size_t len, size_t
     return c == TEXT__C_OTHER && s[i] == '&' ? ref_class(s, len, i, clen) : c;
 }
 
+/* ref_class() where snippets show the reference at st->s[i] as its
+ * character; where they show it as written, its '&' alone, of one byte. */
+static COLD unsigned shown_ref_class(const tok_state_t *st, size_t i, size_t *clen)
+{
+    unsigned c = ref_class(st->s, st->len, i, clen);
+    if (*clen > 1 && !ref_shown_at(st, i)) {
+        *clen = 1;
+        return TEXT__C_OTHER;
+    }
+    return c;
+}
+
+/* Class of st->s[i] (i < st->len) as the tokenizer reads it: char_class(),
+ * a character reference read as snippets show it. */
+static HOT_INLINE unsigned st_class(const tok_state_t *st, size_t i, size_t *clen)
+{
+    unsigned c = text__classify(st->s, st->len, i, clen);
+    return c == TEXT__C_OTHER && st->s[i] == '&' ? shown_ref_class(st, i, clen) : c;
+}
+
 /* Class of s[i], or TEXT__C_SPACE past the end (the end separates like a space). */
 static inline unsigned class_at(const tok_state_t *st, size_t i, size_t *clen)
 {
@@ -217,7 +343,7 @@ static inline unsigned class_at(const tok_state_t *st, size_t i, size_t *clen)
         *clen = 0;
         return TEXT__C_SPACE;
     }
-    return char_class(st->s, st->len, i, clen);
+    return st_class(st, i, clen);
 }
 
 static inline bool is_digit_class(unsigned c)
@@ -371,7 +497,7 @@ static HOT_INLINE size_t scan_word(tok_state_t *st, size_t start)
     size_t i = start, cl, cl_next;
     unsigned prev = TEXT__C_OTHER;
     while (i < st->len) {
-        unsigned c = char_class(st->s, st->len, i, &cl);
+        unsigned c = st_class(st, i, &cl);
         if (c == TEXT__C_U_IDEO) {
             /* A word by itself, with its marks; it ends the word before it. */
             if (i > start)
@@ -379,7 +505,7 @@ static HOT_INLINE size_t scan_word(tok_state_t *st, size_t start)
             do {
                 raw_put_char(st, c, i, cl);
                 i += cl;
-            } while (i < st->len && (c = char_class(st->s, st->len, i, &cl)) == TEXT__C_U_MARK);
+            } while (i < st->len && (c = st_class(st, i, &cl)) == TEXT__C_U_MARK);
             break;
         }
         if (text__is_word_class(c)) {
@@ -638,7 +764,7 @@ static bool only_invisible(const tok_state_t *st, size_t from, size_t to)
 {
     size_t cl;
     for (size_t i = from; i < to; i += cl)
-        if (char_class(st->s, st->len, i, &cl) != TEXT__C_INVISIBLE)
+        if (st_class(st, i, &cl) != TEXT__C_INVISIBLE)
             return false;
     return true;
 }
@@ -648,7 +774,7 @@ static bool only_invisible(const tok_state_t *st, size_t from, size_t to)
 static HOT_INLINE bool hyphen_between(const tok_state_t *st, size_t end, size_t start)
 {
     size_t cl;
-    return end < start && start <= st->len && char_class(st->s, st->len, end, &cl) == TEXT__C_HYPHEN
+    return end < start && start <= st->len && st_class(st, end, &cl) == TEXT__C_HYPHEN
            && end + cl == start;
 }
 
@@ -668,7 +794,7 @@ static int take_token(tok_state_t *st, size_t start, unsigned first_class, size_
         flags |= TEXT_TOK_HYPHEN_BEFORE;
     st->word_end = end;
     size_t cl;
-    if (end < st->len && char_class(st->s, st->len, end, &cl) == TEXT__C_HYPHEN
+    if (end < st->len && st_class(st, end, &cl) == TEXT__C_HYPHEN
         && text__is_word_class(class_at(st, end + cl, &cl)))
         flags |= TEXT_TOK_HYPHEN_AFTER;
 
@@ -1000,71 +1126,6 @@ static size_t past_non_word(const char *s, size_t len, size_t i, unsigned c, siz
     return end != 0 ? end : i + escape_or_char(s, len, i, cl);
 }
 
-static int add_hidden(size_t start, size_t end, uint32_t shown, void *payload)
-{
-    hidden_t *h = payload;
-    if (shown != 0 || end <= start)
-        return 0;   /* a character reference, shown as its character */
-    if (h->n == h->cap) {
-        size_t cap = h->cap ? 2 * h->cap : 16;
-        size_t *r = cap <= SIZE_MAX / (2 * sizeof *r) ? realloc(h->r, cap * 2 * sizeof *r) : NULL;
-        if (r == NULL)
-            return 1;
-        h->r = r;
-        h->cap = cap;
-    }
-    h->r[2 * h->n] = start;
-    h->r[2 * h->n + 1] = end;
-    h->n++;
-    return 0;
-}
-
-static int range_cmp(const void *a, const void *b)
-{
-    size_t x = *(const size_t *)a, y = *(const size_t *)b;
-    return x < y ? -1 : x > y;
-}
-
-/* Whether snippets show s[i] as nothing, as markup: what past_non_word()
- * passes over is no word only then. Where they show it as written (a
- * code span, a line indented as code, an HTML comment, a link target whose
- * "[" they do not pair with it), its words are words, so that what a
- * snippet shows can be found. Out of memory, as if hidden. */
-static bool hidden_at(tok_state_t *st, size_t i)
-{
-    hidden_t *h = &st->hidden;
-    if (!h->read) {
-        h->read = true;
-        h->failed = text_markup_ranges((const char *)st->s, st->len, st->open, add_hidden, h) != 0;
-        if (!h->failed && h->n > 1) {
-            qsort(h->r, h->n, 2 * sizeof *h->r, range_cmp);
-            size_t kept = 0;     /* merge those that overlap or touch */
-            for (size_t k = 1; k < h->n; k++) {
-                if (h->r[2 * k] <= h->r[2 * kept + 1]) {
-                    if (h->r[2 * k + 1] > h->r[2 * kept + 1])
-                        h->r[2 * kept + 1] = h->r[2 * k + 1];
-                } else {
-                    kept++;
-                    h->r[2 * kept] = h->r[2 * k];
-                    h->r[2 * kept + 1] = h->r[2 * k + 1];
-                }
-            }
-            h->n = kept + 1;
-        }
-    }
-    if (h->failed)
-        return true;
-    size_t lo = 0, hi = h->n;   /* the first range that starts after i */
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (h->r[2 * mid] <= i)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo > 0 && i < h->r[2 * (lo - 1) + 1];
-}
-
 /* text_tokenize_in(), or text_tokenize_plain() if plain. */
 static int tokenize(const char *s, size_t len, uint32_t first_pos, const text_open_fence_t *open,
                     bool plain, text_token_fn fn, void *payload)
@@ -1076,7 +1137,8 @@ static int tokenize(const char *s, size_t len, uint32_t first_pos, const text_op
     st.s = (const unsigned char *)s;
     st.len = len;
     st.open = open;
-    st.hidden = (hidden_t){ NULL, 0, 0, false, false };
+    hidden_t hidden = { NULL, 0, 0, NULL, 0, 0, false, false };
+    st.hidden = plain ? NULL : &hidden;  /* plain text is shown as written */
     st.fn = fn;
     st.payload = payload;
     st.pos = first_pos;
@@ -1100,17 +1162,12 @@ static int tokenize(const char *s, size_t len, uint32_t first_pos, const text_op
     open_line(&st, 0);
 
     size_t i = 0;
-    while (i < len) {
+    int rc = 0;
+    while (i < len && rc == 0) {
         size_t cl;
-        unsigned c = char_class(st.s, len, i, &cl);
+        unsigned c = st_class(&st, i, &cl);
         if (text__is_word_class(c)) {
-            size_t next;
-            int rc = take_token(&st, i, c, &next);
-            if (rc != 0) {
-                free(st.hidden.r);
-                return rc;
-            }
-            i = next;
+            rc = take_token(&st, i, c, &i);
         } else if (plain) {
             i += escape_or_char(s, len, i, cl);
         } else if (c == TEXT__C_RBRACKET || s[i] == '[' || s[i] == '{') {
@@ -1126,8 +1183,9 @@ static int tokenize(const char *s, size_t len, uint32_t first_pos, const text_op
             i = past_non_word(s, len, i, c, cl, &st.links, st.in_fence);
         }
     }
-    free(st.hidden.r);
-    return 0;
+    free(hidden.r);
+    free(hidden.refs);
+    return rc;
 }
 
 int text_tokenize(const char *s, size_t len, uint32_t first_pos, text_token_fn fn,
@@ -1183,7 +1241,8 @@ size_t text__word_end(const char *s, size_t len, size_t i)
     tok_state_t st;
     st.s = (const unsigned char *)s;
     st.len = len;
+    st.hidden = NULL;   /* every reference read as its character */
     size_t cl;
-    unsigned c = i < len ? char_class(st.s, len, i, &cl) : TEXT__C_OTHER, flags = 0;
+    unsigned c = i < len ? st_class(&st, i, &cl) : TEXT__C_OTHER, flags = 0;
     return text__is_word_class(c) ? scan_token(&st, i, c, &flags) : i;
 }

@@ -452,6 +452,19 @@ for word in spantgt indtgt comtgt comnote comattr; do
 done
 run $PASSIM_SEARCH --db "$T/shown3.db" hidtgt
 expect_rc 1 "a link's target that the snippet hides is not"
+# A character reference is shown as written in code and after a backslash,
+# so its name is a word there; elsewhere it is shown as its character.
+mkdir "$T/shown4"
+printf 'Notes\n\nIn code `caf&eacute;` and \\&amp;x; out of it cr&egrave;me.\n' > "$T/shown4/a.md"
+run $PASSIM_INDEX -q --db "$T/shown4.db" "$T/shown4"
+for word in eacute amp; do
+    run $PASSIM_SEARCH --db "$T/shown4.db" --highlight plain "$word"
+    expect_match "&\\[$word\\];" "$OUT" "a reference's name shown as written is found: $word"
+done
+run $PASSIM_SEARCH --db "$T/shown4.db" --highlight plain crème
+expect_match '\[crème\]' "$OUT" "a reference shown as its character is that character"
+run $PASSIM_SEARCH --db "$T/shown4.db" café
+expect_rc 1 "a reference shown as written is not its character"
 # And the other way round: typed with a hyphen, it finds the word written
 # solid (articles 001 and 004 have "email"), alone and in a phrase.
 run $S --highlight plain -n 5 e-mail
