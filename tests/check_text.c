@@ -1720,6 +1720,12 @@ static const passage_row_t passage_rows[] = {
      "0[0,12)L1-1 1[13,25)L2-2 2[26,37)L3-3"},
     {"Steps\n\n18. Check the valve and the gauge.\n19. Write it down.", 1, 45,
      "0[0,5)L1-1 1[7,41)L3-3 2[42,60)L4-4"},
+    /* ...also after a bulleted item; a line before that starts "12.5" is
+     * no item, but a paragraph's, where a number ends a sentence */
+    {"Steps\n\n- Check the valve and the gauge.\n18. Write it down.", 1, 45,
+     "0[0,5)L1-1 1[7,39)L3-3 2[40,58)L4-4"},
+    {"The rate rose to\n12.5 percent and the count reached\n1999. Then they left.", 1, 60,
+     "0[0,57)L1-3 1[58,73)L3-3"},
     /* ...while in a paragraph a number that starts a line ends a sentence */
     {"The members met again and the count reached\n1999. Then the members left.", 1, 60,
      "0[0,49)L1-2 1[50,72)L2-2"},

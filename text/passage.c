@@ -175,13 +175,14 @@ static size_t line_before(const unsigned char *u, size_t k)
 
 /* Whether the '.' at u[i] ends an ordered list's item number: "12." at a
  * line's start (after an indent or a quote's '>'), where a list may go on:
- * "1.", or after a blank line, an item or an item's wrapped line (indented).
+ * "1.", or after a blank line, an item ("2. ", "- ") or an item's wrapped
+ * line (indented).
  * In a paragraph, a number that a line starts with ends its sentence: "the
  * count reached\n1999. Then". */
 static bool ends_item_number(const unsigned char *u, size_t i)
 {
     size_t k = i;
-    while (k > 0 && u[k - 1] >= '0' && u[k - 1] <= '9' && i - k < 9)
+    while (k > 0 && u[k - 1] >= '0' && u[k - 1] <= '9' && i - k < TEXT__ITEM_DIGITS)
         k--;
     if (k == i)
         return false;
@@ -197,10 +198,7 @@ static bool ends_item_number(const unsigned char *u, size_t i)
         cols = u[t] == '>' ? 0 : cols + (u[t] == '\t' ? 4 : 1);
     if (u[t] == '\n' || u[t] == '\r' || cols >= 2)
         return true;    /* blank, or indented: an item's wrapped line */
-    size_t d = t;
-    while (d < k && u[d] >= '0' && u[d] <= '9')
-        d++;
-    return d > t && d < k && (u[d] == '.' || u[d] == ')');   /* an item */
+    return text__list_marker_end((const char *)u, t, k, TEXT__ITEM_DIGITS) != 0;  /* an item */
 }
 
 /* The offset just past the sentence end whose punctuation is at s[i], or 0:
