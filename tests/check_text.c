@@ -1720,6 +1720,12 @@ static const passage_row_t passage_rows[] = {
      "0[0,12)L1-1 1[13,25)L2-2 2[26,37)L3-3"},
     {"Steps\n\n18. Check the valve and the gauge.\n19. Write it down.", 1, 45,
      "0[0,5)L1-1 1[7,41)L3-3 2[42,60)L4-4"},
+    /* ...also when its items wrap onto lines that are not indented */
+    {"Steps\n\n18. Check the valve and\nthe gauge.\n19. Write it down.", 1, 45,
+     "0[0,5)L1-1 1[7,41)L3-4 2[42,60)L5-5"},
+    /* ...but not a paragraph's, up to its blank line */
+    {"Steps\n\nThe count went on and\nthe count\nreached\n1999. Then they left.", 1, 45,
+     "0[0,5)L1-1 1[7,52)L3-6 2[53,68)L6-6"},
     /* ...also after a bulleted item; a line before that starts "12.5" is
      * no item, but a paragraph's, where a number ends a sentence */
     {"Steps\n\n- Check the valve and the gauge.\n18. Write it down.", 1, 45,

@@ -173,12 +173,16 @@ static size_t line_before(const unsigned char *u, size_t k)
     return j;
 }
 
+/* Lines above a line that starts with a number read to tell whether it is
+ * an item's: an item wrapped onto more lines than this is seldom met. */
+#define ITEM_LINES_BACK 6
+
 /* Whether the '.' at u[i] ends an ordered list's item number: "12." at a
  * line's start (after an indent or a quote's '>'), where a list may go on:
- * "1.", or after a blank line, an item ("2. ", "- ") or an item's wrapped
- * line (indented).
- * In a paragraph, a number that a line starts with ends its sentence: "the
- * count reached\n1999. Then". */
+ * "1.", or after a blank line, an item ("2. ", "- ") or the lines an item
+ * wraps onto, indented or not ("1. Check\nit.\n2. Sign"). In a paragraph,
+ * a number that a line starts with ends its sentence: "the count
+ * reached\n1999. Then". */
 static bool ends_item_number(const unsigned char *u, size_t i)
 {
     size_t k = i;
@@ -193,12 +197,19 @@ static bool ends_item_number(const unsigned char *u, size_t i)
         return false;
     if (one || k == 0)
         return true;
-    size_t t = line_before(u, k), cols = 0;   /* past a quote's '>' */
-    for (; t < k - 1 && (u[t] == '>' || u[t] == ' ' || u[t] == '\t'); t++)
-        cols = u[t] == '>' ? 0 : cols + (u[t] == '\t' ? 4 : 1);
-    if (u[t] == '\n' || u[t] == '\r' || cols >= 2)
-        return true;    /* blank, or indented: an item's wrapped line */
-    return text__list_marker_end((const char *)u, t, k, TEXT__ITEM_DIGITS) != 0;  /* an item */
+    /* Up from the line above to an item, or to a blank line. */
+    for (unsigned up = 0; up < ITEM_LINES_BACK && k > 0; up++) {
+        size_t line = line_before(u, k), t = line, cols = 0;   /* past a quote's '>' */
+        for (; t < k - 1 && (u[t] == '>' || u[t] == ' ' || u[t] == '\t'); t++)
+            cols = u[t] == '>' ? 0 : cols + (u[t] == '\t' ? 4 : 1);
+        if (u[t] == '\n' || u[t] == '\r')
+            return up == 0;     /* a list may start after a blank line */
+        if ((up == 0 && cols >= 2)  /* an item's wrapped line, indented */
+            || text__list_marker_end((const char *)u, t, k, TEXT__ITEM_DIGITS) != 0)
+            return true;
+        k = line;
+    }
+    return false;
 }
 
 /* The offset just past the sentence end whose punctuation is at s[i], or 0:
