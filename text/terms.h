@@ -96,7 +96,8 @@
  * line indented as code or an HTML comment, are words; 20: a character
  * reference that snippets show as written, in code, an HTML comment or
  * after a backslash, is read as written, its name a word; a line's number
- * after a bulleted item is an item's, after "12.5" a sentence's end):
+ * after a bulleted item or an item's unindented wrapped lines is an
+ * item's, after "12.5" a sentence's end):
  * an index of another layout is refused (searching it would misread it,
  * updating it would mix two). */
 #define PASSIM_LAYOUT_VERSION "20"
