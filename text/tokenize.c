@@ -91,7 +91,8 @@ typedef struct tok_state {
     uint32_t pos;
     size_t prev_end;        /* end of the last emitted token, or NO_TOKEN */
     bool prev_ideo;         /* that token is TEXT_TOK_IDEO */
-    size_t last_end;        /* the same, not reset by a token too long to keep */
+    bool reported;          /* a token was reported (not reset, as prev_end is, by
+                               one too long to keep) */
     size_t followed;        /* the lines that start before here are read into
                                the state below (follow()) */
     unsigned breaks;        /* line breaks met since the last token kept */
@@ -824,7 +825,7 @@ static int take_token(tok_state_t *st, size_t start, unsigned first_class, size_
         flags |= TEXT_TOK_SENTENCE_END;
     }
 
-    if (st->last_end != NO_TOKEN && st->boundary)
+    if (st->reported && st->boundary)
         st->pos += TEXT_BLOCK_GAP;
     st->boundary = false;
     st->breaks = 0;
@@ -838,7 +839,7 @@ static int take_token(tok_state_t *st, size_t start, unsigned first_class, size_
     };
     st->prev_end = end;
     st->prev_ideo = (flags & TEXT_TOK_IDEO) != 0;
-    st->last_end = end;
+    st->reported = true;
     return st->fn(&tok, st->payload);
 }
 
@@ -1144,7 +1145,7 @@ static int tokenize(const char *s, size_t len, uint32_t first_pos, const text_op
     st.pos = first_pos;
     st.prev_end = NO_TOKEN;
     st.prev_ideo = false;
-    st.last_end = NO_TOKEN;
+    st.reported = false;
     st.word_end = NO_TOKEN;
     st.line = LINE_TEXT;
     st.quoted = st.blank = st.in_list = st.in_fence = false;
