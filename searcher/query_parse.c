@@ -235,16 +235,6 @@ static void fail_nomem(parser_t *p)
     p->err->column = 0;
 }
 
-/* Length of the UTF-8 character at s, or 0 if the bytes there are not one. */
-static size_t char_len(const char *s, size_t n)
-{
-    unsigned char c = (unsigned char)s[0];
-    size_t want = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
-    if (want > n)
-        return 0;
-    return text_utf8_valid_len(s, want) == want ? want : 0;
-}
-
 /* Byte length of a white-space or control character at s, or 0. Control
  * characters, Unicode spaces and bytes that are not valid UTF-8 separate chunks,
  * so "a\u00a0b" is two words rather than one chunk that text/ would cut into a
@@ -258,7 +248,7 @@ static size_t space_len(const char *str, size_t n)
         return esc;
     if (s[0] <= 0x20 || s[0] == 0x7f)
         return 1;
-    if (s[0] >= 0x80 && char_len(str, n) == 0)
+    if (s[0] >= 0x80 && text_utf8_char_len(str, n) == 0)
         return 1;
     if (s[0] == 0xc2 && n >= 2 && s[1] >= 0x80 && s[1] <= 0xa0)
         return 2;   /* C1 controls, NEL, NO-BREAK SPACE */
@@ -340,7 +330,8 @@ static bool note_long_run(parser_t *p, size_t from, size_t to)
             size_t a = text_apostrophe_len(q, to, run);
             if (a > 0 && run > i && run + a < to && text_is_word_char(q, to, run + a))
                 run += a;
-            else if (text_is_word_char(q, to, run) && (n = char_len(q + run, to - run)) > 0)
+            else if (text_is_word_char(q, to, run)
+                     && (n = text_utf8_char_len(q + run, to - run)) > 0)
                 run += n;
             else
                 break;
@@ -352,7 +343,7 @@ static bool note_long_run(parser_t *p, size_t from, size_t to)
                  (int)text_utf8_floor(q + i, run - i, 24), q + i, TEXT_TOKEN_MAX);
             return true;
         }
-        i = run > i ? run : i + ((n = char_len(q + i, to - i)) > 0 ? n : 1);
+        i = run > i ? run : i + ((n = text_utf8_char_len(q + i, to - i)) > 0 ? n : 1);
     }
     return false;
 }
@@ -730,9 +721,9 @@ static bool lex(parser_t *p)
             continue;
         }
         /* by whole characters: a continuation byte alone would look invalid */
-        size_t j = i + char_len(q + i, len - i);
+        size_t j = i + text_utf8_char_len(q + i, len - i);
         while (j < len && !ends_chunk(q + j, len - j))
-            j += char_len(q + j, len - j);
+            j += text_utf8_char_len(q + j, len - j);
         if (keyword_ok && lex_operator(p, i, j, &t)) {
             if (p->status != SRCH_QUERY_OK || !push_tok(p, &t))
                 return false;
