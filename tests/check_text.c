@@ -386,6 +386,12 @@ static const tok_row_t tok_rows[] = {
     {"**Moscow**'s `Buffer`\xE2\x80\x99s _a_'d x*'s b**s c*' d****'s", 0,
      "moscow's@0[2,12) buffer's@1[14,25) a'd@2[27,31) x's@3[32,36) b@4[37,38) s@5[40,41)"
      " c@6[42,43) d@7[46,47) s@8[52,53)"},
+    /* ...and where snippets hide it, before a letter too ("GPUs", "ints");
+     * markup they show ("x*y", "snake_case", a code span's "a**b**c") parts
+     * words */
+    {"**GPU**s `int`s x*y snake_case `a**b**c`", 0,
+     "gpus@0[2,8) ints@1[10,15) x@2[16,17) y@3[18,19) snake@4[20,25) case@5[26,30) a@6[32,33) "
+     "b@7[35,36) c@8[38,39)"},
 };
 
 START_TEST(test_text_tokenize_table)

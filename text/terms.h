@@ -97,7 +97,8 @@
  * reference that snippets show as written, in code, an HTML comment or
  * after a backslash, is read as written, its name a word; a line's number
  * after a bulleted item or an item's unindented wrapped lines is an
- * item's, after "12.5" a sentence's end):
+ * item's, after "12.5" a sentence's end; a word goes on past emphasis or
+ * a code span that snippets hide into its next letter, "**GPU**s"):
  * an index of another layout is refused (searching it would misread it,
  * updating it would mix two). */
 #define PASSIM_LAYOUT_VERSION "20"

@@ -478,18 +478,26 @@ static inline bool continues_word(unsigned c)
     return text__is_word_class(c) && c != TEXT__C_U_IDEO;
 }
 
-/* If s[i] starts a run of up to three '*', '_' or '`' (emphasis or a code
- * span closing) followed by an apostrophe inside a word ("**'s"), the
- * apostrophe's offset; else 0. */
+/* If s[i], inside a word, starts a run of up to three '*', '_' or '`'
+ * (emphasis, or a code span, opening or closing) that the word goes on past
+ * as Markdown shows it, the offset past the run; else 0. The word goes on
+ * before its "'s" ("**Moscow**'s", "`Buffer`'s"), and, where snippets hide
+ * the run, into its next letter ("**GPU**s", "un*believ*able", "`int`s";
+ * never '_', which no emphasis inside a word is made of: "snake_case"). */
 static size_t run_past_markup(const tok_state_t *st, size_t i)
 {
     size_t j = i, cl, cl_next;
     while (j < st->len && j - i < 4 && st->s[j] == st->s[i])
         j++;
-    if (j - i > 3 || class_at(st, j, &cl) != TEXT__C_APOS
-        || !continues_word(class_at(st, j + cl, &cl_next)))
+    if (j - i > 3)
         return 0;
-    return j;
+    unsigned next = class_at(st, j, &cl);
+    if (next == TEXT__C_APOS)
+        return continues_word(class_at(st, j + cl, &cl_next)) ? j : 0;
+    return continues_word(next) && st->s[i] != '_' && st->hidden != NULL && hidden_at(st, i)
+                   && hidden_at(st, j - 1)
+               ? j
+               : 0;
 }
 
 /* Scan an ordinary word starting at start; returns the offset just past it. */
@@ -524,8 +532,8 @@ static HOT_INLINE size_t scan_word(tok_state_t *st, size_t start)
             continue;
         }
         if (i > start && (st->s[i] == '*' || st->s[i] == '_' || st->s[i] == '`')) {
-            /* Markup that closes on a word before its "'s" ("**Moscow**'s",
-             * "`Buffer`'s") leaves the word whole, as Markdown shows it. */
+            /* Markup inside a word leaves it whole where Markdown shows it
+             * whole. */
             size_t r = run_past_markup(st, i);
             if (r == 0)
                 break;

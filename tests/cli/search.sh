@@ -465,6 +465,15 @@ run $PASSIM_SEARCH --db "$T/shown4.db" --highlight plain crème
 expect_match '\[crème\]' "$OUT" "a reference shown as its character is that character"
 run $PASSIM_SEARCH --db "$T/shown4.db" café
 expect_rc 1 "a reference shown as written is not its character"
+# A word that emphasis or a code span ends inside is one word, as shown.
+mkdir "$T/shown5"
+printf 'Notes\n\nThe **GPU**s ran the `int`s; 2*3*4 and snake_case stay apart.\n' \
+    > "$T/shown5/a.md"
+run $PASSIM_INDEX -q --db "$T/shown5.db" "$T/shown5"
+run $PASSIM_SEARCH --db "$T/shown5.db" --highlight plain '"GPUs ran the ints"'
+expect_match 'The \[GPUs ran the ints\];' "$OUT" "a phrase copied from the snippet is found"
+run $PASSIM_SEARCH --db "$T/shown5.db" --highlight plain '"snake case"'
+expect_match '\[snake_case\]' "$OUT" "markup the snippet shows still parts words"
 # And the other way round: typed with a hyphen, it finds the word written
 # solid (articles 001 and 004 have "email"), alone and in a phrase.
 run $S --highlight plain -n 5 e-mail
