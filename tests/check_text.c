@@ -440,18 +440,19 @@ END_TEST
 
 /* Text already cleaned of its markup (a title as shown) is read plainly: no
  * task's box, footnote reference, link target nor heading attributes is passed
- * over; a terminal escape sequence still is. */
+ * over, and a character reference is as written; a terminal escape sequence
+ * is still passed over. */
 START_TEST(test_text_tokenize_plain)
 {
-    static const char shown[] = "- [x] bar[^1] [a](b) {#c} \033[31md";
+    static const char shown[] = "- [x] bar[^1] [a](b) {#c} \033[31md e&eacute;";
     text_buf_t b = TEXT_BUF_INIT;
     text_buf_puts(&b, "");
     ck_assert_int_eq(text_tokenize_plain(shown, strlen(shown), 1, render_token, &b), 0);
     ck_assert_str_eq(b.data, "x@1[3,4) bar@2[6,9) 1@3[11,12)N a@4[15,16) b@5[18,19) c@6[23,24) "
-                             "d@7[31,32)");
+                             "d@7[31,32) e@8[33,34) eacute@9[35,41)");
     /* Read as Markdown, the same text has fewer words. */
     char *got = tokens_of(shown, strlen(shown), 1);
-    ck_assert_str_eq(got, "bar@1[6,9) a@2[15,16) c@3[23,24) d@4[31,32)");
+    ck_assert_str_eq(got, "bar@1[6,9) a@2[15,16) c@3[23,24) d@4[31,32) e\xC3\xA9@5[33,42)");
     free(got);
     text_buf_free(&b);
 }

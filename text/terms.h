@@ -95,7 +95,8 @@
  * or heading attributes that snippets show as written, in a code span, a
  * line indented as code or an HTML comment, are words; 20: a character
  * reference that snippets show as written, in code, an HTML comment or
- * after a backslash, is read as written, its name a word; a line's number
+ * after a backslash, or left in a title as shown, is read as written, its
+ * name a word; a line's number
  * after a bulleted item or an item's unindented wrapped lines is an
  * item's, after "12.5" a sentence's end; a word goes on past emphasis or
  * a code span that snippets hide into its next letter, "**GPU**s"):

@@ -162,8 +162,10 @@ int text_tokenize_in(const char *s, size_t len, uint32_t first_pos,
 /* text_tokenize() of text already cleaned of its markup (text_clean_line(): a
  * title as shown): every word shown is a word. Nothing is passed over as
  * Markdown would be (a link's target, a footnote reference, a task's box, a
- * heading's attributes); a terminal escape sequence still is, and a
- * character reference is still read as its character. */
+ * heading's attributes); a terminal escape sequence still is. A character
+ * reference is read as written ("caf&eacute;" is caf and eacute): cleaning
+ * decodes those that Markdown shows as their character, so one left is
+ * shown as written (in a code span, or in a front matter title). */
 int text_tokenize_plain(const char *s, size_t len, uint32_t first_pos, text_token_fn fn,
                         void *payload);
 

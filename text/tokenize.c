@@ -85,7 +85,9 @@ typedef struct tok_state {
     const unsigned char *s;
     size_t len;
     const text_open_fence_t *open; /* the fenced code block s starts in, or NULL */
-    hidden_t *hidden;       /* NULL: no markup read, every reference a character */
+    hidden_t *hidden;       /* NULL: no markup read */
+    bool refs_as_written;   /* plain text, whose references are shown as written;
+                               else with no markup read, every one a character */
     text_token_fn fn;
     void *payload;
     uint32_t pos;
@@ -318,11 +320,12 @@ static HOT_INLINE unsigned char_class(const unsigned char *s, size_t len, size_t
 }
 
 /* ref_class() where snippets show the reference at st->s[i] as its
- * character; where they show it as written, its '&' alone, of one byte. */
+ * character; where they show it as written (and in plain text, a title as
+ * shown, which markup no longer decodes), its '&' alone, of one byte. */
 static COLD unsigned shown_ref_class(const tok_state_t *st, size_t i, size_t *clen)
 {
     unsigned c = ref_class(st->s, st->len, i, clen);
-    if (*clen > 1 && !ref_shown_at(st, i)) {
+    if (*clen > 1 && (st->refs_as_written || !ref_shown_at(st, i))) {
         *clen = 1;
         return TEXT__C_OTHER;
     }
@@ -1147,7 +1150,8 @@ static int tokenize(const char *s, size_t len, uint32_t first_pos, const text_op
     st.len = len;
     st.open = open;
     hidden_t hidden = { NULL, 0, 0, NULL, 0, 0, false, false };
-    st.hidden = plain ? NULL : &hidden;  /* plain text is shown as written */
+    st.hidden = plain ? NULL : &hidden;
+    st.refs_as_written = plain;
     st.fn = fn;
     st.payload = payload;
     st.pos = first_pos;
@@ -1251,6 +1255,7 @@ size_t text__word_end(const char *s, size_t len, size_t i)
     st.s = (const unsigned char *)s;
     st.len = len;
     st.hidden = NULL;   /* every reference read as its character */
+    st.refs_as_written = false;
     size_t cl;
     unsigned c = i < len ? st_class(&st, i, &cl) : TEXT__C_OTHER, flags = 0;
     return text__is_word_class(c) ? scan_token(&st, i, c, &flags) : i;

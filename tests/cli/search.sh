@@ -465,6 +465,19 @@ run $PASSIM_SEARCH --db "$T/shown4.db" --highlight plain crème
 expect_match '\[crème\]' "$OUT" "a reference shown as its character is that character"
 run $PASSIM_SEARCH --db "$T/shown4.db" café
 expect_rc 1 "a reference shown as written is not its character"
+run $PASSIM_SEARCH --db "$T/shown4.db" --highlight plain '`caf&eacute;`'
+expect_match 'In code \[caf&eacute\];' "$OUT" "a code span typed in a query is read as code"
+# So in a title: a reference left in it as shown is read as written.
+printf '# The `caf&eacute;` heading\n\nBody.\n' > "$T/shown4/b.md"
+printf -- '---\ntitle: "Cr&egrave;me here"\n---\n\nBody.\n' > "$T/shown4/c.md"
+printf '# Plain na&iuml;ve heading\n\nBody.\n' > "$T/shown4/d.md"
+run $PASSIM_INDEX -q --db "$T/shown4.db" "$T/shown4"
+for word in eacute egrave naïve; do
+    run $PASSIM_SEARCH --db "$T/shown4.db" -n 1 "title:$word"
+    expect_rc 0 "a title's word as shown is found: $word"
+done
+run $PASSIM_SEARCH --db "$T/shown4.db" title:café
+expect_rc 1 "a title's reference shown as written is not its character"
 # A word that emphasis or a code span ends inside is one word, as shown.
 mkdir "$T/shown5"
 printf 'Notes\n\nThe **GPU**s ran the `int`s; 2*3*4 and snake_case stay apart.\n' \
