@@ -96,10 +96,10 @@
  * line indented as code or an HTML comment, are words; 20: a character
  * reference that snippets show as written, in code, an HTML comment or
  * after a backslash, or left in a title as shown, is read as written, its
- * name a word; a line's number
- * after a bulleted item or an item's unindented wrapped lines is an
- * item's, after "12.5" a sentence's end; a word goes on past emphasis or
- * a code span that snippets hide into its next letter, "**GPU**s"):
+ * name a word; a line's number after a bulleted item or an item's
+ * unindented wrapped lines is an item's, after "12.5" a sentence's end; a
+ * word goes on past emphasis or a code span that snippets hide into its
+ * next letter, "**GPU**s"):
  * an index of another layout is refused (searching it would misread it,
  * updating it would mix two). */
 #define PASSIM_LAYOUT_VERSION "20"
