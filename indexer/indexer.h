@@ -102,8 +102,8 @@ typedef struct idx_walk_cb {
  * folders (skip_key.tmp-*), silently; any other Xapian database folder, with
  * a note. Returns 0, the file callback's non-zero value, -1 if root itself
  * cannot be reached (reported through problem), or IDX_WALK_PASSED_OVER if
- * root is an index folder (the one being written, or another) or in one:
- * noted, and nothing in it walked.
+ * root is an index folder (another, or the one being written, or a file or
+ * folder in that one): noted, and nothing in it walked.
  */
 #define IDX_WALK_PASSED_OVER (-2)
 int idx_walk(const char *root, const char *skip_key, const idx_walk_cb_t *cb);

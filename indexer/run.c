@@ -2239,9 +2239,11 @@ int idx_run(const idx_opts_t *given, char *const *paths, size_t n_paths)
      * or that named only index folders, leaves no empty index behind. */
     if (no_index_before && roots_failed + roots_passed == n_paths && !r.w.fatal
         && !idx_stop_signal) {
-        fprintf(stderr, "passim-index: %s: no index made, since no PATH given %s\n", o->db_path,
-                roots_passed ? "holds articles (an index folder is never indexed)"
-                             : "can be read");
+        fprintf(stderr, "passim-index: %s: no index made, since %s\n", o->db_path,
+                roots_passed == 0 ? "no PATH given can be read"
+                : roots_failed == 0
+                    ? "no PATH given holds articles (an index folder is never indexed)"
+                    : "the PATHs given are index folders, never indexed, or cannot be read");
         drop_new_db = true;
         goto out;
     }

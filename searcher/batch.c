@@ -593,7 +593,7 @@ static bool open_queries(batch_t *b, const char *path)
     return ok;
 }
 
-/* Whether docid[0..len) is the id of an article of e's index (its first
+/* Whether docid is the id of an article of e's index (its first
  * passage holds the id term). */
 static bool has_article(srch_engine_t *e, const char *docid)
 {
