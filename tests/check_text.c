@@ -392,6 +392,8 @@ static const tok_row_t tok_rows[] = {
     {"**GPU**s `int`s x*y snake_case `a**b**c`", 0,
      "gpus@0[2,8) ints@1[10,15) x@2[16,17) y@3[18,19) snake@4[20,25) case@5[26,30) a@6[32,33) "
      "b@7[35,36) c@8[38,39)"},
+    /* ...past one run after another: "abc", "foobar" */
+    {"**a**`b`c `foo`**bar**", 0, "abc@0[2,9) foobar@1[11,20)"},
 };
 
 START_TEST(test_text_tokenize_table)
@@ -1730,6 +1732,10 @@ static const passage_row_t passage_rows[] = {
     /* ...also when its items wrap onto lines that are not indented */
     {"Steps\n\n18. Check the valve and\nthe gauge.\n19. Write it down.", 1, 45,
      "0[0,5)L1-1 1[7,41)L3-4 2[42,60)L5-5"},
+    /* ...but not a paragraph's, up to its blank line, nor one under a year
+     * that is not the number before it */
+    {"Steps\n\nThe count reached\n1999. Then they went\non and in\n2004. After that they left.",
+     1, 60, "0[0,5)L1-1 1[7,61)L3-6 2[62,83)L6-6"},
     /* ...but not a paragraph's, up to its blank line */
     {"Steps\n\nThe count went on and\nthe count\nreached\n1999. Then they left.", 1, 45,
      "0[0,5)L1-1 1[7,52)L3-6 2[53,68)L6-6"},

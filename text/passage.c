@@ -177,9 +177,32 @@ static size_t line_before(const unsigned char *u, size_t k)
  * an item's: an item wrapped onto more lines than this is seldom met. */
 #define ITEM_LINES_BACK 6
 
+/* The value of the digits u[a..b) (TEXT__ITEM_DIGITS at most). */
+static uint64_t number_of(const unsigned char *u, size_t a, size_t b)
+{
+    uint64_t n = 0;
+    for (; a < b; a++)
+        n = n * 10 + (uint64_t)(u[a] - '0');
+    return n;
+}
+
+/* Whether the line u[t..end) opens an item of the list that item number n
+ * goes on: a bullet ("- "), or n's number or the one before ("17. " over
+ * "18."; a year over a year, "1999. Then", is a paragraph's). */
+static bool item_before(const unsigned char *u, size_t t, size_t end, uint64_t n)
+{
+    size_t m = text__list_marker_end((const char *)u, t, end, TEXT__ITEM_DIGITS);
+    if (m == 0)
+        return false;
+    if (u[t] == '-' || u[t] == '*' || u[t] == '+')
+        return true;
+    uint64_t above = number_of(u, t, m - 1);
+    return above == n || above + 1 == n;
+}
+
 /* Whether the '.' at u[i] ends an ordered list's item number: "12." at a
  * line's start (after an indent or a quote's '>'), where a list may go on:
- * "1.", or after a blank line, an item ("2. ", "- ") or the lines an item
+ * "1.", or after a blank line, an item ("11. ", "- ") or the lines an item
  * wraps onto, indented or not ("1. Check\nit.\n2. Sign"). In a paragraph,
  * a number that a line starts with ends its sentence: "the count
  * reached\n1999. Then". */
@@ -191,6 +214,7 @@ static bool ends_item_number(const unsigned char *u, size_t i)
     if (k == i)
         return false;
     bool one = i - k == 1 && u[k] == '1';
+    uint64_t n = number_of(u, k, i);
     while (k > 0 && (u[k - 1] == ' ' || u[k - 1] == '\t' || u[k - 1] == '>'))
         k--;
     if (k > 0 && u[k - 1] != '\n' && u[k - 1] != '\r')
@@ -205,7 +229,7 @@ static bool ends_item_number(const unsigned char *u, size_t i)
         if (u[t] == '\n' || u[t] == '\r')
             return up == 0;     /* a list may start after a blank line */
         if ((up == 0 && cols >= 2)  /* an item's wrapped line, indented */
-            || text__list_marker_end((const char *)u, t, k, TEXT__ITEM_DIGITS) != 0)
+            || item_before(u, t, k, n))
             return true;
         k = line;
     }

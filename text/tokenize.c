@@ -489,18 +489,27 @@ static inline bool continues_word(unsigned c)
  * never '_', which no emphasis inside a word is made of: "snake_case"). */
 static size_t run_past_markup(const tok_state_t *st, size_t i)
 {
-    size_t j = i, cl, cl_next;
-    while (j < st->len && j - i < 4 && st->s[j] == st->s[i])
-        j++;
-    if (j - i > 3)
-        return 0;
-    unsigned next = class_at(st, j, &cl);
-    if (next == TEXT__C_APOS)
-        return continues_word(class_at(st, j + cl, &cl_next)) ? j : 0;
-    return continues_word(next) && st->s[i] != '_' && st->hidden != NULL && hidden_at(st, i)
-                   && hidden_at(st, j - 1)
-               ? j
-               : 0;
+    size_t cl, cl_next;
+    /* Runs may follow each other: "**a**`b`c" is shown "abc". A few are
+     * read, each of another mark than the one before it. */
+    for (unsigned runs = 0; runs < 3; runs++) {
+        size_t j = i;
+        while (j < st->len && j - i < 4 && st->s[j] == st->s[i])
+            j++;
+        if (j - i > 3)
+            return 0;
+        unsigned next = class_at(st, j, &cl);
+        if (runs == 0 && next == TEXT__C_APOS)
+            return continues_word(class_at(st, j + cl, &cl_next)) ? j : 0;
+        if (st->s[i] == '_' || st->hidden == NULL || !hidden_at(st, i) || !hidden_at(st, j - 1))
+            return 0;
+        if (continues_word(next))
+            return j;
+        if (j == st->len || (st->s[j] != '*' && st->s[j] != '`'))
+            return 0;
+        i = j;
+    }
+    return 0;
 }
 
 /* Scan an ordinary word starting at start; returns the offset just past it. */
