@@ -501,12 +501,15 @@ static size_t run_past_markup(const tok_state_t *st, size_t i)
         unsigned next = class_at(st, j, &cl);
         if (runs == 0 && next == TEXT__C_APOS)
             return continues_word(class_at(st, j + cl, &cl_next)) ? j : 0;
-        if (st->s[i] == '_' || st->hidden == NULL || !hidden_at(st, i) || !hidden_at(st, j - 1))
+        /* (What snippets hide is read only for a run that a letter or
+         * another run follows: "**bold** " costs nothing.) */
+        bool letter = continues_word(next);
+        if ((!letter && (j == st->len || (st->s[j] != '*' && st->s[j] != '`')))
+            || st->s[i] == '_' || st->hidden == NULL || !hidden_at(st, i)
+            || !hidden_at(st, j - 1))
             return 0;
-        if (continues_word(next))
+        if (letter)
             return j;
-        if (j == st->len || (st->s[j] != '*' && st->s[j] != '`'))
-            return 0;
         i = j;
     }
     return 0;
