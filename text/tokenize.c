@@ -485,8 +485,9 @@ static inline bool continues_word(unsigned c)
  * (emphasis, or a code span, opening or closing) that the word goes on past
  * as Markdown shows it, the offset past the run; else 0. The word goes on
  * before its "'s" ("**Moscow**'s", "`Buffer`'s"), and, where snippets hide
- * the run, into its next letter ("**GPU**s", "un*believ*able", "`int`s";
- * never '_', which no emphasis inside a word is made of: "snake_case"). */
+ * the run, into its next letter ("**GPU**s", "`int`s"; not where they show
+ * it, "un*believ*able", and never past '_', which no emphasis inside a word
+ * is made of: "snake_case"). */
 static size_t run_past_markup(const tok_state_t *st, size_t i)
 {
     size_t cl, cl_next;
