@@ -158,6 +158,11 @@ expect_rc 2 "a first build of an index folder alone"
 expect_match '^passim-index: fromindex.db: no index made, since no PATH given holds articles \(an index folder is never indexed\)$' \
     "$ERR" "says why no index is made"
 expect_eq "$(ls -d fromindex.db* 2>/dev/null)" "" "and leaves no folder behind"
+run $PASSIM_INDEX --db fromindex.db clean/passim.db clean/not-there
+expect_rc 2 "a first build of an index folder and a path not there"
+expect_match 'no index made, since the PATHs given are index folders, never indexed, or cannot be read$' \
+    "$ERR" "says both"
+expect_eq "$(ls -d fromindex.db* 2>/dev/null)" "" "and leaves no folder behind either"
 run $PASSIM_INDEX --db clean/sub.db --rebuild clean/backup clean/sub.db
 expect_rc 2 "a rebuild of index folders alone"
 expect_match 'clean/sub.db: not rebuilt, since no PATH given holds articles' "$ERR" \
