@@ -81,13 +81,22 @@ typedef struct hidden {
     bool failed;            /* out of memory */
 } hidden_t;
 
+/* How a tok_state reads its text. */
+typedef enum reading {
+    READ_MARKDOWN,  /* as snippets show it: what they hide or decode read when
+                       first needed, into hidden */
+    READ_PLAIN,     /* plain text (a title as shown, title: words): no markup,
+                       references as written, since markup no longer decodes them */
+    READ_BARE,      /* no markup read, every reference as its character
+                       (text__word_end()) */
+} reading_t;
+
 typedef struct tok_state {
     const unsigned char *s;
     size_t len;
     const text_open_fence_t *open; /* the fenced code block s starts in, or NULL */
-    hidden_t *hidden;       /* NULL: no markup read */
-    bool refs_as_written;   /* plain text, whose references are shown as written;
-                               else with no markup read, every one a character */
+    reading_t reading;
+    hidden_t *hidden;       /* READ_MARKDOWN's: what snippets show otherwise */
     text_token_fn fn;
     void *payload;
     uint32_t pos;
@@ -150,8 +159,10 @@ static int size_cmp(const void *a, const void *b)
 static hidden_t *markup_read(const tok_state_t *st)
 {
     hidden_t *h = st->hidden;
-    if (h == NULL || h->read)
-        return h == NULL || h->failed ? NULL : h;
+    if (st->reading != READ_MARKDOWN)
+        return NULL;
+    if (h->read)
+        return h->failed ? NULL : h;
     h->read = true;
     h->failed = text_markup_ranges((const char *)st->s, st->len, st->open, add_hidden, h) != 0;
     if (h->failed)
@@ -325,7 +336,7 @@ static HOT_INLINE unsigned char_class(const unsigned char *s, size_t len, size_t
 static COLD unsigned shown_ref_class(const tok_state_t *st, size_t i, size_t *clen)
 {
     unsigned c = ref_class(st->s, st->len, i, clen);
-    if (*clen > 1 && (st->refs_as_written || !ref_shown_at(st, i))) {
+    if (*clen > 1 && (st->reading == READ_PLAIN || !ref_shown_at(st, i))) {
         *clen = 1;
         return TEXT__C_OTHER;
     }
@@ -506,7 +517,7 @@ static size_t run_past_markup(const tok_state_t *st, size_t i)
          * another run follows: "**bold** " costs nothing.) */
         bool letter = continues_word(next);
         if ((!letter && (j == st->len || (st->s[j] != '*' && st->s[j] != '`')))
-            || st->s[i] == '_' || st->hidden == NULL || !hidden_at(st, i)
+            || st->s[i] == '_' || st->reading != READ_MARKDOWN || !hidden_at(st, i)
             || !hidden_at(st, j - 1))
             return 0;
         if (letter)
@@ -1163,8 +1174,8 @@ static int tokenize(const char *s, size_t len, uint32_t first_pos, const text_op
     st.len = len;
     st.open = open;
     hidden_t hidden = { NULL, 0, 0, NULL, 0, 0, false, false };
-    st.hidden = plain ? NULL : &hidden;
-    st.refs_as_written = plain;
+    st.reading = plain ? READ_PLAIN : READ_MARKDOWN;
+    st.hidden = &hidden;
     st.fn = fn;
     st.payload = payload;
     st.pos = first_pos;
@@ -1267,8 +1278,8 @@ size_t text__word_end(const char *s, size_t len, size_t i)
     tok_state_t st;
     st.s = (const unsigned char *)s;
     st.len = len;
-    st.hidden = NULL;   /* every reference read as its character */
-    st.refs_as_written = false;
+    st.reading = READ_BARE;
+    st.hidden = NULL;
     size_t cl;
     unsigned c = i < len ? st_class(&st, i, &cl) : TEXT__C_OTHER, flags = 0;
     return text__is_word_class(c) ? scan_token(&st, i, c, &flags) : i;
