@@ -394,6 +394,11 @@ static const tok_row_t tok_rows[] = {
      "b@7[35,36) c@8[38,39)"},
     /* ...past one run after another: "abc", "foobar" */
     {"**a**`b`c `foo`**bar**", 0, "abc@0[2,9) foobar@1[11,20)"},
+    /* ...and past a link's "](target)", hidden too ("GPUs", "Moscow's");
+     * not past one shown as written, in code or escaped, nor a space */
+    {"[GPU](u)s [Moscow](m)'s [a b](u) c `[x](y)z` \\[k](l)m [GPU](u) s", 0,
+     "gpus@0[1,9) moscow's@1[11,23) a@2[25,26) b@3[27,28) c@4[33,34) x@5[37,38) y@6[40,41) "
+     "z@7[42,43) k@8[47,48) l@9[50,51) m@10[52,53) gpu@11[55,58)C s@12[63,64)"},
 };
 
 START_TEST(test_text_tokenize_table)

@@ -99,10 +99,11 @@
  * name a word; a line's number after a bulleted item or an item's
  * unindented wrapped lines is an item's, after "12.5" a sentence's end; a
  * word goes on past emphasis or a code span that snippets hide into its
- * next letter, "**GPU**s"):
+ * next letter, "**GPU**s"; 21: and past a link's "](target)" that
+ * snippets hide, "[GPU](url)s"):
  * an index of another layout is refused (searching it would misread it,
  * updating it would mix two). */
-#define PASSIM_LAYOUT_VERSION "20"
+#define PASSIM_LAYOUT_VERSION "21"
 
 /* The position of the first word of a passage, and of a title. Not 1:
  * Xapian 1.4's exact phrase match takes a term that a document holds with

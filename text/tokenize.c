@@ -527,6 +527,39 @@ static size_t run_past_markup(const tok_state_t *st, size_t i)
     return 0;
 }
 
+static bool link_text_before(const char *s, size_t i, text__links_t *links);
+
+/* text__link_target_end() of the "](" at s[i], looked for once though a
+ * word that ends there asks (run_past_link()) before past_non_word() does. */
+static size_t link_target_end(const char *s, size_t len, size_t i, text__links_t *links)
+{
+    if (links->target_at != i + 1) {
+        links->target_at = i + 1;
+        links->target_end = text__link_target_end(s, len, i, &links->fail_until);
+    }
+    return links->target_end;
+}
+
+/* If s[i], inside a word, is the "]" of a link's text, "[GPU](url)s", that
+ * the word goes on past as snippets show it, "GPUs": the offset past the
+ * link's target, where a letter, or an apostrophe and a letter, follows;
+ * else 0. */
+static size_t run_past_link(tok_state_t *st, size_t i)
+{
+    size_t cl, end;
+    if (st->reading != READ_MARKDOWN || i + 1 >= st->len || st->s[i + 1] != '('
+        || (end = link_target_end((const char *)st->s, st->len, i, &st->links)) == 0)
+        return 0;
+    unsigned next = class_at(st, end, &cl);
+    if (next == TEXT__C_APOS)
+        next = class_at(st, end + cl, &cl);
+    /* (Whether a "[" opens it is looked for only then: seldom.) */
+    if (!continues_word(next) || !link_text_before((const char *)st->s, i, &st->links)
+        || !hidden_at(st, i) || !hidden_at(st, end - 1))
+        return 0;
+    return end;
+}
+
 /* Scan an ordinary word starting at start; returns the offset just past it. */
 static HOT_INLINE size_t scan_word(tok_state_t *st, size_t start)
 {
@@ -562,6 +595,13 @@ static HOT_INLINE size_t scan_word(tok_state_t *st, size_t start)
             /* Markup inside a word leaves it whole where Markdown shows it
              * whole. */
             size_t r = run_past_markup(st, i);
+            if (r == 0)
+                break;
+            i = r;
+            continue;
+        }
+        if (i > start && c == TEXT__C_RBRACKET) {
+            size_t r = run_past_link(st, i);
             if (r == 0)
                 break;
             i = r;
@@ -1152,7 +1192,7 @@ static size_t past_non_word(const char *s, size_t len, size_t i, unsigned c, siz
     if (end != 0)
         return end;
     if (c == TEXT__C_RBRACKET && i + 1 < len && s[i + 1] == '(' && link_text_before(s, i, links)) {
-        end = text__link_target_end(s, len, i, &links->fail_until);
+        end = link_target_end(s, len, i, links);
         return end != 0 ? end : i + 1;
     }
     end = c == TEXT__C_RBRACKET ? text__link_definition_end(s, len, i)
@@ -1192,7 +1232,7 @@ static int tokenize(const char *s, size_t len, uint32_t first_pos, const text_op
         st.fence.n = open->n;
         st.fence.bare = false;
     }
-    st.links = (text__links_t){ 0, 0 };
+    st.links = (text__links_t){ 0, 0, 0, 0 };
     st.followed = 0;
     st.breaks = 0;
     st.boundary = false;

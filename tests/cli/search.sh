@@ -482,9 +482,12 @@ expect_rc 1 "a title's reference shown as written is not its character"
 mkdir "$T/shown5"
 printf 'Notes\n\nThe **GPU**s ran the `int`s; 2*3*4 and snake_case stay apart.\n' \
     > "$T/shown5/a.md"
+printf 'Links\n\nThe [TPU](https://example.org/tpu)s won.\n' > "$T/shown5/b.md"
 run $PASSIM_INDEX -q --db "$T/shown5.db" "$T/shown5"
 run $PASSIM_SEARCH --db "$T/shown5.db" --highlight plain '"GPUs ran the ints"'
 expect_match 'The \[GPUs ran the ints\];' "$OUT" "a phrase copied from the snippet is found"
+run $PASSIM_SEARCH --db "$T/shown5.db" --highlight plain '"TPUs won"'
+expect_match 'The \[TPUs won\]\.' "$OUT" "a word goes on past a link's target, as shown"
 run $PASSIM_SEARCH --db "$T/shown5.db" --highlight plain '"snake case"'
 expect_match '\[snake_case\]' "$OUT" "markup the snippet shows still parts words"
 # And the other way round: typed with a hyphen, it finds the word written
