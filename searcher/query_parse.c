@@ -486,12 +486,28 @@ static size_t field_like_len(const char *q, size_t start, size_t end, size_t len
     return before_item ? k - start : 0;
 }
 
+/* Where the chunk q[start..end) ends once the punctuation after its
+ * trailing '*' is left out: that ends a clause or a sentence, not the
+ * wildcard ("negotiat*," and "diplom*?" are negotiat* and diplom*, as
+ * "(diplom*)" is). end if no '*' comes before its last punctuation. */
+static size_t before_trailing_punct(const char *q, size_t start, size_t end)
+{
+    size_t k = end;
+    while (k > start && q[k - 1] != '*' && !word_char_before(q, start, k)) {
+        k--;
+        while (k > start && ((unsigned char)q[k] & 0xC0) == 0x80)
+            k--; /* to the first byte of the character */
+    }
+    return k > start && k < end && q[k - 1] == '*' ? k : end;
+}
+
 /* A word chunk q[start..end): dropped if text/ finds no word in it (punctuation);
  * a trailing run of '*' right after the last word makes it a wildcard, unless
  * it closes an emphasis that as many '*' before a word opened ("*very
  * important*", "**state**"; not "**kwargs talks*"). */
 static bool lex_word(parser_t *p, size_t start, size_t end)
 {
+    end = before_trailing_punct(p->q, start, end);
     lex_tok_t t = { .kind = TK_WORD, .start = start, .end = end,
                     .body_start = start, .body_end = end };
     size_t body_end = end;

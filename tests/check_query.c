@@ -261,6 +261,11 @@ static const parse_row_t parse_rows[] = {
     { "didn\xE2\x80\x99*", AND_, "(PREFIX didn)" },
     { "russia's*", AND_, "(PREFIX russia's)" },
     { "éa*", AND_, "(PREFIX ea)" },                          /* folded like the words it finds */
+    /* punctuation after the '*' ends a clause, not the wildcard */
+    { "negotiat*, kabul diplom*? talk*.", AND_,
+      "(AND (PREFIX negotiat) kabul (PREFIX diplom) (PREFIX talk))" },
+    { "talk*\xE2\x80\xA6 didn'*' talk*.x", AND_,
+      "(AND (PREFIX talk) (PREFIX didn) (PHRASE talk x))" },
     /* title: */
     { "title:kabul", AND_, "title:kabul" },
     { "TITLE:Kabul", AND_, "title:kabul" },
@@ -424,6 +429,8 @@ START_TEST(test_query_wildcard_notes)
         { "python **kwargs", "(AND python kwarg)", NULL },
         { "kabul? talks ?", "(AND kabul talk)", NULL },
         { "talks*", "(PREFIX talks)", NULL },
+        { "*very important*.", "import", "a '*' that closes an emphasis is no wildcard: "
+                                         "'important*' is read as the word" },
         /* more '*' than one: the same wildcard, said */
         { "negotiat**", "(PREFIX negotiat)", "'negotiat**' is read as the wildcard 'negotiat*' "
                                              "(one '*' is enough)" },
