@@ -599,6 +599,28 @@ static bool lex_word(parser_t *p, size_t start, size_t end)
     return push_tok(p, &t);
 }
 
+/* The end of the code span whose opening backticks are at q[i]: past the
+ * next run of as many, as Markdown pairs them, if no word character follows
+ * it ("`int`s" is read as the text reads it, the word "ints"); 0 if none. */
+static size_t code_span_end(const char *q, size_t len, size_t i)
+{
+    size_t run = 0;
+    while (i + run < len && q[i + run] == '`')
+        run++;
+    for (size_t k = i + run; k < len;) {
+        if (q[k] != '`') {
+            k++;
+            continue;
+        }
+        size_t close = k;
+        while (k < len && q[k] == '`')
+            k++;
+        if (k - close == run)
+            return k < len && text_is_word_char(q, len, k) ? 0 : k;
+    }
+    return 0;
+}
+
 static bool lex(parser_t *p)
 {
     const char *q = p->q;
@@ -616,6 +638,25 @@ static bool lex(parser_t *p)
         }
         lex_tok_t t = { .start = i, .end = i + 1 };
         char c = q[i];
+        if (c == '(' && i + 1 < len && q[i + 1] == ')' && word_char_before(q, 0, i)) {
+            i += 2;     /* a call's "()" ("name()"): punctuation, as in text */
+            continue;
+        }
+        size_t code_end = c == '`' && !word_char_before(q, 0, i) ? code_span_end(q, len, i) : 0;
+        if (code_end > 0) {
+            /* A code span typed with its backticks ("`grep -r`",
+             * "`name(x)`"): its words are read as the text reads code, a
+             * phrase, and nothing in it is query syntax. */
+            t.kind = TK_PHRASE;
+            t.body_start = i;
+            t.body_end = t.end = code_end;
+            if (scan_words(q + i, code_end - i).n_tokens > 0 && !push_tok(p, &t))
+                return false;
+            i = code_end;
+            boundary = false;
+            keyword_ok = true;
+            continue;
+        }
         if (c == '(' || c == ')') {
             t.kind = c == '(' ? TK_LPAREN : TK_RPAREN;
             if (!push_tok(p, &t))

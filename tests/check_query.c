@@ -261,6 +261,13 @@ static const parse_row_t parse_rows[] = {
     { "didn\xE2\x80\x99*", AND_, "(PREFIX didn)" },
     { "russia's*", AND_, "(PREFIX russia's)" },
     { "éa*", AND_, "(PREFIX ea)" },                          /* folded like the words it finds */
+    /* a code span typed with its backticks: a phrase of its words, read as
+     * code, with no query syntax in it; a call's "()" is punctuation */
+    { "`grep -r` -`rm -rf` (`f(x) OR \"y\"`)", AND_,
+      "(AND_NOT (AND (PHRASE grep r) (PHRASE f x or y)) (PHRASE rm rf))" },
+    { "``a ` b`` `kabul` `int`s `open", AND_, "(AND (PHRASE a b) kabul int open)" },
+    { "name() talks:", AND_, "(AND name talk)" },
+    { "`caf&eacute;` caf&eacute;", AND_, "(AND (PHRASE caf eacut) cafe)" },
     /* punctuation after the '*' ends a clause, not the wildcard */
     { "negotiat*, kabul diplom*? talk*.", AND_,
       "(AND (PREFIX negotiat) kabul (PREFIX diplom) (PREFIX talk))" },

@@ -488,6 +488,15 @@ run $PASSIM_SEARCH --db "$T/shown5.db" --highlight plain '"GPUs ran the ints"'
 expect_match 'The \[GPUs ran the ints\];' "$OUT" "a phrase copied from the snippet is found"
 run $PASSIM_SEARCH --db "$T/shown5.db" --highlight plain '"TPUs won"'
 expect_match 'The \[TPUs won\]\.' "$OUT" "a word goes on past a link's target, as shown"
+# Code pasted with its backticks is code, not query syntax.
+printf 'Tools\n\nRun `grep -r` on it, then `tidy_up()`.\n' > "$T/shown5/c.md"
+run $PASSIM_INDEX -q --db "$T/shown5.db" "$T/shown5"
+run $PASSIM_SEARCH --db "$T/shown5.db" --highlight plain '`grep -r`'
+expect_rc 0 "a code span's '-' is no sign"
+expect_match 'Run \[grep -r\] on it' "$OUT" "a code span is the phrase of its words"
+run $PASSIM_SEARCH --db "$T/shown5.db" --highlight plain 'tidy_up():'
+expect_rc 0 "a call's () is no empty group"
+expect_match '\[tidy_up\]()' "$OUT" "a call's name is found"
 run $PASSIM_SEARCH --db "$T/shown5.db" --highlight plain '"snake case"'
 expect_match '\[snake_case\]' "$OUT" "markup the snippet shows still parts words"
 # And the other way round: typed with a hyphen, it finds the word written
