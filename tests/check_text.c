@@ -1165,6 +1165,11 @@ static const clean_row_t clean_rows[] = {
     {"~~old~~ new", 0, "old new"},                 /* a strikethrough's marks go */
     {"a ~ b ~~ c ~/x ~~~ y", 0, "a ~ b ~~ c ~/x ~~~ y"}, /* other tildes stay */
     {"`&amp;` AT&T &unknown; &#0; &#xD800; & ;", 0, "&amp; AT&T &unknown; &#0; &#xD800; & ;"},
+    /* a footnote's reference goes, as in snippets; a regular expression's
+     * class and one in code stay */
+    {"# Results of the trial[^1] and **this**[^n2]", 0, "Results of the trial and this"},
+    {"[^1]: The source", 0, "The source"},
+    {"a[^b]*c `x[^1]`", 0, "a[^b]*c x[^1]"},
 };
 
 START_TEST(test_text_markdown_clean_line)

@@ -723,7 +723,7 @@ static size_t clean(const char *s, size_t len, char *out, size_t cap, clean_mode
                                         : len;
     if (i > 0 && s[i - 1] == '|' && mode == CLEAN_MARKDOWN)
         end = row_text_end(s, i, end);
-    size_t start = i, fail_until = 0, code = 0, badge, links = 0;
+    size_t start = i, fail_until = 0, code = 0, badge, note, links = 0;
     utf8proc_int32_t ref_cp;
 
     while (i < end && !w.full) {
@@ -744,6 +744,10 @@ static size_t clean(const char *s, size_t len, char *out, size_t cap, clean_mode
                 i++;
             } else if (c == '[' && i + 1 < end && s[i + 1] == '!' && (badge = image_end(s, end, i))) {
                 i = badge;                  /* a badge, "[![build](b.svg)](ci)": no words */
+            } else if (c == '[' && code == 0 && (note = text__footnote_ref_end(s, end, i)) != 0) {
+                /* a footnote's reference ("trial[^1]"), or its definition's
+                 * label and colon, left out as snippets leave it out */
+                i = note + (i == start && note < end && s[note] == ':');
             } else {
                 size_t next;
                 switch (inline_markup(s, start, end, i, &code, &fail_until, &next, &ref_cp)) {

@@ -100,7 +100,7 @@
  * unindented wrapped lines is an item's, after "12.5" a sentence's end; a
  * word goes on past emphasis or a code span that snippets hide into its
  * next letter, "**GPU**s"; 21: and past a link's "](target)" that
- * snippets hide, "[GPU](url)s"):
+ * snippets hide, "[GPU](url)s"; a title holds no footnote reference):
  * an index of another layout is refused (searching it would misread it,
  * updating it would mix two). */
 #define PASSIM_LAYOUT_VERSION "21"
