@@ -1771,6 +1771,16 @@ static const passage_row_t passage_rows[] = {
     {"Caf\xc3\xa9 au lait\n~~~~~~~~~~~~\n\nhot", 1, 100,
      "0[0,26)L1-2h[0,13) 1[28,31)L4-4h[0,13)"},   /* counted in characters */
     {"~~~~~\n# x\n~~~~~\n\nafter", 1, 100, "0[0,15)L1-3 1[17,22)L5-5"},
+    /* a line right after a code block or a comment, which ends a block, is
+     * a heading if underlined: the code stays with the text before it */
+    {"Intro:\n```\ncode\n```\nUsage\n=====\n\nRun it.", 1, 100,
+     "0[0,19)L1-4 1[20,31)L5-6h[20,25) 2[33,40)L8-8h[20,25)"},
+    {"Intro\n<!-- x\n-->\nUsage\n-----\n\nRun it.", 1, 100,
+     "0[0,16)L1-3 1[17,28)L4-5h[17,22) 2[30,37)L7-7h[17,22)"},
+    /* ...but not a code block's own line, nor two lines after it */
+    {"```\nUsage\n=====\n```\nRun it.", 1, 100, "0[0,27)L1-5"},
+    {"```\ncode\n```\nSome text\nUsage\n=====\n\nRun.", 1, 100,
+     "0[0,34)L1-6 1[36,40)L8-8"},
     /* ...nor a quote's line: a quote, then a rule */
     {"Text.\n\n> Can we?\n---\nMore.", 1, 100, "0[0,5)L1-1 1[7,16)L3-3 2[21,26)L5-5"},
     /* a cut with no space to take is not made inside a character reference

@@ -610,6 +610,8 @@ int text_passages(const char *s, size_t len, const text_passage_opts_t *opts,
     st.front_end = front_end;
     size_t para_start = NONE, para_end = 0, i = 0;
     bool prev_indented = false, prev_item = false; /* of the line before, in a paragraph */
+    bool prev_block = false;    /* the line before is in code or a comment, or closes one */
+    size_t after_block = NONE;  /* where the paragraph's first line after such lines starts */
     size_t first_text = 0;  /* where the text's first line starts */
     while (first_text < len && text__is_space_byte((unsigned char)s[first_text]))
         first_text++;
@@ -630,6 +632,12 @@ int text_passages(const char *s, size_t len, const text_passage_opts_t *opts,
          * draft commented out: "<!--", "# Old title", "-->"). */
         bool in_code, commented = read_line(&lines, s, i, eol, front_end, &in_code);
         bool structure = !in_code && !commented && i >= front_end; /* headings may start here */
+        bool after = prev_block;
+        prev_block = in_code || commented;
+        /* The one line above may be a heading: a paragraph's only line, or
+         * the first after a code block or a comment in it, which ended a
+         * block as Markdown reads it ("```" then "Usage" over "====="). */
+        size_t head = after_block != NONE ? after_block : para_start;
         if (is_blank_line(s, i, eol)) {
             if (para_start != NONE)
                 add_paragraph(&st, para_start, para_end);
@@ -640,13 +648,15 @@ int text_passages(const char *s, size_t len, const text_passage_opts_t *opts,
             para_start = NONE;
             add_heading(&st, i, eol);
         } else if (structure && para_start != NONE && para_end + 1 == i
-                   && memchr(s + para_start, '\n', para_end - para_start) == NULL
-                   && !text__is_bullet_line(s, para_start, para_end)
-                   && !is_code_indented(s, para_start, para_end)
-                   && !is_quote_line(s, para_start, para_end)
+                   && memchr(s + head, '\n', para_end - head) == NULL
+                   && !text__is_bullet_line(s, head, para_end)
+                   && !is_code_indented(s, head, para_end)
+                   && !is_quote_line(s, head, para_end)
                    && underlines(s, i, eol)) {
             /* The one line above is a heading; its underline goes with it. */
-            add_heading(&st, para_start, para_end);
+            if (head > para_start)
+                add_paragraph(&st, para_start, head - 1);
+            add_heading(&st, head, para_end);
             st.cur_end = eol;
             para_start = NONE;
         } else if (structure && is_rule_line(s, i, eol)) {
@@ -664,8 +674,12 @@ int text_passages(const char *s, size_t len, const text_passage_opts_t *opts,
             }
             prev_indented = indented;
             prev_item = !indented && is_item_line(s, i, eol);
-            if (para_start == NONE)
+            if (para_start == NONE) {
                 para_start = i;
+                after_block = NONE;
+            } else if (after && !prev_block) {
+                after_block = i;
+            }
             para_end = eol;
             i = eol + 1;
             continue;

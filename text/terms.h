@@ -100,7 +100,8 @@
  * unindented wrapped lines is an item's, after "12.5" a sentence's end; a
  * word goes on past emphasis or a code span that snippets hide into its
  * next letter, "**GPU**s"; 21: and past a link's "](target)" that
- * snippets hide, "[GPU](url)s"; a title holds no footnote reference):
+ * snippets hide, "[GPU](url)s"; a title holds no footnote reference; a line
+ * underlined right after a code block or a comment is a heading):
  * an index of another layout is refused (searching it would misread it,
  * updating it would mix two). */
 #define PASSIM_LAYOUT_VERSION "21"
