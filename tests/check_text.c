@@ -1405,6 +1405,11 @@ static const first_line_row_t first_line_rows[] = {
     {"<!--\n```\nold\n-->\nTitle\n\n```sh\nmake\n```\n", true, 17, 22}, /* no fence in a comment */
     {"```\nx\n```\n<!--\nnote\n-->\nTitle\n", true, 24, 29},  /* a comment after a block */
     {"```foo```\nReal\n", true, 0, 9},              /* code within a line opens no block */
+    /* preformatted text, a script, a style sheet, a text area: code too */
+    {"<PRE class=\"x\">\n$ make install\n```\n</pre>\n\nReal Title\n", true, 43, 53},
+    {"<script>\nlet x;\n</script>\n<textarea>\nhi\n</textarea>\nTitle\n", true, 52, 57},
+    {"<pre>\nonly code\n</pre>\n", true, 6, 15},   /* the first word of the code */
+    {"<pre>x</pre> and <preview>\nNext\n", true, 0, 26}, /* no block: text */
     /* a section's name above the headline ("World", a blank line, the
      * headline as a line of its own): the headline */
     {"World\n\nRussia Acts as Power Broker\n\nBy A\n", true, 7, 34},
@@ -1667,6 +1672,9 @@ static const passage_row_t passage_rows[] = {
      "0[0,5)L1-1h[0,5) 1[7,25)L3-6h[0,5) 2[27,34)L8-8h[27,34) 3[36,41)L10-10h[27,34)"},
     {"Intro\n\n<!-->\n# Real\n\nText.", 1, 100,
      "0[0,5)L1-1 1[13,19)L4-4h[13,19) 2[21,26)L6-6h[13,19)"},  /* "<!-->" is whole */
+    /* ...nor are the lines of preformatted text ("<pre>" to "</pre>") */
+    {"# Doc\n\n<pre>\n# root shell\n---\n```\n</PRE>\n\n## Real\n\nText.", 1, 100,
+     "0[0,5)L1-1h[0,5) 1[7,40)L3-7h[0,5) 2[42,49)L9-9h[42,49) 3[51,56)L11-11h[42,49)"},
     /* 9f: an underlined heading right after front matter */
     {"---\ntitle: T\n---\nSetext\n======\n\nBody.", 1, 100,
      "0[0,16)L1-3 1[17,30)L4-5h[17,23) 2[32,37)L7-7h[17,23)"},

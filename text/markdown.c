@@ -1139,19 +1139,19 @@ int text_markup_ranges(const char *s, size_t len, const text_open_fence_t *open,
      * and reads a nested item as code. */
     size_t item_column = 0;
     line_carry_t carry = { 0, 0, 0 };
-    /* The lines of an HTML comment are text, not Markdown, as the passages
-     * read them: shown as they are ("# draft" in "<!--" ... "-->" is no
-     * heading). (Front matter is not told apart: a passage cannot tell
-     * whether it starts its text.) */
-    bool in_comment = false;
+    /* The lines of an HTML comment, or of preformatted text and the like,
+     * are text, not Markdown, as the passages read them: shown as they are
+     * ("# draft" in "<!--" ... "-->" is no heading). (Front matter is not
+     * told apart: a passage cannot tell whether it starts its text.) */
+    text__raw_block_t raw = TEXT__RAW_NONE;
     for (size_t a = 0; a < len;) {
         size_t b = line_end(s, len, a);
         int rc = 0;
-        bool commented = in_comment;
-        if (in_comment)
-            in_comment = !text__has_comment_end(s, a, b);
-        else if (!in_fence)
-            in_comment = text__opens_comment(s, a, b);
+        bool commented = raw != TEXT__RAW_NONE;
+        if (commented && text__raw_block_ends(s, a, b, raw))
+            raw = TEXT__RAW_NONE;
+        else if (!commented && !in_fence)
+            raw = text__raw_block_opens(s, a, b);
         if (commented) {
             carry = (line_carry_t) { 0, 0, 0 };
             blank_before = false;
@@ -2325,6 +2325,27 @@ static size_t passed_over(const char *s, size_t len, size_t a, size_t b, bool *n
 
 /* The first line from s[from] with a word, as text_first_line() finds it
  * once front matter has no title. */
+/* Whether the lines after line s[a..b), read after lines that leave
+ * in_code, are code to a title: in a fenced code block, or in preformatted
+ * text, a script, a style sheet or a text area (text__raw_block_opens(); *pre
+ * the one open). A line that opens one is code too. */
+static bool code_line(const char *s, size_t a, size_t b, bool in_code, text__fence_t *fence,
+                      text__raw_block_t *pre)
+{
+    if (*pre != TEXT__RAW_NONE) {
+        if (text__raw_block_ends(s, a, b, *pre))
+            *pre = TEXT__RAW_NONE;
+        return *pre != TEXT__RAW_NONE;
+    }
+    if (text__fence_toggles(s, a, b, in_code, fence))
+        return !in_code;
+    if (in_code)
+        return true;
+    text__raw_block_t k = text__raw_block_opens(s, a, b);
+    *pre = k != TEXT__RAW_COMMENT ? k : TEXT__RAW_NONE;
+    return *pre != TEXT__RAW_NONE;
+}
+
 static bool first_line_from(const char *s, size_t len, size_t from, size_t *start, size_t *end)
 {
     /* Word characters outside link targets, as the tokenizer reads them, so
@@ -2345,21 +2366,24 @@ static bool first_line_from(const char *s, size_t len, size_t from, size_t *star
     size_t code_at = len, notice_at = len, title_from = 0;
     bool in_code = false, found = false;
     text__fence_t fence = { 0, 0, false };
+    text__raw_block_t pre = TEXT__RAW_NONE;
     for (size_t next = past_comments(s, len, from, &scan), at2; next < len;) {
         if (!first_word_in(s, next, len, &at2))
             break;
         size_t a2 = at2, b2 = line_end(s, len, at2);
         while (a2 > 0 && s[a2 - 1] != '\n')
             a2--;
-        for (; scan <= a2; scan = line_end(s, len, scan) + 1)
-            if (text__fence_toggles(s, scan, line_end(s, len, scan), in_code, &fence))
-                in_code = !in_code;
+        bool opens_pre = false;     /* a2's line is a tag that opens preformatted text */
+        for (; scan <= a2; scan = line_end(s, len, scan) + 1) {
+            opens_pre = scan == a2 && pre == TEXT__RAW_NONE;
+            in_code = code_line(s, scan, line_end(s, len, scan), in_code, &fence, &pre);
+        }
+        opens_pre = opens_pre && pre != TEXT__RAW_NONE;
         if (in_code) { /* a2's line opens a code block or is in one: past its end */
-            if (code_at == len)
-                code_at = at2;
+            if (code_at == len && (!opens_pre || !first_word_in(s, b2, len, &code_at)))
+                code_at = at2;  /* the code's first word, not its tag's */
             for (; in_code && scan < len; scan = line_end(s, len, scan) + 1)
-                if (text__fence_toggles(s, scan, line_end(s, len, scan), true, &fence))
-                    in_code = false;
+                in_code = code_line(s, scan, line_end(s, len, scan), true, &fence, &pre);
             if (scan > len)
                 scan = len;
             next = past_comments(s, len, scan, &scan);

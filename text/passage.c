@@ -19,12 +19,13 @@
 
 #define NONE ((size_t)-1)
 
-/* What the lines read so far have left open: an HTML comment, a fenced code
- * block. */
+/* What the lines read so far have left open: an HTML comment or other HTML
+ * block of text (text__raw_block_opens()), a fenced code block. */
 typedef struct cut_lines {
     size_t next;                /* the offset of the next line to read */
     size_t seen;                /* no line ends in [next, seen) */
-    bool in_comment, in_fence;
+    text__raw_block_t raw;      /* the HTML block the line after is in */
+    bool in_fence;
     text__fence_t fence;
 } cut_lines_t;
 
@@ -64,21 +65,23 @@ static uint32_t line_of(pass_state_t *st, size_t pos)
     return st->line_no;
 }
 
-/* Read line s[i..eol) into l: whether it opens or closes an HTML comment
- * (none in front matter, which ends at front_end) or, outside one, a fenced
- * code block. Returns whether the line is in a comment (it opens none then);
+/* Read line s[i..eol) into l: whether it opens or closes an HTML comment or
+ * other such block (none in front matter, which ends at front_end) or,
+ * outside one, a fenced code block. Returns whether the line is in such a
+ * block, its end's line too (it opens none then);
  * *in_code receives whether it is in a block (a fence that opens one is
  * not). */
 static bool read_line(cut_lines_t *l, const char *s, size_t i, size_t eol, size_t front_end,
                       bool *in_code)
 {
-    bool commented = l->in_comment;
+    bool commented = l->raw != TEXT__RAW_NONE;
     *in_code = l->in_fence;
-    if (l->in_comment)
-        l->in_comment = !text__has_comment_end(s, i, eol);
+    if (commented)
+        l->raw = text__raw_block_ends(s, i, eol, l->raw) ? TEXT__RAW_NONE : l->raw;
     else if (!l->in_fence && i >= front_end)
-        l->in_comment = text__opens_comment(s, i, eol);
-    if (!commented && !l->in_comment && text__fence_toggles(s, i, eol, l->in_fence, &l->fence))
+        l->raw = text__raw_block_opens(s, i, eol);
+    if (!commented && l->raw == TEXT__RAW_NONE
+        && text__fence_toggles(s, i, eol, l->in_fence, &l->fence))
         l->in_fence = !l->in_fence;
     l->next = eol + 1;
     return commented;
@@ -569,18 +572,47 @@ static bool is_rule_line(const char *s, size_t a, size_t b)
     return i < b && s[i] != ' ' && s[i] != '\t' && text__is_thematic_break(s + a, b - a);
 }
 
-bool text__has_comment_end(const char *s, size_t a, size_t b)
+/* The HTML blocks whose lines are text (text__raw_block_t): what opens one,
+ * and what ends it. */
+static const struct {
+    const char *open, *end;
+} raw_blocks[] = {
+    [TEXT__RAW_COMMENT] = { "<!--", "-->" },
+    [TEXT__RAW_PRE] = { "<pre", "</pre>" },
+    [TEXT__RAW_SCRIPT] = { "<script", "</script>" },
+    [TEXT__RAW_STYLE] = { "<style", "</style>" },
+    [TEXT__RAW_TEXTAREA] = { "<textarea", "</textarea>" },
+};
+
+bool text__raw_block_ends(const char *s, size_t a, size_t b, text__raw_block_t kind)
 {
-    for (size_t i = a; i + 3 <= b; i++)
-        if (memcmp(s + i, "-->", 3) == 0)
+    const char *end = raw_blocks[kind].end;
+    size_t n = strlen(end);
+    for (size_t i = a; i + n <= b; i++)
+        if (strncasecmp(s + i, end, n) == 0)
             return true;
     return false;
 }
 
-bool text__opens_comment(const char *s, size_t a, size_t b)
+text__raw_block_t text__raw_block_opens(const char *s, size_t a, size_t b)
 {
     a += text__indent3(s + a, b - a);
-    return b - a >= 4 && memcmp(s + a, "<!--", 4) == 0 && !text__has_comment_end(s, a + 2, b);
+    if (b - a < 4 || s[a] != '<')
+        return TEXT__RAW_NONE;
+    for (unsigned k = TEXT__RAW_COMMENT; k < sizeof raw_blocks / sizeof *raw_blocks; k++) {
+        size_t n = strlen(raw_blocks[k].open);
+        if (b - a < n || strncasecmp(s + a, raw_blocks[k].open, n) != 0)
+            continue;
+        /* A tag's name ends there ("<pre>", "<pre class=x>", not "<preview>"). */
+        if (k != TEXT__RAW_COMMENT && a + n < b && s[a + n] != '>'
+            && !text__is_space_byte((unsigned char)s[a + n]))
+            return TEXT__RAW_NONE;
+        /* "<!-->" is a whole comment: look for the end past "<!" */
+        size_t from = k == TEXT__RAW_COMMENT ? a + 2 : a + n;
+        return text__raw_block_ends(s, from, b, (text__raw_block_t)k) ? TEXT__RAW_NONE
+                                                                     : (text__raw_block_t)k;
+    }
+    return TEXT__RAW_NONE;
 }
 
 int text_passages(const char *s, size_t len, const text_passage_opts_t *opts,

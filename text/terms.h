@@ -101,7 +101,9 @@
  * word goes on past emphasis or a code span that snippets hide into its
  * next letter, "**GPU**s"; 21: and past a link's "](target)" that
  * snippets hide, "[GPU](url)s"; a title holds no footnote reference; a line
- * underlined right after a code block or a comment is a heading):
+ * underlined right after a code block or a comment is a heading; the lines
+ * of "<pre>" to "</pre>" (and a script, a style sheet, a text area) are
+ * text, as a comment's are):
  * an index of another layout is refused (searching it would misread it,
  * updating it would mix two). */
 #define PASSIM_LAYOUT_VERSION "21"

@@ -177,14 +177,28 @@ bool text__is_rst_underline(const char *s, size_t a, size_t b);
  * reStructuredText underline (text__is_rst_underline()) opens none. */
 bool text__fence_toggles(const char *s, size_t a, size_t b, bool in_fence, text__fence_t *open);
 
-/* Whether line s[a..b) holds "-->", which closes an HTML comment. */
-bool text__has_comment_end(const char *s, size_t a, size_t b);
+/* The HTML blocks whose lines are text, not Markdown, never headings nor
+ * fences: a comment (a draft commented out: "<!--", "# Old title", "-->"),
+ * and preformatted text, a script, a style sheet or a text area (a shell
+ * session in "<pre>", "# apt install x", "</pre>"), as CommonMark reads
+ * them. */
+typedef enum text__raw_block {
+    TEXT__RAW_NONE,
+    TEXT__RAW_COMMENT,      /* "<!--" to "-->" */
+    TEXT__RAW_PRE,          /* "<pre" to "</pre>", any case */
+    TEXT__RAW_SCRIPT,
+    TEXT__RAW_STYLE,
+    TEXT__RAW_TEXTAREA
+} text__raw_block_t;
 
-/* Whether line s[a..b) opens an HTML comment that goes on past it: "<!--"
- * after at most three spaces, and no "-->" after its "<!" ("<!-->" is a
- * whole comment). Its lines are text, never headings nor fences (a draft
- * commented out: "<!--", "# Old title", "-->"). */
-bool text__opens_comment(const char *s, size_t a, size_t b);
+/* Whether line s[a..b) holds the end of the block kind: "-->", "</pre>"... */
+bool text__raw_block_ends(const char *s, size_t a, size_t b, text__raw_block_t kind);
+
+/* The block that line s[a..b) opens and that goes on past it: its opening
+ * ("<!--", or a tag "<pre>", "<pre class=x>") after at most three spaces,
+ * and not its end after that ("<!-->" is a whole comment, "<pre>x</pre>" a
+ * line of text); TEXT__RAW_NONE if none. */
+text__raw_block_t text__raw_block_opens(const char *s, size_t a, size_t b);
 
 /* The offset of the first word character of s[0..len) outside Markdown link
  * targets and escape sequences, where text_tokenize() would start its first
