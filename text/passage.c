@@ -573,24 +573,31 @@ static bool is_rule_line(const char *s, size_t a, size_t b)
 }
 
 /* The HTML blocks whose lines are text (text__raw_block_t): what opens one,
- * and what ends it. */
+ * and what ends it, and their lengths. */
+#define RAW(open, end) { open, end, sizeof open - 1, sizeof end - 1 }
 static const struct {
     const char *open, *end;
+    size_t open_len, end_len;
 } raw_blocks[] = {
-    [TEXT__RAW_COMMENT] = { "<!--", "-->" },
-    [TEXT__RAW_PRE] = { "<pre", "</pre>" },
-    [TEXT__RAW_SCRIPT] = { "<script", "</script>" },
-    [TEXT__RAW_STYLE] = { "<style", "</style>" },
-    [TEXT__RAW_TEXTAREA] = { "<textarea", "</textarea>" },
+    [TEXT__RAW_COMMENT] = RAW("<!--", "-->"),
+    [TEXT__RAW_PRE] = RAW("<pre", "</pre>"),
+    [TEXT__RAW_SCRIPT] = RAW("<script", "</script>"),
+    [TEXT__RAW_STYLE] = RAW("<style", "</style>"),
+    [TEXT__RAW_TEXTAREA] = RAW("<textarea", "</textarea>"),
 };
+#undef RAW
 
 bool text__raw_block_ends(const char *s, size_t a, size_t b, text__raw_block_t kind)
 {
     const char *end = raw_blocks[kind].end;
-    size_t n = strlen(end);
-    for (size_t i = a; i + n <= b; i++)
-        if (strncasecmp(s + i, end, n) == 0)
+    size_t n = raw_blocks[kind].end_len;
+    for (const char *p = s + a; b - (size_t)(p - s) >= n; p++) {
+        p = memchr(p, end[0], b - (size_t)(p - s) - n + 1);  /* '-' or '<' */
+        if (p == NULL)
+            return false;
+        if (strncasecmp(p, end, n) == 0)
             return true;
+    }
     return false;
 }
 
@@ -600,14 +607,15 @@ text__raw_block_t text__raw_block_opens(const char *s, size_t a, size_t b)
     if (b - a < 4 || s[a] != '<')
         return TEXT__RAW_NONE;
     for (unsigned k = TEXT__RAW_COMMENT; k < sizeof raw_blocks / sizeof *raw_blocks; k++) {
-        size_t n = strlen(raw_blocks[k].open);
-        if (b - a < n || strncasecmp(s + a, raw_blocks[k].open, n) != 0)
+        size_t n = raw_blocks[k].open_len;
+        if (b - a < n || (s[a + 1] | 0x20) != raw_blocks[k].open[1]
+            || strncasecmp(s + a, raw_blocks[k].open, n) != 0)
             continue;
         /* A tag's name ends there ("<pre>", "<pre class=x>", not "<preview>"). */
         if (k != TEXT__RAW_COMMENT && a + n < b && s[a + n] != '>'
             && !text__is_space_byte((unsigned char)s[a + n]))
             return TEXT__RAW_NONE;
-        /* "<!-->" is a whole comment: look for the end past "<!" */
+        /* "<!-->" is a whole comment: its end is looked for past "<!" */
         size_t from = k == TEXT__RAW_COMMENT ? a + 2 : a + n;
         return text__raw_block_ends(s, from, b, (text__raw_block_t)k) ? TEXT__RAW_NONE
                                                                      : (text__raw_block_t)k;
