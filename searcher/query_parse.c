@@ -600,8 +600,10 @@ static bool lex_word(parser_t *p, size_t start, size_t end)
 }
 
 /* The end of the code span whose opening backticks are at q[i]: past the
- * next run of as many, as Markdown pairs them, if no word character follows
- * it ("`int`s" is read as the text reads it, the word "ints"); 0 if none. */
+ * next run of as many, as Markdown pairs them; 0 if none, or if the word
+ * goes on past it, as the text reads it ("`int`s" is the word "ints",
+ * "`Buffer`'s" the word "Buffer's"), or a '*' follows, which no code span
+ * takes, as no phrase does. */
 static size_t code_span_end(const char *q, size_t len, size_t i)
 {
     size_t run = 0;
@@ -615,8 +617,13 @@ static size_t code_span_end(const char *q, size_t len, size_t i)
         size_t close = k;
         while (k < len && q[k] == '`')
             k++;
-        if (k - close == run)
-            return k < len && text_is_word_char(q, len, k) ? 0 : k;
+        if (k - close == run) {
+            size_t a = k < len ? text_apostrophe_len(q, len, k) : 0;
+            bool goes_on = k < len
+                           && (q[k] == '*' || text_is_word_char(q, len, k)
+                               || (a > 0 && text_is_word_char(q, len, k + a)));
+            return goes_on ? 0 : k;
+        }
     }
     return 0;
 }
@@ -638,7 +645,8 @@ static bool lex(parser_t *p)
         }
         lex_tok_t t = { .start = i, .end = i + 1 };
         char c = q[i];
-        if (c == '(' && i + 1 < len && q[i + 1] == ')' && word_char_before(q, 0, i)) {
+        if (c == '(' && i + 2 <= len && q[i + 1] == ')' && word_char_before(q, 0, i)
+            && (i + 2 == len || q[i + 2] != '*')) {
             i += 2;     /* a call's "()" ("name()"): punctuation, as in text */
             continue;
         }

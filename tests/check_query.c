@@ -267,6 +267,7 @@ static const parse_row_t parse_rows[] = {
       "(AND_NOT (AND (PHRASE grep r) (PHRASE f x or y)) (PHRASE rm rf))" },
     { "``a ` b`` `kabul` `int`s `open", AND_, "(AND (PHRASE a b) kabul int open)" },
     { "name() talks:", AND_, "(AND name talk)" },
+    { "`Buffer`'s `foo`* tidy_up()", AND_, "(AND buffer foo (PHRASE tidi up))" },
     { "`caf&eacute;` caf&eacute;", AND_, "(AND (PHRASE caf eacut) cafe)" },
     /* punctuation after the '*' ends a clause, not the wildcard */
     { "negotiat*, kabul diplom*? talk*.", AND_,
@@ -704,6 +705,7 @@ static const error_row_t error_rows[] = {
     { ")", AND_, "unmatched ) at column 1", 1 },
     { "(kabul))", AND_, "unmatched ) at column 8", 8 },
     { "()", AND_, "empty parentheses at column 1", 1 },
+    { "name()*", AND_, "empty parentheses at column 5", 5 },   /* no call's "()" */
     { "kabul (!!!)", AND_, "empty parentheses at column 7", 7 },
     /* operators without operands */
     { "AND kabul", AND_, "missing operand for AND at column 1", 1 },
