@@ -399,6 +399,9 @@ static const tok_row_t tok_rows[] = {
     {"[GPU](u)s [Moscow](m)'s [a b](u) c `[x](y)z` \\[k](l)m [GPU](u) s", 0,
      "gpus@0[1,9) moscow's@1[11,23) a@2[25,26) b@3[27,28) c@4[33,34) x@5[37,38) y@6[40,41) "
      "z@7[42,43) k@8[47,48) l@9[50,51) m@10[52,53) gpu@11[55,58)C s@12[63,64)"},
+    /* ...and a "](" with no "[", whose target closes nowhere, leaves a link
+     * after it on the line a link */
+    {"`x](y (` the [GPU](u/tgt)", 0, "x@0[1,2) y@1[4,5) the@2[9,12) gpu@3[14,17)C"},
 };
 
 START_TEST(test_text_tokenize_table)

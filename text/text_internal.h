@@ -213,7 +213,9 @@ typedef struct text__links {
                                    opened (0: none yet) */
     size_t target_at;           /* 1 + the offset of the last "](" whose target's
                                    end was looked for (0: none yet)... */
-    size_t target_end;          /* ...and that end, as text__link_target_end() */
+    size_t target_end;          /* ...and that end, as text__link_target_end()... */
+    size_t target_fail_until;   /* ...and fail_until after it, kept only once
+                                   the "](" is known to be a link's */
 } text__links_t;
 
 /* A reading of a whole text that finds its word characters in order, as
@@ -224,7 +226,7 @@ typedef struct text__reader {
     size_t i;                   /* where reading goes on: between two units */
     text__links_t links;
 } text__reader_t;
-#define TEXT__READER_INIT { 0, { 0, 0, 0, 0 } }
+#define TEXT__READER_INIT { 0, { 0, 0, 0, 0, 0 } }
 
 /* The offset of the first word character at or after from and before to, in
  * the reading r of s[0..len); to if none. Calls go forward: from is never

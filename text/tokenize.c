@@ -530,13 +530,20 @@ static size_t run_past_markup(const tok_state_t *st, size_t i)
 static bool link_text_before(const char *s, size_t i, text__links_t *links);
 
 /* text__link_target_end() of the "](" at s[i], looked for once though a
- * word that ends there asks (run_past_link()) before past_non_word() does. */
-static size_t link_target_end(const char *s, size_t len, size_t i, text__links_t *links)
+ * word that ends there asks (run_past_link()) before past_non_word() does.
+ * Where it finds none, links->fail_until learns so only if the "](" is
+ * known to follow a link's text (link_text): a "](" that no "[" opens is
+ * no link, and its failure must not stop a link later on the line. */
+static size_t link_target_end(const char *s, size_t len, size_t i, text__links_t *links,
+                              bool link_text)
 {
     if (links->target_at != i + 1) {
         links->target_at = i + 1;
-        links->target_end = text__link_target_end(s, len, i, &links->fail_until);
+        links->target_fail_until = links->fail_until;
+        links->target_end = text__link_target_end(s, len, i, &links->target_fail_until);
     }
+    if (link_text)
+        links->fail_until = links->target_fail_until;
     return links->target_end;
 }
 
@@ -548,7 +555,7 @@ static size_t run_past_link(tok_state_t *st, size_t i)
 {
     size_t cl, end;
     if (st->reading != READ_MARKDOWN || i + 1 >= st->len || st->s[i + 1] != '('
-        || (end = link_target_end((const char *)st->s, st->len, i, &st->links)) == 0)
+        || (end = link_target_end((const char *)st->s, st->len, i, &st->links, false)) == 0)
         return 0;
     unsigned next = class_at(st, end, &cl);
     if (next == TEXT__C_APOS)
@@ -1192,7 +1199,7 @@ static size_t past_non_word(const char *s, size_t len, size_t i, unsigned c, siz
     if (end != 0)
         return end;
     if (c == TEXT__C_RBRACKET && i + 1 < len && s[i + 1] == '(' && link_text_before(s, i, links)) {
-        end = link_target_end(s, len, i, links);
+        end = link_target_end(s, len, i, links, true);
         return end != 0 ? end : i + 1;
     }
     end = c == TEXT__C_RBRACKET ? text__link_definition_end(s, len, i)
@@ -1232,7 +1239,7 @@ static int tokenize(const char *s, size_t len, uint32_t first_pos, const text_op
         st.fence.n = open->n;
         st.fence.bare = false;
     }
-    st.links = (text__links_t){ 0, 0, 0, 0 };
+    st.links = (text__links_t){ 0, 0, 0, 0, 0 };
     st.followed = 0;
     st.breaks = 0;
     st.boundary = false;
