@@ -1412,6 +1412,9 @@ static const first_line_row_t first_line_rows[] = {
     {"<PRE class=\"x\">\n$ make install\n```\n</pre>\n\nReal Title\n", true, 43, 53},
     {"<script>\nlet x;\n</script>\n<textarea>\nhi\n</textarea>\nTitle\n", true, 52, 57},
     {"<pre>\nonly code\n</pre>\n", true, 6, 15},   /* the first word of the code */
+    {"<pre>$ make install\n$ other\n</pre>\n", true, 0, 19},  /* on the tag's line */
+    {"<pre>\n</pre>\n<pre>\nfoo bar\n</pre>\n", true, 19, 26},   /* not an empty one's */
+    {"<pre>\nnever closed\n", true, 6, 18},
     {"<pre>x</pre> and <preview>\nNext\n", true, 0, 26}, /* no block: text */
     /* a section's name above the headline ("World", a blank line, the
      * headline as a line of its own): the headline */

@@ -2380,10 +2380,20 @@ static bool first_line_from(const char *s, size_t len, size_t from, size_t *star
         }
         opens_pre = opens_pre && pre != TEXT__RAW_NONE;
         if (in_code) { /* a2's line opens a code block or is in one: past its end */
-            if (code_at == len && (!opens_pre || !first_word_in(s, b2, len, &code_at)))
-                code_at = at2;  /* the code's first word, not its tag's */
-            for (; in_code && scan < len; scan = line_end(s, len, scan) + 1)
+            /* Preformatted text's first word is past its tag ("<pre>$ make"),
+             * before the line that ends it: none if it is empty. */
+            const char *gt = opens_pre ? memchr(s + a2, '>', b2 - a2) : NULL;
+            size_t text_from = gt ? (size_t)(gt - s) + 1 : b2, last = scan;
+            for (; in_code && scan < len; scan = line_end(s, len, scan) + 1) {
+                last = scan;
                 in_code = code_line(s, scan, line_end(s, len, scan), true, &fence, &pre);
+            }
+            size_t text_to = in_code ? len : last;     /* unclosed: to the end */
+            if (code_at == len && !opens_pre)
+                code_at = at2;
+            else if (code_at == len && text_from < text_to
+                     && first_word_in(s, text_from, text_to, &at2))
+                code_at = at2;
             if (scan > len)
                 scan = len;
             next = past_comments(s, len, scan, &scan);
