@@ -126,11 +126,22 @@ static int on_passage(const text_passage_t *p, void *payload)
 /* Every word character of every word of the whole text lies in a passage
  * (passages come sorted, and so do words). What the tokenizer passes over
  * may lie in none: a terminal escape sequence ("\033i"), a link's address
- * ("](img/cover.jpg)"), word characters too many in a row to be a word. */
+ * ("](img/cover.jpg)"), word characters too many in a row to be a word; and
+ * so may what snippets hide inside a word, a link's address that the word
+ * goes on past ("[GPU](cut/here)s"). */
 typedef struct cover {
     const pass_check_t *c;
     size_t k;               /* the first passage that does not end before */
+    bool *hidden;           /* the bytes snippets hide, or NULL */
 } cover_t;
+
+static int mark_hidden(size_t start, size_t end, uint32_t shown, void *payload)
+{
+    cover_t *v = payload;
+    for (size_t i = start; shown == 0 && i < end && i < v->c->len; i++)
+        v->hidden[i] = true;
+    return 0;
+}
 
 static bool in_passage(cover_t *v, size_t i)
 {
@@ -145,15 +156,21 @@ static int cover_token(const text_token_t *tok, void *payload)
 {
     cover_t *v = payload;
     for (size_t i = tok->start; i < tok->end; i++)
-        FUZZ_CHECK(!text_is_word_char(v->c->s, v->c->len, i) || in_passage(v, i),
+        FUZZ_CHECK(!text_is_word_char(v->c->s, v->c->len, i) || (v->hidden && v->hidden[i])
+                       || in_passage(v, i),
                    "word character at %zu, of the word at %zu, is in no passage", i, tok->start);
     return 0;
 }
 
 static void check_coverage(const pass_check_t *c)
 {
-    cover_t v = { c, 0 };
+    cover_t v = { c, 0, c->len ? calloc(c->len, sizeof *v.hidden) : NULL };
+    if (v.hidden && text_markup_ranges(c->s, c->len, NULL, mark_hidden, &v) != 0) {
+        free(v.hidden);     /* out of memory: every word character is looked at */
+        v.hidden = NULL;
+    }
     text_tokenize(c->s, c->len, 0, cover_token, &v);
+    free(v.hidden);
 }
 
 static int stop_at_second(const text_passage_t *p, void *payload)
